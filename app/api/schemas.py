@@ -1,0 +1,45 @@
+"""Schemas and helpers shared by every API blueprint: pagination and list envelopes."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+import sqlalchemy as sa
+
+from app.extensions import db
+
+MAX_PER_PAGE = 200
+
+
+class PageArgs(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50,
+                                 validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The list envelope of API.md around ``item_schema``."""
+    return ma.Schema.from_dict(
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "total": ma.fields.Integer(),
+            "page": ma.fields.Integer(),
+            "per_page": ma.fields.Integer(),
+        },
+        name=name,
+    )
+
+
+def paginate(stmt: sa.Select, page: int, per_page: int) -> dict:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None)
+                                                                       .subquery()))
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+class ErrorSchema(ma.Schema):
+    class Inner(ma.Schema):
+        code = ma.fields.String()
+        message = ma.fields.String()
+        fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
+
+    error = ma.fields.Nested(Inner)

@@ -1,0 +1,140 @@
+"""Write an audit row for every insert, update and delete, in the flush that makes the change.
+
+The rows go out through the same connection inside ``after_flush``, so they share the change's
+transaction: a rollback takes both away, and no view or service has to remember to audit.
+Models opt out with ``__audited__ = False``; secrets are listed in ``__audit_redact__``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import g, has_request_context, request
+
+from app import clock
+from app.audit.models import AuditLog
+
+#: bookkeeping columns whose change says nothing to a reader of the trail
+IGNORED_FIELDS = frozenset({"created_at", "updated_at"})
+REDACTED = "***"
+
+
+def current_actor() -> Any | None:
+    """The user on whose behalf the session writes (web session or API token), if any."""
+    try:
+        return g.get("actor")
+    except RuntimeError:  # no app context: a bare script
+        return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, list | dict | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _audited(obj: Any) -> bool:
+    return getattr(obj, "__audited__", True)
+
+
+def _column_changes(obj: Any, action: str) -> dict[str, list[Any]]:
+    state = sa.inspect(obj)
+    redact = getattr(obj, "__audit_redact__", frozenset())
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in IGNORED_FIELDS:
+            continue
+        if action == "update":
+            history = state.attrs[key].history
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old == new:
+                continue
+        elif action == "create":
+            old, new = None, state.attrs[key].value
+            if new is None:
+                continue
+        else:  # delete
+            old, new = state.attrs[key].loaded_value, None
+        if key in redact:
+            old, new = (REDACTED if old is not None else None), REDACTED if new is not None else None
+        changes[key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _object_id(obj: Any) -> str:
+    identity = sa.inspect(obj).identity
+    if identity is None:
+        return "?"
+    return "/".join(str(part) for part in identity)
+
+
+def _rows(session: so.Session) -> list[dict[str, Any]]:
+    actor = current_actor()
+    ip = request.remote_addr if has_request_context() else None
+    at = clock.now()
+    rows = []
+    for action, objects in (("create", session.new), ("update", session.dirty),
+                            ("delete", session.deleted)):
+        for obj in objects:
+            if not _audited(obj):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _column_changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            rows.append({
+                "at": at,
+                "actor_id": getattr(actor, "id", None),
+                "actor_label": getattr(actor, "email", None) or "system",
+                "action": action,
+                "object_type": obj.__tablename__,
+                "object_id": _object_id(obj),
+                "changes": changes,
+                "ip_address": ip,
+            })
+    return rows
+
+
+def record_event(session: so.Session, action: str, obj: Any, details: dict | None = None) -> None:
+    """Audit something that is not a row change, such as reading a resident's full ID number."""
+    actor = current_actor()
+    session.add(AuditLog(
+        at=clock.now(),
+        actor_id=getattr(actor, "id", None),
+        actor_label=getattr(actor, "email", None) or "system",
+        action=action,
+        object_type=obj.__tablename__,
+        object_id=_object_id(obj),
+        changes=details or {},
+        ip_address=request.remote_addr if has_request_context() else None,
+    ))
+
+
+def _after_flush(session: so.Session, flush_context: Any) -> None:
+    rows = _rows(session)
+    if rows:
+        session.connection().execute(sa.insert(AuditLog), rows)
+
+
+def install() -> None:
+    """Listen on every ORM session (idempotent)."""
+    if not sa.event.contains(so.Session, "after_flush", _after_flush):
+        sa.event.listen(so.Session, "after_flush", _after_flush)

@@ -1,0 +1,56 @@
+"""Admin page to browse the audit trail by user, object type and date."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Optional
+
+from app.audit import bp
+from app.audit.models import AuditLog
+from app.auth.login import admin_required
+from app.clock import LOCAL_TZ
+from app.extensions import db
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("User e-mail"), validators=[Optional()])
+    object_type = SelectField(_l("Object type"), validators=[Optional()])
+    object_id = StringField(_l("Object id"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+
+def _local_day_start(day) -> datetime:
+    return datetime.combine(day, time.min, LOCAL_TZ)
+
+
+@bp.route("/")
+@admin_required
+def index():
+    form = AuditFilterForm(request.args)
+    types = db.session.scalars(sa.select(AuditLog.object_type).distinct()
+                               .order_by(AuditLog.object_type)).all()
+    form.object_type.choices = [("", _l("All"))] + [(t, t) for t in types]
+    stmt = sa.select(AuditLog).order_by(AuditLog.id.desc())
+    if form.validate():
+        if form.actor.data:
+            stmt = stmt.where(AuditLog.actor_label.ilike(f"%{form.actor.data.strip()}%"))
+        if form.object_type.data:
+            stmt = stmt.where(AuditLog.object_type == form.object_type.data)
+        if form.object_id.data:
+            stmt = stmt.where(AuditLog.object_id == form.object_id.data.strip())
+        if form.date_from.data:
+            stmt = stmt.where(AuditLog.at >= _local_day_start(form.date_from.data))
+        if form.date_to.data:
+            stmt = stmt.where(AuditLog.at < _local_day_start(form.date_to.data + timedelta(days=1)))
+    page = db.paginate(stmt, per_page=50)
+    return render_template("audit/index.html", page=page, form=form)

@@ -1,0 +1,54 @@
+"""Flask-Login wiring and the role guard for HTML views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, abort, g
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.extensions import db, login_manager
+from app.users.models import Role, User
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+    @app.before_request
+    def _set_actor() -> None:
+        # The audit trail and services read the acting user from g, for both doors.
+        if current_user and current_user.is_authenticated:
+            g.actor = current_user._get_current_object()
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.id == int(user_id)))
+    return user if user is not None and user.is_enabled else None
+
+
+def role_required(*roles: Role) -> Callable:
+    """Logged in (redirect to login otherwise) and one of ``roles`` (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+admin_required = role_required(Role.ADMIN)

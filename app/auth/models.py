@@ -1,0 +1,46 @@
+"""Login attempts (for throttling) and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.db import utcnow
+from app.extensions import db
+from app.users.models import User
+
+
+class LoginAttempt(db.Model):
+    """One try at the login form; failures in a window lock an account or an address."""
+
+    __tablename__ = "login_attempts"
+    __audited__ = False
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the e-mail typed, lower-case, whether or not such a user exists
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
+    ip_address: so.Mapped[str] = so.mapped_column(sa.String(45), index=True)
+    succeeded: so.Mapped[bool]
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, so a leaked table grants nothing."""
+
+    __tablename__ = "api_tokens"
+    __audit_redact__ = frozenset({"token_hash"})
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime]
+    revoked_at: so.Mapped[datetime | None]
+    last_used_at: so.Mapped[datetime | None]
+
+    user: so.Mapped[User] = so.relationship(lazy="joined")
+
+    def is_valid(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now and self.user.is_enabled

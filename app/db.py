@@ -1,0 +1,67 @@
+"""The declarative base every model shares, with the constraint naming convention.
+
+The convention is set before the first migration so that Alembic can name, and later drop,
+every index and constraint the same way on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; the one clock models use for defaults (tests patch ``app.clock``)."""
+    from app import clock
+
+    return clock.now()
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Store aware datetimes as UTC and hand them back aware, on SQLite too."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(so.DeclarativeBase):
+    registry = so.registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+class TimestampMixin:
+    #: when the row was created (UTC)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: when the row last changed (UTC)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def render_migration_item(type_: str, obj, autogen_context) -> str | bool:
+    """Migrations spell our column types in plain SQLAlchemy, so they never import the app."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -1,0 +1,1 @@
+"""The demo city: a realistic data set for trying CareProcure out."""

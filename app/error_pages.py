@@ -1,0 +1,39 @@
+"""Error answers: JSON under /api/, a friendly page elsewhere. Never a stack trace to a user.
+
+An unexpected exception reaches Flask's ``handle_exception``, which logs it and answers through
+the 500 handler registered here (the HTTPException one); the unit of work rolls back on it.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from app.api.errors import error_response
+from app.errors import DomainError
+
+PAGES = {403, 404, 500}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def handle_http_exception(error: HTTPException):
+    if _wants_json():
+        return error_response(error)
+    code = error.code or 500
+    template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
+    return render_template(template, error=error), code
+
+
+def handle_domain_error(error: DomainError):
+    """A domain error that a view did not turn into a form message."""
+    if _wants_json():
+        return error_response(error)
+    return render_template("errors/generic.html", error=error), error.status
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)

@@ -1,0 +1,36 @@
+"""Domain errors raised by services; each door (HTML, JSON) turns them into its own answer."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the operation; nothing was changed."""
+
+    code = "validation_error"
+    status = 422
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class ValidationError(DomainError):
+    """Input broke a rule; ``fields`` names the culprits."""
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(DomainError):
+    """The operation clashes with the current state (an illegal transition, a stale version)."""
+
+    code = "conflict"
+    status = 409
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403

@@ -1,0 +1,60 @@
+"""What each role sees first: counts of what they may see, each linking to its list.
+
+Features add their own cards through :func:`card_source`, so the core never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from app.audit.models import AuditLog
+from app.extensions import db
+from app.regions.models import Region
+from app.scoping import scope
+from app.users.models import Role, User
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    value: int | str
+    link: str | None = None
+
+
+CardSource = Callable[[User], list[Card]]
+_sources: list[CardSource] = []
+
+
+def card_source(fn: CardSource) -> CardSource:
+    """Register a function giving a feature's cards for a user (decorator)."""
+    if fn not in _sources:
+        _sources.append(fn)
+    return fn
+
+
+def count(stmt: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+
+
+def _core_cards(user: User) -> list[Card]:
+    cards = []
+    if user.role is not Role.PROVIDER:
+        cards.append(Card(_l("Regions in my view"),
+                          count(scope(sa.select(Region.id), user, region=Region.id))))
+    if user.role is Role.ADMIN:
+        cards.append(Card(_l("Users"), count(sa.select(User.id)), url_for("users.index")))
+        cards.append(Card(_l("Audit entries"), count(sa.select(AuditLog.id)),
+                          url_for("audit.index")))
+    return cards
+
+
+def dashboard_for(user: User) -> list[Card]:
+    cards = _core_cards(user)
+    for source in _sources:
+        cards.extend(source(user))
+    return cards

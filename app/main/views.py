@@ -1,0 +1,33 @@
+"""The landing dashboard and the language switcher."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.main import bp
+from app.main.dashboard import dashboard_for
+from app.users.services import set_locale
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template("main/home.html", cards=dashboard_for(current_user))
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """Switch the UI language; remembered on the account when logged in."""
+    from flask_wtf.csrf import validate_csrf
+
+    validate_csrf(request.form.get("csrf_token"))
+    locale = request.form.get("locale")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            set_locale(current_user, locale)
+            db.session.flush()
+    target = request.form.get("next") or url_for("main.home")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")

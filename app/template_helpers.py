@@ -1,0 +1,87 @@
+"""Filters and globals for templates: dates in the bureau's time zone, labels for codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.forms import LogoutForm
+from app.regions.models import Level
+from app.users.models import Role
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.OFFICER: _l("Procurement officer"),
+    Role.INSPECTOR: _l("Inspector"),
+    Role.PROVIDER: _l("Provider"),
+}
+
+LEVEL_LABELS = {
+    Level.CITY: _l("City"),
+    Level.COUNTY: _l("County / district"),
+    Level.TOWNSHIP: _l("Township / street"),
+    Level.VILLAGE: _l("Village / community"),
+}
+
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    roles: frozenset[Role]
+
+
+_nav: list[NavItem] = []
+
+
+def nav_item(label: str, endpoint: str, roles: Iterable[Role]) -> None:
+    """Let a feature put a link in the top navigation for some roles."""
+    item = NavItem(label, endpoint, frozenset(roles))
+    if all(existing.endpoint != endpoint for existing in _nav):
+        _nav.append(item)
+
+
+def _nav_for_current_user() -> list[dict]:
+    if not current_user or not current_user.is_authenticated:
+        return []
+    return [{"label": item.label, "url": url_for(item.endpoint)}
+            for item in _nav if current_user.role in item.roles]
+
+
+def without_page(args: dict) -> dict:
+    return {k: v for k, v in args.items() if k != "page"}
+
+
+def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def region_name(region) -> str:
+    return region.display_name(str(get_locale())) if region else ""
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local_datetime, "datetime")
+    app.add_template_filter(region_name, "region_name")
+    app.add_template_filter(without_page, "reject_page")
+
+    @app.context_processor
+    def _globals() -> dict:
+        return {
+            "ROLE_LABELS": ROLE_LABELS,
+            "LEVEL_LABELS": LEVEL_LABELS,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "Role": Role,
+            "current_locale": str(get_locale()),
+            "logout_form": LogoutForm(),
+            "nav_items": _nav_for_current_user(),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

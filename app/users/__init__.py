@@ -1,0 +1,7 @@
+"""People: the four roles, their region or organization, and the admin pages that manage them."""
+
+from flask import Blueprint
+
+bp = Blueprint("users", __name__, template_folder="templates", url_prefix="/admin/users")
+
+from app.users import views  # noqa: E402,F401

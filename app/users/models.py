@@ -1,0 +1,79 @@
+"""Users and their roles (DESIGN.md §1)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from app.db import TimestampMixin
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.regions.models import Region
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    INSPECTOR = "inspector"
+    PROVIDER = "provider"
+
+
+#: roles whose view of the world is a region subtree
+REGION_ROLES = frozenset({Role.OFFICER, Role.INSPECTOR})
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __audit_redact__ = frozenset({"password_hash"})
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role NOT IN ('officer', 'inspector') OR region_id IS NOT NULL)"
+            " AND (role <> 'provider' OR provider_id IS NOT NULL)",
+            name="role_binding",
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: login name, stored lower-case
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    #: display name
+    name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    #: werkzeug hash (scrypt in production)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[Role] = so.mapped_column(
+        sa.Enum(Role, name="role", native_enum=False, create_constraint=True, length=16,
+                values_callable=lambda e: [m.value for m in e])
+    )
+    #: officers and inspectors see this region's subtree
+    region_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
+    #: provider users belong to exactly one organization
+    provider_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("providers.id"), index=True)
+    #: disabled users cannot log in or use tokens
+    is_enabled: so.Mapped[bool] = so.mapped_column(default=True)
+    #: preferred UI language; None follows the browser
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    #: officers holding it see resident ID numbers in full (each view audited)
+    can_view_full_ids: so.Mapped[bool] = so.mapped_column(default=False)
+    last_login_at: so.Mapped[datetime | None]
+
+    region: so.Mapped[Region | None] = so.relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_enabled
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles

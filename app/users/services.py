@@ -1,0 +1,132 @@
+"""Operations on users: create, update, disable, reset a password."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.errors import ValidationError
+from app.extensions import db
+from app.regions.models import Region
+from app.users.models import REGION_ROLES, Role, User
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def password_matches(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def get_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def _check_password(password: str, errors: dict[str, list[str]]) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors.setdefault("password", []).append(
+            _("A password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+
+
+def _check_binding(role: Role, region: Region | None, provider_id: int | None,
+                   errors: dict[str, list[str]]) -> None:
+    if role in REGION_ROLES and region is None:
+        errors.setdefault("region_code", []).append(
+            _("Officers and inspectors must be bound to a region."))
+    if role is Role.PROVIDER and provider_id is None:
+        errors.setdefault("provider_id", []).append(
+            _("A provider user must belong to a provider organization."))
+
+
+def _provider_exists(provider_id: int) -> bool:
+    # The table belongs to the contracts feature; core only checks that the id exists.
+    providers = sa.table("providers", sa.column("id"))
+    return db.session.scalar(sa.select(providers.c.id).where(providers.c.id == provider_id)) \
+        is not None
+
+
+def create_user(*, email: str, password: str, role: Role | str, name: str = "",
+                region: Region | None = None, provider_id: int | None = None,
+                locale: str | None = None) -> User:
+    errors: dict[str, list[str]] = {}
+    try:
+        email = validate_email(normalize_email(email), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        errors["email"] = [str(exc)]
+    else:
+        if get_by_email(email) is not None:
+            errors["email"] = [_("A user with this e-mail already exists.")]
+    try:
+        role = Role(role)
+    except ValueError:
+        errors["role"] = [_("Unknown role.")]
+        role = None
+    _check_password(password, errors)
+    if role is not None:
+        _check_binding(role, region, provider_id, errors)
+    if provider_id is not None and not _provider_exists(provider_id):
+        errors.setdefault("provider_id", []).append(_("No provider has this id."))
+    if errors:
+        raise ValidationError(_("The user was not created."), errors)
+    user = User(
+        email=email, name=(name or "").strip(), password_hash=hash_password(password), role=role,
+        region=region if role in REGION_ROLES else None,
+        provider_id=provider_id if role is Role.PROVIDER else None, locale=locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, *, name: str, role: Role | str, region: Region | None,
+                provider_id: int | None, can_view_full_ids: bool = False) -> User:
+    errors: dict[str, list[str]] = {}
+    role = Role(role)
+    _check_binding(role, region, provider_id, errors)
+    if provider_id is not None and not _provider_exists(provider_id):
+        errors.setdefault("provider_id", []).append(_("No provider has this id."))
+    if errors:
+        raise ValidationError(_("The user was not changed."), errors)
+    user.name = (name or "").strip()
+    user.role = role
+    user.region = region if role in REGION_ROLES else None
+    user.provider_id = provider_id if role is Role.PROVIDER else None
+    # Only officers may ever read full resident ID numbers.
+    user.can_view_full_ids = bool(can_view_full_ids) and role is Role.OFFICER
+    db.session.flush()
+    return user
+
+
+def set_enabled(user: User, enabled: bool, acting: User | None = None) -> User:
+    if not enabled and acting is not None and acting.id == user.id:
+        raise ValidationError(_("You cannot disable your own account."))
+    user.is_enabled = enabled
+    if not enabled:
+        from app.auth.services import revoke_tokens_of  # core-internal; avoids a cycle
+
+        revoke_tokens_of(user)
+    return user
+
+
+def reset_password(user: User, password: str) -> User:
+    errors: dict[str, list[str]] = {}
+    _check_password(password, errors)
+    if errors:
+        raise ValidationError(_("The password was not changed."), errors)
+    user.password_hash = hash_password(password)
+    return user
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    if locale in current_app.config["LANGUAGES"] or locale is None:
+        user.locale = locale

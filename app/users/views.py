@@ -1,0 +1,117 @@
+"""Admin pages: list, create, edit, disable and enable users, reset passwords."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.login import admin_required
+from app.errors import ValidationError
+from app.extensions import db
+from app.forms import apply_errors
+from app.regions.services import get_by_code
+from app.users import bp, services
+from app.users.forms import (
+    ConfirmForm,
+    PasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
+from app.users.models import User
+
+
+def _binding(form) -> tuple:
+    region = get_by_code(form.region_code.data) if form.region_code.data else None
+    provider_id = int(form.provider_id.data) if form.provider_id.data else None
+    return region, provider_id
+
+
+@bp.route("/")
+@admin_required
+def index():
+    filters = UserFilterForm(request.args)
+    stmt = sa.select(User).order_by(User.email)
+    if filters.q.data:
+        like = f"%{filters.q.data.strip()}%"
+        stmt = stmt.where(sa.or_(User.email.ilike(like), User.name.ilike(like)))
+    if filters.role.data:
+        stmt = stmt.where(User.role == filters.role.data)
+    if filters.status.data:
+        stmt = stmt.where(User.is_enabled.is_(filters.status.data == "enabled"))
+    page = db.paginate(stmt, per_page=25)
+    return render_template("users/index.html", page=page, filters=filters)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def create():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        region, provider_id = _binding(form)
+        try:
+            user = services.create_user(email=form.email.data, password=form.password.data,
+                                        role=form.role.data, name=form.name.data, region=region,
+                                        provider_id=provider_id)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(_("User %(email)s created.", email=user.email), "success")
+            return redirect(url_for(".index"))
+    return render_template("users/form.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user)
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.region_code.data = user.region.code if user.region else ""
+        form.provider_id.data = str(user.provider_id or "")
+    if form.validate_on_submit():
+        region, provider_id = _binding(form)
+        try:
+            services.update_user(user, name=form.name.data, role=form.role.data, region=region,
+                                 provider_id=provider_id,
+                                 can_view_full_ids=form.can_view_full_ids.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(_("User %(email)s saved.", email=user.email), "success")
+            return redirect(url_for(".index"))
+    return render_template("users/form.html", form=form, user=user,
+                           reset_form=PasswordResetForm(), confirm_form=ConfirmForm()), \
+        422 if form.errors else 200
+
+
+@bp.route("/<int:user_id>/password", methods=["POST"])
+@admin_required
+def reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        flash(_("The password of %(email)s was reset.", email=user.email), "success")
+        return redirect(url_for(".edit", user_id=user.id))
+    for message in form.password.errors:
+        flash(message, "danger")
+    return redirect(url_for(".edit", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/<any(enable, disable):action>", methods=["POST"])
+@admin_required
+def set_enabled(user_id: int, action: str):
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.set_enabled(user, action == "enable", acting=current_user)
+        except ValidationError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("User %(email)s enabled.", email=user.email) if user.is_enabled
+                  else _("User %(email)s disabled.", email=user.email), "success")
+    return redirect(url_for(".index"))
