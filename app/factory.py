@@ -50,6 +50,7 @@ def _import_models() -> None:
     import app.regions.models  # noqa: F401
     import app.users.models  # noqa: F401
     import contracts.models  # noqa: F401
+    import evaluations.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -67,9 +68,11 @@ def register_api(app: Flask) -> None:
     from app.api.views import blp as core_blp
     from app.extensions import csrf
     from app.regions.api import blp as regions_blp
+    from contracts.api import blp as contracts_blp
+    from evaluations.api import blp as evaluations_blp
 
     api.init_app(app)
-    for blp in (core_blp, regions_blp):
+    for blp in (core_blp, regions_blp, contracts_blp, evaluations_blp):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF to forge
         api.register_blueprint(blp)
 

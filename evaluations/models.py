@@ -1,0 +1,1 @@
+"""Models of the evaluations feature: assessment templates, inspections, corrective actions."""
