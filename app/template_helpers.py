@@ -64,8 +64,13 @@ def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str
     return format_datetime(value, fmt) if value else ""
 
 
+def ui_language() -> str:
+    """The active language as one of config LANGUAGES (Babel spells zh_CN as zh_Hans_CN)."""
+    return "zh_CN" if str(get_locale()).startswith("zh") else "en"
+
+
 def region_name(region) -> str:
-    return region.display_name(str(get_locale())) if region else ""
+    return region.display_name(ui_language()) if region else ""
 
 
 def init_app(app: Flask) -> None:
@@ -80,7 +85,7 @@ def init_app(app: Flask) -> None:
             "LEVEL_LABELS": LEVEL_LABELS,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "Role": Role,
-            "current_locale": str(get_locale()),
+            "current_locale": ui_language(),
             "logout_form": LogoutForm(),
             "nav_items": _nav_for_current_user(),
             "current_path": request.full_path.rstrip("?") if request else "/",

@@ -39,6 +39,22 @@ def _drop_everything() -> None:
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
+def _compile_catalogs() -> None:
+    """`make` compiles the catalogs; a bare `pytest` run gets them compiled here too."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parents[1].glob("app/translations/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as src:
+                catalog = read_po(src)
+            with mo.open("wb") as dst:
+                write_mo(dst, catalog)
+
+
 class IsolatedClient(FlaskClient):
     """Runs each request in a fresh context, so it gets its own app context, ``g`` and
     database session, exactly as under a real server, instead of borrowing the test's."""
@@ -48,14 +64,20 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory) -> Iterator[Flask]:
+def test_config(tmp_path_factory) -> type[TestingConfig]:
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or (
             f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}")
         INSTANCE_DIR = str(tmp_path_factory.mktemp("instance"))
         UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
 
-    app = create_app(Config)
+    return Config
+
+
+@pytest.fixture(scope="session")
+def app(test_config) -> Iterator[Flask]:
+    _compile_catalogs()
+    app = create_app(test_config)
     app.test_client_class = IsolatedClient
     with app.app_context():
         _drop_everything()
@@ -158,6 +180,8 @@ class Browser:
 
     def get(self, url: str, **kwargs):
         response = self.client.get(url, **kwargs)
+        if response.mimetype != "text/html":
+            return response
         match = _CSRF.search(response.get_data(as_text=True))
         if match:
             self.token = match.group(1) or match.group(2)

@@ -50,7 +50,42 @@ def _audited(obj: Any) -> bool:
     return getattr(obj, "__audited__", True)
 
 
-def _column_changes(obj: Any, action: str) -> dict[str, list[Any]]:
+_OLD_VALUES = "careprocure.audit_old_values"
+
+
+def _prefetch_unloaded_old_values(session: so.Session, flush_context: Any, instances: Any) -> None:
+    """Read the stored value of attributes overwritten while expired.
+
+    After a commit every attribute is expired; assigning to one does not load the old value,
+    so its history has no "deleted" side. The row is still unchanged in the database until
+    this flush runs, so one SELECT per such object recovers what the trail must show.
+    """
+    old_values: dict[int, dict[str, Any]] = session.info.setdefault(_OLD_VALUES, {})
+    for obj in session.dirty:
+        if not _audited(obj):
+            continue
+        state = sa.inspect(obj)
+        if state.key is None:
+            continue
+        missing = []
+        for attr in state.mapper.column_attrs:
+            history = state.attrs[attr.key].history
+            if history.added and not history.deleted and not history.unchanged:
+                missing.append(attr)
+        if not missing:
+            continue
+        table = state.mapper.local_table
+        pk_columns = state.mapper.primary_key
+        stmt = sa.select(*(a.columns[0] for a in missing)).where(
+            *(col == value for col, value in zip(pk_columns, state.identity, strict=True)))
+        row = session.connection().execute(stmt).first()
+        if row is not None and table is not None:
+            old_values[id(obj)] = {a.key: v for a, v in zip(missing, row, strict=True)}
+
+
+def _column_changes(obj: Any, action: str, prefetched: dict[str, Any] | None = None
+                    ) -> dict[str, list[Any]]:
+    prefetched = prefetched or {}
     state = sa.inspect(obj)
     redact = getattr(obj, "__audit_redact__", frozenset())
     changes: dict[str, list[Any]] = {}
@@ -62,7 +97,7 @@ def _column_changes(obj: Any, action: str) -> dict[str, list[Any]]:
             history = state.attrs[key].history
             if not history.has_changes():
                 continue
-            old = history.deleted[0] if history.deleted else None
+            old = history.deleted[0] if history.deleted else prefetched.get(key)
             new = history.added[0] if history.added else None
             if old == new:
                 continue
@@ -79,13 +114,14 @@ def _column_changes(obj: Any, action: str) -> dict[str, list[Any]]:
 
 
 def _object_id(obj: Any) -> str:
-    identity = sa.inspect(obj).identity
-    if identity is None:
-        return "?"
+    state = sa.inspect(obj)
+    # a deleted object has lost its identity by after_flush; its attributes still hold the key
+    identity = state.identity or state.mapper.primary_key_from_instance(obj)
     return "/".join(str(part) for part in identity)
 
 
 def _rows(session: so.Session) -> list[dict[str, Any]]:
+    old_values = session.info.pop(_OLD_VALUES, {})
     actor = current_actor()
     ip = request.remote_addr if has_request_context() else None
     at = clock.now()
@@ -97,7 +133,7 @@ def _rows(session: so.Session) -> list[dict[str, Any]]:
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=False):
                 continue
-            changes = _column_changes(obj, action)
+            changes = _column_changes(obj, action, old_values.get(id(obj)))
             if action == "update" and not changes:
                 continue
             rows.append({
@@ -137,4 +173,5 @@ def _after_flush(session: so.Session, flush_context: Any) -> None:
 def install() -> None:
     """Listen on every ORM session (idempotent)."""
     if not sa.event.contains(so.Session, "after_flush", _after_flush):
+        sa.event.listen(so.Session, "before_flush", _prefetch_unloaded_old_values)
         sa.event.listen(so.Session, "after_flush", _after_flush)
