@@ -8,12 +8,11 @@ from app.errors import DomainError
 
 
 def apply_errors(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's refusal on the form: field messages on fields, the rest on top."""
-    placed = False
+    """Put a service's refusal on the form: its message on top, field messages on fields."""
+    form.form_errors.append(error.message)
     for name, messages in error.fields.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors) + list(messages)
-            placed = True
-    if not placed or not error.fields:
-        form.form_errors.append(error.message)
+        else:
+            form.form_errors.extend(messages)

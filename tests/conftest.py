@@ -84,6 +84,7 @@ def app(test_config) -> Iterator[Flask]:
         _db.create_all()
         yield app
         _drop_everything()
+        _db.engine.dispose()
 
 
 def _truncate_all() -> None:

@@ -41,7 +41,9 @@ def probe_app(test_config):
     probe.register_blueprint(bp)
     probe.test_client_class = IsolatedClient
     probe.config["PROPAGATE_EXCEPTIONS"] = False  # answer with the 500 page, as in production
-    return probe
+    yield probe
+    with probe.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
