@@ -18,7 +18,7 @@ run: install
 	@echo ""
 	@echo "  CareProcure is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo ""
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k pgettext:1c,2 --no-location --sort-output \
 		--project CareProcure -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 

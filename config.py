@@ -62,6 +62,9 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     PER_PAGE = 25
     CITY_PREFIX = os.environ.get("CITY_PREFIX", "XN")
+    BUREAU_NAME = os.environ.get("BUREAU_NAME", "咸宁市民政局")
+    #: OCDS identifiers are "<registered prefix>-<contract number>"
+    OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-xn0000")
 
     # JSON API (flask-smorest)
     API_TITLE = "CareProcure API"

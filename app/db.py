@@ -65,3 +65,8 @@ def render_migration_item(type_: str, obj, autogen_context) -> str | bool:
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
+    """APScheduler creates and owns its job-store table; Alembic leaves it alone."""
+    return not (type_ == "table" and name == "apscheduler_jobs")

@@ -21,6 +21,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_jobs(app)
     return app
 
 
@@ -28,12 +29,13 @@ def register_extensions(app: Flask) -> None:
     from app import i18n, unit_of_work
     from app.audit import listener
     from app.auth import login
-    from app.db import render_migration_item
+    from app.db import include_in_migrations, render_migration_item
     from app.extensions import bootstrap, csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True,
-                     compare_type=True, render_item=render_migration_item)
+                     compare_type=True, render_item=render_migration_item,
+                     include_object=include_in_migrations)
     csrf.init_app(app)
     bootstrap.init_app(app)
     i18n.init_app(app)
@@ -47,19 +49,36 @@ def _import_models() -> None:
     """Every model module, so that metadata (and Alembic) sees the whole schema."""
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.notifications.models  # noqa: F401
     import app.regions.models  # noqa: F401
+    import app.scheduler.models  # noqa: F401
     import app.users.models  # noqa: F401
+    import contracts.document_models  # noqa: F401
+    import contracts.household_models  # noqa: F401
     import contracts.models  # noqa: F401
+    import contracts.submission_models  # noqa: F401
+    import evaluations.followup_models  # noqa: F401
+    import evaluations.inspection_models  # noqa: F401
     import evaluations.models  # noqa: F401
+    import reports.batch_models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     import contracts
     import evaluations
     import reports
-    from app import audit, auth, main, regions, users
+    from app import audit, auth, main, notifications, regions, scheduler, users
 
-    for module in (main, auth, users, regions, audit, contracts, evaluations, reports):
+    # The core packages define their blueprint only; their routes come with the views module,
+    # imported here so that importing a model never drags in views (and their imports).
+    from app.audit import views as _audit_views  # noqa: F401
+    from app.auth import views as _auth_views  # noqa: F401
+    from app.main import views as _main_views  # noqa: F401
+    from app.regions import views as _regions_views  # noqa: F401
+    from app.users import views as _users_views  # noqa: F401
+
+    for module in (main, auth, users, regions, audit, notifications, scheduler, contracts,
+                   evaluations, reports):
         app.register_blueprint(module.bp)
 
 
@@ -69,10 +88,16 @@ def register_api(app: Flask) -> None:
     from app.extensions import csrf
     from app.regions.api import blp as regions_blp
     from contracts.api import blp as contracts_blp
+    from contracts.document_api import blp as documents_blp
+    from contracts.household_api import blp as households_blp
+    from contracts.submission_api import blp as submissions_blp
     from evaluations.api import blp as evaluations_blp
+    from evaluations.followup_api import blp as followup_blp
+    from reports.api import blp as reports_blp
 
     api.init_app(app)
-    for blp in (core_blp, regions_blp, contracts_blp, evaluations_blp):
+    for blp in (core_blp, regions_blp, contracts_blp, documents_blp, households_blp,
+                submissions_blp, evaluations_blp, followup_blp, reports_blp):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF to forge
         api.register_blueprint(blp)
 
@@ -85,13 +110,29 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.demo.cli import demo_cli
+    from app.scheduler.cli import scheduler_cli
     from app.users.cli import users_cli
+    from evaluations.cli import templates_cli
+    from reports.cli import reports_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(templates_cli)
+    app.cli.add_command(reports_cli)
+    app.cli.add_command(scheduler_cli)
 
 
 def register_template_helpers(app: Flask) -> None:
     from app import template_helpers
 
     template_helpers.init_app(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Import the modules whose ``register_job`` calls fill the scheduler's registry.
+
+    Registering is bookkeeping only; nothing runs here. Jobs run in the one
+    ``flask scheduler run`` process, never in a web worker.
+    """
+    import app.notifications.jobs  # noqa: F401
+    import app.scheduler.jobs  # noqa: F401

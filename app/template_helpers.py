@@ -37,23 +37,41 @@ class NavItem:
     label: str
     endpoint: str
     roles: frozenset[Role]
+    #: the dropdown it belongs to (a translatable label), if any
+    group: str | None = None
 
 
 _nav: list[NavItem] = []
 
 
-def nav_item(label: str, endpoint: str, roles: Iterable[Role]) -> None:
-    """Let a feature put a link in the top navigation for some roles."""
-    item = NavItem(label, endpoint, frozenset(roles))
+def nav_item(label: str, endpoint: str, roles: Iterable[Role], group: str | None = None
+             ) -> None:
+    """Let a feature put a link in the top navigation for some roles, optionally in a menu."""
+    item = NavItem(label, endpoint, frozenset(roles), group)
     if all(existing.endpoint != endpoint for existing in _nav):
         _nav.append(item)
 
 
 def _nav_for_current_user() -> list[dict]:
+    """Top-level links and menus, in registration order; a menu of one is shown as a link."""
     if not current_user or not current_user.is_authenticated:
         return []
-    return [{"label": item.label, "url": url_for(item.endpoint)}
-            for item in _nav if current_user.role in item.roles]
+    entries: list[dict] = []
+    menus: dict[str, dict] = {}
+    for item in _nav:
+        if current_user.role not in item.roles:
+            continue
+        link = {"label": item.label, "url": url_for(item.endpoint)}
+        if item.group is None:
+            entries.append(link)
+            continue
+        key = str(item.group)
+        if key not in menus:
+            menus[key] = {"label": item.group, "children": []}
+            entries.append(menus[key])
+        menus[key]["children"].append(link)
+    return [e["children"][0] if "children" in e and len(e["children"]) == 1 else e
+            for e in entries]
 
 
 def without_page(args: dict) -> dict:
@@ -86,7 +104,8 @@ def init_app(app: Flask) -> None:
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "Role": Role,
             "current_locale": ui_language(),
-            "logout_form": LogoutForm(),
+            # formdata=None: never read the request body here (it may be the 413 being answered)
+            "logout_form": LogoutForm(formdata=None),
             "nav_items": _nav_for_current_user(),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -8,7 +8,12 @@ from app.users.models import Role
 
 bp = Blueprint("evaluations", __name__, template_folder="templates", url_prefix="/evaluations")
 
-nav_item(_l("Checklists"), "evaluations.builtin_templates",
-         {Role.ADMIN, Role.OFFICER, Role.INSPECTOR})
+STAFF = {Role.ADMIN, Role.OFFICER, Role.INSPECTOR}
+EVALUATION = _l("Evaluation")
+nav_item(_l("Inspections"), "evaluations.inspections", set(Role), EVALUATION)
+nav_item(_l("Corrective actions"), "evaluations.action_list", set(Role), EVALUATION)
+nav_item(_l("Campaigns"), "evaluations.campaign_list", STAFF, EVALUATION)
+nav_item(_l("Assessment templates"), "evaluations.templates", STAFF, EVALUATION)
 
-from evaluations import views  # noqa: E402,F401
+# routes and seed steps register themselves on import; seed steps run in this order
+from evaluations import demo_seed, followup_views, inspection_views, seed, views  # noqa: E402,F401  # noqa: E402,F401

@@ -1,11 +1,13 @@
 """The built-in assessment templates, shipped as JSON in ``evaluations/builtin/``.
 
-The same JSON format is used to import and export templates; these files seed the database once
-templates are stored there, and meanwhile are read as the bureau's reference checklists.
+They are in the exchange format ``careprocure-template/1`` and are stored in the database by
+``template_services.seed_builtin_templates`` (the demo seed and ``flask templates
+seed-builtin``). Until then a code's page shows the file itself as a reference.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from pathlib import Path
@@ -15,10 +17,15 @@ BUILTIN_CODES = ("quality", "safety", "warm_winter", "survey_service")
 
 
 @cache
+def _read(code: str) -> str:
+    return (BUILTIN_DIR / f"{code}.json").read_text(encoding="utf-8")
+
+
 def load_builtin(code: str) -> dict:
+    """A fresh copy of the built-in template ``code`` (KeyError if there is none)."""
     if code not in BUILTIN_CODES:
         raise KeyError(code)
-    return json.loads((BUILTIN_DIR / f"{code}.json").read_text(encoding="utf-8"))
+    return copy.deepcopy(json.loads(_read(code)))
 
 
 def localized(texts: dict, locale: str) -> str:

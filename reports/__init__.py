@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
 
-from reports import views  # noqa: E402,F401
+from reports import batch_views, views  # noqa: E402,F401

@@ -36,10 +36,17 @@ def paginate(stmt: sa.Select, page: int, per_page: int) -> dict:
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
-class ErrorSchema(ma.Schema):
-    class Inner(ma.Schema):
-        code = ma.fields.String()
-        message = ma.fields.String()
-        fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
+class ApiErrorBodySchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "validation_error, not_found, conflict, ..."})
+    message = ma.fields.String()
+    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+                            metadata={"description": "messages by field name"})
 
-    error = ma.fields.Nested(Inner)
+
+class ApiErrorSchema(ma.Schema):
+    """Every error answer: ``{"error": {"code", "message", "fields"}}``.
+
+    Named ApiError in the OpenAPI document; flask-smorest registers its own ``Error``.
+    """
+
+    error = ma.fields.Nested(ApiErrorBodySchema)

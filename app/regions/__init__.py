@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("regions", __name__, template_folder="templates", url_prefix="/admin/regions")
-
-from app.regions import views  # noqa: E402,F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("users", __name__, template_folder="templates", url_prefix="/admin/users")
-
-from app.users import views  # noqa: E402,F401

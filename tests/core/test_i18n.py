@@ -18,6 +18,14 @@ def test_login_page_in_chinese_by_accept_language(client):
     assert 'lang="zh-CN"' in page
 
 
+def test_a_word_with_two_meanings_gets_two_translations(app):
+    from flask_babel import force_locale, gettext, pgettext
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert gettext("Disabled") == "停用"  # an account
+        assert pgettext("ward", "Disabled") == "失能"  # a care ward
+
+
 def test_login_page_in_english_by_accept_language(client):
     page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
         as_text=True)
@@ -55,12 +63,13 @@ def test_catalog_translates_every_string_in_the_code(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(pot), "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-k", "pgettext:1c,2",
+         "--no-location", "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as f:
-        wanted = {m.id for m in read_po(f) if m.id}
+        wanted = {(m.context, m.id) for m in read_po(f) if m.id}
     with CATALOG.open("rb") as f:
         catalog = read_po(f)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {(m.context, m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     missing = sorted(str(m) for m in wanted - translated)
     assert not missing, f"{len(missing)} strings lack a zh_CN translation: {missing[:10]}"

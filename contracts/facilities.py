@@ -1,0 +1,144 @@
+"""Facilities (welfare homes) and who operates them. Operations flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import clock
+from app.extensions import db
+from contracts.common import Errors, add, as_date, as_enum, raise_if, resolve_region, text
+from contracts.models import (
+    Contract,
+    ContractStatus,
+    Facility,
+    FacilityKind,
+    FacilityWard,
+    Provider,
+    ServiceType,
+    Ward,
+)
+
+WardsInput = Mapping[str, int] | Iterable[str] | None
+
+
+def _wards(value: WardsInput, errors: Errors) -> dict[Ward, int]:
+    """``{"self_care": 40, ...}`` or a plain list of ward names (beds unknown: 0)."""
+    if value is None:
+        return {}
+    items = value.items() if isinstance(value, Mapping) else ((name, 0) for name in value)
+    wards: dict[Ward, int] = {}
+    for name, beds in items:
+        ward = as_enum(Ward, name, "wards", errors)
+        try:
+            beds = int(beds)
+        except (TypeError, ValueError):
+            beds = -1
+        if beds < 0:
+            add(errors, "wards", _("Beds per ward must be a whole number, zero or more."))
+        elif ward is not None:
+            wards[ward] = beds
+    return wards
+
+
+def _beds(value: Any, wards: dict[Ward, int], errors: Errors) -> int | None:
+    if value is None or value == "":
+        return sum(wards.values())
+    try:
+        beds = int(value)
+    except (TypeError, ValueError):
+        beds = -1
+    if beds < 0:
+        add(errors, "beds", _("Beds must be a whole number, zero or more."))
+        return None
+    if sum(wards.values()) > beds:
+        add(errors, "beds", _("The wards hold %(n)d beds, more than the total.",
+                              n=sum(wards.values())))
+    return beds
+
+
+def _set_wards(facility: Facility, wards: dict[Ward, int]) -> None:
+    existing = {w.ward: w for w in facility.wards}
+    for ward, row in existing.items():
+        if ward not in wards:
+            facility.wards.remove(row)
+    for ward, beds in wards.items():
+        if ward in existing:
+            existing[ward].beds = beds
+        else:
+            facility.wards.append(FacilityWard(ward=ward, beds=beds))
+
+
+def create_facility(*, name: str, kind: FacilityKind | str, region: Any,
+                    address: str = "", beds: int | None = None, wards: WardsInput = None,
+                    opened_on: date | str | None = None) -> Facility:
+    """``region``: a Region, its code or its id. ``beds`` defaults to the wards' sum."""
+    errors: Errors = {}
+    ward_beds = _wards(wards, errors)
+    values = dict(
+        name=text(name, "name", errors, max_length=200, required=True),
+        kind=as_enum(FacilityKind, kind, "kind", errors),
+        region=resolve_region(region, "region_code", errors),
+        address=text(address, "address", errors, max_length=300),
+        beds=_beds(beds, ward_beds, errors),
+        opened_on=as_date(opened_on, "opened_on", errors, required=False),
+    )
+    raise_if(errors, _("The facility was not saved."))
+    facility = Facility(**values)
+    _set_wards(facility, ward_beds)
+    db.session.add(facility)
+    db.session.flush()
+    return facility
+
+
+def update_facility(facility: Facility, **changes: Any) -> Facility:
+    """Change any of name, kind, region, address, beds, wards, opened_on."""
+    unknown = set(changes) - {"name", "kind", "region", "address", "beds", "wards", "opened_on"}
+    if unknown:
+        raise TypeError(f"unknown facility fields: {', '.join(sorted(unknown))}")
+    errors: Errors = {}
+    values: dict[str, Any] = {}
+    ward_beds = (_wards(changes["wards"], errors) if "wards" in changes
+                 else {w.ward: w.beds for w in facility.wards})
+    if "name" in changes:
+        values["name"] = text(changes["name"], "name", errors, max_length=200, required=True)
+    if "kind" in changes:
+        values["kind"] = as_enum(FacilityKind, changes["kind"], "kind", errors)
+    if "region" in changes:
+        values["region"] = resolve_region(changes["region"], "region_code", errors)
+    if "address" in changes:
+        values["address"] = text(changes["address"], "address", errors, max_length=300)
+    if "opened_on" in changes:
+        values["opened_on"] = as_date(changes["opened_on"], "opened_on", errors, required=False)
+    if "beds" in changes or "wards" in changes:
+        values["beds"] = _beds(changes.get("beds", facility.beds), ward_beds, errors)
+    raise_if(errors, _("The facility was not saved."))
+    for key, value in values.items():
+        setattr(facility, key, value)
+    if "wards" in changes:
+        _set_wards(facility, ward_beds)
+    db.session.flush()
+    return facility
+
+
+def operation_contract(facility: Facility, on: date | None = None) -> Contract | None:
+    """The active ``facility_operation`` contract covering day ``on`` (default today)."""
+    on = on or clock.today()
+    return db.session.scalars(
+        sa.select(Contract).where(
+            Contract.facility_id == facility.id,
+            Contract.service_type == ServiceType.FACILITY_OPERATION,
+            Contract.status == ContractStatus.ACTIVE,
+            Contract.start_date <= on, Contract.end_date >= on,
+        ).order_by(Contract.start_date.desc())
+    ).first()
+
+
+def current_operator(facility: Facility, on: date | None = None) -> Provider | None:
+    """The provider operating the facility on day ``on`` (default today), or None."""
+    contract = operation_contract(facility, on)
+    return contract.provider if contract else None

@@ -1,0 +1,327 @@
+"""WTForms of the contracts pages. Field names are the services' field names (``credit_code``,
+``region_code``, ``provider_id``, ...), so a service's ``ValidationError`` lands on the field
+it names (``app.forms.apply_errors``). The rules themselves live in the services; forms only
+check what a browser can get wrong on its own (a missing field, a malformed number or date).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from app.extensions import db
+from app.users.models import User
+from contracts import (
+    FACILITY_KIND_LABELS,
+    METHOD_LABELS,
+    PROVIDER_KIND_LABELS,
+    REPORTING_LABELS,
+    SERVICE_TYPE_LABELS,
+)
+from contracts.listing import region_options
+from contracts.models import DEFAULT_WEIGHTS, ProviderStatus
+from contracts.visibility import visible_facilities
+
+#: rows of installment inputs on the contract form
+INSTALLMENT_ROWS = 6
+
+
+def _choices(labels: dict, blank: Any = None) -> list[tuple[str, Any]]:
+    head = [("", blank)] if blank is not None else []
+    return head + list(labels.items())
+
+
+def region_choices(user: User) -> list[tuple[str, str]]:
+    indent = {0: "", 1: "— ", 2: "—— ", 3: "——— "}
+    return [("", "—")] + [(r.code, f"{indent[r.level.depth]}{r.name} ({r.code})")
+                          for r in region_options(user)]
+
+
+def facility_choices(user: User) -> list[tuple[str, str]]:
+    from contracts.models import Facility
+
+    rows = db.session.scalars(visible_facilities(user).order_by(Facility.name))
+    return [("", "—")] + [(str(f.id), f"{f.name} ({f.region.name})") for f in rows]
+
+
+def provider_choices(active_only: bool = True) -> list[tuple[str, str]]:
+    from contracts.models import Provider
+
+    stmt = sa.select(Provider).order_by(Provider.name)
+    if active_only:
+        stmt = stmt.where(Provider.status == ProviderStatus.ACTIVE)
+    return [("", "—")] + [(str(p.id), p.name) for p in db.session.scalars(stmt)]
+
+
+class ConfirmForm(FlaskForm):
+    """A bare CSRF-protected POST (remove, withdraw, award)."""
+
+
+# ---- providers ---------------------------------------------------------------------------
+
+class ProviderForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    credit_code = StringField(_l("Unified social credit code"),
+                              validators=[DataRequired(), Length(max=18)],
+                              description=_l("18 characters, ending with a check character."))
+    kind = SelectField(_l("Kind"), choices=_choices(PROVIDER_KIND_LABELS),
+                       validators=[DataRequired()])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=100)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
+    contact_email = StringField(_l("Contact e-mail"), validators=[Optional(), Length(max=254)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Save"))
+
+    def values(self) -> dict[str, Any]:
+        return {name: (getattr(self, name).data or "").strip() for name in (
+            "name", "credit_code", "kind", "contact_name", "contact_phone", "contact_email",
+            "address")}
+
+
+class ProviderStatusForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=[
+        (ProviderStatus.SUSPENDED.value, _l("Suspend")),
+        (ProviderStatus.DEBARRED.value, _l("Debar")),
+        (ProviderStatus.ACTIVE.value, _l("Reactivate")),
+    ], validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)],
+                           description=_l("Kept in the provider's history."))
+    submit = SubmitField(_l("Change status"))
+
+
+class QualificationForm(FlaskForm):
+    cert_type = StringField(_l("Certificate"), validators=[DataRequired(), Length(max=100)],
+                            description=_l("e.g. 民办非企业单位登记证书"))
+    number = StringField(_l("Number"), validators=[DataRequired(), Length(max=100)])
+    issuer = StringField(_l("Issuer"), validators=[Optional(), Length(max=200)])
+    valid_until = DateField(_l("Valid until"), validators=[Optional()],
+                            description=_l("Leave empty when it does not expire."))
+    submit = SubmitField(_l("Add qualification"))
+
+
+# ---- facilities --------------------------------------------------------------------------
+
+class FacilityForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=_choices(FACILITY_KIND_LABELS),
+                       validators=[DataRequired()])
+    region_code = SelectField(_l("Region"), validators=[DataRequired()])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    beds_self_care = IntegerField(_l("Self-care beds"), validators=[Optional(), NumberRange(0)])
+    beds_semi_disabled = IntegerField(_l("Semi-disabled beds"),
+                                      validators=[Optional(), NumberRange(0)])
+    beds_disabled = IntegerField(_l("Disabled beds"), validators=[Optional(), NumberRange(0)])
+    beds = IntegerField(_l("Total beds"), validators=[Optional(), NumberRange(0)],
+                        description=_l("Empty: the sum of the wards."))
+    opened_on = DateField(_l("Opened on"), validators=[Optional()])
+    wards = StringField(render_kw={"hidden": True})  # carries ward errors only
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region_code.choices = region_choices(user)
+
+    def values(self) -> dict[str, Any]:
+        wards = {ward: getattr(self, f"beds_{ward}").data
+                 for ward in ("self_care", "semi_disabled", "disabled")
+                 if getattr(self, f"beds_{ward}").data is not None}
+        return dict(name=self.name.data, kind=self.kind.data, region=self.region_code.data,
+                    address=self.address.data or "", beds=self.beds.data, wards=wards,
+                    opened_on=self.opened_on.data)
+
+
+# ---- procurement -------------------------------------------------------------------------
+
+class ProcurementForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
+                               validators=[DataRequired()])
+    method = SelectField(_l("Method"), choices=_choices(METHOD_LABELS),
+                         validators=[DataRequired()])
+    region_code = SelectField(_l("Region"), validators=[DataRequired()])
+    facility_id = SelectField(_l("Facility"), validators=[Optional()],
+                              description=_l("Required for facility operation."))
+    budget = StringField(_l("Budget (yuan)"), validators=[DataRequired()])
+    justification = TextAreaField(
+        _l("Justification"), validators=[Optional(), Length(max=5000)],
+        description=_l("Required for a single-source purchase: why no other supplier can "
+                       "provide the service."))
+    published_on = DateField(_l("Published on"), validators=[Optional()])
+    bid_deadline = DateField(_l("Bid deadline"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region_code.choices = region_choices(user)
+        self.facility_id.choices = facility_choices(user)
+
+    def values(self) -> dict[str, Any]:
+        return dict(title=self.title.data, service_type=self.service_type.data,
+                    method=self.method.data, region=self.region_code.data,
+                    facility=self.facility_id.data or None, budget=self.budget.data,
+                    justification=self.justification.data or "",
+                    published_on=self.published_on.data, bid_deadline=self.bid_deadline.data)
+
+
+class BidForm(FlaskForm):
+    provider_id = SelectField(_l("Provider"), validators=[DataRequired()])
+    price = StringField(_l("Price (yuan)"), validators=[DataRequired()])
+    technical_score = StringField(_l("Technical score"), validators=[Optional()],
+                                  description=_l("0–100, from the evaluation panel."))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Add bid"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider_id.choices = provider_choices(active_only=False)
+
+
+class ReasonForm(FlaskForm):
+    """Cancel a procurement."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Cancel procurement"))
+
+
+# ---- contracts ---------------------------------------------------------------------------
+
+_TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*([0-9.]+)\s*$")
+
+
+def parse_targets(raw: str) -> dict[str, str]:
+    """``households=1200, occupancy=85`` → {"households": "1200", "occupancy": "85"}."""
+    targets = {}
+    for part in re.split(r"[,;\n]", raw or ""):
+        if not part.strip():
+            continue
+        match = _TARGET.match(part)
+        if match is None:
+            raise ValidationError(_l("Write targets as name=number, separated by commas "
+                                     "(e.g. households=1200)."))
+        targets[match.group(1)] = match.group(2)
+    return targets
+
+
+def format_targets(targets: dict | None) -> str:
+    return ", ".join(f"{key}={value}" for key, value in (targets or {}).items())
+
+
+class ContractForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
+                               validators=[DataRequired()])
+    provider_id = SelectField(_l("Provider"), validators=[DataRequired()])
+    region_code = SelectField(_l("Region"), validators=[DataRequired()])
+    facility_id = SelectField(_l("Facility"), validators=[Optional()],
+                              description=_l("Required for facility operation."))
+    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    end_date = DateField(_l("End date"), validators=[DataRequired()],
+                         description=_l("The last day of service (inclusive)."))
+    amount = StringField(_l("Amount (yuan)"), validators=[DataRequired()])
+    reporting = SelectField(_l("Reporting"), choices=_choices(REPORTING_LABELS),
+                            validators=[DataRequired()])
+    report_due_days = IntegerField(_l("Report due (days after the period)"), default=10,
+                                   validators=[Optional(), NumberRange(0, 90)])
+    targets = StringField(_l("Targets"), validators=[Optional()],
+                          description=_l("name=number, comma-separated, e.g. households=1200 "
+                                         "or beds=120, occupancy=85."))
+    weight_inspection = IntegerField(_l("Weight: inspections"),
+                                     default=DEFAULT_WEIGHTS["inspection"],
+                                     validators=[Optional(), NumberRange(0, 100)])
+    weight_timeliness = IntegerField(_l("Weight: timeliness"),
+                                     default=DEFAULT_WEIGHTS["timeliness"],
+                                     validators=[Optional(), NumberRange(0, 100)])
+    weight_targets = IntegerField(_l("Weight: targets"), default=DEFAULT_WEIGHTS["targets"],
+                                  validators=[Optional(), NumberRange(0, 100)])
+    weights = StringField(render_kw={"hidden": True})  # carries weight errors only
+    installments = StringField(render_kw={"hidden": True})  # carries schedule errors only
+    submit = SubmitField(_l("Save draft"))
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region_code.choices = region_choices(user)
+        self.facility_id.choices = facility_choices(user)
+        self.provider_id.choices = provider_choices(active_only=False)
+
+    def validate_targets(self, field) -> None:
+        parse_targets(field.data)
+
+    def schedule_rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"share_{n}"], self[f"due_{n}"]) for n in range(1, INSTALLMENT_ROWS + 1)]
+
+    def schedule(self) -> list[dict[str, Any]] | None:
+        """The filled installment rows (None when all are blank: keep or default)."""
+        rows = [{"share_percent": share.data, "due_date": due.data}
+                for share, due in self.schedule_rows()
+                if (share.data or "").strip() or due.data]
+        return rows or None
+
+    def fill_schedule(self, installments) -> None:
+        for (share, due), item in zip(self.schedule_rows(), installments, strict=False):
+            share.data = f"{item.share_percent:g}"
+            due.data = item.due_date
+
+    def values(self) -> dict[str, Any]:
+        return dict(
+            title=self.title.data, service_type=self.service_type.data,
+            provider=self.provider_id.data, region=self.region_code.data,
+            facility=self.facility_id.data or None, start_date=self.start_date.data,
+            end_date=self.end_date.data, amount=self.amount.data, reporting=self.reporting.data,
+            report_due_days=10 if self.report_due_days.data is None
+            else self.report_due_days.data,
+            targets=parse_targets(self.targets.data),
+            weights={"inspection": self.weight_inspection.data or 0,
+                     "timeliness": self.weight_timeliness.data or 0,
+                     "targets": self.weight_targets.data or 0})
+
+
+for _n in range(1, INSTALLMENT_ROWS + 1):
+    setattr(ContractForm, f"share_{_n}", StringField(_l("Share (%%) of installment %(n)d", n=_n),
+                                                     validators=[Optional()]))
+    setattr(ContractForm, f"due_{_n}", DateField(_l("Due date of installment %(n)d", n=_n),
+                                                 validators=[Optional()]))
+
+
+class TransitionForm(FlaskForm):
+    to = StringField(render_kw={"hidden": True}, validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class AmendmentForm(FlaskForm):
+    amount = StringField(_l("New amount (yuan)"), validators=[Optional()])
+    end_date = DateField(_l("New end date"), validators=[Optional()])
+    targets = StringField(_l("New targets"), validators=[Optional()],
+                          description=_l("name=number, comma-separated; leave empty to keep."))
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Amend contract"))
+
+    def validate_targets(self, field) -> None:
+        parse_targets(field.data)
+
+    def changes(self) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        if (self.amount.data or "").strip():
+            changes["amount"] = self.amount.data.strip()
+        if self.end_date.data:
+            changes["end_date"] = self.end_date.data
+        if (self.targets.data or "").strip():
+            changes["targets"] = parse_targets(self.targets.data)
+        return changes
+
+
+class PaymentForm(FlaskForm):
+    paid_amount = StringField(_l("Amount paid (yuan)"), validators=[DataRequired()])
+    submit = SubmitField(_l("Record payment"))

@@ -1,0 +1,163 @@
+"""A contract's life after drafting: status transitions and amendments. Flush, never commit.
+
+    draft → active → suspended ↔ active → completed | terminated
+
+``completed`` only from ``active``; ``terminated`` from ``active`` or ``suspended``; nothing
+leaves ``completed`` or ``terminated``. Every step is a ContractTransition row; every change of
+amount, end date or targets after the draft is a ContractAmendment row and a new version.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import Conflict, ValidationError
+from app.extensions import db
+from app.users.models import User
+from contracts.common import Errors, as_date, as_enum, as_money, raise_if, text
+from contracts.models import (
+    Contract,
+    ContractAmendment,
+    ContractStatus,
+    ContractTransition,
+    ProviderStatus,
+    ServiceType,
+)
+from contracts.terms import check_period, check_targets
+
+S = ContractStatus
+#: the legal steps of the state machine
+ALLOWED_TRANSITIONS: dict[ContractStatus, frozenset[ContractStatus]] = {
+    S.DRAFT: frozenset({S.ACTIVE}),
+    S.ACTIVE: frozenset({S.SUSPENDED, S.COMPLETED, S.TERMINATED}),
+    S.SUSPENDED: frozenset({S.ACTIVE, S.TERMINATED}),
+    S.COMPLETED: frozenset(),
+    S.TERMINATED: frozenset(),
+}
+#: steps that must say why
+REASON_REQUIRED = frozenset({S.SUSPENDED, S.TERMINATED})
+#: fields that change only through an amendment once the contract left the draft state
+AMENDABLE_FIELDS = ("amount", "end_date", "targets")
+
+
+def allowed_transitions(contract: Contract) -> list[ContractStatus]:
+    """The statuses the contract may move to now (for buttons and the API's documentation)."""
+    return sorted(ALLOWED_TRANSITIONS[contract.status], key=list(ContractStatus).index)
+
+
+def overlapping_operation(contract: Contract, end_date: date | None = None) -> Contract | None:
+    """Another ACTIVE facility_operation contract of the same facility overlapping in time."""
+    if contract.service_type is not ServiceType.FACILITY_OPERATION or contract.facility_id is None:
+        return None
+    end = end_date or contract.end_date
+    return db.session.scalars(
+        sa.select(Contract).where(
+            Contract.id != contract.id,
+            Contract.facility_id == contract.facility_id,
+            Contract.service_type == ServiceType.FACILITY_OPERATION,
+            Contract.status == ContractStatus.ACTIVE,
+            Contract.start_date <= end, Contract.end_date >= contract.start_date,
+        ).order_by(Contract.start_date)
+    ).first()
+
+
+def _refuse_overlap(contract: Contract, end_date: date | None = None) -> None:
+    other = overlapping_operation(contract, end_date)
+    if other is not None:
+        message = _("The facility is already operated under contract %(number)s from %(start)s "
+                    "to %(end)s; the periods overlap.", number=other.number,
+                    start=other.start_date.isoformat(), end=other.end_date.isoformat())
+        raise Conflict(message, {"facility_id": [message]})
+
+
+def transition_contract(contract: Contract, to: ContractStatus | str, *,
+                        actor: User | None, reason: str = "") -> ContractTransition:
+    """Move the contract to status ``to``.
+
+    Unknown status or missing reason → ``ValidationError``; an illegal step, or activating a
+    facility operation that overlaps another active one → ``Conflict``.
+    """
+    errors: Errors = {}
+    target = as_enum(ContractStatus, to, "to", errors)
+    reason = text(reason, "reason", errors, max_length=2000,
+                  required=target in REASON_REQUIRED)
+    if target is not None and target not in ALLOWED_TRANSITIONS[contract.status]:
+        raise Conflict(_("A %(from)s contract cannot become %(to)s.",
+                         **{"from": contract.status.value, "to": target.value}),
+                       {"to": [_("Allowed now: %(allowed)s.", allowed=", ".join(
+                           s.value for s in allowed_transitions(contract)) or "—")]})
+    raise_if(errors, _("The contract's status was not changed."))
+    if target is S.ACTIVE:
+        if contract.provider.status is not ProviderStatus.ACTIVE:
+            raise ValidationError(
+                _("The provider is %(status)s; the contract cannot be activated.",
+                  status=contract.provider.status.value),
+                {"provider_id": [_("The provider is %(status)s.",
+                                   status=contract.provider.status.value)]})
+        _refuse_overlap(contract)
+    step = ContractTransition(from_status=contract.status, to_status=target,
+                              actor_id=actor.id if actor else None, at=clock.now(),
+                              reason=reason)
+    contract.transitions.append(step)
+    contract.status = target
+    db.session.flush()
+    return step
+
+
+_UNSET: Any = object()
+
+
+def _plain(field: str, value: Any) -> Any:
+    if field == "amount":
+        return f"{value:.2f}"
+    if field == "end_date":
+        return value.isoformat()
+    return value
+
+
+def amend_contract(contract: Contract, *, reason: str, actor: User | None,
+                   amount: Any = _UNSET, end_date: Any = _UNSET,
+                   targets: Any = _UNSET) -> ContractAmendment:
+    """A new version changing any of amount, end_date, targets; the reason is required.
+
+    Drafts are edited with ``update_contract`` and closed contracts are final: both
+    ``Conflict``. Extending an active facility operation into another's period → ``Conflict``.
+    """
+    if contract.status is ContractStatus.DRAFT:
+        raise Conflict(_("A draft is edited directly, not amended."))
+    if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
+        raise Conflict(_("A %(status)s contract cannot be amended.",
+                         status=contract.status.value))
+    errors: Errors = {}
+    reason = text(reason, "reason", errors, max_length=2000, required=True)
+    new: dict[str, Any] = {}
+    if amount is not _UNSET:
+        new["amount"] = as_money(amount, "amount", errors)
+    if end_date is not _UNSET:
+        new["end_date"] = as_date(end_date, "end_date", errors)
+        check_period(contract.start_date, new["end_date"], errors)
+    if targets is not _UNSET:
+        new["targets"] = check_targets(contract.service_type, targets, errors)
+    raise_if(errors, _("The contract was not amended."))
+    changes = {field: [_plain(field, getattr(contract, field)), _plain(field, value)]
+               for field, value in new.items() if getattr(contract, field) != value}
+    if not changes:
+        raise ValidationError(_("The amendment changes nothing."),
+                              {field: [_("Unchanged.")] for field in new} or
+                              {"amount": [_("Give a new amount, end date or targets.")]})
+    if "end_date" in changes and contract.status is ContractStatus.ACTIVE:
+        _refuse_overlap(contract, new["end_date"])
+    for field in changes:
+        setattr(contract, field, new[field])
+    contract.version += 1
+    amendment = ContractAmendment(version=contract.version, changes=changes, reason=reason,
+                                  actor_id=actor.id if actor else None, at=clock.now())
+    contract.amendments.append(amendment)
+    db.session.flush()
+    return amendment
+

@@ -1,0 +1,193 @@
+"""Procurement (采购项目), bids and the award that drafts a contract. Flush, never commit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import Conflict, ValidationError
+from app.extensions import db
+from app.users.models import User
+from contracts.common import (
+    Errors,
+    add,
+    as_date,
+    as_enum,
+    as_money,
+    raise_if,
+    resolve,
+    resolve_region,
+    text,
+)
+from contracts.models import (
+    Bid,
+    Contract,
+    Facility,
+    Procurement,
+    ProcurementMethod,
+    ProcurementStatus,
+    Provider,
+    ProviderStatus,
+    ServiceType,
+)
+from contracts.providers import has_valid_qualification
+from contracts.terms import add_years, check_actor_region, check_facility, create_contract
+
+PROCUREMENT_FIELDS = ("title", "service_type", "region", "facility", "budget", "method",
+                      "justification", "published_on", "bid_deadline")
+
+
+def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str, Any]:
+    service_type = as_enum(ServiceType, data.get("service_type"), "service_type", errors)
+    method = as_enum(ProcurementMethod, data.get("method"), "method", errors)
+    region = resolve_region(data.get("region"), "region_code", errors)
+    facility = (resolve(Facility, data["facility"], "facility_id", errors)
+                if data.get("facility") not in (None, "") else None)
+    justification = text(data.get("justification"), "justification", errors, max_length=5000)
+    if method is ProcurementMethod.SINGLE_SOURCE and not justification:
+        add(errors, "justification", _("A single-source purchase must say why no other "
+                                       "supplier can provide the service."))
+    published = as_date(data.get("published_on"), "published_on", errors, required=False)
+    deadline = as_date(data.get("bid_deadline"), "bid_deadline", errors, required=False)
+    if published and deadline and deadline < published:
+        add(errors, "bid_deadline", _("The bid deadline cannot come before publication."))
+    check_facility(service_type, facility, region, errors)
+    check_actor_region(actor, region, errors)
+    return dict(title=text(data.get("title"), "title", errors, max_length=200, required=True),
+                service_type=service_type, method=method, region=region, facility=facility,
+                budget=as_money(data.get("budget"), "budget", errors),
+                justification=justification, published_on=published, bid_deadline=deadline)
+
+
+def create_procurement(*, title: str, service_type: ServiceType | str, region: Any,
+                       budget: Any, method: ProcurementMethod | str, justification: str = "",
+                       facility: Any = None, published_on: date | str | None = None,
+                       bid_deadline: date | str | None = None,
+                       actor: User | None = None) -> Procurement:
+    """An OPEN procurement. ``region``: row, code or id; ``facility``: row or id (required
+    for facility_operation, inside the region); single_source needs a justification."""
+    errors: Errors = {}
+    values = _clean(dict(title=title, service_type=service_type, region=region, budget=budget,
+                         method=method, justification=justification, facility=facility,
+                         published_on=published_on, bid_deadline=bid_deadline), errors, actor)
+    raise_if(errors, _("The procurement was not saved."))
+    procurement = Procurement(status=ProcurementStatus.OPEN, **values)
+    db.session.add(procurement)
+    db.session.flush()
+    return procurement
+
+
+def _require_open(procurement: Procurement) -> None:
+    if procurement.status is not ProcurementStatus.OPEN:
+        raise Conflict(_("The procurement is %(status)s; it can no longer be changed.",
+                         status=procurement.status.value))
+
+
+def update_procurement(procurement: Procurement, *, actor: User | None = None,
+                       **changes: Any) -> Procurement:
+    """Edit an open procurement (any of PROCUREMENT_FIELDS)."""
+    _require_open(procurement)
+    unknown = set(changes) - set(PROCUREMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown procurement fields: {', '.join(sorted(unknown))}")
+    errors: Errors = {}
+    current = {field: getattr(procurement, field) for field in PROCUREMENT_FIELDS}
+    values = _clean(current | changes, errors, actor)
+    raise_if(errors, _("The procurement was not saved."))
+    for key, value in values.items():
+        setattr(procurement, key, value)
+    db.session.flush()
+    return procurement
+
+
+def cancel_procurement(procurement: Procurement, reason: str) -> Procurement:
+    _require_open(procurement)
+    errors: Errors = {}
+    reason = text(reason, "reason", errors, max_length=500, required=True)
+    raise_if(errors, _("The procurement was not cancelled."))
+    procurement.status, procurement.cancel_reason = ProcurementStatus.CANCELLED, reason
+    db.session.flush()
+    return procurement
+
+
+def submit_bid(procurement: Procurement, *, provider: Any, price: Any,
+               technical_score: Any = None, notes: str = "") -> Bid:
+    """Record a provider's bid; one per provider and procurement (a second → ``Conflict``)."""
+    _require_open(procurement)
+    errors: Errors = {}
+    provider = resolve(Provider, provider, "provider_id", errors)
+    price = as_money(price, "price", errors)
+    score = None
+    if technical_score not in (None, ""):
+        try:
+            score = Decimal(str(technical_score))
+        except (InvalidOperation, ValueError):
+            score = Decimal(-1)
+        if not score.is_finite() or not 0 <= score <= 100 or score != score.quantize(
+                Decimal("0.01")):
+            add(errors, "technical_score", _("A score from 0 to 100."))
+    notes = text(notes, "notes", errors, max_length=5000)
+    raise_if(errors, _("The bid was not saved."))
+    if any(b.provider_id == provider.id for b in procurement.bids):
+        raise Conflict(_("%(name)s has already bid in this procurement.", name=provider.name),
+                       {"provider_id": [_("One bid per provider.")]})
+    bid = Bid(provider=provider, price=price, technical_score=score, notes=notes)
+    procurement.bids.append(bid)
+    db.session.flush()
+    return bid
+
+
+def withdraw_bid(bid: Bid) -> None:
+    _require_open(bid.procurement)
+    bid.procurement.bids.remove(bid)
+    db.session.flush()
+
+
+def award_refusals(bid: Bid, on: date) -> Errors:
+    """Why ``bid`` cannot win on day ``on`` (empty when it can)."""
+    errors: Errors = {}
+    provider, procurement = bid.provider, bid.procurement
+    if provider.status is ProviderStatus.SUSPENDED:
+        add(errors, "provider_id", _("%(name)s is suspended.", name=provider.name))
+    elif provider.status is ProviderStatus.DEBARRED:
+        add(errors, "provider_id", _("%(name)s is debarred.", name=provider.name))
+    if not has_valid_qualification(provider, on):
+        add(errors, "provider_id", _("%(name)s holds no qualification valid on %(day)s.",
+                                     name=provider.name, day=on.isoformat()))
+    if bid.price > procurement.budget:
+        add(errors, "price", _("The price %(price)s exceeds the budget %(budget)s.",
+                               price=f"{bid.price:.2f}", budget=f"{procurement.budget:.2f}"))
+    return errors
+
+
+def award_bid(bid: Bid, actor: User | None, today: date | None = None, *,
+              start_date: date | None = None, end_date: date | None = None) -> Contract:
+    """Award the procurement to ``bid`` and return the DRAFT contract prefilled from it.
+
+    The contract runs one year from ``start_date`` (default: the award day) unless
+    ``end_date`` is given; the officer completes targets and schedule on the draft.
+    Refusals → ``ValidationError`` naming each reason; awarded or cancelled → ``Conflict``.
+    """
+    procurement = bid.procurement
+    if procurement.status is ProcurementStatus.AWARDED:
+        raise Conflict(_("This procurement has already been awarded."))
+    _require_open(procurement)
+    today = today or clock.today()
+    errors = award_refusals(bid, today)
+    if errors:
+        raise ValidationError(
+            _("The bid cannot be awarded: %(why)s",
+              why=" ".join(message for messages in errors.values() for message in messages)),
+            errors)
+    start = start_date or today
+    bid.awarded = True
+    procurement.status, procurement.awarded_on = ProcurementStatus.AWARDED, today
+    return create_contract(
+        title=procurement.title, service_type=procurement.service_type, provider=bid.provider,
+        region=procurement.region, facility=procurement.facility, procurement=procurement,
+        amount=bid.price, start_date=start,
+        end_date=end_date or add_years(start, 1) - timedelta(days=1), actor=actor)

@@ -1,0 +1,146 @@
+"""Providers (承接主体) and their qualifications. Operations flush, never commit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import ValidationError
+from app.extensions import db
+from contracts.common import Errors, add, as_date, as_enum, raise_if, text
+from contracts.credit_code import InvalidCreditCode, validate_credit_code
+from contracts.models import Provider, ProviderKind, ProviderStatus, Qualification
+
+#: a qualification this close to its end is flagged
+EXPIRY_WARNING_DAYS = 60
+
+_PROVIDER_FIELDS = ("name", "credit_code", "kind", "contact_name", "contact_phone",
+                    "contact_email", "address")
+
+
+def _check_credit_code(value: Any, errors: Errors, provider: Provider | None) -> str | None:
+    try:
+        code = validate_credit_code(str(value or "").strip().upper())
+    except InvalidCreditCode as error:
+        add(errors, "credit_code", _("Invalid unified social credit code: %(why)s.",
+                                     why=_(str(error))))
+        return None
+    clash = db.session.scalar(sa.select(Provider.id).where(Provider.credit_code == code))
+    if clash is not None and (provider is None or clash != provider.id):
+        add(errors, "credit_code", _("Another provider already has this credit code."))
+        return None
+    return code
+
+
+def _provider_values(data: dict[str, Any], errors: Errors,
+                     provider: Provider | None) -> dict[str, Any]:
+    unknown = set(data) - set(_PROVIDER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown provider fields: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    if "name" in data:
+        values["name"] = text(data["name"], "name", errors, max_length=200, required=True)
+    if "credit_code" in data:
+        values["credit_code"] = _check_credit_code(data["credit_code"], errors, provider)
+    if "kind" in data:
+        values["kind"] = as_enum(ProviderKind, data["kind"], "kind", errors)
+    for field, length in (("contact_name", 100), ("contact_phone", 40),
+                          ("contact_email", 254), ("address", 300)):
+        if field in data:
+            values[field] = text(data[field], field, errors, max_length=length)
+    return values
+
+
+def create_provider(*, name: str, credit_code: str, kind: ProviderKind | str,
+                    contact_name: str = "", contact_phone: str = "", contact_email: str = "",
+                    address: str = "") -> Provider:
+    """A new active provider; ``ValidationError`` names every bad field."""
+    errors: Errors = {}
+    values = _provider_values(dict(
+        name=name, credit_code=credit_code, kind=kind, contact_name=contact_name,
+        contact_phone=contact_phone, contact_email=contact_email, address=address),
+        errors, None)
+    raise_if(errors, _("The provider was not saved."))
+    provider = Provider(status=ProviderStatus.ACTIVE, **values)
+    db.session.add(provider)
+    db.session.flush()
+    return provider
+
+
+def update_provider(provider: Provider, **changes: Any) -> Provider:
+    """Change any of name, credit_code, kind, contact_name, contact_phone, contact_email,
+    address (status goes through :func:`set_provider_status`)."""
+    errors: Errors = {}
+    values = _provider_values(changes, errors, provider)
+    raise_if(errors, _("The provider was not saved."))
+    for key, value in values.items():
+        setattr(provider, key, value)
+    db.session.flush()
+    return provider
+
+
+def set_provider_status(provider: Provider, status: ProviderStatus | str, reason: str) -> Provider:
+    """Suspend, debar or reinstate; a reason is always required (the audit log keeps it)."""
+    errors: Errors = {}
+    new = as_enum(ProviderStatus, status, "status", errors)
+    reason = text(reason, "reason", errors, max_length=500, required=True)
+    raise_if(errors, _("The status was not changed."))
+    if new is provider.status:
+        raise ValidationError(_("The provider already has this status."),
+                              {"status": [_("Unchanged.")]})
+    provider.status, provider.status_reason = new, reason
+    provider.status_changed_at = clock.now()
+    db.session.flush()
+    return provider
+
+
+# ---- qualifications ----------------------------------------------------------------------
+
+def add_qualification(provider: Provider, *, cert_type: str, number: str, issuer: str = "",
+                      valid_until: date | str | None = None) -> Qualification:
+    errors: Errors = {}
+    values = dict(
+        cert_type=text(cert_type, "cert_type", errors, max_length=100, required=True),
+        number=text(number, "number", errors, max_length=100, required=True),
+        issuer=text(issuer, "issuer", errors, max_length=200),
+        valid_until=as_date(valid_until, "valid_until", errors, required=False),
+    )
+    raise_if(errors, _("The qualification was not saved."))
+    qualification = Qualification(provider=provider, **values)
+    db.session.add(qualification)
+    db.session.flush()
+    return qualification
+
+
+def remove_qualification(qualification: Qualification) -> None:
+    db.session.delete(qualification)
+    db.session.flush()
+
+
+def has_valid_qualification(provider: Provider, on: date) -> bool:
+    """Whether the provider holds at least one qualification valid on day ``on``."""
+    return any(q.is_valid_on(on) for q in provider.qualifications)
+
+
+def is_expiring(qualification: Qualification, today: date | None = None,
+                within_days: int = EXPIRY_WARNING_DAYS) -> bool:
+    """Still valid today but ends within ``within_days`` days."""
+    today = today or clock.today()
+    until = qualification.valid_until
+    return until is not None and today <= until <= today + timedelta(days=within_days)
+
+
+def expiring_qualifications(today: date | None = None, within_days: int = EXPIRY_WARNING_DAYS,
+                            provider: Provider | None = None) -> list[Qualification]:
+    """Qualifications still valid today that end within ``within_days`` days, soonest first."""
+    today = today or clock.today()
+    stmt = (sa.select(Qualification)
+            .where(Qualification.valid_until.between(today, today + timedelta(days=within_days)))
+            .order_by(Qualification.valid_until, Qualification.id))
+    if provider is not None:
+        stmt = stmt.where(Qualification.provider_id == provider.id)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,250 @@
+"""What a report holds for each service type, and its rules (one place for the HTML form and the
+API alike).
+
+``clean_data(contract, data, complete=True)`` returns the cleaned JSON or raises
+``ValidationError`` whose fields are the API's names: ``data.households_visited``,
+``data.needy.dibao``, ``data.occupancy.self_care``, ``data.incidents.0.risk``... A draft is
+checked with ``complete=False``: missing numbers are allowed, wrong ones are not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+from app.errors import ValidationError
+
+# ---- the vocabulary ----------------------------------------------------------------------
+
+NEEDY_CATEGORIES = {
+    "dibao": _l("Subsistence allowance (低保)"),
+    "tekun": _l("Extreme poverty support (特困)"),
+    "near_poor": _l("Near-poor (低保边缘)"),
+    "hardship": _l("Hardship from unavoidable expenses (刚性支出困难)"),
+    "temporary": _l("Temporary assistance (临时救助)"),
+}
+WARDS = {"self_care": _l("Self-care"), "semi_disabled": _l("Semi-disabled"),
+         "disabled": lazy_pgettext("ward", "Disabled")}
+STAFF_ROLES = {
+    "managers": _l("Managers"),
+    "care_workers": _l("Care workers"),
+    "medical_staff": _l("Medical staff"),
+    "social_workers": _l("Social workers"),
+    "support_staff": _l("Cooks and cleaners"),
+    "others": _l("Other staff"),
+}
+#: the nine risks of GB 38600-2019 (九防)
+RISKS = {
+    "choking": _l("Choking (噎食)"),
+    "wrong_intake": _l("Wrong food or medicine (食品药品误食)"),
+    "pressure_sores": _l("Pressure sores (压疮)"),
+    "scalds": _l("Scalds (烫伤)"),
+    "falls_from_bed": _l("Falls from bed (坠床)"),
+    "falls": _l("Falls (跌倒)"),
+    "harm": _l("Harm by others or self-harm (他伤和自伤)"),
+    "wandering": _l("Wandering away (走失)"),
+    "recreation": _l("Recreation accidents (文娱活动意外)"),
+}
+SEVERITIES = {"minor": _l("Minor"), "serious": _l("Serious"), "major": _l("Major")}
+SCHOOL_STAGES = {
+    "preschool": _l("Pre-school"),
+    "primary": _l("Primary school"),
+    "junior": _l("Junior secondary"),
+    "senior": _l("Senior secondary"),
+    "vocational": _l("Vocational"),
+    "higher": _l("Higher education"),
+}
+
+#: labels of the top-level numbers and texts, for pages and messages
+FIELD_LABELS = {
+    "households_visited": _l("Households visited"),
+    "needy": _l("Needy households identified"),
+    "problems": _l("Problems met"),
+    "occupancy": _l("Residents by ward"),
+    "admissions": _l("Admissions"),
+    "departures": _l("Departures"),
+    "staff": _l("Staff"),
+    "incidents": _l("Incidents"),
+    "fire_drills": _l("Fire drills held"),
+    "complaints_received": _l("Complaints received"),
+    "complaints_resolved": _l("Complaints resolved"),
+    "children_in_care": _l("Children in care"),
+    "health_checks": _l("Health checks done"),
+    "children_in_school": _l("Children in school"),
+    "school_stages": _l("Children in school by stage"),
+    "summary": _l("Report"),
+}
+MAX_TEXT = 5000
+MAX_INCIDENTS = 100
+MAX_COUNT = 1_000_000
+
+
+class _Checker:
+    def __init__(self, complete: bool):
+        self.complete = complete
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.errors.setdefault(f"data.{path}", []).append(message)
+
+    def count(self, raw: Any, path: str, *, required: bool = True, minimum: int = 0) -> int | None:
+        """A whole number ≥ ``minimum`` (digit strings accepted); ``None`` when left empty."""
+        if raw is None or raw == "":
+            if required and self.complete:
+                self.add(path, _("Enter a number."))
+            return None
+        if isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw.strip())
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            self.add(path, _("Enter a whole number."))
+            return None
+        if raw < minimum:
+            self.add(path, _("Enter a number of at least %(min)d.", min=minimum))
+            return None
+        if raw > MAX_COUNT:
+            self.add(path, _("Enter a number of at most %(max)d.", max=MAX_COUNT))
+            return None
+        return raw
+
+    def text(self, raw: Any, path: str, *, required: bool = False) -> str:
+        if raw is None:
+            raw = ""
+        if not isinstance(raw, str):
+            self.add(path, _("Enter text."))
+            return ""
+        raw = raw.strip()
+        if required and self.complete and not raw:
+            self.add(path, _("This field is required."))
+        if len(raw) > MAX_TEXT:
+            self.add(path, _("At most %(max)d characters.", max=MAX_TEXT))
+        return raw
+
+    def mapping(self, raw: Any, path: str) -> dict:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.add(path, _("Expected an object."))
+            return {}
+        return raw
+
+    def counts(self, raw: Any, path: str, keys: dict, *, required: bool = False) -> dict:
+        """A group of numbers by key (a missing key counts as none)."""
+        raw = self.mapping(raw, path)
+        self.unknown(raw, keys, f"{path}.")
+        values = {key: self.count(raw.get(key), f"{path}.{key}", required=required)
+                  for key in keys}
+        return {k: v for k, v in values.items() if v is not None}
+
+    def unknown(self, raw: dict, known, prefix: str = "") -> None:
+        for key in raw:
+            if key not in known:
+                self.add(f"{prefix}{key}", _("Unknown field."))
+
+
+def _household_survey(c: _Checker, raw: dict, contract) -> dict:
+    data = {"households_visited": c.count(raw.get("households_visited"), "households_visited"),
+            "needy": c.counts(raw.get("needy"), "needy", NEEDY_CATEGORIES),
+            "problems": c.text(raw.get("problems"), "problems")}
+    visited = data["households_visited"]
+    identified = sum(data["needy"].values())
+    if visited is not None and identified > visited:
+        c.add("needy", _("Needy households identified (%(found)d) cannot exceed households "
+                         "visited (%(visited)d).", found=identified, visited=visited))
+    return data
+
+
+def _incidents(c: _Checker, raw: Any) -> list[dict]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        c.add("incidents", _("Expected a list."))
+        return []
+    if len(raw) > MAX_INCIDENTS:
+        c.add("incidents", _("At most %(max)d rows.", max=MAX_INCIDENTS))
+        return []
+    rows = []
+    for index, item in enumerate(raw):
+        path = f"incidents.{index}"
+        item = c.mapping(item, path)
+        c.unknown(item, ("risk", "severity", "count", "note"), f"{path}.")
+        if item.get("risk") not in RISKS:
+            c.add(f"{path}.risk", _("Choose one of the nine risks."))
+        if item.get("severity") not in SEVERITIES:
+            c.add(f"{path}.severity", _("Choose minor, serious or major."))
+        count = c.count(item.get("count", 1), f"{path}.count", minimum=1)
+        rows.append({"risk": item.get("risk"), "severity": item.get("severity"),
+                     "count": count, "note": c.text(item.get("note"), f"{path}.note")})
+    return rows
+
+
+def _facility_operation(c: _Checker, raw: dict, contract) -> dict:
+    data = {"occupancy": c.counts(raw.get("occupancy"), "occupancy", WARDS),
+            "admissions": c.count(raw.get("admissions"), "admissions"),
+            "departures": c.count(raw.get("departures"), "departures"),
+            "staff": c.counts(raw.get("staff"), "staff", STAFF_ROLES),
+            "incidents": _incidents(c, raw.get("incidents")),
+            "fire_drills": c.count(raw.get("fire_drills"), "fire_drills"),
+            "complaints_received": c.count(raw.get("complaints_received"),
+                                           "complaints_received"),
+            "complaints_resolved": c.count(raw.get("complaints_resolved"),
+                                           "complaints_resolved")}
+    beds = contract.facility.ward_beds if contract.facility is not None else {}
+    for ward, residents in data["occupancy"].items():
+        if residents > beds.get(ward, 0):
+            c.add(f"occupancy.{ward}",
+                  _("%(ward)s: %(residents)d residents exceed the ward's %(beds)d beds.",
+                    ward=WARDS[ward], residents=residents, beds=beds.get(ward, 0)))
+    received, resolved = data["complaints_received"], data["complaints_resolved"]
+    if received is not None and resolved is not None and resolved > received:
+        c.add("complaints_resolved", _("Complaints resolved (%(resolved)d) cannot exceed "
+                                       "complaints received (%(received)d).",
+                                       resolved=resolved, received=received))
+    return data
+
+
+def _entrusted_care(c: _Checker, raw: dict, contract) -> dict:
+    data = {"children_in_care": c.count(raw.get("children_in_care"), "children_in_care"),
+            "health_checks": c.count(raw.get("health_checks"), "health_checks"),
+            "children_in_school": c.count(raw.get("children_in_school"), "children_in_school"),
+            "school_stages": c.counts(raw.get("school_stages"), "school_stages", SCHOOL_STAGES)}
+    in_care, in_school = data["children_in_care"], data["children_in_school"]
+    if in_care is not None and in_school is not None and in_school > in_care:
+        c.add("children_in_school", _("Children in school (%(school)d) cannot exceed children "
+                                      "in care (%(care)d).", school=in_school, care=in_care))
+    staged = sum(data["school_stages"].values())
+    if in_school is not None and staged > in_school:
+        c.add("school_stages", _("Children by stage (%(staged)d) cannot exceed children in "
+                                 "school (%(school)d).", staged=staged, school=in_school))
+    return data
+
+
+def _other(c: _Checker, raw: dict, contract) -> dict:
+    return {"summary": c.text(raw.get("summary"), "summary", required=True)}
+
+
+_RULES = {"household_survey": _household_survey, "facility_operation": _facility_operation,
+          "entrusted_care": _entrusted_care, "other": _other}
+#: the top-level keys of each service type's data
+KEYS = {"household_survey": ("households_visited", "needy", "problems"),
+        "facility_operation": ("occupancy", "admissions", "departures", "staff", "incidents",
+                               "fire_drills", "complaints_received", "complaints_resolved"),
+        "entrusted_care": ("children_in_care", "health_checks", "children_in_school",
+                           "school_stages"),
+        "other": ("summary",)}
+
+
+def clean_data(contract, data: Any, *, complete: bool = True) -> dict:
+    """The report's content checked against the contract's service type (see module doc)."""
+    service_type = str(contract.service_type)
+    checker = _Checker(complete)
+    if not isinstance(data, dict):
+        message = _("The report's data must be an object.")
+        raise ValidationError(message, {"data": [message]})
+    checker.unknown(data, KEYS[service_type])
+    cleaned = _RULES[service_type](checker, data, contract)
+    if checker.errors:
+        raise ValidationError(_("The report has errors; see the fields named."), checker.errors)
+    return {k: v for k, v in cleaned.items() if v is not None}

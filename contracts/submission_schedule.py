@@ -1,0 +1,105 @@
+"""The reporting schedule of a contract: its periods and their deadlines (pure functions).
+
+A monthly contract reports per calendar month (key ``"2026-10"``), a quarterly one per calendar
+quarter (``"2026-Q4"``). A period is clipped to the contract: a contract running 2026-01-15 →
+2026-12-20 has a first period 2026-01-15 → 01-31 and a last one 12-01 → 12-20. A report is due
+once its period has ended; its deadline is the period's (clipped) end + ``report_due_days``.
+Deadlines are calendar days of the bureau (Asia/Shanghai): a report submitted ON the deadline
+day is on time, one submitted the day after is late.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from app import clock
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    start: date
+    end: date
+    deadline: date
+
+    def is_overdue(self, today: date) -> bool:
+        return today > self.deadline
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def _span(key: str) -> tuple[date, date] | None:
+    """The calendar span of a period key, ``None`` if the key is not one."""
+    if match := _MONTH.match(key):
+        year, month = int(match[1]), int(match[2])
+        return date(year, month, 1), _month_end(year, month)
+    if match := _QUARTER.match(key):
+        year, quarter = int(match[1]), int(match[2])
+        return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+    return None
+
+
+def _key_of(day: date, quarterly: bool) -> str:
+    if quarterly:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def _is_quarterly(contract) -> bool:
+    return str(contract.reporting) == "quarterly"
+
+
+def normalize_key(key: str) -> str:
+    return (key or "").strip().upper()
+
+
+def all_periods(contract) -> list[Period]:
+    """Every reporting period of the contract, from its start to its end, in order."""
+    quarterly = _is_quarterly(contract)
+    due_days = contract.report_due_days if contract.report_due_days is not None else 10
+    periods, day = [], contract.start_date
+    while day <= contract.end_date:
+        key = _key_of(day, quarterly)
+        start, end = _span(key)
+        start, end = max(start, contract.start_date), min(end, contract.end_date)
+        periods.append(Period(key, start, end, end + timedelta(days=due_days)))
+        day = end + timedelta(days=1)
+    return periods
+
+
+def due_periods(contract, until: date | None | object = _UNSET) -> list[Period]:
+    """The periods whose report is due by ``until`` (default today): those that have ended.
+
+    ``until=None`` gives the whole schedule, future periods included.
+    """
+    periods = all_periods(contract)
+    if until is None:
+        return periods
+    until = clock.today() if until is _UNSET else until
+    return [p for p in periods if p.end <= until]
+
+
+def period_of(contract, key: str) -> Period | None:
+    """The contract's period named ``key``, ``None`` if it has none of that name."""
+    key = normalize_key(key)
+    if _span(key) is None:
+        return None
+    return next((p for p in all_periods(contract) if p.key == key), None)
+
+
+def is_late(deadline: date, at: datetime) -> bool:
+    """Submitted at ``at`` (aware) after the deadline day, in the bureau's calendar."""
+    return at.astimezone(clock.LOCAL_TZ).date() > deadline
+
+
+def is_valid_key(key: str) -> bool:
+    return _span(normalize_key(key)) is not None

@@ -1,0 +1,326 @@
+"""A contract's terms: validation, drafting and the payment schedule. Flush, never commit.
+
+A draft may be edited freely (:func:`update_contract`); once it has left the draft state its
+amount, end date and targets change only through amendments (``contracts.lifecycle``).
+The end date is the LAST DAY of service (inclusive): a one-year contract from 2026-01-01 ends
+on 2026-12-31, and the longest allowed (3 years) on 2028-12-31.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import Conflict
+from app.extensions import db
+from app.users.models import REGION_ROLES, User
+from contracts.common import (
+    Errors,
+    add,
+    as_date,
+    as_enum,
+    as_money,
+    raise_if,
+    resolve,
+    resolve_region,
+    text,
+)
+from contracts.models import (
+    DEFAULT_WEIGHTS,
+    Contract,
+    ContractStatus,
+    Facility,
+    Installment,
+    Procurement,
+    Provider,
+    ProviderStatus,
+    Reporting,
+    ServiceType,
+)
+from contracts.numbering import next_contract_number
+
+MAX_YEARS = 3
+#: allowed target keys per service type; None = any key (``other`` services define their own)
+TARGET_KEYS: dict[ServiceType, frozenset[str] | None] = {
+    ServiceType.HOUSEHOLD_SURVEY: frozenset({"households"}),
+    ServiceType.FACILITY_OPERATION: frozenset({"beds", "occupancy"}),
+    ServiceType.ENTRUSTED_CARE: frozenset({"children"}),
+    ServiceType.OTHER: None,
+}
+#: targets that are percentages
+PERCENT_TARGETS = frozenset({"occupancy"})
+#: the performance-linked last installment falls due this long after the end of service
+FINAL_INSTALLMENT_DELAY = timedelta(days=30)
+
+CONTRACT_FIELDS = ("title", "service_type", "provider", "region", "facility", "procurement",
+                   "start_date", "end_date", "amount", "reporting", "targets", "weights",
+                   "report_due_days")
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def last_allowed_end(start: date) -> date:
+    """The last end date allowed for a contract starting on ``start`` (3 years, inclusive)."""
+    return add_years(start, MAX_YEARS) - timedelta(days=1)
+
+
+# ---- field checks ------------------------------------------------------------------------
+
+def check_period(start: date | None, end: date | None, errors: Errors) -> None:
+    if start is None or end is None:
+        return
+    if end <= start:
+        add(errors, "end_date", _("The end date must come after the start date."))
+    elif end > last_allowed_end(start):
+        add(errors, "end_date", _("A contract normally lasts at most one year, and never more "
+                                  "than three years (here: until %(day)s at the latest).",
+                                  day=last_allowed_end(start).isoformat()))
+
+
+def check_targets(service_type: ServiceType | None, value: Any, errors: Errors) -> dict:
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        add(errors, "targets", _("Targets are a mapping of name to number."))
+        return {}
+    allowed = TARGET_KEYS.get(service_type) if service_type else None
+    targets: dict[str, int | float] = {}
+    for key, raw in value.items():
+        if allowed is not None and key not in allowed:
+            add(errors, "targets", _("%(key)s is not a target of this service type (allowed: "
+                                     "%(allowed)s).", key=key, allowed=", ".join(sorted(allowed))))
+            continue
+        if not isinstance(key, str) or not key.isidentifier():
+            add(errors, "targets", _("A target name is a word such as households."))
+            continue
+        try:
+            number = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            number = Decimal(-1)
+        if isinstance(raw, bool) or not number.is_finite() or number <= 0:
+            add(errors, "targets", _("Target %(key)s must be a number greater than zero.",
+                                     key=key))
+        elif key in PERCENT_TARGETS and number > 100:
+            add(errors, "targets", _("Target %(key)s is a percentage (at most 100).", key=key))
+        else:
+            targets[key] = int(number) if number == number.to_integral_value() else float(number)
+    return targets
+
+
+def check_weights(value: Any, errors: Errors) -> dict:
+    if value in (None, ""):
+        return dict(DEFAULT_WEIGHTS)
+    if not isinstance(value, dict) or set(value) != set(DEFAULT_WEIGHTS):
+        add(errors, "weights", _("Weights are needed for exactly: inspection, timeliness, "
+                                 "targets."))
+        return dict(DEFAULT_WEIGHTS)
+    weights = {}
+    for key, raw in value.items():
+        if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
+            add(errors, "weights", _("Each weight is a whole number from 0 to 100."))
+            return dict(DEFAULT_WEIGHTS)
+        weights[key] = int(raw)
+    if sum(weights.values()) != 100:
+        add(errors, "weights", _("The weights must sum to 100 (now %(n)d).",
+                                 n=sum(weights.values())))
+    return weights
+
+
+def check_facility(service_type: ServiceType | None, facility: Facility | None,
+                   region: Any, errors: Errors) -> None:
+    if service_type is ServiceType.FACILITY_OPERATION and facility is None:
+        add(errors, "facility_id", _("A facility operation contract needs a facility."))
+    if facility is not None and region is not None and not region.contains(facility.region):
+        add(errors, "facility_id", _("The facility lies outside the contract's region."))
+
+
+def check_actor_region(actor: User | None, region: Any, errors: Errors) -> None:
+    """Officers and inspectors act only inside their own region subtree."""
+    if (actor is not None and actor.role in REGION_ROLES and region is not None
+            and actor.region is not None and not actor.region.contains(region)):
+        add(errors, "region_code", _("This region lies outside your own region."))
+
+
+def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str, Any]:
+    service_type = as_enum(ServiceType, data.get("service_type"), "service_type", errors)
+    provider = resolve(Provider, data.get("provider"), "provider_id", errors)
+    if provider is not None and provider.status is not ProviderStatus.ACTIVE:
+        add(errors, "provider_id", _("The provider is %(status)s.", status=provider.status.value))
+    region = resolve_region(data.get("region"), "region_code", errors)
+    facility = (resolve(Facility, data["facility"], "facility_id", errors)
+                if data.get("facility") not in (None, "") else None)
+    procurement = (resolve(Procurement, data["procurement"], "procurement_id", errors)
+                   if data.get("procurement") not in (None, "") else None)
+    start = as_date(data.get("start_date"), "start_date", errors)
+    end = as_date(data.get("end_date"), "end_date", errors)
+    check_period(start, end, errors)
+    check_facility(service_type, facility, region, errors)
+    check_actor_region(actor, region, errors)
+    due_days = data.get("report_due_days", 10)
+    if isinstance(due_days, bool) or not str(due_days).isdigit() or int(due_days) > 90:
+        add(errors, "report_due_days", _("A whole number of days from 0 to 90."))
+        due_days = 10
+    return dict(
+        title=text(data.get("title"), "title", errors, max_length=200, required=True),
+        service_type=service_type, provider=provider, region=region, facility=facility,
+        procurement=procurement, start_date=start, end_date=end,
+        amount=as_money(data.get("amount"), "amount", errors),
+        reporting=as_enum(Reporting, data.get("reporting") or "monthly", "reporting", errors),
+        targets=check_targets(service_type, data.get("targets"), errors),
+        weights=check_weights(data.get("weights"), errors),
+        report_due_days=int(due_days),
+    )
+
+
+# ---- payment schedule --------------------------------------------------------------------
+
+def default_schedule(start: date, end: date) -> list[dict[str, Any]]:
+    """50 % when service starts, 50 % performance-linked 30 days after it ends."""
+    return [
+        {"share_percent": Decimal(50), "due_date": start, "performance_linked": False},
+        {"share_percent": Decimal(50), "due_date": end + FINAL_INSTALLMENT_DELAY,
+         "performance_linked": True},
+    ]
+
+
+def check_schedule(items: Sequence[dict[str, Any]], start: date | None,
+                   errors: Errors) -> list[dict[str, Any]]:
+    """Shares sum to exactly 100; exactly the last installment is performance-linked."""
+    if not items:
+        add(errors, "installments", _("A payment schedule needs at least one installment."))
+        return []
+    clean, given_links = [], [i.get("performance_linked") for i in items]
+    for seq, item in enumerate(items, start=1):
+        share = as_money(item.get("share_percent"), "installments", errors)
+        due = as_date(item.get("due_date"), "installments", errors)
+        if share is not None and share > 100:
+            add(errors, "installments", _("A share is at most 100%."))
+        if due is not None and start is not None and due < start:
+            add(errors, "installments", _("Installment %(n)d falls due before the contract "
+                                          "starts.", n=seq))
+        clean.append({"seq": seq, "share_percent": share, "due_date": due,
+                      "performance_linked": seq == len(items)})
+    if any(c["share_percent"] is None for c in clean):
+        return clean
+    total = sum(c["share_percent"] for c in clean)
+    if total != 100:
+        add(errors, "installments", _("The shares must sum to exactly 100%% (now %(n)s%%).",
+                                      n=f"{total:g}"))
+    if any(link is not None for link in given_links) and (
+            [bool(link) for link in given_links] != [c["performance_linked"] for c in clean]):
+        add(errors, "installments", _("Exactly the last installment is performance-linked."))
+    dues = [c["due_date"] for c in clean]
+    if None not in dues and dues != sorted(dues):
+        add(errors, "installments", _("Installments must fall due in order."))
+    return clean
+
+
+def _apply_schedule(contract: Contract, clean: list[dict[str, Any]]) -> None:
+    contract.installments.clear()
+    db.session.flush()  # free (contract_id, seq) before the new rows take it
+    contract.installments.extend(Installment(**c) for c in clean)
+
+
+def set_payment_schedule(contract: Contract, installments: Sequence[dict[str, Any]]) -> Contract:
+    """Replace a draft's schedule: ``[{"share_percent", "due_date", "performance_linked"?}]``."""
+    if contract.status is not ContractStatus.DRAFT:
+        raise Conflict(_("The payment schedule can be changed only while the contract is a "
+                         "draft."))
+    errors: Errors = {}
+    clean = check_schedule(installments, contract.start_date, errors)
+    raise_if(errors, _("The payment schedule was not saved."))
+    _apply_schedule(contract, clean)
+    db.session.flush()
+    return contract
+
+
+def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> Installment:
+    """Mark an installment paid; the amount may be less than nominal (performance)."""
+    if installment.paid_at is not None:
+        raise Conflict(_("This installment is already paid."))
+    if installment.contract.status is ContractStatus.DRAFT:
+        raise Conflict(_("A draft contract cannot be paid."))
+    errors: Errors = {}
+    amount = as_money(paid_amount, "paid_amount", errors, positive=False)
+    if amount is not None and not 0 <= amount <= installment.amount:
+        add(errors, "paid_amount", _("Between 0 and the installment's %(amount)s.",
+                                     amount=installment.amount))
+    raise_if(errors, _("The payment was not recorded."))
+    installment.paid_amount, installment.paid_at = amount, paid_at or clock.now()
+    db.session.flush()
+    return installment
+
+
+# ---- drafting ----------------------------------------------------------------------------
+
+def create_contract(*, title: str, service_type: ServiceType | str, provider: Any, region: Any,
+                    start_date: date | str, end_date: date | str, amount: Any,
+                    reporting: Reporting | str = Reporting.MONTHLY, targets: dict | None = None,
+                    weights: dict | None = None, report_due_days: int = 10,
+                    facility: Any = None, procurement: Any = None,
+                    installments: Sequence[dict[str, Any]] | None = None,
+                    actor: User | None = None) -> Contract:
+    """A new DRAFT contract with a fresh number and a payment schedule (default 50/50).
+
+    ``provider``/``facility``/``procurement``: the row or its id; ``region``: the row, its
+    code (str) or id (int). ``actor`` (an officer) must hold the region in their subtree.
+    """
+    errors: Errors = {}
+    values = _clean(dict(
+        title=title, service_type=service_type, provider=provider, region=region,
+        start_date=start_date, end_date=end_date, amount=amount, reporting=reporting,
+        targets=targets, weights=weights, report_due_days=report_due_days,
+        facility=facility, procurement=procurement), errors, actor)
+    schedule = []
+    if values["start_date"] and values["end_date"]:
+        schedule = check_schedule(
+            installments if installments is not None
+            else default_schedule(values["start_date"], values["end_date"]),
+            values["start_date"], errors)
+    raise_if(errors, _("The contract was not saved."))
+    contract = Contract(status=ContractStatus.DRAFT, version=1, **values,
+                        number=next_contract_number(values["start_date"].year,
+                                                    values["service_type"]))
+    db.session.add(contract)
+    _apply_schedule(contract, schedule)
+    db.session.flush()
+    return contract
+
+
+def update_contract(contract: Contract, *, actor: User | None = None,
+                    installments: Sequence[dict[str, Any]] | None = None,
+                    **changes: Any) -> Contract:
+    """Edit a draft freely (any of CONTRACT_FIELDS). Not a draft → ``Conflict``: amend it."""
+    if contract.status is not ContractStatus.DRAFT:
+        raise Conflict(_("Only a draft can be edited; amend an active contract instead."))
+    unknown = set(changes) - set(CONTRACT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown contract fields: {', '.join(sorted(unknown))}")
+    errors: Errors = {}
+    current = {field: getattr(contract, field) for field in CONTRACT_FIELDS}
+    values = _clean(current | changes, errors, actor)
+    schedule = None
+    if installments is not None:
+        schedule = check_schedule(installments, values["start_date"], errors)
+    raise_if(errors, _("The contract was not saved."))
+    renumber = (values["start_date"].year != contract.start_date.year
+                or values["service_type"] is not contract.service_type)
+    for key, value in values.items():
+        setattr(contract, key, value)
+    if renumber:  # the number says the year and the service type
+        contract.number = next_contract_number(contract.start_date.year, contract.service_type)
+    if schedule is not None:
+        _apply_schedule(contract, schedule)
+    db.session.flush()
+    return contract
+

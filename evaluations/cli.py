@@ -1,0 +1,76 @@
+"""``flask templates ...``: seed the built-in assessment templates, export and import them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from app.errors import ValidationError
+from app.extensions import db
+from evaluations import template_services as services
+from evaluations.models import AssessmentTemplate
+
+
+@click.group("templates", help="Assessment templates.")
+def templates_cli() -> None:
+    pass
+
+
+@templates_cli.command("seed-builtin")
+@with_appcontext
+def seed_builtin():
+    """Store the four built-in templates (published, version 1) whose code is absent."""
+    created = services.seed_builtin_templates()
+    db.session.commit()
+    for template in created:
+        click.echo(f"Stored {template.code} version {template.version}.")
+    if not created:
+        click.echo("The built-in templates are already there.")
+
+
+@templates_cli.command("export")
+@click.argument("code")
+@click.option("--version", "version", type=int, default=None,
+              help="Version to export (default: the current one).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@with_appcontext
+def export(code, version, output):
+    """Write template CODE in the format careprocure-template/1."""
+    if version is None:
+        template = services.current_template(code)
+    else:
+        template = db.session.scalar(services.template_stmt(code=code).where(
+            AssessmentTemplate.version == version))
+    if template is None:
+        raise click.ClickException(f"No {'current' if version is None else f'version {version} of'}"
+                                   f" template {code}.")
+    text = json.dumps(services.export_template(template), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {code} version {template.version} to {output}.", err=True)
+
+
+@templates_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--publish", is_flag=True, help="Publish at once instead of storing a draft.")
+@with_appcontext
+def import_(file, publish):
+    """Import FILE (careprocure-template/1) as the next version of its code."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8-sig"))
+        template = services.import_template(data, None, publish=publish)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{file} is not JSON: {error}") from None
+    except ValidationError as error:
+        db.session.rollback()
+        lines = [error.message] + [f"  {path}: {msg}" for path, msgs in error.fields.items()
+                                   for msg in msgs]
+        raise click.ClickException("\n".join(lines)) from None
+    db.session.commit()
+    click.echo(f"Imported {template.code} version {template.version} ({template.status.value}).")

@@ -1,0 +1,274 @@
+"""Contracts: validation, numbers, payment schedule, state machine, amendments, overlaps."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app.errors import Conflict, ValidationError
+from contracts import services
+from contracts.models import ContractStatus, ContractTransition
+
+ALL = [s.value for s in ContractStatus]
+LEGAL = {("draft", "active"), ("active", "suspended"), ("active", "completed"),
+         ("active", "terminated"), ("suspended", "active"), ("suspended", "terminated")}
+
+
+# ---- validation --------------------------------------------------------------------------
+
+def test_three_years_allowed_one_day_more_refused(make_contract):
+    assert make_contract(start_date=date(2026, 1, 1), end_date=date(2028, 12, 31)).id
+    with pytest.raises(ValidationError) as caught:
+        make_contract(start_date=date(2026, 1, 1), end_date=date(2029, 1, 1))
+    assert "three years" in caught.value.fields["end_date"][0]
+
+
+def test_end_must_follow_start_and_amount_be_positive(make_contract):
+    with pytest.raises(ValidationError) as caught:
+        make_contract(end_date=date(2026, 1, 1), amount="0")
+    assert set(caught.value.fields) == {"end_date", "amount"}
+
+
+def test_facility_rules(make_contract, make_facility):
+    with pytest.raises(ValidationError) as caught:
+        make_contract(service_type="facility_operation", targets={"beds": 100})
+    assert "needs a facility" in caught.value.fields["facility_id"][0]
+    with pytest.raises(ValidationError) as caught:
+        make_contract(service_type="facility_operation", facility=make_facility(region="b1"))
+    assert "outside" in caught.value.fields["facility_id"][0]
+    contract = make_contract(service_type="facility_operation", facility=make_facility(),
+                             targets={"beds": 120, "occupancy": 85})
+    assert contract.targets == {"beds": 120, "occupancy": 85}
+
+
+@pytest.mark.parametrize("targets", [{"beds": 10}, {"households": 0}, {"households": "many"},
+                                     {"households": -5}])
+def test_targets_must_fit_the_service_type_and_be_positive(make_contract, targets):
+    with pytest.raises(ValidationError) as caught:
+        make_contract(targets=targets)
+    assert "targets" in caught.value.fields
+
+
+def test_weights_must_sum_to_100(make_contract):
+    assert make_contract().weights == {"inspection": 60, "timeliness": 20, "targets": 20}
+    with pytest.raises(ValidationError) as caught:
+        make_contract(weights={"inspection": 60, "timeliness": 20, "targets": 30})
+    assert "sum to 100" in caught.value.fields["weights"][0]
+
+
+def test_officer_cannot_contract_outside_own_region(make_contract, make_user):
+    officer = make_user("officer", region="a")
+    with pytest.raises(ValidationError) as caught:
+        make_contract(region="b", actor=officer)
+    assert "region_code" in caught.value.fields
+
+
+# ---- numbers -----------------------------------------------------------------------------
+
+def test_numbers_follow_the_format_and_count_per_year_and_type(app, make_contract,
+                                                               make_facility):
+    first, second = make_contract(), make_contract()
+    assert first.number == "XN-2026-HS-0001" and second.number == "XN-2026-HS-0002"
+    assert make_contract(start_date=date(2027, 1, 1),
+                         end_date=date(2027, 12, 31)).number == "XN-2027-HS-0001"
+    assert make_contract(service_type="facility_operation", facility=make_facility(),
+                         targets={}).number == "XN-2026-FO-0001"
+    assert make_contract(service_type="entrusted_care", targets={"children": 40}
+                         ).number == "XN-2026-EC-0001"
+
+
+def test_numbers_stay_unique_within_one_transaction(db, regions, qualified_provider):
+    provider = qualified_provider()
+    made = [services.create_contract(
+        title=f"合同{i}", service_type="other", provider=provider, region="100100",
+        start_date=date(2026, 3, 1), end_date=date(2026, 12, 31), amount="1000")
+        for i in range(5)]  # no commit in between
+    db.session.commit()
+    assert [c.number for c in made] == [f"XN-2026-OT-{i:04d}" for i in range(1, 6)]
+
+
+# ---- payment schedule --------------------------------------------------------------------
+
+def test_default_schedule_is_50_50_with_the_last_linked(make_contract):
+    contract = make_contract()
+    assert [(i.seq, i.share_percent, i.performance_linked) for i in contract.installments] == [
+        (1, Decimal(50), False), (2, Decimal(50), True)]
+    assert contract.installments[1].due_date == date(2027, 1, 30)
+    assert contract.installments[0].amount == Decimal("60000.00")
+
+
+def test_shares_must_sum_to_exactly_100(make_contract):
+    with pytest.raises(ValidationError) as caught:
+        make_contract(installments=[
+            {"share_percent": "30", "due_date": date(2026, 1, 1)},
+            {"share_percent": "69.99", "due_date": date(2027, 1, 31)}])
+    assert "exactly 100" in caught.value.fields["installments"][0]
+
+
+def test_only_the_last_installment_is_performance_linked(make_contract):
+    with pytest.raises(ValidationError) as caught:
+        make_contract(installments=[
+            {"share_percent": 40, "due_date": date(2026, 1, 1), "performance_linked": True},
+            {"share_percent": 60, "due_date": date(2027, 1, 31), "performance_linked": False}])
+    assert "last installment" in caught.value.fields["installments"][0]
+    contract = make_contract(installments=[
+        {"share_percent": 30, "due_date": date(2026, 1, 1)},
+        {"share_percent": 30, "due_date": date(2026, 7, 1)},
+        {"share_percent": 40, "due_date": date(2027, 1, 31)}])
+    assert [i.performance_linked for i in contract.installments] == [False, False, True]
+
+
+def test_schedule_changes_only_on_a_draft(make_contract):
+    contract = make_contract()
+    services.set_payment_schedule(contract, [{"share_percent": 100,
+                                              "due_date": date(2027, 1, 15)}])
+    assert len(contract.installments) == 1
+    services.transition_contract(contract, "active", actor=None)
+    with pytest.raises(Conflict):
+        services.set_payment_schedule(contract, [{"share_percent": 100,
+                                                  "due_date": date(2027, 1, 15)}])
+
+
+# ---- state machine -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("start", ALL)
+@pytest.mark.parametrize("to", ALL)
+def test_transition_table(db, make_contract, make_user, start, to):
+    officer = make_user("officer", region="a")
+    contract = make_contract()
+    path = {"draft": [], "active": ["active"], "suspended": ["active", "suspended"],
+            "completed": ["active", "completed"], "terminated": ["active", "terminated"]}
+    for step in path[start]:
+        services.transition_contract(contract, step, actor=officer, reason="准备")
+    before = len(contract.transitions)
+    if (start, to) in LEGAL:
+        row = services.transition_contract(contract, to, actor=officer, reason="依约")
+        db.session.commit()
+        assert contract.status.value == to
+        assert (row.from_status.value, row.to_status.value, row.actor_id, row.reason) == (
+            start, to, officer.id, "依约")
+        assert row.at is not None
+    else:
+        with pytest.raises(Conflict):
+            services.transition_contract(contract, to, actor=officer, reason="试图")
+        assert contract.status.value == start and len(contract.transitions) == before
+
+
+@pytest.mark.parametrize("to", ["suspended", "terminated"])
+def test_suspend_and_terminate_need_a_reason(make_contract, to):
+    contract = make_contract(status="active")
+    with pytest.raises(ValidationError) as caught:
+        services.transition_contract(contract, to, actor=None, reason=" ")
+    assert "reason" in caught.value.fields
+    assert contract.status is ContractStatus.ACTIVE
+
+
+def test_unknown_status_is_a_validation_error(make_contract):
+    with pytest.raises(ValidationError) as caught:
+        services.transition_contract(make_contract(), "archived", actor=None)
+    assert "to" in caught.value.fields
+
+
+def test_activation_refused_for_a_suspended_provider(make_contract):
+    contract = make_contract()
+    services.set_provider_status(contract.provider, "suspended", "调查中")
+    with pytest.raises(ValidationError, match="suspended"):
+        services.transition_contract(contract, "active", actor=None)
+
+
+# ---- facility operation overlaps ---------------------------------------------------------
+
+@pytest.fixture
+def operation(make_contract, make_facility):
+    facility = make_facility()
+
+    def make(start, end, status="draft"):
+        return make_contract(service_type="facility_operation", facility=facility,
+                             targets={"beds": 100}, start_date=start, end_date=end,
+                             status=status)
+
+    return make
+
+
+def test_overlapping_operations_refused_on_activation(operation, db):
+    first = operation(date(2026, 1, 1), date(2026, 12, 31), status="active")
+    second = operation(date(2026, 12, 31), date(2027, 12, 30))
+    with pytest.raises(Conflict) as caught:
+        services.transition_contract(second, "active", actor=None)
+    assert first.number in caught.value.message
+    assert second.status is ContractStatus.DRAFT
+    assert db.session.query(ContractTransition).filter_by(contract_id=second.id).count() == 0
+
+
+def test_adjacent_operations_allowed_and_current_operator_follows(operation, make_facility):
+    first = operation(date(2026, 1, 1), date(2026, 12, 31), status="active")
+    second = operation(date(2027, 1, 1), date(2027, 12, 31))
+    services.transition_contract(second, "active", actor=None)
+    facility = first.facility
+    assert services.current_operator(facility, on=date(2026, 12, 31)) == first.provider
+    assert services.current_operator(facility, on=date(2027, 1, 1)) == second.provider
+    assert services.current_operator(facility, on=date(2028, 1, 1)) is None
+
+
+def test_overlap_checked_when_resuming_and_when_extending(operation):
+    first = operation(date(2026, 1, 1), date(2026, 6, 30), status="active")
+    second = operation(date(2026, 7, 1), date(2026, 12, 31), status="active")
+    with pytest.raises(Conflict):
+        services.amend_contract(first, end_date=date(2026, 7, 31), reason="延期", actor=None)
+    assert first.end_date == date(2026, 6, 30) and first.version == 1
+    services.transition_contract(second, "suspended", actor=None, reason="整改")
+    services.amend_contract(first, end_date=date(2026, 7, 31), reason="过渡期", actor=None)
+    with pytest.raises(Conflict):
+        services.transition_contract(second, "active", actor=None)
+
+
+# ---- drafts and amendments ---------------------------------------------------------------
+
+def test_drafts_are_edited_freely_and_renumbered_when_year_changes(make_contract):
+    contract = make_contract(amount="1000")
+    services.update_contract(contract, amount="2000", start_date=date(2027, 2, 1),
+                             end_date=date(2028, 1, 31))
+    assert contract.amount == Decimal("2000") and contract.number == "XN-2027-HS-0001"
+    assert contract.version == 1 and contract.amendments == []
+
+
+def test_active_contract_cannot_be_edited_silently(make_contract):
+    contract = make_contract(status="active")
+    with pytest.raises(Conflict, match="amend"):
+        services.update_contract(contract, amount="1")
+
+
+def test_amendments_are_versions_keeping_old_and_new(db, make_contract, make_user):
+    officer = make_user("officer", region="a")
+    contract = make_contract(status="active")
+    first = services.amend_contract(contract, amount="150000.00", reason="增加服务量",
+                                    actor=officer)
+    second = services.amend_contract(contract, end_date="2027-03-31",
+                                     targets={"households": 1500}, reason="延期并增加户数",
+                                     actor=officer)
+    db.session.commit()
+    assert contract.version == 3 and [a.version for a in contract.amendments] == [2, 3]
+    assert first.changes == {"amount": ["120000.00", "150000.00"]}
+    assert second.changes == {"end_date": ["2026-12-31", "2027-03-31"],
+                              "targets": [{"households": 1200}, {"households": 1500}]}
+    assert second.actor_id == officer.id and second.reason == "延期并增加户数"
+    assert contract.amount == Decimal("150000.00") and contract.end_date == date(2027, 3, 31)
+
+
+def test_amendment_needs_a_reason_a_change_and_an_open_contract(make_contract):
+    contract = make_contract(status="active")
+    with pytest.raises(ValidationError) as caught:
+        services.amend_contract(contract, amount="1", reason="", actor=None)
+    assert "reason" in caught.value.fields
+    with pytest.raises(ValidationError, match="changes nothing"):
+        services.amend_contract(contract, amount="120000", reason="无", actor=None)
+    with pytest.raises(ValidationError) as caught:
+        services.amend_contract(contract, end_date=date(2029, 1, 1), reason="延期", actor=None)
+    assert "end_date" in caught.value.fields
+    with pytest.raises(Conflict):
+        services.amend_contract(make_contract(), amount="1", reason="草稿", actor=None)
+    services.transition_contract(contract, "completed", actor=None)
+    with pytest.raises(Conflict):
+        services.amend_contract(contract, amount="1", reason="已完成", actor=None)

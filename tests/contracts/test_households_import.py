@@ -1,0 +1,169 @@
+"""The household import service: all or nothing, duplicates per contract and period, regions,
+permissions, through the service, the HTML upload and the API."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.audit.models import AuditLog
+from contracts.household_models import HouseholdImport, HouseholdRecord
+from contracts.households import HouseholdImportError, import_households, period_key
+from tests.contracts.conftest import hh_csv, hh_id
+
+
+def count(db, model=HouseholdRecord) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_period_key_monthly_and_quarterly():
+    assert period_key("monthly", date(2026, 10, 3)) == "2026-10"
+    assert period_key("quarterly", date(2026, 10, 3)) == "2026-Q4"
+    assert period_key("quarterly", date(2026, 3, 31)) == "2026-Q1"
+
+
+def test_valid_file_stores_every_record_and_one_audited_batch(db, hh_contract, import_rows):
+    contract = hh_contract()
+    batch = import_rows(contract, [{}, {"survey_date": "2026-04-01", "recommendation": "特困"}])
+
+    assert batch.rows == 2 and len(batch.sha256) == 64
+    records = db.session.scalars(sa.select(HouseholdRecord).order_by(HouseholdRecord.id)).all()
+    assert [r.period for r in records] == ["2026-03", "2026-04"]
+    assert records[1].recommendation.value == "tekun"
+    assert records[0].region.code == "100100001001" and records[0].import_id == batch.id
+    trail = db.session.scalars(sa.select(AuditLog.object_type)).all()
+    assert "household_imports" in trail and "household_records" not in trail
+
+
+def test_one_bad_row_among_1000_stores_nothing(db, hh_contract):
+    contract = hh_contract()
+    records = [{"id_number": hh_id(i, birth=f"1970{(i // 28) % 12 + 1:02d}{i % 28 + 1:02d}")}
+               for i in range(1000)]
+    records[637]["members"] = "0"
+    with pytest.raises(HouseholdImportError) as caught:
+        import_households(contract, hh_csv(records), "h.csv", None)
+    db.session.rollback()
+
+    assert caught.value.error_count == 1
+    assert [(e.row, e.field) for e in caught.value.errors] == [(639, "members")]
+    assert count(db) == 0 and count(db, HouseholdImport) == 0
+
+
+def test_duplicate_against_stored_records_of_same_contract_and_period(db, hh_contract,
+                                                                      import_rows):
+    contract = hh_contract()
+    import_rows(contract, [{"id_number": hh_id(1), "survey_date": "2026-03-05"}])
+    same_period = hh_csv([{"id_number": hh_id(2)},
+                          {"id_number": hh_id(1), "survey_date": "2026-03-20"}])
+    with pytest.raises(HouseholdImportError) as caught:
+        import_households(contract, same_period, "h.csv", None)
+    db.session.rollback()
+    assert [(e.row, e.field) for e in caught.value.errors] == [(3, "id_number")]
+    assert "already recorded" in str(caught.value.errors[0].message)
+
+    # the same household in another month of the monthly contract is a new survey
+    import_rows(contract, [{"id_number": hh_id(1), "survey_date": "2026-04-02"}])
+    assert count(db) == 2
+
+
+def test_same_id_in_another_contract_is_not_a_duplicate(db, hh_contract, import_rows):
+    first, second = hh_contract(), hh_contract()
+    import_rows(first, [{"id_number": hh_id(1)}])
+    import_rows(second, [{"id_number": hh_id(1)}])
+    assert count(db) == 2
+
+
+def test_region_outside_the_contract_region_is_a_row_error(db, hh_contract):
+    contract = hh_contract()  # county A
+    data = hh_csv([{}, {"region_code": "100200101"}])  # a township of county B
+    with pytest.raises(HouseholdImportError) as caught:
+        import_households(contract, data, "h.csv", None)
+    assert [(e.row, e.field) for e in caught.value.errors] == [(3, "region_code")]
+
+
+def test_inactive_contract_refuses_import(db, make_contract, on_day):
+    on_day(date(2026, 6, 30))
+    from app.errors import Conflict
+
+    contract = make_contract()  # draft
+    with pytest.raises(Conflict):
+        import_households(contract, hh_csv([{}]), "h.csv", None)
+
+
+def test_api_import_gbk_chinese_headers(db, hh_contract, api_as):
+    contract = hh_contract()
+    api, _user = api_as("provider", provider=contract.provider)
+    data = hh_csv([{"recommendation": "低保"}, {"recommendation": "不符合"}], chinese=True,
+                  encoding="gbk")
+    response = api.post(f"/api/v1/contracts/{contract.id}/households",
+                        data={"file": (io.BytesIO(data), "调查.csv")},
+                        content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["imported"] == 2
+    assert count(db) == 2
+
+
+def test_api_422_lists_rows_and_imports_nothing(db, hh_contract, api_as):
+    contract = hh_contract()
+    api, _user = api_as("officer", region="a")
+    bad = hh_id(5)[:-1] + ("0" if hh_id(5)[-1] != "0" else "1")
+    data = hh_csv([{}, {"id_number": bad}, {"survey_date": "2027-01-01"}])
+    response = api.post(f"/api/v1/contracts/{contract.id}/households",
+                        data={"file": (io.BytesIO(data), "h.csv")},
+                        content_type="multipart/form-data")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_error"
+    assert [(r["row"], r["field"]) for r in error["rows"]] == [(3, "id_number"),
+                                                               (4, "survey_date")]
+    assert "check character" in error["rows"][0]["message"]
+    assert count(db) == 0 and count(db, HouseholdImport) == 0
+
+
+def test_provider_cannot_import_into_or_read_another_providers_contract(db, hh_contract,
+                                                                          api_as):
+    contract = hh_contract()
+    api, _user = api_as("provider")  # another provider
+    response = api.post(f"/api/v1/contracts/{contract.id}/households",
+                        data={"file": (io.BytesIO(hh_csv([{}])), "h.csv")},
+                        content_type="multipart/form-data")
+    assert response.status_code == 404
+    assert api.get(f"/api/v1/contracts/{contract.id}/households").status_code == 404
+    assert count(db) == 0
+
+
+def test_inspector_may_not_import(db, hh_contract, api_as):
+    contract = hh_contract()
+    api, _user = api_as("inspector", region="a")
+    response = api.post(f"/api/v1/contracts/{contract.id}/households",
+                        data={"file": (io.BytesIO(hh_csv([{}])), "h.csv")},
+                        content_type="multipart/form-data")
+    assert response.status_code == 403
+
+
+def test_html_upload_success_and_error_table_with_download(db, hh_contract, as_user):
+    contract = hh_contract()
+    browser, _user = as_user("provider", provider=contract.provider)
+    url = f"/contracts/{contract.id}/households"
+    assert browser.get(url).status_code == 200
+    response = browser.post(f"{url}/import", {"file": (io.BytesIO(hh_csv([{}, {"members": "x"}])),
+                                                        "h.csv")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "members" in page and "<td>3</td>" in page
+    errors = browser.get(f"{url}/import-errors.xlsx")
+    assert errors.status_code == 200 and errors.data[:2] == b"PK"
+    assert count(db) == 0
+
+    response = browser.post(f"{url}/import", {"file": (io.BytesIO(hh_csv([{}, {}][:1])),
+                                                        "h.csv")},
+                            content_type="multipart/form-data", follow_redirects=True)
+    assert response.status_code == 200
+    assert "1 household records were imported" in response.get_data(as_text=True)
+    assert count(db) == 1
+    template = browser.get(f"{url}/template.xlsx")
+    assert template.status_code == 200 and template.data[:2] == b"PK"

@@ -1,0 +1,154 @@
+"""Spot checks: sample size, repeatable draws, results, agreement rate, who sees what."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from app.errors import Forbidden, ValidationError
+from contracts import spot_checks
+from contracts.household_models import SpotCheck, SpotCheckStatus
+
+
+@pytest.mark.parametrize(("population", "size"), [(100, 20), (1000, 50), (10, 10), (401, 21),
+                                                   (0, 0)])
+def test_sample_size_rule(population, size):
+    assert spot_checks.sample_size(population) == size
+
+
+def test_sample_size_rule_is_configurable_per_draw():
+    assert spot_checks.sample_size(1000, percent=30, minimum=20) == 300
+    assert spot_checks.sample_size(100, percent=5, minimum=5) == 5
+
+
+@pytest.fixture
+def surveyed(db, hh_contract, import_rows):
+    """An active contract with 100 records in 2026-03."""
+    contract = hh_contract()
+    import_rows(contract, [{} for _ in range(100)])
+    return contract
+
+
+def test_draw_stores_seed_and_the_draw_repeats_exactly(db, surveyed, make_user):
+    inspector = make_user("inspector", region="a")
+    officer = make_user("officer", region="a")
+    check = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
+                                        actor=officer, seed=1234)
+    db.session.commit()
+    assert (check.size, check.population, check.seed) == (20, 100, 1234)
+    drawn = sorted(item.record_id for item in check.items)
+    assert sorted(spot_checks.redraw(check)) == drawn
+    again = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
+                                        actor=officer, seed=1234)
+    assert sorted(item.record_id for item in again.items) == drawn
+    other = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
+                                        actor=officer, seed=99)
+    assert sorted(item.record_id for item in other.items) != drawn
+
+
+def test_draw_refusals(db, surveyed, make_user):
+    officer = make_user("officer", region="a")
+    outsider = make_user("inspector", region="b")
+    with pytest.raises(ValidationError) as refused:
+        spot_checks.draw_spot_check(surveyed, period="2026-07", inspector=outsider,
+                                    actor=officer)
+    assert set(refused.value.fields) == {"period", "inspector_id"}
+    with pytest.raises(Forbidden):
+        spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=outsider,
+                                    actor=make_user("provider"))
+
+
+def test_results_and_agreement_rate(db, surveyed, make_user):
+    inspector = make_user("inspector", region="a")
+    check = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
+                                        actor=None, seed=7, minimum=4)
+    assert check.size == 5
+    assert spot_checks.agreement_rate(surveyed) is None
+    items = check.items
+    with pytest.raises(Forbidden):
+        spot_checks.record_result(items[0], actor=make_user("inspector", region="a"),
+                                  result="confirmed")
+    with pytest.raises(ValidationError) as refused:
+        spot_checks.record_result(items[0], actor=inspector, result="discrepant")
+    assert set(refused.value.fields) == {"field", "finding"}
+    spot_checks.record_result(items[0], actor=inspector, result="discrepant", field="members",
+                              finding="2 people, not 3")
+    for item in items[1:4]:
+        spot_checks.record_result(item, actor=inspector, result="confirmed")
+    assert spot_checks.agreement_rate(surveyed) == Decimal("0.7500")
+    assert check.status is SpotCheckStatus.OPEN
+    spot_checks.record_result(items[4], actor=inspector, result="confirmed")
+    assert check.status is SpotCheckStatus.DONE
+    assert spot_checks.agreement_rate(surveyed, "2026-03") == Decimal("0.8000")
+    assert spot_checks.agreement_rate(surveyed, "2026-04") is None
+
+
+def test_api_draw_mark_and_visibility(db, surveyed, api_as, make_user):
+    inspector_api, inspector = api_as("inspector", region="a")
+    other_api, _other = api_as("inspector", region="a")
+    officer_api, _officer = api_as("officer", region="a")
+    response = officer_api.post(f"/api/v1/contracts/{surveyed.id}/spot-checks",
+                                json={"period": "2026-03", "inspector_id": inspector.id,
+                                      "seed": 42})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["size"] == 20 and len(body["items"]) == 20
+    assert body["items"][0]["record"]["id_number"].count("*") == 8
+    check_id, item_id = body["id"], body["items"][0]["id"]
+
+    # inspectors see only their own spot checks
+    assert inspector_api.get(f"/api/v1/spot-checks/{check_id}").status_code == 200
+    assert other_api.get(f"/api/v1/spot-checks/{check_id}").status_code == 404
+    assert other_api.get(f"/api/v1/contracts/{surveyed.id}/spot-checks").get_json()["total"] == 0
+    assert other_api.post(f"/api/v1/spot-checks/{check_id}/items/{item_id}",
+                          json={"result": "confirmed"}).status_code == 404
+    # providers see nothing until it is done, then the rates only
+    provider_api, _p = api_as("provider", provider=surveyed.provider)
+    assert provider_api.get(f"/api/v1/spot-checks/{check_id}").status_code == 404
+
+    response = inspector_api.post(f"/api/v1/spot-checks/{check_id}/items/{item_id}",
+                                  json={"result": "discrepant", "field": "assets",
+                                        "finding": "a car not declared"})
+    assert response.status_code == 200 and response.get_json()["result"] == "discrepant"
+    for item in body["items"][1:]:
+        assert inspector_api.post(f"/api/v1/spot-checks/{check_id}/items/{item['id']}",
+                                  json={"result": "confirmed"}).status_code == 200
+    done = provider_api.get(f"/api/v1/spot-checks/{check_id}").get_json()
+    assert done["status"] == "done" and done["agreement_rate"] == "0.9500"
+    assert done["items"] is None
+    assert db.session.scalar(sa.select(SpotCheck.status)) is SpotCheckStatus.DONE
+
+
+def test_html_inspector_marks_and_list_shows_only_theirs(db, surveyed, as_user, make_user):
+    browser, inspector = as_user("inspector", region="a")
+    other = make_user("inspector", region="a")
+    mine = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
+                                       actor=None, seed=1)
+    theirs = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=other,
+                                         actor=None, seed=2)
+    db.session.commit()
+    listing = browser.get("/spot-checks").get_data(as_text=True)
+    assert f'/spot-checks/{mine.id}"' in listing and f'/spot-checks/{theirs.id}"' not in listing
+    assert browser.get(f"/spot-checks/{theirs.id}").status_code == 404
+    item = mine.items[0]
+    response = browser.post(f"/spot-checks/{mine.id}/items/{item.id}",
+                            {"result": "discrepant", "field": "", "finding": ""})
+    assert response.status_code == 422
+    response = browser.post(f"/spot-checks/{mine.id}/items/{item.id}",
+                            {"result": "confirmed", "field": "", "finding": ""})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(type(item), item.id).result.value == "confirmed"
+
+
+def test_html_officer_draws(db, surveyed, as_user, make_user):
+    inspector = make_user("inspector", region="a")
+    browser, _officer = as_user("officer", region="a")
+    url = f"/contracts/{surveyed.id}/spot-checks"
+    assert browser.get(url).status_code == 200
+    response = browser.post(url, {"period": "2026-03", "inspector_id": str(inspector.id),
+                                  "percent": "5", "minimum": "20", "seed": "5"})
+    assert response.status_code == 303
+    assert db.session.scalar(sa.select(SpotCheck.size)) == 20

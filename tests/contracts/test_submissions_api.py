@@ -1,0 +1,139 @@
+"""``/api/v1/contracts/{id}/submissions`` and ``/api/v1/submissions/{id}/review`` (API.md)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from contracts.submission_models import Submission, SubmissionAttachment
+
+HS_DATA = {"households_visited": 100, "needy": {"dibao": 5}, "problems": "部分家庭外出"}
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def login_as(app, user):
+    from tests.conftest import PASSWORD, ApiClient
+
+    client = app.test_client()
+    response = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    return ApiClient(client, response.get_json()["token"])
+
+
+def test_the_provider_submits_and_the_answer_says_when_and_whether_late(
+        app, report_contract, at_local):
+    contract, user = report_contract()
+    api = login_as(app, user)
+    at_local(2026, 11, 10, 23, 59)
+    response = api.post(f"/api/v1/contracts/{contract.id}/submissions",
+                        json={"period": "2026-10", "data": HS_DATA})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "submitted" and body["late"] is False
+    assert body["submitted_at"].startswith("2026-11-10T") and body["data"] == HS_DATA
+    at_local(2026, 10, 11, 0, 1)  # 2026-09 was due 2026-10-10
+    late = api.post(f"/api/v1/contracts/{contract.id}/submissions",
+                    json={"period": "2026-09", "data": HS_DATA}).get_json()
+    assert late["late"] is True
+    listing = api.get(f"/api/v1/contracts/{contract.id}/submissions").get_json()
+    assert [i["period"] for i in listing["items"]] == ["2026-10", "2026-09"]
+
+
+def test_review_cycle_with_a_mandatory_comment_and_a_resubmission(
+        app, report_contract, at_local, api_as, db):
+    contract, user = report_contract()
+    provider = login_as(app, user)
+    officer, _ = api_as("officer", region="a")
+    at_local(2026, 11, 5, 9, 0)
+    sid = provider.post(f"/api/v1/contracts/{contract.id}/submissions",
+                        json={"period": "2026-10", "data": HS_DATA}).get_json()["id"]
+
+    refused = officer.post(f"/api/v1/submissions/{sid}/review", json={"decision": "returned"})
+    assert refused.status_code == 422
+    assert "comment" in refused.get_json()["error"]["fields"]
+    assert db.session.get(Submission, sid).status.value == "submitted"
+
+    returned = officer.post(f"/api/v1/submissions/{sid}/review",
+                            json={"decision": "returned", "comment": "请补充入户照片"})
+    assert returned.status_code == 200 and returned.get_json()["status"] == "returned"
+    again = officer.post(f"/api/v1/submissions/{sid}/review", json={"decision": "approved"})
+    assert again.status_code == 409
+
+    resubmitted = provider.post(f"/api/v1/contracts/{contract.id}/submissions",
+                                json={"period": "2026-10",
+                                      "data": HS_DATA | {"households_visited": 110}})
+    assert resubmitted.status_code == 201
+    assert resubmitted.get_json()["id"] == sid and resubmitted.get_json()["version"] == 2
+    approved = officer.post(f"/api/v1/submissions/{sid}/review", json={"decision": "approved"})
+    assert approved.get_json()["status"] == "approved"
+    events = provider.get(f"/api/v1/submissions/{sid}").get_json()["events"]
+    assert [e["kind"] for e in events] == ["submitted", "returned", "resubmitted", "approved"]
+    assert events[1]["comment"] == "请补充入户照片"
+    assert provider.post(f"/api/v1/contracts/{contract.id}/submissions",
+                         json={"period": "2026-10", "data": HS_DATA}).status_code == 409
+
+
+def test_bad_period_and_bad_data_name_their_fields(app, report_contract, at_local):
+    contract, user = report_contract("facility_operation")
+    api = login_as(app, user)
+    at_local(2026, 11, 5, 9, 0)
+    url = f"/api/v1/contracts/{contract.id}/submissions"
+    for period in ("2026-13", "2025-12", "2027-01"):
+        response = api.post(url, json={"period": period, "data": {}})
+        assert response.status_code == 422
+        assert list(response.get_json()["error"]["fields"]) == ["period"]
+    response = api.post(url, json={"period": "2026-10", "data": {
+        "occupancy": {"self_care": 50}, "admissions": -1, "departures": 0, "fire_drills": 1,
+        "complaints_received": 1, "complaints_resolved": 2,
+        "incidents": [{"risk": "choking", "severity": "deadly"}]}})
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) == {"data.occupancy.self_care", "data.admissions",
+                           "data.complaints_resolved", "data.incidents.0.severity"}
+    assert api.get(url).get_json()["total"] == 0
+
+
+def test_another_providers_contract_and_another_countys_officer_get_404(
+        app, report_contract, at_local, api_as):
+    contract, user = report_contract()
+    at_local(2026, 11, 5, 9, 0)
+    sid = login_as(app, user).post(f"/api/v1/contracts/{contract.id}/submissions",
+                                   json={"period": "2026-10", "data": HS_DATA}).get_json()["id"]
+    stranger, _ = api_as("provider")
+    assert stranger.post(f"/api/v1/contracts/{contract.id}/submissions",
+                         json={"period": "2026-09", "data": HS_DATA}).status_code == 404
+    assert stranger.get(f"/api/v1/contracts/{contract.id}/submissions").status_code == 404
+    assert stranger.get(f"/api/v1/submissions/{sid}").status_code == 404
+    county_b, _ = api_as("officer", region="b")
+    assert county_b.post(f"/api/v1/submissions/{sid}/review",
+                         json={"decision": "approved"}).status_code == 404
+    assert county_b.get(f"/api/v1/submissions/{sid}").status_code == 404
+    officer, _ = api_as("officer", region="a")
+    assert officer.post(f"/api/v1/contracts/{contract.id}/submissions",
+                        json={"period": "2026-09", "data": HS_DATA}).status_code == 403
+    assert officer.get(f"/api/v1/submissions/{sid}").status_code == 200
+
+
+def test_attachments_are_checked_by_content(app, report_contract, at_local, db):
+    contract, user = report_contract("other")
+    api = login_as(app, user)
+    at_local(2026, 11, 5, 9, 0)
+    draft = api.post(f"/api/v1/contracts/{contract.id}/submissions",
+                     json={"period": "2026-10", "data": {"summary": "宣传活动3场"},
+                           "draft": True}).get_json()
+    assert draft["status"] == "draft"
+    url = f"/api/v1/submissions/{draft['id']}/attachments"
+    fake = api.post(url, data={"file": (_stream(b"<script>alert(1)</script>"), "report.pdf")},
+                    content_type="multipart/form-data")
+    assert fake.status_code == 422 and "file" in fake.get_json()["error"]["fields"]
+    good = api.post(url, data={"file": (_stream(PDF), "签到表.pdf")},
+                    content_type="multipart/form-data")
+    assert good.status_code == 201, good.get_json()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SubmissionAttachment)) == 1
+    content = api.get(good.get_json()["download_url"])
+    assert content.status_code == 200 and content.data == PDF
+    content.close()
+
+
+def _stream(data: bytes):
+    import io
+
+    return io.BytesIO(data)

@@ -1,0 +1,29 @@
+"""The demo seed's service reports: every state of the cycle, all within the rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from app import clock
+from contracts.submission_data import clean_data
+from contracts.submission_models import Submission
+
+
+def test_demo_seed_makes_reports_in_every_state(runner, db):
+    clock.set_clock(lambda: datetime(2026, 12, 20, 2, 0, tzinfo=UTC))
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    submissions = db.session.scalars(sa.select(Submission)).all()
+    assert {s.status.value for s in submissions} == {"draft", "submitted", "approved",
+                                                     "returned"}
+    assert any(s.resubmissions and s.status.value == "submitted" for s in submissions)
+    assert any(s.late for s in submissions) and not all(s.late for s in submissions)
+    for s in submissions:
+        clean_data(s.contract, s.data, complete=s.status.value != "draft")
+        assert s.status.value != "returned" or s.review_comment
+    again = runner.invoke(args=["demo", "seed"])
+    assert again.exit_code == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == len(
+        submissions)

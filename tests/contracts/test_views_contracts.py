@@ -1,0 +1,256 @@
+"""Contract pages: list with search, filters, sorting and pagination; detail with timeline;
+draft create/edit; transitions; amendments; payments; dashboard cards."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from contracts.models import Contract, ContractStatus, Installment
+
+
+@pytest.fixture(autouse=True)
+def _march(on_day):
+    on_day(date(2026, 3, 1))
+
+
+def _numbers(page: str) -> list[str]:
+    return re.findall(r">([A-Z]+-2026-[A-Z]{2}-\d{4})<", page)
+
+
+def test_officer_sees_contracts_of_their_region_only(as_user, make_contract):
+    mine = make_contract("a")
+    other = make_contract("b")
+    browser, _ = as_user("officer", region="a")
+    page = browser.get("/contracts").get_data(as_text=True)
+    assert mine.number in page and other.number not in page
+    assert browser.get(f"/contracts/{mine.id}").status_code == 200
+    assert browser.get(f"/contracts/{other.id}").status_code == 404
+    assert browser.get(f"/contracts/{other.id}/edit").status_code == 404
+
+
+def test_provider_sees_own_contracts_and_404_for_others(as_user, make_contract):
+    mine = make_contract("a")
+    other = make_contract("a")
+    browser, _ = as_user("provider", provider=mine.provider)
+    page = browser.get("/contracts").get_data(as_text=True)
+    assert mine.number in page and other.number not in page
+    assert browser.get(f"/contracts/{mine.id}").status_code == 200
+    assert browser.get(f"/contracts/{other.id}").status_code == 404
+    assert browser.get(f"/providers/{other.provider_id}").status_code == 404
+    assert browser.get("/contracts/new").status_code == 403
+
+
+def test_inspector_cannot_reach_write_pages(as_user, make_contract):
+    contract = make_contract("a", status="active")
+    browser, _ = as_user("inspector", region="a")
+    assert browser.get(f"/contracts/{contract.id}").status_code == 200
+    assert browser.get("/contracts/new").status_code == 403
+    assert browser.get(f"/contracts/{contract.id}/edit").status_code == 403
+    assert browser.post(f"/contracts/{contract.id}/transition",
+                        {"to": "suspended", "reason": "x"}).status_code == 403
+    assert browser.post(f"/contracts/{contract.id}/amend",
+                        {"amount": "1", "reason": "x"}).status_code == 403
+
+
+def _contract_form(provider, **overrides) -> dict:
+    return {"title": "2026年甲区入户调查", "service_type": "household_survey",
+            "provider_id": str(provider.id), "region_code": "100100",
+            "start_date": "2026-04-01", "end_date": "2027-03-31", "amount": "120000.00",
+            "reporting": "monthly", "report_due_days": "10", "targets": "households=1200",
+            "weight_inspection": "60", "weight_timeliness": "20", "weight_targets": "20"
+            } | overrides
+
+
+def test_create_contract_shows_its_number(as_user, qualified_provider, db):
+    provider = qualified_provider()
+    browser, _ = as_user("officer", region="a")
+    browser.get("/contracts/new")
+    response = browser.post("/contracts/new", _contract_form(
+        provider, share_1="30", due_1="2026-04-01", share_2="70", due_2="2027-05-01"))
+    assert response.status_code == 302
+    contract = db.session.scalars(sa.select(Contract)).one()
+    assert contract.number.endswith("-2026-HS-0001")
+    assert [i.share_percent for i in contract.installments] == [30, 70]
+    page = browser.get(response.location).get_data(as_text=True)
+    assert contract.number in page and "¥120,000.00" in page and "¥84,000.00" in page
+    assert "Performance-linked" in page
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"end_date": "2026-03-01"}, "The end date must come after the start date"),
+    ({"targets": "children=5"}, "children is not a target of this service type"),
+    ({"weight_targets": "30"}, "The weights must sum to 100"),
+    ({"share_1": "40", "due_1": "2026-04-01"}, "The shares must sum to exactly 100%"),
+    ({"region_code": "100200"}, "Not a valid choice"),
+])
+def test_bad_contract_input_is_422_naming_the_problem(as_user, qualified_provider, db,
+                                                      overrides, message):
+    provider = qualified_provider()
+    browser, _ = as_user("officer", region="a")
+    browser.get("/contracts/new")
+    response = browser.post("/contracts/new", _contract_form(provider, **overrides))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Contract.id))) == 0
+
+
+def test_edit_draft_changes_terms_and_schedule(as_user, make_contract, db):
+    contract = make_contract("a")
+    browser, _ = as_user("officer", region="a")
+    page = browser.get(f"/contracts/{contract.id}/edit").get_data(as_text=True)
+    assert 'value="households=1200"' in page
+    response = browser.post(f"/contracts/{contract.id}/edit", _contract_form(
+        contract.provider, start_date="2026-01-01", end_date="2026-12-31", amount="99000.00",
+        share_1="20", due_1="2026-01-01", share_2="30", due_2="2026-07-01",
+        share_3="50", due_3="2027-01-30"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    contract = db.session.get(Contract, contract.id)
+    assert contract.amount == Decimal("99000.00") and len(contract.installments) == 3
+
+
+def test_legal_transitions_through_the_ui(as_user, make_contract, db):
+    contract = make_contract("a")
+    browser, _ = as_user("officer", region="a")
+    page = browser.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "Activate" in page and "Terminate" not in page
+    assert browser.post(f"/contracts/{contract.id}/transition",
+                        {"to": "active"}).status_code == 302
+    response = browser.post(f"/contracts/{contract.id}/transition", {"to": "suspended"})
+    assert response.status_code == 422  # a suspension must say why
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).status is ContractStatus.ACTIVE
+    assert browser.post(f"/contracts/{contract.id}/transition",
+                        {"to": "suspended", "reason": "停业整顿"}).status_code == 302
+    page = browser.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "停业整顿" in page and "Suspended" in page
+    assert browser.post(f"/contracts/{contract.id}/transition",
+                        {"to": "terminated", "reason": "严重违约"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).status is ContractStatus.TERMINATED
+
+
+def test_illegal_transition_shows_the_conflict_and_changes_nothing(as_user, make_contract, db):
+    contract = make_contract("a")
+    browser, _ = as_user("officer", region="a")
+    browser.get(f"/contracts/{contract.id}")
+    response = browser.post(f"/contracts/{contract.id}/transition", {"to": "completed"})
+    assert response.status_code == 409
+    assert "A draft contract cannot become completed" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).status is ContractStatus.DRAFT
+
+
+def test_amendment_shows_in_the_timeline_with_old_and_new(as_user, make_contract, db):
+    contract = make_contract("a", status="active")
+    browser, _ = as_user("officer", region="a")
+    browser.get(f"/contracts/{contract.id}")
+    response = browser.post(f"/contracts/{contract.id}/amend",
+                            {"amount": "130000.00", "end_date": "2027-01-31",
+                             "reason": "增加服务户数"})
+    assert response.status_code == 302
+    page = browser.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "¥120,000.00 → ¥130,000.00" in page
+    assert "2026-12-31 → 2027-01-31" in page and "增加服务户数" in page
+    assert "Amendment, version 2" in page
+
+
+def test_amendment_without_reason_or_change_is_refused(as_user, make_contract, db):
+    contract = make_contract("a", status="active")
+    browser, _ = as_user("officer", region="a")
+    browser.get(f"/contracts/{contract.id}")
+    assert browser.post(f"/contracts/{contract.id}/amend",
+                        {"amount": "130000.00"}).status_code == 422
+    response = browser.post(f"/contracts/{contract.id}/amend",
+                            {"amount": "120000.00", "reason": "无"})
+    assert response.status_code == 422
+    assert "changes nothing" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).version == 1
+
+
+def test_record_payment_on_an_installment(as_user, make_contract, db):
+    contract = make_contract("a", status="active")
+    first = contract.installments[0]
+    browser, _ = as_user("officer", region="a")
+    browser.get(f"/contracts/{contract.id}")
+    url = f"/contracts/{contract.id}/installments/{first.id}/pay"
+    response = browser.post(url, {"paid_amount": "70000.00"})
+    assert response.status_code == 422
+    assert "Between 0 and the installment" in response.get_data(as_text=True)
+    assert browser.post(url, {"paid_amount": "60000.00"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Installment, first.id).paid_amount == Decimal("60000.00")
+    assert browser.post(url, {"paid_amount": "60000.00"}).status_code == 409
+
+
+def test_list_filters_status_service_type_and_expiring(as_user, make_contract, make_facility):
+    draft = make_contract("a")
+    active = make_contract("a", status="active", end_date=date(2026, 4, 15))
+    later = make_contract("a", status="active", service_type="entrusted_care",
+                          targets={"children": 20})
+    browser, _ = as_user("officer", region="a")
+    numbers = _numbers(browser.get("/contracts?status=active").get_data(as_text=True))
+    assert sorted(numbers) == sorted([active.number, later.number])
+    numbers = _numbers(browser.get("/contracts?service_type=entrusted_care").get_data(
+        as_text=True))
+    assert numbers == [later.number]
+    numbers = _numbers(browser.get("/contracts?expiring=60").get_data(as_text=True))
+    assert numbers == [active.number]
+    assert draft.number in browser.get(f"/contracts?q={draft.number}").get_data(as_text=True)
+    by_provider = _numbers(browser.get(f"/contracts?q={later.provider.name}").get_data(
+        as_text=True))
+    assert by_provider == [later.number]
+
+
+def test_list_sorts_and_paginates(as_user, make_contract, qualified_provider):
+    provider = qualified_provider()
+    made = [make_contract("a", provider=provider, amount=Decimal(10000 + n))
+            for n in range(27)]
+    browser, _ = as_user("officer", region="a")
+    first = _numbers(browser.get("/contracts?sort=amount").get_data(as_text=True))
+    assert len(first) == 25 and first[0] == made[0].number
+    second = _numbers(browser.get("/contracts?sort=amount&page=2").get_data(as_text=True))
+    assert second == [made[25].number, made[26].number]
+    descending = _numbers(browser.get("/contracts?sort=-amount").get_data(as_text=True))
+    assert descending[0] == made[26].number
+    by_number = _numbers(browser.get("/contracts?sort=number").get_data(as_text=True))
+    assert by_number == sorted(by_number)
+
+
+def test_dashboard_cards(as_user, make_contract):
+    contract = make_contract("a", status="active", end_date=date(2026, 5, 1))
+    make_contract("a")
+    officer, _ = as_user("officer", region="a")
+    page = officer.get("/").get_data(as_text=True)
+    assert "Active contracts" in page and "Contracts expiring within 90 days" in page
+    provider, _ = as_user("provider", provider=contract.provider)
+    page = provider.get("/").get_data(as_text=True)
+    assert "My active contracts" in page and "/contracts" in page
+
+
+def test_navigation_by_role(as_user):
+    officer, _ = as_user("officer")
+    page = officer.get("/").get_data(as_text=True)
+    for url in ("/providers", "/facilities", "/procurements", "/contracts"):
+        assert f'href="{url}"' in page
+    inspector, _ = as_user("inspector")
+    page = inspector.get("/").get_data(as_text=True)
+    assert 'href="/contracts"' in page and 'href="/facilities"' in page
+    assert 'href="/procurements"' not in page and 'href="/providers"' not in page
+
+
+def test_export_link_answers_the_same_filtered_rows_as_xlsx(as_user, make_contract):
+    pytest.importorskip("contracts.exports")
+    make_contract("a", status="active")
+    browser, _ = as_user("officer", region="a")
+    page = browser.get("/contracts?status=active").get_data(as_text=True)
+    assert "/contracts?status=active&amp;format=xlsx" in page
+    response = browser.get("/contracts?status=active&format=xlsx")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")

@@ -1,0 +1,262 @@
+"""Corrective actions (整改): suggestions, creation, owner, answer, close/reopen, overdue."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.errors import Conflict, NotFound, ValidationError
+from evaluations import actions as services
+from evaluations.followup_models import ActionStatus, CorrectiveAction, Severity
+from evaluations.inspection_models import Inspection, InspectionStatus
+
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def world(inspection_world, fixed_today):
+    fixed_today(TODAY)
+    return inspection_world
+
+
+def _item(template, key):
+    return next(i for i in template.items if i.key == key)
+
+
+def test_suggestions_list_items_below_max_with_default_severity_and_deadline(
+        world, make_scored_inspection):
+    inspection = make_scored_inspection(world, {
+        "smoke_detectors": False,        # critical, 0 → red
+        "bedding": 2,                    # 2 of 4 = 50 % → orange
+        "warm_clothes": 2.5,             # 2.5 of 3 → yellow
+        "heating_rules": False,          # yes_no not critical, 0 → orange
+        "flues_cleaned": "na",           # N/A: never suggested
+    })
+    suggestions = services.suggest_actions(inspection)
+    by_key = {s.item.key: s for s in suggestions}
+    assert set(by_key) == {"smoke_detectors", "bedding", "warm_clothes", "heating_rules"}
+    assert by_key["smoke_detectors"].severity is Severity.RED
+    assert by_key["bedding"].severity is Severity.ORANGE
+    assert by_key["warm_clothes"].severity is Severity.YELLOW
+    assert by_key["heating_rules"].severity is Severity.ORANGE
+    assert by_key["smoke_detectors"].deadline == TODAY + timedelta(days=7)
+    assert by_key["bedding"].deadline == TODAY + timedelta(days=15)
+    assert by_key["warm_clothes"].deadline == TODAY + timedelta(days=30)
+    # template order
+    positions = [(s.item.section.position, s.item.position) for s in suggestions]
+    assert positions == sorted(positions)
+
+
+def test_no_suggestions_for_an_inspection_still_being_filled(world, make_scored_inspection):
+    inspection = make_scored_inspection(world, {"bedding": 1},
+                                        status=InspectionStatus.IN_PROGRESS)
+    with pytest.raises(Conflict):
+        services.suggest_actions(inspection)
+
+
+def test_confirmed_suggestions_become_actions_owned_by_the_provider(
+        world, make_scored_inspection, db):
+    inspection = make_scored_inspection(world, {"smoke_detectors": False, "bedding": 2,
+                                                "warm_clothes": 2.5})
+    bedding = _item(world.template, "bedding")
+    smoke = _item(world.template, "smoke_detectors")
+    created = services.create_actions_from_inspection(inspection, [
+        {"item_id": smoke.id},
+        {"item_id": bedding.id, "description": "每位老人增发一床棉被", "severity": "yellow",
+         "deadline": "2026-07-01"},
+    ], actor=world.inspector)
+    db.session.commit()
+    assert len(created) == 2
+    rows = db.session.scalars(sa.select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
+    assert [r.provider_id for r in rows] == [world.provider.id] * 2
+    assert rows[0].severity is Severity.RED and rows[0].deadline == TODAY + timedelta(days=7)
+    assert rows[1].description == "每位老人增发一床棉被"
+    assert rows[1].severity is Severity.YELLOW and rows[1].deadline == date(2026, 7, 1)
+    assert all(r.status is ActionStatus.OPEN and r.facility_id == world.facility.id
+               and r.region_id == world.facility.region_id for r in rows)
+    # a suggestion taken is no longer suggested
+    assert {s.item.key for s in services.suggest_actions(inspection)} == {"warm_clothes"}
+
+
+def test_an_item_at_max_cannot_become_an_action_and_nothing_is_stored(
+        world, make_scored_inspection, db):
+    inspection = make_scored_inspection(world, {"bedding": 2})
+    with pytest.raises(ValidationError) as error:
+        services.create_actions_from_inspection(inspection, [
+            {"item_id": _item(world.template, "bedding").id},
+            {"item_id": _item(world.template, "heating_working").id},
+        ], actor=world.inspector)
+    assert any(key.startswith("items.") for key in error.value.fields)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id))) == 0
+
+
+def test_manual_action_on_a_facility_goes_to_its_operator(world, db):
+    action = services.create_action(description="消防通道堆放杂物", severity="orange",
+                                    deadline=TODAY + timedelta(days=10),
+                                    facility=world.facility, actor=world.officer)
+    assert action.provider_id == world.provider.id
+    assert action.inspection_id is None
+
+
+def test_manual_action_on_a_contract_goes_to_its_provider(world):
+    action = services.create_action(description="月报缺少入住率", severity="blue",
+                                    deadline=TODAY, contract=world.contract,
+                                    actor=world.inspector)
+    assert action.provider_id == world.contract.provider_id
+
+
+def test_a_home_nobody_operates_is_refused_with_a_clear_message(
+        world, make_facility, db):
+    orphan = make_facility("a1", name="无人运营敬老院", kind="rural_home")
+    with pytest.raises(ValidationError) as error:
+        services.create_action(description="x", severity="red", deadline=TODAY,
+                               facility=orphan, actor=world.officer)
+    assert "provider_id" in error.value.fields
+    assert "nobody" in error.value.message
+
+
+def test_manual_action_outside_the_officers_region_is_refused(world, make_user):
+    officer_b = make_user("officer", region="b")
+    with pytest.raises(ValidationError) as error:
+        services.create_action(description="x", severity="red", deadline=TODAY,
+                               facility=world.facility, actor=officer_b)
+    assert "facility_id" in error.value.fields
+
+
+@pytest.mark.parametrize("field, values", [
+    ("description", {"description": "  "}),
+    ("severity", {"severity": "purple"}),
+    ("deadline", {"deadline": TODAY - timedelta(days=1)}),
+])
+def test_manual_action_validation(world, field, values):
+    given = {"description": "整改", "severity": "red", "deadline": TODAY} | values
+    with pytest.raises(ValidationError) as error:
+        services.create_action(**given, facility=world.facility, actor=world.officer)
+    assert field in error.value.fields
+
+
+@pytest.fixture
+def action(world, db):
+    action = services.create_action(description="灭火器过期", severity="red",
+                                    deadline=TODAY + timedelta(days=7),
+                                    facility=world.facility, actor=world.officer)
+    db.session.commit()
+    return action
+
+
+def test_provider_answers_its_own_action(world, action, db):
+    services.answer_action(action, response="已全部更换新灭火器", actor=world.provider_user)
+    db.session.commit()
+    assert action.status is ActionStatus.ANSWERED
+    assert action.response == "已全部更换新灭火器"
+    assert action.responded_by_id == world.provider_user.id
+
+
+def test_another_provider_cannot_answer(world, action, make_user):
+    stranger = make_user("provider")
+    with pytest.raises(NotFound):
+        services.answer_action(action, response="x", actor=stranger)
+    with pytest.raises(NotFound):
+        services.get_visible_action(stranger, action.id)
+
+
+def test_an_empty_answer_is_refused(world, action):
+    with pytest.raises(ValidationError) as error:
+        services.answer_action(action, response=" ", actor=world.provider_user)
+    assert "response" in error.value.fields
+
+
+def test_officer_closes_and_reopens_with_a_reason(world, action, db):
+    services.answer_action(action, response="已更换", actor=world.provider_user)
+    services.close_action(action, actor=world.officer)
+    assert action.status is ActionStatus.CLOSED and action.closed_by_id == world.officer.id
+    with pytest.raises(ValidationError) as error:
+        services.reopen_action(action, reason="  ", actor=world.officer)
+    assert "reason" in error.value.fields
+    services.reopen_action(action, reason="照片显示仍有一具过期", actor=world.officer)
+    db.session.commit()
+    assert action.status is ActionStatus.OPEN
+    assert action.reopen_count == 1 and action.reopen_reason == "照片显示仍有一具过期"
+    assert action.closed_at is None
+    with pytest.raises(Conflict):
+        services.reopen_action(action, reason="again", actor=world.officer)
+
+
+def test_closed_action_cannot_be_answered_or_closed_again(world, action):
+    services.close_action(action, actor=world.officer)
+    with pytest.raises(Conflict):
+        services.answer_action(action, response="x", actor=world.provider_user)
+    with pytest.raises(Conflict):
+        services.close_action(action, actor=world.officer)
+
+
+def test_overdue_at_the_deadline_boundary(world, action, fixed_today, db):
+    deadline = action.deadline
+    fixed_today(deadline)
+    assert not action.is_overdue
+    assert db.session.scalars(services.action_stmt(world.officer, overdue=True)).all() == []
+    fixed_today(deadline + timedelta(days=1))
+    assert action.is_overdue
+    assert db.session.scalars(services.action_stmt(world.officer, overdue=True)).all() == [action]
+    services.close_action(action, actor=world.officer)
+    assert not action.is_overdue
+
+
+def test_visibility_by_role(world, action, make_user, make_scored_inspection, db):
+    from_inspection = services.create_actions_from_inspection(
+        make_scored_inspection(world, {"bedding": 1}),
+        [{"item_id": _item(world.template, "bedding").id}], actor=world.inspector)[0]
+    db.session.commit()
+
+    def ids(user):
+        return {a.id for a in db.session.scalars(services.visible_actions(user))}
+
+    assert ids(world.officer) == {action.id, from_inspection.id}
+    assert ids(make_user("officer", region="b")) == set()
+    assert ids(world.inspector) == {from_inspection.id}
+    assert ids(make_user("inspector", region="a")) == set()
+    assert ids(world.provider_user) == {action.id, from_inspection.id}
+    assert ids(make_user("provider")) == set()
+    assert ids(make_user("admin")) == {action.id, from_inspection.id}
+
+
+def test_filters(world, action, db):
+    services.create_action(description="小问题", severity="blue", deadline=TODAY,
+                           facility=world.facility, actor=world.officer)
+    db.session.commit()
+
+    def count(**filters):
+        return len(db.session.scalars(services.action_stmt(world.officer, **filters)).all())
+
+    assert count() == 2
+    assert count(severity="red") == 1
+    assert count(status="open") == 2 and count(status="closed") == 0
+    assert count(facility_id=world.facility.id) == 2
+    assert count(provider_id=world.provider.id + 999) == 0
+
+
+def test_reinspection_uses_the_actions_template_and_links_the_actions(
+        world, make_scored_inspection, db):
+    inspection = make_scored_inspection(world, {"bedding": 1})
+    created = services.create_actions_from_inspection(
+        inspection, [{"item_id": _item(world.template, "bedding").id}], actor=world.inspector)
+    db.session.commit()
+    again = services.schedule_reinspection(world.facility, inspector=world.inspector,
+                                           scheduled_for=TODAY + timedelta(days=20),
+                                           actor=world.officer)
+    db.session.commit()
+    assert again.template_id == inspection.template_id
+    assert again.facility_id == world.facility.id
+    assert again.status is InspectionStatus.SCHEDULED
+    assert created[0].reinspection_id == again.id
+    assert db.session.scalar(sa.select(sa.func.count(Inspection.id))) == 2
+
+
+def test_reinspection_without_open_actions_is_refused(world, action):
+    # the manual action has no inspection behind it
+    with pytest.raises(ValidationError):
+        services.schedule_reinspection(world.facility, inspector=world.inspector,
+                                       scheduled_for=TODAY, actor=world.officer)

@@ -1,0 +1,122 @@
+"""The inspection scorecard PDF: what a reader finds in it, and who may get it."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from werkzeug.datastructures import FileStorage
+
+from evaluations.inspections import finalize_inspection, save_answers, submit_inspection
+from evaluations.photos import add_photo
+from tests.evaluations.conftest import full_answers, jpeg_bytes
+
+
+def pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+@pytest.fixture
+def finalized(db, inspection_world, schedule):
+    """A finalized warm-winter inspection: one item at half marks with a note, one veto item
+    failed, photos on the items that require evidence."""
+    w = inspection_world
+    inspection = schedule()
+    items = w.template.items
+    half = next(i for i in items if i.kind == "points" and not i.critical and i.max_points >= 2)
+    veto = next(i for i in items if i.critical and i.kind == "yes_no")
+
+    def value(item):
+        if item.id == half.id:
+            return item.max_points / 2
+        if item.id == veto.id:
+            return False
+        return None
+
+    answers = full_answers(w.template, value=value)
+    for answer in answers:
+        if answer["item_id"] == half.id:
+            answer["note"] = "二楼走廊温度仅16度"
+    save_answers(inspection, version=inspection.version, answers=answers, actor=w.inspector)
+    for item in items:
+        if item.evidence_required:
+            add_photo(inspection, item, FileStorage(io.BytesIO(jpeg_bytes(
+                taken="2026:11:10 09:30:00")), "p.jpg", content_type="image/jpeg"), w.inspector)
+    submit_inspection(inspection, actor=w.inspector)
+    finalize_inspection(inspection, actor=w.officer)
+    db.session.commit()
+    return inspection, half, veto
+
+
+def test_pdf_holds_total_grade_in_chinese_and_every_section(as_user, finalized, db):
+    inspection, half, veto = finalized
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    response = browser.get(f"/reports/inspections/{inspection.id}/scorecard.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert f"{inspection.total}" in text
+    assert "不合格" in text  # the veto makes it fail whatever the total
+    for section in inspection.template.sections:
+        assert section.name_zh in text
+    assert veto.text_zh[:10] in text
+    assert "二楼走廊温度仅16度" in text
+    assert "2026-11-10 09:30" in text  # EXIF time, in local time
+    assert inspection.verification_code in text
+    assert "第 1 页" in text
+
+
+def test_labels_follow_the_viewers_language(as_user, finalized):
+    inspection, *_ = finalized
+    browser, _ = as_user("officer", region="a", locale="en")
+    text = pdf_text(browser.get(f"/reports/inspections/{inspection.id}/scorecard.pdf").data)
+    assert "Inspection scorecard" in text and "Fail 不合格" in text
+    assert "Page 1 of" in text
+
+
+def test_api_scorecard_and_visibility(api_as, finalized, inspection_world, make_user):
+    inspection, *_ = finalized
+    provider_api, _ = api_as("provider", provider=inspection_world.provider)
+    response = provider_api.get(f"/api/v1/inspections/{inspection.id}/scorecard.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    stranger, _ = api_as("provider")
+    assert stranger.get(f"/api/v1/inspections/{inspection.id}/scorecard.pdf").status_code == 404
+    other_county, _ = api_as("officer", region="b")
+    assert other_county.get(f"/api/v1/inspections/{inspection.id}/scorecard.pdf"
+                            ).status_code == 404
+
+
+def test_provider_gets_404_before_finalization(api_as, schedule, inspection_world):
+    inspection = schedule()
+    api, _ = api_as("provider", provider=inspection_world.provider)
+    assert api.get(f"/api/v1/inspections/{inspection.id}/scorecard.pdf").status_code == 404
+
+
+def test_verify_page_says_current_or_superseded(client, finalized, db, inspection_world):
+    from evaluations.inspections import correct_inspection
+
+    inspection, *_ = finalized
+    page = client.get(f"/reports/verify/{inspection.verification_code}")
+    assert page.status_code == 200
+    assert "finalized and current" in page.get_data(as_text=True)
+    correct_inspection(inspection, actor=inspection_world.officer, reason="更正录入错误")
+    db.session.commit()
+    page = client.get(f"/reports/verify/{inspection.verification_code}").get_data(as_text=True)
+    assert "superseded" in page
+    assert client.get("/reports/verify/NOSUCHCODE").status_code == 404
+
+
+def test_city_mean_is_drawn_from_finalized_inspections(finalized, db):
+    from reports.scorecard_data import city_section_means
+
+    inspection, *_ = finalized
+    means = city_section_means(inspection.template_id)
+    scores = {e["section_id"]: e["score"] for e in inspection.section_scores}
+    assert {sid: str(v) for sid, v in means.items()} == {
+        sid: str(s) for sid, s in scores.items() if s is not None}
+
+
+def test_scheduled_date_shown_when_not_submitted(schedule, as_user):
+    inspection = schedule()
+    browser, _ = as_user("officer", region="a")
+    text = pdf_text(browser.get(f"/reports/inspections/{inspection.id}/scorecard.pdf").data)
+    assert date(2026, 11, 10).isoformat() in text
