@@ -44,7 +44,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: install
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+	$(BIN)/python -m bench.import_households
+	$(BIN)/python -m bench.scorecards
 
 clean:
 	rm -rf $(VENV) $(COMPILED) *.egg-info

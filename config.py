@@ -79,6 +79,17 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "careprocure@localhost")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+
+    # Rules a bureau adapts
+    #: % of the performance-linked installment paid per grade: excellent, good, pass, fail
+    PAYMENT_SHARES = dict(zip(("excellent", "good", "pass", "fail"),
+                              (int(x) for x in os.environ.get("PAYMENT_SHARES",
+                                                              "100,95,85,0").split(",")),
+                              strict=True))
+    #: more households than this by one surveyor in a day is flagged as an anomaly
+    HOUSEHOLD_SURVEYOR_DAILY_MAX = int(os.environ.get("HOUSEHOLD_SURVEYOR_DAILY_MAX", "15"))
+
     # A TrueType CJK font to embed in PDFs when present; falls back to STSong-Light
     PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 

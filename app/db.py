@@ -70,3 +70,13 @@ def render_migration_item(type_: str, obj, autogen_context) -> str | bool:
 def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
     """APScheduler creates and owns its job-store table; Alembic leaves it alone."""
     return not (type_ == "table" and name == "apscheduler_jobs")
+
+
+def str_enum(enum_class: type, name: str, length: int = 16) -> sa.Enum:
+    """A string column holding an enum's values, checked by a named CHECK constraint.
+
+    Not a native enum type: adding a value is then a constraint change, the same on SQLite
+    and PostgreSQL. ``name`` names the constraint and must be unique per table.
+    """
+    return sa.Enum(enum_class, name=name, native_enum=False, create_constraint=True,
+                   length=length, values_callable=lambda e: [m.value for m in e])

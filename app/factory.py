@@ -61,6 +61,7 @@ def _import_models() -> None:
     import evaluations.inspection_models  # noqa: F401
     import evaluations.models  # noqa: F401
     import reports.batch_models  # noqa: F401
+    import reports.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -136,3 +137,5 @@ def register_jobs(app: Flask) -> None:
     """
     import app.notifications.jobs  # noqa: F401
     import app.scheduler.jobs  # noqa: F401
+    import contracts.jobs  # noqa: F401
+    import evaluations.jobs  # noqa: F401

@@ -3,12 +3,15 @@
 Services only ``flush()``. A response below 400 commits; anything else (a re-rendered form with
 errors answers 422, an API error, an exception's 500) rolls back, so bad input changes nothing.
 Side effects such as e-mail are queued with :func:`after_commit` and run only once the data
-they speak of is really stored.
+they speak of is really stored; undoing work done outside the database (a file written for a
+row that is then rolled back) is queued with :func:`on_rollback`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,6 +20,9 @@ from flask import Flask, Response, g
 from app.extensions import db
 
 _PENDING = "careprocure.after_commit"
+_UNDO = "careprocure.on_rollback"
+
+log = logging.getLogger(__name__)
 
 
 def after_commit(callback: Callable[[], None], session: so.Session | None = None) -> None:
@@ -32,6 +38,43 @@ def _run_pending(session: so.Session) -> None:
 
 def _drop_pending(session: so.Session, *_: object) -> None:
     session.info.pop(_PENDING, None)
+
+
+def on_rollback(callback: Callable[[], None], session: so.Session | None = None) -> None:
+    """Run ``callback`` if the current transaction rolls back; forget it on commit.
+
+    For what the database cannot undo, such as removing a file written for a row that is
+    never stored (an upload in a request that ends in an error)."""
+    session = session or db.session()
+    session.info.setdefault(_UNDO, []).append(callback)
+
+
+def _run_undo(session: so.Session, *_: object) -> None:
+    for callback in session.info.pop(_UNDO, []):
+        try:
+            callback()
+        except Exception:  # one failed clean-up must not hide the rollback's cause
+            log.exception("on_rollback callback failed")
+
+
+def _drop_undo(session: so.Session, *_: object) -> None:
+    session.info.pop(_UNDO, None)
+
+
+def remove_on_rollback(*paths: Path, session: so.Session | None = None) -> None:
+    """Remove the files at ``paths`` (just written) if the transaction rolls back."""
+    on_rollback(lambda: [path.unlink(missing_ok=True) for path in paths], session)
+
+
+def _listen() -> None:
+    """Register the session hooks once (at import, so that services used outside a request,
+    as by the CLI or the seed, behave the same)."""
+    if not sa.event.contains(so.Session, "after_commit", _run_pending):
+        sa.event.listen(so.Session, "after_commit", _run_pending)
+        sa.event.listen(so.Session, "after_rollback", _drop_pending)
+    if not sa.event.contains(so.Session, "after_rollback", _run_undo):
+        sa.event.listen(so.Session, "after_commit", _drop_undo)
+        sa.event.listen(so.Session, "after_rollback", _run_undo)
 
 
 def keep_despite_error() -> None:
@@ -59,6 +102,7 @@ def _rollback_on_exception(exc: BaseException | None) -> None:
 def init_app(app: Flask) -> None:
     app.after_request(_commit_or_rollback)
     app.teardown_request(_rollback_on_exception)
-    if not sa.event.contains(so.Session, "after_commit", _run_pending):
-        sa.event.listen(so.Session, "after_commit", _run_pending)
-        sa.event.listen(so.Session, "after_rollback", _drop_pending)
+    _listen()
+
+
+_listen()

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.unit_of_work import after_commit
+from app.unit_of_work import after_commit, remove_on_rollback
 from app.users.models import Role, User
 from contracts.document_models import OWNER_COLUMNS, Document, DocumentOwner
 from contracts.models import Contract, Procurement, Provider
@@ -207,23 +206,6 @@ def document_path(document: Document) -> Path:
     return _folder() / document.stored_name
 
 
-_WRITTEN = "careprocure.documents.written"
-
-
-def _forget_written(session: so.Session) -> None:
-    session.info.pop(_WRITTEN, None)
-
-
-def _remove_written(session: so.Session, *_args: object) -> None:
-    for path in session.info.pop(_WRITTEN, []):
-        path.unlink(missing_ok=True)
-
-
-if not sa.event.contains(so.Session, "after_rollback", _remove_written):
-    sa.event.listen(so.Session, "after_commit", _forget_written)
-    sa.event.listen(so.Session, "after_rollback", _remove_written)
-
-
 def upload_document(owner: Provider | Procurement | Contract, *, filename: str | None,
                     data: bytes, uploader: User | None = None) -> Document:
     """Check ``data``, store it under a random name and record it against ``owner``."""
@@ -235,8 +217,7 @@ def upload_document(owner: Provider | Procurement | Contract, *, filename: str |
     path = folder / stored_name
     with open(path, "xb") as handle:
         handle.write(data)
-    session = db.session()
-    session.info.setdefault(_WRITTEN, []).append(path)
+    remove_on_rollback(path)  # a file of a rolled-back upload must not stay behind
     document = Document(filename=name, stored_name=stored_name, content_type=content_type,
                         size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                         uploaded_by=uploader)

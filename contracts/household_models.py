@@ -9,16 +9,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, utcnow
+from app.db import TimestampMixin, str_enum, utcnow
 from app.extensions import db
 from app.regions.models import Region
 from app.users.models import User
 from contracts.models import MONEY, Contract
-
-
-def _enum(cls: type[enum.Enum], name: str, length: int = 16) -> sa.Enum:
-    return sa.Enum(cls, name=name, native_enum=False, create_constraint=True, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class Recommendation(enum.StrEnum):
@@ -88,7 +83,7 @@ class HouseholdRecord(db.Model):
     #: name(s) of the investigators
     surveyor: so.Mapped[str] = so.mapped_column(sa.String(50))
     recommendation: so.Mapped[Recommendation] = so.mapped_column(
-        _enum(Recommendation, "household_recommendation"))
+        str_enum(Recommendation, "household_recommendation", 16))
     import_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("household_imports.id"),
                                                  index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
@@ -160,7 +155,7 @@ class SpotCheck(db.Model):
     drawn_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     drawn_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     status: so.Mapped[SpotCheckStatus] = so.mapped_column(
-        _enum(SpotCheckStatus, "spot_check_status"), default=SpotCheckStatus.OPEN, index=True)
+        str_enum(SpotCheckStatus, "spot_check_status", 16), default=SpotCheckStatus.OPEN, index=True)
     done_at: so.Mapped[datetime | None]
 
     contract: so.Mapped[Contract] = so.relationship()
@@ -186,7 +181,7 @@ class SpotCheckItem(db.Model):
     record_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("household_records.id"),
                                                  index=True)
     result: so.Mapped[SpotCheckResult] = so.mapped_column(
-        _enum(SpotCheckResult, "spot_check_result"), default=SpotCheckResult.PENDING)
+        str_enum(SpotCheckResult, "spot_check_result", 16), default=SpotCheckResult.PENDING)
     #: the record's field found wrong (a key of the household-record file)
     field: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     #: what the inspector found

@@ -20,6 +20,7 @@ from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.users.models import User
 from contracts.common import Errors, as_date, as_enum, as_money, raise_if, text
+from contracts.labels import CONTRACT_STATUS_LABELS, PROVIDER_STATUS_LABELS
 from contracts.models import (
     Contract,
     ContractAmendment,
@@ -87,18 +88,20 @@ def transition_contract(contract: Contract, to: ContractStatus | str, *,
     reason = text(reason, "reason", errors, max_length=2000,
                   required=target in REASON_REQUIRED)
     if target is not None and target not in ALLOWED_TRANSITIONS[contract.status]:
-        raise Conflict(_("A %(from)s contract cannot become %(to)s.",
-                         **{"from": contract.status.value, "to": target.value}),
+        raise Conflict(_("A contract with status “%(from)s” cannot become “%(to)s”.",
+                         **{"from": CONTRACT_STATUS_LABELS[contract.status],
+                            "to": CONTRACT_STATUS_LABELS[target]}),
                        {"to": [_("Allowed now: %(allowed)s.", allowed=", ".join(
-                           s.value for s in allowed_transitions(contract)) or "—")]})
+                           str(CONTRACT_STATUS_LABELS[s]) for s in allowed_transitions(contract))
+                           or "—")]})
     raise_if(errors, _("The contract's status was not changed."))
     if target is S.ACTIVE:
         if contract.provider.status is not ProviderStatus.ACTIVE:
             raise ValidationError(
-                _("The provider is %(status)s; the contract cannot be activated.",
-                  status=contract.provider.status.value),
-                {"provider_id": [_("The provider is %(status)s.",
-                                   status=contract.provider.status.value)]})
+                _("The provider's status is “%(status)s”; the contract cannot be activated.",
+                  status=PROVIDER_STATUS_LABELS[contract.provider.status]),
+                {"provider_id": [_("The provider's status is “%(status)s”.",
+                                   status=PROVIDER_STATUS_LABELS[contract.provider.status])]})
         _refuse_overlap(contract)
     step = ContractTransition(from_status=contract.status, to_status=target,
                               actor_id=actor.id if actor else None, at=clock.now(),
@@ -131,8 +134,8 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     if contract.status is ContractStatus.DRAFT:
         raise Conflict(_("A draft is edited directly, not amended."))
     if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
-        raise Conflict(_("A %(status)s contract cannot be amended.",
-                         status=contract.status.value))
+        raise Conflict(_("A contract with status “%(status)s” cannot be amended.",
+                         status=CONTRACT_STATUS_LABELS[contract.status]))
     errors: Errors = {}
     reason = text(reason, "reason", errors, max_length=2000, required=True)
     new: dict[str, Any] = {}

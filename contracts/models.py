@@ -13,15 +13,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, utcnow
+from app.db import TimestampMixin, str_enum, utcnow
 from app.extensions import db
 from app.regions.models import Region
-
-
-def _enum(cls: type[enum.Enum], name: str, length: int = 24) -> sa.Enum:
-    return sa.Enum(cls, name=name, native_enum=False, create_constraint=True, length=length,
-                   values_callable=lambda e: [m.value for m in e])
-
 
 MONEY = sa.Numeric(14, 2)
 
@@ -102,7 +96,7 @@ class Provider(TimestampMixin, db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: 统一社会信用代码, 18 characters with a GB 32100 check character
     credit_code: so.Mapped[str] = so.mapped_column(sa.String(18), unique=True)
-    kind: so.Mapped[ProviderKind] = so.mapped_column(_enum(ProviderKind, "provider_kind"))
+    kind: so.Mapped[ProviderKind] = so.mapped_column(str_enum(ProviderKind, "provider_kind", 24))
     contact_name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
     contact_phone: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="",
@@ -110,7 +104,7 @@ class Provider(TimestampMixin, db.Model):
     address: so.Mapped[str] = so.mapped_column(sa.String(300), default="", server_default="")
     #: suspended or debarred providers cannot win an award
     status: so.Mapped[ProviderStatus] = so.mapped_column(
-        _enum(ProviderStatus, "provider_status", 16), default=ProviderStatus.ACTIVE,
+        str_enum(ProviderStatus, "provider_status", 16), default=ProviderStatus.ACTIVE,
         server_default=ProviderStatus.ACTIVE.value)
     #: why the status was last changed (the audit log keeps every earlier reason)
     status_reason: so.Mapped[str] = so.mapped_column(sa.String(500), default="",
@@ -156,7 +150,7 @@ class Facility(TimestampMixin, db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
-    kind: so.Mapped[FacilityKind] = so.mapped_column(_enum(FacilityKind, "facility_kind"))
+    kind: so.Mapped[FacilityKind] = so.mapped_column(str_enum(FacilityKind, "facility_kind", 24))
     region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
     address: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     #: total beds (at least the sum of the wards' beds)
@@ -183,7 +177,7 @@ class FacilityWard(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     facility_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("facilities.id", ondelete="CASCADE"), index=True)
-    ward: so.Mapped[Ward] = so.mapped_column(_enum(Ward, "ward", 16))
+    ward: so.Mapped[Ward] = so.mapped_column(str_enum(Ward, "ward", 16))
     beds: so.Mapped[int] = so.mapped_column(default=0)
 
     facility: so.Mapped[Facility] = so.relationship(back_populates="wards")
@@ -201,20 +195,20 @@ class Procurement(TimestampMixin, db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
-    service_type: so.Mapped[ServiceType] = so.mapped_column(_enum(ServiceType, "service_type"))
+    service_type: so.Mapped[ServiceType] = so.mapped_column(str_enum(ServiceType, "service_type", 24))
     region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
     facility_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("facilities.id"),
                                                           index=True)
     budget: so.Mapped[Decimal] = so.mapped_column(MONEY)
     method: so.Mapped[ProcurementMethod] = so.mapped_column(
-        _enum(ProcurementMethod, "procurement_method", 32))
+        str_enum(ProcurementMethod, "procurement_method", 32))
     #: why no competition (required for single source)
     justification: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     published_on: so.Mapped[date | None]
     bid_deadline: so.Mapped[date | None]
     awarded_on: so.Mapped[date | None]
     status: so.Mapped[ProcurementStatus] = so.mapped_column(
-        _enum(ProcurementStatus, "procurement_status", 16), default=ProcurementStatus.OPEN)
+        str_enum(ProcurementStatus, "procurement_status", 16), default=ProcurementStatus.OPEN)
     cancel_reason: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
 
     region: so.Mapped[Region] = so.relationship(lazy="joined")
@@ -270,7 +264,7 @@ class Contract(TimestampMixin, db.Model):
     #: e.g. XN-2026-HS-0007: city prefix, year of start, service code, sequence
     number: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
-    service_type: so.Mapped[ServiceType] = so.mapped_column(_enum(ServiceType, "service_type"))
+    service_type: so.Mapped[ServiceType] = so.mapped_column(str_enum(ServiceType, "service_type", 24))
     provider_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("providers.id"), index=True)
     facility_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("facilities.id"),
                                                           index=True)
@@ -281,7 +275,7 @@ class Contract(TimestampMixin, db.Model):
     #: last day of the service period (inclusive)
     end_date: so.Mapped[date]
     amount: so.Mapped[Decimal] = so.mapped_column(MONEY)
-    reporting: so.Mapped[Reporting] = so.mapped_column(_enum(Reporting, "reporting", 16),
+    reporting: so.Mapped[Reporting] = so.mapped_column(str_enum(Reporting, "reporting", 16),
                                                        default=Reporting.MONTHLY)
     #: days after a period's end by which its report is due
     report_due_days: so.Mapped[int] = so.mapped_column(default=10)
@@ -290,7 +284,7 @@ class Contract(TimestampMixin, db.Model):
     #: performance weights, summing to 100
     weights: so.Mapped[dict] = so.mapped_column(sa.JSON, default=lambda: dict(DEFAULT_WEIGHTS))
     status: so.Mapped[ContractStatus] = so.mapped_column(
-        _enum(ContractStatus, "contract_status", 16), default=ContractStatus.DRAFT, index=True)
+        str_enum(ContractStatus, "contract_status", 16), default=ContractStatus.DRAFT, index=True)
     #: 1 at creation, +1 per amendment
     version: so.Mapped[int] = so.mapped_column(default=1)
 
@@ -351,9 +345,9 @@ class ContractTransition(db.Model):
         sa.ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
     # distinct enum names: each names its CHECK constraint, which must be unique per table
     from_status: so.Mapped[ContractStatus] = so.mapped_column(
-        _enum(ContractStatus, "from_status", 16))
+        str_enum(ContractStatus, "from_status", 16))
     to_status: so.Mapped[ContractStatus] = so.mapped_column(
-        _enum(ContractStatus, "to_status", 16))
+        str_enum(ContractStatus, "to_status", 16))
     actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
@@ -389,5 +383,5 @@ class ContractNumberCounter(db.Model):
 
     year: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     service_type: so.Mapped[ServiceType] = so.mapped_column(
-        _enum(ServiceType, "service_type"), primary_key=True)
+        str_enum(ServiceType, "service_type", 24), primary_key=True)
     last_seq: so.Mapped[int] = so.mapped_column(default=0)

@@ -23,6 +23,7 @@ from contracts.common import (
     resolve_region,
     text,
 )
+from contracts.labels import PROCUREMENT_STATUS_LABELS
 from contracts.models import (
     Bid,
     Contract,
@@ -83,8 +84,8 @@ def create_procurement(*, title: str, service_type: ServiceType | str, region: A
 
 def _require_open(procurement: Procurement) -> None:
     if procurement.status is not ProcurementStatus.OPEN:
-        raise Conflict(_("The procurement is %(status)s; it can no longer be changed.",
-                         status=procurement.status.value))
+        raise Conflict(_("The procurement's status is “%(status)s”; it can no longer be "
+                         "changed.", status=PROCUREMENT_STATUS_LABELS[procurement.status]))
 
 
 def update_procurement(procurement: Procurement, *, actor: User | None = None,

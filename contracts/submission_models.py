@@ -14,15 +14,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, utcnow
+from app.db import TimestampMixin, str_enum, utcnow
 from app.extensions import db
 from app.users.models import User
 from contracts.models import Contract
-
-
-def _enum(cls: type[enum.Enum], name: str, length: int = 16) -> sa.Enum:
-    return sa.Enum(cls, name=name, native_enum=False, create_constraint=True, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -56,7 +51,7 @@ class Submission(TimestampMixin, db.Model):
     #: reporting period: "2026-10" (month) or "2026-Q4" (quarter)
     period: so.Mapped[str] = so.mapped_column(sa.String(7))
     status: so.Mapped[SubmissionStatus] = so.mapped_column(
-        _enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.DRAFT, index=True)
+        str_enum(SubmissionStatus, "submission_status", 16), default=SubmissionStatus.DRAFT, index=True)
     #: the form's content, by service type (see contracts.submission_data)
     data: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     #: when the current version was submitted (UTC)
@@ -111,7 +106,7 @@ class SubmissionEvent(db.Model):
     submission_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     kind: so.Mapped[SubmissionEventKind] = so.mapped_column(
-        _enum(SubmissionEventKind, "submission_event_kind"))
+        str_enum(SubmissionEventKind, "submission_event_kind", 16))
     #: who took the step (empty for the system or a deleted user)
     actor_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
 from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
-from app.unit_of_work import after_commit
+from app.unit_of_work import after_commit, remove_on_rollback
 from app.users.models import Role, User
 from contracts.documents import check_file, clean_filename
 from contracts.models import Contract, ContractStatus
@@ -227,23 +226,6 @@ def review_submission(submission: Submission, decision: Any, comment: str | None
 
 # ---- attachments ----------------------------------------------------------------------------
 
-_WRITTEN = "careprocure.submissions.written"
-
-
-def _forget_written(session: so.Session) -> None:
-    session.info.pop(_WRITTEN, None)
-
-
-def _remove_written(session: so.Session, *_args: object) -> None:
-    for path in session.info.pop(_WRITTEN, []):
-        path.unlink(missing_ok=True)
-
-
-if not sa.event.contains(so.Session, "after_rollback", _remove_written):
-    sa.event.listen(so.Session, "after_commit", _forget_written)
-    sa.event.listen(so.Session, "after_rollback", _remove_written)
-
-
 def _folder() -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / "submissions"
 
@@ -266,7 +248,7 @@ def add_attachment(submission: Submission, *, filename: str | None, data: bytes,
     path = folder / stored_name
     with open(path, "xb") as handle:
         handle.write(data)
-    db.session().info.setdefault(_WRITTEN, []).append(path)
+    remove_on_rollback(path)  # a file of a rolled-back upload must not stay behind
     attachment = SubmissionAttachment(
         filename=name, stored_name=stored_name, content_type=content_type, size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=getattr(uploader, "id", None))

@@ -30,6 +30,7 @@ from contracts.common import (
     resolve_region,
     text,
 )
+from contracts.labels import PROVIDER_STATUS_LABELS
 from contracts.models import (
     DEFAULT_WEIGHTS,
     Contract,
@@ -155,7 +156,8 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
     service_type = as_enum(ServiceType, data.get("service_type"), "service_type", errors)
     provider = resolve(Provider, data.get("provider"), "provider_id", errors)
     if provider is not None and provider.status is not ProviderStatus.ACTIVE:
-        add(errors, "provider_id", _("The provider is %(status)s.", status=provider.status.value))
+        add(errors, "provider_id", _("The provider's status is “%(status)s”.",
+                                     status=PROVIDER_STATUS_LABELS[provider.status]))
     region = resolve_region(data.get("region"), "region_code", errors)
     facility = (resolve(Facility, data["facility"], "facility_id", errors)
                 if data.get("facility") not in (None, "") else None)

@@ -13,25 +13,49 @@ from flask_babel import gettext as _
 
 from app.errors import NotFound
 from app.extensions import db
-from app.scoping import region_subtree, scope
+from app.scoping import scope
 from app.users.models import Role, User
+from contracts.household_models import SpotCheck
 from contracts.models import Contract, Facility, Procurement, Provider
+
+#: The ``inspections`` table of the evaluations package, as a bare Core table clause.
+#: Imports point one way (evaluations → contracts, tests/core/test_layering.py), so contracts
+#: may not import ``evaluations.inspection_models``; yet an inspector sees exactly what their
+#: inspections are about (DESIGN.md §1). ``sa.table`` names the table and the few columns read
+#: here without importing the model (and without needing it to be loaded into the metadata).
+_inspections = sa.table("inspections", sa.column("inspector_id"), sa.column("facility_id"),
+                        sa.column("contract_id"), sa.column("provider_id"))
+
+
+def _inspected_contract_ids(user: User) -> sa.Select:
+    """Ids of the contracts an inspection or a spot check assigned to ``user`` is about."""
+    return sa.union(
+        sa.select(_inspections.c.contract_id).where(
+            _inspections.c.inspector_id == user.id, _inspections.c.contract_id.is_not(None)),
+        sa.select(SpotCheck.contract_id).where(SpotCheck.inspector_id == user.id))
+
+
+def _inspected_facility_ids(user: User) -> sa.Select:
+    """Ids of the facilities an inspection assigned to ``user`` is about."""
+    return sa.select(_inspections.c.facility_id).where(
+        _inspections.c.inspector_id == user.id, _inspections.c.facility_id.is_not(None))
 
 
 def visible_contracts(user: User) -> sa.Select:
-    """Admins all; officers their region subtree; providers their own contracts.
-
-    Inspectors: for now the region subtree, like officers. The evaluations issue narrows this
-    to the contracts their inspections are about — change it here, in one place.
-    """
-    return scope(sa.select(Contract), user, region=Contract.region_id,
-                 provider=Contract.provider_id)
+    """Admins all; officers their region subtree; providers their own contracts; inspectors
+    the contracts an inspection or a spot check assigned to them is about (DESIGN.md §1)."""
+    stmt = sa.select(Contract)
+    if user.role is Role.INSPECTOR:
+        return stmt.where(Contract.id.in_(_inspected_contract_ids(user)))
+    return scope(stmt, user, region=Contract.region_id, provider=Contract.provider_id)
 
 
 def visible_facilities(user: User) -> sa.Select:
-    """Admins all; officers (and for now inspectors, see above) their region subtree;
-    providers the facilities named in one of their contracts."""
+    """Admins all; officers their region subtree; providers the facilities named in one of
+    their contracts; inspectors the facilities an inspection assigned to them is about."""
     stmt = sa.select(Facility)
+    if user.role is Role.INSPECTOR:
+        return stmt.where(Facility.id.in_(_inspected_facility_ids(user)))
     if user.role is Role.PROVIDER:
         if user.provider_id is None:
             return stmt.where(sa.false())
@@ -43,15 +67,18 @@ def visible_facilities(user: User) -> sa.Select:
 def visible_providers(user: User) -> sa.Select:
     """Officers and admins see ALL providers, whatever their region: they invite and pick
     bidders from anywhere (a provider registered in one county often serves another).
-    Providers see their own organization; inspectors the providers of contracts in their
-    region subtree (narrowed to their inspections by the evaluations issue)."""
+    Providers see their own organization; inspectors the providers answerable in their
+    inspections and the contractors of the contracts they may see (see above)."""
     stmt = sa.select(Provider)
     if user.role in (Role.ADMIN, Role.OFFICER):
         return stmt
-    if user.role is Role.INSPECTOR and user.region is not None:
-        return stmt.where(Provider.id.in_(
+    if user.role is Role.INSPECTOR:
+        return stmt.where(Provider.id.in_(sa.union(
             sa.select(Contract.provider_id).where(
-                Contract.region_id.in_(region_subtree(user.region)))))
+                Contract.id.in_(_inspected_contract_ids(user))),
+            sa.select(_inspections.c.provider_id).where(
+                _inspections.c.inspector_id == user.id,
+                _inspections.c.provider_id.is_not(None)))))
     return scope(stmt, user, provider=Provider.id)
 
 

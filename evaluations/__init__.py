@@ -15,5 +15,6 @@ nav_item(_l("Corrective actions"), "evaluations.action_list", set(Role), EVALUAT
 nav_item(_l("Campaigns"), "evaluations.campaign_list", STAFF, EVALUATION)
 nav_item(_l("Assessment templates"), "evaluations.templates", STAFF, EVALUATION)
 
-# routes and seed steps register themselves on import; seed steps run in this order
-from evaluations import demo_seed, followup_views, inspection_views, seed, views  # noqa: E402,F401  # noqa: E402,F401
+# routes and seed steps register themselves on import (demo_seed imports the steps it needs
+# to follow, so their order does not depend on the order of this line)
+from evaluations import demo_seed, followup_views, inspection_views, seed, views  # noqa: E402,F401

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -35,6 +34,7 @@ from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.scoping import region_subtree
+from app.unit_of_work import remove_on_rollback
 from app.users.models import Role, User
 from contracts.documents import check_file, clean_filename
 from contracts.facilities import current_operator
@@ -290,23 +290,6 @@ def attachment_path(attachment: ActionAttachment) -> Path:
     return _folder() / attachment.stored_name
 
 
-_WRITTEN = "careprocure.actions.written"
-
-
-def _forget_written(session: so.Session) -> None:
-    session.info.pop(_WRITTEN, None)
-
-
-def _remove_written(session: so.Session, *_args: object) -> None:
-    for path in session.info.pop(_WRITTEN, []):
-        path.unlink(missing_ok=True)
-
-
-if not sa.event.contains(so.Session, "after_rollback", _remove_written):
-    sa.event.listen(so.Session, "after_commit", _forget_written)
-    sa.event.listen(so.Session, "after_rollback", _remove_written)
-
-
 def _store_attachment(action: CorrectiveAction, filename: str | None, data: bytes,
                       actor: User | None) -> ActionAttachment:
     name = clean_filename(filename)
@@ -323,7 +306,7 @@ def _store_attachment(action: CorrectiveAction, filename: str | None, data: byte
     path = folder / stored_name
     with open(path, "xb") as handle:
         handle.write(data)
-    db.session().info.setdefault(_WRITTEN, []).append(path)
+    remove_on_rollback(path)  # a file of a rolled-back upload must not stay behind
     attachment = ActionAttachment(stored_name=stored_name, original_name=name,
                                   content_type=content_type, size=len(data),
                                   uploaded_by_id=actor.id if actor is not None else None)

@@ -26,6 +26,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
+import contracts.seed  # noqa: F401  (its homes and contracts must be seeded first)
+import evaluations.seed  # noqa: F401  (the built-in templates must be seeded first)
 from app import clock
 from app.demo.seed import CITY_CODE, DEMO_PASSWORD, seed_step
 from app.extensions import db

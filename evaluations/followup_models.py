@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, utcnow
+from app.db import TimestampMixin, str_enum, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from evaluations.models import AssessmentTemplate, TemplateItem
 
 
-def _enum(enum_class: type[enum.Enum], name: str, length: int) -> sa.Enum:
-    return sa.Enum(enum_class, name=name, native_enum=False, create_constraint=True,
-                   length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Assignment(enum.StrEnum):
@@ -66,9 +63,9 @@ class Campaign(TimestampMixin, db.Model):
     window_start: so.Mapped[date]
     window_end: so.Mapped[date]
     assignment: so.Mapped[Assignment] = so.mapped_column(
-        _enum(Assignment, "campaign_assignment", 16), default=Assignment.BY_REGION)
+        str_enum(Assignment, "campaign_assignment", 16), default=Assignment.BY_REGION)
     recurrence: so.Mapped[Recurrence] = so.mapped_column(
-        _enum(Recurrence, "campaign_recurrence", 16), default=Recurrence.NONE)
+        str_enum(Recurrence, "campaign_recurrence", 16), default=Recurrence.NONE)
     #: for yearly campaigns: the campaign of the previous year this one was created from
     previous_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("campaigns.id"))
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
@@ -129,10 +126,10 @@ class CorrectiveAction(TimestampMixin, db.Model):
     provider_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("providers.id"), index=True)
     region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
     description: so.Mapped[str] = so.mapped_column(sa.Text)
-    severity: so.Mapped[Severity] = so.mapped_column(_enum(Severity, "action_severity", 8))
+    severity: so.Mapped[Severity] = so.mapped_column(str_enum(Severity, "action_severity", 8))
     deadline: so.Mapped[date] = so.mapped_column(index=True)
     status: so.Mapped[ActionStatus] = so.mapped_column(
-        _enum(ActionStatus, "action_status", 16), default=ActionStatus.OPEN, index=True)
+        str_enum(ActionStatus, "action_status", 16), default=ActionStatus.OPEN, index=True)
     #: the provider's answer: what was done
     response: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     responded_at: so.Mapped[datetime | None]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, utcnow
+from app.db import TimestampMixin, str_enum, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -39,9 +39,6 @@ class Grade(enum.StrEnum):
     FAIL = "fail"
 
 
-def _enum(enum_class: type[enum.Enum], name: str, length: int) -> sa.Enum:
-    return sa.Enum(enum_class, name=name, native_enum=False, create_constraint=True,
-                   length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Inspection(TimestampMixin, db.Model):
@@ -76,7 +73,7 @@ class Inspection(TimestampMixin, db.Model):
     campaign_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("campaigns.id"),
                                                           index=True)
     status: so.Mapped[InspectionStatus] = so.mapped_column(
-        _enum(InspectionStatus, "inspection_status", 16), default=InspectionStatus.SCHEDULED,
+        str_enum(InspectionStatus, "inspection_status", 16), default=InspectionStatus.SCHEDULED,
         index=True)
     #: optimistic lock: every save of answers must name the version it read
     version: so.Mapped[int] = so.mapped_column(default=1)
@@ -89,7 +86,7 @@ class Inspection(TimestampMixin, db.Model):
                                                             unique=True)
     #: result of submit: total rounded half up to one decimal (None if nothing applied)
     total: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(5, 1))
-    grade: so.Mapped[Grade | None] = so.mapped_column(_enum(Grade, "grade", 16))
+    grade: so.Mapped[Grade | None] = so.mapped_column(str_enum(Grade, "grade", 16))
     #: [{"section_id": 1, "score": "87.5"}] rounded for display, None-score sections omitted
     section_scores: so.Mapped[list | None] = so.mapped_column(sa.JSON)
     #: ids of critical items that scored 0, in template order

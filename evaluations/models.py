@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin
+from app.db import TimestampMixin, str_enum
 from app.extensions import db
 from evaluations.item_kinds import KINDS
 
@@ -34,9 +34,6 @@ class TemplateTarget(enum.StrEnum):
     CONTRACT = "contract"
 
 
-def _enum(enum_class: type[enum.Enum], name: str, length: int) -> sa.Enum:
-    return sa.Enum(enum_class, name=name, native_enum=False, create_constraint=True,
-                   length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class AssessmentTemplate(TimestampMixin, db.Model):
@@ -60,12 +57,12 @@ class AssessmentTemplate(TimestampMixin, db.Model):
     description_zh: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     description_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     #: what an inspection with this template is about: a facility or a contract
-    target: so.Mapped[TemplateTarget] = so.mapped_column(_enum(TemplateTarget, "template_target",
+    target: so.Mapped[TemplateTarget] = so.mapped_column(str_enum(TemplateTarget, "template_target",
                                                                16))
     #: grade bands, highest first, the last at 0: ``[{"grade": "excellent", "min_score": 90}]``
     grade_bands: so.Mapped[list] = so.mapped_column(sa.JSON)
     status: so.Mapped[TemplateStatus] = so.mapped_column(
-        _enum(TemplateStatus, "template_status", 16), default=TemplateStatus.DRAFT)
+        str_enum(TemplateStatus, "template_status", 16), default=TemplateStatus.DRAFT)
     #: who imported or edited this version; None for the built-in seed
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 

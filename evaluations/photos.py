@@ -24,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from app.clock import LOCAL_TZ
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.unit_of_work import after_commit
+from app.unit_of_work import after_commit, remove_on_rollback
 from app.users.models import User
 from evaluations.inspection_models import EvidencePhoto, Inspection
 from evaluations.models import TemplateItem
@@ -150,8 +150,11 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
         image.save(out, "PNG", optimize=True)
     stored_name = f"{uuid.uuid4().hex}.{ext}"
     path = photo_dir() / stored_name
+    thumbnail = photo_dir() / f"{Path(stored_name).stem}.thumb.jpg"
+    # files written for a row the transaction may still roll back: removed if it does
+    remove_on_rollback(path, thumbnail)
     path.write_bytes(out.getvalue())
-    _write_thumbnail(image, photo_dir() / f"{Path(stored_name).stem}.thumb.jpg")
+    _write_thumbnail(image, thumbnail)
 
     photo = EvidencePhoto(
         inspection=inspection, item_id=item_id, stored_name=stored_name,
@@ -185,6 +188,7 @@ def copy_photo(photo: EvidencePhoto, target: Inspection) -> EvidencePhoto:
     stored_name = f"{uuid.uuid4().hex}{Path(photo.stored_name).suffix}"
     source = photo_path(photo)
     if source.exists():
+        remove_on_rollback(photo_dir() / stored_name)
         shutil.copyfile(source, photo_dir() / stored_name)
     copy = EvidencePhoto(
         inspection=target, item_id=photo.item_id, stored_name=stored_name,

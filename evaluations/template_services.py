@@ -66,8 +66,23 @@ def _store(doc: dict, actor: User | None, status: TemplateStatus) -> AssessmentT
                 max_points=Decimal(str(item_doc["max_points"])), critical=item_doc["critical"],
                 allow_na=item_doc["allow_na"], evidence_required=item_doc["evidence_required"]))
         template.sections.append(section)
-    db.session.add(template)
-    db.session.flush()
+    # Two admins saving the same code at the same moment both read the same highest version:
+    # the second flush breaks the unique (code, version). The SAVEPOINT undoes only this
+    # insert, so the session stays usable and the request answers 409 instead of a 500.
+    try:
+        with db.session.begin_nested():
+            db.session.add(template)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        taken = db.session.scalar(sa.select(AssessmentTemplate.id).where(
+            AssessmentTemplate.code == template.code,
+            AssessmentTemplate.version == template.version))
+        if taken is None:
+            raise
+        raise Conflict(_("Another version of this template was saved at the same time; "
+                         "reload and try again."),
+                       {"code": [_("Version %(version)d of “%(code)s” already exists.",
+                                   version=template.version, code=template.code)]}) from None
     return template
 
 

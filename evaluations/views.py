@@ -64,7 +64,7 @@ def _template_or_404(template_id: int) -> AssessmentTemplate:
     return template
 
 
-def _error_list(error: ValidationError) -> list[tuple[str, str]]:
+def _error_list(error: DomainError) -> list[tuple[str, str]]:
     return [(path, message) for path, messages in error.fields.items() for message in messages]
 
 
@@ -131,6 +131,7 @@ def template_export(template_id: int):
 def template_import():
     form = TemplateImportForm()
     errors: list[tuple[str, str]] = []
+    refused: int | None = None
     if form.validate_on_submit():
         raw = form.file.data.read()
         try:
@@ -141,14 +142,14 @@ def template_import():
             if problem:
                 raise ValidationError(problem, {"file": [problem]})
             template = services.import_template(data, current_user, publish=form.publish.data)
-        except ValidationError as error:
+        except DomainError as error:  # invalid (422), or saved twice at once (409)
             form.form_errors.append(error.message)
-            errors = _error_list(error)
+            errors, refused = _error_list(error), error.status
         else:
             flash(_("Imported %(code)s version %(version)d.", code=template.code,
                     version=template.version), "success")
             return redirect(url_for(".template_detail", template_id=template.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = refused or (422 if form.errors or form.form_errors else 200)
     return render_template("evaluations/template_import.html", form=form, errors=errors), status
 
 
@@ -160,7 +161,7 @@ def template_edit(template_id: int):
     if request.method == "GET":
         form.definition.data = json.dumps(services.export_template(template),
                                           ensure_ascii=False, indent=2)
-    errors, preview = [], None
+    errors, preview, refused = [], None, None
     if form.validate_on_submit():
         data, problem = decode_json(form.definition.data)
         try:
@@ -171,10 +172,10 @@ def template_edit(template_id: int):
                 flash(_("Saved as version %(version)d.", version=new.version), "success")
                 return redirect(url_for(".template_detail", template_id=new.id))
             preview = parse_template(data)
-        except ValidationError as error:
+        except DomainError as error:  # invalid (422), or saved twice at once (409)
             form.form_errors.append(error.message)
-            errors = _error_list(error)
-    status = 422 if form.errors or form.form_errors else 200
+            errors, refused = _error_list(error), error.status
+    status = refused or (422 if form.errors or form.form_errors else 200)
     return render_template("evaluations/template_edit.html", template=template, form=form,
                            errors=errors, preview=preview), status
 

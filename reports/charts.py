@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from reportlab.graphics import renderSVG
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Circle, Drawing, PolyLine, Rect, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
 BLUE = colors.HexColor("#0d6efd")
@@ -68,3 +70,127 @@ def trend_line(labels: Sequence[str], values: Sequence[float | None], *, font: s
 
 def to_svg(drawing: Drawing) -> str:
     return renderSVG.drawToString(drawing)
+
+
+# ---- dashboard charts (pages and PDFs alike) ---------------------------------------------------
+
+#: the grade colours of the scorecards and of app.css
+GRADE_COLOURS = {"excellent": colors.HexColor("#198754"), "good": colors.HexColor("#0d6efd"),
+                 "pass": colors.HexColor("#fd7e14"), "fail": colors.HexColor("#dc3545")}
+
+
+def _count_axis(axis, top: float, font: str) -> None:
+    """A 0-based integer axis with at most about five steps."""
+    top = max(1, int(top))
+    step = max(1, -(-top // 5))
+    axis.valueMin, axis.valueMax, axis.valueStep = 0, step * -(-top // step), step
+    axis.labels.fontName, axis.labels.fontSize = font, 8
+    axis.labelTextFormat = "%d"
+
+
+def _category_labels(axis, labels: Sequence[str], font: str) -> None:
+    axis.categoryNames = [str(label)[:12] for label in labels]
+    axis.labels.fontName, axis.labels.fontSize = font, 8
+    if len(labels) > 5:
+        axis.labels.angle, axis.labels.boxAnchor, axis.labels.dy = 30, "ne", -2
+    else:
+        axis.labels.boxAnchor, axis.labels.dy = "n", -4
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[float], *, font: str,
+              width: float = 460, height: float = 200) -> Drawing:
+    """Vertical bars of counts, each bar labelled with its value."""
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 36, 48 if len(labels) > 5 else 30
+    chart.width, chart.height = width - 50, height - chart.y - 14
+    chart.data = [[v or 0 for v in values] or [0]]
+    chart.bars[0].fillColor, chart.bars.strokeColor = BLUE, None
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName, chart.barLabels.fontSize, chart.barLabels.nudge = font, 8, 7
+    _count_axis(chart.valueAxis, max(values or [0]), font)
+    _category_labels(chart.categoryAxis, labels or [""], font)
+    drawing.add(chart)
+    return drawing
+
+
+def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float], object]],
+                 *, font: str, width: float = 460, height: float = 220) -> Drawing:
+    """One stacked bar per label; ``series`` is ``(name, values, colour)`` from the bottom up."""
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 36, 66 if len(labels) > 5 else 48
+    chart.width, chart.height = width - 50, height - chart.y - 10
+    chart.categoryAxis.style = "stacked"
+    chart.data = [[v or 0 for v in values] or [0] for _, values, _ in series] or [[0]]
+    for index, (_, _, colour) in enumerate(series):
+        chart.bars[index].fillColor = colour
+    chart.bars.strokeColor = None
+    totals = [sum(column) for column in zip(*chart.data, strict=True)]
+    _count_axis(chart.valueAxis, max(totals or [0]), font)
+    _category_labels(chart.categoryAxis, labels or [""], font)
+    drawing.add(chart)
+    key = Legend()
+    key.x, key.y = 36, 10
+    key.fontName, key.fontSize = font, 8
+    key.alignment, key.columnMaximum, key.deltax = "right", 1, 90
+    key.colorNamePairs = [(colour, str(name)) for name, _, colour in series]
+    drawing.add(key)
+    return drawing
+
+
+def sparkline(values: Sequence[float | None], *, width: float = 96, height: float = 24,
+              low: float = 0, high: float = 100) -> Drawing:
+    """A tiny line of scores (``low``–``high``) without axes; a gap where a value is None."""
+    drawing = Drawing(width, height)
+    drawing.add(Rect(0, 0, width, height, fillColor=colors.HexColor("#f8f9fa"),
+                     strokeColor=None))
+    if not values:
+        return drawing
+    step = (width - 6) / max(1, len(values) - 1)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        ratio = (min(max(value, low), high) - low) / (high - low)
+        return 3 + index * step, 3 + ratio * (height - 6)
+
+    run: list[float] = []
+    for index, value in enumerate([*values, None]):
+        if value is not None:
+            run.extend(point(index, float(value)))
+            continue
+        if len(run) >= 4:
+            drawing.add(PolyLine(run, strokeColor=BLUE, strokeWidth=1.5))
+        elif len(run) == 2:
+            drawing.add(Circle(run[0], run[1], 1.5, fillColor=BLUE, strokeColor=None))
+        run = []
+    last = next(((i, v) for i, v in reversed(list(enumerate(values))) if v is not None), None)
+    if last is not None:
+        x, y = point(last[0], float(last[1]))
+        drawing.add(Circle(x, y, 2, fillColor=BLUE, strokeColor=None))
+    return drawing
+
+
+def score_timeline(days: Sequence[date], values: Sequence[float], *, font: str,
+                   width: float = 460, height: float = 180) -> Drawing:
+    """Scores (0–100) placed on a time axis by their date, with at most six date labels."""
+    drawing = Drawing(width, height)
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 40, 30, width - 60, height - 45
+    points = [(day.toordinal(), float(v)) for day, v in zip(days, values, strict=True)]
+    if not points:
+        return drawing
+    first, last = points[0][0], points[-1][0]
+    if first == last:
+        first, last = first - 15, last + 15
+    plot.data = [points]
+    plot.lines[0].strokeColor, plot.lines[0].strokeWidth = BLUE, 2
+    plot.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=BLUE)
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = first, last
+    step = max(1, (last - first) // 5)
+    plot.xValueAxis.valueSteps = list(range(first, last + 1, step))
+    plot.xValueAxis.labelTextFormat = lambda n: date.fromordinal(int(n)).isoformat()
+    plot.xValueAxis.labels.fontName, plot.xValueAxis.labels.fontSize = font, 7
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 0, 100, 20
+    plot.yValueAxis.labels.fontName = font
+    drawing.add(plot)
+    return drawing

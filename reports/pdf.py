@@ -204,3 +204,95 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
                                  author="CareProcure", subject=data.verification_code)
     document.build(story, canvasmaker=_numbered_canvas(footer))
     return buffer.getvalue()
+
+
+def performance_scorecard(*, contract, performance, trend, decision, font: str,
+                          bureau: str) -> bytes:
+    """The contract's performance for a period: components, composite, grade, payment."""
+    from reports.charts import trend_line
+
+    s = _Styles(font)
+    title = _("Contract performance scorecard")
+    story: list = [Paragraph(f"{title} · {bureau}", s.title)]
+
+    def num(value) -> str:
+        return "—" if value is None else f"{value}"
+
+    info = [[_("Contract"), Paragraph(f"{contract.number} {contract.title}", s.body)],
+            [_("Provider"), Paragraph(contract.provider.name, s.body)],
+            [_("Period"), f"{performance.period} ({performance.details['window'][0]} – "
+                          f"{performance.details['window'][1]})"],
+            [_("Amount"), f"¥{contract.amount:,.2f}"]]
+    colour = GRADE_COLOURS.get(performance.grade or "", colors.grey)
+    composite = performance.rounded("composite")
+    score_box = Table([[Paragraph(num(composite), s.big)],
+                       [Paragraph(grade_label(performance.grade), s.grade)]],
+                      colWidths=[5 * cm], rowHeights=[1.5 * cm, 1.1 * cm])
+    score_box.setStyle(TableStyle([("BACKGROUND", (0, 1), (0, 1), colour),
+                                   ("BOX", (0, 0), (-1, -1), 1, colour),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    header = Table([[_table(info, [2.3 * cm, 9.2 * cm], font, header=False), score_box]],
+                   colWidths=[11.7 * cm, 5.5 * cm])
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [header, Spacer(1, 8), Paragraph(_("Components"), s.h2)]
+    weights = contract.weights or {}
+    labels = {"inspection": _("Inspections"), "timeliness": _("Timeliness of reports"),
+              "targets": _("Target attainment")}
+    rows = [[_("Component"), _("Weight"), _("Score")]]
+    rows += [[labels[name], f"{weights.get(name, 0)}", num(performance.rounded(name))]
+             for name in ("inspection", "timeliness", "targets")]
+    rows.append([_("Composite"), "", num(composite)])
+    story.append(_table(rows, [9.2 * cm, 3.0 * cm, 5.0 * cm], font))
+    details = performance.details
+    facts = [_("Finalized inspections: %(n)d", n=details.get("inspections", 0)),
+             _("Reports due: %(due)d, on time: %(ok)d", due=details.get("reports_due", 0),
+               ok=details.get("reports_on_time", 0))]
+    if details.get("agreement_rate") is not None:
+        facts.append(_("Spot-check agreement: %(rate)s %%",
+                       rate=round(details["agreement_rate"], 1)))
+    if details.get("targets"):
+        facts.append(_("Achieved %(achieved)s of a target of %(target)s",
+                       achieved=details["targets"]["achieved"],
+                       target=details["targets"]["target"]))
+    story.append(Paragraph(" · ".join(facts), s.small))
+    story.append(Paragraph(_("Trend by quarter"), s.h2))
+    story.append(trend_line([p.period for p in trend],
+                            [float(p.composite) if p.composite is not None else None
+                             for p in trend], font=font))
+    story.append(Paragraph(_("Payment"), s.h2))
+    pay = [[_("Performance-linked installment"), num(performance.linked_amount)],
+           [_("Share allowed by the grade"),
+            "—" if performance.payment_share is None else f"{performance.payment_share:.0f} %"],
+           [_("Amount the grade allows"), num(performance.payable_amount)]]
+    if decision is not None:
+        pay += [[_("Decision"), {"pay": _("Pay"), "reduce": _("Reduce"),
+                                 "withhold": _("Withhold")}[decision.decision.value]],
+                [_("Amount to pay"), num(decision.amount)],
+                [_("Renewal"), _("Renew") if decision.renew else _("Do not renew")],
+                [_("Comment"), Paragraph(decision.comment, s.body)]]
+    else:
+        pay.append([_("Decision"), _("Not decided yet")])
+    story.append(_table(pay, [7 * cm, 10.2 * cm], font, header=False))
+    signatures = Table([[_("Procurement officer"), "", _("Date"), ""]],
+                       colWidths=[3.2 * cm, 5.4 * cm, 3.2 * cm, 5.4 * cm],
+                       rowHeights=[1.2 * cm])
+    signatures.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
+                                    ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
+                                    ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
+                                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    story += [Spacer(1, 14), KeepTogether(signatures)]
+    footer_text = f"CareProcure · {title} · {contract.number} · {performance.period}"
+
+    def footer(canvas: Canvas, page: int, pages: int) -> None:
+        canvas.setFont(font, 7)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(1.8 * cm, 1.1 * cm, footer_text)
+        canvas.drawRightString(A4[0] - 1.8 * cm, 1.1 * cm,
+                               _("Page %(page)d of %(pages)d", page=page, pages=pages))
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm,
+                      topMargin=1.6 * cm, bottomMargin=1.8 * cm,
+                      title=f"{title} {contract.number} {performance.period}",
+                      author="CareProcure").build(story, canvasmaker=_numbered_canvas(footer))
+    return buffer.getvalue()

@@ -43,3 +43,15 @@ def scorecard_filename(inspection: Inspection) -> str:
 def inspection_by_code(code: str) -> Inspection | None:
     return db.session.scalar(sa.select(Inspection).where(
         Inspection.verification_code == (code or "").strip().upper()))
+
+
+def performance_scorecard_pdf(contract, period: str | None = None) -> bytes:
+    from reports.pdf import performance_scorecard
+    from reports.performance import contract_performance, decision_for, quarterly_trend
+
+    performance = contract_performance(contract, period)
+    return performance_scorecard(
+        contract=contract, performance=performance, trend=quarterly_trend(contract),
+        decision=decision_for(contract, performance.period),
+        font=cjk_font(current_app.config.get("PDF_CJK_FONT")),
+        bureau=current_app.config["BUREAU_NAME"])

@@ -1,12 +1,14 @@
 """What each role sees first: counts of what they may see, each linking to its list.
 
-Features add their own cards through :func:`card_source`, so the core never imports them.
+Features add their own cards through :func:`card_source`, and their own HTML panels (a
+template and its context, shown below the cards) through :func:`panel_source`, so the core
+never imports them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import url_for
@@ -14,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.models import AuditLog
 from app.extensions import db
+from app.main import bp
 from app.regions.models import Region
 from app.scoping import scope
 from app.users.models import Role, User
@@ -58,3 +61,35 @@ def dashboard_for(user: User) -> list[Card]:
     for source in _sources:
         cards.extend(source(user))
     return cards
+
+
+# ---- panels ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Panel:
+    """A feature's block on the home page: ``template`` rendered with ``context`` (as ``panel``)."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+    #: the Bootstrap column classes of the panel's box
+    columns: str = "col-lg-4"
+
+
+PanelSource = Callable[[User], list[Panel]]
+_panel_sources: list[PanelSource] = []
+
+
+def panel_source(fn: PanelSource) -> PanelSource:
+    """Register a function giving a feature's home-page panels for a user (decorator).
+    Keep it cheap: the home page is every user's first request."""
+    if fn not in _panel_sources:
+        _panel_sources.append(fn)
+    return fn
+
+
+@bp.app_template_global("home_panels")
+def panels_for(user: User) -> list[Panel]:
+    panels: list[Panel] = []
+    for source in _panel_sources:
+        panels.extend(source(user))
+    return panels

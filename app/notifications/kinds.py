@@ -38,3 +38,6 @@ CONTRACT_EXPIRING = register_kind("contract_expiring", _l("Contract expiring"))
 QUALIFICATION_EXPIRING = register_kind("qualification_expiring", _l("Qualification expiring"))
 CAMPAIGN_CREATED = register_kind("campaign_created", _l("Campaign created"))
 SURVEY_WINDOW = register_kind("survey_window", _l("Survey window"))
+INSPECTION_OVERDUE = register_kind("inspection_overdue", _l("Inspection overdue"))
+CORRECTIVE_ACTION_OVERDUE = register_kind("corrective_action_overdue",
+                                          _l("Corrective action overdue"))

@@ -8,13 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import utcnow
+from app.db import str_enum, utcnow
 from app.extensions import db
-
-
-def _enum(cls: type[enum.Enum], name: str, length: int) -> sa.Enum:
-    return sa.Enum(cls, name=name, native_enum=False, create_constraint=True, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class RunStatus(enum.StrEnum):
@@ -40,7 +35,7 @@ class JobRun(db.Model):
     job_id: so.Mapped[str] = so.mapped_column(sa.String(191), index=True)
     started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
     finished_at: so.Mapped[datetime | None]
-    status: so.Mapped[RunStatus] = so.mapped_column(_enum(RunStatus, "job_run_status", 8))
+    status: so.Mapped[RunStatus] = so.mapped_column(str_enum(RunStatus, "job_run_status", 8))
     #: what the job returned, or the error
     message: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     duration_ms: so.Mapped[int | None]
@@ -55,7 +50,7 @@ class JobCommand(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     job_id: so.Mapped[str] = so.mapped_column(sa.String(191), index=True)
-    command: so.Mapped[CommandKind] = so.mapped_column(_enum(CommandKind, "job_command_kind", 8))
+    command: so.Mapped[CommandKind] = so.mapped_column(str_enum(CommandKind, "job_command_kind", 8))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     #: the admin who asked
     requested_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))

@@ -177,3 +177,30 @@ def at_local():
         clock.set_clock(lambda: moment)
 
     return set_time
+
+
+@pytest.fixture
+def assign_inspection(db):
+    """``assign_inspection(inspector, facility=... | contract=...)`` → an inspection scheduled
+    for ``inspector`` about the home (``quality`` template) or the contract (``survey_service``):
+    what lets an inspector see that object (DESIGN.md §1)."""
+    import sqlalchemy as sa
+
+    from evaluations.builtin import load_builtin
+    from evaluations.inspections import schedule_inspection
+    from evaluations.models import AssessmentTemplate
+    from evaluations.template_services import import_template
+
+    def make(inspector, *, facility=None, contract=None, scheduled_for=date(2026, 11, 10)):
+        code = "quality" if facility is not None else "survey_service"
+        template = db.session.scalars(sa.select(AssessmentTemplate).where(
+            AssessmentTemplate.code == code)).first()
+        if template is None:
+            template = import_template(load_builtin(code), None, publish=True)
+        inspection = schedule_inspection(template=template, inspector=inspector,
+                                         facility=facility, contract=contract,
+                                         scheduled_for=scheduled_for)
+        db.session.commit()
+        return inspection
+
+    return make

@@ -143,10 +143,12 @@ def test_provider_sees_its_own_contracts_only(api_as, make_contract, qualified_p
 
 @pytest.mark.parametrize("role", ["provider", "inspector"])
 def test_providers_and_inspectors_cannot_write_contracts(api_as, make_contract, payload,
-                                                         role):
+                                                         role, assign_inspection):
     contract = make_contract()
     kwargs = {"provider": contract.provider} if role == "provider" else {"region": "a"}
-    api, _ = api_as(role, **kwargs)
+    api, user = api_as(role, **kwargs)
+    if role == "inspector":
+        assign_inspection(user, contract=contract)
     assert api.get(f"/api/v1/contracts/{contract.id}").status_code == 200
     for response in (
             api.post("/api/v1/contracts", json=payload()),
@@ -312,3 +314,17 @@ def test_openapi_lists_every_contracts_path(client):
     assert {"200", "404", "409", "422"} <= set(patch["responses"])
     amount = spec["components"]["schemas"]["ContractOut"]["properties"]["amount"]
     assert amount["type"] == "string" and amount["description"]
+
+
+def test_inspector_gets_a_contract_only_once_an_inspection_of_it_is_scheduled(
+        api_as, make_contract, assign_inspection):
+    contract, other = make_contract(), make_contract()
+    api, inspector = api_as("inspector", region="a")
+    assert api.get(f"/api/v1/contracts/{contract.id}").status_code == 404
+    assert error_of(api.get(f"/api/v1/contracts/{contract.id}"))["code"] == "not_found"
+    assign_inspection(inspector, contract=contract)
+    assert api.get(f"/api/v1/contracts/{contract.id}").status_code == 200
+    assert api.get(f"/api/v1/contracts/{other.id}").status_code == 404
+    assert [c["id"] for c in api.get("/api/v1/contracts").get_json()["items"]] == [contract.id]
+    assert api.get(f"/api/v1/providers/{contract.provider_id}").status_code == 200
+    assert api.get(f"/api/v1/providers/{other.provider_id}").status_code == 404

@@ -137,3 +137,14 @@ def test_provider_is_not_shown_another_operator(api_as, make_facility, make_cont
     api, _ = api_as("provider", provider=earlier)
     assert api.get(f"/api/v1/facilities/{facility.id}").get_json()["current_operator"] is None
     assert services.current_operator(facility, date(2026, 3, 1)) is not None
+
+
+def test_inspector_gets_a_home_only_once_an_inspection_of_it_is_scheduled(
+        api_as, make_facility, assign_inspection):
+    home = make_facility("a1")
+    api, inspector = api_as("inspector", region="a")
+    assert api.get(f"/api/v1/facilities/{home.id}").status_code == 404
+    assert api.get("/api/v1/facilities").get_json()["total"] == 0
+    assign_inspection(inspector, facility=home)
+    assert api.get(f"/api/v1/facilities/{home.id}").status_code == 200
+    assert [f["id"] for f in api.get("/api/v1/facilities").get_json()["items"]] == [home.id]

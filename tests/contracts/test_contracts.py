@@ -174,7 +174,7 @@ def test_unknown_status_is_a_validation_error(make_contract):
 def test_activation_refused_for_a_suspended_provider(make_contract):
     contract = make_contract()
     services.set_provider_status(contract.provider, "suspended", "调查中")
-    with pytest.raises(ValidationError, match="suspended"):
+    with pytest.raises(ValidationError, match="Suspended"):
         services.transition_contract(contract, "active", actor=None)
 
 

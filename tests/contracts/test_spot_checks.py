@@ -101,7 +101,9 @@ def test_api_draw_mark_and_visibility(db, surveyed, api_as, make_user):
     # inspectors see only their own spot checks
     assert inspector_api.get(f"/api/v1/spot-checks/{check_id}").status_code == 200
     assert other_api.get(f"/api/v1/spot-checks/{check_id}").status_code == 404
-    assert other_api.get(f"/api/v1/contracts/{surveyed.id}/spot-checks").get_json()["total"] == 0
+    # ... and the contract itself only through a spot check or an inspection of theirs
+    assert other_api.get(f"/api/v1/contracts/{surveyed.id}/spot-checks").status_code == 404
+    assert inspector_api.get(f"/api/v1/contracts/{surveyed.id}").status_code == 200
     assert other_api.post(f"/api/v1/spot-checks/{check_id}/items/{item_id}",
                           json={"result": "confirmed"}).status_code == 404
     # providers see nothing until it is done, then the rates only

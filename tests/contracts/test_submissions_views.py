@@ -159,3 +159,16 @@ def test_the_review_queue_and_the_contract_page_show_the_regions_reports(
     assert "Reports awaiting review" in home
     page = officer.get(f"/contracts/{a_contract.id}").get_data(as_text=True)
     assert "Service reports" in page and "2026-10" in page and "Overdue" in page
+
+
+def test_a_rolled_back_attachment_leaves_no_file(app, report_contract, at_local, db):
+    from pathlib import Path
+
+    contract, user = report_contract()
+    at_local(2026, 11, 5, 9, 0)
+    draft = subs.save_draft(contract, "2026-09", {}, actor=user)
+    attachment = subs.add_attachment(draft, filename="a.pdf", data=PDF, uploader=user)
+    path = Path(app.config["UPLOAD_DIR"]) / "submissions" / attachment.stored_name
+    assert path.exists()
+    db.session.rollback()
+    assert not path.exists()

@@ -45,9 +45,10 @@ def test_provider_sees_own_contracts_and_404_for_others(as_user, make_contract):
     assert browser.get("/contracts/new").status_code == 403
 
 
-def test_inspector_cannot_reach_write_pages(as_user, make_contract):
+def test_inspector_cannot_reach_write_pages(as_user, make_contract, assign_inspection):
     contract = make_contract("a", status="active")
-    browser, _ = as_user("inspector", region="a")
+    browser, inspector = as_user("inspector", region="a")
+    assign_inspection(inspector, contract=contract)
     assert browser.get(f"/contracts/{contract.id}").status_code == 200
     assert browser.get("/contracts/new").status_code == 403
     assert browser.get(f"/contracts/{contract.id}/edit").status_code == 403
@@ -141,7 +142,8 @@ def test_illegal_transition_shows_the_conflict_and_changes_nothing(as_user, make
     browser.get(f"/contracts/{contract.id}")
     response = browser.post(f"/contracts/{contract.id}/transition", {"to": "completed"})
     assert response.status_code == 409
-    assert "A draft contract cannot become completed" in response.get_data(as_text=True)
+    assert "A contract with status “Draft” cannot become “Completed”" in response.get_data(
+        as_text=True)
     db.session.expire_all()
     assert db.session.get(Contract, contract.id).status is ContractStatus.DRAFT
 
@@ -254,3 +256,15 @@ def test_export_link_answers_the_same_filtered_rows_as_xlsx(as_user, make_contra
     response = browser.get("/contracts?status=active&format=xlsx")
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
+
+
+def test_inspector_sees_a_contract_of_their_region_only_once_an_inspection_is_scheduled(
+        as_user, make_contract, assign_inspection):
+    contract = make_contract("a", status="active")
+    browser, inspector = as_user("inspector", region="a")
+    assert browser.get(f"/contracts/{contract.id}").status_code == 404
+    assert contract.number not in browser.get("/contracts").get_data(as_text=True)
+    assign_inspection(inspector, contract=contract)
+    assert browser.get(f"/contracts/{contract.id}").status_code == 200
+    assert contract.number in browser.get("/contracts").get_data(as_text=True)
+    assert browser.get(f"/providers/{contract.provider_id}").status_code == 200

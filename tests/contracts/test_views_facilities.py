@@ -96,9 +96,21 @@ def test_officer_edits_wards(as_user, make_facility, db):
     assert db.session.get(Facility, facility.id).beds == 110
 
 
-def test_inspector_reads_but_cannot_write_facilities(as_user, make_facility):
+def test_inspector_reads_but_cannot_write_facilities(as_user, make_facility, assign_inspection):
     facility = make_facility("a1")
-    browser, _ = as_user("inspector", region="a")
+    browser, inspector = as_user("inspector", region="a")
+    assign_inspection(inspector, facility=facility)
     assert browser.get(f"/facilities/{facility.id}").status_code == 200
     assert browser.get("/facilities/new").status_code == 403
     assert browser.get(f"/facilities/{facility.id}/edit").status_code == 403
+
+
+def test_inspector_sees_a_home_of_their_region_only_once_an_inspection_is_scheduled(
+        as_user, make_facility, assign_inspection):
+    home = make_facility("a1", name="甲一福利院")
+    browser, inspector = as_user("inspector", region="a")
+    assert browser.get(f"/facilities/{home.id}").status_code == 404
+    assert "甲一福利院" not in browser.get("/facilities").get_data(as_text=True)
+    assign_inspection(inspector, facility=home)
+    assert browser.get(f"/facilities/{home.id}").status_code == 200
+    assert "甲一福利院" in browser.get("/facilities").get_data(as_text=True)

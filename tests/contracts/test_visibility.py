@@ -42,16 +42,58 @@ def test_county_officer_sees_only_own_county(make_user, make_contract, make_faci
         services.get_visible_facility(officer_a, facility_b.id)
 
 
-def test_officers_see_every_provider_inspectors_those_of_their_contracts(
-        make_user, make_contract, qualified_provider):
+def test_officers_see_every_provider_inspectors_those_of_their_inspections(
+        make_user, make_contract, qualified_provider, assign_inspection):
     in_a, in_b = make_contract(region="a"), make_contract(region="b")
+    other_in_a = make_contract(region="a")
     idle = qualified_provider()
     officer = make_user("officer", region="b")
     assert {in_a.provider_id, in_b.provider_id, idle.id} <= _ids(
         services.visible_providers(officer))
     inspector = make_user("inspector", region="a")
+    assert _ids(services.visible_providers(inspector)) == set()
+    assert _ids(services.visible_contracts(inspector)) == set()
+    assign_inspection(inspector, contract=in_a)
     assert _ids(services.visible_providers(inspector)) == {in_a.provider_id}
     assert _ids(services.visible_contracts(inspector)) == {in_a.id}
+    assert other_in_a.id not in _ids(services.visible_contracts(inspector))
+    # another inspector of the same county sees none of it
+    colleague = make_user("inspector", region="a")
+    assert _ids(services.visible_contracts(colleague)) == set()
+
+
+def test_inspector_sees_a_facility_only_through_an_inspection_of_it(
+        make_user, make_facility, make_contract, assign_inspection):
+    home = make_facility("a1")
+    other_home = make_facility("a1", name="甲二福利院")
+    operation = make_contract(service_type="facility_operation", facility=home, targets={},
+                              status="active")
+    inspector = make_user("inspector", region="a")
+    assert _ids(services.visible_facilities(inspector)) == set()
+    with pytest.raises(NotFound):
+        services.get_visible_facility(inspector, home.id)
+    assign_inspection(inspector, facility=home)
+    assert _ids(services.visible_facilities(inspector)) == {home.id}
+    assert services.get_visible_facility(inspector, home.id) == home
+    # the home's operation contract on the day, and its operator, come with the inspection
+    assert _ids(services.visible_contracts(inspector)) == {operation.id}
+    assert _ids(services.visible_providers(inspector)) == {operation.provider_id}
+    with pytest.raises(NotFound):
+        services.get_visible_facility(inspector, other_home.id)
+
+
+def test_inspector_sees_the_contract_of_a_spot_check_assigned_to_them(
+        db, make_user, make_contract):
+    from contracts.household_models import SpotCheck
+
+    contract = make_contract()
+    inspector = make_user("inspector", region="a")
+    assert _ids(services.visible_contracts(inspector)) == set()
+    db.session.add(SpotCheck(contract_id=contract.id, period="2026-03", seed=1, size=1,
+                             population=1, inspector_id=inspector.id))
+    db.session.commit()
+    assert _ids(services.visible_contracts(inspector)) == {contract.id}
+    assert _ids(services.visible_providers(inspector)) == {contract.provider_id}
 
 
 def test_procurements_by_region_and_none_for_providers(make_user, make_procurement):

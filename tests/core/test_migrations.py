@@ -46,6 +46,14 @@ def test_demo_seed_is_safe_to_run_twice(runner, db):
                                  .where(Region.level == Level.COUNTY))
     users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     assert counties >= 6
+    # every feature's part of the demo is there, in dependency order
+    tables = _db.metadata.tables
+    for table, at_least in (("providers", 40), ("facilities", 30), ("contracts", 80),
+                            ("assessment_templates", 4), ("campaigns", 2), ("inspections", 30),
+                            ("corrective_actions", 5), ("submissions", 20),
+                            ("household_records", 1000)):
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(tables[table]))
+        assert count >= at_least, (table, count)
     assert set(db.session.scalars(sa.select(User.role))) >= {"admin", "officer", "inspector",
                                                               "provider"}
     second = runner.invoke(args=["demo", "seed"])

@@ -260,3 +260,14 @@ def test_reinspection_without_open_actions_is_refused(world, action):
     with pytest.raises(ValidationError):
         services.schedule_reinspection(world.facility, inspector=world.inspector,
                                        scheduled_for=TODAY, actor=world.officer)
+
+
+def test_a_rolled_back_answer_leaves_no_evidence_file(world, action, db):
+    from evaluations.actions import attachment_path
+
+    services.answer_action(action, response="已更换", actor=world.provider_user,
+                           files=[("photo.pdf", b"%PDF-1.4\n%%EOF\n")])
+    path = attachment_path(action.attachments[0])
+    assert path.exists()
+    db.session.rollback()
+    assert not path.exists()

@@ -435,3 +435,30 @@ def test_photo_keeps_exif_time_and_is_resized(db, schedule, inspection_world):
     delete_photo(photo2, w.inspector)
     db.session.commit()
     assert not path.exists()
+
+
+def _photo_files(app) -> set:
+    from pathlib import Path
+
+    folder = Path(app.config["UPLOAD_DIR"]) / "photos"
+    return set(folder.iterdir()) if folder.exists() else set()
+
+
+def test_a_rolled_back_photo_leaves_no_file_a_committed_one_stays(app, db, schedule,
+                                                                  inspection_world):
+    w = inspection_world
+    inspection = schedule()
+    room = _item(w.template, "room_temperature")
+    before = _photo_files(app)
+    add_photo(inspection, room, _photo(jpeg_bytes()), w.inspector)
+    assert len(_photo_files(app) - before) == 2          # the photo and its thumbnail
+    db.session.rollback()
+    assert _photo_files(app) == before
+    assert db.session.scalar(sa.select(sa.func.count(EvidencePhoto.id))) == 0
+
+    inspection = db.session.get(Inspection, inspection.id)
+    photo = add_photo(inspection, room.id, _photo(jpeg_bytes()), w.inspector)
+    db.session.commit()
+    db.session.rollback()                                  # a later rollback takes nothing
+    assert photo_path(photo).exists()
+    assert len(_photo_files(app) - before) == 2

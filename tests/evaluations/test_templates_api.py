@@ -158,3 +158,16 @@ def test_openapi_documents_the_endpoints(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/templates", "/api/v1/templates/{template_id}",
             "/api/v1/templates/import"} <= set(paths)
+
+
+def test_import_racing_another_admin_is_409(api_as, make_template, db, monkeypatch):
+    from evaluations import template_services
+
+    make_template("quality")
+    monkeypatch.setattr(template_services, "_next_version", lambda code: 1)
+    api, _ = api_as("admin")
+    response = api.post("/api/v1/templates/import", json=load_builtin("quality"))
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "conflict"
+    assert "saved at the same time" in response.get_json()["error"]["message"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentTemplate)) == 1

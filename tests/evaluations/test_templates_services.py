@@ -237,3 +237,57 @@ def test_load_builtin_gives_a_fresh_copy():
     pristine = copy.deepcopy(data)
     data["sections"].clear()
     assert load_builtin("quality") == pristine
+
+
+# ---- two admins saving the same code at the same moment ------------------------------------
+
+def _race(monkeypatch):
+    """The other admin's version was stored after this one read the highest version: the
+    service computes a number that is already taken."""
+    from evaluations import template_services
+
+    monkeypatch.setattr(template_services, "_next_version", lambda code: 1)
+
+
+def test_concurrent_import_is_a_conflict_and_keeps_the_session_usable(db, make_template,
+                                                                      monkeypatch):
+    first = make_template("quality")          # the other admin's version 1, committed
+    other = make_template("safety")
+    retire(other)                             # earlier work of the same transaction
+    _race(monkeypatch)
+    with pytest.raises(Conflict) as caught:
+        import_template(load_builtin("quality"), None)
+    assert "saved at the same time" in caught.value.message
+    # only the SAVEPOINT was undone: the earlier change still commits, nothing else was added
+    db.session.commit()
+    db.session.expire_all()
+    assert count(db, AssessmentTemplate) == 2
+    assert db.session.get(AssessmentTemplate, other.id).status is TemplateStatus.RETIRED
+    assert db.session.get(AssessmentTemplate, first.id).version == 1
+
+
+def test_concurrent_new_version_is_a_conflict(db, make_template, monkeypatch):
+    template = make_template("quality")
+    data = export_template(template)
+    data["sections"][0]["weight"] = 11
+    _race(monkeypatch)
+    with pytest.raises(Conflict):
+        new_version(template, data, None)
+    db.session.rollback()
+    assert count(db, AssessmentTemplate) == 1
+
+
+def test_other_integrity_errors_are_not_disguised_as_conflicts(db, monkeypatch):
+    from evaluations import template_services
+
+    real_parse = template_services.parse_template
+
+    def negative_weight(data):                # past validation; the database refuses it
+        doc = real_parse(data)
+        doc["sections"][0]["weight"] = -1
+        return doc
+
+    monkeypatch.setattr(template_services, "parse_template", negative_weight)
+    with pytest.raises(sa.exc.IntegrityError):
+        import_template(load_builtin("quality"), None)
+    db.session.rollback()

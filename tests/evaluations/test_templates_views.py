@@ -250,3 +250,36 @@ def test_demo_seed_stores_the_builtin_templates(db):
     assert sorted(t.code for t in stored) == sorted(
         ["quality", "safety", "warm_winter", "survey_service"])
     assert all(t.version == 1 and t.status is TemplateStatus.PUBLISHED for t in stored)
+
+
+def test_import_racing_another_admin_shows_the_conflict(as_user, make_template, db,
+                                                        monkeypatch):
+    from evaluations import template_services
+
+    make_template("quality")
+    monkeypatch.setattr(template_services, "_next_version", lambda code: 1)
+    browser, _ = as_user("admin")
+    browser.get("/evaluations/templates/import")
+    body = json.dumps(load_builtin("quality"), ensure_ascii=False).encode()
+    response = browser.post("/evaluations/templates/import", _upload(body),
+                            content_type="multipart/form-data")
+    assert response.status_code == 409
+    assert "saved at the same time" in response.get_data(as_text=True)
+    assert versions(db, "quality") == [1]
+
+
+def test_editor_racing_another_admin_shows_the_conflict(as_user, make_template, db,
+                                                        monkeypatch):
+    from evaluations import template_services
+
+    template = make_template("quality")
+    browser, _ = as_user("admin")
+    browser.get(f"/evaluations/templates/{template.id}/edit")
+    data = export_template(template)
+    data["sections"][0]["weight"] = 11
+    monkeypatch.setattr(template_services, "_next_version", lambda code: 1)
+    response = browser.post(f"/evaluations/templates/{template.id}/edit",
+                            {"definition": json.dumps(data), "save": "y"})
+    assert response.status_code == 409
+    assert "saved at the same time" in response.get_data(as_text=True)
+    assert versions(db, "quality") == [1]

@@ -6,6 +6,7 @@ from tests.contracts.conftest import (  # noqa: F401
     qualified_provider,
 )
 from tests.evaluations.conftest import (  # noqa: F401
+    fixed_today,
     inspection_world,
     make_facility,
     make_operation_contract,

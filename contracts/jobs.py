@@ -1,0 +1,55 @@
+"""Scheduled work of the contracts feature: daily reminders (services in contracts.reminders).
+
+Each job is idempotent (one notice per dedupe key) and commits at its end; the runner records
+every run. Cron times are Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.scheduler.registry import register_job
+from contracts import reminders
+
+TZ = "Asia/Shanghai"
+
+
+def send_submission_reminders() -> str:
+    sent = reminders.submission_reminders()
+    db.session.commit()
+    return f"{sent} notice(s) sent"
+
+
+def send_contract_expiry_reminders() -> str:
+    sent = reminders.contract_expiry_reminders()
+    db.session.commit()
+    return f"{sent} notice(s) sent"
+
+
+def send_qualification_expiry_reminders() -> str:
+    sent = reminders.qualification_expiry_reminders()
+    db.session.commit()
+    return f"{sent} notice(s) sent"
+
+
+def send_survey_window_reminders() -> str:
+    sent = reminders.survey_window_reminders()
+    db.session.commit()
+    return f"{sent} notice(s) sent"
+
+
+register_job("contracts.submission_reminders", "contracts.jobs:send_submission_reminders",
+             {"trigger": "cron", "hour": 7, "minute": 0, "timezone": TZ},
+             description=_l("Remind providers of due and overdue service reports"))
+register_job("contracts.contract_expiry_reminders",
+             "contracts.jobs:send_contract_expiry_reminders",
+             {"trigger": "cron", "hour": 7, "minute": 10, "timezone": TZ},
+             description=_l("Announce contracts ending within 90 and 30 days"))
+register_job("contracts.qualification_expiry_reminders",
+             "contracts.jobs:send_qualification_expiry_reminders",
+             {"trigger": "cron", "hour": 7, "minute": 20, "timezone": TZ},
+             description=_l("Warn of provider qualifications expiring within 60 days"))
+register_job("contracts.survey_window_reminders", "contracts.jobs:send_survey_window_reminders",
+             {"trigger": "cron", "hour": 7, "minute": 30, "timezone": TZ},
+             description=_l("Remind township officers of the three-week survey windows"))

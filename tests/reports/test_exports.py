@@ -1,0 +1,197 @@
+"""Excel exports of results (issue 6 §5): filtered, scoped rows with labels in the user's
+language, section scores as columns per template, item answers, performance by contract."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from evaluations.inspection_models import InspectionStatus
+from tests.conftest import PASSWORD, Browser
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def late_november(fixed_today):
+    fixed_today(TODAY)
+
+
+def workbook(response):
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    return load_workbook(io.BytesIO(response.get_data()))
+
+
+def rows(sheet) -> list[dict]:
+    values = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def login(app, user, locale: str | None = None) -> Browser:
+    browser = Browser(app.test_client())
+    assert browser.login(user, PASSWORD).status_code == 302
+    if locale:
+        browser.post("/language", {"locale": locale})
+    return browser
+
+
+def finalize(db, inspection, total: str, grade: str, scores: dict | None = None):
+    inspection.total, inspection.grade = Decimal(total), grade
+    inspection.section_scores = [{"section_id": s.id, "score": str(scores.get(s.key, "100.0"))}
+                                 for s in inspection.template.sections] if scores is not None \
+        else None
+    inspection.status = InspectionStatus.FINALIZED
+    db.session.commit()
+    return inspection
+
+
+@pytest.fixture
+def world_b(db, make_facility, make_user, make_operation_contract):
+    from types import SimpleNamespace
+
+    facility = make_facility("b1", name="乙一敬老院")
+    contract = make_operation_contract(facility, region="b")
+    return SimpleNamespace(facility=facility, contract=contract,
+                           inspector=make_user("inspector", region="b"))
+
+
+def test_inspection_results_one_sheet_per_template_with_section_columns_in_chinese(
+        db, app, inspection_world, world_b, make_scored_inspection, make_template):
+    w = inspection_world
+    first = finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 3, 1)), "95.5",
+                     "excellent", {"heating": "87.5"})
+    make_scored_inspection(w, scheduled_for=date(2026, 4, 1))                 # submitted
+    safety = make_template("safety")
+    other = make_scored_inspection(type(w)(**{**vars(w), "template": safety}),
+                                   scheduled_for=date(2026, 5, 1))
+    finalize(db, other, "70", "pass", {})
+    finalize(db, make_scored_inspection(w, facility=world_b.facility,
+                                        inspector=world_b.inspector), "60", "pass", {})
+
+    book = workbook(login(app, w.officer, "zh_CN").get("/reports/exports/inspections.xlsx"))
+
+    assert len(book.worksheets) == 2
+    winter, safe = book.worksheets
+    assert winter.title.startswith("冬暖工程检查") and safe.title.startswith("平安工程")
+    data = rows(winter)
+    header = list(data[0])
+    assert [r[header[0]] for r in data] == [first.id, first.id + 1]      # not county B's
+    assert [s.name_zh for s in w.template.sections] == header[14:14 + len(w.template.sections)]
+    row = data[0]
+    assert row["等级"] == "优秀" and row["合计"] == 95.5
+    assert row[w.template.sections[0].name_zh] == 87.5
+    assert row["县(市、区)"] == "甲区" and row["机构"] == w.facility.name
+    assert row["承接主体"] == w.provider.name
+    assert [s.name_zh for s in safety.sections][0] in [c.value for c in safe[1]]
+
+
+def test_inspection_filters(db, app, inspection_world, world_b, make_scored_inspection,
+                           make_user):
+    w = inspection_world
+    march = finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 3, 1)), "90",
+                     "excellent", {})
+    finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 9, 1)), "90", "excellent",
+             {})
+    submitted = make_scored_inspection(w, scheduled_for=date(2026, 3, 2))
+    theirs = finalize(db, make_scored_inspection(w, facility=world_b.facility,
+                                                 inspector=world_b.inspector,
+                                                 scheduled_for=date(2026, 3, 3)),
+                      "80", "good", {})
+    browser = login(app, make_user("admin"))
+
+    def ids(query: str) -> list[int]:
+        book = workbook(browser.get(f"/reports/exports/inspections.xlsx?{query}"))
+        return [r["Inspection ID"] for sheet in book.worksheets for r in rows(sheet)]
+
+    assert ids("from=2026-03-01&to=2026-03-31") == [march.id, submitted.id, theirs.id]
+    assert ids("from=2026-03-01&to=2026-03-31&status=finalized") == [march.id, theirs.id]
+    assert ids(f"county={w.regions['b'].id}") == [theirs.id]
+    assert ids(f"template_id={w.template.id}&status=submitted") == [submitted.id]
+    assert browser.get("/reports/exports/inspections.xlsx?status=bogus").status_code == 422
+    assert browser.get("/reports/exports/inspections.xlsx?from=3/1/2026").status_code == 422
+
+
+def test_item_answers_one_row_per_answer_with_labels_and_masked_notes(
+        db, app, inspection_world, make_scored_inspection):
+    w = inspection_world
+    inspection = make_scored_inspection(w, {"room_temperature": 2.5, "smoke_detectors": False,
+                                            "boiler_safety": "na"})
+    note = next(a for a in inspection.answers if a.item.key == "room_temperature")
+    note.note = "张三 421202198001011234 房间偏冷"
+    db.session.commit()
+    finalize(db, inspection, "60", "fail", {})
+
+    book = workbook(login(app, w.officer, "zh_CN").get("/reports/exports/answers.xlsx"))
+    data = rows(book.active)
+
+    assert len(data) == len(w.template.items)
+    by_text = {r["评估项目"]: r for r in data}
+    items = {i.key: i for i in w.template.items}
+    room = by_text[items["room_temperature"].text_zh]
+    assert room["答复"] == 2.5 and room["类型"] == "计分" and room["一票否决"] == "否"
+    assert "421202198001011234" not in room["备注"] and "421202********1234" in room["备注"]
+    smoke = by_text[items["smoke_detectors"].text_zh]
+    assert smoke["答复"] == "否" and smoke["一票否决"] == "是"
+    assert by_text[items["boiler_safety"].text_zh]["答复"] == "不适用"
+    assert by_text[items["heating_working"].text_zh]["答复"] == "是"
+    assert room["评估部分"] == items["room_temperature"].section.name_zh
+
+
+def test_a_provider_exports_only_its_own_finalized_inspections(
+        db, app, inspection_world, world_b, make_scored_inspection, make_user):
+    w = inspection_world
+    mine = finalize(db, make_scored_inspection(w), "90", "excellent", {})
+    make_scored_inspection(w, scheduled_for=date(2026, 7, 1))                 # not finalized
+    finalize(db, make_scored_inspection(w, facility=world_b.facility,
+                                        inspector=world_b.inspector), "80", "good", {})
+    browser = login(app, w.provider_user)
+
+    book = workbook(browser.get("/reports/exports/inspections.xlsx"))
+    assert [r["Inspection ID"] for r in rows(book.active)] == [mine.id]
+    answers = rows(workbook(browser.get("/reports/exports/answers.xlsx")).active)
+    assert {r["Inspection ID"] for r in answers} == {mine.id}
+    other = world_b.contract.provider_id
+    assert browser.get(f"/reports/exports/inspections.xlsx?provider_id={other}"
+                       ).status_code == 404
+    assert browser.get(f"/reports/exports/performance.xlsx?provider_id={other}"
+                       ).status_code == 404
+
+
+def test_performance_by_contract(db, app, inspection_world, world_b, make_contract,
+                                 make_scored_inspection):
+    w = inspection_world
+    finalize(db, make_scored_inspection(w), "90", "excellent", {})
+    survey = make_contract(region="a", status="active")
+    make_contract(region="a")                                               # a draft: no row
+
+    browser = login(app, w.officer, "zh_CN")
+    data = rows(workbook(browser.get("/reports/exports/performance.xlsx?period=2026")).active)
+    assert sorted(r["服务合同编号"] for r in data) == sorted([w.contract.number, survey.number])
+    row = next(r for r in data if r["服务合同编号"] == w.contract.number)
+    assert row["服务类型"] == "机构运营" and row["期间"] == "2026"
+    assert row["检查"] == 90 and row["承接主体"] == w.provider.name
+    assert row["等级"] in {"优秀", "良好", "合格", "不合格"}
+    only = rows(workbook(browser.get(
+        "/reports/exports/performance.xlsx?period=2026-Q2&service_type=household_survey")).active)
+    assert [(r["服务合同编号"], r["期间"]) for r in only] == [(survey.number, "2026-Q2")]
+    assert browser.get("/reports/exports/performance.xlsx?period=26").status_code == 422
+
+    provider = rows(workbook(login(app, w.provider_user).get(
+        "/reports/exports/performance.xlsx")).active)
+    assert [r["Contract number"] for r in provider] == [w.contract.number]
+    inspector = login(app, w.inspector)
+    assert inspector.get("/reports/exports/performance.xlsx").status_code == 403
+
+
+def test_the_exports_page_links_from_the_dashboard(db, app, inspection_world):
+    browser = login(app, inspection_world.officer)
+    page = browser.get("/reports/dashboard").get_data(as_text=True)
+    assert "/reports/exports/inspections.xlsx" in page and "/reports/exports" in page
+    page = browser.get("/reports/exports").get_data(as_text=True)
+    assert 'name="template_id"' in page and 'name="county"' in page
+    assert 'name="period"' in page and 'name="service_type"' in page

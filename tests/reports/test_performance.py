@@ -1,0 +1,213 @@
+"""Contract performance (DESIGN.md §4): components, composite, grade and payment."""
+
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from app import clock
+from app.audit.models import AuditLog
+from contracts.household_models import HouseholdImport, HouseholdRecord
+from contracts.submission_models import Submission, SubmissionStatus
+from evaluations.inspection_models import Inspection, InspectionStatus
+from reports.performance import contract_performance, parse_period, record_payment_decision
+
+
+@pytest.fixture(autouse=True)
+def late_2026():
+    clock.set_clock(lambda: datetime(2026, 12, 20, 4, 0, tzinfo=UTC))
+
+
+def add_reports(db, contract, on_time: int, late: int, missing: int = 0):
+    """Monthly reports for 2026-01.. on time, then late; ``missing`` months unreported."""
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    for i, key in enumerate(months[: on_time + late]):
+        at = datetime(2026, i + 2 if i < 11 else 12, 5, tzinfo=UTC)
+        db.session.add(Submission(contract_id=contract.id, period=key,
+                                  status=SubmissionStatus.APPROVED, data={}, submitted_at=at,
+                                  first_submitted_at=at, late=i >= on_time))
+    db.session.commit()
+
+
+def add_finalized(db, contract, totals, template, supersedes=None):
+    rows = []
+    for n, total in enumerate(totals):
+        rows.append(Inspection(
+            template_id=template.id, contract_id=contract.id, region_id=contract.region_id,
+            provider_id=contract.provider_id, inspector_id=contract_inspector(db, contract).id,
+            scheduled_for=date(2026, 3 + n, 1), status=InspectionStatus.FINALIZED,
+            total=Decimal(total), supersedes_id=supersedes,
+            verification_code=f"C{contract.id}{n:03d}{total[:2]}{supersedes or 0}"))
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+def contract_inspector(db, contract):
+    from app.users.models import User
+
+    return db.session.scalars(sa.select(User).where(User.role == "inspector")).first()
+
+
+@pytest.fixture
+def survey_contract(db, make_contract, make_user, make_template):
+    make_user("inspector", region="a")
+    contract = make_contract(status="active", targets={"households": 1200},
+                             weights={"inspection": 60, "timeliness": 20, "targets": 20})
+    return contract, make_template("survey_service")
+
+
+def test_composite_is_the_weighted_mean_of_the_components(db, survey_contract):
+    contract, template = survey_contract
+    add_finalized(db, contract, ["80.0", "90.0"], template)       # inspection 85
+    add_reports(db, contract, on_time=9, late=3)                  # timeliness 75
+    batch = HouseholdImport(contract_id=contract.id, filename="x.xlsx", sha256="0" * 64,
+                            rows=600)
+    db.session.add(batch)
+    db.session.flush()
+    for n in range(600):                                          # 600 / 1200 → 50
+        db.session.add(HouseholdRecord(
+            import_id=batch.id, contract_id=contract.id, period="2026-05", id_number=f"42120219800101{n:04d}",
+            head_name="张三", region_id=contract.region_id, members=3,
+            monthly_income=Decimal("900"), assets=Decimal("0"),
+            survey_date=date(2026, 5, 10), surveyor="李四", recommendation="dibao"))
+    db.session.commit()
+    p = contract_performance(contract, "2026")
+    assert (p.inspection, p.timeliness, p.targets) == (Decimal(85), Decimal(75), Decimal(50))
+    assert p.composite == (60 * Decimal(85) + 20 * Decimal(75) + 20 * Decimal(50)) / 100
+    assert p.rounded("composite") == Decimal("76.0") and p.grade == "good"
+    assert p.payment_share == 95
+    linked = contract.installments[-1].amount
+    assert p.payable_amount == (linked * Decimal("0.95")).quantize(Decimal("0.01"))
+
+
+def test_missing_components_drop_out(db, survey_contract):
+    contract, template = survey_contract
+    add_finalized(db, contract, ["92.0"], template)
+    p = contract_performance(contract, "2026")
+    # no report was ever submitted: the overdue months count as not on time
+    assert p.timeliness == 0
+    assert p.targets == 0  # nothing surveyed against a target of 1200
+    assert p.composite == Decimal(92) * 60 / 100
+
+
+@pytest.mark.parametrize("grade_total, grade, share", [
+    ("95.0", "excellent", 100), ("80.0", "good", 95), ("65.0", "pass", 85), ("40.0", "fail", 0)])
+def test_payment_share_by_grade(db, make_contract, make_user, make_template,
+                                grade_total, grade, share):
+    make_user("inspector", region="a")
+    contract = make_contract(status="active", targets={},
+                             weights={"inspection": 100, "timeliness": 0, "targets": 0})
+    add_finalized(db, contract, [grade_total], make_template("survey_service"))
+    p = contract_performance(contract, "2026")
+    assert (p.grade, p.payment_share) == (grade, share)
+
+
+def test_superseded_inspections_do_not_count(db, survey_contract):
+    contract, template = survey_contract
+    (old,) = add_finalized(db, contract, ["50.0"], template)
+    add_finalized(db, contract, ["90.0"], template, supersedes=old.id)
+    assert contract_performance(contract, "2026").inspection == Decimal(90)
+
+
+def test_periods_parse_and_clip(survey_contract):
+    contract, _ = survey_contract
+    assert parse_period("2026-Q3", contract).start == date(2026, 7, 1)
+    assert parse_period("2026-Q3", contract).end == date(2026, 9, 30)
+    from app.errors import ValidationError
+
+    for bad in ("2026-13", "Q3", "2031"):
+        with pytest.raises(ValidationError):
+            parse_period(bad, contract)
+
+
+def test_api_performance_shape_and_visibility(api_as, survey_contract, db):
+    contract, template = survey_contract
+    add_finalized(db, contract, ["88.0"], template)
+    officer, _ = api_as("officer", region="a")
+    body = officer.get(f"/api/v1/contracts/{contract.id}/performance?period=2026").get_json()
+    assert {"inspection", "timeliness", "targets", "composite", "grade",
+            "payment_share"} <= set(body)
+    assert body["inspection"] == 88.0
+    own, _ = api_as("provider", provider=contract.provider)
+    assert own.get(f"/api/v1/contracts/{contract.id}/performance").status_code == 200
+    stranger, _ = api_as("provider")
+    assert stranger.get(f"/api/v1/contracts/{contract.id}/performance").status_code == 404
+    assert stranger.get(f"/api/v1/contracts/{contract.id}/scorecard.pdf").status_code == 404
+    outside, _ = api_as("officer", region="b")
+    assert outside.get(f"/api/v1/contracts/{contract.id}/performance").status_code == 404
+    bad = officer.get(f"/api/v1/contracts/{contract.id}/performance?period=20x6")
+    assert bad.status_code == 422 and "period" in bad.get_json()["error"]["fields"]
+
+
+def test_performance_pdf_holds_the_components(api_as, survey_contract, db):
+    contract, template = survey_contract
+    add_finalized(db, contract, ["88.0"], template)
+    api, _ = api_as("officer", region="a", locale="zh_CN")
+    response = api.get(f"/api/v1/contracts/{contract.id}/scorecard.pdf?period=2026",
+                       headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 200
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert contract.number in text and "88.0" in text
+
+
+def test_officer_records_a_decision_audited(as_user, survey_contract, db):
+    contract, template = survey_contract
+    add_finalized(db, contract, ["70.0"], template)
+    browser, officer = as_user("officer", region="a")
+    url = f"/reports/contracts/{contract.id}/performance?period=2026"
+    browser.get(url)
+    refused = browser.post(url, {"decision": "reduce", "amount": "", "comment": "",
+                                 "renew": ""})
+    assert refused.status_code == 422
+    response = browser.post(url, {"decision": "withhold", "comment": "整改未完成，暂缓支付",
+                                  "renew": ""})
+    assert response.status_code == 302
+    row = db.session.scalars(sa.select(AuditLog).where(
+        AuditLog.object_type == "payment_decisions")).one()
+    assert row.actor_id == officer.id and row.changes["decision"] == [None, "withhold"]
+    page = browser.get(url).get_data(as_text=True)
+    assert "整改未完成，暂缓支付" in page
+
+
+def test_providers_read_but_do_not_decide(as_user, survey_contract, db):
+    contract, _ = survey_contract
+    browser, _ = as_user("provider", provider=contract.provider)
+    url = f"/reports/contracts/{contract.id}/performance"
+    assert browser.get(url).status_code == 200
+    browser.post(url, {"decision": "pay", "comment": "自己批准", "renew": "y"})
+    from reports.models import PaymentDecision
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PaymentDecision)) == 0
+
+
+def test_reduce_needs_an_amount_below_the_installment(survey_contract, db):
+    contract, _ = survey_contract
+    from app.errors import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        record_payment_decision(contract, "2026", decision="reduce", renew=False,
+                                comment="x", actor=None, amount="99999999")
+    assert "amount" in info.value.fields
+
+
+def test_operation_contract_targets_from_reported_occupancy(as_user, db, make_facility,
+                                                           make_operation_contract):
+    facility = make_facility("a1")  # 100 beds over three wards
+    contract = make_operation_contract(facility)
+    contract.targets = {"occupancy": 80}
+    for month in (1, 2):
+        at = datetime(2026, month + 1, 5, tzinfo=UTC)
+        db.session.add(Submission(
+            contract_id=contract.id, period=f"2026-{month:02d}", status=SubmissionStatus.APPROVED,
+            data={"occupancy": {"self_care": 30, "semi_disabled": 20, "disabled": 10}},
+            submitted_at=at, first_submitted_at=at, late=False))
+    db.session.commit()
+    p = contract_performance(contract, "2026")
+    assert p.targets == Decimal(60) / Decimal(80) * 100  # 60 % occupied of an 80 % target
+    browser, _ = as_user("officer", region="a")
+    page = browser.get(f"/reports/contracts/{contract.id}/performance?period=2026")
+    assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
