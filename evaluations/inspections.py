@@ -23,7 +23,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,8 +35,8 @@ from app.scoping import region_subtree
 from app.users.models import Role, User
 from contracts.models import Contract, Facility
 from contracts.services import operation_contract
+from evaluations import immutability  # noqa: F401  (installs the finalized-row guard)
 from evaluations.inspection_models import (
-    EvidencePhoto,
     Grade,
     Inspection,
     InspectionAnswer,
@@ -513,51 +512,3 @@ def correct_inspection(inspection: Inspection, *, actor: User | None, reason: st
     record_event(db.session, "correct", inspection, {"reason": reason, "correction_id": new.id})
     db.session.flush()
     return new
-
-
-# ---- the guard -----------------------------------------------------------------------------
-
-def _committed_status(session: so.Session, obj: Inspection) -> InspectionStatus | None:
-    """The status as stored (the attribute may be expired or already changed)."""
-    state = sa.inspect(obj)
-    history = state.attrs.status.history
-    if history.deleted:
-        return history.deleted[0]
-    if history.unchanged:
-        return history.unchanged[0]
-    if state.key is None:
-        return None
-    stored = session.execute(sa.select(Inspection.__table__.c.status)
-                             .where(Inspection.__table__.c.id == state.identity[0])).scalar()
-    return InspectionStatus(stored) if stored is not None else None
-
-
-def _column_changed(obj: Any) -> bool:
-    state = sa.inspect(obj)
-    return any(state.attrs[attr.key].history.has_changes()
-               for attr in state.mapper.column_attrs if attr.key != "updated_at")
-
-
-def _guard_finalized(session: so.Session, _flush_context: Any, _instances: Any) -> None:
-    """Refuse, at the database door, any change to a finalized inspection or its parts."""
-    with session.no_autoflush:
-        for obj in list(session.dirty) + list(session.deleted):
-            if isinstance(obj, Inspection) and (
-                    obj in session.deleted or _column_changed(obj)) and _committed_status(
-                    session, obj) is InspectionStatus.FINALIZED:
-                raise Conflict(_("This inspection is finalized and can no longer be changed."))
-        for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-            if isinstance(obj, InspectionAnswer | EvidencePhoto):
-                if obj in session.dirty and not _column_changed(obj):
-                    continue
-                parent = obj.inspection or (session.get(Inspection, obj.inspection_id)
-                                            if obj.inspection_id else None)
-                if parent is None or parent in session.new:
-                    continue
-                # the STORED status: rows written in the very flush that finalizes pass
-                if _committed_status(session, parent) is InspectionStatus.FINALIZED:
-                    raise Conflict(_("This inspection is finalized and can no longer be "
-                                     "changed."))
-
-
-sa.event.listen(so.Session, "before_flush", _guard_finalized)

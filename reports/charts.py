@@ -5,13 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from reportlab.graphics import renderSVG
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Circle, Drawing, PolyLine, Rect, String
-from reportlab.graphics.widgets.markers import makeMarker
-from reportlab.lib import colors
+from reportlab import rl_config
+
+# Attribute validation of shapes is a development aid costing ~4 ms per chart; reportlab
+# reads the flag when its graphics modules are imported, so it is set before them.
+rl_config.shapeChecking = 0
+
+from reportlab.graphics import renderSVG  # noqa: E402
+from reportlab.graphics.charts.barcharts import (  # noqa: E402
+    HorizontalBarChart,
+    VerticalBarChart,
+)
+from reportlab.graphics.charts.legends import Legend  # noqa: E402
+from reportlab.graphics.charts.lineplots import LinePlot  # noqa: E402
+from reportlab.graphics.shapes import Circle, Drawing, PolyLine, Rect, String  # noqa: E402
+from reportlab.graphics.widgets.markers import makeMarker  # noqa: E402
+from reportlab.lib import colors  # noqa: E402
 
 BLUE = colors.HexColor("#0d6efd")
 GREY = colors.HexColor("#adb5bd")

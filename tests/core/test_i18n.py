@@ -73,3 +73,11 @@ def test_catalog_translates_every_string_in_the_code(tmp_path):
     translated = {(m.context, m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     missing = sorted(str(m) for m in wanted - translated)
     assert not missing, f"{len(missing)} strings lack a zh_CN translation: {missing[:10]}"
+
+
+def test_switcher_without_csrf_token_is_refused(as_user):
+    browser, _ = as_user("officer")
+    response = browser.post("/language", {"locale": "zh_CN", "next": "/"}, csrf=False)
+    assert response.status_code == 400
+    assert "Dashboard" in browser.get("/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
