@@ -83,8 +83,11 @@ def visible_providers(user: User) -> sa.Select:
 
 
 def visible_procurements(user: User) -> sa.Select:
-    """Admins all; officers and inspectors their region subtree; providers none (bids are
-    entered by officers, not through a supplier portal)."""
+    """Admins all; officers their region subtree. Inspectors none: a purchase is never what
+    an inspection is about. Providers none: bids are entered by officers, not through a
+    supplier portal."""
+    if user.role is Role.INSPECTOR:
+        return sa.select(Procurement).where(sa.false())
     return scope(sa.select(Procurement), user, region=Procurement.region_id)
 
 

@@ -45,10 +45,12 @@ def test_other_county_gets_404_and_provider_403(as_user, make_procurement):
     assert provider.get(f"/procurements/{procurement.id}").status_code == 403
 
 
-def test_inspector_reads_but_cannot_write(as_user, make_procurement):
+def test_inspector_sees_no_procurement_and_cannot_write(as_user, make_procurement):
     procurement = make_procurement("a")
     browser, _ = as_user("inspector", region="a")
-    assert browser.get(f"/procurements/{procurement.id}").status_code == 200
+    # a purchase is never what an inspection is about (DESIGN.md §1)
+    assert browser.get(f"/procurements/{procurement.id}").status_code == 404
+    assert procurement.title not in browser.get("/procurements").get_data(as_text=True)
     assert browser.get("/procurements/new").status_code == 403
     assert browser.post(f"/procurements/{procurement.id}/cancel",
                         {"reason": "x"}).status_code == 403
