@@ -8,35 +8,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
-from app.scheduler.registry import register_job
+from app.scheduler.registry import notices_committed, register_job
 from contracts import reminders
 
 TZ = "Asia/Shanghai"
 
 
 def send_submission_reminders() -> str:
-    sent = reminders.submission_reminders()
-    db.session.commit()
-    return f"{sent} notice(s) sent"
+    return notices_committed(reminders.submission_reminders())
 
 
 def send_contract_expiry_reminders() -> str:
-    sent = reminders.contract_expiry_reminders()
-    db.session.commit()
-    return f"{sent} notice(s) sent"
+    return notices_committed(reminders.contract_expiry_reminders())
 
 
 def send_qualification_expiry_reminders() -> str:
-    sent = reminders.qualification_expiry_reminders()
-    db.session.commit()
-    return f"{sent} notice(s) sent"
+    return notices_committed(reminders.qualification_expiry_reminders())
 
 
 def send_survey_window_reminders() -> str:
-    sent = reminders.survey_window_reminders()
-    db.session.commit()
-    return f"{sent} notice(s) sent"
+    return notices_committed(reminders.survey_window_reminders())
 
 
 register_job("contracts.submission_reminders", "contracts.jobs:send_submission_reminders",

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
 from app.extensions import db
-from app.scheduler.registry import register_job
+from app.scheduler.registry import notices_committed, register_job
 from evaluations import reminders
 
 log = logging.getLogger(__name__)
@@ -21,15 +21,11 @@ TZ = "Asia/Shanghai"
 
 
 def send_inspection_reminders() -> str:
-    sent = reminders.inspection_reminders()
-    db.session.commit()
-    return f"{sent} notice(s) sent"
+    return notices_committed(reminders.inspection_reminders())
 
 
 def send_corrective_action_reminders() -> str:
-    sent = reminders.corrective_action_reminders()
-    db.session.commit()
-    return f"{sent} notice(s) sent"
+    return notices_committed(reminders.corrective_action_reminders())
 
 
 def create_yearly_campaigns() -> str:

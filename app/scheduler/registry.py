@@ -75,3 +75,12 @@ def get_job(job_id: str) -> JobSpec | None:
 def resolve(func_path: str) -> Callable[[], Any]:
     module_name, _, name = func_path.partition(":")
     return getattr(import_module(module_name), name)
+
+
+def notices_committed(sent: int) -> str:
+    """End a reminder job: commit its notices (a job is its own unit of work) and say how many
+    went out, for the run record."""
+    from app.extensions import db
+
+    db.session.commit()
+    return f"{sent} notice(s) sent"
