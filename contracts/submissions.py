@@ -353,18 +353,25 @@ def review_queue_stmt(user: User) -> sa.Select:
 
 # ---- performance and open contracting -------------------------------------------------------
 
+def punctuality(contract: Contract, periods: list[Period], today: date) -> tuple[int, int]:
+    """Of ``periods``, how many reports count (submitted, or deadline passed by ``today``) and
+    how many of those were first submitted by their deadline."""
+    found = _submissions_by_period([contract.id])
+    counted = on_time = 0
+    for period in periods:
+        submission = found.get((contract.id, period.key))
+        submitted = submission is not None and submission.first_submitted_at is not None
+        if submitted or period.is_overdue(today):
+            counted += 1
+            on_time += bool(submitted and not submission.late)
+    return counted, on_time
+
+
 def timeliness(contract: Contract, until: date | None = None) -> Decimal | None:
     """% of the reports due by ``until`` (deadline passed, or already submitted) that were
     first submitted by their deadline; ``None`` when none was due."""
     until = until or clock.today()
-    found = _submissions_by_period([contract.id])
-    counted = on_time = 0
-    for period in due_periods(contract, until):
-        submission = found.get((contract.id, period.key))
-        submitted = submission is not None and submission.first_submitted_at is not None
-        if submitted or period.is_overdue(until):
-            counted += 1
-            on_time += bool(submitted and not submission.late)
+    counted, on_time = punctuality(contract, due_periods(contract, until), until)
     return None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
 
 

@@ -32,6 +32,7 @@ from contracts.models import Contract, ServiceType
 from contracts.spot_checks import agreement_rate
 from contracts.submission_models import Submission, SubmissionStatus
 from contracts.submission_schedule import Period, all_periods
+from contracts.submissions import punctuality
 from evaluations.inspection_models import Inspection, InspectionStatus
 from evaluations.scoring import DEFAULT_BANDS, grade_for, round_score
 
@@ -118,17 +119,7 @@ def inspection_component(contract: Contract, window: Window) -> tuple[Decimal | 
 
 def timeliness_component(contract: Contract, window: Window, today: date
                          ) -> tuple[Decimal | None, dict]:
-    periods = _periods_in(contract, window)
-    found = {s.period: s for s in db.session.scalars(
-        sa.select(Submission).where(Submission.contract_id == contract.id,
-                                    Submission.period.in_([p.key for p in periods])))}
-    counted = on_time = 0
-    for period in periods:
-        submission = found.get(period.key)
-        submitted = submission is not None and submission.first_submitted_at is not None
-        if submitted or period.is_overdue(today):
-            counted += 1
-            on_time += bool(submitted and not submission.late)
+    counted, on_time = punctuality(contract, _periods_in(contract, window), today)
     value = None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
     return value, {"reports_due": counted, "reports_on_time": on_time}
 

@@ -259,3 +259,21 @@ def api_as(app, make_user):
         return ApiClient(client, response.get_json()["token"]), user
 
     return login
+
+
+# ---- mail --------------------------------------------------------------------------------
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server on loopback that the app sends to; ``smtp.stop()``/``start()`` take it
+    down and up. Received mail is in ``smtp.inbox``."""
+    from tests.mail import SmtpServer, free_port
+
+    server = SmtpServer(free_port())
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
+    monkeypatch.setitem(app.config, "BASE_URL", "https://care.example.cn/")
+    server.start()
+    yield server
+    server.stop()

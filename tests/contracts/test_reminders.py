@@ -20,7 +20,6 @@ from app.scheduler.models import JobRun, RunStatus
 from app.scheduler.runner import run_job
 from contracts import reminders, services
 from contracts.submission_models import Submission, SubmissionStatus
-from tests.core.test_notifications import SmtpServer, _free_port
 
 DEADLINE = date(2026, 2, 10)  # the report of January 2026 (period end + 10 days)
 JOB = "contracts.submission_reminders"
@@ -34,19 +33,6 @@ def on(day: date) -> None:
 
 def day_of(days: int) -> date:
     return date.fromordinal(DEADLINE.toordinal() + days)
-
-
-@pytest.fixture
-def mailbox(app, monkeypatch):
-    """A real SMTP server on loopback (as in tests/core/test_notifications.py)."""
-    server = SmtpServer(_free_port())
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
-    monkeypatch.setitem(app.config, "BASE_URL", "https://care.example.cn/")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -175,20 +161,20 @@ def test_only_active_contracts_are_reminded(app, db, world, make_contract):
     assert notices(db) == []
 
 
-def test_a_double_run_sends_one_notice_and_one_mail(app, db, world, mailbox):
+def test_a_double_run_sends_one_notice_and_one_mail(app, db, world, smtp):
     on(DEADLINE)
     first, second = run(app), run(app)
     assert (first.message, second.message) == ("2 notice(s) sent", "0 notice(s) sent")
     assert len(notices(db)) == 2
-    [message] = mailbox.inbox.to(world.staff.email)
+    [message] = smtp.inbox.to(world.staff.email)
     assert message["To"] == world.staff.email
     link = f"https://care.example.cn/contracts/{world.contract.id}/reports/2026-01"
     assert link in message.get_content()
-    assert len(mailbox.inbox.messages) == 2
+    assert len(smtp.inbox.messages) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun)) == 2
 
 
-def test_an_interrupted_run_then_a_rerun_notify_each_user_once(app, db, world, mailbox,
+def test_an_interrupted_run_then_a_rerun_notify_each_user_once(app, db, world, smtp,
                                                                monkeypatch):
     real_notify, calls = notifications.notify, []
 
@@ -202,27 +188,27 @@ def test_an_interrupted_run_then_a_rerun_notify_each_user_once(app, db, world, m
     monkeypatch.setattr(notifications, "notify", failing)
     broken = run_job(app, JOB)
     assert broken.status is RunStatus.ERROR and "interrupted" in broken.message
-    assert notices(db) == [] and mailbox.inbox.messages == []  # rolled back, nothing mailed
+    assert notices(db) == [] and smtp.inbox.messages == []  # rolled back, nothing mailed
     monkeypatch.setattr(notifications, "notify", real_notify)
     run(app)
     run(app)
     assert len(notices(db)) == 4
-    recipients = sorted(r[0] for r, _ in mailbox.inbox.messages)
+    recipients = sorted(r[0] for r, _ in smtp.inbox.messages)
     assert recipients == sorted(u.email for u in (world.staff, world.staff_en, world.city,
                                                    world.county))
 
 
-def test_a_user_who_turned_the_mail_off_gets_the_notice_only(app, db, world, mailbox):
+def test_a_user_who_turned_the_mail_off_gets_the_notice_only(app, db, world, smtp):
     notifications.set_preferences(world.staff, {kinds.SUBMISSION_DUE: (True, False)})
     db.session.commit()
     on(day_of(-3))
     run(app)
     assert len(notices(db, world.staff)) == 1
-    assert mailbox.inbox.to(world.staff.email) == []
-    assert len(mailbox.inbox.to(world.staff_en.email)) == 1
+    assert smtp.inbox.to(world.staff.email) == []
+    assert len(smtp.inbox.to(world.staff_en.email)) == 1
     on(day_of(1))  # another kind: mail again
     run(app)
-    assert len(mailbox.inbox.to(world.staff.email)) == 1
+    assert len(smtp.inbox.to(world.staff.email)) == 1
 
 
 # ---- 4. contracts ending --------------------------------------------------------------------

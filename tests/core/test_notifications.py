@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 import pytest
 import sqlalchemy as sa
@@ -20,77 +17,15 @@ from app.regions.services import create_region
 from app.scheduler import registry
 from app.scheduler.models import JobRun, RunStatus
 from app.scheduler.runner import run_job
-from tests.conftest import Browser, IsolatedClient
-from tests.core.test_sched_app import wire
+from tests.conftest import Browser
 
 TITLE = "合同报告即将到期"
 
 
-@pytest.fixture(scope="module")
-def napp(test_config):
-    """An app wired as create_app will be once the lead registers the packages."""
-    from app import create_app
-
-    wired = wire(create_app(test_config))
-    wired.test_client_class = IsolatedClient
-    yield wired
-    with wired.app_context():
-        _db.engine.dispose()
-
-
-def _login(napp, user) -> Browser:
-    browser = Browser(napp.test_client())
+def _login(app, user) -> Browser:
+    browser = Browser(app.test_client())
     assert browser.login(user).status_code == 302
     return browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], object]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        message = message_from_bytes(envelope.original_content or envelope.content,
-                                     policy=default_policy)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list:
-        return [m for rcpts, m in self.messages if address in rcpts]
-
-
-class SmtpServer:
-    def __init__(self, port: int):
-        self.port, self.inbox, self.controller = port, Inbox(), None
-
-    def start(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """A real SMTP server on loopback; ``smtp.stop()``/``start()`` to take it down and up."""
-    server = SmtpServer(_free_port())
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
-    monkeypatch.setitem(app.config, "BASE_URL", "https://care.example.cn/")
-    server.start()
-    yield server
-    server.stop()
 
 
 def _count(model) -> int:
@@ -275,13 +210,13 @@ def test_without_a_mail_server_notices_stay_in_app(app, db, make_user):
 
 # ---- pages ---------------------------------------------------------------------------------
 
-def test_a_user_lists_and_reads_only_their_own_notices(napp, db, make_user):
+def test_a_user_lists_and_reads_only_their_own_notices(app, db, make_user):
     me, other = make_user("provider"), make_user("provider")
     mine = _notify(me, "mine")
     services.notify(me, kinds.CONTRACT_EXPIRING, "合同将到期", dedupe_key="mine2")
     theirs = _notify(other, "theirs")
     db.session.commit()
-    browser = _login(napp, me)
+    browser = _login(app, me)
     page = browser.get("/notifications/").get_data(as_text=True)
     assert f'data-notification="{mine.id}"' in page and "合同将到期" in page
     assert f'data-notification="{theirs.id}"' not in page
@@ -296,11 +231,11 @@ def test_a_user_lists_and_reads_only_their_own_notices(napp, db, make_user):
     assert mine.read_at is not None and theirs.read_at is None
 
 
-def test_following_the_link_marks_read_and_mark_all(napp, db, make_user):
+def test_following_the_link_marks_read_and_mark_all(app, db, make_user):
     me = make_user("provider")
     first, second = _notify(me, "a"), _notify(me, "b", link="")
     db.session.commit()
-    browser = _login(napp, me)
+    browser = _login(app, me)
     response = browser.get(f"/notifications/{first.id}/open")
     assert response.status_code == 302 and response.headers["Location"] == "/contracts/7"
     db.session.refresh(first)
@@ -311,20 +246,20 @@ def test_following_the_link_marks_read_and_mark_all(napp, db, make_user):
     assert second.read_at is not None and services.unread_count(me) == 0
 
 
-def test_the_bell_shows_the_unread_count(napp, db, make_user):
+def test_the_bell_shows_the_unread_count(app, db, make_user):
     me = make_user("provider")
     _notify(me, "a")
     _notify(me, "b")
     db.session.commit()
-    with napp.test_request_context("/"):
+    with app.test_request_context("/"):
         login_user(me)
         html = render_template("notifications/_bell.html")
     assert 'data-unread="2"' in html
 
 
-def test_preferences_page_saves_the_choices(napp, db, make_user):
+def test_preferences_page_saves_the_choices(app, db, make_user):
     me = make_user("provider")
-    browser = _login(napp, me)
+    browser = _login(app, me)
     page = browser.get("/notifications/preferences")
     assert page.status_code == 200 and "Submission due" in page.get_data(as_text=True)
     form = {f"in_app:{k}": "on" for k in kinds.KINDS} | {f"email:{k}": "on" for k in kinds.KINDS}
@@ -336,6 +271,6 @@ def test_preferences_page_saves_the_choices(napp, db, make_user):
     assert prefs["contract_expiring"] == (True, True)
 
 
-def test_pages_need_a_login(napp):
-    response = napp.test_client().get("/notifications/")
+def test_pages_need_a_login(app):
+    response = app.test_client().get("/notifications/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

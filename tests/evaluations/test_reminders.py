@@ -20,7 +20,6 @@ from evaluations.actions import create_action
 from evaluations.campaigns import create_campaign
 from evaluations.followup_models import ActionStatus, Campaign
 from evaluations.inspection_models import InspectionStatus
-from tests.core.test_notifications import SmtpServer, _free_port
 
 INSPECTIONS = "evaluations.inspection_reminders"
 ACTIONS = "evaluations.corrective_action_reminders"
@@ -36,19 +35,6 @@ def on(day: date) -> None:
 
 def shift(day: date, days: int) -> date:
     return day + timedelta(days=days)
-
-
-@pytest.fixture
-def mailbox(app, monkeypatch):
-    """A real SMTP server on loopback (as in tests/core/test_notifications.py)."""
-    server = SmtpServer(_free_port())
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
-    monkeypatch.setitem(app.config, "BASE_URL", "https://care.example.cn/")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -113,7 +99,7 @@ def test_inspection_reminders_at_each_boundary(app, db, world, schedule):
     assert len(notices(db)) == 4  # the submitted inspection was never reminded
 
 
-def test_an_interrupted_inspection_run_notifies_each_once(app, db, world, schedule, mailbox,
+def test_an_interrupted_inspection_run_notifies_each_once(app, db, world, schedule, smtp,
                                                           monkeypatch):
     schedule()
     real_notify, calls = notifications.notify, []
@@ -127,11 +113,11 @@ def test_an_interrupted_inspection_run_notifies_each_once(app, db, world, schedu
     on(shift(VISIT, 7))  # the inspector (overdue) and two officers (escalated)
     monkeypatch.setattr(notifications, "notify", failing)
     assert run_job(app, INSPECTIONS).status is RunStatus.ERROR
-    assert notices(db) == [] and mailbox.inbox.messages == []
+    assert notices(db) == [] and smtp.inbox.messages == []
     monkeypatch.setattr(notifications, "notify", real_notify)
     assert run(app, INSPECTIONS).message == "3 notice(s) sent"
     assert run(app, INSPECTIONS).message == "0 notice(s) sent"
-    assert sorted(r[0] for r, _ in mailbox.inbox.messages) == sorted(
+    assert sorted(r[0] for r, _ in smtp.inbox.messages) == sorted(
         u.email for u in (world.inspector, world.officer, world.city))
 
 
@@ -184,15 +170,15 @@ def test_an_answered_action_escalates_to_officers_only_and_a_closed_one_is_quiet
     assert {names[n.user_id] for n in notices(db)} == told
 
 
-def test_mail_follows_the_preferences_with_an_absolute_link(app, db, world, action, mailbox):
+def test_mail_follows_the_preferences_with_an_absolute_link(app, db, world, action, smtp):
     notifications.set_preferences(world.provider_user,
                                   {kinds.CORRECTIVE_ACTION_OVERDUE: (True, False)})
     db.session.commit()
     on(shift(DEADLINE, 1))
     run(app, ACTIONS)
     assert len(notices(db, world.provider_user)) == 1
-    assert mailbox.inbox.to(world.provider_user.email) == []
-    [message] = mailbox.inbox.to(world.officer.email)
+    assert smtp.inbox.to(world.provider_user.email) == []
+    [message] = smtp.inbox.to(world.officer.email)
     assert message["To"] == world.officer.email
     assert f"https://care.example.cn/evaluations/actions/{action.id}" in message.get_content()
 
