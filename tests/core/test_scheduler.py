@@ -24,10 +24,24 @@ from app.scheduler import jobs as core_jobs
 from app.scheduler import registry, runner
 from app.scheduler.leader import RowLock
 from app.scheduler.models import CommandKind, JobCommand, JobRun, RunStatus, SchedulerLock
-from tests.conftest import Browser
+from tests.conftest import Browser, IsolatedClient
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def sapp(test_config):
+    """An app of its own: APScheduler's SQLAlchemyJobStore disposes the engine it is given when
+    the scheduler shuts down, which must not be the engine the rest of the suite holds
+    connections from."""
+    from app import create_app
+
+    own = create_app(test_config)
+    own.test_client_class = IsolatedClient
+    yield own
+    with own.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture
@@ -95,13 +109,13 @@ def test_prune_old_login_attempts_keeps_thirty_days(app, db):
     assert left == [T0 - timedelta(days=29)]
 
 
-def test_cli_run_job(app, db):
-    result = app.test_cli_runner().invoke(args=["scheduler", "run-job",
+def test_cli_run_job(sapp, db):
+    result = sapp.test_cli_runner().invoke(args=["scheduler", "run-job",
                                                  "notifications.retry_failed_emails"])
     assert result.exit_code == 0, result.output
     assert "ok" in result.output
     assert db.session.scalar(sa.select(JobRun.job_id)) == "notifications.retry_failed_emails"
-    unknown = app.test_cli_runner().invoke(args=["scheduler", "run-job", "nope"])
+    unknown = sapp.test_cli_runner().invoke(args=["scheduler", "run-job", "nope"])
     assert unknown.exit_code != 0 and "No job" in unknown.output
 
 
@@ -125,36 +139,36 @@ def test_row_lock_is_exclusive_until_its_heartbeat_is_stale(app, db):
 # ---- the job store, commands and the admin page ---------------------------------------------
 
 @pytest.fixture
-def store(app, db, probe_jobs):
+def store(sapp, db, probe_jobs):
     """A scheduler on the test database, paused, its job store synced with the registry."""
-    with app.app_context():
-        scheduler = runner.build_scheduler(app)
+    with sapp.app_context():
+        scheduler = runner.build_scheduler(sapp)
         scheduler.start(paused=True)
         runner.sync_jobs(scheduler)
     yield scheduler
     scheduler.shutdown(wait=False)
-    with app.app_context():
+    with sapp.app_context():
         _db.session.remove()
     _db.session.rollback()
     with _db.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE IF EXISTS apscheduler_jobs"))
 
 
-def _admin(app, make_user, role="admin") -> Browser:
+def _admin(sapp, make_user, role="admin") -> Browser:
     user = make_user(role)
-    browser = Browser(app.test_client())
+    browser = Browser(sapp.test_client())
     assert browser.login(user).status_code == 302
     return browser
 
 
-def _process(app, scheduler) -> None:
-    with app.app_context():
+def _process(sapp, scheduler) -> None:
+    with sapp.app_context():
         runner.process_commands(scheduler)
 
 
-def test_admin_sees_jobs_with_next_runs_and_recent_runs(app, db, make_user, store):
+def test_admin_sees_jobs_with_next_runs_and_recent_runs(sapp, app, db, make_user, store):
     runner.run_job(app, "test.fail")
-    browser = _admin(app, make_user)
+    browser = _admin(sapp, make_user)
     page = browser.get("/admin/scheduler/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -165,8 +179,8 @@ def test_admin_sees_jobs_with_next_runs_and_recent_runs(app, db, make_user, stor
     assert "RuntimeError: boom" in html and ">error<" in html
 
 
-def test_pause_resume_and_run_now_go_through_the_scheduler_process(app, db, make_user, store):
-    browser = _admin(app, make_user)
+def test_pause_resume_and_run_now_go_through_the_scheduler_process(sapp, db, make_user, store):
+    browser = _admin(sapp, make_user)
     browser.get("/admin/scheduler/")
     assert browser.post("/admin/scheduler/jobs/test.ok/pause", csrf=False).status_code == 400
     assert browser.post("/admin/scheduler/jobs/nope/pause").status_code == 404
@@ -174,16 +188,16 @@ def test_pause_resume_and_run_now_go_through_the_scheduler_process(app, db, make
     assert "Pending: Pause" in browser.get("/admin/scheduler/").get_data(as_text=True)
     assert store.get_job("test.ok").next_run_time is not None  # not until the scheduler acts
 
-    _process(app, store)
+    _process(sapp, store)
     assert store.get_job("test.ok").next_run_time is None
     assert "Paused" in browser.get("/admin/scheduler/").get_data(as_text=True)
-    with app.app_context():
+    with sapp.app_context():
         runner.sync_jobs(store)  # a restart keeps the pause
     assert store.get_job("test.ok").next_run_time is None
 
     browser.post("/admin/scheduler/jobs/test.ok/resume")
     browser.post("/admin/scheduler/jobs/test.ok/run_now")
-    _process(app, store)
+    _process(sapp, store)
     assert store.get_job("test.ok").next_run_time is not None
     commands = db.session.scalars(sa.select(JobCommand).order_by(JobCommand.id)).all()
     assert [(c.command, c.outcome) for c in commands] == [
@@ -193,19 +207,19 @@ def test_pause_resume_and_run_now_go_through_the_scheduler_process(app, db, make
     assert run_now is not None and run_now.args == ("test.ok",)
 
 
-def test_sync_replaces_changed_jobs_and_drops_unregistered_ones(app, db, store):
+def test_sync_replaces_changed_jobs_and_drops_unregistered_ones(sapp, db, store):
     registry.register_job("test.ok", "tests.core.test_scheduler:job_ok",
                           {"trigger": "cron", "hour": 7})
     registry.unregister_job("test.skip")
-    with app.app_context():
+    with sapp.app_context():
         runner.sync_jobs(store)
     assert "hour='7'" in str(store.get_job("test.ok").trigger)
     assert store.get_job("test.skip") is None
 
 
 @pytest.mark.parametrize("role", ["officer", "inspector", "provider"])
-def test_only_admins_reach_the_scheduler_page(app, db, make_user, role):
-    browser = _admin(app, make_user, role)
+def test_only_admins_reach_the_scheduler_page(sapp, db, make_user, role):
+    browser = _admin(sapp, make_user, role)
     assert browser.get("/admin/scheduler/").status_code == 403
     assert browser.post("/admin/scheduler/jobs/core.prune_old_login_attempts/run_now"
                         ).status_code == 403
