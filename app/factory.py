@@ -53,15 +53,15 @@ def _import_models() -> None:
     import app.regions.models  # noqa: F401
     import app.scheduler.models  # noqa: F401
     import app.users.models  # noqa: F401
-    import contracts.document_models  # noqa: F401
-    import contracts.household_models  # noqa: F401
+    import contracts.documents.models  # noqa: F401
+    import contracts.households.models  # noqa: F401
     import contracts.models  # noqa: F401
-    import contracts.submission_models  # noqa: F401
-    import evaluations.followup_models  # noqa: F401
-    import evaluations.inspection_models  # noqa: F401
-    import evaluations.models  # noqa: F401
-    import reports.batch_models  # noqa: F401
-    import reports.models  # noqa: F401
+    import contracts.submissions.models  # noqa: F401
+    import evaluations.actions.models  # noqa: F401
+    import evaluations.assessment.models  # noqa: F401
+    import evaluations.inspections.models  # noqa: F401
+    import reports.performance.models  # noqa: F401
+    import reports.scorecards.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -89,12 +89,12 @@ def register_api(app: Flask) -> None:
     from app.extensions import csrf
     from app.regions.api import blp as regions_blp
     from contracts.api import blp as contracts_blp
-    from contracts.document_api import blp as documents_blp
-    from contracts.household_api import blp as households_blp
-    from contracts.submission_api import blp as submissions_blp
-    from evaluations.api import blp as evaluations_blp
-    from evaluations.followup_api import blp as followup_blp
-    from reports.api import blp as reports_blp
+    from contracts.documents.api import blp as documents_blp
+    from contracts.households.api import blp as households_blp
+    from contracts.submissions.api import blp as submissions_blp
+    from evaluations.actions.api import blp as followup_blp
+    from evaluations.inspections.api import blp as evaluations_blp
+    from reports.scorecards.api import blp as reports_blp
 
     api.init_app(app)
     for blp in (core_blp, regions_blp, contracts_blp, documents_blp, households_blp,

@@ -31,8 +31,8 @@ from openpyxl import Workbook
 from stdnum.cn.ric import calc_check_digit
 
 import app.users.models  # noqa: F401  (imported first: app.template_helpers has an import cycle)
-from contracts.household_files import COLUMNS
-from contracts.household_import import ImportContext, read_households
+from contracts.households.checks import ImportContext, read_households
+from contracts.households.files import COLUMNS
 
 ROWS = 100_000
 GOAL_SECONDS = 20
@@ -194,8 +194,8 @@ def run_service(rows: int = ROWS, out=sys.stdout) -> list[dict]:
 
     from app import clock
     from app.extensions import db
-    from contracts.household_models import HouseholdImport, HouseholdRecord
-    from contracts.households import import_households
+    from contracts.households.models import HouseholdImport, HouseholdRecord
+    from contracts.households.services import import_households
     from contracts.models import Contract
 
     records = households(rows)

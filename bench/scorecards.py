@@ -56,15 +56,15 @@ def build(count: int) -> list[int]:
     from app.regions.services import create_region
     from app.users.services import create_user
     from contracts import services as contracts
-    from evaluations.actions import create_action
-    from evaluations.inspections import (
+    from evaluations.actions.services import create_action
+    from evaluations.assessment.services import current_template, seed_builtin_templates
+    from evaluations.inspections.photos import add_photo
+    from evaluations.inspections.services import (
         finalize_inspection,
         save_answers,
         schedule_inspection,
         submit_inspection,
     )
-    from evaluations.photos import add_photo
-    from evaluations.template_services import current_template, seed_builtin_templates
 
     app = create_app(_config())
     rng = random.Random(2026)
@@ -152,8 +152,8 @@ def _render(inspection_id: int) -> float:
 
     from app import create_app
     from app.extensions import db
-    from evaluations.inspection_models import Inspection
-    from reports.services import inspection_scorecard_pdf
+    from evaluations.inspections.models import Inspection
+    from reports.scorecards.services import inspection_scorecard_pdf
 
     if _app is None:
         _app = create_app(_config())

@@ -97,18 +97,16 @@ def _labels() -> dict:
 
 
 # household-survey records, spot checks (own import block: household_seed runs after seed)
-from contracts import household_seed, household_views  # noqa: E402,F401
+from contracts.households import seed as household_seed  # noqa: E402,F401
+from contracts.households import views as household_views  # noqa: E402,F401
 
 bp.add_app_template_filter(yuan, "yuan")
 
-from contracts import (  # noqa: E402,F401
-    contract_views,
-    document_views,
-    facility_views,
-    listing,
-    procurement_views,
-    seed,
-    submission_seed,
-    submission_views,
-    views,
-)
+from contracts import listing, seed  # noqa: E402,F401
+from contracts.documents import views as document_views  # noqa: E402,F401
+from contracts.submissions import seed as submission_seed  # noqa: E402,F401
+from contracts.submissions import views as submission_views  # noqa: E402,F401
+from contracts.views import contracts as contract_views  # noqa: E402,F401
+from contracts.views import facilities as facility_views  # noqa: E402,F401
+from contracts.views import procurement as procurement_views  # noqa: E402,F401
+from contracts.views import providers as views  # noqa: E402,F401

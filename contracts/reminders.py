@@ -36,9 +36,9 @@ from app.regions.models import Level, Region
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus, Provider
 from contracts.providers import expiring_qualifications
-from contracts.submission_models import SubmissionStatus
-from contracts.submission_schedule import due_periods
-from contracts.submissions import get_submission
+from contracts.submissions.models import SubmissionStatus
+from contracts.submissions.schedule import due_periods
+from contracts.submissions.services import get_submission
 
 #: a stage missed on its day is still sent this many days later, not after
 CATCH_UP_DAYS = 7

@@ -15,7 +15,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.scoping import scope
 from app.users.models import Role, User
-from contracts.household_models import SpotCheck
+from contracts.households.models import SpotCheck
 from contracts.models import Contract, Facility, Procurement, Provider
 
 #: The ``inspections`` table of the evaluations package, as a bare Core table clause.

@@ -17,4 +17,10 @@ nav_item(_l("Assessment templates"), "evaluations.templates", STAFF, EVALUATION)
 
 # routes and seed steps register themselves on import (demo_seed imports the steps it needs
 # to follow, so their order does not depend on the order of this line)
-from evaluations import demo_seed, editor_views, followup_views, inspection_views, seed, views  # noqa: E402,F401
+from evaluations import demo_seed, seed  # noqa: E402,F401
+from evaluations.actions import views as followup_views  # noqa: E402,F401
+from evaluations.assessment import (
+    editor_views,  # noqa: E402,F401
+    views,  # noqa: E402,F401
+)
+from evaluations.inspections import views as inspection_views  # noqa: E402,F401

@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 
 from app.errors import ValidationError
 from app.extensions import db
-from evaluations import template_services as services
-from evaluations.models import AssessmentTemplate
+from evaluations.assessment import services
+from evaluations.assessment.models import AssessmentTemplate
 
 
 @click.group("templates", help="Assessment templates.")

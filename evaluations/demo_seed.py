@@ -36,11 +36,13 @@ from app.regions.services import get_by_code
 from app.users.models import Role, User
 from app.users.services import create_user, get_by_email
 from contracts.models import Facility, Provider
-from evaluations import actions, campaigns, inspections
-from evaluations.followup_models import Campaign, CorrectiveAction
-from evaluations.inspection_models import Inspection
-from evaluations.photos import add_photo
-from evaluations.template_services import current_template
+from evaluations.actions import services as actions
+from evaluations.actions.models import Campaign, CorrectiveAction
+from evaluations.assessment.services import current_template
+from evaluations.campaigns import services as campaigns
+from evaluations.inspections import services as inspections
+from evaluations.inspections.models import Inspection
+from evaluations.inspections.photos import add_photo
 
 SEED = 20261101
 

@@ -34,9 +34,9 @@ from contracts.reminders import (
     region_name,
     send,
 )
-from evaluations.campaigns import create_next_year_campaign, yearly_campaigns_due
-from evaluations.followup_models import ActionStatus, Campaign, CorrectiveAction
-from evaluations.inspection_models import Inspection, InspectionStatus
+from evaluations.actions.models import ActionStatus, Campaign, CorrectiveAction
+from evaluations.campaigns.services import create_next_year_campaign, yearly_campaigns_due
+from evaluations.inspections.models import Inspection, InspectionStatus
 
 OPEN_INSPECTION = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 

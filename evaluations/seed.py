@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.demo.seed import seed_step
-from evaluations.template_services import seed_builtin_templates
+from evaluations.assessment.services import seed_builtin_templates
 
 
 @seed_step

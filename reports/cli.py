@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from app.extensions import db
-from evaluations.followup_models import Campaign
-from reports.batch import campaign_inspection_ids, write_campaign_zip
+from evaluations.actions.models import Campaign
+from reports.scorecards.batch import campaign_inspection_ids, write_campaign_zip
 
 
 @click.group("reports", help="Scorecards and exports.")

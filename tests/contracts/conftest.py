@@ -108,7 +108,7 @@ def hh_csv(records: list[dict], *, chinese: bool = False, encoding: str = "utf-8
     import csv
     import io
 
-    from contracts.household_files import FIELDS, LABELS
+    from contracts.households.files import FIELDS, LABELS
 
     defaults = dict(head_name="王秀英", region_code="100100001001", members="3",
                     monthly_income="1200.00", assets="0", survey_date="2026-03-05",
@@ -136,7 +136,7 @@ def hh_contract(make_contract, on_day):
 @pytest.fixture
 def import_rows(db):
     """``import_rows(contract, records)`` imports a CSV of ``records`` through the service."""
-    from contracts.households import import_households
+    from contracts.households.services import import_households
 
     def run(contract, records: list[dict], actor=None):
         batch = import_households(contract, hh_csv(records), "households.csv", actor)
@@ -186,10 +186,10 @@ def assign_inspection(db):
     what lets an inspector see that object (DESIGN.md §1)."""
     import sqlalchemy as sa
 
-    from evaluations.builtin import load_builtin
-    from evaluations.inspections import schedule_inspection
-    from evaluations.models import AssessmentTemplate
-    from evaluations.template_services import import_template
+    from evaluations.assessment.builtin import load_builtin
+    from evaluations.assessment.models import AssessmentTemplate
+    from evaluations.assessment.services import import_template
+    from evaluations.inspections.services import schedule_inspection
 
     def make(inspector, *, facility=None, contract=None, scheduled_for=date(2026, 11, 10)):
         code = "quality" if facility is not None else "survey_service"

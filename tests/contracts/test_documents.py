@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from contracts import documents
-from contracts.document_models import Document
+from contracts.documents import services as documents
+from contracts.documents.models import Document
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 # a 1x1 transparent PNG

@@ -12,15 +12,10 @@ from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 from stdnum.cn.ric import calc_check_digit
 
-from contracts.household_files import FIELDS, LABELS
-from contracts.household_import import (
-    MAX_ERRORS,
-    HouseholdRow,
-    ImportContext,
-    read_households,
-)
-from contracts.household_import import errors_xlsx as make_errors_xlsx
-from contracts.household_template import build_template
+from contracts.households.checks import MAX_ERRORS, HouseholdRow, ImportContext, read_households
+from contracts.households.checks import errors_xlsx as make_errors_xlsx
+from contracts.households.files import FIELDS, LABELS
+from contracts.households.template import build_template
 
 TODAY = date(2026, 6, 30)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditLog
-from contracts.household_models import HouseholdImport, HouseholdRecord
-from contracts.households import HouseholdImportError, import_households, period_key
+from contracts.households.models import HouseholdImport, HouseholdRecord
+from contracts.households.services import HouseholdImportError, import_households, period_key
 from tests.contracts.conftest import hh_csv, hh_id
 
 

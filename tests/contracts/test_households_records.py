@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from app.audit.models import AuditLog
 from app.errors import ValidationError
-from contracts import households
-from contracts.household_models import HouseholdRecord, SubsistenceStandard
+from contracts.households import services as households
+from contracts.households.models import HouseholdRecord, SubsistenceStandard
 from tests.contracts.conftest import hh_id
 
 FULL = hh_id(7)

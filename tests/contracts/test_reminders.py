@@ -19,7 +19,7 @@ from app.scheduler import registry
 from app.scheduler.models import JobRun, RunStatus
 from app.scheduler.runner import run_job
 from contracts import reminders, services
-from contracts.submission_models import Submission, SubmissionStatus
+from contracts.submissions.models import Submission, SubmissionStatus
 
 DEADLINE = date(2026, 2, 10)  # the report of January 2026 (period end + 10 days)
 JOB = "contracts.submission_reminders"

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Forbidden, ValidationError
-from contracts import spot_checks
-from contracts.household_models import SpotCheck, SpotCheckStatus
+from contracts.households import spot_checks
+from contracts.households.models import SpotCheck, SpotCheckStatus
 
 
 @pytest.mark.parametrize(("population", "size"), [(100, 20), (1000, 50), (10, 10), (401, 21),

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from app.errors import DomainError
 from contracts import services
-from contracts.households import import_households
+from contracts.households.services import import_households
 
 CODES = ("draft", "active", "suspended", "completed", "terminated", "debarred", "cancelled")
 

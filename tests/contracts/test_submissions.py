@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, Forbidden, ValidationError
-from contracts import submissions as subs
-from contracts.submission_data import clean_data
-from contracts.submission_models import Submission, SubmissionEvent
-from contracts.submission_schedule import Period, due_periods
+from contracts.submissions import services as subs
+from contracts.submissions.data import clean_data
+from contracts.submissions.models import Submission, SubmissionEvent
+from contracts.submissions.schedule import Period, due_periods
 
 HS_DATA = {"households_visited": 100, "needy": {"dibao": 5, "tekun": 1}, "problems": ""}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from contracts.submission_models import Submission, SubmissionAttachment
+from contracts.submissions.models import Submission, SubmissionAttachment
 
 HS_DATA = {"households_visited": 100, "needy": {"dibao": 5}, "problems": "部分家庭外出"}
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

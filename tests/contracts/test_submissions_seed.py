@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from app import clock
-from contracts.submission_data import clean_data
-from contracts.submission_models import Submission
+from contracts.submissions.data import clean_data
+from contracts.submissions.models import Submission
 
 
 def test_demo_seed_makes_reports_in_every_state(runner, db):

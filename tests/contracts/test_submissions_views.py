@@ -6,8 +6,8 @@ import io
 
 import sqlalchemy as sa
 
-from contracts import submissions as subs
-from contracts.submission_models import Submission, SubmissionAttachment
+from contracts.submissions import services as subs
+from contracts.submissions.models import Submission, SubmissionAttachment
 from tests.conftest import Browser
 
 HS_FORM = {"households_visited": "80", "needy_dibao": "6", "needy_tekun": "1",

@@ -84,7 +84,7 @@ def test_inspector_sees_a_facility_only_through_an_inspection_of_it(
 
 def test_inspector_sees_the_contract_of_a_spot_check_assigned_to_them(
         db, make_user, make_contract):
-    from contracts.household_models import SpotCheck
+    from contracts.households.models import SpotCheck
 
     contract = make_contract()
     inspector = make_user("inspector", region="a")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evaluations.builtin import load_builtin
-from evaluations.template_services import import_template
+from evaluations.assessment.builtin import load_builtin
+from evaluations.assessment.services import import_template
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def schedule(db, inspection_world):
     """``schedule(**overrides)`` → a scheduled inspection of the world's home (2026-11-10)."""
     from datetime import date
 
-    from evaluations.inspections import schedule_inspection
+    from evaluations.inspections.services import schedule_inspection
 
     def make(**overrides):
         w = inspection_world
@@ -156,8 +156,8 @@ def make_scored_inspection(db):
     from datetime import date
     from decimal import Decimal
 
-    from evaluations.inspection_models import InspectionAnswer, InspectionStatus
-    from evaluations.inspections import schedule_inspection
+    from evaluations.inspections.models import InspectionAnswer, InspectionStatus
+    from evaluations.inspections.services import schedule_inspection
 
     def make(world, answers: dict | None = None, *, status=InspectionStatus.SUBMITTED,
              scheduled_for=date(2026, 6, 1), facility=None, inspector=None):

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, NotFound, ValidationError
-from evaluations import actions as services
-from evaluations.followup_models import ActionStatus, CorrectiveAction, Severity
-from evaluations.inspection_models import Inspection, InspectionStatus
+from evaluations.actions import services
+from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
+from evaluations.inspections.models import Inspection, InspectionStatus
 
 TODAY = date(2026, 6, 15)
 
@@ -263,7 +263,7 @@ def test_reinspection_without_open_actions_is_refused(world, action):
 
 
 def test_a_rolled_back_answer_leaves_no_evidence_file(world, action, db):
-    from evaluations.actions import attachment_path
+    from evaluations.actions.services import attachment_path
 
     services.answer_action(action, response="已更换", actor=world.provider_user,
                            files=[("photo.pdf", b"%PDF-1.4\n%%EOF\n")])

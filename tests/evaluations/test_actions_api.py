@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from evaluations import actions as services
+from evaluations.actions import services
 from tests.conftest import PASSWORD, ApiClient
 
 TODAY = date(2026, 6, 15)
@@ -24,7 +24,7 @@ def api_app(app, test_config):
     from app import create_app
     from app.extensions import csrf
     from app.extensions import db as _db
-    from evaluations.followup_api import blp
+    from evaluations.actions.api import blp
     from tests.conftest import IsolatedClient
 
     second = create_app(test_config)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from evaluations import actions as services
-from evaluations.followup_models import ActionAttachment, ActionStatus, CorrectiveAction
-from evaluations.inspection_models import Inspection
+from evaluations.actions import services
+from evaluations.actions.models import ActionAttachment, ActionStatus, CorrectiveAction
+from evaluations.inspections.models import Inspection
 from tests.conftest import Browser
 
 TODAY = date(2026, 6, 15)

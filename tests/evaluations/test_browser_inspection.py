@@ -66,8 +66,8 @@ def live_server(tmp_path):
 
 def _seed() -> dict:
     from contracts import services as contracts
-    from evaluations.inspections import schedule_inspection
-    from evaluations.template_services import seed_builtin_templates
+    from evaluations.assessment.services import seed_builtin_templates
+    from evaluations.inspections.services import schedule_inspection
 
     city = create_region("100000", "示范市", Level.CITY, None, "Demo City")
     county = create_region("100100", "甲区", Level.COUNTY, city.code, "A District")
@@ -97,8 +97,8 @@ def _login(page, base_url: str, email: str) -> None:
 def test_inspector_fills_the_tablet_form_and_officer_finalizes(live_server, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from evaluations.inspection_models import Inspection
-    from evaluations.models import AssessmentTemplate
+    from evaluations.assessment.models import AssessmentTemplate
+    from evaluations.inspections.models import Inspection
 
     base_url, app, ids = live_server
     photo = tmp_path / "thermometer.jpg"

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-BUILTIN = pathlib.Path(__file__).resolve().parents[2] / "evaluations" / "builtin"
+BUILTIN = pathlib.Path(__file__).resolve().parents[2] / "evaluations" / "assessment" / "builtin"
 
 CODES = ("quality", "safety", "warm_winter", "survey_service")
 TARGETS = {"quality": "facility", "safety": "facility", "warm_winter": "facility",

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import ValidationError
-from evaluations import campaigns as services
-from evaluations.followup_models import Campaign, Recurrence
-from evaluations.inspection_models import Inspection, InspectionStatus
+from evaluations.actions.models import Campaign, Recurrence
+from evaluations.campaigns import services
+from evaluations.inspections.models import Inspection, InspectionStatus
 
 
 @pytest.fixture

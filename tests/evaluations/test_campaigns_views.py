@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from evaluations import campaigns as services
-from evaluations.followup_models import Campaign
-from evaluations.inspection_models import Inspection, InspectionStatus
+from evaluations.actions.models import Campaign
+from evaluations.campaigns import services
+from evaluations.inspections.models import Inspection, InspectionStatus
 from tests.conftest import Browser
 
 

@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from evaluations.actions.models import ActionStatus, Campaign, CorrectiveAction
+from evaluations.assessment.services import seed_builtin_templates
 from evaluations.demo_seed import seed_campaigns_and_actions
-from evaluations.followup_models import ActionStatus, Campaign, CorrectiveAction
-from evaluations.inspection_models import Inspection, InspectionStatus
-from evaluations.template_services import seed_builtin_templates
+from evaluations.inspections.models import Inspection, InspectionStatus
 
 TODAY = date(2026, 6, 15)
 

@@ -7,7 +7,7 @@ import io
 
 import sqlalchemy as sa
 
-from evaluations.inspection_models import Inspection, InspectionAnswer
+from evaluations.inspections.models import Inspection, InspectionAnswer
 from tests.conftest import PASSWORD, ApiClient
 from tests.evaluations.conftest import full_answers, jpeg_bytes
 

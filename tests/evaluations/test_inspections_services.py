@@ -13,10 +13,10 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from app.errors import Conflict, NotFound, ValidationError
-from evaluations import inspections as svc
-from evaluations.inspection_models import EvidencePhoto, Inspection, InspectionAnswer
-from evaluations.photos import add_photo, delete_photo, photo_path
-from evaluations.template_services import import_template, new_version
+from evaluations.assessment.services import import_template, new_version
+from evaluations.inspections import services as svc
+from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionAnswer
+from evaluations.inspections.photos import add_photo, delete_photo, photo_path
 from tests.evaluations.conftest import full_answers, jpeg_bytes
 
 
@@ -346,7 +346,7 @@ def test_reopen_sends_a_submitted_one_back(db, schedule, inspection_world):
 def test_inspection_keeps_v1_after_v2_is_published(db, schedule, inspection_world):
     w = inspection_world
     inspection = schedule()
-    doc = svc_export = __import__("evaluations.template_services", fromlist=["x"])
+    doc = svc_export = __import__("evaluations.assessment.services", fromlist=["x"])
     data = doc.export_template(w.template)
     data["sections"][0]["items"][0]["max_points"] = 8
     v2 = new_version(w.template, data, None)

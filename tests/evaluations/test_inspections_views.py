@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from evaluations.inspection_models import Inspection, InspectionAnswer
+from evaluations.inspections.models import Inspection, InspectionAnswer
 from tests.conftest import Browser
 from tests.evaluations.conftest import jpeg_bytes
 

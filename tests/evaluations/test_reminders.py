@@ -16,10 +16,10 @@ from app.scheduler import registry
 from app.scheduler.models import JobRun, RunStatus
 from app.scheduler.runner import run_job
 from evaluations import reminders
-from evaluations.actions import create_action
-from evaluations.campaigns import create_campaign
-from evaluations.followup_models import ActionStatus, Campaign
-from evaluations.inspection_models import InspectionStatus
+from evaluations.actions.models import ActionStatus, Campaign
+from evaluations.actions.services import create_action
+from evaluations.campaigns.services import create_campaign
+from evaluations.inspections.models import InspectionStatus
 
 INSPECTIONS = "evaluations.inspection_reminders"
 ACTIONS = "evaluations.corrective_action_reminders"

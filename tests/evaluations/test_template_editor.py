@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from evaluations.models import AssessmentTemplate, TemplateStatus
+from evaluations.assessment.models import AssessmentTemplate, TemplateStatus
 
 FIELD = re.compile(r'<(input|select)\b([^>]*)>()|<(textarea)\b([^>]*)>(.*?)</textarea>', re.S)
 
@@ -172,7 +172,7 @@ def test_preview_shows_the_form_and_stores_nothing(editor, db):
 
 
 def test_a_concurrent_save_is_409(editor, db, monkeypatch):
-    from evaluations import template_services
+    from evaluations.assessment import services as template_services
 
     browser, _template, url, fields = editor
     fields["sections-0-weight"] = "11"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from evaluations.builtin import load_builtin
-from evaluations.models import AssessmentTemplate
+from evaluations.assessment.builtin import load_builtin
+from evaluations.assessment.models import AssessmentTemplate
 
 ITEM_KEYS = {"id", "text", "kind", "max_points", "critical", "allow_na"}
 SECTION_KEYS = {"id", "name", "weight", "items"}
@@ -161,7 +161,7 @@ def test_openapi_documents_the_endpoints(client):
 
 
 def test_import_racing_another_admin_is_409(api_as, make_template, db, monkeypatch):
-    from evaluations import template_services
+    from evaluations.assessment import services as template_services
 
     make_template("quality")
     monkeypatch.setattr(template_services, "_next_version", lambda code: 1)

@@ -9,10 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, ValidationError
-from evaluations.builtin import BUILTIN_CODES, load_builtin
-from evaluations.models import AssessmentTemplate, TemplateItem, TemplateSection, TemplateStatus
-from evaluations.scoring import Answer, score
-from evaluations.template_services import (
+from evaluations.assessment.builtin import BUILTIN_CODES, load_builtin
+from evaluations.assessment.models import (
+    AssessmentTemplate,
+    TemplateItem,
+    TemplateSection,
+    TemplateStatus,
+)
+from evaluations.assessment.services import (
     current_template,
     export_template,
     import_template,
@@ -22,6 +26,7 @@ from evaluations.template_services import (
     seed_builtin_templates,
     to_scoring_specs,
 )
+from evaluations.scoring import Answer, score
 
 
 def count(db, model):
@@ -244,7 +249,7 @@ def test_load_builtin_gives_a_fresh_copy():
 def _race(monkeypatch):
     """The other admin's version was stored after this one read the highest version: the
     service computes a number that is already taken."""
-    from evaluations import template_services
+    from evaluations.assessment import services as template_services
 
     monkeypatch.setattr(template_services, "_next_version", lambda code: 1)
 
@@ -278,7 +283,7 @@ def test_concurrent_new_version_is_a_conflict(db, make_template, monkeypatch):
 
 
 def test_other_integrity_errors_are_not_disguised_as_conflicts(db, monkeypatch):
-    from evaluations import template_services
+    from evaluations.assessment import services as template_services
 
     real_parse = template_services.parse_template
 

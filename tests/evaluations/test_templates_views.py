@@ -8,10 +8,10 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from evaluations.builtin import load_builtin
+from evaluations.assessment.builtin import load_builtin
+from evaluations.assessment.models import AssessmentTemplate, TemplateStatus
+from evaluations.assessment.services import export_template
 from evaluations.cli import templates_cli
-from evaluations.models import AssessmentTemplate, TemplateStatus
-from evaluations.template_services import export_template
 
 
 def versions(db, code):
@@ -254,7 +254,7 @@ def test_demo_seed_stores_the_builtin_templates(db):
 
 def test_import_racing_another_admin_shows_the_conflict(as_user, make_template, db,
                                                         monkeypatch):
-    from evaluations import template_services
+    from evaluations.assessment import services as template_services
 
     make_template("quality")
     monkeypatch.setattr(template_services, "_next_version", lambda code: 1)
@@ -270,7 +270,7 @@ def test_import_racing_another_admin_shows_the_conflict(as_user, make_template, 
 
 def test_editor_racing_another_admin_shows_the_conflict(as_user, make_template, db,
                                                         monkeypatch):
-    from evaluations import template_services
+    from evaluations.assessment import services as template_services
 
     template = make_template("quality")
     browser, _ = as_user("admin")

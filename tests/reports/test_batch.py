@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from evaluations.campaigns import create_campaign
-from evaluations.inspection_models import InspectionStatus
-from evaluations.inspections import save_answers, submit_inspection
-from reports.batch_models import BatchStatus, ScorecardBatch
+from evaluations.campaigns.services import create_campaign
+from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.services import save_answers, submit_inspection
+from reports.scorecards.models import BatchStatus, ScorecardBatch
 from tests.evaluations.conftest import full_answers
 
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from app.users.models import Role
-from contracts.submission_models import Submission, SubmissionStatus
-from evaluations.followup_models import ActionStatus, CorrectiveAction, Severity
-from evaluations.inspection_models import Inspection, InspectionStatus
-from reports import dashboards
+from contracts.submissions.models import Submission, SubmissionStatus
+from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
+from evaluations.inspections.models import Inspection, InspectionStatus
+from reports.dashboards import services as dashboards
 
 TODAY = date(2026, 11, 20)
 ONLY_INSPECTIONS = {"inspection": 100, "timeliness": 0, "targets": 0}

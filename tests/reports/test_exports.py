@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from evaluations.inspection_models import InspectionStatus
+from evaluations.inspections.models import InspectionStatus
 from tests.conftest import PASSWORD, Browser
 
 TODAY = date(2026, 11, 20)

@@ -10,10 +10,14 @@ from pypdf import PdfReader
 
 from app import clock
 from app.audit.models import AuditLog
-from contracts.household_models import HouseholdImport, HouseholdRecord
-from contracts.submission_models import Submission, SubmissionStatus
-from evaluations.inspection_models import Inspection, InspectionStatus
-from reports.performance import contract_performance, parse_period, record_payment_decision
+from contracts.households.models import HouseholdImport, HouseholdRecord
+from contracts.submissions.models import Submission, SubmissionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus
+from reports.performance.services import (
+    contract_performance,
+    parse_period,
+    record_payment_decision,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -179,7 +183,7 @@ def test_providers_read_but_do_not_decide(as_user, survey_contract, db):
     url = f"/reports/contracts/{contract.id}/performance"
     assert browser.get(url).status_code == 200
     browser.post(url, {"decision": "pay", "comment": "自己批准", "renew": "y"})
-    from reports.models import PaymentDecision
+    from reports.performance.models import PaymentDecision
 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PaymentDecision)) == 0
 

@@ -7,8 +7,8 @@ import pytest
 from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
-from evaluations.inspections import finalize_inspection, save_answers, submit_inspection
-from evaluations.photos import add_photo
+from evaluations.inspections.photos import add_photo
+from evaluations.inspections.services import finalize_inspection, save_answers, submit_inspection
 from tests.evaluations.conftest import full_answers, jpeg_bytes
 
 
@@ -92,7 +92,7 @@ def test_provider_gets_404_before_finalization(api_as, schedule, inspection_worl
 
 
 def test_verify_page_says_current_or_superseded(client, finalized, db, inspection_world):
-    from evaluations.inspections import correct_inspection
+    from evaluations.inspections.services import correct_inspection
 
     inspection, *_ = finalized
     page = client.get(f"/reports/verify/{inspection.verification_code}")
@@ -106,7 +106,7 @@ def test_verify_page_says_current_or_superseded(client, finalized, db, inspectio
 
 
 def test_city_mean_is_drawn_from_finalized_inspections(finalized, db):
-    from reports.scorecard_data import city_section_means
+    from reports.scorecards.data import city_section_means
 
     inspection, *_ = finalized
     means = city_section_means(inspection.template_id)

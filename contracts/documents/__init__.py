@@ -1,0 +1,1 @@
+"""Documents attached to providers, procurements and contracts, checked by content."""

@@ -1,0 +1,1 @@
+"""Household-survey records: import, masking, anomaly flags, standards and spot checks."""

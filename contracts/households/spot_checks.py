@@ -1,0 +1,230 @@
+"""Spot checks (抽查) of household-survey records.
+
+An officer draws a random sample of a contract's records for one period and assigns it to an
+inspector, who marks each sampled record confirmed or discrepant. The sample is
+``random.Random(seed).sample(ids, size)`` over the period's record ids in ascending order; the
+seed is stored, so :func:`sample_ids` repeats a draw exactly.
+
+Who sees what: officers and admins the spot checks of the contracts they see; an inspector
+only the spot checks assigned to them; a provider only the finished ones of its contracts, and
+of those only the rates (no items).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.extensions import db
+from app.users.models import Role, User
+from contracts.households.files import FIELDS
+from contracts.households.models import (
+    HouseholdRecord,
+    SpotCheck,
+    SpotCheckItem,
+    SpotCheckResult,
+    SpotCheckStatus,
+)
+from contracts.models import Contract, ServiceType
+from contracts.visibility import visible_contracts
+
+DEFAULT_PERCENT = 5
+DEFAULT_MINIMUM = 20
+_SEED_LIMIT = 2**31
+
+
+def sample_size(population: int, percent: int = DEFAULT_PERCENT,
+                minimum: int = DEFAULT_MINIMUM) -> int:
+    """max(percent % rounded up, minimum), capped by the population."""
+    if population <= 0:
+        return 0
+    return min(population, max(math.ceil(population * percent / 100), minimum))
+
+
+def population_ids(contract: Contract | int, period: str) -> list[int]:
+    contract_id = contract if isinstance(contract, int) else contract.id
+    return list(db.session.scalars(
+        sa.select(HouseholdRecord.id).where(HouseholdRecord.contract_id == contract_id,
+                                            HouseholdRecord.period == period)
+        .order_by(HouseholdRecord.id)))
+
+
+def sample_ids(ids: list[int], seed: int, size: int) -> list[int]:
+    """The draw: repeatable from (ids in ascending order, seed, size)."""
+    return random.Random(seed).sample(ids, size)
+
+
+def redraw(spot_check: SpotCheck) -> list[int]:
+    """The records the stored seed draws today (the same as the items while the period's
+    records are unchanged)."""
+    return sample_ids(population_ids(spot_check.contract_id, spot_check.period),
+                      spot_check.seed, spot_check.size)
+
+
+def draw_spot_check(contract: Contract, *, period: str, inspector: User | int | None,
+                    actor: User | None, seed: int | None = None,
+                    percent: int = DEFAULT_PERCENT, minimum: int = DEFAULT_MINIMUM) -> SpotCheck:
+    """Draw a sample of the contract's records of ``period`` for ``inspector``."""
+    errors: dict[str, list[str]] = {}
+    if actor is not None and actor.role not in (Role.OFFICER, Role.ADMIN):
+        raise Forbidden(_("Only officers draw spot checks."))
+    if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:
+        raise Conflict(_("Spot checks are drawn from household-survey contracts only."))
+    if isinstance(inspector, int):
+        inspector = db.session.get(User, inspector)
+    if inspector is None or inspector.role is not Role.INSPECTOR or not inspector.is_enabled:
+        errors.setdefault("inspector_id", []).append(_("Choose an inspector."))
+    elif inspector.region is None or not inspector.region.contains(contract.region):
+        errors.setdefault("inspector_id", []).append(
+            _("The inspector does not work in the contract's region."))
+    if not (isinstance(percent, int) and 1 <= percent <= 100):
+        errors.setdefault("percent", []).append(_("A percentage from 1 to 100."))
+    if not (isinstance(minimum, int) and 1 <= minimum <= 10_000):
+        errors.setdefault("minimum", []).append(_("A number from 1 to 10,000."))
+    if seed is not None and not (isinstance(seed, int) and 0 <= seed < _SEED_LIMIT):
+        errors.setdefault("seed", []).append(_("A whole number from 0 to 2147483647."))
+    ids = population_ids(contract, period or "")
+    if not ids:
+        errors.setdefault("period", []).append(_("The contract has no records in this period."))
+    if errors:
+        raise ValidationError(_("The spot check was not drawn."), errors)
+    if seed is None:
+        seed = random.SystemRandom().randrange(_SEED_LIMIT)
+    size = sample_size(len(ids), percent, minimum)
+    spot_check = SpotCheck(contract=contract, period=period, seed=seed, percent=percent,
+                           minimum=minimum, size=size, population=len(ids),
+                           inspector=inspector, drawn_by_id=actor.id if actor else None,
+                           drawn_at=clock.now(), status=SpotCheckStatus.OPEN)
+    spot_check.items = [SpotCheckItem(record_id=record_id)
+                        for record_id in sorted(sample_ids(ids, seed, size))]
+    db.session.add(spot_check)
+    db.session.flush()
+    return spot_check
+
+
+def record_result(item: SpotCheckItem, *, actor: User | None, result: str,
+                  field: str | None = None, finding: str = "") -> SpotCheckItem:
+    """The inspector's finding on one sampled record; the check is done when none is pending."""
+    spot_check = item.spot_check
+    if actor is not None and actor.id != spot_check.inspector_id:
+        raise Forbidden(_("Only the assigned inspector records results."))
+    if spot_check.status is SpotCheckStatus.DONE:
+        raise Conflict(_("This spot check is finished."))
+    errors: dict[str, list[str]] = {}
+    finding = (finding or "").strip()
+    if result not in (SpotCheckResult.CONFIRMED.value, SpotCheckResult.DISCREPANT.value):
+        errors.setdefault("result", []).append(_("Choose confirmed or discrepant."))
+    elif result == SpotCheckResult.DISCREPANT.value:
+        if field not in FIELDS:
+            errors.setdefault("field", []).append(_("Name the field that was found wrong."))
+        if not finding:
+            errors.setdefault("finding", []).append(_("Say what was found."))
+    if len(finding) > 2000:
+        errors.setdefault("finding", []).append(_("At most 2,000 characters."))
+    if errors:
+        raise ValidationError(_("The result was not saved."), errors)
+    item.result = SpotCheckResult(result)
+    item.field = field if result == SpotCheckResult.DISCREPANT.value else None
+    item.finding = finding
+    item.checked_at = clock.now()
+    db.session.flush()
+    pending = db.session.scalar(sa.select(sa.func.count()).select_from(SpotCheckItem).where(
+        SpotCheckItem.spot_check_id == spot_check.id,
+        SpotCheckItem.result == SpotCheckResult.PENDING))
+    if not pending:
+        spot_check.status = SpotCheckStatus.DONE
+        spot_check.done_at = clock.now()
+        db.session.flush()
+    return item
+
+
+def _rate(confirmed: int, checked: int) -> Decimal | None:
+    if not checked:
+        return None
+    return (Decimal(confirmed) / Decimal(checked)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def counts(spot_check: SpotCheck) -> dict[str, int]:
+    rows = dict(db.session.execute(
+        sa.select(SpotCheckItem.result, sa.func.count())
+        .where(SpotCheckItem.spot_check_id == spot_check.id)
+        .group_by(SpotCheckItem.result)).all())
+    return {r.value: rows.get(r, 0) for r in SpotCheckResult}
+
+
+def spot_check_rate(spot_check: SpotCheck) -> Decimal | None:
+    """confirmed ÷ checked of one spot check (a fraction, 4 places), None before any check."""
+    c = counts(spot_check)
+    return _rate(c["confirmed"], c["confirmed"] + c["discrepant"])
+
+
+def agreement_rate(contract: Contract, period: str | None = None) -> Decimal | None:
+    """confirmed ÷ checked over the contract's spot checks (of ``period`` if given): a fraction
+    from 0 to 1 with 4 places (Decimal("0.9500")), ``None`` when nothing was checked."""
+    stmt = (sa.select(SpotCheckItem.result, sa.func.count())
+            .join(SpotCheck, SpotCheck.id == SpotCheckItem.spot_check_id)
+            .where(SpotCheck.contract_id == contract.id,
+                   SpotCheckItem.result != SpotCheckResult.PENDING)
+            .group_by(SpotCheckItem.result))
+    if period:
+        stmt = stmt.where(SpotCheck.period == period)
+    rows = dict(db.session.execute(stmt).all())
+    confirmed = rows.get(SpotCheckResult.CONFIRMED, 0)
+    return _rate(confirmed, confirmed + rows.get(SpotCheckResult.DISCREPANT, 0))
+
+
+# ---- visibility -----------------------------------------------------------------------------
+
+def visible_spot_checks(user: User) -> sa.Select:
+    """Officers/admins: of the contracts they see; inspectors: assigned to them; providers:
+    the finished ones of their contracts."""
+    stmt = sa.select(SpotCheck)
+    if user.role is Role.INSPECTOR:
+        return stmt.where(SpotCheck.inspector_id == user.id)
+    contracts = visible_contracts(user).with_only_columns(Contract.id).order_by(None)
+    stmt = stmt.where(SpotCheck.contract_id.in_(contracts))
+    if user.role is Role.PROVIDER:
+        stmt = stmt.where(SpotCheck.status == SpotCheckStatus.DONE)
+    return stmt
+
+
+def get_visible_spot_check(user: User, spot_check_id: Any) -> SpotCheck:
+    try:
+        ident = int(spot_check_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Not found.")) from None
+    spot_check = db.session.scalars(
+        visible_spot_checks(user).where(SpotCheck.id == ident)).first()
+    if spot_check is None:
+        raise NotFound(_("Not found."))
+    return spot_check
+
+
+def get_item(spot_check: SpotCheck, item_id: Any) -> SpotCheckItem:
+    try:
+        ident = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Not found.")) from None
+    item = db.session.get(SpotCheckItem, ident)
+    if item is None or item.spot_check_id != spot_check.id:
+        raise NotFound(_("Not found."))
+    return item
+
+
+def may_see_items(user: User) -> bool:
+    return user.role is not Role.PROVIDER
+
+
+def inspectors_for(contract: Contract) -> list[User]:
+    """Enabled inspectors whose region contains the contract's region."""
+    users = db.session.scalars(sa.select(User).where(User.role == Role.INSPECTOR,
+                                                     User.is_enabled.is_(True))
+                               .order_by(User.name, User.email)).all()
+    return [u for u in users if u.region is not None and u.region.contains(contract.region)]

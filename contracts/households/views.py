@@ -1,0 +1,311 @@
+"""HTML pages of household-survey records: upload, list, progress, full ID view, anomalies,
+subsistence standards and spot checks. Thin: the rules live in ``contracts.households`` and
+``contracts.spot_checks``.
+
+The row errors of the last refused upload are kept for their .xlsx download as a small file
+under ``instance/household_import_errors/<user>-<contract>.xlsx`` (rendered in the user's
+language when the upload is refused), overwritten by the next refusal.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.login import role_required
+from app.errors import DomainError, ValidationError
+from app.extensions import db
+from app.forms import apply_errors
+from app.regions.models import Region
+from app.spreadsheets import XLSX_MIMETYPE
+from app.users.models import Role
+from contracts import STAFF, bp
+from contracts.households import services as households
+from contracts.households import spot_checks
+from contracts.households.checks import MAX_ERRORS, errors_xlsx
+from contracts.households.files import LABELS
+from contracts.households.forms import HouseholdUploadForm, ResultForm, SpotCheckForm, StandardForm
+from contracts.households.models import SpotCheck, SpotCheckStatus
+from contracts.households.template import build_template
+from contracts.models import ServiceType
+from contracts.visibility import get_visible_contract
+
+PER_PAGE = 25
+SHOWN_ERRORS = 200
+
+
+def _household_contract(contract_id: int):
+    contract = get_visible_contract(current_user, contract_id)
+    if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:
+        abort(404)
+    return contract
+
+
+def _errors_path(contract_id: int) -> Path:
+    folder = Path(current_app.instance_path) / "household_import_errors"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{current_user.id}-{contract_id}.xlsx"
+
+
+def _filters() -> dict:
+    args = request.args
+    return {key: args.get(key) or None
+            for key in ("period", "recommendation", "surveyor", "anomaly", "q")} | {
+        "township": args.get("township", type=int)}
+
+
+@bp.app_context_processor
+def _household_helpers() -> dict:
+    return {"mask_id": households.mask_id, "RECOMMENDATION_LABELS": households.RECOMMENDATION_LABELS,
+            "ANOMALY_LABELS": households.ANOMALY_LABELS, "FIELD_LABELS": LABELS}
+
+
+@bp.get("/contracts/<int:contract_id>/households")
+@login_required
+def households_list(contract_id: int):
+    contract = _household_contract(contract_id)
+    stmt = households.records_stmt(contract, **_filters())
+    if request.args.get("format") == "xlsx":
+        data = households.export_records(contract, stmt, current_user)
+        return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                         download_name=f"{contract.number}-households.xlsx", max_age=0)
+    page = db.paginate(stmt, per_page=PER_PAGE)
+    return _list_page(contract, page, HouseholdUploadForm())
+
+
+def _list_page(contract, page, form, status: int = 200, **extra):
+    return render_template(
+        "contracts/household_list.html", contract=contract, page=page, form=form,
+        flags=households.flags_for([r.id for r in page.items]) if page else {},
+        periods=households.contract_periods(contract), townships=households.townships(contract),
+        may_import=households.may_import(current_user, contract),
+        full_ids=households.may_view_full_ids(current_user), **extra), status
+
+
+@bp.post("/contracts/<int:contract_id>/households/import")
+@login_required
+def households_import(contract_id: int):
+    contract = _household_contract(contract_id)
+    form = HouseholdUploadForm()
+    if not form.validate_on_submit():
+        return _list_page(contract, None, form, 422)
+    upload = form.file.data
+    try:
+        batch = households.import_households(contract, upload.read(), upload.filename or "",
+                                             current_user)
+    except households.HouseholdImportError as error:
+        _errors_path(contract.id).write_bytes(errors_xlsx(error.errors))
+        return _list_page(contract, None, form, 422, import_error=error,
+                          shown_errors=error.errors[:SHOWN_ERRORS], max_errors=MAX_ERRORS)
+    except DomainError as error:
+        apply_errors(form, error)
+        return _list_page(contract, None, form, error.status)
+    flash(_("%(n)d household records were imported from %(name)s.", n=batch.rows,
+            name=batch.filename), "success")
+    return redirect(url_for(".households_list", contract_id=contract.id), 303)
+
+
+@bp.get("/contracts/<int:contract_id>/households/import-errors.xlsx")
+@login_required
+def households_import_errors(contract_id: int):
+    contract = _household_contract(contract_id)
+    path = _errors_path(contract.id)
+    if not path.exists():
+        abort(404)
+    return send_file(io.BytesIO(path.read_bytes()), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"{contract.number}-errors.xlsx", max_age=0)
+
+
+@bp.get("/contracts/<int:contract_id>/households/template.xlsx")
+@login_required
+def households_template(contract_id: int):
+    _household_contract(contract_id)
+    return send_file(io.BytesIO(build_template()), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name="household-records-template.xlsx", max_age=0)
+
+
+@bp.get("/contracts/<int:contract_id>/households/progress")
+@login_required
+def households_progress(contract_id: int):
+    contract = _household_contract(contract_id)
+    return render_template("contracts/household_progress.html", contract=contract,
+                           progress=households.progress(contract),
+                           rate=spot_checks.agreement_rate(contract))
+
+
+@bp.post("/households/<int:record_id>/full-id")
+@role_required(*STAFF)
+def household_full_id(record_id: int):
+    record = households.get_visible_record(current_user, record_id)
+    if not households.may_view_full_ids(current_user):
+        abort(403)
+    number = households.full_id(record, current_user)
+    return render_template("contracts/household_full_id.html", record=record, number=number)
+
+
+@bp.get("/households/anomalies")
+@role_required(*STAFF)
+def household_anomalies():
+    county_code = request.args.get("county") or None
+    county = db.session.scalar(db.select(Region).where(Region.code == county_code)) \
+        if county_code else None
+    stmt = households.anomalies_stmt(current_user, kind=request.args.get("kind") or None,
+                                     contract_id=request.args.get("contract", type=int),
+                                     county=county)
+    page = db.paginate(stmt, per_page=PER_PAGE)
+    from contracts.listing import region_options
+    return render_template("contracts/household_anomalies.html", page=page,
+                           flags=households.flags_for([r.id for r in page.items]),
+                           counties=[r for r in region_options(current_user)
+                                     if r.level.value == "county"],
+                           daily_max=households.surveyor_daily_max())
+
+
+# ---- subsistence standards ------------------------------------------------------------------
+
+@bp.route("/households/standards", methods=["GET", "POST"])
+@role_required(*STAFF)
+def household_standards():
+    form = StandardForm(current_user)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            households.save_standard(region=form.region_code.data,
+                                     monthly_amount=form.monthly_amount.data,
+                                     effective_from=form.effective_from.data, actor=current_user)
+        except ValidationError as error:
+            apply_errors(form, error)
+            status = 422
+        else:
+            flash(_("The standard was saved."), "success")
+            return redirect(url_for(".household_standards"), 303)
+    elif form.is_submitted():
+        status = 422
+    standards = db.session.scalars(households.visible_standards(current_user)).all()
+    return render_template("contracts/household_standards.html", form=form,
+                           standards=standards, editing=None), status
+
+
+@bp.route("/households/standards/<int:standard_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def household_standard_edit(standard_id: int):
+    standard = households.get_visible_standard(current_user, standard_id)
+    form = StandardForm(current_user, data={"region_code": standard.region.code,
+                                            "monthly_amount": str(standard.monthly_amount),
+                                            "effective_from": standard.effective_from}
+                        if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            households.save_standard(region=form.region_code.data,
+                                     monthly_amount=form.monthly_amount.data,
+                                     effective_from=form.effective_from.data, actor=current_user,
+                                     standard=standard)
+        except ValidationError as error:
+            apply_errors(form, error)
+            status = 422
+        else:
+            flash(_("The standard was saved."), "success")
+            return redirect(url_for(".household_standards"), 303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("contracts/household_standards.html", form=form, standards=[],
+                           editing=standard), status
+
+
+@bp.post("/households/standards/<int:standard_id>/delete")
+@role_required(*STAFF)
+def household_standard_delete(standard_id: int):
+    standard = households.get_visible_standard(current_user, standard_id)
+    households.delete_standard(standard)
+    flash(_("The standard was deleted."), "success")
+    return redirect(url_for(".household_standards"), 303)
+
+
+# ---- spot checks ----------------------------------------------------------------------------
+
+@bp.get("/spot-checks")
+@login_required
+def spot_check_list():
+    stmt = spot_checks.visible_spot_checks(current_user).order_by(SpotCheck.id.desc())
+    if request.args.get("status") in ("open", "done"):
+        stmt = stmt.where(SpotCheck.status == request.args["status"])
+    page = db.paginate(stmt, per_page=PER_PAGE)
+    return render_template("contracts/spot_check_list.html", page=page, contract=None,
+                           rates={s.id: spot_checks.spot_check_rate(s) for s in page.items})
+
+
+def _draw_form(contract) -> SpotCheckForm:
+    form = SpotCheckForm()
+    form.period.choices = [(p, p) for p in households.contract_periods(contract)]
+    form.inspector_id.choices = [(u.id, u.name or u.email)
+                                 for u in spot_checks.inspectors_for(contract)]
+    return form
+
+
+@bp.route("/contracts/<int:contract_id>/spot-checks", methods=["GET", "POST"])
+@login_required
+def spot_check_contract(contract_id: int):
+    contract = _household_contract(contract_id)
+    may_draw = current_user.role in STAFF
+    form = _draw_form(contract) if may_draw else None
+    status = 200
+    if request.method == "POST":
+        if not may_draw:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                spot_check = spot_checks.draw_spot_check(
+                    contract, period=form.period.data, inspector=form.inspector_id.data,
+                    actor=current_user, seed=form.seed.data, percent=form.percent.data,
+                    minimum=form.minimum.data)
+            except DomainError as error:
+                apply_errors(form, error)
+                status = error.status
+            else:
+                flash(_("%(n)d records were drawn.", n=spot_check.size), "success")
+                return redirect(url_for(".spot_check", spot_check_id=spot_check.id), 303)
+        else:
+            status = 422
+    stmt = spot_checks.visible_spot_checks(current_user).where(
+        SpotCheck.contract_id == contract.id).order_by(SpotCheck.id.desc())
+    page = db.paginate(stmt, per_page=PER_PAGE)
+    return render_template("contracts/spot_check_list.html", page=page, contract=contract,
+                           form=form, rates={s.id: spot_checks.spot_check_rate(s)
+                                             for s in page.items},
+                           rate=spot_checks.agreement_rate(contract)), status
+
+
+@bp.get("/spot-checks/<int:spot_check_id>")
+@login_required
+def spot_check(spot_check_id: int, form: ResultForm | None = None, item_id: int | None = None,
+               status: int = 200):
+    spot_check = spot_checks.get_visible_spot_check(current_user, spot_check_id)
+    return render_template(
+        "contracts/spot_check_detail.html", spot_check=spot_check,
+        counts=spot_checks.counts(spot_check), rate=spot_checks.spot_check_rate(spot_check),
+        show_items=spot_checks.may_see_items(current_user),
+        may_mark=(current_user.id == spot_check.inspector_id
+                  and spot_check.status is SpotCheckStatus.OPEN),
+        form=form or ResultForm(), form_item=item_id), status
+
+
+@bp.post("/spot-checks/<int:spot_check_id>/items/<int:item_id>")
+@role_required(Role.INSPECTOR)
+def spot_check_item(spot_check_id: int, item_id: int):
+    check = spot_checks.get_visible_spot_check(current_user, spot_check_id)
+    item = spot_checks.get_item(check, item_id)
+    form = ResultForm()
+    if form.validate_on_submit():
+        try:
+            spot_checks.record_result(item, actor=current_user, result=form.result.data,
+                                      field=form.field.data or None, finding=form.finding.data)
+        except DomainError as error:
+            apply_errors(form, error)
+            return spot_check(spot_check_id, form, item.id, error.status)
+        return redirect(url_for(".spot_check", spot_check_id=check.id) + f"#item-{item.id}", 303)
+    return spot_check(spot_check_id, form, item.id, 422)

@@ -1,0 +1,1 @@
+"""Providers' periodic service reports: schedule, forms per service type, review cycle."""

@@ -1,0 +1,245 @@
+"""WTForms of the submissions: one report form per service type, and the review form.
+
+A report form takes its contract through the constructor, turns its flat fields into the JSON
+of ``contracts.submission_data`` (``to_data``) and, in ``validate()``, checks that JSON with the
+same rules as the API, putting each message back on its field (``data.needy.dibao`` →
+``needy_dibao``, ``data.incidents.2.risk`` → the third row's risk).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    Form,
+    FormField,
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields import FieldList
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.errors import DomainError, ValidationError
+from contracts.documents.services import ACCEPT
+from contracts.submissions.data import (
+    FIELD_LABELS,
+    MAX_COUNT,
+    MAX_TEXT,
+    NEEDY_CATEGORIES,
+    RISKS,
+    SCHOOL_STAGES,
+    SEVERITIES,
+    STAFF_ROLES,
+    WARDS,
+    clean_data,
+)
+
+BLANK_INCIDENT_ROWS = 3
+
+
+def _count(label: Any, minimum: int = 0) -> IntegerField:
+    return IntegerField(label, validators=[Optional(), NumberRange(min=minimum, max=MAX_COUNT)],
+                        render_kw={"min": minimum, "inputmode": "numeric"})
+
+
+class IncidentRow(Form):
+    """One row of the incidents table (no CSRF of its own: it lives inside the report form)."""
+
+    risk = SelectField(_l("Risk"), choices=[("", "—")] + list(RISKS.items()),
+                       validate_choice=False)
+    severity = SelectField(_l("Severity"), choices=[("", "—")] + list(SEVERITIES.items()),
+                           validate_choice=False)
+    count = _count(_l("Count"), minimum=1)
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+    def is_blank(self) -> bool:
+        return not (self.risk.data or self.severity.data or self.count.data or
+                    (self.note.data or "").strip())
+
+
+class ReportForm(FlaskForm):
+    """The fields every report form shares; subclasses name their scalars, texts and groups."""
+
+    #: top-level whole numbers
+    scalars: tuple[str, ...] = ()
+    #: top-level texts
+    texts: tuple[str, ...] = ()
+    #: groups of numbers: name → {key: label}; fields are ``<group>_<key>``
+    groups: dict[str, dict] = {}
+    #: groups that may be left empty even on submission
+    optional_groups: tuple[str, ...] = ()
+
+    attachments = MultipleFileField(_l("Attach files"), render_kw={"accept": ACCEPT},
+                                    description=_l("PDF, JPEG or PNG images, or Office files; "
+                                                   "at most 20 MB each."))
+    save = SubmitField(_l("Save draft"))
+    submit = SubmitField(_l("Submit report"))
+
+    def __init__(self, contract, *args, **kwargs):
+        self.contract = contract
+        self.cleaned: dict | None = None
+        self._incident_rows: list[int] = []
+        super().__init__(*args, **kwargs)
+
+    # ---- JSON in and out ----------------------------------------------------------------
+    @classmethod
+    def flatten(cls, data: dict | None) -> dict:
+        """A stored report's JSON as this form's field data."""
+        data = data or {}
+        flat = {name: data.get(name) for name in cls.scalars + cls.texts}
+        for group, keys in cls.groups.items():
+            for key in keys:
+                flat[f"{group}_{key}"] = (data.get(group) or {}).get(key)
+        if "incidents" in data:
+            flat["incidents"] = data["incidents"]
+        return flat
+
+    def to_data(self) -> dict:
+        data: dict[str, Any] = {name: getattr(self, name).data for name in self.scalars}
+        data.update({name: getattr(self, name).data or "" for name in self.texts})
+        for group, keys in self.groups.items():
+            data[group] = {key: getattr(self, f"{group}_{key}").data for key in keys
+                           if getattr(self, f"{group}_{key}").data is not None}
+        if hasattr(self, "incidents"):
+            self._incident_rows = [i for i, entry in enumerate(self.incidents.entries)
+                                   if not entry.form.is_blank()]
+            data["incidents"] = [
+                {"risk": row.risk.data or None, "severity": row.severity.data or None,
+                 "count": row.count.data, "note": row.note.data or ""}
+                for row in (self.incidents.entries[i].form for i in self._incident_rows)]
+        return data
+
+    # ---- validation ---------------------------------------------------------------------
+    @property
+    def is_submit(self) -> bool:
+        return bool(self.submit.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        try:
+            self.cleaned = clean_data(self.contract, self.to_data(), complete=self.is_submit)
+        except ValidationError as error:
+            self.apply_error(error)
+            return False
+        return True
+
+    def _field_for(self, path: str):
+        parts = path.removeprefix("data.").split(".")
+        if parts[0] == "incidents" and len(parts) == 3 and hasattr(self, "incidents"):
+            index = int(parts[1])
+            if index < len(self._incident_rows):
+                return self.incidents.entries[self._incident_rows[index]].form[parts[2]]
+        return self._fields.get("_".join(parts)) or self._fields.get(parts[0])
+
+    def apply_error(self, error: DomainError) -> None:
+        """A service's refusal on the form: each message on its field, the rest on top."""
+        placed = False
+        for path, messages in error.fields.items():
+            field = self._field_for(path) if path.startswith("data.") else None
+            if path == "file":
+                field = self.attachments
+            if field is None or isinstance(field, FieldList):
+                label = FIELD_LABELS.get(path.removeprefix("data.").split(".")[0])
+                self.form_errors.extend(f"{label}: {m}" if label else m for m in messages)
+            else:
+                field.errors = list(field.errors) + list(messages)
+            placed = True
+        if not placed or not error.fields:
+            self.form_errors.append(error.message)
+
+    def pad_incidents(self) -> None:
+        if hasattr(self, "incidents"):
+            blanks = sum(1 for e in self.incidents.entries if e.form.is_blank())
+            for _ in range(max(0, BLANK_INCIDENT_ROWS - blanks)):
+                self.incidents.append_entry()
+
+    def uploads(self) -> list:
+        return [f for f in (self.attachments.data or []) if getattr(f, "filename", "")]
+
+
+def _add_groups(cls: type[ReportForm]) -> type[ReportForm]:
+    for group, keys in cls.groups.items():
+        for key, label in keys.items():
+            setattr(cls, f"{group}_{key}", _count(label))
+    return cls
+
+
+@_add_groups
+class HouseholdSurveyReportForm(ReportForm):
+    scalars = ("households_visited",)
+    texts = ("problems",)
+    groups = {"needy": NEEDY_CATEGORIES}
+
+    households_visited = _count(FIELD_LABELS["households_visited"])
+    problems = TextAreaField(FIELD_LABELS["problems"], validators=[Length(max=MAX_TEXT)],
+                             render_kw={"rows": 4})
+
+
+@_add_groups
+class FacilityOperationReportForm(ReportForm):
+    scalars = ("admissions", "departures", "fire_drills", "complaints_received",
+               "complaints_resolved")
+    groups = {"occupancy": WARDS, "staff": STAFF_ROLES}
+
+    admissions = _count(FIELD_LABELS["admissions"])
+    departures = _count(FIELD_LABELS["departures"])
+    fire_drills = _count(FIELD_LABELS["fire_drills"])
+    complaints_received = _count(FIELD_LABELS["complaints_received"])
+    complaints_resolved = _count(FIELD_LABELS["complaints_resolved"])
+    incidents = FieldList(FormField(IncidentRow), label=FIELD_LABELS["incidents"],
+                          max_entries=100)
+
+
+@_add_groups
+class EntrustedCareReportForm(ReportForm):
+    scalars = ("children_in_care", "health_checks", "children_in_school")
+    groups = {"school_stages": SCHOOL_STAGES}
+
+    children_in_care = _count(FIELD_LABELS["children_in_care"])
+    health_checks = _count(FIELD_LABELS["health_checks"])
+    children_in_school = _count(FIELD_LABELS["children_in_school"])
+
+
+class OtherReportForm(ReportForm):
+    texts = ("summary",)
+
+    summary = TextAreaField(FIELD_LABELS["summary"], validators=[Length(max=MAX_TEXT)],
+                            render_kw={"rows": 8},
+                            description=_l("What was delivered in the period; attach the "
+                                           "evidence below."))
+
+
+REPORT_FORMS: dict[str, type[ReportForm]] = {
+    "household_survey": HouseholdSurveyReportForm,
+    "facility_operation": FacilityOperationReportForm,
+    "entrusted_care": EntrustedCareReportForm,
+    "other": OtherReportForm,
+}
+
+
+def report_form(contract, submission=None, **kwargs) -> ReportForm:
+    """The report form of the contract's service type, filled from ``submission`` on GET."""
+    cls = REPORT_FORMS[str(contract.service_type)]
+    if submission is not None:
+        kwargs.setdefault("data", cls.flatten(submission.data))
+    form = cls(contract, **kwargs)
+    return form
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(_l("Decision"), choices=[("approved", _l("Approve")),
+                                                   ("returned", _l("Return for correction"))],
+                          validators=[InputRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=MAX_TEXT)],
+                            render_kw={"rows": 3},
+                            description=_l("Required when returning: say what must be "
+                                           "corrected."))
+    submit = SubmitField(_l("Record review"))

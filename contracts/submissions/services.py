@@ -1,0 +1,397 @@
+"""Submissions (服务报告): drafting, submitting, reviewing, attachments, and what is due.
+
+Only a user of the contract's provider writes a report; only an officer of the contract's region
+(or an admin) reviews it. The cycle: draft → submitted → approved, or → returned with a
+mandatory comment → submitted again (a resubmission) → approved. Lateness is decided at the
+FIRST submission against the period's deadline (a return does not make a report late).
+
+Operations flush, never commit; every change is audited by the listener, and every step of the
+cycle is also a :class:`SubmissionEvent`. Periods and deadlines: ``contracts.submission_schedule``;
+the content's rules: ``contracts.submission_data``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.extensions import db
+from app.unit_of_work import after_commit, remove_on_rollback
+from app.users.models import Role, User
+from contracts.documents.services import check_file, clean_filename
+from contracts.models import Contract, ContractStatus
+from contracts.submissions.data import clean_data
+from contracts.submissions.models import (
+    Submission,
+    SubmissionAttachment,
+    SubmissionEvent,
+    SubmissionEventKind,
+    SubmissionStatus,
+)
+from contracts.submissions.schedule import (
+    Period,
+    all_periods,
+    due_periods,
+    is_late,
+    is_valid_key,
+    normalize_key,
+    period_of,
+)
+from contracts.visibility import visible_contracts
+
+__all__ = ["Period", "ReportRow", "Submission", "SubmissionStatus", "add_attachment",
+           "all_periods", "attachment_path", "contract_schedule", "delete_attachment",
+           "due_periods", "get_submission", "get_visible_attachment", "get_visible_submission",
+           "may_edit", "may_review", "provider_overview", "reporting_milestones",
+           "require_period", "review_queue_stmt", "review_submission", "save_draft",
+           "submit_report", "timeliness", "visible_submissions"]
+
+EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+REVIEWERS = (Role.OFFICER, Role.ADMIN)
+
+
+# ---- who may do what ----------------------------------------------------------------------
+
+def visible_submissions(user: User) -> sa.Select:
+    """The submissions of the contracts ``user`` may see (see contracts.visibility); drafts
+    only to the provider."""
+    contract_ids = visible_contracts(user).with_only_columns(Contract.id).order_by(None)
+    stmt = sa.select(Submission).where(Submission.contract_id.in_(contract_ids))
+    if user.role is not Role.PROVIDER:  # a draft is the provider's own work in progress
+        stmt = stmt.where(Submission.status != SubmissionStatus.DRAFT)
+    return stmt
+
+
+def get_visible_submission(user: User, submission_id: Any) -> Submission:
+    """The submission, or ``NotFound`` (404) when it is missing or hidden from ``user``."""
+    try:
+        ident = int(submission_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Not found.")) from None
+    submission = db.session.scalars(
+        visible_submissions(user).where(Submission.id == ident)).first()
+    if submission is None:
+        raise NotFound(_("Not found."))
+    return submission
+
+
+def may_edit(user: User | None, contract: Contract) -> bool:
+    """A user of the contract's provider."""
+    return (user is not None and user.role is Role.PROVIDER
+            and user.provider_id is not None and user.provider_id == contract.provider_id)
+
+
+def may_review(user: User | None, submission: Submission) -> bool:
+    """An admin, or an officer whose region holds the contract."""
+    if user is None or user.role not in REVIEWERS:
+        return False
+    return db.session.scalar(visible_contracts(user).with_only_columns(Contract.id)
+                             .where(Contract.id == submission.contract_id)) is not None
+
+
+def _require_writer(actor: User | None, contract: Contract) -> None:
+    if actor is not None and not may_edit(actor, contract):
+        raise Forbidden(_("Only the contract's provider writes its reports."))
+
+
+# ---- periods --------------------------------------------------------------------------------
+
+def require_period(contract: Contract, key: Any, today: date | None = None) -> Period:
+    """The contract's period ``key`` that has begun; ``ValidationError`` on ``period`` otherwise."""
+    def refuse(message: str) -> ValidationError:
+        return ValidationError(message, {"period": [message]})
+
+    key = normalize_key(key if isinstance(key, str) else "")
+    if not is_valid_key(key):
+        raise refuse(_("Give the period as YYYY-MM (a month) or YYYY-Qn (a quarter)."))
+    period = period_of(contract, key)
+    if period is None:
+        periods = all_periods(contract)
+        raise refuse(_("%(period)s is not a reporting period of this contract (%(cadence)s, "
+                       "%(first)s to %(last)s).", period=key,
+                       cadence=_("quarterly") if str(contract.reporting) == "quarterly"
+                       else _("monthly"),
+                       first=periods[0].key if periods else "", last=periods[-1].key
+                       if periods else ""))
+    if period.start > (today or clock.today()):
+        raise refuse(_("The period %(period)s has not begun.", period=key))
+    return period
+
+
+def get_submission(contract: Contract, key: str) -> Submission | None:
+    return db.session.scalar(sa.select(Submission).where(
+        Submission.contract_id == contract.id, Submission.period == normalize_key(key)))
+
+
+def _open_submission(contract: Contract, key: Any, actor: User | None) -> tuple[Period,
+                                                                               Submission]:
+    """The period and its (possibly new, unsaved) submission, if the provider may write it."""
+    _require_writer(actor, contract)
+    if contract.status is ContractStatus.DRAFT:
+        raise Conflict(_("The contract is still a draft; it has no reports yet."))
+    period = require_period(contract, key)
+    submission = get_submission(contract, period.key)
+    if submission is None:
+        submission = Submission(contract=contract, period=period.key, data={},
+                                status=SubmissionStatus.DRAFT, resubmissions=0, late=False,
+                                review_comment="")
+    elif submission.status not in EDITABLE:
+        raise Conflict(_("The report for %(period)s has been submitted and is %(status)s; it "
+                         "cannot be changed.", period=period.key,
+                         status=_("approved") if submission.status is SubmissionStatus.APPROVED
+                         else _("waiting for review")))
+    return period, submission
+
+
+def _event(submission: Submission, kind: SubmissionEventKind, actor: User | None,
+           at: datetime, comment: str = "") -> None:
+    submission.events.append(SubmissionEvent(kind=kind, actor_id=getattr(actor, "id", None),
+                                             at=at, comment=comment,
+                                             version=submission.version))
+
+
+# ---- the cycle ------------------------------------------------------------------------------
+
+def save_draft(contract: Contract, period: Any, data: Any, *, actor: User | None) -> Submission:
+    """Keep the provider's work without submitting it (a returned report stays returned)."""
+    _, submission = _open_submission(contract, period, actor)
+    submission.data = clean_data(contract, data, complete=False)
+    submission.author_id = getattr(actor, "id", None)
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def submit_report(contract: Contract, period: Any, data: Any, *, actor: User | None,
+                  at: datetime | None = None) -> Submission:
+    """Submit the period's report: first submission, or resubmission after a return."""
+    found, submission = _open_submission(contract, period, actor)
+    cleaned = clean_data(contract, data, complete=True)
+    at = at or clock.now()
+    resubmission = submission.status is SubmissionStatus.RETURNED
+    submission.data = cleaned
+    submission.author_id = getattr(actor, "id", None)
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = at
+    if resubmission:
+        submission.resubmissions += 1
+        submission.review_comment, submission.reviewed_at, submission.reviewer_id = "", None, None
+        _event(submission, SubmissionEventKind.RESUBMITTED, actor, at)
+    else:
+        submission.first_submitted_at = at
+        submission.deadline = found.deadline
+        submission.late = is_late(found.deadline, at)
+        _event(submission, SubmissionEventKind.SUBMITTED, actor, at)
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def review_submission(submission: Submission, decision: Any, comment: str | None = "", *,
+                      actor: User | None, at: datetime | None = None) -> Submission:
+    """Approve, or return with a comment (mandatory), a submission waiting for review."""
+    if actor is not None and not may_review(actor, submission):
+        raise Forbidden(_("Only an officer of the contract's region reviews its reports."))
+    errors: dict[str, list[str]] = {}
+    comment = (comment or "").strip()
+    if decision not in (SubmissionStatus.APPROVED.value, SubmissionStatus.RETURNED.value):
+        errors["decision"] = [_("Choose approved or returned.")]
+    elif decision == SubmissionStatus.RETURNED.value and not comment:
+        errors["comment"] = [_("Say what must be corrected: a returned report needs a comment.")]
+    if errors:
+        raise ValidationError(next(iter(errors.values()))[0], errors)
+    if submission.status is not SubmissionStatus.SUBMITTED:
+        raise Conflict(_("Only a submitted report waiting for review can be reviewed."))
+    at = at or clock.now()
+    submission.status = SubmissionStatus(decision)
+    submission.reviewed_at, submission.review_comment = at, comment
+    submission.reviewer_id = getattr(actor, "id", None)
+    kind = (SubmissionEventKind.APPROVED if decision == "approved"
+            else SubmissionEventKind.RETURNED)
+    _event(submission, kind, actor, at, comment)
+    db.session.flush()
+    return submission
+
+
+# ---- attachments ----------------------------------------------------------------------------
+
+def _folder() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "submissions"
+
+
+def attachment_path(attachment: SubmissionAttachment) -> Path:
+    return _folder() / attachment.stored_name
+
+
+def add_attachment(submission: Submission, *, filename: str | None, data: bytes,
+                   uploader: User | None) -> SubmissionAttachment:
+    """Check the file by its content (PDF, image, Office; ≤ 20 MB) and attach it."""
+    _require_writer(uploader, submission.contract)
+    if submission.status not in EDITABLE:
+        raise Conflict(_("Files can be attached only while the report is a draft or returned."))
+    name = clean_filename(filename)
+    content_type = check_file(name, data)
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = uuid.uuid4().hex
+    path = folder / stored_name
+    with open(path, "xb") as handle:
+        handle.write(data)
+    remove_on_rollback(path)  # a file of a rolled-back upload must not stay behind
+    attachment = SubmissionAttachment(
+        filename=name, stored_name=stored_name, content_type=content_type, size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=getattr(uploader, "id", None))
+    submission.attachments.append(attachment)
+    db.session.flush()
+    return attachment
+
+
+def get_visible_attachment(user: User, attachment_id: Any) -> SubmissionAttachment:
+    try:
+        attachment = db.session.get(SubmissionAttachment, int(attachment_id))
+    except (TypeError, ValueError):
+        attachment = None
+    if attachment is None:
+        raise NotFound(_("Not found."))
+    get_visible_submission(user, attachment.submission_id)
+    return attachment
+
+
+def delete_attachment(attachment: SubmissionAttachment, *, actor: User | None) -> None:
+    """Remove a file from a report still being written; the file goes after the commit."""
+    submission = attachment.submission
+    _require_writer(actor, submission.contract)
+    if submission.status not in EDITABLE:
+        raise Conflict(_("Files can be removed only while the report is a draft or returned."))
+    path = attachment_path(attachment)
+    submission.attachments.remove(attachment)
+    db.session.flush()
+    after_commit(lambda: path.unlink(missing_ok=True))
+
+
+# ---- what is due, what waits ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportRow:
+    contract: Contract
+    period: Period | None
+    submission: Submission | None
+
+    @property
+    def state(self) -> str:
+        """approved, submitted, returned, draft, overdue, due or upcoming."""
+        today = clock.today()
+        if self.submission is not None and self.submission.status is not SubmissionStatus.DRAFT:
+            return self.submission.status.value
+        if self.period is None or self.period.end > today:
+            return "upcoming" if self.submission is None else "draft"
+        if self.period.is_overdue(today):
+            return "overdue"
+        return "draft" if self.submission is not None else "due"
+
+
+def _submissions_by_period(contract_ids: list[int]) -> dict[tuple[int, str], Submission]:
+    if not contract_ids:
+        return {}
+    rows = db.session.scalars(sa.select(Submission).where(
+        Submission.contract_id.in_(contract_ids)))
+    return {(s.contract_id, s.period): s for s in rows}
+
+
+def contract_schedule(contract: Contract, today: date | None = None) -> list[ReportRow]:
+    """Every period that has begun, with its submission (newest period first)."""
+    today = today or clock.today()
+    found = _submissions_by_period([contract.id])
+    return [ReportRow(contract, p, found.get((contract.id, p.key)))
+            for p in reversed(all_periods(contract)) if p.start <= today]
+
+
+def provider_overview(user: User, today: date | None = None) -> dict[str, list[ReportRow]]:
+    """A provider's reports: ``due`` (deadline ahead), ``overdue`` (deadline passed, nothing
+    submitted), ``returned`` (waiting for resubmission); ``due``/``overdue`` of ACTIVE contracts."""
+    today = today or clock.today()
+    overview: dict[str, list[ReportRow]] = {"due": [], "overdue": [], "returned": []}
+    if user.role is not Role.PROVIDER or user.provider_id is None:
+        return overview
+    contracts = list(db.session.scalars(sa.select(Contract).where(
+        Contract.provider_id == user.provider_id).order_by(Contract.number)))
+    found = _submissions_by_period([c.id for c in contracts])
+    for contract in contracts:
+        if contract.status is not ContractStatus.ACTIVE:
+            continue
+        for period in due_periods(contract, today):
+            submission = found.get((contract.id, period.key))
+            if submission is None or submission.status is SubmissionStatus.DRAFT:
+                key = "overdue" if period.is_overdue(today) else "due"
+                overview[key].append(ReportRow(contract, period, submission))
+    by_id = {c.id: c for c in contracts}
+    for (contract_id, key), submission in found.items():
+        if submission.status is SubmissionStatus.RETURNED:
+            contract = by_id[contract_id]
+            overview["returned"].append(ReportRow(contract, period_of(contract, key), submission))
+    for rows in overview.values():
+        rows.sort(key=lambda r: (r.period.deadline if r.period else date.max, r.contract.number))
+    return overview
+
+
+def review_queue_stmt(user: User) -> sa.Select:
+    """Submitted and resubmitted reports waiting for review that ``user`` may see, oldest first."""
+    return (visible_submissions(user).where(Submission.status == SubmissionStatus.SUBMITTED)
+            .order_by(Submission.submitted_at, Submission.id))
+
+
+# ---- performance and open contracting -------------------------------------------------------
+
+def punctuality(contract: Contract, periods: list[Period], today: date) -> tuple[int, int]:
+    """Of ``periods``, how many reports count (submitted, or deadline passed by ``today``) and
+    how many of those were first submitted by their deadline."""
+    found = _submissions_by_period([contract.id])
+    counted = on_time = 0
+    for period in periods:
+        submission = found.get((contract.id, period.key))
+        submitted = submission is not None and submission.first_submitted_at is not None
+        if submitted or period.is_overdue(today):
+            counted += 1
+            on_time += bool(submitted and not submission.late)
+    return counted, on_time
+
+
+def timeliness(contract: Contract, until: date | None = None) -> Decimal | None:
+    """% of the reports due by ``until`` (deadline passed, or already submitted) that were
+    first submitted by their deadline; ``None`` when none was due."""
+    until = until or clock.today()
+    counted, on_time = punctuality(contract, due_periods(contract, until), until)
+    return None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
+
+
+def reporting_milestones(contract: Contract, today: date | None = None) -> list[dict]:
+    """One OCDS milestone per reporting period: ``met`` once approved (``dateMet`` = when the
+    approved version was submitted), ``notMet`` when the deadline passed with nothing
+    submitted, ``scheduled`` otherwise (upcoming, or delivered and in review)."""
+    today = today or clock.today()
+    found = _submissions_by_period([contract.id])
+    milestones = []
+    for period in all_periods(contract):
+        submission = found.get((contract.id, period.key))
+        status, date_met = "scheduled", None
+        if submission is not None and submission.status is SubmissionStatus.APPROVED:
+            status, date_met = "met", submission.submitted_at
+        elif period.is_overdue(today) and (submission is None
+                                           or submission.first_submitted_at is None):
+            status = "notMet"
+        milestones.append({"id": f"reporting-{period.key}",
+                           "title": _("Service report %(period)s", period=period.key),
+                           "type": "reporting", "dueDate": period.deadline, "status": status,
+                           "dateMet": date_met})
+    return milestones

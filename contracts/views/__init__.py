@@ -1,0 +1,1 @@
+"""HTML pages of providers, facilities, procurement and contracts."""

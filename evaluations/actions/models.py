@@ -1,0 +1,192 @@
+"""Campaigns (专项行动) and corrective actions (整改)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.db import TimestampMixin, str_enum, utcnow
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.regions.models import Region
+    from app.users.models import User
+    from contracts.models import Contract, Facility, Provider
+    from evaluations.assessment.models import AssessmentTemplate, TemplateItem
+    from evaluations.inspections.models import Inspection
+
+
+
+
+class Assignment(enum.StrEnum):
+    #: each target goes to an inspector bound to a region containing it
+    BY_REGION = "by_region"
+    #: targets are dealt to the chosen inspectors in turn
+    ROUND_ROBIN = "round_robin"
+
+
+class Recurrence(enum.StrEnum):
+    NONE = "none"
+    YEARLY = "yearly"
+
+
+campaign_inspectors = sa.Table(
+    "campaign_inspectors",
+    db.metadata,
+    sa.Column("campaign_id", sa.ForeignKey("campaigns.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True),
+)
+
+
+class Campaign(TimestampMixin, db.Model):
+    """A batch of inspections with one template over many targets in a window."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        sa.CheckConstraint("window_end >= window_start", name="window_order"),
+        #: a yearly campaign has at most one successor: creating next year's is idempotent
+        sa.UniqueConstraint("previous_id", name="uq_campaigns_previous_id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    template_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assessment_templates.id"))
+    #: targets are chosen inside this region's subtree
+    region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
+    #: facility kinds included, e.g. ["elderly_home", "rural_home"]
+    facility_kinds: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    window_start: so.Mapped[date]
+    window_end: so.Mapped[date]
+    assignment: so.Mapped[Assignment] = so.mapped_column(
+        str_enum(Assignment, "campaign_assignment", 16), default=Assignment.BY_REGION)
+    recurrence: so.Mapped[Recurrence] = so.mapped_column(
+        str_enum(Recurrence, "campaign_recurrence", 16), default=Recurrence.NONE)
+    #: for yearly campaigns: the campaign of the previous year this one was created from
+    previous_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("campaigns.id"))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    template: so.Mapped[AssessmentTemplate] = so.relationship()
+    region: so.Mapped[Region] = so.relationship()
+    inspectors: so.Mapped[list[User]] = so.relationship(secondary=campaign_inspectors,
+                                                        order_by="User.id")
+    inspections: so.Mapped[list[Inspection]] = so.relationship(viewonly=True,
+                                                               order_by="Inspection.id")
+    previous: so.Mapped[Campaign | None] = so.relationship(remote_side=[id])
+    created_by: so.Mapped[User | None] = so.relationship(foreign_keys=[created_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Campaign {self.id} {self.name}>"
+
+    @property
+    def year(self) -> int:
+        return self.window_start.year
+
+
+class Severity(enum.StrEnum):
+    """Hazard grades of local practice: red is the gravest."""
+
+    RED = "red"
+    ORANGE = "orange"
+    YELLOW = "yellow"
+    BLUE = "blue"
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class CorrectiveAction(TimestampMixin, db.Model):
+    """A finding the provider must put right by a deadline (整改)."""
+
+    __tablename__ = "corrective_actions"
+    __table_args__ = (
+        sa.CheckConstraint("reopen_count >= 0", name="reopen_count_not_negative"),
+        sa.CheckConstraint("facility_id IS NOT NULL OR contract_id IS NOT NULL",
+                           name="has_target"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the inspection that found it; None for an action raised by hand
+    inspection_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("inspections.id"),
+                                                            index=True)
+    #: the item below its max that it comes from, if any
+    item_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("template_items.id"))
+    facility_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("facilities.id"),
+                                                          index=True)
+    contract_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("contracts.id"),
+                                                          index=True)
+    #: the owner: the provider who must act
+    provider_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("providers.id"), index=True)
+    region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    severity: so.Mapped[Severity] = so.mapped_column(str_enum(Severity, "action_severity", 8))
+    deadline: so.Mapped[date] = so.mapped_column(index=True)
+    status: so.Mapped[ActionStatus] = so.mapped_column(
+        str_enum(ActionStatus, "action_status", 16), default=ActionStatus.OPEN, index=True)
+    #: the provider's answer: what was done
+    response: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    responded_at: so.Mapped[datetime | None]
+    responded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    closed_at: so.Mapped[datetime | None]
+    closed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    #: how often an officer sent it back after an answer
+    reopen_count: so.Mapped[int] = so.mapped_column(default=0)
+    #: the officer's reason for the last reopening (the audit log keeps every earlier one)
+    reopen_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: the officer's note when closing it
+    close_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: the re-inspection scheduled to check it, if any
+    reinspection_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("inspections.id"))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    inspection: so.Mapped[Inspection | None] = so.relationship(foreign_keys=[inspection_id])
+    reinspection: so.Mapped[Inspection | None] = so.relationship(foreign_keys=[reinspection_id])
+    item: so.Mapped[TemplateItem | None] = so.relationship()
+    facility: so.Mapped[Facility | None] = so.relationship()
+    contract: so.Mapped[Contract | None] = so.relationship()
+    provider: so.Mapped[Provider] = so.relationship()
+    region: so.Mapped[Region] = so.relationship()
+    created_by: so.Mapped[User | None] = so.relationship(foreign_keys=[created_by_id])
+    responded_by: so.Mapped[User | None] = so.relationship(foreign_keys=[responded_by_id])
+    closed_by: so.Mapped[User | None] = so.relationship(foreign_keys=[closed_by_id])
+    attachments: so.Mapped[list[ActionAttachment]] = so.relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionAttachment.id")
+
+    def __repr__(self) -> str:
+        return f"<CorrectiveAction {self.id} {self.status}>"
+
+    def is_overdue_on(self, day: date) -> bool:
+        """Past its deadline and not closed; the deadline day itself is still in time."""
+        return self.status is not ActionStatus.CLOSED and self.deadline < day
+
+    @property
+    def is_overdue(self) -> bool:
+        from app import clock
+
+        return self.is_overdue_on(clock.today())
+
+
+class ActionAttachment(db.Model):
+    """Evidence the provider attaches to an answer: an image or a PDF under UPLOAD_DIR/actions."""
+
+    __tablename__ = "action_attachments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    action_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("corrective_actions.id", ondelete="CASCADE"), index=True)
+    #: random file name under UPLOAD_DIR/actions
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    original_name: so.Mapped[str] = so.mapped_column(sa.String(255), default="")
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(64))
+    size: so.Mapped[int]
+    uploaded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    action: so.Mapped[CorrectiveAction] = so.relationship(back_populates="attachments")

@@ -1,0 +1,1 @@
+"""Assessment templates as versioned data: sections, items, kinds, grade bands, the editor."""

@@ -1,0 +1,278 @@
+"""The template exchange format ``careprocure-template/1``: full validation and normalisation.
+
+``parse_template(data)`` checks a decoded JSON document and returns it normalised (defaults
+filled in, numbers as ``int`` when whole, else ``float``), in exactly the shape
+``template_services.export_template`` writes, so ``export(import(x)) == parse_template(x)``.
+Every problem is collected and reported at once, keyed by its JSON path, e.g.
+``sections[2].items[4].max_points``, with a message naming the section or item by its key.
+
+Decisions where the brief is silent:
+
+- ``zh_CN`` texts are required everywhere (the bureau's working language); ``en`` may be
+  empty or missing, the UI then falls back to Chinese.
+- Unknown keys are refused: a typo such as ``max_point`` must not silently drop a value.
+- Weights are numbers ≥ 0 with at most two decimals, and at least one section weighs more
+  than 0 (otherwise no total could ever be computed). They need not sum to 100: the total
+  is a weighted mean.
+- Grade bands: unique non-empty grade codes, minimum scores 0..100 with one decimal at most,
+  strictly descending, the last at 0.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app.errors import ValidationError
+from evaluations.assessment.item_kinds import KINDS
+
+FORMAT = "careprocure-template/1"
+TARGETS = ("facility", "contract")
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+KEY_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+MAX_KEY = 60
+MAX_NAME = 200
+#: Numeric(6, 1) holds up to 99999.9; nobody needs more than this per item
+MAX_ITEM_POINTS = Decimal(1000)
+MAX_WEIGHT = Decimal(100000)
+LANGS = ("zh_CN", "en")
+
+TOP_KEYS = {"format", "code", "name", "description", "target", "grade_bands", "sections"}
+SECTION_KEYS = {"key", "name", "weight", "items"}
+ITEM_KEYS = {"key", "text", "kind", "max_points", "critical", "allow_na", "evidence_required",
+             "guidance"}
+FLAGS = ("critical", "allow_na", "evidence_required")
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal as JSON writes it: ``5`` rather than ``5.0``, ``2.5`` as is."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.errors.setdefault(path or "_schema", []).append(message)
+
+    def obj(self, value: Any, path: str, allowed: set[str], who: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.add(path, _("%(who)s: must be an object.", who=who))
+            return None
+        for extra in sorted(set(value) - allowed, key=str):
+            self.add(f"{path}.{extra}" if path else str(extra),
+                     _("%(who)s: unknown field “%(field)s”.", who=who, field=extra))
+        return value
+
+    def text(self, value: Any, path: str, who: str, *, required: bool, limit: int | None = None
+             ) -> dict[str, str]:
+        """A ``{"zh_CN": ..., "en": ...}`` pair; zh_CN required when ``required``."""
+        out = {"zh_CN": "", "en": ""}
+        if value is None and not required:
+            return out
+        if not isinstance(value, dict):
+            self.add(path, _("%(who)s: must be an object with “zh_CN” and “en” texts.", who=who))
+            return out
+        for extra in sorted(set(value) - set(LANGS), key=str):
+            self.add(f"{path}.{extra}", _("%(who)s: unknown language “%(lang)s”.", who=who,
+                                          lang=extra))
+        for lang in LANGS:
+            text = value.get(lang, "")
+            if text is None:
+                text = ""
+            if not isinstance(text, str):
+                self.add(f"{path}.{lang}", _("%(who)s: must be text.", who=who))
+                continue
+            text = text.strip()
+            if limit and len(text) > limit:
+                self.add(f"{path}.{lang}", _("%(who)s: at most %(n)d characters.", who=who,
+                                             n=limit))
+            out[lang] = text
+        if required and not out["zh_CN"] and isinstance(value.get("zh_CN", ""), str | None):
+            self.add(f"{path}.zh_CN", _("%(who)s: the Chinese text is required.", who=who))
+        return out
+
+    def number(self, value: Any, path: str, who: str, what: str, *, places: int
+               ) -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.add(path, _("%(who)s: %(what)s must be a number.", who=who, what=what))
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:  # pragma: no cover - json never yields these
+            number = Decimal("NaN")
+        if not number.is_finite():
+            self.add(path, _("%(who)s: %(what)s must be a number.", who=who, what=what))
+            return None
+        if number != number.quantize(Decimal(1).scaleb(-places)):
+            self.add(path, _("%(who)s: %(what)s may have at most %(n)d decimal places.",
+                             who=who, what=what, n=places))
+            return None
+        return number
+
+    def flag(self, value: Any, path: str, who: str) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.add(path, _("%(who)s: must be true or false.", who=who))
+            return False
+        return value
+
+    def key(self, value: Any, path: str, who: str, seen: dict[str, str]) -> str:
+        if not isinstance(value, str) or not KEY_RE.match(value) or len(value) > MAX_KEY:
+            self.add(path, _("%(who)s: the key must be snake_case (a-z, 0-9, _), at most "
+                             "%(n)d characters.", who=who, n=MAX_KEY))
+            return value if isinstance(value, str) else ""
+        if value in seen:
+            self.add(path, _("%(who)s: the key “%(key)s” is already used at %(other)s.",
+                             who=who, key=value, other=seen[value]))
+        else:
+            seen[value] = path
+        return value
+
+
+def parse_template(data: Any) -> dict:
+    """Validate ``data`` fully; return it normalised or raise ``ValidationError``."""
+    check = _Checker()
+    template = _("Template")
+    doc = check.obj(data, "", TOP_KEYS, template)
+    if doc is None:
+        raise ValidationError(_("The template must be a JSON object."), check.errors)
+    if doc.get("format") != FORMAT:
+        check.add("format", _("%(who)s: the format must be “%(format)s”.", who=template,
+                              format=FORMAT))
+    code = doc.get("code")
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        check.add("code", _("%(who)s: the code must be 2–40 characters a-z, 0-9 and _, "
+                            "starting with a letter.", who=template))
+    target = doc.get("target")
+    if target not in TARGETS:
+        check.add("target", _("%(who)s: the target must be “facility” or “contract”.",
+                              who=template))
+    out = {
+        "format": FORMAT,
+        "code": code,
+        "name": check.text(doc.get("name"), "name", _("Template name"), required=True,
+                           limit=MAX_NAME),
+        "description": check.text(doc.get("description"), "description",
+                                  _("Template description"), required=False),
+        "target": target,
+        "grade_bands": _grade_bands(check, doc.get("grade_bands")),
+        "sections": _sections(check, doc.get("sections")),
+    }
+    if check.errors:
+        count = sum(len(messages) for messages in check.errors.values())
+        raise ValidationError(_("The template is not valid: %(n)d problem(s).", n=count),
+                              check.errors)
+    return out
+
+
+def _grade_bands(check: _Checker, bands: Any) -> list[dict]:
+    if not isinstance(bands, list) or not bands:
+        check.add("grade_bands", _("Grade bands: a non-empty list is required."))
+        return []
+    out, grades, previous = [], set(), None
+    for i, band in enumerate(bands):
+        path = f"grade_bands[{i}]"
+        who = _("Grade band %(n)d", n=i + 1)
+        if check.obj(band, path, {"grade", "min_score"}, who) is None:
+            continue
+        grade = band.get("grade")
+        if not isinstance(grade, str) or not KEY_RE.match(grade) or len(grade) > 20:
+            check.add(f"{path}.grade", _("%(who)s: the grade must be a snake_case code.",
+                                         who=who))
+        elif grade in grades:
+            check.add(f"{path}.grade", _("%(who)s: the grade “%(grade)s” appears twice.",
+                                         who=who, grade=grade))
+        grades.add(grade)
+        minimum = check.number(band.get("min_score"), f"{path}.min_score", who,
+                               _("the minimum score"), places=1)
+        if minimum is not None:
+            if not 0 <= minimum <= 100:
+                check.add(f"{path}.min_score", _("%(who)s: the minimum score must be between "
+                                                 "0 and 100.", who=who))
+            elif previous is not None and minimum >= previous:
+                check.add(f"{path}.min_score", _("%(who)s: minimum scores must be strictly "
+                                                 "descending.", who=who))
+            previous = minimum
+            out.append({"grade": grade, "min_score": json_number(minimum)})
+    if out and out[-1]["min_score"] != 0 and len(out) == len(bands):
+        check.add(f"grade_bands[{len(bands) - 1}].min_score",
+                  _("Grade bands: the last band must start at 0."))
+    return out
+
+
+def _sections(check: _Checker, sections: Any) -> list[dict]:
+    if not isinstance(sections, list) or not sections:
+        check.add("sections", _("Sections: a non-empty list is required."))
+        return []
+    out: list[dict] = []
+    keys: dict[str, str] = {}
+    total_weight = Decimal(0)
+    for i, section in enumerate(sections):
+        path = f"sections[{i}]"
+        key = section.get("key") if isinstance(section, dict) else None
+        who = (_("Section “%(key)s”", key=key) if isinstance(key, str) and key
+               else _("Section %(n)d", n=i + 1))
+        if check.obj(section, path, SECTION_KEYS, who) is None:
+            continue
+        weight = check.number(section.get("weight"), f"{path}.weight", who, _("the weight"),
+                              places=2)
+        if weight is not None and not 0 <= weight < MAX_WEIGHT:
+            check.add(f"{path}.weight", _("%(who)s: the weight must not be negative.", who=who))
+            weight = None
+        total_weight += weight or 0
+        out.append({
+            "key": check.key(key, f"{path}.key", who, keys),
+            "name": check.text(section.get("name"), f"{path}.name", who, required=True,
+                               limit=MAX_NAME),
+            "weight": json_number(weight) if weight is not None else None,
+            "items": _items(check, section.get("items"), path, who, keys),
+        })
+    if not check.errors and total_weight <= 0:
+        check.add("sections", _("Sections: at least one section must weigh more than 0."))
+    return out
+
+
+def _items(check: _Checker, items: Any, section_path: str, section_who: str,
+           keys: dict[str, str]) -> list[dict]:
+    if not isinstance(items, list) or not items:
+        check.add(f"{section_path}.items", _("%(who)s: at least one item is required.",
+                                             who=section_who))
+        return []
+    out = []
+    for j, item in enumerate(items):
+        path = f"{section_path}.items[{j}]"
+        key = item.get("key") if isinstance(item, dict) else None
+        who = (_("Item “%(key)s”", key=key) if isinstance(key, str) and key
+               else _("%(section)s, item %(n)d", section=section_who, n=j + 1))
+        if check.obj(item, path, ITEM_KEYS, who) is None:
+            continue
+        kind = item.get("kind")
+        if kind not in KINDS:
+            check.add(f"{path}.kind", _("%(who)s: the kind must be one of %(kinds)s.", who=who,
+                                        kinds=", ".join(sorted(KINDS))))
+        max_points = check.number(item.get("max_points"), f"{path}.max_points", who,
+                                  _("max points"), places=1)
+        if max_points is not None and (max_points <= 0 or max_points > MAX_ITEM_POINTS
+                                       or (max_points * 2) % 1):
+            check.add(f"{path}.max_points", _("%(who)s: max points must be a positive multiple "
+                                              "of 0.5, at most %(max)s.", who=who,
+                                              max=MAX_ITEM_POINTS))
+            max_points = None
+        entry = {
+            "key": check.key(key, f"{path}.key", who, keys),
+            "text": check.text(item.get("text"), f"{path}.text", who, required=True),
+            "kind": kind,
+            "max_points": json_number(max_points) if max_points is not None else None,
+        }
+        for flag in FLAGS:
+            entry[flag] = check.flag(item.get(flag), f"{path}.{flag}", who)
+        entry["guidance"] = check.text(item.get("guidance"), f"{path}.guidance", who,
+                                       required=False)
+        out.append(entry)
+    return out

@@ -1,0 +1,1 @@
+"""Inspections: filling a template about a facility or contract, photos, scores, finalizing."""

@@ -1,0 +1,461 @@
+"""``/api/v1`` endpoints of the evaluations feature (templates, inspections, ...).
+
+Templates are not region-scoped: every role but provider reads them. Drafts are the admins'
+work in progress; to anyone else a draft answers 404 like a missing template.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import abort, current_app, request
+from flask.views import MethodView
+from flask_babel import gettext
+from flask_smorest import Blueprint
+
+from app.api.auth import api_user, token_required
+from app.api.schemas import PageArgs, page_schema, paginate
+from app.errors import NotFound, ValidationError
+from app.extensions import db
+from app.users.models import Role, User
+from contracts.visibility import get_visible_contract, get_visible_facility
+from evaluations.assessment import services
+from evaluations.assessment.models import AssessmentTemplate, TemplateStatus
+from evaluations.inspections import photos as photo_services
+from evaluations.inspections import services as inspection_services
+from evaluations.inspections.models import Inspection, InspectionStatus
+
+blp = Blueprint("api_evaluations", __name__, url_prefix="/api/v1",
+                description="Assessment templates and inspections")
+
+READERS = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
+
+
+def api_locale(user: User) -> str:
+    """The caller's language: their setting, else Accept-Language, else the default."""
+    languages = current_app.config["LANGUAGES"]
+    if user.locale in languages:
+        return user.locale
+    best = request.accept_languages.best_match(languages + ("zh", "zh-CN", "en-US"))
+    if best:
+        return "zh_CN" if best.lower().startswith("zh") else "en"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+class ItemSchema(ma.Schema):
+    id = ma.fields.Integer()
+    key = ma.fields.String()
+    text = ma.fields.String(metadata={"description": "in the caller's language"})
+    text_zh = ma.fields.String()
+    text_en = ma.fields.String()
+    guidance = ma.fields.String(metadata={"description": "in the caller's language"})
+    kind = ma.fields.String(metadata={"description": "points | yes_no"})
+    max_points = ma.fields.Float()
+    critical = ma.fields.Boolean()
+    allow_na = ma.fields.Boolean()
+    evidence_required = ma.fields.Boolean()
+
+
+class SectionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    key = ma.fields.String()
+    name = ma.fields.String()
+    name_zh = ma.fields.String()
+    name_en = ma.fields.String()
+    weight = ma.fields.Float()
+    items = ma.fields.List(ma.fields.Nested(ItemSchema))
+
+
+class GradeBandSchema(ma.Schema):
+    grade = ma.fields.String()
+    min_score = ma.fields.Float()
+
+
+class TemplateSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String(metadata={"description": "in the caller's language"})
+    name_zh = ma.fields.String()
+    name_en = ma.fields.String()
+    version = ma.fields.Integer()
+    status = ma.fields.String(metadata={"description": "draft | published | retired"})
+    current = ma.fields.Boolean(metadata={"description": "the highest published version"})
+    target = ma.fields.String(metadata={"description": "facility | contract"})
+    sections = ma.fields.List(ma.fields.Nested(SectionSchema))
+    grade_bands = ma.fields.List(ma.fields.Nested(GradeBandSchema))
+
+
+class TemplateArgs(PageArgs):
+    code = ma.fields.String()
+    current = ma.fields.Boolean(load_default=False,
+                                metadata={"description": "only each code's current version"})
+    status = ma.fields.Enum(TemplateStatus, by_value=True)
+
+
+class ImportArgs(ma.Schema):
+    publish = ma.fields.Boolean(load_default=False,
+                                metadata={"description": "publish at once instead of a draft"})
+
+
+def template_dict(template: AssessmentTemplate, locale: str, current: bool) -> dict:
+    return {
+        "id": template.id, "code": template.code, "name": template.name(locale),
+        "name_zh": template.name_zh, "name_en": template.name_en, "version": template.version,
+        "status": template.status.value, "current": current, "target": template.target.value,
+        "grade_bands": template.grade_bands,
+        "sections": [{
+            "id": section.id, "key": section.key, "name": section.name(locale),
+            "name_zh": section.name_zh, "name_en": section.name_en,
+            "weight": float(section.weight),
+            "items": [{
+                "id": item.id, "key": item.key, "text": item.text(locale),
+                "text_zh": item.text_zh, "text_en": item.text_en,
+                "guidance": item.guidance(locale), "kind": item.kind,
+                "max_points": float(item.max_points), "critical": item.critical,
+                "allow_na": item.allow_na, "evidence_required": item.evidence_required,
+            } for item in section.items],
+        } for section in template.sections],
+    }
+
+
+def _visible_template(template_id: int) -> AssessmentTemplate:
+    template = db.session.scalar(sa.select(AssessmentTemplate).options(services.with_items())
+                                 .where(AssessmentTemplate.id == template_id))
+    if template is None or (template.status is TemplateStatus.DRAFT
+                            and api_user().role is not Role.ADMIN):
+        abort(404)
+    return template
+
+
+@blp.route("/templates")
+class Templates(MethodView):
+    @token_required(*READERS)
+    @blp.arguments(TemplateArgs, location="query")
+    @blp.response(200, page_schema(TemplateSchema, "TemplatePage"))
+    def get(self, args):
+        """Assessment templates, newest version first per code; ``current=true`` for the
+        versions new inspections use."""
+        user = api_user()
+        stmt = services.template_stmt(
+            code=args.get("code"), status=args.get("status"), current=args["current"],
+            include_drafts=user.role is Role.ADMIN).options(services.with_items())
+        page = paginate(stmt, args["page"], args["per_page"])
+        locale, current = api_locale(user), services.current_ids()
+        page["items"] = [template_dict(t, locale, t.id in current) for t in page["items"]]
+        return page
+
+
+@blp.route("/templates/<int:template_id>")
+class TemplateDetail(MethodView):
+    @token_required(*READERS)
+    @blp.response(200, TemplateSchema)
+    def get(self, template_id: int):
+        """One template version with its sections and items."""
+        template = _visible_template(template_id)
+        return template_dict(template, api_locale(api_user()), services.is_current(template))
+
+
+@blp.route("/templates/<int:template_id>/export")
+class TemplateExport(MethodView):
+    @token_required(*READERS)
+    @blp.response(200, description="The template in the format careprocure-template/1")
+    def get(self, template_id: int):
+        """The template in the import/export format ``careprocure-template/1``."""
+        return services.export_template(_visible_template(template_id))
+
+
+@blp.route("/templates/import")
+class TemplateImport(MethodView):
+    @token_required(Role.ADMIN)
+    @blp.arguments(ImportArgs, location="query")
+    @blp.response(201, TemplateSchema)
+    def post(self, args):
+        """Import a template (JSON body in the format ``careprocure-template/1``) as the next
+        version of its code; 422 with ``fields`` keyed by JSON path when it is not valid."""
+        data = request.get_json(silent=True)
+        if data is None:
+            abort(400)  # not JSON at all; a JSON non-object is the service's 422
+        template = services.import_template(data, api_user(), publish=args["publish"])
+        return template_dict(template, api_locale(api_user()), services.is_current(template))
+
+
+# ---- inspections ---------------------------------------------------------------------------
+# The inspections' door for the tablets and other systems; the same services as the HTML
+# pages. Visibility: officers their region, inspectors their own assignments, providers only
+# finalized inspections of their organization; anything else is a 404.
+
+
+OFFICERS = (Role.ADMIN, Role.OFFICER)
+
+
+def _score(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def inspection_result(inspection: Inspection) -> dict | None:
+    if inspection.status not in (InspectionStatus.SUBMITTED, InspectionStatus.FINALIZED):
+        return None
+    return {
+        "total": _score(inspection.total),
+        "grade": inspection.grade.value if inspection.grade else None,
+        "sections": [{"section_id": s["section_id"], "score": float(s["score"])}
+                     for s in inspection.section_scores or []],
+        "failed_critical": list(inspection.failed_critical or []),
+    }
+
+
+def inspection_dict(inspection: Inspection) -> dict:
+    template = inspection.template
+    return {
+        "id": inspection.id, "template_id": template.id, "template_code": template.code,
+        "template_version": template.version, "facility_id": inspection.facility_id,
+        "contract_id": inspection.contract_id, "provider_id": inspection.provider_id,
+        "region_code": inspection.region.code, "inspector_id": inspection.inspector_id,
+        "campaign_id": inspection.campaign_id,
+        "scheduled_for": inspection.scheduled_for.isoformat(),
+        "status": inspection.status.value, "version": inspection.version,
+        "started_at": inspection.started_at, "submitted_at": inspection.submitted_at,
+        "finalized_at": inspection.finalized_at, "supersedes_id": inspection.supersedes_id,
+        "superseded_by_id": inspection.superseded_by.id if inspection.superseded_by else None,
+        "verification_code": (inspection.verification_code
+                              if inspection.status is InspectionStatus.FINALIZED else None),
+        "answers": [{"item_id": a.item_id, "points": _score(a.points), "yes": a.yes,
+                     "na": a.na, "note": a.note}
+                    for a in sorted(inspection.answers, key=lambda a: a.item_id)],
+        "photos": [{"id": p.id, "item_id": p.item_id, "content_type": p.content_type,
+                    "width": p.width, "height": p.height, "taken_at": p.taken_at,
+                    "uploaded_at": p.uploaded_at} for p in inspection.photos],
+        "result": inspection_result(inspection),
+    }
+
+
+class AnswerSchema(ma.Schema):
+    item_id = ma.fields.Integer()
+    points = ma.fields.Float(allow_none=True)
+    yes = ma.fields.Boolean(allow_none=True)
+    na = ma.fields.Boolean()
+    note = ma.fields.String()
+
+
+class ResultSchema(ma.Schema):
+    total = ma.fields.Float(allow_none=True, metadata={"description": "one decimal"})
+    grade = ma.fields.String(allow_none=True,
+                             metadata={"description": "excellent | good | pass | fail"})
+    sections = ma.fields.List(ma.fields.Dict())
+    failed_critical = ma.fields.List(ma.fields.Integer())
+
+
+class PhotoSchema(ma.Schema):
+    id = ma.fields.Integer()
+    item_id = ma.fields.Integer()
+    content_type = ma.fields.String()
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()
+    taken_at = ma.fields.AwareDateTime(allow_none=True)
+    uploaded_at = ma.fields.AwareDateTime()
+
+
+class InspectionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    template_id = ma.fields.Integer()
+    template_code = ma.fields.String()
+    template_version = ma.fields.Integer()
+    facility_id = ma.fields.Integer(allow_none=True)
+    contract_id = ma.fields.Integer(allow_none=True)
+    provider_id = ma.fields.Integer(allow_none=True)
+    region_code = ma.fields.String()
+    inspector_id = ma.fields.Integer()
+    campaign_id = ma.fields.Integer(allow_none=True)
+    scheduled_for = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "scheduled | in_progress | submitted | "
+                                                      "finalized"})
+    version = ma.fields.Integer(metadata={"description": "send it back with every save"})
+    started_at = ma.fields.AwareDateTime(allow_none=True)
+    submitted_at = ma.fields.AwareDateTime(allow_none=True)
+    finalized_at = ma.fields.AwareDateTime(allow_none=True)
+    supersedes_id = ma.fields.Integer(allow_none=True)
+    superseded_by_id = ma.fields.Integer(allow_none=True)
+    verification_code = ma.fields.String(allow_none=True)
+    answers = ma.fields.List(ma.fields.Nested(AnswerSchema))
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
+    result = ma.fields.Nested(ResultSchema, allow_none=True)
+
+
+class ScheduleArgs(ma.Schema):
+    template_id = ma.fields.Integer(required=True)
+    facility_id = ma.fields.Integer(allow_none=True)
+    contract_id = ma.fields.Integer(allow_none=True)
+    inspector_id = ma.fields.Integer(required=True)
+    scheduled_for = ma.fields.Date(required=True)
+
+
+class InspectionListArgs(PageArgs):
+    status = ma.fields.Enum(InspectionStatus, by_value=True)
+    template_id = ma.fields.Integer()
+    facility_id = ma.fields.Integer()
+    contract_id = ma.fields.Integer()
+    inspector_id = ma.fields.Integer()
+
+
+class AnswersArgs(ma.Schema):
+    version = ma.fields.Integer(required=True)
+    #: checked item by item by the service, so that errors name ``answers[i].<field>``
+    answers = ma.fields.List(ma.fields.Raw(), required=True)
+
+
+class ReasonArgs(ma.Schema):
+    reason = ma.fields.String(required=True)
+
+
+def _visible_inspection(inspection_id: int) -> Inspection:
+    return inspection_services.get_visible_inspection(api_user(), inspection_id)
+
+
+def _target(model, ident, field: str):
+    """A facility or contract the caller may see, else a 422 naming ``field``."""
+    if ident is None:
+        return None
+    getter = get_visible_facility if model == "facility" else get_visible_contract
+    try:
+        return getter(api_user(), ident)
+    except NotFound:
+        message = (gettext("There is no such facility.") if model == "facility"
+                   else gettext("There is no such contract."))
+        raise ValidationError(message, {field: [message]}) from None
+
+
+@blp.route("/inspections")
+class Inspections(MethodView):
+    @token_required()
+    @blp.arguments(InspectionListArgs, location="query")
+    @blp.response(200, page_schema(InspectionSchema, "InspectionPage"))
+    def get(self, args):
+        """Inspections the caller may see, newest scheduled first."""
+        stmt = inspection_services.visible_inspections(api_user())
+        for key in ("template_id", "facility_id", "contract_id", "inspector_id"):
+            if args.get(key) is not None:
+                stmt = stmt.where(getattr(Inspection, key) == args[key])
+        if args.get("status") is not None:
+            stmt = stmt.where(Inspection.status == args["status"])
+        stmt = stmt.order_by(Inspection.scheduled_for.desc(), Inspection.id.desc())
+        page = paginate(stmt, args["page"], args["per_page"])
+        page["items"] = [inspection_dict(i) for i in page["items"]]
+        return page
+
+    @token_required(*OFFICERS)
+    @blp.arguments(ScheduleArgs)
+    @blp.response(201, InspectionSchema)
+    def post(self, args):
+        """Schedule an inspection of a facility or a contract (officer)."""
+        template = db.session.get(AssessmentTemplate, args["template_id"])
+        inspector = db.session.get(User, args["inspector_id"])
+        if template is None:
+            message = gettext("Choose a published assessment template.")
+            raise ValidationError(message, {"template_id": [message]})
+        if inspector is None:
+            message = gettext("Choose an inspector.")
+            raise ValidationError(message, {"inspector_id": [message]})
+        inspection = inspection_services.schedule_inspection(
+            template=template, inspector=inspector, scheduled_for=args["scheduled_for"],
+            facility=_target("facility", args.get("facility_id"), "facility_id"),
+            contract=_target("contract", args.get("contract_id"), "contract_id"),
+            actor=api_user())
+        return inspection_dict(inspection)
+
+
+@blp.route("/inspections/<int:inspection_id>")
+class InspectionDetail(MethodView):
+    @token_required()
+    @blp.response(200, InspectionSchema)
+    def get(self, inspection_id: int):
+        """One inspection with its answers and, once submitted, its result."""
+        return inspection_dict(_visible_inspection(inspection_id))
+
+
+@blp.route("/inspections/<int:inspection_id>/answers")
+class InspectionAnswers(MethodView):
+    @token_required(Role.INSPECTOR)
+    @blp.arguments(AnswersArgs)
+    @blp.response(200, InspectionSchema)
+    def put(self, args, inspection_id: int):
+        """Save (part of) the answers; ``version`` must be the one read, else 409."""
+        inspection = _visible_inspection(inspection_id)
+        inspection_services.save_answers(inspection, version=args["version"],
+                                         answers=args["answers"], actor=api_user())
+        return inspection_dict(inspection)
+
+
+@blp.route("/inspections/<int:inspection_id>/submit")
+class InspectionSubmit(MethodView):
+    @token_required(Role.INSPECTOR)
+    @blp.response(200, InspectionSchema)
+    def post(self, inspection_id: int):
+        """Submit: every item answered and required photos present; computes the result."""
+        inspection = _visible_inspection(inspection_id)
+        inspection_services.submit_inspection(inspection, actor=api_user())
+        return inspection_dict(inspection)
+
+
+@blp.route("/inspections/<int:inspection_id>/finalize")
+class InspectionFinalize(MethodView):
+    @token_required(*OFFICERS)
+    @blp.response(200, InspectionSchema)
+    def post(self, inspection_id: int):
+        """Sign the result off; the inspection never changes again."""
+        inspection = _visible_inspection(inspection_id)
+        inspection_services.finalize_inspection(inspection, actor=api_user())
+        return inspection_dict(inspection)
+
+
+@blp.route("/inspections/<int:inspection_id>/reopen")
+class InspectionReopen(MethodView):
+    @token_required(*OFFICERS)
+    @blp.arguments(ReasonArgs)
+    @blp.response(200, InspectionSchema)
+    def post(self, args, inspection_id: int):
+        """Send a submitted inspection back to its inspector, with the reason."""
+        inspection = _visible_inspection(inspection_id)
+        inspection_services.reopen_inspection(inspection, actor=api_user(),
+                                              reason=args["reason"])
+        return inspection_dict(inspection)
+
+
+@blp.route("/inspections/<int:inspection_id>/correction")
+class InspectionCorrection(MethodView):
+    @token_required(*OFFICERS)
+    @blp.arguments(ReasonArgs)
+    @blp.response(201, InspectionSchema)
+    def post(self, args, inspection_id: int):
+        """Correct a finalized inspection: a new inspection superseding it, answers copied."""
+        inspection = _visible_inspection(inspection_id)
+        new = inspection_services.correct_inspection(inspection, actor=api_user(),
+                                                     reason=args["reason"])
+        return inspection_dict(new)
+
+
+@blp.route("/inspections/<int:inspection_id>/photos")
+class InspectionPhotos(MethodView):
+    @token_required(Role.INSPECTOR)
+    @blp.response(201, PhotoSchema)
+    def post(self, inspection_id: int):
+        """Attach a photo (multipart ``item_id``, ``file``: JPEG or PNG) to an item."""
+        inspection = _visible_inspection(inspection_id)
+        return photo_services.add_photo(inspection, request.form.get("item_id"),
+                                        request.files.get("file"), api_user())
+
+
+@blp.route("/inspections/<int:inspection_id>/photos/<int:photo_id>")
+class InspectionPhoto(MethodView):
+    @token_required()
+    @blp.response(200, description="The image (JPEG or PNG)")
+    def get(self, inspection_id: int, photo_id: int):
+        """The photo file; visible exactly when the inspection is."""
+        photo = photo_services.get_photo(_visible_inspection(inspection_id), photo_id)
+        return photo_services.photo_response(photo)
+
+    @token_required(Role.INSPECTOR)
+    @blp.response(204)
+    def delete(self, inspection_id: int, photo_id: int):
+        """Remove a photo while the inspection is still being filled in."""
+        photo = photo_services.get_photo(_visible_inspection(inspection_id), photo_id)
+        photo_services.delete_photo(photo, api_user())

@@ -1,0 +1,142 @@
+"""Forms of the inspection pages: scheduling, reasons, and reading the field form.
+
+The field form has one group of controls per item of the inspection's template version, so it
+is not a static WTForms class: ``FieldForm`` carries the CSRF token and the version, and
+``answers_from_request`` turns the posted controls into the answer dicts of
+``inspections.save_answers``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from app.extensions import db
+from app.users.models import Role, User
+from contracts.models import Contract, Facility
+from contracts.visibility import visible_contracts, visible_facilities
+from evaluations.assessment.models import AssessmentTemplate
+from evaluations.assessment.services import template_stmt
+from evaluations.inspections.models import Inspection
+
+
+def _optional_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def inspectors_for(user: User) -> sa.Select:
+    """Enabled inspectors an officer may assign: in their subtree or above their region."""
+    stmt = sa.select(User).where(User.role == Role.INSPECTOR, User.is_enabled.is_(True))
+    if user.role is not Role.ADMIN and user.region is not None:
+        from app.regions.models import Region
+
+        ancestors = [int(p) for p in user.region.path.strip("/").split("/") if p]
+        stmt = stmt.where(sa.or_(
+            User.region_id.in_(ancestors),
+            User.region_id.in_(sa.select(Region.id)
+                               .where(Region.path.startswith(user.region.path)))))
+    return stmt.order_by(User.name, User.email)
+
+
+class ScheduleForm(FlaskForm):
+    template_id = SelectField(_l("Assessment template"), coerce=_optional_int,
+                              validators=[InputRequired()],
+                              description=_l("The current published version is used."))
+    facility_id = SelectField(_l("Facility"), coerce=_optional_int,
+                              description=_l("For a facility template."))
+    contract_id = SelectField(_l("Contract"), coerce=_optional_int,
+                              description=_l("For a contract template."))
+    inspector_id = SelectField(_l("Inspector"), coerce=_optional_int,
+                               validators=[InputRequired()])
+    scheduled_for = DateField(_l("Date"), validators=[DataRequired()])
+    submit = SubmitField(_l("Schedule"))
+
+    def __init__(self, user: User, locale: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        templates = db.session.scalars(template_stmt(current=True)).all()
+        self.template_id.choices = [("", "—")] + [
+            (t.id, f"{t.name(locale)} v{t.version} · {t.target.value}") for t in templates]
+        facilities = db.session.scalars(visible_facilities(user).order_by(Facility.name)).all()
+        self.facility_id.choices = [("", "—")] + [(f.id, f.name) for f in facilities]
+        contracts = db.session.scalars(visible_contracts(user).order_by(Contract.number)).all()
+        self.contract_id.choices = [("", "—")] + [(c.id, f"{c.number} {c.title}")
+                                                  for c in contracts]
+        inspectors = db.session.scalars(inspectors_for(user)).all()
+        self.inspector_id.choices = [("", "—")] + [(u.id, u.name or u.email)
+                                                   for u in inspectors]
+
+    def chosen_template(self) -> AssessmentTemplate | None:
+        return db.session.get(AssessmentTemplate, self.template_id.data) \
+            if self.template_id.data else None
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+                           render_kw={"rows": 2})
+    submit = SubmitField(_l("Send"))
+
+
+class FieldForm(FlaskForm):
+    """CSRF and the version the inspector read; the item controls are read by hand."""
+
+    version = HiddenField()
+
+
+def answers_from_request(inspection: Inspection, form: MultiDict) -> tuple[list[dict],
+                                                                           list[int]]:
+    """Answer dicts for ``save_answers`` and, in the same order, their item ids.
+
+    Controls per item: ``a-<id>`` (points, or ``yes``/``no``), ``na-<id>`` (checkbox; it wins
+    over a value also chosen), ``note-<id>``. An item left blank with no stored answer is
+    skipped, so a draft does not create empty rows.
+    """
+    stored = {answer.item_id for answer in inspection.answers}
+    answers, item_ids = [], []
+    for item in inspection.template.items:
+        value = (form.get(f"a-{item.id}") or "").strip()
+        na = form.get(f"na-{item.id}") in ("1", "on", "y", "true")
+        note = (form.get(f"note-{item.id}") or "").strip()
+        if not (value or na or note or item.id in stored):
+            continue
+        answer: dict[str, Any] = {"item_id": item.id, "note": note}
+        if na:
+            answer["na"] = True
+        elif item.kind == "yes_no" and value in ("yes", "no"):
+            answer["yes"] = value == "yes"
+        elif value:
+            answer["points"] = value
+        answers.append(answer)
+        item_ids.append(item.id)
+    return answers, item_ids
+
+
+def values_for_display(inspection: Inspection, form: MultiDict | None) -> dict[int, dict]:
+    """What each item's controls show: the posted values when re-rendering, else the stored."""
+    values: dict[int, dict] = {}
+    if form is not None:
+        for item in inspection.template.items:
+            values[item.id] = {
+                "value": (form.get(f"a-{item.id}") or "").strip(),
+                "na": form.get(f"na-{item.id}") in ("1", "on", "y", "true"),
+                "note": form.get(f"note-{item.id}") or ""}
+        return values
+    for answer in inspection.answers:
+        if answer.yes is not None:
+            value = "yes" if answer.yes else "no"
+        elif answer.points is not None:
+            value = f"{answer.points.normalize():f}"
+        else:
+            value = ""
+        values[answer.item_id] = {"value": value, "na": answer.na, "note": answer.note}
+    return values

@@ -1,0 +1,180 @@
+"""Inspections (检查/评估): one filling of a template about a facility or a contract.
+
+The region and the provider are copied onto the inspection when it is scheduled, so that every
+list is scoped with one indexed column (``app.scoping``) and a provider keeps seeing the
+inspections of a home it operated at the time, even after the home changes hands.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.db import TimestampMixin, str_enum, utcnow
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.regions.models import Region
+    from app.users.models import User
+    from contracts.models import Contract, Facility, Provider
+    from evaluations.assessment.models import AssessmentTemplate, TemplateItem
+
+
+class InspectionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    FINALIZED = "finalized"
+
+
+class Grade(enum.StrEnum):
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    PASS = "pass"
+    FAIL = "fail"
+
+
+
+
+class Inspection(TimestampMixin, db.Model):
+    __tablename__ = "inspections"
+    __table_args__ = (
+        sa.CheckConstraint("facility_id IS NOT NULL OR contract_id IS NOT NULL",
+                           name="has_target"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint("total IS NULL OR (total >= 0 AND total <= 100)", name="total_range"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the exact template version the form was made with; never changes
+    template_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assessment_templates.id"),
+                                                   index=True)
+    #: the home inspected (facility templates); None for a contract-only inspection
+    facility_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("facilities.id"),
+                                                          index=True)
+    #: the contract judged: given for contract templates, and for a home its operation contract
+    contract_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("contracts.id"),
+                                                          index=True)
+    #: copied from the facility or contract when scheduled, for scoping
+    region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
+    #: the provider answerable for the result (operator or contractor at the time), if any
+    provider_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("providers.id"),
+                                                          index=True)
+    inspector_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: the officer who scheduled it
+    scheduled_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    scheduled_for: so.Mapped[date] = so.mapped_column(index=True)
+    #: a campaign (专项行动) this inspection belongs to, if any
+    campaign_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("campaigns.id"),
+                                                          index=True)
+    status: so.Mapped[InspectionStatus] = so.mapped_column(
+        str_enum(InspectionStatus, "inspection_status", 16), default=InspectionStatus.SCHEDULED,
+        index=True)
+    #: optimistic lock: every save of answers must name the version it read
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    started_at: so.Mapped[datetime | None]
+    submitted_at: so.Mapped[datetime | None]
+    finalized_at: so.Mapped[datetime | None]
+    finalized_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    #: the earlier inspection this one corrects; the old one stays, marked superseded
+    supersedes_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("inspections.id"),
+                                                            unique=True)
+    #: result of submit: total rounded half up to one decimal (None if nothing applied)
+    total: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(5, 1))
+    grade: so.Mapped[Grade | None] = so.mapped_column(str_enum(Grade, "grade", 16))
+    #: [{"section_id": 1, "score": "87.5"}] rounded for display, None-score sections omitted
+    section_scores: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    #: ids of critical items that scored 0, in template order
+    failed_critical: so.Mapped[list | None] = so.mapped_column(sa.JSON)
+    #: short code printed on the scorecard, checked at /verify/<code>
+    verification_code: so.Mapped[str | None] = so.mapped_column(sa.String(16), unique=True)
+    #: the inspector's overall remarks
+    summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: why the officer sent the submitted form back to the inspector (last time), if ever
+    return_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: why this inspection corrects the one it supersedes
+    correction_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    template: so.Mapped[AssessmentTemplate] = so.relationship()
+    facility: so.Mapped[Facility | None] = so.relationship()
+    contract: so.Mapped[Contract | None] = so.relationship()
+    region: so.Mapped[Region] = so.relationship()
+    provider: so.Mapped[Provider | None] = so.relationship()
+    inspector: so.Mapped[User] = so.relationship(foreign_keys=[inspector_id])
+    scheduled_by: so.Mapped[User | None] = so.relationship(foreign_keys=[scheduled_by_id])
+    finalized_by: so.Mapped[User | None] = so.relationship(foreign_keys=[finalized_by_id])
+    supersedes: so.Mapped[Inspection | None] = so.relationship(
+        remote_side=[id], back_populates="superseded_by")
+    superseded_by: so.Mapped[Inspection | None] = so.relationship(back_populates="supersedes")
+    answers: so.Mapped[list[InspectionAnswer]] = so.relationship(
+        back_populates="inspection", cascade="all, delete-orphan")
+    photos: so.Mapped[list[EvidencePhoto]] = so.relationship(
+        back_populates="inspection", cascade="all, delete-orphan",
+        order_by="EvidencePhoto.id")
+
+    def __repr__(self) -> str:
+        return f"<Inspection {self.id} {self.status}>"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
+
+    @property
+    def is_current(self) -> bool:
+        """False once a correction has superseded it."""
+        return self.superseded_by is None
+
+
+class InspectionAnswer(db.Model):
+    """The inspector's answer to one item; absent until answered."""
+
+    __tablename__ = "inspection_answers"
+    __table_args__ = (
+        sa.UniqueConstraint("inspection_id", "item_id", name="uq_inspection_answers_item"),
+        sa.CheckConstraint("points IS NULL OR points >= 0", name="points_not_negative"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    inspection_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("inspections.id", ondelete="CASCADE"), index=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("template_items.id"))
+    #: for `points` items: 0..max in steps of 0.5
+    points: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(6, 1))
+    #: for `yes_no` items
+    yes: so.Mapped[bool | None]
+    #: not applicable here (only where the item allows it)
+    na: so.Mapped[bool] = so.mapped_column(default=False)
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+    inspection: so.Mapped[Inspection] = so.relationship(back_populates="answers")
+    item: so.Mapped[TemplateItem] = so.relationship()
+
+
+class EvidencePhoto(db.Model):
+    """A photo attached to an item as evidence, resized on upload, stored outside static/."""
+
+    __tablename__ = "evidence_photos"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    inspection_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("inspections.id", ondelete="CASCADE"), index=True)
+    item_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("template_items.id"))
+    #: random file name under UPLOAD_DIR/photos
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    original_name: so.Mapped[str] = so.mapped_column(sa.String(255), default="")
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(32))
+    size: so.Mapped[int]
+    width: so.Mapped[int]
+    height: so.Mapped[int]
+    #: when the photo was taken, from its EXIF data, if present
+    taken_at: so.Mapped[datetime | None]
+    uploaded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    inspection: so.Mapped[Inspection] = so.relationship(back_populates="photos")

@@ -1,0 +1,222 @@
+"""Evidence photos: checked by content, resized, re-encoded, stored outside static/.
+
+A photo is accepted only when Pillow reads it as a JPEG or PNG, whatever its name or declared
+type says. It is turned upright (EXIF orientation), shrunk so that its longest side is at
+most ``MAX_SIDE`` pixels and re-encoded, which also drops any payload hidden in the file. The
+EXIF capture time (DateTimeOriginal, local time of the camera, taken as Asia/Shanghai) is kept
+as ``taken_at`` in UTC. Files live under ``UPLOAD_DIR/photos`` with random names and are served
+only through a view that checks the inspection's visibility.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from flask import Response, current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.clock import LOCAL_TZ
+from app.errors import NotFound, ValidationError
+from app.extensions import db
+from app.unit_of_work import after_commit, remove_on_rollback
+from app.users.models import User
+from evaluations.assessment.models import TemplateItem
+from evaluations.inspections.models import EvidencePhoto, Inspection
+
+MAX_SIDE = 1600
+JPEG_QUALITY = 85
+#: longest side of the thumbnail printed on scorecards
+THUMB_SIDE = 320
+#: refuse decompression bombs long before Pillow's own (warning) limit
+MAX_PIXELS = 60_000_000
+FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+EXIF_DATETIME_ORIGINAL = 0x9003
+EXIF_IFD = 0x8769
+
+
+def photo_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / "photos"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def photo_path(photo: EvidencePhoto) -> Path:
+    return photo_dir() / photo.stored_name
+
+
+def thumbnail_path(photo: EvidencePhoto) -> Path:
+    return photo_dir() / f"{Path(photo.stored_name).stem}.thumb.jpg"
+
+
+def _write_thumbnail(image: Image.Image, path: Path) -> None:
+    thumb = image.convert("RGB")
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    thumb.save(path, "JPEG", quality=75)
+
+
+def ensure_thumbnail(photo: EvidencePhoto) -> Path | None:
+    """The photo's small JPEG for print, made once (at upload, or here for older photos)."""
+    path = thumbnail_path(photo)
+    if path.exists():
+        return path
+    try:
+        with Image.open(photo_path(photo)) as image:
+            image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # JPEG: decode at reduced scale
+            _write_thumbnail(image, path)
+    except (OSError, ValueError):  # a missing or unreadable file leaves a gap, not a crash
+        return None
+    return path
+
+
+def _taken_at(image: Image.Image) -> datetime | None:
+    try:
+        exif = image.getexif()
+        raw = exif.get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL) or exif.get(0x0132)
+    except Exception:  # noqa: BLE001 — a broken EXIF block only loses the time
+        return None
+    if not isinstance(raw, str):
+        return None
+    try:
+        local = datetime.strptime(raw.strip("\x00 ").strip(), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def _not_an_image(item_field: str, label: str) -> ValidationError:
+    message = _("%(item)s: the file is not a JPEG or PNG image.", item=label)
+    return ValidationError(message, {item_field: [_("not a JPEG or PNG image")]})
+
+
+def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_storage: Any,
+              actor: User | None) -> EvidencePhoto:
+    """Attach a photo to ``item`` of ``inspection`` (its inspector, while it is editable)."""
+    from evaluations.inspections.services import (
+        _item_label,
+        _refuse_unless_editable,
+        _require_inspector,
+        bump_version,
+    )
+
+    _require_inspector(inspection, actor)
+    _refuse_unless_editable(inspection)
+    items = {i.id: i for i in inspection.template.items}
+    if isinstance(item, TemplateItem):
+        item = item.id
+    try:
+        item_id = int(item) if item is not None else None
+    except (TypeError, ValueError):
+        item_id = None
+    if item_id not in items:
+        message = _("This item is not part of the assessment template of this inspection.")
+        raise ValidationError(message, {"item_id": [message]})
+    template_item = items[item_id]
+    field = f"items.{item_id}.photo"
+    label = _item_label(template_item, item_id)
+
+    stream: IO[bytes] = getattr(file_storage, "stream", file_storage)
+    data = stream.read() if stream is not None else b""
+    if not data:
+        message = _("%(item)s: choose a photo to upload.", item=label)
+        raise ValidationError(message, {field: [_("choose a photo")]})
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            fmt = probe.format
+            if probe.width * probe.height > MAX_PIXELS:
+                raise _not_an_image(field, label)
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError):
+        raise _not_an_image(field, label) from None
+    if fmt not in FORMATS:
+        raise _not_an_image(field, label)
+
+    taken_at = _taken_at(image)
+    image = ImageOps.exif_transpose(image)
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    content_type, ext = FORMATS[fmt]
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    else:
+        image.save(out, "PNG", optimize=True)
+    stored_name = f"{uuid.uuid4().hex}.{ext}"
+    path = photo_dir() / stored_name
+    thumbnail = photo_dir() / f"{Path(stored_name).stem}.thumb.jpg"
+    # files written for a row the transaction may still roll back: removed if it does
+    remove_on_rollback(path, thumbnail)
+    path.write_bytes(out.getvalue())
+    _write_thumbnail(image, thumbnail)
+
+    photo = EvidencePhoto(
+        inspection=inspection, item_id=item_id, stored_name=stored_name,
+        original_name=(getattr(file_storage, "filename", "") or "")[:255],
+        content_type=content_type, size=len(out.getvalue()), width=image.width,
+        height=image.height, taken_at=taken_at,
+        uploaded_by_id=actor.id if actor is not None else None)
+    db.session.add(photo)
+    bump_version(inspection)
+    db.session.flush()
+    return photo
+
+
+def delete_photo(photo: EvidencePhoto, actor: User | None) -> None:
+    """Remove a photo (its inspector, while editable); the file goes once the change commits."""
+    from evaluations.inspections.services import (
+        _refuse_unless_editable,
+        _require_inspector,
+        bump_version,
+    )
+
+    inspection = photo.inspection
+    _require_inspector(inspection, actor)
+    _refuse_unless_editable(inspection)
+    paths = (photo_path(photo), thumbnail_path(photo))
+    inspection.photos.remove(photo)
+    db.session.delete(photo)
+    bump_version(inspection)
+    db.session.flush()
+    after_commit(lambda: [p.unlink(missing_ok=True) for p in paths])
+
+
+def copy_photo(photo: EvidencePhoto, target: Inspection) -> EvidencePhoto:
+    """The same evidence on a correction: a copy of the file under a new name."""
+    stored_name = f"{uuid.uuid4().hex}{Path(photo.stored_name).suffix}"
+    source = photo_path(photo)
+    if source.exists():
+        remove_on_rollback(photo_dir() / stored_name)
+        shutil.copyfile(source, photo_dir() / stored_name)
+    copy = EvidencePhoto(
+        inspection=target, item_id=photo.item_id, stored_name=stored_name,
+        original_name=photo.original_name, content_type=photo.content_type, size=photo.size,
+        width=photo.width, height=photo.height, taken_at=photo.taken_at,
+        uploaded_at=photo.uploaded_at, uploaded_by_id=photo.uploaded_by_id)
+    db.session.add(copy)
+    return copy
+
+
+def get_photo(inspection: Inspection, photo_id: Any) -> EvidencePhoto:
+    """A photo of ``inspection`` (already checked visible), or ``NotFound``."""
+    for photo in inspection.photos:
+        if str(photo.id) == str(photo_id):
+            return photo
+    raise NotFound(_("Not found."))
+
+
+def photo_response(photo: EvidencePhoto) -> Response:
+    """The photo's bytes (at most 1600 px, so small), never cached by shared caches."""
+    path = photo_path(photo)
+    if not path.exists():
+        raise NotFound(_("Not found."))
+    response = Response(path.read_bytes(), mimetype=photo.content_type)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

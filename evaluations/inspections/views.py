@@ -1,0 +1,311 @@
+"""HTML pages of inspections: lists, scheduling, the tablet field form, detail and sign-off.
+
+Every lookup goes through ``inspections.get_visible_inspection``: an inspection the user may
+not see is a 404 like a missing one. Refusals of the services are shown on the page they came
+from, with 422 (invalid input) or 409 (stale version, wrong state) so that nothing is committed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.login import role_required
+from app.errors import Conflict, DomainError, ValidationError
+from app.extensions import db
+from app.forms import apply_errors
+from app.regions.models import Region
+from app.scoping import region_subtree
+from app.template_helpers import ui_language
+from app.unit_of_work import keep_despite_error
+from app.users.models import Role, User
+from evaluations import bp
+from evaluations.assessment.forms import ConfirmForm
+from evaluations.assessment.models import AssessmentTemplate
+from evaluations.inspections import photos, services
+from evaluations.inspections.forms import (
+    FieldForm,
+    ReasonForm,
+    ScheduleForm,
+    answers_from_request,
+    inspectors_for,
+    values_for_display,
+)
+from evaluations.inspections.models import Grade, Inspection, InspectionStatus
+
+OFFICERS = (Role.ADMIN, Role.OFFICER)
+EVERYONE = tuple(Role)
+STATUS_LABELS = {InspectionStatus.SCHEDULED: _l("Scheduled"),
+                 InspectionStatus.IN_PROGRESS: _l("In progress"),
+                 InspectionStatus.SUBMITTED: _l("Submitted"),
+                 InspectionStatus.FINALIZED: _l("Finalized")}
+GRADE_NAMES = {Grade.EXCELLENT: _l("Excellent"), Grade.GOOD: _l("Good"), Grade.PASS: _l("Pass"),
+               Grade.FAIL: _l("Fail")}
+#: grades in Chinese, shown beside the label whatever the language (the scorecards' words)
+GRADE_ZH = {Grade.EXCELLENT: "优秀", Grade.GOOD: "良好", Grade.PASS: "合格", Grade.FAIL: "不合格"}
+GRADE_STYLES = {Grade.EXCELLENT: "success", Grade.GOOD: "primary", Grade.PASS: "warning",
+                Grade.FAIL: "danger"}
+
+
+@bp.app_context_processor
+def _inspection_labels() -> dict:
+    return {"INSPECTION_STATUS_LABELS": STATUS_LABELS, "GRADE_NAMES": GRADE_NAMES,
+            "GRADE_ZH": GRADE_ZH, "GRADE_STYLES": GRADE_STYLES}
+
+
+@bp.app_template_global()
+def inspections_about(facility=None, contract=None, limit: int = 50) -> list[Inspection]:
+    """Finalized inspections of a facility or contract that the current user may see."""
+    if not current_user.is_authenticated:
+        return []
+    stmt = services.visible_inspections(current_user).where(
+        Inspection.status == InspectionStatus.FINALIZED)
+    if facility is not None:
+        stmt = stmt.where(Inspection.facility_id == facility.id)
+    elif contract is not None:
+        stmt = stmt.where(Inspection.contract_id == contract.id)
+    else:
+        return []
+    return list(db.session.scalars(stmt.order_by(Inspection.scheduled_for.desc())
+                                   .limit(limit)))
+
+
+def _inspection(inspection_id: int) -> Inspection:
+    return services.get_visible_inspection(current_user, inspection_id)
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/inspections")
+@role_required(*EVERYONE)
+def inspections():
+    args = request.args
+    stmt = services.visible_inspections(current_user)
+    status = args.get("status")
+    if status in {s.value for s in InspectionStatus}:
+        stmt = stmt.where(Inspection.status == status)
+    for key in ("template_id", "inspector_id"):
+        if args.get(key, "").isdigit():
+            stmt = stmt.where(getattr(Inspection, key) == int(args[key]))
+    if args.get("region", "").isdigit():
+        region = db.session.get(Region, int(args["region"]))
+        if region is not None:
+            stmt = stmt.where(Inspection.region_id.in_(region_subtree(region)))
+    if (start := _date_arg("from")) is not None:
+        stmt = stmt.where(Inspection.scheduled_for >= start)
+    if (end := _date_arg("to")) is not None:
+        stmt = stmt.where(Inspection.scheduled_for <= end)
+    order = (Inspection.scheduled_for.asc() if current_user.role is Role.INSPECTOR
+             else Inspection.scheduled_for.desc())
+    page = db.paginate(stmt.order_by(order, Inspection.id.desc()), per_page=25)
+    filters = {}
+    if current_user.role in OFFICERS:
+        filters = {
+            "templates": db.session.scalars(sa.select(AssessmentTemplate).order_by(
+                AssessmentTemplate.code, AssessmentTemplate.version.desc())).all(),
+            "inspectors": db.session.scalars(inspectors_for(current_user)).all(),
+            "regions": db.session.scalars(sa.select(Region).where(
+                Region.id.in_(region_subtree(current_user.region)))
+                if current_user.region else sa.select(Region)).all()}
+    return render_template("evaluations/inspection_list.html", page=page, filters=filters,
+                           args=args)
+
+
+@bp.route("/inspections/new", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def inspection_new():
+    form = ScheduleForm(current_user, ui_language())
+    if form.validate_on_submit():
+        try:
+            inspection = services.schedule_inspection(
+                template=form.chosen_template(),
+                inspector=db.session.get(User, form.inspector_id.data),
+                scheduled_for=form.scheduled_for.data,
+                facility=_target("facility", form.facility_id.data),
+                contract=_target("contract", form.contract_id.data), actor=current_user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Inspection scheduled."), "success")
+            return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("evaluations/inspection_new.html", form=form), status
+
+
+def _target(kind: str, ident: int | None):
+    from contracts.visibility import get_visible_contract, get_visible_facility
+
+    if ident is None:
+        return None
+    getter = get_visible_facility if kind == "facility" else get_visible_contract
+    return getter(current_user, ident)
+
+
+@bp.route("/inspections/<int:inspection_id>")
+@role_required(*EVERYONE)
+def inspection_detail(inspection_id: int):
+    inspection = _inspection(inspection_id)
+    return render_template("evaluations/inspection_detail.html", inspection=inspection,
+                           confirm_form=ConfirmForm(), reason_form=ReasonForm(),
+                           **_result_context(inspection))
+
+
+def _result_context(inspection: Inspection) -> dict:
+    items = {item.id: item for item in inspection.template.items}
+    sections = {section.id: section for section in inspection.template.sections}
+    return {
+        "failed_items": [items[i] for i in inspection.failed_critical or [] if i in items],
+        "section_results": [(sections.get(s["section_id"]), s["score"])
+                            for s in inspection.section_scores or []],
+        "answers": {answer.item_id: answer for answer in inspection.answers},
+        "photos_by_item": _photos_by_item(inspection),
+    }
+
+
+def _photos_by_item(inspection: Inspection) -> dict:
+    grouped: dict = {}
+    for photo in inspection.photos:
+        grouped.setdefault(photo.item_id, []).append(photo)
+    return grouped
+
+
+def _render_form(inspection: Inspection, form: FieldForm, *, posted=None, errors=None,
+                 message: str | None = None, status: int = 200):
+    form.version.data = str(inspection.version) if posted is None else form.version.data
+    return render_template(
+        "evaluations/inspection_form.html", inspection=inspection, form=form,
+        values=values_for_display(inspection, posted), item_errors=errors or {},
+        message=message, photos_by_item=_photos_by_item(inspection)), status
+
+
+def _item_errors(error: DomainError, item_ids: list[int]) -> dict[int, list[str]]:
+    """``answers[i].x`` and ``items.<id>[.photo]`` keys → messages per item id."""
+    errors: dict[int, list[str]] = {}
+    for key, messages in error.fields.items():
+        item_id = None
+        if key.startswith("answers["):
+            index = int(key[len("answers["):key.index("]")])
+            item_id = item_ids[index] if index < len(item_ids) else None
+        elif key.startswith("items."):
+            item_id = int(key.split(".")[1])
+        if item_id is not None:
+            errors.setdefault(item_id, []).extend(messages)
+    return errors
+
+
+@bp.route("/inspections/<int:inspection_id>/form", methods=["GET", "POST"])
+@role_required(Role.INSPECTOR)
+def inspection_form(inspection_id: int):
+    inspection = _inspection(inspection_id)
+    if not inspection.is_editable:
+        return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
+    form = FieldForm()
+    if request.method == "GET":
+        return _render_form(inspection, form)
+    if not form.validate_on_submit():
+        abort(400)
+    answers, item_ids = answers_from_request(inspection, request.form)
+    try:
+        services.save_answers(inspection, version=form.version.data, answers=answers,
+                              actor=current_user)
+        for item_id in item_ids_with_files(inspection):
+            for file in request.files.getlist(f"photo-{item_id}"):
+                if file and file.filename:
+                    photos.add_photo(inspection, item_id, file, current_user)
+    except Conflict as error:
+        return _render_form(inspection, form, posted=request.form, message=error.message,
+                            status=409)
+    except ValidationError as error:
+        return _render_form(inspection, form, posted=request.form, message=error.message,
+                            errors=_item_errors(error, item_ids), status=422)
+    if request.form.get("action") != "submit":
+        flash(_("Draft saved."), "success")
+        anchor = request.form.get("section") or ""
+        return redirect(url_for(".inspection_form", inspection_id=inspection.id)
+                        + (f"#{anchor}" if anchor.startswith("section-") else ""))
+    try:
+        services.submit_inspection(inspection, actor=current_user)
+    except ValidationError as error:
+        keep_despite_error()  # the draft just saved stays saved; only the submit is refused
+        return _render_form(inspection, FieldForm(formdata=None), message=error.message,
+                            errors=_item_errors(error, item_ids), status=422)
+    flash(_("Inspection submitted."), "success")
+    return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
+
+
+def item_ids_with_files(inspection: Inspection) -> list[int]:
+    return [item.id for item in inspection.template.items
+            if f"photo-{item.id}" in request.files]
+
+
+@bp.route("/inspections/<int:inspection_id>/photos/<int:photo_id>")
+@role_required(*EVERYONE)
+def inspection_photo(inspection_id: int, photo_id: int):
+    return photos.photo_response(photos.get_photo(_inspection(inspection_id), photo_id))
+
+
+@bp.route("/inspections/<int:inspection_id>/photos/<int:photo_id>/delete", methods=["POST"])
+@role_required(Role.INSPECTOR)
+def inspection_photo_delete(inspection_id: int, photo_id: int):
+    inspection = _inspection(inspection_id)
+    if not FieldForm().validate_on_submit():
+        abort(400)
+    try:
+        photos.delete_photo(photos.get_photo(inspection, photo_id), current_user)
+    except Conflict as error:
+        flash(error.message, "danger")
+        return redirect(url_for(".inspection_detail", inspection_id=inspection.id)), 303
+    flash(_("Photo removed."), "success")
+    return redirect(url_for(".inspection_form", inspection_id=inspection.id))
+
+
+def _officer_action(inspection_id: int, action, success: str, form_class=ConfirmForm):
+    inspection = _inspection(inspection_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        flash(_("Give a reason."), "danger")
+        return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
+    try:
+        result = action(inspection, form)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
+    flash(success, "success")
+    return redirect(url_for(".inspection_detail", inspection_id=result.id))
+
+
+@bp.route("/inspections/<int:inspection_id>/finalize", methods=["POST"])
+@role_required(*OFFICERS)
+def inspection_finalize(inspection_id: int):
+    return _officer_action(
+        inspection_id, lambda i, _f: services.finalize_inspection(i, actor=current_user),
+        _("Inspection finalized; it can no longer be changed."))
+
+
+@bp.route("/inspections/<int:inspection_id>/reopen", methods=["POST"])
+@role_required(*OFFICERS)
+def inspection_reopen(inspection_id: int):
+    return _officer_action(
+        inspection_id, lambda i, f: services.reopen_inspection(i, actor=current_user,
+                                                               reason=f.reason.data),
+        _("Inspection sent back to the inspector."), ReasonForm)
+
+
+@bp.route("/inspections/<int:inspection_id>/correct", methods=["POST"])
+@role_required(*OFFICERS)
+def inspection_correct(inspection_id: int):
+    return _officer_action(
+        inspection_id, lambda i, f: services.correct_inspection(i, actor=current_user,
+                                                                reason=f.reason.data),
+        _("A correction was created; the inspector fills it in and submits it again."),
+        ReasonForm)

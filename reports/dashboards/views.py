@@ -1,0 +1,115 @@
+"""The dashboard page of each role (/reports/dashboard) and the reports panel of the home page.
+
+The queries are in :mod:`reports.dashboards`; this module only draws the charts (server-side
+SVG with reportlab.graphics, the same code as the PDFs) and renders the page.
+"""
+
+from __future__ import annotations
+
+from flask import render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app import clock
+from app.main.dashboard import Panel, panel_source
+from app.template_helpers import nav_item
+from app.users.models import Role, User
+from contracts import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
+from evaluations.actions.forms import SEVERITY_BADGES, SEVERITY_LABELS
+from evaluations.actions.views import ACTION_STATUS_LABELS
+from evaluations.inspections.models import Grade
+from evaluations.inspections.views import GRADE_NAMES
+from evaluations.inspections.views import STATUS_LABELS as INSPECTION_STATUS_LABELS
+from reports import bp
+from reports.dashboards import services as q
+from reports.scorecards.charts import (
+    GRADE_COLOURS,
+    bar_chart,
+    score_timeline,
+    sparkline,
+    stacked_bars,
+    to_svg,
+)
+
+REPORTS = _l("Reports")
+nav_item(_l("Performance dashboard"), "reports.dashboard", set(Role), REPORTS)
+nav_item(_l("Exports (Excel)"), "reports.exports", set(Role), REPORTS)
+
+FONT = "Helvetica"  # the browser picks a Chinese face for the text of the SVG
+OFFICERS = (Role.OFFICER, Role.ADMIN)
+
+
+@bp.context_processor
+def _action_labels() -> dict:
+    return {"SEVERITY_LABELS": SEVERITY_LABELS, "SEVERITY_BADGES": SEVERITY_BADGES,
+            "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS}
+
+
+def _bars(counts: list[tuple[str, int]], labels: dict) -> str:
+    return to_svg(bar_chart([str(labels.get(code, code)) for code, _ in counts],
+                            [n for _, n in counts], font=FONT))
+
+
+def _spark(values) -> str:
+    return to_svg(sparkline([None if v is None else float(v) for v in values]))
+
+
+def officer_page(user: User) -> str:
+    data = q.officer_dashboard(user)
+    grades = data["grades"]
+    charts = {
+        "status": _bars(data["by_status"], CONTRACT_STATUS_LABELS),
+        "service_type": _bars(data["by_service_type"], SERVICE_TYPE_LABELS),
+        "grades": to_svg(stacked_bars(
+            [c.county for c in grades],
+            [(GRADE_NAMES[g], [c.grades[g.value] for c in grades], GRADE_COLOURS[g.value])
+             for g in Grade], font=FONT)) if grades else "",
+        "sparklines": {r.provider_id: _spark(r.trend) for r in data["ranking"]},
+    }
+    return render_template("reports/dashboard_officer.html", d=data, charts=charts)
+
+
+def inspector_page(user: User) -> str:
+    data = q.inspector_dashboard(user)
+    charts = {"status": _bars(data["by_status"], INSPECTION_STATUS_LABELS)}
+    return render_template("reports/dashboard_inspector.html", d=data, charts=charts)
+
+
+def provider_page(user: User) -> str:
+    data = q.provider_dashboard(user)
+    scores = data["scores"]
+    charts = {
+        "scores": to_svg(score_timeline([day for day, _ in scores],
+                                        [float(total) for _, total in scores],
+                                        font=FONT)) if scores else "",
+        "sparklines": {t.contract.id: _spark(t.composites) for t in data["trends"]},
+    }
+    return render_template("reports/dashboard_provider.html", d=data, charts=charts)
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    if current_user.role in OFFICERS:
+        return officer_page(current_user)
+    if current_user.role is Role.INSPECTOR:
+        return inspector_page(current_user)
+    return provider_page(current_user)
+
+
+# ---- the home page: a short panel, cheap queries only (the ranking stays on the dashboard) --
+
+@panel_source
+def reports_panel(user: User) -> list[Panel]:
+    today = clock.today()
+    context: dict = {"dashboard_url": url_for("reports.dashboard"),
+                     "exports_url": url_for("reports.exports")}
+    if user.role in OFFICERS:
+        context |= {"expiring": len(q.expiring_contracts(user, today)),
+                    "inspections_due": len(q.inspections_due(user, today))}
+    elif user.role is Role.INSPECTOR:
+        context |= {"upcoming": q.inspector_dashboard(user, today, limit=5)["upcoming"]}
+    else:
+        context |= {"actions": q.open_actions(user)[:5], "severity_labels": SEVERITY_LABELS,
+                    "severity_badges": SEVERITY_BADGES}
+    return [Panel("reports/dashboard_home_panel.html", context)]

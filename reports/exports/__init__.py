@@ -1,0 +1,1 @@
+"""Exports: Excel workbooks of results and performance, the OCDS open-data package."""

@@ -1,0 +1,265 @@
+"""The Open Contracting Data Standard 1.1 release package of the contracts a user may see.
+
+One release per contract, tagged with the stages it has reached: the tender (its procurement, or
+a direct award when the contract was made without one), the award, the contract with its
+amendments, and its implementation: a transaction per installment paid and milestones of types
+``payment`` (every installment), ``assessment`` (inspections of the contract) and ``reporting``
+(every reporting period due so far). Drafts are internal and never published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+
+from app import clock
+from app.extensions import db
+from app.users.models import User
+from contracts.models import Contract, ContractStatus, Procurement, ProcurementMethod, Provider
+from contracts.submissions.services import reporting_milestones
+from contracts.visibility import visible_contracts
+from evaluations.inspections.models import Inspection, InspectionStatus
+
+OCDS_VERSION = "1.1"
+CURRENCY = "CNY"
+BUYER_ID = "buyer"
+#: the organization identifier scheme of unified social credit codes (org-id.guide)
+USCC_SCHEME = "CN-USCC"
+
+CONTRACT_STATUS = {
+    ContractStatus.ACTIVE: "active",
+    ContractStatus.SUSPENDED: "active",  # still in force; the suspension is in the description
+    ContractStatus.COMPLETED: "terminated",
+    ContractStatus.TERMINATED: "terminated",
+}
+
+TENDER_METHOD = {
+    ProcurementMethod.OPEN_TENDER: "open",
+    ProcurementMethod.COMPETITIVE_CONSULTATION: "selective",
+    ProcurementMethod.REQUEST_FOR_QUOTATION: "selective",
+    ProcurementMethod.SINGLE_SOURCE: "direct",
+}
+
+METHOD_DETAILS = {
+    ProcurementMethod.OPEN_TENDER: "公开招标",
+    ProcurementMethod.COMPETITIVE_CONSULTATION: "竞争性磋商",
+    ProcurementMethod.REQUEST_FOR_QUOTATION: "询价",
+    ProcurementMethod.SINGLE_SOURCE: "单一来源",
+}
+
+
+def _datetime(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min, clock.LOCAL_TZ)
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _value(amount: Decimal) -> dict:
+    return {"amount": float(amount), "currency": CURRENCY}
+
+
+def _party_id(provider: Provider) -> str:
+    return f"{USCC_SCHEME}-{provider.credit_code}"
+
+
+def _organization(provider: Provider, roles: list[str]) -> dict:
+    return {
+        "id": _party_id(provider),
+        "name": provider.name,
+        "identifier": {"scheme": USCC_SCHEME, "id": provider.credit_code,
+                       "legalName": provider.name},
+        "contactPoint": {"name": provider.contact_name or None,
+                         "telephone": provider.contact_phone or None},
+        "roles": roles,
+    }
+
+
+def _buyer() -> dict:
+    return {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"],
+            "roles": ["buyer", "procuringEntity"]}
+
+
+def ocid(contract: Contract) -> str:
+    return f"{current_app.config['OCDS_OCID_PREFIX']}-{contract.number}"
+
+
+def _tender(contract: Contract, procurement: Procurement | None) -> dict:
+    if procurement is None:  # a contract made without a recorded procurement
+        return {"id": f"{contract.number}-tender", "title": contract.title, "status": "complete",
+                "procurementMethod": "direct", "mainProcurementCategory": "services",
+                "value": _value(contract.amount),
+                "procuringEntity": {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"]}}
+    tenderers = [{"id": _party_id(b.provider), "name": b.provider.name} for b in procurement.bids]
+    return {
+        "id": f"procurement-{procurement.id}",
+        "title": procurement.title,
+        "status": {"open": "active", "awarded": "complete", "cancelled": "cancelled"}[
+            procurement.status.value],
+        "value": _value(procurement.budget),
+        "procurementMethod": TENDER_METHOD[procurement.method],
+        "procurementMethodDetails": METHOD_DETAILS[procurement.method],
+        "procurementMethodRationale": procurement.justification or None,
+        "mainProcurementCategory": "services",
+        "procuringEntity": {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"]},
+        "tenderPeriod": {"startDate": _datetime(procurement.published_on),
+                         "endDate": _datetime(procurement.bid_deadline)},
+        "numberOfTenderers": len(tenderers),
+        "tenderers": tenderers,
+    }
+
+
+def _award(contract: Contract) -> dict:
+    procurement = contract.procurement
+    bid = procurement.awarded_bid if procurement else None
+    return {
+        "id": f"{contract.number}-award",
+        "title": contract.title,
+        "status": "active",
+        "date": _datetime(procurement.awarded_on if procurement else contract.start_date),
+        "value": _value(bid.price if bid else contract.amount),
+        "suppliers": [{"id": _party_id(contract.provider), "name": contract.provider.name}],
+    }
+
+
+def _payment_milestones_and_transactions(contract: Contract) -> tuple[list, list]:
+    milestones, transactions = [], []
+    for inst in contract.installments:
+        milestones.append({
+            "id": f"payment-{inst.seq}",
+            "title": f"第{inst.seq}期付款 ({inst.share_percent}%)"
+                     + ("，与绩效挂钩" if inst.performance_linked else ""),
+            "type": "payment",
+            "dueDate": _datetime(inst.due_date),
+            "status": "met" if inst.paid_at else "scheduled",
+            "dateMet": _datetime(inst.paid_at),
+            "value": _value(inst.amount),
+        })
+        if inst.paid_at is not None:
+            transactions.append({
+                "id": f"{contract.number}-payment-{inst.seq}",
+                "date": _datetime(inst.paid_at),
+                "value": _value(inst.paid_amount if inst.paid_amount is not None
+                                else inst.amount),
+                "payer": {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"]},
+                "payee": {"id": _party_id(contract.provider), "name": contract.provider.name},
+            })
+    return milestones, transactions
+
+
+def _assessment_milestones(inspections: Iterable[Inspection]) -> list[dict]:
+    milestones = []
+    for inspection in inspections:
+        finalized = inspection.status is InspectionStatus.FINALIZED
+        milestones.append({
+            "id": f"assessment-{inspection.id}",
+            "title": inspection.template.name_zh,
+            "type": "assessment",
+            "dueDate": _datetime(inspection.scheduled_for),
+            "status": "met" if finalized else "scheduled",
+            "dateMet": _datetime(inspection.finalized_at) if finalized else None,
+            "description": (f"总分 {inspection.total}" if finalized and inspection.total is not None
+                            else None),
+        })
+    return milestones
+
+
+def _contract_block(contract: Contract, inspections: list[Inspection]) -> dict:
+    payments, transactions = _payment_milestones_and_transactions(contract)
+    milestones = (payments + _assessment_milestones(inspections)
+                  + [_reporting(m) for m in reporting_milestones(contract)])
+    block = {
+        "id": contract.number,
+        "awardID": f"{contract.number}-award",
+        "title": contract.title,
+        "status": CONTRACT_STATUS[contract.status],
+        "period": {"startDate": _datetime(contract.start_date),
+                   "endDate": _datetime(contract.end_date)},
+        "value": _value(contract.amount),
+        "implementation": {"transactions": transactions, "milestones": milestones},
+        "amendments": [
+            {"id": f"v{a.version}", "date": _datetime(a.at), "rationale": a.reason,
+             "description": "; ".join(f"{field}: {old} → {new}"
+                                      for field, (old, new) in a.changes.items())}
+            for a in contract.amendments
+        ],
+    }
+    if contract.status is ContractStatus.SUSPENDED:
+        block["description"] = "合同已暂停履行"
+    return block
+
+
+def _reporting(milestone: dict) -> dict:
+    return milestone | {"dueDate": _datetime(milestone["dueDate"]),
+                        "dateMet": _datetime(milestone.get("dateMet"))}
+
+
+def release(contract: Contract, inspections: list[Inspection]) -> dict:
+    parties = [_buyer(), _organization(contract.provider, ["supplier", "tenderer"])]
+    if contract.procurement is not None:
+        for bid in contract.procurement.bids:
+            if bid.provider_id != contract.provider_id:
+                parties.append(_organization(bid.provider, ["tenderer"]))
+    tags = ["tender", "award", "contract"]
+    if contract.amendments:
+        tags.append("contractAmendment")
+    tags.append("implementation")
+    if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
+        tags.append("contractTermination")
+    return {
+        "ocid": ocid(contract),
+        "id": f"{ocid(contract)}-v{contract.version}-"
+              f"{contract.updated_at.astimezone(UTC):%Y%m%dT%H%M%S}",
+        "date": _datetime(contract.updated_at),
+        "tag": tags,
+        "initiationType": "tender",
+        "language": "zh",
+        "parties": parties,
+        "buyer": {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"]},
+        "tender": _tender(contract, contract.procurement),
+        "awards": [_award(contract)],
+        "contracts": [_contract_block(contract, inspections)],
+    }
+
+
+def _drop_nulls(value: Any) -> Any:
+    """OCDS readers prefer absent fields to nulls; the schema allows both."""
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def release_package(user: User, uri: str) -> dict:
+    stmt = (visible_contracts(user)
+            .where(Contract.status != ContractStatus.DRAFT)
+            .options(so.selectinload(Contract.installments),
+                     so.selectinload(Contract.amendments),
+                     so.selectinload(Contract.procurement))
+            .order_by(Contract.number))
+    contracts = db.session.scalars(stmt).unique().all()
+    inspections_by_contract: dict[int, list[Inspection]] = {}
+    if contracts:
+        rows = db.session.scalars(
+            sa.select(Inspection)
+            .where(Inspection.contract_id.in_([c.id for c in contracts]))
+            .options(so.selectinload(Inspection.template))
+            .order_by(Inspection.scheduled_for, Inspection.id))
+        for inspection in rows:
+            inspections_by_contract.setdefault(inspection.contract_id, []).append(inspection)
+    return _drop_nulls({
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "publishedDate": _datetime(clock.now()),
+        "publisher": {"name": current_app.config["BUREAU_NAME"]},
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "releases": [release(c, inspections_by_contract.get(c.id, [])) for c in contracts],
+    })

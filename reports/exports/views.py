@@ -1,0 +1,59 @@
+"""The Excel exports of results (issue 6 §5): a page of filters and three downloads."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Response, render_template, request, send_file
+from flask_login import current_user, login_required
+
+from app import clock
+from app.auth.login import role_required
+from app.spreadsheets import XLSX_MIMETYPE
+from app.users.models import Role
+from contracts.models import ServiceType
+from evaluations.inspections.models import InspectionStatus
+from reports import bp
+from reports.exports import excel as x
+
+PERFORMANCE_ROLES = (Role.OFFICER, Role.ADMIN, Role.PROVIDER)
+
+
+def xlsx_response(body: bytes, filename: str) -> Response:
+    response = send_file(io.BytesIO(body), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                         download_name=filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/exports")
+@login_required
+def exports():
+    return render_template(
+        "reports/export_index.html", args=request.args,
+        templates=x.template_choices(current_user), counties=x.county_choices(current_user),
+        statuses=list(InspectionStatus), service_types=list(ServiceType),
+        year=clock.today().year, may_export_performance=current_user.role in PERFORMANCE_ROLES)
+
+
+@bp.route("/exports/inspections.xlsx")
+@login_required
+def export_inspections():
+    f = x.inspection_filter(current_user, request.args)
+    return xlsx_response(x.inspection_results_xlsx(current_user, f),
+                         x.export_filename("inspections"))
+
+
+@bp.route("/exports/answers.xlsx")
+@login_required
+def export_answers():
+    f = x.inspection_filter(current_user, request.args)
+    return xlsx_response(x.item_answers_xlsx(current_user, f), x.export_filename("answers"))
+
+
+@bp.route("/exports/performance.xlsx")
+@role_required(*PERFORMANCE_ROLES)
+def export_performance():
+    f = x.performance_filter(current_user, request.args)
+    return xlsx_response(x.performance_xlsx(current_user, f),
+                         x.export_filename("performance", f.period))

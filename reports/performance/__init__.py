@@ -1,0 +1,1 @@
+"""Contract performance per period, its grade, and the payment decisions it allows."""

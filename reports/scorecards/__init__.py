@@ -1,0 +1,1 @@
+"""PDF scorecards of inspections and contract performance, their verification and batches."""

@@ -1,0 +1,219 @@
+"""What an inspection scorecard shows, gathered from the database into plain values.
+
+Kept apart from the layout (reports/pdf.py) so that the PDF builder takes plain data and returns
+bytes, and so that a batch can share one query for the city-wide means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import gettext as _
+
+from app.clock import LOCAL_TZ
+from app.extensions import db
+from evaluations.actions.models import CorrectiveAction
+from evaluations.assessment.models import AssessmentTemplate, TemplateSection
+from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionStatus
+from evaluations.inspections.photos import ensure_thumbnail
+from evaluations.scoring import round_score
+
+GRADE_LABELS_ZH = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+
+
+@dataclass(frozen=True)
+class SectionLine:
+    name: str
+    weight: Decimal
+    score: Decimal | None
+    city_mean: Decimal | None
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    section: str
+    text: str
+    earned: str
+    max_points: Decimal
+    note: str
+    critical: bool
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    description: str
+    owner: str
+    deadline: date
+    severity: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PhotoLine:
+    path: Path
+    caption: str
+    width: int
+    height: int
+
+
+@dataclass
+class ScorecardData:
+    inspection_id: int
+    title: str
+    subject: str
+    provider: str
+    template: str
+    inspector: str
+    date: date
+    status: str
+    total: Decimal | None
+    grade: str | None
+    verification_code: str
+    superseded: bool
+    sections: list[SectionLine] = field(default_factory=list)
+    failed_critical: list[ItemLine] = field(default_factory=list)
+    below_max: list[ItemLine] = field(default_factory=list)
+    actions: list[ActionLine] = field(default_factory=list)
+    photos: list[PhotoLine] = field(default_factory=list)
+
+
+#: template id → ((finalized count, last finalization), means); recomputed when either changes
+_means_cache: dict[int, tuple[tuple, dict[int, Decimal]]] = {}
+
+
+def city_section_means(template_id: int) -> dict[int, Decimal]:
+    """Mean score per section over the finalized inspections made with this template version.
+
+    Every scorecard shows them; one small aggregate query tells whether the cached means still
+    hold, instead of reading every finalized inspection again for each card.
+    """
+    key = tuple(db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(Inspection.finalized_at)).where(
+            Inspection.template_id == template_id,
+            Inspection.status == InspectionStatus.FINALIZED)).one())
+    cached = _means_cache.get(template_id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    means = _compute_section_means(template_id)
+    _means_cache[template_id] = (key, means)
+    return means
+
+
+def _compute_section_means(template_id: int) -> dict[int, Decimal]:
+    rows = db.session.scalars(
+        sa.select(Inspection.section_scores).where(
+            Inspection.template_id == template_id,
+            Inspection.status == InspectionStatus.FINALIZED))
+    sums: dict[int, Decimal] = {}
+    counts: dict[int, int] = {}
+    for scores in rows:
+        for entry in scores or []:
+            if entry.get("score") is None:
+                continue
+            sid = int(entry["section_id"])
+            sums[sid] = sums.get(sid, Decimal(0)) + Decimal(str(entry["score"]))
+            counts[sid] = counts.get(sid, 0) + 1
+    return {sid: round_score(sums[sid] / counts[sid]) for sid in sums}
+
+
+def load_for_scorecard(inspection_id: int) -> Inspection:
+    """One inspection with everything its scorecard reads, in a handful of queries."""
+    return db.session.scalars(
+        sa.select(Inspection).where(Inspection.id == inspection_id).options(
+            so.joinedload(Inspection.template).selectinload(AssessmentTemplate.sections)
+            .selectinload(TemplateSection.items),
+            so.selectinload(Inspection.answers),
+            so.selectinload(Inspection.photos),
+            so.joinedload(Inspection.facility),
+            so.joinedload(Inspection.contract),
+            so.joinedload(Inspection.provider),
+            so.joinedload(Inspection.inspector),
+            so.joinedload(Inspection.superseded_by),
+        )).unique().one()
+
+
+def _earned(answer, item) -> str:
+    if answer is None:
+        return "—"
+    if answer.na:
+        return _("N/A")
+    if item.kind == "yes_no":
+        return _("Yes") if answer.yes else _("No")
+    return f"{answer.points}"
+
+
+def _below_max(answer, item) -> bool:
+    if answer is None or answer.na:
+        return False
+    if item.kind == "yes_no":
+        return not answer.yes
+    return answer.points is not None and answer.points < item.max_points
+
+
+def scorecard_data(inspection: Inspection, locale: str,
+                   city_means: dict[int, Decimal] | None = None,
+                   max_photos: int = 24) -> ScorecardData:
+    template = inspection.template
+    if city_means is None:
+        city_means = city_section_means(template.id)
+    scores = {int(e["section_id"]): Decimal(str(e["score"]))
+              for e in inspection.section_scores or [] if e.get("score") is not None}
+    answers = {a.item_id: a for a in inspection.answers}
+    failed = set(inspection.failed_critical or [])
+    subject = inspection.facility.name if inspection.facility else ""
+    if inspection.contract is not None:
+        subject = (f"{subject} · " if subject else "") + \
+            f"{inspection.contract.number} {inspection.contract.title}"
+    data = ScorecardData(
+        inspection_id=inspection.id,
+        title=_("Inspection scorecard"),
+        subject=subject,
+        provider=inspection.provider.name if inspection.provider else "—",
+        template=f"{template.name(locale)} ({template.code} v{template.version})",
+        inspector=inspection.inspector.name or inspection.inspector.email,
+        date=(inspection.submitted_at.astimezone(LOCAL_TZ).date() if inspection.submitted_at
+              else inspection.scheduled_for),
+        status=inspection.status.value,
+        total=inspection.total,
+        grade=inspection.grade.value if inspection.grade else None,
+        verification_code=inspection.verification_code or "",
+        superseded=inspection.superseded_by is not None,
+    )
+    for section in template.sections:
+        data.sections.append(SectionLine(section.name(locale), section.weight,
+                                         scores.get(section.id), city_means.get(section.id)))
+        for item in section.items:
+            answer = answers.get(item.id)
+            line = ItemLine(section.name(locale), item.text(locale), _earned(answer, item),
+                            item.max_points, answer.note if answer else "", item.critical)
+            if item.id in failed:
+                data.failed_critical.append(line)
+            elif _below_max(answer, item):
+                data.below_max.append(line)
+    actions = db.session.scalars(
+        sa.select(CorrectiveAction).where(CorrectiveAction.inspection_id == inspection.id)
+        .order_by(CorrectiveAction.deadline))
+    owner = inspection.provider.name if inspection.provider else "—"
+    data.actions = [ActionLine(a.description, owner, a.deadline, a.severity.value,
+                               a.status.value) for a in actions]
+    items = {i.id: i for s in template.sections for i in s.items}
+    for photo in inspection.photos[:max_photos]:
+        item = items.get(photo.item_id)
+        # EXIF times are local wall-clock times; they are stored in UTC
+        taken = (photo.taken_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+                 if photo.taken_at else "")
+        caption = " ".join(filter(None, [item.text(locale)[:18] if item else "", taken]))
+        thumbnail = ensure_thumbnail(photo)
+        if thumbnail is not None:
+            data.photos.append(PhotoLine(thumbnail, caption, photo.width, photo.height))
+    return data
+
+
+def photo_count(inspection: Inspection) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(EvidencePhoto)
+                             .where(EvidencePhoto.inspection_id == inspection.id))

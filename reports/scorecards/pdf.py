@@ -1,0 +1,298 @@
+"""PDF builders (reportlab platypus): plain data in, bytes out. The views only send them."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from reports.scorecards.charts import section_bars
+from reports.scorecards.data import GRADE_LABELS_ZH, ScorecardData
+
+# Binary streams, not ASCII85: smaller files, and reportlab's ASCII85 encoder runs in pure
+# Python without its C accelerator (about 20 ms per scorecard with photos, measured).
+rl_config.useA85 = 0
+
+GRADE_COLOURS = {
+    "excellent": colors.HexColor("#198754"),
+    "good": colors.HexColor("#0d6efd"),
+    "pass": colors.HexColor("#fd7e14"),
+    "fail": colors.HexColor("#dc3545"),
+}
+GRID = colors.HexColor("#dee2e6")
+HEAD = colors.HexColor("#f1f3f5")
+PHOTOS_PER_ROW = 4
+THUMB = 4.0 * cm
+
+
+def grade_label(grade: str | None) -> str:
+    if grade is None:
+        return "—"
+    english = {"excellent": _("Excellent"), "good": _("Good"), "pass": _("Pass"),
+               "fail": _("Fail")}[grade]
+    chinese = GRADE_LABELS_ZH[grade]
+    return chinese if english == chinese else f"{english} {chinese}"
+
+
+class _Styles:
+    def __init__(self, font: str):
+        base = dict(fontName=font, wordWrap="CJK")
+        self.title = ParagraphStyle("title", fontSize=18, leading=24, spaceAfter=6, **base)
+        self.h2 = ParagraphStyle("h2", fontSize=12, leading=16, spaceBefore=10, spaceAfter=4,
+                                 keepWithNext=1, **base)
+        self.body = ParagraphStyle("body", fontSize=9, leading=12, **base)
+        self.small = ParagraphStyle("small", fontSize=7.5, leading=9.5, **base)
+        self.big = ParagraphStyle("big", fontSize=30, leading=36, alignment=TA_CENTER, **base)
+        self.grade = ParagraphStyle("grade", fontSize=20, leading=26, alignment=TA_CENTER,
+                                    textColor=colors.white, **base)
+        self.alert = ParagraphStyle("alert", fontSize=10, leading=13,
+                                    textColor=GRADE_COLOURS["fail"], **base)
+
+
+def _numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """A canvas that knows the page count, for "page n of m" footers."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                footer(self, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _table(rows: list[list], widths: list[float], font: str, header: bool = True) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+             ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), HEAD))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _thumbnail(path, width: int, height: int) -> Image:
+    """A prepared JPEG thumbnail: reportlab embeds JPEG bytes as they are, without decoding."""
+    ratio = height / width if width else 1
+    side = THUMB if ratio <= 1 else THUMB / ratio
+    return Image(str(path), width=side, height=side * ratio)
+
+
+def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
+                         verify_url: str) -> bytes:
+    s = _Styles(font)
+    story: list = [Paragraph(f"{data.title} · {bureau}", s.title)]
+    if data.superseded:
+        story.append(Paragraph(_("This inspection was superseded by a correction; it is not "
+                                 "the current version."), s.alert))
+    info = [[_("Subject"), Paragraph(data.subject, s.body)],
+            [_("Provider"), Paragraph(data.provider, s.body)],
+            [_("Template"), Paragraph(data.template, s.body)],
+            [_("Inspector"), data.inspector],
+            [_("Date"), data.date.isoformat()]]
+    colour = GRADE_COLOURS.get(data.grade or "", colors.grey)
+    total = "—" if data.total is None else f"{data.total}"
+    score_box = Table([[Paragraph(total, s.big)],
+                       [Paragraph(grade_label(data.grade), s.grade)]],
+                      colWidths=[5 * cm], rowHeights=[1.5 * cm, 1.1 * cm])
+    score_box.setStyle(TableStyle([("BACKGROUND", (0, 1), (0, 1), colour),
+                                   ("BOX", (0, 0), (-1, -1), 1, colour),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    header = Table([[_table(info, [2.3 * cm, 9.2 * cm], font, header=False), score_box]],
+                   colWidths=[11.7 * cm, 5.5 * cm])
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [header, Spacer(1, 8)]
+
+    def fmt(value) -> str:
+        return "—" if value is None else f"{value.normalize():f}" if value == value.to_integral() \
+            else f"{value}"
+
+    rows = [[_("Section"), _("Weight"), _("Score"), _("City mean")]]
+    rows += [[Paragraph(x.name, s.body), fmt(x.weight), fmt(x.score), fmt(x.city_mean)]
+             for x in data.sections]
+    story += [Paragraph(_("Sections"), s.h2),
+              _table(rows, [9.2 * cm, 2.6 * cm, 2.6 * cm, 2.8 * cm], font)]
+    story.append(section_bars(
+        [x.name for x in data.sections],
+        [float(x.score) if x.score is not None else None for x in data.sections],
+        [float(x.city_mean) if x.city_mean is not None else None for x in data.sections],
+        font=font, legend=(_("This inspection"), _("City mean"))))
+
+    if data.failed_critical:
+        story.append(Paragraph(_("Failed critical (veto) items"), s.h2))
+        rows = [[_("Item"), _("Answer"), _("Note")]]
+        rows += [[Paragraph(f"{x.section} · {x.text}", s.body), x.earned,
+                  Paragraph(x.note, s.small)] for x in data.failed_critical]
+        story.append(_table(rows, [9.7 * cm, 2.0 * cm, 5.5 * cm], font))
+    if data.below_max:
+        story.append(Paragraph(_("Items below their maximum"), s.h2))
+        rows = [[_("Item"), _("Points"), _("Max"), _("Note")]]
+        rows += [[Paragraph(f"{x.section} · {x.text}", s.body), x.earned, f"{x.max_points}",
+                  Paragraph(x.note, s.small)] for x in data.below_max]
+        story.append(_table(rows, [9.2 * cm, 1.6 * cm, 1.4 * cm, 5.0 * cm], font))
+    if data.actions:
+        story.append(Paragraph(_("Corrective actions"), s.h2))
+        rows = [[_("Finding"), _("Owner"), _("Deadline"), _("Severity")]]
+        rows += [[Paragraph(a.description, s.body), Paragraph(a.owner, s.small),
+                  a.deadline.isoformat(), a.severity] for a in data.actions]
+        story.append(_table(rows, [8.7 * cm, 4.0 * cm, 2.5 * cm, 2.0 * cm], font))
+    if data.photos:
+        story.append(Paragraph(_("Photo evidence"), s.h2))
+        # one flat table: a row of thumbnails, then a row of their captions, and so on
+        rows = []
+        for i in range(0, len(data.photos), PHOTOS_PER_ROW):
+            chunk = data.photos[i:i + PHOTOS_PER_ROW]
+            pad = [""] * (PHOTOS_PER_ROW - len(chunk))
+            rows.append([_thumbnail(p.path, p.width, p.height) for p in chunk] + pad)
+            rows.append([Paragraph(p.caption, s.small) for p in chunk] + pad)
+        grid = Table(rows, colWidths=[4.3 * cm] * PHOTOS_PER_ROW)
+        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story.append(grid)
+    signatures = Table([[_("Inspector's signature"), "", _("Provider's signature"), ""],
+                        [_("Date"), "", _("Date"), ""]],
+                       colWidths=[3.2 * cm, 5.4 * cm, 3.2 * cm, 5.4 * cm],
+                       rowHeights=[1.1 * cm, 0.8 * cm])
+    signatures.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
+                                    ("FONTSIZE", (0, 0), (-1, -1), 9),
+                                    ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
+                                    ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
+                                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    story += [Spacer(1, 14), KeepTogether(signatures)]
+
+    footer_text = (f"CareProcure · {data.title} #{data.inspection_id} · "
+                   f"{_('Verification code')} {data.verification_code} · {verify_url}")
+
+    def footer(canvas: Canvas, page: int, pages: int) -> None:
+        canvas.setFont(font, 7)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(1.8 * cm, 1.1 * cm, footer_text)
+        canvas.drawRightString(A4[0] - 1.8 * cm, 1.1 * cm,
+                               _("Page %(page)d of %(pages)d", page=page, pages=pages))
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.8 * cm,
+                                 rightMargin=1.8 * cm, topMargin=1.6 * cm,
+                                 bottomMargin=1.8 * cm, title=f"{data.title} #{data.inspection_id}",
+                                 author="CareProcure", subject=data.verification_code)
+    document.build(story, canvasmaker=_numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+def performance_scorecard(*, contract, performance, trend, decision, font: str,
+                          bureau: str) -> bytes:
+    """The contract's performance for a period: components, composite, grade, payment."""
+    from reports.scorecards.charts import trend_line
+
+    s = _Styles(font)
+    title = _("Contract performance scorecard")
+    story: list = [Paragraph(f"{title} · {bureau}", s.title)]
+
+    def num(value) -> str:
+        return "—" if value is None else f"{value}"
+
+    info = [[_("Contract"), Paragraph(f"{contract.number} {contract.title}", s.body)],
+            [_("Provider"), Paragraph(contract.provider.name, s.body)],
+            [_("Period"), f"{performance.period} ({performance.details['window'][0]} – "
+                          f"{performance.details['window'][1]})"],
+            [_("Amount"), f"¥{contract.amount:,.2f}"]]
+    colour = GRADE_COLOURS.get(performance.grade or "", colors.grey)
+    composite = performance.rounded("composite")
+    score_box = Table([[Paragraph(num(composite), s.big)],
+                       [Paragraph(grade_label(performance.grade), s.grade)]],
+                      colWidths=[5 * cm], rowHeights=[1.5 * cm, 1.1 * cm])
+    score_box.setStyle(TableStyle([("BACKGROUND", (0, 1), (0, 1), colour),
+                                   ("BOX", (0, 0), (-1, -1), 1, colour),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    header = Table([[_table(info, [2.3 * cm, 9.2 * cm], font, header=False), score_box]],
+                   colWidths=[11.7 * cm, 5.5 * cm])
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [header, Spacer(1, 8), Paragraph(_("Components"), s.h2)]
+    weights = contract.weights or {}
+    labels = {"inspection": _("Inspections"), "timeliness": _("Timeliness of reports"),
+              "targets": _("Target attainment")}
+    rows = [[_("Component"), _("Weight"), _("Score")]]
+    rows += [[labels[name], f"{weights.get(name, 0)}", num(performance.rounded(name))]
+             for name in ("inspection", "timeliness", "targets")]
+    rows.append([_("Composite"), "", num(composite)])
+    story.append(_table(rows, [9.2 * cm, 3.0 * cm, 5.0 * cm], font))
+    details = performance.details
+    facts = [_("Finalized inspections: %(n)d", n=details.get("inspections", 0)),
+             _("Reports due: %(due)d, on time: %(ok)d", due=details.get("reports_due", 0),
+               ok=details.get("reports_on_time", 0))]
+    if details.get("agreement_rate") is not None:
+        facts.append(_("Spot-check agreement: %(rate)s %%",
+                       rate=round(details["agreement_rate"], 1)))
+    if details.get("targets"):
+        facts.append(_("Achieved %(achieved)s of a target of %(target)s",
+                       achieved=details["targets"]["achieved"],
+                       target=details["targets"]["target"]))
+    story.append(Paragraph(" · ".join(facts), s.small))
+    story.append(Paragraph(_("Trend by quarter"), s.h2))
+    story.append(trend_line([p.period for p in trend],
+                            [float(p.composite) if p.composite is not None else None
+                             for p in trend], font=font))
+    story.append(Paragraph(_("Payment"), s.h2))
+    pay = [[_("Performance-linked installment"), num(performance.linked_amount)],
+           [_("Share allowed by the grade"),
+            "—" if performance.payment_share is None else f"{performance.payment_share:.0f} %"],
+           [_("Amount the grade allows"), num(performance.payable_amount)]]
+    if decision is not None:
+        pay += [[_("Decision"), {"pay": _("Pay"), "reduce": _("Reduce"),
+                                 "withhold": _("Withhold")}[decision.decision.value]],
+                [_("Amount to pay"), num(decision.amount)],
+                [_("Renewal"), _("Renew") if decision.renew else _("Do not renew")],
+                [_("Comment"), Paragraph(decision.comment, s.body)]]
+    else:
+        pay.append([_("Decision"), _("Not decided yet")])
+    story.append(_table(pay, [7 * cm, 10.2 * cm], font, header=False))
+    signatures = Table([[_("Procurement officer"), "", _("Date"), ""]],
+                       colWidths=[3.2 * cm, 5.4 * cm, 3.2 * cm, 5.4 * cm],
+                       rowHeights=[1.2 * cm])
+    signatures.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
+                                    ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
+                                    ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
+                                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    story += [Spacer(1, 14), KeepTogether(signatures)]
+    footer_text = f"CareProcure · {title} · {contract.number} · {performance.period}"
+
+    def footer(canvas: Canvas, page: int, pages: int) -> None:
+        canvas.setFont(font, 7)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(1.8 * cm, 1.1 * cm, footer_text)
+        canvas.drawRightString(A4[0] - 1.8 * cm, 1.1 * cm,
+                               _("Page %(page)d of %(pages)d", page=page, pages=pages))
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm,
+                      topMargin=1.6 * cm, bottomMargin=1.8 * cm,
+                      title=f"{title} {contract.number} {performance.period}",
+                      author="CareProcure").build(story, canvasmaker=_numbered_canvas(footer))
+    return buffer.getvalue()
