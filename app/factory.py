@@ -59,6 +59,7 @@ def _import_models() -> None:
     import contracts.submissions.models  # noqa: F401
     import evaluations.actions.models  # noqa: F401
     import evaluations.assessment.models  # noqa: F401
+    import evaluations.campaigns.models  # noqa: F401
     import evaluations.inspections.models  # noqa: F401
     import reports.performance.models  # noqa: F401
     import reports.scorecards.models  # noqa: F401
@@ -70,17 +71,38 @@ def register_blueprints(app: Flask) -> None:
     import reports
     from app import audit, auth, main, notifications, regions, scheduler, users
 
-    # The core packages define their blueprint only; their routes come with the views module,
-    # imported here so that importing a model never drags in views (and their imports).
-    from app.audit import views as _audit_views  # noqa: F401
-    from app.auth import views as _auth_views  # noqa: F401
-    from app.main import views as _main_views  # noqa: F401
-    from app.regions import views as _regions_views  # noqa: F401
-    from app.users import views as _users_views  # noqa: F401
-
+    _import_views()
     for module in (main, auth, users, regions, audit, notifications, scheduler, contracts,
                    evaluations, reports):
         app.register_blueprint(module.bp)
+
+
+def _import_views() -> None:
+    """Every module that adds routes, filters or context to a blueprint, before it is registered.
+
+    A package defines its blueprint only; importing a model never drags in views.
+    """
+    import app.audit.views  # noqa: F401
+    import app.auth.views  # noqa: F401
+    import app.main.views  # noqa: F401
+    import app.regions.views  # noqa: F401
+    import app.users.views  # noqa: F401
+    import contracts.documents.views  # noqa: F401
+    import contracts.households.views  # noqa: F401
+    import contracts.submissions.views  # noqa: F401
+    import contracts.views.contracts  # noqa: F401
+    import contracts.views.facilities  # noqa: F401
+    import contracts.views.procurement  # noqa: F401
+    import contracts.views.providers  # noqa: F401
+    import contracts.web  # noqa: F401
+    import evaluations.actions.views  # noqa: F401
+    import evaluations.assessment.editor_views  # noqa: F401
+    import evaluations.assessment.views  # noqa: F401
+    import evaluations.inspections.views  # noqa: F401
+    import reports.dashboards.views  # noqa: F401
+    import reports.exports.views  # noqa: F401
+    import reports.scorecards.batch_views  # noqa: F401
+    import reports.scorecards.views  # noqa: F401
 
 
 def register_api(app: Flask) -> None:
@@ -121,6 +143,15 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(templates_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(scheduler_cli)
+    _import_seed_steps()
+
+
+def _import_seed_steps() -> None:
+    """The features' parts of the demo city (``flask demo seed``); their order is declared."""
+    import contracts.households.seed  # noqa: F401
+    import contracts.seed  # noqa: F401
+    import contracts.submissions.seed  # noqa: F401
+    import evaluations.seed  # noqa: F401
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, SubmitField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.errors import DomainError
 
@@ -16,3 +19,16 @@ def apply_errors(form: FlaskForm, error: DomainError) -> None:
             field.errors = list(field.errors) + list(messages)
         else:
             form.form_errors.extend(messages)
+
+
+class ConfirmForm(FlaskForm):
+    """A bare CSRF-protected POST: the token of a confirmed action (remove, publish, run now)."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

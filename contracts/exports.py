@@ -21,7 +21,7 @@ from app import clock
 from app.extensions import db
 from app.spreadsheets import DATE, INTEGER, MONEY, XLSX_MIMETYPE, xlsx_bytes
 from app.template_helpers import region_name
-from contracts import (
+from contracts.labels import (
     CONTRACT_STATUS_LABELS,
     FACILITY_KIND_LABELS,
     METHOD_LABELS,

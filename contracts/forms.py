@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from app.extensions import db
 from app.users.models import User
-from contracts import (
+from contracts.labels import (
     FACILITY_KIND_LABELS,
     METHOD_LABELS,
     PROVIDER_KIND_LABELS,
@@ -64,10 +64,6 @@ def provider_choices(active_only: bool = True) -> list[tuple[str, str]]:
     if active_only:
         stmt = stmt.where(Provider.status == ProviderStatus.ACTIVE)
     return [("", "—")] + [(str(p.id), p.name) for p in db.session.scalars(stmt)]
-
-
-class ConfirmForm(FlaskForm):
-    """A bare CSRF-protected POST (remove, withdraw, award)."""
 
 
 # ---- providers ---------------------------------------------------------------------------

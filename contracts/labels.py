@@ -1,6 +1,5 @@
 """Labels of every code of the contracts feature, in both languages (keys are the codes;
-StrEnum members match). A module of its own, so that the services (which put a status into a
-message) import it without the blueprint package; re-exported by ``contracts``."""
+StrEnum members match). Services, views and the features above read them here."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -76,3 +75,59 @@ AMENDMENT_FIELD_LABELS = {
     "end_date": _l("End date"),
     "targets": _l("Targets"),
 }
+#: Bootstrap badge colours of the statuses of providers, procurements and contracts
+STATUS_BADGES = {
+    "active": "success", "draft": "secondary", "suspended": "warning", "debarred": "danger",
+    "completed": "info", "terminated": "dark", "open": "primary", "awarded": "success",
+    "cancelled": "secondary",
+}
+SUBMISSION_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Waiting for review"),
+    "approved": _l("Approved"),
+    "returned": _l("Returned"),
+    "overdue": _l("Overdue"),
+    "due": _l("Due"),
+    "upcoming": _l("In progress"),
+}
+SUBMISSION_BADGES = {"draft": "secondary", "submitted": "primary", "approved": "success",
+                     "returned": "warning", "overdue": "danger", "due": "info",
+                     "upcoming": "light"}
+SUBMISSION_EVENT_LABELS = {"submitted": _l("Submitted"), "resubmitted": _l("Resubmitted"),
+                           "returned": _l("Returned for correction"), "approved": _l("Approved")}
+RECOMMENDATION_LABELS = {
+    "dibao": _l("Subsistence allowance (低保)"),
+    "tekun": _l("Extreme poverty support (特困)"),
+    "temporary": _l("Temporary assistance (临时救助)"),
+    "none": _l("Not eligible (不符合)"),
+}
+ANOMALY_LABELS = {
+    "income_above_standard": _l("Income above the subsistence standard"),
+    "surveyor_overload": _l("Too many households for one surveyor in a day"),
+    "duplicate_id": _l("Same ID number under another contract in the period"),
+}
+
+
+def label_context() -> dict:
+    """The labels every page may show (registered on the app by ``contracts.web``)."""
+    return {
+        "PROVIDER_KIND_LABELS": PROVIDER_KIND_LABELS,
+        "PROVIDER_STATUS_LABELS": PROVIDER_STATUS_LABELS,
+        "FACILITY_KIND_LABELS": FACILITY_KIND_LABELS,
+        "WARD_LABELS": WARD_LABELS,
+        "SERVICE_TYPE_LABELS": SERVICE_TYPE_LABELS,
+        "METHOD_LABELS": METHOD_LABELS,
+        "PROCUREMENT_STATUS_LABELS": PROCUREMENT_STATUS_LABELS,
+        "REPORTING_LABELS": REPORTING_LABELS,
+        "CONTRACT_STATUS_LABELS": CONTRACT_STATUS_LABELS,
+        "TRANSITION_LABELS": TRANSITION_LABELS,
+        "TARGET_LABELS": TARGET_LABELS,
+        "WEIGHT_LABELS": WEIGHT_LABELS,
+        "AMENDMENT_FIELD_LABELS": AMENDMENT_FIELD_LABELS,
+        "STATUS_BADGES": STATUS_BADGES,
+        "SUBMISSION_STATUS_LABELS": SUBMISSION_STATUS_LABELS,
+        "SUBMISSION_BADGES": SUBMISSION_BADGES,
+        "SUBMISSION_EVENT_LABELS": SUBMISSION_EVENT_LABELS,
+        "RECOMMENDATION_LABELS": RECOMMENDATION_LABELS,
+        "ANOMALY_LABELS": ANOMALY_LABELS,
+    }

@@ -432,7 +432,7 @@ class _Seeder:
             provider.status_changed_at = self.moment(self.today - timedelta(days=20 + index))
 
 
-@seed_step
+@seed_step("contracts")
 def seed_contracts() -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Provider)):
         return  # real or earlier data: never mix the demo into it

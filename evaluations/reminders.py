@@ -34,7 +34,8 @@ from contracts.reminders import (
     region_name,
     send,
 )
-from evaluations.actions.models import ActionStatus, Campaign, CorrectiveAction
+from evaluations.actions.models import ActionStatus, CorrectiveAction
+from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.services import create_next_year_campaign, yearly_campaigns_due
 from evaluations.inspections.models import Inspection, InspectionStatus
 

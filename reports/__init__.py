@@ -1,15 +1,13 @@
 """PDF scorecards, dashboards and exports (Excel, OCDS)."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.template_helpers import nav_item
+from app.users.models import Role
 
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
 
-from reports.dashboards import views as dashboard_views  # noqa: E402,F401
-from reports.exports import views as export_views  # noqa: E402,F401
-from reports.scorecards import (
-    batch_views,  # noqa: E402,F401
-    views,  # noqa: E402,F401
-)
-from reports.scorecards.pdf import grade_label  # noqa: E402
-
-bp.add_app_template_global(grade_label, "grade_label")
+REPORTS = _l("Reports")
+nav_item(_l("Performance dashboard"), "reports.dashboard", set(Role), REPORTS)
+nav_item(_l("Exports (Excel)"), "reports.exports", set(Role), REPORTS)

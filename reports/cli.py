@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from app.extensions import db
-from evaluations.actions.models import Campaign
+from evaluations.campaigns.models import Campaign
 from reports.scorecards.batch import campaign_inspection_ids, write_campaign_zip
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,14 +32,28 @@ DEMO_LOGINS = [
 ]
 
 SeedStep = Callable[[], None]
-_steps: list[SeedStep] = []
+_steps: dict[str, tuple[SeedStep, tuple[str, ...]]] = {}
 
 
-def seed_step(fn: SeedStep) -> SeedStep:
-    """Register a feature's part of the demo (decorator); steps run in registration order."""
-    if fn not in _steps:
-        _steps.append(fn)
-    return fn
+def seed_step(name: str, *, after: tuple[str, ...] = ()) -> Callable[[SeedStep], SeedStep]:
+    """Register a feature's part of the demo under ``name``, to run after the steps ``after``.
+
+    The order is declared, never the order in which modules happen to be imported.
+    """
+    def register(fn: SeedStep) -> SeedStep:
+        _steps[name] = (fn, tuple(after))
+        return fn
+
+    return register
+
+
+def ordered_steps() -> list[SeedStep]:
+    """The registered steps, each after the steps it names (a missing one is an error)."""
+    graph = {name: set(after) for name, (_, after) in _steps.items()}
+    missing = {dep for deps in graph.values() for dep in deps} - graph.keys()
+    if missing:
+        raise LookupError(f"seed steps wait for unregistered steps: {sorted(missing)}")
+    return [_steps[name][0] for name in TopologicalSorter(graph).static_order()]
 
 
 def seed_regions() -> dict[str, Region]:
@@ -83,6 +98,6 @@ def seed_demo() -> bool:
         return False
     regions = seed_regions()
     seed_users(regions)
-    for step in _steps:
+    for step in ordered_steps():
         step()
     return True

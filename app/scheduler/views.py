@@ -6,12 +6,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import SubmitField
 
 from app.auth.login import admin_required
 from app.errors import NotFound
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.scheduler import bp, services
 from app.scheduler.models import CommandKind
 
@@ -20,10 +19,6 @@ COMMAND_LABELS = {
     CommandKind.PAUSE: _l("Pause"),
     CommandKind.RESUME: _l("Resume"),
 }
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))
 
 
 @bp.route("/")

@@ -62,10 +62,6 @@ class PasswordResetForm(FlaskForm):
     submit = SubmitField(_l("Reset password"))
 
 
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))
-
-
 class UserFilterForm(FlaskForm):
     class Meta:
         csrf = False

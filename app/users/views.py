@@ -10,16 +10,10 @@ from flask_login import current_user
 from app.auth.login import admin_required
 from app.errors import ValidationError
 from app.extensions import db
-from app.forms import apply_errors
+from app.forms import ConfirmForm, apply_errors
 from app.regions.services import get_by_code
 from app.users import bp, services
-from app.users.forms import (
-    ConfirmForm,
-    PasswordResetForm,
-    UserCreateForm,
-    UserEditForm,
-    UserFilterForm,
-)
+from app.users.forms import PasswordResetForm, UserCreateForm, UserEditForm, UserFilterForm
 from app.users.models import User
 
 

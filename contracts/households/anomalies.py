@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.errors import NotFound, ValidationError
 from app.extensions import db
@@ -24,17 +23,13 @@ from app.regions.models import Region
 from app.scoping import region_subtree, scope
 from app.users.models import REGION_ROLES, Role, User
 from contracts.households.models import HouseholdRecord, Recommendation, SubsistenceStandard
+from contracts.labels import ANOMALY_LABELS
 from contracts.models import Contract
 from contracts.visibility import visible_contracts
 
 #: default of app.config["HOUSEHOLD_SURVEYOR_DAILY_MAX"]
 SURVEYOR_DAILY_MAX = 15
 
-ANOMALY_LABELS = {
-    "income_above_standard": _l("Income above the subsistence standard"),
-    "surveyor_overload": _l("Too many households for one surveyor in a day"),
-    "duplicate_id": _l("Same ID number under another contract in the period"),
-}
 ANOMALY_KINDS = tuple(ANOMALY_LABELS)
 
 

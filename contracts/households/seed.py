@@ -12,7 +12,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from stdnum.cn.ric import calc_check_digit
 
-import contracts.seed  # noqa: F401  (its step, which makes the contracts, runs first)
 from app import clock
 from app.demo.seed import CITY_CODE, seed_step
 from app.extensions import db
@@ -51,7 +50,7 @@ def _csv(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-@seed_step
+@seed_step("households", after=("contracts",))
 def seed_households() -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdRecord)):
         return

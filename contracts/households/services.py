@@ -27,7 +27,6 @@ from app.scoping import region_subtree
 from app.users.models import Role, User
 from contracts.households.anomalies import (
     ANOMALY_KINDS,
-    ANOMALY_LABELS,
     SURVEYOR_DAILY_MAX,
     anomalies_stmt,
     delete_standard,
@@ -42,19 +41,13 @@ from contracts.households.anomalies import (
 from contracts.households.checks import ImportContext, ImportResult, RowError, read_households
 from contracts.households.files import LABELS, UnreadableFile, column_map, open_table
 from contracts.households.models import HouseholdImport, HouseholdRecord, Recommendation
-from contracts.labels import CONTRACT_STATUS_LABELS
+from contracts.labels import CONTRACT_STATUS_LABELS, RECOMMENDATION_LABELS
 from contracts.models import Contract, ContractStatus, Reporting, ServiceType
 from contracts.visibility import visible_contracts
 
 #: rows per INSERT statement of an import
 CHUNK = 5000
 
-RECOMMENDATION_LABELS = {
-    "dibao": _l("Subsistence allowance (低保)"),
-    "tekun": _l("Extreme poverty support (特困)"),
-    "temporary": _l("Temporary assistance (临时救助)"),
-    "none": _l("Not eligible (不符合)"),
-}
 
 # ---- periods and masking --------------------------------------------------------------------
 
@@ -388,7 +381,7 @@ def field_labels() -> dict[str, str]:
 
 
 __all__ = [
-    "ANOMALY_KINDS", "ANOMALY_LABELS", "CHUNK", "RECOMMENDATION_LABELS", "SURVEYOR_DAILY_MAX",
+    "ANOMALY_KINDS", "CHUNK", "SURVEYOR_DAILY_MAX",
     "HouseholdImportError", "anomalies_stmt", "contract_periods", "delete_standard",
     "export_records", "field_labels", "flagged_ids", "flags_for", "full_id",
     "get_visible_record", "get_visible_standard", "import_households", "mask_id", "may_import",

@@ -31,6 +31,7 @@ from contracts.households.files import LABELS
 from contracts.households.forms import HouseholdUploadForm, ResultForm, SpotCheckForm, StandardForm
 from contracts.households.models import SpotCheck, SpotCheckStatus
 from contracts.households.template import build_template
+from contracts.labels import ANOMALY_LABELS, RECOMMENDATION_LABELS
 from contracts.models import ServiceType
 from contracts.visibility import get_visible_contract
 
@@ -60,8 +61,8 @@ def _filters() -> dict:
 
 @bp.app_context_processor
 def _household_helpers() -> dict:
-    return {"mask_id": households.mask_id, "RECOMMENDATION_LABELS": households.RECOMMENDATION_LABELS,
-            "ANOMALY_LABELS": households.ANOMALY_LABELS, "FIELD_LABELS": LABELS}
+    return {"mask_id": households.mask_id, "RECOMMENDATION_LABELS": RECOMMENDATION_LABELS,
+            "ANOMALY_LABELS": ANOMALY_LABELS, "FIELD_LABELS": LABELS}
 
 
 @bp.get("/contracts/<int:contract_id>/households")

@@ -95,7 +95,7 @@ def _seed_period(contract: Contract, period, fate: str, rng: random.Random,
     subs.review_submission(submission, "approved", "", actor=officer, at=_at(review_day, 15))
 
 
-@seed_step
+@seed_step("submissions", after=("contracts",))
 def seed_submissions() -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Submission)):
         return

@@ -15,12 +15,12 @@ from flask_login import current_user, login_required
 from app.auth.login import role_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import apply_errors
+from app.forms import ConfirmForm, apply_errors
 from app.main.dashboard import Card, card_source, count
 from app.users.models import Role
 from contracts import EVERYONE, STAFF, bp
 from contracts.documents.services import read_upload
-from contracts.forms import ConfirmForm
+from contracts.labels import SUBMISSION_BADGES, SUBMISSION_EVENT_LABELS, SUBMISSION_STATUS_LABELS
 from contracts.submissions import services as subs
 from contracts.submissions.data import (
     FIELD_LABELS,
@@ -34,20 +34,6 @@ from contracts.submissions.data import (
 from contracts.submissions.forms import ReviewForm, report_form
 from contracts.visibility import get_visible_contract
 
-SUBMISSION_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Waiting for review"),
-    "approved": _l("Approved"),
-    "returned": _l("Returned"),
-    "overdue": _l("Overdue"),
-    "due": _l("Due"),
-    "upcoming": _l("In progress"),
-}
-SUBMISSION_BADGES = {"draft": "secondary", "submitted": "primary", "approved": "success",
-                     "returned": "warning", "overdue": "danger", "due": "info",
-                     "upcoming": "light"}
-EVENT_LABELS = {"submitted": _l("Submitted"), "resubmitted": _l("Resubmitted"),
-                "returned": _l("Returned for correction"), "approved": _l("Approved")}
 QUEUE_PREVIEW = 10
 
 
@@ -56,7 +42,7 @@ def _submission_helpers() -> dict:
     return {
         "SUBMISSION_STATUS_LABELS": SUBMISSION_STATUS_LABELS,
         "SUBMISSION_BADGES": SUBMISSION_BADGES,
-        "SUBMISSION_EVENT_LABELS": EVENT_LABELS,
+        "SUBMISSION_EVENT_LABELS": SUBMISSION_EVENT_LABELS,
         "REPORT_LABELS": {"fields": FIELD_LABELS, "needy": NEEDY_CATEGORIES, "occupancy": WARDS,
                           "staff": STAFF_ROLES, "risks": RISKS, "severities": SEVERITIES,
                           "school_stages": SCHOOL_STAGES},

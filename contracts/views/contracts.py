@@ -14,8 +14,9 @@ from app.auth.login import role_required
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.users.models import Role, User
-from contracts import CONTRACT_STATUS_LABELS, EVERYONE, STAFF, bp, listing, services
+from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm, format_targets
+from contracts.labels import CONTRACT_STATUS_LABELS
 from contracts.models import ContractStatus, ServiceType
 from contracts.views.providers import _form_page, _is_staff, _list, _refused, _region_visible
 

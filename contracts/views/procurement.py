@@ -10,9 +10,10 @@ from app import clock
 from app.auth.login import role_required
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.users.models import Role
 from contracts import STAFF, bp, listing, services
-from contracts.forms import BidForm, ConfirmForm, ProcurementForm, ReasonForm
+from contracts.forms import BidForm, ProcurementForm, ReasonForm
 from contracts.models import Contract, ProcurementMethod, ProcurementStatus, ServiceType
 from contracts.views.providers import _form_page, _is_staff, _list, _refused
 

@@ -21,10 +21,11 @@ from app.audit.models import AuditLog
 from app.auth.login import role_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import apply_errors
+from app.forms import ConfirmForm, apply_errors
 from app.users.models import Role, User
-from contracts import EVERYONE, PROVIDER_STATUS_LABELS, STAFF, bp, listing, services
-from contracts.forms import ConfirmForm, ProviderForm, ProviderStatusForm, QualificationForm
+from contracts import EVERYONE, STAFF, bp, listing, services
+from contracts.forms import ProviderForm, ProviderStatusForm, QualificationForm
+from contracts.labels import PROVIDER_STATUS_LABELS
 from contracts.models import ProviderKind, ProviderStatus
 
 PER_PAGE = 25

@@ -20,16 +20,10 @@ from app.extensions import db
 from app.regions.models import Region
 from app.users.models import Role, User
 from evaluations.actions import services as actions
-from evaluations.actions.models import (
-    ActionStatus,
-    Assignment,
-    Campaign,
-    CorrectiveAction,
-    Recurrence,
-    Severity,
-)
+from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.campaigns import services as campaigns
+from evaluations.campaigns.models import Assignment, Campaign, Recurrence
 
 blp = Blueprint("api_followup", __name__, url_prefix="/api/v1",
                 description="Corrective actions (整改) and campaigns (专项行动)")

@@ -1,4 +1,4 @@
-"""Forms of the corrective-action and campaign pages."""
+"""Forms of the corrective-action pages."""
 
 from __future__ import annotations
 
@@ -7,36 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     MultipleFileField,
-    RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from evaluations.actions.models import Assignment, Recurrence, Severity
-
-SEVERITY_LABELS = {
-    Severity.RED: _l("Red (major hazard)"),
-    Severity.ORANGE: _l("Orange"),
-    Severity.YELLOW: _l("Yellow"),
-    Severity.BLUE: _l("Blue (minor)"),
-}
-SEVERITY_BADGES = {Severity.RED: "danger", Severity.ORANGE: "warning",
-                   Severity.YELLOW: "warning text-dark", Severity.BLUE: "info"}
-ASSIGNMENT_LABELS = {
-    Assignment.BY_REGION: _l("By region: the inspector of the deepest region containing the home"),
-    Assignment.ROUND_ROBIN: _l("In turn: the chosen inspectors one after the other"),
-}
-RECURRENCE_LABELS = {Recurrence.NONE: _l("Once"), Recurrence.YEARLY: _l("Every year")}
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from evaluations.labels import SEVERITY_LABELS
 
 
 def _severity_choices() -> list[tuple[str, str]]:
@@ -85,26 +63,3 @@ class ReinspectionForm(FlaskForm):
     inspector = SelectField(_l("Inspector"), coerce=int, validators=[InputRequired()])
     scheduled_for = DateField(_l("Date"), validators=[InputRequired()])
     submit = SubmitField(_l("Schedule a re-inspection"))
-
-
-class CampaignForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)],
-                       description=_l("e.g. 2026年冬暖工程专项检查"))
-    template = SelectField(_l("Assessment template"), coerce=int, validators=[InputRequired()])
-    region_code = SelectField(_l("Region"), validators=[InputRequired()],
-                              description=_l("Every home of the chosen kinds in this region and "
-                                             "below is inspected."))
-    facility_kinds = MultiCheckboxField(_l("Kinds of home"))
-    window_start = DateField(_l("Window start"), validators=[InputRequired()])
-    window_end = DateField(_l("Window end"), validators=[InputRequired()])
-    inspectors = MultiCheckboxField(_l("Inspectors"), coerce=int)
-    assignment = RadioField(_l("Assignment"), default=Assignment.BY_REGION.value,
-                            choices=[(a.value, label) for a, label in ASSIGNMENT_LABELS.items()])
-    recurrence = RadioField(_l("Recurrence"), default=Recurrence.NONE.value,
-                            choices=[(r.value, label) for r, label in RECURRENCE_LABELS.items()])
-    submit = SubmitField(_l("Create the campaign and its inspections"))
-
-
-__all__ = ["ASSIGNMENT_LABELS", "ActionForm", "AnswerForm", "CampaignForm", "CloseForm",
-           "RECURRENCE_LABELS", "ReinspectionForm", "ReopenForm", "SEVERITY_BADGES",
-           "SEVERITY_LABELS", "SuggestionsForm"]

@@ -7,7 +7,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import clock
@@ -19,7 +18,7 @@ from app.regions.models import Level, Region
 from app.scoping import region_subtree
 from app.template_helpers import ui_language
 from app.users.models import Role, User
-from contracts import FACILITY_KIND_LABELS
+from contracts.labels import FACILITY_KIND_LABELS
 from contracts.models import Contract, ContractStatus, Facility, FacilityKind, Provider
 from contracts.visibility import (
     get_visible_contract,
@@ -30,13 +29,8 @@ from contracts.visibility import (
 from evaluations import bp
 from evaluations.actions import services as actions
 from evaluations.actions.forms import (
-    ASSIGNMENT_LABELS,
-    RECURRENCE_LABELS,
-    SEVERITY_BADGES,
-    SEVERITY_LABELS,
     ActionForm,
     AnswerForm,
-    CampaignForm,
     CloseForm,
     ReinspectionForm,
     ReopenForm,
@@ -46,6 +40,7 @@ from evaluations.actions.models import ActionStatus, Severity
 from evaluations.assessment.models import AssessmentTemplate, TemplateTarget
 from evaluations.assessment.services import template_stmt
 from evaluations.campaigns import services as campaigns
+from evaluations.campaigns.forms import CampaignForm
 from evaluations.inspections.models import InspectionStatus
 
 EVERYONE = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR, Role.PROVIDER)
@@ -53,19 +48,6 @@ RAISERS = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 REVIEWERS = (Role.ADMIN, Role.OFFICER)
 STAFF = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 
-ACTION_STATUS_LABELS = {ActionStatus.OPEN: _l("Open"), ActionStatus.ANSWERED: _l("Answered"),
-                        ActionStatus.CLOSED: _l("Closed")}
-INSPECTION_STATUS_LABELS = {
-    InspectionStatus.SCHEDULED: _l("Scheduled"), InspectionStatus.IN_PROGRESS: _l("In progress"),
-    InspectionStatus.SUBMITTED: _l("Submitted"), InspectionStatus.FINALIZED: _l("Finalized")}
-
-
-@bp.context_processor
-def _followup_labels() -> dict:
-    return {"SEVERITY_LABELS": SEVERITY_LABELS, "SEVERITY_BADGES": SEVERITY_BADGES,
-            "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS,
-            "INSPECTION_STATUS_LABELS": INSPECTION_STATUS_LABELS,
-            "ASSIGNMENT_LABELS": ASSIGNMENT_LABELS, "RECURRENCE_LABELS": RECURRENCE_LABELS}
 
 
 def _visible_action(action_id: int):

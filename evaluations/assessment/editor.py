@@ -21,17 +21,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from evaluations.assessment.format import json_number
 from evaluations.assessment.item_kinds import KINDS
+from evaluations.labels import ITEM_KIND_LABELS
 
 #: blank rows offered under each section, and blank grade-band rows, for adding
 BLANK_ITEMS = 3
 BLANK_BANDS = 1
-#: the kind labels of the select (KINDS carries English labels only)
-KIND_LABELS = {"points": _l("Points"), "yes_no": _l("Yes / no")}
 #: a field of the exchange format → the editor field it is typed in
 _FIELD_OF = {"name.zh_CN": "name_zh", "name.en": "name_en", "text.zh_CN": "text_zh",
              "text.en": "text_en", "guidance.zh_CN": "guidance_zh", "guidance.en": "guidance_en",
@@ -44,7 +42,7 @@ _FLAGS = ("critical", "allow_na", "evidence_required")
 
 def kind_choices() -> list[tuple[str, Any]]:
     """``(key, label)`` of every registered item kind, for the select."""
-    return [(key, KIND_LABELS.get(key, kind.label)) for key, kind in KINDS.items()]
+    return [(key, ITEM_KIND_LABELS.get(key, kind.label)) for key, kind in KINDS.items()]
 
 
 @dataclass

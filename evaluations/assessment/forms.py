@@ -47,5 +47,3 @@ class TemplateEditForm(FlaskForm):
     save = SubmitField(_l("Save as new version"))
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: the CSRF token of a confirmed action (publish, retire)."""

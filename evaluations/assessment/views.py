@@ -15,30 +15,21 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.login import admin_required, role_required
 from app.errors import DomainError, ValidationError
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.users.models import Role
 from evaluations import bp
 from evaluations.assessment import services
 from evaluations.assessment.builtin import BUILTIN_CODES, load_builtin, localized
 from evaluations.assessment.format import parse_template
-from evaluations.assessment.forms import (
-    ConfirmForm,
-    TemplateEditForm,
-    TemplateImportForm,
-    decode_json,
-)
+from evaluations.assessment.forms import TemplateEditForm, TemplateImportForm, decode_json
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus
 
 STAFF = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
-STATUS_LABELS = {TemplateStatus.DRAFT: _l("Draft"), TemplateStatus.PUBLISHED: _l("Published"),
-                 TemplateStatus.RETIRED: _l("Retired")}
-GRADE_LABELS = {"excellent": _l("Excellent"), "good": _l("Good"), "pass": _l("Pass"),
-                "fail": _l("Fail")}
 #: points items up to this maximum get one radio button per half point; larger ones an input
 MAX_RADIO_POINTS = 10
 
@@ -56,8 +47,7 @@ def _point_steps(max_points: float) -> list[str]:
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"TEMPLATE_STATUS_LABELS": STATUS_LABELS, "GRADE_LABELS": GRADE_LABELS,
-            "MAX_RADIO_POINTS": MAX_RADIO_POINTS}
+    return {"MAX_RADIO_POINTS": MAX_RADIO_POINTS}
 
 
 def _template_or_404(template_id: int) -> AssessmentTemplate:

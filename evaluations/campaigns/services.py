@@ -43,8 +43,8 @@ from app.regions.models import Level, Region
 from app.scoping import region_subtree
 from app.users.models import Role, User
 from contracts.models import Facility, FacilityKind
-from evaluations.actions.models import Assignment, Campaign, Recurrence, campaign_inspectors
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, TemplateTarget
+from evaluations.campaigns.models import Assignment, Campaign, Recurrence, campaign_inspectors
 from evaluations.inspections.models import Inspection, InspectionStatus
 
 __all__ = [

@@ -12,20 +12,18 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.login import role_required
 from app.errors import Conflict, DomainError, ValidationError
 from app.extensions import db
-from app.forms import apply_errors
+from app.forms import ConfirmForm, apply_errors
 from app.regions.models import Region
 from app.scoping import region_subtree
 from app.template_helpers import ui_language
 from app.unit_of_work import keep_despite_error
 from app.users.models import Role, User
 from evaluations import bp
-from evaluations.assessment.forms import ConfirmForm
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections import photos, services
 from evaluations.inspections.forms import (
@@ -36,26 +34,10 @@ from evaluations.inspections.forms import (
     inspectors_for,
     values_for_display,
 )
-from evaluations.inspections.models import Grade, Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus
 
 OFFICERS = (Role.ADMIN, Role.OFFICER)
 EVERYONE = tuple(Role)
-STATUS_LABELS = {InspectionStatus.SCHEDULED: _l("Scheduled"),
-                 InspectionStatus.IN_PROGRESS: _l("In progress"),
-                 InspectionStatus.SUBMITTED: _l("Submitted"),
-                 InspectionStatus.FINALIZED: _l("Finalized")}
-GRADE_NAMES = {Grade.EXCELLENT: _l("Excellent"), Grade.GOOD: _l("Good"), Grade.PASS: _l("Pass"),
-               Grade.FAIL: _l("Fail")}
-#: grades in Chinese, shown beside the label whatever the language (the scorecards' words)
-GRADE_ZH = {Grade.EXCELLENT: "优秀", Grade.GOOD: "良好", Grade.PASS: "合格", Grade.FAIL: "不合格"}
-GRADE_STYLES = {Grade.EXCELLENT: "success", Grade.GOOD: "primary", Grade.PASS: "warning",
-                Grade.FAIL: "danger"}
-
-
-@bp.app_context_processor
-def _inspection_labels() -> dict:
-    return {"INSPECTION_STATUS_LABELS": STATUS_LABELS, "GRADE_NAMES": GRADE_NAMES,
-            "GRADE_ZH": GRADE_ZH, "GRADE_STYLES": GRADE_STYLES}
 
 
 @bp.app_template_global()

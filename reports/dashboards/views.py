@@ -7,19 +7,19 @@ SVG with reportlab.graphics, the same code as the PDFs) and renders the page.
 from __future__ import annotations
 
 from flask import render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import clock
 from app.main.dashboard import Panel, panel_source
-from app.template_helpers import nav_item
 from app.users.models import Role, User
-from contracts import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
-from evaluations.actions.forms import SEVERITY_BADGES, SEVERITY_LABELS
-from evaluations.actions.views import ACTION_STATUS_LABELS
+from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from evaluations.inspections.models import Grade
-from evaluations.inspections.views import GRADE_NAMES
-from evaluations.inspections.views import STATUS_LABELS as INSPECTION_STATUS_LABELS
+from evaluations.labels import (
+    GRADE_LABELS,
+    INSPECTION_STATUS_LABELS,
+    SEVERITY_BADGES,
+    SEVERITY_LABELS,
+)
 from reports import bp
 from reports.dashboards import services as q
 from reports.scorecards.charts import (
@@ -31,18 +31,8 @@ from reports.scorecards.charts import (
     to_svg,
 )
 
-REPORTS = _l("Reports")
-nav_item(_l("Performance dashboard"), "reports.dashboard", set(Role), REPORTS)
-nav_item(_l("Exports (Excel)"), "reports.exports", set(Role), REPORTS)
-
 FONT = "Helvetica"  # the browser picks a Chinese face for the text of the SVG
 OFFICERS = (Role.OFFICER, Role.ADMIN)
-
-
-@bp.context_processor
-def _action_labels() -> dict:
-    return {"SEVERITY_LABELS": SEVERITY_LABELS, "SEVERITY_BADGES": SEVERITY_BADGES,
-            "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS}
 
 
 def _bars(counts: list[tuple[str, int]], labels: dict) -> str:
@@ -62,7 +52,7 @@ def officer_page(user: User) -> str:
         "service_type": _bars(data["by_service_type"], SERVICE_TYPE_LABELS),
         "grades": to_svg(stacked_bars(
             [c.county for c in grades],
-            [(GRADE_NAMES[g], [c.grades[g.value] for c in grades], GRADE_COLOURS[g.value])
+            [(GRADE_LABELS[g], [c.grades[g.value] for c in grades], GRADE_COLOURS[g.value])
              for g in Grade], font=FONT)) if grades else "",
         "sparklines": {r.provider_id: _spark(r.trend) for r in data["ranking"]},
     }

@@ -22,7 +22,6 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -36,20 +35,18 @@ from app.scoping import region_subtree
 from app.spreadsheets import DATE, INTEGER, MONEY
 from app.template_helpers import ui_language
 from app.users.models import Role, User
-from contracts import SERVICE_TYPE_LABELS
 from contracts.households.services import mask_id
+from contracts.labels import SERVICE_TYPE_LABELS
 from contracts.models import Contract, ContractStatus, ServiceType
 from contracts.visibility import get_visible_provider, visible_contracts
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
 from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
 from evaluations.inspections.services import visible_inspections
-from evaluations.inspections.views import GRADE_NAMES
-from evaluations.inspections.views import STATUS_LABELS as INSPECTION_STATUS_LABELS
+from evaluations.labels import GRADE_LABELS, INSPECTION_STATUS_LABELS, ITEM_KIND_LABELS
 from reports.dashboards.services import counties_of
 from reports.performance.services import contract_performance
 
 SCORE = "0.0"
-KIND_LABELS = {"points": _l("Points"), "yes_no": _l("Yes / no")}
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _PERIOD = re.compile(r"^\d{4}(-Q[1-4])?$")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -246,7 +243,7 @@ def _result_rows(group: list[Inspection], template: AssessmentTemplate,
                i.facility.name if i.facility else "", i.contract.number if i.contract else "",
                i.provider.name if i.provider else "",
                counties[i.region_id].display_name(locale), i.region.display_name(locale),
-               _person(i.inspector), i.total, _label(GRADE_NAMES, i.grade),
+               _person(i.inspector), i.total, _label(GRADE_LABELS, i.grade),
                *[scores.get(s.id) for s in sections], failed, superseded_by.get(i.id))
 
 
@@ -313,7 +310,7 @@ def item_answer_rows(user: User, f: InspectionFilter) -> Iterable[Sequence]:
     for answer, item, section, day, template in rows:
         yield (answer.inspection_id, template.name(locale), day, section.name(locale),
                item.text(locale),
-               _label(KIND_LABELS, item.kind), item.max_points, _answer_value(answer, item),
+               _label(ITEM_KIND_LABELS, item.kind), item.max_points, _answer_value(answer, item),
                mask_ids_in(answer.note), yes if item.critical else no)
 
 
@@ -372,7 +369,7 @@ def performance_rows(user: User, f: PerformanceFilter) -> Iterable[Sequence]:
         yield (contract.number, contract.title, contract.provider.name,
                _label(SERVICE_TYPE_LABELS, contract.service_type.value), p.period,
                p.rounded("inspection"), p.rounded("timeliness"), p.rounded("targets"),
-               p.rounded("composite"), _label(GRADE_NAMES, p.grade),
+               p.rounded("composite"), _label(GRADE_LABELS, p.grade),
                p.payment_share, p.linked_amount, p.payable_amount)
 
 

@@ -23,7 +23,7 @@ from app import clock
 from app.extensions import db
 from app.unit_of_work import after_commit
 from app.users.models import User
-from evaluations.actions.models import Campaign
+from evaluations.campaigns.models import Campaign
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.scorecards.data import city_section_means
 from reports.scorecards.models import BatchStatus, ScorecardBatch

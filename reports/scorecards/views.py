@@ -31,6 +31,7 @@ from reports.performance.services import (
     record_payment_decision,
 )
 from reports.scorecards.charts import to_svg, trend_line
+from reports.scorecards.pdf import grade_label
 from reports.scorecards.services import (
     inspection_by_code,
     inspection_scorecard_pdf,
@@ -130,3 +131,6 @@ def contract_scorecard(contract_id: int):
     period = request.args.get("period")
     return pdf_response(performance_scorecard_pdf(contract, period),
                         f"performance-{contract.number}-{period or 'all'}.pdf")
+
+
+bp.add_app_template_global(grade_label, "grade_label")

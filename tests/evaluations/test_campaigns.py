@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import ValidationError
-from evaluations.actions.models import Campaign, Recurrence
 from evaluations.campaigns import services
+from evaluations.campaigns.models import Campaign, Recurrence
 from evaluations.inspections.models import Inspection, InspectionStatus
 
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from evaluations.actions.models import Campaign
 from evaluations.campaigns import services
+from evaluations.campaigns.models import Campaign
 from evaluations.inspections.models import Inspection, InspectionStatus
 from tests.conftest import Browser
 

@@ -10,10 +10,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from evaluations.actions.models import ActionStatus, Campaign, CorrectiveAction
+from evaluations.actions.models import ActionStatus, CorrectiveAction
 from evaluations.assessment.services import seed_builtin_templates
-from evaluations.demo_seed import seed_campaigns_and_actions
+from evaluations.campaigns.models import Campaign
 from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.seed import seed_campaigns_and_actions
 
 TODAY = date(2026, 6, 15)
 

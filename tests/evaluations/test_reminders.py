@@ -16,8 +16,9 @@ from app.scheduler import registry
 from app.scheduler.models import JobRun, RunStatus
 from app.scheduler.runner import run_job
 from evaluations import reminders
-from evaluations.actions.models import ActionStatus, Campaign
+from evaluations.actions.models import ActionStatus
 from evaluations.actions.services import create_action
+from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.services import create_campaign
 from evaluations.inspections.models import InspectionStatus
 
