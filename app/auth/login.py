@@ -30,9 +30,15 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The user of a session or remember-me cookie, while its generation is current."""
+    user_id, _, generation = session_id.partition(":")
+    if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 18:
+        return None
     user = db.session.scalar(sa.select(User).where(User.id == int(user_id)))
-    return user if user is not None and user.is_enabled else None
+    if user is None or not user.is_enabled or user.session_generation != int(generation):
+        return None
+    return user
 
 
 def role_required(*roles: Role) -> Callable:

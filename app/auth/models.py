@@ -39,8 +39,11 @@ class ApiToken(db.Model):
     expires_at: so.Mapped[datetime]
     revoked_at: so.Mapped[datetime | None]
     last_used_at: so.Mapped[datetime | None]
+    #: the user's session generation when the token was issued
+    generation: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     user: so.Mapped[User] = so.relationship(lazy="joined")
 
     def is_valid(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now and self.user.is_enabled
+        return (self.revoked_at is None and self.expires_at > now and self.user.is_enabled
+                and self.generation == self.user.session_generation)

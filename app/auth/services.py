@@ -76,7 +76,7 @@ class IssuedToken:
 
 def issue_token(user: User) -> IssuedToken:
     token = secrets.token_urlsafe(32)
-    record = ApiToken(user=user, token_hash=_digest(token),
+    record = ApiToken(user=user, token_hash=_digest(token), generation=user.session_generation,
                       expires_at=clock.now() + current_app.config["API_TOKEN_LIFETIME"])
     db.session.add(record)
     db.session.flush()
@@ -98,9 +98,3 @@ def revoke_token(token: str) -> bool:
     return True
 
 
-def revoke_tokens_of(user: User) -> None:
-    db.session.execute(
-        sa.update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=clock.now())
-    )

@@ -56,6 +56,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     provider_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("providers.id"), index=True)
     #: disabled users cannot log in or use tokens
     is_enabled: so.Mapped[bool] = so.mapped_column(default=True)
+    #: bumped when the password changes, the account is disabled or the user signs out
+    #: everywhere: every session, remember-me cookie and API token of an older generation dies
+    session_generation: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     #: preferred UI language; None follows the browser
     locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     #: officers holding it see resident ID numbers in full (each view audited)
@@ -66,6 +69,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: a newer
+        session generation makes both worthless."""
+        return f"{self.id}:{self.session_generation or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -112,10 +112,13 @@ def set_enabled(user: User, enabled: bool, acting: User | None = None) -> User:
         raise ValidationError(_("You cannot disable your own account."))
     user.is_enabled = enabled
     if not enabled:
-        from app.auth.services import revoke_tokens_of  # core-internal; avoids a cycle
-
-        revoke_tokens_of(user)
+        end_sessions(user)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign ``user`` out everywhere: web sessions, remember-me cookies and API tokens."""
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 def reset_password(user: User, password: str) -> User:
@@ -124,6 +127,7 @@ def reset_password(user: User, password: str) -> User:
     if errors:
         raise ValidationError(_("The password was not changed."), errors)
     user.password_hash = hash_password(password)
+    end_sessions(user)
     return user
 
 

@@ -88,7 +88,10 @@ def test_disabling_a_user_revokes_their_tokens(api_as, as_user, db):
     admin_browser.get(f"/admin/users/{user.id}")
     assert admin_browser.post(f"/admin/users/{user.id}/disable").status_code == 302
     assert api.get("/api/v1/me").status_code == 401
-    assert db.session.scalar(sa.select(ApiToken.revoked_at)) is not None
+    # enabling the account again does not bring the old token back
+    admin_browser.get(f"/admin/users/{user.id}")
+    assert admin_browser.post(f"/admin/users/{user.id}/enable").status_code == 302
+    assert api.get("/api/v1/me").status_code == 401
 
 
 def test_malformed_json_is_400_in_the_error_format(client):

@@ -251,6 +251,14 @@ def _wait_for(engine: sa.Engine, stmt, deadline: float):
     return None
 
 
+def _wait_for_log(path: Path, text: str, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        if text in path.read_text():
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def _ticks_from(pid: int):
     return sa.select(JobRun.id).where(JobRun.job_id == "test.tick",
                                       JobRun.message == f"tick from {pid}")
@@ -263,9 +271,9 @@ def _leader_takeover(tmp_path: Path, engine: sa.Engine, url: str, lock_key: int)
         assert _wait_for(engine, _ticks_from(first.pid), time.monotonic() + 20), \
             (tmp_path / "first.log").read_text()
         second = _spawn(tmp_path, "second", url, lock_key)
-        time.sleep(3)
+        assert _wait_for_log(tmp_path / "second.log", "standing by", time.monotonic() + 60), \
+            (tmp_path / "second.log").read_text()
         assert second.poll() is None, (tmp_path / "second.log").read_text()
-        assert "standing by" in (tmp_path / "second.log").read_text()
         with engine.connect() as conn:
             assert conn.execute(_ticks_from(second.pid)).first() is None  # idle
             conn.execute(sa.insert(JobCommand.__table__).values(

@@ -125,3 +125,26 @@ def test_cli_refuses_bad_input_with_a_clear_message(runner, db, regions):
                                  "long-enough-1", "--role", "provider", "--provider-id", "999"])
     assert result.exit_code != 0 and "No provider has this id." in result.output
     assert count_users(db) == before
+
+
+def test_a_password_reset_ends_every_session_and_token_of_the_user(as_user, api_as, app):
+    victim_browser, victim = as_user("officer")
+    token = app.test_client().post(
+        "/api/v1/tokens", json={"email": victim.email, "password": PASSWORD}).get_json()["token"]
+    remembered = Browser(app.test_client())
+    remembered.get("/login")
+    remembered.post("/login", {"email": victim.email, "password": PASSWORD, "remember": "y"})
+    remembered.client.delete_cookie("session")  # only the remember-me cookie is left
+    assert remembered.get("/").status_code == 200
+    remembered.client.delete_cookie("session")
+    assert victim_browser.get("/").status_code == 200
+
+    admin_browser, _ = as_user("admin")
+    admin_browser.get(f"/admin/users/{victim.id}")
+    assert admin_browser.post(f"/admin/users/{victim.id}/password",
+                              {"password": "brand-new-pass-2026"}).status_code == 302
+
+    assert victim_browser.get("/").status_code == 302  # back to the login page
+    assert remembered.get("/").status_code == 302
+    me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 401
