@@ -155,9 +155,10 @@ def _import_seed_steps() -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import template_helpers
+    from app import pages, template_helpers
 
     template_helpers.init_app(app)
+    pages.init_app(app)
 
 
 def register_jobs(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from app.main.dashboard import Panel, panel_source
 from app.template_helpers import nav_item
 from app.users.models import Role
 
@@ -23,3 +24,13 @@ nav_item(_l("Review queue"), "contracts.review_queue", STAFF, DELIVERY)
 nav_item(_l("Spot checks"), "contracts.spot_check_list", EVERYONE, DELIVERY)
 nav_item(_l("Anomalies"), "contracts.household_anomalies", STAFF, DELIVERY)
 nav_item(_l("Subsistence standards"), "contracts.household_standards", STAFF, DELIVERY)
+
+
+@panel_source
+def _home_panels(user) -> list[Panel]:
+    """Providers see their reports due first; officers the reports waiting for review."""
+    if user.role is Role.PROVIDER:
+        return [Panel("contracts/_provider_home.html", columns="col-lg-8")]
+    if user.role in STAFF:
+        return [Panel("contracts/_review_queue.html", columns="col-lg-8")]
+    return []

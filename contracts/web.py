@@ -3,9 +3,8 @@ the labels every page may show (registered on the blueprint)."""
 
 from decimal import Decimal
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import format_decimal
-from jinja2 import TemplateNotFound
 
 from contracts import bp
 from contracts.labels import label_context
@@ -26,20 +25,10 @@ def export_url() -> str:
     return url_for(request.endpoint, **request.view_args, **args)
 
 
-def template_exists(name: str) -> bool:
-    """Whether another feature provides ``name`` (an optional include)."""
-    try:
-        current_app.jinja_env.get_template(name)
-    except TemplateNotFound:
-        return False
-    return True
-
-
 @bp.app_context_processor
 def _labels() -> dict:
     return label_context() | {
         "export_url": export_url,
-        "template_exists": template_exists,
     }
 
 

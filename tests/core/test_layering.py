@@ -4,6 +4,7 @@ Only the composition root (app/factory.py) may know every feature.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -33,4 +34,25 @@ def test_no_package_imports_a_layer_above_it(layer):
         wrong = imported_packages(path) & above
         if wrong:
             offenders.append(f"{path.relative_to(ROOT)} imports {sorted(wrong)}")
+    assert not offenders, "\n".join(offenders)
+
+
+_ENDPOINT = re.compile(r"""url_for\(\s*['"]([a-z_]+)\.""")
+_TEMPLATE = re.compile(r"""\{%-?\s*(?:include|import|from|extends)\s+['"]([a-z_]+)/""")
+
+
+def _layer_of_name(name: str) -> str:
+    """The layer owning a blueprint name or a template folder (core blueprints are ``app``)."""
+    return name if name in LAYERS else "app"
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_no_template_names_a_layer_above_it(layer):
+    above = set(LAYERS[LAYERS.index(layer) + 1:])
+    offenders = []
+    for path in (ROOT / layer).rglob("templates/**/*.html"):
+        text = path.read_text(encoding="utf-8")
+        named = {_layer_of_name(m) for m in _ENDPOINT.findall(text) + _TEMPLATE.findall(text)}
+        if named & above:
+            offenders.append(f"{path.relative_to(ROOT)} names {sorted(named & above)}")
     assert not offenders, "\n".join(offenders)
