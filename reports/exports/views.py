@@ -1,4 +1,4 @@
-"""The Excel exports of results (issue 6 §5): a page of filters and three downloads."""
+"""The Excel exports: a page of filters, three workbooks of results, the region code list."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from contracts.models import ServiceType
 from evaluations.inspections.models import InspectionStatus
 from reports import bp
 from reports.exports import excel as x
+from reports.exports import regions
 
 PERFORMANCE_ROLES = (Role.OFFICER, Role.ADMIN, Role.PROVIDER)
 
@@ -57,3 +58,11 @@ def export_performance():
     f = x.performance_filter(current_user, request.args)
     return xlsx_response(x.performance_xlsx(current_user, f),
                          x.export_filename("performance", f.period))
+
+
+@bp.route("/regions.xlsx")
+@login_required
+def regions_xlsx():
+    """The region codes a user works with, e.g. to fill a household-record file."""
+    return Response(regions.regions_xlsx(current_user), mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": "attachment; filename=regions.xlsx"})
