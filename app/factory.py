@@ -101,7 +101,7 @@ def _import_views() -> None:
     import evaluations.inspections.views  # noqa: F401
     import reports.dashboards.views  # noqa: F401
     import reports.exports.views  # noqa: F401
-    import reports.scorecards.batch_views  # noqa: F401
+    import reports.performance.views  # noqa: F401
     import reports.scorecards.views  # noqa: F401
 
 
@@ -116,11 +116,14 @@ def register_api(app: Flask) -> None:
     from contracts.submissions.api import blp as submissions_blp
     from evaluations.actions.api import blp as followup_blp
     from evaluations.inspections.api import blp as evaluations_blp
-    from reports.scorecards.api import blp as reports_blp
+    from reports.exports.api import blp as ocds_blp
+    from reports.performance.api import blp as performance_blp
+    from reports.scorecards.api import blp as scorecards_blp
 
     api.init_app(app)
     for blp in (core_blp, regions_blp, contracts_blp, documents_blp, households_blp,
-                submissions_blp, evaluations_blp, followup_blp, reports_blp):
+                submissions_blp, evaluations_blp, followup_blp, scorecards_blp,
+                performance_blp, ocds_blp):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF to forge
         api.register_blueprint(blp)
 

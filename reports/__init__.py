@@ -1,4 +1,4 @@
-"""PDF scorecards, dashboards and exports (Excel, OCDS)."""
+"""PDF scorecards, contract performance, dashboards and exports (Excel, OCDS)."""
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,4 @@
-"""What each role's dashboard shows (issue 6 §4): plain functions over the session.
+"""What each role's dashboard shows: plain functions over the session.
 
 Every query starts from a visibility helper (``visible_contracts``, ``visible_inspections``,
 ``visible_actions``), so a county officer counts only their county's rows, an inspector only

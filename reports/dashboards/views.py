@@ -1,7 +1,7 @@
 """The dashboard page of each role (/reports/dashboard) and the reports panel of the home page.
 
-The queries are in :mod:`reports.dashboards`; this module only draws the charts (server-side
-SVG with reportlab.graphics, the same code as the PDFs) and renders the page.
+The queries are in :mod:`reports.dashboards.services`; this module only draws the charts
+(server-side SVG with reportlab.graphics, the same code as the PDFs) and renders the page.
 """
 
 from __future__ import annotations

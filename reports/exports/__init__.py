@@ -1,1 +1,1 @@
-"""Exports: Excel workbooks of results and performance, the OCDS open-data package."""
+"""Exports: Excel workbooks of results and performance, region codes, the OCDS package."""

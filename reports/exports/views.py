@@ -1,4 +1,4 @@
-"""The Excel exports of results (issue 6 §5): a page of filters and three downloads."""
+"""The Excel exports: a page of filters, three workbooks of results, the region code list."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from app.users.models import Role
 from contracts.models import ServiceType
 from evaluations.inspections.models import InspectionStatus
 from reports import bp
-from reports.exports import excel as x
+from reports.exports import filters, regions
+from reports.exports.inspection_workbooks import inspection_results_xlsx, item_answers_xlsx
+from reports.exports.performance_workbook import performance_xlsx
+from reports.exports.workbook import export_filename
 
 PERFORMANCE_ROLES = (Role.OFFICER, Role.ADMIN, Role.PROVIDER)
 
@@ -31,7 +34,8 @@ def xlsx_response(body: bytes, filename: str) -> Response:
 def exports():
     return render_template(
         "reports/export_index.html", args=request.args,
-        templates=x.template_choices(current_user), counties=x.county_choices(current_user),
+        templates=filters.template_choices(current_user),
+        counties=filters.county_choices(current_user),
         statuses=list(InspectionStatus), service_types=list(ServiceType),
         year=clock.today().year, may_export_performance=current_user.role in PERFORMANCE_ROLES)
 
@@ -39,21 +43,29 @@ def exports():
 @bp.route("/exports/inspections.xlsx")
 @login_required
 def export_inspections():
-    f = x.inspection_filter(current_user, request.args)
-    return xlsx_response(x.inspection_results_xlsx(current_user, f),
-                         x.export_filename("inspections"))
+    f = filters.inspection_filter(current_user, request.args)
+    return xlsx_response(inspection_results_xlsx(current_user, f),
+                         export_filename("inspections"))
 
 
 @bp.route("/exports/answers.xlsx")
 @login_required
 def export_answers():
-    f = x.inspection_filter(current_user, request.args)
-    return xlsx_response(x.item_answers_xlsx(current_user, f), x.export_filename("answers"))
+    f = filters.inspection_filter(current_user, request.args)
+    return xlsx_response(item_answers_xlsx(current_user, f), export_filename("answers"))
 
 
 @bp.route("/exports/performance.xlsx")
 @role_required(*PERFORMANCE_ROLES)
 def export_performance():
-    f = x.performance_filter(current_user, request.args)
-    return xlsx_response(x.performance_xlsx(current_user, f),
-                         x.export_filename("performance", f.period))
+    f = filters.performance_filter(current_user, request.args)
+    return xlsx_response(performance_xlsx(current_user, f),
+                         export_filename("performance", f.period))
+
+
+@bp.route("/regions.xlsx")
+@login_required
+def regions_xlsx():
+    """The region codes a user works with, e.g. to fill a household-record file."""
+    return Response(regions.regions_xlsx(current_user), mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": "attachment; filename=regions.xlsx"})

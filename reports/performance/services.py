@@ -35,6 +35,7 @@ from contracts.submissions.schedule import Period, all_periods
 from contracts.submissions.services import punctuality
 from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.scoring import DEFAULT_BANDS, grade_for, round_score
+from reports.performance.models import Decision, PaymentDecision
 
 COMPONENTS = ("inspection", "timeliness", "targets")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -218,22 +219,19 @@ def quarterly_trend(contract: Contract, today: date | None = None) -> list[Perfo
 
 # ---- the officer's decision ------------------------------------------------------------------
 
-def decision_for(contract: Contract, period: str):
-    from reports.performance.models import PaymentDecision
-
+def decision_for(contract: Contract, period: str) -> PaymentDecision | None:
     return db.session.scalar(sa.select(PaymentDecision).where(
         PaymentDecision.contract_id == contract.id, PaymentDecision.period == period))
 
 
 def record_payment_decision(contract: Contract, period: str | None, *, decision: str,
-                            renew: bool, comment: str, actor, amount: Decimal | str | None = None):
+                            renew: bool, comment: str, actor,
+                            amount: Decimal | str | None = None) -> PaymentDecision:
     """Record (or revise) the decision on a period; the audit trail keeps every revision.
 
     ``pay`` pays what the grade allows, ``withhold`` pays nothing, ``reduce`` pays the amount
     given (at most what the installment is worth). A comment is always required.
     """
-    from reports.performance.models import Decision, PaymentDecision
-
     performance = contract_performance(contract, period)
     errors: dict[str, list[str]] = {}
     try:

@@ -1,52 +1,17 @@
-"""``/api/v1`` endpoints of the reports feature: open data (OCDS)."""
+"""``/api/v1`` endpoints of the scorecards: an inspection's PDF scorecard."""
 
 from __future__ import annotations
 
-import marshmallow as ma
-from flask import request
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.api.auth import api_user, token_required
-from app.errors import NotFound
-from app.users.models import Role
-from contracts.visibility import get_visible_contract
 from evaluations.inspections.services import get_visible_inspection
-from reports.exports.ocds import release_package
-from reports.performance.services import (
-    contract_performance,
-    decision_for,
-    record_payment_decision,
-)
-from reports.scorecards.services import (
-    inspection_scorecard_pdf,
-    performance_scorecard_pdf,
-    scorecard_filename,
-)
-from reports.scorecards.views import pdf_response
+from reports.scorecards.responses import pdf_response
+from reports.scorecards.services import inspection_scorecard_pdf, scorecard_filename
 
-blp = Blueprint("api_reports", __name__, url_prefix="/api/v1",
-                description="Scorecards, performance and open contracting data")
-
-
-@blp.route("/ocds/releases.json")
-class OcdsReleases(MethodView):
-    @token_required(Role.OFFICER, Role.ADMIN)
-    @blp.response(200, description="An OCDS 1.1 release package (JSON Schema draft 4)")
-    @blp.alt_response(404, description="No published contract is visible to the caller")
-    def get(self):
-        """The contracts the caller may see, as an OCDS 1.1 release package.
-
-        One release per non-draft contract: parties, tender, award, contract, amendments and
-        implementation (transactions for installments paid; milestones of types payment,
-        assessment and reporting).
-        """
-        package = release_package(api_user(), request.base_url)
-        if not package["releases"]:
-            # a release package must hold at least one release (OCDS schema: minItems 1)
-            raise NotFound(_("There is no published contract to release."))
-        return package
+blp = Blueprint("api_scorecards", __name__, url_prefix="/api/v1",
+                description="PDF scorecards of inspections")
 
 
 @blp.route("/inspections/<int:inspection_id>/scorecard.pdf")
@@ -58,89 +23,3 @@ class InspectionScorecard(MethodView):
         """The PDF scorecard of an inspection: same visibility as GET /inspections/{id}."""
         inspection = get_visible_inspection(api_user(), inspection_id)
         return pdf_response(inspection_scorecard_pdf(inspection), scorecard_filename(inspection))
-
-
-def _score(value):
-    return None if value is None else float(round(value, 1))
-
-
-class PeriodArgs(ma.Schema):
-    period = ma.fields.String(load_default=None,
-                              metadata={"description": "a year (2026) or a quarter (2026-Q3)"})
-
-
-class DecisionSchema(ma.Schema):
-    period = ma.fields.String(dump_only=True)
-    decision = ma.fields.Function(lambda d: d.decision.value)
-    amount = ma.fields.Decimal(as_string=True, places=2)
-    renew = ma.fields.Boolean()
-    comment = ma.fields.String()
-    decided_at = ma.fields.AwareDateTime()
-
-
-class DecisionIn(ma.Schema):
-    period = ma.fields.String(load_default=None)
-    decision = ma.fields.String(required=True,
-                                validate=ma.validate.OneOf(["pay", "reduce", "withhold"]))
-    renew = ma.fields.Boolean(required=True)
-    comment = ma.fields.String(required=True, validate=ma.validate.Length(min=1))
-    amount = ma.fields.Decimal(load_default=None, places=2, as_string=True)
-
-
-class PerformanceSchema(ma.Schema):
-    contract_id = ma.fields.Integer()
-    period = ma.fields.String()
-    inspection = ma.fields.Function(lambda p: _score(p.inspection))
-    timeliness = ma.fields.Function(lambda p: _score(p.timeliness))
-    targets = ma.fields.Function(lambda p: _score(p.targets))
-    composite = ma.fields.Function(lambda p: _score(p.composite))
-    grade = ma.fields.String(allow_none=True)
-    payment_share = ma.fields.Function(
-        lambda p: None if p.payment_share is None else float(p.payment_share))
-    linked_amount = ma.fields.Decimal(as_string=True, places=2, allow_none=True)
-    payable_amount = ma.fields.Decimal(as_string=True, places=2, allow_none=True)
-    decision = ma.fields.Nested(DecisionSchema, allow_none=True)
-
-
-def _visible_contract(contract_id: int):
-    return get_visible_contract(api_user(), contract_id)
-
-
-@blp.route("/contracts/<int:contract_id>/performance")
-class ContractPerformance(MethodView):
-    @token_required(Role.OFFICER, Role.ADMIN, Role.PROVIDER)
-    @blp.arguments(PeriodArgs, location="query")
-    @blp.response(200, PerformanceSchema)
-    @blp.alt_response(404, description="No such contract, or not visible to the caller")
-    @blp.alt_response(422, description="The period is malformed or outside the contract")
-    def get(self, args, contract_id: int):
-        """Performance of a contract for a period (DESIGN.md §4) and the payment it allows."""
-        contract = _visible_contract(contract_id)
-        performance = contract_performance(contract, args["period"])
-        performance.decision = decision_for(contract, performance.period)
-        return performance
-
-
-@blp.route("/contracts/<int:contract_id>/payment-decision")
-class PaymentDecisionView(MethodView):
-    @token_required(Role.OFFICER, Role.ADMIN)
-    @blp.arguments(DecisionIn)
-    @blp.response(201, DecisionSchema)
-    def post(self, data, contract_id: int):
-        """Record the officer's decision: pay, reduce or withhold; renew or not."""
-        contract = _visible_contract(contract_id)
-        return record_payment_decision(contract, data["period"], decision=data["decision"],
-                                       renew=data["renew"], comment=data["comment"],
-                                       amount=data["amount"], actor=api_user())
-
-
-@blp.route("/contracts/<int:contract_id>/scorecard.pdf")
-class ContractScorecard(MethodView):
-    @token_required(Role.OFFICER, Role.ADMIN, Role.PROVIDER)
-    @blp.arguments(PeriodArgs, location="query")
-    @blp.response(200, description="The performance scorecard (application/pdf)")
-    def get(self, args, contract_id: int):
-        """The contract's performance scorecard for a period, as a PDF."""
-        contract = _visible_contract(contract_id)
-        return pdf_response(performance_scorecard_pdf(contract, args["period"]),
-                            f"performance-{contract.number}-{args['period'] or 'all'}.pdf")

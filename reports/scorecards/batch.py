@@ -18,12 +18,15 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app import clock
+from app.errors import NotFound
 from app.extensions import db
 from app.unit_of_work import after_commit
 from app.users.models import User
 from evaluations.campaigns.models import Campaign
+from evaluations.campaigns.services import get_visible_campaign
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.scorecards.data import city_section_means
 from reports.scorecards.models import BatchStatus, ScorecardBatch
@@ -76,6 +79,22 @@ def queue_campaign_batch(campaign: Campaign, actor: User, locale: str) -> Scorec
     app = current_app._get_current_object()
     batch_id = batch.id
     after_commit(lambda: start_in_background(app, batch_id))
+    return batch
+
+
+def recent_batches(campaign: Campaign, limit: int = 10) -> list[ScorecardBatch]:
+    """The campaign's latest batches, newest first."""
+    return list(db.session.scalars(sa.select(ScorecardBatch)
+                                   .where(ScorecardBatch.campaign_id == campaign.id)
+                                   .order_by(ScorecardBatch.id.desc()).limit(limit)))
+
+
+def get_visible_batch(user: User, batch_id: int) -> ScorecardBatch:
+    """The batch, if ``user`` may see its campaign; otherwise not found."""
+    batch = db.session.get(ScorecardBatch, batch_id)
+    if batch is None:
+        raise NotFound(_("Not found."))
+    get_visible_campaign(user, batch.campaign_id)
     return batch
 
 

@@ -23,7 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from reports.scorecards.charts import section_bars
+from reports.scorecards.charts import section_bars, trend_line
 from reports.scorecards.data import GRADE_LABELS_ZH, ScorecardData
 
 # Binary streams, not ASCII85: smaller files, and reportlab's ASCII85 encoder runs in pure
@@ -209,8 +209,6 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
 def performance_scorecard(*, contract, performance, trend, decision, font: str,
                           bureau: str) -> bytes:
     """The contract's performance for a period: components, composite, grade, payment."""
-    from reports.scorecards.charts import trend_line
-
     s = _Styles(font)
     title = _("Contract performance scorecard")
     story: list = [Paragraph(f"{title} · {bureau}", s.title)]

@@ -1,4 +1,4 @@
-"""Reports: building scorecards and checking their verification codes."""
+"""Scorecards as PDF bytes (of an inspection, of a contract's performance) and their codes."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from flask import current_app
 from flask_babel import get_locale
 
 from app.extensions import db
+from contracts.models import Contract
 from evaluations.inspections.models import Inspection
+from reports.performance.services import contract_performance, decision_for, quarterly_trend
 from reports.scorecards.data import load_for_scorecard, scorecard_data
 from reports.scorecards.fonts import cjk_font
-from reports.scorecards.pdf import inspection_scorecard
+from reports.scorecards.pdf import inspection_scorecard, performance_scorecard
 
 
 def viewer_language() -> str:
@@ -45,13 +47,15 @@ def inspection_by_code(code: str) -> Inspection | None:
         Inspection.verification_code == (code or "").strip().upper()))
 
 
-def performance_scorecard_pdf(contract, period: str | None = None) -> bytes:
-    from reports.performance.services import contract_performance, decision_for, quarterly_trend
-    from reports.scorecards.pdf import performance_scorecard
-
+def performance_scorecard_pdf(contract: Contract, period: str | None = None) -> bytes:
+    """The performance scorecard of a contract for a period (the whole contract by default)."""
     performance = contract_performance(contract, period)
     return performance_scorecard(
         contract=contract, performance=performance, trend=quarterly_trend(contract),
         decision=decision_for(contract, performance.period),
         font=cjk_font(current_app.config.get("PDF_CJK_FONT")),
         bureau=current_app.config["BUREAU_NAME"])
+
+
+def performance_scorecard_filename(contract: Contract, period: str | None) -> str:
+    return f"performance-{contract.number}-{period or 'all'}.pdf"

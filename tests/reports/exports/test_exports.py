@@ -1,4 +1,4 @@
-"""Excel exports of results (issue 6 §5): filtered, scoped rows with labels in the user's
+"""Excel exports of results: filtered, scoped rows with labels in the user's
 language, section scores as columns per template, item answers, performance by contract."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -52,8 +53,6 @@ def finalize(db, inspection, total: str, grade: str, scores: dict | None = None)
 
 @pytest.fixture
 def world_b(db, make_facility, make_user, make_operation_contract):
-    from types import SimpleNamespace
-
     facility = make_facility("b1", name="乙一敬老院")
     contract = make_operation_contract(facility, region="b")
     return SimpleNamespace(facility=facility, contract=contract,

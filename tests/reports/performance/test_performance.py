@@ -10,9 +10,12 @@ from pypdf import PdfReader
 
 from app import clock
 from app.audit.models import AuditLog
+from app.errors import ValidationError
+from app.users.models import User
 from contracts.households.models import HouseholdImport, HouseholdRecord
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
+from reports.performance.models import PaymentDecision
 from reports.performance.services import (
     contract_performance,
     parse_period,
@@ -51,8 +54,6 @@ def add_finalized(db, contract, totals, template, supersedes=None):
 
 
 def contract_inspector(db, contract):
-    from app.users.models import User
-
     return db.session.scalars(sa.select(User).where(User.role == "inspector")).first()
 
 
@@ -74,7 +75,8 @@ def test_composite_is_the_weighted_mean_of_the_components(db, survey_contract):
     db.session.flush()
     for n in range(600):                                          # 600 / 1200 → 50
         db.session.add(HouseholdRecord(
-            import_id=batch.id, contract_id=contract.id, period="2026-05", id_number=f"42120219800101{n:04d}",
+            import_id=batch.id, contract_id=contract.id, period="2026-05",
+            id_number=f"42120219800101{n:04d}",
             head_name="张三", region_id=contract.region_id, members=3,
             monthly_income=Decimal("900"), assets=Decimal("0"),
             survey_date=date(2026, 5, 10), surveyor="李四", recommendation="dibao"))
@@ -121,8 +123,6 @@ def test_periods_parse_and_clip(survey_contract):
     contract, _ = survey_contract
     assert parse_period("2026-Q3", contract).start == date(2026, 7, 1)
     assert parse_period("2026-Q3", contract).end == date(2026, 9, 30)
-    from app.errors import ValidationError
-
     for bad in ("2026-13", "Q3", "2031"):
         with pytest.raises(ValidationError):
             parse_period(bad, contract)
@@ -183,15 +183,11 @@ def test_providers_read_but_do_not_decide(as_user, survey_contract, db):
     url = f"/reports/contracts/{contract.id}/performance"
     assert browser.get(url).status_code == 200
     browser.post(url, {"decision": "pay", "comment": "自己批准", "renew": "y"})
-    from reports.performance.models import PaymentDecision
-
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PaymentDecision)) == 0
 
 
 def test_reduce_needs_an_amount_below_the_installment(survey_contract, db):
     contract, _ = survey_contract
-    from app.errors import ValidationError
-
     with pytest.raises(ValidationError) as info:
         record_payment_decision(contract, "2026", decision="reduce", renew=False,
                                 comment="x", actor=None, amount="99999999")

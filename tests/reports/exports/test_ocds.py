@@ -12,7 +12,7 @@ from referencing.jsonschema import DRAFT4
 
 from contracts import services
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "reports" / "exports" / "ocds_schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[3] / "reports" / "exports" / "ocds_schema"
 RELEASE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
 
 

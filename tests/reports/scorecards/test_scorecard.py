@@ -8,7 +8,13 @@ from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
 from evaluations.inspections.photos import add_photo
-from evaluations.inspections.services import finalize_inspection, save_answers, submit_inspection
+from evaluations.inspections.services import (
+    correct_inspection,
+    finalize_inspection,
+    save_answers,
+    submit_inspection,
+)
+from reports.scorecards.data import city_section_means
 from tests.evaluations.conftest import full_answers, jpeg_bytes
 
 
@@ -92,8 +98,6 @@ def test_provider_gets_404_before_finalization(api_as, schedule, inspection_worl
 
 
 def test_verify_page_says_current_or_superseded(client, finalized, db, inspection_world):
-    from evaluations.inspections.services import correct_inspection
-
     inspection, *_ = finalized
     page = client.get(f"/reports/verify/{inspection.verification_code}")
     assert page.status_code == 200
@@ -106,8 +110,6 @@ def test_verify_page_says_current_or_superseded(client, finalized, db, inspectio
 
 
 def test_city_mean_is_drawn_from_finalized_inspections(finalized, db):
-    from reports.scorecards.data import city_section_means
-
     inspection, *_ = finalized
     means = city_section_means(inspection.template_id)
     scores = {e["section_id"]: e["score"] for e in inspection.section_scores}

@@ -1,10 +1,11 @@
-"""The dashboards of each role (issue 6 §4): scoped numbers, lists and server-side SVG charts."""
+"""The dashboards of each role: scoped numbers, lists and server-side SVG charts."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,6 +14,7 @@ from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.dashboards import services as dashboards
+from tests.conftest import PASSWORD, Browser
 
 TODAY = date(2026, 11, 20)
 ONLY_INSPECTIONS = {"inspection": 100, "timeliness": 0, "targets": 0}
@@ -40,8 +42,6 @@ def cell(page: str, attribute: str, code: str) -> int:
 @pytest.fixture
 def world_b(db, make_facility, make_user, make_operation_contract):
     """A home in B1 operated by another provider, with an inspector of B."""
-    from types import SimpleNamespace
-
     facility = make_facility("b1", name="乙一敬老院")
     contract = make_operation_contract(facility, region="b")
     return SimpleNamespace(facility=facility, contract=contract,
@@ -204,8 +204,6 @@ def test_an_inspector_sees_only_their_inspections(db, inspection_world, schedule
 
 
 def test_the_inspector_page(db, app, inspection_world, schedule):
-    from tests.conftest import PASSWORD, Browser
-
     w = inspection_world
     mine = schedule(scheduled_for=TODAY + timedelta(days=2))
     browser = Browser(app.test_client())
@@ -231,8 +229,6 @@ def add_action(db, contract, *, deadline: date, status=ActionStatus.OPEN, text="
 
 def test_a_provider_sees_only_its_own_contracts_scores_and_actions(
         db, app, inspection_world, world_b, make_scored_inspection):
-    from tests.conftest import PASSWORD, Browser
-
     w = inspection_world
     finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 3, 1)), "81", "good")
     finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 9, 1)), "92", "excellent")

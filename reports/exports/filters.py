@@ -1,0 +1,140 @@
+"""The filters of the Excel exports, read from query arguments, and the choices of their form.
+
+A filter only narrows what the user may see: every statement starts from a visibility helper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import NotFound, ValidationError
+from app.extensions import db
+from app.regions.models import Level, Region
+from app.scoping import region_subtree
+from app.users.models import Role, User
+from contracts.models import ServiceType
+from contracts.visibility import get_visible_provider
+from evaluations.assessment.models import AssessmentTemplate
+from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import visible_inspections
+
+_PERIOD = re.compile(r"^\d{4}(-Q[1-4])?$")
+
+
+@dataclass(frozen=True)
+class InspectionFilter:
+    template_id: int | None = None
+    status: InspectionStatus | None = None
+    region: Region | None = None
+    start: date | None = None
+    end: date | None = None
+    provider_id: int | None = None
+
+
+def _int_arg(args: Mapping[str, str], name: str) -> int | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError(_("Check the filters."), {name: [_("Not a number.")]})
+    return int(value)
+
+
+def _date_arg(args: Mapping[str, str], name: str) -> date | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("Check the filters."),
+                              {name: [_("Use a date like 2026-03-31.")]}) from None
+
+
+def _provider_arg(user: User, args: Mapping[str, str]) -> int | None:
+    """A provider filter names a provider the user may see; another's is a 404."""
+    provider_id = _int_arg(args, "provider_id")
+    if provider_id is not None:
+        get_visible_provider(user, provider_id)
+    return provider_id
+
+
+def inspection_filter(user: User, args: Mapping[str, str]) -> InspectionFilter:
+    """The filters of the inspection exports, from query arguments (empty = all)."""
+    status = (args.get("status") or "").strip() or None
+    if status is not None and status not in {s.value for s in InspectionStatus}:
+        raise ValidationError(_("Check the filters."), {"status": [_("Unknown status.")]})
+    region = None
+    if (region_id := _int_arg(args, "county")) is not None:
+        region = db.session.get(Region, region_id)
+        if region is None:
+            raise NotFound(_("Not found."))
+    start, end = _date_arg(args, "from"), _date_arg(args, "to")
+    if start and end and start > end:
+        raise ValidationError(_("Check the filters."),
+                              {"to": [_("The end comes before the start.")]})
+    return InspectionFilter(_int_arg(args, "template_id"),
+                            InspectionStatus(status) if status else None, region, start, end,
+                            _provider_arg(user, args))
+
+
+def inspections_stmt(user: User, f: InspectionFilter) -> sa.Select:
+    """The visible inspections matching ``f``, by date."""
+    stmt = visible_inspections(user)
+    if f.template_id is not None:
+        stmt = stmt.where(Inspection.template_id == f.template_id)
+    if f.status is not None:
+        stmt = stmt.where(Inspection.status == f.status)
+    if f.region is not None:
+        stmt = stmt.where(Inspection.region_id.in_(region_subtree(f.region)))
+    if f.start is not None:
+        stmt = stmt.where(Inspection.scheduled_for >= f.start)
+    if f.end is not None:
+        stmt = stmt.where(Inspection.scheduled_for <= f.end)
+    if f.provider_id is not None:
+        stmt = stmt.where(Inspection.provider_id == f.provider_id)
+    return stmt.order_by(Inspection.scheduled_for, Inspection.id)
+
+
+@dataclass(frozen=True)
+class PerformanceFilter:
+    period: str
+    service_type: ServiceType | None = None
+    provider_id: int | None = None
+
+
+def performance_filter(user: User, args: Mapping[str, str]) -> PerformanceFilter:
+    period = (args.get("period") or "").strip().upper() or str(clock.today().year)
+    if not _PERIOD.match(period):
+        raise ValidationError(_("A period is a year (2026) or a quarter (2026-Q3)."),
+                              {"period": [_("Use YYYY or YYYY-Qn.")]})
+    service_type = (args.get("service_type") or "").strip() or None
+    if service_type is not None and service_type not in {s.value for s in ServiceType}:
+        raise ValidationError(_("Check the filters."),
+                              {"service_type": [_("Unknown service type.")]})
+    return PerformanceFilter(period, ServiceType(service_type) if service_type else None,
+                             _provider_arg(user, args))
+
+
+# ---- choices of the filter form --------------------------------------------------------------
+
+def template_choices(user: User) -> list[AssessmentTemplate]:
+    """The template versions of the inspections ``user`` may see."""
+    used = visible_inspections(user).with_only_columns(Inspection.template_id).distinct()
+    return list(db.session.scalars(sa.select(AssessmentTemplate).where(
+        AssessmentTemplate.id.in_(used)).order_by(AssessmentTemplate.code,
+                                                  AssessmentTemplate.version.desc())))
+
+
+def county_choices(user: User) -> list[Region]:
+    stmt = sa.select(Region).where(Region.level == Level.COUNTY).order_by(Region.code)
+    if user.role is not Role.ADMIN and user.role is not Role.PROVIDER and user.region:
+        stmt = stmt.where(Region.id.in_(region_subtree(user.region)))
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,1 @@
+"""Tests of the Excel exports and the OCDS release package."""

@@ -1,0 +1,1 @@
+"""Tests of contract performance, its payment decisions and its scorecard."""
