@@ -24,7 +24,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from evaluations.assessment.format import json_number
-from evaluations.assessment.item_kinds import KINDS
+from evaluations.item_kinds import KINDS
 from evaluations.labels import ITEM_KIND_LABELS
 
 #: blank rows offered under each section, and blank grade-band rows, for adding

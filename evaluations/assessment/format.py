@@ -27,7 +27,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.errors import ValidationError
-from evaluations.assessment.item_kinds import KINDS
+from evaluations.item_kinds import KINDS
 
 FORMAT = "careprocure-template/1"
 TARGETS = ("facility", "contract")

@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 
 from app.db import TimestampMixin, str_enum
 from app.extensions import db
-from evaluations.assessment.item_kinds import KINDS
+from evaluations.item_kinds import KINDS
 
 if TYPE_CHECKING:
     from app.users.models import User

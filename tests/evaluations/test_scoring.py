@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluations.assessment import item_kinds
-from evaluations.assessment.item_kinds import KINDS, ItemKind, UnknownItemKind, get_kind, register
+from evaluations import item_kinds
+from evaluations.item_kinds import KINDS, ItemKind, UnknownItemKind, get_kind, register
 from evaluations.scoring import (
     DEFAULT_BANDS,
     Answer,
