@@ -1,4 +1,4 @@
-"""``/api/v1/corrective-actions``: corrective actions (整改), read, answered, closed, reopened.
+"""``/api/v1/corrective-actions``: corrective actions (整改) read, answered, closed, reopened.
 
 The same services as the HTML pages. Visibility: providers only their own actions, officers
 their region, inspectors the actions of their inspections and those they raised. Anything

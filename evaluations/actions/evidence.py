@@ -1,4 +1,4 @@
-"""Evidence files a provider attaches to an answer: checked by content, stored under UPLOAD_DIR."""
+"""Evidence a provider attaches to an answer: files checked by content, stored under UPLOAD_DIR."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Corrective actions (整改): findings a provider must put right by a deadline.
 
 - An action comes from an item of a submitted or finalized inspection that scored below its
-  maximum (``actions.suggestions`` proposes them and stores what the inspector confirmed), or is raised by hand on a facility or a contract
-  (:func:`create_action`).
+  maximum (``actions.suggestions`` proposes them and stores what the inspector confirmed),
+  or is raised by hand on a facility or a contract (:func:`create_action`).
 - Its owner is the provider answerable for the target: the inspection's provider, else the
   facility's current operator, else the contract's provider. No provider → refused.
 - Life: ``open`` → the provider answers (text and optional PDF/image evidence) → ``answered``

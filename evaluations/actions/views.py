@@ -14,6 +14,7 @@ from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.forms import apply_errors
 from app.users.models import Role
+from contracts.models import Facility
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
 from evaluations.actions import services as actions
@@ -72,9 +73,8 @@ def _target_choices() -> list[tuple[str, str]]:
                                      title=c.title)) for c in contracts])
 
 
-@bp.route("/actions/new", methods=["GET", "POST"])
-@role_required(*RAISERS)
-def action_create():
+def _new_action_form() -> ActionForm:
+    """The form, about the home or contract the link names, due in 30 days."""
     form = ActionForm()
     form.target.choices = _target_choices()
     if request.method == "GET":
@@ -83,16 +83,27 @@ def action_create():
         elif _int_arg("contract_id"):
             form.target.data = f"contract:{_int_arg('contract_id')}"
         form.deadline.data = clock.today() + timedelta(days=30)
+    return form
+
+
+def _raise_action(form: ActionForm):
+    kind, _sep, ident = form.target.data.partition(":")
+    target = (get_visible_facility(current_user, ident) if kind == "facility"
+              else get_visible_contract(current_user, ident))
+    return actions.create_action(
+        description=form.description.data, severity=form.severity.data,
+        deadline=form.deadline.data, actor=current_user,
+        facility=target if kind == "facility" else None,
+        contract=target if kind == "contract" else None)
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@role_required(*RAISERS)
+def action_create():
+    form = _new_action_form()
     if form.validate_on_submit():
-        kind, _sep, ident = form.target.data.partition(":")
         try:
-            target = (get_visible_facility(current_user, ident) if kind == "facility"
-                      else get_visible_contract(current_user, ident))
-            action = actions.create_action(
-                description=form.description.data, severity=form.severity.data,
-                deadline=form.deadline.data, actor=current_user,
-                facility=target if kind == "facility" else None,
-                contract=target if kind == "contract" else None)
+            action = _raise_action(form)
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -179,39 +190,61 @@ def action_attachment(action_id: int, attachment_id: int):
                      download_name=attachment.original_name or attachment.stored_name)
 
 
-@bp.route("/inspections/<int:inspection_id>/actions", methods=["GET", "POST"])
-@role_required(*RAISERS)
-def inspection_actions(inspection_id: int):
-    """The items below their max as suggestions; the inspector confirms and edits them."""
+def _confirmed_choices(suggestions: list) -> list[dict]:
+    """The suggestions ticked on the page, with the text, severity and deadline as edited."""
+    return [{"item_id": s.item.id,
+             "description": request.form.get(f"description_{s.item.id}", ""),
+             "severity": request.form.get(f"severity_{s.item.id}", ""),
+             "deadline": request.form.get(f"deadline_{s.item.id}", "")}
+            for s in suggestions if request.form.get(f"create_{s.item.id}")]
+
+
+def _inspection_and_suggestions(inspection_id: int):
+    """The visible inspection (else 404) and its suggestions (none, with a warning, when it
+    has no result yet)."""
     try:
         inspection = get_visible_inspection(current_user, inspection_id)
-        suggestions = suggest_actions(inspection)
+        return inspection, suggest_actions(inspection)
     except NotFound:
         abort(404)
     except DomainError as error:
         flash(error.message, "warning")
-        suggestions = []
+        return inspection, []
+
+
+@bp.route("/inspections/<int:inspection_id>/actions", methods=["GET", "POST"])
+@role_required(*RAISERS)
+def inspection_actions(inspection_id: int):
+    """The items below their max as suggestions; the inspector confirms and edits them."""
+    inspection, suggestions = _inspection_and_suggestions(inspection_id)
     form = SuggestionsForm()
     errors: dict[str, list[str]] = {}
     if suggestions and form.validate_on_submit():
-        choices = [{"item_id": s.item.id,
-                    "description": request.form.get(f"description_{s.item.id}", ""),
-                    "severity": request.form.get(f"severity_{s.item.id}", ""),
-                    "deadline": request.form.get(f"deadline_{s.item.id}", "")}
-                   for s in suggestions if request.form.get(f"create_{s.item.id}")]
         try:
-            created = create_actions_from_inspection(inspection, choices, actor=current_user)
+            created = create_actions_from_inspection(inspection, _confirmed_choices(suggestions),
+                                                     actor=current_user)
         except DomainError as error:
             form.form_errors.append(error.message)
             errors = error.fields
         else:
             flash(_("%(n)d corrective actions created.", n=len(created)), "success")
             return redirect(url_for(".action_list", facility_id=inspection.facility_id or ""))
-    existing = actions.actions_of_inspection(current_user, inspection)
     status = 422 if form.form_errors else 200
     return render_template("evaluations/action_suggestions.html", inspection=inspection,
                            suggestions=suggestions, form=form, errors=errors,
-                           existing=existing), status
+                           existing=actions.actions_of_inspection(current_user, inspection)
+                           ), status
+
+
+def _schedule_reinspection(facility: Facility, form: ReinspectionForm):
+    """The re-inspection the form asks for, or None with the refusal on the form."""
+    try:
+        return actions.schedule_reinspection(facility, inspector=form.chosen_inspector(),
+                                             scheduled_for=form.scheduled_for.data,
+                                             actor=current_user)
+    except DomainError as error:
+        apply_errors(form, error)
+        return None
 
 
 @bp.route("/facilities/<int:facility_id>/actions", methods=["GET", "POST"])
@@ -225,21 +258,12 @@ def facility_actions(facility_id: int):
     form = ReinspectionForm(inspectors=actions.reinspection_inspectors(facility))
     if request.method == "GET":
         form.scheduled_for.data = clock.today() + timedelta(days=7)
-    if request.method == "POST":
-        if current_user.role not in REVIEWERS:
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                inspection = actions.schedule_reinspection(
-                    facility, inspector=form.chosen_inspector(),
-                    scheduled_for=form.scheduled_for.data,
-                    actor=current_user)
-            except DomainError as error:
-                apply_errors(form, error)
-            else:
-                flash(_("Re-inspection scheduled for %(day)s.",
-                        day=inspection.scheduled_for.isoformat()), "success")
-                return redirect(url_for(".facility_actions", facility_id=facility.id))
+    elif current_user.role not in REVIEWERS:
+        abort(403)
+    elif form.validate_on_submit() and (inspection := _schedule_reinspection(facility, form)):
+        flash(_("Re-inspection scheduled for %(day)s.",
+                day=inspection.scheduled_for.isoformat()), "success")
+        return redirect(url_for(".facility_actions", facility_id=facility.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("evaluations/action_facility.html", facility=facility, form=form,
                            open_actions=actions.open_actions_of_facility(facility, current_user),

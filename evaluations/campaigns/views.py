@@ -1,4 +1,4 @@
-"""HTML pages of campaigns (专项行动): the list, creating one with all its inspections, progress."""
+"""HTML pages of campaigns (专项行动): the list, creating one with its inspections, progress."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""An inspector's answers checked against the inspection's template version, and what is missing.
+"""An inspector's answers checked against the inspection's template version; what is missing.
 
 Nothing here stores anything: ``check_answers`` turns posted answers into scoring values or
 refuses them all, naming ``answers[i].<field>`` and the item; ``check_complete`` refuses a

@@ -168,10 +168,24 @@ def inspection_form(inspection_id: int):
     if not form.validate_on_submit():
         abort(400)
     answers, item_ids = answers_from_request(inspection, request.form)
+    refused = _save_draft(inspection, form, answers, item_ids)
+    if refused is not None:
+        return refused
+    if request.form.get("action") != "submit":
+        flash(_("Draft saved."), "success")
+        anchor = request.form.get("section") or ""
+        return redirect(url_for(".inspection_form", inspection_id=inspection.id)
+                        + (f"#{anchor}" if anchor.startswith("section-") else ""))
+    return _submit(inspection, item_ids)
+
+
+def _save_draft(inspection: Inspection, form: FieldForm, answers: list[dict],
+                item_ids: list[int]):
+    """Store the posted answers and photos; if refused, the form again (409 or 422)."""
     try:
         services.save_answers(inspection, version=form.version.data, answers=answers,
                               actor=current_user)
-        for item_id in item_ids_with_files(inspection):
+        for item_id in _item_ids_with_files(inspection):
             for file in request.files.getlist(f"photo-{item_id}"):
                 if file and file.filename:
                     photos.add_photo(inspection, item_id, file, current_user)
@@ -181,11 +195,11 @@ def inspection_form(inspection_id: int):
     except ValidationError as error:
         return _render_form(inspection, form, posted=request.form, message=error.message,
                             errors=_item_errors(error, item_ids), status=422)
-    if request.form.get("action") != "submit":
-        flash(_("Draft saved."), "success")
-        anchor = request.form.get("section") or ""
-        return redirect(url_for(".inspection_form", inspection_id=inspection.id)
-                        + (f"#{anchor}" if anchor.startswith("section-") else ""))
+    return None
+
+
+def _submit(inspection: Inspection, item_ids: list[int]):
+    """Submit the saved draft; an incomplete one stays saved and shows what is missing."""
     try:
         services.submit_inspection(inspection, actor=current_user)
     except ValidationError as error:
@@ -196,7 +210,7 @@ def inspection_form(inspection_id: int):
     return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
 
 
-def item_ids_with_files(inspection: Inspection) -> list[int]:
+def _item_ids_with_files(inspection: Inspection) -> list[int]:
     return [item.id for item in inspection.template.items
             if f"photo-{item.id}" in request.files]
 

@@ -1,4 +1,4 @@
-"""Factories of the evaluations tests: stored assessment templates."""
+"""Fixtures of the evaluations tests: templates, an inspection world, scored inspections, API."""
 
 from __future__ import annotations
 

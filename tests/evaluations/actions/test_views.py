@@ -1,4 +1,4 @@
-"""HTML pages of corrective actions: list, raise, suggestions, answer, close/reopen, re-inspection."""
+"""HTML pages of corrective actions: list, raise, suggestions, answer, close/reopen, re-inspect."""
 
 from __future__ import annotations
 
