@@ -36,8 +36,9 @@ from evaluations.actions.evidence import store_attachment
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.assessment.models import TemplateItem
 from evaluations.assessment.services import current_template
+from evaluations.inspections.lists import eligible_inspectors
 from evaluations.inspections.models import Inspection, InspectionStatus
-from evaluations.inspections.services import eligible_inspectors, schedule_inspection
+from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
     "action_stmt", "actions_of_inspection", "answer_action", "check_fields", "close_action",

@@ -46,7 +46,8 @@ from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, Te
 from evaluations.assessment.services import current_template, template_stmt
 from evaluations.campaigns.models import Assignment, Campaign, Recurrence, campaign_inspectors
 from evaluations.inspections.guards import within
-from evaluations.inspections.services import assignable_inspectors, schedule_inspection
+from evaluations.inspections.lists import assignable_inspectors
+from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
     "campaign_regions", "campaign_templates", "create_campaign", "create_campaign_by_reference",

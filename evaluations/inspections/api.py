@@ -18,6 +18,7 @@ from app.api.schemas import PageArgs, page_schema, paginate
 from app.errors import NotFound, ValidationError
 from app.users.models import Role
 from contracts.visibility import get_visible_contract, get_visible_facility
+from evaluations.inspections import lists as inspection_lists
 from evaluations.inspections import photos as photo_services
 from evaluations.inspections import services as inspection_services
 from evaluations.inspections.models import Inspection, InspectionStatus
@@ -171,7 +172,7 @@ class Inspections(MethodView):
     @blp.response(200, page_schema(InspectionSchema, "InspectionPage"))
     def get(self, args):
         """Inspections the caller may see, newest scheduled first."""
-        stmt = inspection_services.inspection_stmt(
+        stmt = inspection_lists.inspection_stmt(
             api_user(), status=args.get("status"), template_id=args.get("template_id"),
             facility_id=args.get("facility_id"), contract_id=args.get("contract_id"),
             inspector_id=args.get("inspector_id"))

@@ -22,8 +22,8 @@ from contracts.models import Contract, Facility
 from contracts.visibility import visible_contracts, visible_facilities
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.assessment.services import template_stmt
+from evaluations.inspections.lists import assignable_inspectors
 from evaluations.inspections.models import Inspection
-from evaluations.inspections.services import assignable_inspectors
 
 
 def _optional_int(value: Any) -> int | None:

@@ -22,7 +22,7 @@ from app.unit_of_work import keep_despite_error
 from app.users.models import Role
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
-from evaluations.inspections import photos, services
+from evaluations.inspections import lists, photos, services
 from evaluations.inspections.forms import (
     FieldForm,
     ReasonForm,
@@ -41,8 +41,8 @@ def inspections_about(facility=None, contract=None, limit: int = 50) -> list[Ins
     """Finalized inspections of a facility or contract that the current user may see."""
     if not current_user.is_authenticated:
         return []
-    return services.finalized_inspections_about(current_user, facility=facility,
-                                                contract=contract, limit=limit)
+    return lists.finalized_inspections_about(current_user, facility=facility,
+                                             contract=contract, limit=limit)
 
 
 def _inspection(inspection_id: int) -> Inspection:
@@ -65,13 +65,13 @@ def _int_arg(name: str) -> int | None:
 @role_required(*EVERYONE)
 def inspections():
     status = request.args.get("status")
-    stmt = services.inspection_stmt(
+    stmt = lists.inspection_stmt(
         current_user, status=status if status in {s.value for s in InspectionStatus} else None,
         template_id=_int_arg("template_id"), inspector_id=_int_arg("inspector_id"),
         region_id=_int_arg("region"), scheduled_from=_date_arg("from"),
         scheduled_to=_date_arg("to"), soonest_first=current_user.role is Role.INSPECTOR)
     page = db.paginate(stmt, per_page=25)
-    filters = services.list_filters(current_user) if current_user.role in OFFICERS else {}
+    filters = lists.list_filters(current_user) if current_user.role in OFFICERS else {}
     return render_template("evaluations/inspection_list.html", page=page, filters=filters,
                            args=request.args)
 
