@@ -51,8 +51,8 @@ from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
     "campaign_regions", "campaign_templates", "create_campaign", "create_campaign_by_reference",
-    "create_next_year_campaign", "get_visible_campaign", "inspectors_to_choose", "plan_targets",
-    "visible_campaigns", "yearly_campaigns_due",
+    "create_next_year_campaign", "get_visible_campaign", "inspectors_to_choose",
+    "matching_facilities", "plan_targets", "visible_campaigns", "yearly_campaigns_due",
 ]
 
 MAX_NAME = 200
