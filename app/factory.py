@@ -96,8 +96,8 @@ def _import_views() -> None:
     import contracts.views.providers  # noqa: F401
     import contracts.web  # noqa: F401
     import evaluations.actions.views  # noqa: F401
-    import evaluations.assessment.editor_views  # noqa: F401
     import evaluations.assessment.views  # noqa: F401
+    import evaluations.campaigns.views  # noqa: F401
     import evaluations.inspections.views  # noqa: F401
     import reports.dashboards.views  # noqa: F401
     import reports.exports.views  # noqa: F401
@@ -114,16 +114,18 @@ def register_api(app: Flask) -> None:
     from contracts.documents.api import blp as documents_blp
     from contracts.households.api import blp as households_blp
     from contracts.submissions.api import blp as submissions_blp
-    from evaluations.actions.api import blp as followup_blp
-    from evaluations.inspections.api import blp as evaluations_blp
+    from evaluations.actions.api import blp as actions_blp
+    from evaluations.assessment.api import blp as templates_blp
+    from evaluations.campaigns.api import blp as campaigns_blp
+    from evaluations.inspections.api import blp as inspections_blp
     from reports.exports.api import blp as ocds_blp
     from reports.performance.api import blp as performance_blp
     from reports.scorecards.api import blp as scorecards_blp
 
     api.init_app(app)
     for blp in (core_blp, regions_blp, contracts_blp, documents_blp, households_blp,
-                submissions_blp, evaluations_blp, followup_blp, scorecards_blp,
-                performance_blp, ocds_blp):
+                submissions_blp, templates_blp, inspections_blp, actions_blp, campaigns_blp,
+                scorecards_blp, performance_blp, ocds_blp):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF to forge
         api.register_blueprint(blp)
 

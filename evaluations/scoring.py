@@ -31,7 +31,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from evaluations.assessment.item_kinds import AnswerError, get_kind
+from evaluations.item_kinds import AnswerError, get_kind
 
 __all__ = [
     "DEFAULT_BANDS", "Answer", "GradeBand", "IncompleteAnswers", "InvalidAnswers", "ItemSpec",

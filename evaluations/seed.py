@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from app import clock
@@ -37,10 +38,12 @@ from app.users.services import create_user, get_by_email
 from contracts.models import Facility, Provider
 from evaluations.actions import services as actions
 from evaluations.actions.models import CorrectiveAction
+from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
 from evaluations.assessment.services import current_template, seed_builtin_templates
 from evaluations.campaigns import services as campaigns
 from evaluations.campaigns.models import Campaign
 from evaluations.inspections import services as inspections
+from evaluations.inspections.answers import missing_evidence
 from evaluations.inspections.models import Inspection
 from evaluations.inspections.photos import add_photo
 
@@ -144,8 +147,6 @@ class _Filler:
 
     @staticmethod
     def _jpeg() -> bytes:
-        from PIL import Image
-
         out = io.BytesIO()
         Image.new("RGB", (96, 72), (176, 196, 160)).save(out, "JPEG")
         return out.getvalue()
@@ -181,7 +182,7 @@ class _Filler:
                                  actor=inspector)
         if not submit:
             return inspection
-        for item in inspections.missing_evidence(inspection):
+        for item in missing_evidence(inspection):
             add_photo(inspection, item, FileStorage(stream=io.BytesIO(self.photo),
                                                     filename="现场照片.jpg"), inspector)
         return inspections.submit_inspection(inspection, actor=inspector)
@@ -191,13 +192,13 @@ def _raise_actions(inspection: Inspection, rng: random.Random) -> list[Correctiv
     """The inspector turns the red findings and a few others into actions."""
     if inspection.provider_id is None:
         return []
-    suggestions = actions.suggest_actions(inspection)
+    suggestions = suggest_actions(inspection)
     chosen = [s for s in suggestions if s.severity.value == "red"]
     others = [s for s in suggestions if s.severity.value != "red"]
     chosen += rng.sample(others, min(len(others), rng.randint(0, 2)))
     if not chosen:
         return []
-    return actions.create_actions_from_inspection(
+    return create_actions_from_inspection(
         inspection, [{"item_id": s.item.id} for s in chosen], actor=inspection.inspector)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.users.models import User
 from evaluations.labels import SEVERITY_LABELS
 
 
@@ -60,6 +63,16 @@ class SuggestionsForm(FlaskForm):
 
 
 class ReinspectionForm(FlaskForm):
+    """The inspector (one of those given) and the day of a re-inspection."""
+
     inspector = SelectField(_l("Inspector"), coerce=int, validators=[InputRequired()])
     scheduled_for = DateField(_l("Date"), validators=[InputRequired()])
     submit = SubmitField(_l("Schedule a re-inspection"))
+
+    def __init__(self, *, inspectors: list[User], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._inspectors = {u.id: u for u in inspectors}
+        self.inspector.choices = [(u.id, u.name or u.email) for u in inspectors]
+
+    def chosen_inspector(self) -> User | None:
+        return self._inspectors.get(self.inspector.data)

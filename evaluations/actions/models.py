@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from app import clock
 from app.db import TimestampMixin, str_enum, utcnow
 from app.extensions import db
 
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
     from contracts.models import Contract, Facility, Provider
     from evaluations.assessment.models import TemplateItem
     from evaluations.inspections.models import Inspection
-
-
 
 
 class Severity(enum.StrEnum):
@@ -103,8 +102,6 @@ class CorrectiveAction(TimestampMixin, db.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from app import clock
-
         return self.is_overdue_on(clock.today())
 
 

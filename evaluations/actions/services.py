@@ -1,9 +1,8 @@
 """Corrective actions (整改): findings a provider must put right by a deadline.
 
 - An action comes from an item of a submitted or finalized inspection that scored below its
-  maximum (:func:`suggest_actions` proposes, :func:`create_actions_from_inspection` stores what
-  the inspector confirmed), or is raised by hand on a facility or a contract
-  (:func:`create_action`).
+  maximum (``actions.suggestions`` proposes them and stores what the inspector confirmed),
+  or is raised by hand on a facility or a contract (:func:`create_action`).
 - Its owner is the provider answerable for the target: the inspection's provider, else the
   facility's current operator, else the contract's provider. No provider → refused.
 - Life: ``open`` → the provider answers (text and optional PDF/image evidence) → ``answered``
@@ -19,122 +18,51 @@ Services flush, never commit.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.scoping import region_subtree
-from app.unit_of_work import remove_on_rollback
 from app.users.models import Role, User
-from contracts.documents.services import check_file, clean_filename
 from contracts.facilities import current_operator
-from contracts.models import Contract, Facility
-from evaluations.actions.models import ActionAttachment, ActionStatus, CorrectiveAction, Severity
-from evaluations.assessment.item_kinds import get_kind
+from contracts.models import Contract, ContractStatus, Facility, Provider
+from contracts.visibility import visible_contracts, visible_facilities
+from evaluations.actions.evidence import store_attachment
+from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.assessment.models import TemplateItem
+from evaluations.assessment.services import current_template
+from evaluations.inspections.lists import eligible_inspectors
 from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
-    "DEADLINE_DAYS", "MAX_ATTACHMENT_BYTES", "Suggestion", "action_stmt", "answer_action",
-    "attachment_path", "close_action", "create_action", "create_actions_from_inspection",
-    "default_severity", "get_visible_action", "open_actions_of_facility", "overdue_clause",
-    "owner_of", "reopen_action", "schedule_reinspection", "suggest_actions", "visible_actions",
+    "action_stmt", "actions_of_inspection", "answer_action", "check_fields", "close_action",
+    "create_action", "get_visible_action", "no_owner_error", "open_actions_of_facility",
+    "overdue_clause", "owner_of", "providers_of_visible_actions", "raisable_targets",
+    "reinspection_inspectors", "reopen_action", "require_scored", "schedule_reinspection",
+    "visible_actions",
 ]
 
-#: default days to put a finding right, by severity
-DEADLINE_DAYS = {Severity.RED: 7, Severity.ORANGE: 15, Severity.YELLOW: 30, Severity.BLUE: 60}
 MAX_DESCRIPTION = 2000
 MAX_RESPONSE = 5000
 MAX_REASON = 1000
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-#: evidence files: what the content may be, by extension (content checked by contracts.documents)
-ATTACHMENT_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg"})
 REVIEWERS = (Role.OFFICER, Role.ADMIN)
 RAISERS = (Role.OFFICER, Role.ADMIN, Role.INSPECTOR)
 ANSWERABLE = (ActionStatus.OPEN, ActionStatus.ANSWERED)
 
 
-# ---- suggestions --------------------------------------------------------------------------
+# ---- creating -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Suggestion:
-    """An item of an inspection that scored below its maximum, as a proposed action."""
-
-    item: TemplateItem
-    earned: Decimal
-    max_points: Decimal
-    text: str
-    severity: Severity
-    deadline: date
-
-
-def default_severity(item: TemplateItem, earned: Decimal) -> Severity:
-    """Red for a failed critical item, orange for at most half the points, yellow otherwise."""
-    if item.critical and earned == 0:
-        return Severity.RED
-    if earned * 2 <= Decimal(item.max_points):
-        return Severity.ORANGE
-    return Severity.YELLOW
-
-
-def default_deadline(severity: Severity, today: date | None = None) -> date:
-    return (today or clock.today()) + timedelta(days=DEADLINE_DAYS[Severity(severity)])
-
-
-def _locale() -> str:
-    from flask import has_request_context
-
-    if not has_request_context():
-        return "zh_CN"  # the seed, the CLI, jobs: the bureau's language
-    from app.template_helpers import ui_language
-
-    return ui_language()
-
-
-def _require_scored(inspection: Inspection) -> None:
+def require_scored(inspection: Inspection) -> None:
+    """Actions come only from an inspection with a result: submitted or finalized."""
     if inspection.status not in (InspectionStatus.SUBMITTED, InspectionStatus.FINALIZED):
         raise Conflict(_("Corrective actions come from a submitted or finalized inspection."))
 
-
-def suggest_actions(inspection: Inspection, *, today: date | None = None) -> list[Suggestion]:
-    """Every answered, applicable item below its max that has no action of this inspection
-    yet, in template order, with a default text, severity and deadline."""
-    _require_scored(inspection)
-    answers = {answer.item_id: answer for answer in inspection.answers}
-    taken = set(db.session.scalars(sa.select(CorrectiveAction.item_id).where(
-        CorrectiveAction.inspection_id == inspection.id,
-        CorrectiveAction.item_id.is_not(None))))
-    locale = _locale()
-    suggestions = []
-    for item in inspection.template.items:
-        answer = answers.get(item.id)
-        if answer is None or answer.na or item.id in taken:
-            continue
-        earned = Decimal(get_kind(item.kind).earned(item, answer))
-        if earned >= Decimal(item.max_points):
-            continue
-        severity = default_severity(item, earned)
-        text = item.text(locale)
-        if answer.note:
-            text = f"{text} — {answer.note}"
-        suggestions.append(Suggestion(item=item, earned=earned,
-                                      max_points=Decimal(item.max_points), text=text,
-                                      severity=severity,
-                                      deadline=default_deadline(severity, today)))
-    return suggestions
-
-
-# ---- creating -----------------------------------------------------------------------------
 
 def owner_of(*, inspection: Inspection | None = None, facility: Facility | None = None,
              contract: Contract | None = None) -> int | None:
@@ -160,8 +88,9 @@ def _check_actor_region(actor: User | None, region_id: int, field: str) -> None:
         raise ValidationError(message, {field: [message]})
 
 
-def _clean_fields(description: Any, severity: Any, deadline: Any, *,
-                  today: date) -> tuple[str, Severity, date]:
+def check_fields(description: Any, severity: Any, deadline: Any, *,
+                 today: date) -> tuple[str, Severity, date]:
+    """The cleaned description, severity and deadline, or a ``ValidationError`` naming each."""
     errors: dict[str, list[str]] = {}
     text = (description or "").strip() if isinstance(description, str | None) else ""
     if not text:
@@ -188,7 +117,8 @@ def _clean_fields(description: Any, severity: Any, deadline: Any, *,
     return text, grade, day  # type: ignore[return-value]
 
 
-def _no_owner() -> ValidationError:
+def no_owner_error() -> ValidationError:
+    """The refusal of a finding that no provider can be made to put right."""
     message = _("No provider operates or holds a contract for this target, so nobody can be "
                 "made to put it right. Record the finding in the inspection instead.")
     return ValidationError(message, {"provider_id": [message]})
@@ -202,20 +132,20 @@ def create_action(*, description: str, severity: Severity | str, deadline: date 
     if actor is not None and actor.role not in RAISERS:
         raise Forbidden(_("Only officers and inspectors raise corrective actions."))
     if inspection is not None:
-        _require_scored(inspection)
+        require_scored(inspection)
         facility = facility or inspection.facility
         contract = contract or inspection.contract
     if facility is None and contract is None:
         message = _("Choose the facility or the contract the action is about.")
         raise ValidationError(message, {"facility_id": [message]})
-    text, grade, day = _clean_fields(description, severity, deadline, today=clock.today())
+    text, grade, day = check_fields(description, severity, deadline, today=clock.today())
     region_id = (inspection.region_id if inspection is not None
                  else facility.region_id if facility is not None else contract.region_id)
     if inspection is None:
         _check_actor_region(actor, region_id, "facility_id" if facility else "contract_id")
     provider_id = owner_of(inspection=inspection, facility=facility, contract=contract)
     if provider_id is None:
-        raise _no_owner()
+        raise no_owner_error()
     action = CorrectiveAction(
         inspection_id=inspection.id if inspection is not None else None,
         item_id=item.id if item is not None else None,
@@ -229,85 +159,7 @@ def create_action(*, description: str, severity: Severity | str, deadline: date 
     return action
 
 
-def create_actions_from_inspection(inspection: Inspection, choices: list[dict], *,
-                                   actor: User | None = None) -> list[CorrectiveAction]:
-    """Store the suggestions the inspector confirmed.
-
-    ``choices``: ``[{"item_id", "description"?, "severity"?, "deadline"?}]``; a missing value
-    takes the suggestion's default. An item that is not (or no longer) a suggestion is refused
-    and nothing is stored.
-    """
-    if actor is not None and actor.role is Role.INSPECTOR and inspection.inspector_id != actor.id:
-        raise Forbidden(_("Only the inspector of this inspection raises its actions."))
-    suggestions = {s.item.id: s for s in suggest_actions(inspection)}
-    if not choices:
-        message = _("Choose at least one finding.")
-        raise ValidationError(message, {"items": [message]})
-    if owner_of(inspection=inspection, facility=inspection.facility,
-                contract=inspection.contract) is None:
-        raise _no_owner()
-    errors: dict[str, list[str]] = {}
-    planned: list[tuple[Suggestion, dict]] = []
-    seen: set[int] = set()
-    for choice in choices:
-        try:
-            item_id = int(choice.get("item_id") or 0)
-        except (TypeError, ValueError):
-            item_id = 0
-        suggestion = suggestions.get(item_id)
-        if suggestion is None or item_id in seen:
-            errors[f"items.{item_id}"] = [
-                _("This item scored its maximum, was not answered or already has an action.")]
-            continue
-        seen.add(item_id)
-        values = {"description": choice.get("description") or suggestion.text,
-                  "severity": choice.get("severity") or suggestion.severity,
-                  "deadline": choice.get("deadline") or suggestion.deadline}
-        try:
-            _clean_fields(**values, today=clock.today())
-        except ValidationError as error:
-            for field, messages in error.fields.items():
-                errors[f"items.{item_id}.{field}"] = messages
-        planned.append((suggestion, values))
-    if errors:
-        raise ValidationError(_("No corrective action was saved."), errors)
-    return [create_action(**values, inspection=inspection, item=suggestion.item, actor=actor)
-            for suggestion, values in planned]
-
-
 # ---- the provider answers, the officer closes or reopens --------------------------------
-
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "actions"
-
-
-def attachment_path(attachment: ActionAttachment) -> Path:
-    return _folder() / attachment.stored_name
-
-
-def _store_attachment(action: CorrectiveAction, filename: str | None, data: bytes,
-                      actor: User | None) -> ActionAttachment:
-    name = clean_filename(filename)
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        message = _("The file is larger than %(limit)d MB.", limit=MAX_ATTACHMENT_BYTES // 2**20)
-        raise ValidationError(message, {"file": [message]})
-    if name and Path(name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
-        message = _("Attach a PDF or a JPEG or PNG image.")
-        raise ValidationError(message, {"file": [message]})
-    content_type = check_file(name, data)
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = uuid.uuid4().hex
-    path = folder / stored_name
-    with open(path, "xb") as handle:
-        handle.write(data)
-    remove_on_rollback(path)  # a file of a rolled-back upload must not stay behind
-    attachment = ActionAttachment(stored_name=stored_name, original_name=name,
-                                  content_type=content_type, size=len(data),
-                                  uploaded_by_id=actor.id if actor is not None else None)
-    action.attachments.append(attachment)
-    return attachment
-
 
 def answer_action(action: CorrectiveAction, *, response: str, actor: User,
                   files: list[tuple[str | None, bytes]] | None = None) -> CorrectiveAction:
@@ -328,7 +180,7 @@ def answer_action(action: CorrectiveAction, *, response: str, actor: User,
         raise ValidationError(message, {"response": [message]})
     for filename, data in files or []:
         if filename or data:
-            _store_attachment(action, filename, data, actor)
+            store_attachment(action, filename, data, actor)
     action.response = text
     action.status = ActionStatus.ANSWERED
     action.responded_at = clock.now()
@@ -444,7 +296,33 @@ def open_actions_of_facility(facility: Facility, user: User | None = None
                                                                   CorrectiveAction.id)))
 
 
+def actions_of_inspection(user: User, inspection: Inspection) -> list[CorrectiveAction]:
+    """The actions raised from ``inspection`` that ``user`` may see, by deadline."""
+    return list(db.session.scalars(action_stmt(user, inspection_id=inspection.id)))
+
+
+def providers_of_visible_actions(user: User) -> list[Provider]:
+    """The providers owning an action ``user`` may see, by name (the list's filter)."""
+    owners = visible_actions(user).with_only_columns(CorrectiveAction.provider_id)
+    return list(db.session.scalars(
+        sa.select(Provider).where(Provider.id.in_(owners)).order_by(Provider.name)))
+
+
+def raisable_targets(user: User) -> tuple[list[Facility], list[Contract]]:
+    """What ``user`` may raise an action about by hand: the homes they see, by name, and their
+    active contracts, by number."""
+    facilities = db.session.scalars(visible_facilities(user).order_by(Facility.name))
+    contracts = db.session.scalars(visible_contracts(user).where(
+        Contract.status == ContractStatus.ACTIVE).order_by(Contract.number))
+    return list(facilities), list(contracts)
+
+
 # ---- re-inspection ------------------------------------------------------------------------
+
+def reinspection_inspectors(facility: Facility) -> list[User]:
+    """The inspectors who may re-inspect ``facility``: enabled, their region containing it."""
+    return list(db.session.scalars(eligible_inspectors(facility.region)))
+
 
 def schedule_reinspection(facility: Facility, *, inspector: User, scheduled_for: date,
                           actor: User | None = None) -> Inspection:
@@ -454,9 +332,6 @@ def schedule_reinspection(facility: Facility, *, inspector: User, scheduled_for:
     published version when a newer one exists); the open actions point at the new inspection
     (``reinspection_id``) so the officer can close them once it is done.
     """
-    from evaluations.assessment.services import current_template
-    from evaluations.inspections.services import schedule_inspection
-
     actions = [a for a in open_actions_of_facility(facility) if a.inspection is not None]
     if not actions:
         message = _("This home has no open corrective action from an inspection.")

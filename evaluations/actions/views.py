@@ -1,10 +1,9 @@
-"""HTML pages of corrective actions (整改) and campaigns (专项行动)."""
+"""HTML pages of corrective actions (整改): list, raise, answer, close, reopen, re-inspect."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,20 +13,12 @@ from app.auth.login import role_required
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.forms import apply_errors
-from app.regions.models import Level, Region
-from app.scoping import region_subtree
-from app.template_helpers import ui_language
-from app.users.models import Role, User
-from contracts.labels import FACILITY_KIND_LABELS
-from contracts.models import Contract, ContractStatus, Facility, FacilityKind, Provider
-from contracts.visibility import (
-    get_visible_contract,
-    get_visible_facility,
-    visible_contracts,
-    visible_facilities,
-)
+from app.users.models import Role
+from contracts.models import Facility
+from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
 from evaluations.actions import services as actions
+from evaluations.actions.evidence import attachment_path
 from evaluations.actions.forms import (
     ActionForm,
     AnswerForm,
@@ -37,17 +28,12 @@ from evaluations.actions.forms import (
     SuggestionsForm,
 )
 from evaluations.actions.models import ActionStatus, Severity
-from evaluations.assessment.models import AssessmentTemplate, TemplateTarget
-from evaluations.assessment.services import template_stmt
-from evaluations.campaigns import services as campaigns
-from evaluations.campaigns.forms import CampaignForm
-from evaluations.inspections.models import InspectionStatus
+from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
+from evaluations.inspections.services import get_visible_inspection
 
 EVERYONE = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR, Role.PROVIDER)
 RAISERS = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 REVIEWERS = (Role.ADMIN, Role.OFFICER)
-STAFF = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
-
 
 
 def _visible_action(action_id: int):
@@ -62,8 +48,6 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-# ---- corrective actions -------------------------------------------------------------------
-
 @bp.route("/actions")
 @role_required(*EVERYONE)
 def action_list():
@@ -77,26 +61,20 @@ def action_list():
     stmt = actions.action_stmt(current_user, status=status, severity=severity, overdue=overdue,
                                facility_id=_int_arg("facility_id"),
                                provider_id=_int_arg("provider_id"))
-    page = db.paginate(stmt, per_page=25)
-    providers = db.session.scalars(sa.select(Provider).where(Provider.id.in_(
-        actions.visible_actions(current_user).with_only_columns(
-            actions.CorrectiveAction.provider_id))).order_by(Provider.name)).all()
-    return render_template("evaluations/action_list.html", page=page, providers=providers,
+    return render_template("evaluations/action_list.html", page=db.paginate(stmt, per_page=25),
+                           providers=actions.providers_of_visible_actions(current_user),
                            today=clock.today())
 
 
 def _target_choices() -> list[tuple[str, str]]:
-    facilities = db.session.scalars(visible_facilities(current_user).order_by(Facility.name))
-    contracts = db.session.scalars(visible_contracts(current_user).where(
-        Contract.status == ContractStatus.ACTIVE).order_by(Contract.number))
+    facilities, contracts = actions.raisable_targets(current_user)
     return ([(f"facility:{f.id}", _("Home: %(name)s", name=f.name)) for f in facilities]
             + [(f"contract:{c.id}", _("Contract %(number)s %(title)s", number=c.number,
                                      title=c.title)) for c in contracts])
 
 
-@bp.route("/actions/new", methods=["GET", "POST"])
-@role_required(*RAISERS)
-def action_create():
+def _new_action_form() -> ActionForm:
+    """The form, about the home or contract the link names, due in 30 days."""
     form = ActionForm()
     form.target.choices = _target_choices()
     if request.method == "GET":
@@ -105,16 +83,27 @@ def action_create():
         elif _int_arg("contract_id"):
             form.target.data = f"contract:{_int_arg('contract_id')}"
         form.deadline.data = clock.today() + timedelta(days=30)
+    return form
+
+
+def _raise_action(form: ActionForm):
+    kind, _sep, ident = form.target.data.partition(":")
+    target = (get_visible_facility(current_user, ident) if kind == "facility"
+              else get_visible_contract(current_user, ident))
+    return actions.create_action(
+        description=form.description.data, severity=form.severity.data,
+        deadline=form.deadline.data, actor=current_user,
+        facility=target if kind == "facility" else None,
+        contract=target if kind == "contract" else None)
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@role_required(*RAISERS)
+def action_create():
+    form = _new_action_form()
     if form.validate_on_submit():
-        kind, _sep, ident = form.target.data.partition(":")
         try:
-            target = (get_visible_facility(current_user, ident) if kind == "facility"
-                      else get_visible_contract(current_user, ident))
-            action = actions.create_action(
-                description=form.description.data, severity=form.severity.data,
-                deadline=form.deadline.data, actor=current_user,
-                facility=target if kind == "facility" else None,
-                contract=target if kind == "contract" else None)
+            action = _raise_action(form)
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -194,60 +183,68 @@ def action_reopen(action_id: int):
 def action_attachment(action_id: int, attachment_id: int):
     action = _visible_action(action_id)
     attachment = next((a for a in action.attachments if a.id == attachment_id), None)
-    if attachment is None or not actions.attachment_path(attachment).is_file():
+    if attachment is None or not attachment_path(attachment).is_file():
         abort(404)
-    return send_file(actions.attachment_path(attachment), mimetype=attachment.content_type,
+    return send_file(attachment_path(attachment), mimetype=attachment.content_type,
                      as_attachment=attachment.content_type == "application/pdf",
                      download_name=attachment.original_name or attachment.stored_name)
+
+
+def _confirmed_choices(suggestions: list) -> list[dict]:
+    """The suggestions ticked on the page, with the text, severity and deadline as edited."""
+    return [{"item_id": s.item.id,
+             "description": request.form.get(f"description_{s.item.id}", ""),
+             "severity": request.form.get(f"severity_{s.item.id}", ""),
+             "deadline": request.form.get(f"deadline_{s.item.id}", "")}
+            for s in suggestions if request.form.get(f"create_{s.item.id}")]
+
+
+def _inspection_and_suggestions(inspection_id: int):
+    """The visible inspection (else 404) and its suggestions (none, with a warning, when it
+    has no result yet)."""
+    try:
+        inspection = get_visible_inspection(current_user, inspection_id)
+        return inspection, suggest_actions(inspection)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "warning")
+        return inspection, []
 
 
 @bp.route("/inspections/<int:inspection_id>/actions", methods=["GET", "POST"])
 @role_required(*RAISERS)
 def inspection_actions(inspection_id: int):
     """The items below their max as suggestions; the inspector confirms and edits them."""
-    from evaluations.inspections.services import get_visible_inspection
-
-    try:
-        inspection = get_visible_inspection(current_user, inspection_id)
-        suggestions = actions.suggest_actions(inspection)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        flash(error.message, "warning")
-        suggestions = []
+    inspection, suggestions = _inspection_and_suggestions(inspection_id)
     form = SuggestionsForm()
     errors: dict[str, list[str]] = {}
     if suggestions and form.validate_on_submit():
-        choices = [{"item_id": s.item.id,
-                    "description": request.form.get(f"description_{s.item.id}", ""),
-                    "severity": request.form.get(f"severity_{s.item.id}", ""),
-                    "deadline": request.form.get(f"deadline_{s.item.id}", "")}
-                   for s in suggestions if request.form.get(f"create_{s.item.id}")]
         try:
-            created = actions.create_actions_from_inspection(inspection, choices,
-                                                             actor=current_user)
+            created = create_actions_from_inspection(inspection, _confirmed_choices(suggestions),
+                                                     actor=current_user)
         except DomainError as error:
             form.form_errors.append(error.message)
             errors = error.fields
         else:
             flash(_("%(n)d corrective actions created.", n=len(created)), "success")
             return redirect(url_for(".action_list", facility_id=inspection.facility_id or ""))
-    existing = db.session.scalars(actions.action_stmt(current_user,
-                                                      inspection_id=inspection.id)).all()
     status = 422 if form.form_errors else 200
     return render_template("evaluations/action_suggestions.html", inspection=inspection,
                            suggestions=suggestions, form=form, errors=errors,
-                           existing=existing), status
+                           existing=actions.actions_of_inspection(current_user, inspection)
+                           ), status
 
 
-def _reinspection_form(facility: Facility) -> ReinspectionForm:
-    form = ReinspectionForm()
-    ancestors = [int(p) for p in facility.region.path.strip("/").split("/") if p]
-    people = db.session.scalars(sa.select(User).where(
-        User.role == Role.INSPECTOR, User.is_enabled.is_(True),
-        User.region_id.in_(ancestors)).order_by(User.name, User.email))
-    form.inspector.choices = [(u.id, u.name or u.email) for u in people]
-    return form
+def _schedule_reinspection(facility: Facility, form: ReinspectionForm):
+    """The re-inspection the form asks for, or None with the refusal on the form."""
+    try:
+        return actions.schedule_reinspection(facility, inspector=form.chosen_inspector(),
+                                             scheduled_for=form.scheduled_for.data,
+                                             actor=current_user)
+    except DomainError as error:
+        apply_errors(form, error)
+        return None
 
 
 @bp.route("/facilities/<int:facility_id>/actions", methods=["GET", "POST"])
@@ -258,97 +255,16 @@ def facility_actions(facility_id: int):
         facility = get_visible_facility(current_user, facility_id)
     except NotFound:
         abort(404)
-    form = _reinspection_form(facility)
+    form = ReinspectionForm(inspectors=actions.reinspection_inspectors(facility))
     if request.method == "GET":
         form.scheduled_for.data = clock.today() + timedelta(days=7)
-    if request.method == "POST":
-        if current_user.role not in REVIEWERS:
-            abort(403)
-        if form.validate_on_submit():
-            inspector = db.session.get(User, form.inspector.data)
-            try:
-                inspection = actions.schedule_reinspection(
-                    facility, inspector=inspector, scheduled_for=form.scheduled_for.data,
-                    actor=current_user)
-            except DomainError as error:
-                apply_errors(form, error)
-            else:
-                flash(_("Re-inspection scheduled for %(day)s.",
-                        day=inspection.scheduled_for.isoformat()), "success")
-                return redirect(url_for(".facility_actions", facility_id=facility.id))
+    elif current_user.role not in REVIEWERS:
+        abort(403)
+    elif form.validate_on_submit() and (inspection := _schedule_reinspection(facility, form)):
+        flash(_("Re-inspection scheduled for %(day)s.",
+                day=inspection.scheduled_for.isoformat()), "success")
+        return redirect(url_for(".facility_actions", facility_id=facility.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("evaluations/action_facility.html", facility=facility, form=form,
                            open_actions=actions.open_actions_of_facility(facility, current_user),
                            today=clock.today()), status
-
-
-# ---- campaigns ----------------------------------------------------------------------------
-
-@bp.route("/campaigns")
-@role_required(*STAFF)
-def campaign_list():
-    stmt = campaigns.visible_campaigns(current_user).order_by(
-        campaigns.Campaign.window_start.desc(), campaigns.Campaign.id.desc())
-    return render_template("evaluations/campaign_list.html", page=db.paginate(stmt, per_page=25))
-
-
-def _campaign_choices(form: CampaignForm) -> None:
-    templates = db.session.scalars(template_stmt(current=True).where(
-        AssessmentTemplate.target == TemplateTarget.FACILITY))
-    locale = ui_language()
-    form.template.choices = [(t.id, f"{t.name(locale)} v{t.version}") for t in templates]
-    regions = sa.select(Region).where(Region.level.in_([Level.CITY, Level.COUNTY,
-                                                         Level.TOWNSHIP]))
-    if current_user.role is not Role.ADMIN:
-        regions = regions.where(Region.id.in_(region_subtree(current_user.region)))
-    form.region_code.choices = [(r.code, f"{r.code} {r.name}")
-                                for r in db.session.scalars(regions.order_by(Region.code))]
-    form.facility_kinds.choices = [(k.value, str(FACILITY_KIND_LABELS[k.value]))
-                                   for k in FacilityKind]
-    people = sa.select(User).where(User.role == Role.INSPECTOR, User.is_enabled.is_(True))
-    if current_user.role is not Role.ADMIN:
-        ancestors = [int(p) for p in current_user.region.path.strip("/").split("/") if p]
-        people = people.where(sa.or_(User.region_id.in_(region_subtree(current_user.region)),
-                                     User.region_id.in_(ancestors)))
-    form.inspectors.choices = [
-        (u.id, f"{u.name or u.email} ({u.region.name if u.region else ''})")
-        for u in db.session.scalars(people.order_by(User.name, User.email))]
-
-
-@bp.route("/campaigns/new", methods=["GET", "POST"])
-@role_required(*REVIEWERS)
-def campaign_create():
-    form = CampaignForm()
-    _campaign_choices(form)
-    if form.validate_on_submit():
-        try:
-            campaign = campaigns.create_campaign(
-                name=form.name.data, template=db.session.get(AssessmentTemplate,
-                                                             form.template.data),
-                region=db.session.scalar(sa.select(Region).where(
-                    Region.code == form.region_code.data)),
-                facility_kinds=form.facility_kinds.data or [],
-                window_start=form.window_start.data, window_end=form.window_end.data,
-                inspectors=[db.session.get(User, i) for i in form.inspectors.data or []],
-                assignment=form.assignment.data, recurrence=form.recurrence.data,
-                actor=current_user)
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            flash(_("Campaign created with %(n)d inspections.", n=len(campaign.inspections)),
-                  "success")
-            return redirect(url_for(".campaign_detail", campaign_id=campaign.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("evaluations/campaign_form.html", form=form), status
-
-
-@bp.route("/campaigns/<int:campaign_id>")
-@role_required(*STAFF)
-def campaign_detail(campaign_id: int):
-    try:
-        campaign = campaigns.get_visible_campaign(current_user, campaign_id)
-    except NotFound:
-        abort(404)
-    return render_template("evaluations/campaign_detail.html", campaign=campaign,
-                           progress=campaigns.campaign_progress(campaign),
-                           statuses=list(InspectionStatus))

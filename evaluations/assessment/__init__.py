@@ -1,1 +1,1 @@
-"""Assessment templates as versioned data: sections, items, kinds, grade bands, the editor."""
+"""Assessment templates as versioned data: sections, items, grade bands, the format, editors."""

@@ -1,7 +1,7 @@
-"""The built-in assessment templates, shipped as JSON in ``evaluations/builtin/``.
+"""The built-in assessment templates, shipped as JSON in ``builtin/`` beside this module.
 
 They are in the exchange format ``careprocure-template/1`` and are stored in the database by
-``template_services.seed_builtin_templates`` (the demo seed and ``flask templates
+``services.seed_builtin_templates`` (the demo seed and ``flask templates
 seed-builtin``). Until then a code's page shows the file itself as a reference.
 """
 

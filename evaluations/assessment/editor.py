@@ -4,7 +4,7 @@ The page posts plain fields with indexed names (``name_zh``, ``grade_bands-1-min
 ``sections-0-weight``, ``sections-0-items-3-text_zh``...). ``state_from_form`` reads them into
 an ``EditorState`` that keeps every row exactly as typed (so a refused edit re-renders as the
 admin left it); ``to_document`` turns the state into a ``careprocure-template/1`` dict for
-``template_format.parse_template`` / ``template_services.new_version``, which hold every rule.
+``format.parse_template`` / ``services.new_version``, which hold every rule.
 This module validates nothing itself: a number that is not one is passed on as text, so the
 format reports it at its path, and ``attach_errors`` maps those paths
 (``sections[2].items[4].max_points``) back to the rows the admin sees.
@@ -24,7 +24,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from evaluations.assessment.format import json_number
-from evaluations.assessment.item_kinds import KINDS
+from evaluations.item_kinds import KINDS
 from evaluations.labels import ITEM_KIND_LABELS
 
 #: blank rows offered under each section, and blank grade-band rows, for adding

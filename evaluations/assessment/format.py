@@ -2,7 +2,7 @@
 
 ``parse_template(data)`` checks a decoded JSON document and returns it normalised (defaults
 filled in, numbers as ``int`` when whole, else ``float``), in exactly the shape
-``template_services.export_template`` writes, so ``export(import(x)) == parse_template(x)``.
+``services.export_template`` writes, so ``export(import(x)) == parse_template(x)``.
 Every problem is collected and reported at once, keyed by its JSON path, e.g.
 ``sections[2].items[4].max_points``, with a message naming the section or item by its key.
 
@@ -27,7 +27,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.errors import ValidationError
-from evaluations.assessment.item_kinds import KINDS
+from evaluations.item_kinds import KINDS
 
 FORMAT = "careprocure-template/1"
 TARGETS = ("facility", "contract")

@@ -1,7 +1,7 @@
-"""Models of the evaluations feature: assessment templates (评估表), their sections and items.
+"""Assessment templates (评估表): versions, their sections and items.
 
 A template is versioned by ``(code, version)``. A version is never edited once it exists: an
-edit makes the next version of the same code (``template_services.new_version``), so every
+edit makes the next version of the same code (``services.new_version``), so every
 inspection keeps pointing at exactly the form its inspector filled. The *current* version of
 a code is its highest published version.
 """
@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 
 from app.db import TimestampMixin, str_enum
 from app.extensions import db
-from evaluations.assessment.item_kinds import KINDS
+from evaluations.item_kinds import KINDS
 
 if TYPE_CHECKING:
     from app.users.models import User

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from app.errors import Conflict, ValidationError
 from app.extensions import db
-from app.users.models import User
+from app.users.models import Role, User
 from evaluations.assessment.builtin import BUILTIN_CODES, load_builtin
 from evaluations.assessment.format import FORMAT, json_number, parse_template
 from evaluations.assessment.models import (
@@ -34,9 +34,10 @@ from evaluations.assessment.models import (
 from evaluations.scoring import GradeBand, ItemSpec, SectionSpec
 
 __all__ = [
-    "current_ids", "current_template", "export_template", "import_template", "is_current",
-    "new_version", "publish", "retire", "seed_builtin_templates", "template_stmt",
-    "to_scoring_specs", "with_items",
+    "current_ids", "current_template", "export_template", "get_visible_template",
+    "import_template", "is_current", "new_version", "publish", "retire",
+    "seed_builtin_templates", "template_codes", "template_stmt", "to_scoring_specs",
+    "with_items",
 ]
 
 
@@ -203,6 +204,23 @@ def current_ids() -> set[int]:
 def is_current(template: AssessmentTemplate) -> bool:
     current = current_template(template.code)
     return current is not None and current.id == template.id
+
+
+def get_visible_template(user: User, template_id: int) -> AssessmentTemplate | None:
+    """The version with its sections and items; None when missing, or a draft and ``user``
+    is not an admin (drafts are the admins' work in progress)."""
+    template = db.session.scalar(sa.select(AssessmentTemplate).options(with_items())
+                                 .where(AssessmentTemplate.id == template_id))
+    if template is None or (template.status is TemplateStatus.DRAFT
+                            and user.role is not Role.ADMIN):
+        return None
+    return template
+
+
+def template_codes() -> list[str]:
+    """Every code that has a version, in order (the list's filter)."""
+    return list(db.session.scalars(sa.select(AssessmentTemplate.code).distinct()
+                                   .order_by(AssessmentTemplate.code)))
 
 
 def with_items() -> so.LoaderOption:

@@ -1,9 +1,13 @@
-"""HTML pages of the assessment templates: list, detail, form preview, import, export, editor.
+"""HTML pages of the assessment templates: list, detail, form preview, import, export, editors.
 
 Admins, officers and inspectors read; admins import, edit (a new version), publish and retire.
 Drafts are shown to admins only. Pages render the template in its exchange-format shape
 (``export_template``), so the same page shows a stored version, an unsaved edit being
 previewed, or a built-in file not yet in the database.
+
+Two editors store a new version: the JSON editor (``template_edit``) and the structured one
+(``template_editor``, rows read and written by ``assessment.editor``). Both check and store
+through ``format.parse_template`` and ``services.new_version``, so they share every rule.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -23,7 +26,7 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.users.models import Role
 from evaluations import bp
-from evaluations.assessment import services
+from evaluations.assessment import editor, services
 from evaluations.assessment.builtin import BUILTIN_CODES, load_builtin, localized
 from evaluations.assessment.format import parse_template
 from evaluations.assessment.forms import TemplateEditForm, TemplateImportForm, decode_json
@@ -51,10 +54,8 @@ def _labels() -> dict:
 
 
 def _template_or_404(template_id: int) -> AssessmentTemplate:
-    template = db.session.scalar(sa.select(AssessmentTemplate).options(services.with_items())
-                                 .where(AssessmentTemplate.id == template_id))
-    if template is None or (template.status is TemplateStatus.DRAFT
-                            and not current_user.is_admin):
+    template = services.get_visible_template(current_user, template_id)
+    if template is None:
         abort(404)
     return template
 
@@ -75,10 +76,9 @@ def templates():
                                   status=TemplateStatus(status) if status else None,
                                   include_drafts=current_user.is_admin)
     page = db.paginate(stmt.options(services.with_items()), per_page=25)
-    codes = db.session.scalars(sa.select(AssessmentTemplate.code).distinct()
-                               .order_by(AssessmentTemplate.code)).all()
     return render_template("evaluations/templates_index.html", page=page, code=code,
-                           status=status, codes=codes, current_ids=services.current_ids())
+                           status=status, codes=services.template_codes(),
+                           current_ids=services.current_ids())
 
 
 @bp.route("/templates/<int:template_id>")
@@ -189,3 +189,32 @@ def template_transition(template_id: int, action: str):
         flash(_("Version %(version)d published.", version=template.version) if action == "publish"
               else _("Version %(version)d retired.", version=template.version), "success")
     return redirect(url_for(".template_detail", template_id=template.id))
+
+
+@bp.route("/templates/<int:template_id>/editor", methods=["GET", "POST"])
+@admin_required
+def template_editor(template_id: int):
+    template = _template_or_404(template_id)
+    base = services.export_template(template)
+    if request.method == "GET":
+        return _editor_page(template, base, editor.state_from_document(base))
+    state = editor.state_from_form(request.form)
+    doc = editor.to_document(state, base)
+    try:
+        if "save" in request.form:
+            new = services.new_version(template, doc, current_user)
+            flash(_("Saved as version %(version)d.", version=new.version), "success")
+            return redirect(url_for(".template_detail", template_id=new.id))
+        preview = parse_template(doc)
+    except DomainError as error:  # invalid (422), or saved twice at once (409): nothing stored
+        state.add_error("", error.message)
+        editor.attach_errors(state, error.fields)
+        return _editor_page(template, base, state), error.status
+    return _editor_page(template, base, state, preview=preview)
+
+
+def _editor_page(template: AssessmentTemplate, base: dict, state: editor.EditorState,
+          preview: dict | None = None) -> str:
+    return render_template("evaluations/template_editor.html", template=template, base=base,
+                           state=state.with_blank_rows(), preview=preview,
+                           kinds=editor.kind_choices())

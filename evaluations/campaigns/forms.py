@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from app.forms import MultiCheckboxField
+from app.regions.models import Region
+from app.users.models import User
+from contracts.labels import FACILITY_KIND_LABELS
+from contracts.models import FacilityKind
+from evaluations.assessment.models import AssessmentTemplate
 from evaluations.campaigns.models import Assignment, Recurrence
 from evaluations.labels import ASSIGNMENT_LABELS, RECURRENCE_LABELS
 
@@ -28,3 +35,14 @@ class CampaignForm(FlaskForm):
     recurrence = RadioField(_l("Recurrence"), default=Recurrence.NONE.value,
                             choices=[(r.value, label) for r, label in RECURRENCE_LABELS.items()])
     submit = SubmitField(_l("Create the campaign and its inspections"))
+
+    def __init__(self, *, templates: list[AssessmentTemplate], regions: list[Region],
+                 inspectors: list[User], locale: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.template.choices = [(t.id, f"{t.name(locale)} v{t.version}") for t in templates]
+        self.region_code.choices = [(r.code, f"{r.code} {r.name}") for r in regions]
+        self.facility_kinds.choices = [(k.value, str(FACILITY_KIND_LABELS[k.value]))
+                                       for k in FacilityKind]
+        self.inspectors.choices = [
+            (u.id, f"{u.name or u.email} ({u.region.name if u.region else ''})")
+            for u in inspectors]

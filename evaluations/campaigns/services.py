@@ -28,8 +28,7 @@ Services flush, never commit.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -44,12 +43,16 @@ from app.scoping import region_subtree
 from app.users.models import Role, User
 from contracts.models import Facility, FacilityKind
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, TemplateTarget
+from evaluations.assessment.services import current_template, template_stmt
 from evaluations.campaigns.models import Assignment, Campaign, Recurrence, campaign_inspectors
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.guards import within
+from evaluations.inspections.lists import assignable_inspectors
+from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
-    "CampaignProgress", "campaign_progress", "create_campaign", "create_next_year_campaign",
-    "get_visible_campaign", "plan_targets", "visible_campaigns", "yearly_campaigns_due",
+    "campaign_regions", "campaign_templates", "create_campaign", "create_campaign_by_reference",
+    "create_next_year_campaign", "get_visible_campaign", "inspectors_to_choose",
+    "matching_facilities", "plan_targets", "visible_campaigns", "yearly_campaigns_due",
 ]
 
 MAX_NAME = 200
@@ -81,6 +84,28 @@ def get_visible_campaign(user: User, campaign_id: Any) -> Campaign:
     return campaign
 
 
+# ---- what a campaign may be made of -------------------------------------------------------
+
+def campaign_templates() -> list[AssessmentTemplate]:
+    """The current published versions of the templates that inspect homes."""
+    return list(db.session.scalars(template_stmt(current=True).where(
+        AssessmentTemplate.target == TemplateTarget.FACILITY)))
+
+
+def campaign_regions(user: User) -> list[Region]:
+    """Cities, counties and townships a campaign may cover (inside ``user``'s region unless
+    an admin), by code."""
+    stmt = sa.select(Region).where(Region.level.in_([Level.CITY, Level.COUNTY, Level.TOWNSHIP]))
+    if user.role is not Role.ADMIN:
+        stmt = stmt.where(Region.id.in_(region_subtree(user.region)))
+    return list(db.session.scalars(stmt.order_by(Region.code)))
+
+
+def inspectors_to_choose(user: User) -> list[User]:
+    """Enabled inspectors ``user`` may send: in their subtree or above their region."""
+    return list(db.session.scalars(assignable_inspectors(user)))
+
+
 # ---- planning -----------------------------------------------------------------------------
 
 def _as_date(value: Any) -> date | None:
@@ -90,10 +115,6 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-def _within(region: Region | None, ancestor: Region | None) -> bool:
-    return region is not None and ancestor is not None and region.path.startswith(ancestor.path)
 
 
 def matching_facilities(region: Region, kinds: list[str]) -> list[Facility]:
@@ -111,7 +132,7 @@ def _spread(start: date, end: date, count: int) -> list[date]:
 
 
 def _by_region(facility: Facility, inspectors: list[User]) -> User | None:
-    covering = [i for i in inspectors if _within(facility.region, i.region)]
+    covering = [i for i in inspectors if within(facility.region, i.region)]
     if not covering:
         return None
     return max(covering, key=lambda i: (len(i.region.path), -i.id))
@@ -131,7 +152,7 @@ def plan_targets(facilities: list[Facility], inspectors: list[User], assignment:
             chosen = None
             for step in range(len(inspectors)):
                 candidate = inspectors[(turn + step) % len(inspectors)]
-                if _within(facility.region, candidate.region):
+                if within(facility.region, candidate.region):
                     chosen = candidate
                     turn = (turn + step + 1) % len(inspectors)
                     break
@@ -175,7 +196,7 @@ def _check(*, name: Any, template: AssessmentTemplate | None, region: Region | N
     if region is None:
         add("region_code", _("Choose the region."))
     elif actor is not None and actor.role is not Role.ADMIN and not (
-            actor.role is Role.OFFICER and _within(region, actor.region)):
+            actor.role is Role.OFFICER and within(region, actor.region)):
         add("region_code", _("You may create campaigns only inside your region."))
     kinds = [str(k) for k in (facility_kinds or [])]
     valid_kinds = {k.value for k in FacilityKind}
@@ -221,8 +242,6 @@ def _facility_names(facilities: list[Facility], limit: int = 20) -> str:
 
 
 def _create(data: _Input, *, actor: User | None, previous: Campaign | None = None) -> Campaign:
-    from evaluations.inspections.services import schedule_inspection
-
     facilities = matching_facilities(data.region, data.kinds)
     if not facilities:
         message = _("No facility matches: no home of the chosen kinds in %(region)s.",
@@ -265,6 +284,22 @@ def create_campaign(*, name: str, template: AssessmentTemplate | None, region: R
     return _create(data, actor=actor)
 
 
+def create_campaign_by_reference(*, name: str, template_id: int | None, region_code: str | None,
+                                 facility_kinds: list[str], window_start: date | str,
+                                 window_end: date | str, inspector_ids: list[int],
+                                 assignment: Assignment | str = Assignment.BY_REGION,
+                                 recurrence: Recurrence | str = Recurrence.NONE,
+                                 actor: User | None = None) -> Campaign:
+    """``create_campaign`` with the template, region and inspectors named by id and code, as
+    the form and the API send them; an unknown one is refused like a missing one."""
+    return create_campaign(
+        name=name, template=db.session.get(AssessmentTemplate, template_id),
+        region=db.session.scalar(sa.select(Region).where(Region.code == region_code)),
+        facility_kinds=facility_kinds, window_start=window_start, window_end=window_end,
+        inspectors=[db.session.get(User, i) for i in inspector_ids], assignment=assignment,
+        recurrence=recurrence, actor=actor)
+
+
 # ---- yearly recurrence --------------------------------------------------------------------
 
 def _same_day_in(day: date, year: int) -> date:
@@ -288,8 +323,6 @@ def create_next_year_campaign(campaign: Campaign, year: int, *,
     inspectors); window moved to ``year`` (same month and day); the current version of the
     template's code. Returns the existing successor when there is one.
     """
-    from evaluations.assessment.services import current_template
-
     existing = db.session.scalar(sa.select(Campaign).where(Campaign.previous_id == campaign.id))
     if existing is not None:
         return existing
@@ -326,79 +359,3 @@ def yearly_campaigns_due(today: date | None = None) -> list[Campaign]:
                                   Campaign.window_start < date(today.year, 1, 1),
                                   Campaign.id.not_in(successors))
         .order_by(Campaign.id)))
-
-
-# ---- progress -----------------------------------------------------------------------------
-
-STATUSES = tuple(InspectionStatus)
-
-
-@dataclass
-class CountyProgress:
-    region: Region | None
-    counts: Counter = field(default_factory=Counter)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def done(self) -> int:
-        return self.counts[InspectionStatus.SUBMITTED] + self.counts[InspectionStatus.FINALIZED]
-
-
-@dataclass
-class CampaignProgress:
-    counties: list[CountyProgress]
-    totals: Counter
-    inspections: list[Inspection]
-
-    @property
-    def total(self) -> int:
-        return sum(self.totals.values())
-
-    @property
-    def percent_done(self) -> int:
-        done = self.totals[InspectionStatus.SUBMITTED] + self.totals[InspectionStatus.FINALIZED]
-        return round(100 * done / self.total) if self.total else 0
-
-    def as_dict(self) -> dict:
-        def counts(counter: Counter) -> dict:
-            return {status.value: counter[status] for status in STATUSES}
-
-        return {"totals": counts(self.totals) | {"total": self.total},
-                "by_county": [{"region_code": c.region.code if c.region else None,
-                               "region_name": c.region.name if c.region else None,
-                               **counts(c.counts), "total": c.total}
-                              for c in self.counties]}
-
-
-def _county_of(region: Region, regions: dict[int, Region]) -> Region | None:
-    """The county ancestor of ``region`` (itself if a county); None above county level."""
-    for part in region.path.strip("/").split("/"):
-        ancestor = regions.get(int(part)) if part else None
-        if ancestor is not None and ancestor.level is Level.COUNTY:
-            return ancestor
-    return None
-
-
-def campaign_progress(campaign: Campaign) -> CampaignProgress:
-    """Counts of its inspections by status, per county and in total, and the inspections."""
-    inspections = list(db.session.scalars(
-        sa.select(Inspection).where(Inspection.campaign_id == campaign.id)
-        .order_by(Inspection.scheduled_for, Inspection.id)))
-    ancestor_ids = {int(part) for i in inspections
-                    for part in i.region.path.strip("/").split("/") if part}
-    regions = {r.id: r for r in db.session.scalars(
-        sa.select(Region).where(Region.id.in_(ancestor_ids)))} if ancestor_ids else {}
-    by_county: dict[int | None, CountyProgress] = {}
-    totals: Counter = Counter()
-    for inspection in inspections:
-        county = _county_of(inspection.region, regions)
-        key = county.id if county is not None else None
-        entry = by_county.setdefault(key, CountyProgress(county))
-        entry.counts[inspection.status] += 1
-        totals[inspection.status] += 1
-    counties = sorted(by_county.values(),
-                      key=lambda c: (c.region is None, c.region.code if c.region else ""))
-    return CampaignProgress(counties=counties, totals=totals, inspections=inspections)

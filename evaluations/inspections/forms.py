@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -18,11 +17,12 @@ from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaFi
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.extensions import db
-from app.users.models import Role, User
+from app.users.models import User
 from contracts.models import Contract, Facility
 from contracts.visibility import visible_contracts, visible_facilities
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.assessment.services import template_stmt
+from evaluations.inspections.lists import assignable_inspectors
 from evaluations.inspections.models import Inspection
 
 
@@ -33,20 +33,6 @@ def _optional_int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def inspectors_for(user: User) -> sa.Select:
-    """Enabled inspectors an officer may assign: in their subtree or above their region."""
-    stmt = sa.select(User).where(User.role == Role.INSPECTOR, User.is_enabled.is_(True))
-    if user.role is not Role.ADMIN and user.region is not None:
-        from app.regions.models import Region
-
-        ancestors = [int(p) for p in user.region.path.strip("/").split("/") if p]
-        stmt = stmt.where(sa.or_(
-            User.region_id.in_(ancestors),
-            User.region_id.in_(sa.select(Region.id)
-                               .where(Region.path.startswith(user.region.path)))))
-    return stmt.order_by(User.name, User.email)
 
 
 class ScheduleForm(FlaskForm):
@@ -72,13 +58,17 @@ class ScheduleForm(FlaskForm):
         contracts = db.session.scalars(visible_contracts(user).order_by(Contract.number)).all()
         self.contract_id.choices = [("", "—")] + [(c.id, f"{c.number} {c.title}")
                                                   for c in contracts]
-        inspectors = db.session.scalars(inspectors_for(user)).all()
+        inspectors = db.session.scalars(assignable_inspectors(user)).all()
         self.inspector_id.choices = [("", "—")] + [(u.id, u.name or u.email)
                                                    for u in inspectors]
 
     def chosen_template(self) -> AssessmentTemplate | None:
         return db.session.get(AssessmentTemplate, self.template_id.data) \
             if self.template_id.data else None
+
+    def chosen_inspector(self) -> User | None:
+        return db.session.get(User, self.inspector_id.data) \
+            if self.inspector_id.data is not None else None
 
 
 class ReasonForm(FlaskForm):

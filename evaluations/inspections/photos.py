@@ -27,6 +27,12 @@ from app.extensions import db
 from app.unit_of_work import after_commit, remove_on_rollback
 from app.users.models import User
 from evaluations.assessment.models import TemplateItem
+from evaluations.inspections.guards import (
+    bump_version,
+    item_label,
+    refuse_unless_editable,
+    require_inspector,
+)
 from evaluations.inspections.models import EvidencePhoto, Inspection
 
 MAX_SIDE = 1600
@@ -97,15 +103,8 @@ def _not_an_image(item_field: str, label: str) -> ValidationError:
 def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_storage: Any,
               actor: User | None) -> EvidencePhoto:
     """Attach a photo to ``item`` of ``inspection`` (its inspector, while it is editable)."""
-    from evaluations.inspections.services import (
-        _item_label,
-        _refuse_unless_editable,
-        _require_inspector,
-        bump_version,
-    )
-
-    _require_inspector(inspection, actor)
-    _refuse_unless_editable(inspection)
+    require_inspector(inspection, actor)
+    refuse_unless_editable(inspection)
     items = {i.id: i for i in inspection.template.items}
     if isinstance(item, TemplateItem):
         item = item.id
@@ -118,7 +117,7 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
         raise ValidationError(message, {"item_id": [message]})
     template_item = items[item_id]
     field = f"items.{item_id}.photo"
-    label = _item_label(template_item, item_id)
+    label = item_label(template_item, item_id)
 
     stream: IO[bytes] = getattr(file_storage, "stream", file_storage)
     data = stream.read() if stream is not None else b""
@@ -170,15 +169,9 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
 
 def delete_photo(photo: EvidencePhoto, actor: User | None) -> None:
     """Remove a photo (its inspector, while editable); the file goes once the change commits."""
-    from evaluations.inspections.services import (
-        _refuse_unless_editable,
-        _require_inspector,
-        bump_version,
-    )
-
     inspection = photo.inspection
-    _require_inspector(inspection, actor)
-    _refuse_unless_editable(inspection)
+    require_inspector(inspection, actor)
+    refuse_unless_editable(inspection)
     paths = (photo_path(photo), thumbnail_path(photo))
     inspection.photos.remove(photo)
     db.session.delete(photo)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,20 +17,17 @@ from app.auth.login import role_required
 from app.errors import Conflict, DomainError, ValidationError
 from app.extensions import db
 from app.forms import ConfirmForm, apply_errors
-from app.regions.models import Region
-from app.scoping import region_subtree
 from app.template_helpers import ui_language
 from app.unit_of_work import keep_despite_error
-from app.users.models import Role, User
+from app.users.models import Role
+from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
-from evaluations.assessment.models import AssessmentTemplate
-from evaluations.inspections import photos, services
+from evaluations.inspections import lists, photos, services
 from evaluations.inspections.forms import (
     FieldForm,
     ReasonForm,
     ScheduleForm,
     answers_from_request,
-    inspectors_for,
     values_for_display,
 )
 from evaluations.inspections.models import Inspection, InspectionStatus
@@ -45,16 +41,8 @@ def inspections_about(facility=None, contract=None, limit: int = 50) -> list[Ins
     """Finalized inspections of a facility or contract that the current user may see."""
     if not current_user.is_authenticated:
         return []
-    stmt = services.visible_inspections(current_user).where(
-        Inspection.status == InspectionStatus.FINALIZED)
-    if facility is not None:
-        stmt = stmt.where(Inspection.facility_id == facility.id)
-    elif contract is not None:
-        stmt = stmt.where(Inspection.contract_id == contract.id)
-    else:
-        return []
-    return list(db.session.scalars(stmt.order_by(Inspection.scheduled_for.desc())
-                                   .limit(limit)))
+    return lists.finalized_inspections_about(current_user, facility=facility,
+                                             contract=contract, limit=limit)
 
 
 def _inspection(inspection_id: int) -> Inspection:
@@ -68,39 +56,24 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 @bp.route("/inspections")
 @role_required(*EVERYONE)
 def inspections():
-    args = request.args
-    stmt = services.visible_inspections(current_user)
-    status = args.get("status")
-    if status in {s.value for s in InspectionStatus}:
-        stmt = stmt.where(Inspection.status == status)
-    for key in ("template_id", "inspector_id"):
-        if args.get(key, "").isdigit():
-            stmt = stmt.where(getattr(Inspection, key) == int(args[key]))
-    if args.get("region", "").isdigit():
-        region = db.session.get(Region, int(args["region"]))
-        if region is not None:
-            stmt = stmt.where(Inspection.region_id.in_(region_subtree(region)))
-    if (start := _date_arg("from")) is not None:
-        stmt = stmt.where(Inspection.scheduled_for >= start)
-    if (end := _date_arg("to")) is not None:
-        stmt = stmt.where(Inspection.scheduled_for <= end)
-    order = (Inspection.scheduled_for.asc() if current_user.role is Role.INSPECTOR
-             else Inspection.scheduled_for.desc())
-    page = db.paginate(stmt.order_by(order, Inspection.id.desc()), per_page=25)
-    filters = {}
-    if current_user.role in OFFICERS:
-        filters = {
-            "templates": db.session.scalars(sa.select(AssessmentTemplate).order_by(
-                AssessmentTemplate.code, AssessmentTemplate.version.desc())).all(),
-            "inspectors": db.session.scalars(inspectors_for(current_user)).all(),
-            "regions": db.session.scalars(sa.select(Region).where(
-                Region.id.in_(region_subtree(current_user.region)))
-                if current_user.region else sa.select(Region)).all()}
+    status = request.args.get("status")
+    stmt = lists.inspection_stmt(
+        current_user, status=status if status in {s.value for s in InspectionStatus} else None,
+        template_id=_int_arg("template_id"), inspector_id=_int_arg("inspector_id"),
+        region_id=_int_arg("region"), scheduled_from=_date_arg("from"),
+        scheduled_to=_date_arg("to"), soonest_first=current_user.role is Role.INSPECTOR)
+    page = db.paginate(stmt, per_page=25)
+    filters = lists.list_filters(current_user) if current_user.role in OFFICERS else {}
     return render_template("evaluations/inspection_list.html", page=page, filters=filters,
-                           args=args)
+                           args=request.args)
 
 
 @bp.route("/inspections/new", methods=["GET", "POST"])
@@ -111,7 +84,7 @@ def inspection_new():
         try:
             inspection = services.schedule_inspection(
                 template=form.chosen_template(),
-                inspector=db.session.get(User, form.inspector_id.data),
+                inspector=form.chosen_inspector(),
                 scheduled_for=form.scheduled_for.data,
                 facility=_target("facility", form.facility_id.data),
                 contract=_target("contract", form.contract_id.data), actor=current_user)
@@ -125,8 +98,6 @@ def inspection_new():
 
 
 def _target(kind: str, ident: int | None):
-    from contracts.visibility import get_visible_contract, get_visible_facility
-
     if ident is None:
         return None
     getter = get_visible_facility if kind == "facility" else get_visible_contract
@@ -197,10 +168,24 @@ def inspection_form(inspection_id: int):
     if not form.validate_on_submit():
         abort(400)
     answers, item_ids = answers_from_request(inspection, request.form)
+    refused = _save_draft(inspection, form, answers, item_ids)
+    if refused is not None:
+        return refused
+    if request.form.get("action") != "submit":
+        flash(_("Draft saved."), "success")
+        anchor = request.form.get("section") or ""
+        return redirect(url_for(".inspection_form", inspection_id=inspection.id)
+                        + (f"#{anchor}" if anchor.startswith("section-") else ""))
+    return _submit(inspection, item_ids)
+
+
+def _save_draft(inspection: Inspection, form: FieldForm, answers: list[dict],
+                item_ids: list[int]):
+    """Store the posted answers and photos; if refused, the form again (409 or 422)."""
     try:
         services.save_answers(inspection, version=form.version.data, answers=answers,
                               actor=current_user)
-        for item_id in item_ids_with_files(inspection):
+        for item_id in _item_ids_with_files(inspection):
             for file in request.files.getlist(f"photo-{item_id}"):
                 if file and file.filename:
                     photos.add_photo(inspection, item_id, file, current_user)
@@ -210,11 +195,11 @@ def inspection_form(inspection_id: int):
     except ValidationError as error:
         return _render_form(inspection, form, posted=request.form, message=error.message,
                             errors=_item_errors(error, item_ids), status=422)
-    if request.form.get("action") != "submit":
-        flash(_("Draft saved."), "success")
-        anchor = request.form.get("section") or ""
-        return redirect(url_for(".inspection_form", inspection_id=inspection.id)
-                        + (f"#{anchor}" if anchor.startswith("section-") else ""))
+    return None
+
+
+def _submit(inspection: Inspection, item_ids: list[int]):
+    """Submit the saved draft; an incomplete one stays saved and shows what is missing."""
     try:
         services.submit_inspection(inspection, actor=current_user)
     except ValidationError as error:
@@ -225,7 +210,7 @@ def inspection_form(inspection_id: int):
     return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
 
 
-def item_ids_with_files(inspection: Inspection) -> list[int]:
+def _item_ids_with_files(inspection: Inspection) -> list[int]:
     return [item.id for item in inspection.template.items
             if f"photo-{item.id}" in request.files]
 

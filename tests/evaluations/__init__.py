@@ -1,0 +1,1 @@
+"""Tests of the evaluations feature: templates, inspections, scoring, actions, campaigns."""

@@ -1,4 +1,4 @@
-"""Factories of the evaluations tests: stored assessment templates."""
+"""Fixtures of the evaluations tests: templates, an inspection world, scored inspections, API."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from evaluations.assessment.builtin import load_builtin
 from evaluations.assessment.services import import_template
+from tests.conftest import PASSWORD, ApiClient
 
 
 @pytest.fixture
@@ -130,7 +131,21 @@ def jpeg_bytes(*, size=(64, 48), taken: str | None = None, color=(200, 80, 40)) 
     return out.getvalue()
 
 
-# ---- corrective actions and campaigns (followup) -------------------------------------------
+# ---- corrective actions and campaigns --------------------------------------------------------
+
+@pytest.fixture
+def api_login(app):
+    """``api_login(user)`` → an ``ApiClient`` holding a fresh bearer token of ``user``."""
+
+    def make(user) -> ApiClient:
+        client = app.test_client()
+        response = client.post("/api/v1/tokens", json={"email": user.email,
+                                                       "password": PASSWORD})
+        assert response.status_code == 201
+        return ApiClient(client, response.get_json()["token"])
+
+    return make
+
 
 @pytest.fixture
 def fixed_today():

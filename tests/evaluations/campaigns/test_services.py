@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.errors import ValidationError
 from evaluations.campaigns import services
 from evaluations.campaigns.models import Campaign, Recurrence
+from evaluations.campaigns.progress import campaign_progress
 from evaluations.inspections.models import Inspection, InspectionStatus
 
 
@@ -156,7 +157,7 @@ def test_progress_counts_by_county(city, db):
     rows[h.village_rural.id].status = InspectionStatus.IN_PROGRESS
     rows[h.b1_elderly.id].status = InspectionStatus.SUBMITTED
     db.session.commit()
-    progress = services.campaign_progress(campaign)
+    progress = campaign_progress(campaign)
     data = progress.as_dict()
     assert data["totals"] == {"scheduled": 1, "in_progress": 1, "submitted": 1,
                               "finalized": 1, "total": 4}

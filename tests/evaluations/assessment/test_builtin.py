@@ -1,4 +1,4 @@
-"""Checks of the built-in assessment templates (evaluations/builtin/*.json).
+"""Checks of the built-in assessment templates (evaluations/assessment/builtin/*.json).
 
 Pure data checks: stdlib json only, no application import, so they run without the app.
 """
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-BUILTIN = pathlib.Path(__file__).resolve().parents[2] / "evaluations" / "assessment" / "builtin"
+BUILTIN = pathlib.Path(__file__).resolve().parents[3] / "evaluations" / "assessment" / "builtin"
 
 CODES = ("quality", "safety", "warm_winter", "survey_service")
 TARGETS = {"quality": "facility", "safety": "facility", "warm_winter": "facility",

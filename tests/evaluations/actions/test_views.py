@@ -1,4 +1,4 @@
-"""HTML pages of corrective actions: list, raise, suggestions, answer, close/reopen, re-inspection."""
+"""HTML pages of corrective actions: list, raise, suggestions, answer, close/reopen, re-inspect."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from evaluations.actions import services
 from evaluations.actions.models import ActionAttachment, ActionStatus, CorrectiveAction
+from evaluations.actions.suggestions import create_actions_from_inspection
 from evaluations.inspections.models import Inspection
 from tests.conftest import Browser
 
@@ -162,8 +163,7 @@ def test_reinspection_button_on_the_facilitys_open_actions(app, world, make_scor
                                                            db):
     inspection = make_scored_inspection(world, {"bedding": 2})
     bedding = next(i for i in world.template.items if i.key == "bedding")
-    services.create_actions_from_inspection(inspection, [{"item_id": bedding.id}],
-                                            actor=world.inspector)
+    create_actions_from_inspection(inspection, [{"item_id": bedding.id}], actor=world.inspector)
     db.session.commit()
     browser = _login(app, world.officer)
     page = browser.get(f"/evaluations/facilities/{world.facility.id}/actions")

@@ -1,4 +1,4 @@
-"""Corrective actions (整改): suggestions, creation, owner, answer, close/reopen, overdue."""
+"""Corrective actions (整改): creation, owner, answer, close/reopen, overdue, re-inspection."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, NotFound, ValidationError
-from evaluations.actions import services
-from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
+from evaluations.actions import services, suggestions
+from evaluations.actions.evidence import attachment_path
+from evaluations.actions.models import ActionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
 
 TODAY = date(2026, 6, 15)
@@ -23,74 +24,6 @@ def world(inspection_world, fixed_today):
 
 def _item(template, key):
     return next(i for i in template.items if i.key == key)
-
-
-def test_suggestions_list_items_below_max_with_default_severity_and_deadline(
-        world, make_scored_inspection):
-    inspection = make_scored_inspection(world, {
-        "smoke_detectors": False,        # critical, 0 → red
-        "bedding": 2,                    # 2 of 4 = 50 % → orange
-        "warm_clothes": 2.5,             # 2.5 of 3 → yellow
-        "heating_rules": False,          # yes_no not critical, 0 → orange
-        "flues_cleaned": "na",           # N/A: never suggested
-    })
-    suggestions = services.suggest_actions(inspection)
-    by_key = {s.item.key: s for s in suggestions}
-    assert set(by_key) == {"smoke_detectors", "bedding", "warm_clothes", "heating_rules"}
-    assert by_key["smoke_detectors"].severity is Severity.RED
-    assert by_key["bedding"].severity is Severity.ORANGE
-    assert by_key["warm_clothes"].severity is Severity.YELLOW
-    assert by_key["heating_rules"].severity is Severity.ORANGE
-    assert by_key["smoke_detectors"].deadline == TODAY + timedelta(days=7)
-    assert by_key["bedding"].deadline == TODAY + timedelta(days=15)
-    assert by_key["warm_clothes"].deadline == TODAY + timedelta(days=30)
-    # template order
-    positions = [(s.item.section.position, s.item.position) for s in suggestions]
-    assert positions == sorted(positions)
-
-
-def test_no_suggestions_for_an_inspection_still_being_filled(world, make_scored_inspection):
-    inspection = make_scored_inspection(world, {"bedding": 1},
-                                        status=InspectionStatus.IN_PROGRESS)
-    with pytest.raises(Conflict):
-        services.suggest_actions(inspection)
-
-
-def test_confirmed_suggestions_become_actions_owned_by_the_provider(
-        world, make_scored_inspection, db):
-    inspection = make_scored_inspection(world, {"smoke_detectors": False, "bedding": 2,
-                                                "warm_clothes": 2.5})
-    bedding = _item(world.template, "bedding")
-    smoke = _item(world.template, "smoke_detectors")
-    created = services.create_actions_from_inspection(inspection, [
-        {"item_id": smoke.id},
-        {"item_id": bedding.id, "description": "每位老人增发一床棉被", "severity": "yellow",
-         "deadline": "2026-07-01"},
-    ], actor=world.inspector)
-    db.session.commit()
-    assert len(created) == 2
-    rows = db.session.scalars(sa.select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
-    assert [r.provider_id for r in rows] == [world.provider.id] * 2
-    assert rows[0].severity is Severity.RED and rows[0].deadline == TODAY + timedelta(days=7)
-    assert rows[1].description == "每位老人增发一床棉被"
-    assert rows[1].severity is Severity.YELLOW and rows[1].deadline == date(2026, 7, 1)
-    assert all(r.status is ActionStatus.OPEN and r.facility_id == world.facility.id
-               and r.region_id == world.facility.region_id for r in rows)
-    # a suggestion taken is no longer suggested
-    assert {s.item.key for s in services.suggest_actions(inspection)} == {"warm_clothes"}
-
-
-def test_an_item_at_max_cannot_become_an_action_and_nothing_is_stored(
-        world, make_scored_inspection, db):
-    inspection = make_scored_inspection(world, {"bedding": 2})
-    with pytest.raises(ValidationError) as error:
-        services.create_actions_from_inspection(inspection, [
-            {"item_id": _item(world.template, "bedding").id},
-            {"item_id": _item(world.template, "heating_working").id},
-        ], actor=world.inspector)
-    assert any(key.startswith("items.") for key in error.value.fields)
-    db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id))) == 0
 
 
 def test_manual_action_on_a_facility_goes_to_its_operator(world, db):
@@ -206,7 +139,7 @@ def test_overdue_at_the_deadline_boundary(world, action, fixed_today, db):
 
 
 def test_visibility_by_role(world, action, make_user, make_scored_inspection, db):
-    from_inspection = services.create_actions_from_inspection(
+    from_inspection = suggestions.create_actions_from_inspection(
         make_scored_inspection(world, {"bedding": 1}),
         [{"item_id": _item(world.template, "bedding").id}], actor=world.inspector)[0]
     db.session.commit()
@@ -241,7 +174,7 @@ def test_filters(world, action, db):
 def test_reinspection_uses_the_actions_template_and_links_the_actions(
         world, make_scored_inspection, db):
     inspection = make_scored_inspection(world, {"bedding": 1})
-    created = services.create_actions_from_inspection(
+    created = suggestions.create_actions_from_inspection(
         inspection, [{"item_id": _item(world.template, "bedding").id}], actor=world.inspector)
     db.session.commit()
     again = services.schedule_reinspection(world.facility, inspector=world.inspector,
@@ -263,8 +196,6 @@ def test_reinspection_without_open_actions_is_refused(world, action):
 
 
 def test_a_rolled_back_answer_leaves_no_evidence_file(world, action, db):
-    from evaluations.actions.services import attachment_path
-
     services.answer_action(action, response="已更换", actor=world.provider_user,
                            files=[("photo.pdf", b"%PDF-1.4\n%%EOF\n")])
     path = attachment_path(action.attachments[0])

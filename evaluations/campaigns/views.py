@@ -1,0 +1,68 @@
+"""HTML pages of campaigns (专项行动): the list, creating one with its inspections, progress."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.login import role_required
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.forms import apply_errors
+from app.template_helpers import ui_language
+from app.users.models import Role
+from evaluations import bp
+from evaluations.campaigns import services as campaigns
+from evaluations.campaigns.forms import CampaignForm
+from evaluations.campaigns.models import Campaign
+from evaluations.campaigns.progress import campaign_progress
+from evaluations.inspections.models import InspectionStatus
+
+REVIEWERS = (Role.ADMIN, Role.OFFICER)
+STAFF = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
+
+
+@bp.route("/campaigns")
+@role_required(*STAFF)
+def campaign_list():
+    stmt = campaigns.visible_campaigns(current_user).order_by(
+        Campaign.window_start.desc(), Campaign.id.desc())
+    return render_template("evaluations/campaign_list.html", page=db.paginate(stmt, per_page=25))
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@role_required(*REVIEWERS)
+def campaign_create():
+    form = CampaignForm(templates=campaigns.campaign_templates(),
+                        regions=campaigns.campaign_regions(current_user),
+                        inspectors=campaigns.inspectors_to_choose(current_user),
+                        locale=ui_language())
+    if form.validate_on_submit():
+        try:
+            campaign = campaigns.create_campaign_by_reference(
+                name=form.name.data, template_id=form.template.data,
+                region_code=form.region_code.data, facility_kinds=form.facility_kinds.data or [],
+                window_start=form.window_start.data, window_end=form.window_end.data,
+                inspector_ids=form.inspectors.data or [], assignment=form.assignment.data,
+                recurrence=form.recurrence.data, actor=current_user)
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Campaign created with %(n)d inspections.", n=len(campaign.inspections)),
+                  "success")
+            return redirect(url_for(".campaign_detail", campaign_id=campaign.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("evaluations/campaign_form.html", form=form), status
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@role_required(*STAFF)
+def campaign_detail(campaign_id: int):
+    try:
+        campaign = campaigns.get_visible_campaign(current_user, campaign_id)
+    except NotFound:
+        abort(404)
+    return render_template("evaluations/campaign_detail.html", campaign=campaign,
+                           progress=campaign_progress(campaign),
+                           statuses=list(InspectionStatus))

@@ -1,0 +1,98 @@
+"""What the inspection pages list: filtered inspections, the filters' choices, and the
+inspectors one may assign."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.regions.models import Region
+from app.scoping import region_subtree
+from app.users.models import Role, User
+from contracts.models import Contract, Facility
+from evaluations.assessment.models import AssessmentTemplate
+from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import visible_inspections
+
+__all__ = [
+    "assignable_inspectors", "eligible_inspectors", "finalized_inspections_about",
+    "inspection_stmt", "list_filters",
+]
+
+
+def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
+                    template_id: int | None = None, facility_id: int | None = None,
+                    contract_id: int | None = None, inspector_id: int | None = None,
+                    region_id: int | None = None, scheduled_from: date | None = None,
+                    scheduled_to: date | None = None, soonest_first: bool = False
+                    ) -> sa.Select:
+    """The inspections ``user`` may see, filtered as asked; newest scheduled first, or
+    soonest first (an inspector's to-do list). An unknown ``region_id`` filters nothing."""
+    stmt = visible_inspections(user)
+    if status is not None:
+        stmt = stmt.where(Inspection.status == InspectionStatus(status))
+    for column, value in ((Inspection.template_id, template_id),
+                          (Inspection.facility_id, facility_id),
+                          (Inspection.contract_id, contract_id),
+                          (Inspection.inspector_id, inspector_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    region = db.session.get(Region, region_id) if region_id is not None else None
+    if region is not None:
+        stmt = stmt.where(Inspection.region_id.in_(region_subtree(region)))
+    if scheduled_from is not None:
+        stmt = stmt.where(Inspection.scheduled_for >= scheduled_from)
+    if scheduled_to is not None:
+        stmt = stmt.where(Inspection.scheduled_for <= scheduled_to)
+    order = Inspection.scheduled_for.asc() if soonest_first else Inspection.scheduled_for.desc()
+    return stmt.order_by(order, Inspection.id.desc())
+
+
+def list_filters(user: User) -> dict[str, list]:
+    """What an officer's inspection list filters by: every template version, the inspectors
+    they may assign, the regions of their subtree."""
+    regions = (sa.select(Region).where(Region.id.in_(region_subtree(user.region)))
+               if user.region else sa.select(Region))
+    return {
+        "templates": list(db.session.scalars(sa.select(AssessmentTemplate).order_by(
+            AssessmentTemplate.code, AssessmentTemplate.version.desc()))),
+        "inspectors": list(db.session.scalars(assignable_inspectors(user))),
+        "regions": list(db.session.scalars(regions)),
+    }
+
+
+def finalized_inspections_about(user: User, *, facility: Facility | None = None,
+                                contract: Contract | None = None, limit: int = 50
+                                ) -> list[Inspection]:
+    """Finalized inspections of a facility or contract that ``user`` may see, newest first."""
+    stmt = visible_inspections(user).where(Inspection.status == InspectionStatus.FINALIZED)
+    if facility is not None:
+        stmt = stmt.where(Inspection.facility_id == facility.id)
+    elif contract is not None:
+        stmt = stmt.where(Inspection.contract_id == contract.id)
+    else:
+        return []
+    return list(db.session.scalars(stmt.order_by(Inspection.scheduled_for.desc())
+                                   .limit(limit)))
+
+
+def eligible_inspectors(region: Region) -> sa.Select:
+    """Enabled inspectors whose region contains ``region`` (the target's region)."""
+    ancestors = [int(part) for part in region.path.strip("/").split("/") if part]
+    return (sa.select(User).where(User.role == Role.INSPECTOR, User.is_enabled.is_(True),
+                                  User.region_id.in_(ancestors))
+            .order_by(User.name, User.email))
+
+
+def assignable_inspectors(user: User) -> sa.Select:
+    """Enabled inspectors an officer may assign: in their subtree or above their region."""
+    stmt = sa.select(User).where(User.role == Role.INSPECTOR, User.is_enabled.is_(True))
+    if user.role is not Role.ADMIN and user.region is not None:
+        ancestors = [int(p) for p in user.region.path.strip("/").split("/") if p]
+        stmt = stmt.where(sa.or_(
+            User.region_id.in_(ancestors),
+            User.region_id.in_(sa.select(Region.id)
+                               .where(Region.path.startswith(user.region.path)))))
+    return stmt.order_by(User.name, User.email)

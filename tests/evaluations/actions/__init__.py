@@ -1,0 +1,1 @@
+"""Tests of corrective actions: services, suggestions, pages and API."""

@@ -1,0 +1,93 @@
+"""Corrective actions proposed from an inspection: the items below their maximum, confirmed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.errors import Conflict, ValidationError
+from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
+from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
+from evaluations.inspections.models import InspectionStatus
+
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def world(inspection_world, fixed_today):
+    fixed_today(TODAY)
+    return inspection_world
+
+
+def _item(template, key):
+    return next(i for i in template.items if i.key == key)
+
+
+def test_suggestions_list_items_below_max_with_default_severity_and_deadline(
+        world, make_scored_inspection):
+    inspection = make_scored_inspection(world, {
+        "smoke_detectors": False,        # critical, 0 → red
+        "bedding": 2,                    # 2 of 4 = 50 % → orange
+        "warm_clothes": 2.5,             # 2.5 of 3 → yellow
+        "heating_rules": False,          # yes_no not critical, 0 → orange
+        "flues_cleaned": "na",           # N/A: never suggested
+    })
+    suggestions = suggest_actions(inspection)
+    by_key = {s.item.key: s for s in suggestions}
+    assert set(by_key) == {"smoke_detectors", "bedding", "warm_clothes", "heating_rules"}
+    assert by_key["smoke_detectors"].severity is Severity.RED
+    assert by_key["bedding"].severity is Severity.ORANGE
+    assert by_key["warm_clothes"].severity is Severity.YELLOW
+    assert by_key["heating_rules"].severity is Severity.ORANGE
+    assert by_key["smoke_detectors"].deadline == TODAY + timedelta(days=7)
+    assert by_key["bedding"].deadline == TODAY + timedelta(days=15)
+    assert by_key["warm_clothes"].deadline == TODAY + timedelta(days=30)
+    # template order
+    positions = [(s.item.section.position, s.item.position) for s in suggestions]
+    assert positions == sorted(positions)
+
+
+def test_no_suggestions_for_an_inspection_still_being_filled(world, make_scored_inspection):
+    inspection = make_scored_inspection(world, {"bedding": 1},
+                                        status=InspectionStatus.IN_PROGRESS)
+    with pytest.raises(Conflict):
+        suggest_actions(inspection)
+
+
+def test_confirmed_suggestions_become_actions_owned_by_the_provider(
+        world, make_scored_inspection, db):
+    inspection = make_scored_inspection(world, {"smoke_detectors": False, "bedding": 2,
+                                                "warm_clothes": 2.5})
+    bedding = _item(world.template, "bedding")
+    smoke = _item(world.template, "smoke_detectors")
+    created = create_actions_from_inspection(inspection, [
+        {"item_id": smoke.id},
+        {"item_id": bedding.id, "description": "每位老人增发一床棉被", "severity": "yellow",
+         "deadline": "2026-07-01"},
+    ], actor=world.inspector)
+    db.session.commit()
+    assert len(created) == 2
+    rows = db.session.scalars(sa.select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
+    assert [r.provider_id for r in rows] == [world.provider.id] * 2
+    assert rows[0].severity is Severity.RED and rows[0].deadline == TODAY + timedelta(days=7)
+    assert rows[1].description == "每位老人增发一床棉被"
+    assert rows[1].severity is Severity.YELLOW and rows[1].deadline == date(2026, 7, 1)
+    assert all(r.status is ActionStatus.OPEN and r.facility_id == world.facility.id
+               and r.region_id == world.facility.region_id for r in rows)
+    # a suggestion taken is no longer suggested
+    assert {s.item.key for s in suggest_actions(inspection)} == {"warm_clothes"}
+
+
+def test_an_item_at_max_cannot_become_an_action_and_nothing_is_stored(
+        world, make_scored_inspection, db):
+    inspection = make_scored_inspection(world, {"bedding": 2})
+    with pytest.raises(ValidationError) as error:
+        create_actions_from_inspection(inspection, [
+            {"item_id": _item(world.template, "bedding").id},
+            {"item_id": _item(world.template, "heating_working").id},
+        ], actor=world.inspector)
+    assert any(key.startswith("items.") for key in error.value.fields)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id))) == 0

@@ -1,0 +1,1 @@
+"""Tests of campaigns: planning, yearly repeats, progress, pages and API."""
