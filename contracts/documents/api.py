@@ -12,6 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
+from app import uploads
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema, paginate
 from app.users.models import Role
@@ -60,7 +61,7 @@ class ContractDocuments(MethodView):
         contract = get_visible_contract(api_user(), contract_id)
         upload = files["file"]
         return documents.upload_document(contract, filename=upload.filename,
-                                         data=documents.read_upload(upload.stream),
+                                         data=uploads.read_upload(upload.stream),
                                          uploader=api_user())
 
 

@@ -12,6 +12,7 @@ from flask import flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import uploads
 from app.auth.login import role_required
 from app.errors import ValidationError
 from app.users.models import Role
@@ -30,7 +31,7 @@ def _back() -> str:
 @bp.app_context_processor
 def _document_helpers() -> dict:
     return {"documents_of": documents.documents_of, "may_write_documents": documents.may_write,
-            "DOCUMENT_ACCEPT": documents.ACCEPT}
+            "DOCUMENT_ACCEPT": uploads.ACCEPT}
 
 
 @bp.post("/documents/<owner_type>/<int:owner_id>")
@@ -41,7 +42,7 @@ def upload_document(owner_type: str, owner_id: int):
     try:
         document = documents.upload_document(
             owner, filename=upload.filename if upload else "",
-            data=documents.read_upload(upload.stream) if upload else b"", uploader=current_user)
+            data=uploads.read_upload(upload.stream) if upload else b"", uploader=current_user)
     except ValidationError as error:
         flash(error.message, "danger")
     else:

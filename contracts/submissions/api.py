@@ -16,8 +16,8 @@ from flask_smorest.fields import Upload
 
 from app.api.auth import api_user, token_required
 from app.api.schemas import ApiErrorSchema, PageArgs, page_schema, paginate
+from app.uploads import read_upload
 from app.users.models import Role
-from contracts.documents.services import read_upload
 from contracts.submissions import services as subs
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.visibility import get_visible_contract

@@ -27,7 +27,7 @@ from wtforms.fields import FieldList
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.errors import DomainError, ValidationError
-from contracts.documents.services import ACCEPT
+from app.uploads import ACCEPT
 from contracts.submissions.data import (
     FIELD_LABELS,
     MAX_COUNT,

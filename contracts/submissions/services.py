@@ -13,7 +13,6 @@ the content's rules: ``contracts.submission_data``.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,15 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
-from app import clock
+from app import clock, uploads
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
-from app.unit_of_work import after_commit, remove_on_rollback
 from app.users.models import Role, User
-from contracts.documents.services import check_file, clean_filename
 from contracts.models import Contract, ContractStatus
 from contracts.submissions.data import clean_data
 from contracts.submissions.models import (
@@ -226,12 +222,11 @@ def review_submission(submission: Submission, decision: Any, comment: str | None
 
 # ---- attachments ----------------------------------------------------------------------------
 
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "submissions"
+AREA = "submissions"
 
 
 def attachment_path(attachment: SubmissionAttachment) -> Path:
-    return _folder() / attachment.stored_name
+    return uploads.path_of(AREA, attachment.stored_name)
 
 
 def add_attachment(submission: Submission, *, filename: str | None, data: bytes,
@@ -240,15 +235,9 @@ def add_attachment(submission: Submission, *, filename: str | None, data: bytes,
     _require_writer(uploader, submission.contract)
     if submission.status not in EDITABLE:
         raise Conflict(_("Files can be attached only while the report is a draft or returned."))
-    name = clean_filename(filename)
-    content_type = check_file(name, data)
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = uuid.uuid4().hex
-    path = folder / stored_name
-    with open(path, "xb") as handle:
-        handle.write(data)
-    remove_on_rollback(path)  # a file of a rolled-back upload must not stay behind
+    name = uploads.clean_filename(filename)
+    content_type = uploads.check_file(name, data)
+    stored_name = uploads.store(AREA, data)
     attachment = SubmissionAttachment(
         filename=name, stored_name=stored_name, content_type=content_type, size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=getattr(uploader, "id", None))
@@ -274,10 +263,9 @@ def delete_attachment(attachment: SubmissionAttachment, *, actor: User | None) -
     _require_writer(actor, submission.contract)
     if submission.status not in EDITABLE:
         raise Conflict(_("Files can be removed only while the report is a draft or returned."))
-    path = attachment_path(attachment)
     submission.attachments.remove(attachment)
     db.session.flush()
-    after_commit(lambda: path.unlink(missing_ok=True))
+    uploads.discard(AREA, attachment.stored_name)
 
 
 # ---- what is due, what waits ------------------------------------------------------------------

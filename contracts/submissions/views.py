@@ -17,9 +17,9 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm, apply_errors
 from app.main.dashboard import Card, card_source, count
+from app.uploads import read_upload
 from app.users.models import Role
 from contracts import EVERYONE, STAFF, bp
-from contracts.documents.services import read_upload
 from contracts.labels import SUBMISSION_BADGES, SUBMISSION_EVENT_LABELS, SUBMISSION_STATUS_LABELS
 from contracts.submissions import services as subs
 from contracts.submissions.data import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import clock
+from app import clock, uploads
 from app.auth.login import role_required
 from app.errors import DomainError, NotFound
 from app.extensions import db
@@ -18,7 +18,7 @@ from contracts.models import Facility
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
 from evaluations.actions import services as actions
-from evaluations.actions.evidence import attachment_path
+from evaluations.actions.evidence import AREA
 from evaluations.actions.forms import (
     ActionForm,
     AnswerForm,
@@ -183,11 +183,11 @@ def action_reopen(action_id: int):
 def action_attachment(action_id: int, attachment_id: int):
     action = _visible_action(action_id)
     attachment = next((a for a in action.attachments if a.id == attachment_id), None)
-    if attachment is None or not attachment_path(attachment).is_file():
+    if attachment is None:
         abort(404)
-    return send_file(attachment_path(attachment), mimetype=attachment.content_type,
-                     as_attachment=attachment.content_type == "application/pdf",
-                     download_name=attachment.original_name or attachment.stored_name)
+    return uploads.send(AREA, attachment.stored_name, mimetype=attachment.content_type,
+                        inline=attachment.content_type != "application/pdf",
+                        download_name=attachment.original_name or attachment.stored_name)
 
 
 def _confirmed_choices(suggestions: list) -> list[dict]:

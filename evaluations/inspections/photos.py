@@ -4,27 +4,25 @@ A photo is accepted only when Pillow reads it as a JPEG or PNG, whatever its nam
 type says. It is turned upright (EXIF orientation), shrunk so that its longest side is at
 most ``MAX_SIDE`` pixels and re-encoded, which also drops any payload hidden in the file. The
 EXIF capture time (DateTimeOriginal, local time of the camera, taken as Asia/Shanghai) is kept
-as ``taken_at`` in UTC. Files live under ``UPLOAD_DIR/photos`` with random names and are served
-only through a view that checks the inspection's visibility.
+as ``taken_at`` in UTC. Files are stored by ``app.uploads`` (area ``photos``) and served only through a view that
+checks the inspection's visibility.
 """
 
 from __future__ import annotations
 
 import io
-import shutil
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from flask import Response, current_app
+from flask import Response
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from app import uploads
 from app.clock import LOCAL_TZ
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.unit_of_work import after_commit, remove_on_rollback
 from app.users.models import User
 from evaluations.assessment.models import TemplateItem
 from evaluations.inspections.guards import (
@@ -46,24 +44,27 @@ EXIF_DATETIME_ORIGINAL = 0x9003
 EXIF_IFD = 0x8769
 
 
-def photo_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "photos"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+AREA = "photos"
+
+
+def thumbnail_name(stored_name: str) -> str:
+    return f"{Path(stored_name).stem}.thumb.jpg"
 
 
 def photo_path(photo: EvidencePhoto) -> Path:
-    return photo_dir() / photo.stored_name
+    return uploads.path_of(AREA, photo.stored_name)
 
 
 def thumbnail_path(photo: EvidencePhoto) -> Path:
-    return photo_dir() / f"{Path(photo.stored_name).stem}.thumb.jpg"
+    return uploads.path_of(AREA, thumbnail_name(photo.stored_name))
 
 
-def _write_thumbnail(image: Image.Image, path: Path) -> None:
+def _thumbnail_bytes(image: Image.Image) -> bytes:
     thumb = image.convert("RGB")
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
-    thumb.save(path, "JPEG", quality=75)
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=75)
+    return out.getvalue()
 
 
 def ensure_thumbnail(photo: EvidencePhoto) -> Path | None:
@@ -74,7 +75,7 @@ def ensure_thumbnail(photo: EvidencePhoto) -> Path | None:
     try:
         with Image.open(photo_path(photo)) as image:
             image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # JPEG: decode at reduced scale
-            _write_thumbnail(image, path)
+            path.write_bytes(_thumbnail_bytes(image))
     except (OSError, ValueError):  # a missing or unreadable file leaves a gap, not a crash
         return None
     return path
@@ -147,13 +148,8 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
         image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     else:
         image.save(out, "PNG", optimize=True)
-    stored_name = f"{uuid.uuid4().hex}.{ext}"
-    path = photo_dir() / stored_name
-    thumbnail = photo_dir() / f"{Path(stored_name).stem}.thumb.jpg"
-    # files written for a row the transaction may still roll back: removed if it does
-    remove_on_rollback(path, thumbnail)
-    path.write_bytes(out.getvalue())
-    _write_thumbnail(image, thumbnail)
+    stored_name = uploads.store(AREA, out.getvalue(), suffix=f".{ext}")
+    uploads.store(AREA, _thumbnail_bytes(image), name=thumbnail_name(stored_name))
 
     photo = EvidencePhoto(
         inspection=inspection, item_id=item_id, stored_name=stored_name,
@@ -172,21 +168,16 @@ def delete_photo(photo: EvidencePhoto, actor: User | None) -> None:
     inspection = photo.inspection
     require_inspector(inspection, actor)
     refuse_unless_editable(inspection)
-    paths = (photo_path(photo), thumbnail_path(photo))
     inspection.photos.remove(photo)
     db.session.delete(photo)
     bump_version(inspection)
     db.session.flush()
-    after_commit(lambda: [p.unlink(missing_ok=True) for p in paths])
+    uploads.discard(AREA, photo.stored_name, thumbnail_name(photo.stored_name))
 
 
 def copy_photo(photo: EvidencePhoto, target: Inspection) -> EvidencePhoto:
     """The same evidence on a correction: a copy of the file under a new name."""
-    stored_name = f"{uuid.uuid4().hex}{Path(photo.stored_name).suffix}"
-    source = photo_path(photo)
-    if source.exists():
-        remove_on_rollback(photo_dir() / stored_name)
-        shutil.copyfile(source, photo_dir() / stored_name)
+    stored_name = uploads.copy(AREA, photo.stored_name)
     copy = EvidencePhoto(
         inspection=target, item_id=photo.item_id, stored_name=stored_name,
         original_name=photo.original_name, content_type=photo.content_type, size=photo.size,
@@ -206,10 +197,5 @@ def get_photo(inspection: Inspection, photo_id: Any) -> EvidencePhoto:
 
 def photo_response(photo: EvidencePhoto) -> Response:
     """The photo's bytes (at most 1600 px, so small), never cached by shared caches."""
-    path = photo_path(photo)
-    if not path.exists():
-        raise NotFound(_("Not found."))
-    response = Response(path.read_bytes(), mimetype=photo.content_type)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.send(AREA, photo.stored_name, mimetype=photo.content_type, inline=True,
+                        max_age=3600)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app import uploads
 from contracts.documents import services as documents
 from contracts.documents.models import Document
 
@@ -111,15 +112,15 @@ def test_png_on_a_provider_and_docx_on_a_procurement_are_accepted(db, as_user, m
 
 
 def test_sniffing_recognises_office_files_by_their_main_part():
-    assert documents.sniff(ooxml_bytes("word/document.xml")) == "docx"
-    assert documents.sniff(ooxml_bytes("xl/workbook.xml")) == "xlsx"
-    assert documents.sniff(ooxml_bytes("ppt/presentation.xml")) == "pptx"
-    assert documents.sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)) == "ole2"
+    assert uploads.sniff(ooxml_bytes("word/document.xml")) == "docx"
+    assert uploads.sniff(ooxml_bytes("xl/workbook.xml")) == "xlsx"
+    assert uploads.sniff(ooxml_bytes("ppt/presentation.xml")) == "pptx"
+    assert uploads.sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)) == "ole2"
     plain_zip = io.BytesIO()
     with zipfile.ZipFile(plain_zip, "w") as archive:
         archive.writestr("word/document.xml", "<x/>")
-    assert documents.sniff(plain_zip.getvalue()) is None  # no [Content_Types].xml
-    assert documents.sniff(b"PK\x03\x04 not really a zip") is None
+    assert uploads.sniff(plain_zip.getvalue()) is None  # no [Content_Types].xml
+    assert uploads.sniff(b"PK\x03\x04 not really a zip") is None
 
 
 # ---- refused files -------------------------------------------------------------------------
