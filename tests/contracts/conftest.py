@@ -204,3 +204,60 @@ def assign_inspection(db):
         return inspection
 
     return make
+
+
+# ---- reminders (the test_reminders.py of contracts and its sub-packages) ----------------------
+
+@pytest.fixture
+def reminder_world(db, make_contract, make_user):
+    """An active 2026 contract in county A (monthly reports, due 10 days after each month), two
+    users of its provider, and officers around it."""
+    from types import SimpleNamespace
+
+    contract = make_contract(status="active")
+    world = SimpleNamespace(
+        contract=contract,
+        staff=make_user("provider", provider=contract.provider),
+        staff_en=make_user("provider", provider=contract.provider, locale="en"),
+        city=make_user("officer", region="city", locale="en"),
+        county=make_user("officer", region="a"),
+        other_county=make_user("officer", region="b"),
+        township=make_user("officer", region="a1"),
+        disabled=make_user("officer", region="a"))
+    world.disabled.is_enabled = False
+    db.session.commit()
+    return world
+
+
+def on(day: date) -> None:
+    """The app's clock at noon of ``day`` in Shanghai."""
+    from datetime import UTC, datetime
+
+    from app import clock
+
+    clock.set_clock(lambda: datetime(day.year, day.month, day.day, 4, tzinfo=UTC))
+
+
+def notices(db, user=None, kind=None) -> list:
+    """The notices the jobs committed (of ``user``, of ``kind``), oldest first."""
+    import sqlalchemy as sa
+
+    from app.notifications.models import Notification
+
+    db.session.commit()  # see what the job committed
+    stmt = sa.select(Notification).order_by(Notification.id)
+    if user is not None:
+        stmt = stmt.where(Notification.user_id == user.id)
+    if kind is not None:
+        stmt = stmt.where(Notification.kind == kind)
+    return list(db.session.scalars(stmt))
+
+
+def run_ok(app, job_id: str):
+    """Run a job through the runner, as the scheduler does; it must succeed."""
+    from app.scheduler.models import RunStatus
+    from app.scheduler.runner import run_job
+
+    result = run_job(app, job_id)
+    assert result.status is RunStatus.OK, result.message
+    return result
