@@ -1,4 +1,5 @@
-"""A contract's life after drafting: status transitions and amendments. Flush, never commit.
+"""A contract's life after drafting: status transitions, amendments and the timeline of both.
+Flush, never commit.
 
     draft → active → suspended ↔ active → completed | terminated
 

@@ -18,7 +18,6 @@ from flask_login import current_user, login_required
 
 from app.auth.login import role_required
 from app.errors import DomainError, ValidationError
-from app.forms import apply_errors
 from app.regions.services import get_by_code
 from app.spreadsheets import XLSX_MIMETYPE
 from app.users.models import Role
@@ -34,7 +33,7 @@ from contracts.labels import ANOMALY_LABELS, RECOMMENDATION_LABELS
 from contracts.listing import region_options
 from contracts.models import ServiceType
 from contracts.visibility import get_visible_contract
-from contracts.web import paginate
+from contracts.web import paginate, show_refusal
 
 SHOWN_ERRORS = 200
 
@@ -103,7 +102,7 @@ def households_import(contract_id: int):
         return _list_page(contract, None, form, 422, import_error=error,
                           shown_errors=error.errors[:SHOWN_ERRORS], max_errors=MAX_ERRORS)
     except DomainError as error:
-        apply_errors(form, error)
+        show_refusal(form, error)
         return _list_page(contract, None, form, error.status)
     flash(_("%(n)d household records were imported from %(name)s.", n=batch.rows,
             name=batch.filename), "success")
@@ -176,7 +175,7 @@ def household_standards():
                                      monthly_amount=form.monthly_amount.data,
                                      effective_from=form.effective_from.data, actor=current_user)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_refusal(form, error)
             status = 422
         else:
             flash(_("The standard was saved."), "success")
@@ -204,7 +203,7 @@ def household_standard_edit(standard_id: int):
                                      effective_from=form.effective_from.data, actor=current_user,
                                      standard=standard)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_refusal(form, error)
             status = 422
         else:
             flash(_("The standard was saved."), "success")
@@ -261,7 +260,7 @@ def spot_check_contract(contract_id: int):
                     actor=current_user, seed=form.seed.data, percent=form.percent.data,
                     minimum=form.minimum.data)
             except DomainError as error:
-                apply_errors(form, error)
+                show_refusal(form, error)
                 status = error.status
             else:
                 flash(_("%(n)d records were drawn.", n=spot_check.size), "success")
@@ -300,7 +299,7 @@ def spot_check_item(spot_check_id: int, item_id: int):
             spot_checks.record_result(item, actor=current_user, result=form.result.data,
                                       field=form.field.data or None, finding=form.finding.data)
         except DomainError as error:
-            apply_errors(form, error)
+            show_refusal(form, error)
             return spot_check(spot_check_id, form, item.id, error.status)
         return redirect(url_for(".spot_check", spot_check_id=check.id) + f"#item-{item.id}", 303)
     return spot_check(spot_check_id, form, item.id, 422)

@@ -1,8 +1,9 @@
 """HTML views of the submissions: writing a period's report, reading it, reviewing it, its
 files, the provider's reports page and the officer's review queue.
 
-Thin: each view reads a form, calls ``contracts.submissions`` and renders or redirects; a
-refusal re-renders with 422 (or 409), so the unit of work rolls back and nothing is stored.
+Thin: each view reads a form, calls ``contracts.submissions.services`` and renders or
+redirects; a refusal re-renders with 422 (or 409), so the unit of work rolls back and nothing
+is stored.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""Factories of the contracts feature: facilities, procurements, bids and contracts.
+"""Factories and helpers of the contracts tests (and of its sub-packages' tests): facilities,
+procurements and contracts, the clock, household files, report contracts, inspections, and the
+world of the reminder tests.
 
-Each builds through the services (so the rules apply) and commits, like the core factories.
+Each factory builds through the services (so the rules apply) and commits, like the core ones.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def make_contract(db, regions, qualified_provider):
     return make
 
 
-# ---- HTML views (appended for tests/contracts/test_views_*.py) ------------------------------
+# ---- the clock --------------------------------------------------------------------------
 
 @pytest.fixture
 def on_day():
@@ -93,7 +95,7 @@ def on_day():
     return set_day
 
 
-# ---- household records (appended for tests/contracts/test_households_*.py, test_spot_checks*) --
+# ---- household records (tests/contracts/households/) ----------------------------------
 
 def hh_id(n: int, birth: str = "19800101") -> str:
     """A valid ID number, distinct for each ``n`` (0–999)."""
@@ -146,7 +148,7 @@ def import_rows(db):
     return run
 
 
-# ---- submissions (appended for tests/contracts/test_submissions*.py) -------------------------
+# ---- submissions (tests/contracts/submissions/) ------------------------------------------
 
 @pytest.fixture
 def report_contract(db, make_contract, make_facility, make_user):
