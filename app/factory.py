@@ -90,6 +90,7 @@ def _import_views() -> None:
     import contracts.documents.views  # noqa: F401
     import contracts.households.views  # noqa: F401
     import contracts.submissions.views  # noqa: F401
+    import contracts.views.cards  # noqa: F401
     import contracts.views.contracts  # noqa: F401
     import contracts.views.facilities  # noqa: F401
     import contracts.views.procurement  # noqa: F401
@@ -110,7 +111,8 @@ def register_api(app: Flask) -> None:
     from app.api.views import blp as core_blp
     from app.extensions import csrf
     from app.regions.api import blp as regions_blp
-    from contracts.api import blp as contracts_blp
+    from contracts.api.contracts import blp as contracts_blp
+    from contracts.api.purchasing import blp as purchasing_blp
     from contracts.documents.api import blp as documents_blp
     from contracts.households.api import blp as households_blp
     from contracts.submissions.api import blp as submissions_blp
@@ -123,9 +125,9 @@ def register_api(app: Flask) -> None:
     from reports.scorecards.api import blp as scorecards_blp
 
     api.init_app(app)
-    for blp in (core_blp, regions_blp, contracts_blp, documents_blp, households_blp,
-                submissions_blp, templates_blp, inspections_blp, actions_blp, campaigns_blp,
-                scorecards_blp, performance_blp, ocds_blp):
+    for blp in (core_blp, regions_blp, purchasing_blp, contracts_blp, documents_blp,
+                households_blp, submissions_blp, templates_blp, inspections_blp, actions_blp,
+                campaigns_blp, scorecards_blp, performance_blp, ocds_blp):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF to forge
         api.register_blueprint(blp)
 

@@ -1,4 +1,5 @@
-"""Facilities (welfare homes) and who operates them. Operations flush, never commit."""
+"""Facilities (welfare homes) and who operates them. Operations flush, never commit; an officer
+places a facility only inside their own region subtree."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.extensions import db
+from app.users.models import User
 from contracts.common import Errors, add, as_date, as_enum, raise_if, resolve_region, text
 from contracts.models import (
     Contract,
@@ -22,6 +24,7 @@ from contracts.models import (
     ServiceType,
     Ward,
 )
+from contracts.terms import check_actor_region
 
 WardsInput = Mapping[str, int] | Iterable[str] | None
 
@@ -75,8 +78,10 @@ def _set_wards(facility: Facility, wards: dict[Ward, int]) -> None:
 
 def create_facility(*, name: str, kind: FacilityKind | str, region: Any,
                     address: str = "", beds: int | None = None, wards: WardsInput = None,
-                    opened_on: date | str | None = None) -> Facility:
-    """``region``: a Region, its code or its id. ``beds`` defaults to the wards' sum."""
+                    opened_on: date | str | None = None,
+                    actor: User | None = None) -> Facility:
+    """``region``: a Region, its code or its id, inside the subtree of ``actor`` (an officer).
+    ``beds`` defaults to the wards' sum."""
     errors: Errors = {}
     ward_beds = _wards(wards, errors)
     values = dict(
@@ -87,6 +92,7 @@ def create_facility(*, name: str, kind: FacilityKind | str, region: Any,
         beds=_beds(beds, ward_beds, errors),
         opened_on=as_date(opened_on, "opened_on", errors, required=False),
     )
+    check_actor_region(actor, values["region"], errors)
     raise_if(errors, _("The facility was not saved."))
     facility = Facility(**values)
     _set_wards(facility, ward_beds)
@@ -95,8 +101,10 @@ def create_facility(*, name: str, kind: FacilityKind | str, region: Any,
     return facility
 
 
-def update_facility(facility: Facility, **changes: Any) -> Facility:
-    """Change any of name, kind, region, address, beds, wards, opened_on."""
+def update_facility(facility: Facility, *, actor: User | None = None,
+                    **changes: Any) -> Facility:
+    """Change any of name, kind, region, address, beds, wards, opened_on; a new region lies
+    inside the subtree of ``actor`` (an officer)."""
     unknown = set(changes) - {"name", "kind", "region", "address", "beds", "wards", "opened_on"}
     if unknown:
         raise TypeError(f"unknown facility fields: {', '.join(sorted(unknown))}")
@@ -110,6 +118,7 @@ def update_facility(facility: Facility, **changes: Any) -> Facility:
         values["kind"] = as_enum(FacilityKind, changes["kind"], "kind", errors)
     if "region" in changes:
         values["region"] = resolve_region(changes["region"], "region_code", errors)
+        check_actor_region(actor, values["region"], errors)
     if "address" in changes:
         values["address"] = text(changes["address"], "address", errors, max_length=300)
     if "opened_on" in changes:

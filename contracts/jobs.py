@@ -1,4 +1,5 @@
-"""Scheduled work of the contracts feature: daily reminders (services in contracts.reminders).
+"""Scheduled work of the contracts feature: the daily reminders of contracts ending,
+qualifications expiring, service reports due and the household survey windows.
 
 Each job is idempotent (one notice per dedupe key) and commits at its end; the runner records
 every run. Cron times are Asia/Shanghai.
@@ -10,12 +11,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.scheduler.registry import notices_committed, register_job
 from contracts import reminders
+from contracts.households import reminders as household_reminders
+from contracts.submissions import reminders as submission_reminders
 
 TZ = "Asia/Shanghai"
 
 
 def send_submission_reminders() -> str:
-    return notices_committed(reminders.submission_reminders())
+    return notices_committed(submission_reminders.submission_reminders())
 
 
 def send_contract_expiry_reminders() -> str:
@@ -27,7 +30,7 @@ def send_qualification_expiry_reminders() -> str:
 
 
 def send_survey_window_reminders() -> str:
-    return notices_committed(reminders.survey_window_reminders())
+    return notices_committed(household_reminders.survey_window_reminders())
 
 
 register_job("contracts.submission_reminders", "contracts.jobs:send_submission_reminders",

@@ -1,4 +1,5 @@
-"""A contract's life after drafting: status transitions and amendments. Flush, never commit.
+"""A contract's life after drafting: status transitions, amendments and the timeline of both.
+Flush, never commit.
 
     draft → active → suspended ↔ active → completed | terminated
 
@@ -9,7 +10,7 @@ amount, end date or targets after the draft is a ContractAmendment row and a new
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -164,3 +165,16 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     db.session.flush()
     return amendment
 
+
+
+def contract_timeline(contract: Contract) -> list[dict]:
+    """Creation, transitions and amendments, oldest first, each with the user who did it."""
+    ids = {t.actor_id for t in contract.transitions} | {a.actor_id for a in contract.amendments}
+    ids.discard(None)
+    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    events = [{"kind": "created", "at": contract.created_at, "actor": None}]
+    events += [{"kind": "transition", "at": t.at, "actor": actors.get(t.actor_id), "item": t}
+               for t in contract.transitions]
+    events += [{"kind": "amendment", "at": a.at, "actor": actors.get(a.actor_id), "item": a}
+               for a in contract.amendments]
+    return sorted(events, key=lambda e: e["at"] or datetime.min.replace(tzinfo=UTC))

@@ -1,23 +1,22 @@
-"""The filtered, sorted statements behind the list pages (and their Excel exports), and the
-dashboard cards of the contracts feature.
+"""The one statement builder of each list of providers, facilities, procurements and contracts,
+shared by the HTML list (and its Excel export) and the JSON API; and the rows detail pages list.
 
-Each ``<kind>_list_stmt(args, user)`` reads the list page's query string and returns a
-``sa.Select`` limited to what ``user`` may see; the HTML list paginates it and the Excel export
-(``contracts.exports.export_response(kind, stmt)``) writes all of its rows.
+Each ``<kind>_stmt(user, **filters)`` returns a ``sa.Select`` limited to what ``user`` may see,
+filtered and sorted. The doors only translate their own parameter names into these keywords:
+``<kind>_list_stmt(args, user)`` reads the list page's query string (a value it cannot read is
+ignored, as a search form does), the API validates its query with a schema (and answers 422).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
+from enum import Enum
 
 import sqlalchemy as sa
-from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.extensions import db
-from app.main.dashboard import Card, card_source, count
 from app.regions.models import Region
 from app.regions.services import get_by_code
 from app.scoping import region_subtree, scope
@@ -42,36 +41,124 @@ from contracts.visibility import (
     visible_providers,
 )
 
-#: ``?sort=`` keys of each list; a leading "-" sorts descending
+#: ``sort`` keys of each list; a leading "-" sorts descending
 PROVIDER_SORTS = {"name": Provider.name, "created": Provider.created_at}
 FACILITY_SORTS = {"name": Facility.name, "beds": Facility.beds}
 PROCUREMENT_SORTS = {"created": Procurement.created_at, "title": Procurement.title,
                      "budget": Procurement.budget}
 CONTRACT_SORTS = {"number": Contract.number, "end_date": Contract.end_date,
                   "amount": Contract.amount}
+#: the statuses of a contract that can be "expiring": it is being performed
+RUNNING = (ContractStatus.ACTIVE, ContractStatus.SUSPENDED)
 
 
-def _choice(args: Mapping, key: str, enum_cls) -> str | None:
+def sort_choices(sorts: Mapping) -> list[str]:
+    """Every accepted ``sort`` value of a list: each key, ascending and descending."""
+    return [prefix + key for key in sorts for prefix in ("", "-")]
+
+
+def _sorted(stmt: sa.Select, sort: str | None, sorts: dict, default: str, pk) -> sa.Select:
+    key = sort if sort and sort.lstrip("-") in sorts else default
+    column = sorts[key.lstrip("-")]
+    return stmt.order_by(column.desc() if key.startswith("-") else column.asc(), pk)
+
+
+def _search(q: str | None) -> str:
+    return (q or "").strip()
+
+
+def _in_region(stmt: sa.Select, region: Region | None, column) -> sa.Select:
+    """The region and everything below it (only among the visible rows)."""
+    return stmt if region is None else stmt.where(column.in_(region_subtree(region)))
+
+
+# ---- the builders ----------------------------------------------------------------------------
+
+def providers_stmt(user: User, *, q: str | None = None, kind: ProviderKind | str | None = None,
+                   status: ProviderStatus | str | None = None,
+                   sort: str | None = None) -> sa.Select:
+    """``q``: the name or the credit code contains it."""
+    stmt = visible_providers(user)
+    if text := _search(q):
+        stmt = stmt.where(sa.or_(Provider.name.icontains(text, autoescape=True),
+                                 Provider.credit_code.icontains(text, autoescape=True)))
+    if kind:
+        stmt = stmt.where(Provider.kind == kind)
+    if status:
+        stmt = stmt.where(Provider.status == status)
+    return _sorted(stmt, sort, PROVIDER_SORTS, "name", Provider.id)
+
+
+def facilities_stmt(user: User, *, q: str | None = None, kind: FacilityKind | str | None = None,
+                    region: Region | None = None, sort: str | None = None) -> sa.Select:
+    """``q``: the name or the address contains it; ``region``: it and below."""
+    stmt = visible_facilities(user)
+    if text := _search(q):
+        stmt = stmt.where(sa.or_(Facility.name.icontains(text, autoescape=True),
+                                 Facility.address.icontains(text, autoescape=True)))
+    if kind:
+        stmt = stmt.where(Facility.kind == kind)
+    stmt = _in_region(stmt, region, Facility.region_id)
+    return _sorted(stmt, sort, FACILITY_SORTS, "name", Facility.id)
+
+
+def procurements_stmt(user: User, *, q: str | None = None,
+                      service_type: ServiceType | str | None = None,
+                      method: ProcurementMethod | str | None = None,
+                      status: ProcurementStatus | str | None = None,
+                      region: Region | None = None, sort: str | None = None) -> sa.Select:
+    """``q``: the title contains it; ``region``: it and below; newest first by default."""
+    stmt = visible_procurements(user)
+    if text := _search(q):
+        stmt = stmt.where(Procurement.title.icontains(text, autoescape=True))
+    if service_type:
+        stmt = stmt.where(Procurement.service_type == service_type)
+    if method:
+        stmt = stmt.where(Procurement.method == method)
+    if status:
+        stmt = stmt.where(Procurement.status == status)
+    stmt = _in_region(stmt, region, Procurement.region_id)
+    return _sorted(stmt, sort, PROCUREMENT_SORTS, "-created", Procurement.id)
+
+
+def contracts_stmt(user: User, *, q: str | None = None,
+                   status: ContractStatus | str | None = None,
+                   service_type: ServiceType | str | None = None, region: Region | None = None,
+                   provider_id: int | None = None, facility_id: int | None = None,
+                   expiring_within_days: int | None = None,
+                   sort: str | None = None) -> sa.Select:
+    """``q``: the number, the title or the provider's name contains it; ``region``: it and
+    below; ``expiring_within_days`` N: active or suspended, ending between today and today + N
+    days. Highest number first by default."""
+    stmt = visible_contracts(user)
+    if text := _search(q):
+        stmt = stmt.where(sa.or_(
+            Contract.number.icontains(text, autoescape=True),
+            Contract.title.icontains(text, autoescape=True),
+            Contract.provider_id.in_(sa.select(Provider.id).where(
+                Provider.name.icontains(text, autoescape=True)))))
+    if status:
+        stmt = stmt.where(Contract.status == status)
+    if service_type:
+        stmt = stmt.where(Contract.service_type == service_type)
+    if provider_id is not None:
+        stmt = stmt.where(Contract.provider_id == provider_id)
+    if facility_id is not None:
+        stmt = stmt.where(Contract.facility_id == facility_id)
+    if expiring_within_days is not None:
+        today = clock.today()
+        days = min(expiring_within_days, (date.max - today).days)  # no date overflow
+        stmt = stmt.where(Contract.status.in_(RUNNING), Contract.end_date.between(
+            today, today + timedelta(days=days)))
+    stmt = _in_region(stmt, region, Contract.region_id)
+    return _sorted(stmt, sort, CONTRACT_SORTS, "-number", Contract.id)
+
+
+# ---- the list pages' query strings -----------------------------------------------------------
+
+def _choice(args: Mapping, key: str, enum_cls: type[Enum]) -> str | None:
     value = args.get(key) or ""
     return value if value in {m.value for m in enum_cls} else None
-
-
-def _sorted(stmt: sa.Select, args: Mapping, sorts: dict, default: str, pk) -> sa.Select:
-    key = args.get("sort") or default
-    descending = key.startswith("-")
-    column = sorts.get(key.lstrip("-")) or sorts[default.lstrip("-")]
-    if key.lstrip("-") not in sorts:
-        descending = default.startswith("-")
-    return stmt.order_by(column.desc() if descending else column.asc(), pk)
-
-
-def _in_region(stmt: sa.Select, args: Mapping, user: User, column) -> sa.Select:
-    """``?region=<code>``: the region and everything below it (only among visible rows)."""
-    code = args.get("region") or ""
-    region = get_by_code(code) if code else None
-    if region is not None:
-        stmt = stmt.where(column.in_(region_subtree(region)))
-    return stmt
 
 
 def _int(args: Mapping, key: str) -> int | None:
@@ -79,8 +166,46 @@ def _int(args: Mapping, key: str) -> int | None:
         value = int(args.get(key) or "")
     except ValueError:
         return None
-    return value if value >= 0 else None
+    return value if 0 <= value < 2**31 else None
 
+
+def _region(args: Mapping) -> Region | None:
+    code = args.get("region") or ""
+    return get_by_code(code) if code else None
+
+
+def providers_list_stmt(args: Mapping, user: User) -> sa.Select:
+    """``q``, ``kind``, ``status``, ``sort``."""
+    return providers_stmt(user, q=args.get("q"), kind=_choice(args, "kind", ProviderKind),
+                          status=_choice(args, "status", ProviderStatus), sort=args.get("sort"))
+
+
+def facilities_list_stmt(args: Mapping, user: User) -> sa.Select:
+    """``q``, ``kind``, ``region`` (a code), ``sort``."""
+    return facilities_stmt(user, q=args.get("q"), kind=_choice(args, "kind", FacilityKind),
+                           region=_region(args), sort=args.get("sort"))
+
+
+def procurements_list_stmt(args: Mapping, user: User) -> sa.Select:
+    """``q``, ``service_type``, ``method``, ``status``, ``region`` (a code), ``sort``."""
+    return procurements_stmt(
+        user, q=args.get("q"), service_type=_choice(args, "service_type", ServiceType),
+        method=_choice(args, "method", ProcurementMethod),
+        status=_choice(args, "status", ProcurementStatus), region=_region(args),
+        sort=args.get("sort"))
+
+
+def contracts_list_stmt(args: Mapping, user: User) -> sa.Select:
+    """``q``, ``status``, ``service_type``, ``region`` (a code), ``provider`` (id),
+    ``facility`` (id), ``expiring`` (days), ``sort``."""
+    return contracts_stmt(
+        user, q=args.get("q"), status=_choice(args, "status", ContractStatus),
+        service_type=_choice(args, "service_type", ServiceType), region=_region(args),
+        provider_id=_int(args, "provider"), facility_id=_int(args, "facility"),
+        expiring_within_days=_int(args, "expiring"), sort=args.get("sort"))
+
+
+# ---- what the pages offer and list -----------------------------------------------------------
 
 def region_options(user: User) -> list[Region]:
     """The regions a user may filter by: their own subtree (all for admins)."""
@@ -88,98 +213,25 @@ def region_options(user: User) -> list[Region]:
                                    .order_by(Region.code)))
 
 
-# ---- lists -------------------------------------------------------------------------------
-
-def providers_list_stmt(args: Mapping, user: User) -> sa.Select:
-    """``q`` (name or credit code), ``kind``, ``status``, ``sort`` name|created."""
-    stmt = visible_providers(user)
-    q = (args.get("q") or "").strip()
-    if q:
-        stmt = stmt.where(sa.or_(Provider.name.contains(q),
-                                 Provider.credit_code.startswith(q.upper())))
-    if kind := _choice(args, "kind", ProviderKind):
-        stmt = stmt.where(Provider.kind == kind)
-    if status := _choice(args, "status", ProviderStatus):
-        stmt = stmt.where(Provider.status == status)
-    return _sorted(stmt, args, PROVIDER_SORTS, "name", Provider.id)
-
-
-def facilities_list_stmt(args: Mapping, user: User) -> sa.Select:
-    """``q`` (name or address), ``kind``, ``region`` (code, with its subtree)."""
-    stmt = visible_facilities(user)
-    q = (args.get("q") or "").strip()
-    if q:
-        stmt = stmt.where(sa.or_(Facility.name.contains(q), Facility.address.contains(q)))
-    if kind := _choice(args, "kind", FacilityKind):
-        stmt = stmt.where(Facility.kind == kind)
-    stmt = _in_region(stmt, args, user, Facility.region_id)
-    return _sorted(stmt, args, FACILITY_SORTS, "name", Facility.id)
-
-
-def procurements_list_stmt(args: Mapping, user: User) -> sa.Select:
-    """``q`` (title), ``service_type``, ``method``, ``status``, ``region``."""
-    stmt = visible_procurements(user)
-    q = (args.get("q") or "").strip()
-    if q:
-        stmt = stmt.where(Procurement.title.contains(q))
-    if service_type := _choice(args, "service_type", ServiceType):
-        stmt = stmt.where(Procurement.service_type == service_type)
-    if method := _choice(args, "method", ProcurementMethod):
-        stmt = stmt.where(Procurement.method == method)
-    if status := _choice(args, "status", ProcurementStatus):
-        stmt = stmt.where(Procurement.status == status)
-    stmt = _in_region(stmt, args, user, Procurement.region_id)
-    return _sorted(stmt, args, PROCUREMENT_SORTS, "-created", Procurement.id)
-
-
-def contracts_list_stmt(args: Mapping, user: User) -> sa.Select:
-    """``q`` (number, title, provider name), ``status``, ``service_type``, ``region``,
-    ``provider`` (id), ``facility`` (id), ``expiring`` (N: end date from today to today+N),
-    ``sort`` number|end_date|amount (``-`` for descending)."""
-    stmt = visible_contracts(user)
-    q = (args.get("q") or "").strip()
-    if q:
-        stmt = stmt.where(sa.or_(
-            Contract.number.contains(q.upper()), Contract.title.contains(q),
-            Contract.provider_id.in_(sa.select(Provider.id).where(Provider.name.contains(q)))))
-    if status := _choice(args, "status", ContractStatus):
-        stmt = stmt.where(Contract.status == status)
-    if service_type := _choice(args, "service_type", ServiceType):
-        stmt = stmt.where(Contract.service_type == service_type)
-    if (provider_id := _int(args, "provider")) is not None:
-        stmt = stmt.where(Contract.provider_id == provider_id)
-    if (facility_id := _int(args, "facility")) is not None:
-        stmt = stmt.where(Contract.facility_id == facility_id)
-    if (days := _int(args, "expiring")) is not None:
-        today = clock.today()
-        stmt = stmt.where(Contract.end_date.between(today, today + timedelta(days=days)))
-    stmt = _in_region(stmt, args, user, Contract.region_id)
-    return _sorted(stmt, args, CONTRACT_SORTS, "-number", Contract.id)
-
-
-# ---- dashboard ---------------------------------------------------------------------------
-
-EXPIRY_CARD_DAYS = 90
-
-
-@card_source
-def contract_cards(user: User) -> list[Card]:
-    contracts = visible_contracts(user).with_only_columns(Contract.id)
-    active = contracts.where(Contract.status == ContractStatus.ACTIVE)
-    link = url_for("contracts.contracts", status="active")
-    if user.role in (Role.ADMIN, Role.OFFICER):
-        today = clock.today()
-        expiring = active.where(Contract.end_date.between(
-            today, today + timedelta(days=EXPIRY_CARD_DAYS)))
-        return [
-            Card(_l("Active contracts"), count(active), link),
-            Card(_l("Draft contracts"), count(contracts.where(
-                Contract.status == ContractStatus.DRAFT)),
-                url_for("contracts.contracts", status="draft")),
-            Card(_l("Contracts expiring within 90 days"), count(expiring),
-                 url_for("contracts.contracts", status="active", expiring=EXPIRY_CARD_DAYS,
-                         sort="end_date")),
-        ]
+def provider_options(user: User) -> list[Provider]:
+    """The providers the contract list may filter by (none for a provider: only its own)."""
     if user.role is Role.PROVIDER:
-        return [Card(_l("My active contracts"), count(active), link)]
-    return []
+        return []
+    return list(db.session.scalars(providers_stmt(user)))
+
+
+def provider_contracts(user: User, provider: Provider) -> list[Contract]:
+    """The contracts of ``provider`` that ``user`` may see, as the contract list sorts them."""
+    return list(db.session.scalars(contracts_stmt(user, provider_id=provider.id)))
+
+
+def facility_contracts(user: User, facility: Facility) -> list[Contract]:
+    """The contracts at ``facility`` that ``user`` may see, the latest ending first."""
+    return list(db.session.scalars(contracts_stmt(user, facility_id=facility.id,
+                                                  sort="-end_date")))
+
+
+def procurement_contract(user: User, procurement: Procurement) -> Contract | None:
+    """The contract awarded from ``procurement``, if ``user`` may see it."""
+    return db.session.scalars(visible_contracts(user).where(
+        Contract.procurement_id == procurement.id)).first()

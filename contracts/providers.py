@@ -1,4 +1,5 @@
-"""Providers (承接主体) and their qualifications. Operations flush, never commit."""
+"""Providers (承接主体), their qualifications, status history and user accounts. Operations
+flush, never commit."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import clock
+from app.audit.models import AuditLog
 from app.errors import ValidationError
 from app.extensions import db
+from app.users.models import User
 from contracts.common import Errors, add, as_date, as_enum, raise_if, text
 from contracts.credit_code import InvalidCreditCode, validate_credit_code
 from contracts.models import Provider, ProviderKind, ProviderStatus, Qualification
@@ -96,6 +99,20 @@ def set_provider_status(provider: Provider, status: ProviderStatus | str, reason
     provider.status_changed_at = clock.now()
     db.session.flush()
     return provider
+
+
+def status_history(provider: Provider) -> list[AuditLog]:
+    """The audited changes of the provider's status, newest first."""
+    rows = db.session.scalars(sa.select(AuditLog).where(
+        AuditLog.object_type == "providers", AuditLog.object_id == str(provider.id),
+        AuditLog.action == "update").order_by(AuditLog.at.desc(), AuditLog.id.desc()))
+    return [row for row in rows if "status" in (row.changes or {})]
+
+
+def provider_accounts(provider: Provider) -> list[User]:
+    """The users who sign in for ``provider``, by e-mail."""
+    return list(db.session.scalars(sa.select(User).where(User.provider_id == provider.id)
+                                   .order_by(User.email)))
 
 
 # ---- qualifications ----------------------------------------------------------------------

@@ -16,6 +16,13 @@ from app.api.schemas import PageArgs
 from app.extensions import db
 from app.users.models import Role, User
 from contracts.facilities import current_operator as operator_of
+from contracts.listing import (
+    CONTRACT_SORTS,
+    FACILITY_SORTS,
+    PROCUREMENT_SORTS,
+    PROVIDER_SORTS,
+    sort_choices,
+)
 from contracts.models import (
     ContractStatus,
     FacilityKind,
@@ -31,6 +38,16 @@ from contracts.models import (
 
 def _enum(cls, **kwargs) -> ma.fields.Enum:
     return ma.fields.Enum(cls, by_value=True, **kwargs)
+
+
+def _sort(sorts: dict, default: str) -> ma.fields.String:
+    """The ``sort`` of a list: a key, or ``-key`` for descending (the HTML list's keys)."""
+    return ma.fields.String(validate=ma.validate.OneOf(sort_choices(sorts)), metadata={
+        "description": f"a key, \"-\" first for descending; default {default}"})
+
+
+def _id_filter(**kwargs) -> ma.fields.Integer:
+    return ma.fields.Integer(validate=ma.validate.Range(min=0, max=2**31 - 1), **kwargs)
 
 
 def _money_in(**kwargs) -> ma.fields.Decimal:
@@ -127,6 +144,7 @@ class ProviderArgs(PageArgs):
     q = ma.fields.String(metadata={"description": "name or credit code contains"})
     kind = _enum(ProviderKind)
     status = _enum(ProviderStatus)
+    sort = _sort(PROVIDER_SORTS, "name")
 
 
 # ---- facilities --------------------------------------------------------------------------
@@ -173,9 +191,10 @@ class FacilityOut(ma.Schema):
 
 
 class FacilityArgs(PageArgs):
-    q = ma.fields.String(metadata={"description": "name contains"})
+    q = ma.fields.String(metadata={"description": "name or address contains"})
     kind = _enum(FacilityKind)
     region_code = ma.fields.String(metadata={"description": "in this region or below"})
+    sort = _sort(FACILITY_SORTS, "name")
 
 
 # ---- contracts ---------------------------------------------------------------------------
@@ -255,10 +274,12 @@ class ContractArgs(PageArgs):
     status = _enum(ContractStatus)
     service_type = _enum(ServiceType)
     region_code = ma.fields.String(metadata={"description": "in this region or below"})
-    provider_id = ma.fields.Integer()
+    provider_id = _id_filter()
+    facility_id = _id_filter()
     expiring_within_days = ma.fields.Integer(validate=ma.validate.Range(min=0), metadata={
         "description": "active or suspended, ending between today and today + N days"})
-    q = ma.fields.String(metadata={"description": "title or number contains"})
+    q = ma.fields.String(metadata={"description": "number, title or provider name contains"})
+    sort = _sort(CONTRACT_SORTS, "-number")
 
 
 class TransitionIn(ma.Schema):
@@ -344,9 +365,12 @@ class ProcurementOut(ma.Schema):
 
 
 class ProcurementArgs(PageArgs):
+    q = ma.fields.String(metadata={"description": "title contains"})
     status = _enum(ProcurementStatus)
     service_type = _enum(ServiceType)
+    method = _enum(ProcurementMethod)
     region_code = ma.fields.String(metadata={"description": "in this region or below"})
+    sort = _sort(PROCUREMENT_SORTS, "-created")
 
 
 class AwardIn(ma.Schema):

@@ -3,34 +3,26 @@ demo seed and the jobs all call. Operations flush, never commit; they raise ``ap
 domain errors (ValidationError 422, Conflict 409, NotFound 404).
 
 The behaviour lives in small modules (providers, facilities, procurement, terms, lifecycle,
-numbering, visibility); this module gathers their public functions.
+visibility); this module gathers the public functions of providers, facilities, procurements
+and contracts. Lists are built in ``contracts.listing``.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import url_for
-from flask_babel import lazy_gettext as _l
-
-from app.main.dashboard import Card, card_source, count
-from app.users.models import Role, User
-from contracts.facilities import (  # noqa: F401
+from contracts.facilities import (
     create_facility,
     current_operator,
     operation_contract,
     update_facility,
 )
-from contracts.lifecycle import (  # noqa: F401
-    ALLOWED_TRANSITIONS,
+from contracts.lifecycle import (
     REASON_REQUIRED,
     allowed_transitions,
     amend_contract,
-    overlapping_operation,
+    contract_timeline,
     transition_contract,
 )
-from contracts.models import Provider
-from contracts.numbering import next_contract_number  # noqa: F401
-from contracts.procurement import (  # noqa: F401
+from contracts.procurement import (
     award_bid,
     award_refusals,
     cancel_procurement,
@@ -39,28 +31,25 @@ from contracts.procurement import (  # noqa: F401
     update_procurement,
     withdraw_bid,
 )
-from contracts.providers import (  # noqa: F401
-    EXPIRY_WARNING_DAYS,
+from contracts.providers import (
     add_qualification,
     create_provider,
     expiring_qualifications,
     has_valid_qualification,
     is_expiring,
+    provider_accounts,
     remove_qualification,
     set_provider_status,
+    status_history,
     update_provider,
 )
-from contracts.terms import (  # noqa: F401
-    MAX_YEARS,
-    TARGET_KEYS,
+from contracts.terms import (
     create_contract,
-    default_schedule,
-    last_allowed_end,
     record_payment,
     set_payment_schedule,
     update_contract,
 )
-from contracts.visibility import (  # noqa: F401
+from contracts.visibility import (
     get_visible_contract,
     get_visible_facility,
     get_visible_procurement,
@@ -71,15 +60,22 @@ from contracts.visibility import (  # noqa: F401
     visible_providers,
 )
 
-
-@card_source
-def provider_cards(user: User) -> list[Card]:
-    if user.role in (Role.ADMIN, Role.OFFICER):
-        return [Card(_l("Providers"), count(sa.select(Provider.id)),
-                     url_for("contracts.providers"))]
-    if user.role is Role.PROVIDER and user.provider_id:
-        from app.extensions import db
-
-        provider = db.session.get(Provider, user.provider_id)
-        return [Card(_l("My organization"), provider.name if provider else "—")]
-    return []
+__all__ = [
+    # providers
+    "create_provider", "update_provider", "set_provider_status", "status_history",
+    "provider_accounts", "add_qualification", "remove_qualification", "has_valid_qualification",
+    "is_expiring", "expiring_qualifications",
+    # facilities
+    "create_facility", "update_facility", "current_operator", "operation_contract",
+    # procurement
+    "create_procurement", "update_procurement", "cancel_procurement", "submit_bid",
+    "withdraw_bid", "award_refusals", "award_bid",
+    # contracts
+    "create_contract", "update_contract", "set_payment_schedule", "record_payment",
+    "transition_contract", "allowed_transitions", "REASON_REQUIRED", "amend_contract",
+    "contract_timeline",
+    # what a user may see
+    "visible_providers", "visible_facilities", "visible_procurements", "visible_contracts",
+    "get_visible_provider", "get_visible_facility", "get_visible_procurement",
+    "get_visible_contract",
+]

@@ -20,7 +20,7 @@ from contracts.models import Contract, Facility, Procurement, Provider
 
 #: The ``inspections`` table of the evaluations package, as a bare Core table clause.
 #: Imports point one way (evaluations → contracts, tests/core/test_layering.py), so contracts
-#: may not import ``evaluations.inspection_models``; yet an inspector sees exactly what their
+#: may not import ``evaluations.inspections.models``; yet an inspector sees exactly what their
 #: inspections are about (DESIGN.md §1). ``sa.table`` names the table and the few columns read
 #: here without importing the model (and without needing it to be loaded into the metadata).
 _inspections = sa.table("inspections", sa.column("inspector_id"), sa.column("facility_id"),

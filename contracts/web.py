@@ -1,13 +1,64 @@
-"""The web door's helpers of the contracts feature: the money filter, the list export link, and
-the labels every page may show (registered on the blueprint)."""
+"""The web door's helpers of the contracts feature: what its views share (who is staff, a
+refused form, a form page, a paginated list with its Excel export), the money filter, the
+export link, and the labels every page may show (registered on the blueprint).
+
+A refused operation re-renders its page with the refusal (422 for bad input, 409 for a
+conflict), so the unit of work rolls back and nothing is stored.
+"""
+
+from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import request, url_for
+import sqlalchemy as sa
+from flask import render_template, request, url_for
 from flask_babel import format_decimal
+from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 
-from contracts import bp
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import apply_errors
+from contracts import STAFF, bp, listing
+from contracts.exports import export_response
 from contracts.labels import label_context
+
+PER_PAGE = 25
+
+
+def is_staff() -> bool:
+    """Whether the current user is an officer or an admin (who write; others read)."""
+    return current_user.role in STAFF
+
+
+def undo_refused() -> None:
+    """Undo whatever a refused operation flushed, before its page is rendered again."""
+    db.session.rollback()
+
+
+def show_refusal(form, error: DomainError) -> None:
+    """Undo the refused operation and show its reasons on the form."""
+    undo_refused()
+    apply_errors(form, error)
+
+
+def form_page(template: str, form, **context):
+    """A form's page: 422 when it carries errors, else 200."""
+    return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def paginate(stmt: sa.Select, per_page: int = PER_PAGE) -> Pagination:
+    """The page of ``stmt`` asked for by ``?page=``."""
+    return db.paginate(stmt, per_page=per_page)
+
+
+def list_page(kind: str, template: str, **context):
+    """A list of ``kind`` (providers, facilities, procurements, contracts) filtered by the
+    query string: a page of it, or with ``format=xlsx`` all of its rows as a workbook."""
+    stmt = getattr(listing, f"{kind}_list_stmt")(request.args, current_user)
+    if request.args.get("format") == "xlsx":
+        return export_response(kind, stmt)
+    return render_template(template, page=paginate(stmt), args=request.args, **context)
 
 
 def yuan(value) -> str:

@@ -23,8 +23,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.extensions import db
 from app.notifications import kinds
-from app.users.models import User
-from contracts.reminders import (
+from app.notifications.reminders import (
     CATCH_UP_DAYS,
     DUE_SOON_DAYS,
     ESCALATION_DAYS,
@@ -34,6 +33,7 @@ from contracts.reminders import (
     region_name,
     send,
 )
+from app.users.models import User
 from evaluations.actions.models import ActionStatus, CorrectiveAction
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.services import create_next_year_campaign, yearly_campaigns_due

@@ -7,7 +7,7 @@ Anyone who may see the contract lists and downloads its documents; officers and 
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import send_file, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
@@ -72,8 +72,5 @@ class DocumentContent(MethodView):
     def get(self, document_id):
         """The file, as an attachment under its original name."""
         document: Document = documents.get_visible_document(api_user(), document_id)
-        response = send_file(documents.document_path(document), mimetype=document.content_type,
-                             as_attachment=True, download_name=document.filename, max_age=0)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return uploads.send(documents.AREA, document.stored_name, mimetype=document.content_type,
+                            download_name=document.filename)

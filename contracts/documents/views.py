@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -54,11 +54,8 @@ def upload_document(owner_type: str, owner_id: int):
 @login_required
 def download_document(document_id: int):
     document = documents.get_visible_document(current_user, document_id)
-    response = send_file(documents.document_path(document), mimetype=document.content_type,
-                         as_attachment=True, download_name=document.filename, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send(documents.AREA, document.stored_name, mimetype=document.content_type,
+                        download_name=document.filename)
 
 
 @bp.post("/documents/<int:document_id>/delete")

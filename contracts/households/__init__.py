@@ -1,1 +1,2 @@
-"""Household-survey records: import, masking, anomaly flags, standards and spot checks."""
+"""Household-survey records: import, lists, masking, anomaly flags, subsistence standards, spot
+checks and the survey-window reminders."""

@@ -3,7 +3,7 @@
 A record is flagged when its income lies above the standard of its region on its survey day,
 when its surveyor recorded more households in a day than the configured maximum, or when its ID
 number appears under another contract in the same period. Flags are computed on demand (GROUP BY
-served by an index), never stored. Split from :mod:`contracts.households`, which re-exports them.
+served by an index), never stored.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ def visible_standards(user: User) -> sa.Select:
     return scope(sa.select(SubsistenceStandard).join(SubsistenceStandard.region), user,
                  region=SubsistenceStandard.region_id).order_by(
         Region.code, SubsistenceStandard.effective_from.desc())
+
+
+def standards_for(user: User) -> list[SubsistenceStandard]:
+    """The standards ``user`` may see, by region, the latest first within a region."""
+    return list(db.session.scalars(visible_standards(user)))
 
 
 def _money(value: Any, field: str, errors: dict) -> Decimal | None:

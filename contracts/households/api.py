@@ -21,11 +21,12 @@ from app.api.auth import api_user, token_required
 from app.api.errors import error_body
 from app.api.schemas import ApiErrorSchema, PageArgs, page_schema, paginate
 from app.users.models import Role
+from contracts.households import records, spot_checks
 from contracts.households import services as households
-from contracts.households import spot_checks
+from contracts.households.anomalies import ANOMALY_KINDS
 from contracts.households.files import FIELDS
 from contracts.households.models import Recommendation, SpotCheckResult
-from contracts.households.services import ANOMALY_KINDS, HouseholdImportError
+from contracts.households.services import HouseholdImportError
 from contracts.visibility import get_visible_contract
 
 blp = Blueprint("api_households", __name__, url_prefix="/api/v1",
@@ -153,7 +154,7 @@ class ContractHouseholds(MethodView):
         contract = get_visible_contract(api_user(), contract_id)
         page, per_page = args.pop("page"), args.pop("per_page")
         township = args.pop("township_id", None)
-        stmt = households.records_stmt(contract, township=township, **args)
+        stmt = records.records_stmt(contract, township=township, **args)
         return paginate(stmt, page, per_page)
 
     @token_required(Role.PROVIDER, Role.OFFICER, Role.ADMIN)
@@ -177,7 +178,7 @@ class HouseholdFullId(MethodView):
     def post(self, record_id):
         """The full ID number (permission "view full IDs"); every call is audited."""
         user = api_user()
-        record = households.get_visible_record(user, record_id)
+        record = records.get_visible_record(user, record_id)
         return {"id": record.id, "id_number": households.full_id(record, user)}
 
 
@@ -189,11 +190,9 @@ class ContractSpotChecks(MethodView):
     def get(self, args, contract_id):
         """The contract's spot checks the caller may see."""
         user = api_user()
-        get_visible_contract(user, contract_id)
-        from contracts.households.models import SpotCheck
-        stmt = spot_checks.visible_spot_checks(user).where(
-            SpotCheck.contract_id == contract_id).order_by(SpotCheck.id.desc())
-        return paginate(stmt, args["page"], args["per_page"])
+        contract = get_visible_contract(user, contract_id)
+        return paginate(spot_checks.spot_checks_stmt(user, contract=contract), args["page"],
+                        args["per_page"])
 
     @token_required(Role.OFFICER, Role.ADMIN)
     @blp.arguments(SpotCheckIn)

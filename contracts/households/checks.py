@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -40,6 +40,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from stdnum.cn.ric import calc_check_digit
 
+from contracts.households.cells import Invalid, cell_text, members, money, name, recommendation
 from contracts.households.files import FIELDS, LABELS, UnreadableFile, column_map, open_table
 
 #: Errors kept in a result; beyond it they are counted and summarised in one last error.
@@ -47,20 +48,8 @@ MAX_ERRORS = 1000
 #: Default limit of data rows in one file.
 MAX_ROWS = 100_000
 
-RECOMMENDATIONS: dict[str, str] = {
-    "dibao": "dibao", "低保": "dibao",
-    "tekun": "tekun", "特困": "tekun",
-    "temporary": "temporary", "临时救助": "temporary",
-    "none": "none", "不符合": "none",
-}
-
-_CENT = Decimal("0.01")
-_MONEY_LIMIT = Decimal(10) ** 12
-_MONEY_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_INT_TEXT = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID_BODY = re.compile(r"[0-9]{17}[0-9X]")
-_NAME_MAX = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +100,6 @@ class ImportResult:
         return not self.errors
 
 
-class _Invalid(Exception):
-    def __init__(self, message: Any) -> None:
-        self.message = message
-
-
 def read_households(data: bytes, filename: str, context: ImportContext) -> ImportResult:
     """Read and check a household-record file; see the module docstring."""
     try:
@@ -156,10 +140,10 @@ class _Validator:
         self.first_row_of: dict[str, int] = {}
         self._birth_dates: dict[str, bool] = {}
         self._dates: dict[Any, date] = {}
-        # In FIELDS order; each takes the raw cell and returns the value or raises _Invalid.
+        # In FIELDS order; each takes the raw cell and returns the value or raises Invalid.
         self.checks: tuple[Callable[[Any], Any], ...] = (
-            self.id_number, _name, self.region_code, _members, _money, _money,
-            self.survey_date, _name, _recommendation,
+            self.id_number, name, self.region_code, members, money, money,
+            self.survey_date, name, recommendation,
         )
 
     def run(self, rows: Iterable[tuple[int, Sequence[Any]]], indices: list[int]) -> ImportResult:
@@ -198,7 +182,7 @@ class _Validator:
             for (key, check), cell in zip(checks, raw, strict=True):
                 try:
                     values.append(check(cell))
-                except _Invalid as exc:
+                except Invalid as exc:
                     values.append(None)
                     failed = True
                     error_count += 1
@@ -222,22 +206,22 @@ class _Validator:
     def id_number(self, cell: Any) -> str:
         if cell.__class__ is not str:
             if cell is None:
-                raise _Invalid(_l("Enter the ID number."))
-            raise _Invalid(_l("The ID number is stored as a number, which loses digits in "
+                raise Invalid(_l("Enter the ID number."))
+            raise Invalid(_l("The ID number is stored as a number, which loses digits in "
                               "Excel; format the column as text and type it again."))
         number = cell.strip().upper()
         if not number:
-            raise _Invalid(_l("Enter the ID number."))
+            raise Invalid(_l("Enter the ID number."))
         if len(number) != 18:
-            raise _Invalid(_l("The ID number must have 18 characters, not %(n)d.",
+            raise Invalid(_l("The ID number must have 18 characters, not %(n)d.",
                               n=len(number)))
         if not _ID_BODY.fullmatch(number):
-            raise _Invalid(_l("The ID number must be 17 digits followed by a digit or X."))
+            raise Invalid(_l("The ID number must be 17 digits followed by a digit or X."))
         if not self._birth_date_ok(number[6:14]):
-            raise _Invalid(_l("The ID number %(number)s has an impossible birth date %(birth)s.",
+            raise Invalid(_l("The ID number %(number)s has an impossible birth date %(birth)s.",
                               number=number, birth=number[6:14]))
         if calc_check_digit(number) != number[17]:
-            raise _Invalid(_l("The ID number %(number)s has a wrong check character "
+            raise Invalid(_l("The ID number %(number)s has a wrong check character "
                               "(a typing error?).", number=number))
         return number
 
@@ -271,11 +255,11 @@ class _Validator:
         return True
 
     def region_code(self, cell: Any) -> str:
-        code = _text(cell)
+        code = cell_text(cell)
         if not code:
-            raise _Invalid(_l("Enter the region code."))
+            raise Invalid(_l("Enter the region code."))
         if code not in self.context.allowed_region_codes:
-            raise _Invalid(_l("The region %(code)s is not inside the contract's region.",
+            raise Invalid(_l("The region %(code)s is not inside the contract's region.",
                               code=code[:30]))
         return code
 
@@ -293,109 +277,23 @@ class _Validator:
         elif isinstance(cell, date):
             day = cell
         else:
-            text = _text(cell)
+            text = cell_text(cell)
             if not text:
-                raise _Invalid(_l("Enter the survey date."))
+                raise Invalid(_l("Enter the survey date."))
             try:
                 if not _DATE_TEXT.fullmatch(text):
                     raise ValueError(text)
                 day = date.fromisoformat(text)
             except ValueError:
-                raise _Invalid(_l("The survey date %(value)s is not a date like 2026-03-31.",
+                raise Invalid(_l("The survey date %(value)s is not a date like 2026-03-31.",
                                   value=text[:30])) from None
         if day > ctx.today:
-            raise _Invalid(_l("The survey date %(day)s is in the future.", day=day.isoformat()))
+            raise Invalid(_l("The survey date %(day)s is in the future.", day=day.isoformat()))
         if not ctx.period_start <= day <= ctx.period_end:
-            raise _Invalid(_l("The survey date %(day)s is outside the contract period "
+            raise Invalid(_l("The survey date %(day)s is outside the contract period "
                               "%(start)s – %(end)s.", day=day.isoformat(),
                               start=ctx.period_start.isoformat(), end=ctx.period_end.isoformat()))
         return day
-
-
-# --- checks that need no context ------------------------------------------------------------
-
-
-def _text(cell: Any) -> str:
-    """A cell as stripped text; integral Excel numbers without ``.0``."""
-    cls = cell.__class__
-    if cls is str:
-        return cell.strip()
-    if cell is None:
-        return ""
-    if cls is float:
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    return str(cell)
-
-
-def _name(cell: Any) -> str:
-    text = _text(cell)
-    if not text:
-        raise _Invalid(_l("Enter a name."))
-    if len(text) > _NAME_MAX:
-        raise _Invalid(_l("A name has at most %(max)d characters, not %(n)d.",
-                          max=_NAME_MAX, n=len(text)))
-    return text
-
-
-def _members(cell: Any) -> int:
-    cls = cell.__class__
-    if cls is float:
-        if not cell.is_integer():
-            raise _Invalid(_l("The number of members must be a whole number, not %(value)s.",
-                              value=repr(cell)))
-        value = int(cell)
-    elif cls is int:
-        value = cell
-    else:
-        text = _text(cell)
-        if not text:
-            raise _Invalid(_l("Enter the number of members."))
-        if not _INT_TEXT.fullmatch(text):
-            raise _Invalid(_l("The number of members must be a whole number, not %(value)s.",
-                              value=text[:30]))
-        value = int(text.split(".", 1)[0])
-    if value < 1:
-        raise _Invalid(_l("The number of members must be at least 1."))
-    return value
-
-
-def _money(cell: Any) -> Decimal:
-    cls = cell.__class__
-    if cls is float:
-        if cell != cell or cell in (float("inf"), float("-inf")):
-            raise _Invalid(_l("Enter an amount in yuan."))
-        amount = Decimal(repr(cell))  # shortest text that round-trips, as Excel shows it
-    elif cls is int:
-        amount = Decimal(cell)
-    else:
-        text = _text(cell)
-        if not text:
-            raise _Invalid(_l("Enter an amount in yuan (0 if none)."))
-        if not _MONEY_TEXT.fullmatch(text):
-            raise _Invalid(_l("%(value)s is not an amount in yuan like 1234.50.",
-                              value=text[:30]))
-        amount = Decimal(text)
-    if amount < 0:
-        raise _Invalid(_l("An amount cannot be negative."))
-    if amount >= _MONEY_LIMIT:
-        raise _Invalid(_l("The amount %(value)s is too large.", value=str(amount)[:30]))
-    try:
-        rounded = amount.quantize(_CENT)
-    except InvalidOperation:
-        raise _Invalid(_l("The amount %(value)s is too large.", value=str(amount)[:30])) from None
-    if rounded != amount:
-        raise _Invalid(_l("An amount has at most 2 decimal places (fen), not %(value)s.",
-                          value=str(amount)[:30]))
-    return rounded
-
-
-def _recommendation(cell: Any) -> str:
-    text = _text(cell)
-    key = RECOMMENDATIONS.get(text) or RECOMMENDATIONS.get(text.lower())
-    if key is None:
-        raise _Invalid(_l("The recommendation must be one of dibao (低保), tekun (特困), "
-                          "temporary (临时救助) or none (不符合)."))
-    return key
 
 
 # --- the error table ----------------------------------------------------------------------------

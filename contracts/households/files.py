@@ -2,7 +2,7 @@
 
 Pure: bytes in, Python values out; no database, no request. The columns and their Chinese
 labels are those of API.md "Household-record files". Validation of the values is in
-:mod:`contracts.household_import`; this module only knows how to open a file and find its header.
+:mod:`contracts.households.checks`; this module only knows how to open a file and find its header.
 
 Row numbers are the ones a user sees in Excel: the first line of the sheet or file is row 1.
 """

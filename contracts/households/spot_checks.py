@@ -195,6 +195,18 @@ def visible_spot_checks(user: User) -> sa.Select:
     return stmt
 
 
+def spot_checks_stmt(user: User, *, contract: Contract | None = None,
+                     status: SpotCheckStatus | str | None = None) -> sa.Select:
+    """The spot checks ``user`` may see, newest first; of one contract, in one status (the
+    list of the HTML pages and of the API alike)."""
+    stmt = visible_spot_checks(user)
+    if contract is not None:
+        stmt = stmt.where(SpotCheck.contract_id == contract.id)
+    if status:
+        stmt = stmt.where(SpotCheck.status == status)
+    return stmt.order_by(SpotCheck.id.desc())
+
+
 def get_visible_spot_check(user: User, spot_check_id: Any) -> SpotCheck:
     try:
         ident = int(spot_check_id)

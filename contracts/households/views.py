@@ -1,6 +1,6 @@
 """HTML pages of household-survey records: upload, list, progress, full ID view, anomalies,
-subsistence standards and spot checks. Thin: the rules live in ``contracts.households`` and
-``contracts.spot_checks``.
+subsistence standards and spot checks. Thin: the rules live in the modules of
+``contracts.households``.
 
 The row errors of the last refused upload are kept for their .xlsx download as a small file
 under ``instance/household_import_errors/<user>-<contract>.xlsx`` (rendered in the user's
@@ -18,24 +18,23 @@ from flask_login import current_user, login_required
 
 from app.auth.login import role_required
 from app.errors import DomainError, ValidationError
-from app.extensions import db
-from app.forms import apply_errors
-from app.regions.models import Region
+from app.regions.services import get_by_code
 from app.spreadsheets import XLSX_MIMETYPE
 from app.users.models import Role
 from contracts import STAFF, bp
+from contracts.households import anomalies, records, spot_checks
 from contracts.households import services as households
-from contracts.households import spot_checks
 from contracts.households.checks import MAX_ERRORS, errors_xlsx
 from contracts.households.files import LABELS
 from contracts.households.forms import HouseholdUploadForm, ResultForm, SpotCheckForm, StandardForm
-from contracts.households.models import SpotCheck, SpotCheckStatus
+from contracts.households.models import SpotCheckStatus
 from contracts.households.template import build_template
 from contracts.labels import ANOMALY_LABELS, RECOMMENDATION_LABELS
+from contracts.listing import region_options
 from contracts.models import ServiceType
 from contracts.visibility import get_visible_contract
+from contracts.web import paginate, show_refusal
 
-PER_PAGE = 25
 SHOWN_ERRORS = 200
 
 
@@ -69,20 +68,20 @@ def _household_helpers() -> dict:
 @login_required
 def households_list(contract_id: int):
     contract = _household_contract(contract_id)
-    stmt = households.records_stmt(contract, **_filters())
+    stmt = records.records_stmt(contract, **_filters())
     if request.args.get("format") == "xlsx":
-        data = households.export_records(contract, stmt, current_user)
+        data = records.export_records(contract, stmt, current_user)
         return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                          download_name=f"{contract.number}-households.xlsx", max_age=0)
-    page = db.paginate(stmt, per_page=PER_PAGE)
+    page = paginate(stmt)
     return _list_page(contract, page, HouseholdUploadForm())
 
 
 def _list_page(contract, page, form, status: int = 200, **extra):
     return render_template(
         "contracts/household_list.html", contract=contract, page=page, form=form,
-        flags=households.flags_for([r.id for r in page.items]) if page else {},
-        periods=households.contract_periods(contract), townships=households.townships(contract),
+        flags=anomalies.flags_for([r.id for r in page.items]) if page else {},
+        periods=records.contract_periods(contract), townships=records.townships(contract),
         may_import=households.may_import(current_user, contract),
         full_ids=households.may_view_full_ids(current_user), **extra), status
 
@@ -103,7 +102,7 @@ def households_import(contract_id: int):
         return _list_page(contract, None, form, 422, import_error=error,
                           shown_errors=error.errors[:SHOWN_ERRORS], max_errors=MAX_ERRORS)
     except DomainError as error:
-        apply_errors(form, error)
+        show_refusal(form, error)
         return _list_page(contract, None, form, error.status)
     flash(_("%(n)d household records were imported from %(name)s.", n=batch.rows,
             name=batch.filename), "success")
@@ -134,14 +133,14 @@ def households_template(contract_id: int):
 def households_progress(contract_id: int):
     contract = _household_contract(contract_id)
     return render_template("contracts/household_progress.html", contract=contract,
-                           progress=households.progress(contract),
+                           progress=records.progress(contract),
                            rate=spot_checks.agreement_rate(contract))
 
 
 @bp.post("/households/<int:record_id>/full-id")
 @role_required(*STAFF)
 def household_full_id(record_id: int):
-    record = households.get_visible_record(current_user, record_id)
+    record = records.get_visible_record(current_user, record_id)
     if not households.may_view_full_ids(current_user):
         abort(403)
     number = households.full_id(record, current_user)
@@ -152,18 +151,15 @@ def household_full_id(record_id: int):
 @role_required(*STAFF)
 def household_anomalies():
     county_code = request.args.get("county") or None
-    county = db.session.scalar(db.select(Region).where(Region.code == county_code)) \
-        if county_code else None
-    stmt = households.anomalies_stmt(current_user, kind=request.args.get("kind") or None,
-                                     contract_id=request.args.get("contract", type=int),
-                                     county=county)
-    page = db.paginate(stmt, per_page=PER_PAGE)
-    from contracts.listing import region_options
+    stmt = anomalies.anomalies_stmt(current_user, kind=request.args.get("kind") or None,
+                                    contract_id=request.args.get("contract", type=int),
+                                    county=get_by_code(county_code) if county_code else None)
+    page = paginate(stmt)
     return render_template("contracts/household_anomalies.html", page=page,
-                           flags=households.flags_for([r.id for r in page.items]),
+                           flags=anomalies.flags_for([r.id for r in page.items]),
                            counties=[r for r in region_options(current_user)
                                      if r.level.value == "county"],
-                           daily_max=households.surveyor_daily_max())
+                           daily_max=anomalies.surveyor_daily_max())
 
 
 # ---- subsistence standards ------------------------------------------------------------------
@@ -175,26 +171,26 @@ def household_standards():
     status = 200
     if form.validate_on_submit():
         try:
-            households.save_standard(region=form.region_code.data,
+            anomalies.save_standard(region=form.region_code.data,
                                      monthly_amount=form.monthly_amount.data,
                                      effective_from=form.effective_from.data, actor=current_user)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_refusal(form, error)
             status = 422
         else:
             flash(_("The standard was saved."), "success")
             return redirect(url_for(".household_standards"), 303)
     elif form.is_submitted():
         status = 422
-    standards = db.session.scalars(households.visible_standards(current_user)).all()
     return render_template("contracts/household_standards.html", form=form,
-                           standards=standards, editing=None), status
+                           standards=anomalies.standards_for(current_user),
+                           editing=None), status
 
 
 @bp.route("/households/standards/<int:standard_id>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def household_standard_edit(standard_id: int):
-    standard = households.get_visible_standard(current_user, standard_id)
+    standard = anomalies.get_visible_standard(current_user, standard_id)
     form = StandardForm(current_user, data={"region_code": standard.region.code,
                                             "monthly_amount": str(standard.monthly_amount),
                                             "effective_from": standard.effective_from}
@@ -202,12 +198,12 @@ def household_standard_edit(standard_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            households.save_standard(region=form.region_code.data,
+            anomalies.save_standard(region=form.region_code.data,
                                      monthly_amount=form.monthly_amount.data,
                                      effective_from=form.effective_from.data, actor=current_user,
                                      standard=standard)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_refusal(form, error)
             status = 422
         else:
             flash(_("The standard was saved."), "success")
@@ -221,8 +217,8 @@ def household_standard_edit(standard_id: int):
 @bp.post("/households/standards/<int:standard_id>/delete")
 @role_required(*STAFF)
 def household_standard_delete(standard_id: int):
-    standard = households.get_visible_standard(current_user, standard_id)
-    households.delete_standard(standard)
+    standard = anomalies.get_visible_standard(current_user, standard_id)
+    anomalies.delete_standard(standard)
     flash(_("The standard was deleted."), "success")
     return redirect(url_for(".household_standards"), 303)
 
@@ -232,17 +228,16 @@ def household_standard_delete(standard_id: int):
 @bp.get("/spot-checks")
 @login_required
 def spot_check_list():
-    stmt = spot_checks.visible_spot_checks(current_user).order_by(SpotCheck.id.desc())
-    if request.args.get("status") in ("open", "done"):
-        stmt = stmt.where(SpotCheck.status == request.args["status"])
-    page = db.paginate(stmt, per_page=PER_PAGE)
+    status = request.args.get("status")
+    page = paginate(spot_checks.spot_checks_stmt(
+        current_user, status=status if status in set(SpotCheckStatus) else None))
     return render_template("contracts/spot_check_list.html", page=page, contract=None,
                            rates={s.id: spot_checks.spot_check_rate(s) for s in page.items})
 
 
 def _draw_form(contract) -> SpotCheckForm:
     form = SpotCheckForm()
-    form.period.choices = [(p, p) for p in households.contract_periods(contract)]
+    form.period.choices = [(p, p) for p in records.contract_periods(contract)]
     form.inspector_id.choices = [(u.id, u.name or u.email)
                                  for u in spot_checks.inspectors_for(contract)]
     return form
@@ -265,16 +260,14 @@ def spot_check_contract(contract_id: int):
                     actor=current_user, seed=form.seed.data, percent=form.percent.data,
                     minimum=form.minimum.data)
             except DomainError as error:
-                apply_errors(form, error)
+                show_refusal(form, error)
                 status = error.status
             else:
                 flash(_("%(n)d records were drawn.", n=spot_check.size), "success")
                 return redirect(url_for(".spot_check", spot_check_id=spot_check.id), 303)
         else:
             status = 422
-    stmt = spot_checks.visible_spot_checks(current_user).where(
-        SpotCheck.contract_id == contract.id).order_by(SpotCheck.id.desc())
-    page = db.paginate(stmt, per_page=PER_PAGE)
+    page = paginate(spot_checks.spot_checks_stmt(current_user, contract=contract))
     return render_template("contracts/spot_check_list.html", page=page, contract=contract,
                            form=form, rates={s.id: spot_checks.spot_check_rate(s)
                                              for s in page.items},
@@ -306,7 +299,7 @@ def spot_check_item(spot_check_id: int, item_id: int):
             spot_checks.record_result(item, actor=current_user, result=form.result.data,
                                       field=form.field.data or None, finding=form.finding.data)
         except DomainError as error:
-            apply_errors(form, error)
+            show_refusal(form, error)
             return spot_check(spot_check_id, form, item.id, error.status)
         return redirect(url_for(".spot_check", spot_check_id=check.id) + f"#item-{item.id}", 303)
     return spot_check(spot_check_id, form, item.id, 422)

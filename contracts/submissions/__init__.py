@@ -1,1 +1,2 @@
-"""Providers' periodic service reports: schedule, forms per service type, review cycle."""
+"""Providers' periodic service reports: schedule, forms per service type, review cycle and
+the reminders of reports due."""

@@ -9,11 +9,12 @@ it (a return needs a comment). Hidden objects answer 404 like missing ones.
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import send_file, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
+from app import uploads
 from app.api.auth import api_user, token_required
 from app.api.schemas import ApiErrorSchema, PageArgs, page_schema, paginate
 from app.uploads import read_upload
@@ -172,9 +173,5 @@ class SubmissionFileContent(MethodView):
     @_errors(404)
     def get(self, attachment_id):
         attachment = subs.get_visible_attachment(api_user(), attachment_id)
-        response = send_file(subs.attachment_path(attachment),
-                             mimetype=attachment.content_type, as_attachment=True,
-                             download_name=attachment.filename, max_age=0)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return uploads.send(subs.AREA, attachment.stored_name, mimetype=attachment.content_type,
+                            download_name=attachment.filename)

@@ -1,7 +1,7 @@
 """WTForms of the submissions: one report form per service type, and the review form.
 
 A report form takes its contract through the constructor, turns its flat fields into the JSON
-of ``contracts.submission_data`` (``to_data``) and, in ``validate()``, checks that JSON with the
+of ``contracts.submissions.data`` (``to_data``) and, in ``validate()``, checks that JSON with the
 same rules as the API, putting each message back on its field (``data.needy.dibao`` →
 ``needy_dibao``, ``data.incidents.2.risk`` → the third row's risk).
 """

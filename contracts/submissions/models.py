@@ -52,7 +52,7 @@ class Submission(TimestampMixin, db.Model):
     period: so.Mapped[str] = so.mapped_column(sa.String(7))
     status: so.Mapped[SubmissionStatus] = so.mapped_column(
         str_enum(SubmissionStatus, "submission_status", 16), default=SubmissionStatus.DRAFT, index=True)
-    #: the form's content, by service type (see contracts.submission_data)
+    #: the form's content, by service type (see contracts.submissions.data)
     data: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     #: when the current version was submitted (UTC)
     submitted_at: so.Mapped[datetime | None]

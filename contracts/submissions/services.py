@@ -6,8 +6,8 @@ mandatory comment → submitted again (a resubmission) → approved. Lateness is
 FIRST submission against the period's deadline (a return does not make a report late).
 
 Operations flush, never commit; every change is audited by the listener, and every step of the
-cycle is also a :class:`SubmissionEvent`. Periods and deadlines: ``contracts.submission_schedule``;
-the content's rules: ``contracts.submission_data``.
+cycle is also a :class:`SubmissionEvent`. Periods and deadlines:
+``contracts.submissions.schedule``; the content's rules: ``contracts.submissions.data``.
 """
 
 from __future__ import annotations
@@ -45,13 +45,6 @@ from contracts.submissions.schedule import (
     period_of,
 )
 from contracts.visibility import visible_contracts
-
-__all__ = ["Period", "ReportRow", "Submission", "SubmissionStatus", "add_attachment",
-           "all_periods", "attachment_path", "contract_schedule", "delete_attachment",
-           "due_periods", "get_submission", "get_visible_attachment", "get_visible_submission",
-           "may_edit", "may_review", "provider_overview", "reporting_milestones",
-           "require_period", "review_queue_stmt", "review_submission", "save_draft",
-           "submit_report", "timeliness", "visible_submissions"]
 
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 REVIEWERS = (Role.OFFICER, Role.ADMIN)
@@ -337,6 +330,11 @@ def review_queue_stmt(user: User) -> sa.Select:
     """Submitted and resubmitted reports waiting for review that ``user`` may see, oldest first."""
     return (visible_submissions(user).where(Submission.status == SubmissionStatus.SUBMITTED)
             .order_by(Submission.submitted_at, Submission.id))
+
+
+def review_queue(user: User, limit: int) -> list[Submission]:
+    """The first ``limit`` reports of ``user``'s review queue."""
+    return list(db.session.scalars(review_queue_stmt(user).limit(limit)))
 
 
 # ---- performance and open contracting -------------------------------------------------------

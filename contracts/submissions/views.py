@@ -1,22 +1,21 @@
 """HTML views of the submissions: writing a period's report, reading it, reviewing it, its
 files, the provider's reports page and the officer's review queue.
 
-Thin: each view reads a form, calls ``contracts.submissions`` and renders or redirects; a
-refusal re-renders with 422 (or 409), so the unit of work rolls back and nothing is stored.
+Thin: each view reads a form, calls ``contracts.submissions.services`` and renders or
+redirects; a refusal re-renders with 422 (or 409), so the unit of work rolls back and nothing
+is stored.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app import uploads
 from app.auth.login import role_required
 from app.errors import DomainError
-from app.extensions import db
-from app.forms import ConfirmForm, apply_errors
-from app.main.dashboard import Card, card_source, count
+from app.forms import ConfirmForm
 from app.uploads import read_upload
 from app.users.models import Role
 from contracts import EVERYONE, STAFF, bp
@@ -33,6 +32,7 @@ from contracts.submissions.data import (
 )
 from contracts.submissions.forms import ReviewForm, report_form
 from contracts.visibility import get_visible_contract
+from contracts.web import paginate, show_refusal, undo_refused
 
 QUEUE_PREVIEW = 10
 
@@ -48,24 +48,10 @@ def _submission_helpers() -> dict:
                           "school_stages": SCHOOL_STAGES},
         "report_schedule": subs.contract_schedule,
         "report_overview": lambda: subs.provider_overview(current_user),
-        "review_queue_preview": lambda limit=QUEUE_PREVIEW: db.session.scalars(
-            subs.review_queue_stmt(current_user).limit(limit)).all(),
+        "review_queue_preview": lambda limit=QUEUE_PREVIEW: subs.review_queue(current_user,
+                                                                              limit),
         "may_write_reports": lambda contract: subs.may_edit(current_user, contract),
     }
-
-
-@card_source
-def _submission_cards(user) -> list[Card]:
-    if user.role is Role.PROVIDER:
-        overview = subs.provider_overview(user)
-        link = url_for("contracts.my_reports")
-        return [Card(_l("Reports due"), len(overview["due"]), link),
-                Card(_l("Reports overdue"), len(overview["overdue"]), link),
-                Card(_l("Reports returned"), len(overview["returned"]), link)]
-    if user.role in STAFF:
-        return [Card(_l("Reports awaiting review"), count(subs.review_queue_stmt(user)),
-                     url_for("contracts.review_queue"))]
-    return []
 
 
 # ---- writing a report -----------------------------------------------------------------------
@@ -99,7 +85,7 @@ def submission_edit(contract_id: int, period: str):
         if form.is_submit:
             subs.submit_report(contract, found.key, form.cleaned, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
+        undo_refused()
         form.apply_error(error)
         return _edit_page(contract, found, subs.get_submission(contract, found.key), form,
                           error.status)
@@ -139,8 +125,7 @@ def submission_review(submission_id: int):
         subs.review_submission(submission, form.decision.data, form.comment.data,
                                actor=current_user)
     except DomainError as error:
-        db.session.rollback()
-        apply_errors(form, error)
+        show_refusal(form, error)
         return _submission_page(submission, form, error.status)
     flash(_("The report was approved.") if form.decision.data == "approved"
           else _("The report was returned to the provider."), "success")
@@ -153,11 +138,8 @@ def submission_review(submission_id: int):
 @login_required
 def submission_file(attachment_id: int):
     attachment = subs.get_visible_attachment(current_user, attachment_id)
-    response = send_file(subs.attachment_path(attachment), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.filename, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send(subs.AREA, attachment.stored_name, mimetype=attachment.content_type,
+                        download_name=attachment.filename)
 
 
 @bp.post("/submission-files/<int:attachment_id>/delete")
@@ -171,7 +153,7 @@ def submission_file_delete(attachment_id: int):
     try:
         subs.delete_attachment(attachment, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
+        undo_refused()
         flash(error.message, "danger")
     else:
         flash(_("%(name)s was removed.", name=name), "success")
@@ -191,5 +173,5 @@ def my_reports():
 @bp.route("/review-queue")
 @role_required(*STAFF)
 def review_queue():
-    page = db.paginate(subs.review_queue_stmt(current_user), per_page=25)
+    page = paginate(subs.review_queue_stmt(current_user))
     return render_template("contracts/submission_queue.html", page=page)

@@ -1,1 +1,1 @@
-"""HTML pages of providers, facilities, procurement and contracts."""
+"""HTML pages of providers, facilities, procurement and contracts, and the home page's cards."""

@@ -3,39 +3,26 @@ amendments, payments."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.login import role_required
-from app.errors import DomainError, ValidationError
-from app.extensions import db
-from app.users.models import Role, User
+from app.errors import DomainError
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm, format_targets
 from contracts.labels import CONTRACT_STATUS_LABELS
 from contracts.models import ContractStatus, ServiceType
-from contracts.views.providers import _form_page, _is_staff, _list, _refused, _region_visible
+from contracts.web import form_page, is_staff, list_page, show_refusal
 
 
 @bp.route("/contracts")
 @role_required(*EVERYONE)
 def contracts():
-    return _list("contracts", "contracts/contracts.html", statuses=list(ContractStatus),
-                 service_types=list(ServiceType), regions=listing.region_options(current_user),
-                 providers=db.session.scalars(listing.providers_list_stmt({}, current_user))
-                 .all() if current_user.role is not Role.PROVIDER else [])
-
-
-def _contract_values(form) -> dict:
-    values = form.values()
-    if not _region_visible(values["region"]):
-        raise ValidationError(_("The contract was not saved."),
-                              {"region_code": [_("Outside your region.")]})
-    return values
+    return list_page("contracts", "contracts/contracts.html", statuses=list(ContractStatus),
+                     service_types=list(ServiceType),
+                     regions=listing.region_options(current_user),
+                     providers=listing.provider_options(current_user))
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])
@@ -44,15 +31,15 @@ def contract_create():
     form = ContractForm(current_user)
     if form.validate_on_submit():
         try:
-            contract = services.create_contract(**_contract_values(form),
+            contract = services.create_contract(**form.values(),
                                                 installments=form.schedule(),
                                                 actor=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Contract %(number)s drafted.", number=contract.number), "success")
             return redirect(url_for(".contract", contract_id=contract.id))
-    return _form_page("contracts/contract_form.html", form, contract=None)
+    return form_page("contracts/contract_form.html", form, contract=None)
 
 
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
@@ -68,13 +55,13 @@ def contract_edit(contract_id: int):
     if form.validate_on_submit():
         try:
             services.update_contract(contract, actor=current_user,
-                                     installments=form.schedule(), **_contract_values(form))
+                                     installments=form.schedule(), **form.values())
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Contract %(number)s saved.", number=contract.number), "success")
             return redirect(url_for(".contract", contract_id=contract.id))
-    return _form_page("contracts/contract_form.html", form, contract=contract)
+    return form_page("contracts/contract_form.html", form, contract=contract)
 
 
 def _fill_contract_form(form: ContractForm, contract) -> None:
@@ -92,22 +79,9 @@ def _fill_contract_form(form: ContractForm, contract) -> None:
     form.fill_schedule(contract.installments)
 
 
-def _timeline(contract) -> list[dict]:
-    """Creation, transitions and amendments, oldest first, with who did them."""
-    ids = {t.actor_id for t in contract.transitions} | {a.actor_id for a in contract.amendments}
-    ids.discard(None)
-    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
-    events = [{"kind": "created", "at": contract.created_at, "actor": None}]
-    events += [{"kind": "transition", "at": t.at, "actor": actors.get(t.actor_id), "item": t}
-               for t in contract.transitions]
-    events += [{"kind": "amendment", "at": a.at, "actor": actors.get(a.actor_id), "item": a}
-               for a in contract.amendments]
-    return sorted(events, key=lambda e: e["at"] or datetime.min.replace(tzinfo=UTC))
-
-
 def _contract_page(contract, status: int = 200, error: DomainError | None = None, **forms):
     context = dict(
-        contract=contract, error=error, can_write=_is_staff(), timeline=_timeline(contract),
+        contract=contract, error=error, can_write=is_staff(), timeline=services.contract_timeline(contract),
         allowed=services.allowed_transitions(contract), reason_required=services.REASON_REQUIRED,
         operator=services.current_operator(contract.facility) if contract.facility else None,
         transition_form=TransitionForm(formdata=None), amend_form=AmendmentForm(formdata=None),
@@ -133,7 +107,7 @@ def contract_transition(contract_id: int):
         services.transition_contract(contract, form.to.data, actor=current_user,
                                      reason=form.reason.data or "")
     except DomainError as error:
-        _refused(form, error)
+        show_refusal(form, error)
         return _contract_page(contract, error.status, error=error)
     flash(_("Contract %(number)s is now %(status)s.", number=contract.number,
             status=CONTRACT_STATUS_LABELS[contract.status]), "success")
@@ -150,7 +124,7 @@ def contract_amend(contract_id: int):
             amendment = services.amend_contract(contract, reason=form.reason.data,
                                                 actor=current_user, **form.changes())
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
             return _contract_page(contract, error.status, error=error, amend_form=form)
         flash(_("Contract %(number)s amended (version %(version)d).", number=contract.number,
                 version=amendment.version), "success")
@@ -171,7 +145,7 @@ def installment_pay(contract_id: int, installment_id: int):
         try:
             services.record_payment(installment, form.paid_amount.data)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
             return _contract_page(contract, error.status, error=error, payment_form=form,
                                   payment_for=installment_id)
         flash(_("Payment recorded."), "success")

@@ -7,19 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.login import role_required
-from app.errors import DomainError, ValidationError
-from app.extensions import db
+from app.errors import DomainError
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import FacilityForm
 from contracts.models import FacilityKind
-from contracts.views.providers import _form_page, _is_staff, _list, _refused, _region_visible
+from contracts.web import form_page, is_staff, list_page, show_refusal
 
 
 @bp.route("/facilities")
 @role_required(*EVERYONE)
 def facilities():
-    return _list("facilities", "contracts/facilities.html", kinds=list(FacilityKind),
-                 regions=listing.region_options(current_user))
+    return list_page("facilities", "contracts/facilities.html", kinds=list(FacilityKind),
+                     regions=listing.region_options(current_user))
 
 
 @bp.route("/facilities/new", methods=["GET", "POST"])
@@ -28,23 +27,22 @@ def facility_create():
     form = FacilityForm(current_user)
     if form.validate_on_submit():
         try:
-            facility = services.create_facility(**form.values())
+            facility = services.create_facility(**form.values(), actor=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Facility %(name)s created.", name=facility.name), "success")
             return redirect(url_for(".facility", facility_id=facility.id))
-    return _form_page("contracts/facility_form.html", form, facility=None)
+    return form_page("contracts/facility_form.html", form, facility=None)
 
 
 @bp.route("/facilities/<int:facility_id>")
 @role_required(*EVERYONE)
 def facility(facility_id: int):
     facility = services.get_visible_facility(current_user, facility_id)
-    contracts = db.session.scalars(listing.contracts_list_stmt(
-        {"facility": str(facility.id), "sort": "-end_date"}, current_user)).all()
     return render_template("contracts/facility_detail.html", facility=facility,
-                           contracts=contracts, can_write=_is_staff(),
+                           contracts=listing.facility_contracts(current_user, facility),
+                           can_write=is_staff(),
                            operator=services.current_operator(facility),
                            operation=services.operation_contract(facility))
 
@@ -60,14 +58,10 @@ def facility_edit(facility_id: int):
             form[f"beds_{ward}"].data = beds
     if form.validate_on_submit():
         try:
-            values = form.values()
-            if not _region_visible(values["region"]):
-                raise ValidationError(_("The facility was not saved."),
-                                      {"region_code": [_("Outside your region.")]})
-            services.update_facility(facility, **values)
+            services.update_facility(facility, actor=current_user, **form.values())
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Facility %(name)s saved.", name=facility.name), "success")
             return redirect(url_for(".facility", facility_id=facility.id))
-    return _form_page("contracts/facility_form.html", form, facility=facility)
+    return form_page("contracts/facility_form.html", form, facility=facility)

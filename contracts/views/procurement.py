@@ -9,22 +9,21 @@ from flask_login import current_user
 from app import clock
 from app.auth.login import role_required
 from app.errors import DomainError
-from app.extensions import db
 from app.forms import ConfirmForm
 from app.users.models import Role
 from contracts import STAFF, bp, listing, services
 from contracts.forms import BidForm, ProcurementForm, ReasonForm
-from contracts.models import Contract, ProcurementMethod, ProcurementStatus, ServiceType
-from contracts.views.providers import _form_page, _is_staff, _list, _refused
+from contracts.models import ProcurementMethod, ProcurementStatus, ServiceType
+from contracts.web import form_page, is_staff, list_page, show_refusal, undo_refused
 
 
 @bp.route("/procurements")
 @role_required(Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 def procurements():
-    return _list("procurements", "contracts/procurements.html",
-                 service_types=list(ServiceType), methods=list(ProcurementMethod),
-                 statuses=list(ProcurementStatus),
-                 regions=listing.region_options(current_user))
+    return list_page("procurements", "contracts/procurements.html",
+                     service_types=list(ServiceType), methods=list(ProcurementMethod),
+                     statuses=list(ProcurementStatus),
+                     regions=listing.region_options(current_user))
 
 
 @bp.route("/procurements/new", methods=["GET", "POST"])
@@ -35,21 +34,20 @@ def procurement_create():
         try:
             procurement = services.create_procurement(**form.values(), actor=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Procurement %(title)s created.", title=procurement.title), "success")
             return redirect(url_for(".procurement", procurement_id=procurement.id))
-    return _form_page("contracts/procurement_form.html", form, procurement=None)
+    return form_page("contracts/procurement_form.html", form, procurement=None)
 
 
 def _procurement_page(procurement, status: int = 200, error: DomainError | None = None,
                       **forms):
     today = clock.today()
     context = dict(
-        procurement=procurement, error=error, can_write=_is_staff(), today=today,
+        procurement=procurement, error=error, can_write=is_staff(), today=today,
         refusals={bid.id: services.award_refusals(bid, today) for bid in procurement.bids},
-        contract=db.session.scalars(services.visible_contracts(current_user).where(
-            Contract.procurement_id == procurement.id)).first(),
+        contract=listing.procurement_contract(current_user, procurement),
         bid_form=BidForm(formdata=None), cancel_form=ReasonForm(formdata=None),
         confirm_form=ConfirmForm())
     context.update(forms)
@@ -73,11 +71,11 @@ def procurement_edit(procurement_id: int):
         try:
             services.update_procurement(procurement, actor=current_user, **form.values())
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Procurement %(title)s saved.", title=procurement.title), "success")
             return redirect(url_for(".procurement", procurement_id=procurement.id))
-    return _form_page("contracts/procurement_form.html", form, procurement=procurement)
+    return form_page("contracts/procurement_form.html", form, procurement=procurement)
 
 
 @bp.route("/procurements/<int:procurement_id>/bids", methods=["POST"])
@@ -91,7 +89,7 @@ def bid_add(procurement_id: int):
                                 price=form.price.data, technical_score=form.technical_score.data,
                                 notes=form.notes.data or "")
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
             return _procurement_page(procurement, error.status, bid_form=form)
         flash(_("Bid recorded."), "success")
         return redirect(url_for(".procurement", procurement_id=procurement.id))
@@ -119,7 +117,7 @@ def bid_action(procurement_id: int, bid_id: int, action: str):
         else:
             services.withdraw_bid(bid)
     except DomainError as error:
-        db.session.rollback()
+        undo_refused()
         return _procurement_page(procurement, error.status, error=error)
     if action == "award":
         flash(_("Awarded. Contract %(number)s was drafted; complete its terms.",
@@ -138,7 +136,7 @@ def procurement_cancel(procurement_id: int):
         try:
             services.cancel_procurement(procurement, form.reason.data)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
             return _procurement_page(procurement, error.status, error=error, cancel_form=form)
         flash(_("Procurement cancelled."), "success")
         return redirect(url_for(".procurement", procurement_id=procurement.id))

@@ -1,6 +1,8 @@
-"""Factories of the contracts feature: facilities, procurements, bids and contracts.
+"""Factories and helpers of the contracts tests (and of its sub-packages' tests): facilities,
+procurements and contracts, the clock, household files, report contracts, inspections, and the
+world of the reminder tests.
 
-Each builds through the services (so the rules apply) and commits, like the core factories.
+Each factory builds through the services (so the rules apply) and commits, like the core ones.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def make_contract(db, regions, qualified_provider):
     return make
 
 
-# ---- HTML views (appended for tests/contracts/test_views_*.py) ------------------------------
+# ---- the clock --------------------------------------------------------------------------
 
 @pytest.fixture
 def on_day():
@@ -93,7 +95,7 @@ def on_day():
     return set_day
 
 
-# ---- household records (appended for tests/contracts/test_households_*.py, test_spot_checks*) --
+# ---- household records (tests/contracts/households/) ----------------------------------
 
 def hh_id(n: int, birth: str = "19800101") -> str:
     """A valid ID number, distinct for each ``n`` (0–999)."""
@@ -146,7 +148,7 @@ def import_rows(db):
     return run
 
 
-# ---- submissions (appended for tests/contracts/test_submissions*.py) -------------------------
+# ---- submissions (tests/contracts/submissions/) ------------------------------------------
 
 @pytest.fixture
 def report_contract(db, make_contract, make_facility, make_user):
@@ -204,3 +206,60 @@ def assign_inspection(db):
         return inspection
 
     return make
+
+
+# ---- reminders (the test_reminders.py of contracts and its sub-packages) ----------------------
+
+@pytest.fixture
+def reminder_world(db, make_contract, make_user):
+    """An active 2026 contract in county A (monthly reports, due 10 days after each month), two
+    users of its provider, and officers around it."""
+    from types import SimpleNamespace
+
+    contract = make_contract(status="active")
+    world = SimpleNamespace(
+        contract=contract,
+        staff=make_user("provider", provider=contract.provider),
+        staff_en=make_user("provider", provider=contract.provider, locale="en"),
+        city=make_user("officer", region="city", locale="en"),
+        county=make_user("officer", region="a"),
+        other_county=make_user("officer", region="b"),
+        township=make_user("officer", region="a1"),
+        disabled=make_user("officer", region="a"))
+    world.disabled.is_enabled = False
+    db.session.commit()
+    return world
+
+
+def on(day: date) -> None:
+    """The app's clock at noon of ``day`` in Shanghai."""
+    from datetime import UTC, datetime
+
+    from app import clock
+
+    clock.set_clock(lambda: datetime(day.year, day.month, day.day, 4, tzinfo=UTC))
+
+
+def notices(db, user=None, kind=None) -> list:
+    """The notices the jobs committed (of ``user``, of ``kind``), oldest first."""
+    import sqlalchemy as sa
+
+    from app.notifications.models import Notification
+
+    db.session.commit()  # see what the job committed
+    stmt = sa.select(Notification).order_by(Notification.id)
+    if user is not None:
+        stmt = stmt.where(Notification.user_id == user.id)
+    if kind is not None:
+        stmt = stmt.where(Notification.kind == kind)
+    return list(db.session.scalars(stmt))
+
+
+def run_ok(app, job_id: str):
+    """Run a job through the runner, as the scheduler does; it must succeed."""
+    from app.scheduler.models import RunStatus
+    from app.scheduler.runner import run_job
+
+    result = run_job(app, job_id)
+    assert result.status is RunStatus.OK, result.message
+    return result

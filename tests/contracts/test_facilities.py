@@ -30,3 +30,19 @@ def test_bad_facility_input_names_the_fields(regions, make_facility):
     with pytest.raises(ValidationError) as caught:
         make_facility(beds=10)
     assert "beds" in caught.value.fields
+
+
+def test_an_officer_places_a_facility_only_inside_their_own_region(db, regions, make_user):
+    officer = make_user("officer", region="a")
+    with pytest.raises(ValidationError) as caught:
+        services.create_facility(name="乙一敬老院", kind="rural_home", region="100200101",
+                                 actor=officer)
+    assert "outside your own region" in caught.value.fields["region_code"][0]
+    own = services.create_facility(name="甲一敬老院", kind="rural_home", region="100100001",
+                                   actor=officer)
+    with pytest.raises(ValidationError) as caught:
+        services.update_facility(own, region="100200101", actor=officer)
+    assert list(caught.value.fields) == ["region_code"]
+    services.update_facility(own, name="甲一颐养院", actor=officer)  # region unchanged
+    services.update_facility(own, region="100200101", actor=make_user("admin"))
+    assert (own.name, own.region.code) == ("甲一颐养院", "100200101")

@@ -248,7 +248,6 @@ def test_navigation_by_role(as_user):
 
 
 def test_export_link_answers_the_same_filtered_rows_as_xlsx(as_user, make_contract):
-    pytest.importorskip("contracts.exports")
     make_contract("a", status="active")
     browser, _ = as_user("officer", region="a")
     page = browser.get("/contracts?status=active").get_data(as_text=True)

@@ -96,6 +96,17 @@ def test_officer_edits_wards(as_user, make_facility, db):
     assert db.session.get(Facility, facility.id).beds == 110
 
 
+def test_officer_cannot_move_a_facility_out_of_their_region(as_user, make_facility, db):
+    facility = make_facility("a1")
+    browser, _ = as_user("officer", region="a")
+    response = browser.post(f"/facilities/{facility.id}/edit", {
+        "name": "甲一福利院", "kind": "elderly_home", "region_code": "100200101",
+        "beds_self_care": "40", "beds_semi_disabled": "30", "beds_disabled": "30", "beds": ""})
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Facility, facility.id).region.code == "100100001"
+
+
 def test_inspector_reads_but_cannot_write_facilities(as_user, make_facility, assign_inspection):
     facility = make_facility("a1")
     browser, inspector = as_user("inspector", region="a")

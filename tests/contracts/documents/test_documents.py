@@ -289,14 +289,7 @@ def test_the_include_lists_documents_with_upload_and_delete_for_officers(app, db
 
 # ---- the API -------------------------------------------------------------------------------
 
-@pytest.fixture
-def documents_api(app):
-    if "api_contract_documents" not in app.blueprints:
-        pytest.skip("contracts.document_api.blp is not registered in app/factory.py yet")
-
-
-def test_api_upload_and_list_a_contracts_documents(documents_api, app, db, api_as,
-                                                    make_contract):
+def test_api_upload_and_list_a_contracts_documents(app, db, api_as, make_contract):
     contract = make_contract()
     api, officer = api_as("officer", region="a")
     response = api.post(f"/api/v1/contracts/{contract.id}/documents",
@@ -315,8 +308,7 @@ def test_api_upload_and_list_a_contracts_documents(documents_api, app, db, api_a
     content.close()
 
 
-def test_api_refuses_a_png_named_pdf_and_hides_other_counties(documents_api, db, api_as,
-                                                             make_contract):
+def test_api_refuses_a_png_named_pdf_and_hides_other_counties(db, api_as, make_contract):
     contract = make_contract(region="a")
     api, _ = api_as("officer", region="a")
     response = api.post(f"/api/v1/contracts/{contract.id}/documents",

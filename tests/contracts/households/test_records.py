@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from app.audit.models import AuditLog
 from app.errors import ValidationError
+from contracts.households import anomalies, records
 from contracts.households import services as households
 from contracts.households.models import HouseholdRecord, SubsistenceStandard
 from tests.contracts.conftest import hh_id
@@ -118,7 +119,7 @@ def test_filters_search_by_last_four_and_name(db, hh_contract, import_rows, api_
 def test_progress_by_township_and_recommendation(db, hh_contract, import_rows, as_user):
     contract = hh_contract(targets={"households": 4})
     import_rows(contract, [{}, {"recommendation": "none"}, {"region_code": "100100"}])
-    result = households.progress(contract)
+    result = records.progress(contract)
     assert result["total"] == 3 and result["target"] == 4
     by_township = {(r["region"].code if r["region"] else None): r["count"]
                    for r in result["townships"]}
@@ -135,7 +136,7 @@ def test_progress_by_township_and_recommendation(db, hh_contract, import_rows, a
 def flagged(kind: str) -> set[str]:
     from app.extensions import db
 
-    ids = households.flagged_ids(kind)
+    ids = anomalies.flagged_ids(kind)
     return set(db.session.scalars(sa.select(HouseholdRecord.head_name)
                                   .where(HouseholdRecord.id.in_(ids))))
 
@@ -164,8 +165,8 @@ def test_income_above_nearest_ancestors_standard_flags_dibao_and_tekun(db, regio
          "survey_date": "2026-06-03"},
     ])
     assert flagged("income_above_standard") == {"高收入", "特困高"}
-    assert households.standard_on(regions["village"], date(2026, 3, 1)) == Decimal("500.00")
-    assert households.standard_on(regions["b1"], date(2026, 3, 1)) == Decimal("700.00")
+    assert anomalies.standard_on(regions["village"], date(2026, 3, 1)) == Decimal("500.00")
+    assert anomalies.standard_on(regions["b1"], date(2026, 3, 1)) == Decimal("700.00")
 
 
 def test_surveyor_overload_flag_uses_the_configured_limit(app, db, hh_contract, import_rows):
@@ -207,7 +208,7 @@ def test_standards_are_edited_only_inside_the_officers_region(db, regions, as_us
     assert response.status_code == 422  # not among the form's choices
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SubsistenceStandard)) == 0
     with pytest.raises(ValidationError) as refused:
-        households.save_standard(region="100200", monthly_amount="750",
+        anomalies.save_standard(region="100200", monthly_amount="750",
                                  effective_from="2026-01-01", actor=_u)
     assert "outside your own region" in refused.value.fields["region_code"][0]
     db.session.rollback()

@@ -1,0 +1,246 @@
+"""``/api/v1`` endpoints of providers (with qualifications and status), facilities, and
+procurement (with bids and the award that drafts a contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from app.api.auth import api_user, token_required
+from app.api.schemas import page_schema
+from app.errors import NotFound, ValidationError
+from app.extensions import db
+from contracts import listing, services
+from contracts import schemas as s
+from contracts.api import WRITERS, error_answers, page_of, query_region
+from contracts.models import Bid, Facility, Qualification
+
+blp = Blueprint("api_purchasing", __name__, url_prefix="/api/v1",
+                description="Providers, facilities and procurement")
+
+
+def _errors(*codes: int):
+    return error_answers(blp, *codes)
+
+
+# ---- providers ---------------------------------------------------------------------------
+
+@blp.route("/providers")
+class Providers(MethodView):
+    @token_required()
+    @blp.arguments(s.ProviderArgs, location="query")
+    @blp.response(200, page_schema(s.ProviderOut, "ProviderPage"))
+    def get(self, args):
+        """Providers the caller may see (officers: all; a provider: itself), by name."""
+        stmt = listing.providers_stmt(api_user(), q=args.get("q"), kind=args.get("kind"),
+                                      status=args.get("status"), sort=args.get("sort"))
+        return page_of(stmt, args)
+
+    @token_required(*WRITERS)
+    @blp.arguments(s.ProviderIn)
+    @blp.response(201, s.ProviderOut)
+    @_errors(422)
+    def post(self, data):
+        """Register a provider; the credit code's check characters are verified."""
+        return services.create_provider(**data)
+
+
+@blp.route("/providers/<int:provider_id>")
+class ProviderById(MethodView):
+    @token_required()
+    @blp.response(200, s.ProviderOut)
+    @_errors(404)
+    def get(self, provider_id):
+        """One provider with its qualifications."""
+        return services.get_visible_provider(api_user(), provider_id)
+
+    @token_required(*WRITERS)
+    @blp.arguments(s.ProviderPatch)
+    @blp.response(200, s.ProviderOut)
+    @_errors(404, 422)
+    def patch(self, data, provider_id):
+        """Change any of the provider's fields (status: ``POST .../status``)."""
+        provider = services.get_visible_provider(api_user(), provider_id)
+        return services.update_provider(provider, **data)
+
+
+@blp.route("/providers/<int:provider_id>/status")
+class ProviderStatusView(MethodView):
+    @token_required(*WRITERS)
+    @blp.arguments(s.ProviderStatusIn)
+    @blp.response(200, s.ProviderOut)
+    @_errors(404, 422)
+    def post(self, data, provider_id):
+        """Suspend, debar or reinstate a provider; a reason is required."""
+        provider = services.get_visible_provider(api_user(), provider_id)
+        return services.set_provider_status(provider, data["status"], data["reason"])
+
+
+@blp.route("/providers/<int:provider_id>/qualifications")
+class Qualifications(MethodView):
+    @token_required(*WRITERS)
+    @blp.arguments(s.QualificationIn)
+    @blp.response(201, s.QualificationOut)
+    @_errors(404, 422)
+    def post(self, data, provider_id):
+        """Record a certificate the provider holds."""
+        provider = services.get_visible_provider(api_user(), provider_id)
+        return services.add_qualification(provider, **data)
+
+
+@blp.route("/providers/<int:provider_id>/qualifications/<int:qualification_id>")
+class QualificationById(MethodView):
+    @token_required(*WRITERS)
+    @blp.response(204)
+    @_errors(404)
+    def delete(self, provider_id, qualification_id):
+        """Remove a certificate recorded by mistake."""
+        provider = services.get_visible_provider(api_user(), provider_id)
+        qualification = db.session.get(Qualification, qualification_id)
+        if qualification is None or qualification.provider_id != provider.id:
+            raise NotFound(_("Not found."))
+        services.remove_qualification(qualification)
+
+
+# ---- facilities --------------------------------------------------------------------------
+
+def _facility_values(data: dict[str, Any], facility: Facility | None = None) -> dict[str, Any]:
+    """The API's body as ``create_facility``/``update_facility`` arguments."""
+    values = dict(data)
+    if "region_code" in values:
+        values["region"] = values.pop("region_code")
+    wards, ward_beds = values.pop("wards", None), values.pop("ward_beds", None)
+    if ward_beds is not None:
+        if wards is not None and set(wards) != set(ward_beds):
+            raise ValidationError(_("The facility was not saved."), {
+                "wards": [_("The wards and the beds per ward name different wards.")]})
+        values["wards"] = {ward.value: beds for ward, beds in ward_beds.items()}
+    elif wards is not None:  # names only: keep the beds a ward already has
+        known = facility.ward_beds if facility is not None else {}
+        values["wards"] = {ward.value: known.get(ward.value, 0) for ward in wards}
+    return values
+
+
+@blp.route("/facilities")
+class Facilities(MethodView):
+    @token_required()
+    @blp.arguments(s.FacilityArgs, location="query")
+    @blp.response(200, page_schema(s.FacilityOut, "FacilityPage"))
+    def get(self, args):
+        """Facilities the caller may see (a provider: those of its contracts), by name."""
+        stmt = listing.facilities_stmt(api_user(), q=args.get("q"), kind=args.get("kind"),
+                                       region=query_region(args), sort=args.get("sort"))
+        return page_of(stmt, args)
+
+    @token_required(*WRITERS)
+    @blp.arguments(s.FacilityIn)
+    @blp.response(201, s.FacilityOut)
+    @_errors(422)
+    def post(self, data):
+        """Register a facility inside the caller's region."""
+        return services.create_facility(**_facility_values(data), actor=api_user())
+
+
+@blp.route("/facilities/<int:facility_id>")
+class FacilityById(MethodView):
+    @token_required()
+    @blp.response(200, s.FacilityOut)
+    @_errors(404)
+    def get(self, facility_id):
+        """One facility, with its wards and current operator."""
+        return services.get_visible_facility(api_user(), facility_id)
+
+    @token_required(*WRITERS)
+    @blp.arguments(s.FacilityPatch)
+    @blp.response(200, s.FacilityOut)
+    @_errors(404, 422)
+    def patch(self, data, facility_id):
+        """Change any of the facility's fields; a new region lies inside the caller's."""
+        user = api_user()
+        facility = services.get_visible_facility(user, facility_id)
+        return services.update_facility(facility, actor=user,
+                                        **_facility_values(data, facility))
+
+
+# ---- procurement -------------------------------------------------------------------------
+
+@blp.route("/procurements")
+class Procurements(MethodView):
+    @token_required()
+    @blp.arguments(s.ProcurementArgs, location="query")
+    @blp.response(200, page_schema(s.ProcurementOut, "ProcurementPage"))
+    def get(self, args):
+        """Procurements the caller may see (none for providers), newest first."""
+        stmt = listing.procurements_stmt(
+            api_user(), q=args.get("q"), service_type=args.get("service_type"),
+            method=args.get("method"), status=args.get("status"), region=query_region(args),
+            sort=args.get("sort"))
+        return page_of(stmt, args)
+
+    @token_required(*WRITERS)
+    @blp.arguments(s.ProcurementIn)
+    @blp.response(201, s.ProcurementOut)
+    @_errors(422)
+    def post(self, data):
+        """Open a procurement inside the caller's region."""
+        values = dict(data)
+        values["region"] = values.pop("region_code")
+        values["facility"] = values.pop("facility_id", None)
+        return services.create_procurement(**values, actor=api_user())
+
+
+@blp.route("/procurements/<int:procurement_id>")
+class ProcurementById(MethodView):
+    @token_required()
+    @blp.response(200, s.ProcurementOut)
+    @_errors(404)
+    def get(self, procurement_id):
+        """One procurement with its bids, cheapest first."""
+        return services.get_visible_procurement(api_user(), procurement_id)
+
+
+@blp.route("/procurements/<int:procurement_id>/cancel")
+class ProcurementCancel(MethodView):
+    @token_required(*WRITERS)
+    @blp.arguments(s.CancelIn)
+    @blp.response(200, s.ProcurementOut)
+    @_errors(404, 409, 422)
+    def post(self, data, procurement_id):
+        """Cancel an open procurement; a reason is required."""
+        procurement = services.get_visible_procurement(api_user(), procurement_id)
+        return services.cancel_procurement(procurement, data["reason"])
+
+
+@blp.route("/procurements/<int:procurement_id>/bids")
+class Bids(MethodView):
+    @token_required(*WRITERS)
+    @blp.arguments(s.BidIn)
+    @blp.response(201, s.BidOut)
+    @_errors(404, 409, 422)
+    def post(self, data, procurement_id):
+        """Record a provider's bid (one per provider)."""
+        procurement = services.get_visible_procurement(api_user(), procurement_id)
+        values = dict(data)
+        values["provider"] = values.pop("provider_id")
+        return services.submit_bid(procurement, **values)
+
+
+@blp.route("/bids/<int:bid_id>/award")
+class BidAward(MethodView):
+    @token_required(*WRITERS)
+    @blp.arguments(s.AwardIn)
+    @blp.response(201, s.ContractOut)
+    @_errors(404, 409, 422)
+    def post(self, data, bid_id):
+        """Award the procurement to this bid; answers the DRAFT contract it creates.
+        Refusals (provider suspended or unqualified, price over budget) → 422 naming
+        ``provider_id`` or ``price``."""
+        user = api_user()
+        bid = db.session.get(Bid, bid_id)
+        if bid is None:
+            raise NotFound(_("Not found."))
+        services.get_visible_procurement(user, bid.procurement_id)
+        return services.award_bid(bid, user, **data)

@@ -1,0 +1,52 @@
+"""Reminders of the three-week household survey windows (三周工作法), sent by the scheduler's
+daily job (``contracts.jobs:send_survey_window_reminders``) to the township officers.
+
+Sending once per window: :mod:`app.notifications.reminders`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from app import clock
+from app.notifications import kinds
+from app.notifications.reminders import link, officers_at, send
+from app.regions.models import Level
+from app.users.models import User
+
+#: the three-week survey windows: (month, day) of their first day; config ``SURVEY_WINDOWS``
+#: overrides
+SURVEY_WINDOWS = [(1, 1), (6, 1), (11, 1)]
+SURVEY_WINDOW_DAYS = 21
+
+
+def survey_windows(year: int) -> list[tuple[date, date]]:
+    """This year's windows, (first day, last day), from config ``SURVEY_WINDOWS``."""
+    windows = current_app.config.get("SURVEY_WINDOWS", SURVEY_WINDOWS)
+    return [(start, start + timedelta(days=SURVEY_WINDOW_DAYS - 1))
+            for start in sorted(date(year, month, day) for month, day in windows)]
+
+
+def survey_window_reminders(today: date | None = None) -> int:
+    """On the first day of a window (or a later day of it, if the job missed that day): remind
+    the township officers (the county officers where no township has one), once per window."""
+    today = today or clock.today()
+    current = [(s, e) for s, e in survey_windows(today.year) if s <= today <= e]
+    if not current:
+        return 0
+    officers = officers_at(Level.TOWNSHIP) or officers_at(Level.COUNTY)
+    sent = 0
+    for start, end in current:
+        def text(user: User, start: date = start, end: date = end) -> tuple[str, str]:
+            values = dict(start=start.isoformat(), end=end.isoformat())
+            return (_("Three-week survey window: %(start)s to %(end)s", **values),
+                    _("The three-week household survey window is open from %(start)s to "
+                      "%(end)s. Plan the visits and record the surveys of your area within "
+                      "it.", **values))
+
+        sent += send(officers, kinds.SURVEY_WINDOW, f"survey-window:{start.isoformat()}", text,
+                     link("contracts.contracts"))
+    return sent

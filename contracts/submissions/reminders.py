@@ -1,0 +1,86 @@
+"""Reminders of the service reports (服务报告) due, sent by the scheduler's daily job
+(``contracts.jobs:send_submission_reminders``).
+
+A report not yet submitted (a draft or a returned report counts as not submitted) of an ACTIVE
+contract is reminded to the provider's users three days before its deadline and on the day,
+then as overdue; seven days late it is escalated to the officers over the contract's region.
+Stages and sending once per event: :mod:`app.notifications.reminders`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import clock
+from app.extensions import db
+from app.notifications import kinds
+from app.notifications.reminders import (
+    link,
+    officers_over,
+    provider_users,
+    region_name,
+    send,
+    stage_of,
+)
+from app.users.models import User
+from contracts.models import Contract, ContractStatus
+from contracts.submissions.models import SubmissionStatus
+from contracts.submissions.schedule import due_periods
+from contracts.submissions.services import get_submission
+
+DONE = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
+
+
+def _active_contracts() -> list[Contract]:
+    return list(db.session.scalars(sa.select(Contract).where(
+        Contract.status == ContractStatus.ACTIVE).order_by(Contract.id)))
+
+
+def submission_reminders(today: date | None = None) -> int:
+    """Remind the providers of the reports not yet submitted (drafts and returned reports
+    count as not submitted) of their ACTIVE contracts; escalate to the region's officers."""
+    today = today or clock.today()
+    sent = 0
+    for contract in _active_contracts():
+        for period in due_periods(contract, None):
+            stages = stage_of(period.deadline, today)
+            if not stages:
+                continue
+            submission = get_submission(contract, period.key)
+            if submission is not None and submission.status in DONE:
+                continue
+            url = link("contracts.submission_edit", contract_id=contract.id, period=period.key)
+            for stage in stages:
+                escalated = stage == "escalated"
+                users = officers_over(contract.region) if escalated else provider_users(
+                    contract.provider_id)
+                kind = (kinds.SUBMISSION_DUE if stage in ("d-3", "d0")
+                        else kinds.SUBMISSION_OVERDUE)
+
+                def text(user: User, stage: str = stage, period=period,
+                         contract: Contract = contract) -> tuple[str, str]:
+                    values = dict(period=period.key, number=contract.number,
+                                  deadline=period.deadline.isoformat(),
+                                  provider=contract.provider.name,
+                                  region=region_name(contract.region, user))
+                    if stage == "escalated":
+                        return (_("Report %(period)s of %(number)s is 7 days overdue",
+                                  **values),
+                                _("%(provider)s has not submitted the service report "
+                                  "%(period)s of contract %(number)s (%(region)s), due on "
+                                  "%(deadline)s.", **values))
+                    if stage == "overdue":
+                        return (_("Report %(period)s of %(number)s is overdue", **values),
+                                _("The service report %(period)s of contract %(number)s was "
+                                  "due on %(deadline)s. Submit it now.", **values))
+                    return (_("Report %(period)s of %(number)s is due on %(deadline)s",
+                              **values),
+                            _("Submit the service report %(period)s of contract %(number)s by "
+                              "%(deadline)s.", **values))
+
+                key = f"submission-due:{contract.id}:{period.key}:{stage}"
+                sent += send(users, kind, key, text, url, contract)
+    return sent

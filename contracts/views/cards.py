@@ -1,0 +1,67 @@
+"""The home page's cards of the contracts feature: contracts, reports and providers, by role."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from app import clock
+from app.main.dashboard import Card, card_source, count
+from app.users.models import Role, User
+from contracts import STAFF
+from contracts.models import Contract, ContractStatus, Provider
+from contracts.submissions import services as subs
+from contracts.visibility import get_visible_provider, visible_contracts, visible_providers
+
+EXPIRY_CARD_DAYS = 90
+
+
+@card_source
+def contract_cards(user: User) -> list[Card]:
+    contracts = visible_contracts(user).with_only_columns(Contract.id)
+    active = contracts.where(Contract.status == ContractStatus.ACTIVE)
+    link = url_for("contracts.contracts", status="active")
+    if user.role in STAFF:
+        today = clock.today()
+        expiring = active.where(Contract.end_date.between(
+            today, today + timedelta(days=EXPIRY_CARD_DAYS)))
+        return [
+            Card(_l("Active contracts"), count(active), link),
+            Card(_l("Draft contracts"), count(contracts.where(
+                Contract.status == ContractStatus.DRAFT)),
+                url_for("contracts.contracts", status="draft")),
+            Card(_l("Contracts expiring within 90 days"), count(expiring),
+                 url_for("contracts.contracts", status="active", expiring=EXPIRY_CARD_DAYS,
+                         sort="end_date")),
+        ]
+    if user.role is Role.PROVIDER:
+        return [Card(_l("My active contracts"), count(active), link)]
+    return []
+
+
+@card_source
+def submission_cards(user: User) -> list[Card]:
+    if user.role is Role.PROVIDER:
+        overview = subs.provider_overview(user)
+        link = url_for("contracts.my_reports")
+        return [Card(_l("Reports due"), len(overview["due"]), link),
+                Card(_l("Reports overdue"), len(overview["overdue"]), link),
+                Card(_l("Reports returned"), len(overview["returned"]), link)]
+    if user.role in STAFF:
+        return [Card(_l("Reports awaiting review"), count(subs.review_queue_stmt(user)),
+                     url_for("contracts.review_queue"))]
+    return []
+
+
+@card_source
+def provider_cards(user: User) -> list[Card]:
+    if user.role in STAFF:
+        return [Card(_l("Providers"),
+                     count(visible_providers(user).with_only_columns(Provider.id)),
+                     url_for("contracts.providers"))]
+    if user.role is Role.PROVIDER and user.provider_id:
+        return [Card(_l("My organization"),
+                     get_visible_provider(user, user.provider_id).name)]
+    return []

@@ -1,0 +1,1 @@
+"""Tests of the documents of providers, procurements and contracts."""

@@ -1,0 +1,1 @@
+"""Tests of household-survey records: the file engine, the import, lists, spot checks."""

@@ -1,0 +1,171 @@
+"""The daily reminders of service reports due: each at its boundaries, once per event,
+through the runner and a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from app.notifications import kinds
+from app.notifications import services as notifications
+from app.notifications.models import Notification
+from app.scheduler.models import JobRun, RunStatus
+from app.scheduler.runner import run_job
+from contracts import services
+from contracts.submissions import reminders
+from contracts.submissions.models import Submission, SubmissionStatus
+from tests.contracts.conftest import notices, on, run_ok
+
+DEADLINE = date(2026, 2, 10)  # the report of January 2026 (period end + 10 days)
+JOB = "contracts.submission_reminders"
+
+
+def day_of(days: int) -> date:
+    return date.fromordinal(DEADLINE.toordinal() + days)
+
+
+def run(app, job_id: str = JOB) -> JobRun:
+    return run_ok(app, job_id)
+
+
+@pytest.fixture
+def world(reminder_world):
+    return reminder_world
+
+
+def test_submission_reminders_at_each_boundary(app, db, world):
+    w = world
+    on(day_of(-4))
+    assert run(app).message == "0 notice(s) sent"
+    assert notices(db) == []
+
+    on(day_of(-3))
+    run(app)
+    [first] = notices(db, w.staff)
+    assert first.kind == kinds.SUBMISSION_DUE
+    assert first.link == f"/contracts/{w.contract.id}/reports/2026-01"
+    assert w.contract.number in first.title and "2026-02-10" in first.title
+    assert (first.object_type, first.object_id) == ("contracts", str(w.contract.id))
+    assert len(notices(db, w.staff_en)) == 1
+
+    on(day_of(-2))
+    run(app)
+    on(day_of(-1))
+    run(app)
+    assert len(notices(db)) == 2  # nothing new between the stages
+
+    on(DEADLINE)
+    run(app)
+    assert [n.kind for n in notices(db, w.staff)] == [kinds.SUBMISSION_DUE] * 2
+
+    on(day_of(1))
+    run(app)
+    staff = notices(db, w.staff)
+    assert [n.kind for n in staff] == [kinds.SUBMISSION_DUE] * 2 + [kinds.SUBMISSION_OVERDUE]
+    assert "overdue" in notices(db, w.staff_en)[-1].title  # English for the English user
+
+    on(day_of(6))
+    run(app)
+    officers = [w.city, w.county, w.other_county, w.township, w.disabled]
+    assert all(notices(db, o) == [] for o in officers)
+
+    on(day_of(7))
+    run(app)
+    assert len(notices(db, w.staff)) == 3  # the provider is not told again
+    [to_city], [to_county] = notices(db, w.city), notices(db, w.county)
+    assert to_city.kind == to_county.kind == kinds.SUBMISSION_OVERDUE
+    assert "A District" in to_city.body and "甲区" in to_county.body  # their own language
+    assert w.contract.provider.name in to_county.body
+    for outsider in (w.other_county, w.township, w.disabled):
+        assert notices(db, outsider) == []
+
+    on(day_of(8))
+    run(app)
+    assert len(notices(db)) == 8  # 2 users x 3 stages + 2 officers
+
+
+def test_a_missed_day_is_caught_up_but_not_an_old_backlog(app, db, world):
+    on(day_of(-2))  # the job did not run on D-3
+    reminders.submission_reminders()
+    db.session.commit()
+    assert len(notices(db, world.staff)) == 1
+    db.session.execute(sa.delete(Notification))
+    on(day_of(14))  # two weeks late, past the catch-up: nothing (the dashboards show it)
+    assert reminders.submission_reminders() == 0
+
+
+@pytest.mark.parametrize(("status", "reminded"), [
+    (SubmissionStatus.DRAFT, True), (SubmissionStatus.RETURNED, True),
+    (SubmissionStatus.SUBMITTED, False), (SubmissionStatus.APPROVED, False)])
+def test_only_reports_not_submitted_are_reminded(app, db, world, status, reminded):
+    done = status is not SubmissionStatus.DRAFT
+    db.session.add(Submission(
+        contract_id=world.contract.id, period="2026-01", status=status, data={},
+        resubmissions=0, late=False,
+        submitted_at=datetime(2026, 2, 1, tzinfo=UTC) if done else None,
+        review_comment="补充照片" if status is SubmissionStatus.RETURNED else ""))
+    db.session.commit()
+    on(day_of(1))
+    run(app)
+    assert bool(notices(db, world.staff)) is reminded
+
+
+def test_only_active_contracts_are_reminded(app, db, world, make_contract):
+    services.transition_contract(world.contract, "suspended", actor=None, reason="整顿")
+    make_contract()  # a draft
+    db.session.commit()
+    on(DEADLINE)
+    run(app)
+    assert notices(db) == []
+
+
+def test_a_double_run_sends_one_notice_and_one_mail(app, db, world, smtp):
+    on(DEADLINE)
+    first, second = run(app), run(app)
+    assert (first.message, second.message) == ("2 notice(s) sent", "0 notice(s) sent")
+    assert len(notices(db)) == 2
+    [message] = smtp.inbox.to(world.staff.email)
+    assert message["To"] == world.staff.email
+    link = f"https://care.example.cn/contracts/{world.contract.id}/reports/2026-01"
+    assert link in message.get_content()
+    assert len(smtp.inbox.messages) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun)) == 2
+
+
+def test_an_interrupted_run_then_a_rerun_notify_each_user_once(app, db, world, smtp,
+                                                               monkeypatch):
+    real_notify, calls = notifications.notify, []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("interrupted")
+        return real_notify(*args, **kwargs)
+
+    on(day_of(7))  # provider users (overdue) and officers (escalated): 4 notices
+    monkeypatch.setattr(notifications, "notify", failing)
+    broken = run_job(app, JOB)
+    assert broken.status is RunStatus.ERROR and "interrupted" in broken.message
+    assert notices(db) == [] and smtp.inbox.messages == []  # rolled back, nothing mailed
+    monkeypatch.setattr(notifications, "notify", real_notify)
+    run(app)
+    run(app)
+    assert len(notices(db)) == 4
+    recipients = sorted(r[0] for r, _ in smtp.inbox.messages)
+    assert recipients == sorted(u.email for u in (world.staff, world.staff_en, world.city,
+                                                   world.county))
+
+
+def test_a_user_who_turned_the_mail_off_gets_the_notice_only(app, db, world, smtp):
+    notifications.set_preferences(world.staff, {kinds.SUBMISSION_DUE: (True, False)})
+    db.session.commit()
+    on(day_of(-3))
+    run(app)
+    assert len(notices(db, world.staff)) == 1
+    assert smtp.inbox.to(world.staff.email) == []
+    assert len(smtp.inbox.to(world.staff_en.email)) == 1
+    on(day_of(1))  # another kind: mail again
+    run(app)
+    assert len(smtp.inbox.to(world.staff.email)) == 1
