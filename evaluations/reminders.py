@@ -1,6 +1,6 @@
 """Reminders of the evaluations feature, and the yearly campaigns (evaluations.jobs).
 
-Same rules as contracts.reminders (whose helpers these use): one notice per dedupe key, each in
+Same rules as every reminder (helpers of app.notifications.reminders): one notice per dedupe key, each in
 its recipient's language; a missed day is caught up for at most ``CATCH_UP_DAYS``. Services
 flush, never commit.
 
