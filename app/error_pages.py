@@ -31,7 +31,9 @@ def handle_domain_error(error: DomainError):
     """A domain error that a view did not turn into a form message."""
     if _wants_json():
         return error_response(error)
-    return render_template("errors/generic.html", error=error), error.status
+    # a hidden or missing row looks the same whichever door raised it
+    template = "errors/404.html" if error.status == 404 else "errors/generic.html"
+    return render_template(template, error=error), error.status
 
 
 def init_app(app: Flask) -> None:

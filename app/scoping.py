@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import abort
+from flask_babel import gettext as _
 
+from app.errors import NotFound
 from app.extensions import db
 from app.regions.models import Region
 from app.users.models import REGION_ROLES, Role, User
@@ -51,18 +52,29 @@ def scope(
     return stmt.where(visibility_clause(user, region=region, provider=provider))
 
 
-def get_visible_or_404(
-    model: type,
-    ident: Any,
-    user: User,
-    *,
-    region: sa.ColumnElement | None = None,
-    provider: sa.ColumnElement | None = None,
-) -> Any:
-    """Load one row the user may see; anything else is a 404, exactly like a missing row."""
-    pk = sa.inspect(model).primary_key[0]
-    stmt = scope(sa.select(model).where(pk == ident), user, region=region, provider=provider)
-    obj = db.session.scalars(stmt).first()
-    if obj is None:
-        abort(404)
-    return obj
+#: ids are 64-bit integers in every database; anything beyond is no row at all
+MAX_ID = 2**63 - 1
+
+
+def as_id(ident: Any) -> int | None:
+    """A row id from a path, a form or a body: a positive 64-bit integer, else ``None``."""
+    if isinstance(ident, bool):
+        return None
+    try:
+        value = int(ident)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
+def one_visible(stmt: sa.Select, column: sa.ColumnElement, ident: Any) -> Any:
+    """The row of ``stmt`` (the rows the user may see) whose ``column`` equals ``ident``.
+
+    A hidden row raises ``NotFound`` exactly like a missing one, and so does an id that is not
+    a 64-bit integer, so that no answer tells a row exists that the user may not see.
+    """
+    value = as_id(ident)
+    row = None if value is None else db.session.scalars(stmt.where(column == value)).first()
+    if row is None:
+        raise NotFound(_("Not found."))
+    return row

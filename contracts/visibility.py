@@ -9,11 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
-from app.errors import NotFound
-from app.extensions import db
-from app.scoping import scope
+from app.scoping import one_visible, scope
 from app.users.models import Role, User
 from contracts.households.models import SpotCheck
 from contracts.models import Contract, Facility, Procurement, Provider
@@ -91,29 +88,18 @@ def visible_procurements(user: User) -> sa.Select:
     return scope(sa.select(Procurement), user, region=Procurement.region_id)
 
 
-def _one(stmt: sa.Select, ident: Any, pk: Any) -> Any:
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    obj = db.session.scalars(stmt.where(pk == ident)).first()
-    if obj is None:
-        raise NotFound(_("Not found."))
-    return obj
-
-
 def get_visible_contract(user: User, contract_id: Any) -> Contract:
     """The contract, or ``NotFound`` (404) when it is missing or hidden from ``user``."""
-    return _one(visible_contracts(user), contract_id, Contract.id)
+    return one_visible(visible_contracts(user), Contract.id, contract_id)
 
 
 def get_visible_facility(user: User, facility_id: Any) -> Facility:
-    return _one(visible_facilities(user), facility_id, Facility.id)
+    return one_visible(visible_facilities(user), Facility.id, facility_id)
 
 
 def get_visible_provider(user: User, provider_id: Any) -> Provider:
-    return _one(visible_providers(user), provider_id, Provider.id)
+    return one_visible(visible_providers(user), Provider.id, provider_id)
 
 
 def get_visible_procurement(user: User, procurement_id: Any) -> Procurement:
-    return _one(visible_procurements(user), procurement_id, Procurement.id)
+    return one_visible(visible_procurements(user), Procurement.id, procurement_id)

@@ -17,15 +17,14 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
-from app.errors import NotFound
 from app.extensions import db
 from app.notifications import mail
 from app.notifications.kinds import KINDS
 from app.notifications.models import Notification, NotificationPreference
+from app.scoping import one_visible
 from app.unit_of_work import after_commit
 from app.users.models import User
 
@@ -165,10 +164,8 @@ def unread_count(user: User) -> int:
 
 def get_own(notification_id: int, user: User) -> Notification:
     """The user's own notice; another user's is as missing as one that does not exist."""
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user.id:
-        raise NotFound(_("No such notification."))
-    return notification
+    own = sa.select(Notification).where(Notification.user_id == user.id)
+    return one_visible(own, Notification.id, notification_id)
 
 
 def mark_read(notification: Notification) -> None:

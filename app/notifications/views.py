@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
-from app.errors import NotFound
 from app.extensions import db
 from app.notifications import bp, services
 from app.notifications.kinds import KINDS, label_for
@@ -28,13 +27,6 @@ def bell_context() -> dict:
     return {"notification_unread": services.unread_count(current_user)}
 
 
-def _own_or_404(notification_id: int):
-    try:
-        return services.get_own(notification_id, current_user)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/")
 @login_required
 def index():
@@ -49,7 +41,7 @@ def index():
 @bp.route("/<int:notification_id>/open")
 @login_required
 def open_(notification_id: int):
-    notification = _own_or_404(notification_id)
+    notification = services.get_own(notification_id, current_user)
     services.mark_read(notification)
     return redirect(notification.link or url_for(".index"))
 
@@ -57,7 +49,7 @@ def open_(notification_id: int):
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
-    notification = _own_or_404(notification_id)
+    notification = services.get_own(notification_id, current_user)
     if ActionForm().validate_on_submit():
         services.mark_read(notification)
     return redirect(url_for(".index"))

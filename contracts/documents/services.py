@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from app import uploads
 from app.errors import NotFound
 from app.extensions import db
+from app.scoping import one_visible
 from app.users.models import Role, User
 from contracts.documents.models import OWNER_COLUMNS, Document, DocumentOwner
 from contracts.models import Contract, Procurement, Provider
@@ -67,12 +68,7 @@ def documents_of(owner: Any) -> list[Document]:
 
 def get_visible_document(user: User, document_id: Any) -> Document:
     """The document, or ``NotFound`` when it is missing or its owner is hidden from ``user``."""
-    try:
-        document = db.session.get(Document, int(document_id))
-    except (TypeError, ValueError):
-        document = None
-    if document is None:
-        raise NotFound(_("Not found."))
+    document = one_visible(sa.select(Document), Document.id, document_id)
     get_owner(user, document.owner_type, document.owner_id)
     return document
 

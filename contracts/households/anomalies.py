@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.regions.models import Region
-from app.scoping import region_subtree, scope
+from app.scoping import one_visible, region_subtree, scope
 from app.users.models import REGION_ROLES, Role, User
 from contracts.households.models import HouseholdRecord, Recommendation, SubsistenceStandard
 from contracts.labels import ANOMALY_LABELS
@@ -104,15 +104,9 @@ def save_standard(*, region: Region | str | None, monthly_amount: Any, effective
 
 
 def get_visible_standard(user: User, standard_id: Any) -> SubsistenceStandard:
-    try:
-        ident = int(standard_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    standard = db.session.scalars(visible_standards(user).where(
-        SubsistenceStandard.id == ident)).first()
-    if standard is None or user.role not in (Role.OFFICER, Role.ADMIN):
+    if user.role not in (Role.OFFICER, Role.ADMIN):
         raise NotFound(_("Not found."))
-    return standard
+    return one_visible(visible_standards(user), SubsistenceStandard.id, standard_id)
 
 
 def delete_standard(standard: SubsistenceStandard) -> None:

@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit.listener import record_event
-from app.errors import NotFound
 from app.extensions import db
 from app.regions.models import Level, Region
-from app.scoping import region_subtree
+from app.scoping import one_visible, region_subtree
 from app.spreadsheets import DATE, INTEGER, MONEY, xlsx_bytes
 from app.users.models import User
 from contracts.households.anomalies import ANOMALY_KINDS, flagged_ids
@@ -35,14 +34,7 @@ def visible_records(user: User) -> sa.Select:
 
 
 def get_visible_record(user: User, record_id: Any) -> HouseholdRecord:
-    try:
-        ident = int(record_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    record = db.session.scalars(visible_records(user).where(HouseholdRecord.id == ident)).first()
-    if record is None:
-        raise NotFound(_("Not found."))
-    return record
+    return one_visible(visible_records(user), HouseholdRecord.id, record_id)
 
 
 def records_stmt(contract: Contract | None = None, *, period: str | None = None,

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
+from app.scoping import one_visible
 from app.users.models import Role, User
 from contracts.households.files import FIELDS
 from contracts.households.models import (
@@ -208,15 +209,7 @@ def spot_checks_stmt(user: User, *, contract: Contract | None = None,
 
 
 def get_visible_spot_check(user: User, spot_check_id: Any) -> SpotCheck:
-    try:
-        ident = int(spot_check_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    spot_check = db.session.scalars(
-        visible_spot_checks(user).where(SpotCheck.id == ident)).first()
-    if spot_check is None:
-        raise NotFound(_("Not found."))
-    return spot_check
+    return one_visible(visible_spot_checks(user), SpotCheck.id, spot_check_id)
 
 
 def get_item(spot_check: SpotCheck, item_id: Any) -> SpotCheckItem:

@@ -23,8 +23,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import clock, uploads
-from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
+from app.scoping import one_visible
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus
 from contracts.submissions.data import clean_data
@@ -64,15 +65,7 @@ def visible_submissions(user: User) -> sa.Select:
 
 def get_visible_submission(user: User, submission_id: Any) -> Submission:
     """The submission, or ``NotFound`` (404) when it is missing or hidden from ``user``."""
-    try:
-        ident = int(submission_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    submission = db.session.scalars(
-        visible_submissions(user).where(Submission.id == ident)).first()
-    if submission is None:
-        raise NotFound(_("Not found."))
-    return submission
+    return one_visible(visible_submissions(user), Submission.id, submission_id)
 
 
 def may_edit(user: User | None, contract: Contract) -> bool:
@@ -240,12 +233,8 @@ def add_attachment(submission: Submission, *, filename: str | None, data: bytes,
 
 
 def get_visible_attachment(user: User, attachment_id: Any) -> SubmissionAttachment:
-    try:
-        attachment = db.session.get(SubmissionAttachment, int(attachment_id))
-    except (TypeError, ValueError):
-        attachment = None
-    if attachment is None:
-        raise NotFound(_("Not found."))
+    attachment = one_visible(sa.select(SubmissionAttachment), SubmissionAttachment.id,
+                             attachment_id)
     get_visible_submission(user, attachment.submission_id)
     return attachment
 

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
-from app.scoping import region_subtree
+from app.scoping import one_visible, region_subtree
 from app.users.models import Role, User
 from contracts.facilities import current_operator
 from contracts.models import Contract, ContractStatus, Facility, Provider
@@ -276,14 +276,7 @@ def action_stmt(user: User, *, status: ActionStatus | str | None = None,
 
 
 def get_visible_action(user: User, action_id: Any) -> CorrectiveAction:
-    try:
-        ident = int(action_id)
-    except (TypeError, ValueError):
-        ident = 0
-    action = db.session.scalar(visible_actions(user).where(CorrectiveAction.id == ident))
-    if action is None:
-        raise NotFound(_("Not found."))
-    return action
+    return one_visible(visible_actions(user), CorrectiveAction.id, action_id)
 
 
 def open_actions_of_facility(facility: Facility, user: User | None = None

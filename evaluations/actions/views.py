@@ -36,13 +36,6 @@ RAISERS = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 REVIEWERS = (Role.ADMIN, Role.OFFICER)
 
 
-def _visible_action(action_id: int):
-    try:
-        return actions.get_visible_action(current_user, action_id)
-    except NotFound:
-        abort(404)
-
-
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() else None
@@ -124,13 +117,13 @@ def _detail(action, status: int = 200, **forms):
 @bp.route("/actions/<int:action_id>")
 @role_required(*EVERYONE)
 def action_detail(action_id: int):
-    return _detail(_visible_action(action_id))
+    return _detail(actions.get_visible_action(current_user, action_id))
 
 
 @bp.route("/actions/<int:action_id>/answer", methods=["POST"])
 @role_required(Role.PROVIDER)
 def action_answer(action_id: int):
-    action = _visible_action(action_id)
+    action = actions.get_visible_action(current_user, action_id)
     form = AnswerForm()
     if form.validate_on_submit():
         files = [(f.filename, f.read()) for f in request.files.getlist(form.files.name)
@@ -149,7 +142,7 @@ def action_answer(action_id: int):
 @bp.route("/actions/<int:action_id>/close", methods=["POST"])
 @role_required(*REVIEWERS)
 def action_close(action_id: int):
-    action = _visible_action(action_id)
+    action = actions.get_visible_action(current_user, action_id)
     form = CloseForm()
     if form.validate_on_submit():
         try:
@@ -165,7 +158,7 @@ def action_close(action_id: int):
 @bp.route("/actions/<int:action_id>/reopen", methods=["POST"])
 @role_required(*REVIEWERS)
 def action_reopen(action_id: int):
-    action = _visible_action(action_id)
+    action = actions.get_visible_action(current_user, action_id)
     form = ReopenForm()
     if form.validate_on_submit():
         try:
@@ -181,7 +174,7 @@ def action_reopen(action_id: int):
 @bp.route("/actions/<int:action_id>/attachments/<int:attachment_id>")
 @role_required(*EVERYONE)
 def action_attachment(action_id: int, attachment_id: int):
-    action = _visible_action(action_id)
+    action = actions.get_visible_action(current_user, action_id)
     attachment = next((a for a in action.attachments if a.id == attachment_id), None)
     if attachment is None:
         abort(404)

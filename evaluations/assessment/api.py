@@ -111,10 +111,7 @@ def template_dict(template: AssessmentTemplate, locale: str, current: bool) -> d
 
 
 def _visible_template(template_id: int) -> AssessmentTemplate:
-    template = services.get_visible_template(api_user(), template_id)
-    if template is None:
-        abort(404)
-    return template
+    return services.get_visible_template(api_user(), template_id)
 
 
 @blp.route("/templates")

@@ -14,6 +14,7 @@ Rules:
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -21,6 +22,7 @@ from flask_babel import gettext as _
 
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.scoping import one_visible
 from app.users.models import Role, User
 from evaluations.assessment.builtin import BUILTIN_CODES, load_builtin
 from evaluations.assessment.format import FORMAT, json_number, parse_template
@@ -206,15 +208,13 @@ def is_current(template: AssessmentTemplate) -> bool:
     return current is not None and current.id == template.id
 
 
-def get_visible_template(user: User, template_id: int) -> AssessmentTemplate | None:
-    """The version with its sections and items; None when missing, or a draft and ``user``
-    is not an admin (drafts are the admins' work in progress)."""
-    template = db.session.scalar(sa.select(AssessmentTemplate).options(with_items())
-                                 .where(AssessmentTemplate.id == template_id))
-    if template is None or (template.status is TemplateStatus.DRAFT
-                            and user.role is not Role.ADMIN):
-        return None
-    return template
+def get_visible_template(user: User, template_id: Any) -> AssessmentTemplate:
+    """The version with its sections and items; ``NotFound`` when missing, or a draft and
+    ``user`` is not an admin (drafts are the admins' work in progress)."""
+    stmt = sa.select(AssessmentTemplate).options(with_items())
+    if user.role is not Role.ADMIN:
+        stmt = stmt.where(AssessmentTemplate.status != TemplateStatus.DRAFT)
+    return one_visible(stmt, AssessmentTemplate.id, template_id)
 
 
 def template_codes() -> list[str]:

@@ -53,13 +53,6 @@ def _labels() -> dict:
     return {"MAX_RADIO_POINTS": MAX_RADIO_POINTS}
 
 
-def _template_or_404(template_id: int) -> AssessmentTemplate:
-    template = services.get_visible_template(current_user, template_id)
-    if template is None:
-        abort(404)
-    return template
-
-
 def _error_list(error: DomainError) -> list[tuple[str, str]]:
     return [(path, message) for path, messages in error.fields.items() for message in messages]
 
@@ -84,7 +77,7 @@ def templates():
 @bp.route("/templates/<int:template_id>")
 @role_required(*STAFF)
 def template_detail(template_id: int):
-    template = _template_or_404(template_id)
+    template = services.get_visible_template(current_user, template_id)
     return render_template("evaluations/template_detail.html", template=template,
                            doc=services.export_template(template),
                            current=services.is_current(template), confirm_form=ConfirmForm())
@@ -106,7 +99,7 @@ def template_by_code(code: str):
 @bp.route("/templates/<int:template_id>/preview")
 @role_required(*STAFF)
 def template_preview(template_id: int):
-    template = _template_or_404(template_id)
+    template = services.get_visible_template(current_user, template_id)
     return render_template("evaluations/template_preview.html", template=template,
                            doc=services.export_template(template))
 
@@ -114,7 +107,7 @@ def template_preview(template_id: int):
 @bp.route("/templates/<int:template_id>/export.json")
 @role_required(*STAFF)
 def template_export(template_id: int):
-    template = _template_or_404(template_id)
+    template = services.get_visible_template(current_user, template_id)
     body = json.dumps(services.export_template(template), ensure_ascii=False, indent=2)
     filename = f"{template.code}-v{template.version}.json"
     return Response(body + "\n", mimetype="application/json",
@@ -151,7 +144,7 @@ def template_import():
 @bp.route("/templates/<int:template_id>/edit", methods=["GET", "POST"])
 @admin_required
 def template_edit(template_id: int):
-    template = _template_or_404(template_id)
+    template = services.get_visible_template(current_user, template_id)
     form = TemplateEditForm()
     if request.method == "GET":
         form.definition.data = json.dumps(services.export_template(template),
@@ -178,7 +171,7 @@ def template_edit(template_id: int):
 @bp.route("/templates/<int:template_id>/<any(publish, retire):action>", methods=["POST"])
 @admin_required
 def template_transition(template_id: int, action: str):
-    template = _template_or_404(template_id)
+    template = services.get_visible_template(current_user, template_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -194,7 +187,7 @@ def template_transition(template_id: int, action: str):
 @bp.route("/templates/<int:template_id>/editor", methods=["GET", "POST"])
 @admin_required
 def template_editor(template_id: int):
-    template = _template_or_404(template_id)
+    template = services.get_visible_template(current_user, template_id)
     base = services.export_template(template)
     if request.method == "GET":
         return _editor_page(template, base, editor.state_from_document(base))

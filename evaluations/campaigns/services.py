@@ -36,10 +36,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import clock
-from app.errors import Forbidden, NotFound, ValidationError
+from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.regions.models import Level, Region
-from app.scoping import region_subtree
+from app.scoping import one_visible, region_subtree
 from app.users.models import Role, User
 from contracts.models import Facility, FacilityKind
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, TemplateTarget
@@ -74,14 +74,7 @@ def visible_campaigns(user: User) -> sa.Select:
 
 
 def get_visible_campaign(user: User, campaign_id: Any) -> Campaign:
-    try:
-        ident = int(campaign_id)
-    except (TypeError, ValueError):
-        ident = 0
-    campaign = db.session.scalar(visible_campaigns(user).where(Campaign.id == ident))
-    if campaign is None:
-        raise NotFound(_("Not found."))
-    return campaign
+    return one_visible(visible_campaigns(user), Campaign.id, campaign_id)
 
 
 # ---- what a campaign may be made of -------------------------------------------------------

@@ -26,10 +26,10 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.audit.listener import record_event
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.regions.models import Region
-from app.scoping import region_subtree
+from app.scoping import one_visible, region_subtree
 from app.users.models import Role, User
 from contracts.models import Contract, Facility
 from contracts.services import operation_contract
@@ -79,15 +79,7 @@ def visible_inspections(user: User) -> sa.Select:
 
 def get_visible_inspection(user: User, inspection_id: Any) -> Inspection:
     """The inspection, or ``NotFound`` when it is missing or hidden from ``user``."""
-    try:
-        inspection_id = int(inspection_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    inspection = db.session.scalars(
-        visible_inspections(user).where(Inspection.id == inspection_id)).first()
-    if inspection is None:
-        raise NotFound(_("Not found."))
-    return inspection
+    return one_visible(visible_inspections(user), Inspection.id, inspection_id)
 
 
 # ---- helpers -------------------------------------------------------------------------------

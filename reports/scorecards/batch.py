@@ -18,11 +18,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app import clock
-from app.errors import NotFound
 from app.extensions import db
+from app.scoping import one_visible
 from app.unit_of_work import after_commit
 from app.users.models import User
 from evaluations.campaigns.models import Campaign
@@ -91,9 +90,7 @@ def recent_batches(campaign: Campaign, limit: int = 10) -> list[ScorecardBatch]:
 
 def get_visible_batch(user: User, batch_id: int) -> ScorecardBatch:
     """The batch, if ``user`` may see its campaign; otherwise not found."""
-    batch = db.session.get(ScorecardBatch, batch_id)
-    if batch is None:
-        raise NotFound(_("Not found."))
+    batch = one_visible(sa.select(ScorecardBatch), ScorecardBatch.id, batch_id)
     get_visible_campaign(user, batch.campaign_id)
     return batch
 

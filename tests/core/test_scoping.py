@@ -1,5 +1,6 @@
 """The scoping helper on its own, over a small region tree."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.regions.models import Region
@@ -57,3 +58,13 @@ def test_role_without_a_named_column_sees_nothing(db, regions):
     stmt = scope(sa.select(Provider.id), officer, provider=Provider.id)
     assert "false" in str(stmt.compile(compile_kwargs={"literal_binds": True})).lower() or \
         list(db.session.scalars(stmt)) == []
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/contracts/{big}", "/api/v1/inspections/{big}", "/api/v1/corrective-actions/{big}",
+    "/api/v1/campaigns/{big}", "/api/v1/documents/{big}", "/api/v1/spot-checks/{big}",
+])
+def test_an_id_beyond_64_bits_is_missing_not_an_error(api_as, path):
+    api, _ = api_as("admin")
+    assert api.get(path.format(big=2**64 + 1)).status_code == 404
+    assert api.get(path.format(big=2**63 - 1)).status_code == 404
