@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from app import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -22,8 +24,6 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     """Aware UTC now; the one clock models use for defaults (tests patch ``app.clock``)."""
-    from app import clock
-
     return clock.now()
 
 

@@ -32,7 +32,7 @@ from contracts.labels import (
     SERVICE_TYPE_LABELS,
 )
 from contracts.listing import region_options
-from contracts.models import DEFAULT_WEIGHTS, ProviderStatus
+from contracts.models import DEFAULT_WEIGHTS, Facility, Provider, ProviderStatus
 from contracts.visibility import visible_facilities
 
 #: rows of installment inputs on the contract form
@@ -51,15 +51,11 @@ def region_choices(user: User) -> list[tuple[str, str]]:
 
 
 def facility_choices(user: User) -> list[tuple[str, str]]:
-    from contracts.models import Facility
-
     rows = db.session.scalars(visible_facilities(user).order_by(Facility.name))
     return [("", "—")] + [(str(f.id), f"{f.name} ({f.region.name})") for f in rows]
 
 
 def provider_choices(active_only: bool = True) -> list[tuple[str, str]]:
-    from contracts.models import Provider
-
     stmt = sa.select(Provider).order_by(Provider.name)
     if active_only:
         stmt = stmt.where(Provider.status == ProviderStatus.ACTIVE)

@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.scheduler import registry, runner
+from app.scheduler.services import job_overview
 
 
 @click.group("scheduler", help="Run and inspect scheduled jobs.")
@@ -64,8 +65,6 @@ def run(heartbeat, lock_timeout, standby_retry, command_poll, lock_key, job_modu
 @with_appcontext
 def list_jobs():
     """List the registered jobs with their next run time."""
-    from app.scheduler.services import job_overview
-
     for row in job_overview():
         when = row.next_run_at.isoformat() if row.next_run_at else (
             "paused" if row.paused else "not scheduled yet")

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
+from app.extensions import db
+
 TRIGGERS = frozenset({"cron", "interval", "date"})
 
 
@@ -80,7 +82,5 @@ def resolve(func_path: str) -> Callable[[], Any]:
 def notices_committed(sent: int) -> str:
     """End a reminder job: commit its notices (a job is its own unit of work) and say how many
     went out, for the run record."""
-    from app.extensions import db
-
     db.session.commit()
     return f"{sent} notice(s) sent"

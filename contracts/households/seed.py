@@ -4,12 +4,14 @@ one finished spot check. Runs after the contracts step (registered after it)."""
 
 from __future__ import annotations
 
+import csv
 import io
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from faker import Faker
 from stdnum.cn.ric import calc_check_digit
 
 from app import clock
@@ -40,8 +42,6 @@ def _id_number(rng: random.Random, county: str, seen: set[str]) -> str:
 
 
 def _csv(rows: list[dict]) -> bytes:
-    import csv
-
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
@@ -54,8 +54,6 @@ def _csv(rows: list[dict]) -> bytes:
 def seed_households() -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdRecord)):
         return
-    from faker import Faker
-
     fake = Faker("zh_CN")
     Faker.seed(2026)
     rng = random.Random(2026)

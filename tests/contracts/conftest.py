@@ -8,120 +8,15 @@ Each factory builds through the services (so the rules apply) and commits, like 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
-from contracts import services
-
-
-@pytest.fixture
-def qualified_provider(db, make_provider):
-    """A provider holding a qualification valid through 2030."""
-
-    def make(**overrides):
-        provider = make_provider(**overrides)
-        services.add_qualification(provider, cert_type="民办非企业单位登记证书",
-                                   number=f"Q{provider.id:06d}", issuer="民政局",
-                                   valid_until=date(2030, 12, 31))
-        db.session.commit()
-        return provider
-
-    return make
-
-
-@pytest.fixture
-def make_facility(db, regions):
-    def make(region: str = "a1", **overrides):
-        values = dict(name="甲一福利院", kind="elderly_home", region=regions[region],
-                      wards={"self_care": 40, "semi_disabled": 30, "disabled": 30})
-        facility = services.create_facility(**(values | overrides))
-        db.session.commit()
-        return facility
-
-    return make
-
-
-@pytest.fixture
-def make_procurement(db, regions):
-    def make(region: str = "a", **overrides):
-        values = dict(title="入户调查服务采购", service_type="household_survey",
-                      region=regions[region], budget=Decimal("100000.00"),
-                      method="open_tender", published_on=date(2026, 1, 5),
-                      bid_deadline=date(2026, 1, 25))
-        procurement = services.create_procurement(**(values | overrides))
-        db.session.commit()
-        return procurement
-
-    return make
-
-
-@pytest.fixture
-def make_contract(db, regions, qualified_provider):
-    """``make_contract(**overrides)`` → a DRAFT household-survey contract in county A for 2026
-    (``status="active"`` activates it)."""
-
-    def make(region: str = "a", status: str = "draft", **overrides):
-        values = dict(title="2026年甲区入户调查", service_type="household_survey",
-                      region=regions[region], start_date=date(2026, 1, 1),
-                      end_date=date(2026, 12, 31), amount=Decimal("120000.00"),
-                      targets={"households": 1200})
-        values = values | overrides
-        if "provider" not in values:
-            values["provider"] = qualified_provider()
-        contract = services.create_contract(**values)
-        if status != "draft":
-            services.transition_contract(contract, "active", actor=None)
-        if status not in ("draft", "active"):
-            services.transition_contract(contract, status, actor=None, reason="test")
-        db.session.commit()
-        return contract
-
-    return make
-
+from tests.factories import hh_csv
 
 # ---- the clock --------------------------------------------------------------------------
 
-@pytest.fixture
-def on_day():
-    """``on_day(date(2026, 3, 1))`` sets the application's clock to that local day."""
-    from datetime import UTC, datetime
-
-    from app import clock
-
-    def set_day(day: date) -> None:
-        clock.set_clock(lambda: datetime(day.year, day.month, day.day, 4, tzinfo=UTC))
-
-    return set_day
-
 
 # ---- household records (tests/contracts/households/) ----------------------------------
-
-def hh_id(n: int, birth: str = "19800101") -> str:
-    """A valid ID number, distinct for each ``n`` (0–999)."""
-    from stdnum.cn.ric import calc_check_digit
-
-    body = f"100100{birth}{n % 1000:03d}"
-    return body + calc_check_digit(body + "0")
-
-
-def hh_csv(records: list[dict], *, chinese: bool = False, encoding: str = "utf-8") -> bytes:
-    """A household-record .csv of ``records`` (dicts by field key; missing keys defaulted)."""
-    import csv
-    import io
-
-    from contracts.households.files import FIELDS, LABELS
-
-    defaults = dict(head_name="王秀英", region_code="100100001001", members="3",
-                    monthly_income="1200.00", assets="0", survey_date="2026-03-05",
-                    surveyor="李强", recommendation="dibao")
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([LABELS[key] if chinese else key for key in FIELDS])
-    for i, values in enumerate(records):
-        row = defaults | {"id_number": hh_id(i)} | values
-        writer.writerow([row[key] for key in FIELDS])
-    return buffer.getvalue().encode(encoding)
 
 
 @pytest.fixture
@@ -231,35 +126,3 @@ def reminder_world(db, make_contract, make_user):
     return world
 
 
-def on(day: date) -> None:
-    """The app's clock at noon of ``day`` in Shanghai."""
-    from datetime import UTC, datetime
-
-    from app import clock
-
-    clock.set_clock(lambda: datetime(day.year, day.month, day.day, 4, tzinfo=UTC))
-
-
-def notices(db, user=None, kind=None) -> list:
-    """The notices the jobs committed (of ``user``, of ``kind``), oldest first."""
-    import sqlalchemy as sa
-
-    from app.notifications.models import Notification
-
-    db.session.commit()  # see what the job committed
-    stmt = sa.select(Notification).order_by(Notification.id)
-    if user is not None:
-        stmt = stmt.where(Notification.user_id == user.id)
-    if kind is not None:
-        stmt = stmt.where(Notification.kind == kind)
-    return list(db.session.scalars(stmt))
-
-
-def run_ok(app, job_id: str):
-    """Run a job through the runner, as the scheduler does; it must succeed."""
-    from app.scheduler.models import RunStatus
-    from app.scheduler.runner import run_job
-
-    result = run_job(app, job_id)
-    assert result.status is RunStatus.OK, result.message
-    return result

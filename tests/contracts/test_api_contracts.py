@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app import clock
 from contracts.models import Contract, ContractStatus, ContractTransition
-from tests.core.test_api import error_of
+from tests.clients import error_of
 
 
 def set_today(day: date) -> None:

@@ -7,7 +7,7 @@ import pytest
 from app import clock
 from contracts import services
 from contracts.models import Facility
-from tests.core.test_api import error_of
+from tests.clients import error_of
 
 
 def set_today(day: date) -> None:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from contracts.credit_code import make_credit_code
 from contracts.models import Provider, ProviderStatus
-from tests.core.test_api import error_of
+from tests.clients import error_of
 
 CODE = make_credit_code("52", "100100", "12345678")
 

@@ -11,7 +11,7 @@ import pytest
 from app.notifications import kinds
 from app.scheduler import registry
 from contracts import reminders, services
-from tests.contracts.conftest import notices, on, run_ok
+from tests.factories import notices, on, run_ok
 
 
 def run(app, job_id: str):

@@ -3,7 +3,6 @@ them within the rules, the demo provider user with live contracts, and safe to r
 
 from __future__ import annotations
 
-import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -139,16 +138,13 @@ def test_flask_demo_seed_fills_the_contracts_feature_within_the_rules(db, runner
     assert table_counts(db) == before
 
 
-def test_the_contracts_step_is_deterministic_and_quick(db):
+def test_the_contracts_step_is_deterministic(db, truncate):
     from app.demo.seed import seed_regions, seed_users
     from contracts.seed import seed_contracts
-    from tests.conftest import _truncate_all
 
     def run() -> list[tuple]:
         seed_users(seed_regions())
-        started = time.perf_counter()
         seed_contracts()
-        assert time.perf_counter() - started < 10
         db.session.commit()
         db.session.expire_all()
         return sorted((c.number, c.title, c.provider.name, str(c.amount), c.start_date,
@@ -158,7 +154,7 @@ def test_the_contracts_step_is_deterministic_and_quick(db):
     first = run()
     check_contracts(db)
     check_providers(db)
-    _truncate_all()
+    truncate()
     assert run() == first
     seed_contracts()  # a second call finds the providers and adds nothing
     assert len(all_of(db, Contract)) == len(first)

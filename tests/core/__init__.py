@@ -1,0 +1,1 @@
+"""Tests of the core: factory, login, roles, scoping, audit, API door, scheduler."""

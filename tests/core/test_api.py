@@ -8,14 +8,7 @@ import sqlalchemy as sa
 from app import clock
 from app.auth.models import ApiToken
 from app.regions.models import Region
-from tests.conftest import PASSWORD, ApiClient
-
-
-def error_of(response) -> dict:
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    assert {"code", "message", "fields"} <= set(body["error"]), body
-    return body["error"]
+from tests.clients import PASSWORD, ApiClient, error_of
 
 
 def test_token_then_me(client, make_user, regions):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.auth.models import LoginAttempt
-from tests.conftest import PASSWORD, Browser
+from tests.clients import PASSWORD, Browser
 
 
 def test_login_with_right_password_lands_on_dashboard(browser, make_user):

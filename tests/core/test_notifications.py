@@ -17,7 +17,7 @@ from app.regions.services import create_region
 from app.scheduler import registry
 from app.scheduler.models import JobRun, RunStatus
 from app.scheduler.runner import run_job
-from tests.conftest import Browser
+from tests.clients import Browser
 
 TITLE = "合同报告即将到期"
 

@@ -24,7 +24,7 @@ from app.scheduler import jobs as core_jobs
 from app.scheduler import registry, runner
 from app.scheduler.leader import RowLock
 from app.scheduler.models import CommandKind, JobCommand, JobRun, RunStatus, SchedulerLock
-from tests.conftest import Browser, IsolatedClient
+from tests.clients import Browser, IsolatedClient
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

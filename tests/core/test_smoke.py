@@ -1,3 +1,6 @@
+"""The app starts and serves its login page."""
+
+
 def test_login_page_renders(client):
     response = client.get("/login")
     assert response.status_code == 200

@@ -35,7 +35,7 @@ def ok():
 def probe_app(test_config):
     """A second app on the same database, with probe views that fail halfway."""
     from app import create_app
-    from tests.conftest import IsolatedClient
+    from tests.clients import IsolatedClient
 
     probe = create_app(test_config)
     probe.register_blueprint(bp)

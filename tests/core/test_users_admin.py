@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.users.models import Role, User
-from tests.conftest import PASSWORD, Browser
+from tests.clients import PASSWORD, Browser
 
 
 def count_users(db) -> int:

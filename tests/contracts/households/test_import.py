@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditLog
 from contracts.households.models import HouseholdImport, HouseholdRecord
 from contracts.households.services import HouseholdImportError, import_households, period_key
-from tests.contracts.conftest import hh_csv, hh_id
+from tests.factories import hh_csv, hh_id
 
 
 def count(db, model=HouseholdRecord) -> int:

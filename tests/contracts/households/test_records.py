@@ -16,7 +16,7 @@ from app.errors import ValidationError
 from contracts.households import anomalies, records
 from contracts.households import services as households
 from contracts.households.models import HouseholdRecord, SubsistenceStandard
-from tests.contracts.conftest import hh_id
+from tests.factories import hh_id
 
 FULL = hh_id(7)
 MASKED = FULL[:6] + "********" + FULL[-4:]

@@ -10,7 +10,7 @@ import pytest
 
 from app.notifications import kinds
 from contracts.households import reminders
-from tests.contracts.conftest import notices, on, run_ok
+from tests.factories import notices, on, run_ok
 
 DAY = re.compile(r"\d{4}-\d\d-\d\d")
 

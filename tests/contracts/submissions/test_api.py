@@ -11,7 +11,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def login_as(app, user):
-    from tests.conftest import PASSWORD, ApiClient
+    from tests.clients import PASSWORD, ApiClient
 
     client = app.test_client()
     response = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})

@@ -16,7 +16,7 @@ from app.scheduler.runner import run_job
 from contracts import services
 from contracts.submissions import reminders
 from contracts.submissions.models import Submission, SubmissionStatus
-from tests.contracts.conftest import notices, on, run_ok
+from tests.factories import notices, on, run_ok
 
 DEADLINE = date(2026, 2, 10)  # the report of January 2026 (period end + 10 days)
 JOB = "contracts.submission_reminders"

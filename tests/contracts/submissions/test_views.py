@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from contracts.submissions import services as subs
 from contracts.submissions.models import Submission, SubmissionAttachment
-from tests.conftest import Browser
+from tests.clients import Browser
 
 HS_FORM = {"households_visited": "80", "needy_dibao": "6", "needy_tekun": "1",
            "problems": "两户外出务工，已预约"}

@@ -12,7 +12,7 @@ from evaluations.actions import services
 from evaluations.actions.models import ActionAttachment, ActionStatus, CorrectiveAction
 from evaluations.actions.suggestions import create_actions_from_inspection
 from evaluations.inspections.models import Inspection
-from tests.conftest import Browser
+from tests.clients import Browser
 
 TODAY = date(2026, 6, 15)
 OVERDUE = '<span class="badge text-bg-danger">Overdue</span>'

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from evaluations.campaigns import services
 from evaluations.campaigns.models import Campaign
 from evaluations.inspections.models import Inspection, InspectionStatus
-from tests.conftest import Browser
+from tests.clients import Browser
 
 
 @pytest.fixture

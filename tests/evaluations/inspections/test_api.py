@@ -8,8 +8,8 @@ import io
 import sqlalchemy as sa
 
 from evaluations.inspections.models import Inspection, InspectionAnswer
-from tests.conftest import PASSWORD, ApiClient
-from tests.evaluations.conftest import full_answers, jpeg_bytes
+from tests.clients import PASSWORD, ApiClient
+from tests.factories import full_answers, jpeg_bytes
 
 
 def _api_for(app, db, user) -> ApiClient:

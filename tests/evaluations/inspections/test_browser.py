@@ -24,8 +24,8 @@ from app.regions.models import Level
 from app.regions.services import create_region
 from app.users.services import create_user
 from config import TestingConfig
-from tests.conftest import PASSWORD
-from tests.evaluations.conftest import jpeg_bytes
+from tests.clients import PASSWORD
+from tests.factories import jpeg_bytes
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser

@@ -12,8 +12,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from evaluations.assessment.services import import_template
 from evaluations.inspections import services as svc
 from evaluations.inspections.models import Inspection, InspectionAnswer
-from tests.evaluations.conftest import full_answers
-from tests.evaluations.inspections.conftest import fill_in, item_of
+from tests.factories import fill_in, full_answers, item_of
 
 # ---- saving answers ------------------------------------------------------------------------
 

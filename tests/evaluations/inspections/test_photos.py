@@ -13,8 +13,7 @@ from PIL import Image
 from app.errors import ValidationError
 from evaluations.inspections.models import EvidencePhoto, Inspection
 from evaluations.inspections.photos import add_photo, delete_photo, photo_path
-from tests.evaluations.conftest import jpeg_bytes
-from tests.evaluations.inspections.conftest import item_of, photo_upload
+from tests.factories import item_of, jpeg_bytes, photo_upload
 
 # ---- photos --------------------------------------------------------------------------------
 

@@ -14,8 +14,7 @@ from evaluations.assessment.services import new_version
 from evaluations.inspections import services as svc
 from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionAnswer
 from evaluations.inspections.photos import add_photo, delete_photo, photo_path
-from tests.evaluations.conftest import jpeg_bytes
-from tests.evaluations.inspections.conftest import fill_in, item_of, photo_upload
+from tests.factories import fill_in, item_of, jpeg_bytes, photo_upload
 
 # ---- scheduling ----------------------------------------------------------------------------
 

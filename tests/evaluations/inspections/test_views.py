@@ -9,8 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from evaluations.inspections.models import Inspection, InspectionAnswer
-from tests.conftest import Browser
-from tests.evaluations.conftest import jpeg_bytes
+from tests.clients import Browser
+from tests.factories import jpeg_bytes
 
 
 def _login(app, user) -> Browser:

@@ -14,7 +14,7 @@ from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.dashboards import services as dashboards
-from tests.conftest import PASSWORD, Browser
+from tests.clients import PASSWORD, Browser
 
 TODAY = date(2026, 11, 20)
 ONLY_INSPECTIONS = {"inspection": 100, "timeliness": 0, "targets": 0}

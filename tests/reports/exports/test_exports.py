@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluations.inspections.models import InspectionStatus
-from tests.conftest import PASSWORD, Browser
+from tests.clients import PASSWORD, Browser
 
 TODAY = date(2026, 11, 20)
 

@@ -12,7 +12,7 @@ from evaluations.campaigns.services import create_campaign
 from evaluations.inspections.models import InspectionStatus
 from evaluations.inspections.services import save_answers, submit_inspection
 from reports.scorecards.models import BatchStatus, ScorecardBatch
-from tests.evaluations.conftest import full_answers
+from tests.factories import full_answers
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from evaluations.inspections.services import (
     submit_inspection,
 )
 from reports.scorecards.data import city_section_means
-from tests.evaluations.conftest import full_answers, jpeg_bytes
+from tests.factories import full_answers, jpeg_bytes
 
 
 def pdf_text(body: bytes) -> str:
