@@ -52,12 +52,12 @@ def scope(
     return stmt.where(visibility_clause(user, region=region, provider=provider))
 
 
-#: ids are 64-bit integers in every database; anything beyond is no row at all
-MAX_ID = 2**63 - 1
+#: primary keys are INTEGER columns (32 bits on PostgreSQL): anything beyond is no row at all
+MAX_ID = 2**31 - 1
 
 
 def as_id(ident: Any) -> int | None:
-    """A row id from a path, a form or a body: a positive 64-bit integer, else ``None``."""
+    """A row id from a path, a form or a body: a positive integer a key can hold, else ``None``."""
     if isinstance(ident, bool):
         return None
     try:
@@ -70,8 +70,8 @@ def as_id(ident: Any) -> int | None:
 def one_visible(stmt: sa.Select, column: sa.ColumnElement, ident: Any) -> Any:
     """The row of ``stmt`` (the rows the user may see) whose ``column`` equals ``ident``.
 
-    A hidden row raises ``NotFound`` exactly like a missing one, and so does an id that is not
-    a 64-bit integer, so that no answer tells a row exists that the user may not see.
+    A hidden row raises ``NotFound`` exactly like a missing one, and so does an id no key can
+    hold, so that no answer tells a row exists that the user may not see.
     """
     value = as_id(ident)
     row = None if value is None else db.session.scalars(stmt.where(column == value)).first()
