@@ -69,10 +69,10 @@ def register_blueprints(app: Flask) -> None:
     import contracts
     import evaluations
     import reports
-    from app import audit, auth, main, notifications, regions, scheduler, users
+    from app import audit, auth, health, main, notifications, regions, scheduler, users
 
     _import_views()
-    for module in (main, auth, users, regions, audit, notifications, scheduler, contracts,
+    for module in (health, main, auth, users, regions, audit, notifications, scheduler, contracts,
                    evaluations, reports):
         app.register_blueprint(module.bp)
 
