@@ -26,12 +26,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n, unit_of_work
+    from app import i18n, outage, unit_of_work
     from app.audit import listener
     from app.auth import login
     from app.db import include_in_migrations, render_migration_item
     from app.extensions import bootstrap, csrf, db, migrate
 
+    outage.engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True,
                      compare_type=True, render_item=render_migration_item,
@@ -133,9 +134,10 @@ def register_api(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app import error_pages
+    from app import error_pages, outage
 
     error_pages.init_app(app)
+    outage.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
