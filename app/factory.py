@@ -22,6 +22,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_jobs(app)
+    register_tasks(app)
     return app
 
 
@@ -54,6 +55,7 @@ def _import_models() -> None:
     import app.regions.models  # noqa: F401
     import app.scheduler.models  # noqa: F401
     import app.users.models  # noqa: F401
+    import app.worker.models  # noqa: F401
     import contracts.documents.models  # noqa: F401
     import contracts.households.models  # noqa: F401
     import contracts.models  # noqa: F401
@@ -144,6 +146,7 @@ def register_commands(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.scheduler.cli import scheduler_cli
     from app.users.cli import users_cli
+    from app.worker.cli import worker_cli
     from evaluations.cli import templates_cli
     from reports.cli import reports_cli
 
@@ -152,6 +155,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(templates_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(worker_cli)
     _import_seed_steps()
 
 
@@ -180,3 +184,12 @@ def register_jobs(app: Flask) -> None:
     import app.scheduler.jobs  # noqa: F401
     import contracts.jobs  # noqa: F401
     import evaluations.jobs  # noqa: F401
+
+
+def register_tasks(app: Flask) -> None:
+    """Import the modules whose ``register_task`` calls declare the kinds of queued work.
+
+    Bookkeeping only: tasks run in ``flask worker run`` processes, never in a web worker.
+    """
+    import contracts.households.queued  # noqa: F401
+    import reports.scorecards.batch  # noqa: F401

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from contracts.households.files import UnreadableFile, count_rows, open_table
-from contracts.households.models import HouseholdRecord
+from contracts.households.models import HouseholdRecord, HouseholdUpload
 
 ROOT = Path(__file__).resolve().parents[3]
 UNPACKED = 98 * 2**20
@@ -145,7 +145,7 @@ def test_the_api_answers_422_naming_the_file_and_stores_nothing(db, hh_contract,
     error = response.get_json()["error"]
     assert [(r["row"], r["field"]) for r in error["rows"]] == [(None, "file")]
     assert _unpacked_mb(error["rows"][0]["message"]) >= 98
-    assert _count(db, HouseholdRecord) == 0
+    assert _count(db, HouseholdRecord) == 0 and _count(db, HouseholdUpload) == 0
 
 
 @pytest.mark.parametrize("language, text", [("en", "refused unread"), ("zh_CN", "拒绝")])
