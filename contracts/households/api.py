@@ -16,13 +16,13 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import jsonify, url_for
 from flask.views import MethodView
-from flask_babel import get_locale
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from app.api.auth import api_user, token_required
 from app.api.errors import error_body
 from app.api.schemas import ApiErrorSchema, PageArgs, page_schema, paginate
+from app.template_helpers import ui_language
 from app.users.models import Role
 from contracts.households import queued, records, spot_checks
 from contracts.households import services as households
@@ -200,7 +200,7 @@ class ContractHouseholds(MethodView):
         contract = get_visible_contract(user, contract_id)
         upload = files["file"]
         result = queued.import_or_queue(contract, upload.read(), upload.filename or "", user,
-                                        str(get_locale()))
+                                        ui_language())
         if isinstance(result, HouseholdUpload):
             body = HouseholdUploadOut().dump(result)
             response = jsonify(body)

@@ -23,7 +23,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -31,6 +30,7 @@ from app.auth.login import role_required
 from app.errors import DomainError, ValidationError
 from app.regions.services import get_by_code
 from app.spreadsheets import XLSX_MIMETYPE
+from app.template_helpers import ui_language
 from app.users.models import Role
 from contracts import STAFF, bp
 from contracts.households import anomalies, queued, records, spot_checks
@@ -109,7 +109,7 @@ def households_import(contract_id: int):
     upload = form.file.data
     try:
         batch = queued.import_or_queue(contract, upload.read(), upload.filename or "",
-                                       current_user, str(get_locale()))
+                                       current_user, ui_language())
     except households.HouseholdImportError as error:
         _errors_path(contract.id).write_bytes(errors_xlsx(error.errors))
         return _list_page(contract, None, form, 422, import_error=error,

@@ -3,6 +3,7 @@ recorded, a stopping worker's task given back, and ``flask worker run``/``status
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -35,6 +36,15 @@ def explode(work) -> None:
     raise RuntimeError("boom")
 
 
+def flaky(work) -> str:
+    """Meets the database away on its first run."""
+    calls.append(("run", work.ref_id))
+    if len(calls) == 1:
+        raise sa.exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError(
+            "database is locked"))
+    return "ran after the outage"
+
+
 def note_failure(ref_id: int, message: str) -> None:
     calls.append(("fail", ref_id))
 
@@ -44,9 +54,10 @@ def kinds():
     calls.clear()
     registry.register_task("test.region", write_region)
     registry.register_task("test.explode", explode, fail=note_failure)
+    registry.register_task("test.flaky", flaky, fail=note_failure)
     yield
-    registry._kinds.pop("test.region", None)
-    registry._kinds.pop("test.explode", None)
+    for kind in ("test.region", "test.explode", "test.flaky"):
+        registry._kinds.pop(kind, None)
 
 
 def queued(db, kind: str, ref_id: int) -> QueuedTask:
@@ -112,6 +123,15 @@ def test_a_failing_task_is_failed_once_and_its_row_told(app, db):
     failed = fresh(db, task.id)
     assert failed.status is TaskStatus.FAILED and failed.message == "RuntimeError: boom"
     assert calls == [("run", 7), ("fail", 7)]
+
+
+def test_an_outage_during_a_task_gives_it_back_instead_of_failing_it(app, db):
+    task = queued(db, "test.flaky", 9)
+    assert WorkerHost(app).run(once=True) == 2  # given back, then run again
+    done = fresh(db, task.id)
+    assert (done.status, done.attempts, done.message) == (TaskStatus.DONE, 1,
+                                                          "ran after the outage")
+    assert calls == [("run", 9), ("run", 9)]  # never failed
 
 
 def test_a_task_that_keeps_killing_its_worker_is_given_up(app, db, monkeypatch):

@@ -161,6 +161,7 @@ def test_the_upload_page_speaks_chinese(app, db, hh_contract, as_user):
                             content_type="multipart/form-data")
     page = browser.get(response.headers["Location"]).get_data(as_text=True)
     assert "等待后台处理" in page and "后台导入" in page
+    assert db.session.scalar(sa.select(HouseholdUpload.locale)) == "zh_CN"
     work_off(app)
     assert browser.get(f"{response.headers['Location']}/status").get_json()[
         "status_label"] == "已导入"
