@@ -89,6 +89,10 @@ class Config:
                               strict=True))
     #: more households than this by one surveyor in a day is flagged as an anomaly
     HOUSEHOLD_SURVEYOR_DAILY_MAX = int(os.environ.get("HOUSEHOLD_SURVEYOR_DAILY_MAX", "15"))
+    #: household files of more lines than this are imported by a worker process, not the request
+    HOUSEHOLD_IMPORT_QUEUE_ROWS = int(os.environ.get("HOUSEHOLD_IMPORT_QUEUE_ROWS", "5000"))
+    #: seconds a client is asked to wait (Retry-After) while the database is unavailable
+    DB_RETRY_AFTER_SECONDS = int(os.environ.get("DB_RETRY_AFTER_SECONDS", "5"))
 
     # A TrueType CJK font to embed in PDFs when present; falls back to STSong-Light
     PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")

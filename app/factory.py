@@ -22,16 +22,18 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_jobs(app)
+    register_tasks(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n, unit_of_work
+    from app import i18n, outage, unit_of_work
     from app.audit import listener
     from app.auth import login
     from app.db import include_in_migrations, render_migration_item
     from app.extensions import bootstrap, csrf, db, migrate
 
+    outage.engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True,
                      compare_type=True, render_item=render_migration_item,
@@ -53,6 +55,7 @@ def _import_models() -> None:
     import app.regions.models  # noqa: F401
     import app.scheduler.models  # noqa: F401
     import app.users.models  # noqa: F401
+    import app.worker.models  # noqa: F401
     import contracts.documents.models  # noqa: F401
     import contracts.households.models  # noqa: F401
     import contracts.models  # noqa: F401
@@ -133,15 +136,17 @@ def register_api(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app import error_pages
+    from app import error_pages, outage
 
     error_pages.init_app(app)
+    outage.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.scheduler.cli import scheduler_cli
     from app.users.cli import users_cli
+    from app.worker.cli import worker_cli
     from evaluations.cli import templates_cli
     from reports.cli import reports_cli
 
@@ -150,6 +155,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(templates_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(worker_cli)
     _import_seed_steps()
 
 
@@ -178,3 +184,12 @@ def register_jobs(app: Flask) -> None:
     import app.scheduler.jobs  # noqa: F401
     import contracts.jobs  # noqa: F401
     import evaluations.jobs  # noqa: F401
+
+
+def register_tasks(app: Flask) -> None:
+    """Import the modules whose ``register_task`` calls declare the kinds of queued work.
+
+    Bookkeeping only: tasks run in ``flask worker run`` processes, never in a web worker.
+    """
+    import contracts.households.queued  # noqa: F401
+    import reports.scorecards.batch  # noqa: F401

@@ -37,15 +37,24 @@ def _import_job_modules(modules: tuple[str, ...]) -> None:
               help="PostgreSQL advisory lock key.")
 @click.option("--job-module", "job_modules", multiple=True, envvar="SCHEDULER_JOB_MODULES",
               help="Extra module registering jobs at import (repeatable).")
+@click.option("--retry-first", type=float, envvar="SCHEDULER_RETRY_FIRST_SECONDS",
+              help="Seconds to wait after the first failed try of the database.")
+@click.option("--retry-max", type=float, envvar="SCHEDULER_RETRY_MAX_SECONDS",
+              help="Longest wait between tries while the database is away.")
 @with_appcontext
-def run(heartbeat, lock_timeout, standby_retry, command_poll, lock_key, job_modules):
-    """Run the scheduler until stopped (SIGTERM or Ctrl-C); one process leads, others wait."""
+def run(heartbeat, lock_timeout, standby_retry, command_poll, lock_key, job_modules,
+        retry_first, retry_max):
+    """Run the scheduler until stopped (SIGTERM or Ctrl-C); one process leads, others wait.
+
+    A database outage is waited out, never a reason to exit."""
     app = current_app._get_current_object()
     overrides = {"SCHEDULER_HEARTBEAT_SECONDS": heartbeat,
                  "SCHEDULER_LOCK_TIMEOUT_SECONDS": lock_timeout,
                  "SCHEDULER_STANDBY_RETRY_SECONDS": standby_retry,
                  "SCHEDULER_COMMAND_POLL_SECONDS": command_poll,
-                 "SCHEDULER_LOCK_KEY": lock_key}
+                 "SCHEDULER_LOCK_KEY": lock_key,
+                 "SCHEDULER_RETRY_FIRST_SECONDS": retry_first,
+                 "SCHEDULER_RETRY_MAX_SECONDS": retry_max}
     app.config.update({k: v for k, v in overrides.items() if v is not None})
     _import_job_modules(job_modules)
     if not logging.getLogger().handlers:

@@ -4,10 +4,15 @@ PostgreSQL: ``pg_try_advisory_lock`` on a connection held for the life of the pr
 server frees the lock the moment that connection dies, so a standby takes over at its next try.
 Elsewhere (SQLite): a row in ``scheduler_locks`` with a heartbeat; the holder refreshes it, and
 another process may take it once it is older than the timeout.
+
+``acquire`` raises when the database cannot be asked (the host retries it with a backoff) and
+leaves no half-open connection behind; ``refresh`` answers False when the lock may be lost;
+``release`` never raises.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -19,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app import clock
+from app.outage import first_line
 from app.scheduler.models import SchedulerLock
 
 log = logging.getLogger(__name__)
@@ -48,14 +54,17 @@ class AdvisoryLock:
         self.connection: sa.Connection | None = None
 
     def acquire(self) -> bool:
-        if self.connection is None:
-            self.connection = self.engine.connect()
-        got = bool(self.connection.execute(sa.select(sa.func.pg_try_advisory_lock(self.key)))
-                   .scalar())
-        self.connection.commit()  # no transaction left open; the lock belongs to the session
+        try:
+            if self.connection is None:
+                self.connection = self.engine.connect()
+            got = bool(self.connection.execute(
+                sa.select(sa.func.pg_try_advisory_lock(self.key))).scalar())
+            self.connection.commit()  # no transaction left open; the lock belongs to the session
+        except Exception:
+            self._drop()  # a dead connection kept here would fail every later try
+            raise
         if not got:
-            self.connection.close()
-            self.connection = None
+            self._close()
         return got
 
     def refresh(self) -> bool:
@@ -66,10 +75,10 @@ class AdvisoryLock:
             self.connection.execute(sa.select(1))
             self.connection.commit()
             return True
-        except DBAPIError:
-            log.exception("Lost the connection holding the scheduler lock")
-            self.connection.invalidate()
-            self.connection = None
+        except DBAPIError as error:
+            # the server ended the session, and the lock with it
+            log.warning("Lost the connection holding the scheduler lock: %s", first_line(error))
+            self._drop()
             return False
 
     def release(self) -> None:
@@ -79,10 +88,20 @@ class AdvisoryLock:
             self.connection.execute(sa.select(sa.func.pg_advisory_unlock(self.key)))
             self.connection.commit()
         except DBAPIError:
-            pass
-        finally:
-            self.connection.close()
+            self._drop()  # the lock went with the connection
+        self._close()
+
+    def _close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                self.connection.close()
             self.connection = None
+
+    def _drop(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                self.connection.invalidate()
+            self._close()
 
 
 class RowLock:
@@ -108,9 +127,6 @@ class RowLock:
                                                      heartbeat_at=now))
         except IntegrityError:
             return False  # someone holds a fresh lock
-        except DBAPIError as error:  # e.g. "database is locked": try again later
-            log.warning("Could not try the scheduler lock: %s", error)
-            return False
         self.last_ok = now
         return True
 
@@ -124,7 +140,7 @@ class RowLock:
                     .values(heartbeat_at=now)).rowcount == 1
         except DBAPIError as error:
             # a busy database is not a lost lock, as long as the last heartbeat is fresh
-            log.warning("Could not refresh the scheduler lock: %s", error)
+            log.warning("Could not refresh the scheduler lock: %s", first_line(error))
             return self.last_ok is not None and (now - self.last_ok).total_seconds() < \
                 self.timeout / 2
         if kept:
@@ -137,8 +153,8 @@ class RowLock:
             with self.engine.begin() as conn:
                 conn.execute(sa.delete(t).where(t.c.name == self.name,
                                                 t.c.holder == self.holder))
-        except DBAPIError:
-            log.warning("Could not release the scheduler lock", exc_info=True)
+        except DBAPIError as error:  # the row goes stale and is taken over
+            log.warning("Could not release the scheduler lock: %s", first_line(error))
 
 
 def make_lock(engine: sa.Engine, *, timeout: float, key: int = DEFAULT_LOCK_KEY) -> LeaderLock:

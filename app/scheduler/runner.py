@@ -4,10 +4,16 @@ APScheduler stores, for every registered job, a call to :func:`execute_scheduled
 job's id; the registry says which function that means today. So the job store never holds a
 reference to a function that was renamed, and a job dropped from the registry is removed from
 the store when the scheduler starts.
+
+The host outlives the database: every call it makes (the lock, the job store, the commands)
+is retried with a growing delay while the database is away, and the process ends only when
+told to (SIGTERM, Ctrl-C). A leader that loses its lock in an outage goes back to standby and
+tries again; whichever process gets the lock first when the database is back leads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -22,6 +28,8 @@ from flask import Flask
 
 from app import clock
 from app.extensions import db
+from app.outage import QuietOutage, first_line, is_unavailable, state
+from app.retry import FIRST_DELAY, MAX_DELAY, Backoff, Stopped
 from app.scheduler import registry
 from app.scheduler.leader import DEFAULT_LOCK_KEY, LeaderLock, make_lock
 from app.scheduler.models import CommandKind, JobCommand, JobRun, RunStatus
@@ -35,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "SCHEDULER_COMMAND_POLL_SECONDS": 2.0,  # the leader reads job_commands this often
     "SCHEDULER_LOCK_KEY": DEFAULT_LOCK_KEY,  # PostgreSQL advisory lock key
     "SCHEDULER_JOBSTORE_TABLE": "apscheduler_jobs",
+    "SCHEDULER_RETRY_FIRST_SECONDS": FIRST_DELAY,  # the first wait after a failed try
+    "SCHEDULER_RETRY_MAX_SECONDS": MAX_DELAY,  # the longest wait between tries
 }
 
 
@@ -80,23 +90,40 @@ def run_job(app: Flask, job_id: str, *, manual: bool = False) -> JobRun:
             db.session.rollback()
             status, message = RunStatus.SKIPPED, str(skipped)
         except Exception as error:
-            db.session.rollback()
-            log.exception("Job %s failed", job_id)
+            _rollback()
+            if is_unavailable(error):  # logged once for the whole outage
+                state.failed(error, "the scheduler's jobs")
+            else:
+                log.exception("Job %s failed", job_id)
             status, message = RunStatus.ERROR, f"{type(error).__name__}: {error}"
         run = JobRun(job_id=job_id, started_at=started, finished_at=clock.now(), status=status,
                      message=message[:2000], duration_ms=int((time.monotonic() - t0) * 1000),
                      manual=manual)
-        db.session.add(run)
-        db.session.commit()
-        db.session.refresh(run)
-        db.session.expunge(run)
+        try:
+            db.session.add(run)
+            db.session.commit()
+            db.session.refresh(run)
+            db.session.expunge(run)
+        except Exception as error:  # noqa: BLE001 - the record is lost, the process is not
+            _rollback()
+            log.warning("Could not record the run of %s (%s): %s", job_id, status.value,
+                        first_line(error))
         return run
+
+
+def _rollback() -> None:
+    with contextlib.suppress(Exception):  # a lost connection has nothing left to undo
+        db.session.rollback()
 
 
 # ---- the host process ----------------------------------------------------------------------
 
 def build_scheduler(app: Flask) -> BackgroundScheduler:
     """APScheduler with its job store in the application's database (its own table)."""
+    # APScheduler logs a traceback each time its store fails; the outage is logged once
+    quiet = QuietOutage("the scheduler")
+    if quiet not in logging.getLogger("apscheduler.scheduler").filters:
+        logging.getLogger("apscheduler.scheduler").addFilter(quiet)
     store = SQLAlchemyJobStore(engine=db.engine,
                                tablename=setting(app, "SCHEDULER_JOBSTORE_TABLE"))
     return BackgroundScheduler(
@@ -126,6 +153,17 @@ def sync_jobs(scheduler: BackgroundScheduler) -> None:
 
 def process_commands(scheduler: BackgroundScheduler) -> int:
     """Carry out pending admin commands, oldest first; return how many."""
+    try:
+        return _process_commands(scheduler)
+    except Exception as error:
+        _rollback()
+        if not is_unavailable(error):
+            raise
+        state.failed(error, "the scheduler")  # the lock's heartbeat decides what happens next
+        return 0
+
+
+def _process_commands(scheduler: BackgroundScheduler) -> int:
     commands = db.session.scalars(sa.select(JobCommand).where(JobCommand.done_at.is_(None))
                                   .order_by(JobCommand.id)).all()
     for command in commands:
@@ -167,17 +205,32 @@ class SchedulerHost:
                 key=int(setting(app, "SCHEDULER_LOCK_KEY")))
         self.is_leader = False
         self.stop = threading.Event()
+        self.backoff = Backoff(self.stop, what="the scheduler",
+                               first=float(setting(app, "SCHEDULER_RETRY_FIRST_SECONDS")),
+                               most=float(setting(app, "SCHEDULER_RETRY_MAX_SECONDS")))
 
     def run(self) -> None:
+        """Stand by or lead until :attr:`stop` is set; outages and errors are waited out."""
         global _app, _host
         _app, _host = self.app, self
         announced = False
         while not self.stop.is_set():
-            with self.app.app_context():
-                if self.lock.acquire():
-                    announced = False
-                    self._lead()
-                    continue
+            try:
+                with self.app.app_context():
+                    leading = self.backoff.attempt(self.lock.acquire)
+                    if leading:
+                        announced = False
+                        self._lead()
+                        self.backoff.succeeded()
+                        continue
+            except Stopped:
+                break
+            except Exception as error:  # leading failed to start or went wrong: try again
+                try:
+                    self.backoff.wait(error)
+                except Stopped:
+                    break
+                continue
             if not announced:
                 log.info("Another scheduler holds the lock; standing by")
                 announced = True
@@ -201,11 +254,12 @@ class SchedulerHost:
                 try:
                     process_commands(scheduler)
                 except Exception:
-                    db.session.rollback()
+                    _rollback()
                     log.exception("Could not process the scheduler commands")
         finally:
             self.is_leader = False
             if scheduler.running:
                 scheduler.shutdown(wait=True)
             self.lock.release()
-            db.session.remove()
+            with contextlib.suppress(Exception):
+                db.session.remove()

@@ -14,7 +14,7 @@
     bar.style.width = percent + "%";
     bar.textContent = s.done + " / " + s.total;
     bar.parentElement.setAttribute("aria-valuenow", s.done);
-    status.textContent = s.status;
+    status.textContent = s.status_label || s.status;
     if (s.download_url) { download.href = s.download_url; download.classList.remove("d-none"); }
     if (s.error) { error.textContent = s.error; error.classList.remove("d-none"); }
     if (s.status === "queued" || s.status === "running") setTimeout(poll, 1000);

@@ -1,7 +1,9 @@
 """``/api/v1`` endpoints of household-survey records and spot checks.
 
 - ``POST /contracts/{id}/households`` (multipart ``file``) → ``201 {"imported": N}``, or 422 with
-  ``error.rows`` listing every row error and nothing imported.
+  ``error.rows`` listing every row error and nothing imported. A file of more lines than
+  ``HOUSEHOLD_IMPORT_QUEUE_ROWS`` is imported by a worker: ``202`` with ``status_url``.
+- ``GET /household-uploads/{id}`` — such a queued import: status, rows checked, row errors.
 - ``GET /contracts/{id}/households`` — the records, ID numbers masked.
 - ``POST /households/{id}/full-id`` — the full ID number (holders of the permission; audited).
 - ``GET/POST /contracts/{id}/spot-checks``, ``GET /spot-checks/{id}``,
@@ -12,7 +14,7 @@ A contract or record the caller may not see answers 404.
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import jsonify
+from flask import jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
@@ -20,12 +22,18 @@ from flask_smorest.fields import Upload
 from app.api.auth import api_user, token_required
 from app.api.errors import error_body
 from app.api.schemas import ApiErrorSchema, PageArgs, page_schema, paginate
+from app.template_helpers import ui_language
 from app.users.models import Role
-from contracts.households import records, spot_checks
+from contracts.households import queued, records, spot_checks
 from contracts.households import services as households
 from contracts.households.anomalies import ANOMALY_KINDS
 from contracts.households.files import FIELDS
-from contracts.households.models import Recommendation, SpotCheckResult
+from contracts.households.models import (
+    HouseholdUpload,
+    Recommendation,
+    SpotCheckResult,
+    UploadStatus,
+)
 from contracts.households.services import HouseholdImportError
 from contracts.visibility import get_visible_contract
 
@@ -54,6 +62,29 @@ class HouseholdFileSchema(ma.Schema):
 class HouseholdImportedSchema(ma.Schema):
     imported = ma.fields.Integer()
     import_id = ma.fields.Integer()
+
+
+class HouseholdUploadOut(ma.Schema):
+    """A large file imported by a worker; poll until ``status`` is imported, refused or failed."""
+
+    id = ma.fields.Integer()
+    contract_id = ma.fields.Integer()
+    filename = ma.fields.String()
+    status = ma.fields.Function(lambda u: u.status.value, metadata={
+        "enum": [s.value for s in UploadStatus]})
+    rows_total = ma.fields.Integer(metadata={"description": "data rows counted when queued"})
+    rows_checked = ma.fields.Integer()
+    imported = ma.fields.Function(
+        lambda u: u.rows_checked if u.status is UploadStatus.IMPORTED else 0)
+    import_id = ma.fields.Integer(allow_none=True)
+    message = ma.fields.String()
+    error_count = ma.fields.Integer()
+    rows = ma.fields.Function(lambda u: u.errors or [], metadata={
+        "description": "the row errors of a refused file: [{\"row\",\"field\",\"message\"}]"})
+    created_at = ma.fields.DateTime()
+    finished_at = ma.fields.DateTime(allow_none=True)
+    status_url = ma.fields.Function(
+        lambda u: url_for("api_households.HouseholdUploadById", upload_id=u.id))
 
 
 class HouseholdImportErrorSchema(ApiErrorSchema):
@@ -160,15 +191,32 @@ class ContractHouseholds(MethodView):
     @token_required(Role.PROVIDER, Role.OFFICER, Role.ADMIN)
     @blp.arguments(HouseholdFileSchema, location="files")
     @blp.response(201, HouseholdImportedSchema)
+    @blp.alt_response(202, schema=HouseholdUploadOut,
+                      description="A large file, imported by a worker: poll status_url")
     @blp.alt_response(422, schema=HouseholdImportErrorSchema, description="Row errors; nothing stored")
     def post(self, files, contract_id):
         """Import a household-record file: every record, or none."""
         user = api_user()
         contract = get_visible_contract(user, contract_id)
         upload = files["file"]
-        batch = households.import_households(contract, upload.read(), upload.filename or "",
-                                             user)
-        return {"imported": batch.rows, "import_id": batch.id}
+        result = queued.import_or_queue(contract, upload.read(), upload.filename or "", user,
+                                        ui_language())
+        if isinstance(result, HouseholdUpload):
+            body = HouseholdUploadOut().dump(result)
+            response = jsonify(body)
+            response.status_code = 202
+            response.headers["Location"] = body["status_url"]
+            return response
+        return {"imported": result.rows, "import_id": result.id}
+
+
+@blp.route("/household-uploads/<int:upload_id>")
+class HouseholdUploadById(MethodView):
+    @token_required()
+    @blp.response(200, HouseholdUploadOut)
+    def get(self, upload_id):
+        """A queued import of a large household-record file: its progress and outcome."""
+        return queued.get_visible_upload(api_user(), upload_id)
 
 
 @blp.route("/households/<int:record_id>/full-id")

@@ -100,8 +100,14 @@ class ImportResult:
         return not self.errors
 
 
-def read_households(data: bytes, filename: str, context: ImportContext) -> ImportResult:
-    """Read and check a household-record file; see the module docstring."""
+#: rows between two calls of a progress callback
+PROGRESS_EVERY = 2000
+
+
+def read_households(data: bytes, filename: str, context: ImportContext,
+                    on_progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Read and check a household-record file; see the module docstring. ``on_progress`` is
+    called with the number of rows read so far every :data:`PROGRESS_EVERY` rows."""
     try:
         table = open_table(data, filename)
     except UnreadableFile as exc:
@@ -123,7 +129,8 @@ def read_households(data: bytes, filename: str, context: ImportContext) -> Impor
     if header_errors:
         return ImportResult(errors=header_errors, error_count=len(header_errors))
     try:
-        return _Validator(context).run(table.rows, [indices[key] for key in FIELDS])
+        return _Validator(context).run(table.rows, [indices[key] for key in FIELDS],
+                                       on_progress)
     except UnreadableFile as exc:
         return _failed(RowError(None, "file", exc.message))
 
@@ -146,7 +153,8 @@ class _Validator:
             self.survey_date, name, recommendation,
         )
 
-    def run(self, rows: Iterable[tuple[int, Sequence[Any]]], indices: list[int]) -> ImportResult:
+    def run(self, rows: Iterable[tuple[int, Sequence[Any]]], indices: list[int],
+            on_progress: Callable[[int], None] | None = None) -> ImportResult:
         result = ImportResult()
         errors = result.errors
         out = result.rows
@@ -169,6 +177,8 @@ class _Validator:
             else:
                 continue
             count += 1
+            if on_progress is not None and count % PROGRESS_EVERY == 0:
+                on_progress(count)
             if count > max_rows:
                 errors.clear()
                 out.clear()

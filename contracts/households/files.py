@@ -5,6 +5,10 @@ labels are those of API.md "Household-record files". Validation of the values is
 :mod:`contracts.households.checks`; this module only knows how to open a file and find its header.
 
 Row numbers are the ones a user sees in Excel: the first line of the sheet or file is row 1.
+
+An .xlsx is a zip: before any parser opens one, :func:`check_workbook` reads its
+directory and refuses a workbook whose declared unpacked size is implausible (a zip bomb: a few
+hundred KB that would unpack to a hundred MB and more) in a millisecond, without unpacking.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
+import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +47,16 @@ _HEADER_NAMES: dict[str, str] = {key: key for key in FIELDS} | {
 }
 
 EXTENSIONS = (".xlsx", ".csv")
+
+#: What a household workbook may unpack to: one of the most rows allowed (100,000) unpacks to
+#: about 50 MB of XML.
+MAX_UNPACKED_BYTES = 160 * 2**20
+#: Deflate packs a worksheet's XML 5 to 20 times; 100 times or more is a bomb (Apache POI's
+#: ZipSecureFile draws the line at the same ratio).
+MAX_RATIO = 100
+#: Parts smaller than this are not judged by their ratio (tiny, repetitive parts pack oddly).
+RATIO_FROM_BYTES = 2**20
+MAX_PARTS = 1000
 
 # Control bytes that never occur in CSV text (tab, CR, LF and form feed excepted).
 _BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
@@ -128,7 +145,98 @@ def _is_blank(cells: Sequence[Any]) -> bool:
     return True
 
 
+def check_workbook(data: bytes) -> dict[str, int]:
+    """Refuse (:class:`UnreadableFile`) a workbook that would unpack to too much; return the
+    rows of each worksheet part (counted on the way, to choose between importing and queueing).
+
+    First by the sizes its zip directory declares, without unpacking anything (a bomb is refused
+    in a millisecond). Then, since a declared size is only a claim, every part is inflated 64 KB
+    at a time and refused the moment it yields more than it declared, so that no parser is ever
+    given more than the limits allow."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise _not_a_workbook() from exc
+    if len(parts) > MAX_PARTS:
+        raise UnreadableFile(_l("The workbook holds %(n)d parts; a household file has a few "
+                                "dozen at most. It was refused unread.", n=len(parts)))
+    unpacked = sum(part.file_size for part in parts)
+    worst = max((part.file_size / max(part.compress_size, 1) for part in parts
+                 if part.file_size >= RATIO_FROM_BYTES), default=0)
+    if unpacked > MAX_UNPACKED_BYTES or worst >= MAX_RATIO:
+        raise _too_large(unpacked, len(data))
+    return {part.filename: rows for part in parts
+            if (rows := _unpack_checked(data, part)) is not None}
+
+
+def _not_a_workbook() -> UnreadableFile:
+    return UnreadableFile(_l("The file could not be read as an Excel workbook (.xlsx)."))
+
+
+def _too_large(unpacked: int, packed: int) -> UnreadableFile:
+    return UnreadableFile(_l(
+        "The workbook would unpack to %(size)s MB, %(ratio)d times its own size of "
+        "%(packed)s KB; no household file needs that, so it was refused unread.",
+        size=f"{unpacked / 2**20:,.0f}", ratio=round(unpacked / max(packed, 1)),
+        packed=f"{packed / 1024:,.0f}"))
+
+
+def _row_tags(text: bytes) -> int:
+    """``<row`` tags (``<x:row`` too); escaped text holds no ``<``, so only tags count."""
+    return (text.count(b"<row") - text.count(b"<rowBreaks") + text.count(b":row ")
+            + text.count(b":row>"))
+
+
+def _unpack_checked(data: bytes, part: zipfile.ZipInfo) -> int | None:
+    """Inflate one part in bounded memory, refusing it past its declared size; the row tags it
+    holds when it is a worksheet (else None)."""
+    start = part.header_offset + 30
+    if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or \
+            len(data) < start:
+        raise _not_a_workbook()
+    name_length, extra_length = struct.unpack("<HH", data[start - 4:start])
+    start += name_length + extra_length
+    pending = data[start:start + part.compress_size]
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    sheet = part.filename.startswith("xl/worksheets/")
+    rows, yielded, tail = 0, 0, b""
+    while pending:
+        if part.compress_type == zipfile.ZIP_STORED:
+            chunk, pending = pending[:65536], pending[65536:]
+        else:
+            try:
+                chunk = inflater.decompress(pending, 65536)
+            except zlib.error as exc:
+                raise _not_a_workbook() from exc
+            pending = inflater.unconsumed_tail
+        yielded += len(chunk)
+        if yielded > part.file_size:
+            raise UnreadableFile(_l("A part of the workbook holds more than its directory "
+                                    "declares, as zip bombs do; it was refused unread."))
+        if sheet:  # a tag cut in two by the chunks is counted once, in the second buffer
+            buffer = tail + chunk
+            rows += _row_tags(buffer) - _row_tags(tail)
+            tail = buffer[-16:]
+        if not chunk and not pending:
+            break
+    return rows if sheet else None
+
+
+def count_rows(data: bytes, filename: str) -> int:
+    """About how many lines the file has, header included (the lines of a CSV, the rows of the
+    workbook's largest sheet), read cheaply, to choose between importing now and queueing.
+    Raises :class:`UnreadableFile` as :func:`open_table` does."""
+    name = (filename or "").lower().strip()
+    if name.endswith(".csv"):
+        return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    if not name.endswith(".xlsx"):
+        raise UnreadableFile(_l("Upload an .xlsx or .csv file."))
+    return max(check_workbook(data).values(), default=0)
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
+    check_workbook(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)

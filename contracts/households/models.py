@@ -46,6 +46,54 @@ class HouseholdImport(db.Model):
     imported_by: so.Mapped[User | None] = so.relationship()
 
 
+class UploadStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    IMPORTED = "imported"
+    REFUSED = "refused"  #: row errors or a refusal of the rules; nothing imported
+    FAILED = "failed"  #: an unexpected error; nothing imported
+
+
+class HouseholdUpload(db.Model):
+    """A large household-record file imported by a worker process rather than in the request
+    (more rows than HOUSEHOLD_IMPORT_QUEUE_ROWS); its page and the API show its progress.
+    The import it leads to is a :class:`HouseholdImport`, audited as any other."""
+
+    __tablename__ = "household_uploads"
+    __audited__ = False  # progress changes every few thousand rows
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    contract_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    requested_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    #: the uploaded file's name
+    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
+    #: the stored copy under UPLOAD_DIR/household_uploads, removed once the import has ended
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    #: SHA-256 of the file's bytes (hex)
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    #: the language of the messages, the requester's at the time
+    locale: so.Mapped[str] = so.mapped_column(sa.String(8), default="zh_CN")
+    status: so.Mapped[UploadStatus] = so.mapped_column(
+        str_enum(UploadStatus, "household_upload_status", 16), default=UploadStatus.QUEUED)
+    #: lines of the file counted when it was queued (header included)
+    rows_total: so.Mapped[int] = so.mapped_column(default=0)
+    #: rows checked so far
+    rows_checked: so.Mapped[int] = so.mapped_column(default=0)
+    #: every row error found (the list below stops at the engine's limit)
+    error_count: so.Mapped[int] = so.mapped_column(default=0)
+    #: the row errors, [{"row", "field", "message"}], in the requester's language
+    errors: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: why it was refused or failed, in the requester's language
+    message: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: the import it became
+    import_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("household_imports.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    finished_at: so.Mapped[datetime | None]
+
+    contract: so.Mapped[Contract] = so.relationship()
+    requested_by: so.Mapped[User | None] = so.relationship()
+
+
 class HouseholdRecord(db.Model):
     """One surveyed household of a household-survey contract, in one reporting period."""
 

@@ -10,7 +10,7 @@ subsistence standards and anomaly flags: :mod:`contracts.households.anomalies`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -79,7 +79,8 @@ def may_import(user: User, contract: Contract) -> bool:
     return user.role in (Role.OFFICER, Role.ADMIN)
 
 
-def _check_importable(contract: Contract, actor: User | None) -> None:
+def check_importable(contract: Contract, actor: User | None) -> None:
+    """Refuse an import into ``contract`` by ``actor`` before its file is read."""
     if actor is not None and not may_import(actor, contract):
         raise Forbidden(_("Only the contract's provider or an officer may import records."))
     if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:
@@ -141,20 +142,22 @@ def _as_date(cell: Any) -> date | None:
 
 
 def import_households(contract: Contract, data: bytes, filename: str,
-                      actor: User | None) -> HouseholdImport:
+                      actor: User | None,
+                      on_progress: Callable[[int], None] | None = None) -> HouseholdImport:
     """Check the whole file and store every record, or store nothing.
 
     Refusals: ``Forbidden`` (not the provider or an officer), ``Conflict`` (not an active
     household-survey contract), :class:`HouseholdImportError` listing every row error.
+    ``on_progress(rows_checked)`` is called every few thousand rows (by a queued import).
     """
-    _check_importable(contract, actor)
+    check_importable(contract, actor)
     codes = _subtree_codes(contract.region)
     stored = _stored_pairs(contract)
     clashes = _clashing_ids(data, filename, contract, stored) if stored else frozenset()
     context = ImportContext(allowed_region_codes=frozenset(codes),
                             period_start=contract.start_date, period_end=contract.end_date,
                             today=clock.today(), existing_id_numbers=clashes)
-    result: ImportResult = read_households(data, filename, context)
+    result: ImportResult = read_households(data, filename, context, on_progress)
     if result.errors:
         raise HouseholdImportError(result.errors, result.error_count)
     if not result.rows:

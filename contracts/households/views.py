@@ -1,6 +1,6 @@
-"""HTML pages of household-survey records: upload, list, progress, full ID view, anomalies,
-subsistence standards and spot checks. Thin: the rules live in the modules of
-``contracts.households``.
+"""HTML pages of household-survey records: upload (a large file's import by a worker with its
+progress), list, survey progress, full ID view, anomalies, subsistence standards and spot
+checks. Thin: the rules live in the modules of ``contracts.households``.
 
 The row errors of the last refused upload are kept for their .xlsx download as a small file
 under ``instance/household_import_errors/<user>-<contract>.xlsx`` (rendered in the user's
@@ -12,7 +12,17 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,14 +30,16 @@ from app.auth.login import role_required
 from app.errors import DomainError, ValidationError
 from app.regions.services import get_by_code
 from app.spreadsheets import XLSX_MIMETYPE
+from app.template_helpers import ui_language
 from app.users.models import Role
 from contracts import STAFF, bp
-from contracts.households import anomalies, records, spot_checks
+from contracts.households import anomalies, queued, records, spot_checks
 from contracts.households import services as households
 from contracts.households.checks import MAX_ERRORS, errors_xlsx
 from contracts.households.files import LABELS
 from contracts.households.forms import HouseholdUploadForm, ResultForm, SpotCheckForm, StandardForm
-from contracts.households.models import SpotCheckStatus
+from contracts.households.models import HouseholdUpload, SpotCheckStatus
+from contracts.households.queued import UPLOAD_STATUS_LABELS
 from contracts.households.template import build_template
 from contracts.labels import ANOMALY_LABELS, RECOMMENDATION_LABELS
 from contracts.listing import region_options
@@ -80,6 +92,7 @@ def households_list(contract_id: int):
 def _list_page(contract, page, form, status: int = 200, **extra):
     return render_template(
         "contracts/household_list.html", contract=contract, page=page, form=form,
+        uploads=queued.recent_uploads(contract), UPLOAD_STATUS_LABELS=UPLOAD_STATUS_LABELS,
         flags=anomalies.flags_for([r.id for r in page.items]) if page else {},
         periods=records.contract_periods(contract), townships=records.townships(contract),
         may_import=households.may_import(current_user, contract),
@@ -95,8 +108,8 @@ def households_import(contract_id: int):
         return _list_page(contract, None, form, 422)
     upload = form.file.data
     try:
-        batch = households.import_households(contract, upload.read(), upload.filename or "",
-                                             current_user)
+        batch = queued.import_or_queue(contract, upload.read(), upload.filename or "",
+                                       current_user, ui_language())
     except households.HouseholdImportError as error:
         _errors_path(contract.id).write_bytes(errors_xlsx(error.errors))
         return _list_page(contract, None, form, 422, import_error=error,
@@ -104,9 +117,48 @@ def households_import(contract_id: int):
     except DomainError as error:
         show_refusal(form, error)
         return _list_page(contract, None, form, error.status)
+    if isinstance(batch, HouseholdUpload):
+        flash(_("%(name)s has %(n)d rows: it is imported in the background. This page shows "
+                "how far it has got; you may leave it.", name=batch.filename,
+                n=batch.rows_total), "info")
+        return redirect(url_for(".household_upload", upload_id=batch.id), 303)
     flash(_("%(n)d household records were imported from %(name)s.", n=batch.rows,
             name=batch.filename), "success")
     return redirect(url_for(".households_list", contract_id=contract.id), 303)
+
+
+# ---- a large file imported by a worker: its progress, its outcome, its errors ----------------
+
+@bp.get("/households/uploads/<int:upload_id>")
+@login_required
+def household_upload(upload_id: int):
+    upload = queued.get_visible_upload(current_user, upload_id)
+    return render_template("contracts/household_upload.html", upload=upload,
+                           errors=queued.upload_errors(upload)[:SHOWN_ERRORS],
+                           UPLOAD_STATUS_LABELS=UPLOAD_STATUS_LABELS)
+
+
+@bp.get("/households/uploads/<int:upload_id>/status")
+@login_required
+def household_upload_status(upload_id: int):
+    upload = queued.get_visible_upload(current_user, upload_id)
+    errors_url = (url_for(".household_upload_errors", upload_id=upload.id)
+                  if upload.errors else None)
+    return jsonify(status=upload.status.value,
+                   status_label=str(UPLOAD_STATUS_LABELS[upload.status]),
+                   done=upload.rows_checked, total=upload.rows_total,
+                   error=upload.message or None, download_url=errors_url)
+
+
+@bp.get("/households/uploads/<int:upload_id>/errors.xlsx")
+@login_required
+def household_upload_errors(upload_id: int):
+    upload = queued.get_visible_upload(current_user, upload_id)
+    if not upload.errors:
+        abort(404)
+    return send_file(io.BytesIO(errors_xlsx(queued.upload_errors(upload))),
+                     mimetype=XLSX_MIMETYPE, as_attachment=True, max_age=0,
+                     download_name=f"{upload.contract.number}-errors.xlsx")
 
 
 @bp.get("/contracts/<int:contract_id>/households/import-errors.xlsx")

@@ -1,29 +1,36 @@
-"""Every scorecard of a campaign in one ZIP, built outside the request that asks for it.
+"""Every scorecard of a campaign in one ZIP, built by a worker process (``flask worker run``)
+from a queued task, never in a web worker.
 
-The web request only queues a :class:`ScorecardBatch` row; once that row is committed a
-background thread of the same process builds the ZIP under ``INSTANCE_DIR/exports`` and
-commits its progress every few cards, so that the page can poll a status endpoint (served by
-any worker: the progress is in the database). The command line builds the same ZIP in the
-foreground with a progress bar.
+The request queues a :class:`ScorecardBatch` row and its task in one commit. The worker renders
+each card into a file of its own under ``UPLOAD_DIR/scorecard_batches/batch-<id>/`` (written
+whole, then renamed) and commits the count after each, so a batch interrupted anywhere (a
+restart, a kill -9) resumes at the first card without a file: no card is rendered or packed
+twice. At the end the ZIP is packed from those files, next to them under UPLOAD_DIR (shared by
+every web server, unlike one worker's temporary folder), and the cards are removed. The page
+polls a status endpoint that any web worker answers from the row; the ZIP is sent only to users
+who may see the campaign. The command line builds the same ZIP in the foreground.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
+import os
+import shutil
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import Flask, current_app
 from flask_babel import force_locale
 
-from app import clock
+from app import clock, uploads
 from app.extensions import db
 from app.scoping import one_visible
 from app.unit_of_work import after_commit
 from app.users.models import User
+from app.worker.queue import enqueue
+from app.worker.registry import register_task
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.services import get_visible_campaign
 from evaluations.inspections.models import Inspection, InspectionStatus
@@ -31,16 +38,11 @@ from reports.scorecards.data import city_section_means
 from reports.scorecards.models import BatchStatus, ScorecardBatch
 from reports.scorecards.services import inspection_scorecard_pdf, scorecard_filename
 
-log = logging.getLogger(__name__)
-PROGRESS_EVERY = 5
+#: the folder under UPLOAD_DIR holding the ZIPs and, while a batch is built, its cards
+AREA = "scorecard_batches"
+TASK = "reports.campaign_scorecards"
 #: only inspections with a result have a scorecard worth printing
 SCORED = (InspectionStatus.SUBMITTED, InspectionStatus.FINALIZED)
-
-
-def exports_dir() -> Path:
-    path = Path(current_app.config["INSTANCE_DIR"]) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def campaign_inspection_ids(campaign: Campaign) -> list[int]:
@@ -50,9 +52,14 @@ def campaign_inspection_ids(campaign: Campaign) -> list[int]:
         .order_by(Inspection.id)))
 
 
+def card_pdf(inspection: Inspection, means: dict[int, Decimal]) -> bytes:
+    """One card of a batch (its own function: the step a batch resumes at)."""
+    return inspection_scorecard_pdf(inspection, city_means=means)
+
+
 def write_campaign_zip(campaign: Campaign, out: Path,
                        on_progress: Callable[[int, int], None] | None = None) -> int:
-    """Write the scorecards of ``campaign`` into the ZIP ``out``; returns how many."""
+    """Write the scorecards of ``campaign`` into the ZIP ``out`` at once; returns how many."""
     ids = campaign_inspection_ids(campaign)
     means = city_section_means(campaign.template_id)
     tmp = out.with_suffix(".part")
@@ -60,8 +67,7 @@ def write_campaign_zip(campaign: Campaign, out: Path,
         # PDFs are compressed already; storing them keeps the batch fast
         for done, inspection_id in enumerate(ids, start=1):
             inspection = db.session.get(Inspection, inspection_id)
-            archive.writestr(scorecard_filename(inspection),
-                             inspection_scorecard_pdf(inspection, city_means=means))
+            archive.writestr(scorecard_filename(inspection), card_pdf(inspection, means))
             db.session.expunge_all()  # bounded memory over a thousand cards
             if on_progress:
                 on_progress(done, len(ids))
@@ -69,15 +75,15 @@ def write_campaign_zip(campaign: Campaign, out: Path,
     return len(ids)
 
 
+# ---- the queued batch -------------------------------------------------------------------------
+
 def queue_campaign_batch(campaign: Campaign, actor: User, locale: str) -> ScorecardBatch:
-    """Queue the ZIP of a campaign; the build starts once this transaction commits."""
+    """Queue the ZIP of a campaign; a worker builds it once this transaction commits."""
     batch = ScorecardBatch(campaign_id=campaign.id, requested_by_id=actor.id, locale=locale,
                            total=len(campaign_inspection_ids(campaign)))
     db.session.add(batch)
     db.session.flush()
-    app = current_app._get_current_object()
-    batch_id = batch.id
-    after_commit(lambda: start_in_background(app, batch_id))
+    enqueue(TASK, batch.id)
     return batch
 
 
@@ -95,49 +101,83 @@ def get_visible_batch(user: User, batch_id: int) -> ScorecardBatch:
     return batch
 
 
-def start_in_background(app: Flask, batch_id: int) -> threading.Thread:
-    thread = threading.Thread(target=run_batch, args=(app, batch_id), daemon=True,
-                              name=f"scorecard-batch-{batch_id}")
-    thread.start()
-    return thread
+def cards_folder(batch_id: int) -> Path:
+    return uploads.folder(AREA) / f"batch-{batch_id}"
 
 
-def run_batch(app: Flask, batch_id: int) -> None:
-    """Build one queued batch; every failure ends up on the row, never in the void."""
-    with app.app_context():
-        batch = db.session.get(ScorecardBatch, batch_id)
-        if batch is None or batch.status is not BatchStatus.QUEUED:
-            return
-        batch.status = BatchStatus.RUNNING
-        db.session.commit()
-        out = exports_dir() / f"campaign-{batch.campaign_id}-batch-{batch.id}.zip"
+def _card_path(folder: Path, inspection_id: int) -> Path:
+    return folder / f"{inspection_id}.pdf"
 
-        def progress(done: int, total: int) -> None:
-            if done % PROGRESS_EVERY == 0 or done == total:
-                db.session.execute(sa.update(ScorecardBatch)
-                                   .where(ScorecardBatch.id == batch_id)
-                                   .values(done=done, total=total))
-                db.session.commit()
 
-        try:
-            campaign = db.session.get(Campaign, batch.campaign_id)
-            with force_locale(batch.locale):
-                total = write_campaign_zip(campaign, out, progress)
-        except Exception as error:  # noqa: BLE001 - recorded on the row for the user to see
-            log.exception("scorecard batch %s failed", batch_id)
-            db.session.rollback()
-            db.session.execute(sa.update(ScorecardBatch).where(ScorecardBatch.id == batch_id)
-                               .values(status=BatchStatus.FAILED, error=str(error)[:500],
-                                       finished_at=clock.now()))
-        else:
-            db.session.execute(sa.update(ScorecardBatch).where(ScorecardBatch.id == batch_id)
-                               .values(status=BatchStatus.DONE, done=total, total=total,
-                                       file_name=out.name, finished_at=clock.now()))
-        db.session.commit()
+def _set(batch_id: int, **values) -> None:
+    db.session.execute(sa.update(ScorecardBatch).where(ScorecardBatch.id == batch_id)
+                       .values(**values).execution_options(synchronize_session=False))
+
+
+def build_batch(work) -> str:
+    """The worker's task: render the cards not yet rendered, then pack the ZIP (left
+    uncommitted: the worker commits it with the task's end)."""
+    batch = db.session.get(ScorecardBatch, work.ref_id)
+    if batch is None or batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
+        return "nothing to do"
+    batch_id, locale, campaign_id = batch.id, batch.locale, batch.campaign_id
+    campaign = db.session.get(Campaign, campaign_id)
+    ids, template_id = campaign_inspection_ids(campaign), campaign.template_id
+    folder = cards_folder(batch_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    done = sum(1 for i in ids if _card_path(folder, i).exists())  # from an interrupted run
+    work.confirm()
+    _set(batch_id, status=BatchStatus.RUNNING, done=done, total=len(ids))
+    db.session.commit()
+    means = city_section_means(template_id)
+    with force_locale(locale):
+        for inspection_id in ids:
+            path = _card_path(folder, inspection_id)
+            if path.exists():
+                continue
+            work.check()
+            part = path.with_suffix(".part")
+            part.write_bytes(card_pdf(db.session.get(Inspection, inspection_id), means))
+            os.replace(part, path)  # a card is there whole, or not at all
+            done += 1
+            work.confirm()
+            _set(batch_id, done=done)
+            db.session.commit()
+            db.session.expunge_all()  # bounded memory over a thousand cards
+    work.check()
+    out_name = f"campaign-{campaign_id}-batch-{batch_id}.zip"
+    _pack(folder, ids, uploads.path_of(AREA, out_name))
+    _set(batch_id, status=BatchStatus.DONE, done=len(ids), total=len(ids), file_name=out_name,
+         finished_at=clock.now())
+    after_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return f"{len(ids)} scorecard(s) in {out_name}"
+
+
+def _pack(folder: Path, ids: list[int], out: Path) -> None:
+    codes = dict(db.session.execute(sa.select(Inspection.id, Inspection.verification_code)
+                                    .where(Inspection.id.in_(ids))).all())
+    tmp = out.with_suffix(".part")
+    # PDFs are compressed already; storing them keeps the packing fast
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
+        for inspection_id in ids:
+            name = scorecard_filename(SimpleNamespace(id=inspection_id,
+                                                      verification_code=codes[inspection_id]))
+            archive.write(_card_path(folder, inspection_id), arcname=name)
+    os.replace(tmp, out)
+
+
+def batch_failed(batch_id: int, message: str) -> None:
+    """The worker gave up on the batch: the page shows why; its cards go."""
+    _set(batch_id, status=BatchStatus.FAILED, error=message[:500], finished_at=clock.now())
+    folder = cards_folder(batch_id)
+    after_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+register_task(TASK, build_batch, fail=batch_failed)
 
 
 def batch_path(batch: ScorecardBatch) -> Path | None:
     if batch.status is not BatchStatus.DONE or not batch.file_name:
         return None
-    path = exports_dir() / batch.file_name
+    path = uploads.path_of(AREA, batch.file_name)
     return path if path.is_file() else None

@@ -1,4 +1,4 @@
-"""A batch of scorecards made in the background, e.g. every scorecard of a campaign as a ZIP."""
+"""A batch of scorecards made by a worker process, e.g. every scorecard of a campaign as a ZIP."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class ScorecardBatch(db.Model):
         default=BatchStatus.QUEUED)
     total: so.Mapped[int] = so.mapped_column(default=0)
     done: so.Mapped[int] = so.mapped_column(default=0)
-    #: file name of the ZIP under INSTANCE_DIR/exports
+    #: file name of the ZIP under UPLOAD_DIR/scorecard_batches
     file_name: so.Mapped[str | None] = so.mapped_column(sa.String(100))
     error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -1,8 +1,10 @@
-"""Pages of the scorecards: an inspection's PDF, its public verification, campaign ZIPs."""
+"""Pages of the scorecards: an inspection's PDF, its public verification, campaign ZIPs (built
+by a worker process; their page polls the progress)."""
 
 from __future__ import annotations
 
 from flask import abort, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -17,6 +19,7 @@ from reports.scorecards.batch import (
     queue_campaign_batch,
     recent_batches,
 )
+from reports.scorecards.models import BatchStatus
 from reports.scorecards.responses import pdf_response
 from reports.scorecards.services import (
     inspection_by_code,
@@ -26,6 +29,12 @@ from reports.scorecards.services import (
 )
 
 STAFF = (Role.OFFICER, Role.ADMIN)
+BATCH_STATUS_LABELS = {
+    BatchStatus.QUEUED: _l("Waiting for a worker"),
+    BatchStatus.RUNNING: _l("Building"),
+    BatchStatus.DONE: _l("Ready"),
+    BatchStatus.FAILED: _l("Failed"),
+}
 
 
 @bp.route("/inspections/<int:inspection_id>/scorecard.pdf")
@@ -54,13 +63,15 @@ def campaign_scorecards(campaign_id: int):
         batch = queue_campaign_batch(campaign, current_user, viewer_language())
         return redirect(url_for(".batch", batch_id=batch.id))
     return render_template("reports/campaign_scorecards.html", campaign=campaign, form=form,
-                           batches=recent_batches(campaign))
+                           batches=recent_batches(campaign),
+                           BATCH_STATUS_LABELS=BATCH_STATUS_LABELS)
 
 
 @bp.route("/batches/<int:batch_id>")
 @role_required(*STAFF)
 def batch(batch_id: int):
-    return render_template("reports/batch.html", batch=get_visible_batch(current_user, batch_id))
+    return render_template("reports/batch.html", batch=get_visible_batch(current_user, batch_id),
+                           BATCH_STATUS_LABELS=BATCH_STATUS_LABELS)
 
 
 @bp.route("/batches/<int:batch_id>/status")
@@ -68,8 +79,8 @@ def batch(batch_id: int):
 def batch_status(batch_id: int):
     batch = get_visible_batch(current_user, batch_id)
     ready = batch_path(batch) is not None
-    return jsonify(status=batch.status.value, done=batch.done, total=batch.total,
-                   error=batch.error or None,
+    return jsonify(status=batch.status.value, status_label=str(BATCH_STATUS_LABELS[batch.status]),
+                   done=batch.done, total=batch.total, error=batch.error or None,
                    download_url=url_for(".batch_download", batch_id=batch.id) if ready else None)
 
 
@@ -79,5 +90,8 @@ def batch_download(batch_id: int):
     path = batch_path(get_visible_batch(current_user, batch_id))
     if path is None:
         abort(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
-                     download_name=path.name)
+    response = send_file(path, mimetype="application/zip", as_attachment=True,
+                         download_name=path.name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
