@@ -196,7 +196,7 @@ def test_the_migration_queues_the_batches_the_old_threads_left_unfinished(tmp_pa
                     "INSERT INTO scorecard_batches (campaign_id, locale, status, total, done, "
                     "error, created_at) VALUES (1, 'zh_CN', :s, 40, 17, '', CURRENT_TIMESTAMP)"),
                     {"s": status})
-        upgrade(revision="11b1")
+        upgrade(revision="0008")
         with db_.engine.connect() as conn:
             tasks = conn.execute(sa.text("SELECT kind, ref_id, status FROM queued_tasks "
                                          "ORDER BY ref_id")).all()

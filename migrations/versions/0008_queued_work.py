@@ -2,7 +2,7 @@
 imports), and the household uploads waiting for or in their import. Scorecard batches left
 queued or running by the web workers' threads are queued again, so that a worker finishes them.
 
-Revision ID: 11b1
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-05
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '11b1'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
