@@ -9,7 +9,9 @@ refusal that no retry will change (4xx). Visibility as everywhere: a hidden insp
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+from pathlib import Path
+
+from flask import Response, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -138,8 +140,6 @@ def inspection_signature(inspection_id: int, role: str):
 @bp.route("/sw.js")
 def service_worker():
     """The service worker script, allowed to control the whole site (see ``SW_SCOPE``)."""
-    response = current_app.send_static_file("field/sw.js")
-    response.headers["Service-Worker-Allowed"] = SW_SCOPE
-    response.headers["Cache-Control"] = "no-cache"
-    response.mimetype = "text/javascript"
-    return response
+    script = Path(current_app.static_folder, "field", "sw.js").read_bytes()
+    return Response(script, mimetype="text/javascript",
+                    headers={"Service-Worker-Allowed": SW_SCOPE, "Cache-Control": "no-cache"})

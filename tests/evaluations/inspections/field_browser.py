@@ -10,12 +10,13 @@ from tests.clients import PASSWORD
 DEADLINE_MS = 20_000
 
 
-def new_device(browser, *, width=820, height=1180):
+def new_device(browser, *, width=820, height=1180, accept_dialogs=True):
     """A browser context standing for one device. (Its User-Agent stays the browser's own:
     the service worker's requests carry that one, and the login session is bound to it.)"""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
+    if accept_dialogs:
+        page.on("dialog", lambda dialog: dialog.accept())
     return context, page
 
 
