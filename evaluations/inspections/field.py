@@ -137,6 +137,16 @@ def inspection_signature(inspection_id: int, role: str):
     return signatures.signature_response(signatures.get_signature(inspection, role))
 
 
+@bp.after_app_request
+def _mark_offline_pages(response):
+    """An inspector's pages say whose they are: the service worker keeps a page for offline
+    use only when it belongs to the inspector the device works for."""
+    if (response.mimetype == "text/html" and current_user
+            and current_user.is_authenticated and current_user.role is Role.INSPECTOR):
+        response.headers["X-Offline-Owner"] = str(current_user.id)
+    return response
+
+
 @bp.route("/sw.js")
 def service_worker():
     """The service worker script, allowed to control the whole site (see ``SW_SCOPE``)."""

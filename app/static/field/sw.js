@@ -3,10 +3,11 @@
 // What it keeps (one cache): the pages the inspector's pages name (their home, the list, the
 // forms of the inspections listed), their styles and scripts, and the photos and signatures
 // shown on those forms. Everything is fetched from the network first; the copy is used only
-// when the network fails or is slower than a few seconds. A page that now redirects (the
-// inspection was submitted) or is refused is dropped. When another user's pages ask, the
-// previous user's pages are dropped first. Answers typed offline are not here: the form keeps
-// them in IndexedDB until the server has them.
+// when the network fails or is slower than a few seconds. A page is kept only when the server
+// marks it as the current owner's (header X-Offline-Owner), so nobody else's pages are stored;
+// a page that now redirects (the inspection was submitted) or is refused is dropped. When
+// another inspector's pages ask, and on logout, the kept pages are dropped. Answers typed
+// offline are not here: the form keeps them in IndexedDB until the server has them.
 "use strict";
 
 var CACHE = "careprocure-field-1";
@@ -40,12 +41,22 @@ self.addEventListener("activate", function (event) {
 function store(cache, request, response) {
   var url = new URL(request.url || request);
   if (response.redirected || response.status === 404 || response.status === 403) {
-    return cache["delete"](url.href, { ignoreSearch: false });   // no longer the inspector's to fill
+    return cache["delete"](url.href);             // no longer the inspector's to fill
   }
-  if (response.ok && response.type === "basic" && url.pathname.indexOf("/login") !== 0) {
-    return cache.put(url.href, response.clone());
-  }
-  return Promise.resolve();
+  if (!response.ok || response.type !== "basic") { return Promise.resolve(); }
+  if (!isPage(url)) { return cache.put(url.href, response.clone()); }
+  return owner(cache).then(function (current) {
+    var marked = response.headers.get("X-Offline-Owner");
+    if (marked && marked === current) { return cache.put(url.href, response.clone()); }
+    return cache["delete"](url.href);
+  });
+}
+
+function dropPages(cache) {
+  return cache.keys().then(function (requests) {
+    return Promise.all(requests.filter(function (r) { return isPage(new URL(r.url)); })
+      .map(function (r) { return cache["delete"](r); }));
+  });
 }
 
 function networkFirst(request) {
@@ -66,6 +77,11 @@ function networkFirst(request) {
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
+  var path = new URL(request.url).pathname;
+  if (request.method === "POST" && path === "/logout") {   // the request itself goes on as usual
+    event.waitUntil(caches.open(CACHE).then(dropPages));
+    return;
+  }
   if (request.method !== "GET") { return; }
   var url = new URL(request.url);
   if (!kept(url)) { return; }
@@ -95,10 +111,9 @@ function keep(data) {
   return caches.open(CACHE).then(function (cache) {
     return owner(cache).then(function (previous) {
       if (previous === String(data.owner)) { return null; }
-      return cache.keys().then(function (requests) {
-        return Promise.all(requests.filter(function (r) { return isPage(new URL(r.url)); })
-          .map(function (r) { return cache["delete"](r); }));
-      }).then(function () { return cache.put(OWNER_KEY, new Response(String(data.owner))); });
+      return dropPages(cache).then(function () {
+        return cache.put(OWNER_KEY, new Response(String(data.owner)));
+      });
     }).then(function () {
       var urls = (data.urls || []).filter(function (u) { return kept(new URL(u)); });
       return Promise.all(urls.map(function (u) {

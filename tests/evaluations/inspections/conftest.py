@@ -130,6 +130,26 @@ def live_server(tmp_path):
         stop()
 
 
+def seed_demo_city() -> dict:
+    """The demo city of ``flask demo seed``: every page full of realistic rows."""
+    from flask import current_app
+
+    result = current_app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    return {}
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """The app serving the demo city; yields the base URL."""
+    _chromium_or_skip()
+    base_url, _app, _ids, _recorder, stop = serve(tmp_path, seed_demo_city)
+    try:
+        yield base_url
+    finally:
+        stop()
+
+
 @pytest.fixture
 def chromium():
     """A headless Chromium; closed after the test."""

@@ -15,8 +15,14 @@ def new_device(browser, *, width=820, height=1180, accept_dialogs=True):
     the service worker's requests carry that one, and the login session is bound to it.)"""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
+    context.dialogs = []   # the types of the dialogs accepted, in order
+
+    def accept(dialog):
+        context.dialogs.append(dialog.type)
+        dialog.accept()
+
     if accept_dialogs:
-        page.on("dialog", lambda dialog: dialog.accept())
+        page.on("dialog", accept)
     return context, page
 
 

@@ -86,6 +86,7 @@ def test_offline_work_survives_a_reload_and_reaches_the_server_once(live_server,
 
     tablet.reload()                                            # still offline
     tablet.wait_for_selector("form[data-booted]", state="attached")
+    assert tablet_context.dialogs == ["beforeunload"]          # leaving asked first
     for item, value in expected.items():
         assert control_value(tablet, item) == value
     assert tablet.input_value(f"textarea[name='note-{second}']") == "二楼走廊偏冷"
@@ -122,6 +123,11 @@ def test_offline_work_survives_a_reload_and_reaches_the_server_once(live_server,
     with Image.open(io.BytesIO(sent)) as received:
         assert max(received.size) == 1600
         assert received.getexif().get_ifd(0x8769).get(0x9003) == TAKEN
+
+    # logging out drops the pages kept for offline use
+    tablet.evaluate("document.querySelector(\"nav form[action$='/logout']\").requestSubmit()")
+    tablet.wait_for_url("**/login**")
+    tablet.wait_for_function("url => caches.match(url).then(hit => !hit)", arg=form_url)
     tablet_context.close()
     phone_context.close()
 

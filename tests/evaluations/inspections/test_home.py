@@ -49,8 +49,13 @@ def test_home_lists_overdue_then_today_then_next(app, db, schedule, inspection_w
     assert _form(done) not in todo and _form(theirs) not in todo
     assert 'src="/static/field/offline.js"' in todo
 
-    officer_home = _login(app, inspection_world.officer).get("/").get_data(as_text=True)
+    officer = _login(app, inspection_world.officer).get("/")
+    officer_home = officer.get_data(as_text=True)
     assert 'id="inspector-todo"' not in officer_home and "field/offline.js" not in officer_home
+    # only an inspector's pages are marked for the offline cache, with their owner
+    assert "X-Offline-Owner" not in officer.headers
+    home = _login(app, inspection_world.inspector).get("/")
+    assert home.headers["X-Offline-Owner"] == str(inspection_world.inspector.id)
 
 
 def test_list_puts_the_work_to_do_first(app, db, schedule, inspection_world, make_user):
