@@ -112,7 +112,7 @@ def inspection_detail(inspection_id: int):
     inspection = _inspection(inspection_id)
     return render_template("evaluations/inspection_detail.html", inspection=inspection,
                            confirm_form=ConfirmForm(), reason_form=ReasonForm(),
-                           **_result_context(inspection))
+                           signature_roles=ROLE_LABELS, **_result_context(inspection))
 
 
 def _result_context(inspection: Inspection) -> dict:

@@ -184,6 +184,8 @@ def test_the_scorecard_prints_the_signatures_instead_of_empty_lines(app, db, sch
     sig_url = f"/evaluations/inspections/{inspection.id}/signatures/representative"
     provider = Browser(app.test_client())
     provider.login(w.provider_user)
+    detail = provider.get(f"/evaluations/inspections/{inspection.id}").get_data(as_text=True)
+    assert sig_url in detail and "王院长" in detail
     assert provider.get(sig_url).status_code == 200
     stranger = Browser(app.test_client())
     stranger.login(make_user("provider"))
