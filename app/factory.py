@@ -102,6 +102,8 @@ def _import_views() -> None:
     import evaluations.actions.views  # noqa: F401
     import evaluations.assessment.views  # noqa: F401
     import evaluations.campaigns.views  # noqa: F401
+    import evaluations.inspections.field  # noqa: F401
+    import evaluations.inspections.home  # noqa: F401
     import evaluations.inspections.views  # noqa: F401
     import reports.dashboards.views  # noqa: F401
     import reports.exports.views  # noqa: F401

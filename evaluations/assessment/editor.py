@@ -108,6 +108,7 @@ class EditorState(_Row):
     name_en: str = ""
     description_zh: str = ""
     description_en: str = ""
+    signatures_required: bool = False
     grade_bands: list[BandRow] = field(default_factory=list)
     sections: list[SectionBlock] = field(default_factory=list)
     #: document index → the row it came from (filled by ``to_document``)
@@ -139,6 +140,7 @@ def state_from_document(doc: dict) -> EditorState:
     return EditorState(
         name_zh=doc["name"]["zh_CN"], name_en=doc["name"]["en"],
         description_zh=doc["description"]["zh_CN"], description_en=doc["description"]["en"],
+        signatures_required=doc.get("signatures_required", False),
         grade_bands=[BandRow(grade=band["grade"], min_score=_number_text(band["min_score"]))
                      for band in doc["grade_bands"]],
         sections=[SectionBlock(
@@ -184,6 +186,7 @@ def state_from_form(form: MultiDict) -> EditorState:
     """The rows as posted, blanks and removed ones included."""
     state = EditorState(**{name: _text(form, name) for name in
                            ("name_zh", "name_en", "description_zh", "description_en")})
+    state.signatures_required = _flag(form, "signatures_required")
     state.grade_bands = [BandRow(grade=_text(form, f"grade_bands-{b}-grade"),
                                  min_score=_text(form, f"grade_bands-{b}-min_score"))
                          for b in _indices(form, "grade_bands-")]
@@ -234,7 +237,7 @@ def to_document(state: EditorState, base: dict) -> dict:
                         "guidance": {"zh_CN": item.guidance_zh, "en": item.guidance_en}}
                        for item in items]}
             for section, items in zip(state._section_at, state._items_at, strict=True)],
-    }
+    } | ({"signatures_required": True} if state.signatures_required else {})
 
 
 def attach_errors(state: EditorState, fields: dict[str, list[str]]) -> None:

@@ -40,7 +40,8 @@ MAX_ITEM_POINTS = Decimal(1000)
 MAX_WEIGHT = Decimal(100000)
 LANGS = ("zh_CN", "en")
 
-TOP_KEYS = {"format", "code", "name", "description", "target", "grade_bands", "sections"}
+TOP_KEYS = {"format", "code", "name", "description", "target", "grade_bands", "sections",
+            "signatures_required"}
 SECTION_KEYS = {"key", "name", "weight", "items"}
 ITEM_KEYS = {"key", "text", "kind", "max_points", "critical", "allow_na", "evidence_required",
              "guidance"}
@@ -164,6 +165,9 @@ def parse_template(data: Any) -> dict:
         "grade_bands": _grade_bands(check, doc.get("grade_bands")),
         "sections": _sections(check, doc.get("sections")),
     }
+    # optional, and written only when true, so that documents without it stay as they were
+    if check.flag(doc.get("signatures_required"), "signatures_required", template):
+        out["signatures_required"] = True
     if check.errors:
         count = sum(len(messages) for messages in check.errors.values())
         raise ValidationError(_("The template is not valid: %(n)d problem(s).", n=count),

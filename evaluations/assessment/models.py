@@ -63,6 +63,9 @@ class AssessmentTemplate(TimestampMixin, db.Model):
     grade_bands: so.Mapped[list] = so.mapped_column(sa.JSON)
     status: so.Mapped[TemplateStatus] = so.mapped_column(
         str_enum(TemplateStatus, "template_status", 16), default=TemplateStatus.DRAFT)
+    #: submit requires the inspector's and the representative's signatures
+    signatures_required: so.Mapped[bool] = so.mapped_column(default=False,
+                                                            server_default=sa.false())
     #: who imported or edited this version; None for the built-in seed
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 

@@ -55,7 +55,7 @@ def _store(doc: dict, actor: User | None, status: TemplateStatus) -> AssessmentT
         name_zh=doc["name"]["zh_CN"], name_en=doc["name"]["en"],
         description_zh=doc["description"]["zh_CN"], description_en=doc["description"]["en"],
         target=TemplateTarget(doc["target"]), grade_bands=doc["grade_bands"], status=status,
-        created_by=actor)
+        signatures_required=doc.get("signatures_required", False), created_by=actor)
     for position, section_doc in enumerate(doc["sections"]):
         section = TemplateSection(
             position=position, key=section_doc["key"], name_zh=section_doc["name"]["zh_CN"],
@@ -127,7 +127,7 @@ def export_template(template: AssessmentTemplate) -> dict:
             }
             for section in template.sections
         ],
-    }
+    } | ({"signatures_required": True} if template.signatures_required else {})
 
 
 def new_version(template: AssessmentTemplate, changes_data: dict, actor: User | None

@@ -2,7 +2,7 @@
 
 Nothing here stores anything: ``check_answers`` turns posted answers into scoring values or
 refuses them all, naming ``answers[i].<field>`` and the item; ``check_complete`` refuses a
-form with an unanswered item or a missing required photo.
+form with an unanswered item, a missing required photo or a missing required signature.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from evaluations.assessment.models import TemplateItem
 from evaluations.assessment.services import to_scoring_specs
 from evaluations.inspections.guards import item_label
 from evaluations.inspections.models import Inspection
+from evaluations.inspections.signatures import ROLE_LABELS, missing_signatures
 from evaluations.item_kinds import AnswerError
 from evaluations.scoring import Answer, validate_answers
 
@@ -163,11 +164,14 @@ def missing_evidence(inspection: Inspection) -> list[TemplateItem]:
 
 
 def check_complete(inspection: Inspection) -> None:
-    """Every item answered and every required photo there, else a ``ValidationError``
-    keyed ``items.<id>`` that lists them."""
+    """Every item answered, every required photo and signature there, else a
+    ``ValidationError`` keyed ``items.<id>`` (and ``signatures.<role>``) that lists them."""
     fields: dict[str, list[str]] = {}
     missing = missing_items(inspection)
     evidence = missing_evidence(inspection)
+    unsigned = missing_signatures(inspection)
+    for role in unsigned:
+        fields[f"signatures.{role.value}"] = [_("A signature is required before submitting.")]
     for item in missing:
         fields.setdefault(f"items.{item.id}", []).append(
             str(_ANSWER_MESSAGES["answer_missing"]))
@@ -181,4 +185,7 @@ def check_complete(inspection: Inspection) -> None:
         if evidence:
             parts.append(_("Attach a photo to: %(items)s.",
                            items="; ".join(item_label(i, i.id) for i in evidence)))
+        if unsigned:
+            parts.append(_("Signatures missing: %(roles)s.",
+                           roles="; ".join(str(ROLE_LABELS[role]) for role in unsigned)))
         raise ValidationError(" ".join(parts), fields)

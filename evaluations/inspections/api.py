@@ -21,6 +21,7 @@ from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations.inspections import lists as inspection_lists
 from evaluations.inspections import photos as photo_services
 from evaluations.inspections import services as inspection_services
+from evaluations.inspections import signatures as signature_services
 from evaluations.inspections.models import Inspection, InspectionStatus
 
 blp = Blueprint("api_inspections", __name__, url_prefix="/api/v1",
@@ -60,14 +61,38 @@ def inspection_dict(inspection: Inspection) -> dict:
         "superseded_by_id": inspection.superseded_by.id if inspection.superseded_by else None,
         "verification_code": (inspection.verification_code
                               if inspection.status is InspectionStatus.FINALIZED else None),
-        "answers": [{"item_id": a.item_id, "points": _score(a.points), "yes": a.yes,
-                     "na": a.na, "note": a.note}
-                    for a in sorted(inspection.answers, key=lambda a: a.item_id)],
-        "photos": [{"id": p.id, "item_id": p.item_id, "content_type": p.content_type,
-                    "width": p.width, "height": p.height, "taken_at": p.taken_at,
-                    "uploaded_at": p.uploaded_at} for p in inspection.photos],
+        "answers": [answer_dict(a) for a in sorted(inspection.answers, key=lambda a: a.item_id)],
+        "photos": [photo_dict(p) for p in inspection.photos],
+        "signatures": [signature_dict(s) for s in inspection.signatures],
+        "signatures_required": template.signatures_required,
         "result": inspection_result(inspection),
     }
+
+
+def answer_dict(answer) -> dict:
+    return {"item_id": answer.item_id, "points": _score(answer.points), "yes": answer.yes,
+            "na": answer.na, "note": answer.note, "version": answer.version}
+
+
+def photo_dict(photo) -> dict:
+    return {"id": photo.id, "item_id": photo.item_id, "content_type": photo.content_type,
+            "width": photo.width, "height": photo.height, "taken_at": photo.taken_at,
+            "uploaded_at": photo.uploaded_at, "client_id": photo.client_id}
+
+
+def signature_dict(signature) -> dict:
+    return {"role": signature.role.value, "signer_name": signature.signer_name,
+            "signed_at": signature.signed_at, "client_id": signature.client_id}
+
+
+def conflict_dict(conflict) -> dict:
+    """Both values of an item two devices changed: the refused change and the stored one."""
+    yours, theirs = conflict.yours, conflict.theirs
+    return {"item_id": conflict.item_id,
+            "yours": {"points": _score(yours.points), "yes": yours.yes, "na": yours.na,
+                      "note": yours.note, "base_version": yours.base_version},
+            "theirs": {"points": _score(theirs.points), "yes": theirs.yes, "na": theirs.na,
+                       "note": theirs.note, "version": theirs.version}}
 
 
 class AnswerSchema(ma.Schema):
@@ -76,6 +101,8 @@ class AnswerSchema(ma.Schema):
     yes = ma.fields.Boolean(allow_none=True)
     na = ma.fields.Boolean()
     note = ma.fields.String()
+    version = ma.fields.Integer(metadata={"description": "the version of the form that last "
+                                                         "changed this answer"})
 
 
 class ResultSchema(ma.Schema):
@@ -94,6 +121,14 @@ class PhotoSchema(ma.Schema):
     height = ma.fields.Integer()
     taken_at = ma.fields.AwareDateTime(allow_none=True)
     uploaded_at = ma.fields.AwareDateTime()
+    client_id = ma.fields.String(allow_none=True)
+
+
+class SignatureSchema(ma.Schema):
+    role = ma.fields.String(metadata={"description": "inspector | representative"})
+    signer_name = ma.fields.String()
+    signed_at = ma.fields.AwareDateTime()
+    client_id = ma.fields.String(allow_none=True)
 
 
 class InspectionSchema(ma.Schema):
@@ -119,7 +154,12 @@ class InspectionSchema(ma.Schema):
     verification_code = ma.fields.String(allow_none=True)
     answers = ma.fields.List(ma.fields.Nested(AnswerSchema))
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
+    signatures = ma.fields.List(ma.fields.Nested(SignatureSchema))
+    signatures_required = ma.fields.Boolean()
     result = ma.fields.Nested(ResultSchema, allow_none=True)
+    conflicts = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "per-item saves only: the changes refused because the answer was "
+                       "changed since their base_version, with both values"})
 
 
 class ScheduleArgs(ma.Schema):
@@ -139,7 +179,8 @@ class InspectionListArgs(PageArgs):
 
 
 class AnswersArgs(ma.Schema):
-    version = ma.fields.Integer(required=True)
+    #: the whole form's version; leave it out to send per-item ``base_version``s instead
+    version = ma.fields.Raw()
     #: checked item by item by the service, so that errors name ``answers[i].<field>``
     answers = ma.fields.List(ma.fields.Raw(), required=True)
 
@@ -210,11 +251,21 @@ class InspectionAnswers(MethodView):
     @blp.arguments(AnswersArgs)
     @blp.response(200, InspectionSchema)
     def put(self, args, inspection_id: int):
-        """Save (part of) the answers; ``version`` must be the one read, else 409."""
+        """Save (part of) the answers.
+
+        With ``version``: it must be the one read, else 409 and nothing is stored. Without
+        it, each answer carries ``base_version`` (the ``version`` of that answer the device
+        started from, 0 if none): changes to answers nobody changed since are stored, the
+        others come back in ``conflicts`` with both values."""
         inspection = _visible_inspection(inspection_id)
-        inspection_services.save_answers(inspection, version=args["version"],
-                                         answers=args["answers"], actor=api_user())
-        return inspection_dict(inspection)
+        conflicts = []
+        if "version" in args:
+            inspection_services.save_answers(inspection, version=args["version"],
+                                             answers=args["answers"], actor=api_user())
+        else:
+            conflicts = inspection_services.save_changes(inspection, answers=args["answers"],
+                                                         actor=api_user())
+        return inspection_dict(inspection) | {"conflicts": [conflict_dict(c) for c in conflicts]}
 
 
 @blp.route("/inspections/<int:inspection_id>/submit")
@@ -270,10 +321,14 @@ class InspectionPhotos(MethodView):
     @token_required(Role.INSPECTOR)
     @blp.response(201, PhotoSchema)
     def post(self, inspection_id: int):
-        """Attach a photo (multipart ``item_id``, ``file``: JPEG or PNG) to an item."""
+        """Attach a photo (multipart ``item_id``, ``file``: JPEG or PNG) to an item.
+
+        With the device's ``client_id``, a repeated upload returns the photo stored the first
+        time: retries never store it twice."""
         inspection = _visible_inspection(inspection_id)
-        return photo_services.add_photo(inspection, request.form.get("item_id"),
-                                        request.files.get("file"), api_user())
+        return photo_dict(photo_services.add_photo(
+            inspection, request.form.get("item_id"), request.files.get("file"), api_user(),
+            client_id=request.form.get("client_id")))
 
 
 @blp.route("/inspections/<int:inspection_id>/photos/<int:photo_id>")
@@ -291,3 +346,29 @@ class InspectionPhoto(MethodView):
         """Remove a photo while the inspection is still being filled in."""
         photo = photo_services.get_photo(_visible_inspection(inspection_id), photo_id)
         photo_services.delete_photo(photo, api_user())
+
+
+@blp.route("/inspections/<int:inspection_id>/signatures")
+class InspectionSignatures(MethodView):
+    @token_required(Role.INSPECTOR)
+    @blp.response(201, SignatureSchema)
+    def post(self, inspection_id: int):
+        """Store a signature drawn on the device (multipart ``role``: inspector |
+        representative, ``signer_name``, ``signed_at`` ISO 8601, ``file`` PNG, ``client_id``);
+        it replaces an earlier one of the same role."""
+        inspection = _visible_inspection(inspection_id)
+        form = request.form
+        return signature_dict(signature_services.add_signature(
+            inspection, role=form.get("role"), signer_name=form.get("signer_name"),
+            signed_at=form.get("signed_at"), file_storage=request.files.get("file"),
+            actor=api_user(), client_id=form.get("client_id")))
+
+
+@blp.route("/inspections/<int:inspection_id>/signatures/<role>")
+class InspectionSignatureFile(MethodView):
+    @token_required()
+    @blp.response(200, description="The signature (PNG)")
+    def get(self, inspection_id: int, role: str):
+        """The signature image; visible exactly when the inspection is."""
+        signature = signature_services.get_signature(_visible_inspection(inspection_id), role)
+        return signature_services.signature_response(signature)

@@ -6,12 +6,16 @@ inspection's form; none of them imports another for these.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, ValidationError
+from app.extensions import db
 from app.regions.models import Region
 from app.template_helpers import ui_language
 from app.users.models import Role, User
@@ -51,13 +55,65 @@ def refuse_unless_editable(inspection: Inspection) -> None:
                          "an officer sends it back."))
 
 
-def bump_version(inspection: Inspection) -> None:
-    """Record a change of the form (answers, a photo added or removed): a new version, and a
-    scheduled inspection is now in progress."""
+_EDITABLE = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
+
+
+def claim_version(inspection: Inspection, expected: int | None = None) -> int:
+    """Take the next version of the form in ONE conditional UPDATE, or raise ``Conflict``.
+
+    ``UPDATE inspections SET version = version + 1 WHERE id = :id AND <editable>
+    [AND version = :expected]``: the database, not a compare in Python, decides which of two
+    simultaneous saves wins. The row stays locked (PostgreSQL) or the database write-locked
+    (SQLite) until the request commits, so the answers read after this call are current and
+    no other save can interleave. A scheduled inspection is now in progress.
+    """
+    table = Inspection.__table__
+    stmt = (sa.update(table)
+            .where(table.c.id == inspection.id, table.c.status.in_(_EDITABLE))
+            .values(version=table.c.version + 1).returning(table.c.version))
+    if expected is not None:
+        stmt = stmt.where(table.c.version == expected)
+    new_version = db.session.execute(stmt).scalar_one_or_none()
+    if new_version is None:
+        status, current = db.session.execute(
+            sa.select(table.c.status, table.c.version).where(table.c.id == inspection.id)).one()
+        so.attributes.set_committed_value(inspection, "version", current)
+        if InspectionStatus(status) not in _EDITABLE:
+            so.attributes.set_committed_value(inspection, "status", InspectionStatus(status))
+            refuse_unless_editable(inspection)
+        raise stale_version(current)
+    so.attributes.set_committed_value(inspection, "version", new_version)
     if inspection.status is InspectionStatus.SCHEDULED:
         inspection.status = InspectionStatus.IN_PROGRESS
         inspection.started_at = clock.now()
-    inspection.version += 1
+    return new_version
+
+
+def stale_version(current: int) -> Conflict:
+    return Conflict(_("This inspection was changed by someone else since you opened it "
+                      "(version %(version)d); reload it.", version=current),
+                    {"version": [str(current)]})
+
+
+def bump_version(inspection: Inspection) -> int:
+    """Record a change of the form that conflicts with nothing (a photo added or removed):
+    a new version, taken atomically."""
+    return claim_version(inspection)
+
+
+#: a device's id of a photo or signature: a UUID or similar, letters, digits, - and _
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def check_client_id(value: Any) -> str | None:
+    """The device's id of an upload (``None`` when none was given), or a ``ValidationError``
+    on ``client_id``."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _CLIENT_ID.match(value):
+        message = _("The device's id of the upload must be 8 to 64 letters, digits, - or _.")
+        raise ValidationError(message, {"client_id": [message]})
+    return value
 
 
 def item_label(item: TemplateItem | None, item_id: Any) -> str:

@@ -18,6 +18,7 @@ from evaluations.inspections.models import (
     EvidencePhoto,
     Inspection,
     InspectionAnswer,
+    InspectionSignature,
     InspectionStatus,
 )
 
@@ -52,7 +53,7 @@ def _guard_finalized(session: so.Session, _flush_context: Any, _instances: Any) 
                     session, obj) is InspectionStatus.FINALIZED:
                 raise Conflict(_("This inspection is finalized and can no longer be changed."))
         for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-            if isinstance(obj, InspectionAnswer | EvidencePhoto):
+            if isinstance(obj, InspectionAnswer | EvidencePhoto | InspectionSignature):
                 if obj in session.dirty and not _column_changed(obj):
                     continue
                 parent = obj.inspection or (session.get(Inspection, obj.inspection_id)

@@ -1,5 +1,5 @@
-"""What the inspection pages list: filtered inspections, the filters' choices, and the
-inspectors one may assign."""
+"""What the inspection pages list: filtered inspections, an inspector's to-do list, the
+filters' choices, and the inspectors one may assign."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from evaluations.inspections.services import visible_inspections
 
 __all__ = [
     "assignable_inspectors", "eligible_inspectors", "finalized_inspections_about",
-    "inspection_stmt", "list_filters",
+    "inspection_stmt", "list_filters", "todo_for_inspector",
 ]
+
+OPEN = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 
 
 def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
@@ -46,8 +48,25 @@ def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
         stmt = stmt.where(Inspection.scheduled_for >= scheduled_from)
     if scheduled_to is not None:
         stmt = stmt.where(Inspection.scheduled_for <= scheduled_to)
-    order = Inspection.scheduled_for.asc() if soonest_first else Inspection.scheduled_for.desc()
-    return stmt.order_by(order, Inspection.id.desc())
+    if soonest_first:
+        # the work still to do first, oldest (overdue) first, then what is done, newest first
+        is_open = Inspection.status.in_(OPEN)
+        return stmt.order_by(sa.case((is_open, 0), else_=1),
+                             sa.case((is_open, Inspection.scheduled_for), else_=None).asc(),
+                             Inspection.scheduled_for.desc(), Inspection.id.desc())
+    return stmt.order_by(Inspection.scheduled_for.desc(), Inspection.id.desc())
+
+
+def todo_for_inspector(user: User, today: date, limit: int = 20) -> dict[str, list]:
+    """An inspector's open inspections: overdue (oldest first), today's, and the next ones."""
+    open_ = (visible_inspections(user).where(Inspection.status.in_(OPEN))
+             .order_by(Inspection.scheduled_for, Inspection.id))
+    rows = list(db.session.scalars(open_.where(Inspection.scheduled_for <= today)
+                                   .limit(limit)))
+    upcoming = list(db.session.scalars(open_.where(Inspection.scheduled_for > today)
+                                       .limit(limit)))
+    return {"overdue": [i for i in rows if i.scheduled_for < today],
+            "today": [i for i in rows if i.scheduled_for == today], "upcoming": upcoming}
 
 
 def list_filters(user: User) -> dict[str, list]:

@@ -116,6 +116,9 @@ class Inspection(TimestampMixin, db.Model):
     photos: so.Mapped[list[EvidencePhoto]] = so.relationship(
         back_populates="inspection", cascade="all, delete-orphan",
         order_by="EvidencePhoto.id")
+    signatures: so.Mapped[list[InspectionSignature]] = so.relationship(
+        back_populates="inspection", cascade="all, delete-orphan",
+        order_by="InspectionSignature.role")
 
     def __repr__(self) -> str:
         return f"<Inspection {self.id} {self.status}>"
@@ -151,6 +154,9 @@ class InspectionAnswer(db.Model):
     na: so.Mapped[bool] = so.mapped_column(default=False)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+    #: the inspection version whose save last changed this answer (0: before versions were
+    #: kept per answer); a device's change based on an older one is a conflict
+    version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     inspection: so.Mapped[Inspection] = so.relationship(back_populates="answers")
     item: so.Mapped[TemplateItem] = so.relationship()
@@ -160,6 +166,9 @@ class EvidencePhoto(db.Model):
     """A photo attached to an item as evidence, resized on upload, stored outside static/."""
 
     __tablename__ = "evidence_photos"
+    __table_args__ = (
+        sa.UniqueConstraint("inspection_id", "client_id", name="uq_evidence_photos_client_id"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     inspection_id: so.Mapped[int] = so.mapped_column(
@@ -176,5 +185,43 @@ class EvidencePhoto(db.Model):
     taken_at: so.Mapped[datetime | None]
     uploaded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    #: the id the device gave the photo when it was taken, so that a retried upload is
+    #: recognised instead of stored twice
+    client_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 
     inspection: so.Mapped[Inspection] = so.relationship(back_populates="photos")
+
+
+class SignatureRole(enum.StrEnum):
+    INSPECTOR = "inspector"
+    #: the home's (or contractor's) representative who was present
+    REPRESENTATIVE = "representative"
+
+
+class InspectionSignature(db.Model):
+    """A signature drawn on the device (PNG), with who signed and when; one per role."""
+
+    __tablename__ = "inspection_signatures"
+    __table_args__ = (
+        sa.UniqueConstraint("inspection_id", "role", name="uq_inspection_signatures_role"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    inspection_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("inspections.id", ondelete="CASCADE"), index=True)
+    role: so.Mapped[SignatureRole] = so.mapped_column(
+        str_enum(SignatureRole, "signature_role", 16))
+    #: the name the signer gave (typed beside the signature)
+    signer_name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    #: when it was signed, by the device's clock (it may have been offline)
+    signed_at: so.Mapped[datetime]
+    #: random file name under UPLOAD_DIR/signatures
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    width: so.Mapped[int]
+    height: so.Mapped[int]
+    uploaded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    #: the device's id of this signing, so that a retried upload is not applied twice
+    client_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+
+    inspection: so.Mapped[Inspection] = so.relationship(back_populates="signatures")

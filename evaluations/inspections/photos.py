@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+import sqlalchemy as sa
 from flask import Response
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -27,6 +28,7 @@ from app.users.models import User
 from evaluations.assessment.models import TemplateItem
 from evaluations.inspections.guards import (
     bump_version,
+    check_client_id,
     item_label,
     refuse_unless_editable,
     require_inspector,
@@ -101,10 +103,27 @@ def _not_an_image(item_field: str, label: str) -> ValidationError:
     return ValidationError(message, {item_field: [_("not a JPEG or PNG image")]})
 
 
+def _by_client_id(inspection: Inspection, client_id: str | None) -> EvidencePhoto | None:
+    if client_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(EvidencePhoto).where(EvidencePhoto.inspection_id == inspection.id,
+                                       EvidencePhoto.client_id == client_id))
+
+
 def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_storage: Any,
-              actor: User | None) -> EvidencePhoto:
-    """Attach a photo to ``item`` of ``inspection`` (its inspector, while it is editable)."""
+              actor: User | None, client_id: str | None = None) -> EvidencePhoto:
+    """Attach a photo to ``item`` of ``inspection`` (its inspector, while it is editable).
+
+    With the device's ``client_id``, a repeated upload (a retry after a lost answer) returns
+    the photo stored the first time instead of storing it twice, even after the inspection
+    was submitted.
+    """
     require_inspector(inspection, actor)
+    client_id = check_client_id(client_id)
+    existing = _by_client_id(inspection, client_id)
+    if existing is not None:
+        return existing
     refuse_unless_editable(inspection)
     items = {i.id: i for i in inspection.template.items}
     if isinstance(item, TemplateItem):
@@ -148,6 +167,11 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
         image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     else:
         image.save(out, "PNG", optimize=True)
+
+    bump_version(inspection)  # from here on no other save of this form runs beside this one
+    existing = _by_client_id(inspection, client_id)  # the same retry, a moment earlier
+    if existing is not None:
+        return existing
     stored_name = uploads.store(AREA, out.getvalue(), suffix=f".{ext}")
     uploads.store(AREA, _thumbnail_bytes(image), name=thumbnail_name(stored_name))
 
@@ -155,10 +179,9 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
         inspection=inspection, item_id=item_id, stored_name=stored_name,
         original_name=(getattr(file_storage, "filename", "") or "")[:255],
         content_type=content_type, size=len(out.getvalue()), width=image.width,
-        height=image.height, taken_at=taken_at,
+        height=image.height, taken_at=taken_at, client_id=client_id,
         uploaded_by_id=actor.id if actor is not None else None)
     db.session.add(photo)
-    bump_version(inspection)
     db.session.flush()
     return photo
 

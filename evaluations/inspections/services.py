@@ -4,8 +4,9 @@ Rules (DESIGN.md §4):
 
 - The template version an inspection is scheduled with never changes; answers are checked
   against exactly that version (``inspections.answers``).
-- Every save names the ``version`` it read. A stale version is a ``Conflict``: nothing is
-  overwritten, the inspector reloads and sees the other save.
+- Every save takes the next version in one conditional UPDATE (``guards.claim_version``).
+  A whole-form save names the ``version`` it read, a stale one is a ``Conflict``; a device's
+  per-item changes are merged item by item (``inspections.sync``).
 - Submit refuses an incomplete form and a missing required photo, then stores the result of
   ``scoring.score`` (total rounded half up to one decimal).
 - A finalized inspection is immutable: every service refuses it, and a ``before_flush``
@@ -17,7 +18,6 @@ Rules (DESIGN.md §4):
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -36,9 +36,9 @@ from contracts.services import operation_contract
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, TemplateTarget
 from evaluations.assessment.services import to_scoring_specs
 from evaluations.inspections import immutability  # noqa: F401  (installs the finalized-row guard)
-from evaluations.inspections.answers import check_answers, check_complete, stored_answers
+from evaluations.inspections.answers import check_complete, stored_answers
 from evaluations.inspections.guards import (
-    bump_version,
+    claim_version,
     refuse_unless_editable,
     require_inspector,
     require_officer_of,
@@ -46,11 +46,12 @@ from evaluations.inspections.guards import (
 )
 from evaluations.inspections.models import Grade, Inspection, InspectionAnswer, InspectionStatus
 from evaluations.inspections.photos import copy_photo
+from evaluations.inspections.sync import save_answers, save_changes
 from evaluations.scoring import round_score, score
 
 __all__ = [
     "correct_inspection", "finalize_inspection", "get_visible_inspection", "reopen_inspection",
-    "save_answers", "schedule_inspection", "submit_inspection", "template_and_inspector",
+    "save_answers", "save_changes", "schedule_inspection", "submit_inspection", "template_and_inspector",
     "visible_inspections",
 ]
 
@@ -186,45 +187,13 @@ def schedule_inspection(*, template: AssessmentTemplate, inspector: User,
 
 # ---- answers and life cycle ----------------------------------------------------------------
 
-def save_answers(inspection: Inspection, *, version: int | str, answers: Iterable[dict],
-                 actor: User | None) -> Inspection:
-    """Store (part of) the inspector's answers, if ``version`` is still the current one.
-
-    Each answer is ``{"item_id", "points"?, "yes"?, "na"?, "note"?}``; it replaces the stored
-    value of its item (a missing ``note`` keeps the stored note). Nothing is stored when any
-    answer is invalid; the error names ``answers[i].<field>`` and the item.
-    """
-    require_inspector(inspection, actor)
-    refuse_unless_editable(inspection)
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        message = _("The version of the form is missing.")
-        raise ValidationError(message, {"version": [message]}) from None
-    if version != inspection.version:
-        raise Conflict(_("This inspection was changed by someone else since you opened it "
-                         "(version %(version)d); reload it.", version=inspection.version),
-                       {"version": [str(inspection.version)]})
-    parsed = check_answers(inspection, answers)
-    stored = {answer.item_id: answer for answer in inspection.answers}
-    for item, answer, raw in parsed:
-        row = stored.get(item.id)
-        if row is None:
-            row = InspectionAnswer(item_id=item.id, note="")
-            inspection.answers.append(row)
-        row.points, row.yes, row.na = answer.points, answer.yes, answer.na
-        if raw.get("note") is not None:
-            row.note = raw["note"].strip()
-    bump_version(inspection)
-    db.session.flush()
-    return inspection
-
-
 def submit_inspection(inspection: Inspection, *, actor: User | None) -> Inspection:
     """Check completeness and evidence, compute the result (DESIGN.md §4) and store it."""
     require_inspector(inspection, actor)
     refuse_unless_editable(inspection)
     check_complete(inspection)
+    # the result is scored on the answers read here: a save since then refuses the submit
+    claim_version(inspection, expected=inspection.version)
     specs, bands = to_scoring_specs(inspection.template)
     result = score(specs, stored_answers(inspection), bands)
     inspection.total = None if result.total is None else round_score(result.total)
@@ -235,7 +204,6 @@ def submit_inspection(inspection: Inspection, *, actor: User | None) -> Inspecti
     inspection.failed_critical = list(result.failed_critical)
     inspection.status = InspectionStatus.SUBMITTED
     inspection.submitted_at = clock.now()
-    inspection.version += 1
     db.session.flush()
     return inspection
 

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
 from app.auth.login import role_required
 from app.errors import Conflict, DomainError, ValidationError
 from app.extensions import db
@@ -22,7 +23,7 @@ from app.unit_of_work import keep_despite_error
 from app.users.models import Role
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
-from evaluations.inspections import lists, photos, services
+from evaluations.inspections import form_page, lists, photos, services
 from evaluations.inspections.forms import (
     FieldForm,
     ReasonForm,
@@ -30,7 +31,8 @@ from evaluations.inspections.forms import (
     answers_from_request,
     values_for_display,
 )
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus, SignatureRole
+from evaluations.inspections.signatures import ROLE_LABELS
 
 OFFICERS = (Role.ADMIN, Role.OFFICER)
 EVERYONE = tuple(Role)
@@ -73,7 +75,7 @@ def inspections():
     page = db.paginate(stmt, per_page=25)
     filters = lists.list_filters(current_user) if current_user.role in OFFICERS else {}
     return render_template("evaluations/inspection_list.html", page=page, filters=filters,
-                           args=request.args)
+                           args=request.args, today=clock.today())
 
 
 @bp.route("/inspections/new", methods=["GET", "POST"])
@@ -110,7 +112,7 @@ def inspection_detail(inspection_id: int):
     inspection = _inspection(inspection_id)
     return render_template("evaluations/inspection_detail.html", inspection=inspection,
                            confirm_form=ConfirmForm(), reason_form=ReasonForm(),
-                           **_result_context(inspection))
+                           signature_roles=ROLE_LABELS, **_result_context(inspection))
 
 
 def _result_context(inspection: Inspection) -> dict:
@@ -121,24 +123,23 @@ def _result_context(inspection: Inspection) -> dict:
         "section_results": [(sections.get(s["section_id"]), s["score"])
                             for s in inspection.section_scores or []],
         "answers": {answer.item_id: answer for answer in inspection.answers},
-        "photos_by_item": _photos_by_item(inspection),
+        "photos_by_item": form_page.photos_by_item(inspection),
     }
 
 
-def _photos_by_item(inspection: Inspection) -> dict:
-    grouped: dict = {}
-    for photo in inspection.photos:
-        grouped.setdefault(photo.item_id, []).append(photo)
-    return grouped
-
-
 def _render_form(inspection: Inspection, form: FieldForm, *, posted=None, errors=None,
-                 message: str | None = None, status: int = 200):
+                 message: str | None = None, status: int = 200, refusal=None):
     form.version.data = str(inspection.version) if posted is None else form.version.data
+    values = values_for_display(inspection, posted)
     return render_template(
         "evaluations/inspection_form.html", inspection=inspection, form=form,
-        values=values_for_display(inspection, posted), item_errors=errors or {},
-        message=message, photos_by_item=_photos_by_item(inspection)), status
+        values=values, item_errors=errors or {}, message=message,
+        photos_by_item=form_page.photos_by_item(inspection),
+        stored={answer.item_id: answer for answer in inspection.answers},
+        progress=form_page.progress(inspection, values),
+        gaps=form_page.gaps(inspection, refusal, ui_language()),
+        signatures=form_page.signatures_by_role(inspection),
+        signature_roles=list(SignatureRole), role_labels=ROLE_LABELS), status
 
 
 def _item_errors(error: DomainError, item_ids: list[int]) -> dict[int, list[str]]:
@@ -205,7 +206,7 @@ def _submit(inspection: Inspection, item_ids: list[int]):
     except ValidationError as error:
         keep_despite_error()  # the draft just saved stays saved; only the submit is refused
         return _render_form(inspection, FieldForm(formdata=None), message=error.message,
-                            errors=_item_errors(error, item_ids), status=422)
+                            errors=_item_errors(error, item_ids), status=422, refusal=error)
     flash(_("Inspection submitted."), "success")
     return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
 
@@ -224,9 +225,17 @@ def inspection_photo(inspection_id: int, photo_id: int):
 @bp.route("/inspections/<int:inspection_id>/photos/<int:photo_id>/delete", methods=["POST"])
 @role_required(Role.INSPECTOR)
 def inspection_photo_delete(inspection_id: int, photo_id: int):
+    """The form's remove button without its script: the answers posted with it are saved
+    first, so that removing a photo never throws away what was typed."""
     inspection = _inspection(inspection_id)
-    if not FieldForm().validate_on_submit():
+    form = FieldForm()
+    if not form.validate_on_submit():
         abort(400)
+    if inspection.is_editable:
+        answers, item_ids = answers_from_request(inspection, request.form)
+        refused = _save_draft(inspection, form, answers, item_ids)
+        if refused is not None:
+            return refused
     try:
         photos.delete_photo(photos.get_photo(inspection, photo_id), current_user)
     except Conflict as error:

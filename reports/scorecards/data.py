@@ -21,6 +21,7 @@ from evaluations.actions.models import CorrectiveAction
 from evaluations.assessment.models import AssessmentTemplate, TemplateSection
 from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionStatus
 from evaluations.inspections.photos import ensure_thumbnail
+from evaluations.inspections.signatures import signature_path
 from evaluations.scoring import round_score
 
 GRADE_LABELS_ZH = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
@@ -61,6 +62,17 @@ class PhotoLine:
     height: int
 
 
+@dataclass(frozen=True)
+class SignatureLine:
+    role: str
+    name: str
+    #: local time, to the minute
+    signed_at: str
+    path: Path
+    width: int
+    height: int
+
+
 @dataclass
 class ScorecardData:
     inspection_id: int
@@ -80,6 +92,8 @@ class ScorecardData:
     below_max: list[ItemLine] = field(default_factory=list)
     actions: list[ActionLine] = field(default_factory=list)
     photos: list[PhotoLine] = field(default_factory=list)
+    #: by role (``inspector``, ``representative``); printed instead of empty signature lines
+    signatures: dict[str, SignatureLine] = field(default_factory=dict)
 
 
 #: template id → ((finalized count, last finalization), means); recomputed when either changes
@@ -129,6 +143,7 @@ def load_for_scorecard(inspection_id: int) -> Inspection:
             .selectinload(TemplateSection.items),
             so.selectinload(Inspection.answers),
             so.selectinload(Inspection.photos),
+            so.selectinload(Inspection.signatures),
             so.joinedload(Inspection.facility),
             so.joinedload(Inspection.contract),
             so.joinedload(Inspection.provider),
@@ -211,6 +226,13 @@ def scorecard_data(inspection: Inspection, locale: str,
         thumbnail = ensure_thumbnail(photo)
         if thumbnail is not None:
             data.photos.append(PhotoLine(thumbnail, caption, photo.width, photo.height))
+    for signature in inspection.signatures:
+        path = signature_path(signature)
+        if path.is_file():  # a missing file leaves the empty line, not a crash
+            data.signatures[signature.role.value] = SignatureLine(
+                signature.role.value, signature.signer_name,
+                signature.signed_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"), path,
+                signature.width, signature.height)
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab import rl_config
@@ -106,6 +107,31 @@ def _thumbnail(path, width: int, height: int) -> Image:
     return Image(str(path), width=side, height=side * ratio)
 
 
+def _signature_table(data: ScorecardData, font: str, s: _Styles) -> Table:
+    """Two signature boxes: the drawn signature with its signer and time where there is one,
+    else the empty lines to sign on paper."""
+    cells, dates = [], []
+    for role, label in (("inspector", _("Inspector's signature")),
+                        ("representative", _("Provider's signature"))):
+        signed = data.signatures.get(role)
+        if signed is None:
+            cells += [label, ""]
+            dates += [_("Date"), ""]
+            continue
+        ratio = signed.height / signed.width if signed.width else 0.3
+        width = min(5.2 * cm, 1.5 * cm / ratio) if ratio else 5.2 * cm
+        cells += [label, Image(str(signed.path), width=width, height=width * ratio)]
+        dates += [_("Date"), Paragraph(escape(f"{signed.name} · {signed.signed_at}"), s.small)]
+    table = Table([cells, dates], colWidths=[3.2 * cm, 5.4 * cm, 3.2 * cm, 5.4 * cm],
+                  rowHeights=[1.7 * cm if data.signatures else 1.1 * cm, 0.8 * cm])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
+                               ("FONTSIZE", (0, 0), (-1, -1), 9),
+                               ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
+                               ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    return table
+
+
 def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
                          verify_url: str) -> bytes:
     s = _Styles(font)
@@ -176,15 +202,7 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
         grid = Table(rows, colWidths=[4.3 * cm] * PHOTOS_PER_ROW)
         grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(grid)
-    signatures = Table([[_("Inspector's signature"), "", _("Provider's signature"), ""],
-                        [_("Date"), "", _("Date"), ""]],
-                       colWidths=[3.2 * cm, 5.4 * cm, 3.2 * cm, 5.4 * cm],
-                       rowHeights=[1.1 * cm, 0.8 * cm])
-    signatures.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
-                                    ("FONTSIZE", (0, 0), (-1, -1), 9),
-                                    ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
-                                    ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
-                                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    signatures = _signature_table(data, font, s)
     story += [Spacer(1, 14), KeepTogether(signatures)]
 
     footer_text = (f"CareProcure · {data.title} #{data.inspection_id} · "

@@ -1,0 +1,118 @@
+"""Simultaneous saves of one inspection, as two devices send them: the database decides.
+
+Both requests are held until each has read the inspection (a barrier inside the service), so
+that a compare of versions in Python would let both pass; the conditional UPDATE lets exactly
+one win. Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import sqlalchemy as sa
+
+from evaluations.inspections import photos as photo_module
+from evaluations.inspections import sync as sync_module
+from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionAnswer
+from tests.factories import item_of, jpeg_bytes
+
+WAIT = 30  # seconds: a generous deadline for the other request to arrive, never a sleep
+
+
+def _held(monkeypatch, module, name: str, parties: int = 2) -> None:
+    """Make ``module.name`` wait until ``parties`` requests have reached it."""
+    barrier = threading.Barrier(parties, timeout=WAIT)
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+
+
+def _at_once(*calls):
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT * 2)
+    assert all(not t.is_alive() for t in threads)
+    return results
+
+
+def test_two_puts_with_the_same_version_one_wins_one_is_409(db, schedule, inspection_world,
+                                                            api_login, monkeypatch):
+    w = inspection_world
+    inspection = schedule()
+    tablet, phone = api_login(w.inspector), api_login(w.inspector)
+    first = w.template.items[0]
+    url = f"/api/v1/inspections/{inspection.id}/answers"
+    _held(monkeypatch, sync_module, "check_answers")
+    yes, no = _at_once(
+        lambda: tablet.put(url, json={"version": 1, "answers": [
+            {"item_id": first.id, "yes": True, "note": "tablet"}]}),
+        lambda: phone.put(url, json={"version": 1, "answers": [
+            {"item_id": first.id, "yes": False, "note": "phone"}]}))
+    assert sorted([yes.status_code, no.status_code]) == [200, 409], (yes.get_json(),
+                                                                     no.get_json())
+    winner = yes if yes.status_code == 200 else no
+    loser = no if winner is yes else yes
+    assert loser.get_json()["error"]["code"] == "conflict"
+    db.session.expire_all()
+    assert db.session.get(Inspection, inspection.id).version == 2
+    [row] = db.session.scalars(sa.select(InspectionAnswer)).all()
+    assert row.note == winner.get_json()["answers"][0]["note"]
+
+
+def test_two_item_saves_of_the_same_item_never_both_win(db, schedule, inspection_world,
+                                                        api_login, monkeypatch):
+    w = inspection_world
+    inspection = schedule()
+    tablet, phone = api_login(w.inspector), api_login(w.inspector)
+    room = item_of(w.template, "room_temperature")
+    url = f"/api/v1/inspections/{inspection.id}/answers"
+    _held(monkeypatch, sync_module, "check_answers")
+    responses = _at_once(
+        lambda: tablet.put(url, json={"answers": [
+            {"item_id": room.id, "points": 5, "base_version": 0}]}),
+        lambda: phone.put(url, json={"answers": [
+            {"item_id": room.id, "points": 1, "base_version": 0}]}))
+    assert [r.status_code for r in responses] == [200, 200]
+    conflicts = [r.get_json()["conflicts"] for r in responses]
+    assert sorted(len(c) for c in conflicts) == [0, 1]
+    refused = next(c for c in conflicts if c)[0]
+    db.session.expire_all()
+    stored = db.session.scalar(sa.select(InspectionAnswer.points))
+    # the refused change comes back with the value that was stored instead of it
+    assert refused["theirs"]["points"] == float(stored)
+    assert refused["yours"]["points"] != float(stored)
+    assert db.session.get(Inspection, inspection.id).version == 3
+
+
+def test_a_photo_retried_while_the_first_upload_runs_is_stored_once(db, schedule,
+                                                                    inspection_world,
+                                                                    api_login, monkeypatch):
+    w = inspection_world
+    inspection = schedule()
+    api = api_login(w.inspector)
+    room = item_of(w.template, "room_temperature")
+    url = f"/api/v1/inspections/{inspection.id}/photos"
+    data = jpeg_bytes()
+
+    def upload():
+        return api.post(url, data={"item_id": str(room.id), "client_id": "photo-0001-abcd",
+                                   "file": (io.BytesIO(data), "p.jpg")})
+
+    _held(monkeypatch, photo_module, "bump_version")
+    first, second = _at_once(upload, upload)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.get_json()["id"] == second.get_json()["id"]
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(EvidencePhoto.id))) == 1
