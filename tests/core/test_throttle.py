@@ -185,9 +185,10 @@ def test_unknown_and_known_emails_take_about_the_same_time(app, make_user, monke
             return time.perf_counter() - start
 
     timed("warm-up@example.cn")  # the dummy hash is made once per process
-    known = statistics.median(timed(user.email) for _ in range(3))
-    unknown = statistics.median(timed("nobody@example.cn") for _ in range(3))
-    assert unknown > known * 0.5, (known, unknown)
+    known = statistics.median(timed(user.email) for _ in range(5))
+    unknown = statistics.median(timed("nobody@example.cn") for _ in range(5))
+    # without the dummy hash an unknown e-mail is refused some 50 times quicker
+    assert unknown > known * 0.4, (known, unknown)
 
 
 def test_the_throttle_speaks_chinese(app, make_user, at):
