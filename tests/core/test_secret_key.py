@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 import config
 from app import create_app
-from app.extensions import login_manager
+from app.extensions import db, login_manager
 from config import ConfigError, DevelopmentConfig, ProductionConfig, instance_secret_key
 
 #: the value config.py carried before keys were generated per instance
@@ -57,7 +58,7 @@ def test_production_refuses_a_short_key(monkeypatch):
 
 
 @pytest.fixture
-def dev_app(test_config, tmp_path, monkeypatch) -> Flask:
+def dev_app(test_config, tmp_path, monkeypatch) -> Iterator[Flask]:
     """The app as ``make run`` builds it: development settings, no SECRET_KEY given."""
     monkeypatch.delenv("SECRET_KEY", raising=False)
 
@@ -67,7 +68,11 @@ def dev_app(test_config, tmp_path, monkeypatch) -> Flask:
         INSTANCE_DIR = str(tmp_path / "instance")
         UPLOAD_DIR = test_config.UPLOAD_DIR
 
-    return create_app(Development)
+    app = create_app(Development)
+    yield app
+    with app.app_context():  # its own engine: close its connections, or PostgreSQL's leak
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_development_signs_with_the_instance_key(dev_app, tmp_path):
