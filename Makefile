@@ -9,9 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install lint translations extract-messages bench clean
+.PHONY: run test install lint translations extract-messages bench clean check-host
 
-run: install
+run: install check-host
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
@@ -19,6 +19,19 @@ run: install
 	@echo "  CareProcure is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo ""
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# The development configuration on an address other machines reach serves the demo logins
+# to anyone on the network: say so loudly (production runs behind an HTTPS reverse proxy).
+check-host:
+	@case "$(HOST)" in 127.*|localhost|::1|"[::1]") ;; *) \
+	  if [ "$${FLASK_CONFIG:-development}" = "development" ]; then \
+	    echo "" >&2; \
+	    echo "  WARNING: serving the development configuration on $(HOST), reachable from other" >&2; \
+	    echo "  machines: anyone who reaches it can sign in with the demo logins. Use" >&2; \
+	    echo "  HOST=127.0.0.1, or FLASK_CONFIG=production behind an HTTPS reverse proxy." >&2; \
+	    echo "" >&2; \
+	  fi ;; \
+	esac
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -7,6 +7,7 @@ to development. Production fails fast, with a one-line reason, when a secret is 
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,7 +29,8 @@ def _bool(name: str, default: bool = False) -> bool:
 class Config:
     """Values shared by every environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    #: unset outside production: the instance's own random key (see ``instance_secret_key``)
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{_INSTANCE / 'careprocure.sqlite3'}"
     )
@@ -49,9 +51,24 @@ class Config:
 
     # werkzeug's default (scrypt) is deliberately slow; tests lower the cost
     PASSWORD_HASH_METHOD = "scrypt"
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    #: failures one (account, address) pair may make before each try waits: first
+    #: LOGIN_DELAY_BASE, doubling with every further failure, at most LOGIN_DELAY_MAX
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_DELAY_BASE = timedelta(seconds=30)
+    LOGIN_DELAY_MAX = timedelta(minutes=15)
+    #: failures older than this, or before the pair's last success, are forgotten
+    LOGIN_FAILURE_WINDOW = timedelta(hours=24)
+    #: failures from one address (any account) in LOGIN_ADDRESS_WINDOW that close it:
+    #: generous, since a whole bureau may sit behind one address
+    LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", "100"))
+    LOGIN_ADDRESS_WINDOW = timedelta(hours=1)
     API_TOKEN_LIFETIME = timedelta(hours=int(os.environ.get("API_TOKEN_HOURS", "12")))
+
+    #: addresses or networks of the reverse proxies whose X-Forwarded-For / -Proto are
+    #: believed (comma-separated, e.g. "127.0.0.1, 10.0.0.0/8"); empty believes nobody
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+    #: Strict-Transport-Security on every answer (production, always served over HTTPS)
+    HSTS = False
 
     # i18n
     LANGUAGES = ("zh_CN", "en")
@@ -101,6 +118,12 @@ class Config:
     def check(cls) -> None:
         """Refuse configurations that cannot run safely; overridden where it matters."""
 
+    @classmethod
+    def secret_key(cls) -> str:
+        """The key that signs sessions: the environment's, else the instance's own."""
+        return cls.SECRET_KEY or os.environ.get("SECRET_KEY") or instance_secret_key(
+            cls.INSTANCE_DIR)
+
 
 class DevelopmentConfig(Config):
     DEBUG = _bool("FLASK_DEBUG", False)
@@ -108,7 +131,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing"
+    SECRET_KEY = secrets.token_hex(32)  # one per test run, never a value an attacker knows
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = True  # tests that do not exercise CSRF fetch a token like a browser
@@ -117,6 +140,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    HSTS = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -128,6 +152,38 @@ class ProductionConfig(Config):
             raise ConfigError(
                 f"Production needs {' and '.join(missing)} in the environment; refusing to start."
             )
+        if len(os.environ["SECRET_KEY"]) < 32:
+            raise ConfigError("Production needs a SECRET_KEY of at least 32 random characters.")
+
+    @classmethod
+    def secret_key(cls) -> str:
+        # never the instance file: several servers must share one key, given by the operator
+        return os.environ["SECRET_KEY"]
+
+
+def instance_secret_key(instance_dir: str) -> str:
+    """The instance's own random secret, created on first use in ``instance_dir/secret_key``.
+
+    Never a value written in the code: a published key lets anyone sign an admin session.
+    Created with a link, atomically, so that workers starting together agree on one key.
+    """
+    path = Path(instance_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first; theirs is the key
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise ConfigError(f"{path} holds no usable secret key; delete it to make a new one.")
+    return key
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -15,6 +15,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class.check()
     app = Flask(__name__, instance_path=config_class.INSTANCE_DIR)
     app.config.from_object(config_class)
+    app.config["SECRET_KEY"] = config_class.secret_key()
     register_extensions(app)
     register_blueprints(app)
     register_api(app)
@@ -23,6 +24,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_template_helpers(app)
     register_jobs(app)
     register_tasks(app)
+    register_security(app)
     return app
 
 
@@ -78,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (health, main, auth, users, regions, audit, notifications, scheduler, contracts,
                    evaluations, reports):
         app.register_blueprint(module.bp)
+    app.register_blueprint(users.account_bp)
 
 
 def _import_views() -> None:
@@ -89,6 +92,7 @@ def _import_views() -> None:
     import app.auth.views  # noqa: F401
     import app.main.views  # noqa: F401
     import app.regions.views  # noqa: F401
+    import app.users.account  # noqa: F401
     import app.users.views  # noqa: F401
     import contracts.documents.views  # noqa: F401
     import contracts.households.views  # noqa: F401
@@ -195,3 +199,10 @@ def register_tasks(app: Flask) -> None:
     """
     import contracts.households.queued  # noqa: F401
     import reports.scorecards.batch  # noqa: F401
+def register_security(app: Flask) -> None:
+    """Browser security headers, and the client's address believed only from trusted proxies."""
+    from app import security_headers
+    from app.proxies import TrustedProxyFix
+
+    security_headers.init_app(app)
+    app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"])

@@ -11,12 +11,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.errors import ValidationError
 from app.extensions import db
 from app.regions.models import Region
 from app.regions.services import get_by_code
+from app.scoping import as_id
 
 E = TypeVar("E", bound=enum.Enum)
 Errors = dict[str, list[str]]
@@ -75,17 +77,23 @@ def as_date(value: Any, field: str, errors: Errors, *, required: bool = True) ->
         return None
 
 
-def resolve(model: type, value: Any, field: str, errors: Errors) -> Any | None:
-    """A row given as itself or as its id; a missing one is a field error."""
+def resolve(model: type, value: Any, field: str, errors: Errors,
+            among: sa.Select | None = None) -> Any | None:
+    """A row given as itself or as its id; a missing one is a field error. Given ``among``
+    (the rows the acting user may see), a row outside it is refused exactly like a missing
+    one, so that the answer never tells a hidden row exists."""
     if value is None or value == "":
         add(errors, field, _("This field is required."))
         return None
     if isinstance(value, model):
         return value
-    try:
-        obj = db.session.get(model, int(value))
-    except (TypeError, ValueError):
+    ident = as_id(value)
+    if ident is None:
         obj = None
+    elif among is not None:
+        obj = db.session.scalars(among.where(model.id == ident)).first()
+    else:
+        obj = db.session.get(model, ident)
     if obj is None:
         add(errors, field, _("No such record."))
     return obj

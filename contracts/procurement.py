@@ -37,6 +37,7 @@ from contracts.models import (
 )
 from contracts.providers import has_valid_qualification
 from contracts.terms import add_years, check_actor_region, check_facility, create_contract
+from contracts.visibility import visible_facilities
 
 PROCUREMENT_FIELDS = ("title", "service_type", "region", "facility", "budget", "method",
                       "justification", "published_on", "bid_deadline")
@@ -46,7 +47,9 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
     service_type = as_enum(ServiceType, data.get("service_type"), "service_type", errors)
     method = as_enum(ProcurementMethod, data.get("method"), "method", errors)
     region = resolve_region(data.get("region"), "region_code", errors)
-    facility = (resolve(Facility, data["facility"], "facility_id", errors)
+    # a facility hidden from the actor answers like a missing one
+    facility = (resolve(Facility, data["facility"], "facility_id", errors,
+                        among=visible_facilities(actor) if actor is not None else None)
                 if data.get("facility") not in (None, "") else None)
     justification = text(data.get("justification"), "justification", errors, max_length=5000)
     if method is ProcurementMethod.SINGLE_SOURCE and not justification:

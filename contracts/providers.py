@@ -1,5 +1,11 @@
 """Providers (承接主体), their qualifications, status history and user accounts. Operations
-flush, never commit."""
+flush, never commit.
+
+Who writes: registering a provider is open to every officer. A provider is city-wide, so
+changing it (its fields, its status, its qualifications) would reach into every county it
+works in: that is for admins, officers of the city (root) region, and officers whose region
+contains every contract and every bid of the provider (``may_change_provider``).
+"""
 
 from __future__ import annotations
 
@@ -11,18 +17,51 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.audit.models import AuditLog
-from app.errors import ValidationError
+from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.users.models import User
+from app.scoping import region_subtree
+from app.users.models import Role, User
 from contracts.common import Errors, add, as_date, as_enum, raise_if, text
 from contracts.credit_code import InvalidCreditCode, validate_credit_code
-from contracts.models import Provider, ProviderKind, ProviderStatus, Qualification
+from contracts.models import (
+    Bid,
+    Contract,
+    Procurement,
+    Provider,
+    ProviderKind,
+    ProviderStatus,
+    Qualification,
+)
 
 #: a qualification this close to its end is flagged
 EXPIRY_WARNING_DAYS = 60
 
 _PROVIDER_FIELDS = ("name", "credit_code", "kind", "contact_name", "contact_phone",
                     "contact_email", "address")
+
+
+def may_change_provider(user: User | None, provider: Provider) -> bool:
+    """Whether ``user`` may change ``provider`` (``None``: the system, as the seed)."""
+    if user is None or user.role is Role.ADMIN:
+        return True
+    if user.role is not Role.OFFICER or user.region is None:
+        return False
+    if user.region.parent_id is None:  # the city bureau
+        return True
+    inside = region_subtree(user.region)
+    elsewhere = sa.union_all(
+        sa.select(Contract.id).where(Contract.provider_id == provider.id,
+                                     Contract.region_id.not_in(inside)),
+        sa.select(Bid.id).join(Bid.procurement).where(Bid.provider_id == provider.id,
+                                                      Procurement.region_id.not_in(inside)))
+    return db.session.scalar(sa.select(sa.exists(elsewhere))) is False
+
+
+def _check_writer(actor: User | None, provider: Provider) -> None:
+    if not may_change_provider(actor, provider):
+        raise Forbidden(_("This provider also works outside your region: only an administrator "
+                          "or an officer of the city, or of a region holding all its contracts "
+                          "and bids, may change it."))
 
 
 def _check_credit_code(value: Any, errors: Errors, provider: Provider | None) -> str | None:
@@ -74,9 +113,11 @@ def create_provider(*, name: str, credit_code: str, kind: ProviderKind | str,
     return provider
 
 
-def update_provider(provider: Provider, **changes: Any) -> Provider:
+def update_provider(provider: Provider, *, actor: User | None = None,
+                    **changes: Any) -> Provider:
     """Change any of name, credit_code, kind, contact_name, contact_phone, contact_email,
-    address (status goes through :func:`set_provider_status`)."""
+    address (status goes through :func:`set_provider_status`), if ``actor`` may."""
+    _check_writer(actor, provider)
     errors: Errors = {}
     values = _provider_values(changes, errors, provider)
     raise_if(errors, _("The provider was not saved."))
@@ -86,8 +127,10 @@ def update_provider(provider: Provider, **changes: Any) -> Provider:
     return provider
 
 
-def set_provider_status(provider: Provider, status: ProviderStatus | str, reason: str) -> Provider:
+def set_provider_status(provider: Provider, status: ProviderStatus | str, reason: str, *,
+                        actor: User | None = None) -> Provider:
     """Suspend, debar or reinstate; a reason is always required (the audit log keeps it)."""
+    _check_writer(actor, provider)
     errors: Errors = {}
     new = as_enum(ProviderStatus, status, "status", errors)
     reason = text(reason, "reason", errors, max_length=500, required=True)
@@ -118,7 +161,9 @@ def provider_accounts(provider: Provider) -> list[User]:
 # ---- qualifications ----------------------------------------------------------------------
 
 def add_qualification(provider: Provider, *, cert_type: str, number: str, issuer: str = "",
-                      valid_until: date | str | None = None) -> Qualification:
+                      valid_until: date | str | None = None,
+                      actor: User | None = None) -> Qualification:
+    _check_writer(actor, provider)
     errors: Errors = {}
     values = dict(
         cert_type=text(cert_type, "cert_type", errors, max_length=100, required=True),
@@ -133,7 +178,8 @@ def add_qualification(provider: Provider, *, cert_type: str, number: str, issuer
     return qualification
 
 
-def remove_qualification(qualification: Qualification) -> None:
+def remove_qualification(qualification: Qualification, *, actor: User | None = None) -> None:
+    _check_writer(actor, qualification.provider)
     db.session.delete(qualification)
     db.session.flush()
 

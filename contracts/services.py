@@ -37,6 +37,7 @@ from contracts.providers import (
     expiring_qualifications,
     has_valid_qualification,
     is_expiring,
+    may_change_provider,
     provider_accounts,
     remove_qualification,
     set_provider_status,
@@ -64,7 +65,7 @@ __all__ = [
     # providers
     "create_provider", "update_provider", "set_provider_status", "status_history",
     "provider_accounts", "add_qualification", "remove_qualification", "has_valid_qualification",
-    "is_expiring", "expiring_qualifications",
+    "is_expiring", "expiring_qualifications", "may_change_provider",
     # facilities
     "create_facility", "update_facility", "current_operator", "operation_contract",
     # procurement

@@ -44,6 +44,7 @@ from contracts.models import (
     ServiceType,
 )
 from contracts.numbering import next_contract_number
+from contracts.visibility import visible_facilities, visible_procurements
 
 MAX_YEARS = 3
 #: allowed target keys per service type; None = any key (``other`` services define their own)
@@ -159,9 +160,12 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
         add(errors, "provider_id", _("The provider's status is “%(status)s”.",
                                      status=PROVIDER_STATUS_LABELS[provider.status]))
     region = resolve_region(data.get("region"), "region_code", errors)
-    facility = (resolve(Facility, data["facility"], "facility_id", errors)
+    # a facility or procurement hidden from the actor answers like a missing one
+    facility = (resolve(Facility, data["facility"], "facility_id", errors,
+                        among=visible_facilities(actor) if actor is not None else None)
                 if data.get("facility") not in (None, "") else None)
-    procurement = (resolve(Procurement, data["procurement"], "procurement_id", errors)
+    procurement = (resolve(Procurement, data["procurement"], "procurement_id", errors,
+                           among=visible_procurements(actor) if actor is not None else None)
                    if data.get("procurement") not in (None, "") else None)
     start = as_date(data.get("start_date"), "start_date", errors)
     end = as_date(data.get("end_date"), "end_date", errors)

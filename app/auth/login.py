@@ -7,9 +7,9 @@ from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, abort, g
+from flask import Flask, abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user, user_loaded_from_cookie
 
 from app.extensions import db, login_manager
 from app.users.models import Role, User
@@ -39,6 +39,21 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.is_enabled or user.session_generation != int(generation):
         return None
     return user
+
+
+@user_loaded_from_cookie.connect
+def _bind_restored_session(_app: Flask, user: User) -> None:
+    """Flask-Login (0.6) restores a session from the remember-me cookie without the "strong"
+    protection's identifier, so the very next request failed the check and cleared the cookie:
+    "keep me logged in" lasted one page. Stamp the identifier as ``login_user`` does."""
+    session["_id"] = login_manager._session_identifier_generator()
+
+
+def stay_signed_in(user: User) -> None:
+    """Re-sign this browser in after ``user``'s session generation moved on (their own change
+    of password): every other session ends, this one goes on, remembered if it was."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    login_user(user, remember=remembered)
 
 
 def role_required(*roles: Role) -> Callable:

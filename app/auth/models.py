@@ -13,16 +13,20 @@ from app.users.models import User
 
 
 class LoginAttempt(db.Model):
-    """One try at the login form; failures in a window lock an account or an address."""
+    """One try at the login form (or for a token); failures slow down the (account, address)
+    pair that made them, and many close the address (app.auth.services)."""
 
     __tablename__ = "login_attempts"
     __audited__ = False
+    __table_args__ = (sa.Index("ix_login_attempts_pair", "email", "ip_address", "at"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     #: the e-mail typed, lower-case, whether or not such a user exists
     email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
     ip_address: so.Mapped[str] = so.mapped_column(sa.String(45), index=True)
     succeeded: so.Mapped[bool]
+    #: refused unheard while the pair or the address was throttled (the password unchecked)
+    throttled: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
 
 

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from werkzeug.security import check_password_hash
 
 from app import clock
 from app.auth.models import ApiToken, LoginAttempt
-from app.errors import DomainError
+from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.users.models import User
-from app.users.services import get_by_email, normalize_email, password_matches
+from app.users.services import (
+    get_by_email,
+    hash_password,
+    normalize_email,
+    password_matches,
+    reset_password,
+)
 
 
 class LoginRefused(DomainError):
@@ -28,40 +38,126 @@ class LoginThrottled(DomainError):
     status = 429
 
 
-def _recent_failures(email: str, ip_address: str) -> int:
-    since = clock.now() - current_app.config["LOGIN_FAILURE_WINDOW"]
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at >= since,
-            sa.or_(LoginAttempt.email == email, LoginAttempt.ip_address == ip_address),
-        )
-    )
+@dataclass(frozen=True)
+class _Wait:
+    """How long a pair or an address must wait before its next try is heard."""
+
+    seconds: float
+    whole_address: bool
+
+    def refusal(self) -> LoginThrottled:
+        minutes = max(1, math.ceil(self.seconds / 60))
+        if self.whole_address:
+            return LoginThrottled(ngettext(
+                "Too many failed logins from your network address. Try again in %(num)d "
+                "minute.", "Too many failed logins from your network address. Try again in "
+                "%(num)d minutes.", minutes))
+        return LoginThrottled(ngettext(
+            "Too many failed logins for this account from your network address. Try again in "
+            "%(num)d minute.", "Too many failed logins for this account from your network "
+            "address. Try again in %(num)d minutes.", minutes))
+
+
+def _failures(*conditions: sa.ColumnElement[bool]) -> sa.Select:
+    """Heard failures (throttled tries are not: they checked nothing) matching ``conditions``."""
+    return sa.select(LoginAttempt.at).where(LoginAttempt.succeeded.is_(False),
+                                            LoginAttempt.throttled.is_(False), *conditions)
+
+
+def _pair_wait(email: str, ip_address: str, now: datetime) -> _Wait | None:
+    """The pair's growing delay: none for its first failures, then doubling with each one."""
+    config = current_app.config
+    pair = (LoginAttempt.email == email, LoginAttempt.ip_address == ip_address)
+    window_start = now - config["LOGIN_FAILURE_WINDOW"]
+    last_success = db.session.scalar(sa.select(sa.func.max(LoginAttempt.at)).where(
+        *pair, LoginAttempt.succeeded.is_(True), LoginAttempt.at >= window_start))
+    recent = (LoginAttempt.at > last_success if last_success is not None
+              else LoginAttempt.at >= window_start)
+    failures = db.session.scalars(_failures(*pair, recent)
+                                  .order_by(LoginAttempt.at.desc())
+                                  .limit(config["LOGIN_FREE_FAILURES"] + 32)).all()
+    beyond = len(failures) - config["LOGIN_FREE_FAILURES"]
+    if beyond < 0:
+        return None
+    delay = min(config["LOGIN_DELAY_BASE"] * 2 ** beyond, config["LOGIN_DELAY_MAX"])
+    remaining = (failures[0] + delay - now).total_seconds()
+    return _Wait(remaining, whole_address=False) if remaining > 0 else None
+
+
+def _address_wait(ip_address: str, now: datetime) -> _Wait | None:
+    """The address's ceiling: so many failures in the window close it until they age out."""
+    config = current_app.config
+    ceiling, window = config["LOGIN_ADDRESS_MAX_FAILURES"], config["LOGIN_ADDRESS_WINDOW"]
+    oldest_counted = db.session.scalar(
+        _failures(LoginAttempt.ip_address == ip_address, LoginAttempt.at >= now - window)
+        .order_by(LoginAttempt.at.desc()).offset(ceiling - 1).limit(1))
+    if oldest_counted is None:
+        return None
+    return _Wait((oldest_counted + window - now).total_seconds(), whole_address=True)
+
+
+def _dummy_hash() -> str:
+    """A hash made like the users' (same method and cost), checked when no user has the
+    e-mail, so that a wrong address takes as long to refuse as a wrong password."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[method]
+
+
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 def authenticate(email: str, password: str, ip_address: str) -> User:
     """The user behind these credentials, or a refusal. Every try is recorded.
 
-    A throttled try is refused before the password is checked, so that guessing goes no
-    further even with the right password; its row keeps the lock in place while tries go on.
+    Throttling is per (account, address) pair, so a stranger failing for an account never
+    locks its owner out elsewhere; a generous ceiling per address stops one machine guessing
+    across many accounts. A throttled try is refused before the password is checked, so that
+    guessing goes no further even with the right password.
     """
-    email = normalize_email(email)
-    ip_address = ip_address or "unknown"
-    if _recent_failures(email, ip_address) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=False))
-        minutes = int(current_app.config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60)
-        raise LoginThrottled(_("Too many failed logins. Try again in %(minutes)d minutes.",
-                               minutes=minutes))
+    email = normalize_email(email)[:254]
+    ip_address = (ip_address or "unknown")[:45]
+    now = clock.now()
+    wait = _address_wait(ip_address, now) or _pair_wait(email, ip_address, now)
+    if wait is not None:
+        db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=False,
+                                    throttled=True))
+        raise wait.refusal()
     user = get_by_email(email)
-    ok = user is not None and password_matches(user, password or "")
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        ok = False
+    else:
+        ok = password_matches(user, password or "")
     db.session.add(LoginAttempt(email=email, ip_address=ip_address,
                                 succeeded=bool(ok and user.is_enabled)))
     if not ok:
         raise LoginRefused(_("Wrong e-mail or password."))
     if not user.is_enabled:
         raise LoginRefused(_("This account is disabled. Ask the administrator."))
-    user.last_login_at = clock.now()
+    user.last_login_at = now
     return user
+
+
+class WrongCurrentPassword(ValidationError):
+    """The current password was wrong (or its pair throttled); the try is kept on record."""
+
+
+def change_own_password(user: User, current: str, new: str, ip_address: str) -> User:
+    """The user's own change: the current password is checked (and throttled) like a login,
+    then every other session, remember-me cookie and API token of the user ends."""
+    try:
+        authenticate(user.email, current, ip_address)
+    except (LoginRefused, LoginThrottled) as refusal:
+        why = (refusal.message if isinstance(refusal, LoginThrottled)
+               else _("This is not your current password."))
+        raise WrongCurrentPassword(_("The password was not changed."),
+                                   {"current_password": [why]}) from None
+    if new == current:
+        raise ValidationError(_("The password was not changed."), {
+            "password": [_("The new password is the same as the current one.")]})
+    return reset_password(user, new)
 
 
 def _digest(token: str) -> str:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import LoginForm, LogoutForm
+from app.auth.next_url import local_path
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an absolute URL in ?next= would make us an open redirect.
-    if target and not urlsplit(target).netloc and target.startswith("/"):
-        return target
-    return url_for("main.home")
+    # Only a path on this site: anything else in ?next= would make us an open redirect.
+    return local_path(target) or url_for("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from app.auth.next_url import local_path
 from app.extensions import db
 from app.main import bp
 from app.main.dashboard import dashboard_for
@@ -27,5 +28,4 @@ def language():
         if current_user.is_authenticated:
             set_locale(current_user, locale)
             db.session.flush()
-    target = request.form.get("next") or url_for("main.home")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(local_path(request.form.get("next")) or url_for("main.home"))

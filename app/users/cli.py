@@ -1,4 +1,4 @@
-"""``flask users create`` exactly as API.md names it."""
+"""``flask users create`` and ``flask users set-password`` exactly as API.md names them."""
 
 from __future__ import annotations
 
@@ -36,8 +36,30 @@ def create(email, password, role, region_code, provider_id, name):
         user = services.create_user(email=email, password=password, role=role, name=name,
                                     region=region, provider_id=provider_id)
     except ValidationError as error:
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
         db.session.rollback()
-        raise click.ClickException(f"{error.message} {details}".strip()) from None
+        raise click.ClickException(_describe(error)) from None
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@users_cli.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@with_appcontext
+def set_password(email, password):
+    """Set a user's password; every session, remember-me cookie and API token of theirs ends."""
+    user = services.get_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user has the e-mail {email}.")
+    try:
+        services.reset_password(user, password)
+    except ValidationError as error:
+        db.session.rollback()
+        raise click.ClickException(_describe(error)) from None
+    db.session.commit()
+    click.echo(f"Set the password of {user.email}; their sessions and API tokens have ended.")
+
+
+def _describe(error: ValidationError) -> str:
+    details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
+    return f"{error.message} {details}".strip()

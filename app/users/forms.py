@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.extensions import db
 from app.regions.models import Region
@@ -46,7 +46,10 @@ class _UserFields(FlaskForm):
 
 class UserCreateForm(_UserFields):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=8)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters; not a common password and "
+                                            "not built from the e-mail address or name."),
+                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Create user"))
 
 
@@ -58,8 +61,25 @@ class UserEditForm(_UserFields):
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)])
+    password = PasswordField(_l("New password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Reset password"))
+
+
+class PasswordChangeForm(FlaskForm):
+    """The user's own change of password."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("New password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters; not a common password and "
+                                            "not built from your e-mail address or name."),
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("New password again"),
+                            validators=[DataRequired(), EqualTo("password", _l(
+                                "The two new passwords differ."))],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Change password"))
 
 
 class UserFilterForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Operations on users: create, update, disable, reset a password."""
+"""Operations on users: create, update, disable, set or change a password, sign out
+everywhere."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.regions.models import Region
 from app.users.models import REGION_ROLES, Role, User
-
-MIN_PASSWORD_LENGTH = 8
+from app.users.passwords import password_problem
 
 
 def normalize_email(email: str) -> str:
@@ -32,10 +32,11 @@ def get_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def _check_password(password: str, errors: dict[str, list[str]]) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors.setdefault("password", []).append(
-            _("A password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+def _check_password(password: str, errors: dict[str, list[str]], *, email: str = "",
+                    name: str = "") -> None:
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        errors.setdefault("password", []).append(problem)
 
 
 def _check_binding(role: Role, region: Region | None, provider_id: int | None,
@@ -71,7 +72,7 @@ def create_user(*, email: str, password: str, role: Role | str, name: str = "",
     except ValueError:
         errors["role"] = [_("Unknown role.")]
         role = None
-    _check_password(password, errors)
+    _check_password(password, errors, email=email, name=name)
     if role is not None:
         _check_binding(role, region, provider_id, errors)
     if provider_id is not None and not _provider_exists(provider_id):
@@ -122,8 +123,10 @@ def end_sessions(user: User) -> None:
 
 
 def reset_password(user: User, password: str) -> User:
+    """Set a new password (an administrator's reset, ``flask users set-password``): every
+    session, remember-me cookie and API token of the user ends."""
     errors: dict[str, list[str]] = {}
-    _check_password(password, errors)
+    _check_password(password, errors, email=user.email, name=user.name)
     if errors:
         raise ValidationError(_("The password was not changed."), errors)
     user.password_hash = hash_password(password)

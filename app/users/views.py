@@ -1,13 +1,14 @@
-"""Admin pages: list, create, edit, disable and enable users, reset passwords."""
+"""Admin pages: list, create, edit, disable and enable users, reset passwords, sign a user
+out everywhere."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
-from app.auth.login import admin_required
+from app.auth.login import admin_required, stay_signed_in
 from app.errors import ValidationError
 from app.extensions import db
 from app.forms import ConfirmForm, apply_errors
@@ -21,6 +22,14 @@ def _binding(form) -> tuple:
     region = get_by_code(form.region_code.data) if form.region_code.data else None
     provider_id = int(form.provider_id.data) if form.provider_id.data else None
     return region, provider_id
+
+
+def _filled_edit_form(user: User, **kwargs) -> UserEditForm:
+    form = UserEditForm(obj=user, **kwargs)
+    form.role.data = user.role.value
+    form.region_code.data = user.region.code if user.region else ""
+    form.provider_id.data = str(user.provider_id or "")
+    return form
 
 
 @bp.route("/")
@@ -61,11 +70,7 @@ def create():
 @admin_required
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = UserEditForm(obj=user)
-    if request.method == "GET":
-        form.role.data = user.role.value
-        form.region_code.data = user.region.code if user.region else ""
-        form.provider_id.data = str(user.provider_id or "")
+    form = _filled_edit_form(user) if request.method == "GET" else UserEditForm(obj=user)
     if form.validate_on_submit():
         region, provider_id = _binding(form)
         try:
@@ -77,9 +82,13 @@ def edit(user_id: int):
         else:
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for(".index"))
-    return render_template("users/form.html", form=form, user=user,
-                           reset_form=PasswordResetForm(), confirm_form=ConfirmForm()), \
-        422 if form.errors else 200
+    return _edit_page(user, form, PasswordResetForm(formdata=None),
+                      422 if form.errors else 200)
+
+
+def _edit_page(user: User, form: UserEditForm, reset_form: PasswordResetForm, status: int):
+    return render_template("users/form.html", form=form, user=user, reset_form=reset_form,
+                           confirm_form=ConfirmForm()), status
 
 
 @bp.route("/<int:user_id>/password", methods=["POST"])
@@ -88,11 +97,31 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        flash(_("The password of %(email)s was reset.", email=user.email), "success")
-        return redirect(url_for(".edit", user_id=user.id))
-    for message in form.password.errors:
-        flash(message, "danger")
+        try:
+            services.reset_password(user, form.password.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if user.id == current_user.id:  # the admin's own: this session goes on
+                stay_signed_in(user)
+            flash(_("The password of %(email)s was reset. Their sessions and API tokens have "
+                    "ended.", email=user.email), "success")
+            return redirect(url_for(".edit", user_id=user.id))
+    return _edit_page(user, _filled_edit_form(user, formdata=None), form, 422)
+
+
+@bp.route("/<int:user_id>/sessions", methods=["POST"])
+@admin_required
+def sign_out_everywhere(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        services.end_sessions(user)
+        if user.id == current_user.id:
+            logout_user()
+            flash(_("You are signed out everywhere."), "info")
+            return redirect(url_for("auth.login"))
+        flash(_("%(email)s is signed out everywhere: every session, remember-me cookie and "
+                "API token has ended.", email=user.email), "success")
     return redirect(url_for(".edit", user_id=user.id))
 
 

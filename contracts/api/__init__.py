@@ -23,6 +23,7 @@ from app.users.models import Role
 WRITERS = (Role.OFFICER, Role.ADMIN)
 
 _DESCRIPTIONS = {
+    403: "Seen but not the caller's to change",
     404: "Missing, or hidden from the caller",
     409: "Clashes with the current state",
     422: "Invalid input; error.fields names each culprit",

@@ -60,11 +60,12 @@ class ProviderById(MethodView):
     @token_required(*WRITERS)
     @blp.arguments(s.ProviderPatch)
     @blp.response(200, s.ProviderOut)
-    @_errors(404, 422)
+    @_errors(403, 404, 422)
     def patch(self, data, provider_id):
-        """Change any of the provider's fields (status: ``POST .../status``)."""
+        """Change any of the provider's fields (status: ``POST .../status``). For admins and
+        officers of the city or of a region holding all the provider's contracts and bids."""
         provider = services.get_visible_provider(api_user(), provider_id)
-        return services.update_provider(provider, **data)
+        return services.update_provider(provider, actor=api_user(), **data)
 
 
 @blp.route("/providers/<int:provider_id>/status")
@@ -72,11 +73,12 @@ class ProviderStatusView(MethodView):
     @token_required(*WRITERS)
     @blp.arguments(s.ProviderStatusIn)
     @blp.response(200, s.ProviderOut)
-    @_errors(404, 422)
+    @_errors(403, 404, 422)
     def post(self, data, provider_id):
-        """Suspend, debar or reinstate a provider; a reason is required."""
+        """Suspend, debar or reinstate a provider; a reason is required. Who may: as PATCH."""
         provider = services.get_visible_provider(api_user(), provider_id)
-        return services.set_provider_status(provider, data["status"], data["reason"])
+        return services.set_provider_status(provider, data["status"], data["reason"],
+                                            actor=api_user())
 
 
 @blp.route("/providers/<int:provider_id>/qualifications")
@@ -84,25 +86,25 @@ class Qualifications(MethodView):
     @token_required(*WRITERS)
     @blp.arguments(s.QualificationIn)
     @blp.response(201, s.QualificationOut)
-    @_errors(404, 422)
+    @_errors(403, 404, 422)
     def post(self, data, provider_id):
-        """Record a certificate the provider holds."""
+        """Record a certificate the provider holds. Who may: as PATCH of the provider."""
         provider = services.get_visible_provider(api_user(), provider_id)
-        return services.add_qualification(provider, **data)
+        return services.add_qualification(provider, actor=api_user(), **data)
 
 
 @blp.route("/providers/<int:provider_id>/qualifications/<int:qualification_id>")
 class QualificationById(MethodView):
     @token_required(*WRITERS)
     @blp.response(204)
-    @_errors(404)
+    @_errors(403, 404)
     def delete(self, provider_id, qualification_id):
-        """Remove a certificate recorded by mistake."""
+        """Remove a certificate recorded by mistake. Who may: as PATCH of the provider."""
         provider = services.get_visible_provider(api_user(), provider_id)
         qualification = db.session.get(Qualification, qualification_id)
         if qualification is None or qualification.provider_id != provider.id:
             raise NotFound(_("Not found."))
-        services.remove_qualification(qualification)
+        services.remove_qualification(qualification, actor=api_user())
 
 
 # ---- facilities --------------------------------------------------------------------------

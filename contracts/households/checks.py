@@ -40,6 +40,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from stdnum.cn.ric import calc_check_digit
 
+from app.spreadsheets import cell as export_cell
 from contracts.households.cells import Invalid, cell_text, members, money, name, recommendation
 from contracts.households.files import FIELDS, LABELS, UnreadableFile, column_map, open_table
 
@@ -320,7 +321,8 @@ def errors_xlsx(errors: Iterable[RowError]) -> bytes:
     for error in errors:
         label = LABELS.get(error.field)
         column = f"{label} ({error.field})" if label else error.field
-        sheet.append([error.row, column, str(error.message)])
+        sheet.append([export_cell(sheet, value) for value in (error.row, column,
+                                                              str(error.message))])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -46,10 +46,19 @@ def provider_create():
     return form_page("contracts/provider_form.html", form, provider=None)
 
 
+def _changeable_provider(provider_id: int):
+    """The provider, if the current user may change it: 403 if only seen, 404 if not even."""
+    provider = services.get_visible_provider(current_user, provider_id)
+    if not services.may_change_provider(current_user, provider):
+        abort(403)
+    return provider
+
+
 def _provider_page(provider, status: int = 200, **forms):
     context = dict(
         provider=provider, contracts=listing.provider_contracts(current_user, provider),
-        today=clock.today(), is_expiring=services.is_expiring, can_write=is_staff(),
+        today=clock.today(), is_expiring=services.is_expiring,
+        can_write=is_staff() and services.may_change_provider(current_user, provider),
         history=services.status_history(provider) if is_staff() else [],
         users=services.provider_accounts(provider) if current_user.role is Role.ADMIN else [],
         qualification_form=QualificationForm(formdata=None), confirm_form=ConfirmForm())
@@ -72,11 +81,11 @@ def my_organization():
 @bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
 def provider_edit(provider_id: int):
-    provider = services.get_visible_provider(current_user, provider_id)
+    provider = _changeable_provider(provider_id)
     form = ProviderForm(obj=provider)
     if form.validate_on_submit():
         try:
-            services.update_provider(provider, **form.values())
+            services.update_provider(provider, actor=current_user, **form.values())
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -88,11 +97,12 @@ def provider_edit(provider_id: int):
 @bp.route("/providers/<int:provider_id>/status", methods=["GET", "POST"])
 @role_required(*STAFF)
 def provider_status(provider_id: int):
-    provider = services.get_visible_provider(current_user, provider_id)
+    provider = _changeable_provider(provider_id)
     form = ProviderStatusForm()
     if form.validate_on_submit():
         try:
-            services.set_provider_status(provider, form.status.data, form.reason.data)
+            services.set_provider_status(provider, form.status.data, form.reason.data,
+                                         actor=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -105,13 +115,13 @@ def provider_status(provider_id: int):
 @bp.route("/providers/<int:provider_id>/qualifications", methods=["POST"])
 @role_required(*STAFF)
 def qualification_add(provider_id: int):
-    provider = services.get_visible_provider(current_user, provider_id)
+    provider = _changeable_provider(provider_id)
     form = QualificationForm()
     if form.validate_on_submit():
         try:
             services.add_qualification(provider, cert_type=form.cert_type.data,
                                        number=form.number.data, issuer=form.issuer.data or "",
-                                       valid_until=form.valid_until.data)
+                                       valid_until=form.valid_until.data, actor=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -124,11 +134,11 @@ def qualification_add(provider_id: int):
           methods=["POST"])
 @role_required(*STAFF)
 def qualification_remove(provider_id: int, qualification_id: int):
-    provider = services.get_visible_provider(current_user, provider_id)
+    provider = _changeable_provider(provider_id)
     qualification = next((q for q in provider.qualifications if q.id == qualification_id), None)
     if qualification is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        services.remove_qualification(qualification)
+        services.remove_qualification(qualification, actor=current_user)
         flash(_("Qualification removed."), "success")
     return redirect(url_for(".provider", provider_id=provider.id))

@@ -10,7 +10,6 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app import clock
-from app.spreadsheets import DATE
+from app.spreadsheets import cell, clean_text
 
 SCORE = "0.0"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -45,7 +44,7 @@ def _sheet_titles(titles: list[str]) -> list[str]:
     seen: set[str] = set()
     result = []
     for title in titles:
-        base = _BAD_SHEET_CHARS.sub(" ", title).strip()[:31] or "Sheet"
+        base = _BAD_SHEET_CHARS.sub(" ", clean_text(title)).strip()[:31] or "Sheet"
         name, n = base, 2
         while name.lower() in seen:
             suffix = f" ({n})"
@@ -66,29 +65,19 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
         sheet.freeze_panes = "A2"
         header = []
         for column in spec.columns:
-            cell = WriteOnlyCell(sheet, value=str(column.label))
-            cell.font = bold
-            header.append(cell)
+            label = WriteOnlyCell(sheet, value=clean_text(str(column.label)))
+            label.font = bold
+            header.append(label)
         sheet.append(header)
         formats = [c.format for c in spec.columns]
         for row in spec.rows:
-            sheet.append([_cell(sheet, value, formats[i] if i < len(formats) else None)
+            sheet.append([cell(sheet, value, formats[i] if i < len(formats) else None)
                           for i, value in enumerate(row)])
     if not sheets:
         workbook.create_sheet(_("Empty"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _cell(sheet, value, number_format: str | None):
-    if isinstance(value, date) and not isinstance(value, datetime):
-        number_format = number_format or DATE
-    if number_format is None or value is None or value == "":
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
 
 
 def label_of(labels: Mapping, code: Any) -> str:

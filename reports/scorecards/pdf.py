@@ -26,6 +26,7 @@ from reportlab.platypus import (
 
 from reports.scorecards.charts import section_bars, trend_line
 from reports.scorecards.data import GRADE_LABELS_ZH, ScorecardData
+from reports.scorecards.markup import para_text
 
 # Binary streams, not ASCII85: smaller files, and reportlab's ASCII85 encoder runs in pure
 # Python without its C accelerator (about 20 ms per scorecard with photos, measured).
@@ -135,19 +136,19 @@ def _signature_table(data: ScorecardData, font: str, s: _Styles) -> Table:
 def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
                          verify_url: str) -> bytes:
     s = _Styles(font)
-    story: list = [Paragraph(f"{data.title} · {bureau}", s.title)]
+    story: list = [Paragraph(para_text(f"{data.title} · {bureau}"), s.title)]
     if data.superseded:
-        story.append(Paragraph(_("This inspection was superseded by a correction; it is not "
-                                 "the current version."), s.alert))
-    info = [[_("Subject"), Paragraph(data.subject, s.body)],
-            [_("Provider"), Paragraph(data.provider, s.body)],
-            [_("Template"), Paragraph(data.template, s.body)],
+        story.append(Paragraph(para_text(_("This inspection was superseded by a correction; "
+                                           "it is not the current version.")), s.alert))
+    info = [[_("Subject"), Paragraph(para_text(data.subject), s.body)],
+            [_("Provider"), Paragraph(para_text(data.provider), s.body)],
+            [_("Template"), Paragraph(para_text(data.template), s.body)],
             [_("Inspector"), data.inspector],
             [_("Date"), data.date.isoformat()]]
     colour = GRADE_COLOURS.get(data.grade or "", colors.grey)
     total = "—" if data.total is None else f"{data.total}"
-    score_box = Table([[Paragraph(total, s.big)],
-                       [Paragraph(grade_label(data.grade), s.grade)]],
+    score_box = Table([[Paragraph(para_text(total), s.big)],
+                       [Paragraph(para_text(grade_label(data.grade)), s.grade)]],
                       colWidths=[5 * cm], rowHeights=[1.5 * cm, 1.1 * cm])
     score_box.setStyle(TableStyle([("BACKGROUND", (0, 1), (0, 1), colour),
                                    ("BOX", (0, 0), (-1, -1), 1, colour),
@@ -162,9 +163,9 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
             else f"{value}"
 
     rows = [[_("Section"), _("Weight"), _("Score"), _("City mean")]]
-    rows += [[Paragraph(x.name, s.body), fmt(x.weight), fmt(x.score), fmt(x.city_mean)]
+    rows += [[Paragraph(para_text(x.name), s.body), fmt(x.weight), fmt(x.score), fmt(x.city_mean)]
              for x in data.sections]
-    story += [Paragraph(_("Sections"), s.h2),
+    story += [Paragraph(para_text(_("Sections")), s.h2),
               _table(rows, [9.2 * cm, 2.6 * cm, 2.6 * cm, 2.8 * cm], font)]
     story.append(section_bars(
         [x.name for x in data.sections],
@@ -173,32 +174,32 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
         font=font, legend=(_("This inspection"), _("City mean"))))
 
     if data.failed_critical:
-        story.append(Paragraph(_("Failed critical (veto) items"), s.h2))
+        story.append(Paragraph(para_text(_("Failed critical (veto) items")), s.h2))
         rows = [[_("Item"), _("Answer"), _("Note")]]
-        rows += [[Paragraph(f"{x.section} · {x.text}", s.body), x.earned,
-                  Paragraph(x.note, s.small)] for x in data.failed_critical]
+        rows += [[Paragraph(para_text(f"{x.section} · {x.text}"), s.body), x.earned,
+                  Paragraph(para_text(x.note), s.small)] for x in data.failed_critical]
         story.append(_table(rows, [9.7 * cm, 2.0 * cm, 5.5 * cm], font))
     if data.below_max:
-        story.append(Paragraph(_("Items below their maximum"), s.h2))
+        story.append(Paragraph(para_text(_("Items below their maximum")), s.h2))
         rows = [[_("Item"), _("Points"), _("Max"), _("Note")]]
-        rows += [[Paragraph(f"{x.section} · {x.text}", s.body), x.earned, f"{x.max_points}",
-                  Paragraph(x.note, s.small)] for x in data.below_max]
+        rows += [[Paragraph(para_text(f"{x.section} · {x.text}"), s.body), x.earned, f"{x.max_points}",
+                  Paragraph(para_text(x.note), s.small)] for x in data.below_max]
         story.append(_table(rows, [9.2 * cm, 1.6 * cm, 1.4 * cm, 5.0 * cm], font))
     if data.actions:
-        story.append(Paragraph(_("Corrective actions"), s.h2))
+        story.append(Paragraph(para_text(_("Corrective actions")), s.h2))
         rows = [[_("Finding"), _("Owner"), _("Deadline"), _("Severity")]]
-        rows += [[Paragraph(a.description, s.body), Paragraph(a.owner, s.small),
+        rows += [[Paragraph(para_text(a.description), s.body), Paragraph(para_text(a.owner), s.small),
                   a.deadline.isoformat(), a.severity] for a in data.actions]
         story.append(_table(rows, [8.7 * cm, 4.0 * cm, 2.5 * cm, 2.0 * cm], font))
     if data.photos:
-        story.append(Paragraph(_("Photo evidence"), s.h2))
+        story.append(Paragraph(para_text(_("Photo evidence")), s.h2))
         # one flat table: a row of thumbnails, then a row of their captions, and so on
         rows = []
         for i in range(0, len(data.photos), PHOTOS_PER_ROW):
             chunk = data.photos[i:i + PHOTOS_PER_ROW]
             pad = [""] * (PHOTOS_PER_ROW - len(chunk))
             rows.append([_thumbnail(p.path, p.width, p.height) for p in chunk] + pad)
-            rows.append([Paragraph(p.caption, s.small) for p in chunk] + pad)
+            rows.append([Paragraph(para_text(p.caption), s.small) for p in chunk] + pad)
         grid = Table(rows, colWidths=[4.3 * cm] * PHOTOS_PER_ROW)
         grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(grid)
@@ -229,20 +230,20 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str,
     """The contract's performance for a period: components, composite, grade, payment."""
     s = _Styles(font)
     title = _("Contract performance scorecard")
-    story: list = [Paragraph(f"{title} · {bureau}", s.title)]
+    story: list = [Paragraph(para_text(f"{title} · {bureau}"), s.title)]
 
     def num(value) -> str:
         return "—" if value is None else f"{value}"
 
-    info = [[_("Contract"), Paragraph(f"{contract.number} {contract.title}", s.body)],
-            [_("Provider"), Paragraph(contract.provider.name, s.body)],
+    info = [[_("Contract"), Paragraph(para_text(f"{contract.number} {contract.title}"), s.body)],
+            [_("Provider"), Paragraph(para_text(contract.provider.name), s.body)],
             [_("Period"), f"{performance.period} ({performance.details['window'][0]} – "
                           f"{performance.details['window'][1]})"],
             [_("Amount"), f"¥{contract.amount:,.2f}"]]
     colour = GRADE_COLOURS.get(performance.grade or "", colors.grey)
     composite = performance.rounded("composite")
-    score_box = Table([[Paragraph(num(composite), s.big)],
-                       [Paragraph(grade_label(performance.grade), s.grade)]],
+    score_box = Table([[Paragraph(para_text(num(composite)), s.big)],
+                       [Paragraph(para_text(grade_label(performance.grade)), s.grade)]],
                       colWidths=[5 * cm], rowHeights=[1.5 * cm, 1.1 * cm])
     score_box.setStyle(TableStyle([("BACKGROUND", (0, 1), (0, 1), colour),
                                    ("BOX", (0, 0), (-1, -1), 1, colour),
@@ -250,7 +251,7 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str,
     header = Table([[_table(info, [2.3 * cm, 9.2 * cm], font, header=False), score_box]],
                    colWidths=[11.7 * cm, 5.5 * cm])
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [header, Spacer(1, 8), Paragraph(_("Components"), s.h2)]
+    story += [header, Spacer(1, 8), Paragraph(para_text(_("Components")), s.h2)]
     weights = contract.weights or {}
     labels = {"inspection": _("Inspections"), "timeliness": _("Timeliness of reports"),
               "targets": _("Target attainment")}
@@ -270,12 +271,12 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str,
         facts.append(_("Achieved %(achieved)s of a target of %(target)s",
                        achieved=details["targets"]["achieved"],
                        target=details["targets"]["target"]))
-    story.append(Paragraph(" · ".join(facts), s.small))
-    story.append(Paragraph(_("Trend by quarter"), s.h2))
+    story.append(Paragraph(para_text(" · ".join(facts)), s.small))
+    story.append(Paragraph(para_text(_("Trend by quarter")), s.h2))
     story.append(trend_line([p.period for p in trend],
                             [float(p.composite) if p.composite is not None else None
                              for p in trend], font=font))
-    story.append(Paragraph(_("Payment"), s.h2))
+    story.append(Paragraph(para_text(_("Payment")), s.h2))
     pay = [[_("Performance-linked installment"), num(performance.linked_amount)],
            [_("Share allowed by the grade"),
             "—" if performance.payment_share is None else f"{performance.payment_share:.0f} %"],
@@ -285,7 +286,7 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str,
                                  "withhold": _("Withhold")}[decision.decision.value]],
                 [_("Amount to pay"), num(decision.amount)],
                 [_("Renewal"), _("Renew") if decision.renew else _("Do not renew")],
-                [_("Comment"), Paragraph(decision.comment, s.body)]]
+                [_("Comment"), Paragraph(para_text(decision.comment), s.body)]]
     else:
         pay.append([_("Decision"), _("Not decided yet")])
     story.append(_table(pay, [7 * cm, 10.2 * cm], font, header=False))

@@ -210,7 +210,7 @@ def test_publish_and_retire(as_user, make_template, db):
     template = make_template("safety", publish=False)
     browser, _ = as_user("admin")
     page = browser.get(f"/evaluations/templates/{template.id}").get_data(as_text=True)
-    assert "confirm(" in page
+    assert "data-confirm=" in page  # asked before publishing (app.js)
     assert browser.post(f"/evaluations/templates/{template.id}/publish").status_code == 302
     db.session.expire_all()
     assert db.session.get(AssessmentTemplate, template.id).status is TemplateStatus.PUBLISHED

@@ -41,9 +41,9 @@ def open_form(page, url: str) -> None:
 
 def wait_kept_offline(page) -> None:
     """Until the service worker has stored this page and the ones it lists."""
-    page.wait_for_function("document.documentElement.dataset.offlineReady",
+    page.wait_for_function("() => document.documentElement.dataset.offlineReady",
                            timeout=DEADLINE_MS)
-    page.wait_for_function("caches.match(location.href).then(Boolean)", timeout=DEADLINE_MS)
+    page.wait_for_function("() => caches.match(location.href).then(Boolean)", timeout=DEADLINE_MS)
 
 
 def session_of(context) -> str:
