@@ -144,7 +144,9 @@ def open_inspection_appeal(inspection: Inspection, *, reason: Any, evidence: Any
                            actor: User) -> Appeal:
     """The provider appeals a finalized inspection result."""
     _require_provider(actor, inspection.provider_id)
-    if inspection.status is not InspectionStatus.FINALIZED or inspection.superseded_by:
+    corrected = db.session.scalar(sa.select(Inspection.id).where(
+        Inspection.supersedes_id == inspection.id))
+    if inspection.status is not InspectionStatus.FINALIZED or corrected is not None:
         raise Conflict(_("Only the current, finalized result of an inspection is appealed."))
     text, proof = _check_open(inspection.finalized_at or inspection.updated_at, reason,
                               evidence)

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from app.api.auth import api_user, token_required
 from app.users.models import Role
 from contracts.visibility import get_visible_contract
+from evaluations.scoring import round_score
 from reports.appeals.services import is_pending
 from reports.performance.decisions import (
     active_decision,
@@ -27,7 +28,8 @@ blp = Blueprint("api_performance", __name__, url_prefix="/api/v1",
 
 
 def _score(value):
-    return None if value is None else float(round(value, 1))
+    # half up, as everywhere (Python's round() would give 96.2 for 96.25)
+    return None if value is None else float(round_score(value))
 
 
 class PeriodArgs(ma.Schema):

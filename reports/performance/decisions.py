@@ -71,7 +71,11 @@ def _amount(decision: Decision, amount: Any, performance, linked: Decimal,
         return Decimal(0)
     if decision is Decision.PAY:
         return performance.payable_amount if performance.payable_amount is not None else linked
-    value = as_money(amount, "amount", errors, positive=False)
+    try:
+        value = as_money(amount, "amount", errors, positive=False)
+    except ArithmeticError:  # 1e400 and the like: no amount in yuan
+        value = None
+        errors["amount"] = [_("Enter the amount to pay, in yuan.")]
     if value is None:
         return Decimal(0)
     if not Decimal(0) <= value < linked:
