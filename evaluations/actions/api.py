@@ -86,7 +86,8 @@ class AnswerArgs(ma.Schema):
 
 class ReinspectionArgs(ma.Schema):
     inspector_id = ma.fields.Integer(required=True,
-                                     validate=ma.validate.Range(min=1, max=2**63 - 1))
+                                     # ids are 32-bit integers on PostgreSQL
+                                     validate=ma.validate.Range(min=1, max=2**31 - 1))
     scheduled_for = ma.fields.Date(required=True)
 
 

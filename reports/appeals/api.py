@@ -51,8 +51,8 @@ class ResolveIn(ma.Schema):
 
 class AppealArgs(PageArgs):
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in AppealStatus]))
-    contract_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**63 - 1))
-    inspection_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**63 - 1))
+    contract_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    inspection_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
 
 
 class AppealSchema(ma.Schema):

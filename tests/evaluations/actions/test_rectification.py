@@ -122,7 +122,11 @@ def test_the_api_schedules_a_re_inspection_from_the_report(world, api_login, db,
     assert api_login(world.provider_user).post(url, json=body).status_code == 403
     assert api_login(make_user("officer", region="b")).post(url, json=body).status_code == 404
     officer = api_login(world.officer)
-    assert officer.post(url, json=body | {"inspector_id": 2**62}).status_code == 422
+    for bad in (2**62, 0, "x"):
+        refused = officer.post(url, json=body | {"inspector_id": bad})
+        assert refused.status_code == 422
+        assert "inspector_id" in refused.get_json()["error"]["fields"]
+    assert officer.post(url, json=body | {"inspector_id": 2**31 - 1}).status_code == 422
     # a hand-raised action on a home: the re-inspection uses the home's inspected template;
     # there is none yet, so the service refuses and says why
     refused = officer.post(url, json=body)
@@ -197,3 +201,20 @@ def test_the_page_schedules_a_re_inspection(world, as_user, db, make_scored_insp
     assert ok.status_code == 302
     db.session.expire_all()
     assert db.session.get(CorrectiveAction, action.id).reinspection_id is not None
+
+
+def test_only_officers_of_the_region_verify_or_re_inspect_on_the_pages(world, as_user, db,
+                                                                      make_user):
+    rectification.answer_action(world.action, actor=world.provider_user, **REPORT)
+    db.session.commit()
+    provider, _ = as_user("provider", provider=world.provider)
+    provider.get(f"/evaluations/actions/{world.action.id}")
+    for step in ("close", "reopen", "reinspection"):
+        assert provider.post(f"/evaluations/actions/{world.action.id}/{step}",
+                             {"reason": "x"}).status_code == 403
+    outside, _ = as_user("officer", region="b")
+    outside.get("/evaluations/actions")
+    assert outside.post(f"/evaluations/actions/{world.action.id}/reinspection",
+                        {"inspector": world.inspector.id,
+                         "scheduled_for": "2026-06-20"}).status_code == 404
+    assert db.session.get(CorrectiveAction, world.action.id).status is ActionStatus.ANSWERED

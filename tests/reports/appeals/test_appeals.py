@@ -188,6 +188,7 @@ def test_appeals_are_seen_by_the_officer_and_that_provider_only(world, api_login
         f"/api/v1/appeals/{appeal_id}/resolve",
         json={"outcome": "upheld", "reason": "x"}).status_code == 403
     assert api_login(world.officer).get("/api/v1/appeals?status=nope").status_code == 422
+    assert api_login(world.officer).get(f"/api/v1/appeals?contract_id={2**40}").status_code == 422
 
 
 def test_the_pages_lodge_and_resolve_in_both_languages(world, as_user, db, app):
@@ -218,3 +219,27 @@ def test_the_pages_lodge_and_resolve_in_both_languages(world, as_user, db, app):
     assert db.session.get(Appeal, appeal.id).correction_id is not None
     page = browser.get(f"/reports/appeals/{appeal.id}").get_data(as_text=True)
     assert "Corrected" in page and "同意复核" in page and "Resolve the appeal" not in page
+
+
+def test_the_appeal_pages_hide_from_everyone_else(world, as_user, db, app):
+    on(date(2026, 11, 12))
+    appeal = appeals.open_inspection_appeal(world.inspection, reason="不服",
+                                            actor=world.provider_user)
+    db.session.commit()
+    stranger, _ = as_user("provider")
+    assert stranger.get(f"/reports/appeals/{appeal.id}").status_code == 404
+    assert stranger.get(f"/reports/inspections/{world.inspection.id}/appeal").status_code == 404
+    assert "不服" not in stranger.get("/reports/appeals").get_data(as_text=True)
+    outside, _ = as_user("officer", region="b")
+    assert outside.get(f"/reports/appeals/{appeal.id}").status_code == 404
+    assert outside.post(f"/reports/appeals/{appeal.id}/resolve",
+                        {"outcome": "upheld", "reason": "x"}).status_code == 404
+    inspector_browser, _ = as_user("inspector", region="a")
+    assert inspector_browser.get("/reports/appeals").status_code == 403
+    assert inspector_browser.get(f"/reports/appeals/{appeal.id}").status_code == 403
+    owner = Browser(app.test_client())  # nor may the provider resolve, even its own appeal
+    owner.login(world.provider_user)
+    owner.get(f"/reports/appeals/{appeal.id}")
+    assert owner.post(f"/reports/appeals/{appeal.id}/resolve",
+                      {"outcome": "upheld", "reason": "x"}).status_code == 403
+    assert db.session.get(Appeal, appeal.id).is_open

@@ -191,3 +191,13 @@ def test_a_contract_without_a_linked_installment_cannot_be_decided(db, contract)
         _decide(contract, "2026")
     assert "decision" in refused.value.fields
     assert date(2026, 12, 20) == clock.today()
+
+
+def test_the_decision_history_is_hidden_from_other_providers(db, contract, api_as):
+    _decide(contract, "2026")
+    db.session.commit()
+    stranger, _ = api_as("provider")
+    assert stranger.get(f"/api/v1/contracts/{contract.id}/payment-decisions").status_code == 404
+    own, _ = api_as("provider", provider=contract.provider)
+    assert len(own.get(f"/api/v1/contracts/{contract.id}/payment-decisions"
+                       ).get_json()["items"]) == 1
