@@ -7,6 +7,8 @@ CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# the address printed on scorecards' verification URLs and in e-mails
+BASE_URL ?= http://$(HOST):$(PORT)
 export FLASK_APP := wsgi
 
 .PHONY: run test install lint translations extract-messages bench clean check-host
@@ -18,7 +20,7 @@ run: install check-host
 	@echo ""
 	@echo "  CareProcure is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo ""
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # The development configuration on an address other machines reach serves the demo logins
 # to anyone on the network: say so loudly (production runs behind an HTTPS reverse proxy).

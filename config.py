@@ -94,7 +94,10 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "careprocure@localhost")
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    #: where users reach the app: printed on scorecards (the verification URL) and in e-mails;
+    #: `make run` sets it from HOST and PORT
+    BASE_URL = os.environ.get("BASE_URL") or (
+        f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}")
 
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
 
@@ -104,6 +107,10 @@ class Config:
                               (int(x) for x in os.environ.get("PAYMENT_SHARES",
                                                               "100,95,85,0").split(",")),
                               strict=True))
+    #: a provider may appeal a finalized result or a payment decision this many days after it
+    APPEAL_WINDOW_DAYS = int(os.environ.get("APPEAL_WINDOW_DAYS", "10"))
+    #: the officer answers an appeal within this many days of its opening
+    APPEAL_RESOLVE_DAYS = int(os.environ.get("APPEAL_RESOLVE_DAYS", "15"))
     #: more households than this by one surveyor in a day is flagged as an anomaly
     HOUSEHOLD_SURVEYOR_DAILY_MAX = int(os.environ.get("HOUSEHOLD_SURVEYOR_DAILY_MAX", "15"))
     #: household files of more lines than this are imported by a worker process, not the request

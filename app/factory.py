@@ -66,6 +66,7 @@ def _import_models() -> None:
     import evaluations.assessment.models  # noqa: F401
     import evaluations.campaigns.models  # noqa: F401
     import evaluations.inspections.models  # noqa: F401
+    import reports.appeals.models  # noqa: F401
     import reports.performance.models  # noqa: F401
     import reports.scorecards.models  # noqa: F401
 
@@ -109,6 +110,7 @@ def _import_views() -> None:
     import evaluations.inspections.field  # noqa: F401
     import evaluations.inspections.home  # noqa: F401
     import evaluations.inspections.views  # noqa: F401
+    import reports.appeals.views  # noqa: F401
     import reports.dashboards.views  # noqa: F401
     import reports.exports.views  # noqa: F401
     import reports.performance.views  # noqa: F401
@@ -129,6 +131,7 @@ def register_api(app: Flask) -> None:
     from evaluations.assessment.api import blp as templates_blp
     from evaluations.campaigns.api import blp as campaigns_blp
     from evaluations.inspections.api import blp as inspections_blp
+    from reports.appeals.api import blp as appeals_blp
     from reports.exports.api import blp as ocds_blp
     from reports.performance.api import blp as performance_blp
     from reports.scorecards.api import blp as scorecards_blp
@@ -136,7 +139,7 @@ def register_api(app: Flask) -> None:
     api.init_app(app)
     for blp in (core_blp, regions_blp, purchasing_blp, contracts_blp, documents_blp,
                 households_blp, submissions_blp, templates_blp, inspections_blp, actions_blp,
-                campaigns_blp, scorecards_blp, performance_blp, ocds_blp):
+                campaigns_blp, scorecards_blp, performance_blp, ocds_blp, appeals_blp):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF to forge
         api.register_blueprint(blp)
 

@@ -5,6 +5,7 @@ feature read them here, never from a views or forms module."""
 from flask_babel import lazy_gettext as _l
 
 from evaluations.actions.models import ActionStatus, Severity
+from evaluations.assessment.bands import grade_names
 from evaluations.assessment.models import TemplateStatus
 from evaluations.campaigns.models import Assignment, Recurrence
 from evaluations.inspections.models import Grade, InspectionStatus
@@ -53,5 +54,5 @@ def label_context() -> dict:
         "TEMPLATE_STATUS_LABELS": TEMPLATE_STATUS_LABELS, "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
         "SEVERITY_LABELS": SEVERITY_LABELS, "SEVERITY_BADGES": SEVERITY_BADGES,
         "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS, "ASSIGNMENT_LABELS": ASSIGNMENT_LABELS,
-        "RECURRENCE_LABELS": RECURRENCE_LABELS,
+        "RECURRENCE_LABELS": RECURRENCE_LABELS, "grade_names": grade_names,
     }

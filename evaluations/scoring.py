@@ -11,6 +11,9 @@ Nothing here touches Flask or the database: services turn template rows and answ
 - All arithmetic in ``Decimal`` inside a wide local context; the result is rounded half up
   to one decimal only when shown or stored (``round_score``), never in between.
 - A critical (veto, 一票否决) item that earns 0 makes the grade fail whatever the total.
+- A band may also require a minimum score in named sections (GB/T 37276-style levels: a level
+  needs both its total and a floor per section); a band whose floors are not all met is
+  skipped, and the next band down is tried.
 
 Decisions where the design is silent:
 
@@ -20,6 +23,9 @@ Decisions where the design is silent:
 - The veto grade is the lowest band's grade (``fail`` with the default bands), so custom
   bands with their own codes still get a grade they know. The veto applies even when the
   total is ``None`` because the remaining sections weigh nothing.
+- A floor is judged, like the total, on the ROUNDED section score. A floor on a section
+  that dropped out (every item N/A) does not hold the band back: nothing there was judged,
+  and the template allowed those N/As.
 - ``score`` refuses incomplete or invalid answers (``IncompleteAnswers``,
   ``InvalidAnswers``) rather than guessing: a score that decides payment must not be
   computed from a half-filled form.
@@ -35,8 +41,8 @@ from evaluations.item_kinds import AnswerError, get_kind
 
 __all__ = [
     "DEFAULT_BANDS", "Answer", "GradeBand", "IncompleteAnswers", "InvalidAnswers", "ItemSpec",
-    "Result", "ScoringError", "SectionResult", "SectionSpec", "answers_by_item", "grade_for",
-    "round_score", "score", "validate_answers",
+    "Result", "ScoringError", "SectionResult", "SectionSpec", "answers_by_item", "floors_missed",
+    "grade_for", "round_score", "score", "validate_answers",
 ]
 
 ItemId = Hashable
@@ -92,13 +98,33 @@ class SectionSpec:
 
 @dataclass(frozen=True)
 class GradeBand:
-    """A grade awarded from ``min_score`` (inclusive) up to the next band's minimum."""
+    """A grade awarded from ``min_score`` (inclusive) up to the next band's minimum, when
+    every section named in ``section_floors`` scores at least its floor."""
 
     grade: str
     min_score: Decimal
+    #: (section id, minimum rounded section score) pairs; a mapping is accepted and frozen
+    section_floors: tuple[tuple[SectionId, Decimal], ...] = ()
 
     def __post_init__(self) -> None:
         _require_decimal("min_score", self.min_score)
+        floors = self.section_floors
+        pairs = tuple(floors.items()) if isinstance(floors, Mapping) else tuple(floors)
+        for section_id, floor in pairs:
+            _require_decimal(f"floor of section {section_id!r}", floor)
+        object.__setattr__(self, "section_floors", pairs)
+
+    def missed_floors(self, section_scores: Mapping[SectionId, Decimal | None]
+                      ) -> list[tuple[SectionId, Decimal]]:
+        """The ``(section id, floor)`` pairs this band requires that the scores do not meet."""
+        missed = []
+        for section_id, floor in self.section_floors:
+            if section_id not in section_scores:
+                raise ValueError(f"band {self.grade!r}: no section {section_id!r} was scored")
+            value = section_scores[section_id]
+            if value is not None and round_score(value) < floor:
+                missed.append((section_id, floor))
+        return missed
 
 
 #: DESIGN.md §4 defaults: 优秀 ≥ 90, 良好 ≥ 75, 合格 ≥ 60, 不合格 below.
@@ -175,21 +201,57 @@ def round_score(value: Decimal) -> Decimal:
         return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-def grade_for(total: Decimal, bands: Iterable[GradeBand] = DEFAULT_BANDS) -> str:
-    """The grade of ``total``, judged on the ROUNDED total.
-
-    Users see the rounded total, so 89.95 shows as 90.0 and must read "excellent";
-    grading the unrounded 89.95 as "good" would contradict the scorecard. A total below
-    every band gets the lowest band's grade ("fail otherwise").
-    """
+def _ordered(bands: Iterable[GradeBand]) -> list[GradeBand]:
     ordered = sorted(bands, key=lambda band: band.min_score, reverse=True)
     if not ordered:
         raise ValueError("at least one grade band is needed")
+    return ordered
+
+
+def grade_for(total: Decimal, bands: Iterable[GradeBand] = DEFAULT_BANDS,
+              section_scores: Mapping[SectionId, Decimal | None] | None = None) -> str:
+    """The grade of ``total``, judged on the ROUNDED total (and rounded section scores).
+
+    Users see the rounded total, so 89.95 shows as 90.0 and must read "excellent";
+    grading the unrounded 89.95 as "good" would contradict the scorecard. A band whose
+    section floors are not all met is passed over. A total below every band gets the
+    lowest band's grade ("fail otherwise"). ``section_scores`` are needed only when a
+    band has floors.
+    """
+    ordered = _ordered(bands)
     shown = round_score(total)
     for band in ordered:
-        if shown >= band.min_score:
+        if shown >= band.min_score and not _missed(band, section_scores):
             return band.grade
     return ordered[-1].grade
+
+
+def _missed(band: GradeBand, section_scores: Mapping[SectionId, Decimal | None] | None
+            ) -> list[tuple[SectionId, Decimal]]:
+    if not band.section_floors:
+        return []
+    if section_scores is None:
+        raise ValueError(f"band {band.grade!r} has section floors: section scores are needed")
+    return band.missed_floors(section_scores)
+
+
+def floors_missed(total: Decimal | None, bands: Iterable[GradeBand],
+                  section_scores: Mapping[SectionId, Decimal | None]
+                  ) -> list[tuple[str, SectionId, Decimal]]:
+    """Why the grade is lower than the total alone would give: ``(grade, section id, floor)``
+    of every floor missed by the bands above the one awarded whose minimum the total met."""
+    if total is None:
+        return []
+    shown = round_score(total)
+    missed = []
+    for band in _ordered(bands):
+        if shown < band.min_score:
+            continue
+        misses = _missed(band, section_scores)
+        if not misses:
+            break
+        missed += [(band.grade, section_id, floor) for section_id, floor in misses]
+    return missed
 
 
 def answers_by_item(answers: Iterable[Answer]) -> dict[ItemId, Answer]:
@@ -300,8 +362,13 @@ def score(
             else None
         )
 
+    scores = {result.section_id: result.score for result in section_results}
+    for band in bands:
+        unknown = [sid for sid, _floor in band.section_floors if sid not in scores]
+        if unknown:
+            raise ValueError(f"band {band.grade!r} names sections not in the template: {unknown}")
     if failed_critical:
         grade = min(bands, key=lambda band: band.min_score).grade
     else:
-        grade = None if total is None else grade_for(total, bands)
+        grade = None if total is None else grade_for(total, bands, scores)
     return Result(total, grade, tuple(section_results), tuple(failed_critical))

@@ -36,6 +36,7 @@ from app.regions.services import get_by_code
 from app.users.models import Role, User
 from app.users.services import create_user, get_by_email
 from contracts.models import Facility, Provider
+from evaluations.actions import rectification
 from evaluations.actions import services as actions
 from evaluations.actions.models import CorrectiveAction
 from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
@@ -71,6 +72,7 @@ ANSWERS = [
     "已按要求整改完毕，附整改前后照片。", "已组织全员培训并补齐台账。",
     "已更换老化设施，并建立每周巡查制度。", "已采购补足物资，入库登记见附件。",
 ]
+CAUSES = ["日常巡查制度落实不到位。", "物资采购计划滞后。", "工作人员培训不足，台账填写不规范。"]
 REOPEN_REASONS = ["整改照片不清晰，无法确认", "复查发现问题依旧存在", "台账仍缺少十月份记录"]
 
 
@@ -233,6 +235,13 @@ def _run_campaign(*, name: str, code: str, recurrence: str, root: Region,
     return raised
 
 
+def _report(action: CorrectiveAction, provider_user: User, rng: random.Random) -> None:
+    """The provider's rectification report, completed today (the seed's clock)."""
+    rectification.answer_action(action, response=rng.choice(ANSWERS), actor=provider_user,
+                                cause=rng.choice(CAUSES), responsible_person="张主任",
+                                completed_on=clock.today())
+
+
 def _play_actions(raised: list[CorrectiveAction], today: date, officer: User | None,
                   rng: random.Random) -> None:
     """Move the actions through their lives so that every state appears."""
@@ -247,7 +256,7 @@ def _play_actions(raised: list[CorrectiveAction], today: date, officer: User | N
             continue  # never answered: overdue
         provider_user = _provider_user(action.provider_id, users)
         with _on(action.deadline - timedelta(days=2)):
-            actions.answer_action(action, response=rng.choice(ANSWERS), actor=provider_user)
+            _report(action, provider_user, rng)
         if fate == "answered":
             continue
         with _on(action.deadline + timedelta(days=1)):
@@ -258,7 +267,7 @@ def _play_actions(raised: list[CorrectiveAction], today: date, officer: User | N
     for index, action in enumerate(current):
         if index % 2 == 1:
             provider_user = _provider_user(action.provider_id, users)
-            actions.answer_action(action, response=rng.choice(ANSWERS), actor=provider_user)
+            _report(action, provider_user, rng)
 
 
 @seed_step("templates")

@@ -12,6 +12,7 @@ bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/re
 REPORTS = _l("Reports")
 nav_item(_l("Performance dashboard"), "reports.dashboard", set(Role), REPORTS)
 nav_item(_l("Exports (Excel)"), "reports.exports", set(Role), REPORTS)
+nav_item(_l("Appeals"), "reports.appeal_list", {Role.ADMIN, Role.OFFICER, Role.PROVIDER}, REPORTS)
 
 # what reports adds to the pages of contracts and evaluations
 pages.add_link("contract.actions", _l("Performance and payment"),

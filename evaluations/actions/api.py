@@ -8,14 +8,17 @@ else is a 404, exactly like a missing row.
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import abort
+from flask import abort, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema, paginate
-from app.errors import NotFound
-from app.users.models import Role
+from app.errors import NotFound, ValidationError
+from app.extensions import db
+from app.users.models import Role, User
+from evaluations.actions import rectification
 from evaluations.actions import services as actions
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 
@@ -28,6 +31,7 @@ OFFICERS = (Role.ADMIN, Role.OFFICER)
 
 class AttachmentSchema(ma.Schema):
     id = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "before | after | evidence"})
     name = ma.fields.String()
     content_type = ma.fields.String()
     size = ma.fields.Integer()
@@ -46,7 +50,11 @@ class ActionSchema(ma.Schema):
     deadline = ma.fields.Date()
     status = ma.fields.String(metadata={"description": "open | answered | closed"})
     overdue = ma.fields.Boolean(metadata={"description": "deadline passed and not closed"})
-    response = ma.fields.String()
+    response = ma.fields.String(metadata={"description": "the measures taken (as measures)"})
+    cause = ma.fields.String()
+    measures = ma.fields.String()
+    responsible_person = ma.fields.String()
+    completed_on = ma.fields.Date(allow_none=True)
     responded_at = ma.fields.DateTime(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)
     reopen_count = ma.fields.Integer()
@@ -65,7 +73,22 @@ class ActionArgs(PageArgs):
 
 
 class AnswerArgs(ma.Schema):
-    response = ma.fields.String(required=True, metadata={"description": "what was done"})
+    """The rectification report (整改报告); ``response`` is the older name of ``measures``."""
+
+    cause = ma.fields.String(required=True, metadata={"description": "the cause found"})
+    measures = ma.fields.String(load_default=None,
+                                metadata={"description": "the measures taken"})
+    response = ma.fields.String(load_default=None,
+                                metadata={"description": "the measures taken (older name)"})
+    responsible_person = ma.fields.String(required=True)
+    completed_on = ma.fields.Date(required=True, metadata={"description": "YYYY-MM-DD"})
+
+
+class ReinspectionArgs(ma.Schema):
+    inspector_id = ma.fields.Integer(required=True,
+                                     # ids are 32-bit integers on PostgreSQL
+                                     validate=ma.validate.Range(min=1, max=2**31 - 1))
+    scheduled_for = ma.fields.Date(required=True)
 
 
 class ReopenArgs(ma.Schema):
@@ -84,11 +107,14 @@ def action_dict(action: CorrectiveAction) -> dict:
         "description": action.description, "severity": action.severity.value,
         "deadline": action.deadline, "status": action.status.value,
         "overdue": action.is_overdue, "response": action.response,
+        "measures": action.response, "cause": action.cause,
+        "responsible_person": action.responsible_person, "completed_on": action.completed_on,
         "responded_at": action.responded_at, "closed_at": action.closed_at,
         "reopen_count": action.reopen_count, "reopen_reason": action.reopen_reason,
         "reinspection_id": action.reinspection_id,
-        "attachments": [{"id": a.id, "name": a.original_name, "content_type": a.content_type,
-                         "size": a.size} for a in action.attachments],
+        "attachments": [{"id": a.id, "kind": a.kind.value, "name": a.original_name,
+                         "content_type": a.content_type, "size": a.size}
+                        for a in action.attachments],
     }
 
 
@@ -125,16 +151,71 @@ class CorrectiveActionDetail(MethodView):
         return action_dict(_action(action_id))
 
 
+def _report_body() -> tuple[dict, dict[str, list]]:
+    """The report from a JSON body, or from a multipart form with its photo files."""
+    multipart = request.mimetype == "multipart/form-data"
+    raw = request.form.to_dict() if multipart else request.get_json(silent=True)
+    try:
+        data = AnswerArgs().load(raw if isinstance(raw, dict) else {})
+    except ma.ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {}
+        raise ValidationError(_("The rectification report was not sent."),
+                              {str(k): [str(m) for m in v] if isinstance(v, list) else [str(v)]
+                               for k, v in messages.items()}) from None
+    files = {name: [(f.filename, f.read()) for f in request.files.getlist(name)
+                    if f and f.filename] for name in ("before", "after", "files")}
+    return data, files
+
+
 @blp.route("/corrective-actions/<int:action_id>/answer")
 class CorrectiveActionAnswer(MethodView):
     @token_required(Role.PROVIDER)
-    @blp.arguments(AnswerArgs)
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": AnswerArgs},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "cause": {"type": "string"}, "measures": {"type": "string"},
+            "responsible_person": {"type": "string"},
+            "completed_on": {"type": "string", "format": "date"},
+            "before": {"type": "array", "items": {"type": "string", "format": "binary"}},
+            "after": {"type": "array", "items": {"type": "string", "format": "binary"}},
+            "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}})
     @blp.response(200, ActionSchema)
-    def post(self, args, action_id: int):
-        """The provider says what was done (status becomes ``answered``); a closed action
-        → 409. Evidence files are uploaded through the web page."""
+    def post(self, action_id: int):
+        """The provider's rectification report (status becomes ``answered``): cause, measures
+        taken, person responsible, date completed; as multipart, with ``before`` and
+        ``after`` photos and other evidence ``files``. A closed action → 409; a returned one
+        is resubmitted the same way."""
         action = _action(action_id)
-        actions.answer_action(action, response=args["response"], actor=api_user())
+        data, files = _report_body()
+        try:
+            rectification.answer_action(
+                action, response=data["measures"] or data["response"], cause=data["cause"],
+                responsible_person=data["responsible_person"],
+                completed_on=data["completed_on"], actor=api_user(), **files)
+        except ValidationError as error:
+            # the measures are called ``measures`` at this door
+            error.fields = {"measures" if k == "response" else k: v
+                            for k, v in error.fields.items()}
+            raise
+        return action_dict(action)
+
+
+@blp.route("/corrective-actions/<int:action_id>/reinspection")
+class CorrectiveActionReinspection(MethodView):
+    @token_required(*OFFICERS)
+    @blp.arguments(ReinspectionArgs)
+    @blp.response(201, ActionSchema)
+    def post(self, args, action_id: int):
+        """Schedule a re-inspection from the rectification report (``reinspection_id`` of
+        the answer names it)."""
+        action = _action(action_id)
+        inspector = db.session.get(User, args["inspector_id"])
+        if inspector is None:
+            message = _("Choose an inspector.")
+            raise ValidationError(message, {"inspector_id": [message]})
+        rectification.reinspection_of_action(action, inspector=inspector,
+                                             scheduled_for=args["scheduled_for"],
+                                             actor=api_user())
         return action_dict(action)
 
 

@@ -38,22 +38,39 @@ class ActionForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    response = TextAreaField(_l("What was done"), validators=[InputRequired(), Length(max=5000)],
-                             render_kw={"rows": 5})
-    files = MultipleFileField(_l("Evidence (PDF, JPEG or PNG; optional)"),
+    """The rectification report (整改报告): the fields of the bureau's form."""
+
+    cause = TextAreaField(_l("Cause of the problem"),
+                          validators=[InputRequired(), Length(max=5000)], render_kw={"rows": 3})
+    response = TextAreaField(_l("Measures taken"), validators=[InputRequired(), Length(max=5000)],
+                             render_kw={"rows": 4})
+    responsible_person = StringField(_l("Person responsible"),
+                                     validators=[InputRequired(), Length(max=100)])
+    completed_on = DateField(_l("Date completed"), validators=[InputRequired()])
+    before = MultipleFileField(_l("Photos before (JPEG or PNG)"),
+                               render_kw={"accept": ".jpg,.jpeg,.png"})
+    after = MultipleFileField(_l("Photos after (JPEG or PNG)"),
+                              render_kw={"accept": ".jpg,.jpeg,.png"})
+    files = MultipleFileField(_l("Other evidence (PDF, JPEG or PNG; optional)"),
                               render_kw={"accept": ".pdf,.jpg,.jpeg,.png"})
-    submit = SubmitField(_l("Send the answer"))
+    submit = SubmitField(_l("Send the rectification report"))
+
+    def show(self, action) -> None:
+        """Pre-fill the last report, for resubmitting a returned one."""
+        self.cause.data, self.response.data = action.cause, action.response
+        self.responsible_person.data = action.responsible_person
+        self.completed_on.data = action.completed_on
 
 
 class CloseForm(FlaskForm):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
-    submit = SubmitField(_l("Close"))
+    submit = SubmitField(_l("Accept and close"))
 
 
 class ReopenForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for reopening"), validators=[Length(max=1000)],
-                           render_kw={"rows": 2})
-    submit = SubmitField(_l("Reopen"))
+    reason = TextAreaField(_l("Comment: what is missing or wrong"),
+                           validators=[Length(max=1000)], render_kw={"rows": 2})
+    submit = SubmitField(_l("Return to the provider"))
 
 
 class SuggestionsForm(FlaskForm):

@@ -30,6 +30,16 @@ class Severity(enum.StrEnum):
     BLUE = "blue"
 
 
+class AttachmentKind(enum.StrEnum):
+    """What an attachment of a rectification report shows."""
+
+    EVIDENCE = "evidence"
+    #: the finding before it was put right
+    BEFORE = "before"
+    #: the same place once put right
+    AFTER = "after"
+
+
 class ActionStatus(enum.StrEnum):
     OPEN = "open"
     ANSWERED = "answered"
@@ -64,15 +74,23 @@ class CorrectiveAction(TimestampMixin, db.Model):
     deadline: so.Mapped[date] = so.mapped_column(index=True)
     status: so.Mapped[ActionStatus] = so.mapped_column(
         str_enum(ActionStatus, "action_status", 16), default=ActionStatus.OPEN, index=True)
-    #: the provider's answer: what was done
+    #: the provider's rectification report (整改报告): the measures taken (整改措施)
     response: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: the report's cause analysis (原因分析)
+    cause: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    #: the person responsible for the rectification (整改责任人)
+    responsible_person: so.Mapped[str] = so.mapped_column(sa.String(100), default="",
+                                                          server_default="")
+    #: the day the rectification was completed (整改完成日期)
+    completed_on: so.Mapped[date | None]
     responded_at: so.Mapped[datetime | None]
     responded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     closed_at: so.Mapped[datetime | None]
     closed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     #: how often an officer sent it back after an answer
     reopen_count: so.Mapped[int] = so.mapped_column(default=0)
-    #: the officer's reason for the last reopening (the audit log keeps every earlier one)
+    #: the officer's comment when returning the report, i.e. the last reopening (the audit
+    #: log keeps every earlier one)
     reopen_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     #: the officer's note when closing it
     close_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
@@ -118,6 +136,10 @@ class ActionAttachment(db.Model):
     original_name: so.Mapped[str] = so.mapped_column(sa.String(255), default="")
     content_type: so.Mapped[str] = so.mapped_column(sa.String(64))
     size: so.Mapped[int]
+    #: a before or after photo of the rectification, or other evidence
+    kind: so.Mapped[AttachmentKind] = so.mapped_column(
+        str_enum(AttachmentKind, "attachment_kind", 16), default=AttachmentKind.EVIDENCE,
+        server_default=AttachmentKind.EVIDENCE.value)
     uploaded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 

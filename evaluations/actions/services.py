@@ -5,10 +5,11 @@
   or is raised by hand on a facility or a contract (:func:`create_action`).
 - Its owner is the provider answerable for the target: the inspection's provider, else the
   facility's current operator, else the contract's provider. No provider → refused.
-- Life: ``open`` → the provider answers (text and optional PDF/image evidence) → ``answered``
-  → the officer closes it (``closed``) or reopens it with a reason (back to ``open``,
-  ``reopen_count`` + 1). A closed action may be reopened too. An officer may close an open
-  action directly, e.g. after a re-inspection found it put right.
+- Life: ``open`` → the provider answers with a rectification report (``actions.rectification``)
+  → ``answered`` → the officer verifies it: accepts it (``closed``), or returns it with a
+  comment (back to ``open``, ``reopen_count`` + 1) for the provider to resubmit, or schedules
+  a re-inspection from it. A closed action may be reopened too. An officer may
+  close an open action directly, e.g. after a re-inspection found it put right.
 - Overdue: the deadline has passed (deadline < today) and the action is not closed.
 - Visibility: admin all; officer their region subtree; inspector the actions of their own
   inspections and those they raised; provider their own only. Anything else is a 404.
@@ -25,14 +26,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import clock
-from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.scoping import one_visible, region_subtree
 from app.users.models import Role, User
 from contracts.facilities import current_operator
 from contracts.models import Contract, ContractStatus, Facility, Provider
 from contracts.visibility import visible_contracts, visible_facilities
-from evaluations.actions.evidence import store_attachment
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.assessment.models import TemplateItem
 from evaluations.assessment.services import current_template
@@ -41,15 +41,14 @@ from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
-    "action_stmt", "actions_of_inspection", "answer_action", "check_fields", "close_action",
+    "ANSWERABLE", "action_stmt", "actions_of_inspection", "check_fields", "close_action",
     "create_action", "get_visible_action", "no_owner_error", "open_actions_of_facility",
     "overdue_clause", "owner_of", "providers_of_visible_actions", "raisable_targets",
-    "reinspection_inspectors", "reopen_action", "require_scored", "schedule_reinspection",
-    "visible_actions",
+    "reinspection_inspectors", "reopen_action", "require_reviewer", "require_scored",
+    "schedule_reinspection", "visible_actions",
 ]
 
 MAX_DESCRIPTION = 2000
-MAX_RESPONSE = 5000
 MAX_REASON = 1000
 REVIEWERS = (Role.OFFICER, Role.ADMIN)
 RAISERS = (Role.OFFICER, Role.ADMIN, Role.INSPECTOR)
@@ -161,42 +160,14 @@ def create_action(*, description: str, severity: Severity | str, deadline: date 
 
 # ---- the provider answers, the officer closes or reopens --------------------------------
 
-def answer_action(action: CorrectiveAction, *, response: str, actor: User,
-                  files: list[tuple[str | None, bytes]] | None = None) -> CorrectiveAction:
-    """The provider says what was done, with optional evidence files (name, bytes).
-
-    An open action becomes ``answered``; an answered one may be answered again (the new text
-    replaces the old, files are added). A closed action → Conflict."""
-    if actor.role is not Role.PROVIDER or actor.provider_id != action.provider_id:
-        raise NotFound(_("Not found."))
-    if action.status not in ANSWERABLE:
-        raise Conflict(_("This corrective action is closed; it cannot be answered."))
-    text = (response or "").strip()
-    if not text:
-        message = _("Say what was done to put it right.")
-        raise ValidationError(message, {"response": [message]})
-    if len(text) > MAX_RESPONSE:
-        message = _("At most %(n)d characters.", n=MAX_RESPONSE)
-        raise ValidationError(message, {"response": [message]})
-    for filename, data in files or []:
-        if filename or data:
-            store_attachment(action, filename, data, actor)
-    action.response = text
-    action.status = ActionStatus.ANSWERED
-    action.responded_at = clock.now()
-    action.responded_by_id = actor.id
-    db.session.flush()
-    return action
-
-
-def _require_reviewer(actor: User, action: CorrectiveAction) -> None:
+def require_reviewer(actor: User, action: CorrectiveAction) -> None:
     if actor.role not in REVIEWERS:
         raise Forbidden(_("Only officers close or reopen corrective actions."))
 
 
 def close_action(action: CorrectiveAction, *, actor: User, note: str = "") -> CorrectiveAction:
     """The officer accepts the answer (or a re-inspection's finding) and closes the action."""
-    _require_reviewer(actor, action)
+    require_reviewer(actor, action)
     if action.status is ActionStatus.CLOSED:
         raise Conflict(_("This corrective action is already closed."))
     action.status = ActionStatus.CLOSED
@@ -209,7 +180,7 @@ def close_action(action: CorrectiveAction, *, actor: User, note: str = "") -> Co
 
 def reopen_action(action: CorrectiveAction, *, reason: str, actor: User) -> CorrectiveAction:
     """Send an answered or closed action back to the provider; a reason is required."""
-    _require_reviewer(actor, action)
+    require_reviewer(actor, action)
     if action.status is ActionStatus.OPEN:
         raise Conflict(_("This corrective action is already open."))
     text = (reason or "").strip()
@@ -338,3 +309,4 @@ def schedule_reinspection(facility: Facility, *, inspector: User, scheduled_for:
         action.reinspection_id = inspection.id
     db.session.flush()
     return inspection
+

@@ -17,6 +17,7 @@ from app.users.models import Role
 from contracts.models import Facility
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
+from evaluations.actions import rectification
 from evaluations.actions import services as actions
 from evaluations.actions.evidence import AREA
 from evaluations.actions.forms import (
@@ -29,6 +30,7 @@ from evaluations.actions.forms import (
 )
 from evaluations.actions.models import ActionStatus, Severity
 from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
+from evaluations.inspections.lists import eligible_inspectors
 from evaluations.inspections.services import get_visible_inspection
 
 EVERYONE = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR, Role.PROVIDER)
@@ -107,9 +109,16 @@ def action_create():
 
 
 def _detail(action, status: int = 200, **forms):
-    forms.setdefault("answer_form", AnswerForm())
+    if "answer_form" not in forms:
+        forms["answer_form"] = AnswerForm(formdata=None)
+        forms["answer_form"].show(action)
     forms.setdefault("close_form", CloseForm())
     forms.setdefault("reopen_form", ReopenForm())
+    if current_user.role in REVIEWERS and "reinspection_form" not in forms:
+        target = action.facility.region if action.facility else action.region
+        forms["reinspection_form"] = ReinspectionForm(
+            formdata=None, inspectors=list(db.session.scalars(eligible_inspectors(target))))
+        forms["reinspection_form"].scheduled_for.data = clock.today() + timedelta(days=7)
     return render_template("evaluations/action_detail.html", action=action, today=clock.today(),
                            **forms), status
 
@@ -126,15 +135,19 @@ def action_answer(action_id: int):
     action = actions.get_visible_action(current_user, action_id)
     form = AnswerForm()
     if form.validate_on_submit():
-        files = [(f.filename, f.read()) for f in request.files.getlist(form.files.name)
-                 if f and f.filename]
+        def posted(field):
+            return [(f.filename, f.read()) for f in request.files.getlist(field.name)
+                    if f and f.filename]
         try:
-            actions.answer_action(action, response=form.response.data, actor=current_user,
-                                  files=files)
+            rectification.answer_action(
+                action, response=form.response.data, cause=form.cause.data,
+                responsible_person=form.responsible_person.data,
+                completed_on=form.completed_on.data, actor=current_user,
+                before=posted(form.before), after=posted(form.after), files=posted(form.files))
         except DomainError as error:
             apply_errors(form, error)
         else:
-            flash(_("Your answer was sent."), "success")
+            flash(_("Your rectification report was sent."), "success")
             return redirect(url_for(".action_detail", action_id=action.id))
     return _detail(action, 422, answer_form=form)
 
@@ -169,6 +182,29 @@ def action_reopen(action_id: int):
             flash(_("Corrective action reopened."), "success")
             return redirect(url_for(".action_detail", action_id=action.id))
     return _detail(action, 422, reopen_form=form)
+
+
+@bp.route("/actions/<int:action_id>/reinspection", methods=["POST"])
+@role_required(*REVIEWERS)
+def action_reinspection(action_id: int):
+    """Schedule a re-inspection from the rectification report."""
+    action = actions.get_visible_action(current_user, action_id)
+    target = action.facility.region if action.facility else action.region
+    form = ReinspectionForm(inspectors=list(db.session.scalars(eligible_inspectors(target))))
+    status = 422
+    if form.validate_on_submit():
+        try:
+            inspection = rectification.reinspection_of_action(
+                action, inspector=form.chosen_inspector(), scheduled_for=form.scheduled_for.data,
+                actor=current_user)
+        except DomainError as error:
+            apply_errors(form, error)
+            status = error.status
+        else:
+            flash(_("Re-inspection scheduled for %(day)s.",
+                    day=inspection.scheduled_for.isoformat()), "success")
+            return redirect(url_for(".action_detail", action_id=action.id))
+    return _detail(action, status, reinspection_form=form)
 
 
 @bp.route("/actions/<int:action_id>/attachments/<int:attachment_id>")

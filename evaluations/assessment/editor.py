@@ -1,9 +1,10 @@
 """The structured template editor: between indexed HTML form fields and the exchange format.
 
 The page posts plain fields with indexed names (``name_zh``, ``grade_bands-1-min_score``,
-``sections-0-weight``, ``sections-0-items-3-text_zh``...). ``state_from_form`` reads them into
-an ``EditorState`` that keeps every row exactly as typed (so a refused edit re-renders as the
-admin left it); ``to_document`` turns the state into a ``careprocure-template/1`` dict for
+``sections-0-weight``, ``sections-0-items-3-text_zh``...); a band's section floors are typed
+as one line, ``safety: 80, care: 70`` (section key: minimum score). ``state_from_form`` reads
+them into an ``EditorState`` that keeps every row exactly as typed (so a refused edit
+re-renders as the admin left it); ``to_document`` turns the state into a ``careprocure-template/1`` dict for
 ``format.parse_template`` / ``services.new_version``, which hold every rule.
 This module validates nothing itself: a number that is not one is passed on as text, so the
 format reports it at its path, and ``attach_errors`` maps those paths
@@ -33,7 +34,9 @@ BLANK_BANDS = 1
 #: a field of the exchange format → the editor field it is typed in
 _FIELD_OF = {"name.zh_CN": "name_zh", "name.en": "name_en", "text.zh_CN": "text_zh",
              "text.en": "text_en", "guidance.zh_CN": "guidance_zh", "guidance.en": "guidance_en",
-             "description.zh_CN": "description_zh", "description.en": "description_en"}
+             "description.zh_CN": "description_zh", "description.en": "description_en",
+             "label.zh_CN": "label_zh", "label.en": "label_en", "label": "label_zh"}
+_FLOOR_PAIR = re.compile(r"^\s*([^:=\s]+)\s*[:=：]\s*(\S+)\s*$")
 _PATH = re.compile(r"^(?:sections\[(?P<s>\d+)\](?:\.items\[(?P<i>\d+)\])?"
                    r"|grade_bands\[(?P<b>\d+)\])(?:\.(?P<rest>.+))?$")
 _ITEM_TEXTS = ("key", "text_zh", "text_en", "max_points", "guidance_zh", "guidance_en")
@@ -62,10 +65,15 @@ class _Row:
 class BandRow(_Row):
     grade: str = ""
     min_score: str = ""
+    label_zh: str = ""
+    label_en: str = ""
+    #: ``key: floor, key: floor`` as typed
+    section_floors: str = ""
 
     @property
     def blank(self) -> bool:
-        return not (self.grade or self.min_score)
+        return not (self.grade or self.min_score or self.label_zh or self.label_en
+                    or self.section_floors)
 
 
 @dataclass
@@ -141,7 +149,10 @@ def state_from_document(doc: dict) -> EditorState:
         name_zh=doc["name"]["zh_CN"], name_en=doc["name"]["en"],
         description_zh=doc["description"]["zh_CN"], description_en=doc["description"]["en"],
         signatures_required=doc.get("signatures_required", False),
-        grade_bands=[BandRow(grade=band["grade"], min_score=_number_text(band["min_score"]))
+        grade_bands=[BandRow(grade=band["grade"], min_score=_number_text(band["min_score"]),
+                             label_zh=(band.get("label") or {}).get("zh_CN", ""),
+                             label_en=(band.get("label") or {}).get("en", ""),
+                             section_floors=floors_text(band.get("section_floors")))
                      for band in doc["grade_bands"]],
         sections=[SectionBlock(
             key=section["key"], name_zh=section["name"]["zh_CN"], name_en=section["name"]["en"],
@@ -156,6 +167,27 @@ def state_from_document(doc: dict) -> EditorState:
                    for item in section["items"]])
             for section in doc["sections"]],
     )
+
+
+def floors_text(floors: dict | None) -> str:
+    """A band's floors as the editor shows them: ``safety: 80, care: 70``."""
+    return ", ".join(f"{key}: {value}" for key, value in (floors or {}).items())
+
+
+def parse_floors(text: str) -> Any:
+    """``safety: 80, care: 70`` → ``{"safety": 80, "care": 70}``; text that is not such a
+    list is passed on as typed, for the format to refuse at its path."""
+    if not text:
+        return None
+    floors: dict[str, Any] = {}
+    for part in re.split(r"[,，;；\n]", text):
+        if not part.strip():
+            continue
+        match = _FLOOR_PAIR.match(part)
+        if match is None:
+            return text
+        floors[match.group(1)] = _number(match.group(2))
+    return floors
 
 
 # ---- form → state --------------------------------------------------------------------------
@@ -187,8 +219,9 @@ def state_from_form(form: MultiDict) -> EditorState:
     state = EditorState(**{name: _text(form, name) for name in
                            ("name_zh", "name_en", "description_zh", "description_en")})
     state.signatures_required = _flag(form, "signatures_required")
-    state.grade_bands = [BandRow(grade=_text(form, f"grade_bands-{b}-grade"),
-                                 min_score=_text(form, f"grade_bands-{b}-min_score"))
+    state.grade_bands = [BandRow(**{name: _text(form, f"grade_bands-{b}-{name}") for name in
+                                    ("grade", "min_score", "label_zh", "label_en",
+                                     "section_floors")})
                          for b in _indices(form, "grade_bands-")]
     for s in _indices(form, "sections-"):
         prefix = f"sections-{s}-"
@@ -226,8 +259,7 @@ def to_document(state: EditorState, base: dict) -> dict:
         "format": base["format"], "code": base["code"], "target": base["target"],
         "name": {"zh_CN": state.name_zh, "en": state.name_en},
         "description": {"zh_CN": state.description_zh, "en": state.description_en},
-        "grade_bands": [{"grade": band.grade, "min_score": _number(band.min_score)}
-                        for band in state._band_at],
+        "grade_bands": [_band_document(band) for band in state._band_at],
         "sections": [
             {"key": section.key, "name": {"zh_CN": section.name_zh, "en": section.name_en},
              "weight": _number(section.weight),
@@ -238,6 +270,16 @@ def to_document(state: EditorState, base: dict) -> dict:
                        for item in items]}
             for section, items in zip(state._section_at, state._items_at, strict=True)],
     } | ({"signatures_required": True} if state.signatures_required else {})
+
+
+def _band_document(band: BandRow) -> dict:
+    doc: dict[str, Any] = {"grade": band.grade, "min_score": _number(band.min_score)}
+    if band.label_zh or band.label_en:
+        doc["label"] = {"zh_CN": band.label_zh, "en": band.label_en}
+    floors = parse_floors(band.section_floors)
+    if floors is not None:
+        doc["section_floors"] = floors
+    return doc
 
 
 def attach_errors(state: EditorState, fields: dict[str, list[str]]) -> None:
@@ -263,4 +305,6 @@ def _row_of(state: EditorState, path: str) -> tuple[_Row, str]:
             row = state._section_at[int(match["s"])]
     except IndexError:  # pragma: no cover - the format only names rows it was given
         return state, path
+    if rest.startswith("section_floors"):
+        return row, "section_floors"
     return row, _FIELD_OF.get(rest, rest)

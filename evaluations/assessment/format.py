@@ -14,8 +14,12 @@ Decisions where the brief is silent:
 - Weights are numbers ≥ 0 with at most two decimals, and at least one section weighs more
   than 0 (otherwise no total could ever be computed). They need not sum to 100: the total
   is a weighted mean.
-- Grade bands: unique non-empty grade codes, minimum scores 0..100 with one decimal at most,
-  strictly descending, the last at 0.
+- Grade bands: unique snake_case grade codes (any code: the template's own, stored with each
+  result), minimum scores 0..100 with one decimal at most, strictly descending, the last at 0.
+  A band may carry its own ``label`` (zh_CN required when given) and ``section_floors``
+  (section key → minimum section score 0..100); the last band is what remains, so it has no
+  floors. ``label`` and ``section_floors`` are written only when given, so templates without
+  them read and write exactly as before.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ SECTION_KEYS = {"key", "name", "weight", "items"}
 ITEM_KEYS = {"key", "text", "kind", "max_points", "critical", "allow_na", "evidence_required",
              "guidance"}
 FLAGS = ("critical", "allow_na", "evidence_required")
+BAND_KEYS = {"grade", "min_score", "label", "section_floors"}
+MAX_GRADE = 20
+MAX_LABEL = 40
 
 
 def json_number(value: Decimal) -> int | float:
@@ -162,12 +169,13 @@ def parse_template(data: Any) -> dict:
         "description": check.text(doc.get("description"), "description",
                                   _("Template description"), required=False),
         "target": target,
-        "grade_bands": _grade_bands(check, doc.get("grade_bands")),
         "sections": _sections(check, doc.get("sections")),
     }
     # optional, and written only when true, so that documents without it stay as they were
     if check.flag(doc.get("signatures_required"), "signatures_required", template):
         out["signatures_required"] = True
+    section_keys = {section["key"] for section in out["sections"]}
+    out["grade_bands"] = _grade_bands(check, doc.get("grade_bands"), section_keys)
     if check.errors:
         count = sum(len(messages) for messages in check.errors.values())
         raise ValidationError(_("The template is not valid: %(n)d problem(s).", n=count),
@@ -175,7 +183,34 @@ def parse_template(data: Any) -> dict:
     return out
 
 
-def _grade_bands(check: _Checker, bands: Any) -> list[dict]:
+def _floors(check: _Checker, floors: Any, path: str, who: str, section_keys: set[str],
+            last: bool) -> dict:
+    """A band's ``section_floors``: section key → minimum score, keys of this template."""
+    if floors is None:
+        return {}
+    if not isinstance(floors, dict):
+        check.add(path, _("%(who)s: section floors must be an object of section keys and "
+                          "minimum scores.", who=who))
+        return {}
+    if floors and last:
+        check.add(path, _("%(who)s: the last band is what remains; it cannot require section "
+                          "floors.", who=who))
+    out = {}
+    for key, value in floors.items():
+        if key not in section_keys:
+            check.add(f"{path}.{key}", _("%(who)s: there is no section “%(key)s”.", who=who,
+                                         key=key))
+            continue
+        floor = check.number(value, f"{path}.{key}", who, _("a section floor"), places=1)
+        if floor is not None and not 0 <= floor <= 100:
+            check.add(f"{path}.{key}", _("%(who)s: a section floor lies between 0 and 100.",
+                                         who=who))
+        elif floor is not None:
+            out[key] = json_number(floor)
+    return out
+
+
+def _grade_bands(check: _Checker, bands: Any, section_keys: set[str]) -> list[dict]:
     if not isinstance(bands, list) or not bands:
         check.add("grade_bands", _("Grade bands: a non-empty list is required."))
         return []
@@ -183,10 +218,10 @@ def _grade_bands(check: _Checker, bands: Any) -> list[dict]:
     for i, band in enumerate(bands):
         path = f"grade_bands[{i}]"
         who = _("Grade band %(n)d", n=i + 1)
-        if check.obj(band, path, {"grade", "min_score"}, who) is None:
+        if check.obj(band, path, BAND_KEYS, who) is None:
             continue
         grade = band.get("grade")
-        if not isinstance(grade, str) or not KEY_RE.match(grade) or len(grade) > 20:
+        if not isinstance(grade, str) or not KEY_RE.match(grade) or len(grade) > MAX_GRADE:
             check.add(f"{path}.grade", _("%(who)s: the grade must be a snake_case code.",
                                          who=who))
         elif grade in grades:
@@ -203,7 +238,15 @@ def _grade_bands(check: _Checker, bands: Any) -> list[dict]:
                 check.add(f"{path}.min_score", _("%(who)s: minimum scores must be strictly "
                                                  "descending.", who=who))
             previous = minimum
-            out.append({"grade": grade, "min_score": json_number(minimum)})
+            entry = {"grade": grade, "min_score": json_number(minimum)}
+            if band.get("label") is not None:
+                entry["label"] = check.text(band["label"], f"{path}.label", who, required=True,
+                                            limit=MAX_LABEL)
+            floors = _floors(check, band.get("section_floors"), f"{path}.section_floors", who,
+                             section_keys, last=i == len(bands) - 1)
+            if floors:
+                entry["section_floors"] = floors
+            out.append(entry)
     if out and out[-1]["min_score"] != 0 and len(out) == len(bands):
         check.add(f"grade_bands[{len(bands) - 1}].min_score",
                   _("Grade bands: the last band must start at 0."))

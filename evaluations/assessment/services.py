@@ -13,6 +13,7 @@ Rules:
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -105,7 +106,7 @@ def export_template(template: AssessmentTemplate) -> dict:
         "name": {"zh_CN": template.name_zh, "en": template.name_en},
         "description": {"zh_CN": template.description_zh, "en": template.description_en},
         "target": template.target.value,
-        "grade_bands": [dict(band) for band in template.grade_bands],
+        "grade_bands": copy.deepcopy(template.grade_bands),
         "sections": [
             {
                 "key": section.key,
@@ -238,13 +239,30 @@ def to_scoring_specs(template: AssessmentTemplate
                                  critical=item.critical, allow_na=item.allow_na)
                         for item in section.items))
         for section in template.sections)
-    bands = tuple(GradeBand(band["grade"], Decimal(str(band["min_score"])))
+    section_ids = {section.key: section.id for section in template.sections}
+    bands = tuple(GradeBand(band["grade"], Decimal(str(band["min_score"])),
+                            {section_ids[key]: Decimal(str(floor))
+                             for key, floor in (band.get("section_floors") or {}).items()})
                   for band in template.grade_bands)
     return sections, bands
 
 
 def seed_builtin_templates() -> list[AssessmentTemplate]:
-    """Store each built-in template, published as version 1, if its code is not there yet."""
+    """Store each built-in template, published as version 1, if its code is not there yet.
+
+    A shipped file that changed since the seed stored the current version (the survey_service
+    accuracy item, say) is stored as the next version; a current version made by an admin is
+    left alone, so an edit is never overridden by an upgrade.
+    """
     existing = set(db.session.scalars(sa.select(AssessmentTemplate.code).distinct()))
-    return [import_template(load_builtin(code), None, publish=True)
-            for code in BUILTIN_CODES if code not in existing]
+    stored = []
+    for code in BUILTIN_CODES:
+        shipped = load_builtin(code)
+        if code not in existing:
+            stored.append(import_template(shipped, None, publish=True))
+            continue
+        current = current_template(code)
+        if (current is not None and current.created_by_id is None
+                and export_template(current) != parse_template(shipped)):
+            stored.append(import_template(shipped, None, publish=True))
+    return stored

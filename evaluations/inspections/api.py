@@ -18,6 +18,7 @@ from app.api.schemas import PageArgs, page_schema, paginate
 from app.errors import NotFound, ValidationError
 from app.users.models import Role
 from contracts.visibility import get_visible_contract, get_visible_facility
+from evaluations.assessment.bands import grade_label
 from evaluations.inspections import lists as inspection_lists
 from evaluations.inspections import photos as photo_services
 from evaluations.inspections import services as inspection_services
@@ -39,7 +40,8 @@ def inspection_result(inspection: Inspection) -> dict | None:
         return None
     return {
         "total": _score(inspection.total),
-        "grade": inspection.grade.value if inspection.grade else None,
+        "grade": inspection.grade,
+        "grade_label": grade_label(inspection.grade, inspection.template.grade_bands),
         "sections": [{"section_id": s["section_id"], "score": float(s["score"])}
                      for s in inspection.section_scores or []],
         "failed_critical": list(inspection.failed_critical or []),
@@ -107,8 +109,11 @@ class AnswerSchema(ma.Schema):
 
 class ResultSchema(ma.Schema):
     total = ma.fields.Float(allow_none=True, metadata={"description": "one decimal"})
-    grade = ma.fields.String(allow_none=True,
-                             metadata={"description": "excellent | good | pass | fail"})
+    grade = ma.fields.String(allow_none=True, metadata={
+        "description": "the code of the template's band: excellent | good | pass | fail with "
+                       "the default bands"})
+    grade_label = ma.fields.String(allow_none=True,
+                                   metadata={"description": "the band's label, as shown"})
     sections = ma.fields.List(ma.fields.Dict())
     failed_critical = ma.fields.List(ma.fields.Integer())
 

@@ -33,6 +33,8 @@ class InspectionStatus(enum.StrEnum):
 
 
 class Grade(enum.StrEnum):
+    """The codes of the default grade bands; a template may define bands of its own."""
+
     EXCELLENT = "excellent"
     GOOD = "good"
     PASS = "pass"
@@ -86,7 +88,8 @@ class Inspection(TimestampMixin, db.Model):
                                                             unique=True)
     #: result of submit: total rounded half up to one decimal (None if nothing applied)
     total: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(5, 1))
-    grade: so.Mapped[Grade | None] = so.mapped_column(str_enum(Grade, "grade", 16))
+    #: the code of the template's band the result earned (``Grade`` for the default bands)
+    grade: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     #: [{"section_id": 1, "score": "87.5"}] rounded for display, None-score sections omitted
     section_scores: so.Mapped[list | None] = so.mapped_column(sa.JSON)
     #: ids of critical items that scored 0, in template order

@@ -44,7 +44,7 @@ from evaluations.inspections.guards import (
     require_officer_of,
     within,
 )
-from evaluations.inspections.models import Grade, Inspection, InspectionAnswer, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
 from evaluations.inspections.photos import copy_photo
 from evaluations.inspections.sync import save_answers, save_changes
 from evaluations.scoring import round_score, score
@@ -197,7 +197,7 @@ def submit_inspection(inspection: Inspection, *, actor: User | None) -> Inspecti
     specs, bands = to_scoring_specs(inspection.template)
     result = score(specs, stored_answers(inspection), bands)
     inspection.total = None if result.total is None else round_score(result.total)
-    inspection.grade = Grade(result.grade) if result.grade in Grade._value2member_map_ else None
+    inspection.grade = result.grade
     inspection.section_scores = [
         {"section_id": section.section_id, "score": str(round_score(section.score))}
         for section in result.sections if section.score is not None]

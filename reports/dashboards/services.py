@@ -160,7 +160,8 @@ def grade_distribution(user: User, year: int) -> list[CountyGrades]:
         entry = by_county.setdefault(county.id, CountyGrades(
             county.display_name(locale), {g.value: 0 for g in Grade}))
         codes[county.id] = county.code
-        entry.grades[str(grade)] += n
+        # a template's own band codes count in the total; the chart shows the default four
+        entry.grades[str(grade)] = entry.grades.get(str(grade), 0) + n
     return [by_county[i] for i in sorted(by_county, key=codes.__getitem__)]
 
 

@@ -1,4 +1,4 @@
-"""The officer's form for a payment decision on a contract period."""
+"""The officer's forms on contract performance: the payment decision, and its revocation."""
 
 from __future__ import annotations
 
@@ -7,18 +7,29 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+CHOICES = [("pay", _l("Pay what the grade allows")), ("reduce", _l("Reduce to an amount")),
+           ("withhold", _l("Withhold"))]
+
 
 class DecisionForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=[("pay", _l("Pay")),
-                                                    ("reduce", _l("Reduce")),
-                                                    ("withhold", _l("Withhold"))])
+    decision = SelectField(_l("Decision"), choices=CHOICES,
+                           description=_l("Proposed from the grade; change it if you decide "
+                                          "otherwise, and say why."))
     amount = DecimalField(_l("Amount to pay (yuan), when reducing"), places=2,
                           validators=[Optional(), NumberRange(min=0)])
     renew = BooleanField(_l("Renew the contract"))
     comment = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Record the decision"))
 
-    def show(self, decision) -> None:
-        """Fill the form with the decision already recorded, for revising it."""
-        self.decision.data, self.amount.data = decision.decision.value, decision.amount
-        self.renew.data, self.comment.data = decision.renew, decision.comment
+    def propose(self, choice: str, payable) -> None:
+        """Pre-fill what the grade gives: the choice, and the amount it allows."""
+        self.decision.data = choice
+        if payable is not None:
+            self.amount.data = payable
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l("Why is this decision revoked?"),
+                           validators=[DataRequired(), Length(max=2000)],
+                           render_kw={"rows": 2})
+    submit = SubmitField(_l("Revoke the decision"))

@@ -2,14 +2,20 @@
 
     composite = weighted mean of the components that have a value, with the contract's weights
     inspection = mean total of the finalized, current inspections of the contract or its home
-                 (household surveys: the mean of that and the spot-check agreement rate × 100)
+                 (household surveys: the mean of that and the spot-check agreement rate × 100;
+                 the agreement is counted here only, never again inside a template)
     timeliness = % of the reports due in the period first submitted by their deadline
     targets    = min(100, achieved ÷ target × 100), the target pro-rated to the days of the
-                 contract that fall in the period
+                 contract that fall in the period, in whole units (half up)
 
 A component without data drops out, as a section without applicable items does in scoring;
-the composite is None when nothing is known. The grade maps to the share of the last
-(performance-linked) installment that is paid: by default 100 / 95 / 85 / 0 %.
+the composite is None when nothing is known. A period that has not begun has no figures at
+all (a chart shows nothing for it rather than 0).
+
+The veto: a failed critical item (一票否决) in any current finalized inspection of the contract
+or its home in the period makes the period's grade ``fail`` whatever the composite, and the
+grade maps to the share of the last (performance-linked) installment that is paid: by default
+100 / 95 / 85 / 0 %.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,15 +35,17 @@ from app.errors import ValidationError
 from app.extensions import db
 from contracts.households.models import HouseholdRecord
 from contracts.households.spot_checks import agreement_rate
-from contracts.models import Contract, ServiceType
+from contracts.models import Contract, Installment, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, all_periods
 from contracts.submissions.services import punctuality
+from evaluations.assessment.models import AssessmentTemplate, TemplateItem
 from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.scoring import DEFAULT_BANDS, grade_for, round_score
-from reports.performance.models import Decision, PaymentDecision
 
 COMPONENTS = ("inspection", "timeliness", "targets")
+#: the grade a failed veto item gives the period: the lowest default band
+VETO_GRADE = DEFAULT_BANDS[-1].grade
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -47,6 +55,26 @@ class Window:
     key: str
     start: date
     end: date
+
+
+@dataclass(frozen=True)
+class CountedInspection:
+    """A current finalized inspection that went into the inspection component."""
+
+    id: int
+    day: date
+    total: Decimal | None
+    template: str
+
+
+@dataclass(frozen=True)
+class FailedCritical:
+    """A veto item that scored 0 in a current finalized inspection of the period."""
+
+    inspection_id: int
+    item_id: int
+    day: date
+    text: str
 
 
 @dataclass
@@ -63,6 +91,12 @@ class Performance:
     linked_amount: Decimal | None
     payable_amount: Decimal | None
     details: dict = field(default_factory=dict)
+    #: veto items failed in the period; any makes ``grade`` fail whatever the composite
+    failed_critical: list[FailedCritical] = field(default_factory=list)
+    #: the grade of the composite alone (what the veto overrode, if it did)
+    composite_grade: str | None = None
+    #: the period starts after today: nothing is measured yet
+    not_started: bool = False
 
     def rounded(self, name: str) -> Decimal | None:
         value = getattr(self, name)
@@ -97,24 +131,51 @@ def _periods_in(contract: Contract, window: Window) -> list[Period]:
     return [p for p in all_periods(contract) if window.start <= p.end <= window.end]
 
 
-def inspection_component(contract: Contract, window: Window) -> tuple[Decimal | None, dict]:
-    superseded = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
+def counted_inspections(contract: Contract, window: Window) -> list[Inspection]:
+    """The current finalized inspections of the contract or its home whose day falls in the
+    window, by day. A result stands until a correction of it is finalized: while the
+    correction is still being filled in (an appeal upheld in part, say), the old result counts."""
+    superseded = sa.select(Inspection.supersedes_id).where(
+        Inspection.supersedes_id.is_not(None), Inspection.status == InspectionStatus.FINALIZED)
     about = Inspection.contract_id == contract.id
     if contract.facility_id is not None:
         about = sa.or_(about, Inspection.facility_id == contract.facility_id)
-    totals = [t for t in db.session.scalars(
-        sa.select(Inspection.total).where(
+    return list(db.session.scalars(
+        sa.select(Inspection).where(
             about, Inspection.status == InspectionStatus.FINALIZED,
-            Inspection.id.not_in(superseded), Inspection.total.is_not(None),
-            Inspection.scheduled_for.between(window.start, window.end)))]
-    inspections = _mean([Decimal(t) for t in totals])
-    details = {"inspections": len(totals), "inspection_mean": inspections}
+            Inspection.id.not_in(superseded),
+            Inspection.scheduled_for.between(window.start, window.end))
+        .order_by(Inspection.scheduled_for, Inspection.id)))
+
+
+def failed_critical_items(inspections: list[Inspection], locale: str = "zh_CN"
+                          ) -> list[FailedCritical]:
+    """Every veto item that scored 0 in ``inspections``, in their order."""
+    ids = {item_id for i in inspections for item_id in i.failed_critical or []}
+    texts = {item.id: item.text(locale) for item in db.session.scalars(
+        sa.select(TemplateItem).where(TemplateItem.id.in_(ids)))} if ids else {}
+    return [FailedCritical(i.id, item_id, i.scheduled_for, texts.get(item_id, ""))
+            for i in inspections for item_id in i.failed_critical or []]
+
+
+def inspection_component(contract: Contract, window: Window, rows: list[Inspection],
+                         locale: str) -> tuple[Decimal | None, dict]:
+    names = {t.id: t.name(locale) for t in db.session.scalars(
+        sa.select(AssessmentTemplate).where(
+            AssessmentTemplate.id.in_({i.template_id for i in rows})))} if rows else {}
+    counted = [CountedInspection(i.id, i.scheduled_for, i.total, names.get(i.template_id, ""))
+               for i in rows]
+    totals = [Decimal(i.total) for i in counted if i.total is not None]
+    inspections = _mean(totals)
+    details = {"inspections": len(totals), "inspection_mean": inspections,
+               "counted_inspections": counted}
     if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:
         return inspections, details
-    keys = [p.key for p in _periods_in(contract, window)]
-    rates = [r for key in keys if (r := agreement_rate(contract, key)) is not None]
-    agreement = _mean([r * 100 for r in rates])
+    rates = [(p.key, r) for p in _periods_in(contract, window)
+             if (r := agreement_rate(contract, p.key)) is not None]
+    agreement = _mean([r * 100 for _key, r in rates])
     details["agreement_rate"] = agreement
+    details["agreement_periods"] = [key for key, _rate in rates]
     return _mean([v for v in (inspections, agreement) if v is not None]), details
 
 
@@ -123,11 +184,6 @@ def timeliness_component(contract: Contract, window: Window, today: date
     counted, on_time = punctuality(contract, _periods_in(contract, window), today)
     value = None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
     return value, {"reports_due": counted, "reports_on_time": on_time}
-
-
-def _share_of_contract(contract: Contract, window: Window) -> Decimal:
-    days = (contract.end_date - contract.start_date).days + 1
-    return Decimal((window.end - window.start).days + 1) / Decimal(days)
 
 
 def _reported(contract: Contract, window: Window) -> list[dict]:
@@ -144,17 +200,26 @@ def _attainment(achieved: Decimal | None, target: Decimal | None) -> Decimal | N
     return min(Decimal(100), achieved / target * 100)
 
 
+def prorated_target(total: int | Decimal, contract: Contract, window: Window) -> dict:
+    """The contract's target pro-rated to the window's days, in whole units (half up)."""
+    days = (contract.end_date - contract.start_date).days + 1
+    in_window = (window.end - window.start).days + 1
+    target = (Decimal(total) * in_window / days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return {"target": int(target), "contract_target": int(total), "days": in_window,
+            "contract_days": days, "prorated": in_window != days}
+
+
 def targets_component(contract: Contract, window: Window) -> tuple[Decimal | None, dict]:
     targets = contract.targets or {}
     kind = contract.service_type
     if kind is ServiceType.HOUSEHOLD_SURVEY and targets.get("households"):
-        target = Decimal(targets["households"]) * _share_of_contract(contract, window)
-        achieved = Decimal(db.session.scalar(
+        rule = prorated_target(targets["households"], contract, window)
+        achieved = db.session.scalar(
             sa.select(sa.func.count()).select_from(HouseholdRecord).where(
                 HouseholdRecord.contract_id == contract.id,
-                HouseholdRecord.survey_date.between(window.start, window.end))))
-        return _attainment(achieved, target), {"achieved": achieved,
-                                               "target": round(target, 1)}
+                HouseholdRecord.survey_date.between(window.start, window.end)))
+        return _attainment(Decimal(achieved), Decimal(rule["target"])), {
+            "achieved": achieved, **rule}
     reports = _reported(contract, window)
     if kind is ServiceType.FACILITY_OPERATION and reports:
         residents = _mean([Decimal(sum(int(v or 0) for v in (r.get("occupancy") or {}).values()))
@@ -179,29 +244,47 @@ def payment_shares() -> dict[str, int]:
     return current_app.config["PAYMENT_SHARES"]
 
 
-def contract_performance(contract: Contract, period: str | None = None,
-                         today: date | None = None) -> Performance:
-    window = parse_period(period, contract)
-    today = today or clock.today()
-    inspection, d1 = inspection_component(contract, window)
-    timeliness, d2 = timeliness_component(contract, window, today)
-    targets, d3 = targets_component(contract, window)
-    values = {"inspection": inspection, "timeliness": timeliness, "targets": targets}
+def linked_installment(contract: Contract) -> Installment | None:
+    """The installment whose payment follows performance (the last one)."""
+    return next((i for i in contract.installments if i.performance_linked), None)
+
+
+def _composite(contract: Contract, values: dict[str, Decimal | None]) -> Decimal | None:
     weights = contract.weights or {}
     known = {k: v for k, v in values.items() if v is not None and weights.get(k, 0) > 0}
-    composite = None
-    if known:
-        total_weight = sum(Decimal(weights[k]) for k in known)
-        composite = sum(Decimal(weights[k]) * v for k, v in known.items()) / total_weight
-    grade = grade_for(composite, DEFAULT_BANDS) if composite is not None else None
-    share = Decimal(payment_shares()[grade]) if grade else None
-    linked = next((i for i in contract.installments if i.performance_linked), None)
+    if not known:
+        return None
+    total_weight = sum(Decimal(weights[k]) for k in known)
+    return sum(Decimal(weights[k]) * v for k, v in known.items()) / total_weight
+
+
+def contract_performance(contract: Contract, period: str | None = None,
+                         today: date | None = None, locale: str = "zh_CN") -> Performance:
+    window = parse_period(period, contract)
+    today = today or clock.today()
+    linked = linked_installment(contract)
     linked_amount = linked.amount if linked else None
+    details: dict = {"window": [window.start, window.end]}
+    if window.start > today:
+        return Performance(contract.id, window.key, None, None, None, None, None, None,
+                           linked_amount, None, details | {"inspections": 0, "reports_due": 0,
+                                                           "reports_on_time": 0},
+                           not_started=True)
+    rows = counted_inspections(contract, window)
+    inspection, d1 = inspection_component(contract, window, rows, locale)
+    timeliness, d2 = timeliness_component(contract, window, today)
+    targets, d3 = targets_component(contract, window)
+    composite = _composite(contract, {"inspection": inspection, "timeliness": timeliness,
+                                      "targets": targets})
+    composite_grade = grade_for(composite, DEFAULT_BANDS) if composite is not None else None
+    failed = failed_critical_items(rows, locale)
+    grade = VETO_GRADE if failed else composite_grade
+    share = Decimal(payment_shares()[grade]) if grade else None
     payable = (linked_amount * share / 100).quantize(Decimal("0.01")) \
         if linked_amount is not None and share is not None else None
     return Performance(contract.id, window.key, inspection, timeliness, targets, composite,
                        grade, share, linked_amount, payable,
-                       {"window": [window.start, window.end], **d1, **d2, "targets": d3})
+                       details | d1 | d2 | {"targets": d3}, failed, composite_grade)
 
 
 def quarters_of(contract: Contract) -> list[str]:
@@ -213,65 +296,9 @@ def quarters_of(contract: Contract) -> list[str]:
 
 
 def quarterly_trend(contract: Contract, today: date | None = None) -> list[Performance]:
-    """The composite per quarter of the contract, for the trend chart."""
+    """The composite per quarter of the contract, for the trend chart; quarters that have not
+    begun have no composite (the chart leaves them empty)."""
     return [contract_performance(contract, key, today) for key in quarters_of(contract)]
-
-
-# ---- the officer's decision ------------------------------------------------------------------
-
-def decision_for(contract: Contract, period: str) -> PaymentDecision | None:
-    return db.session.scalar(sa.select(PaymentDecision).where(
-        PaymentDecision.contract_id == contract.id, PaymentDecision.period == period))
-
-
-def record_payment_decision(contract: Contract, period: str | None, *, decision: str,
-                            renew: bool, comment: str, actor,
-                            amount: Decimal | str | None = None) -> PaymentDecision:
-    """Record (or revise) the decision on a period; the audit trail keeps every revision.
-
-    ``pay`` pays what the grade allows, ``withhold`` pays nothing, ``reduce`` pays the amount
-    given (at most what the installment is worth). A comment is always required.
-    """
-    performance = contract_performance(contract, period)
-    errors: dict[str, list[str]] = {}
-    try:
-        decision = Decision(decision)
-    except ValueError:
-        errors["decision"] = [_("Choose pay, reduce or withhold.")]
-    comment = (comment or "").strip()
-    if not comment:
-        errors["comment"] = [_("Explain the decision.")]
-    linked = performance.linked_amount
-    if linked is None:
-        errors["decision"] = [_("This contract has no performance-linked installment.")]
-    pay_amount = Decimal(0)
-    if not errors:
-        if decision is Decision.PAY:
-            pay_amount = performance.payable_amount if performance.payable_amount is not None \
-                else linked
-        elif decision is Decision.REDUCE:
-            try:
-                pay_amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-            except (ArithmeticError, ValueError):
-                errors["amount"] = [_("Enter the amount to pay, in yuan.")]
-            else:
-                if not Decimal(0) <= pay_amount < linked:
-                    errors["amount"] = [_("A reduced amount lies between 0 and %(max)s.",
-                                          max=linked)]
-    if errors:
-        raise ValidationError(_("The decision was not recorded."), errors)
-    row = decision_for(contract, performance.period)
-    if row is None:
-        row = PaymentDecision(contract_id=contract.id, period=performance.period)
-        db.session.add(row)
-    row.composite = performance.rounded("composite")
-    row.grade = performance.grade
-    row.payment_share = performance.payment_share
-    row.decision, row.amount, row.renew, row.comment = decision, pay_amount, bool(renew), comment
-    row.decided_by_id = getattr(actor, "id", None)
-    row.decided_at = clock.now()
-    db.session.flush()
-    return row
 
 
 def period_choices(contract: Contract) -> list[str]:

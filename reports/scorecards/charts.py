@@ -58,13 +58,26 @@ def section_bars(labels: Sequence[str], scores: Sequence[float | None],
 
 def trend_line(labels: Sequence[str], values: Sequence[float | None], *, font: str,
                title: str = "", width: float = 460, height: float = 160) -> Drawing:
-    """A score across periods (0–100); gaps where a period has no value."""
+    """A score across periods (0–100): a marker per period with a value, lines joining
+    neighbours; nothing at all where a period has no value (never a 0)."""
     drawing = Drawing(width, height)
-    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    runs: list[list[tuple[int, float]]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            runs.append([])
+        else:
+            runs[-1].append((i, v))
+    runs = [run for run in runs if run]
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = 40, 30, width - 60, height - 55
-    plot.data = [points or [(0, 0)]]
-    plot.lines[0].strokeColor, plot.lines[0].strokeWidth = BLUE, 2
+    # an empty plot still needs a series: one invisible point
+    plot.data = runs or [[(0, 0)]]
+    for n in range(len(plot.data)):
+        plot.lines[n].strokeColor, plot.lines[n].strokeWidth = BLUE, 2
+        plot.lines[n].symbol = makeMarker("FilledCircle", size=4, fillColor=BLUE,
+                                          strokeColor=BLUE)
+    if not runs:
+        plot.lines[0].strokeColor, plot.lines[0].symbol = None, None
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, max(len(labels) - 0.5, 0.5)
     plot.xValueAxis.valueSteps = list(range(len(labels)))
     plot.xValueAxis.labelTextFormat = lambda i: str(labels[int(i)]) if 0 <= i < len(labels) else ""

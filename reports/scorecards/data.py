@@ -18,13 +18,15 @@ from flask_babel import gettext as _
 from app.clock import LOCAL_TZ
 from app.extensions import db
 from evaluations.actions.models import CorrectiveAction
+from evaluations.assessment.bands import grade_label
 from evaluations.assessment.models import AssessmentTemplate, TemplateSection
+from evaluations.assessment.services import to_scoring_specs
 from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionStatus
 from evaluations.inspections.photos import ensure_thumbnail
 from evaluations.inspections.signatures import signature_path
-from evaluations.scoring import round_score
-
-GRADE_LABELS_ZH = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+from evaluations.scoring import floors_missed, round_score
+from reports.appeals.models import Appeal, AppealStatus
+from reports.appeals.services import subject_text
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,14 @@ class SignatureLine:
     height: int
 
 
+@dataclass(frozen=True)
+class AppealLine:
+    """One appeal as a scorecard notes it: open, or resolved and how."""
+
+    text: str
+    open: bool
+
+
 @dataclass
 class ScorecardData:
     inspection_id: int
@@ -87,6 +97,11 @@ class ScorecardData:
     grade: str | None
     verification_code: str
     superseded: bool
+    #: the grade as shown: the band's own label, in the reader's language with the Chinese
+    grade_text: str = "—"
+    #: bands the total reached but a section floor held back: "优秀: 安全管理 ≥ 80 (72.0)"
+    held_back: list[str] = field(default_factory=list)
+    appeals: list[AppealLine] = field(default_factory=list)
     sections: list[SectionLine] = field(default_factory=list)
     failed_critical: list[ItemLine] = field(default_factory=list)
     below_max: list[ItemLine] = field(default_factory=list)
@@ -195,10 +210,13 @@ def scorecard_data(inspection: Inspection, locale: str,
               else inspection.scheduled_for),
         status=inspection.status.value,
         total=inspection.total,
-        grade=inspection.grade.value if inspection.grade else None,
+        grade=inspection.grade,
         verification_code=inspection.verification_code or "",
         superseded=inspection.superseded_by is not None,
+        grade_text=grade_label(inspection.grade, template.grade_bands),
     )
+    if not failed:
+        data.held_back = _held_back(template, scores, inspection.total, locale)
     for section in template.sections:
         data.sections.append(SectionLine(section.name(locale), section.weight,
                                          scores.get(section.id), city_means.get(section.id)))
@@ -239,3 +257,41 @@ def scorecard_data(inspection: Inspection, locale: str,
 def photo_count(inspection: Inspection) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(EvidencePhoto)
                              .where(EvidencePhoto.inspection_id == inspection.id))
+
+
+def _held_back(template: AssessmentTemplate, scores: dict[int, Decimal], total, locale: str
+               ) -> list[str]:
+    """The section floors that kept the result out of a higher band, as lines."""
+    _specs, bands = to_scoring_specs(template)
+    if not any(band.section_floors for band in bands):
+        return []
+    names = {section.id: section.name(locale) for section in template.sections}
+    every = {section.id: scores.get(section.id) for section in template.sections}
+    return [_("%(grade)s needs %(section)s ≥ %(floor)s (scored %(score)s)",
+              grade=grade_label(grade, template.grade_bands), section=names[section_id],
+              floor=floor, score=every[section_id])
+            for grade, section_id, floor in floors_missed(total, bands, every)]
+
+
+def appeal_lines(appeals: list[Appeal], locale: str) -> list[AppealLine]:
+    """What a scorecard says of each appeal: who appealed what, when, and where it stands."""
+    lines = []
+    for appeal in appeals:
+        opened = appeal.opened_at.astimezone(LOCAL_TZ).date().isoformat()
+        head = _("Appeal #%(id)d of %(subject)s, lodged %(day)s", id=appeal.id,
+                 subject=subject_text(appeal), day=opened)
+        if appeal.status is AppealStatus.OPEN:
+            state = _("open, to be answered by %(day)s; the result may still change",
+                      day=appeal.due_by.isoformat())
+        else:
+            resolved = appeal.resolved_at.astimezone(LOCAL_TZ).date().isoformat()
+            state = (_("upheld on %(day)s", day=resolved)
+                     if appeal.status is AppealStatus.UPHELD
+                     else _("corrected on %(day)s", day=resolved))
+            if appeal.correction_id:
+                state += " · " + _("correction: inspection #%(id)d", id=appeal.correction_id)
+            if appeal.revised_decision_id:
+                state += " · " + _("revised decision #%(id)d", id=appeal.revised_decision_id)
+            state += " · " + appeal.resolution_reason
+        lines.append(AppealLine(f"{head}: {state}", appeal.is_open))
+    return lines

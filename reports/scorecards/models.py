@@ -1,9 +1,11 @@
-"""A batch of scorecards made by a worker process, e.g. every scorecard of a campaign as a ZIP."""
+"""Scorecards kept in the database: batches made in the background (a campaign's ZIP), and the
+verification codes of printed contract performance scorecards."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -40,3 +42,33 @@ class ScorecardBatch(db.Model):
     error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     finished_at: so.Mapped[datetime | None]
+
+
+class PerformanceCard(db.Model):
+    """A printed contract performance scorecard: its verification code and the figures it
+    carried, so that ``/verify/<code>`` can tell whether they still hold."""
+
+    __tablename__ = "performance_cards"
+    __table_args__ = (
+        sa.UniqueConstraint("contract_id", "period", "fingerprint",
+                            name="uq_performance_cards_figures"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: 12 characters, so it never equals an inspection's 10-character code
+    code: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
+    contract_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    period: so.Mapped[str] = so.mapped_column(sa.String(7))
+    #: the figures as printed
+    composite: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(5, 1))
+    grade: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    payment_share: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(5, 2))
+    #: the decision standing when printed, if any
+    decision_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("payment_decisions.id"))
+    #: a digest of the printed figures: the same figures print the same code again
+    fingerprint: so.Mapped[str] = so.mapped_column(sa.String(64))
+    issued_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    issued_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    contract = so.relationship("Contract")
+    decision = so.relationship("PaymentDecision")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab import rl_config
@@ -24,8 +23,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from evaluations.assessment.bands import grade_label
+from reports.performance.explain import figure_lines, veto_lines, veto_notice
 from reports.scorecards.charts import section_bars, trend_line
-from reports.scorecards.data import GRADE_LABELS_ZH, ScorecardData
+from reports.scorecards.data import AppealLine, ScorecardData
 from reports.scorecards.markup import para_text
 
 # Binary streams, not ASCII85: smaller files, and reportlab's ASCII85 encoder runs in pure
@@ -44,13 +45,17 @@ PHOTOS_PER_ROW = 4
 THUMB = 4.0 * cm
 
 
-def grade_label(grade: str | None) -> str:
-    if grade is None:
-        return "—"
-    english = {"excellent": _("Excellent"), "good": _("Good"), "pass": _("Pass"),
-               "fail": _("Fail")}[grade]
-    chinese = GRADE_LABELS_ZH[grade]
-    return chinese if english == chinese else f"{english} {chinese}"
+def money(value) -> str:
+    """Yuan as printed: ¥946,500.00 (— for none)."""
+    return "—" if value is None else f"¥{value:,.2f}"
+
+
+def _appeal_notes(appeals: list[AppealLine], s: _Styles) -> list:
+    """The appeals section: open ones in the alert colour, resolved ones plain."""
+    if not appeals:
+        return []
+    return [Paragraph(para_text(_("Appeals")), s.h2)] + [
+        Paragraph(para_text(line.text), s.alert if line.open else s.body) for line in appeals]
 
 
 class _Styles:
@@ -122,7 +127,7 @@ def _signature_table(data: ScorecardData, font: str, s: _Styles) -> Table:
         ratio = signed.height / signed.width if signed.width else 0.3
         width = min(5.2 * cm, 1.5 * cm / ratio) if ratio else 5.2 * cm
         cells += [label, Image(str(signed.path), width=width, height=width * ratio)]
-        dates += [_("Date"), Paragraph(escape(f"{signed.name} · {signed.signed_at}"), s.small)]
+        dates += [_("Date"), Paragraph(para_text(f"{signed.name} · {signed.signed_at}"), s.small)]
     table = Table([cells, dates], colWidths=[3.2 * cm, 5.4 * cm, 3.2 * cm, 5.4 * cm],
                   rowHeights=[1.7 * cm if data.signatures else 1.1 * cm, 0.8 * cm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
@@ -138,8 +143,10 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
     s = _Styles(font)
     story: list = [Paragraph(para_text(f"{data.title} · {bureau}"), s.title)]
     if data.superseded:
-        story.append(Paragraph(para_text(_("This inspection was superseded by a correction; "
-                                           "it is not the current version.")), s.alert))
+        story.append(Paragraph(para_text(_("This inspection was superseded by a correction; it is not "
+                                 "the current version.")), s.alert))
+    if any(line.open for line in data.appeals):
+        story.append(Paragraph(para_text(_("Under appeal: this result may still change.")), s.alert))
     info = [[_("Subject"), Paragraph(para_text(data.subject), s.body)],
             [_("Provider"), Paragraph(para_text(data.provider), s.body)],
             [_("Template"), Paragraph(para_text(data.template), s.body)],
@@ -148,7 +155,7 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
     colour = GRADE_COLOURS.get(data.grade or "", colors.grey)
     total = "—" if data.total is None else f"{data.total}"
     score_box = Table([[Paragraph(para_text(total), s.big)],
-                       [Paragraph(para_text(grade_label(data.grade)), s.grade)]],
+                       [Paragraph(para_text(data.grade_text), s.grade)]],
                       colWidths=[5 * cm], rowHeights=[1.5 * cm, 1.1 * cm])
     score_box.setStyle(TableStyle([("BACKGROUND", (0, 1), (0, 1), colour),
                                    ("BOX", (0, 0), (-1, -1), 1, colour),
@@ -167,6 +174,8 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
              for x in data.sections]
     story += [Paragraph(para_text(_("Sections")), s.h2),
               _table(rows, [9.2 * cm, 2.6 * cm, 2.6 * cm, 2.8 * cm], font)]
+    for line in data.held_back:
+        story.append(Paragraph(para_text(_("Held back by a section floor: %(why)s", why=line)), s.small))
     story.append(section_bars(
         [x.name for x in data.sections],
         [float(x.score) if x.score is not None else None for x in data.sections],
@@ -185,6 +194,7 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
         rows += [[Paragraph(para_text(f"{x.section} · {x.text}"), s.body), x.earned, f"{x.max_points}",
                   Paragraph(para_text(x.note), s.small)] for x in data.below_max]
         story.append(_table(rows, [9.2 * cm, 1.6 * cm, 1.4 * cm, 5.0 * cm], font))
+    story += _appeal_notes(data.appeals, s)
     if data.actions:
         story.append(Paragraph(para_text(_("Corrective actions")), s.h2))
         rows = [[_("Finding"), _("Owner"), _("Deadline"), _("Severity")]]
@@ -225,71 +235,80 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
     return buffer.getvalue()
 
 
-def performance_scorecard(*, contract, performance, trend, decision, font: str,
-                          bureau: str) -> bytes:
-    """The contract's performance for a period: components, composite, grade, payment."""
+def _decision_rows(decision, pending: bool, s: _Styles) -> list[list]:
+    if decision is None:
+        return [[_("Decision"), _("Not decided yet")]]
+    choice = {"pay": _("Pay what the grade allows"), "reduce": _("Reduce"),
+              "withhold": _("Withhold")}[decision.decision.value]
+    if pending:
+        choice += " · " + _("pending: an appeal is open")
+    return [[_("Decision"), Paragraph(para_text(choice), s.alert if pending else s.body)],
+            [_("Amount to pay"), money(decision.amount)],
+            [_("Renewal"), _("Renew") if decision.renew else _("Do not renew")],
+            [_("Comment"), Paragraph(para_text(decision.comment), s.body)]]
+
+
+def performance_scorecard(*, contract, performance, trend, decision, font: str, bureau: str,
+                          code: str, verify_url: str, pending: bool = False,
+                          appeals: list[AppealLine] = ()) -> bytes:
+    """The contract's performance for a period: the veto first, if any; components and the
+    figures counted; composite, grade, payment; appeals; a verification code."""
     s = _Styles(font)
     title = _("Contract performance scorecard")
     story: list = [Paragraph(para_text(f"{title} · {bureau}"), s.title)]
+    p = performance
 
     def num(value) -> str:
         return "—" if value is None else f"{value}"
 
+    if notice := veto_notice(p):
+        story += [Paragraph(para_text(notice), s.alert)] + [Paragraph(para_text("· " + line), s.body)
+                                                 for line in veto_lines(p)]
+    if any(line.open for line in appeals):
+        story.append(Paragraph(para_text(_("Under appeal: these figures may still change.")), s.alert))
+    if p.not_started:
+        story.append(Paragraph(para_text(_("This period has not begun; nothing is measured yet.")),
+                               s.alert))
     info = [[_("Contract"), Paragraph(para_text(f"{contract.number} {contract.title}"), s.body)],
             [_("Provider"), Paragraph(para_text(contract.provider.name), s.body)],
-            [_("Period"), f"{performance.period} ({performance.details['window'][0]} – "
-                          f"{performance.details['window'][1]})"],
-            [_("Amount"), f"¥{contract.amount:,.2f}"]]
-    colour = GRADE_COLOURS.get(performance.grade or "", colors.grey)
-    composite = performance.rounded("composite")
+            [_("Period"), f"{p.period} ({p.details['window'][0]} – {p.details['window'][1]})"],
+            [_("Amount"), money(contract.amount)],
+            [_("Verification code"), code]]
+    colour = GRADE_COLOURS.get(p.grade or "", colors.grey)
+    composite = p.rounded("composite")
     score_box = Table([[Paragraph(para_text(num(composite)), s.big)],
-                       [Paragraph(para_text(grade_label(performance.grade)), s.grade)]],
+                       [Paragraph(para_text(grade_label(p.grade)), s.grade)]],
                       colWidths=[5 * cm], rowHeights=[1.5 * cm, 1.1 * cm])
     score_box.setStyle(TableStyle([("BACKGROUND", (0, 1), (0, 1), colour),
                                    ("BOX", (0, 0), (-1, -1), 1, colour),
                                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    header = Table([[_table(info, [2.3 * cm, 9.2 * cm], font, header=False), score_box]],
+    header = Table([[_table(info, [2.6 * cm, 8.9 * cm], font, header=False), score_box]],
                    colWidths=[11.7 * cm, 5.5 * cm])
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [header, Spacer(1, 8), Paragraph(para_text(_("Components")), s.h2)]
     weights = contract.weights or {}
     labels = {"inspection": _("Inspections"), "timeliness": _("Timeliness of reports"),
               "targets": _("Target attainment")}
+    figures = figure_lines(p)
     rows = [[_("Component"), _("Weight"), _("Score")]]
-    rows += [[labels[name], f"{weights.get(name, 0)}", num(performance.rounded(name))]
+    rows += [[[Paragraph(para_text(labels[name]), s.body)]
+              + [Paragraph(para_text(line), s.small) for line in figures[name]],
+              f"{weights.get(name, 0)}", num(p.rounded(name))]
              for name in ("inspection", "timeliness", "targets")]
     rows.append([_("Composite"), "", num(composite)])
-    story.append(_table(rows, [9.2 * cm, 3.0 * cm, 5.0 * cm], font))
-    details = performance.details
-    facts = [_("Finalized inspections: %(n)d", n=details.get("inspections", 0)),
-             _("Reports due: %(due)d, on time: %(ok)d", due=details.get("reports_due", 0),
-               ok=details.get("reports_on_time", 0))]
-    if details.get("agreement_rate") is not None:
-        facts.append(_("Spot-check agreement: %(rate)s %%",
-                       rate=round(details["agreement_rate"], 1)))
-    if details.get("targets"):
-        facts.append(_("Achieved %(achieved)s of a target of %(target)s",
-                       achieved=details["targets"]["achieved"],
-                       target=details["targets"]["target"]))
-    story.append(Paragraph(para_text(" · ".join(facts)), s.small))
+    story.append(_table(rows, [11.2 * cm, 2.0 * cm, 4.0 * cm], font))
     story.append(Paragraph(para_text(_("Trend by quarter")), s.h2))
-    story.append(trend_line([p.period for p in trend],
-                            [float(p.composite) if p.composite is not None else None
-                             for p in trend], font=font))
+    story.append(trend_line([q.period for q in trend],
+                            [float(q.composite) if q.composite is not None else None
+                             for q in trend], font=font))
     story.append(Paragraph(para_text(_("Payment")), s.h2))
-    pay = [[_("Performance-linked installment"), num(performance.linked_amount)],
+    pay = [[_("Performance-linked installment"), money(p.linked_amount)],
            [_("Share allowed by the grade"),
-            "—" if performance.payment_share is None else f"{performance.payment_share:.0f} %"],
-           [_("Amount the grade allows"), num(performance.payable_amount)]]
-    if decision is not None:
-        pay += [[_("Decision"), {"pay": _("Pay"), "reduce": _("Reduce"),
-                                 "withhold": _("Withhold")}[decision.decision.value]],
-                [_("Amount to pay"), num(decision.amount)],
-                [_("Renewal"), _("Renew") if decision.renew else _("Do not renew")],
-                [_("Comment"), Paragraph(para_text(decision.comment), s.body)]]
-    else:
-        pay.append([_("Decision"), _("Not decided yet")])
+            "—" if p.payment_share is None else f"{p.payment_share:.0f} %"],
+           [_("Amount the grade allows"), money(p.payable_amount)]]
+    pay += _decision_rows(decision, pending, s)
     story.append(_table(pay, [7 * cm, 10.2 * cm], font, header=False))
+    story += _appeal_notes(list(appeals), s)
     signatures = Table([[_("Procurement officer"), "", _("Date"), ""]],
                        colWidths=[3.2 * cm, 5.4 * cm, 3.2 * cm, 5.4 * cm],
                        rowHeights=[1.2 * cm])
@@ -298,7 +317,8 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str,
                                     ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
                                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
     story += [Spacer(1, 14), KeepTogether(signatures)]
-    footer_text = f"CareProcure · {title} · {contract.number} · {performance.period}"
+    footer_text = (f"CareProcure · {contract.number} · {p.period} · "
+                   f"{_('Verification code')} {code} · {verify_url}")
 
     def footer(canvas: Canvas, page: int, pages: int) -> None:
         canvas.setFont(font, 7)
@@ -310,6 +330,6 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str,
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm,
                       topMargin=1.6 * cm, bottomMargin=1.8 * cm,
-                      title=f"{title} {contract.number} {performance.period}",
+                      title=f"{title} {contract.number} {p.period}", subject=code,
                       author="CareProcure").build(story, canvasmaker=_numbered_canvas(footer))
     return buffer.getvalue()

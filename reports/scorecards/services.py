@@ -1,7 +1,15 @@
-"""Scorecards as PDF bytes (of an inspection, of a contract's performance) and their codes."""
+"""Scorecards as PDF bytes (of an inspection, of a contract's performance) and their codes.
+
+Both kinds carry a verification code checked by the public ``/verify/<code>`` page. An
+inspection's code is its own; a performance scorecard's code names the figures it printed
+(contract, period, composite, grade, share, decision, vetoes, appeals): printing the same
+figures again gives the same code, and the page says whether the figures still hold.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -9,22 +17,35 @@ from flask import current_app
 from flask_babel import get_locale
 
 from app.extensions import db
+from app.users.models import User
 from contracts.models import Contract
 from evaluations.inspections.models import Inspection
-from reports.performance.services import contract_performance, decision_for, quarterly_trend
-from reports.scorecards.data import load_for_scorecard, scorecard_data
+from reports.appeals.services import appeals_of_inspection, appeals_of_period, is_pending
+from reports.performance.decisions import active_decision
+from reports.performance.services import Performance, contract_performance, quarterly_trend
+from reports.scorecards.data import appeal_lines, load_for_scorecard, scorecard_data
 from reports.scorecards.fonts import cjk_font
+from reports.scorecards.models import PerformanceCard
 from reports.scorecards.pdf import inspection_scorecard, performance_scorecard
+
+_CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#: longer than an inspection's 10 characters, so the two kinds of code never meet
+CARD_CODE_LENGTH = 12
 
 
 def viewer_language() -> str:
     return "zh_CN" if str(get_locale()).startswith("zh") else "en"
 
 
+def base_url() -> str:
+    """Where users reach the app (config BASE_URL; `make run` sets it from HOST and PORT)."""
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
 def verify_url(code: str) -> str:
     # built without a request: batches and the CLI print scorecards too
     path = current_app.url_map.bind("").build("reports.verify", {"code": code})
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return base_url() + path
 
 
 def inspection_scorecard_pdf(inspection: Inspection,
@@ -32,6 +53,7 @@ def inspection_scorecard_pdf(inspection: Inspection,
     """The scorecard of one inspection, labelled in the viewer's language."""
     inspection = load_for_scorecard(inspection.id)
     data = scorecard_data(inspection, viewer_language(), city_means)
+    data.appeals = appeal_lines(appeals_of_inspection(inspection), viewer_language())
     return inspection_scorecard(
         data, font=cjk_font(current_app.config.get("PDF_CJK_FONT")),
         bureau=current_app.config["BUREAU_NAME"],
@@ -47,14 +69,79 @@ def inspection_by_code(code: str) -> Inspection | None:
         Inspection.verification_code == (code or "").strip().upper()))
 
 
-def performance_scorecard_pdf(contract: Contract, period: str | None = None) -> bytes:
-    """The performance scorecard of a contract for a period (the whole contract by default)."""
-    performance = contract_performance(contract, period)
+def card_by_code(code: str) -> PerformanceCard | None:
+    return db.session.scalar(sa.select(PerformanceCard).where(
+        PerformanceCard.code == (code or "").strip().upper()))
+
+
+def fingerprint(contract: Contract, performance: Performance, decision, appeals) -> str:
+    """A digest of what a performance scorecard prints that decides money."""
+    parts = [contract.id, performance.period, performance.rounded("composite"),
+             performance.grade, performance.payment_share,
+             [(f.inspection_id, f.item_id) for f in performance.failed_critical],
+             None if decision is None else (decision.id, str(decision.amount)),
+             [(a.id, a.status.value) for a in appeals]]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _new_card_code() -> str:
+    while True:
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _i in range(CARD_CODE_LENGTH))
+        if card_by_code(code) is None:
+            return code
+
+
+def issue_card(contract: Contract, performance: Performance, decision, appeals,
+               user: User | None) -> PerformanceCard:
+    """The card of these figures: the one issued before, or a new code."""
+    digest = fingerprint(contract, performance, decision, appeals)
+    lookup = sa.select(PerformanceCard).where(
+        PerformanceCard.contract_id == contract.id, PerformanceCard.period == performance.period,
+        PerformanceCard.fingerprint == digest)
+    card = db.session.scalar(lookup)
+    if card is not None:
+        return card
+    card = PerformanceCard(
+        code=_new_card_code(), contract_id=contract.id, period=performance.period,
+        composite=performance.rounded("composite"), grade=performance.grade,
+        payment_share=performance.payment_share,
+        decision_id=decision.id if decision is not None else None, fingerprint=digest,
+        issued_by_id=getattr(user, "id", None))
+    # two downloads at once issue the same figures: the second insert loses to the unique
+    # figures constraint and takes the first one's code
+    try:
+        with db.session.begin_nested():
+            db.session.add(card)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        return db.session.scalars(lookup).one()
+    return card
+
+
+def card_is_current(card: PerformanceCard) -> bool:
+    """Whether the figures printed on ``card`` are still today's."""
+    contract = card.contract
+    performance = contract_performance(contract, card.period)
+    return card.fingerprint == fingerprint(contract, performance, active_decision(contract),
+                                           appeals_of_period(contract, card.period))
+
+
+def performance_scorecard_pdf(contract: Contract, period: str | None = None,
+                              user: User | None = None) -> bytes:
+    """The performance scorecard of a contract for a period (the contract's first year by
+    default), with its verification code."""
+    locale = viewer_language()
+    performance = contract_performance(contract, period, locale=locale)
+    decision = active_decision(contract)
+    appeals = appeals_of_period(contract, performance.period)
+    card = issue_card(contract, performance, decision, appeals, user)
     return performance_scorecard(
         contract=contract, performance=performance, trend=quarterly_trend(contract),
-        decision=decision_for(contract, performance.period),
+        decision=decision, pending=decision is not None and is_pending(decision),
+        appeals=appeal_lines(appeals, locale),
         font=cjk_font(current_app.config.get("PDF_CJK_FONT")),
-        bureau=current_app.config["BUREAU_NAME"])
+        bureau=current_app.config["BUREAU_NAME"], code=card.code,
+        verify_url=verify_url(card.code))
 
 
 def performance_scorecard_filename(contract: Contract, period: str | None) -> str:

@@ -22,6 +22,8 @@ from reports.scorecards.batch import (
 from reports.scorecards.models import BatchStatus
 from reports.scorecards.responses import pdf_response
 from reports.scorecards.services import (
+    card_by_code,
+    card_is_current,
     inspection_by_code,
     inspection_scorecard_pdf,
     scorecard_filename,
@@ -46,10 +48,13 @@ def inspection_scorecard(inspection_id: int):
 
 @bp.route("/verify/<code>")
 def verify(code: str):
-    """Anyone holding a printed scorecard can check that it is genuine and still current."""
+    """Anyone holding a printed scorecard (of an inspection, or of a contract's performance)
+    can check that it is genuine and still current."""
     inspection = inspection_by_code(code)
-    status = 404 if inspection is None else 200
-    return render_template("reports/verify.html", code=code, inspection=inspection), status
+    card = card_by_code(code) if inspection is None else None
+    status = 404 if inspection is None and card is None else 200
+    return render_template("reports/verify.html", code=code, inspection=inspection, card=card,
+                           card_current=card is not None and card_is_current(card)), status
 
 
 # ---- the campaign scorecard ZIP: start it, watch its progress, download it ---------------------

@@ -9,6 +9,7 @@ import pytest
 from evaluations.actions import services
 
 TODAY = date(2026, 6, 15)
+REPORT = {"cause": "未按期检测", "responsible_person": "王主任", "completed_on": "2026-06-15"}
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_another_provider_gets_404_and_an_empty_list(world, api_login, make_user
 def test_provider_answers(world, api_login, db):
     api = api_login(world.provider_user)
     response = api.post(f"/api/v1/corrective-actions/{world.action.id}/answer",
-                        json={"response": "已更换全部灭火器"})
+                        json={"response": "已更换全部灭火器"} | REPORT)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] == "answered"
     db.session.expire_all()
@@ -58,9 +59,9 @@ def test_provider_answers(world, api_login, db):
 def test_an_empty_answer_is_422_naming_the_field(world, api_login):
     api = api_login(world.provider_user)
     response = api.post(f"/api/v1/corrective-actions/{world.action.id}/answer",
-                        json={"response": "  "})
+                        json={"measures": "  "} | REPORT)
     assert response.status_code == 422
-    assert "response" in response.get_json()["error"]["fields"]
+    assert "measures" in response.get_json()["error"]["fields"]
 
 
 def test_answer_needs_a_token_and_the_provider_role(world, api_login, app):

@@ -8,12 +8,14 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, NotFound, ValidationError
-from evaluations.actions import services, suggestions
+from evaluations.actions import rectification, services, suggestions
 from evaluations.actions.evidence import attachment_path
 from evaluations.actions.models import ActionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
 
 TODAY = date(2026, 6, 15)
+#: the fields of a rectification report besides the measures
+REPORT = {"cause": "巡查不到位", "responsible_person": "王主任", "completed_on": TODAY}
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def action(world, db):
 
 
 def test_provider_answers_its_own_action(world, action, db):
-    services.answer_action(action, response="已全部更换新灭火器", actor=world.provider_user)
+    rectification.answer_action(action, response="已全部更换新灭火器", actor=world.provider_user, **REPORT)
     db.session.commit()
     assert action.status is ActionStatus.ANSWERED
     assert action.response == "已全部更换新灭火器"
@@ -91,19 +93,19 @@ def test_provider_answers_its_own_action(world, action, db):
 def test_another_provider_cannot_answer(world, action, make_user):
     stranger = make_user("provider")
     with pytest.raises(NotFound):
-        services.answer_action(action, response="x", actor=stranger)
+        rectification.answer_action(action, response="x", actor=stranger, **REPORT)
     with pytest.raises(NotFound):
         services.get_visible_action(stranger, action.id)
 
 
 def test_an_empty_answer_is_refused(world, action):
     with pytest.raises(ValidationError) as error:
-        services.answer_action(action, response=" ", actor=world.provider_user)
+        rectification.answer_action(action, response=" ", actor=world.provider_user, **REPORT)
     assert "response" in error.value.fields
 
 
 def test_officer_closes_and_reopens_with_a_reason(world, action, db):
-    services.answer_action(action, response="已更换", actor=world.provider_user)
+    rectification.answer_action(action, response="已更换", actor=world.provider_user, **REPORT)
     services.close_action(action, actor=world.officer)
     assert action.status is ActionStatus.CLOSED and action.closed_by_id == world.officer.id
     with pytest.raises(ValidationError) as error:
@@ -121,7 +123,7 @@ def test_officer_closes_and_reopens_with_a_reason(world, action, db):
 def test_closed_action_cannot_be_answered_or_closed_again(world, action):
     services.close_action(action, actor=world.officer)
     with pytest.raises(Conflict):
-        services.answer_action(action, response="x", actor=world.provider_user)
+        rectification.answer_action(action, response="x", actor=world.provider_user, **REPORT)
     with pytest.raises(Conflict):
         services.close_action(action, actor=world.officer)
 
@@ -196,8 +198,8 @@ def test_reinspection_without_open_actions_is_refused(world, action):
 
 
 def test_a_rolled_back_answer_leaves_no_evidence_file(world, action, db):
-    services.answer_action(action, response="已更换", actor=world.provider_user,
-                           files=[("photo.pdf", b"%PDF-1.4\n%%EOF\n")])
+    rectification.answer_action(action, response="已更换", actor=world.provider_user,
+                                files=[("photo.pdf", b"%PDF-1.4\n%%EOF\n")], **REPORT)
     path = attachment_path(action.attachments[0])
     assert path.exists()
     db.session.rollback()

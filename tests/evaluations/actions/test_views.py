@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from evaluations.actions import services
+from evaluations.actions import rectification, services
 from evaluations.actions.models import ActionAttachment, ActionStatus, CorrectiveAction
 from evaluations.actions.suggestions import create_actions_from_inspection
 from evaluations.inspections.models import Inspection
@@ -85,7 +85,8 @@ def test_provider_answers_with_a_pdf_and_downloads_it(app, world, action, db):
     browser = _login(app, world.provider_user)
     browser.get(f"/evaluations/actions/{action.id}")
     response = browser.post(f"/evaluations/actions/{action.id}/answer", {
-        "response": "已清理通道并张贴禁止堆放标识",
+        "response": "已清理通道并张贴禁止堆放标识", "cause": "物业未及时清运",
+        "responsible_person": "王主任", "completed_on": TODAY.isoformat(),
         "files": (io.BytesIO(PDF), "整改报告.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302
     db.session.expire_all()
@@ -102,7 +103,9 @@ def test_a_file_whose_content_is_not_a_pdf_or_image_is_refused(app, world, actio
     browser = _login(app, world.provider_user)
     browser.get(f"/evaluations/actions/{action.id}")
     response = browser.post(f"/evaluations/actions/{action.id}/answer", {
-        "response": "已整改", "files": (io.BytesIO(b"#!/bin/sh\nrm -rf /\n"), "photo.pdf")},
+        "response": "已整改", "cause": "x", "responsible_person": "王主任",
+        "completed_on": TODAY.isoformat(),
+        "files": (io.BytesIO(b"#!/bin/sh\nrm -rf /\n"), "photo.pdf")},
         content_type="multipart/form-data")
     assert response.status_code == 422
     db.session.expire_all()
@@ -111,7 +114,9 @@ def test_a_file_whose_content_is_not_a_pdf_or_image_is_refused(app, world, actio
 
 
 def test_officer_reopen_needs_a_reason_then_close(app, world, action, db):
-    services.answer_action(action, response="已清理", actor=world.provider_user)
+    rectification.answer_action(action, response="已清理", actor=world.provider_user,
+                                cause="堆放杂物", responsible_person="王主任",
+                                completed_on=TODAY)
     db.session.commit()
     browser = _login(app, world.officer)
     browser.get(f"/evaluations/actions/{action.id}")

@@ -15,12 +15,9 @@ from app.users.models import User
 from contracts.households.models import HouseholdImport, HouseholdRecord
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
+from reports.performance.decisions import record_payment_decision
 from reports.performance.models import PaymentDecision
-from reports.performance.services import (
-    contract_performance,
-    parse_period,
-    record_payment_decision,
-)
+from reports.performance.services import contract_performance, parse_period
 
 
 @pytest.fixture(autouse=True)

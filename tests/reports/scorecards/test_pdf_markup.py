@@ -15,7 +15,7 @@ from app import clock
 from evaluations.actions.services import create_action
 from evaluations.inspections.photos import add_photo
 from evaluations.inspections.services import finalize_inspection, save_answers, submit_inspection
-from reports.performance.services import record_payment_decision
+from reports.performance.decisions import record_payment_decision
 from reports.scorecards.markup import para_text
 from tests.factories import full_answers, jpeg_bytes
 

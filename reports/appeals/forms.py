@@ -1,0 +1,43 @@
+"""Forms of appeals: the provider lodges one, the officer resolves it."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from reports.performance.forms import CHOICES
+
+
+class AppealForm(FlaskForm):
+    reason = TextAreaField(_l("Why do you appeal?"), validators=[DataRequired(), Length(max=5000)],
+                           render_kw={"rows": 4})
+    evidence = TextAreaField(_l("Evidence (optional)"), validators=[Length(max=5000)],
+                             description=_l("Documents, photos, witnesses and dates that support "
+                                            "the appeal."), render_kw={"rows": 3})
+    submit = SubmitField(_l("Lodge the appeal"))
+
+
+class ResolveForm(FlaskForm):
+    outcome = RadioField(_l("Outcome"), choices=[
+        ("upheld", _l("Upheld: the result or decision stands")),
+        ("corrected", _l("Corrected: a correction version of the inspection, or a revised "
+                         "decision"))], validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)],
+                           render_kw={"rows": 3})
+    submit = SubmitField(_l("Resolve the appeal"))
+
+
+class ResolveDecisionForm(ResolveForm):
+    """Resolving an appeal of a payment decision: a correction records the revised decision."""
+
+    decision = SelectField(_l("Revised decision (when corrected)"), choices=CHOICES)
+    amount = DecimalField(_l("Amount to pay (yuan), when reducing"), places=2,
+                          validators=[Optional(), NumberRange(min=0)])
+    renew = BooleanField(_l("Renew the contract"))
+    submit = SubmitField(_l("Resolve the appeal"))
+
+    def revised(self) -> dict:
+        return {"decision": self.decision.data, "amount": self.amount.data,
+                "renew": self.renew.data, "comment": self.reason.data}

@@ -1,0 +1,170 @@
+"""The officer's payment decision: one per performance-linked installment, revoked with a reason.
+
+Rules (DESIGN.md §4):
+
+- A decision belongs to the contract's performance-linked installment, whichever period's
+  performance it was based on (a year or a quarter): a year and its quarters all pay out of
+  that one installment, so the installment is decided once.
+- A second decision on the same installment is a ``Conflict`` (409) until the first is revoked
+  with a reason. Both rows stay; the audit trail records the insert and the revocation.
+- ``pay`` pays what the grade allows, ``withhold`` nothing, ``reduce`` the amount given, below
+  the installment's amount. The one decision that is not revoked never exceeds the installment,
+  so the total decided never does either.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import Conflict, Forbidden, ValidationError
+from app.extensions import db
+from app.scoping import one_visible
+from app.users.models import Role, User
+from contracts.common import as_money
+from contracts.models import Contract
+from contracts.visibility import visible_contracts
+from reports.performance.models import Decision, PaymentDecision
+from reports.performance.services import contract_performance, linked_installment
+
+MAX_TEXT = 2000
+
+
+def active_decision(contract: Contract) -> PaymentDecision | None:
+    """The decision standing on the contract's performance-linked installment, if any."""
+    installment = linked_installment(contract)
+    if installment is None:
+        return None
+    return db.session.scalar(sa.select(PaymentDecision).where(
+        PaymentDecision.installment_id == installment.id, PaymentDecision.revoked_at.is_(None)))
+
+
+def decision_history(contract: Contract) -> list[PaymentDecision]:
+    """Every decision on the contract, revoked ones included, newest first."""
+    return list(db.session.scalars(
+        sa.select(PaymentDecision).where(PaymentDecision.contract_id == contract.id)
+        .order_by(PaymentDecision.decided_at.desc(), PaymentDecision.id.desc())))
+
+
+def visible_decisions(user: User) -> sa.Select:
+    """Decisions on the contracts ``user`` may see."""
+    contracts = visible_contracts(user).with_only_columns(Contract.id).order_by(None)
+    return sa.select(PaymentDecision).where(PaymentDecision.contract_id.in_(contracts))
+
+
+def get_visible_decision(user: User, decision_id: Any) -> PaymentDecision:
+    return one_visible(visible_decisions(user), PaymentDecision.id, decision_id)
+
+
+def _require_decider(actor: User | None) -> None:
+    if actor is not None and actor.role not in (Role.OFFICER, Role.ADMIN):
+        raise Forbidden(_("Only officers decide payments."))
+
+
+def _amount(decision: Decision, amount: Any, performance, linked: Decimal,
+            errors: dict[str, list[str]]) -> Decimal:
+    if decision is Decision.WITHHOLD:
+        return Decimal(0)
+    if decision is Decision.PAY:
+        return performance.payable_amount if performance.payable_amount is not None else linked
+    try:
+        value = as_money(amount, "amount", errors, positive=False)
+    except ArithmeticError:  # 1e400 and the like: no amount in yuan
+        value = None
+        errors["amount"] = [_("Enter the amount to pay, in yuan.")]
+    if value is None:
+        return Decimal(0)
+    if not Decimal(0) <= value < linked:
+        errors["amount"] = [_("A reduced amount lies between 0 and %(max)s.", max=linked)]
+    return value
+
+
+def record_payment_decision(contract: Contract, period: str | None, *, decision: str,
+                            renew: bool, comment: str, actor: User | None,
+                            amount: Decimal | str | None = None) -> PaymentDecision:
+    """Decide the performance-linked installment on the performance of ``period``.
+
+    A decision already standing on the installment → ``Conflict``; revoke it first. A
+    comment is always required.
+    """
+    _require_decider(actor)
+    performance = contract_performance(contract, period)
+    errors: dict[str, list[str]] = {}
+    try:
+        choice = Decision(decision)
+    except ValueError:
+        choice = None
+        errors["decision"] = [_("Choose pay, reduce or withhold.")]
+    comment = (comment or "").strip() if isinstance(comment, str | None) else ""
+    if not comment:
+        errors["comment"] = [_("Explain the decision.")]
+    elif len(comment) > MAX_TEXT:
+        errors["comment"] = [_("At most %(n)d characters.", n=MAX_TEXT)]
+    installment = linked_installment(contract)
+    if installment is None:
+        errors["decision"] = [_("This contract has no performance-linked installment.")]
+    pay_amount = Decimal(0)
+    if choice is not None and installment is not None:
+        pay_amount = _amount(choice, amount, performance, installment.amount, errors)
+    if errors:
+        raise ValidationError(_("The decision was not recorded."), errors)
+    standing = active_decision(contract)
+    if standing is not None:
+        raise _already_decided(standing)
+    row = PaymentDecision(
+        contract_id=contract.id, installment_id=installment.id, period=performance.period,
+        composite=performance.rounded("composite"), grade=performance.grade,
+        payment_share=performance.payment_share, decision=choice, amount=pay_amount,
+        renew=bool(renew), comment=comment, decided_by_id=getattr(actor, "id", None),
+        decided_at=clock.now())
+    # Two officers deciding at the same moment both find no standing decision: the partial
+    # unique index refuses the second insert; the SAVEPOINT keeps the session usable.
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        standing = active_decision(contract)
+        if standing is None:
+            raise
+        raise _already_decided(standing) from None
+    return row
+
+
+def _already_decided(standing: PaymentDecision) -> Conflict:
+    message = _("This installment was already decided on %(day)s (period %(period)s); revoke "
+                "that decision with a reason before deciding again.",
+                day=standing.decided_at.astimezone(clock.LOCAL_TZ).date().isoformat(),
+                period=standing.period)
+    return Conflict(message, {"decision": [message]})
+
+
+def revoke_payment_decision(row: PaymentDecision, *, reason: str, actor: User | None
+                            ) -> PaymentDecision:
+    """Withdraw a decision, saying why; the installment may then be decided again."""
+    _require_decider(actor)
+    if row.revoked_at is not None:
+        raise Conflict(_("This decision was already revoked."))
+    reason = (reason or "").strip() if isinstance(reason, str | None) else ""
+    if not reason:
+        message = _("Say why the decision is revoked.")
+        raise ValidationError(message, {"reason": [message]})
+    if len(reason) > MAX_TEXT:
+        message = _("At most %(n)d characters.", n=MAX_TEXT)
+        raise ValidationError(message, {"reason": [message]})
+    row.revoked_at = clock.now()
+    row.revoked_by_id = getattr(actor, "id", None)
+    row.revoke_reason = reason
+    db.session.flush()
+    return row
+
+
+def default_choice(performance) -> str:
+    """What the decision form proposes: what the grade gives (nothing for a fail)."""
+    if performance.payment_share is not None and performance.payment_share == 0:
+        return Decision.WITHHOLD.value
+    return Decision.PAY.value

@@ -1,0 +1,1 @@
+"""Tests of appeals (申诉/复核)."""
