@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from app.api.errors import error_response
 from app.errors import DomainError
 
-PAGES = {403, 404, 500}
+PAGES = {403, 404, 413, 500}
 
 
 def _wants_json() -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     MultipleFileField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.forms import Form
 from app.users.models import User
 from evaluations.labels import SEVERITY_LABELS
 
@@ -24,7 +24,7 @@ def _severity_choices() -> list[tuple[str, str]]:
     return [(s.value, str(label)) for s, label in SEVERITY_LABELS.items()]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A corrective action raised by hand on a facility or a contract."""
 
     target = SelectField(_l("About"), validators=[InputRequired()],
@@ -37,7 +37,7 @@ class ActionForm(FlaskForm):
     submit = SubmitField(_l("Raise the corrective action"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     response = TextAreaField(_l("What was done"), validators=[InputRequired(), Length(max=5000)],
                              render_kw={"rows": 5})
     files = MultipleFileField(_l("Evidence (PDF, JPEG or PNG; optional)"),
@@ -45,24 +45,24 @@ class AnswerForm(FlaskForm):
     submit = SubmitField(_l("Send the answer"))
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Close"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = TextAreaField(_l("Reason for reopening"), validators=[Length(max=1000)],
                            render_kw={"rows": 2})
     submit = SubmitField(_l("Reopen"))
 
 
-class SuggestionsForm(FlaskForm):
+class SuggestionsForm(Form):
     """CSRF only: the per-item fields are read from the request (one row per suggestion)."""
 
     submit = SubmitField(_l("Create the selected corrective actions"))
 
 
-class ReinspectionForm(FlaskForm):
+class ReinspectionForm(Form):
     """The inspector (one of those given) and the day of a re-inspection."""
 
     inspector = SelectField(_l("Inspector"), coerce=int, validators=[InputRequired()])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import Form
 
-class DecisionForm(FlaskForm):
+
+class DecisionForm(Form):
     decision = SelectField(_l("Decision"), choices=[("pay", _l("Pay")),
                                                     ("reduce", _l("Reduce")),
                                                     ("withhold", _l("Withhold"))])
