@@ -2,7 +2,7 @@
 
 :class:`Form` (a page's form, with CSRF) and :class:`SubForm` (a row inside one) put the shared
 input rules of ``app.validation`` first on every field, so no form lets through what no column
-may hold: control characters (tab and line breaks only in text areas), integers beyond 64 bits,
+may hold: control characters (tab and line breaks only in text areas), integers beyond 32 bits,
 non-finite or absurd numbers, dates out of range. A refused value stops the field's own
 validators, which could not compare it, and shows as the field's error.
 """

@@ -1,20 +1,21 @@
-"""Input rules every door shares (HTML forms, the JSON API, file imports): 64-bit integers, text
-without control characters, finite numbers and yuan amounts a column can hold, dates that leave
+"""Input rules every door shares (HTML forms, the JSON API, file imports): integers a column can
+hold, text without control characters, finite numbers and yuan amounts a column can hold, dates that leave
 room for arithmetic, and JSON that is neither too deep nor too large.
 
 Each ``*_problem`` function returns the message to show, or ``None`` when the value is fine; the
 WTForms fields (``app.forms``), the API's argument parser (``app.api``) and the services call
-them, so a rule is written once. :func:`init_app` installs the two checks that hold for every
-request: a 64-bit ``<int:...>`` URL converter and query/form arguments whose ``type=int`` stays
-in range.
+them, so a rule is written once. :func:`init_app` installs what holds for every request: a
+bounded ``<int:...>`` URL converter, query and form arguments whose ``type=int`` stays in range,
+and a ``request.get_json`` with limits; :class:`BoundedPaging` keeps ``db.paginate``'s
+``?page=`` in range.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,9 +25,12 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
-#: no list has a millionth page; keeps ``(page - 1) * per_page`` far inside 64 bits
+#: what an INTEGER column (every id included) holds: 32 bits on PostgreSQL, which refuses to
+#: even compare a column with a larger parameter; SQLite's 64 bits hold it too
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+#: what any integer inside free-form JSON may be (SQLite refuses more, Python's json not)
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+#: no list has a millionth page; keeps ``(page - 1) * per_page`` far inside an offset's range
 MAX_PAGE = 1_000_000
 #: any number (score, share, weight) beyond this is a typing error, and no column holds it
 NUMBER_CEILING = Decimal("1e15")
@@ -73,7 +77,7 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
              code=code, position=position)
 
 
-def int_problem(value: int, *, low: int = INT64_MIN, high: int = INT64_MAX) -> str | None:
+def int_problem(value: int, *, low: int = INT_MIN, high: int = INT_MAX) -> str | None:
     if low <= value <= high:
         return None
     return _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)
@@ -126,16 +130,9 @@ def date_problem(day: date) -> str | None:
              last=DATE_MAX.isoformat())
 
 
-def shift_days(day: date, days: int) -> date | None:
-    """``day + days`` days, or ``None`` when the result is not a representable date."""
-    try:
-        return day + timedelta(days=days)
-    except (OverflowError, ValueError):
-        return None
-
-
 def bounded_int(value: Any) -> int:
-    """``int(value)`` within 64 bits, for ``args.get(name, type=int)``; ``ValueError`` beyond."""
+    """``int(value)`` that a column holds, for ``args.get(name, type=int)``; ``ValueError``
+    beyond."""
     number = int(value)
     if int_problem(number) is not None:
         raise ValueError("integer out of range")
@@ -201,7 +198,7 @@ def value_problem(value: Any, *, multiline: bool = True) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return int_problem(value)
+        return int_problem(value, low=INT64_MIN, high=INT64_MAX)
     if isinstance(value, float | Decimal):
         return number_problem(value)
     return None
@@ -248,11 +245,12 @@ class StrictJSON:
 
 # ---- every request ----------------------------------------------------------------------------
 
-class Int64Converter(IntegerConverter):
-    """``<int:...>`` that matches only 64-bit values: a larger id is no row at all (404)."""
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that matches only what an INTEGER column holds: a larger id is no row at
+    all (404), and never reaches the database."""
 
     def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,
-                 max: int | None = INT64_MAX, signed: bool = False) -> None:
+                 max: int | None = INT_MAX, signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
@@ -299,18 +297,7 @@ class BoundedRequest(Request):
 
 def init_app(app: Flask) -> None:
     """Install the bounded ``int`` converter (before any route is added) and request class."""
-    app.url_map.converters["int"] = Int64Converter
+    app.url_map.converters["int"] = BoundedIntConverter
     app.request_class = BoundedRequest
     app.config.setdefault("MAX_JSON_LENGTH", DEFAULT_MAX_JSON_LENGTH)
-
-
-def problems_of(values: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Problems of flat ``{name: value}`` pairs, each checked as :func:`value_problem` with
-    single-line text unless its name is in :data:`MULTILINE_NAMES`."""
-    problems: dict[str, list[str]] = {}
-    for name, value in values.items():
-        problem = value_problem(value, multiline=name in MULTILINE_NAMES)
-        if problem:
-            problems.setdefault(name, []).append(problem)
-    return problems
 

@@ -2,8 +2,8 @@
 input rules of ``app.validation`` before their schema loads them.
 
 Walking the raw arguments beside the schema names each culprit by its field (``amount``,
-``installments.0.share_percent``) with a 422, for every endpoint at once: integers beyond 64
-bits, non-finite or absurd numbers, dates out of range, control characters (tab and line breaks
+``installments.0.share_percent``) with a 422, for every endpoint at once: integers beyond what
+a column holds, non-finite or absurd numbers, dates out of range, control characters (tab and line breaks
 only in multi-line fields), whatever a free-form ``Dict`` or ``Raw`` field carries. JSON bodies
 nested too deeply are a 400 and bodies over ``MAX_JSON_LENGTH`` a 413.
 """

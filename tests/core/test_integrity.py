@@ -136,6 +136,12 @@ def unflushed_clash():
     return "stored", 200
 
 
+@probe.route("/api/v1/_probe/refused-query")
+def refused_query():
+    # as psycopg raises for a parameter its column cannot hold, outside any flush
+    raise sa.exc.DataError("SELECT ...", {}, ValueError("integer out of range"))
+
+
 @pytest.fixture(scope="module")
 def probe_app(test_config):
     from app import create_app
@@ -160,6 +166,11 @@ def test_a_clash_met_at_commit_answers_409_instead_of_the_view(probe_app, db, ta
         assert "Another provider already has this credit code." in response.get_data(
             as_text=True)
     assert providers_with(db, taken_code) == 1
+
+
+def test_a_refusal_outside_a_flush_is_a_422_in_the_api_shape(probe_app):
+    response = probe_app.test_client().get("/api/v1/_probe/refused-query")
+    assert response.status_code == 422 and error_of(response)["code"] == "validation_error"
 
 
 # ---- pages carry the revision they show -------------------------------------------------------
