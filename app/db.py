@@ -60,6 +60,20 @@ class TimestampMixin:
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Revisioned:
+    """A row written under an optimistic lock: every UPDATE of it is
+    ``... WHERE id = :id AND revision = :read`` and adds 1 (SQLAlchemy's ``version_id_col``).
+    When another writer got there first no row matches, and the flush refuses with a
+    ``Conflict`` (``app.integrity``): two simultaneous saves never both win."""
+
+    #: +1 on every stored change of the row; clients send back the one they read
+    revision: so.Mapped[int] = so.mapped_column(server_default=sa.text("1"))
+
+    @so.declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.revision}
+
+
 def render_migration_item(type_: str, obj, autogen_context) -> str | bool:
     """Migrations spell our column types in plain SQLAlchemy, so they never import the app."""
     if type_ == "type" and isinstance(obj, UTCDateTime):

@@ -11,8 +11,9 @@ from werkzeug.exceptions import HTTPException
 
 from app.api.errors import error_response
 from app.errors import DomainError
+from app.integrity import DATABASE_REFUSALS, refusal
 
-PAGES = {403, 404, 500}
+PAGES = {403, 404, 413, 500}
 
 
 def _wants_json() -> bool:
@@ -36,6 +37,14 @@ def handle_domain_error(error: DomainError):
     return render_template(template, error=error), error.status
 
 
+def handle_database_refusal(error: Exception):
+    """What the database refused outside a flush (a value out of range in a query's
+    parameter, say), answered like the session's own refusals (``app.integrity``)."""
+    return handle_domain_error(refusal(error))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
+    for refused in DATABASE_REFUSALS:
+        app.register_error_handler(refused, handle_database_refusal)

@@ -29,7 +29,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n, outage, unit_of_work
+    from app import i18n, outage, unit_of_work, validation
     from app.audit import listener
     from app.auth import login
     from app.db import include_in_migrations, render_migration_item
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     login.init_app(app)
     unit_of_work.init_app(app)
+    validation.init_app(app)
     listener.install()
     _import_models()
 

@@ -1,13 +1,107 @@
-"""Helpers shared by every feature's WTForms."""
+"""Helpers shared by every feature's WTForms, and the base classes every form derives from.
+
+:class:`Form` (a page's form, with CSRF) and :class:`SubForm` (a row inside one) put the shared
+input rules of ``app.validation`` first on every field, so no form lets through what no column
+may hold: control characters (tab and line breaks only in text areas), integers beyond 32 bits,
+non-finite or absurd numbers, dates out of range. A refused value stops the field's own
+validators, which could not compare it, and shows as the field's error.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, SubmitField
+from wtforms import HiddenField, SelectMultipleField, SubmitField
+from wtforms.fields import (
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FloatField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app import validation as v
 from app.errors import DomainError
+
+
+def _text(multiline: bool) -> Callable[[Any], str | None]:
+    return lambda data: v.text_problem(data, multiline=multiline) if isinstance(data, str) \
+        else None
+
+
+def _number(data: Any) -> str | None:
+    if isinstance(data, int) and not isinstance(data, bool):
+        return v.int_problem(data)
+    if isinstance(data, float | Decimal):
+        return v.number_problem(data)
+    return None
+
+
+def _date(data: Any) -> str | None:
+    return v.date_problem(data) if isinstance(data, date) else None
+
+
+#: the rule of each kind of field, most specific class first
+RULES: tuple[tuple[type, Callable[[Any], str | None]], ...] = (
+    (TextAreaField, _text(multiline=True)),
+    (StringField, _text(multiline=False)),
+    (IntegerField, _number),
+    (DecimalField, _number),
+    (FloatField, _number),
+    (DateTimeLocalField, _date),
+    (DateField, _date),
+)
+
+
+class InputRule:
+    """Validator put first on a field: the shared rule of its kind."""
+
+    field_flags: dict = {}
+
+    def __init__(self, rule: Callable[[Any], str | None]):
+        self.rule = rule
+
+    def __call__(self, form: wtforms.Form, field: wtforms.Field) -> None:
+        problem = self.rule(field.data)
+        if problem:
+            field.data = None  # what cannot be compared must not be rendered back as a value
+            raise StopValidation(problem)
+
+
+class InputRulesMeta:
+    """A form ``Meta`` mixin: every field gets its :class:`InputRule` when it is bound."""
+
+    def bind_field(self, form: wtforms.Form, unbound_field: Any, options: dict) -> Any:
+        field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+        for kind, rule in RULES:
+            if isinstance(field, kind):
+                field.validators = [InputRule(rule), *field.validators]
+                break
+        return field
+
+
+class Form(FlaskForm):
+    """Every page's form: CSRF, and the shared input rules on every field."""
+
+    class Meta(InputRulesMeta):
+        pass
+
+
+class SubForm(wtforms.Form):
+    """A form nested in another (``FormField`` rows): the input rules, no CSRF of its own."""
+
+    class Meta(InputRulesMeta):
+        pass
 
 
 def apply_errors(form: FlaskForm, error: DomainError) -> None:
@@ -21,7 +115,19 @@ def apply_errors(form: FlaskForm, error: DomainError) -> None:
             form.form_errors.extend(messages)
 
 
-class ConfirmForm(FlaskForm):
+class RevisionField(HiddenField):
+    """The revision of the record the page showed. The view hands it to
+    ``app.unit_of_work.expect_revision``, so a save over somebody else's change since the page
+    was loaded is refused (409) instead of silently overwriting it."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            self.data = v.bounded_int(valuelist[0]) if valuelist and valuelist[0] else None
+        except ValueError:
+            self.data = None
+
+
+class ConfirmForm(Form):
     """A bare CSRF-protected POST: the token of a confirmed action (remove, publish, run now)."""
 
     submit = SubmitField(_l("Confirm"))

@@ -16,6 +16,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.regions.models import Region
 from app.users.models import REGION_ROLES, Role, User
+from app.validation import INT_MAX
 
 S = TypeVar("S", bound=sa.Select)
 
@@ -52,12 +53,13 @@ def scope(
     return stmt.where(visibility_clause(user, region=region, provider=provider))
 
 
-#: primary keys are INTEGER columns (32 bits on PostgreSQL): anything beyond is no row at all
-MAX_ID = 2**31 - 1
+#: ids are INTEGER columns (32 bits on PostgreSQL); anything beyond is no row at all
+MAX_ID = INT_MAX
 
 
 def as_id(ident: Any) -> int | None:
-    """A row id from a path, a form or a body: a positive integer a key can hold, else ``None``."""
+    """A row id from a path, a form or a body: a positive integer an id column holds, else
+    ``None``."""
     if isinstance(ident, bool):
         return None
     try:
@@ -70,8 +72,8 @@ def as_id(ident: Any) -> int | None:
 def one_visible(stmt: sa.Select, column: sa.ColumnElement, ident: Any) -> Any:
     """The row of ``stmt`` (the rows the user may see) whose ``column`` equals ``ident``.
 
-    A hidden row raises ``NotFound`` exactly like a missing one, and so does an id no key can
-    hold, so that no answer tells a row exists that the user may not see.
+    A hidden row raises ``NotFound`` exactly like a missing one, and so does an id that no id
+    column holds, so that no answer tells a row exists that the user may not see.
     """
     value = as_id(ident)
     row = None if value is None else db.session.scalars(stmt.where(column == value)).first()

@@ -2,6 +2,9 @@
 
 Services only ``flush()``. A response below 400 commits; anything else (a re-rendered form with
 errors answers 422, an API error, an exception's 500) rolls back, so bad input changes nothing.
+What the database refuses (a unique key taken by a simultaneous request, a stale version) is a
+domain error at the flush that meets it (``app.integrity``), so it reaches the view's refusal
+like any other; one found only at the final commit answers in place of the response.
 Side effects such as e-mail are queued with :func:`after_commit` and run only once the data
 they speak of is really stored; undoing work done outside the database (a file written for a
 row that is then rolled back) is queued with :func:`on_rollback`.
@@ -15,8 +18,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Flask, Response, g
+from flask import Flask, Response, current_app, g
 
+from app.error_pages import handle_domain_error
+from app.errors import DomainError
 from app.extensions import db
 
 _PENDING = "careprocure.after_commit"
@@ -86,9 +91,23 @@ def keep_despite_error() -> None:
     g.uow_keep = True
 
 
+def expect_revision(obj: so.DeclarativeBase, revision: int | None) -> None:
+    """Write ``obj`` only if it is still at the ``revision`` the client read.
+
+    The row's ``UPDATE ... WHERE revision = :revision`` then matches nothing when anybody
+    changed it since, and the flush refuses with a ``Conflict``: the database decides, never a
+    comparison in Python. ``None`` (the client sent none) keeps the revision just loaded.
+    """
+    if revision is not None:
+        so.attributes.set_committed_value(obj, "revision", revision)
+
+
 def _commit_or_rollback(response: Response) -> Response:
     if response.status_code < 400 or g.pop("uow_keep", False):
-        db.session.commit()
+        try:
+            db.session.commit()
+        except DomainError as error:  # refused only at COMMIT: answer that, not the response
+            return current_app.make_response(handle_domain_error(error))
     else:
         db.session.rollback()
     return response

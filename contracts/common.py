@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from app.extensions import db
 from app.regions.models import Region
 from app.regions.services import get_by_code
 from app.scoping import as_id
+from app.validation import as_decimal, money_problem
 
 E = TypeVar("E", bound=enum.Enum)
 Errors = dict[str, list[str]]
@@ -45,20 +46,12 @@ def as_enum(cls: type[E], value: Any, field: str, errors: Errors) -> E | None:
 
 
 def as_money(value: Any, field: str, errors: Errors, *, positive: bool = True) -> Decimal | None:
-    """A yuan amount with at most two decimals."""
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        add(errors, field, _("Enter an amount in yuan, such as 120000.00."))
-        return None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
-        add(errors, field, _("Enter an amount in yuan with at most two decimals."))
-        return None
-    if positive and amount <= 0:
-        add(errors, field, _("The amount must be greater than zero."))
-        return None
-    if amount >= Decimal("1e12"):
-        add(errors, field, _("The amount is too large."))
+    """A yuan amount with at most two decimals (the shared rule of ``app.validation``)."""
+    amount = as_decimal(value)
+    problem = (_("Enter an amount in yuan, such as 120000.00.") if amount is None
+               else money_problem(amount, positive=positive))
+    if problem:
+        add(errors, field, problem)
         return None
     return amount
 

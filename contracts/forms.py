@@ -11,7 +11,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.extensions import db
+from app.forms import Form, RevisionField
 from app.users.models import User
 from contracts.labels import (
     FACILITY_KIND_LABELS,
@@ -64,7 +64,7 @@ def provider_choices(active_only: bool = True) -> list[tuple[str, str]]:
 
 # ---- providers ---------------------------------------------------------------------------
 
-class ProviderForm(FlaskForm):
+class ProviderForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     credit_code = StringField(_l("Unified social credit code"),
                               validators=[DataRequired(), Length(max=18)],
@@ -83,7 +83,7 @@ class ProviderForm(FlaskForm):
             "address")}
 
 
-class ProviderStatusForm(FlaskForm):
+class ProviderStatusForm(Form):
     status = SelectField(_l("New status"), choices=[
         (ProviderStatus.SUSPENDED.value, _l("Suspend")),
         (ProviderStatus.DEBARRED.value, _l("Debar")),
@@ -94,7 +94,7 @@ class ProviderStatusForm(FlaskForm):
     submit = SubmitField(_l("Change status"))
 
 
-class QualificationForm(FlaskForm):
+class QualificationForm(Form):
     cert_type = StringField(_l("Certificate"), validators=[DataRequired(), Length(max=100)],
                             description=_l("e.g. 民办非企业单位登记证书"))
     number = StringField(_l("Number"), validators=[DataRequired(), Length(max=100)])
@@ -106,7 +106,7 @@ class QualificationForm(FlaskForm):
 
 # ---- facilities --------------------------------------------------------------------------
 
-class FacilityForm(FlaskForm):
+class FacilityForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=_choices(FACILITY_KIND_LABELS),
                        validators=[DataRequired()])
@@ -137,7 +137,7 @@ class FacilityForm(FlaskForm):
 
 # ---- procurement -------------------------------------------------------------------------
 
-class ProcurementForm(FlaskForm):
+class ProcurementForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
                                validators=[DataRequired()])
@@ -168,7 +168,7 @@ class ProcurementForm(FlaskForm):
                     published_on=self.published_on.data, bid_deadline=self.bid_deadline.data)
 
 
-class BidForm(FlaskForm):
+class BidForm(Form):
     provider_id = SelectField(_l("Provider"), validators=[DataRequired()])
     price = StringField(_l("Price (yuan)"), validators=[DataRequired()])
     technical_score = StringField(_l("Technical score"), validators=[Optional()],
@@ -181,7 +181,7 @@ class BidForm(FlaskForm):
         self.provider_id.choices = provider_choices(active_only=False)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Cancel a procurement."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
@@ -211,7 +211,7 @@ def format_targets(targets: dict | None) -> str:
     return ", ".join(f"{key}={value}" for key, value in (targets or {}).items())
 
 
-class ContractForm(FlaskForm):
+class ContractForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
                                validators=[DataRequired()])
@@ -238,6 +238,7 @@ class ContractForm(FlaskForm):
                                      validators=[Optional(), NumberRange(0, 100)])
     weight_targets = IntegerField(_l("Weight: targets"), default=DEFAULT_WEIGHTS["targets"],
                                   validators=[Optional(), NumberRange(0, 100)])
+    revision = RevisionField()
     weights = StringField(render_kw={"hidden": True})  # carries weight errors only
     installments = StringField(render_kw={"hidden": True})  # carries schedule errors only
     submit = SubmitField(_l("Save draft"))
@@ -287,17 +288,19 @@ for _n in range(1, INSTALLMENT_ROWS + 1):
                                                  validators=[Optional()]))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     to = StringField(render_kw={"hidden": True}, validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    revision = RevisionField()
 
 
-class AmendmentForm(FlaskForm):
+class AmendmentForm(Form):
     amount = StringField(_l("New amount (yuan)"), validators=[Optional()])
     end_date = DateField(_l("New end date"), validators=[Optional()])
     targets = StringField(_l("New targets"), validators=[Optional()],
                           description=_l("name=number, comma-separated; leave empty to keep."))
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    revision = RevisionField()
     submit = SubmitField(_l("Amend contract"))
 
     def validate_targets(self, field) -> None:
@@ -314,6 +317,6 @@ class AmendmentForm(FlaskForm):
         return changes
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(Form):
     paid_amount = StringField(_l("Amount paid (yuan)"), validators=[DataRequired()])
     submit = SubmitField(_l("Record payment"))

@@ -13,7 +13,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, str_enum, utcnow
+from app.db import Revisioned, TimestampMixin, str_enum, utcnow
 from app.extensions import db
 from app.regions.models import Region
 
@@ -250,7 +250,7 @@ class Bid(TimestampMixin, db.Model):
 DEFAULT_WEIGHTS = {"inspection": 60, "timeliness": 20, "targets": 20}
 
 
-class Contract(TimestampMixin, db.Model):
+class Contract(Revisioned, TimestampMixin, db.Model):
     __tablename__ = "contracts"
     __table_args__ = (
         sa.CheckConstraint("end_date > start_date", name="period_order"),

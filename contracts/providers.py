@@ -14,11 +14,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.audit.models import AuditLog
-from app.errors import Forbidden, ValidationError
+from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
+from app.integrity import explain
 from app.scoping import region_subtree
 from app.users.models import Role, User
 from contracts.common import Errors, add, as_date, as_enum, raise_if, text
@@ -35,6 +37,9 @@ from contracts.models import (
 
 #: a qualification this close to its end is flagged
 EXPIRY_WARNING_DAYS = 60
+
+CREDIT_CODE_TAKEN = _l("Another provider already has this credit code.")
+explain("providers", ("credit_code",), field="credit_code", message=CREDIT_CODE_TAKEN)
 
 _PROVIDER_FIELDS = ("name", "credit_code", "kind", "contact_name", "contact_phone",
                     "contact_email", "address")
@@ -71,11 +76,18 @@ def _check_credit_code(value: Any, errors: Errors, provider: Provider | None) ->
         add(errors, "credit_code", _("Invalid unified social credit code: %(why)s.",
                                      why=_(str(error))))
         return None
+    return code
+
+
+def _refuse_taken_credit_code(code: str | None, provider: Provider | None) -> None:
+    """A credit code already used is a clash (409), as when two saves of it meet in the
+    database's unique key."""
+    if code is None:
+        return
     clash = db.session.scalar(sa.select(Provider.id).where(Provider.credit_code == code))
     if clash is not None and (provider is None or clash != provider.id):
-        add(errors, "credit_code", _("Another provider already has this credit code."))
-        return None
-    return code
+        message = str(CREDIT_CODE_TAKEN)
+        raise Conflict(message, {"credit_code": [message]})
 
 
 def _provider_values(data: dict[str, Any], errors: Errors,
@@ -107,6 +119,7 @@ def create_provider(*, name: str, credit_code: str, kind: ProviderKind | str,
         contact_phone=contact_phone, contact_email=contact_email, address=address),
         errors, None)
     raise_if(errors, _("The provider was not saved."))
+    _refuse_taken_credit_code(values["credit_code"], None)
     provider = Provider(status=ProviderStatus.ACTIVE, **values)
     db.session.add(provider)
     db.session.flush()
@@ -121,6 +134,7 @@ def update_provider(provider: Provider, *, actor: User | None = None,
     errors: Errors = {}
     values = _provider_values(changes, errors, provider)
     raise_if(errors, _("The provider was not saved."))
+    _refuse_taken_credit_code(values.get("credit_code"), provider)
     for key, value in values.items():
         setattr(provider, key, value)
     db.session.flush()

@@ -12,7 +12,7 @@ from typing import Any
 import marshmallow as ma
 
 from app.api.auth import api_user
-from app.api.schemas import PageArgs
+from app.api.schemas import PageArgs, revision_in, revision_out
 from app.extensions import db
 from app.users.models import Role, User
 from contracts.facilities import current_operator as operator_of
@@ -245,7 +245,7 @@ class ContractIn(ma.Schema):
 
 
 class ContractPatch(PartialSchema, ContractIn):
-    pass
+    revision = revision_in()
 
 
 class ContractOut(ma.Schema):
@@ -253,6 +253,7 @@ class ContractOut(ma.Schema):
     number = ma.fields.String(metadata={"description": "e.g. XN-2026-HS-0007"})
     status = _enum(ContractStatus)
     version = ma.fields.Integer(metadata={"description": "1, +1 per amendment"})
+    revision = revision_out()
     title = ma.fields.String()
     service_type = _enum(ServiceType)
     provider_id = ma.fields.Integer()
@@ -276,7 +277,8 @@ class ContractArgs(PageArgs):
     region_code = ma.fields.String(metadata={"description": "in this region or below"})
     provider_id = _id_filter()
     facility_id = _id_filter()
-    expiring_within_days = ma.fields.Integer(validate=ma.validate.Range(min=0), metadata={
+    expiring_within_days = ma.fields.Integer(validate=ma.validate.Range(min=0, max=36500),
+                                             metadata={
         "description": "active or suspended, ending between today and today + N days"})
     q = ma.fields.String(metadata={"description": "number, title or provider name contains"})
     sort = _sort(CONTRACT_SORTS, "-number")
@@ -287,6 +289,7 @@ class TransitionIn(ma.Schema):
         "description": "draft→active; active→suspended|completed|terminated; "
                        "suspended→active|terminated"})
     reason = ma.fields.String(metadata={"description": "required for suspended, terminated"})
+    revision = revision_in()
 
 
 class TransitionOut(ma.Schema):
@@ -303,6 +306,7 @@ class AmendmentIn(ma.Schema):
     end_date = ma.fields.Date()
     targets = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(),
                              metadata={"description": TARGETS_HELP})
+    revision = revision_in()
 
 
 class AmendmentOut(ma.Schema):

@@ -31,7 +31,7 @@ MESSAGES = {
     404: "Not found.",
     405: "This method is not allowed here.",
     409: "This conflicts with the current state.",
-    413: "The upload is too large.",
+    413: "The request is too large.",
     422: "The input is not valid.",
     500: "Something went wrong on our side.",
 }
@@ -79,7 +79,10 @@ def error_response(error: HTTPException | DomainError):
         # webargs answers 422 for any unreadable body; malformed JSON is a 400 to a client
         if fields.get("json") == ["Invalid JSON body."]:
             status, fields = 400, {}
-        message = MESSAGES.get(status) if status in (404, 405, 422, 500) or fields else None
+        # Werkzeug's stock 413 text speaks of "capacity"; our own limits say which one
+        stock = status == 413 and error.description == type(error).description
+        message = (MESSAGES.get(status) if status in (404, 405, 422, 500) or fields or stock
+                   else None)
         message = message or error.description or MESSAGES.get(status, "Error.")
         body = error_body(status, message, fields)
     response = jsonify(body)

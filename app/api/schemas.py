@@ -6,12 +6,25 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.validation import MAX_PAGE
 
 MAX_PER_PAGE = 200
 
 
+def revision_out() -> ma.fields.Integer:
+    return ma.fields.Integer(metadata={
+        "description": "+1 on every stored change; send it back with a write so that a write "
+                       "over somebody else's change is refused (409)"})
+
+
+def revision_in() -> ma.fields.Integer:
+    return ma.fields.Integer(load_default=None, metadata={
+        "description": "optional: the revision you read; 409 conflict when the record has "
+                       "changed since"})
+
+
 class PageArgs(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     per_page = ma.fields.Integer(load_default=50,
                                  validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.auth import services as auth
 from app.errors import DomainError

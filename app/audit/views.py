@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
@@ -16,9 +15,10 @@ from app.audit.models import AuditLog
 from app.auth.login import admin_required
 from app.clock import LOCAL_TZ
 from app.extensions import db
+from app.forms import Form
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
 from app.extensions import db
+from app.forms import Form
 from app.notifications import bp, services
 from app.notifications.kinds import KINDS, label_for
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """CSRF only: mark read, mark all read, save preferences."""
 
     submit = SubmitField()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema, paginate
 from app.regions import services

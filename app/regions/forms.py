@@ -1,16 +1,16 @@
 """Forms of the region pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.forms import Form
 from app.regions.models import Level
 from app.template_helpers import LEVEL_LABELS
 from app.users.forms import region_choices
 
 
-class RegionCreateForm(FlaskForm):
+class RegionCreateForm(Form):
     code = StringField(_l("Code"), validators=[
         DataRequired(), Regexp(r"^\d{6}(\d{3}){0,2}$", message=_l("6, 9 or 12 digits."))],
         description=_l("Statistical division code: 6 digits for a city or county, 9 for a "
@@ -27,13 +27,13 @@ class RegionCreateForm(FlaskForm):
         self.parent_code.choices = region_choices()
 
 
-class RegionEditForm(FlaskForm):
+class RegionEditForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     name_en = StringField(_l("English name"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Rename"))
 
 
-class RegionMoveForm(FlaskForm):
+class RegionMoveForm(Form):
     parent_code = SelectField(_l("New parent region"), validators=[DataRequired()])
     submit = SubmitField(_l("Move"))
 

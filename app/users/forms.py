@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.extensions import db
+from app.forms import Form
 from app.regions.models import Region
 from app.template_helpers import ROLE_LABELS
 
@@ -28,7 +28,7 @@ def provider_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [(str(pid), name) for pid, name in rows]
 
 
-class _UserFields(FlaskForm):
+class _UserFields(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
                        validators=[DataRequired()])
@@ -60,13 +60,13 @@ class UserEditForm(_UserFields):
     submit = SubmitField(_l("Save"))
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired()],
                              render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Reset password"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     """The user's own change of password."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
@@ -82,7 +82,7 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(Form):
     class Meta:
         csrf = False
 

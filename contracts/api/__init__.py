@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.schemas import ApiErrorSchema, paginate
 from app.regions.models import Region
 from app.regions.services import require_region

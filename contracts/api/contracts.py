@@ -7,10 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema
+from app.unit_of_work import expect_revision
 from contracts import listing, services
 from contracts import schemas as s
 from contracts.api import WRITERS, error_answers, page_of, query_region
@@ -73,6 +74,7 @@ class ContractById(MethodView):
         """Edit a draft. Once active, the contract changes only through amendments (409)."""
         user = api_user()
         contract = services.get_visible_contract(user, contract_id)
+        expect_revision(contract, data.pop("revision", None))
         return services.update_contract(contract, actor=user, **_contract_values(data))
 
 
@@ -97,6 +99,7 @@ class Transitions(MethodView):
         """Move the contract to another status; an illegal step is a 409."""
         user = api_user()
         contract = services.get_visible_contract(user, contract_id)
+        expect_revision(contract, data.pop("revision", None))
         return services.transition_contract(contract, data["to"], actor=user,
                                             reason=data.get("reason", ""))
 
@@ -122,4 +125,5 @@ class Amendments(MethodView):
         """Amend an active or suspended contract's amount, end date or targets."""
         user = api_user()
         contract = services.get_visible_contract(user, contract_id)
+        expect_revision(contract, data.pop("revision", None))
         return services.amend_contract(contract, actor=user, **data)

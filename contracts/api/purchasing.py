@@ -7,8 +7,8 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.api.schemas import page_schema
 from app.errors import NotFound, ValidationError

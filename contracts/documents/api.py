@@ -9,10 +9,10 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from app import uploads
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema, paginate
 from app.users.models import Role

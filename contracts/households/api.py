@@ -16,9 +16,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import jsonify, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.api.errors import error_body
 from app.api.schemas import ApiErrorSchema, PageArgs, page_schema, paginate

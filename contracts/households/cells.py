@@ -12,6 +12,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.validation import control_character
+
 RECOMMENDATIONS: dict[str, str] = {
     "dibao": "dibao", "低保": "dibao",
     "tekun": "tekun", "特困": "tekun",
@@ -49,6 +51,10 @@ def name(cell: Any) -> str:
     text = cell_text(cell)
     if not text:
         raise Invalid(_l("Enter a name."))
+    refused = control_character(text)
+    if refused is not None:
+        raise Invalid(_l("Remove the control character U+%(code)04X (position %(position)d).",
+                         code=refused[0], position=refused[1]))
     if len(text) > _NAME_MAX:
         raise Invalid(_l("A name has at most %(max)d characters, not %(n)d.",
                           max=_NAME_MAX, n=len(text)))

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import Form
 from app.regions.models import Level
 from app.users.models import User
 from contracts.households.files import COLUMNS
 from contracts.listing import region_options
 
 
-class HouseholdUploadForm(FlaskForm):
+class HouseholdUploadForm(Form):
     file = FileField(_l("Household-record file (.xlsx or .csv)"),
                      validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Import"))
 
 
-class StandardForm(FlaskForm):
+class StandardForm(Form):
     region_code = SelectField(_l("Region"), validators=[DataRequired(_l("Choose a region."))])
     monthly_amount = StringField(_l("Monthly standard per person (yuan)"),
                                  validators=[DataRequired(_l("Enter an amount."))])
@@ -35,7 +35,7 @@ class StandardForm(FlaskForm):
             for r in region_options(user) if r.level is not Level.VILLAGE]
 
 
-class SpotCheckForm(FlaskForm):
+class SpotCheckForm(Form):
     period = SelectField(_l("Period"), validators=[DataRequired(_l("Choose a period."))])
     inspector_id = SelectField(_l("Inspector"), coerce=int,
                                validators=[DataRequired(_l("Choose an inspector."))])
@@ -48,7 +48,7 @@ class SpotCheckForm(FlaskForm):
     submit = SubmitField(_l("Draw sample"))
 
 
-class ResultForm(FlaskForm):
+class ResultForm(Form):
     result = SelectField(_l("Result"), choices=[("confirmed", _l("Confirmed")),
                                                 ("discrepant", _l("Discrepant"))])
     field = SelectField(_l("Field found wrong"),

@@ -22,6 +22,7 @@ from app import clock
 from app.audit.listener import record_event
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
+from app.integrity import explain
 from app.regions.models import Region
 from app.users.models import Role, User
 from contracts.households.checks import ImportContext, ImportResult, RowError, read_households
@@ -32,6 +33,10 @@ from contracts.models import Contract, ContractStatus, Reporting, ServiceType
 
 #: rows per INSERT statement of an import
 CHUNK = 5000
+
+explain("household_records", ("contract_id", "period", "id_number"), field="file", message=_l(
+    "Records of this file were imported into this contract at the same moment; nothing was "
+    "imported."))
 
 
 # ---- periods and masking --------------------------------------------------------------------
@@ -91,6 +96,18 @@ def check_importable(contract: Contract, actor: User | None) -> None:
                          status=CONTRACT_STATUS_LABELS[contract.status]))
 
 
+def _refuse_imported_file(contract: Contract, sha256: str) -> None:
+    """The same file twice into one contract is a clash (409), whether the first import is
+    long stored or meets this one in the records' unique key."""
+    earlier = db.session.scalars(sa.select(HouseholdImport).where(
+        HouseholdImport.contract_id == contract.id, HouseholdImport.sha256 == sha256)).first()
+    if earlier is not None:
+        message = _("This file was already imported into this contract (%(rows)d records, "
+                    "%(day)s); nothing was imported.", rows=earlier.rows,
+                    day=earlier.imported_at.date().isoformat())
+        raise Conflict(message, {"file": [message]})
+
+
 def _subtree_codes(region: Region) -> dict[str, int]:
     rows = db.session.execute(
         sa.select(Region.code, Region.id).where(Region.path.startswith(region.path)))
@@ -147,10 +164,13 @@ def import_households(contract: Contract, data: bytes, filename: str,
     """Check the whole file and store every record, or store nothing.
 
     Refusals: ``Forbidden`` (not the provider or an officer), ``Conflict`` (not an active
-    household-survey contract), :class:`HouseholdImportError` listing every row error.
+    household-survey contract, or the same file imported before or at the same moment),
+    :class:`HouseholdImportError` listing every row error.
     ``on_progress(rows_checked)`` is called every few thousand rows (by a queued import).
     """
     check_importable(contract, actor)
+    sha256 = hashlib.sha256(data).hexdigest()
+    _refuse_imported_file(contract, sha256)
     codes = _subtree_codes(contract.region)
     stored = _stored_pairs(contract)
     clashes = _clashing_ids(data, filename, contract, stored) if stored else frozenset()
@@ -159,12 +179,14 @@ def import_households(contract: Contract, data: bytes, filename: str,
                             today=clock.today(), existing_id_numbers=clashes)
     result: ImportResult = read_households(data, filename, context, on_progress)
     if result.errors:
+        # the same file stored since the check above clashes with every row: say that
+        _refuse_imported_file(contract, sha256)
         raise HouseholdImportError(result.errors, result.error_count)
     if not result.rows:
         raise HouseholdImportError(
             [RowError(None, "file", _l("The file holds no records."))], 1)
     batch = HouseholdImport(contract_id=contract.id, filename=(filename or "")[:255],
-                            sha256=hashlib.sha256(data).hexdigest(), rows=len(result.rows),
+                            sha256=sha256, rows=len(result.rows),
                             imported_by_id=actor.id if actor is not None else None,
                             imported_at=clock.now())
     db.session.add(batch)

@@ -11,12 +11,20 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from app import uploads
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
-from app.api.schemas import ApiErrorSchema, PageArgs, page_schema, paginate
+from app.api.schemas import (
+    ApiErrorSchema,
+    PageArgs,
+    page_schema,
+    paginate,
+    revision_in,
+    revision_out,
+)
+from app.unit_of_work import expect_revision
 from app.uploads import read_upload
 from app.users.models import Role
 from contracts.submissions import services as subs
@@ -72,6 +80,7 @@ class SubmissionOut(ma.Schema):
     deadline = ma.fields.Date(allow_none=True)
     late = ma.fields.Boolean()
     version = ma.fields.Integer()
+    revision = revision_out()
     reviewed_at = ma.fields.DateTime(allow_none=True)
     reviewer_id = ma.fields.Integer(allow_none=True)
     review_comment = ma.fields.String()
@@ -86,6 +95,7 @@ class SubmissionIn(ma.Schema):
         "description": "the report, by the contract's service type"})
     draft = ma.fields.Boolean(load_default=False, metadata={
         "description": "true: keep it as a draft (to attach files) instead of submitting"})
+    revision = revision_in()
 
 
 class SubmissionArgs(PageArgs):
@@ -96,6 +106,7 @@ class ReviewIn(ma.Schema):
     decision = ma.fields.String(required=True,
                                 validate=ma.validate.OneOf(["approved", "returned"]))
     comment = ma.fields.String(load_default="")
+    revision = revision_in()
 
 
 class UploadSchema(ma.Schema):
@@ -127,7 +138,8 @@ class ContractSubmissions(MethodView):
         """Submit a period's report (again, after a return)."""
         contract = get_visible_contract(api_user(), contract_id)
         operation = subs.save_draft if data["draft"] else subs.submit_report
-        return operation(contract, data["period"], data["data"], actor=api_user())
+        return operation(contract, data["period"], data["data"], actor=api_user(),
+                         revision=data["revision"])
 
 
 @blp.route("/submissions/<int:submission_id>")
@@ -148,6 +160,7 @@ class SubmissionReview(MethodView):
     def post(self, data, submission_id):
         """Approve, or return with a comment, a report waiting for review."""
         submission = subs.get_visible_submission(api_user(), submission_id)
+        expect_revision(submission, data["revision"])
         return subs.review_submission(submission, data["decision"], data["comment"],
                                       actor=api_user())
 

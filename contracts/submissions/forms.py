@@ -11,9 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    Form,
     FormField,
     IntegerField,
     MultipleFileField,
@@ -27,6 +25,7 @@ from wtforms.fields import FieldList
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.errors import DomainError, ValidationError
+from app.forms import Form, RevisionField, SubForm
 from app.uploads import ACCEPT
 from contracts.submissions.data import (
     FIELD_LABELS,
@@ -49,7 +48,7 @@ def _count(label: Any, minimum: int = 0) -> IntegerField:
                         render_kw={"min": minimum, "inputmode": "numeric"})
 
 
-class IncidentRow(Form):
+class IncidentRow(SubForm):
     """One row of the incidents table (no CSRF of its own: it lives inside the report form)."""
 
     risk = SelectField(_l("Risk"), choices=[("", "—")] + list(RISKS.items()),
@@ -64,7 +63,7 @@ class IncidentRow(Form):
                     (self.note.data or "").strip())
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     """The fields every report form shares; subclasses name their scalars, texts and groups."""
 
     #: top-level whole numbers
@@ -234,7 +233,7 @@ def report_form(contract, submission=None, **kwargs) -> ReportForm:
     return form
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     decision = RadioField(_l("Decision"), choices=[("approved", _l("Approve")),
                                                    ("returned", _l("Return for correction"))],
                           validators=[InputRequired()])
@@ -242,4 +241,5 @@ class ReviewForm(FlaskForm):
                             render_kw={"rows": 3},
                             description=_l("Required when returning: say what must be "
                                            "corrected."))
+    revision = RevisionField()
     submit = SubmitField(_l("Record review"))

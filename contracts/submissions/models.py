@@ -14,7 +14,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, str_enum, utcnow
+from app.db import Revisioned, TimestampMixin, str_enum, utcnow
 from app.extensions import db
 from app.users.models import User
 from contracts.models import Contract
@@ -34,7 +34,7 @@ class SubmissionEventKind(enum.StrEnum):
     APPROVED = "approved"
 
 
-class Submission(TimestampMixin, db.Model):
+class Submission(Revisioned, TimestampMixin, db.Model):
     __tablename__ = "submissions"
     __table_args__ = (
         sa.UniqueConstraint("contract_id", "period"),

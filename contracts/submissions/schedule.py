@@ -38,13 +38,16 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _span(key: str) -> tuple[date, date] | None:
-    """The calendar span of a period key, ``None`` if the key is not one."""
-    if match := _MONTH.match(key):
-        year, month = int(match[1]), int(match[2])
-        return date(year, month, 1), _month_end(year, month)
-    if match := _QUARTER.match(key):
-        year, quarter = int(match[1]), int(match[2])
-        return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+    """The calendar span of a period key, ``None`` if the key is not one (year 0 is none)."""
+    try:
+        if match := _MONTH.match(key):
+            year, month = int(match[1]), int(match[2])
+            return date(year, month, 1), _month_end(year, month)
+        if match := _QUARTER.match(key):
+            year, quarter = int(match[1]), int(match[2])
+            return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+    except ValueError:
+        return None
     return None
 
 

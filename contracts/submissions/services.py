@@ -21,11 +21,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import clock, uploads
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
+from app.integrity import explain
 from app.scoping import one_visible
+from app.unit_of_work import expect_revision
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus
 from contracts.submissions.data import clean_data
@@ -48,6 +51,10 @@ from contracts.submissions.schedule import (
 from contracts.visibility import visible_contracts
 
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+explain("submissions", ("contract_id", "period"), field="period", message=_l(
+    "A report for this period was saved at the same moment; nothing was saved. Reload the "
+    "report and try again."))
 REVIEWERS = (Role.OFFICER, Role.ADMIN)
 
 
@@ -116,9 +123,10 @@ def get_submission(contract: Contract, key: str) -> Submission | None:
         Submission.contract_id == contract.id, Submission.period == normalize_key(key)))
 
 
-def _open_submission(contract: Contract, key: Any, actor: User | None) -> tuple[Period,
-                                                                               Submission]:
-    """The period and its (possibly new, unsaved) submission, if the provider may write it."""
+def _open_submission(contract: Contract, key: Any, actor: User | None,
+                     revision: int | None = None) -> tuple[Period, Submission]:
+    """The period and its (possibly new, unsaved) submission, if the provider may write it;
+    a stored one is written only if still at ``revision`` (when given)."""
     _require_writer(actor, contract)
     if contract.status is ContractStatus.DRAFT:
         raise Conflict(_("The contract is still a draft; it has no reports yet."))
@@ -133,6 +141,8 @@ def _open_submission(contract: Contract, key: Any, actor: User | None) -> tuple[
                          "cannot be changed.", period=period.key,
                          status=_("approved") if submission.status is SubmissionStatus.APPROVED
                          else _("waiting for review")))
+    else:
+        expect_revision(submission, revision)
     return period, submission
 
 
@@ -145,9 +155,10 @@ def _event(submission: Submission, kind: SubmissionEventKind, actor: User | None
 
 # ---- the cycle ------------------------------------------------------------------------------
 
-def save_draft(contract: Contract, period: Any, data: Any, *, actor: User | None) -> Submission:
+def save_draft(contract: Contract, period: Any, data: Any, *, actor: User | None,
+               revision: int | None = None) -> Submission:
     """Keep the provider's work without submitting it (a returned report stays returned)."""
-    _, submission = _open_submission(contract, period, actor)
+    _, submission = _open_submission(contract, period, actor, revision)
     submission.data = clean_data(contract, data, complete=False)
     submission.author_id = getattr(actor, "id", None)
     db.session.add(submission)
@@ -156,9 +167,9 @@ def save_draft(contract: Contract, period: Any, data: Any, *, actor: User | None
 
 
 def submit_report(contract: Contract, period: Any, data: Any, *, actor: User | None,
-                  at: datetime | None = None) -> Submission:
+                  at: datetime | None = None, revision: int | None = None) -> Submission:
     """Submit the period's report: first submission, or resubmission after a return."""
-    found, submission = _open_submission(contract, period, actor)
+    found, submission = _open_submission(contract, period, actor, revision)
     cleaned = clean_data(contract, data, complete=True)
     at = at or clock.now()
     resubmission = submission.status is SubmissionStatus.RETURNED

@@ -16,6 +16,7 @@ from app import uploads
 from app.auth.login import role_required
 from app.errors import DomainError
 from app.forms import ConfirmForm
+from app.unit_of_work import expect_revision
 from app.uploads import read_upload
 from app.users.models import Role
 from contracts import EVERYONE, STAFF, bp
@@ -105,7 +106,7 @@ def _submission_page(submission, review_form=None, status: int = 200):
         period=subs.period_of(contract, submission.period),
         can_edit=subs.may_edit(current_user, contract) and submission.status in subs.EDITABLE,
         can_review=submission.waiting and subs.may_review(current_user, submission),
-        review_form=review_form or ReviewForm(formdata=None)), status
+        review_form=review_form or ReviewForm(formdata=None, revision=submission.revision)), status
 
 
 @bp.route("/submissions/<int:submission_id>")
@@ -122,10 +123,12 @@ def submission_review(submission_id: int):
     if not form.validate_on_submit():
         return _submission_page(submission, form, 422)
     try:
+        expect_revision(submission, form.revision.data)
         subs.review_submission(submission, form.decision.data, form.comment.data,
                                actor=current_user)
     except DomainError as error:
         show_refusal(form, error)
+        form.revision.data = submission.revision  # a retry reviews what is shown now
         return _submission_page(submission, form, error.status)
     flash(_("The report was approved.") if form.decision.data == "approved"
           else _("The report was returned to the provider."), "success")

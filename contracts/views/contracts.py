@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.auth.login import role_required
 from app.errors import DomainError
+from app.unit_of_work import expect_revision
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm, format_targets
 from contracts.labels import CONTRACT_STATUS_LABELS
@@ -54,10 +55,12 @@ def contract_edit(contract_id: int):
         _fill_contract_form(form, contract)
     if form.validate_on_submit():
         try:
+            expect_revision(contract, form.revision.data)
             services.update_contract(contract, actor=current_user,
                                      installments=form.schedule(), **form.values())
         except DomainError as error:
             show_refusal(form, error)
+            form.revision.data = contract.revision  # a retry saves over what is shown now
         else:
             flash(_("Contract %(number)s saved.", number=contract.number), "success")
             return redirect(url_for(".contract", contract_id=contract.id))
@@ -65,7 +68,7 @@ def contract_edit(contract_id: int):
 
 
 def _fill_contract_form(form: ContractForm, contract) -> None:
-    for name in ("title", "start_date", "end_date", "report_due_days"):
+    for name in ("title", "start_date", "end_date", "report_due_days", "revision"):
         form[name].data = getattr(contract, name)
     form.service_type.data = contract.service_type.value
     form.reporting.data = contract.reporting.value
@@ -84,7 +87,8 @@ def _contract_page(contract, status: int = 200, error: DomainError | None = None
         contract=contract, error=error, can_write=is_staff(), timeline=services.contract_timeline(contract),
         allowed=services.allowed_transitions(contract), reason_required=services.REASON_REQUIRED,
         operator=services.current_operator(contract.facility) if contract.facility else None,
-        transition_form=TransitionForm(formdata=None), amend_form=AmendmentForm(formdata=None),
+        transition_form=TransitionForm(formdata=None, revision=contract.revision),
+        amend_form=AmendmentForm(formdata=None, revision=contract.revision),
         payment_form=PaymentForm(formdata=None), payment_for=None)
     context.update(forms)
     return render_template("contracts/contract_detail.html", **context), status
@@ -104,6 +108,7 @@ def contract_transition(contract_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
+        expect_revision(contract, form.revision.data)
         services.transition_contract(contract, form.to.data, actor=current_user,
                                      reason=form.reason.data or "")
     except DomainError as error:
@@ -121,10 +126,12 @@ def contract_amend(contract_id: int):
     form = AmendmentForm()
     if form.validate_on_submit():
         try:
+            expect_revision(contract, form.revision.data)
             amendment = services.amend_contract(contract, reason=form.reason.data,
                                                 actor=current_user, **form.changes())
         except DomainError as error:
             show_refusal(form, error)
+            form.revision.data = contract.revision  # a retry amends what is shown now
             return _contract_page(contract, error.status, error=error, amend_form=form)
         flash(_("Contract %(number)s amended (version %(version)d).", number=contract.number,
                 version=amendment.version), "success")

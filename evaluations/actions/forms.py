@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     MultipleFileField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.forms import Form
 from app.users.models import User
 from evaluations.labels import SEVERITY_LABELS
 
@@ -24,7 +24,7 @@ def _severity_choices() -> list[tuple[str, str]]:
     return [(s.value, str(label)) for s, label in SEVERITY_LABELS.items()]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A corrective action raised by hand on a facility or a contract."""
 
     target = SelectField(_l("About"), validators=[InputRequired()],
@@ -37,7 +37,7 @@ class ActionForm(FlaskForm):
     submit = SubmitField(_l("Raise the corrective action"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """The rectification report (整改报告): the fields of the bureau's form."""
 
     cause = TextAreaField(_l("Cause of the problem"),
@@ -62,24 +62,24 @@ class AnswerForm(FlaskForm):
         self.completed_on.data = action.completed_on
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Accept and close"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = TextAreaField(_l("Comment: what is missing or wrong"),
                            validators=[Length(max=1000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Return to the provider"))
 
 
-class SuggestionsForm(FlaskForm):
+class SuggestionsForm(Form):
     """CSRF only: the per-item fields are read from the request (one row per suggestion)."""
 
     submit = SubmitField(_l("Create the selected corrective actions"))
 
 
-class ReinspectionForm(FlaskForm):
+class ReinspectionForm(Form):
     """The inspector (one of those given) and the day of a re-inspection."""
 
     inspector = SelectField(_l("Inspector"), coerce=int, validators=[InputRequired()])

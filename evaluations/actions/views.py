@@ -39,8 +39,7 @@ REVIEWERS = (Role.ADMIN, Role.OFFICER)
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return request.args.get(name, type=int)  # None beyond 64 bits (app.validation)
 
 
 @bp.route("/actions")

@@ -9,10 +9,10 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import abort, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
-from app.api.schemas import PageArgs, page_schema, paginate
+from app.api.schemas import PageArgs, page_schema, paginate, revision_out
 from app.users.models import Role, User
 from evaluations.assessment import services
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus
@@ -70,6 +70,7 @@ class TemplateSchema(ma.Schema):
     name_zh = ma.fields.String()
     name_en = ma.fields.String()
     version = ma.fields.Integer()
+    revision = revision_out()
     status = ma.fields.String(metadata={"description": "draft | published | retired"})
     current = ma.fields.Boolean(metadata={"description": "the highest published version"})
     target = ma.fields.String(metadata={"description": "facility | contract"})
@@ -93,6 +94,7 @@ def template_dict(template: AssessmentTemplate, locale: str, current: bool) -> d
     return {
         "id": template.id, "code": template.code, "name": template.name(locale),
         "name_zh": template.name_zh, "name_en": template.name_en, "version": template.version,
+        "revision": template.revision,
         "status": template.status.value, "current": current, "target": template.target.value,
         "grade_bands": template.grade_bands,
         "sections": [{

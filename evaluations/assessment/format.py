@@ -31,6 +31,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.errors import ValidationError
+from app.validation import number_problem, text_problem
 from evaluations.item_kinds import KINDS
 
 FORMAT = "careprocure-template/1"
@@ -76,8 +77,8 @@ class _Checker:
                      _("%(who)s: unknown field “%(field)s”.", who=who, field=extra))
         return value
 
-    def text(self, value: Any, path: str, who: str, *, required: bool, limit: int | None = None
-             ) -> dict[str, str]:
+    def text(self, value: Any, path: str, who: str, *, required: bool, limit: int | None = None,
+             multiline: bool = False) -> dict[str, str]:
         """A ``{"zh_CN": ..., "en": ...}`` pair; zh_CN required when ``required``."""
         out = {"zh_CN": "", "en": ""}
         if value is None and not required:
@@ -96,6 +97,9 @@ class _Checker:
                 self.add(f"{path}.{lang}", _("%(who)s: must be text.", who=who))
                 continue
             text = text.strip()
+            problem = text_problem(text, multiline=multiline)
+            if problem:
+                self.add(f"{path}.{lang}", f"{who}: {problem}")
             if limit and len(text) > limit:
                 self.add(f"{path}.{lang}", _("%(who)s: at most %(n)d characters.", who=who,
                                              n=limit))
@@ -115,6 +119,10 @@ class _Checker:
             number = Decimal("NaN")
         if not number.is_finite():
             self.add(path, _("%(who)s: %(what)s must be a number.", who=who, what=what))
+            return None
+        problem = number_problem(number)  # before quantize, which fails on huge numbers
+        if problem:
+            self.add(path, f"{who}: {problem}")
             return None
         if number != number.quantize(Decimal(1).scaleb(-places)):
             self.add(path, _("%(who)s: %(what)s may have at most %(n)d decimal places.",
@@ -167,7 +175,7 @@ def parse_template(data: Any) -> dict:
         "name": check.text(doc.get("name"), "name", _("Template name"), required=True,
                            limit=MAX_NAME),
         "description": check.text(doc.get("description"), "description",
-                                  _("Template description"), required=False),
+                                  _("Template description"), required=False, multiline=True),
         "target": target,
         "sections": _sections(check, doc.get("sections")),
     }
@@ -320,6 +328,6 @@ def _items(check: _Checker, items: Any, section_path: str, section_who: str,
         for flag in FLAGS:
             entry[flag] = check.flag(item.get(flag), f"{path}.{flag}", who)
         entry["guidance"] = check.text(item.get("guidance"), f"{path}.guidance", who,
-                                       required=False)
+                                       required=False, multiline=True)
         out.append(entry)
     return out

@@ -6,10 +6,11 @@ import json
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from app.forms import Form
 
 #: a template of a few hundred items is about 200 kB of JSON
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
@@ -24,7 +25,7 @@ def decode_json(text: str) -> tuple[object | None, str | None]:
                        msg=error.msg, line=error.lineno, col=error.colno)
 
 
-class TemplateImportForm(FlaskForm):
+class TemplateImportForm(Form):
     file = FileField(_l("Template file (.json)"), validators=[FileRequired()],
                      description=_l("A file in the format careprocure-template/1, as the export "
                                     "gives it. Its code decides which template it is a new "
@@ -35,7 +36,7 @@ class TemplateImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
-class TemplateEditForm(FlaskForm):
+class TemplateEditForm(Form):
     definition = TextAreaField(
         _l("Template (JSON)"), validators=[DataRequired(), Length(max=MAX_TEMPLATE_BYTES)],
         render_kw={"rows": 30, "spellcheck": "false", "class": "font-monospace small"},

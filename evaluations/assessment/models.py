@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, str_enum
+from app.db import Revisioned, TimestampMixin, str_enum
 from app.extensions import db
 from evaluations.item_kinds import KINDS
 
@@ -36,7 +36,7 @@ class TemplateTarget(enum.StrEnum):
 
 
 
-class AssessmentTemplate(TimestampMixin, db.Model):
+class AssessmentTemplate(Revisioned, TimestampMixin, db.Model):
     """One version of an assessment template (评估表)."""
 
     __tablename__ = "assessment_templates"

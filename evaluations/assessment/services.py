@@ -2,9 +2,10 @@
 
 Rules:
 
-- A stored version is never edited: ``new_version`` stores the edit as the next version of
-  the same code, published; the version it was made from keeps its rows and its status, and
-  stops being current simply because a higher published version now exists.
+- A stored version is never edited: ``new_version`` stores the edit of version N as version
+  N + 1 of the same code, published (a refused ``Conflict`` when N + 1 exists: an edit of a
+  version someone else has edited since); the version it was made from keeps its rows and
+  its status, and stops being current simply because a higher published version now exists.
 - The *current* version of a code is its highest published version (retired and draft
   versions never are). Retiring the current version makes the previous published one current.
 - ``import_template`` of a code that already exists stores the next version.
@@ -20,9 +21,11 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.integrity import explain
 from app.scoping import one_visible
 from app.users.models import Role, User
 from evaluations.assessment.builtin import BUILTIN_CODES, load_builtin
@@ -44,15 +47,21 @@ __all__ = [
 ]
 
 
+explain("assessment_templates", ("code", "version"), field="code", message=_l(
+    "Another version of this template was saved at the same time or since you loaded it; "
+    "nothing was saved. Reload the newest version and try again."))
+
+
 def _next_version(code: str) -> int:
     highest = db.session.scalar(
         sa.select(sa.func.max(AssessmentTemplate.version)).where(AssessmentTemplate.code == code))
     return (highest or 0) + 1
 
 
-def _store(doc: dict, actor: User | None, status: TemplateStatus) -> AssessmentTemplate:
+def _store(doc: dict, actor: User | None, status: TemplateStatus,
+           version: int | None = None) -> AssessmentTemplate:
     template = AssessmentTemplate(
-        code=doc["code"], version=_next_version(doc["code"]),
+        code=doc["code"], version=version or _next_version(doc["code"]),
         name_zh=doc["name"]["zh_CN"], name_en=doc["name"]["en"],
         description_zh=doc["description"]["zh_CN"], description_en=doc["description"]["en"],
         target=TemplateTarget(doc["target"]), grade_bands=doc["grade_bands"], status=status,
@@ -70,23 +79,13 @@ def _store(doc: dict, actor: User | None, status: TemplateStatus) -> AssessmentT
                 max_points=Decimal(str(item_doc["max_points"])), critical=item_doc["critical"],
                 allow_na=item_doc["allow_na"], evidence_required=item_doc["evidence_required"]))
         template.sections.append(section)
-    # Two admins saving the same code at the same moment both read the same highest version:
-    # the second flush breaks the unique (code, version). The SAVEPOINT undoes only this
-    # insert, so the session stays usable and the request answers 409 instead of a 500.
-    try:
-        with db.session.begin_nested():
-            db.session.add(template)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        taken = db.session.scalar(sa.select(AssessmentTemplate.id).where(
-            AssessmentTemplate.code == template.code,
-            AssessmentTemplate.version == template.version))
-        if taken is None:
-            raise
-        raise Conflict(_("Another version of this template was saved at the same time; "
-                         "reload and try again."),
-                       {"code": [_("Version %(version)d of “%(code)s” already exists.",
-                                   version=template.version, code=template.code)]}) from None
+    # Two admins storing the same version of a code (two imports reading the same highest
+    # version, or two edits of the same version) clash on the unique (code, version): the
+    # session refuses the second with a Conflict (app.integrity). The SAVEPOINT undoes only
+    # this insert, so the session stays usable for the work done before it.
+    with db.session.begin_nested():
+        db.session.add(template)
+        db.session.flush()
     return template
 
 
@@ -133,10 +132,13 @@ def export_template(template: AssessmentTemplate) -> dict:
 
 def new_version(template: AssessmentTemplate, changes_data: dict, actor: User | None
                 ) -> AssessmentTemplate:
-    """Store an edit of ``template`` as the next version of its code, published.
+    """Store an edit of ``template`` as the version after it, published.
 
     ``changes_data`` is the whole edited template in the exchange format (its ``code`` may be
-    left out; another code is refused). ``template`` itself is left exactly as it was.
+    left out; another code is refused). ``template`` itself is left exactly as it was. When
+    that version already exists (another admin saved an edit of the same version, at the same
+    moment or since this one was loaded), the database refuses it: ``Conflict``, and the
+    other admin's changes are never silently overwritten.
     """
     if isinstance(changes_data, dict):
         changes_data = {"format": FORMAT, "code": template.code, **changes_data}
@@ -147,7 +149,7 @@ def new_version(template: AssessmentTemplate, changes_data: dict, actor: User | 
                                           code=template.code)]})
     if doc == export_template(template):
         raise ValidationError(_("Nothing was changed, so no new version was made."))
-    return _store(doc, actor, TemplateStatus.PUBLISHED)
+    return _store(doc, actor, TemplateStatus.PUBLISHED, version=template.version + 1)
 
 
 def publish(template: AssessmentTemplate) -> AssessmentTemplate:

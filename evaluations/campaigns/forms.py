@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from app.forms import MultiCheckboxField
+from app.forms import Form, MultiCheckboxField
 from app.regions.models import Region
 from app.users.models import User
 from contracts.labels import FACILITY_KIND_LABELS
@@ -19,7 +18,7 @@ from evaluations.campaigns.models import Assignment, Recurrence
 from evaluations.labels import ASSIGNMENT_LABELS, RECURRENCE_LABELS
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)],
                        description=_l("e.g. 2026年冬暖工程专项检查"))
     template = SelectField(_l("Assessment template"), coerce=int, validators=[InputRequired()])

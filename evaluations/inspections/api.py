@@ -11,8 +11,8 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema, paginate
 from app.errors import NotFound, ValidationError

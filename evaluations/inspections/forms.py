@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.extensions import db
+from app.forms import Form
 from app.users.models import User
 from contracts.models import Contract, Facility
 from contracts.visibility import visible_contracts, visible_facilities
@@ -35,7 +35,7 @@ def _optional_int(value: Any) -> int | None:
         return None
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     template_id = SelectField(_l("Assessment template"), coerce=_optional_int,
                               validators=[InputRequired()],
                               description=_l("The current published version is used."))
@@ -71,13 +71,13 @@ class ScheduleForm(FlaskForm):
             if self.inspector_id.data is not None else None
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 2})
     submit = SubmitField(_l("Send"))
 
 
-class FieldForm(FlaskForm):
+class FieldForm(Form):
     """CSRF and the version the inspector read; the item controls are read by hand."""
 
     version = HiddenField()

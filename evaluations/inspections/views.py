@@ -59,8 +59,7 @@ def _date_arg(name: str) -> date | None:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return request.args.get(name, type=int)  # None beyond 64 bits (app.validation)
 
 
 @bp.route("/inspections")

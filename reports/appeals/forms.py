@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import Form
 from reports.performance.forms import CHOICES
 
 
-class AppealForm(FlaskForm):
+class AppealForm(Form):
     reason = TextAreaField(_l("Why do you appeal?"), validators=[DataRequired(), Length(max=5000)],
                            render_kw={"rows": 4})
     evidence = TextAreaField(_l("Evidence (optional)"), validators=[Length(max=5000)],
@@ -19,7 +19,7 @@ class AppealForm(FlaskForm):
     submit = SubmitField(_l("Lodge the appeal"))
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     outcome = RadioField(_l("Outcome"), choices=[
         ("upheld", _l("Upheld: the result or decision stands")),
         ("corrected", _l("Corrected: a correction version of the inspection, or a revised "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.errors import NotFound
 from app.users.models import Role

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.users.models import Role
 from contracts.visibility import get_visible_contract

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.forms import Form
 
 CHOICES = [("pay", _l("Pay what the grade allows")), ("reduce", _l("Reduce to an amount")),
            ("withhold", _l("Withhold"))]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = SelectField(_l("Decision"), choices=CHOICES,
                            description=_l("Proposed from the grade; change it if you decide "
                                           "otherwise, and say why."))
@@ -28,7 +29,7 @@ class DecisionForm(FlaskForm):
             self.amount.data = payable
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(_l("Why is this decision revoked?"),
                            validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 2})

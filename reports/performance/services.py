@@ -107,15 +107,18 @@ def parse_period(key: str | None, contract: Contract) -> Window:
     """``2026`` (a year) or ``2026-Q3`` (a quarter), clipped to the contract; default: the
     year the contract started."""
     key = (key or str(contract.start_date.year)).strip()
-    if match := _YEAR.match(key):
-        start, end = date(int(match[1]), 1, 1), date(int(match[1]), 12, 31)
-    elif match := _QUARTER.match(key):
-        year, quarter = int(match[1]), int(match[2])
-        start = date(year, 3 * quarter - 2, 1)
-        end = date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
-    else:
+    try:
+        if match := _YEAR.match(key):
+            start, end = date(int(match[1]), 1, 1), date(int(match[1]), 12, 31)
+        elif match := _QUARTER.match(key):
+            year, quarter = int(match[1]), int(match[2])
+            start = date(year, 3 * quarter - 2, 1)
+            end = date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
+        else:
+            raise ValueError(key)
+    except ValueError:  # not a period, or year 0
         raise ValidationError(_("A period is a year (2026) or a quarter (2026-Q3)."),
-                              {"period": [_("Use YYYY or YYYY-Qn.")]})
+                              {"period": [_("Use YYYY or YYYY-Qn.")]}) from None
     start, end = max(start, contract.start_date), min(end, contract.end_date)
     if start > end:
         raise ValidationError(_("The contract does not run in this period."),

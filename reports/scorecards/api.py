@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from evaluations.inspections.services import get_visible_inspection
 from reports.scorecards.responses import pdf_response

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import abort, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from app.auth.login import role_required
+from app.forms import Form
 from app.users.models import Role
 from evaluations.campaigns.services import get_visible_campaign
 from evaluations.inspections.services import get_visible_inspection
@@ -63,7 +63,7 @@ def verify(code: str):
 @role_required(*STAFF)
 def campaign_scorecards(campaign_id: int):
     campaign = get_visible_campaign(current_user, campaign_id)
-    form = FlaskForm()
+    form = Form()
     if form.validate_on_submit():
         batch = queue_campaign_batch(campaign, current_user, viewer_language())
         return redirect(url_for(".batch", batch_id=batch.id))

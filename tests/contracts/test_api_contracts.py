@@ -37,6 +37,7 @@ def test_officer_drafts_a_contract(api_as, payload, db):
     assert contract.status is ContractStatus.DRAFT and contract.amount == Decimal("120000.00")
     assert body == {
         "id": contract.id, "number": contract.number, "status": "draft", "version": 1,
+        "revision": 1,
         "title": "2026年甲区入户调查", "service_type": "household_survey",
         "provider_id": data["provider_id"],
         "provider": {"id": data["provider_id"], "name": contract.provider.name},

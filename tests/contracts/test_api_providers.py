@@ -41,12 +41,13 @@ def test_credit_code_with_one_changed_character_is_422(api_as, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Provider)) == 0
 
 
-def test_duplicate_credit_code_is_422(api_as, make_provider):
+def test_duplicate_credit_code_is_a_409_conflict(api_as, make_provider):
     existing = make_provider()
     api, _ = api_as("admin")
     response = api.post("/api/v1/providers", json={
         "name": "另一家", "credit_code": existing.credit_code, "kind": "company"})
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert error_of(response)["code"] == "conflict"
     assert "credit_code" in error_of(response)["fields"]
 
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditLog
-from app.errors import ValidationError
+from app.errors import Conflict, ValidationError
 from contracts import services
 from contracts.credit_code import (
     InvalidCreditCode,
@@ -55,7 +55,7 @@ def test_wrong_organization_check_character_fails_even_with_a_valid_final_check(
 
 def test_duplicate_credit_code_is_refused_naming_the_field(db):
     services.create_provider(name="甲", credit_code=VALID[0], kind="social_org")
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Conflict) as caught:
         services.create_provider(name="乙", credit_code=VALID[0].lower(), kind="company")
     assert "already" in caught.value.fields["credit_code"][0]
 

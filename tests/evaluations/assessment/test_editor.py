@@ -171,16 +171,14 @@ def test_preview_shows_the_form_and_stores_nothing(editor, db):
     assert versions(db, "quality") == [1]
 
 
-def test_a_concurrent_save_is_409(editor, db, monkeypatch):
-    from evaluations.assessment import services as template_services
-
+def test_a_concurrent_save_is_409(editor, db, make_template):
     browser, _template, url, fields = editor
     fields["sections-0-weight"] = "11"
-    monkeypatch.setattr(template_services, "_next_version", lambda code: 1)
+    make_template("quality")                  # another admin stored version 2 meanwhile
     response = browser.post(url, fields | {"save": "y"})
     assert response.status_code == 409
     assert "saved at the same time" in response.get_data(as_text=True)
-    assert versions(db, "quality") == [1]
+    assert versions(db, "quality") == [1, 2]
 
 
 @pytest.mark.parametrize("role", ["officer", "inspector", "provider"])

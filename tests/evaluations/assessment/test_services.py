@@ -117,14 +117,14 @@ def test_database_refuses_what_the_service_would(db, make_template):
     template = make_template("safety")
     item = template.items[0]
     item.max_points = Decimal("2.3")
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(ValidationError) as refused:  # the CHECK, said as a field error
         db.session.flush()
-    db.session.rollback()
+    assert "max_points" in refused.value.fields
     section = db.session.get(TemplateSection, template.sections[0].id)
     section.weight = Decimal(-1)
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(ValidationError) as refused:
         db.session.flush()
-    db.session.rollback()
+    assert "weight" in refused.value.fields
 
 
 def _snapshot(template):
@@ -271,15 +271,15 @@ def test_concurrent_import_is_a_conflict_and_keeps_the_session_usable(db, make_t
     assert db.session.get(AssessmentTemplate, first.id).version == 1
 
 
-def test_concurrent_new_version_is_a_conflict(db, make_template, monkeypatch):
+def test_an_edit_of_a_version_edited_since_is_a_conflict(db, make_template):
     template = make_template("quality")
     data = export_template(template)
     data["sections"][0]["weight"] = 11
-    _race(monkeypatch)
+    make_template("quality")                  # another admin's version 2, stored since
     with pytest.raises(Conflict):
         new_version(template, data, None)
     db.session.rollback()
-    assert count(db, AssessmentTemplate) == 1
+    assert count(db, AssessmentTemplate) == 2
 
 
 def test_other_integrity_errors_are_not_disguised_as_conflicts(db, monkeypatch):
@@ -293,6 +293,7 @@ def test_other_integrity_errors_are_not_disguised_as_conflicts(db, monkeypatch):
         return doc
 
     monkeypatch.setattr(template_services, "parse_template", negative_weight)
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(ValidationError) as refused:
         import_template(load_builtin("quality"), None)
+    assert not isinstance(refused.value, Conflict) and "weight" in refused.value.fields
     db.session.rollback()

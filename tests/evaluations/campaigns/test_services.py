@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from app.errors import ValidationError
+from app.errors import Conflict, ValidationError
 from evaluations.campaigns import services
 from evaluations.campaigns.models import Campaign, Recurrence
 from evaluations.campaigns.progress import campaign_progress
@@ -220,6 +220,6 @@ def test_a_second_successor_is_refused_by_the_database(city, db):
                     facility_kinds=["elderly_home"], window_start=date(2027, 1, 1),
                     window_end=date(2027, 1, 2), previous_id=campaign.id)
     db.session.add(twin)
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(Conflict):
         db.session.flush()
     db.session.rollback()

@@ -100,7 +100,7 @@ def test_the_database_refuses_two_standing_decisions_on_one_installment(db, cont
                            period="2026-Q1", decision="pay", amount=Decimal(1), renew=True,
                            comment="x")
     db.session.add(twin)
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(Conflict):  # the unique index refuses; app.integrity words it as 409
         db.session.flush()
     db.session.rollback()
 
