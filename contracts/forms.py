@@ -32,7 +32,7 @@ from contracts.labels import (
     SERVICE_TYPE_LABELS,
 )
 from contracts.listing import region_options
-from contracts.models import DEFAULT_WEIGHTS, Facility, Provider, ProviderStatus
+from contracts.models import DEFAULT_WEIGHTS, Facility, FacilityKind, Provider, ProviderStatus
 from contracts.visibility import visible_facilities
 
 #: rows of installment inputs on the contract form
@@ -51,7 +51,12 @@ def region_choices(user: User) -> list[tuple[str, str]]:
 
 
 def facility_choices(user: User) -> list[tuple[str, str]]:
-    rows = db.session.scalars(visible_facilities(user).order_by(Facility.name))
+    """The facilities ``user`` sees, and every child welfare centre: a county entrusts its
+    children to the city's centre."""
+    stmt = sa.select(Facility).where(sa.or_(
+        Facility.id.in_(visible_facilities(user).with_only_columns(Facility.id)),
+        Facility.kind == FacilityKind.CHILD_WELFARE))
+    rows = db.session.scalars(stmt.order_by(Facility.name))
     return [("", "—")] + [(str(f.id), f"{f.name} ({f.region.name})") for f in rows]
 
 

@@ -30,6 +30,7 @@ from contracts.common import (
     resolve_region,
     text,
 )
+from contracts.entrusted_care import check_entrusted_care
 from contracts.labels import PROVIDER_STATUS_LABELS
 from contracts.models import (
     DEFAULT_WEIGHTS,
@@ -141,7 +142,9 @@ def check_facility(service_type: ServiceType | None, facility: Facility | None,
                    region: Any, errors: Errors) -> None:
     if service_type is ServiceType.FACILITY_OPERATION and facility is None:
         add(errors, "facility_id", _("A facility operation contract needs a facility."))
-    if facility is not None and region is not None and not region.contains(facility.region):
+    # the centre of entrusted care is the city's, outside the entrusting county
+    if (facility is not None and region is not None and not region.contains(facility.region)
+            and service_type is not ServiceType.ENTRUSTED_CARE):
         add(errors, "facility_id", _("The facility lies outside the contract's region."))
 
 
@@ -172,13 +175,17 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
     if isinstance(due_days, bool) or not str(due_days).isdigit() or int(due_days) > 90:
         add(errors, "report_due_days", _("A whole number of days from 0 to 90."))
         due_days = 10
+    targets = check_targets(service_type, data.get("targets"), errors)
+    if service_type is ServiceType.ENTRUSTED_CARE:
+        check_entrusted_care(provider=provider, region=region, centre=facility,
+                             targets=targets, start=start, errors=errors)
     return dict(
         title=text(data.get("title"), "title", errors, max_length=200, required=True),
         service_type=service_type, provider=provider, region=region, facility=facility,
         procurement=procurement, start_date=start, end_date=end,
         amount=as_money(data.get("amount"), "amount", errors),
         reporting=as_enum(Reporting, data.get("reporting") or "monthly", "reporting", errors),
-        targets=check_targets(service_type, data.get("targets"), errors),
+        targets=targets,
         weights=check_weights(data.get("weights"), errors),
         report_due_days=int(due_days),
     )

@@ -5,7 +5,8 @@
                  (household surveys: the mean of that and the spot-check agreement rate × 100)
     timeliness = % of the reports due in the period first submitted by their deadline
     targets    = min(100, achieved ÷ target × 100), the target pro-rated to the days of the
-                 contract that fall in the period
+                 contract that fall in the period (household surveys: only the records not
+                 found wrong in a finished spot check count as achieved)
 
 A component without data drops out, as a section without applicable items does in scoring;
 the composite is None when nothing is known. The grade maps to the share of the last
@@ -27,8 +28,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import ValidationError
 from app.extensions import db
-from contracts.households.models import HouseholdRecord
-from contracts.households.spot_checks import agreement_rate
+from contracts.households.spot_checks import agreement_rate, records_not_found_wrong
 from contracts.models import Contract, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, all_periods
@@ -149,10 +149,7 @@ def targets_component(contract: Contract, window: Window) -> tuple[Decimal | Non
     kind = contract.service_type
     if kind is ServiceType.HOUSEHOLD_SURVEY and targets.get("households"):
         target = Decimal(targets["households"]) * _share_of_contract(contract, window)
-        achieved = Decimal(db.session.scalar(
-            sa.select(sa.func.count()).select_from(HouseholdRecord).where(
-                HouseholdRecord.contract_id == contract.id,
-                HouseholdRecord.survey_date.between(window.start, window.end))))
+        achieved = Decimal(records_not_found_wrong(contract, window.start, window.end))
         return _attainment(achieved, target), {"achieved": achieved,
                                                "target": round(target, 1)}
     reports = _reported(contract, window)

@@ -1,0 +1,160 @@
+"""HTML pages of household-survey records: upload, list, progress, full ID view, anomalies.
+
+The row errors of the last refused upload are kept for their .xlsx download as a small file
+under ``instance/household_import_errors/<user>-<contract>.xlsx`` (rendered in the user's
+language when the upload is refused), overwritten by the next refusal.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.login import role_required
+from app.errors import DomainError
+from app.regions.services import get_by_code
+from app.spreadsheets import XLSX_MIMETYPE
+from contracts import STAFF, bp
+from contracts.households import anomalies, records, spot_checks
+from contracts.households import services as households
+from contracts.households.checks import MAX_ERRORS, errors_xlsx
+from contracts.households.files import LABELS
+from contracts.households.forms import HouseholdUploadForm
+from contracts.households.template import build_template
+from contracts.labels import ANOMALY_LABELS, RECOMMENDATION_LABELS
+from contracts.listing import region_options
+from contracts.models import ServiceType
+from contracts.visibility import get_visible_contract
+from contracts.web import paginate, show_refusal
+
+SHOWN_ERRORS = 200
+
+
+def household_contract(contract_id: int):
+    """The household-survey contract the current user may see, else 404."""
+    contract = get_visible_contract(current_user, contract_id)
+    if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:
+        abort(404)
+    return contract
+
+
+def _errors_path(contract_id: int) -> Path:
+    folder = Path(current_app.instance_path) / "household_import_errors"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{current_user.id}-{contract_id}.xlsx"
+
+
+def _filters() -> dict:
+    args = request.args
+    return {key: args.get(key) or None
+            for key in ("period", "recommendation", "surveyor", "anomaly", "q")} | {
+        "township": args.get("township", type=int)}
+
+
+@bp.app_context_processor
+def _household_helpers() -> dict:
+    return {"mask_id": households.mask_id, "RECOMMENDATION_LABELS": RECOMMENDATION_LABELS,
+            "ANOMALY_LABELS": ANOMALY_LABELS, "FIELD_LABELS": LABELS}
+
+
+@bp.get("/contracts/<int:contract_id>/households")
+@login_required
+def households_list(contract_id: int):
+    contract = household_contract(contract_id)
+    stmt = records.records_stmt(contract, **_filters())
+    if request.args.get("format") == "xlsx":
+        data = records.export_records(contract, stmt, current_user)
+        return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                         download_name=f"{contract.number}-households.xlsx", max_age=0)
+    page = paginate(stmt)
+    return _list_page(contract, page, HouseholdUploadForm())
+
+
+def _list_page(contract, page, form, status: int = 200, **extra):
+    return render_template(
+        "contracts/household_list.html", contract=contract, page=page, form=form,
+        flags=anomalies.flag_details(page.items) if page else {},
+        periods=records.contract_periods(contract), townships=records.townships(contract),
+        may_import=households.may_import(current_user, contract),
+        full_ids=households.may_view_full_ids(current_user), **extra), status
+
+
+@bp.post("/contracts/<int:contract_id>/households/import")
+@login_required
+def households_import(contract_id: int):
+    contract = household_contract(contract_id)
+    form = HouseholdUploadForm()
+    if not form.validate_on_submit():
+        return _list_page(contract, None, form, 422)
+    upload = form.file.data
+    try:
+        batch = households.import_households(contract, upload.read(), upload.filename or "",
+                                             current_user)
+    except households.HouseholdImportError as error:
+        _errors_path(contract.id).write_bytes(errors_xlsx(error.errors))
+        return _list_page(contract, None, form, 422, import_error=error,
+                          shown_errors=error.errors[:SHOWN_ERRORS], max_errors=MAX_ERRORS)
+    except DomainError as error:
+        show_refusal(form, error)
+        return _list_page(contract, None, form, error.status)
+    flash(_("%(n)d household records were imported from %(name)s.", n=batch.rows,
+            name=batch.filename), "success")
+    return redirect(url_for(".households_list", contract_id=contract.id), 303)
+
+
+@bp.get("/contracts/<int:contract_id>/households/import-errors.xlsx")
+@login_required
+def households_import_errors(contract_id: int):
+    contract = household_contract(contract_id)
+    path = _errors_path(contract.id)
+    if not path.exists():
+        abort(404)
+    return send_file(io.BytesIO(path.read_bytes()), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"{contract.number}-errors.xlsx", max_age=0)
+
+
+@bp.get("/contracts/<int:contract_id>/households/template.xlsx")
+@login_required
+def households_template(contract_id: int):
+    household_contract(contract_id)
+    return send_file(io.BytesIO(build_template()), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name="household-records-template.xlsx", max_age=0)
+
+
+@bp.get("/contracts/<int:contract_id>/households/progress")
+@login_required
+def households_progress(contract_id: int):
+    contract = household_contract(contract_id)
+    return render_template("contracts/household_progress.html", contract=contract,
+                           progress=records.progress(contract),
+                           rate=spot_checks.agreement_rate(contract))
+
+
+@bp.post("/households/<int:record_id>/full-id")
+@role_required(*STAFF)
+def household_full_id(record_id: int):
+    record = records.get_visible_record(current_user, record_id)
+    if not households.may_view_full_ids(current_user):
+        abort(403)
+    number = households.full_id(record, current_user)
+    return render_template("contracts/household_full_id.html", record=record, number=number)
+
+
+@bp.get("/households/anomalies")
+@role_required(*STAFF)
+def household_anomalies():
+    county_code = request.args.get("county") or None
+    stmt = anomalies.anomalies_stmt(current_user, kind=request.args.get("kind") or None,
+                                    contract_id=request.args.get("contract", type=int),
+                                    county=get_by_code(county_code) if county_code else None)
+    page = paginate(stmt)
+    return render_template("contracts/household_anomalies.html", page=page,
+                           flags=anomalies.flag_details(page.items),
+                           counties=[r for r in region_options(current_user)
+                                     if r.level.value == "county"],
+                           daily_max=anomalies.surveyor_daily_max(),
+                           far_below=anomalies.far_below_percent())
