@@ -89,6 +89,12 @@ class Config:
                               strict=True))
     #: more households than this by one surveyor in a day is flagged as an anomaly
     HOUSEHOLD_SURVEYOR_DAILY_MAX = int(os.environ.get("HOUSEHOLD_SURVEYOR_DAILY_MAX", "15"))
+    #: a per-capita income below this % of the 低保 standard, judged not eligible, is flagged
+    HOUSEHOLD_FAR_BELOW_PERCENT = int(os.environ.get("HOUSEHOLD_FAR_BELOW_PERCENT", "50"))
+    #: % of each surveyor's records re-checked in a spot check, and the floor no contract goes
+    #: below (the local rule: at least 30 %)
+    SPOT_CHECK_PERCENT = int(os.environ.get("SPOT_CHECK_PERCENT", "30"))
+    SPOT_CHECK_FLOOR_PERCENT = int(os.environ.get("SPOT_CHECK_FLOOR_PERCENT", "30"))
 
     # A TrueType CJK font to embed in PDFs when present; falls back to STSong-Light
     PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")

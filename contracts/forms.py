@@ -221,9 +221,12 @@ class ContractForm(FlaskForm):
     service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
                                validators=[DataRequired()])
     provider_id = SelectField(_l("Provider"), validators=[DataRequired()])
-    region_code = SelectField(_l("Region"), validators=[DataRequired()])
+    region_code = SelectField(_l("Region"), validators=[DataRequired()],
+                              description=_l("For entrusted care: the county that entrusts its "
+                                             "children."))
     facility_id = SelectField(_l("Facility"), validators=[Optional()],
-                              description=_l("Required for facility operation."))
+                              description=_l("Required for facility operation, and for "
+                                             "entrusted care: the child welfare centre."))
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[DataRequired()],
                          description=_l("The last day of service (inclusive)."))

@@ -104,13 +104,16 @@ def _standard_flag(kind: str, where: list) -> sa.Select:
         seg.c.year == _year(r.survey_date))).where(*where)
     if kind == "income_above_standard":
         return stmt.where(r.recommendation.in_(_ASSISTED),
-                          r.monthly_income > seg.c.dibao * r.members)
+                          r.monthly_income > sa.cast(seg.c.dibao, sa.Numeric(14, 2)) * r.members)
     if kind == "assets_above_limit":
-        return stmt.where(r.recommendation.in_(_ASSISTED), seg.c.asset_limit.is_not(None),
-                          r.assets > seg.c.asset_limit * r.members)
+        # a VALUES column of NULLs only is text to PostgreSQL: say it is money
+        limit = sa.cast(seg.c.asset_limit, sa.Numeric(14, 2))
+        return stmt.where(r.recommendation.in_(_ASSISTED), limit.is_not(None),
+                          r.assets > limit * r.members)
     share = Decimal(far_below_percent()) / 100
     return stmt.where(r.recommendation == Recommendation.NONE,
-                      r.monthly_income < seg.c.dibao * r.members * share)
+                      r.monthly_income < sa.cast(seg.c.dibao, sa.Numeric(14, 2)) * r.members
+                      * share)
 
 
 def flagged_ids(kind: str, contract_ids: Sequence[int] | sa.Select | None = None,

@@ -127,9 +127,8 @@ def test_the_stored_seed_repeats_the_draw_and_another_seed_does_not(db, period_r
     assert any(other != drawn for other in others)
 
 
-def test_the_share_is_never_below_the_floor_and_a_contract_may_check_more(app, db,
-                                                                          period_records,
-                                                                          make_user):
+def test_the_share_is_never_below_the_floor_and_a_contract_may_check_more(
+        app, db, period_records, make_user, monkeypatch):
     inspector, officer = make_user("inspector", region="a"), make_user("officer", region="a")
     with pytest.raises(ValidationError) as refused:
         spot_checks.draw_spot_check(period_records, period="2026-03", inspector=inspector,
@@ -145,11 +144,8 @@ def test_the_share_is_never_below_the_floor_and_a_contract_may_check_more(app, d
     random_count = sum(1 for i in check.items if i.selected_as is SelectedAs.RANDOM)
     assert random_count >= 10 + 4 + 2 - 2  # half of 20, 7, 3 rounded up, less forced ones
     assert db.session.scalar(sa.select(SpotCheckPolicy.percent)) == 50
-    app.config["SPOT_CHECK_FLOOR_PERCENT"] = 60
-    try:
-        assert spot_checks.contract_percent(period_records) == 60  # the floor wins
-    finally:
-        app.config.pop("SPOT_CHECK_FLOOR_PERCENT")
+    monkeypatch.setitem(app.config, "SPOT_CHECK_FLOOR_PERCENT", 60)
+    assert spot_checks.contract_percent(period_records) == 60  # the floor wins
 
 
 # ---- target attainment ------------------------------------------------------------------------

@@ -200,3 +200,28 @@ def test_the_demo_seed_holds_one_arrangement_with_the_city_centre(runner, db):
         roster = report.data["roster"]
         assert len(roster) == report.data["children_in_care"]
         assert all("********" in row["child_id"] for row in roster)
+
+
+def test_a_county_officer_drafts_the_arrangement_on_the_page(db, regions, make_facility,
+                                                             qualified_provider, as_user):
+    centre = make_facility("a1", name="示范市儿童福利中心", kind="child_welfare")
+    provider = qualified_provider()
+    browser, _officer = as_user("officer", region="b")
+    page = browser.get("/contracts/new").get_data(as_text=True)
+    assert "示范市儿童福利中心" in page  # the city's centre, outside county B, is offered
+    form = {"title": "乙县孤儿委托代养", "service_type": "entrusted_care",
+            "provider_id": str(provider.id), "region_code": "100200",
+            "facility_id": str(centre.id), "start_date": "2026-01-01",
+            "end_date": "2026-12-31", "amount": "93600.00", "reporting": "monthly",
+            "report_due_days": "10", "targets": "", "weight_inspection": "60",
+            "weight_timeliness": "20", "weight_targets": "20"}
+    refused = browser.post("/contracts/new", form)
+    assert refused.status_code == 422
+    assert "Give the number of children entrusted" in refused.get_data(as_text=True)
+    response = browser.post("/contracts/new", form | {"targets": "children=3"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    from contracts.models import Contract
+
+    contract = db.session.scalar(sa.select(Contract))
+    assert (contract.region.code, contract.facility_id, contract.targets) == (
+        "100200", centre.id, {"children": 3})
