@@ -117,6 +117,12 @@ class Config:
     HOUSEHOLD_IMPORT_QUEUE_ROWS = int(os.environ.get("HOUSEHOLD_IMPORT_QUEUE_ROWS", "5000"))
     #: seconds a client is asked to wait (Retry-After) while the database is unavailable
     DB_RETRY_AFTER_SECONDS = int(os.environ.get("DB_RETRY_AFTER_SECONDS", "5"))
+    #: a per-capita income below this % of the 低保 standard, judged not eligible, is flagged
+    HOUSEHOLD_FAR_BELOW_PERCENT = int(os.environ.get("HOUSEHOLD_FAR_BELOW_PERCENT", "50"))
+    #: % of each surveyor's records re-checked in a spot check, and the floor no contract goes
+    #: below (the local rule: at least 30 %)
+    SPOT_CHECK_PERCENT = int(os.environ.get("SPOT_CHECK_PERCENT", "30"))
+    SPOT_CHECK_FLOOR_PERCENT = int(os.environ.get("SPOT_CHECK_FLOOR_PERCENT", "30"))
 
     # A TrueType CJK font to embed in PDFs when present; falls back to STSong-Light
     PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")

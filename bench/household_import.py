@@ -72,12 +72,14 @@ def households(count: int, seed: int = 4) -> list[tuple]:
             continue
         seen.add(number)
         name = rnd.choice(SURNAMES) + "".join(rnd.choices(GIVEN, k=rnd.choice((1, 2))))
-        surveyor = rnd.choice(SURNAMES) + rnd.choice(GIVEN) + "、" + rnd.choice(SURNAMES) + rnd.choice(GIVEN)
+        surveyor = rnd.choice(SURNAMES) + rnd.choice(GIVEN) + rnd.choice(GIVEN)
         income = rnd.randrange(0, 500_000) / 100  # yuan with fen
         assets = rnd.randrange(0, 5_000_000) / 10
         survey = PERIOD_START + timedelta(days=rnd.randrange((TODAY - PERIOD_START).days + 1))
         records.append((number, name, village, rnd.randint(1, 8), income, assets, survey,
                         surveyor, rnd.randrange(4)))
+    # the second investigator, never the first, and both signatures; rural or urban
+    records = [(*r[:-1], r[7] + "副", r[-1]) for r in records]
     return records
 
 
@@ -86,8 +88,9 @@ def make_xlsx(records: list[tuple]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("households")
     sheet.append([key for key, _label in COLUMNS])
-    for *values, recommendation in records:
-        sheet.append([*values, RECOMMENDATIONS_EN[recommendation]])
+    for *values, second, recommendation in records:
+        sheet.append([*values, RECOMMENDATIONS_EN[recommendation], second, True, "yes",
+                      "rural"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -98,10 +101,11 @@ def make_csv(records: list[tuple]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow([label for _key, label in COLUMNS])
-    for (number, name, village, members, income, assets, survey, surveyor,
+    for (number, name, village, members, income, assets, survey, surveyor, second,
          recommendation) in records:
         writer.writerow([number, name, village, members, f"{income:.2f}", f"{assets:.2f}",
-                         survey.isoformat(), surveyor, RECOMMENDATIONS_ZH[recommendation]])
+                         survey.isoformat(), surveyor, RECOMMENDATIONS_ZH[recommendation],
+                         second, "是", "是", "农村"])
     return buffer.getvalue().encode("gbk")
 
 

@@ -23,7 +23,7 @@ nav_item(_l("My reports"), "contracts.my_reports", {Role.PROVIDER}, DELIVERY)
 nav_item(_l("Review queue"), "contracts.review_queue", STAFF, DELIVERY)
 nav_item(_l("Spot checks"), "contracts.spot_check_list", EVERYONE, DELIVERY)
 nav_item(_l("Anomalies"), "contracts.household_anomalies", STAFF, DELIVERY)
-nav_item(_l("Subsistence standards"), "contracts.household_standards", STAFF, DELIVERY)
+nav_item(_l("Assistance standards"), "contracts.household_standards", STAFF, DELIVERY)
 
 
 @panel_source

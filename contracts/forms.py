@@ -33,7 +33,7 @@ from contracts.labels import (
 )
 from contracts.listing import region_options
 from contracts.models import DEFAULT_WEIGHTS, Facility, Provider, ProviderStatus
-from contracts.visibility import visible_facilities
+from contracts.visibility import nameable_facilities
 
 #: rows of installment inputs on the contract form
 INSTALLMENT_ROWS = 6
@@ -51,7 +51,8 @@ def region_choices(user: User) -> list[tuple[str, str]]:
 
 
 def facility_choices(user: User) -> list[tuple[str, str]]:
-    rows = db.session.scalars(visible_facilities(user).order_by(Facility.name))
+    """The facilities ``user`` may name in a contract."""
+    rows = db.session.scalars(nameable_facilities(user).order_by(Facility.name))
     return [("", "—")] + [(str(f.id), f"{f.name} ({f.region.name})") for f in rows]
 
 
@@ -216,9 +217,12 @@ class ContractForm(Form):
     service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
                                validators=[DataRequired()])
     provider_id = SelectField(_l("Provider"), validators=[DataRequired()])
-    region_code = SelectField(_l("Region"), validators=[DataRequired()])
+    region_code = SelectField(_l("Region"), validators=[DataRequired()],
+                              description=_l("For entrusted care: the county that entrusts its "
+                                             "children."))
     facility_id = SelectField(_l("Facility"), validators=[Optional()],
-                              description=_l("Required for facility operation."))
+                              description=_l("Required for facility operation, and for "
+                                             "entrusted care: the child welfare centre."))
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[DataRequired()],
                          description=_l("The last day of service (inclusive)."))

@@ -103,9 +103,15 @@ RECOMMENDATION_LABELS = {
 }
 ANOMALY_LABELS = {
     "income_above_standard": _l("Income above the subsistence standard"),
+    "assets_above_limit": _l("Assets above the limit"),
+    "income_far_below": _l("Income far below the standard, yet not eligible"),
     "surveyor_overload": _l("Too many households for one surveyor in a day"),
     "duplicate_id": _l("Same ID number under another contract in the period"),
 }
+AREA_LABELS = {"urban": _l("Urban (城镇)"), "rural": _l("Rural (农村)")}
+SELECTED_AS_LABELS = {"random": _l("Drawn at random"),
+                      "staff_relative": _l("Relative of staff: always re-checked"),
+                      "flagged": _l("Flagged: always re-checked")}
 
 
 def label_context() -> dict:
@@ -130,4 +136,6 @@ def label_context() -> dict:
         "SUBMISSION_EVENT_LABELS": SUBMISSION_EVENT_LABELS,
         "RECOMMENDATION_LABELS": RECOMMENDATION_LABELS,
         "ANOMALY_LABELS": ANOMALY_LABELS,
+        "AREA_LABELS": AREA_LABELS,
+        "SELECTED_AS_LABELS": SELECTED_AS_LABELS,
     }

@@ -40,6 +40,7 @@ from contracts.seed_data import (
     RURAL_TOWNSHIPS,
     STATUS_CHANGES,
 )
+from contracts.seed_entrusted import seed_entrusted_care
 from contracts.terms import add_years
 
 
@@ -157,8 +158,11 @@ class _Seeder:
                 Decimal("0.01")), paid_at=self.moment(installment.due_date + timedelta(days=3)))
 
     def seed_operations(self) -> None:
-        """公建民营: the homes run by providers; one operator at a time per home."""
+        """公建民营: the homes run by providers; one operator at a time per home. The child
+        welfare centre is run by the bureau itself."""
         for index, facility in enumerate(self.facilities[:22]):
+            if facility.kind.value == "child_welfare":
+                continue
             county = facility.region.code[:6]
             provider = self.pick("care", county)
             per_year = max(300_000, min(3_000_000, facility.beds * self.rng.randint(5500, 9000)))
@@ -249,7 +253,9 @@ class _Seeder:
                       else "suspended" if i == 4 else "active")
             start = (date(self.today.year - 1, 3, 1) if status == "completed"
                      else self.day(45) if status == "draft" else self.day(-self.rng.randint(30, 300)))
-            self.contract(service_type="entrusted_care", provider=provider, region=county,
+            # care for children in difficulty bought from social organisations ("other"):
+            # entrusted care proper is the centre's, in seed_entrusted_care
+            self.contract(service_type="other", provider=provider, region=county,
                           title=EC_TITLES[i % 2].format(year=start.year, place=self.place(county)),
                           start=start, amount=self.money(100_000, 800_000),
                           targets={"children": self.rng.randint(10, 60)}, status=status,
@@ -308,8 +314,8 @@ class _Seeder:
                          facility=home)
         award(bids[0], {"beds": home.beds, "occupancy": 80})
         # 3. single source with its justification, awarded, draft not yet signed
-        _, bids = tender("single_source", f"{self.today.year}年咸宁市儿童福利院康复特教服务",
-                         "entrusted_care", "421202", 650_000, [self.providers[26]],
+        _, bids = tender("single_source", f"{self.today.year}年咸宁市儿童福利中心康复特教服务",
+                         "other", "421202", 650_000, [self.providers[26]],
                          justification="本市仅咸宁市童心儿童服务中心具备孤残儿童康复与特殊教育"
                                        "资质及持证康复师团队，且与福利院现有康复设备系统配套，"
                                        "无其他供应商可提供同等服务。")
@@ -326,7 +332,7 @@ class _Seeder:
         # 6. cancelled
         procurement, _ = tender("competitive_consultation",
                                 f"{self.today.year}年嘉鱼县困境儿童关爱服务竞争性磋商",
-                                "entrusted_care", "421221", 300_000, [self.providers[29]])
+                                "other", "421221", 300_000, [self.providers[29]])
         services.cancel_procurement(procurement, "有效响应供应商不足三家，依法终止采购。")
 
     def seed_amendments(self) -> None:
@@ -370,6 +376,7 @@ def seed_contracts() -> None:
     seeder.seed_operations()
     seeder.seed_surveys()
     seeder.seed_care_and_other()
+    seed_entrusted_care(seeder)
     seeder.seed_procurements()
     seeder.seed_amendments()
     seeder.seed_statuses()

@@ -72,7 +72,7 @@ STATUS_CHANGES = {
 #: (name, kind, township or street code, wards {self_care, semi_disabled, disabled})
 FACILITIES: list[tuple[str, str, str, tuple[int, int, int]]] = [
     ("咸宁市社会福利院", "elderly_home", "421202003", (120, 80, 60)),
-    ("咸宁市儿童福利院", "child_welfare", "421202001", (50, 0, 100)),
+    ("咸宁市儿童福利中心", "child_welfare", "421202001", (50, 0, 100)),
     ("咸安区社会福利院", "elderly_home", "421202002", (90, 60, 40)),
     ("嘉鱼县社会福利院", "elderly_home", "421221100", (80, 50, 30)),
     ("通城县社会福利院", "elderly_home", "421222100", (70, 50, 30)),
@@ -87,6 +87,12 @@ RURAL_TOWNSHIPS = ("421202101", "421202103", "421202105", "421202108", "42120220
                    "421281109", "421281200")
 
 HS_TITLE = "{year}年{place}困难群众家庭经济状况入户调查服务"
+#: 委托代养: the city's child welfare centre, run by the bureau itself (a public institution,
+#: credit code 12…), raises the children the counties of weak institutions entrust to it:
+#: county → children entrusted
+CENTRE = "咸宁市儿童福利中心"
+ENTRUSTING = {"421221": 12, "421224": 8}
+EC_TITLE = "{year}年{place}孤儿委托咸宁市儿童福利中心代养"
 EC_TITLES = ("{year}年{place}困境儿童委托照料服务", "{year}年{place}孤儿及事实无人抚养儿童关爱服务")
 OT_TITLES = (("{year}年{place}社会救助政策宣传服务", {"events": 24}),
              ("{year}年{place}特困人员照料护理能力培训", {"trainees": 300}),

@@ -30,6 +30,7 @@ from contracts.common import (
     resolve_region,
     text,
 )
+from contracts.entrusted_care import check_entrusted_care
 from contracts.labels import PROVIDER_STATUS_LABELS
 from contracts.models import (
     DEFAULT_WEIGHTS,
@@ -44,7 +45,7 @@ from contracts.models import (
     ServiceType,
 )
 from contracts.numbering import next_contract_number
-from contracts.visibility import visible_facilities, visible_procurements
+from contracts.visibility import nameable_facilities, visible_procurements
 
 MAX_YEARS = 3
 #: allowed target keys per service type; None = any key (``other`` services define their own)
@@ -142,7 +143,9 @@ def check_facility(service_type: ServiceType | None, facility: Facility | None,
                    region: Any, errors: Errors) -> None:
     if service_type is ServiceType.FACILITY_OPERATION and facility is None:
         add(errors, "facility_id", _("A facility operation contract needs a facility."))
-    if facility is not None and region is not None and not region.contains(facility.region):
+    # the centre of entrusted care is the city's, outside the entrusting county
+    if (facility is not None and region is not None and not region.contains(facility.region)
+            and service_type is not ServiceType.ENTRUSTED_CARE):
         add(errors, "facility_id", _("The facility lies outside the contract's region."))
 
 
@@ -162,7 +165,7 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
     region = resolve_region(data.get("region"), "region_code", errors)
     # a facility or procurement hidden from the actor answers like a missing one
     facility = (resolve(Facility, data["facility"], "facility_id", errors,
-                        among=visible_facilities(actor) if actor is not None else None)
+                        among=nameable_facilities(actor) if actor is not None else None)
                 if data.get("facility") not in (None, "") else None)
     procurement = (resolve(Procurement, data["procurement"], "procurement_id", errors,
                            among=visible_procurements(actor) if actor is not None else None)
@@ -176,13 +179,17 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
     if isinstance(due_days, bool) or not str(due_days).isdigit() or int(due_days) > 90:
         add(errors, "report_due_days", _("A whole number of days from 0 to 90."))
         due_days = 10
+    targets = check_targets(service_type, data.get("targets"), errors)
+    if service_type is ServiceType.ENTRUSTED_CARE:
+        check_entrusted_care(provider=provider, region=region, centre=facility,
+                             targets=targets, start=start, errors=errors)
     return dict(
         title=text(data.get("title"), "title", errors, max_length=200, required=True),
         service_type=service_type, provider=provider, region=region, facility=facility,
         procurement=procurement, start_date=start, end_date=end,
         amount=as_money(data.get("amount"), "amount", errors),
         reporting=as_enum(Reporting, data.get("reporting") or "monthly", "reporting", errors),
-        targets=check_targets(service_type, data.get("targets"), errors),
+        targets=targets,
         weights=check_weights(data.get("weights"), errors),
         report_due_days=int(due_days),
     )

@@ -10,10 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.scoping import one_visible, scope
+from app.scoping import one_visible, region_subtree, scope, visibility_clause
 from app.users.models import Role, User
 from contracts.households.models import SpotCheck
-from contracts.models import Contract, Facility, Procurement, Provider
+from contracts.models import Contract, Facility, FacilityKind, Procurement, Provider, ServiceType
 
 #: The ``inspections`` table of the evaluations package, as a bare Core table clause.
 #: Imports point one way (evaluations → contracts, tests/core/test_layering.py), so contracts
@@ -48,8 +48,9 @@ def visible_contracts(user: User) -> sa.Select:
 
 
 def visible_facilities(user: User) -> sa.Select:
-    """Admins all; officers their region subtree; providers the facilities named in one of
-    their contracts; inspectors the facilities an inspection assigned to them is about."""
+    """Admins all; officers their region subtree and the centres their entrusted-care contracts
+    name; providers the facilities named in one of their contracts; inspectors the facilities
+    an inspection assigned to them is about."""
     stmt = sa.select(Facility)
     if user.role is Role.INSPECTOR:
         return stmt.where(Facility.id.in_(_inspected_facility_ids(user)))
@@ -58,7 +59,23 @@ def visible_facilities(user: User) -> sa.Select:
             return stmt.where(sa.false())
         return stmt.where(Facility.id.in_(
             sa.select(Contract.facility_id).where(Contract.provider_id == user.provider_id)))
+    if user.role is Role.OFFICER and user.region is not None:
+        # the centre a county entrusts its children to lies outside that county
+        entrusted = sa.select(Contract.facility_id).where(
+            Contract.service_type == ServiceType.ENTRUSTED_CARE,
+            Contract.facility_id.is_not(None),
+            Contract.region_id.in_(region_subtree(user.region)))
+        return stmt.where(sa.or_(visibility_clause(user, region=Facility.region_id),
+                                 Facility.id.in_(entrusted)))
     return scope(stmt, user, region=Facility.region_id)
+
+
+def nameable_facilities(user: User) -> sa.Select:
+    """The facilities ``user`` may name in a contract: those they see, and every child welfare
+    centre (a county entrusts its children to the city's centre, outside the county)."""
+    return sa.select(Facility).where(sa.or_(
+        Facility.id.in_(visible_facilities(user).with_only_columns(Facility.id)),
+        Facility.kind == FacilityKind.CHILD_WELFARE))
 
 
 def visible_providers(user: User) -> sa.Select:

@@ -29,8 +29,9 @@ def send_corrective_action_reminders() -> str:
 
 
 def create_yearly_campaigns() -> str:
-    """One commit per campaign: a campaign that cannot be repeated (no home matches any more,
-    no inspector left...) is logged and skipped, and does not undo the others."""
+    """One commit per campaign (yearly, or moving on to the next survey window): a campaign
+    that cannot be repeated (no home or contract matches any more, no inspector left...) is
+    logged and skipped, and does not undo the others."""
     created, failed = [], []
     for campaign_id in reminders.campaigns_to_repeat():
         try:
@@ -48,7 +49,8 @@ def create_yearly_campaigns() -> str:
 
 register_job("evaluations.yearly_campaigns", "evaluations.jobs:create_yearly_campaigns",
              {"trigger": "cron", "hour": 6, "minute": 30, "timezone": TZ},
-             description=_l("Create this year's copy of the yearly campaigns"))
+             description=_l("Create this year's copy of the yearly campaigns and the next "
+                            "window's copy of the survey-window campaigns"))
 register_job("evaluations.inspection_reminders", "evaluations.jobs:send_inspection_reminders",
              {"trigger": "cron", "hour": 7, "minute": 5, "timezone": TZ},
              description=_l("Remind inspectors of due and overdue inspections"))

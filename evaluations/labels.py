@@ -43,7 +43,8 @@ ASSIGNMENT_LABELS = {
     Assignment.BY_REGION: _l("By region: the inspector of the deepest region containing the home"),
     Assignment.ROUND_ROBIN: _l("In turn: the chosen inspectors one after the other"),
 }
-RECURRENCE_LABELS = {Recurrence.NONE: _l("Once"), Recurrence.YEARLY: _l("Every year")}
+RECURRENCE_LABELS = {Recurrence.NONE: _l("Once"), Recurrence.YEARLY: _l("Every year"),
+                     Recurrence.SURVEY_WINDOWS: _l("Each three-week survey window")}
 
 
 def label_context() -> dict:

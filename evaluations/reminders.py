@@ -9,8 +9,9 @@ flush, never commit.
 - Corrective actions: deadline within 3 days → the provider's users; past it → the provider's
   users and, the same day, the officers over its region. The provider is reminded while the
   action is OPEN (once answered, the officer holds it); officers while it is not CLOSED.
-- Yearly campaigns: a campaign of an earlier year is repeated this year on the month and day
-  its window started (warm winter every 1 November...); its inspectors are told.
+- Recurring campaigns: a yearly campaign of an earlier year is repeated this year on the month
+  and day its window started (warm winter every 1 November...); a survey-window campaign moves
+  on to the next three-week survey window when that window begins; the inspectors are told.
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ from app.notifications.reminders import (
 from app.users.models import User
 from evaluations.actions.models import ActionStatus, CorrectiveAction
 from evaluations.campaigns.models import Campaign
-from evaluations.campaigns.services import create_next_year_campaign, yearly_campaigns_due
+from evaluations.campaigns.recurrence import (
+    create_successor,
+    successor_due_on,
+    window_campaigns_due,
+    yearly_campaigns_due,
+)
 from evaluations.inspections.models import Inspection, InspectionStatus
 
 OPEN_INSPECTION = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
@@ -137,7 +143,7 @@ def corrective_action_reminders(today: date | None = None) -> int:
     return sent
 
 
-# ---- 6. yearly campaigns --------------------------------------------------------------------
+# ---- 6. recurring campaigns --------------------------------------------------------------------
 
 def _same_day_in(day: date, year: int) -> date:
     try:
@@ -147,25 +153,29 @@ def _same_day_in(day: date, year: int) -> date:
 
 
 def campaigns_to_repeat(today: date | None = None) -> list[int]:
-    """Ids of the yearly campaigns whose successor is due this year by ``today``: earlier
-    year, no successor yet, and this year's start day (same month and day) reached."""
+    """Ids of the recurring campaigns whose successor is due by ``today``: yearly ones of an
+    earlier year whose start day (same month and day) this year is reached, and survey-window
+    ones whose next window has begun; none with a successor yet."""
     today = today or clock.today()
-    return [c.id for c in yearly_campaigns_due(today)
-            if _same_day_in(c.window_start, today.year) <= today]
+    yearly = [c.id for c in yearly_campaigns_due(today)
+              if _same_day_in(c.window_start, today.year) <= today]
+    return yearly + [c.id for c in window_campaigns_due(today)
+                     if successor_due_on(c) <= today]
 
 
 def repeat_campaign(campaign_id: int, today: date | None = None) -> tuple[Campaign, int]:
-    """Create this year's copy of the campaign (idempotent) and tell its inspectors; the copy
-    and how many notices are new. ``ValidationError`` when it cannot be created."""
+    """Create the next copy of the campaign (this year's, or the next survey window's;
+    idempotent) and tell its inspectors; the copy and how many notices are new.
+    ``ValidationError`` when it cannot be created."""
     today = today or clock.today()
-    successor = create_next_year_campaign(db.session.get(Campaign, campaign_id), today.year)
+    successor = create_successor(db.session.get(Campaign, campaign_id), today)
 
     def text(user: User) -> tuple[str, str]:
         values = dict(name=successor.name, start=successor.window_start.isoformat(),
                       end=successor.window_end.isoformat(),
                       count=sum(1 for i in successor.inspections if i.inspector_id == user.id))
         return (_("Campaign created: %(name)s", **values),
-                _("The yearly campaign %(name)s runs from %(start)s to %(end)s; "
+                _("The recurring campaign %(name)s runs from %(start)s to %(end)s; "
                   "%(count)d inspection(s) are yours.", **values))
 
     sent = send(successor.inspectors, kinds.CAMPAIGN_CREATED, f"campaign-created:{successor.id}",

@@ -17,6 +17,7 @@ happens so that timestamps and deadlines read like a real year:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
 from collections.abc import Iterator
@@ -30,11 +31,13 @@ from werkzeug.datastructures import FileStorage
 
 from app import clock
 from app.demo.seed import CITY_CODE, DEMO_PASSWORD, seed_step
+from app.errors import ValidationError
 from app.extensions import db
 from app.regions.models import Region
 from app.regions.services import get_by_code
 from app.users.models import Role, User
 from app.users.services import create_user, get_by_email
+from contracts.households.reminders import survey_windows
 from contracts.models import Facility, Provider
 from evaluations.actions import rectification
 from evaluations.actions import services as actions
@@ -298,5 +301,31 @@ def seed_campaigns_and_actions() -> None:
                             window=safety_window, inspectors=inspectors, officer=officer,
                             today=today, rng=rng, filler=filler)
     _play_actions(raised, today, officer, rng)
+    _plan_survey_window_and_centre(root, inspectors, officer, today)
     db.session.flush()
+
+
+def _plan_survey_window_and_centre(root: Region, inspectors: list[User], officer: User | None,
+                                   today: date) -> None:
+    """The next three-week survey window's evaluation of the household-survey contracts, and
+    an assessment of the child welfare centre with its own template, both still ahead."""
+    template = current_template("survey_service")
+    start, end = next(window for window in survey_windows(today.year) +
+                      survey_windows(today.year + 1) if window[0] > today)
+    # no running survey contract, or none an inspector covers: nothing to plan
+    with contextlib.suppress(ValidationError):
+        if template is not None:
+            campaigns.create_campaign(
+                name=f"{start.year}年入户调查服务三周工作法评估", template=template, region=root,
+                service_types=["household_survey"], window_start=start, window_end=end,
+                inspectors=inspectors, recurrence="survey_windows", actor=officer)
+    centre = db.session.scalar(sa.select(Facility).where(Facility.kind == "child_welfare")
+                               .order_by(Facility.id))
+    template = current_template("child_welfare")
+    inspector = next((i for i in inspectors if centre is not None and i.region is not None
+                      and i.region.contains(centre.region)), None)
+    if template is not None and inspector is not None:
+        inspections.schedule_inspection(template=template, inspector=inspector,
+                                        scheduled_for=today + timedelta(days=10),
+                                        facility=centre, actor=officer)
 

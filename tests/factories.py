@@ -30,7 +30,7 @@ from app.users.models import User
 from app.users.services import create_user
 from contracts import services
 from contracts.credit_code import make_credit_code
-from contracts.households.files import FIELDS, LABELS
+from contracts.households.files import ALL_FIELDS, LABELS
 from contracts.models import Provider, ProviderKind
 from evaluations.assessment.builtin import load_builtin
 from evaluations.assessment.services import import_template
@@ -303,15 +303,15 @@ def hh_id(n: int, birth: str = "19800101") -> str:
 
 def hh_csv(records: list[dict], *, chinese: bool = False, encoding: str = "utf-8") -> bytes:
     """A household-record .csv of ``records`` (dicts by field key; missing keys defaulted)."""
-    defaults = dict(head_name="王秀英", region_code="100100001001", members="3",
-                    monthly_income="1200.00", assets="0", survey_date="2026-03-05",
-                    surveyor="李强", recommendation="dibao")
+    defaults = dict(head_name="王秀英", region_code="100100001001", members="3", area="rural",
+                    monthly_income="1200.00", assets="0", survey_date="2026-03-05", surveyor="李强",
+                    recommendation="dibao", second_surveyor="张敏", surveyors_signed="是", applicant_signed="是")
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow([LABELS[key] if chinese else key for key in FIELDS])
+    writer.writerow([LABELS[key] if chinese else key for key in ALL_FIELDS])
     for i, values in enumerate(records):
         row = defaults | {"id_number": hh_id(i)} | values
-        writer.writerow([row[key] for key in FIELDS])
+        writer.writerow([row.get(key, "") for key in ALL_FIELDS])
     return buffer.getvalue().encode(encoding)
 
 

@@ -1,2 +1,2 @@
-"""Household-survey records: import, lists, masking, anomaly flags, subsistence standards, spot
+"""Household-survey records: import, lists, masking, anomaly flags, assistance standards, spot
 checks and the survey-window reminders."""

@@ -1,5 +1,5 @@
 """The values of single cells of a household-record file that need no context: text, names,
-numbers of members, money and recommendations. Each check takes a raw cell (text, or a
+numbers of members, money, recommendations, yes/no answers and urban/rural. Each check takes a raw cell (text, or a
 number or date of an Excel cell) and returns the value, or raises :class:`Invalid` with a lazy
 translatable message. Pure and fast: a file may hold 100,000 rows.
 """
@@ -21,7 +21,15 @@ RECOMMENDATIONS: dict[str, str] = {
     "none": "none", "不符合": "none",
 }
 
+YES_NO: dict[str, bool] = {
+    "yes": True, "y": True, "true": True, "1": True, "是": True, "有": True,
+    "no": False, "n": False, "false": False, "0": False, "否": False, "无": False,
+}
+AREAS: dict[str, str] = {"urban": "urban", "城镇": "urban", "城市": "urban",
+                         "rural": "rural", "农村": "rural"}
+
 _CENT = Decimal("0.01")
+# Control characters never belong in a name; tab, CR and LF included (a name is one line).
 _MONEY_LIMIT = Decimal(10) ** 12
 _MONEY_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _INT_TEXT = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
@@ -119,4 +127,58 @@ def recommendation(cell: Any) -> str:
     if key is None:
         raise Invalid(_l("The recommendation must be one of dibao (低保), tekun (特困), "
                           "temporary (临时救助) or none (不符合)."))
+    return key
+
+
+def optional_money(cell: Any) -> Decimal | None:
+    """An amount, or ``None`` for an empty cell (an income line left out)."""
+    if cell is None or (cell.__class__ is str and not cell.strip()):
+        return None
+    return money(cell)
+
+
+def yes_no(cell: Any) -> bool | None:
+    """是/否 or yes/no (an Excel TRUE/FALSE too); ``None`` for an empty cell."""
+    if cell.__class__ is bool:
+        return cell
+    text = cell_text(cell)
+    if not text:
+        return None
+    answer = YES_NO.get(text.lower())
+    if answer is None:
+        raise Invalid(_l("Answer yes or no (是 or 否), not %(value)s.", value=text[:30]))
+    return answer
+
+
+def _signed(cell: Any, refusal: Any) -> bool:
+    answer = yes_no(cell)
+    if answer is None:
+        raise Invalid(_l("Answer yes or no (是 or 否)."))
+    if not answer:
+        raise Invalid(refusal)
+    return True
+
+
+def surveyors_signed(cell: Any) -> bool:
+    """The investigators' signatures: a record without them is refused."""
+    return _signed(cell, _l("The investigators did not sign the record; an unsigned visit "
+                            "is refused (民发〔2021〕57号)."))
+
+
+def applicant_signed(cell: Any) -> bool:
+    """The applicant's signature: a record without it is refused."""
+    return _signed(cell, _l("The applicant did not sign the record; an unsigned visit is "
+                            "refused (民发〔2021〕57号)."))
+
+
+def optional_yes_no(cell: Any) -> bool:
+    """A yes/no column that may be left empty: empty is no."""
+    return bool(yes_no(cell))
+
+
+def area(cell: Any) -> str:
+    text = cell_text(cell)
+    key = AREAS.get(text) or AREAS.get(text.lower())
+    if key is None:
+        raise Invalid(_l("The area must be urban (城镇) or rural (农村)."))
     return key

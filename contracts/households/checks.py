@@ -23,6 +23,12 @@ Decisions (see the tests):
   10^12 yuan (``Numeric(14, 2)``). Excel floats go through ``repr`` (shortest round-trip text),
   never through float arithmetic, so 1234.5 becomes ``Decimal("1234.50")``.
 - Dates: text ``YYYY-MM-DD`` or a real Excel date cell (a date-time cell counts by its date).
+- The visit itself (民发〔2021〕57号): two different investigators, both signature boxes "yes"
+  (a "no" refuses the row, naming the field), urban or rural. Optional columns: the staff
+  relative flag (empty is no), the photos flag, and the income lines, which must add up to the
+  monthly income when any is given (an empty line counts as none).
+- The template's example row (:data:`~contracts.households.files.EXAMPLE`) is skipped, so the
+  template imports as it is.
 """
 
 from __future__ import annotations
@@ -41,8 +47,30 @@ from openpyxl import Workbook
 from stdnum.cn.ric import calc_check_digit
 
 from app.spreadsheets import cell as export_cell
-from contracts.households.cells import Invalid, cell_text, members, money, name, recommendation
-from contracts.households.files import FIELDS, LABELS, UnreadableFile, column_map, open_table
+from contracts.households.cells import (
+    Invalid,
+    applicant_signed,
+    area,
+    cell_text,
+    members,
+    money,
+    name,
+    optional_money,
+    optional_yes_no,
+    recommendation,
+    surveyors_signed,
+    yes_no,
+)
+from contracts.households.files import (
+    ALL_FIELDS,
+    EXAMPLE,
+    FIELDS,
+    INCOME_FIELDS,
+    LABELS,
+    UnreadableFile,
+    column_map,
+    open_table,
+)
 
 #: Errors kept in a result; beyond it they are counted and summarised in one last error.
 MAX_ERRORS = 1000
@@ -77,6 +105,14 @@ class HouseholdRow(NamedTuple):
     survey_date: date
     surveyor: str
     recommendation: str
+    second_surveyor: str
+    surveyors_signed: bool
+    applicant_signed: bool
+    area: str
+    staff_relative: bool = False
+    photos_taken: bool | None = None
+    #: the income lines given ({"income_wages": Decimal(...)}), None when the file has none
+    income_lines: dict[str, Decimal] | None = None
 
 
 class RowError(NamedTuple):
@@ -130,14 +166,38 @@ def read_households(data: bytes, filename: str, context: ImportContext,
     if header_errors:
         return ImportResult(errors=header_errors, error_count=len(header_errors))
     try:
-        return _Validator(context).run(table.rows, [indices[key] for key in FIELDS],
-                                       on_progress)
+        return _Validator(context).run(table.rows, indices, on_progress)
     except UnreadableFile as exc:
         return _failed(RowError(None, "file", exc.message))
 
 
 def _failed(error: RowError) -> ImportResult:
     return ImportResult(errors=[error], error_count=1)
+
+
+#: the value of a refused cell (a cell left empty may be ``None``)
+_REFUSED = object()
+
+
+def _cross_checks(values: dict[str, Any], incomes: list[str]) -> list[tuple[str, Any]]:
+    """Rules between the cells of one row: (field, message) of each broken one; a rule whose
+    cells were refused on their own is not judged."""
+    broken = []
+    first, second = values["surveyor"], values["second_surveyor"]
+    if first is not _REFUSED and second is not _REFUSED and first == second:
+        broken.append(("second_surveyor", _l(
+            "The second investigator must be someone other than %(name)s: a home visit needs "
+            "at least two investigators.", name=first)))
+    income = values["monthly_income"]
+    lines = [values[key] for key in incomes]
+    given = [line for line in lines if line is not None]
+    if given and income is not _REFUSED and _REFUSED not in lines:
+        total = sum(given, Decimal(0))
+        if total != income:
+            broken.append(("monthly_income", _l(
+                "The income lines add up to %(total)s yuan, not the monthly income %(income)s "
+                "yuan.", total=f"{total:.2f}", income=f"{income:.2f}")))
+    return broken
 
 
 class _Validator:
@@ -148,20 +208,27 @@ class _Validator:
         self.first_row_of: dict[str, int] = {}
         self._birth_dates: dict[str, bool] = {}
         self._dates: dict[Any, date] = {}
-        # In FIELDS order; each takes the raw cell and returns the value or raises Invalid.
-        self.checks: tuple[Callable[[Any], Any], ...] = (
-            self.id_number, name, self.region_code, members, money, money,
-            self.survey_date, name, recommendation,
-        )
+        # Each takes the raw cell and returns the value or raises Invalid.
+        self.checks: dict[str, Callable[[Any], Any]] = {
+            "id_number": self.id_number, "head_name": name, "region_code": self.region_code,
+            "members": members, "monthly_income": money, "assets": money,
+            "survey_date": self.survey_date, "surveyor": name,
+            "recommendation": recommendation, "second_surveyor": name,
+            "surveyors_signed": surveyors_signed, "applicant_signed": applicant_signed,
+            "area": area, "staff_relative": optional_yes_no, "photos_taken": yes_no,
+        } | {key: optional_money for key in INCOME_FIELDS}
 
-    def run(self, rows: Iterable[tuple[int, Sequence[Any]]], indices: list[int],
+    def run(self, rows: Iterable[tuple[int, Sequence[Any]]], indices: dict[str, int],
             on_progress: Callable[[int], None] | None = None) -> ImportResult:
         result = ImportResult()
         errors = result.errors
         out = result.rows
-        get = itemgetter(*indices)
-        width = max(indices) + 1
-        checks = tuple(zip(FIELDS, self.checks, strict=True))
+        keys = [key for key in ALL_FIELDS if key in indices]
+        get = itemgetter(*(indices[key] for key in keys))
+        width = max(indices.values()) + 1
+        checks = tuple((key, self.checks[key]) for key in keys)
+        incomes = [key for key in INCOME_FIELDS if key in indices]
+        example_id, example_name = EXAMPLE["id_number"], EXAMPLE["head_name"]
         max_rows = self.context.max_rows
         count = 0
         error_count = 0
@@ -177,6 +244,8 @@ class _Validator:
                     break
             else:
                 continue
+            if raw[0] == example_id and cell_text(raw[1]) == example_name:
+                continue  # the template's example row
             count += 1
             if on_progress is not None and count % PROGRESS_EVERY == 0:
                 on_progress(count)
@@ -188,24 +257,34 @@ class _Validator:
                     max=max_rows)))
                 result.error_count = 1
                 return result
-            values = []
+            values: dict[str, Any] = {}
             failed = False
             for (key, check), cell in zip(checks, raw, strict=True):
                 try:
-                    values.append(check(cell))
+                    values[key] = check(cell)
                 except Invalid as exc:
-                    values.append(None)
+                    values[key] = _REFUSED
                     failed = True
                     error_count += 1
                     if len(errors) < MAX_ERRORS:
                         errors.append(RowError(number, key, exc.message))
-            if values[0] is not None and self.duplicate(values[0], number, errors):
+            for key, message in _cross_checks(values, incomes):
+                failed = True
+                error_count += 1
+                if len(errors) < MAX_ERRORS:
+                    errors.append(RowError(number, key, message))
+            if values["id_number"] is not _REFUSED and self.duplicate(values["id_number"],
+                                                                      number, errors):
                 failed = True
                 error_count += 1
             if failed:
                 out.clear()  # all or nothing: rows are useless once one is wrong
             elif not error_count:
-                out.append(HouseholdRow(*values))
+                lines = {key: values[key] for key in incomes if values[key] is not None}
+                out.append(HouseholdRow(
+                    *(values[key] for key in FIELDS),
+                    staff_relative=values.get("staff_relative", False),
+                    photos_taken=values.get("photos_taken"), income_lines=lines or None))
         if error_count > len(errors):
             errors.append(RowError(None, "", _l("… and %(n)d more errors.",
                                                 n=error_count - len(errors))))

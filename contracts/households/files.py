@@ -26,7 +26,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from python_calamine import CalamineWorkbook
 
-#: (key, Chinese label) of every column, in the order of API.md and of the template.
+#: (key, Chinese label) of every required column, in the order of API.md and of the template.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("id_number", "身份证号"),
     ("head_name", "户主姓名"),
@@ -37,13 +37,50 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("survey_date", "调查日期"),
     ("surveyor", "调查员"),
     ("recommendation", "建议"),
+    ("second_surveyor", "第二调查员"),
+    ("surveyors_signed", "调查员签字"),
+    ("applicant_signed", "申请人签字"),
+    ("area", "城乡"),
+)
+#: The income lines of the municipal survey form: optional, they must add up to the income.
+INCOME_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("income_wages", "工资性收入"),
+    ("income_farming", "种养殖收入"),
+    ("income_business", "经营性收入"),
+    ("income_property", "财产性收入"),
+    ("income_pensions", "养老金收入"),
+    ("income_support", "赡养扶养收入"),
+    ("income_allowances", "补贴收入"),
+    ("income_other", "其他收入"),
+)
+#: Columns a file may leave out.
+OPTIONAL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("staff_relative", "工作人员近亲属"),
+    *INCOME_COLUMNS,
+    ("photos_taken", "入户照片"),
 )
 FIELDS: tuple[str, ...] = tuple(key for key, _label in COLUMNS)
-LABELS: dict[str, str] = dict(COLUMNS)
+OPTIONAL_FIELDS: tuple[str, ...] = tuple(key for key, _label in OPTIONAL_COLUMNS)
+INCOME_FIELDS: tuple[str, ...] = tuple(key for key, _label in INCOME_COLUMNS)
+ALL_FIELDS: tuple[str, ...] = FIELDS + OPTIONAL_FIELDS
+LABELS: dict[str, str] = dict(COLUMNS + OPTIONAL_COLUMNS)
+
+#: The example row of the template: skipped on import, so a template imports as it is. Its ID
+#: number is the example of GB 11643 itself.
+EXAMPLE: dict[str, str] = {
+    "id_number": "11010519491231002X", "head_name": "张三（示例行，导入时跳过）",
+    "region_code": "421202001001", "members": "3", "monthly_income": "1500.00",
+    "assets": "20000.00", "survey_date": "2026-03-05", "surveyor": "李强",
+    "recommendation": "低保", "second_surveyor": "王芳", "surveyors_signed": "是",
+    "applicant_signed": "是", "area": "农村", "staff_relative": "否", "income_wages": "1200.00",
+    "income_farming": "300.00", "income_business": "", "income_property": "",
+    "income_pensions": "", "income_support": "", "income_allowances": "", "income_other": "",
+    "photos_taken": "是",
+}
 
 # A header cell names a column by its English key (any case) or its Chinese label.
-_HEADER_NAMES: dict[str, str] = {key: key for key in FIELDS} | {
-    label: key for key, label in COLUMNS
+_HEADER_NAMES: dict[str, str] = {key: key for key in ALL_FIELDS} | {
+    label: key for key, label in COLUMNS + OPTIONAL_COLUMNS
 }
 
 EXTENSIONS = (".xlsx", ".csv")
@@ -105,9 +142,9 @@ def open_table(data: bytes, filename: str) -> Table:
 
 
 def column_map(header: Sequence[str]) -> tuple[dict[str, int], list[str], list[str], list[str]]:
-    """Map each field to its column index.
+    """Map each field (required or optional) to its column index.
 
-    Returns ``(indices, missing, unknown, repeated)``: the fields found, the fields missing, the
+    Returns ``(indices, missing, unknown, repeated)``: the fields found, the required fields missing, the
     header cells that name no field, and the fields named by more than one column. Blank
     header cells are ignored (spreadsheets often carry empty formatted columns at the right).
     """

@@ -1,4 +1,5 @@
-"""Household-survey records (入户调查记录), subsistence standards, anomaly flags and spot checks (抽查)."""
+"""Household-survey records (入户调查记录), assistance standards (低保标准) by county, year and
+area with their history, and spot checks (抽查)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ class Recommendation(enum.StrEnum):
     TEKUN = "tekun"  #: 特困
     TEMPORARY = "temporary"  #: 临时救助
     NONE = "none"  #: 不符合
+
+
+class Area(enum.StrEnum):
+    URBAN = "urban"  #: 城镇
+    RURAL = "rural"  #: 农村
 
 
 class HouseholdImport(db.Model):
@@ -128,10 +134,26 @@ class HouseholdRecord(db.Model):
     assets: so.Mapped[Decimal] = so.mapped_column(MONEY)
     #: day of the home visit
     survey_date: so.Mapped[date]
-    #: name(s) of the investigators
+    #: the first investigator (before 民发〔2021〕57号 columns: the name(s) of the investigators)
     surveyor: so.Mapped[str] = so.mapped_column(sa.String(50))
     recommendation: so.Mapped[Recommendation] = so.mapped_column(
         str_enum(Recommendation, "household_recommendation", 16))
+    # The columns of the two-investigator rule. Records imported before them hold NULL and
+    # are shown as recorded before the rule (see ``before_rule``).
+    #: the second investigator, never the first
+    second_surveyor: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    #: the investigators signed the record
+    surveyors_signed: so.Mapped[bool | None]
+    #: the applicant signed the record
+    applicant_signed: so.Mapped[bool | None]
+    #: urban or rural: which standard applies
+    area: so.Mapped[Area | None] = so.mapped_column(str_enum(Area, "household_area", 8))
+    #: a close relative of bureau or village staff: always re-checked
+    staff_relative: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: photos of the visit were taken (None: not said)
+    photos_taken: so.Mapped[bool | None]
+    #: the income lines given, {"income_wages": "800.00", ...}; they add up to monthly_income
+    income_lines: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     import_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("household_imports.id"),
                                                  index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
@@ -144,26 +166,70 @@ class HouseholdRecord(db.Model):
     def per_capita_income(self) -> Decimal:
         return (self.monthly_income / self.members).quantize(Decimal("0.01"))
 
+    @property
+    def per_capita_assets(self) -> Decimal:
+        return (self.assets / self.members).quantize(Decimal("0.01"))
 
-class SubsistenceStandard(TimestampMixin, db.Model):
-    """Monthly subsistence standard (低保标准) of a region from a day on; a region without one
-    follows its nearest ancestor's."""
+    @property
+    def before_rule(self) -> bool:
+        """Recorded before the two-investigator and signature columns existed."""
+        return self.second_surveyor is None
 
-    __tablename__ = "subsistence_standards"
+
+class AssistanceStandard(TimestampMixin, db.Model):
+    """The assistance standards of a county (or of the city, for counties without their own)
+    for one year and one area: the monthly 低保 standard per person, the 特困 standard, the
+    低保边缘 (near-poor) threshold and the asset limit per person. A standard stays in force in
+    later years until a newer one is set."""
+
+    __tablename__ = "assistance_standards"
     __table_args__ = (
-        sa.UniqueConstraint("region_id", "effective_from",
-                            name="uq_subsistence_standards_region_from"),
-        sa.CheckConstraint("monthly_amount > 0", name="amount_positive"),
+        sa.UniqueConstraint("region_id", "year", "area", name="uq_assistance_standards_region_id"),
+        sa.CheckConstraint("dibao_monthly > 0", name="dibao_positive"),
+        sa.CheckConstraint("tekun_monthly > 0", name="tekun_positive"),
+        sa.CheckConstraint("near_poor_monthly > 0", name="near_poor_positive"),
+        sa.CheckConstraint("asset_limit_per_person IS NULL OR asset_limit_per_person >= 0",
+                           name="asset_limit_not_negative"),
+        sa.CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
-    #: yuan per person and month
-    monthly_amount: so.Mapped[Decimal] = so.mapped_column(MONEY)
-    #: first day it applies
-    effective_from: so.Mapped[date]
+    year: so.Mapped[int]
+    area: so.Mapped[Area] = so.mapped_column(str_enum(Area, "standard_area", 8))
+    #: 低保标准, yuan per person and month
+    dibao_monthly: so.Mapped[Decimal] = so.mapped_column(MONEY)
+    #: 特困人员基本生活标准, yuan per person and month (default 1.3 × 低保)
+    tekun_monthly: so.Mapped[Decimal] = so.mapped_column(MONEY)
+    #: 低保边缘 threshold, yuan per person and month (default 1.5 × 低保)
+    near_poor_monthly: so.Mapped[Decimal] = so.mapped_column(MONEY)
+    #: household assets per person above which 低保 and 特困 are refused (None: no asset test)
+    asset_limit_per_person: so.Mapped[Decimal | None] = so.mapped_column(MONEY)
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 
     region: so.Mapped[Region] = so.relationship(lazy="joined")
+    updated_by: so.Mapped[User | None] = so.relationship()
+    changes: so.Mapped[list[AssistanceStandardChange]] = so.relationship(
+        back_populates="standard", cascade="all, delete-orphan",
+        order_by="AssistanceStandardChange.id")
+
+
+class AssistanceStandardChange(db.Model):
+    """One save of a standard: the amounts before (empty when created) and after, who, when."""
+
+    __tablename__ = "assistance_standard_changes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    standard_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("assistance_standards.id", ondelete="CASCADE"), index=True)
+    #: {"dibao_monthly": "750.00", ...} before the change; {} when the standard was created
+    before: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    after: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    standard: so.Mapped[AssistanceStandard] = so.relationship(back_populates="changes")
+    actor: so.Mapped[User | None] = so.relationship()
 
 
 class SpotCheckStatus(enum.StrEnum):
@@ -177,9 +243,37 @@ class SpotCheckResult(enum.StrEnum):
     DISCREPANT = "discrepant"
 
 
+class SampleMethod(enum.StrEnum):
+    #: one random sample of the period's records (spot checks drawn before stratification)
+    SIMPLE = "simple"
+    #: a share of each surveyor's records, plus every forced inclusion
+    STRATIFIED = "stratified"
+
+
+class SelectedAs(enum.StrEnum):
+    RANDOM = "random"  #: drawn at random (from its surveyor's stratum)
+    STAFF_RELATIVE = "staff_relative"  #: a relative of staff: always re-checked
+    FLAGGED = "flagged"  #: carries an anomaly flag: always re-checked
+
+
+class SpotCheckPolicy(TimestampMixin, db.Model):
+    """A contract's own re-check share, when it differs from the configured default; never
+    below the configured floor."""
+
+    __tablename__ = "spot_check_policies"
+    __table_args__ = (sa.CheckConstraint("percent >= 1 AND percent <= 100", name="percent_range"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    contract_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("contracts.id", ondelete="CASCADE"), unique=True)
+    #: % of each period's records re-checked (rounded up per surveyor)
+    percent: so.Mapped[int]
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+
 class SpotCheck(db.Model):
-    """A random sample of a contract's records of one period, re-checked by an inspector.
-    The seed is stored, so the same draw can be repeated exactly."""
+    """A sample of a contract's records of one period, re-checked by an inspector. The seed is
+    stored, so the same draw can be repeated exactly from the same records."""
 
     __tablename__ = "spot_checks"
     __table_args__ = (
@@ -192,8 +286,8 @@ class SpotCheck(db.Model):
     period: so.Mapped[str] = so.mapped_column(sa.String(7))
     #: seed of random.Random over the period's record ids in ascending order
     seed: so.Mapped[int] = so.mapped_column(sa.BigInteger)
-    #: sample rule: percent of the population (rounded up) ...
-    percent: so.Mapped[int] = so.mapped_column(default=5)
+    #: sample rule: percent of the population (of each surveyor's records, rounded up) ...
+    percent: so.Mapped[int] = so.mapped_column(default=30)
     #: ... but at least this many (capped by the population)
     minimum: so.Mapped[int] = so.mapped_column(default=20)
     size: so.Mapped[int]
@@ -205,6 +299,10 @@ class SpotCheck(db.Model):
     status: so.Mapped[SpotCheckStatus] = so.mapped_column(
         str_enum(SpotCheckStatus, "spot_check_status", 16), default=SpotCheckStatus.OPEN, index=True)
     done_at: so.Mapped[datetime | None]
+    #: how the sample was drawn (spot checks older than stratification are simple)
+    method: so.Mapped[SampleMethod] = so.mapped_column(
+        str_enum(SampleMethod, "sample_method", 16), default=SampleMethod.STRATIFIED,
+        server_default=SampleMethod.SIMPLE.value)
 
     contract: so.Mapped[Contract] = so.relationship()
     inspector: so.Mapped[User] = so.relationship(foreign_keys=[inspector_id])
@@ -235,6 +333,10 @@ class SpotCheckItem(db.Model):
     #: what the inspector found
     finding: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     checked_at: so.Mapped[datetime | None]
+    #: why the record is in the sample
+    selected_as: so.Mapped[SelectedAs] = so.mapped_column(
+        str_enum(SelectedAs, "selected_as", 16), default=SelectedAs.RANDOM,
+        server_default=SelectedAs.RANDOM.value)
 
     spot_check: so.Mapped[SpotCheck] = so.relationship(back_populates="items")
     record: so.Mapped[HouseholdRecord] = so.relationship()

@@ -22,7 +22,7 @@ from app.users.models import User
 from contracts.households.anomalies import ANOMALY_KINDS, flagged_ids
 from contracts.households.models import HouseholdRecord, Recommendation
 from contracts.households.services import mask_id, may_view_full_ids
-from contracts.labels import RECOMMENDATION_LABELS
+from contracts.labels import AREA_LABELS, RECOMMENDATION_LABELS
 from contracts.models import Contract
 from contracts.visibility import visible_contracts
 
@@ -53,8 +53,11 @@ def records_stmt(contract: Contract | None = None, *, period: str | None = None,
             stmt = stmt.where(HouseholdRecord.region_id.in_(region_subtree(region)))
     if recommendation:
         stmt = stmt.where(HouseholdRecord.recommendation == recommendation)
-    if surveyor:
-        stmt = stmt.where(HouseholdRecord.surveyor.contains(surveyor.strip(), autoescape=True))
+    if surveyor:  # either investigator
+        name = surveyor.strip()
+        stmt = stmt.where(sa.or_(HouseholdRecord.surveyor.contains(name, autoescape=True),
+                                 HouseholdRecord.second_surveyor.contains(name,
+                                                                          autoescape=True)))
     if anomaly in ANOMALY_KINDS:
         ids = flagged_ids(anomaly, [contract.id] if contract is not None else None)
         stmt = stmt.where(HouseholdRecord.id.in_(ids))
@@ -133,7 +136,9 @@ EXPORT_HEADERS = (_l("ID number (身份证号)"), _l("Head of household (户主�
                   _l("Region code (区划代码)"), _l("Region (区划)"), _l("Members (家庭人口)"),
                   _l("Monthly income (家庭月收入)"), _l("Assets (家庭财产)"),
                   _l("Survey date (调查日期)"), _l("Surveyor (调查员)"),
-                  _l("Recommendation (建议)"), _l("Period (期间)"))
+                  _l("Recommendation (建议)"), _l("Period (期间)"),
+                  _l("Second surveyor (第二调查员)"), _l("Area (城乡)"),
+                  _l("Staff relative (工作人员近亲属)"), _l("Recorded before the rule"))
 
 
 def export_records(contract: Contract, stmt: sa.Select, user: User) -> bytes:
@@ -145,19 +150,26 @@ def export_records(contract: Contract, stmt: sa.Select, user: User) -> bytes:
             HouseholdRecord.id_number, HouseholdRecord.head_name, Region.code, Region.name,
             HouseholdRecord.members, HouseholdRecord.monthly_income, HouseholdRecord.assets,
             HouseholdRecord.survey_date, HouseholdRecord.surveyor,
-            HouseholdRecord.recommendation, HouseholdRecord.period)
+            HouseholdRecord.recommendation, HouseholdRecord.period,
+            HouseholdRecord.second_surveyor, HouseholdRecord.area,
+            HouseholdRecord.staff_relative)
         .join(Region, Region.id == HouseholdRecord.region_id)).all()
     if full:
         record_event(db.session, "export_full_ids", contract,
                      {"rows": len(rows)})
         db.session.flush()
     labels = {key: str(label) for key, label in RECOMMENDATION_LABELS.items()}
+    areas = {key: str(label) for key, label in AREA_LABELS.items()}
+    yes, no = _("Yes"), _("No")
 
     def lines() -> Iterable[Sequence]:
-        for number, name, code, region, members, income, assets, day, surveyor, rec, per in rows:
+        for (number, name, code, region, members, income, assets, day, surveyor, rec, per,
+             second, area, relative) in rows:
             yield (number if full else mask_id(number), name, code, region, members, income,
-                   assets, day, surveyor, labels.get(str(rec), str(rec)), per)
+                   assets, day, surveyor, labels.get(str(rec), str(rec)), per, second or "",
+                   areas.get(str(area), "") if area else "", yes if relative else no,
+                   yes if second is None else no)
 
     return xlsx_bytes(_("Household records"), EXPORT_HEADERS, lines(),
                       formats=(None, None, None, None, INTEGER, MONEY, MONEY, DATE),
-                      widths=(22, 12, 14, 16, 10, 14, 14, 12, 16, 18, 9))
+                      widths=(22, 12, 14, 16, 10, 14, 14, 12, 16, 18, 9, 14, 10, 10, 12))

@@ -4,7 +4,8 @@ personal data (masked ID numbers, the audited full view). Flush, never commit.
 The validation of a file is the pure engine :mod:`contracts.households.checks`; this module adds
 what needs the database: the contract's region subtree, the ID numbers already stored for a
 contract and period, and the bulk insert. Reading the records: :mod:`contracts.households.records`;
-subsistence standards and anomaly flags: :mod:`contracts.households.anomalies`.
+assistance standards: :mod:`contracts.households.standards`; anomaly flags:
+:mod:`contracts.households.anomalies`.
 """
 
 from __future__ import annotations
@@ -214,7 +215,12 @@ def _bulk_insert(contract: Contract, batch: HouseholdImport, rows: Sequence,
                 "members": row.members, "monthly_income": row.monthly_income,
                 "assets": row.assets, "survey_date": day, "surveyor": row.surveyor,
                 "recommendation": row.recommendation, "import_id": batch.id,
-                "created_at": now,
+                "created_at": now, "second_surveyor": row.second_surveyor,
+                "surveyors_signed": row.surveyors_signed,
+                "applicant_signed": row.applicant_signed, "area": row.area,
+                "staff_relative": row.staff_relative, "photos_taken": row.photos_taken,
+                "income_lines": None if row.income_lines is None else {
+                    key: f"{amount:.2f}" for key, amount in row.income_lines.items()},
             })
         # Core insert on the session's connection: one executemany per chunk, no ORM objects.
         db.session.execute(sa.insert(table), chunk)

@@ -1,9 +1,16 @@
 """Spot checks (抽查) of household-survey records.
 
-An officer draws a random sample of a contract's records for one period and assigns it to an
-inspector, who marks each sampled record confirmed or discrepant. The sample is
-``random.Random(seed).sample(ids, size)`` over the period's record ids in ascending order; the
-seed is stored, so :func:`sample_ids` repeats a draw exactly.
+An officer draws a sample of a contract's records for one period and assigns it to an
+inspector, who marks each sampled record confirmed or discrepant.
+
+The sample (the local rule: the district re-checks at least 30 % of households; relatives of
+staff are checked 100 %): ``percent`` % of each surveyor's records, rounded up, so every
+surveyor is sampled (:func:`contracts.households.sampling.stratified_sample`), and on top every
+household of a staff relative and every household carrying an anomaly flag. ``percent`` comes
+from the contract's policy, else config ``SPOT_CHECK_PERCENT`` (30); it may never lie below
+config ``SPOT_CHECK_FLOOR_PERCENT`` (30). The seed is stored, so :func:`redraw` repeats a draw
+exactly while the period's records are unchanged; spot checks drawn before stratification
+repeat with their own simple draw.
 
 Who sees what: officers and admins the spot checks of the contracts they see; an inspector
 only the spot checks assigned to them; a provider only the finished ones of its contracts, and
@@ -12,12 +19,13 @@ of those only the rates (no items).
 
 from __future__ import annotations
 
-import math
 import random
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from app import clock
@@ -25,28 +33,71 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.scoping import one_visible
 from app.users.models import Role, User
-from contracts.households.files import FIELDS
+from contracts.households.anomalies import any_flag_ids
+from contracts.households.files import ALL_FIELDS
 from contracts.households.models import (
     HouseholdRecord,
+    SampleMethod,
+    SelectedAs,
     SpotCheck,
     SpotCheckItem,
+    SpotCheckPolicy,
     SpotCheckResult,
     SpotCheckStatus,
+)
+from contracts.households.sampling import (
+    share_of,
+    simple_sample,
+    simple_size,
+    stratified_sample,
+    wilson_interval,
 )
 from contracts.models import Contract, ServiceType
 from contracts.visibility import visible_contracts
 
-DEFAULT_PERCENT = 5
+#: defaults of config SPOT_CHECK_PERCENT and SPOT_CHECK_FLOOR_PERCENT
+DEFAULT_PERCENT = 30
+FLOOR_PERCENT = 30
 DEFAULT_MINIMUM = 20
 _SEED_LIMIT = 2**31
 
 
+def floor_percent() -> int:
+    return int(current_app.config.get("SPOT_CHECK_FLOOR_PERCENT", FLOOR_PERCENT))
+
+
+def contract_percent(contract: Contract) -> int:
+    """The contract's re-check share: its policy, else the configured default (never below
+    the floor)."""
+    policy = db.session.scalar(sa.select(SpotCheckPolicy.percent).where(
+        SpotCheckPolicy.contract_id == contract.id))
+    default = int(current_app.config.get("SPOT_CHECK_PERCENT", DEFAULT_PERCENT))
+    return max(policy if policy is not None else default, floor_percent())
+
+
+def set_contract_percent(contract: Contract, percent: Any, *, actor: User | None) -> int:
+    """Set the contract's re-check share (officers; never below the floor)."""
+    if actor is not None and actor.role not in (Role.OFFICER, Role.ADMIN):
+        raise Forbidden(_("Only officers set the re-check share."))
+    floor = floor_percent()
+    if isinstance(percent, bool) or not isinstance(percent, int) or not floor <= percent <= 100:
+        message = _("A percentage from %(floor)d (the floor) to 100.", floor=floor)
+        raise ValidationError(message, {"percent": [message]})
+    policy = db.session.scalar(sa.select(SpotCheckPolicy).where(
+        SpotCheckPolicy.contract_id == contract.id))
+    if policy is None:
+        policy = SpotCheckPolicy(contract_id=contract.id, percent=percent)
+        db.session.add(policy)
+    policy.percent = percent
+    policy.updated_by_id = actor.id if actor is not None else None
+    db.session.flush()
+    return percent
+
+
 def sample_size(population: int, percent: int = DEFAULT_PERCENT,
                 minimum: int = DEFAULT_MINIMUM) -> int:
-    """max(percent % rounded up, minimum), capped by the population."""
-    if population <= 0:
-        return 0
-    return min(population, max(math.ceil(population * percent / 100), minimum))
+    """max(percent % rounded up, minimum), capped by the population (the simple rule)."""
+    return simple_size(population, percent, minimum)
 
 
 def population_ids(contract: Contract | int, period: str) -> list[int]:
@@ -57,22 +108,47 @@ def population_ids(contract: Contract | int, period: str) -> list[int]:
         .order_by(HouseholdRecord.id)))
 
 
-def sample_ids(ids: list[int], seed: int, size: int) -> list[int]:
-    """The draw: repeatable from (ids in ascending order, seed, size)."""
-    return random.Random(seed).sample(ids, size)
+def _strata(contract_id: int, period: str) -> dict[str, list[int]]:
+    strata: dict[str, list[int]] = {}
+    for record_id, surveyor in db.session.execute(
+            sa.select(HouseholdRecord.id, HouseholdRecord.surveyor)
+            .where(HouseholdRecord.contract_id == contract_id, HouseholdRecord.period == period)
+            .order_by(HouseholdRecord.id)):
+        strata.setdefault(surveyor, []).append(record_id)
+    return strata
+
+
+def _forced(contract_id: int, period: str) -> dict[int, SelectedAs]:
+    """Records always re-checked: staff relatives first, then flagged ones."""
+    forced = {record_id: SelectedAs.FLAGGED for record_id in any_flag_ids(contract_id, period)}
+    for record_id in db.session.scalars(sa.select(HouseholdRecord.id).where(
+            HouseholdRecord.contract_id == contract_id, HouseholdRecord.period == period,
+            HouseholdRecord.staff_relative.is_(True))):
+        forced[record_id] = SelectedAs.STAFF_RELATIVE
+    return forced
+
+
+def draw_sample(contract_id: int, period: str, seed: int, percent: int,
+                minimum: int = 0) -> dict[int, SelectedAs]:
+    """The stratified sample with its forced inclusions: record id → why it is in."""
+    drawn = stratified_sample(_strata(contract_id, period), seed, percent, minimum)
+    return {record_id: SelectedAs.RANDOM for record_id in drawn} | _forced(contract_id, period)
 
 
 def redraw(spot_check: SpotCheck) -> list[int]:
     """The records the stored seed draws today (the same as the items while the period's
     records are unchanged)."""
-    return sample_ids(population_ids(spot_check.contract_id, spot_check.period),
-                      spot_check.seed, spot_check.size)
+    if spot_check.method is SampleMethod.SIMPLE:
+        return simple_sample(population_ids(spot_check.contract_id, spot_check.period),
+                             spot_check.seed, spot_check.size)
+    return list(draw_sample(spot_check.contract_id, spot_check.period, spot_check.seed,
+                            spot_check.percent, spot_check.minimum))
 
 
 def draw_spot_check(contract: Contract, *, period: str, inspector: User | int | None,
-                    actor: User | None, seed: int | None = None,
-                    percent: int = DEFAULT_PERCENT, minimum: int = DEFAULT_MINIMUM) -> SpotCheck:
-    """Draw a sample of the contract's records of ``period`` for ``inspector``."""
+                    actor: User | None, seed: int | None = None, percent: int | None = None,
+                    minimum: int = DEFAULT_MINIMUM) -> SpotCheck:
+    """Draw the sample of the contract's records of ``period`` for ``inspector``."""
     errors: dict[str, list[str]] = {}
     if actor is not None and actor.role not in (Role.OFFICER, Role.ADMIN):
         raise Forbidden(_("Only officers draw spot checks."))
@@ -85,29 +161,47 @@ def draw_spot_check(contract: Contract, *, period: str, inspector: User | int | 
     elif inspector.region is None or not inspector.region.contains(contract.region):
         errors.setdefault("inspector_id", []).append(
             _("The inspector does not work in the contract's region."))
-    if not (isinstance(percent, int) and 1 <= percent <= 100):
-        errors.setdefault("percent", []).append(_("A percentage from 1 to 100."))
-    if not (isinstance(minimum, int) and 1 <= minimum <= 10_000):
-        errors.setdefault("minimum", []).append(_("A number from 1 to 10,000."))
+    if percent is None:
+        percent = contract_percent(contract)
+    floor = floor_percent()
+    if not (isinstance(percent, int) and floor <= percent <= 100):
+        errors.setdefault("percent", []).append(
+            _("A percentage from %(floor)d (the floor) to 100.", floor=floor))
+    if not (isinstance(minimum, int) and 0 <= minimum <= 10_000):
+        errors.setdefault("minimum", []).append(_("A number from 0 to 10,000."))
     if seed is not None and not (isinstance(seed, int) and 0 <= seed < _SEED_LIMIT):
         errors.setdefault("seed", []).append(_("A whole number from 0 to 2147483647."))
-    ids = population_ids(contract, period or "")
-    if not ids:
+    population = len(population_ids(contract, period or ""))
+    if not population:
         errors.setdefault("period", []).append(_("The contract has no records in this period."))
     if errors:
         raise ValidationError(_("The spot check was not drawn."), errors)
     if seed is None:
         seed = random.SystemRandom().randrange(_SEED_LIMIT)
-    size = sample_size(len(ids), percent, minimum)
+    sample = draw_sample(contract.id, period, seed, percent, minimum)
     spot_check = SpotCheck(contract=contract, period=period, seed=seed, percent=percent,
-                           minimum=minimum, size=size, population=len(ids),
+                           minimum=minimum, size=len(sample), population=population,
                            inspector=inspector, drawn_by_id=actor.id if actor else None,
-                           drawn_at=clock.now(), status=SpotCheckStatus.OPEN)
-    spot_check.items = [SpotCheckItem(record_id=record_id)
-                        for record_id in sorted(sample_ids(ids, seed, size))]
+                           drawn_at=clock.now(), status=SpotCheckStatus.OPEN,
+                           method=SampleMethod.STRATIFIED)
+    spot_check.items = [SpotCheckItem(record_id=record_id, selected_as=reason)
+                        for record_id, reason in sorted(sample.items())]
     db.session.add(spot_check)
     db.session.flush()
     return spot_check
+
+
+def strata_summary(spot_check: SpotCheck) -> list[dict]:
+    """Per surveyor: records of the period, the share drawn at random, and all sampled."""
+    rows = []
+    sampled: dict[str, int] = {}
+    for item in spot_check.items:
+        sampled[item.record.surveyor] = sampled.get(item.record.surveyor, 0) + 1
+    for surveyor, ids in sorted(_strata(spot_check.contract_id, spot_check.period).items()):
+        rows.append({"surveyor": surveyor, "records": len(ids),
+                     "share": share_of(len(ids), spot_check.percent),
+                     "sampled": sampled.get(surveyor, 0)})
+    return rows
 
 
 def record_result(item: SpotCheckItem, *, actor: User | None, result: str,
@@ -123,7 +217,7 @@ def record_result(item: SpotCheckItem, *, actor: User | None, result: str,
     if result not in (SpotCheckResult.CONFIRMED.value, SpotCheckResult.DISCREPANT.value):
         errors.setdefault("result", []).append(_("Choose confirmed or discrepant."))
     elif result == SpotCheckResult.DISCREPANT.value:
-        if field not in FIELDS:
+        if field not in ALL_FIELDS:
             errors.setdefault("field", []).append(_("Name the field that was found wrong."))
         if not finding:
             errors.setdefault("finding", []).append(_("Say what was found."))
@@ -164,6 +258,31 @@ def spot_check_rate(spot_check: SpotCheck) -> Decimal | None:
     """confirmed ÷ checked of one spot check (a fraction, 4 places), None before any check."""
     c = counts(spot_check)
     return _rate(c["confirmed"], c["confirmed"] + c["discrepant"])
+
+
+def agreement(spot_check: SpotCheck) -> dict[str, Any]:
+    """The counts of one spot check, its agreement rate and the rate's 95 % Wilson interval
+    (fractions with 4 places; ``None`` before any record was checked)."""
+    c = counts(spot_check)
+    checked = c["confirmed"] + c["discrepant"]
+    low, high = wilson_interval(c["confirmed"], checked)
+    return c | {"checked": checked, "rate": _rate(c["confirmed"], checked), "ci_low": low,
+                "ci_high": high}
+
+
+def records_not_found_wrong(contract: Contract, start: date, end: date) -> int:
+    """Records of the contract surveyed from ``start`` to ``end`` (inclusive), less those found
+    discrepant in a finished spot check: what target attainment counts."""
+    wrong = (sa.select(SpotCheckItem.record_id)
+             .join(SpotCheck, SpotCheck.id == SpotCheckItem.spot_check_id)
+             .where(SpotCheck.contract_id == contract.id,
+                    SpotCheck.status == SpotCheckStatus.DONE,
+                    SpotCheckItem.result == SpotCheckResult.DISCREPANT))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(HouseholdRecord).where(
+            HouseholdRecord.contract_id == contract.id,
+            HouseholdRecord.survey_date.between(start, end),
+            HouseholdRecord.id.not_in(wrong))) or 0
 
 
 def agreement_rate(contract: Contract, period: str | None = None) -> Decimal | None:

@@ -3,18 +3,30 @@ API alike).
 
 ``clean_data(contract, data, complete=True)`` returns the cleaned JSON or raises
 ``ValidationError`` whose fields are the API's names: ``data.households_visited``,
-``data.needy.dibao``, ``data.occupancy.self_care``, ``data.incidents.0.risk``... A draft is
-checked with ``complete=False``: missing numbers are allowed, wrong ones are not.
+``data.needy.dibao``, ``data.occupancy.self_care``, ``data.incidents.0.risk``,
+``data.roster.3.child_id``... A draft is checked with ``complete=False``: missing numbers are
+allowed, wrong ones are not.
+
+Entrusted care reports the roster of the children in care: one row per child
+``{"child_id", "health_check", "school_stage"}``. A child is named by the resident ID number
+(checked, then stored MASKED: first 6 + ******** + last 4; the full number is never stored) or
+by the masked form of an earlier roster. The counts of the report (children in care, health
+checks, children in school and by stage) are derived from the roster when left out, and must
+agree with it when given. A submitted report needs the roster unless no child is in care.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
+from stdnum.cn.ric import calc_check_digit
 
+from app import clock
 from app.errors import ValidationError
 
 # ---- the vocabulary ----------------------------------------------------------------------
@@ -75,10 +87,15 @@ FIELD_LABELS = {
     "health_checks": _l("Health checks done"),
     "children_in_school": _l("Children in school"),
     "school_stages": _l("Children in school by stage"),
+    "roster": _l("Roster of the children in care"),
     "summary": _l("Report"),
 }
 MAX_TEXT = 5000
 MAX_INCIDENTS = 100
+MAX_ROSTER = 1000
+ROSTER_KEYS = ("child_id", "health_check", "school_stage")
+_FULL_ID = re.compile(r"[0-9]{17}[0-9X]")
+_MASKED_ID = re.compile(r"[0-9]{6}\*{8}[0-9]{3}[0-9X]")
 MAX_COUNT = 1_000_000
 
 
@@ -205,11 +222,98 @@ def _facility_operation(c: _Checker, raw: dict, contract) -> dict:
     return data
 
 
+def mask_child_id(number: str) -> str:
+    """First 6 + ******** + last 4 characters, as in every list."""
+    return f"{number[:6]}********{number[-4:]}"
+
+
+def _child_id(c: _Checker, raw: Any, path: str) -> tuple[str | None, str | None]:
+    """(the full number if one was given, the masked ID) of a roster row."""
+    text = raw.strip().upper() if isinstance(raw, str) else ""
+    if not text:
+        c.add(path, _("Enter the child's ID number."))
+        return None, None
+    if _MASKED_ID.fullmatch(text):
+        return None, text
+    if not _FULL_ID.fullmatch(text):
+        c.add(path, _("An ID number has 18 characters (the last may be X), or its masked "
+                      "form like 421202********1234."))
+        return None, None
+    try:
+        born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        born = None
+    if born is None or not date(1900, 1, 1) <= born <= clock.today() or \
+            calc_check_digit(text) != text[17]:
+        c.add(path, _("This ID number is not valid (birth date or check character)."))
+        return None, None
+    return text, mask_child_id(text)
+
+
+def _roster(c: _Checker, raw: Any) -> list[dict] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        c.add("roster", _("Expected a list."))
+        return None
+    if len(raw) > MAX_ROSTER:
+        c.add("roster", _("At most %(max)d rows.", max=MAX_ROSTER))
+        return None
+    rows, first_row = [], {}
+    for index, item in enumerate(raw):
+        path = f"roster.{index}"
+        item = c.mapping(item, path)
+        c.unknown(item, ROSTER_KEYS, f"{path}.")
+        full, masked = _child_id(c, item.get("child_id"), f"{path}.child_id")
+        same = full or masked  # a full number is compared in full, a masked one as written
+        if same is not None:
+            seen = first_row.setdefault(same, index)
+            if seen != index:
+                c.add(f"{path}.child_id", _("This child is already in row %(row)d.",
+                                            row=seen + 1))
+        check = item.get("health_check", False)
+        if not isinstance(check, bool):
+            c.add(f"{path}.health_check", _("Answer true or false."))
+        stage = item.get("school_stage") or None
+        if stage is not None and stage not in SCHOOL_STAGES:
+            c.add(f"{path}.school_stage", _("Choose a school stage, or none."))
+        rows.append({"child_id": masked, "health_check": check is True,
+                     "school_stage": stage})
+    return rows
+
+
+def _agree(c: _Checker, data: dict, key: str, counted: int) -> None:
+    """A count of the report derived from the roster, or checked against it."""
+    if data[key] is None:
+        data[key] = counted
+    elif data[key] != counted:
+        c.add(key, _("%(label)s: the report says %(given)d, the roster %(counted)d.",
+                     label=FIELD_LABELS[key], given=data[key], counted=counted))
+
+
 def _entrusted_care(c: _Checker, raw: dict, contract) -> dict:
-    data = {"children_in_care": c.count(raw.get("children_in_care"), "children_in_care"),
-            "health_checks": c.count(raw.get("health_checks"), "health_checks"),
-            "children_in_school": c.count(raw.get("children_in_school"), "children_in_school"),
-            "school_stages": c.counts(raw.get("school_stages"), "school_stages", SCHOOL_STAGES)}
+    data = {"children_in_care": c.count(raw.get("children_in_care"), "children_in_care",
+                                        required=raw.get("roster") is None),
+            "health_checks": c.count(raw.get("health_checks"), "health_checks",
+                                     required=raw.get("roster") is None),
+            "children_in_school": c.count(raw.get("children_in_school"), "children_in_school",
+                                          required=raw.get("roster") is None),
+            "school_stages": c.counts(raw.get("school_stages"), "school_stages", SCHOOL_STAGES),
+            "roster": _roster(c, raw.get("roster"))}
+    roster = data["roster"]
+    if roster is not None and not c.errors:
+        _agree(c, data, "children_in_care", len(roster))
+        _agree(c, data, "health_checks", sum(1 for r in roster if r["health_check"]))
+        _agree(c, data, "children_in_school", sum(1 for r in roster if r["school_stage"]))
+        staged = {key: sum(1 for r in roster if r["school_stage"] == key)
+                  for key in SCHOOL_STAGES}
+        staged = {key: n for key, n in staged.items() if n}
+        if raw.get("school_stages") is None:
+            data["school_stages"] = staged
+        elif data["school_stages"] != staged:
+            c.add("school_stages", _("The children by stage do not match the roster."))
+    elif roster is None and c.complete and (data["children_in_care"] or 0) > 0:
+        c.add("roster", _("List the children in care, one row each (by masked ID)."))
     in_care, in_school = data["children_in_care"], data["children_in_school"]
     if in_care is not None and in_school is not None and in_school > in_care:
         c.add("children_in_school", _("Children in school (%(school)d) cannot exceed children "
@@ -218,6 +322,8 @@ def _entrusted_care(c: _Checker, raw: dict, contract) -> dict:
     if in_school is not None and staged > in_school:
         c.add("school_stages", _("Children by stage (%(staged)d) cannot exceed children in "
                                  "school (%(school)d).", staged=staged, school=in_school))
+    if roster is None:
+        del data["roster"]
     return data
 
 
@@ -232,7 +338,7 @@ KEYS = {"household_survey": ("households_visited", "needy", "problems"),
         "facility_operation": ("occupancy", "admissions", "departures", "staff", "incidents",
                                "fire_drills", "complaints_received", "complaints_resolved"),
         "entrusted_care": ("children_in_care", "health_checks", "children_in_school",
-                           "school_stages"),
+                           "school_stages", "roster"),
         "other": ("summary",)}
 
 

@@ -30,6 +30,7 @@ from app.uploads import ACCEPT
 from contracts.submissions.data import (
     FIELD_LABELS,
     MAX_COUNT,
+    MAX_ROSTER,
     MAX_TEXT,
     NEEDY_CATEGORIES,
     RISKS,
@@ -62,6 +63,48 @@ class IncidentRow(SubForm):
         return not (self.risk.data or self.severity.data or self.count.data or
                     (self.note.data or "").strip())
 
+    def to_json(self) -> dict:
+        return {"risk": self.risk.data or None, "severity": self.severity.data or None,
+                "count": self.count.data, "note": self.note.data or ""}
+
+    @staticmethod
+    def from_json(row: dict) -> dict:
+        return row
+
+
+class RosterRow(Form):
+    """One child of an entrusted-care roster: the ID number (stored masked) or the masked ID
+    of an earlier roster, the health check and the school stage."""
+
+    child_id = StringField(_l("Child (ID number or masked ID)"),
+                           validators=[Optional(), Length(max=30)])
+    health_check = SelectField(_l("Health check this month"),
+                               choices=[("", "—"), ("yes", _l("Yes")), ("no", _l("No"))],
+                               validate_choice=False)
+    school_stage = SelectField(_l("School stage"),
+                               choices=[("", _l("Not in school"))] + list(SCHOOL_STAGES.items()),
+                               validate_choice=False)
+
+    def is_blank(self) -> bool:
+        return not ((self.child_id.data or "").strip() or self.health_check.data or
+                    self.school_stage.data)
+
+    def to_json(self) -> dict:
+        return {"child_id": (self.child_id.data or "").strip(),
+                "health_check": self.health_check.data == "yes",
+                "school_stage": self.school_stage.data or None}
+
+    @staticmethod
+    def from_json(row: dict) -> dict:
+        return {"child_id": row.get("child_id"),
+                "health_check": "yes" if row.get("health_check") else "no",
+                "school_stage": row.get("school_stage") or ""}
+
+
+#: the row form of each table
+TABLE_ROWS: dict[str, type[IncidentRow] | type[RosterRow]] = {"incidents": IncidentRow,
+                                                              "roster": RosterRow}
+
 
 class ReportForm(Form):
     """The fields every report form shares; subclasses name their scalars, texts and groups."""
@@ -74,6 +117,8 @@ class ReportForm(Form):
     groups: dict[str, dict] = {}
     #: groups that may be left empty even on submission
     optional_groups: tuple[str, ...] = ()
+    #: lists of rows (a FieldList of row forms), by name
+    tables: tuple[str, ...] = ()
 
     attachments = MultipleFileField(_l("Attach files"), render_kw={"accept": ACCEPT},
                                     description=_l("PDF, JPEG or PNG images, or Office files; "
@@ -84,7 +129,8 @@ class ReportForm(Form):
     def __init__(self, contract, *args, **kwargs):
         self.contract = contract
         self.cleaned: dict | None = None
-        self._incident_rows: list[int] = []
+        #: per table, the indices of its non-blank entries (the rows sent to the rules)
+        self._rows: dict[str, list[int]] = {}
         super().__init__(*args, **kwargs)
 
     # ---- JSON in and out ----------------------------------------------------------------
@@ -96,8 +142,9 @@ class ReportForm(Form):
         for group, keys in cls.groups.items():
             for key in keys:
                 flat[f"{group}_{key}"] = (data.get(group) or {}).get(key)
-        if "incidents" in data:
-            flat["incidents"] = data["incidents"]
+        for name in cls.tables:
+            if name in data:
+                flat[name] = [TABLE_ROWS[name].from_json(row) for row in data[name]]
         return flat
 
     def to_data(self) -> dict:
@@ -106,13 +153,12 @@ class ReportForm(Form):
         for group, keys in self.groups.items():
             data[group] = {key: getattr(self, f"{group}_{key}").data for key in keys
                            if getattr(self, f"{group}_{key}").data is not None}
-        if hasattr(self, "incidents"):
-            self._incident_rows = [i for i, entry in enumerate(self.incidents.entries)
-                                   if not entry.form.is_blank()]
-            data["incidents"] = [
-                {"risk": row.risk.data or None, "severity": row.severity.data or None,
-                 "count": row.count.data, "note": row.note.data or ""}
-                for row in (self.incidents.entries[i].form for i in self._incident_rows)]
+        for name in self.tables:
+            entries = getattr(self, name).entries
+            self._rows[name] = [i for i, entry in enumerate(entries) if not entry.form.is_blank()]
+            data[name] = [entries[i].form.to_json() for i in self._rows[name]]
+        if "roster" in self.tables and not data["roster"]:
+            data["roster"] = None  # no child listed: the rules say whether one was needed
         return data
 
     # ---- validation ---------------------------------------------------------------------
@@ -132,10 +178,10 @@ class ReportForm(Form):
 
     def _field_for(self, path: str):
         parts = path.removeprefix("data.").split(".")
-        if parts[0] == "incidents" and len(parts) == 3 and hasattr(self, "incidents"):
-            index = int(parts[1])
-            if index < len(self._incident_rows):
-                return self.incidents.entries[self._incident_rows[index]].form[parts[2]]
+        if parts[0] in self.tables and len(parts) == 3 and parts[1].isdigit():
+            index, rows = int(parts[1]), self._rows.get(parts[0], [])
+            if index < len(rows):
+                return getattr(self, parts[0]).entries[rows[index]].form[parts[2]]
         return self._fields.get("_".join(parts)) or self._fields.get(parts[0])
 
     def apply_error(self, error: DomainError) -> None:
@@ -150,15 +196,23 @@ class ReportForm(Form):
                 self.form_errors.extend(f"{label}: {m}" if label else m for m in messages)
             else:
                 field.errors = list(field.errors) + list(messages)
+                table = path.removeprefix("data.").split(".")[0]
+                if table in self.tables:  # the list's errors were taken before the rules ran
+                    getattr(self, table).errors = [e.errors for e in getattr(self, table)]
             placed = True
         if not placed or not error.fields:
             self.form_errors.append(error.message)
 
-    def pad_incidents(self) -> None:
-        if hasattr(self, "incidents"):
-            blanks = sum(1 for e in self.incidents.entries if e.form.is_blank())
-            for _ in range(max(0, BLANK_INCIDENT_ROWS - blanks)):
-                self.incidents.append_entry()
+    def blank_rows(self, name: str) -> int:
+        """Empty rows offered below the filled ones of a table."""
+        return BLANK_INCIDENT_ROWS
+
+    def pad_rows(self) -> None:
+        for name in self.tables:
+            table = getattr(self, name)
+            blanks = sum(1 for e in table.entries if e.form.is_blank())
+            for _ in range(max(0, self.blank_rows(name) - blanks)):
+                table.append_entry()
 
     def uploads(self) -> list:
         return [f for f in (self.attachments.data or []) if getattr(f, "filename", "")]
@@ -193,18 +247,35 @@ class FacilityOperationReportForm(ReportForm):
     fire_drills = _count(FIELD_LABELS["fire_drills"])
     complaints_received = _count(FIELD_LABELS["complaints_received"])
     complaints_resolved = _count(FIELD_LABELS["complaints_resolved"])
+    tables = ("incidents",)
     incidents = FieldList(FormField(IncidentRow), label=FIELD_LABELS["incidents"],
                           max_entries=100)
 
 
 @_add_groups
 class EntrustedCareReportForm(ReportForm):
+    """The counts may be left empty: they are derived from the roster."""
+
     scalars = ("children_in_care", "health_checks", "children_in_school")
     groups = {"school_stages": SCHOOL_STAGES}
+    tables = ("roster",)
 
     children_in_care = _count(FIELD_LABELS["children_in_care"])
     health_checks = _count(FIELD_LABELS["health_checks"])
     children_in_school = _count(FIELD_LABELS["children_in_school"])
+    roster = FieldList(FormField(RosterRow), label=FIELD_LABELS["roster"],
+                       max_entries=MAX_ROSTER)
+
+    def to_data(self) -> dict:
+        data = super().to_data()
+        if data["roster"] is not None and not any(data["school_stages"].values()):
+            del data["school_stages"]  # derived from the roster
+        return data
+
+    def blank_rows(self, name: str) -> int:
+        entrusted = int((self.contract.targets or {}).get("children", 0))
+        filled = sum(1 for e in self.roster.entries if not e.form.is_blank())
+        return max(BLANK_INCIDENT_ROWS, entrusted - filled)
 
 
 class OtherReportForm(ReportForm):

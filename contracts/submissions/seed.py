@@ -12,6 +12,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from stdnum.cn.ric import calc_check_digit
 
 from app import clock
 from app.demo.seed import seed_step
@@ -56,10 +57,34 @@ def _data(contract: Contract, rng: random.Random) -> dict:
                 "incidents": incidents, "fire_drills": rng.randint(0, 2),
                 "complaints_received": received, "complaints_resolved": rng.randint(0, received)}
     if kind == "entrusted_care":
-        children = rng.randint(15, 45)
-        return {"children_in_care": children, "health_checks": rng.randint(0, children),
-                "children_in_school": rng.randint(children // 2, children)}
+        return {"roster": _roster(contract, rng)}
     return {"summary": "本期按合同完成服务，活动记录及签到表见附件。"}
+
+
+def _children(contract: Contract) -> list[tuple[str, date]]:
+    """The children a county entrusted: (ID number, birth date), the same every month."""
+    rng = random.Random(contract.id)
+    county = contract.region.code[:6]
+    children: dict[str, tuple[str, date]] = {}
+    while len(children) < int((contract.targets or {}).get("children", 10)):
+        born = date(2008, 1, 1) + timedelta(days=rng.randrange(365 * 15))
+        body = f"{county}{born:%Y%m%d}{rng.randrange(1000):03d}"
+        number = body + calc_check_digit(body + "0")
+        children.setdefault(number[-4:], (number, born))  # masked IDs stay distinct
+    return list(children.values())
+
+
+def _roster(contract: Contract, rng: random.Random) -> list[dict]:
+    """This month's roster: each child by ID number (stored masked), a health check for some,
+    the school stage by age."""
+    roster = []
+    for number, born in _children(contract):
+        age = (clock.today() - born).days // 365
+        stage = (None if age < 3 else "preschool" if age < 6 else "primary" if age < 12
+                 else "junior" if age < 15 else "senior" if age < 18 else None)
+        roster.append({"child_id": number, "health_check": rng.random() < 0.3,
+                       "school_stage": stage})
+    return roster
 
 
 def _provider_user(contract: Contract) -> User | None:

@@ -58,7 +58,7 @@ def _submission_helpers() -> dict:
 # ---- writing a report -----------------------------------------------------------------------
 
 def _edit_page(contract, period, submission, form, status: int = 200):
-    form.pad_incidents()
+    form.pad_rows()
     return render_template("contracts/submission_form.html", contract=contract, period=period,
                            submission=submission, form=form,
                            delete_form=ConfirmForm(formdata=None)), status

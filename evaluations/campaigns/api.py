@@ -50,10 +50,12 @@ class CampaignSchema(ma.Schema):
     template_id = ma.fields.Integer()
     region_code = ma.fields.String()
     facility_kinds = ma.fields.List(ma.fields.String())
+    service_types = ma.fields.List(ma.fields.String())
+    county_codes = ma.fields.List(ma.fields.String())
     window_start = ma.fields.Date()
     window_end = ma.fields.Date()
     assignment = ma.fields.String(metadata={"description": "by_region | round_robin"})
-    recurrence = ma.fields.String(metadata={"description": "none | yearly"})
+    recurrence = ma.fields.String(metadata={"description": "none | yearly | survey_windows"})
     previous_id = ma.fields.Integer(allow_none=True)
     inspector_ids = ma.fields.List(ma.fields.Integer())
     inspection_ids = ma.fields.List(ma.fields.Integer())
@@ -64,10 +66,16 @@ class CampaignCreateArgs(ma.Schema):
     name = ma.fields.String(required=True)
     template_id = ma.fields.Integer(required=True)
     region_code = ma.fields.String(required=True)
-    facility_kinds = ma.fields.List(ma.fields.String(), required=True)
+    facility_kinds = ma.fields.List(ma.fields.String(), load_default=list, metadata={
+        "description": "kinds of home, for a template about facilities"})
+    service_types = ma.fields.List(ma.fields.String(), load_default=list, metadata={
+        "description": "service types of the contracts, for a template about contracts"})
+    county_codes = ma.fields.List(ma.fields.String(), load_default=list, metadata={
+        "description": "only these counties of the region (empty: all of it)"})
     window_start = ma.fields.Date(required=True)
     window_end = ma.fields.Date(required=True)
-    inspector_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    inspector_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(
+        min=1, max=2**63 - 1)), required=True)
     assignment = ma.fields.Enum(Assignment, by_value=True, load_default=Assignment.BY_REGION)
     recurrence = ma.fields.Enum(Recurrence, by_value=True, load_default=Recurrence.NONE)
 
@@ -76,6 +84,8 @@ def campaign_dict(campaign: Campaign, *, with_progress: bool = False) -> dict:
     data = {
         "id": campaign.id, "name": campaign.name, "template_id": campaign.template_id,
         "region_code": campaign.region.code, "facility_kinds": list(campaign.facility_kinds),
+        "service_types": list(campaign.service_types),
+        "county_codes": list(campaign.county_codes),
         "window_start": campaign.window_start, "window_end": campaign.window_end,
         "assignment": campaign.assignment.value, "recurrence": campaign.recurrence.value,
         "previous_id": campaign.previous_id,
@@ -104,10 +114,12 @@ class Campaigns(MethodView):
     @blp.arguments(CampaignCreateArgs)
     @blp.response(201, CampaignSchema)
     def post(self, args):
-        """Create a campaign and ALL its inspections at once (one per matching home)."""
+        """Create a campaign and ALL its inspections at once (one per matching home or
+        contract)."""
         campaign = campaigns.create_campaign_by_reference(
             name=args["name"], template_id=args["template_id"], region_code=args["region_code"],
-            facility_kinds=args["facility_kinds"], window_start=args["window_start"],
+            facility_kinds=args["facility_kinds"], service_types=args["service_types"],
+            county_codes=args["county_codes"], window_start=args["window_start"],
             window_end=args["window_end"], inspector_ids=args["inspector_ids"],
             assignment=args["assignment"], recurrence=args["recurrence"], actor=api_user())
         return campaign_dict(campaign, with_progress=True)

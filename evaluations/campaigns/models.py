@@ -28,6 +28,8 @@ class Assignment(enum.StrEnum):
 class Recurrence(enum.StrEnum):
     NONE = "none"
     YEARLY = "yearly"
+    #: the next three-week survey window (三周工作法: start, middle and end of the year)
+    SURVEY_WINDOWS = "survey_windows"
 
 
 campaign_inspectors = sa.Table(
@@ -54,8 +56,15 @@ class Campaign(TimestampMixin, db.Model):
     template_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assessment_templates.id"))
     #: targets are chosen inside this region's subtree
     region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
-    #: facility kinds included, e.g. ["elderly_home", "rural_home"]
+    #: facility kinds included, e.g. ["elderly_home", "rural_home"] (templates about homes)
     facility_kinds: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: service types of the contracts included, e.g. ["household_survey"] (templates about
+    #: contracts): every active contract of these types running in the window
+    service_types: so.Mapped[list] = so.mapped_column(sa.JSON, default=list,
+                                                      server_default=sa.text("'[]'"))
+    #: codes of the counties chosen inside the region; empty: the whole region
+    county_codes: so.Mapped[list] = so.mapped_column(sa.JSON, default=list,
+                                                     server_default=sa.text("'[]'"))
     window_start: so.Mapped[date]
     window_end: so.Mapped[date]
     assignment: so.Mapped[Assignment] = so.mapped_column(

@@ -1,10 +1,14 @@
-"""Campaigns (专项行动): one template over many homes in a window, created in one step.
+"""Campaigns (专项行动): one template over many homes or contracts in a window, created in
+one step.
 
 Rules:
 
-- Targets are chosen by rule: every facility whose kind is one of ``facility_kinds`` and whose
-  region lies in the campaign's region subtree. The template must be published and inspect
-  facilities.
+- Targets are chosen by rule. A template about homes: every facility whose kind is one of
+  ``facility_kinds`` and whose region lies in the campaign's region subtree. A template about
+  contracts (e.g. ``survey_service`` in the three-week survey windows, 三周工作法): every
+  ACTIVE contract whose service type is one of ``service_types``, whose region lies in the
+  region subtree and whose period overlaps the window. ``county_codes``, when given, keeps only
+  the targets inside those counties of the region. The template must be published.
 - Inspectors: ``by_region`` gives each home to the chosen inspector bound to the DEEPEST region
   containing it (a tie goes to the lowest user id); ``round_robin`` deals the homes in order
   (region path, then id) to the chosen inspectors in turn (ordered by id), skipping an
@@ -16,10 +20,7 @@ Rules:
 - Creating a campaign creates ALL its inspections through ``schedule_inspection`` in the same
   transaction. No matching home, or a home no chosen inspector covers → ``ValidationError``
   naming them, and nothing is stored.
-- Yearly campaigns: :func:`create_next_year_campaign` makes next year's copy (same month and
-  day, the current version of the template, today's homes), linked by ``previous_id``; a
-  campaign has at most one successor (unique ``previous_id``), so calling it twice returns the
-  first copy.
+- Recurring campaigns (next year's, or the next survey window's): :mod:`.recurrence`.
 - Visibility: admin all; officers campaigns whose region lies in their subtree; inspectors
   the campaigns they are part of; providers none.
 
@@ -35,24 +36,24 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import clock
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.regions.models import Level, Region
 from app.scoping import one_visible, region_subtree
 from app.users.models import Role, User
-from contracts.models import Facility, FacilityKind
+from contracts.models import Contract, ContractStatus, Facility, FacilityKind, ServiceType
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, TemplateTarget
-from evaluations.assessment.services import current_template, template_stmt
+from evaluations.assessment.services import template_stmt
 from evaluations.campaigns.models import Assignment, Campaign, Recurrence, campaign_inspectors
 from evaluations.inspections.guards import within
 from evaluations.inspections.lists import assignable_inspectors
 from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
-    "campaign_regions", "campaign_templates", "create_campaign", "create_campaign_by_reference",
-    "create_next_year_campaign", "get_visible_campaign", "inspectors_to_choose",
-    "matching_facilities", "plan_targets", "visible_campaigns", "yearly_campaigns_due",
+    "CampaignInput", "campaign_counties", "campaign_regions", "campaign_templates",
+    "check_campaign", "create_campaign", "create_campaign_by_reference", "create_planned",
+    "get_visible_campaign", "inspectors_to_choose", "matching_contracts", "matching_facilities",
+    "plan_targets", "visible_campaigns",
 ]
 
 MAX_NAME = 200
@@ -80,9 +81,8 @@ def get_visible_campaign(user: User, campaign_id: Any) -> Campaign:
 # ---- what a campaign may be made of -------------------------------------------------------
 
 def campaign_templates() -> list[AssessmentTemplate]:
-    """The current published versions of the templates that inspect homes."""
-    return list(db.session.scalars(template_stmt(current=True).where(
-        AssessmentTemplate.target == TemplateTarget.FACILITY)))
+    """The current published versions of the templates (about homes or about contracts)."""
+    return list(db.session.scalars(template_stmt(current=True)))
 
 
 def campaign_regions(user: User) -> list[Region]:
@@ -92,6 +92,11 @@ def campaign_regions(user: User) -> list[Region]:
     if user.role is not Role.ADMIN:
         stmt = stmt.where(Region.id.in_(region_subtree(user.region)))
     return list(db.session.scalars(stmt.order_by(Region.code)))
+
+
+def campaign_counties(user: User) -> list[Region]:
+    """The counties a campaign may be limited to (inside ``user``'s region unless an admin)."""
+    return [r for r in campaign_regions(user) if r.level is Level.COUNTY]
 
 
 def inspectors_to_choose(user: User) -> list[User]:
@@ -110,13 +115,36 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
-def matching_facilities(region: Region, kinds: list[str]) -> list[Facility]:
-    """Homes of ``kinds`` in ``region``'s subtree, by region path then id."""
+def _within_counties(column: Any, counties: list[Region]) -> Any:
+    if not counties:
+        return sa.true()
+    return sa.or_(*(column.in_(region_subtree(county)) for county in counties))
+
+
+def matching_facilities(region: Region, kinds: list[str],
+                        counties: list[Region] | None = None) -> list[Facility]:
+    """Homes of ``kinds`` in ``region``'s subtree (and in ``counties``), by region path then
+    id."""
     return list(db.session.scalars(
         sa.select(Facility).join(Region, Facility.region_id == Region.id)
         .where(Facility.kind.in_([FacilityKind(k) for k in kinds]),
-               Facility.region_id.in_(region_subtree(region)))
+               Facility.region_id.in_(region_subtree(region)),
+               _within_counties(Facility.region_id, counties or []))
         .order_by(Region.path, Facility.id)))
+
+
+def matching_contracts(region: Region, service_types: list[str], start: date, end: date,
+                       counties: list[Region] | None = None) -> list[Contract]:
+    """Active contracts of ``service_types`` in ``region``'s subtree (and in ``counties``)
+    running at some time in the window, by region path then id."""
+    return list(db.session.scalars(
+        sa.select(Contract).join(Region, Contract.region_id == Region.id)
+        .where(Contract.service_type.in_([ServiceType(t) for t in service_types]),
+               Contract.status == ContractStatus.ACTIVE,
+               Contract.start_date <= end, Contract.end_date >= start,
+               Contract.region_id.in_(region_subtree(region)),
+               _within_counties(Contract.region_id, counties or []))
+        .order_by(Region.path, Contract.id)))
 
 
 def _spread(start: date, end: date, count: int) -> list[date]:
@@ -124,54 +152,97 @@ def _spread(start: date, end: date, count: int) -> list[date]:
     return [start + timedelta(days=i * days // count) for i in range(count)]
 
 
-def _by_region(facility: Facility, inspectors: list[User]) -> User | None:
-    covering = [i for i in inspectors if within(facility.region, i.region)]
+def _by_region(target: Facility | Contract, inspectors: list[User]) -> User | None:
+    covering = [i for i in inspectors if within(target.region, i.region)]
     if not covering:
         return None
     return max(covering, key=lambda i: (len(i.region.path), -i.id))
 
 
-def plan_targets(facilities: list[Facility], inspectors: list[User], assignment: Assignment
-                 ) -> tuple[list[tuple[Facility, User]], list[Facility]]:
-    """(facility, inspector) pairs in order, and the facilities nobody covers."""
+def plan_targets(targets: list, inspectors: list[User], assignment: Assignment
+                 ) -> tuple[list[tuple[Any, User]], list]:
+    """(target, inspector) pairs in order, and the targets (homes or contracts) nobody
+    covers."""
     inspectors = sorted(inspectors, key=lambda i: i.id)
-    pairs: list[tuple[Facility, User]] = []
-    uncovered: list[Facility] = []
+    pairs: list[tuple[Any, User]] = []
+    uncovered: list = []
     turn = 0
-    for facility in facilities:
+    for target in targets:
         if assignment is Assignment.BY_REGION:
-            chosen = _by_region(facility, inspectors)
+            chosen = _by_region(target, inspectors)
         else:
             chosen = None
             for step in range(len(inspectors)):
                 candidate = inspectors[(turn + step) % len(inspectors)]
-                if within(facility.region, candidate.region):
+                if within(target.region, candidate.region):
                     chosen = candidate
                     turn = (turn + step + 1) % len(inspectors)
                     break
         if chosen is None:
-            uncovered.append(facility)
+            uncovered.append(target)
         else:
-            pairs.append((facility, chosen))
+            pairs.append((target, chosen))
     return pairs, uncovered
 
 
 @dataclass
-class _Input:
+class CampaignInput:
+    """What a campaign is made of, checked (:func:`check_campaign`)."""
+
     name: str
     template: AssessmentTemplate
     region: Region
     kinds: list[str]
+    service_types: list[str]
+    counties: list[Region]
     start: date
     end: date
     inspectors: list[User]
     assignment: Assignment
     recurrence: Recurrence
 
+    @property
+    def about_contracts(self) -> bool:
+        return self.template.target is TemplateTarget.CONTRACT
 
-def _check(*, name: Any, template: AssessmentTemplate | None, region: Region | None,
-           facility_kinds: Any, window_start: Any, window_end: Any, inspectors: Any,
-           assignment: Any, recurrence: Any, actor: User | None) -> _Input:
+
+def _targets_choice(errors: dict, template: AssessmentTemplate | None, facility_kinds: Any,
+                    service_types: Any) -> tuple[list[str], list[str]]:
+    """The kinds of home (a template about homes) or the service types (about contracts)."""
+    kinds = sorted({str(k) for k in (facility_kinds or [])})
+    types = sorted({str(t) for t in (service_types or [])})
+    if template is None:
+        return kinds, types
+    if template.target is TemplateTarget.FACILITY:
+        if not kinds:
+            errors.setdefault("facility_kinds", []).append(_("Choose at least one kind of home."))
+        elif any(k not in {k.value for k in FacilityKind} for k in kinds):
+            errors.setdefault("facility_kinds", []).append(_("Unknown kind of home."))
+        return kinds, []
+    if not types:
+        errors.setdefault("service_types", []).append(
+            _("This template assesses contracts: choose at least one service type."))
+    elif any(t not in {t.value for t in ServiceType} for t in types):
+        errors.setdefault("service_types", []).append(_("Unknown service type."))
+    return [], types
+
+
+def _counties(errors: dict, region: Region | None, county_codes: Any) -> list[Region]:
+    codes = sorted({str(c) for c in (county_codes or [])})
+    counties = list(db.session.scalars(sa.select(Region).where(Region.code.in_(codes))))
+    if len(counties) != len(codes) or any(
+            c.level is not Level.COUNTY or (region is not None and not within(c, region))
+            for c in counties):
+        errors.setdefault("county_codes", []).append(
+            _("Choose counties inside the campaign's region."))
+    return sorted(counties, key=lambda c: c.code)
+
+
+def check_campaign(*, name: Any, template: AssessmentTemplate | None, region: Region | None,
+                   facility_kinds: Any, window_start: Any, window_end: Any, inspectors: Any,
+                   assignment: Any, recurrence: Any, actor: User | None,
+                   service_types: Any = None, county_codes: Any = None) -> CampaignInput:
+    """Every field of a campaign checked; ``ValidationError`` names each bad one."""
     errors: dict[str, list[str]] = {}
 
     def add(key: str, message: str) -> None:
@@ -184,19 +255,14 @@ def _check(*, name: Any, template: AssessmentTemplate | None, region: Region | N
         add("name", _("At most %(n)d characters.", n=MAX_NAME))
     if template is None or template.status is not TemplateStatus.PUBLISHED:
         add("template_id", _("Choose a published assessment template."))
-    elif template.target is not TemplateTarget.FACILITY:
-        add("template_id", _("A campaign inspects homes: choose a template about facilities."))
+        template = None
     if region is None:
         add("region_code", _("Choose the region."))
     elif actor is not None and actor.role is not Role.ADMIN and not (
             actor.role is Role.OFFICER and within(region, actor.region)):
         add("region_code", _("You may create campaigns only inside your region."))
-    kinds = [str(k) for k in (facility_kinds or [])]
-    valid_kinds = {k.value for k in FacilityKind}
-    if not kinds:
-        add("facility_kinds", _("Choose at least one kind of home."))
-    elif any(k not in valid_kinds for k in kinds):
-        add("facility_kinds", _("Unknown kind of home."))
+    kinds, types = _targets_choice(errors, template, facility_kinds, service_types)
+    counties = _counties(errors, region, county_codes)
     start, end = _as_date(window_start), _as_date(window_end)
     if start is None:
         add("window_start", _("Give the date as YYYY-MM-DD."))
@@ -220,68 +286,93 @@ def _check(*, name: Any, template: AssessmentTemplate | None, region: Region | N
         again = Recurrence(recurrence or Recurrence.NONE)
     except ValueError:
         again = Recurrence.NONE
-        add("recurrence", _("Choose none or yearly."))
+        add("recurrence", _("Choose none, yearly or each survey window."))
     if errors:
         raise ValidationError(_("The campaign was not created."), errors)
-    return _Input(text, template, region, sorted(set(kinds)), start, end,  # type: ignore[arg-type]
-                  people, how, again)
+    return CampaignInput(text, template, region, kinds, types,  # type: ignore[arg-type]
+                         counties, start, end, people, how, again)  # type: ignore[arg-type]
 
 
-def _facility_names(facilities: list[Facility], limit: int = 20) -> str:
-    names = [f"{f.name} ({f.region.name})" for f in facilities[:limit]]
-    if len(facilities) > limit:
-        names.append(_("and %(n)d more", n=len(facilities) - limit))
+def _target_names(targets: list, limit: int = 20) -> str:
+    names = [f"{t.name} ({t.region.name})" if isinstance(t, Facility)
+             else f"{t.number} {t.title} ({t.region.name})" for t in targets[:limit]]
+    if len(targets) > limit:
+        names.append(_("and %(n)d more", n=len(targets) - limit))
     return "; ".join(names)
 
 
-def _create(data: _Input, *, actor: User | None, previous: Campaign | None = None) -> Campaign:
-    facilities = matching_facilities(data.region, data.kinds)
+def _targets(data: CampaignInput) -> list:
+    if data.about_contracts:
+        contracts = matching_contracts(data.region, data.service_types, data.start, data.end,
+                                       data.counties)
+        if not contracts:
+            message = _("No contract matches: no active contract of the chosen service types "
+                        "runs in %(region)s during the window.", region=data.region.name)
+            raise ValidationError(message, {"service_types": [message]})
+        return contracts
+    facilities = matching_facilities(data.region, data.kinds, data.counties)
     if not facilities:
         message = _("No facility matches: no home of the chosen kinds in %(region)s.",
                     region=data.region.name)
         raise ValidationError(message, {"facility_kinds": [message]})
-    pairs, uncovered = plan_targets(facilities, data.inspectors, data.assignment)
+    return facilities
+
+
+def create_planned(data: CampaignInput, *, actor: User | None,
+                   previous: Campaign | None = None) -> Campaign:
+    """The campaign of checked ``data`` and one inspection per target, or nothing."""
+    pairs, uncovered = plan_targets(_targets(data), data.inspectors, data.assignment)
     if uncovered:
-        message = _("No chosen inspector covers these homes: %(names)s.",
-                    names=_facility_names(uncovered))
+        message = _("No chosen inspector covers these targets: %(names)s.",
+                    names=_target_names(uncovered))
         raise ValidationError(message, {"inspectors": [message]})
     campaign = Campaign(
         name=data.name, template_id=data.template.id, region_id=data.region.id,
-        facility_kinds=data.kinds, window_start=data.start, window_end=data.end,
-        assignment=data.assignment, recurrence=data.recurrence,
+        facility_kinds=data.kinds, service_types=data.service_types,
+        county_codes=[c.code for c in data.counties], window_start=data.start,
+        window_end=data.end, assignment=data.assignment, recurrence=data.recurrence,
         previous_id=previous.id if previous is not None else None,
         created_by_id=actor.id if actor is not None else None)
     campaign.inspectors = sorted(data.inspectors, key=lambda i: i.id)
     db.session.add(campaign)
     db.session.flush()
-    for (facility, inspector), day in zip(pairs, _spread(data.start, data.end, len(pairs)),
-                                          strict=True):
+    for (target, inspector), day in zip(pairs, _spread(data.start, data.end, len(pairs)),
+                                        strict=True):
+        about = {"contract": target} if data.about_contracts else {"facility": target}
         schedule_inspection(template=data.template, inspector=inspector, scheduled_for=day,
-                            facility=facility, actor=actor, campaign=campaign)
+                            actor=actor, campaign=campaign, **about)
     db.session.flush()
     return campaign
 
 
 def create_campaign(*, name: str, template: AssessmentTemplate | None, region: Region | None,
-                    facility_kinds: list[str], window_start: date | str,
+                    facility_kinds: list[str] | None = None, window_start: date | str,
                     window_end: date | str, inspectors: list[User],
                     assignment: Assignment | str = Assignment.BY_REGION,
                     recurrence: Recurrence | str = Recurrence.NONE,
+                    service_types: list[str] | None = None,
+                    county_codes: list[str] | None = None,
                     actor: User | None = None) -> Campaign:
-    """Create the campaign and ALL its inspections (one per matching home), or nothing."""
+    """Create the campaign and ALL its inspections (one per matching home or contract), or
+    nothing."""
     if actor is not None and actor.role not in (Role.OFFICER, Role.ADMIN):
         raise Forbidden(_("Only officers create campaigns."))
-    data = _check(name=name, template=template, region=region, facility_kinds=facility_kinds,
-                  window_start=window_start, window_end=window_end, inspectors=inspectors,
-                  assignment=assignment, recurrence=recurrence, actor=actor)
-    return _create(data, actor=actor)
+    data = check_campaign(name=name, template=template, region=region,
+                          facility_kinds=facility_kinds, window_start=window_start,
+                          window_end=window_end, inspectors=inspectors, assignment=assignment,
+                          recurrence=recurrence, actor=actor, service_types=service_types,
+                          county_codes=county_codes)
+    return create_planned(data, actor=actor)
 
 
 def create_campaign_by_reference(*, name: str, template_id: int | None, region_code: str | None,
-                                 facility_kinds: list[str], window_start: date | str,
-                                 window_end: date | str, inspector_ids: list[int],
+                                 facility_kinds: list[str] | None = None,
+                                 window_start: date | str, window_end: date | str,
+                                 inspector_ids: list[int],
                                  assignment: Assignment | str = Assignment.BY_REGION,
                                  recurrence: Recurrence | str = Recurrence.NONE,
+                                 service_types: list[str] | None = None,
+                                 county_codes: list[str] | None = None,
                                  actor: User | None = None) -> Campaign:
     """``create_campaign`` with the template, region and inspectors named by id and code, as
     the form and the API send them; an unknown one is refused like a missing one."""
@@ -290,65 +381,5 @@ def create_campaign_by_reference(*, name: str, template_id: int | None, region_c
         region=db.session.scalar(sa.select(Region).where(Region.code == region_code)),
         facility_kinds=facility_kinds, window_start=window_start, window_end=window_end,
         inspectors=[db.session.get(User, i) for i in inspector_ids], assignment=assignment,
-        recurrence=recurrence, actor=actor)
-
-
-# ---- yearly recurrence --------------------------------------------------------------------
-
-def _same_day_in(day: date, year: int) -> date:
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=year, day=28)
-
-
-def _next_name(name: str, old_year: int, year: int) -> str:
-    if str(old_year) in name:
-        return name.replace(str(old_year), str(year))
-    return f"{name} {year}"[:MAX_NAME]
-
-
-def create_next_year_campaign(campaign: Campaign, year: int, *,
-                              actor: User | None = None) -> Campaign:
-    """The yearly successor of ``campaign`` in ``year``; idempotent.
-
-    Same name (its year replaced), region, kinds, assignment and inspectors (those still active
-    inspectors); window moved to ``year`` (same month and day); the current version of the
-    template's code. Returns the existing successor when there is one.
-    """
-    existing = db.session.scalar(sa.select(Campaign).where(Campaign.previous_id == campaign.id))
-    if existing is not None:
-        return existing
-    if campaign.recurrence is not Recurrence.YEARLY:
-        message = _("Only a yearly campaign is repeated.")
-        raise ValidationError(message, {"recurrence": [message]})
-    if year <= campaign.window_start.year:
-        message = _("The next campaign must be in a later year than %(year)d.",
-                    year=campaign.window_start.year)
-        raise ValidationError(message, {"year": [message]})
-    shift = year - campaign.window_start.year
-    template = current_template(campaign.template.code) or campaign.template
-    inspectors = [i for i in campaign.inspectors if i.role is Role.INSPECTOR and i.is_enabled]
-    data = _check(name=_next_name(campaign.name, campaign.window_start.year, year),
-                  template=template, region=campaign.region,
-                  facility_kinds=campaign.facility_kinds,
-                  window_start=_same_day_in(campaign.window_start, year),
-                  window_end=_same_day_in(campaign.window_end, campaign.window_end.year + shift),
-                  inspectors=inspectors, assignment=campaign.assignment,
-                  recurrence=Recurrence.YEARLY, actor=None)
-    successor = _create(data, actor=actor, previous=campaign)
-    if successor.created_by_id is None:
-        successor.created_by_id = campaign.created_by_id
-        db.session.flush()
-    return successor
-
-
-def yearly_campaigns_due(today: date | None = None) -> list[Campaign]:
-    """Yearly campaigns of an earlier year without a successor (for the scheduler's job)."""
-    today = today or clock.today()
-    successors = sa.select(Campaign.previous_id).where(Campaign.previous_id.is_not(None))
-    return list(db.session.scalars(
-        sa.select(Campaign).where(Campaign.recurrence == Recurrence.YEARLY,
-                                  Campaign.window_start < date(today.year, 1, 1),
-                                  Campaign.id.not_in(successors))
-        .order_by(Campaign.id)))
+        recurrence=recurrence, service_types=service_types, county_codes=county_codes,
+        actor=actor)

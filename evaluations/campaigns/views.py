@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
 from app.auth.login import role_required
 from app.errors import DomainError, NotFound
 from app.extensions import db
@@ -37,13 +38,15 @@ def campaign_create():
     form = CampaignForm(templates=campaigns.campaign_templates(),
                         regions=campaigns.campaign_regions(current_user),
                         inspectors=campaigns.inspectors_to_choose(current_user),
-                        locale=ui_language())
+                        locale=ui_language(), year=clock.today().year)
     if form.validate_on_submit():
+        start, end = form.window()
         try:
             campaign = campaigns.create_campaign_by_reference(
                 name=form.name.data, template_id=form.template.data,
                 region_code=form.region_code.data, facility_kinds=form.facility_kinds.data or [],
-                window_start=form.window_start.data, window_end=form.window_end.data,
+                service_types=form.service_types.data or [],
+                county_codes=form.counties.data or [], window_start=start, window_end=end,
                 inspector_ids=form.inspectors.data or [], assignment=form.assignment.data,
                 recurrence=form.recurrence.data, actor=current_user)
         except DomainError as error:

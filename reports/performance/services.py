@@ -6,7 +6,8 @@
                  the agreement is counted here only, never again inside a template)
     timeliness = % of the reports due in the period first submitted by their deadline
     targets    = min(100, achieved ÷ target × 100), the target pro-rated to the days of the
-                 contract that fall in the period, in whole units (half up)
+                 contract that fall in the period, in whole units (half up); household
+                 surveys count only the records not found wrong in a finished spot check
 
 A component without data drops out, as a section without applicable items does in scoring;
 the composite is None when nothing is known. A period that has not begun has no figures at
@@ -33,8 +34,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import ValidationError
 from app.extensions import db
-from contracts.households.models import HouseholdRecord
-from contracts.households.spot_checks import agreement_rate
+from contracts.households.spot_checks import agreement_rate, records_not_found_wrong
 from contracts.models import Contract, Installment, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, all_periods
@@ -217,10 +217,7 @@ def targets_component(contract: Contract, window: Window) -> tuple[Decimal | Non
     kind = contract.service_type
     if kind is ServiceType.HOUSEHOLD_SURVEY and targets.get("households"):
         rule = prorated_target(targets["households"], contract, window)
-        achieved = db.session.scalar(
-            sa.select(sa.func.count()).select_from(HouseholdRecord).where(
-                HouseholdRecord.contract_id == contract.id,
-                HouseholdRecord.survey_date.between(window.start, window.end)))
+        achieved = records_not_found_wrong(contract, window.start, window.end)
         return _attainment(Decimal(achieved), Decimal(rule["target"])), {
             "achieved": achieved, **rule}
     reports = _reported(contract, window)

@@ -53,6 +53,9 @@ def report_contract(db, make_contract, make_facility, make_user):
     def make(service_type: str = "household_survey", region: str = "a", **overrides):
         if service_type == "facility_operation" and "facility" not in overrides:
             overrides["facility"] = make_facility(region="a1" if region == "a" else "b1")
+        if service_type == "entrusted_care" and "facility" not in overrides:
+            overrides["facility"] = make_facility(name="儿童福利中心", kind="child_welfare")
+            overrides.setdefault("targets", {"children": 10})
         overrides.setdefault("targets", {})
         contract = make_contract(region=region, status="active", service_type=service_type,
                                  **overrides)

@@ -75,7 +75,8 @@ def test_numbers_follow_the_format_and_count_per_year_and_type(app, make_contrac
                          end_date=date(2027, 12, 31)).number == "XN-2027-HS-0001"
     assert make_contract(service_type="facility_operation", facility=make_facility(),
                          targets={}).number == "XN-2026-FO-0001"
-    assert make_contract(service_type="entrusted_care", targets={"children": 40}
+    assert make_contract(service_type="entrusted_care", targets={"children": 40},
+                         facility=make_facility(kind="child_welfare")
                          ).number == "XN-2026-EC-0001"
 
 

@@ -27,6 +27,7 @@ def world(db, on_day, make_contract, make_facility, make_procurement, qualified_
                               start_date=date(2026, 3, 1))
     w.ended = make_contract(title="甲区委托照料", provider=care, status="completed",
                             service_type="entrusted_care", targets={"children": 20},
+                            facility=make_facility(name="甲区儿童福利中心", kind="child_welfare"),
                             start_date=date(2026, 2, 1), end_date=date(2026, 11, 30))
     w.draft = make_contract("a1", title="甲一福利院运营", provider=care, facility=home,
                             service_type="facility_operation", targets={"beds": 100},

@@ -49,7 +49,7 @@ def check_counts(db) -> None:
                                                          "facility_operation",
                                                          "entrusted_care", "other"}
     assert {p.kind.value for p in providers} == {"social_org", "private_nonprofit",
-                                                 "foundation", "company"}
+                                                 "foundation", "company", "other"}
     assert {f.kind.value for f in facilities} == {"elderly_home", "rural_home", "child_welfare"}
     assert {p.method.value for p in procurements} == {"open_tender", "competitive_consultation",
                                                       "single_source", "request_for_quotation"}

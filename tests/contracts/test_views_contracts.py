@@ -195,7 +195,7 @@ def test_list_filters_status_service_type_and_expiring(as_user, make_contract, m
     draft = make_contract("a")
     active = make_contract("a", status="active", end_date=date(2026, 4, 15))
     later = make_contract("a", status="active", service_type="entrusted_care",
-                          targets={"children": 20})
+                          targets={"children": 20}, facility=make_facility(kind="child_welfare"))
     browser, _ = as_user("officer", region="a")
     numbers = _numbers(browser.get("/contracts?status=active").get_data(as_text=True))
     assert sorted(numbers) == sorted([active.number, later.number])

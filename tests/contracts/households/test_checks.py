@@ -15,7 +15,6 @@ from stdnum.cn.ric import calc_check_digit
 from contracts.households.checks import MAX_ERRORS, HouseholdRow, ImportContext, read_households
 from contracts.households.checks import errors_xlsx as make_errors_xlsx
 from contracts.households.files import FIELDS, LABELS
-from contracts.households.template import build_template
 
 TODAY = date(2026, 6, 30)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
@@ -35,7 +34,8 @@ def context(**overrides) -> ImportContext:
 def record(**overrides) -> dict:
     values = dict(id_number=id_number(), head_name="王秀英", region_code="421202001001",
                   members="3", monthly_income="1234.5", assets="0", survey_date="2026-03-05",
-                  surveyor="李强、张敏", recommendation="dibao")
+                  surveyor="李强", recommendation="dibao", second_surveyor="张敏",
+                  surveyors_signed="是", applicant_signed="是", area="rural")
     return values | overrides
 
 
@@ -64,7 +64,7 @@ def test_valid_csv_gives_typed_normalised_rows():
     assert result.ok and result.errors == [] and result.error_count == 0
     assert result.rows[0] == HouseholdRow(
         id_number(), "王秀英", "421202001001", 3, Decimal("1234.50"), Decimal("0.00"),
-        date(2026, 3, 5), "李强、张敏", "dibao")
+        date(2026, 3, 5), "李强", "dibao", "张敏", True, True, "rural")
     assert str(result.rows[0].monthly_income) == "1234.50"
     assert result.rows[1].assets == Decimal("56000.00") and result.rows[1].members == 1
 
@@ -101,11 +101,11 @@ def test_xlsx_with_real_date_cell_and_float_money():
     sheet = workbook.active
     sheet.append(list(FIELDS))
     sheet.append([id_number(), " 王秀英 ", 421202001001, 3, 1234.5, 0.1 + 0.2 - 0.3 + 12,
-                  date(2026, 3, 5), "李强", "低保"])
+                  date(2026, 3, 5), "李强", "低保", "张敏", True, "是", "农村"])
     sheet.append([id_number("42120219800101124"), "刘伟", "421202001", 2.0, 0, 99.99,
-                  datetime(2026, 6, 30, 15, 30), "李强", "临时救助"])
-    sheet.append([None] * 9)  # empty trailing rows are ignored
-    sheet.append(["", "", "", "", "", "", "", "", ""])
+                  datetime(2026, 6, 30, 15, 30), "李强", "临时救助", "张敏", "yes", "YES", "urban"])
+    sheet.append([None] * 13)  # empty trailing rows are ignored
+    sheet.append([""] * 13)
     buffer = io.BytesIO()
     workbook.save(buffer)
     workbook.close()
@@ -126,7 +126,7 @@ def test_xlsx_with_a_fraction_of_a_fen_is_refused():
     workbook = Workbook()
     workbook.active.append(list(FIELDS))
     workbook.active.append([id_number(), "王秀英", "421202001", 2.5, 1234.567, 0,
-                            date(2026, 3, 5), "李强", "dibao"])
+                            date(2026, 3, 5), "李强", "dibao", "张敏", "是", "是", "农村"])
     buffer = io.BytesIO()
     workbook.save(buffer)
 
@@ -353,18 +353,6 @@ def test_more_rows_than_allowed_is_a_file_level_error():
 
     assert messages(result) == [(4, "file", "The file has more than 2 records; split it "
                                  "into smaller files.")]
-
-
-def test_the_template_imports_with_no_rows_and_no_error():
-    data = build_template()
-
-    result = read_households(data, "household-template.xlsx", context())
-
-    assert result.ok and result.rows == [] and result.errors == []
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    assert workbook.sheet_names == ["households", "说明"]
-    notes = workbook.get_sheet_by_name("说明").to_python()
-    assert notes[7][:2] == ["survey_date", "调查日期"]
 
 
 def test_messages_are_lazy_and_render_inside_a_request(app):

@@ -167,3 +167,29 @@ def test_html_upload_success_and_error_table_with_download(db, hh_contract, as_u
     assert count(db) == 1
     template = browser.get(f"{url}/template.xlsx")
     assert template.status_code == 200 and template.data[:2] == b"PK"
+
+
+def test_the_visit_rules_refuse_the_whole_file_on_the_page_and_in_the_api(
+        db, hh_contract, as_user, api_as):
+    """The issue's row: one investigator, ¥5,000 a month, ¥5 million of assets, 低保, and no
+    applicant's signature — refused with the row and field named, nothing stored."""
+    contract = hh_contract()
+    data = hh_csv([{}, {"second_surveyor": "李强", "monthly_income": "5000",
+                        "assets": "5000000", "applicant_signed": "否"}])
+    browser, _u = as_user("provider", provider=contract.provider)
+    browser.get(f"/contracts/{contract.id}/households")
+    response = browser.post(f"/contracts/{contract.id}/households/import",
+                            {"file": (io.BytesIO(data), "h.csv")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "第二调查员 (second_surveyor)" in page and "申请人签字 (applicant_signed)" in page
+    assert "at least two investigators" in page and "The applicant did not sign" in page
+    api, _u = api_as("provider", provider=contract.provider)
+    answer = api.post(f"/api/v1/contracts/{contract.id}/households",
+                      data={"file": (io.BytesIO(data), "h.csv")},
+                      content_type="multipart/form-data")
+    assert answer.status_code == 422
+    rows = {(r["row"], r["field"]) for r in answer.get_json()["error"]["rows"]}
+    assert rows == {(3, "second_surveyor"), (3, "applicant_signed")}
+    assert count(db) == 0 and count(db, HouseholdImport) == 0

@@ -1,4 +1,5 @@
-"""Spot checks: sample size, repeatable draws, results, agreement rate, who sees what."""
+"""Spot checks: sample size, repeatable draws, results, agreement rate, who sees what.
+(The stratified sample, forced inclusions and statistics: test_sampling.py.)"""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from contracts.households import spot_checks
 from contracts.households.models import SpotCheck, SpotCheckStatus
 
 
-@pytest.mark.parametrize(("population", "size"), [(100, 20), (1000, 50), (10, 10), (401, 21),
+@pytest.mark.parametrize(("population", "size"), [(100, 30), (1000, 300), (10, 10), (401, 121),
                                                    (0, 0)])
 def test_sample_size_rule(population, size):
     assert spot_checks.sample_size(population) == size
@@ -25,9 +26,11 @@ def test_sample_size_rule_is_configurable_per_draw():
 
 @pytest.fixture
 def surveyed(db, hh_contract, import_rows):
-    """An active contract with 100 records in 2026-03."""
+    """An active contract with 100 records in 2026-03: five surveyors with 20 each, one a day
+    (so that no record is flagged and forced into a sample)."""
     contract = hh_contract()
-    import_rows(contract, [{} for _ in range(100)])
+    import_rows(contract, [{"surveyor": f"调查员{i % 5}", "second_surveyor": f"副{i % 5}",
+                            "survey_date": f"2026-03-{1 + i // 5:02d}"} for i in range(100)])
     return contract
 
 
@@ -37,7 +40,7 @@ def test_draw_stores_seed_and_the_draw_repeats_exactly(db, surveyed, make_user):
     check = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
                                         actor=officer, seed=1234)
     db.session.commit()
-    assert (check.size, check.population, check.seed) == (20, 100, 1234)
+    assert (check.size, check.population, check.seed) == (30, 100, 1234)
     drawn = sorted(item.record_id for item in check.items)
     assert sorted(spot_checks.redraw(check)) == drawn
     again = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
@@ -64,7 +67,7 @@ def test_results_and_agreement_rate(db, surveyed, make_user):
     inspector = make_user("inspector", region="a")
     check = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
                                         actor=None, seed=7, minimum=4)
-    assert check.size == 5
+    assert check.size == 30
     assert spot_checks.agreement_rate(surveyed) is None
     items = check.items
     with pytest.raises(Forbidden):
@@ -78,10 +81,12 @@ def test_results_and_agreement_rate(db, surveyed, make_user):
     for item in items[1:4]:
         spot_checks.record_result(item, actor=inspector, result="confirmed")
     assert spot_checks.agreement_rate(surveyed) == Decimal("0.7500")
+    for item in items[4:-1]:
+        spot_checks.record_result(item, actor=inspector, result="confirmed")
     assert check.status is SpotCheckStatus.OPEN
-    spot_checks.record_result(items[4], actor=inspector, result="confirmed")
+    spot_checks.record_result(items[-1], actor=inspector, result="confirmed")
     assert check.status is SpotCheckStatus.DONE
-    assert spot_checks.agreement_rate(surveyed, "2026-03") == Decimal("0.8000")
+    assert spot_checks.agreement_rate(surveyed, "2026-03") == Decimal("0.9667")
     assert spot_checks.agreement_rate(surveyed, "2026-04") is None
 
 
@@ -94,7 +99,7 @@ def test_api_draw_mark_and_visibility(db, surveyed, api_as, make_user):
                                       "seed": 42})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert body["size"] == 20 and len(body["items"]) == 20
+    assert body["size"] == 30 and len(body["items"]) == 30
     assert body["items"][0]["record"]["id_number"].count("*") == 8
     check_id, item_id = body["id"], body["items"][0]["id"]
 
@@ -118,7 +123,9 @@ def test_api_draw_mark_and_visibility(db, surveyed, api_as, make_user):
         assert inspector_api.post(f"/api/v1/spot-checks/{check_id}/items/{item['id']}",
                                   json={"result": "confirmed"}).status_code == 200
     done = provider_api.get(f"/api/v1/spot-checks/{check_id}").get_json()
-    assert done["status"] == "done" and done["agreement_rate"] == "0.9500"
+    # 29 of 30 agree: p = 0.9667, and its 95 % Wilson interval 0.8333–0.9941
+    assert done["status"] == "done" and done["agreement_rate"] == "0.9667"
+    assert (done["ci_low"], done["ci_high"]) == ("0.8333", "0.9941")
     assert done["items"] is None
     assert db.session.scalar(sa.select(SpotCheck.status)) is SpotCheckStatus.DONE
 
@@ -152,5 +159,10 @@ def test_html_officer_draws(db, surveyed, as_user, make_user):
     assert browser.get(url).status_code == 200
     response = browser.post(url, {"period": "2026-03", "inspector_id": str(inspector.id),
                                   "percent": "5", "minimum": "20", "seed": "5"})
+    assert response.status_code == 422  # below the 30 % floor: nothing drawn
+    assert "from 30 (the floor) to 100" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SpotCheck)) == 0
+    response = browser.post(url, {"period": "2026-03", "inspector_id": str(inspector.id),
+                                  "percent": "30", "minimum": "20", "seed": "5"})
     assert response.status_code == 303
-    assert db.session.scalar(sa.select(SpotCheck.size)) == 20
+    assert db.session.scalar(sa.select(SpotCheck.size)) == 30

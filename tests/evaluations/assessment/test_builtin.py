@@ -11,9 +11,9 @@ import pytest
 
 BUILTIN = pathlib.Path(__file__).resolve().parents[3] / "evaluations" / "assessment" / "builtin"
 
-CODES = ("quality", "safety", "warm_winter", "survey_service")
+CODES = ("quality", "safety", "warm_winter", "survey_service", "child_welfare")
 TARGETS = {"quality": "facility", "safety": "facility", "warm_winter": "facility",
-           "survey_service": "contract"}
+           "survey_service": "contract", "child_welfare": "facility"}
 KINDS = {"points", "yes_no"}
 GRADES = ["excellent", "good", "pass", "fail"]
 KEY_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -38,7 +38,7 @@ def assert_bilingual(value, where):
     assert re.search(r"[\u4e00-\u9fff]", value["zh_CN"]), f"{where}.zh_CN has no Chinese"
 
 
-def test_exactly_the_four_builtin_files():
+def test_exactly_the_builtin_files():
     assert sorted(p.stem for p in BUILTIN.glob("*.json")) == sorted(CODES)
 
 
@@ -138,3 +138,17 @@ def test_safety_vetoes_major_hazards():
 def test_survey_service_two_investigator_rule_is_critical():
     crit = [i for i in items(load("survey_service")) if i["critical"]]
     assert any("2人" in i["text"]["zh_CN"] or "两名" in i["text"]["zh_CN"] for i in crit)
+
+
+def test_child_welfare_cites_the_measures_in_every_item_and_marks_what_is_unverified():
+    doc = load("child_welfare")
+    assert {s["key"] for s in doc["sections"]} == {
+        "safety", "care", "health", "education", "psychological_support"}
+    for item in items(doc):
+        guidance = item["guidance"]["zh_CN"]
+        assert "《儿童福利机构管理办法》（民政部令第63号，2018年）" in guidance, item["key"]
+        assert re.search(r"〔(条文已核实|条号待核|仅见于|本地补充)", guidance), item["key"]
+        assert "MCA Order No. 63, 2018" in item["guidance"]["en"], item["key"]
+    critical = {i["key"] for i in items(doc) if i["critical"]}
+    assert critical == {"no_abuse", "fire_acceptance"}
+    assert "2026" in doc["description"]["zh_CN"]  # the revised Measures are flagged

@@ -229,7 +229,7 @@ def test_scoring_specs_critical_zero_fails(db, make_template):
 
 
 def test_seed_is_idempotent(db):
-    assert len(seed_builtin_templates()) == 4
+    assert len(seed_builtin_templates()) == len(BUILTIN_CODES)
     db.session.commit()
     assert seed_builtin_templates() == []
     templates = db.session.scalars(sa.select(AssessmentTemplate)).all()

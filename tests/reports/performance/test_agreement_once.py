@@ -46,7 +46,8 @@ def test_the_seed_upgrades_the_seeded_survey_template_but_never_an_admins_edit(d
     db.session.commit()
     stored = seed_builtin_templates()
     assert [(t.code, t.version) for t in stored] == [
-        ("quality", 1), ("safety", 1), ("warm_winter", 1), ("survey_service", 2)]
+        ("quality", 1), ("safety", 1), ("warm_winter", 1), ("survey_service", 2),
+        ("child_welfare", 1)]
     assert "internal_recheck" in {i.key for i in current_template("survey_service").items}
     assert seed_builtin_templates() == []
     admin = make_user("admin")
@@ -68,7 +69,7 @@ def surveyed(db, make_contract, make_user, make_template):
                                         actor=None, seed=7)
     for n, item in enumerate(db.session.scalars(sa.select(SpotCheckItem).where(
             SpotCheckItem.spot_check_id == check.id).order_by(SpotCheckItem.id))):
-        if n < 2:
+        if n < 10:  # every record is sampled (all flagged: one surveyor, one day)
             spot_checks.record_result(item, actor=inspector, result="discrepant",
                                       field="members", finding="实际4人")
         else:
@@ -85,7 +86,7 @@ def surveyed(db, make_contract, make_user, make_template):
 
 def test_the_agreement_counts_once_in_the_formula_and_the_details_say_so(surveyed, as_user):
     p = contract_performance(surveyed, "2026")
-    assert p.details["agreement_rate"] == Decimal(90)    # 18 of 20 sampled households
+    assert p.details["agreement_rate"] == Decimal(90)    # 90 of 100 sampled households
     assert p.details["inspection_mean"] == Decimal(80)
     assert p.inspection == Decimal(85)                   # (80 + 90) ÷ 2, nothing more
     assert p.details["agreement_periods"] == ["2026-03"]

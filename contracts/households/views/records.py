@@ -1,6 +1,5 @@
 """HTML pages of household-survey records: upload (a large file's import by a worker with its
-progress), list, survey progress, full ID view, anomalies, subsistence standards and spot
-checks. Thin: the rules live in the modules of ``contracts.households``.
+progress), list, progress, full ID view, anomalies.
 
 The row errors of the last refused upload are kept for their .xlsx download as a small file
 under ``instance/household_import_errors/<user>-<contract>.xlsx`` (rendered in the user's
@@ -27,18 +26,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.login import role_required
-from app.errors import DomainError, ValidationError
+from app.errors import DomainError
 from app.regions.services import get_by_code
 from app.spreadsheets import XLSX_MIMETYPE
 from app.template_helpers import ui_language
-from app.users.models import Role
 from contracts import STAFF, bp
 from contracts.households import anomalies, queued, records, spot_checks
 from contracts.households import services as households
 from contracts.households.checks import MAX_ERRORS, errors_xlsx
 from contracts.households.files import LABELS
-from contracts.households.forms import HouseholdUploadForm, ResultForm, SpotCheckForm, StandardForm
-from contracts.households.models import HouseholdUpload, SpotCheckStatus
+from contracts.households.forms import HouseholdUploadForm
+from contracts.households.models import HouseholdUpload
 from contracts.households.queued import UPLOAD_STATUS_LABELS
 from contracts.households.template import build_template
 from contracts.labels import ANOMALY_LABELS, RECOMMENDATION_LABELS
@@ -50,7 +48,8 @@ from contracts.web import paginate, show_refusal
 SHOWN_ERRORS = 200
 
 
-def _household_contract(contract_id: int):
+def household_contract(contract_id: int):
+    """The household-survey contract the current user may see, else 404."""
     contract = get_visible_contract(current_user, contract_id)
     if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:
         abort(404)
@@ -79,7 +78,7 @@ def _household_helpers() -> dict:
 @bp.get("/contracts/<int:contract_id>/households")
 @login_required
 def households_list(contract_id: int):
-    contract = _household_contract(contract_id)
+    contract = household_contract(contract_id)
     stmt = records.records_stmt(contract, **_filters())
     if request.args.get("format") == "xlsx":
         data = records.export_records(contract, stmt, current_user)
@@ -93,7 +92,7 @@ def _list_page(contract, page, form, status: int = 200, **extra):
     return render_template(
         "contracts/household_list.html", contract=contract, page=page, form=form,
         uploads=queued.recent_uploads(contract), UPLOAD_STATUS_LABELS=UPLOAD_STATUS_LABELS,
-        flags=anomalies.flags_for([r.id for r in page.items]) if page else {},
+        flags=anomalies.flag_details(page.items) if page else {},
         periods=records.contract_periods(contract), townships=records.townships(contract),
         may_import=households.may_import(current_user, contract),
         full_ids=households.may_view_full_ids(current_user), **extra), status
@@ -102,7 +101,7 @@ def _list_page(contract, page, form, status: int = 200, **extra):
 @bp.post("/contracts/<int:contract_id>/households/import")
 @login_required
 def households_import(contract_id: int):
-    contract = _household_contract(contract_id)
+    contract = household_contract(contract_id)
     form = HouseholdUploadForm()
     if not form.validate_on_submit():
         return _list_page(contract, None, form, 422)
@@ -164,7 +163,7 @@ def household_upload_errors(upload_id: int):
 @bp.get("/contracts/<int:contract_id>/households/import-errors.xlsx")
 @login_required
 def households_import_errors(contract_id: int):
-    contract = _household_contract(contract_id)
+    contract = household_contract(contract_id)
     path = _errors_path(contract.id)
     if not path.exists():
         abort(404)
@@ -175,7 +174,7 @@ def households_import_errors(contract_id: int):
 @bp.get("/contracts/<int:contract_id>/households/template.xlsx")
 @login_required
 def households_template(contract_id: int):
-    _household_contract(contract_id)
+    household_contract(contract_id)
     return send_file(io.BytesIO(build_template()), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name="household-records-template.xlsx", max_age=0)
 
@@ -183,7 +182,7 @@ def households_template(contract_id: int):
 @bp.get("/contracts/<int:contract_id>/households/progress")
 @login_required
 def households_progress(contract_id: int):
-    contract = _household_contract(contract_id)
+    contract = household_contract(contract_id)
     return render_template("contracts/household_progress.html", contract=contract,
                            progress=records.progress(contract),
                            rate=spot_checks.agreement_rate(contract))
@@ -208,150 +207,8 @@ def household_anomalies():
                                     county=get_by_code(county_code) if county_code else None)
     page = paginate(stmt)
     return render_template("contracts/household_anomalies.html", page=page,
-                           flags=anomalies.flags_for([r.id for r in page.items]),
+                           flags=anomalies.flag_details(page.items),
                            counties=[r for r in region_options(current_user)
                                      if r.level.value == "county"],
-                           daily_max=anomalies.surveyor_daily_max())
-
-
-# ---- subsistence standards ------------------------------------------------------------------
-
-@bp.route("/households/standards", methods=["GET", "POST"])
-@role_required(*STAFF)
-def household_standards():
-    form = StandardForm(current_user)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            anomalies.save_standard(region=form.region_code.data,
-                                     monthly_amount=form.monthly_amount.data,
-                                     effective_from=form.effective_from.data, actor=current_user)
-        except ValidationError as error:
-            show_refusal(form, error)
-            status = 422
-        else:
-            flash(_("The standard was saved."), "success")
-            return redirect(url_for(".household_standards"), 303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("contracts/household_standards.html", form=form,
-                           standards=anomalies.standards_for(current_user),
-                           editing=None), status
-
-
-@bp.route("/households/standards/<int:standard_id>", methods=["GET", "POST"])
-@role_required(*STAFF)
-def household_standard_edit(standard_id: int):
-    standard = anomalies.get_visible_standard(current_user, standard_id)
-    form = StandardForm(current_user, data={"region_code": standard.region.code,
-                                            "monthly_amount": str(standard.monthly_amount),
-                                            "effective_from": standard.effective_from}
-                        if request.method == "GET" else None)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            anomalies.save_standard(region=form.region_code.data,
-                                     monthly_amount=form.monthly_amount.data,
-                                     effective_from=form.effective_from.data, actor=current_user,
-                                     standard=standard)
-        except ValidationError as error:
-            show_refusal(form, error)
-            status = 422
-        else:
-            flash(_("The standard was saved."), "success")
-            return redirect(url_for(".household_standards"), 303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("contracts/household_standards.html", form=form, standards=[],
-                           editing=standard), status
-
-
-@bp.post("/households/standards/<int:standard_id>/delete")
-@role_required(*STAFF)
-def household_standard_delete(standard_id: int):
-    standard = anomalies.get_visible_standard(current_user, standard_id)
-    anomalies.delete_standard(standard)
-    flash(_("The standard was deleted."), "success")
-    return redirect(url_for(".household_standards"), 303)
-
-
-# ---- spot checks ----------------------------------------------------------------------------
-
-@bp.get("/spot-checks")
-@login_required
-def spot_check_list():
-    status = request.args.get("status")
-    page = paginate(spot_checks.spot_checks_stmt(
-        current_user, status=status if status in set(SpotCheckStatus) else None))
-    return render_template("contracts/spot_check_list.html", page=page, contract=None,
-                           rates={s.id: spot_checks.spot_check_rate(s) for s in page.items})
-
-
-def _draw_form(contract) -> SpotCheckForm:
-    form = SpotCheckForm()
-    form.period.choices = [(p, p) for p in records.contract_periods(contract)]
-    form.inspector_id.choices = [(u.id, u.name or u.email)
-                                 for u in spot_checks.inspectors_for(contract)]
-    return form
-
-
-@bp.route("/contracts/<int:contract_id>/spot-checks", methods=["GET", "POST"])
-@login_required
-def spot_check_contract(contract_id: int):
-    contract = _household_contract(contract_id)
-    may_draw = current_user.role in STAFF
-    form = _draw_form(contract) if may_draw else None
-    status = 200
-    if request.method == "POST":
-        if not may_draw:
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                spot_check = spot_checks.draw_spot_check(
-                    contract, period=form.period.data, inspector=form.inspector_id.data,
-                    actor=current_user, seed=form.seed.data, percent=form.percent.data,
-                    minimum=form.minimum.data)
-            except DomainError as error:
-                show_refusal(form, error)
-                status = error.status
-            else:
-                flash(_("%(n)d records were drawn.", n=spot_check.size), "success")
-                return redirect(url_for(".spot_check", spot_check_id=spot_check.id), 303)
-        else:
-            status = 422
-    page = paginate(spot_checks.spot_checks_stmt(current_user, contract=contract))
-    return render_template("contracts/spot_check_list.html", page=page, contract=contract,
-                           form=form, rates={s.id: spot_checks.spot_check_rate(s)
-                                             for s in page.items},
-                           rate=spot_checks.agreement_rate(contract)), status
-
-
-@bp.get("/spot-checks/<int:spot_check_id>")
-@login_required
-def spot_check(spot_check_id: int, form: ResultForm | None = None, item_id: int | None = None,
-               status: int = 200):
-    spot_check = spot_checks.get_visible_spot_check(current_user, spot_check_id)
-    return render_template(
-        "contracts/spot_check_detail.html", spot_check=spot_check,
-        counts=spot_checks.counts(spot_check), rate=spot_checks.spot_check_rate(spot_check),
-        show_items=spot_checks.may_see_items(current_user),
-        may_mark=(current_user.id == spot_check.inspector_id
-                  and spot_check.status is SpotCheckStatus.OPEN),
-        form=form or ResultForm(), form_item=item_id), status
-
-
-@bp.post("/spot-checks/<int:spot_check_id>/items/<int:item_id>")
-@role_required(Role.INSPECTOR)
-def spot_check_item(spot_check_id: int, item_id: int):
-    check = spot_checks.get_visible_spot_check(current_user, spot_check_id)
-    item = spot_checks.get_item(check, item_id)
-    form = ResultForm()
-    if form.validate_on_submit():
-        try:
-            spot_checks.record_result(item, actor=current_user, result=form.result.data,
-                                      field=form.field.data or None, finding=form.finding.data)
-        except DomainError as error:
-            show_refusal(form, error)
-            return spot_check(spot_check_id, form, item.id, error.status)
-        return redirect(url_for(".spot_check", spot_check_id=check.id) + f"#item-{item.id}", 303)
-    return spot_check(spot_check_id, form, item.id, 422)
+                           daily_max=anomalies.surveyor_daily_max(),
+                           far_below=anomalies.far_below_percent())

@@ -1,4 +1,4 @@
-"""``/api/v1`` endpoints of household-survey records and spot checks.
+"""Household records through the API.
 
 - ``POST /contracts/{id}/households`` (multipart ``file``) → ``201 {"imported": N}``, or 422 with
   ``error.rows`` listing every row error and nothing imported. A file of more lines than
@@ -6,9 +6,6 @@
 - ``GET /household-uploads/{id}`` — such a queued import: status, rows checked, row errors.
 - ``GET /contracts/{id}/households`` — the records, ID numbers masked.
 - ``POST /households/{id}/full-id`` — the full ID number (holders of the permission; audited).
-- ``GET/POST /contracts/{id}/spot-checks``, ``GET /spot-checks/{id}``,
-  ``POST /spot-checks/{id}/items/{item_id}``.
-A contract or record the caller may not see answers 404.
 """
 
 from __future__ import annotations
@@ -18,37 +15,16 @@ from flask import jsonify, url_for
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 
-from app.api import Blueprint
 from app.api.auth import api_user, token_required
-from app.api.errors import error_body
 from app.api.schemas import ApiErrorSchema, PageArgs, page_schema, paginate
 from app.template_helpers import ui_language
 from app.users.models import Role
-from contracts.households import queued, records, spot_checks
+from contracts.households import queued, records
 from contracts.households import services as households
 from contracts.households.anomalies import ANOMALY_KINDS
-from contracts.households.files import FIELDS
-from contracts.households.models import (
-    HouseholdUpload,
-    Recommendation,
-    SpotCheckResult,
-    UploadStatus,
-)
-from contracts.households.services import HouseholdImportError
+from contracts.households.api.blueprint import blp
+from contracts.households.models import HouseholdUpload, Recommendation, UploadStatus
 from contracts.visibility import get_visible_contract
-
-blp = Blueprint("api_households", __name__, url_prefix="/api/v1",
-                description="Household-survey records and spot checks")
-
-
-def _import_error(error: HouseholdImportError):
-    response = jsonify(error_body(422, error.message, error.fields, error.code,
-                                  rows=error.rows(), error_count=error.error_count))
-    response.status_code = 422
-    return response
-
-
-blp.register_error_handler(HouseholdImportError, _import_error)
 
 _MONEY = {"type": "string", "example": "1234.50"}
 
@@ -114,65 +90,22 @@ class HouseholdOut(ma.Schema):
     survey_date = ma.fields.Date()
     surveyor = ma.fields.String()
     recommendation = ma.fields.Function(lambda r: r.recommendation.value)
+    second_surveyor = ma.fields.String(allow_none=True)
+    surveyors_signed = ma.fields.Boolean(allow_none=True)
+    applicant_signed = ma.fields.Boolean(allow_none=True)
+    area = ma.fields.Function(lambda r: r.area.value if r.area else None,
+                              metadata={"description": "urban | rural; null before the rule"})
+    staff_relative = ma.fields.Boolean()
+    photos_taken = ma.fields.Boolean(allow_none=True)
+    income_lines = ma.fields.Dict(allow_none=True, metadata={
+        "description": "the income lines given, e.g. {\"income_wages\": \"800.00\"}"})
+    recorded_before_rule = ma.fields.Function(lambda r: r.before_rule, metadata={
+        "description": "true: imported before the two-investigator and signature columns"})
 
 
 class HouseholdFullIdOut(ma.Schema):
     id = ma.fields.Integer()
     id_number = ma.fields.String()
-
-
-class SpotCheckIn(ma.Schema):
-    period = ma.fields.String(required=True)
-    inspector_id = ma.fields.Integer(required=True)
-    seed = ma.fields.Integer()
-    percent = ma.fields.Integer(load_default=spot_checks.DEFAULT_PERCENT)
-    minimum = ma.fields.Integer(load_default=spot_checks.DEFAULT_MINIMUM)
-
-
-class SpotCheckItemOut(ma.Schema):
-    id = ma.fields.Integer()
-    record = ma.fields.Nested(HouseholdOut)
-    result = ma.fields.Function(lambda i: i.result.value)
-    field = ma.fields.String(allow_none=True)
-    finding = ma.fields.String()
-    checked_at = ma.fields.DateTime(allow_none=True)
-
-
-def _rate(spot_check):
-    rate = spot_checks.spot_check_rate(spot_check)
-    return None if rate is None else str(rate)
-
-
-class SpotCheckOut(ma.Schema):
-    id = ma.fields.Integer()
-    contract_id = ma.fields.Integer()
-    period = ma.fields.String()
-    seed = ma.fields.Integer()
-    percent = ma.fields.Integer()
-    minimum = ma.fields.Integer()
-    size = ma.fields.Integer()
-    population = ma.fields.Integer()
-    inspector_id = ma.fields.Integer()
-    drawn_at = ma.fields.DateTime()
-    status = ma.fields.Function(lambda s: s.status.value)
-    agreement_rate = ma.fields.Function(_rate, metadata={
-        "type": "string", "description": "confirmed ÷ checked, e.g. \"0.9500\"; null before any"})
-
-
-class SpotCheckDetail(SpotCheckOut):
-    items = ma.fields.Method("_items")
-
-    def _items(self, spot_check):
-        if not spot_checks.may_see_items(api_user()):
-            return None
-        return SpotCheckItemOut(many=True).dump(spot_check.items)
-
-
-class SpotCheckResultIn(ma.Schema):
-    result = ma.fields.String(required=True, validate=ma.validate.OneOf(
-        [SpotCheckResult.CONFIRMED.value, SpotCheckResult.DISCREPANT.value]))
-    field = ma.fields.String(validate=ma.validate.OneOf(FIELDS), allow_none=True)
-    finding = ma.fields.String(load_default="")
 
 
 @blp.route("/contracts/<int:contract_id>/households")
@@ -228,49 +161,3 @@ class HouseholdFullId(MethodView):
         user = api_user()
         record = records.get_visible_record(user, record_id)
         return {"id": record.id, "id_number": households.full_id(record, user)}
-
-
-@blp.route("/contracts/<int:contract_id>/spot-checks")
-class ContractSpotChecks(MethodView):
-    @token_required()
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, page_schema(SpotCheckOut, "SpotCheckPage"))
-    def get(self, args, contract_id):
-        """The contract's spot checks the caller may see."""
-        user = api_user()
-        contract = get_visible_contract(user, contract_id)
-        return paginate(spot_checks.spot_checks_stmt(user, contract=contract), args["page"],
-                        args["per_page"])
-
-    @token_required(Role.OFFICER, Role.ADMIN)
-    @blp.arguments(SpotCheckIn)
-    @blp.response(201, SpotCheckDetail)
-    def post(self, data, contract_id):
-        """Draw a sample: max(percent % rounded up, minimum), capped by the population."""
-        user = api_user()
-        contract = get_visible_contract(user, contract_id)
-        return spot_checks.draw_spot_check(
-            contract, period=data["period"], inspector=data["inspector_id"], actor=user,
-            seed=data.get("seed"), percent=data["percent"], minimum=data["minimum"])
-
-
-@blp.route("/spot-checks/<int:spot_check_id>")
-class SpotCheckById(MethodView):
-    @token_required()
-    @blp.response(200, SpotCheckDetail)
-    def get(self, spot_check_id):
-        """One spot check with its items (providers: finished ones, rates only)."""
-        return spot_checks.get_visible_spot_check(api_user(), spot_check_id)
-
-
-@blp.route("/spot-checks/<int:spot_check_id>/items/<int:item_id>")
-class SpotCheckItemResult(MethodView):
-    @token_required(Role.INSPECTOR)
-    @blp.arguments(SpotCheckResultIn)
-    @blp.response(200, SpotCheckItemOut)
-    def post(self, data, spot_check_id, item_id):
-        """The assigned inspector's result for one sampled record."""
-        user = api_user()
-        spot_check = spot_checks.get_visible_spot_check(user, spot_check_id)
-        item = spot_checks.get_item(spot_check, item_id)
-        return spot_checks.record_result(item, actor=user, **data)
