@@ -33,7 +33,6 @@ Decisions (see the tests):
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,10 +42,9 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from stdnum.cn.ric import calc_check_digit
 
-from app.spreadsheets import cell as export_cell
+from app.spreadsheets import xlsx_bytes
 from contracts.households.cells import (
     Invalid,
     applicant_signed,
@@ -391,17 +389,10 @@ class _Validator:
 
 def errors_xlsx(errors: Iterable[RowError]) -> bytes:
     """The errors as an .xlsx table 行号 | 字段 | 问题 (render inside a request for the locale)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("错误")
-    sheet.column_dimensions["A"].width = 8
-    sheet.column_dimensions["B"].width = 24
-    sheet.column_dimensions["C"].width = 90
-    sheet.append(["行号", "字段", "问题"])
-    for error in errors:
-        label = LABELS.get(error.field)
-        column = f"{label} ({error.field})" if label else error.field
-        sheet.append([export_cell(sheet, value) for value in (error.row, column,
-                                                              str(error.message))])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    def rows():
+        for error in errors:
+            label = LABELS.get(error.field)
+            yield (error.row, f"{label} ({error.field})" if label else error.field,
+                   str(error.message))
+
+    return xlsx_bytes("错误", ["行号", "字段", "问题"], rows(), widths=(8, 24, 90))
