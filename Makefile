@@ -18,9 +18,14 @@ run: install check-host
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
 	@echo ""
-	@echo "  CareProcure is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "  CareProcure is serving at http://$(HOST):$(PORT)/  (Ctrl-C stops all three processes)"
+	@echo "  Logs: this terminal, each line prefixed by its process:"
+	@echo "    web.1        gunicorn, the web server (access log and errors)"
+	@echo "    scheduler.1  reminders and nightly jobs (flask scheduler run)"
+	@echo "    worker.1     queued long work: scorecard ZIPs, large imports (flask worker run)"
 	@echo ""
-	BASE_URL=$(BASE_URL) $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	PATH="$(abspath $(BIN)):$$PATH" BIND=$(HOST):$(PORT) BASE_URL=$(BASE_URL) \
+	  $(BIN)/honcho start --no-colour --procfile Procfile --app-root .
 
 # The development configuration on an address other machines reach serves the demo logins
 # to anyone on the network: say so loudly (production runs behind an HTTPS reverse proxy).
