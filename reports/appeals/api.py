@@ -8,15 +8,19 @@ else answers 404, exactly like a missing row.
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import url_for
 from flask.views import MethodView
+from flask_smorest.fields import Upload
 
+from app import uploads
 from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema, paginate
 from app.users.models import Role
 from evaluations.inspections.services import get_visible_inspection
+from reports.appeals import evidence
 from reports.appeals import services as appeals
-from reports.appeals.models import Appeal, AppealStatus
+from reports.appeals.models import Appeal, AppealFile, AppealStatus
 from reports.performance.decisions import get_visible_decision
 
 blp = Blueprint("api_appeals", __name__, url_prefix="/api/v1",
@@ -55,6 +59,21 @@ class AppealArgs(PageArgs):
     inspection_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
 
 
+class AppealFileSchema(ma.Schema):
+    id = ma.fields.Integer()
+    filename = ma.fields.String()
+    content_type = ma.fields.String()
+    size = ma.fields.Integer(metadata={"description": "bytes"})
+    uploaded_at = ma.fields.AwareDateTime()
+    download_url = ma.fields.String()
+
+
+class AppealFileUpload(ma.Schema):
+    file = Upload(required=True, metadata={
+        "description": "PDF, JPEG, PNG, docx, xlsx, pptx, doc or xls; at most 20 MB; at most "
+                       f"{evidence.MAX_FILES} files an appeal"})
+
+
 class AppealSchema(ma.Schema):
     id = ma.fields.Integer()
     status = ma.fields.String(metadata={"description": "open | upheld | corrected"})
@@ -71,6 +90,15 @@ class AppealSchema(ma.Schema):
     correction_id = ma.fields.Integer(allow_none=True, metadata={
         "description": "the correction version of the inspection made to resolve it"})
     revised_decision_id = ma.fields.Integer(allow_none=True)
+    files = ma.fields.List(ma.fields.Nested(AppealFileSchema),
+                           metadata={"description": "the evidence files offered"})
+
+
+def file_dict(file: AppealFile) -> dict:
+    return {"id": file.id, "filename": file.filename, "content_type": file.content_type,
+            "size": file.size, "uploaded_at": file.uploaded_at,
+            "download_url": url_for("api_appeals.AppealFileContent", appeal_id=file.appeal_id,
+                                    file_id=file.id)}
 
 
 def appeal_dict(appeal: Appeal) -> dict:
@@ -82,6 +110,7 @@ def appeal_dict(appeal: Appeal) -> dict:
         "resolved_at": appeal.resolved_at, "resolution_reason": appeal.resolution_reason,
         "correction_id": appeal.correction_id,
         "revised_decision_id": appeal.revised_decision_id,
+        "files": [file_dict(f) for f in appeal.files],
     }
 
 
@@ -154,3 +183,30 @@ class AppealResolve(MethodView):
         return appeal_dict(appeals.resolve_appeal(appeal, outcome=data["outcome"],
                                                   reason=data["reason"], actor=api_user(),
                                                   revised=revised))
+
+
+@blp.route("/appeals/<int:appeal_id>/files")
+class AppealFiles(MethodView):
+    @token_required(Role.PROVIDER)
+    @blp.arguments(AppealFileUpload, location="files")
+    @blp.response(201, AppealFileSchema)
+    @blp.alt_response(404, description="No such appeal, or not the caller's")
+    @blp.alt_response(409, description="The appeal is resolved")
+    @blp.alt_response(422, description="Not an accepted file, or too many files")
+    def post(self, files, appeal_id: int):
+        """The provider adds an evidence file to its open appeal (multipart ``file``)."""
+        appeal = appeals.get_visible_appeal(api_user(), appeal_id)
+        upload = files["file"]
+        [added] = evidence.attach_files(
+            appeal, [(upload.filename, uploads.read_upload(upload.stream))], actor=api_user())
+        return file_dict(added)
+
+
+@blp.route("/appeals/<int:appeal_id>/files/<int:file_id>")
+class AppealFileContent(MethodView):
+    @token_required(*READERS)
+    @blp.response(200, content_type="application/octet-stream")
+    @blp.alt_response(404, description="No such file, or an appeal the caller may not read")
+    def get(self, appeal_id: int, file_id: int):
+        """An evidence file, under its original name."""
+        return evidence.send_file(appeals.get_visible_appeal(api_user(), appeal_id), file_id)

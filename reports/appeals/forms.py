@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form
+from app.uploads import ACCEPT
+from reports.appeals.evidence import MAX_FILES
 from reports.performance.forms import CHOICES
 
 
@@ -16,7 +26,15 @@ class AppealForm(Form):
     evidence = TextAreaField(_l("Evidence (optional)"), validators=[Length(max=5000)],
                              description=_l("Documents, photos, witnesses and dates that support "
                                             "the appeal."), render_kw={"rows": 3})
+    files = MultipleFileField(_l("Evidence files (optional)"), render_kw={"accept": ACCEPT},
+                              description=_l("PDF, JPEG or PNG images, or Office documents; at "
+                                             "most %(n)d files of 20 MB each.", n=MAX_FILES))
     submit = SubmitField(_l("Lodge the appeal"))
+
+
+class EvidenceForm(Form):
+    files = MultipleFileField(_l("Add evidence files"), render_kw={"accept": ACCEPT})
+    submit = SubmitField(_l("Add the files"))
 
 
 class ResolveForm(Form):

@@ -88,6 +88,9 @@ class Appeal(TimestampMixin, db.Model):
     region: so.Mapped[Region] = so.relationship()
     opened_by: so.Mapped[User | None] = so.relationship(foreign_keys=[opened_by_id])
     resolved_by: so.Mapped[User | None] = so.relationship(foreign_keys=[resolved_by_id])
+    #: the files offered as evidence, in the order they came
+    files: so.Mapped[list[AppealFile]] = so.relationship(
+        back_populates="appeal", order_by="AppealFile.id", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Appeal {self.id} {self.status}>"
@@ -95,3 +98,27 @@ class Appeal(TimestampMixin, db.Model):
     @property
     def is_open(self) -> bool:
         return self.status is AppealStatus.OPEN
+
+
+class AppealFile(db.Model):
+    """A file the provider offers as evidence: a PDF, an image or an Office document stored
+    under UPLOAD_DIR/appeals, shown to whoever may read the appeal."""
+
+    __tablename__ = "appeal_files"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    appeal_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
+    #: random file name under UPLOAD_DIR/appeals
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(128))
+    size: so.Mapped[int]
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: so.Mapped[datetime]
+
+    appeal: so.Mapped[Appeal] = so.relationship(back_populates="files")
+    uploaded_by: so.Mapped[User | None] = so.relationship()
+
+    def __repr__(self) -> str:
+        return f"<AppealFile {self.id} of appeal {self.appeal_id}>"

@@ -90,6 +90,11 @@ def window_ends(moment) -> date:
     return (moment or clock.now()).astimezone(clock.LOCAL_TZ).date() + timedelta(days=days)
 
 
+def window_open(moment) -> bool:
+    """Whether an appeal of something finalized or decided at ``moment`` is still taken."""
+    return clock.today() <= window_ends(moment)
+
+
 def _check_open(subject_moment, reason: Any, evidence: Any) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
     text = reason.strip() if isinstance(reason, str) else ""

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import pages
+from app import pages, uploads
 from app.auth.login import role_required
 from app.errors import DomainError
 from app.extensions import db
@@ -15,8 +15,9 @@ from app.forms import apply_errors
 from app.users.models import Role
 from evaluations.inspections.services import get_visible_inspection
 from reports import bp
+from reports.appeals import evidence
 from reports.appeals import services as appeals
-from reports.appeals.forms import AppealForm, ResolveDecisionForm, ResolveForm
+from reports.appeals.forms import AppealForm, EvidenceForm, ResolveDecisionForm, ResolveForm
 from reports.appeals.models import AppealStatus
 from reports.performance.decisions import get_visible_decision
 
@@ -28,7 +29,7 @@ APPEAL_STATUS_LABELS = {AppealStatus.OPEN: _l("Open"), AppealStatus.UPHELD: _l("
 pages.add_link("inspection.actions", _l("Appeal this result"), "reports.inspection_appeal",
                args=lambda inspection: {"inspection_id": inspection.id}, roles={Role.PROVIDER},
                applies=lambda inspection: inspection.status == "finalized"
-               and inspection.is_current)
+               and inspection.is_current and appeals.window_open(inspection.finalized_at))
 pages.add_link("inspection.actions", _l("Appeals"), "reports.appeal_list",
                args=lambda inspection: {"inspection_id": inspection.id}, roles=set(OFFICERS),
                applies=lambda inspection: inspection.status == "finalized")
@@ -37,7 +38,8 @@ pages.add_link("inspection.actions", _l("Appeals"), "reports.appeal_list",
 @bp.app_context_processor
 def _appeal_labels() -> dict:
     return {"APPEAL_STATUS_LABELS": APPEAL_STATUS_LABELS,
-            "appeal_subject": appeals.subject_text}
+            "appeal_subject": appeals.subject_text,
+            "appeal_window_open": appeals.window_open}
 
 
 def _int_arg(name: str) -> int | None:
@@ -62,12 +64,43 @@ def _resolve_form(appeal, formdata=None):
     return cls() if formdata else cls(formdata=None)
 
 
+def _posted_files(field) -> list[tuple[str, bytes]]:
+    return [(f.filename, uploads.read_upload(f.stream)) for f in request.files.getlist(field.name)
+            if f and f.filename]
+
+
+def _detail(appeal, *, form=None, evidence_form=None, status: int = 200):
+    return render_template("reports/appeal_detail.html", appeal=appeal,
+                           form=form or _resolve_form(appeal),
+                           evidence_form=evidence_form or EvidenceForm(formdata=None)), status
+
+
 @bp.route("/appeals/<int:appeal_id>")
 @role_required(*READERS)
 def appeal_detail(appeal_id: int):
+    return _detail(appeals.get_visible_appeal(current_user, appeal_id))
+
+
+@bp.route("/appeals/<int:appeal_id>/files", methods=["POST"])
+@role_required(Role.PROVIDER)
+def appeal_add_files(appeal_id: int):
     appeal = appeals.get_visible_appeal(current_user, appeal_id)
-    return render_template("reports/appeal_detail.html", appeal=appeal,
-                           form=_resolve_form(appeal))
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            added = evidence.attach_files(appeal, _posted_files(form.files), actor=current_user)
+        except DomainError as error:
+            apply_errors(form, error)
+            return _detail(appeal, evidence_form=form, status=error.status)
+        flash(_("%(n)d file(s) added to the appeal.", n=len(added)), "success")
+        return redirect(url_for(".appeal_detail", appeal_id=appeal.id))
+    return _detail(appeal, evidence_form=form, status=422)
+
+
+@bp.route("/appeals/<int:appeal_id>/files/<int:file_id>")
+@role_required(*READERS)
+def appeal_file(appeal_id: int, file_id: int):
+    return evidence.send_file(appeals.get_visible_appeal(current_user, appeal_id), file_id)
 
 
 @bp.route("/appeals/<int:appeal_id>/resolve", methods=["POST"])
@@ -90,7 +123,7 @@ def appeal_resolve(appeal_id: int):
         else:
             flash(_("The appeal was resolved and the provider notified."), "success")
             return redirect(url_for(".appeal_detail", appeal_id=appeal.id))
-    return render_template("reports/appeal_detail.html", appeal=appeal, form=form), status
+    return _detail(appeal, form=form, status=status)
 
 
 def _lodge(subject, opener, back_url: str, title: str):
@@ -100,8 +133,11 @@ def _lodge(subject, opener, back_url: str, title: str):
         status = 422
         if form.validate_on_submit():
             try:
+                files = _posted_files(form.files)
+                evidence.check_files(files)
                 appeal = opener(subject, reason=form.reason.data, evidence=form.evidence.data,
                                 actor=current_user)
+                evidence.attach_files(appeal, files, actor=current_user)
             except DomainError as error:
                 apply_errors(form, error)
                 status = error.status

@@ -22,16 +22,7 @@ from reports.performance.decisions import record_payment_decision
 from reports.performance.services import contract_performance
 from tests.clients import Browser
 from tests.factories import item_of, notices, on
-from tests.reports.money import VETO, finalized, pdf_text, reports_on_time
-
-
-@pytest.fixture
-def world(db, inspection_world, schedule):
-    """The veto inspection of the home, finalized on 2026-11-10; its reports all on time."""
-    w = inspection_world
-    w.inspection = finalized(db, w, schedule, failed=(VETO,))
-    reports_on_time(db, w.contract)
-    return w
+from tests.reports.money import VETO, pdf_text
 
 
 def _lodge(api, inspection_id, **body):
