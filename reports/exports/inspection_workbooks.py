@@ -25,9 +25,10 @@ from app.spreadsheets import DATE, INTEGER
 from app.template_helpers import ui_language
 from app.users.models import User
 from contracts.households.services import mask_id
+from evaluations.assessment.bands import grade_names
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
 from evaluations.inspections.models import Inspection, InspectionAnswer
-from evaluations.labels import GRADE_LABELS, INSPECTION_STATUS_LABELS, ITEM_KIND_LABELS
+from evaluations.labels import INSPECTION_STATUS_LABELS, ITEM_KIND_LABELS
 from reports.dashboards.services import counties_of
 from reports.exports.filters import InspectionFilter, inspections_stmt
 from reports.exports.workbook import SCORE, Column, Sheet, label_of, workbook_bytes
@@ -78,7 +79,7 @@ def _result_rows(group: list[Inspection], template: AssessmentTemplate,
                i.facility.name if i.facility else "", i.contract.number if i.contract else "",
                i.provider.name if i.provider else "",
                counties[i.region_id].display_name(locale), i.region.display_name(locale),
-               _person(i.inspector), i.total, label_of(GRADE_LABELS, i.grade),
+               _person(i.inspector), i.total, grade_names(i.grade, template.grade_bands)[0],
                *[scores.get(s.id) for s in sections], failed, superseded_by.get(i.id))
 
 

@@ -89,6 +89,21 @@ def test_inspection_results_one_sheet_per_template_with_section_columns_in_chine
     assert [s.name_zh for s in safety.sections][0] in [c.value for c in safe[1]]
 
 
+def test_a_custom_grade_code_shows_its_label_not_the_code(db, app, inspection_world,
+                                                        make_scored_inspection):
+    w = inspection_world
+    w.template.grade_bands = [
+        {"grade": "level_1", "min_score": 90, "label": {"zh_CN": "一级", "en": "Level one"}},
+        {"grade": "unrated", "min_score": 0, "label": {"zh_CN": "未定级", "en": "Unrated"}}]
+    finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 3, 1)), "95", "level_1", {})
+
+    chinese = rows(workbook(login(app, w.officer, "zh_CN").get(
+        "/reports/exports/inspections.xlsx")).worksheets[0])
+    english = rows(workbook(login(app, w.officer, "en").get(
+        "/reports/exports/inspections.xlsx")).worksheets[0])
+    assert chinese[0]["等级"] == "一级" and english[0]["Grade"] == "Level one"
+
+
 def test_inspection_filters(db, app, inspection_world, world_b, make_scored_inspection,
                            make_user):
     w = inspection_world
