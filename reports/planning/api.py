@@ -15,6 +15,7 @@ from app.api import Blueprint
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs
 from app.users.models import Role
+from reports.planning.campaign import MAX_TARGETS, campaign_from_plan
 from reports.planning.coverage import yearly_coverage
 from reports.planning.services import PlanItem, inspection_plan, plan_region
 from reports.planning.weights import current_weights
@@ -167,3 +168,50 @@ class YearlyCoverage(MethodView):
         year = args["year"] or clock.today().year
         return coverage_dict(yearly_coverage(user, year,
                                              region=plan_region(user, args["region_code"])))
+
+
+class PlanCampaignIn(ma.Schema):
+    name = ma.fields.String(required=True)
+    count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_TARGETS),
+                              metadata={"description": "how many of the highest-risk targets"})
+    template_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1,
+                                                                              max=2**31 - 1))
+    region_code = ma.fields.String(load_default=None, validate=ma.validate.Length(max=12),
+                                   metadata={"description": "default: the caller's region"})
+    window_start = ma.fields.Date(required=True)
+    window_end = ma.fields.Date(required=True)
+    inspector_ids = ma.fields.List(ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=2**31 - 1)), required=True)
+    assignment = ma.fields.String(load_default="by_region",
+                                  validate=ma.validate.OneOf(["by_region", "round_robin"]))
+
+
+class PlanTargetSchema(ma.Schema):
+    facility_id = ma.fields.Integer(allow_none=True)
+    contract_id = ma.fields.Integer(allow_none=True)
+
+
+class PlanCampaignOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    inspections = ma.fields.Integer(metadata={"description": "inspections scheduled"})
+    targets = ma.fields.List(ma.fields.Nested(PlanTargetSchema), metadata={
+        "description": "the targets, highest risk first"})
+
+
+@blp.route("/inspection-plan/campaign")
+class PlanCampaign(MethodView):
+    @token_required(*PLANNERS)
+    @blp.arguments(PlanCampaignIn)
+    @blp.response(201, PlanCampaignOut)
+    @blp.alt_response(422, description="a field is wrong; nothing was created")
+    def post(self, data):
+        """A campaign over the ``count`` highest-risk homes of the plan (or household-survey
+        contracts, for a template about contracts), in the caller's region or ``region_code``;
+        one inspection per target, spread over the window; it does not recur."""
+        campaign = campaign_from_plan(actor=api_user(), **data)
+        inspections = sorted(campaign.inspections, key=lambda i: (i.scheduled_for, i.id))
+        return {"id": campaign.id, "name": campaign.name, "inspections": len(inspections),
+                "targets": [{"facility_id": i.facility_id,
+                             "contract_id": None if i.facility_id else i.contract_id}
+                            for i in inspections]}
