@@ -22,9 +22,15 @@ from reports.planning.campaign import campaign_from_plan
 from reports.planning.coverage import yearly_coverage
 from reports.planning.forms import PlanCampaignForm
 from reports.planning.services import inspection_plan, plan_region
-from reports.planning.weights import current_weights
+from reports.planning.weights import current_weights, make_weights
 
 PLANNERS = (Role.ADMIN, Role.OFFICER)
+
+
+@bp.record_once
+def _refuse_bad_weights(state) -> None:
+    """A typing error in INSPECTION_RISK_WEIGHTS stops the app at start, not a page later."""
+    make_weights(state.app.config.get("INSPECTION_RISK_WEIGHTS"))
 
 
 class ListPage(Pagination):

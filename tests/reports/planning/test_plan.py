@@ -141,3 +141,12 @@ def test_the_page_shows_the_reasons_in_chinese(city, as_user):
     assert "风险分值只是查看的理由，从不是结论" in html
     assert "回溯期内 1 项一票否决项未通过。" in html
     assert "为何是这个日期" in html
+
+
+def test_the_configured_weights_are_used_and_shown(city, api_login, app, monkeypatch):
+    monkeypatch.setitem(app.config, "INSPECTION_RISK_WEIGHTS", {"veto_failure": 0,
+                                                                "grade_fail": 0})
+    body = _plan(api_login(city.officer))
+    vetoed = next(i for i in body["items"] if i["facility_id"] == city.vetoed.id)
+    assert vetoed["risk"] == 0 and vetoed["next_due"] == "2027-03-02"
+    assert {w["key"]: w["value"] for w in body["weights"]}["veto_failure"] == 0

@@ -101,3 +101,13 @@ def test_configured_weights_change_the_result():
 def test_bad_weights_are_refused_not_ignored(bad):
     with pytest.raises(WeightsError):
         make_weights(bad)
+
+
+def test_the_app_refuses_to_start_with_bad_weights(test_config):
+    from app.factory import create_app
+
+    class BadWeights(test_config):
+        INSPECTION_RISK_WEIGHTS = '{"veto_falure": 50}'
+
+    with pytest.raises(WeightsError, match="veto_falure"):
+        create_app(BadWeights)
