@@ -35,6 +35,8 @@ class Finalized:
     grade: str | None
     failed_vetoes: int = 0
     inspection_id: int | None = None
+    #: the template's code: a trend compares results of the same kind of assessment only
+    template: str = ""
 
 
 @dataclass
@@ -92,6 +94,7 @@ def _grade_and_trend(history: History, w: Weights) -> list[Reason]:
         reasons.append(Reason("grade", w[key], {"grade": last.grade, "day": last.day,
                                                 "inspection_id": last.inspection_id}))
     scored = [f for f in done if f.total is not None]
+    scored = [f for f in scored if f.template == scored[0].template] if scored else []
     if len(scored) >= 2 and scored[0].total < scored[1].total:
         drop = float(scored[1].total - scored[0].total)
         points = min(w["trend_cap"], drop * w["trend_per_point"])

@@ -27,6 +27,7 @@ from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import ActionStatus, CorrectiveAction
+from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.appeals.models import Appeal
 from reports.planning.risk import Assessment, Finalized, History, assess
@@ -115,7 +116,8 @@ def _load_inspections(histories: dict, scheduled: dict, fids: list, cids: list) 
     rows = db.session.execute(
         sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
                   Inspection.status, Inspection.scheduled_for, Inspection.total,
-                  Inspection.grade, Inspection.failed_critical)
+                  Inspection.grade, Inspection.failed_critical, AssessmentTemplate.code)
+        .join(AssessmentTemplate, Inspection.template_id == AssessmentTemplate.id)
         .where(sa.or_(Inspection.facility_id.in_(fids),
                       sa.and_(Inspection.facility_id.is_(None),
                               Inspection.contract_id.in_(cids))),
@@ -134,7 +136,8 @@ def _load_inspections(histories: dict, scheduled: dict, fids: list, cids: list) 
             history.last_onsite, history.last_onsite_id = row.scheduled_for, row.id
         if row.status is InspectionStatus.FINALIZED:
             history.finalized.append(Finalized(row.scheduled_for, row.total, row.grade,
-                                               len(row.failed_critical or []), row.id))
+                                               len(row.failed_critical or []), row.id,
+                                               row.code))
 
 
 def _load_actions(histories: dict, fids: list, cids: list) -> None:

@@ -111,3 +111,13 @@ def test_the_app_refuses_to_start_with_bad_weights(test_config):
 
     with pytest.raises(WeightsError, match="veto_falure"):
         create_app(BadWeights)
+
+
+def test_a_trend_compares_results_of_the_same_template_only():
+    history = History(last_onsite=date(2026, 3, 1), finalized=[
+        Finalized(date(2026, 3, 1), Decimal("80.0"), "good", template="safety"),
+        Finalized(date(2026, 2, 1), Decimal("95.0"), "excellent", template="warm_winter"),
+        Finalized(date(2025, 3, 1), Decimal("85.0"), "good", template="safety")])
+    (trend,) = [r for r in assess(history, W, TODAY).reasons if r.code == "trend"]
+    assert trend.points == 5 and trend.values == {"before": Decimal("85.0"),
+                                                  "after": Decimal("80.0")}
