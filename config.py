@@ -124,6 +124,10 @@ class Config:
     SPOT_CHECK_PERCENT = int(os.environ.get("SPOT_CHECK_PERCENT", "30"))
     SPOT_CHECK_FLOOR_PERCENT = int(os.environ.get("SPOT_CHECK_FLOOR_PERCENT", "30"))
 
+    #: overrides of the inspection risk weights (reports/planning/weights.py), a JSON object,
+    #: e.g. {"veto_failure": 50}; keys not named keep their defaults
+    INSPECTION_RISK_WEIGHTS = os.environ.get("INSPECTION_RISK_WEIGHTS", "")
+
     # A TrueType CJK font to embed in PDFs when present; falls back to STSong-Light
     PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 

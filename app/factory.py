@@ -115,6 +115,7 @@ def _import_views() -> None:
     import reports.dashboards.views  # noqa: F401
     import reports.exports.views  # noqa: F401
     import reports.performance.views  # noqa: F401
+    import reports.planning.views  # noqa: F401
     import reports.scorecards.views  # noqa: F401
 
 
@@ -135,12 +136,14 @@ def register_api(app: Flask) -> None:
     from reports.appeals.api import blp as appeals_blp
     from reports.exports.api import blp as ocds_blp
     from reports.performance.api import blp as performance_blp
+    from reports.planning.api import blp as planning_blp
     from reports.scorecards.api import blp as scorecards_blp
 
     api.init_app(app)
     for blp in (core_blp, regions_blp, purchasing_blp, contracts_blp, documents_blp,
                 households_blp, submissions_blp, templates_blp, inspections_blp, actions_blp,
-                campaigns_blp, scorecards_blp, performance_blp, ocds_blp, appeals_blp):
+                campaigns_blp, scorecards_blp, performance_blp, ocds_blp, appeals_blp,
+                planning_blp):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF to forge
         api.register_blueprint(blp)
 
@@ -194,6 +197,7 @@ def register_jobs(app: Flask) -> None:
     import app.scheduler.jobs  # noqa: F401
     import contracts.jobs  # noqa: F401
     import evaluations.jobs  # noqa: F401
+    import reports.planning.jobs  # noqa: F401
 
 
 def register_tasks(app: Flask) -> None:

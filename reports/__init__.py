@@ -13,6 +13,8 @@ REPORTS = _l("Reports")
 nav_item(_l("Performance dashboard"), "reports.dashboard", set(Role), REPORTS)
 nav_item(_l("Exports (Excel)"), "reports.exports", set(Role), REPORTS)
 nav_item(_l("Appeals"), "reports.appeal_list", {Role.ADMIN, Role.OFFICER, Role.PROVIDER}, REPORTS)
+nav_item(_l("Inspection plan"), "reports.inspection_plan", {Role.ADMIN, Role.OFFICER}, REPORTS)
+nav_item(_l("Yearly coverage"), "reports.coverage", {Role.ADMIN, Role.OFFICER}, REPORTS)
 
 # what reports adds to the pages of contracts and evaluations
 pages.add_link("contract.actions", _l("Performance and payment"),

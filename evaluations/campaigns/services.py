@@ -319,9 +319,13 @@ def _targets(data: CampaignInput) -> list:
 
 
 def create_planned(data: CampaignInput, *, actor: User | None,
-                   previous: Campaign | None = None) -> Campaign:
-    """The campaign of checked ``data`` and one inspection per target, or nothing."""
-    pairs, uncovered = plan_targets(_targets(data), data.inspectors, data.assignment)
+                   previous: Campaign | None = None, targets: list | None = None) -> Campaign:
+    """The campaign of checked ``data`` and one inspection per target, or nothing.
+
+    ``targets`` (homes or contracts, in order) replaces the targets matched by rule, e.g. the
+    highest-risk homes of the inspection plan."""
+    chosen = targets if targets is not None else _targets(data)
+    pairs, uncovered = plan_targets(chosen, data.inspectors, data.assignment)
     if uncovered:
         message = _("No chosen inspector covers these targets: %(names)s.",
                     names=_target_names(uncovered))

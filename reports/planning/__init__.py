@@ -1,0 +1,1 @@
+"""Risk-based inspection planning (where to look next) and the yearly on-site coverage."""

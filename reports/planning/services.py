@@ -1,0 +1,237 @@
+"""The inspection plan: every home (and every active household-survey contract) the user sees,
+with its risk, next due date and reasons, from a handful of set-based queries.
+
+Nothing is stored: the plan is computed on demand from the data the bureau already holds, so
+it is never stale. Six statements whatever the number of targets (targets twice, inspections,
+actions, reports, appeals); the ranking is done in Python over the visible targets.
+
+On site means an inspection that was carried out: submitted or finalized, dated by its day.
+Grades count only finalized inspections that no correction has superseded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import clock
+from app.errors import ValidationError
+from app.extensions import db
+from app.regions.models import Region
+from app.scoping import region_subtree, visibility_clause
+from app.users.models import Role, User
+from contracts.models import Contract, ContractStatus, Facility, ServiceType
+from contracts.submissions.models import Submission, SubmissionStatus
+from evaluations.actions.models import ActionStatus, CorrectiveAction
+from evaluations.assessment.models import AssessmentTemplate
+from evaluations.inspections.models import Inspection, InspectionStatus
+from reports.appeals.models import Appeal
+from reports.planning.risk import Assessment, Finalized, History, assess
+from reports.planning.weights import Weights, current_weights
+
+PLANNERS = (Role.ADMIN, Role.OFFICER)
+ONSITE = (InspectionStatus.SUBMITTED, InspectionStatus.FINALIZED)
+OPEN = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
+#: the contracts planned like homes: the household surveys judged by their own inspections
+PLANNED_SERVICES = (ServiceType.HOUSEHOLD_SURVEY,)
+
+
+@dataclass
+class PlanItem:
+    facility: Facility | None
+    contract: Contract | None
+    assessment: Assessment
+    #: the next inspection already scheduled (not yet carried out), if any
+    scheduled_for: date | None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return ("facility", self.facility.id) if self.facility else ("contract", self.contract.id)
+
+    @property
+    def region(self) -> Region:
+        return (self.facility or self.contract).region
+
+    @property
+    def name(self) -> str:
+        if self.facility is not None:
+            return self.facility.name
+        return f"{self.contract.number} {self.contract.title}"
+
+
+def plan_region(user: User, region_code: str | None) -> Region | None:
+    """The region a plan is limited to: ``region_code`` inside the user's area, or none."""
+    if not region_code:
+        return None
+    region = db.session.scalar(sa.select(Region).where(Region.code == str(region_code)))
+    visible = region is not None and (
+        user.role is Role.ADMIN
+        or (user.region is not None and region.path.startswith(user.region.path)))
+    if not visible:
+        message = _("Choose a region inside your area.")
+        raise ValidationError(message, {"region_code": [message]})
+    return region
+
+
+def _facility_targets(user: User, region: Region | None) -> list[Facility]:
+    stmt = (sa.select(Facility).where(visibility_clause(user, region=Facility.region_id))
+            .order_by(Facility.id))
+    if region is not None:
+        stmt = stmt.where(Facility.region_id.in_(region_subtree(region)))
+    return list(db.session.scalars(stmt))
+
+
+def _contract_targets(user: User, region: Region | None) -> list[Contract]:
+    stmt = (sa.select(Contract)
+            .where(visibility_clause(user, region=Contract.region_id),
+                   Contract.service_type.in_(PLANNED_SERVICES),
+                   Contract.status == ContractStatus.ACTIVE)
+            .order_by(Contract.id))
+    if region is not None:
+        stmt = stmt.where(Contract.region_id.in_(region_subtree(region)))
+    return list(db.session.scalars(stmt))
+
+
+def _key_of(facility_id: int | None, contract_id: int | None) -> tuple[str, int] | None:
+    """Whose history a row belongs to: its home if any, else its contract."""
+    if facility_id is not None:
+        return ("facility", facility_id)
+    return ("contract", contract_id) if contract_id is not None else None
+
+
+def _since(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=clock.LOCAL_TZ).astimezone(UTC)
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(clock.LOCAL_TZ).date()
+
+
+def _load_inspections(histories: dict, scheduled: dict, fids: list, cids: list) -> None:
+    superseded = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
+    rows = db.session.execute(
+        sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
+                  Inspection.status, Inspection.scheduled_for, Inspection.total,
+                  Inspection.grade, Inspection.failed_critical, AssessmentTemplate.code)
+        .join(AssessmentTemplate, Inspection.template_id == AssessmentTemplate.id)
+        .where(sa.or_(Inspection.facility_id.in_(fids),
+                      sa.and_(Inspection.facility_id.is_(None),
+                              Inspection.contract_id.in_(cids))),
+               Inspection.id.not_in(superseded))
+        .order_by(Inspection.scheduled_for, Inspection.id))
+    for row in rows:
+        key = _key_of(row.facility_id, row.contract_id)
+        history = histories.get(key)
+        if history is None:
+            continue
+        if row.status in OPEN:
+            if key not in scheduled or row.scheduled_for < scheduled[key]:
+                scheduled[key] = row.scheduled_for
+            continue
+        if history.last_onsite is None or row.scheduled_for >= history.last_onsite:
+            history.last_onsite, history.last_onsite_id = row.scheduled_for, row.id
+        if row.status is InspectionStatus.FINALIZED:
+            history.finalized.append(Finalized(row.scheduled_for, row.total, row.grade,
+                                               len(row.failed_critical or []), row.id,
+                                               row.code))
+
+
+def _load_actions(histories: dict, fids: list, cids: list) -> None:
+    rows = db.session.execute(
+        sa.select(CorrectiveAction.facility_id, CorrectiveAction.contract_id,
+                  CorrectiveAction.severity, CorrectiveAction.deadline)
+        .where(CorrectiveAction.status != ActionStatus.CLOSED,
+               sa.or_(CorrectiveAction.facility_id.in_(fids),
+                      sa.and_(CorrectiveAction.facility_id.is_(None),
+                              CorrectiveAction.contract_id.in_(cids)))))
+    for row in rows:
+        history = histories.get(_key_of(row.facility_id, row.contract_id))
+        if history is not None:
+            history.open_actions.append((row.severity.value, row.deadline))
+
+
+def _load_reports(histories: dict, fids: list, cids: list, since: date) -> None:
+    """Reports of the homes' operation contracts and of the planned contracts: lateness,
+    returns, and the incidents (nine risks) the provider reported in them."""
+    rows = db.session.execute(
+        sa.select(Contract.facility_id, Submission.contract_id, Submission.first_submitted_at,
+                  Submission.late, Submission.resubmissions, Submission.status,
+                  Submission.data)
+        .join(Contract, Submission.contract_id == Contract.id)
+        .where(Submission.status != SubmissionStatus.DRAFT,
+               Submission.first_submitted_at >= _since(since),
+               sa.or_(Contract.facility_id.in_(fids), Submission.contract_id.in_(cids))))
+    for row in rows:
+        key = _key_of(row.facility_id, row.contract_id)
+        history = histories.get(key) or histories.get(("contract", row.contract_id))
+        if history is None:
+            continue
+        day = _local_day(row.first_submitted_at)
+        returned = row.resubmissions > 0 or row.status is SubmissionStatus.RETURNED
+        history.reports.append((day, bool(row.late), returned))
+        for incident in (row.data or {}).get("incidents") or []:
+            if isinstance(incident, dict) and incident.get("severity"):
+                history.incidents.append((day, str(incident["severity"]),
+                                          int(incident.get("count") or 1)))
+
+
+def _load_appeals(histories: dict, fids: list, cids: list, since: date) -> None:
+    """Appeals of a home's inspections or of its operation contract's decisions, and of the
+    planned contracts."""
+    home = sa.func.coalesce(Inspection.facility_id, Contract.facility_id)
+    rows = db.session.execute(
+        sa.select(home.label("facility_id"), Appeal.contract_id, Appeal.opened_at)
+        .outerjoin(Inspection, Appeal.inspection_id == Inspection.id)
+        .outerjoin(Contract, Appeal.contract_id == Contract.id)
+        .where(Appeal.opened_at >= _since(since),
+               sa.or_(home.in_(fids), Appeal.contract_id.in_(cids))))
+    for row in rows:
+        history = histories.get(_key_of(row.facility_id, row.contract_id))
+        if history is not None:
+            history.appeals.append(_local_day(row.opened_at))
+
+
+def inspection_plan(user: User, *, region: Region | None = None, before: date | None = None,
+                    today: date | None = None, weights: Weights | None = None
+                    ) -> list[PlanItem]:
+    """The plan of the targets ``user`` sees (in ``region``), highest risk first; with
+    ``before``, only those due before that day."""
+    today = today or clock.today()
+    w = weights or current_weights()
+    if user.role not in PLANNERS:
+        return []
+    facilities = _facility_targets(user, region)
+    contracts = _contract_targets(user, region)
+    histories: dict[tuple[str, int], History] = {("facility", f.id): History() for f in facilities}
+    histories |= {("contract", c.id): History() for c in contracts}
+    fids, cids = [f.id for f in facilities], [c.id for c in contracts]
+    scheduled: dict[tuple[str, int], date] = {}
+    since = today - timedelta(days=int(w["lookback_days"]))
+    if histories:
+        _load_inspections(histories, scheduled, fids, cids)
+        _load_actions(histories, fids, cids)
+        _load_reports(histories, fids, cids, since)
+        _load_appeals(histories, fids, cids, since)
+    items = [PlanItem(f, None, assess(histories[("facility", f.id)], w, today),
+                      scheduled.get(("facility", f.id))) for f in facilities]
+    items += [PlanItem(None, c, assess(histories[("contract", c.id)], w, today),
+                       scheduled.get(("contract", c.id))) for c in contracts]
+    if before is not None:
+        items = [i for i in items if i.assessment.next_due < before]
+    items.sort(key=lambda i: (-i.assessment.risk, i.assessment.next_due, i.key))
+    return items
+
+
+def highest_risk(user: User, count: int, *, about: str, region: Region | None = None,
+                 today: date | None = None) -> list[Any]:
+    """The ``count`` highest-risk homes (``about="facility"``) or contracts of the plan."""
+    items = inspection_plan(user, region=region, today=today)
+    targets = [i.facility if about == "facility" else i.contract for i in items]
+    return [t for t in targets if t is not None][:count]
+
+
+__all__ = ["PLANNERS", "PlanItem", "highest_risk", "inspection_plan", "plan_region"]
