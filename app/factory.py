@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
                    evaluations, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(users.account_bp)
+    app.register_blueprint(reports.public.bp)
 
 
 def _import_views() -> None:
@@ -115,6 +116,7 @@ def _import_views() -> None:
     import reports.dashboards.views  # noqa: F401
     import reports.exports.views  # noqa: F401
     import reports.performance.views  # noqa: F401
+    import reports.public.views  # noqa: F401
     import reports.scorecards.views  # noqa: F401
 
 
