@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from functools import wraps
 from typing import Any
-
-from copy import deepcopy
 
 from flask import abort, g, request
 from flask_smorest.utils import deepupdate
 
 from app.api.docs import token_doc
-
 from app.auth.services import user_for_token
 from app.users.models import Role, User
 
