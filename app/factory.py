@@ -122,6 +122,7 @@ def _import_views() -> None:
 
 def register_api(app: Flask) -> None:
     from app.api import api
+    from app.api.reference import bp as reference_bp
     from app.api.views import blp as core_blp
     from app.extensions import csrf
     from app.regions.api import blp as regions_blp
@@ -140,6 +141,7 @@ def register_api(app: Flask) -> None:
     from reports.scorecards.api import blp as scorecards_blp
 
     api.init_app(app)
+    app.register_blueprint(reference_bp)  # the interactive reference (an HTML page)
     for blp in (core_blp, regions_blp, purchasing_blp, contracts_blp, documents_blp,
                 households_blp, submissions_blp, templates_blp, inspections_blp, actions_blp,
                 campaigns_blp, scorecards_blp, performance_blp, ocds_blp, appeals_blp):
