@@ -9,7 +9,9 @@ import pytest
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+from sqlalchemy import event
 
+from app.extensions import db
 from contracts import services
 from contracts.households.services import import_households
 from evaluations.inspections.models import InspectionStatus
@@ -144,3 +146,37 @@ def test_ocds_package_of_published_contracts_validates(client, public_on, publis
 def test_nothing_published_is_404_not_an_invalid_package(client, public_on):
     assert client.get("/public/ocds.json").status_code == 404
     assert client.get("/public").status_code == 200
+
+
+def _statements(app, client, url: str) -> int:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    app.extensions.pop("public_guard", None)  # nothing kept: the page is built again
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_statements_do_not_grow_with_the_rows(app, client, public_on, published,
+                                              make_procurement, qualified_provider,
+                                              make_contract, make_facility,
+                                              make_scored_inspection, db):
+    few = _statements(app, client, "/public")
+    for _ in range(3):
+        procurement = make_procurement()
+        bid = services.submit_bid(procurement, provider=qualified_provider(),
+                                  price=Decimal("1000.00"))
+        services.award_bid(bid, actor=None, today=date(2026, 2, 1))
+        make_contract(status="active")
+        inspection = make_scored_inspection(published["world"], facility=make_facility("a1"))
+        inspection.status = InspectionStatus.FINALIZED
+        inspection.grade, inspection.finalized_at = "pass", datetime(2026, 7, 1, tzinfo=UTC)
+    db.session.commit()
+    assert _statements(app, client, "/public") == few
