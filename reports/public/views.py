@@ -95,4 +95,4 @@ def ocds():
             abort(404)
         return jsonify(package)
 
-    return guard.cached(("ocds",), build)
+    return guard.cached(("ocds", request.host_url), build)  # the package names its own URL
