@@ -11,9 +11,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 from sqlalchemy import event
 
+from app import clock
 from app.extensions import db
 from contracts import services
 from contracts.households.services import import_households
+from contracts.submissions import services as subs
 from evaluations.inspections.models import InspectionStatus
 from tests.factories import hh_csv, hh_id
 
@@ -24,6 +26,7 @@ HEAD_NAME = "欧阳秘户"
 NOTE = "院长私下说电线老化未报"
 CONTACT = "联系人甲乙"
 PHONE = "13912345678"
+REPORT_NOTE = "低保户李某家中漏雨"
 
 
 @pytest.fixture
@@ -37,7 +40,7 @@ def public_on(app, monkeypatch):
 
 @pytest.fixture
 def published(db, make_contract, make_procurement, qualified_provider, inspection_world,
-              make_scored_inspection):
+              make_scored_inspection, make_user):
     """An awarded and an active contract, a draft, a finalized grade of the world's home;
     planted: a household with its head's name and ID number, an inspection note, a contact."""
     winner = qualified_provider(contact_name=CONTACT, contact_phone=PHONE)
@@ -48,6 +51,9 @@ def published(db, make_contract, make_procurement, qualified_provider, inspectio
     db.session.commit()
     import_households(awarded, hh_csv([{"head_name": HEAD_NAME}]), "h.csv", None)
     active = make_contract(status="active", title="2026年乙类 <b>特困</b> 供养服务")
+    clock.set_clock(lambda: datetime(2026, 11, 5, 4, 0, tzinfo=UTC))  # 2026-10 is due
+    subs.submit_report(active, "2026-10", {"households_visited": 10, "problems": REPORT_NOTE},
+                       actor=make_user("provider", provider=active.provider))
     draft = make_contract(title="未公开的草稿合同")
     inspection = make_scored_inspection(inspection_world)
     inspection.status = InspectionStatus.FINALIZED
@@ -89,7 +95,7 @@ def test_publishes_nothing_personal(client, public_on, published):
     package = client.get("/public/ocds.json").get_data(as_text=True)
     for text in (page, package):
         for secret in (HEAD_NAME, id_number, id_number[:6] + "********" + id_number[-4:],
-                       NOTE, CONTACT, PHONE, "/photos", ".jpg"):
+                       NOTE, REPORT_NOTE, CONTACT, PHONE, "/photos", ".jpg"):
             assert secret not in text
 
 
