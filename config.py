@@ -82,6 +82,15 @@ class Config:
     BUREAU_NAME = os.environ.get("BUREAU_NAME", "咸宁市民政局")
     #: OCDS identifiers are "<registered prefix>-<contract number>"
     OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-xn0000")
+    #: the bureau's own unified social credit code: it names the buyer in open data (the
+    #: default is the demo city's, valid but fictitious)
+    BUYER_CREDIT_CODE = os.environ.get("BUYER_CREDIT_CODE", "114212000075500054")
+    #: /public and /public/ocds.json (公示) answer only when this is on; 404 otherwise
+    PUBLIC_PAGE = _bool("PUBLIC_PAGE", False)
+    #: requests of one address to the public pages per minute before 429, and the seconds a
+    #: public answer is kept (server side) and may be cached (Cache-Control)
+    PUBLIC_RATE_PER_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_MINUTE", "60"))
+    PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 
     # JSON API (flask-smorest)
     API_TITLE = "CareProcure API"
@@ -133,7 +142,13 @@ class Config:
 
     @classmethod
     def check(cls) -> None:
-        """Refuse configurations that cannot run safely; overridden where it matters."""
+        """Refuse configurations that cannot run safely; extended where it matters."""
+        from contracts.credit_code import InvalidCreditCode, validate_credit_code
+
+        try:
+            cls.BUYER_CREDIT_CODE = validate_credit_code(cls.BUYER_CREDIT_CODE)
+        except InvalidCreditCode as error:
+            raise ConfigError(f"BUYER_CREDIT_CODE {cls.BUYER_CREDIT_CODE!r}: {error}.") from None
 
     @classmethod
     def secret_key(cls) -> str:
@@ -164,6 +179,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
+        super().check()
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise ConfigError(

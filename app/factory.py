@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
                    evaluations, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(users.account_bp)
+    app.register_blueprint(reports.public.bp)
 
 
 def _import_views() -> None:
@@ -116,11 +117,13 @@ def _import_views() -> None:
     import reports.exports.views  # noqa: F401
     import reports.performance.views  # noqa: F401
     import reports.planning.views  # noqa: F401
+    import reports.public.views  # noqa: F401
     import reports.scorecards.views  # noqa: F401
 
 
 def register_api(app: Flask) -> None:
     from app.api import api
+    from app.api.reference import bp as reference_bp
     from app.api.views import blp as core_blp
     from app.extensions import csrf
     from app.regions.api import blp as regions_blp
@@ -140,6 +143,7 @@ def register_api(app: Flask) -> None:
     from reports.scorecards.api import blp as scorecards_blp
 
     api.init_app(app)
+    app.register_blueprint(reference_bp)  # the interactive reference (an HTML page)
     for blp in (core_blp, regions_blp, purchasing_blp, contracts_blp, documents_blp,
                 households_blp, submissions_blp, templates_blp, inspections_blp, actions_blp,
                 campaigns_blp, scorecards_blp, performance_blp, ocds_blp, appeals_blp,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from functools import wraps
 from typing import Any
 
 from flask import abort, g, request
+from flask_smorest.utils import deepupdate
 
+from app.api.docs import token_doc
 from app.auth.services import user_for_token
 from app.users.models import Role, User
 
@@ -34,6 +37,10 @@ def token_required(*roles: Role) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
+        # the OpenAPI document: bearer security, the roles (so 401 and 403 are listed)
+        wrapper._apidoc = deepcopy(getattr(view, "_apidoc", {}))
+        wrapper._apidoc["manual_doc"] = deepupdate(
+            deepcopy(wrapper._apidoc.get("manual_doc", {})), token_doc(roles))
         return wrapper
 
     return decorator

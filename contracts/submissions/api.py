@@ -14,7 +14,7 @@ from flask.views import MethodView
 from flask_smorest.fields import Upload
 
 from app import uploads
-from app.api import Blueprint
+from app.api import Blueprint, add_component_schema
 from app.api.auth import api_user, token_required
 from app.api.schemas import (
     ApiErrorSchema,
@@ -28,11 +28,22 @@ from app.unit_of_work import expect_revision
 from app.uploads import read_upload
 from app.users.models import Role
 from contracts.submissions import services as subs
+from contracts.submissions.data_schema import NAMES, data_schemas
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.visibility import get_visible_contract
 
 blp = Blueprint("api_submissions", __name__, url_prefix="/api/v1",
                 description="Service reports of providers and their review")
+
+for _name, _schema in data_schemas().items():
+    add_component_schema(_name, _schema)
+#: the report's data: the schema of the contract's service type
+DATA_BY_SERVICE_TYPE = {
+    "anyOf": [{"$ref": f"#/components/schemas/{name}"} for name in NAMES.values()],
+    "description": "the report, by the contract's service type: "
+                   + ", ".join(f"{service_type} → {name}"
+                               for service_type, name in NAMES.items()),
+}
 
 
 def _errors(*codes: int):
@@ -74,7 +85,9 @@ class SubmissionOut(ma.Schema):
     period = ma.fields.String()
     status = ma.fields.Function(lambda s: s.status.value,
                                 metadata={"enum": [m.value for m in SubmissionStatus]})
-    data = ma.fields.Dict()
+    data = ma.fields.Dict(metadata=DATA_BY_SERVICE_TYPE | {
+        "description": "the report as stored (cleaned; a draft may lack numbers), by the "
+                       "contract's service type"})
     submitted_at = ma.fields.DateTime(allow_none=True)
     first_submitted_at = ma.fields.DateTime(allow_none=True)
     deadline = ma.fields.Date(allow_none=True)
@@ -91,8 +104,7 @@ class SubmissionOut(ma.Schema):
 class SubmissionIn(ma.Schema):
     period = ma.fields.String(required=True, metadata={"example": "2026-10",
                                                       "description": "YYYY-MM or YYYY-Qn"})
-    data = ma.fields.Dict(required=True, metadata={
-        "description": "the report, by the contract's service type"})
+    data = ma.fields.Dict(required=True, metadata=DATA_BY_SERVICE_TYPE)
     draft = ma.fields.Boolean(load_default=False, metadata={
         "description": "true: keep it as a draft (to attach files) instead of submitting"})
     revision = revision_in()

@@ -5,6 +5,11 @@ a direct award when the contract was made without one), the award, the contract 
 amendments, and its implementation: a transaction per installment paid and milestones of types
 ``payment`` (every installment), ``assessment`` (inspections of the contract) and ``reporting``
 (every reporting period due so far). Drafts are internal and never published.
+
+The buyer is the bureau, identified by its unified social credit code (``BUYER_CREDIT_CODE``).
+Installment amounts are not milestone fields (OCDS 1.1 defines none): a payment milestone says
+its amount in its description and each payment made is a transaction. Empty arrays and objects
+are left out, as the data review tool asks. ``public=True`` leaves out the contact persons.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ from evaluations.inspections.models import Inspection, InspectionStatus
 
 OCDS_VERSION = "1.1"
 CURRENCY = "CNY"
-BUYER_ID = "buyer"
 #: the organization identifier scheme of unified social credit codes (org-id.guide)
 USCC_SCHEME = "CN-USCC"
 
@@ -70,21 +74,30 @@ def _party_id(provider: Provider) -> str:
     return f"{USCC_SCHEME}-{provider.credit_code}"
 
 
-def _organization(provider: Provider, roles: list[str]) -> dict:
+def _organization(provider: Provider, roles: list[str], *, public: bool = False) -> dict:
+    contact = None if public else {"name": provider.contact_name or None,
+                                   "telephone": provider.contact_phone or None}
     return {
         "id": _party_id(provider),
         "name": provider.name,
         "identifier": {"scheme": USCC_SCHEME, "id": provider.credit_code,
                        "legalName": provider.name},
-        "contactPoint": {"name": provider.contact_name or None,
-                         "telephone": provider.contact_phone or None},
+        "contactPoint": contact,
         "roles": roles,
     }
 
 
+def _buyer_ref() -> dict:
+    return {"id": f"{USCC_SCHEME}-{current_app.config['BUYER_CREDIT_CODE']}",
+            "name": current_app.config["BUREAU_NAME"]}
+
+
 def _buyer() -> dict:
-    return {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"],
-            "roles": ["buyer", "procuringEntity"]}
+    code = current_app.config["BUYER_CREDIT_CODE"]
+    return _buyer_ref() | {
+        "identifier": {"scheme": USCC_SCHEME, "id": code,
+                       "legalName": current_app.config["BUREAU_NAME"]},
+        "roles": ["buyer", "procuringEntity", "payer"]}
 
 
 def ocid(contract: Contract) -> str:
@@ -96,7 +109,7 @@ def _tender(contract: Contract, procurement: Procurement | None) -> dict:
         return {"id": f"{contract.number}-tender", "title": contract.title, "status": "complete",
                 "procurementMethod": "direct", "mainProcurementCategory": "services",
                 "value": _value(contract.amount),
-                "procuringEntity": {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"]}}
+                "procuringEntity": _buyer_ref()}
     tenderers = [{"id": _party_id(b.provider), "name": b.provider.name} for b in procurement.bids]
     return {
         "id": f"procurement-{procurement.id}",
@@ -108,7 +121,7 @@ def _tender(contract: Contract, procurement: Procurement | None) -> dict:
         "procurementMethodDetails": METHOD_DETAILS[procurement.method],
         "procurementMethodRationale": procurement.justification or None,
         "mainProcurementCategory": "services",
-        "procuringEntity": {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"]},
+        "procuringEntity": _buyer_ref(),
         "tenderPeriod": {"startDate": _datetime(procurement.published_on),
                          "endDate": _datetime(procurement.bid_deadline)},
         "numberOfTenderers": len(tenderers),
@@ -140,7 +153,7 @@ def _payment_milestones_and_transactions(contract: Contract) -> tuple[list, list
             "dueDate": _datetime(inst.due_date),
             "status": "met" if inst.paid_at else "scheduled",
             "dateMet": _datetime(inst.paid_at),
-            "value": _value(inst.amount),
+            "description": f"金额 {inst.amount:,.2f} 元",
         })
         if inst.paid_at is not None:
             transactions.append({
@@ -148,7 +161,7 @@ def _payment_milestones_and_transactions(contract: Contract) -> tuple[list, list
                 "date": _datetime(inst.paid_at),
                 "value": _value(inst.paid_amount if inst.paid_amount is not None
                                 else inst.amount),
-                "payer": {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"]},
+                "payer": _buyer_ref(),
                 "payee": {"id": _party_id(contract.provider), "name": contract.provider.name},
             })
     return milestones, transactions
@@ -201,12 +214,13 @@ def _reporting(milestone: dict) -> dict:
                         "dateMet": _datetime(milestone.get("dateMet"))}
 
 
-def release(contract: Contract, inspections: list[Inspection]) -> dict:
-    parties = [_buyer(), _organization(contract.provider, ["supplier", "tenderer"])]
+def release(contract: Contract, inspections: list[Inspection], *, public: bool = False) -> dict:
+    parties = [_buyer(), _organization(contract.provider, ["supplier", "tenderer"],
+                                       public=public)]
     if contract.procurement is not None:
         for bid in contract.procurement.bids:
             if bid.provider_id != contract.provider_id:
-                parties.append(_organization(bid.provider, ["tenderer"]))
+                parties.append(_organization(bid.provider, ["tenderer"], public=public))
     tags = ["tender", "award", "contract"]
     if contract.amendments:
         tags.append("contractAmendment")
@@ -222,29 +236,36 @@ def release(contract: Contract, inspections: list[Inspection]) -> dict:
         "initiationType": "tender",
         "language": "zh",
         "parties": parties,
-        "buyer": {"id": BUYER_ID, "name": current_app.config["BUREAU_NAME"]},
+        "buyer": _buyer_ref(),
         "tender": _tender(contract, contract.procurement),
         "awards": [_award(contract)],
         "contracts": [_contract_block(contract, inspections)],
     }
 
 
-def _drop_nulls(value: Any) -> Any:
-    """OCDS readers prefer absent fields to nulls; the schema allows both."""
+def prune(value: Any) -> Any:
+    """Nulls, empty arrays and empty objects left out: OCDS readers prefer absent fields, and
+    the data review tool flags empty arrays."""
     if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+        pruned = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v is not None and v != [] and v != {}}
     if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
+        return [v for v in (prune(v) for v in value) if v is not None and v != [] and v != {}]
     return value
 
 
-def release_package(user: User, uri: str) -> dict:
-    stmt = (visible_contracts(user)
-            .where(Contract.status != ContractStatus.DRAFT)
+def published_contracts(user: User | None) -> sa.Select:
+    """Non-draft contracts, those the user may see (``None``: every one, as published)."""
+    stmt = visible_contracts(user) if user is not None else sa.select(Contract)
+    return (stmt.where(Contract.status != ContractStatus.DRAFT)
             .options(so.selectinload(Contract.installments),
                      so.selectinload(Contract.amendments),
                      so.selectinload(Contract.procurement))
             .order_by(Contract.number))
+
+
+def releases(stmt: sa.Select, *, public: bool = False) -> list[dict]:
+    """One pruned release per contract of ``stmt``, with its inspections, in four queries."""
     contracts = db.session.scalars(stmt).unique().all()
     inspections_by_contract: dict[int, list[Inspection]] = {}
     if contracts:
@@ -255,11 +276,23 @@ def release_package(user: User, uri: str) -> dict:
             .order_by(Inspection.scheduled_for, Inspection.id))
         for inspection in rows:
             inspections_by_contract.setdefault(inspection.contract_id, []).append(inspection)
-    return _drop_nulls({
+    return [prune(release(c, inspections_by_contract.get(c.id, []), public=public))
+            for c in contracts]
+
+
+def package_metadata(uri: str) -> dict:
+    code = current_app.config["BUYER_CREDIT_CODE"]
+    return {
         "uri": uri,
         "version": OCDS_VERSION,
         "publishedDate": _datetime(clock.now()),
-        "publisher": {"name": current_app.config["BUREAU_NAME"]},
+        "publisher": {"name": current_app.config["BUREAU_NAME"], "scheme": USCC_SCHEME,
+                      "uid": code},
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "releases": [release(c, inspections_by_contract.get(c.id, [])) for c in contracts],
-    })
+    }
+
+
+def release_package(user: User | None, uri: str, *, public: bool = False) -> dict:
+    """The release package of the contracts ``user`` may see (``None``: all published)."""
+    return package_metadata(uri) | {
+        "releases": releases(published_contracts(user), public=public)}

@@ -99,10 +99,11 @@ def test_county_officer_sees_only_the_county(api_as, make_contract):
     assert theirs.number not in numbers and len(numbers) == 1
 
 
-def test_nothing_visible_is_404_not_an_invalid_package(api_as, make_contract):
+@pytest.mark.parametrize("kind", ["releases", "records"])
+def test_nothing_visible_is_404_not_an_invalid_package(api_as, make_contract, kind):
     make_contract(region="b", status="active")
     api, _ = api_as("officer", region="a")
-    response = api.get("/api/v1/ocds/releases.json")
+    response = api.get(f"/api/v1/ocds/{kind}.json")
     assert response.status_code == 404
 
 
@@ -111,3 +112,105 @@ def test_only_officers_get_the_package(api_as, role, make_contract):
     make_contract(status="active")
     api, _ = api_as(role)
     assert api.get("/api/v1/ocds/releases.json").status_code == 403
+
+
+def _walk(value, path=""):
+    """(path, value) of every node of a JSON document."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}/{index}")
+
+
+@pytest.fixture(scope="module")
+def record_validator() -> Draft4Validator:
+    package = json.loads((SCHEMA_DIR / "record-package-schema.json").read_text("utf-8"))
+    release = json.loads((SCHEMA_DIR / "release-schema.json").read_text("utf-8"))
+    registry = Registry().with_resource(RELEASE_SCHEMA_URL,
+                                        Resource.from_contents(release, DRAFT4))
+    return Draft4Validator(package, registry=registry)
+
+
+def test_no_milestone_carries_a_value_and_amounts_stay_published(api_as,
+                                                                 contracts_in_every_state):
+    api, _ = api_as("admin")
+    package = api.get("/api/v1/ocds/releases.json").get_json()
+    milestones = [m for r in package["releases"] for c in r["contracts"]
+                  for m in c.get("implementation", {}).get("milestones", [])]
+    payments = [m for m in milestones if m["type"] == "payment"]
+    assert payments and all("value" not in m for m in milestones)
+    awarded = contracts_in_every_state["awarded"]
+    first = next(m for r in package["releases"] if r["ocid"].endswith(awarded.number)
+                 for m in r["contracts"][0]["implementation"]["milestones"]
+                 if m["id"] == "payment-1")
+    assert "47,500.00" in first["description"]
+
+
+def test_no_empty_array_or_object_anywhere(api_as, contracts_in_every_state):
+    api, _ = api_as("admin")
+    for url in ("/api/v1/ocds/releases.json", "/api/v1/ocds/records.json"):
+        document = api.get(url).get_json()
+        empty = [path for path, value in _walk(document) if value in ([], {})]
+        assert empty == [], url
+    # the contracts without amendments say nothing of amendments (they used to say [])
+    releases = api.get("/api/v1/ocds/releases.json").get_json()["releases"]
+    assert sum("amendments" in r["contracts"][0] for r in releases) == 1
+
+
+def test_the_buyer_is_named_by_its_credit_code(app, api_as, contracts_in_every_state):
+    api, _ = api_as("admin")
+    code = app.config["BUYER_CREDIT_CODE"]
+    release = api.get("/api/v1/ocds/releases.json").get_json()["releases"][0]
+    buyer_id = f"CN-USCC-{code}"
+    assert release["buyer"]["id"] == buyer_id
+    assert release["tender"]["procuringEntity"]["id"] == buyer_id
+    party = next(p for p in release["parties"] if p["id"] == buyer_id)
+    assert party["identifier"] == {"scheme": "CN-USCC", "id": code,
+                                   "legalName": app.config["BUREAU_NAME"]}
+    assert "buyer" in party["roles"]
+    ids = [v for path, v in _walk(release) if path.endswith("/id")]
+    assert "buyer" not in ids
+
+
+def test_an_invalid_buyer_credit_code_refuses_to_start(monkeypatch):
+    from app.factory import create_app
+    from config import ConfigError, TestingConfig
+
+    class Broken(TestingConfig):
+        BUYER_CREDIT_CODE = "114212000075500055"  # check character off by one
+
+    with pytest.raises(ConfigError, match="BUYER_CREDIT_CODE"):
+        create_app(Broken)
+
+
+def test_records_merge_and_validate(api_as, record_validator, validator,
+                                    contracts_in_every_state):
+    api, _ = api_as("officer", region="a")
+    response = api.get("/api/v1/ocds/records.json")
+    assert response.status_code == 200
+    package = response.get_json()
+    assert errors_of(record_validator, package) == []
+    releases = api.get("/api/v1/ocds/releases.json").get_json()["releases"]
+    assert {r["ocid"] for r in package["records"]} == {r["ocid"] for r in releases}
+    awarded = contracts_in_every_state["awarded"]
+    record = next(r for r in package["records"] if r["ocid"].endswith(awarded.number))
+    compiled = record["compiledRelease"]
+    assert compiled["tag"] == ["compiled"]
+    assert compiled["contracts"][0]["amendments"][0]["rationale"] == "增加调查户数"
+    assert compiled["awards"][0]["value"]["amount"] == 95000.0
+    assert package["packages"][0].endswith("/api/v1/ocds/releases.json")
+    release_schema = json.loads((SCHEMA_DIR / "release-schema.json").read_text("utf-8"))
+    assert list(Draft4Validator(release_schema).iter_errors(compiled)) == []
+
+
+def test_records_are_scoped_like_releases(api_as, make_contract):
+    make_contract(region="a", status="active")
+    theirs = make_contract(region="b", status="active")
+    api, _ = api_as("officer", region="a")
+    ocids = [r["ocid"] for r in api.get("/api/v1/ocds/records.json").get_json()["records"]]
+    assert len(ocids) == 1 and not ocids[0].endswith(theirs.number)
+    provider, _ = api_as("provider")
+    assert provider.get("/api/v1/ocds/records.json").status_code == 403

@@ -1,0 +1,39 @@
+"""OCDS 1.1 record packages: per contracting process, its releases and the compiled release.
+
+The compiled release is made by the standard's own merge library (ocdsmerge) with the merge
+rules read from the release schema kept in ``ocds_schema/`` (never fetched at run time).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from ocdsmerge import Merger
+
+from reports.exports.ocds import package_metadata, prune
+
+RELEASE_SCHEMA = Path(__file__).resolve().parent / "ocds_schema" / "release-schema.json"
+
+
+@cache
+def _merger() -> Merger:
+    return Merger(schema=str(RELEASE_SCHEMA))
+
+
+def record(ocid: str, releases: list[dict]) -> dict:
+    """The record of one process: its releases (oldest first) embedded and compiled."""
+    ordered = sorted(releases, key=lambda r: r["date"])
+    return {"ocid": ocid, "releases": ordered,
+            "compiledRelease": prune(_merger().create_compiled_release(ordered))}
+
+
+def record_package(releases: list[dict], uri: str, releases_uri: str) -> dict:
+    """The record package of ``releases`` (as built by :func:`reports.exports.ocds.releases`)."""
+    by_ocid: dict[str, list[dict]] = {}
+    for release in releases:
+        by_ocid.setdefault(release["ocid"], []).append(release)
+    return package_metadata(uri) | {
+        "packages": [releases_uri],
+        "records": [record(ocid, rs) for ocid, rs in by_ocid.items()],
+    }

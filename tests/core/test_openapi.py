@@ -1,0 +1,62 @@
+"""The OpenAPI document is valid OpenAPI 3 and lists every operation's error answers."""
+
+import pytest
+from openapi_spec_validator import validate
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@pytest.fixture(scope="module")
+def document(app):
+    return app.test_client().get("/api/v1/openapi.json").get_json()
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield path, method, operation
+
+
+def test_the_document_validates(document):
+    validate(document)  # raises on the first error
+
+
+def test_every_operation_lists_its_error_answers(document):
+    missing = []
+    for path, method, operation in operations(document):
+        codes = set(operation["responses"])
+        expected = {"503"}
+        if operation.get("security"):
+            expected.add("401")
+        if operation.get("x-roles"):
+            expected.add("403")
+        if "{" in path:
+            expected.add("404")
+        if "requestBody" in operation:
+            expected |= {"400", "413", "422"}
+        if method != "get":
+            expected.add("409")
+        if expected - codes:
+            missing.append(f"{method.upper()} {path}: {sorted(expected - codes)}")
+    assert missing == []
+
+
+def test_error_answers_have_the_one_error_shape(document):
+    for path, method, operation in operations(document):
+        for code, answer in operation["responses"].items():
+            if code.startswith(("4", "5")) and "$ref" not in answer:
+                ref = answer["content"]["application/json"]["schema"]["$ref"]
+                schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+                # ApiError, or one that extends it (the import's rows in error, say)
+                assert "error" in schema["properties"], (path, method, code)
+    default = document["components"]["responses"]["DEFAULT_ERROR"]
+    assert default["content"]["application/json"]["schema"]["$ref"].endswith("/ApiError")
+
+
+def test_protected_operations_say_bearer_and_roles(document):
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    ocds = document["paths"]["/api/v1/ocds/records.json"]["get"]
+    assert ocds["security"] == [{"bearerAuth": []}]
+    assert set(ocds["x-roles"]) == {"admin", "officer"}
+    assert "security" not in document["paths"]["/api/v1/tokens"]["post"]

@@ -1,0 +1,188 @@
+"""公示: /public and /public/ocds.json publish contracts, awards and grades, nothing personal."""
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft4Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+from sqlalchemy import event
+
+from app import clock
+from app.extensions import db
+from contracts import services
+from contracts.households.services import import_households
+from contracts.submissions import services as subs
+from evaluations.inspections.models import InspectionStatus
+from tests.factories import hh_csv, hh_id
+
+SCHEMA_DIR = Path(__file__).resolve().parents[3] / "reports" / "exports" / "ocds_schema"
+RELEASE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
+
+HEAD_NAME = "欧阳秘户"
+NOTE = "院长私下说电线老化未报"
+CONTACT = "联系人甲乙"
+PHONE = "13912345678"
+REPORT_NOTE = "低保户李某家中漏雨"
+
+
+@pytest.fixture
+def public_on(app, monkeypatch):
+    """The public page switched on, with a fresh rate limit and cache."""
+    monkeypatch.setitem(app.config, "PUBLIC_PAGE", True)
+    app.extensions.pop("public_guard", None)
+    yield app
+    app.extensions.pop("public_guard", None)
+
+
+@pytest.fixture
+def published(db, make_contract, make_procurement, qualified_provider, inspection_world,
+              make_scored_inspection, make_user):
+    """An awarded and an active contract, a draft, a finalized grade of the world's home;
+    planted: a household with its head's name and ID number, an inspection note, a contact."""
+    winner = qualified_provider(contact_name=CONTACT, contact_phone=PHONE)
+    procurement = make_procurement(title="2026年甲区入户调查采购")
+    bid = services.submit_bid(procurement, provider=winner, price=Decimal("95000.00"))
+    awarded = services.award_bid(bid, actor=None, today=date(2026, 2, 1))
+    services.transition_contract(awarded, "active", actor=None)
+    db.session.commit()
+    import_households(awarded, hh_csv([{"head_name": HEAD_NAME}]), "h.csv", None)
+    active = make_contract(status="active", title="2026年乙类 <b>特困</b> 供养服务")
+    clock.set_clock(lambda: datetime(2026, 11, 5, 4, 0, tzinfo=UTC))  # 2026-10 is due
+    subs.submit_report(active, "2026-10", {"households_visited": 10, "problems": REPORT_NOTE},
+                       actor=make_user("provider", provider=active.provider))
+    draft = make_contract(title="未公开的草稿合同")
+    inspection = make_scored_inspection(inspection_world)
+    inspection.status = InspectionStatus.FINALIZED
+    inspection.grade, inspection.total = "good", Decimal("86.5")
+    inspection.finalized_at = datetime(2026, 6, 20, 3, 0, tzinfo=UTC)
+    inspection.summary = NOTE
+    db.session.commit()
+    return {"awarded": awarded, "active": active, "draft": draft, "inspection": inspection,
+            "world": inspection_world}
+
+
+def test_off_by_default_is_404_and_no_link_on_the_login_page(client, published):
+    assert client.get("/public").status_code == 404
+    assert client.get("/public/ocds.json").status_code == 404
+    assert "/public" not in client.get("/login").get_data(as_text=True)
+
+
+def test_the_login_page_links_to_it_when_on(client, public_on):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'href="/public"' in page
+
+
+def test_shows_contracts_awards_and_grades_without_login(client, public_on, published):
+    response = client.get("/public?lang=en")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for contract in (published["awarded"], published["active"]):
+        assert contract.number in page
+    assert published["draft"].number not in page and "未公开的草稿合同" not in page
+    assert "&lt;b&gt;特困&lt;/b&gt;" in page  # markup in a title is shown, never obeyed
+    assert "95,000.00" in page and "2026年甲区入户调查采购" in page  # the award
+    assert published["world"].facility.name in page and "86.5" in page
+    assert "Good" in page  # the grade in the reader's language
+
+
+def test_publishes_nothing_personal(client, public_on, published):
+    id_number = hh_id(0)
+    page = client.get("/public").get_data(as_text=True)
+    package = client.get("/public/ocds.json").get_data(as_text=True)
+    for text in (page, package):
+        for secret in (HEAD_NAME, id_number, id_number[:6] + "********" + id_number[-4:],
+                       NOTE, REPORT_NOTE, CONTACT, PHONE, "/photos", ".jpg"):
+            assert secret not in text
+
+
+def test_both_languages(client, public_on, published):
+    chinese = client.get("/public", headers={"Accept-Language": "zh-CN"})
+    english = client.get("/public", headers={"Accept-Language": "en"})
+    assert "合同" in chinese.get_data(as_text=True)
+    assert "Contracts" in english.get_data(as_text=True)
+    assert "良好" in chinese.get_data(as_text=True)
+    switched = client.get("/public?lang=zh_CN", headers={"Accept-Language": "en"})
+    assert "良好" in switched.get_data(as_text=True)
+
+
+def test_cached_for_a_while_and_said_so(client, public_on, published, db):
+    first = client.get("/public?lang=en")
+    assert first.cache_control.public and first.cache_control.max_age > 0
+    assert "Accept-Language" in first.headers["Vary"]
+    assert "Set-Cookie" not in first.headers
+    published["active"].title = "A title changed after the page was kept"
+    db.session.commit()
+    again = client.get("/public?lang=en").get_data(as_text=True)
+    assert "A title changed" not in again  # served from the cache
+    public_on.extensions.pop("public_guard")
+    assert "A title changed" in client.get("/public?lang=en").get_data(as_text=True)
+
+
+def test_rate_limited_with_a_clear_429(client, public_on, published, monkeypatch):
+    monkeypatch.setitem(public_on.config, "PUBLIC_RATE_PER_MINUTE", 3)
+    assert [client.get("/public").status_code for _ in range(3)] == [200] * 3
+    refused = client.get("/public")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    as_json = client.get("/public/ocds.json")
+    assert as_json.status_code == 429
+    assert as_json.get_json()["error"]["code"] == "too_many_requests"
+    other = public_on.test_client()
+    assert other.get("/public", environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 200
+
+
+def test_ocds_package_of_published_contracts_validates(client, public_on, published):
+    package_schema = json.loads((SCHEMA_DIR / "release-package-schema.json").read_text("utf-8"))
+    release_schema = json.loads((SCHEMA_DIR / "release-schema.json").read_text("utf-8"))
+    registry = Registry().with_resource(RELEASE_SCHEMA_URL,
+                                        Resource.from_contents(release_schema, DRAFT4))
+    response = client.get("/public/ocds.json")
+    assert response.status_code == 200
+    package = response.get_json()
+    assert list(Draft4Validator(package_schema, registry=registry).iter_errors(package)) == []
+    numbers = {r["contracts"][0]["id"] for r in package["releases"]}
+    assert numbers == {published["awarded"].number, published["active"].number,
+                       published["world"].contract.number}
+
+
+def test_nothing_published_is_404_not_an_invalid_package(client, public_on):
+    assert client.get("/public/ocds.json").status_code == 404
+    assert client.get("/public").status_code == 200
+
+
+def _statements(app, client, url: str) -> int:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    app.extensions.pop("public_guard", None)  # nothing kept: the page is built again
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_statements_do_not_grow_with_the_rows(app, client, public_on, published,
+                                              make_procurement, qualified_provider,
+                                              make_contract, make_facility,
+                                              make_scored_inspection, db):
+    few = _statements(app, client, "/public")
+    for _ in range(3):
+        procurement = make_procurement()
+        bid = services.submit_bid(procurement, provider=qualified_provider(),
+                                  price=Decimal("1000.00"))
+        services.award_bid(bid, actor=None, today=date(2026, 2, 1))
+        make_contract(status="active")
+        inspection = make_scored_inspection(published["world"], facility=make_facility("a1"))
+        inspection.status = InspectionStatus.FINALIZED
+        inspection.grade, inspection.finalized_at = "pass", datetime(2026, 7, 1, tzinfo=UTC)
+    db.session.commit()
+    assert _statements(app, client, "/public") == few
