@@ -197,10 +197,10 @@ class Procurements(MethodView):
 @blp.route("/procurements/<int:procurement_id>")
 class ProcurementById(MethodView):
     @token_required()
-    @blp.response(200, s.ProcurementOut)
+    @blp.response(200, s.ProcurementDetailOut)
     @_errors(404)
     def get(self, procurement_id):
-        """One procurement with its bids, cheapest first."""
+        """One procurement with its bids, cheapest first, and its red flags."""
         return services.get_visible_procurement(api_user(), procurement_id)
 
 
