@@ -8,6 +8,8 @@ look, never a verdict.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -63,6 +65,34 @@ class Award:
     method: str
     awarded_on: date
     provider_id: int
+
+
+class History:
+    """The awards the cross-procurement rules compare with, grouped by county and service and
+    by county and provider, each group sorted by day: a rule reads only its slice (the list
+    of thousands of procurements would otherwise compare every pair)."""
+
+    def __init__(self, awards: Iterable[Award]) -> None:
+        self._groups: dict[tuple, list[Award]] = defaultdict(list)
+        for award in awards:
+            self._groups["service", award.county_id, award.service_type].append(award)
+            self._groups["provider", award.county_id, award.provider_id].append(award)
+        for group in self._groups.values():
+            group.sort(key=lambda award: award.awarded_on)
+        self._days = {key: [award.awarded_on for award in group]
+                      for key, group in self._groups.items()}
+
+    def _between(self, key: tuple, first: date, last: date) -> list[Award]:
+        days = self._days.get(key, [])
+        return self._groups.get(key, [])[bisect_left(days, first):bisect_right(days, last)]
+
+    def of_service(self, county_id: int, service_type: str, first: date, last: date
+                   ) -> list[Award]:
+        return self._between(("service", county_id, service_type), first, last)
+
+    def of_provider(self, county_id: int, provider_id: int, first: date, last: date
+                    ) -> list[Award]:
+        return self._between(("provider", county_id, provider_id), first, last)
 
 
 @dataclass(frozen=True)
@@ -156,11 +186,13 @@ def same_winner(p: ProcurementRecord, history: Iterable[Award]) -> list[Flag]:
     if winner is None or p.awarded_on is None:
         return []
     start = _years_before(p.awarded_on, SAME_WINNER_YEARS)
-    window = [award for award in history
-              if award.county_id == p.county_id and award.service_type == p.service_type
-              and start < award.awarded_on <= p.awarded_on]
-    if any(award.provider_id != winner.provider_id for award in window):
-        return []
+    window = []
+    for award in history:
+        if (award.county_id == p.county_id and award.service_type == p.service_type
+                and start < award.awarded_on <= p.awarded_on):
+            if award.provider_id != winner.provider_id:
+                return []  # most windows hold another winner: stop at the first
+            window.append(award)
     for year in range(SAME_WINNER_YEARS):
         upper = _years_before(p.awarded_on, year)
         lower = _years_before(p.awarded_on, year + 1)
@@ -184,9 +216,17 @@ def amended_upward(contracts: Sequence[ContractRecord]) -> list[Flag]:
     return flags
 
 
-def red_flags(p: ProcurementRecord, history: Sequence[Award],
-              contracts: Sequence[ContractRecord], today: date) -> list[Flag]:
+def red_flags(p: ProcurementRecord, history: History, contracts: Sequence[ContractRecord],
+              today: date) -> list[Flag]:
     """Every flag of ``p``, in the order of ``CODES``."""
-    flags = (single_bid(p, today) + price_near_budget(p) + repeated_single_source(p, history)
-             + same_winner(p, history) + close_bids(p) + amended_upward(contracts))
+    flags = single_bid(p, today) + price_near_budget(p) + close_bids(p)
+    winner = p.winner
+    if winner is not None and p.awarded_on is not None:
+        day = p.awarded_on
+        flags += repeated_single_source(p, history.of_provider(
+            p.county_id, winner.provider_id, day - SINGLE_SOURCE_WINDOW,
+            day + SINGLE_SOURCE_WINDOW))
+        flags += same_winner(p, history.of_service(
+            p.county_id, p.service_type, _years_before(day, SAME_WINNER_YEARS), day))
+    flags += amended_upward(contracts)
     return sorted(flags, key=lambda flag: CODES.index(flag.code))
