@@ -34,7 +34,6 @@ from contracts.models import (
     ServiceType,
     Ward,
 )
-from contracts.red_flags.services import flags_of
 
 
 def _enum(cls, **kwargs) -> ma.fields.Enum:
@@ -367,23 +366,6 @@ class ProcurementOut(ma.Schema):
     status = _enum(ProcurementStatus)
     cancel_reason = ma.fields.String()
     bids = ma.fields.List(ma.fields.Nested(BidOut))
-
-
-class RedFlagOut(ma.Schema):
-    code = ma.fields.String(metadata={"description": "the rule (API.md \"Codes\")"})
-    rule = ma.fields.String(metadata={"description": "the rule's name"})
-    detail = ma.fields.String(metadata={"description": "the figures behind the flag"})
-    reviewed = ma.fields.Boolean()
-    comment = ma.fields.Function(lambda flag: flag.review.comment if flag.review else None,
-                                 metadata={"description": "the officer's review, or null"})
-
-
-class ProcurementDetailOut(ProcurementOut):
-    red_flags = ma.fields.Method("_red_flags", metadata={
-        "description": "reasons to look, never verdicts; internal (not in the OCDS export)"})
-
-    def _red_flags(self, procurement) -> list[dict]:
-        return RedFlagOut(many=True).dump(flags_of(procurement))
 
 
 class ProcurementArgs(PageArgs):

@@ -13,6 +13,7 @@ from contracts import services
 from contracts.models import Contract
 from contracts.red_flags.models import RedFlagReview
 from contracts.red_flags.services import review_flag
+from tests.clients import error_of
 
 DAY = date(2026, 3, 1)
 
@@ -133,3 +134,33 @@ def test_ocds_export_carries_no_flags(db, api_as, single_bid):
     text = response.get_data(as_text=True)
     assert procurement.title.split("<")[0] in text or contract.number in text
     assert "red_flag" not in text and "single_bid" not in text and "amended_upward" not in text
+
+
+def test_api_list_and_review_of_red_flags(api_as, single_bid):
+    in_a, in_b = single_bid("a", "甲区单一投标"), single_bid("b", "乙县单一投标")
+    county_b, _ = api_as("officer", region="b")
+    body = county_b.get("/api/v1/red-flags").get_json()
+    assert [(f["procurement_id"], f["code"], f["region_code"]) for f in body["items"]] == [
+        (in_b.id, "single_bid", "100200")] and body["total"] == 1
+    assert county_b.get("/api/v1/red-flags?code=close_bids").get_json()["total"] == 0
+    assert county_b.get("/api/v1/red-flags?code=nonsense").status_code == 422
+    url = f"/api/v1/procurements/{in_b.id}/red-flags/single_bid/review"
+    response = county_b.post(url, json={})
+    assert response.status_code == 422 and "comment" in error_of(response)["fields"]
+    response = county_b.post(f"/api/v1/procurements/{in_b.id}/red-flags/close_bids/review",
+                             json={"comment": "x"})
+    assert response.status_code == 422 and "code" in error_of(response)["fields"]
+    response = county_b.post(url, json={"comment": "已核实"})
+    assert response.status_code == 200
+    assert response.get_json() | {"detail": ""} == {
+        "code": "single_bid", "rule": "Single bid", "detail": "", "reviewed": True,
+        "comment": "已核实"}
+    assert county_b.get("/api/v1/red-flags?reviewed=false").get_json()["total"] == 0
+    assert county_b.post(f"/api/v1/procurements/{in_a.id}/red-flags/single_bid/review",
+                         json={"comment": "x"}).status_code == 404
+    city, _ = api_as("officer")
+    assert city.get("/api/v1/red-flags?region_code=100100").get_json()["total"] == 1
+    for role in ("provider", "inspector"):
+        other, _ = api_as(role)
+        assert other.get("/api/v1/red-flags").status_code == 403
+        assert other.post(url, json={"comment": "x"}).status_code == 403
