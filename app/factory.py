@@ -62,6 +62,7 @@ def _import_models() -> None:
     import contracts.documents.models  # noqa: F401
     import contracts.households.models  # noqa: F401
     import contracts.models  # noqa: F401
+    import contracts.red_flags.models  # noqa: F401
     import contracts.submissions.models  # noqa: F401
     import evaluations.actions.models  # noqa: F401
     import evaluations.assessment.models  # noqa: F401
@@ -99,6 +100,7 @@ def _import_views() -> None:
     import app.users.views  # noqa: F401
     import contracts.documents.views  # noqa: F401
     import contracts.households.views  # noqa: F401
+    import contracts.red_flags.views  # noqa: F401
     import contracts.submissions.views  # noqa: F401
     import contracts.views.cards  # noqa: F401
     import contracts.views.contracts  # noqa: F401

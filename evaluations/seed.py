@@ -65,6 +65,8 @@ PROFILES = [("excellent", 35), ("good", 38), ("pass", 17), ("poor", 10)]
 FULL_MARKS = {"excellent": 0.95, "good": 0.8, "pass": 0.6, "poor": 0.35}
 #: chance that an inspection fails one critical (veto) item
 CRITICAL_FAIL = 0.08
+#: ... and at least one in this many fails one
+VETO_AT_LEAST_EVERY = 12
 NA_CHANCE = 0.2
 
 NOTES = [
@@ -149,6 +151,9 @@ class _Filler:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.photo = self._jpeg()
+        #: inspections filled since the last failed veto: the demo always shows a few, however
+        #: the dice fall when a template's list of vetoes changes
+        self.since_veto = 0
 
     @staticmethod
     def _jpeg() -> bytes:
@@ -161,7 +166,9 @@ class _Filler:
         profile = rng.choices([p for p, _w in PROFILES], [w for _p, w in PROFILES])[0]
         full = FULL_MARKS[profile]
         critical = [item for item in inspection.template.items if item.critical]
-        vetoed = rng.choice(critical) if critical and rng.random() < CRITICAL_FAIL else None
+        unlucky = rng.random() < CRITICAL_FAIL or self.since_veto >= VETO_AT_LEAST_EVERY
+        vetoed = rng.choice(critical) if critical and unlucky else None
+        self.since_veto = 0 if vetoed is not None else self.since_veto + 1
         result = []
         for item in inspection.template.items:
             if item.allow_na and rng.random() < NA_CHANCE and item is not vetoed:

@@ -17,6 +17,8 @@ from contracts import listing, services
 from contracts import schemas as s
 from contracts.api import WRITERS, error_answers, page_of, query_region
 from contracts.models import Bid, Facility, Qualification
+from contracts.red_flags import schemas as rs
+from contracts.red_flags import services as red_flags
 
 blp = Blueprint("api_purchasing", __name__, url_prefix="/api/v1",
                 description="Providers, facilities and procurement")
@@ -197,10 +199,10 @@ class Procurements(MethodView):
 @blp.route("/procurements/<int:procurement_id>")
 class ProcurementById(MethodView):
     @token_required()
-    @blp.response(200, s.ProcurementOut)
+    @blp.response(200, rs.ProcurementDetailOut)
     @_errors(404)
     def get(self, procurement_id):
-        """One procurement with its bids, cheapest first."""
+        """One procurement with its bids, cheapest first, and its red flags."""
         return services.get_visible_procurement(api_user(), procurement_id)
 
 
@@ -246,3 +248,34 @@ class BidAward(MethodView):
             raise NotFound(_("Not found."))
         services.get_visible_procurement(user, bid.procurement_id)
         return services.award_bid(bid, user, **data)
+
+
+# ---- red flags ---------------------------------------------------------------------------
+
+@blp.route("/red-flags")
+class RedFlags(MethodView):
+    @token_required(*WRITERS)
+    @blp.arguments(rs.RedFlagArgs, location="query")
+    @blp.response(200, page_schema(rs.ListedRedFlagOut, "RedFlagPage"))
+    def get(self, args):
+        """Red flags of the procurements the caller may see, newest procurement first, by
+        rule ``code``, ``region_code`` and ``reviewed``: reasons to look, never verdicts."""
+        flags = red_flags.flag_list(api_user(), code=args.get("code"),
+                                    region=query_region(args), reviewed=args.get("reviewed"))
+        page, per_page = args["page"], args["per_page"]
+        return {"items": flags[(page - 1) * per_page:page * per_page], "total": len(flags),
+                "page": page, "per_page": per_page}
+
+
+@blp.route("/procurements/<int:procurement_id>/red-flags/<code>/review")
+class RedFlagReviewView(MethodView):
+    @token_required(*WRITERS)
+    @blp.arguments(rs.RedFlagReviewIn)
+    @blp.response(200, rs.RedFlagOut)
+    @_errors(404, 422)
+    def post(self, data, procurement_id, code):
+        """Mark a flag reviewed with a comment (audited); a flag the procurement does not
+        raise → 422 on ``code``. Answers the flag with its review."""
+        procurement = services.get_visible_procurement(api_user(), procurement_id)
+        red_flags.review_flag(procurement, code, data["comment"], api_user())
+        return next(flag for flag in red_flags.flags_of(procurement) if flag.code == code)

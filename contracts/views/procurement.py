@@ -14,6 +14,8 @@ from app.users.models import Role
 from contracts import STAFF, bp, listing, services
 from contracts.forms import BidForm, ProcurementForm, ReasonForm
 from contracts.models import ProcurementMethod, ProcurementStatus, ServiceType
+from contracts.red_flags.forms import ReviewForm
+from contracts.red_flags.services import flags_of
 from contracts.web import form_page, is_staff, list_page, show_refusal, undo_refused
 
 
@@ -41,7 +43,7 @@ def procurement_create():
     return form_page("contracts/procurement_form.html", form, procurement=None)
 
 
-def _procurement_page(procurement, status: int = 200, error: DomainError | None = None,
+def procurement_page(procurement, status: int = 200, error: DomainError | None = None,
                       **forms):
     today = clock.today()
     context = dict(
@@ -49,7 +51,9 @@ def _procurement_page(procurement, status: int = 200, error: DomainError | None 
         refusals={bid.id: services.award_refusals(bid, today) for bid in procurement.bids},
         contract=listing.procurement_contract(current_user, procurement),
         bid_form=BidForm(formdata=None), cancel_form=ReasonForm(formdata=None),
-        confirm_form=ConfirmForm())
+        confirm_form=ConfirmForm(), red_flags=flags_of(procurement, today),
+        review_form=ReviewForm(formdata=None), review_blank=ReviewForm(formdata=None),
+        review_code=None)
     context.update(forms)
     return render_template("contracts/procurement_detail.html", **context), status
 
@@ -57,7 +61,7 @@ def _procurement_page(procurement, status: int = 200, error: DomainError | None 
 @bp.route("/procurements/<int:procurement_id>")
 @role_required(Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 def procurement(procurement_id: int):
-    return _procurement_page(services.get_visible_procurement(current_user, procurement_id))
+    return procurement_page(services.get_visible_procurement(current_user, procurement_id))
 
 
 @bp.route("/procurements/<int:procurement_id>/edit", methods=["GET", "POST"])
@@ -90,10 +94,10 @@ def bid_add(procurement_id: int):
                                 notes=form.notes.data or "")
         except DomainError as error:
             show_refusal(form, error)
-            return _procurement_page(procurement, error.status, bid_form=form)
+            return procurement_page(procurement, error.status, bid_form=form)
         flash(_("Bid recorded."), "success")
         return redirect(url_for(".procurement", procurement_id=procurement.id))
-    return _procurement_page(procurement, 422, bid_form=form)
+    return procurement_page(procurement, 422, bid_form=form)
 
 
 def _bid_of(procurement, bid_id: int):
@@ -118,7 +122,7 @@ def bid_action(procurement_id: int, bid_id: int, action: str):
             services.withdraw_bid(bid)
     except DomainError as error:
         undo_refused()
-        return _procurement_page(procurement, error.status, error=error)
+        return procurement_page(procurement, error.status, error=error)
     if action == "award":
         flash(_("Awarded. Contract %(number)s was drafted; complete its terms.",
                 number=contract.number), "success")
@@ -137,7 +141,7 @@ def procurement_cancel(procurement_id: int):
             services.cancel_procurement(procurement, form.reason.data)
         except DomainError as error:
             show_refusal(form, error)
-            return _procurement_page(procurement, error.status, error=error, cancel_form=form)
+            return procurement_page(procurement, error.status, error=error, cancel_form=form)
         flash(_("Procurement cancelled."), "success")
         return redirect(url_for(".procurement", procurement_id=procurement.id))
-    return _procurement_page(procurement, 422, cancel_form=form)
+    return procurement_page(procurement, 422, cancel_form=form)

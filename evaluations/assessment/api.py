@@ -76,6 +76,8 @@ class TemplateSchema(ma.Schema):
     target = ma.fields.String(metadata={"description": "facility | contract"})
     sections = ma.fields.List(ma.fields.Nested(SectionSchema))
     grade_bands = ma.fields.List(ma.fields.Nested(GradeBandSchema))
+    parameters = ma.fields.Dict(metadata={
+        "description": "{key: {value, unit?, label?}}: values the item texts show as {key}"})
 
 
 class TemplateArgs(PageArgs):
@@ -96,7 +98,7 @@ def template_dict(template: AssessmentTemplate, locale: str, current: bool) -> d
         "name_zh": template.name_zh, "name_en": template.name_en, "version": template.version,
         "revision": template.revision,
         "status": template.status.value, "current": current, "target": template.target.value,
-        "grade_bands": template.grade_bands,
+        "grade_bands": template.grade_bands, "parameters": template.parameters or {},
         "sections": [{
             "id": section.id, "key": section.key, "name": section.name(locale),
             "name_zh": section.name_zh, "name_en": section.name_en,

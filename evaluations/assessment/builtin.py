@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
-BUILTIN_CODES = ("quality", "safety", "warm_winter", "survey_service", "child_welfare")
+BUILTIN_CODES = ("quality", "safety", "warm_winter", "survey_service", "child_welfare",
+                 "grading")
 
 
 @cache

@@ -117,6 +117,8 @@ class EditorState(_Row):
     description_zh: str = ""
     description_en: str = ""
     signatures_required: bool = False
+    #: parameter key → its value as typed (unit and label stay those of the base version)
+    parameters: dict[str, str] = field(default_factory=dict)
     grade_bands: list[BandRow] = field(default_factory=list)
     sections: list[SectionBlock] = field(default_factory=list)
     #: document index → the row it came from (filled by ``to_document``)
@@ -149,6 +151,8 @@ def state_from_document(doc: dict) -> EditorState:
         name_zh=doc["name"]["zh_CN"], name_en=doc["name"]["en"],
         description_zh=doc["description"]["zh_CN"], description_en=doc["description"]["en"],
         signatures_required=doc.get("signatures_required", False),
+        parameters={key: _number_text(parameter["value"])
+                    for key, parameter in (doc.get("parameters") or {}).items()},
         grade_bands=[BandRow(grade=band["grade"], min_score=_number_text(band["min_score"]),
                              label_zh=(band.get("label") or {}).get("zh_CN", ""),
                              label_en=(band.get("label") or {}).get("en", ""),
@@ -219,6 +223,8 @@ def state_from_form(form: MultiDict) -> EditorState:
     state = EditorState(**{name: _text(form, name) for name in
                            ("name_zh", "name_en", "description_zh", "description_en")})
     state.signatures_required = _flag(form, "signatures_required")
+    state.parameters = {name.removeprefix("parameters-"): _text(form, name)
+                        for name in form if name.startswith("parameters-")}
     state.grade_bands = [BandRow(**{name: _text(form, f"grade_bands-{b}-{name}") for name in
                                     ("grade", "min_score", "label_zh", "label_en",
                                      "section_floors")})
@@ -269,7 +275,15 @@ def to_document(state: EditorState, base: dict) -> dict:
                         "guidance": {"zh_CN": item.guidance_zh, "en": item.guidance_en}}
                        for item in items]}
             for section, items in zip(state._section_at, state._items_at, strict=True)],
-    } | ({"signatures_required": True} if state.signatures_required else {})
+    } | ({"signatures_required": True} if state.signatures_required else {}) | (
+        {"parameters": _parameters_document(state, base)} if base.get("parameters") else {})
+
+
+def _parameters_document(state: EditorState, base: dict) -> dict:
+    """The base version's parameters with the values typed (a missing one keeps its value)."""
+    return {key: parameter | {"value": _number(state.parameters[key])}
+            if key in state.parameters else dict(parameter)
+            for key, parameter in base["parameters"].items()}
 
 
 def _band_document(band: BandRow) -> dict:

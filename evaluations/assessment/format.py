@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 
 from app.errors import ValidationError
 from app.validation import number_problem, text_problem
+from evaluations.assessment.parameters import MAX_UNIT, PARAMETER_KEYS, unknown_placeholders
 from evaluations.item_kinds import KINDS
 
 FORMAT = "careprocure-template/1"
@@ -46,7 +47,7 @@ MAX_WEIGHT = Decimal(100000)
 LANGS = ("zh_CN", "en")
 
 TOP_KEYS = {"format", "code", "name", "description", "target", "grade_bands", "sections",
-            "signatures_required"}
+            "signatures_required", "parameters"}
 SECTION_KEYS = {"key", "name", "weight", "items"}
 ITEM_KEYS = {"key", "text", "kind", "max_points", "critical", "allow_na", "evidence_required",
              "guidance"}
@@ -182,6 +183,10 @@ def parse_template(data: Any) -> dict:
     # optional, and written only when true, so that documents without it stay as they were
     if check.flag(doc.get("signatures_required"), "signatures_required", template):
         out["signatures_required"] = True
+    parameters = _parameters(check, doc.get("parameters"))
+    _check_placeholders(check, out["sections"], parameters)
+    if parameters:  # written only when present, so that documents without stay as they were
+        out["parameters"] = parameters
     section_keys = {section["key"] for section in out["sections"]}
     out["grade_bands"] = _grade_bands(check, doc.get("grade_bands"), section_keys)
     if check.errors:
@@ -189,6 +194,50 @@ def parse_template(data: Any) -> dict:
         raise ValidationError(_("The template is not valid: %(n)d problem(s).", n=count),
                               check.errors)
     return out
+
+
+def _parameters(check: _Checker, parameters: Any) -> dict:
+    """``{"key": {"value": N, "unit": "℃", "label": {"zh_CN", "en"}}}``; unit and label
+    optional."""
+    if parameters is None:
+        return {}
+    if not isinstance(parameters, dict):
+        check.add("parameters", _("Parameters: an object of keys and values is required."))
+        return {}
+    out = {}
+    for key, parameter in parameters.items():
+        path = f"parameters.{key}"
+        who = _("Parameter “%(key)s”", key=key)
+        if not isinstance(key, str) or not KEY_RE.match(key) or len(key) > MAX_KEY:
+            check.add(path, _("%(who)s: the key must be snake_case.", who=who))
+            continue
+        if check.obj(parameter, path, PARAMETER_KEYS, who) is None:
+            continue
+        value = check.number(parameter.get("value"), f"{path}.value", who, _("the value"),
+                             places=2)
+        unit = parameter.get("unit", "")
+        if not isinstance(unit, str) or len(unit) > MAX_UNIT or text_problem(unit):
+            check.add(f"{path}.unit", _("%(who)s: the unit is a short text.", who=who))
+            unit = ""
+        entry = {"value": json_number(value) if value is not None else None}
+        if unit:
+            entry["unit"] = unit
+        if parameter.get("label") is not None:
+            entry["label"] = check.text(parameter["label"], f"{path}.label", who,
+                                        required=True, limit=MAX_NAME)
+        out[key] = entry
+    return out
+
+
+def _check_placeholders(check: _Checker, sections: list[dict], parameters: dict) -> None:
+    """Every ``{key}`` in an item's text or guidance names a parameter of the template."""
+    for i, section in enumerate(sections):
+        for j, item in enumerate(section["items"]):
+            for field in ("text", "guidance"):
+                for lang, text in (item.get(field) or {}).items():
+                    for key in unknown_placeholders(text, parameters):
+                        check.add(f"sections[{i}].items[{j}].{field}.{lang}", _(
+                            "“{%(key)s}” names no parameter of the template.", key=key))
 
 
 def _floors(check: _Checker, floors: Any, path: str, who: str, section_keys: set[str],

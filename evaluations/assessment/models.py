@@ -17,6 +17,7 @@ import sqlalchemy.orm as so
 
 from app.db import Revisioned, TimestampMixin, str_enum
 from app.extensions import db
+from evaluations.assessment.parameters import fill
 from evaluations.item_kinds import KINDS
 
 if TYPE_CHECKING:
@@ -66,6 +67,10 @@ class AssessmentTemplate(Revisioned, TimestampMixin, db.Model):
     #: submit requires the inspector's and the representative's signatures
     signatures_required: so.Mapped[bool] = so.mapped_column(default=False,
                                                             server_default=sa.false())
+    #: named values the item texts show as ``{key}`` (``assessment.parameters``):
+    #: ``{"min_room_temperature": {"value": 18, "unit": "℃", "label": {"zh_CN", "en"}}}``
+    parameters: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict,
+                                                   server_default=sa.text("'{}'"))
     #: who imported or edited this version; None for the built-in seed
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 
@@ -164,7 +169,10 @@ class TemplateItem(db.Model):
         return kind
 
     def text(self, locale: str) -> str:
-        return self.text_en if locale == "en" and self.text_en else self.text_zh
+        """The text in ``locale`` with the template's parameters filled in."""
+        return fill(self.text_en if locale == "en" and self.text_en else self.text_zh,
+                    self.section.template.parameters)
 
     def guidance(self, locale: str) -> str:
-        return self.guidance_en if locale == "en" and self.guidance_en else self.guidance_zh
+        return fill(self.guidance_en if locale == "en" and self.guidance_en
+                    else self.guidance_zh, self.section.template.parameters)

@@ -65,7 +65,8 @@ def _store(doc: dict, actor: User | None, status: TemplateStatus,
         name_zh=doc["name"]["zh_CN"], name_en=doc["name"]["en"],
         description_zh=doc["description"]["zh_CN"], description_en=doc["description"]["en"],
         target=TemplateTarget(doc["target"]), grade_bands=doc["grade_bands"], status=status,
-        signatures_required=doc.get("signatures_required", False), created_by=actor)
+        signatures_required=doc.get("signatures_required", False),
+        parameters=copy.deepcopy(doc.get("parameters", {})), created_by=actor)
     for position, section_doc in enumerate(doc["sections"]):
         section = TemplateSection(
             position=position, key=section_doc["key"], name_zh=section_doc["name"]["zh_CN"],
@@ -127,7 +128,8 @@ def export_template(template: AssessmentTemplate) -> dict:
             }
             for section in template.sections
         ],
-    } | ({"signatures_required": True} if template.signatures_required else {})
+    } | ({"signatures_required": True} if template.signatures_required else {}) | (
+        {"parameters": copy.deepcopy(template.parameters)} if template.parameters else {})
 
 
 def new_version(template: AssessmentTemplate, changes_data: dict, actor: User | None

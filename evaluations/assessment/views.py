@@ -31,10 +31,17 @@ from evaluations.assessment.builtin import BUILTIN_CODES, load_builtin, localize
 from evaluations.assessment.format import parse_template
 from evaluations.assessment.forms import TemplateEditForm, TemplateImportForm, decode_json
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus
+from evaluations.assessment.parameters import fill
 
 STAFF = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 #: points items up to this maximum get one radio button per half point; larger ones an input
 MAX_RADIO_POINTS = 10
+
+
+@bp.app_template_filter("filled")
+def _filled(text: str, parameters: dict | None) -> str:
+    """A document's item text with the template's parameters filled in."""
+    return fill(text, parameters)
 
 
 @bp.app_template_filter("localized")

@@ -11,11 +11,14 @@ import pytest
 
 BUILTIN = pathlib.Path(__file__).resolve().parents[3] / "evaluations" / "assessment" / "builtin"
 
-CODES = ("quality", "safety", "warm_winter", "survey_service", "child_welfare")
+CODES = ("quality", "safety", "warm_winter", "survey_service", "child_welfare", "grading")
 TARGETS = {"quality": "facility", "safety": "facility", "warm_winter": "facility",
-           "survey_service": "contract", "child_welfare": "facility"}
+           "survey_service": "contract", "child_welfare": "facility", "grading": "facility"}
 KINDS = {"points", "yes_no"}
 GRADES = ["excellent", "good", "pass", "fail"]
+#: GB/T 37276-2018: five levels and below them no level; its parts weigh their 1000 points
+LEVELS = ["level_5", "level_4", "level_3", "level_2", "level_1", "not_rated"]
+TOTAL_WEIGHT = {"grading": 1000}
 KEY_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 NINE_RISKS = ["噎食", "食品药品误食", "压疮", "烫伤", "坠床", "跌倒", "他伤和自伤", "走失", "文娱活动意外"]
 
@@ -85,8 +88,10 @@ def test_keys_snake_case_and_unique(code):
 def test_weights_positive_integers_summing_to_100(code):
     weights = [s["weight"] for s in load(code)["sections"]]
     for w in weights:
-        assert isinstance(w, int) and not isinstance(w, bool) and w > 0, f"{code}: weight {w!r}"
-    assert sum(weights) == 100
+        # weight 0: shown, not counted (the grading template's prerequisites)
+        assert isinstance(w, int) and not isinstance(w, bool) and (
+            w > 0 or code == "grading"), f"{code}: weight {w!r}"
+    assert sum(weights) == TOTAL_WEIGHT.get(code, 100)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -105,7 +110,7 @@ def test_items_fields(code):
 @pytest.mark.parametrize("code", CODES)
 def test_grade_bands_descending_to_zero(code):
     bands = load(code)["grade_bands"]
-    assert [b["grade"] for b in bands] == GRADES
+    assert [b["grade"] for b in bands] == (LEVELS if code == "grading" else GRADES)
     scores = [b["min_score"] for b in bands]
     assert all(0 <= s <= 100 for s in scores)
     assert all(a > b for a, b in zip(scores, scores[1:], strict=False)), scores
@@ -131,7 +136,8 @@ def test_safety_holds_the_nine_risks():
 
 def test_safety_vetoes_major_hazards():
     texts = " ".join(i["text"]["zh_CN"] for i in items(load("safety")) if i["critical"])
-    for word in ("备案", "消防验收", "危险房屋", "特种设备", "食品经营许可证"):
+    for word in ("备案", "消防验收", "危险房屋", "特种设备", "食品经营许可证", "彩钢夹芯板",
+                 "内设医疗机构"):
         assert word in texts, f"safety has no critical item on {word}"
 
 

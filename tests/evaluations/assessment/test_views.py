@@ -248,7 +248,7 @@ def test_demo_seed_stores_the_builtin_templates(db):
     db.session.commit()
     stored = db.session.scalars(sa.select(AssessmentTemplate)).all()
     assert sorted(t.code for t in stored) == sorted(
-        ["quality", "safety", "warm_winter", "survey_service", "child_welfare"])
+        ["quality", "safety", "warm_winter", "survey_service", "child_welfare", "grading"])
     assert all(t.version == 1 and t.status is TemplateStatus.PUBLISHED for t in stored)
 
 

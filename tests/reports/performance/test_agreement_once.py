@@ -47,7 +47,7 @@ def test_the_seed_upgrades_the_seeded_survey_template_but_never_an_admins_edit(d
     stored = seed_builtin_templates()
     assert [(t.code, t.version) for t in stored] == [
         ("quality", 1), ("safety", 1), ("warm_winter", 1), ("survey_service", 2),
-        ("child_welfare", 1)]
+        ("child_welfare", 1), ("grading", 1)]
     assert "internal_recheck" in {i.key for i in current_template("survey_service").items}
     assert seed_builtin_templates() == []
     admin = make_user("admin")
