@@ -88,6 +88,7 @@ def test_base_url_follows_host_and_port_unless_given():
 def test_make_run_passes_base_url_from_host_and_port():
     plan = subprocess.run(["make", "-n", "run", "HOST=10.1.2.3", "PORT=8081"], cwd=ROOT,
                           capture_output=True, text=True, check=True).stdout
-    serve = next(line for line in plan.splitlines() if "gunicorn" in line)
-    assert serve.startswith("BASE_URL=http://10.1.2.3:8081 ")
-    assert "--bind 10.1.2.3:8081" in serve
+    serve = next(line for line in plan.splitlines() if "BASE_URL=" in line)
+    assert "BASE_URL=http://10.1.2.3:8081 " in serve
+    assert "BIND=10.1.2.3:8081 " in serve  # the Procfile's web process binds to $BIND
+    assert "--bind ${BIND" in (ROOT / "Procfile").read_text()
