@@ -191,6 +191,19 @@ class EvidencePhoto(db.Model):
     #: the id the device gave the photo when it was taken, so that a retried upload is
     #: recognised instead of stored twice
     client_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    #: where it was taken, from its EXIF GPS block, if present (WGS-84 degrees)
+    gps_latitude: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    gps_longitude: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    #: 64-bit perceptual hash (16 hex digits, ``imagehash.phash``) of the stored picture; None
+    #: for a featureless picture (a blank wall hashes like every other blank wall) and for
+    #: photos not hashed yet (``flask inspections hash-photos``)
+    phash: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    #: the hash's four 16-bit quarters, each indexed: a near-identical picture shares at least
+    #: one quarter up to a bit or two (``evaluations.inspections.integrity``)
+    phash_b0: so.Mapped[int | None] = so.mapped_column(index=True)
+    phash_b1: so.Mapped[int | None] = so.mapped_column(index=True)
+    phash_b2: so.Mapped[int | None] = so.mapped_column(index=True)
+    phash_b3: so.Mapped[int | None] = so.mapped_column(index=True)
 
     inspection: so.Mapped[Inspection] = so.relationship(back_populates="photos")
 
