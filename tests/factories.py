@@ -379,10 +379,10 @@ def jpeg_bytes(*, size=(64, 48), taken: str | None = None, color=(200, 80, 40),
     if pattern is not None:
         rng = random.Random(pattern)
         draw = ImageDraw.Draw(image)
-        for _i in range(12):
-            x, y = rng.randrange(size[0]), rng.randrange(size[1])
-            w, h = rng.randrange(4, size[0] // 2), rng.randrange(4, size[1] // 2)
-            draw.rectangle((x, y, x + w, y + h), fill=tuple(rng.randrange(256) for _c in "rgb"))
+        for _i in range(12):  # in fractions of the size: one picture at any size
+            x, y, w, h = (rng.random(), rng.random(), rng.uniform(.06, .5), rng.uniform(.08, .5))
+            draw.rectangle((x * size[0], y * size[1], (x + w) * size[0], (y + h) * size[1]),
+                           fill=tuple(rng.randrange(256) for _c in "rgb"))
     out = io.BytesIO()
     if taken or gps:
         exif = Image.Exif()

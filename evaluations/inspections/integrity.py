@@ -36,7 +36,7 @@ from PIL import Image, ImageStat
 
 from app.clock import LOCAL_TZ
 from app.extensions import db
-from app.users.models import Role, User
+from app.users.models import User
 from contracts.models import Facility
 from evaluations.inspections.models import EvidencePhoto, Inspection
 
@@ -84,8 +84,9 @@ def set_hash(photo: EvidencePhoto, image: Image.Image) -> None:
 class Reuse:
     """Another inspection holding the same or a near-identical picture.
 
-    ``inspection_id`` is None when the viewer may not see that inspection: they learn that
-    there is one (a reason to ask the city bureau), not which or where."""
+    ``inspection_id`` is None when the viewer may not see that inspection (and always on the
+    scorecard, which is the same for every reader): they learn that there is one, a reason
+    to ask the city bureau, not which, where or when."""
 
     inspection_id: int | None
     facility_id: int | None
@@ -204,9 +205,10 @@ def _visible_ids(viewer: User, ids: set[int]) -> set[int]:
     return set(db.session.scalars(stmt.where(Inspection.id.in_(sorted(ids)))))
 
 
-def for_inspections(inspections: Iterable[Inspection], viewer: User
+def for_inspections(inspections: Iterable[Inspection], viewer: User | None
                     ) -> dict[int, PhotoIntegrity]:
-    """The integrity of every photo of ``inspections`` (by photo id) as ``viewer`` may see it.
+    """The integrity of every photo of ``inspections`` (by photo id) as ``viewer`` may see it
+    (``None``: a reader who may see no other inspection, as on a printed scorecard).
 
     At most one statement per 100 hashed photos and one for the viewer's visibility, none
     when no photo is hashed."""
@@ -232,8 +234,8 @@ def for_inspections(inspections: Iterable[Inspection], viewer: User
     rows = _candidates(hashed, threshold)
     supersedes = {row.inspection_id: row.supersedes_id for row in rows}
     supersedes.update({i.id: i.supersedes_id for i in inspections})
-    visible = _visible_ids(viewer, {row.inspection_id for row in rows})
-    hide_unseen = viewer.role is Role.PROVIDER  # a provider learns nothing of others' work
+    visible = (_visible_ids(viewer, {row.inspection_id for row in rows})
+               if viewer is not None else set())
     for photo in hashed:
         own = int(photo.phash, 16)
         best: dict[int, tuple[int, object]] = {}
@@ -251,11 +253,12 @@ def for_inspections(inspections: Iterable[Inspection], viewer: User
             if inspection_id in visible:
                 reuses.append(Reuse(inspection_id, row.facility_id, row.name or "",
                                     row.scheduled_for, bits))
-            elif not hide_unseen:
+            else:
                 reuses.append(Reuse(None, None, "", None, bits))
         result[photo.id].reused_in = reuses
     return result
 
 
-def for_inspection(inspection: Inspection, viewer: User) -> dict[int, PhotoIntegrity]:
+def for_inspection(inspection: Inspection, viewer: User | None
+                   ) -> dict[int, PhotoIntegrity]:
     return for_inspections([inspection], viewer)

@@ -14,7 +14,7 @@ class ReuseSchema(ma.Schema):
 class IntegritySchema(ma.Schema):
     reused_in = ma.fields.List(ma.fields.Nested(ReuseSchema), metadata={
         "description": "other inspections holding the same or a near-identical picture "
-                       "(perceptual hash); a provider is told only of its own"})
+                       "(perceptual hash); ids null for one the caller may not see"})
     days_from_inspection = ma.fields.Integer(allow_none=True, metadata={
         "description": "local day taken (EXIF) minus the inspection date; null: no EXIF time"})
     metres_from_facility = ma.fields.Integer(allow_none=True, metadata={

@@ -4,9 +4,11 @@ inspection are flagged, and the signs reach the pages and the API."""
 
 from __future__ import annotations
 
+import io
 from types import SimpleNamespace
 
 import pytest
+from pypdf import PdfReader
 
 from app.errors import ValidationError
 from contracts import services as contract_services
@@ -216,7 +218,7 @@ def test_pages_show_the_flags_and_name_only_what_the_viewer_may_see(db, homes, a
     assert "an inspection you may not see" in form
     assert w.facility.name not in form and f'href="/evaluations/inspections/{h.first.id}"' not in form
 
-    # the provider of the first home, once it is finalized, hears nothing of county B
+    # the provider of the first home, once it is finalized, hears nothing of which or where
     fill_in(db, h.first, w)
     inspection_services.submit_inspection(h.first, actor=w.inspector)
     db.session.commit()
@@ -226,8 +228,40 @@ def test_pages_show_the_flags_and_name_only_what_the_viewer_may_see(db, homes, a
     assert "an inspection you may not see" in before and h.home2.name not in before
     inspection_services.finalize_inspection(h.first, actor=w.officer)
     db.session.commit()
-    assert integrity.for_inspection(h.first, w.provider_user)[first_photo.id].reused_in == []
+    [hidden] = integrity.for_inspection(h.first, w.provider_user)[first_photo.id].reused_in
+    assert (hidden.inspection_id, hidden.facility_id, hidden.facility_name,
+            hidden.scheduled_for) == (None, None, "", None)
     provider = as_user("provider", provider=w.provider)[0]
     page = provider.get(f"/evaluations/inspections/{h.first.id}").get_data(as_text=True)
     assert w.facility.name in page  # the provider does see its own inspection
-    assert "near-identical" not in page and h.home2.name not in page
+    assert "an inspection you may not see" in page
+    assert h.home2.name not in page and f"/evaluations/inspections/{h.second.id}" not in page
+
+
+def test_the_scorecard_carries_the_signs_as_footnotes_naming_no_other_inspection(
+        db, homes, as_user):
+    h = homes
+    w = h.w
+    upload(h.second, h.room, jpeg_bytes(pattern=21, size=(400, 300)), h.inspector_b, db)
+    contract_services.update_facility(w.facility, latitude=HOME[0], longitude=HOME[1])
+    db.session.commit()
+    upload(h.first, h.room, jpeg_bytes(pattern=21, taken="2026:11:01 09:00:00",
+                                       gps=(HOME[0] + 0.02, HOME[1])), w.inspector, db)
+    fill_in(db, h.first, w)
+    inspection_services.submit_inspection(h.first, actor=w.inspector)
+    inspection_services.finalize_inspection(h.first, actor=w.officer)
+    db.session.commit()
+
+    city = as_user("officer")[0]
+    response = city.get(f"/reports/inspections/{h.first.id}/scorecard.pdf")
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.data).split())
+    assert "Evidence integrity" in text and "a reason to look, not a verdict" in text
+    assert ("[1] " in text and "taken 9 days before the inspection date" in text
+            and "m from the home" in text
+            and "the same or a near-identical picture is in another inspection" in text)
+    assert h.home2.name not in text
+
+
+def pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
