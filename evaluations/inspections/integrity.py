@@ -32,6 +32,7 @@ from itertools import combinations
 import imagehash
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import Image, ImageStat
 
 from app.clock import LOCAL_TZ
@@ -122,6 +123,21 @@ class PhotoIntegrity:
                               for r in self.reused_in],
                 "days_from_inspection": self.days_from_inspection,
                 "metres_from_facility": self.metres_from_facility}
+
+
+def sign_texts(sign: PhotoIntegrity) -> list[str]:
+    """The signs of one photo in words, naming no other inspection (scorecards, the field
+    form's script); the pages name those the viewer may see."""
+    texts = []
+    if sign.days_flag:
+        days = sign.days_from_inspection
+        texts.append(_("taken %(n)d days before the inspection date", n=-days) if days < 0
+                     else _("taken %(n)d days after the inspection date", n=days))
+    if sign.metres_flag:
+        texts.append(_("taken %(m)d m from the home", m=sign.metres_from_facility))
+    if sign.reused_in:
+        texts.append(_("the same or a near-identical picture is in another inspection"))
+    return texts
 
 
 def _as_utc(moment: datetime) -> datetime:

@@ -260,27 +260,13 @@ def scorecard_data(inspection: Inspection, locale: str,
     return data
 
 
-def sign_texts(sign: integrity.PhotoIntegrity) -> list[str]:
-    """The signs of one photo in words, naming no other inspection."""
-    texts = []
-    if sign.days_flag:
-        days = sign.days_from_inspection
-        texts.append(_("taken %(n)d days before the inspection date", n=-days) if days < 0
-                     else _("taken %(n)d days after the inspection date", n=days))
-    if sign.metres_flag:
-        texts.append(_("taken %(m)d m from the home", m=sign.metres_from_facility))
-    if sign.reused_in:
-        texts.append(_("the same or a near-identical picture is in another inspection"))
-    return texts
-
-
 def _integrity_notes(inspection: Inspection, items: dict, locale: str,
                      data: ScorecardData) -> dict[int, str]:
     """Fill ``data.integrity_notes``; the mark (``[1]``) of each flagged photo by its id."""
     signs = integrity.for_inspection(inspection, None)  # a scorecard is the same for all
     marks: dict[int, str] = {}
     for photo in inspection.photos:
-        texts = sign_texts(signs[photo.id])
+        texts = integrity.sign_texts(signs[photo.id])
         if not texts:
             continue
         mark = marks[photo.id] = f"[{len(marks) + 1}]"
