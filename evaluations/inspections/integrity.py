@@ -51,8 +51,8 @@ MIN_CONTRAST = 4.0
 #: beyond this the quarter lookups grow fast (t // 4 = 3 is 697 values per quarter) and
 #: different pictures start to match
 MAX_HASH_DISTANCE = 11
-#: photos per candidate query, to keep the bound parameters far below SQLite's limit
-CHUNK = 100
+#: photos per candidate query, to keep the bound parameters well below SQLite's limit
+CHUNK = 50
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -168,8 +168,8 @@ def metres_from(photo: EvidencePhoto, facility: Facility | None) -> int | None:
 
 
 def _near(value: int, radius: int) -> list[int]:
-    """Every 16-bit value at most ``radius`` bits from ``value``."""
-    found = [value]
+    """Every 16-bit value at most ``radius`` bits from ``value`` (none for a radius below 0)."""
+    found = [value] if radius >= 0 else []
     for flips in range(1, radius + 1):
         for bits in combinations(range(QUARTER_BITS), flips):
             found.append(value ^ sum(1 << b for b in bits))
@@ -180,26 +180,54 @@ def max_distance() -> int:
     return max(0, min(int(current_app.config["PHOTO_HASH_MAX_DISTANCE"]), MAX_HASH_DISTANCE))
 
 
-def _candidates(photos: list[EvidencePhoto], threshold: int) -> list:
-    """Photos sharing a quarter (within the radius) with one of ``photos``, their own and
-    those of the other inspections at hand included (those are told apart by the caller)."""
+def _quarter_condition(photos: list[EvidencePhoto], threshold: int) -> sa.ColumnElement:
+    """Rows that may lie within ``threshold`` bits of one of ``photos``, by index lookups.
+
+    With r = threshold // 4 some quarter is within r bits (pigeonhole). Unless threshold % 4
+    is 3, more holds: some quarter is within r - 1 bits, or two quarters are within r bits
+    (were only one within r, the other three would add up to 3 (r + 1) more). The pairs are
+    each one index lookup filtered by the other column, so the database returns a handful of
+    rows instead of every row sharing a near quarter (for t = 6: exact quarters, or two
+    quarters a bit apart at most)."""
     radius = threshold // QUARTERS
-    rows = []
+    near: list[set[int]] = [set() for _q in range(QUARTERS)]
+    nearer: list[set[int]] = [set() for _q in range(QUARTERS)]
+    for photo in photos:
+        for i, quarter in enumerate(quarters(photo.phash)):
+            near[i].update(_near(quarter, radius))
+            nearer[i].update(_near(quarter, radius - 1))
+    if threshold % QUARTERS == QUARTERS - 1:
+        return sa.or_(*(column.in_(sorted(values))
+                        for column, values in zip(BAND_COLUMNS, near, strict=True)))
+    terms = [column.in_(sorted(values))
+             for column, values in zip(BAND_COLUMNS, nearer, strict=True) if values]
+    terms += [sa.and_(BAND_COLUMNS[i].in_(sorted(near[i])), BAND_COLUMNS[j].in_(sorted(near[j])))
+              for i, j in combinations(range(QUARTERS), 2)]
+    return sa.or_(*terms)
+
+
+def _joined(b0: int, b1: int, b2: int, b3: int) -> int:
+    return (b0 << 48) | (b1 << 32) | (b2 << 16) | b3
+
+
+def _matches(photos: list[EvidencePhoto], threshold: int) -> list[tuple[EvidencePhoto, int, int]]:
+    """(photo, id of the stored photo, bits apart) for every stored photo within
+    ``threshold`` bits of one of ``photos`` (themselves excepted). Reads only the quarter
+    indexes: the hash is put together again from its quarters."""
+    found = []
     for start in range(0, len(photos), CHUNK):
-        values: list[set[int]] = [set() for _q in range(QUARTERS)]
-        for photo in photos[start:start + CHUNK]:
-            for i, quarter in enumerate(quarters(photo.phash)):
-                values[i].update(_near(quarter, radius))
-        rows += db.session.execute(
-            sa.select(EvidencePhoto.phash, EvidencePhoto.inspection_id,
-                      Inspection.facility_id, Inspection.supersedes_id,
-                      Inspection.scheduled_for, Facility.name)
-            .join(Inspection, Inspection.id == EvidencePhoto.inspection_id)
-            .outerjoin(Facility, Facility.id == Inspection.facility_id)
-            .where(sa.or_(*(column.in_(sorted(v))
-                            for column, v in zip(BAND_COLUMNS, values, strict=True))))
-        ).all()
-    return rows
+        chunk = photos[start:start + CHUNK]
+        own = [(photo, int(photo.phash, 16)) for photo in chunk]
+        rows = db.session.execute(
+            sa.select(EvidencePhoto.id, *BAND_COLUMNS)
+            .where(_quarter_condition(chunk, threshold))).all()
+        for row in rows:
+            other = _joined(*row[1:])
+            for photo, value in own:
+                bits = (value ^ other).bit_count()
+                if bits <= threshold and row.id != photo.id:
+                    found.append((photo, row.id, bits))
+    return found
 
 
 def _line(inspection_id: int, supersedes: dict[int, int | None]) -> set[int]:
@@ -226,8 +254,9 @@ def for_inspections(inspections: Iterable[Inspection], viewer: User | None
     """The integrity of every photo of ``inspections`` (by photo id) as ``viewer`` may see it
     (``None``: a reader who may see no other inspection, as on a printed scorecard).
 
-    At most one statement per 100 hashed photos and one for the viewer's visibility, none
-    when no photo is hashed."""
+    One statement per 50 hashed photos (index only), and when they match anything one for
+    the other inspections and one for the viewer's visibility; none when no photo is
+    hashed."""
     inspections = list(inspections)
     config = current_app.config
     days_limit = int(config["PHOTO_DAYS_FROM_INSPECTION"])
@@ -246,32 +275,38 @@ def for_inspections(inspections: Iterable[Inspection], viewer: User | None
                 hashed.append(photo)
     if not hashed:
         return result
-    threshold = max_distance()
-    rows = _candidates(hashed, threshold)
-    supersedes = {row.inspection_id: row.supersedes_id for row in rows}
+    hits = _matches(hashed, max_distance())
+    if not hits:
+        return result
+    rows = db.session.execute(
+        sa.select(EvidencePhoto.id.label("photo_id"), Inspection.id, Inspection.facility_id,
+                  Inspection.supersedes_id, Inspection.scheduled_for, Facility.name)
+        .join(Inspection, Inspection.id == EvidencePhoto.inspection_id)
+        .outerjoin(Facility, Facility.id == Inspection.facility_id)
+        .where(EvidencePhoto.id.in_(sorted({hit[1] for hit in hits})))).all()
+    inspection_of = {row.photo_id: row.id for row in rows}
+    matches = [(photo, inspection_of[other], bits) for photo, other, bits in hits
+               if other in inspection_of and inspection_of[other] != photo.inspection_id]
+    if not matches:
+        return result
+    others = {row.id: row for row in rows}
+    supersedes = {i: row.supersedes_id for i, row in others.items()}
     supersedes.update({i.id: i.supersedes_id for i in inspections})
-    visible = (_visible_ids(viewer, {row.inspection_id for row in rows})
-               if viewer is not None else set())
-    for photo in hashed:
-        own = int(photo.phash, 16)
-        best: dict[int, tuple[int, object]] = {}
-        for row in rows:
-            bits = (own ^ int(row.phash, 16)).bit_count()
-            if bits > threshold:
-                continue
-            if (row.inspection_id in _line(photo.inspection_id, supersedes)
-                    or photo.inspection_id in _line(row.inspection_id, supersedes)):
-                continue
-            if row.inspection_id not in best or bits < best[row.inspection_id][0]:
-                best[row.inspection_id] = (bits, row)
+    visible = _visible_ids(viewer, set(others)) if viewer is not None else set()
+    best: dict[int, dict[int, int]] = {}  # photo id → other inspection → fewest bits apart
+    for photo, other, bits in matches:
+        if (other in _line(photo.inspection_id, supersedes)
+                or photo.inspection_id in _line(other, supersedes)):
+            continue  # a correction and what it corrects share their photos by design
+        seen = best.setdefault(photo.id, {})
+        seen[other] = min(bits, seen.get(other, bits))
+    for photo_id, by_inspection in best.items():
         reuses = []
-        for inspection_id, (bits, row) in sorted(best.items()):
-            if inspection_id in visible:
-                reuses.append(Reuse(inspection_id, row.facility_id, row.name or "",
-                                    row.scheduled_for, bits))
-            else:
-                reuses.append(Reuse(None, None, "", None, bits))
-        result[photo.id].reused_in = reuses
+        for other, bits in sorted(by_inspection.items()):
+            row = others[other]
+            reuses.append(Reuse(other, row.facility_id, row.name or "", row.scheduled_for, bits)
+                          if other in visible else Reuse(None, None, "", None, bits))
+        result[photo_id].reused_in = reuses
     return result
 
 

@@ -1,6 +1,6 @@
 """Evidence integrity of inspection photos: facilities gain an optional position (latitude and
 longitude, both or neither); evidence photos gain their EXIF GPS position and a perceptual hash
-with its four indexed 16-bit quarters.
+with its four 16-bit quarters, each leading an index that holds all four.
 
 Existing photos keep NULL: ``flask inspections hash-photos`` reads their stored files and fills
 in hash and position (a migration does not read the upload folder, which may live elsewhere).
@@ -40,13 +40,17 @@ def upgrade():
         batch_op.add_column(sa.Column('phash', sa.String(length=16), nullable=True))
         for band in BANDS:
             batch_op.add_column(sa.Column(band, sa.Integer(), nullable=True))
-            batch_op.create_index(batch_op.f(f'ix_evidence_photos_{band}'), [band], unique=False)
+        # each quarter leads one index holding all four (lookups never read the table)
+        for i in range(4):
+            batch_op.create_index(f'ix_evidence_photos_phash_q{i}',
+                                  [BANDS[(i + k) % 4] for k in range(4)], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('evidence_photos', schema=None) as batch_op:
+        for i in range(4):
+            batch_op.drop_index(f'ix_evidence_photos_phash_q{i}')
         for band in BANDS:
-            batch_op.drop_index(batch_op.f(f'ix_evidence_photos_{band}'))
             batch_op.drop_column(band)
         batch_op.drop_column('phash')
         batch_op.drop_column('gps_longitude')
