@@ -5,6 +5,7 @@ inspection are flagged, and the signs reach the pages and the API."""
 from __future__ import annotations
 
 import io
+import random
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +16,7 @@ from app.errors import ValidationError
 from contracts import services as contract_services
 from evaluations.inspections import integrity
 from evaluations.inspections import services as inspection_services
+from evaluations.inspections.models import EvidencePhoto
 from evaluations.inspections.photos import add_photo
 from tests.factories import fill_in, item_of, jpeg_bytes, photo_upload
 
@@ -285,3 +287,40 @@ def test_photos_stored_before_hashing_are_hashed_by_the_backfill_command(db, hom
     # the stored file was re-encoded once more: the same picture, a bit or so apart at most
     assert (int(old.phash, 16) ^ int(expected, 16)).bit_count() <= 2
     assert old.phash_b0 == integrity.quarters(old.phash)[0] and plain.phash is None
+
+
+@pytest.mark.parametrize("threshold", [0, 2, 3, 5, 6, 7, 8, 11])
+def test_the_quarter_lookup_finds_every_hash_within_the_threshold_and_no_other(
+        db, schedule, threshold):
+    rng = random.Random(threshold)
+    inspection = schedule()
+
+    def stored(value: int, n: int) -> EvidencePhoto:
+        photo = EvidencePhoto(inspection=inspection, stored_name=f"t{threshold}-{n}.jpg",
+                              content_type="image/jpeg", size=1, width=1, height=1)
+        phash = f"{value:016x}"
+        integrity.set_hash(photo, Image.new("L", (2, 2)))  # columns, then the chosen hash
+        photo.phash = phash
+        for column, quarter in zip(integrity.BAND_COLUMNS, integrity.quarters(phash),
+                                   strict=True):
+            setattr(photo, column.key, quarter)
+        db.session.add(photo)
+        return photo
+
+    probes, expected = [], set()
+    for case in range(12):
+        base = rng.getrandbits(64)
+        probe = stored(base, case * 100)
+        probes.append(probe)
+        for k in range(threshold + 3):
+            bits = rng.sample(range(64), k)
+            stored(base ^ sum(1 << b for b in bits), case * 100 + k + 1)
+            if k <= threshold:
+                expected.add((case * 100, case * 100 + k + 1))
+    db.session.flush()
+    names = {p.id: p.stored_name for p in inspection.photos}
+    found = {(int(names[photo.id][len(f"t{threshold}-"):-4]),
+              int(names[other][len(f"t{threshold}-"):-4]))
+             for photo, other, _bits in integrity._matches(probes, threshold)}
+    found = {pair for pair in found if pair[0] // 100 == pair[1] // 100}  # one family each
+    assert found == expected
