@@ -15,7 +15,7 @@ Near-identical among the city's ~500,000 photos, without scanning them: multi-in
 The hash is cut into four 16-bit quarters; each quarter leads one index that holds all four.
 Two hashes at most ``t`` bits apart differ in at most ``t // 4`` bits in one quarter at least
 (pigeonhole); for the default ``t = 6``, more precisely, one quarter is equal or two quarters
-are within one bit each. So one statement of ``IN`` lookups (per 25 photos) finds every true
+are within one bit each. So one statement of ``IN`` lookups (per 50 photos) finds every true
 match, filtering inside the indexes and never reading the table; the few rows it returns are
 checked here by exact distance. Unlike prefix buckets it misses no match; unlike a BK-tree it
 needs nothing outside the database. ``bench/photo_hashes.py`` measures it at 500,000 photos.
@@ -51,8 +51,8 @@ MIN_CONTRAST = 4.0
 #: beyond this the quarter lookups grow fast (t // 4 = 3 is 697 values per quarter) and
 #: different pictures start to match
 MAX_HASH_DISTANCE = 11
-#: photos per candidate query: bound parameters (about 200 a photo) well below SQLite's limit
-CHUNK = 25
+#: photos per candidate query (about 10 lookups each), keeping each statement modest
+CHUNK = 50
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -180,30 +180,36 @@ def max_distance() -> int:
     return max(0, min(int(current_app.config["PHOTO_HASH_MAX_DISTANCE"]), MAX_HASH_DISTANCE))
 
 
-def _quarter_condition(photos: list[EvidencePhoto], threshold: int) -> sa.ColumnElement:
-    """Rows that may lie within ``threshold`` bits of one of ``photos``, by index lookups.
+def _in(column: str, values: list[int]) -> str:
+    return f"{column} = {values[0]}" if len(values) == 1 else \
+        f"{column} IN ({','.join(map(str, values))})"
+
+
+def _quarter_condition(photos: list[EvidencePhoto], threshold: int) -> str:
+    """SQL for the rows that may lie within ``threshold`` bits of one of ``photos``.
 
     With r = threshold // 4 some quarter is within r bits (pigeonhole). Unless threshold % 4
     is 3, more holds: some quarter is within r - 1 bits, or two quarters are within r bits
     (were only one within r, the other three would add up to 3 (r + 1) more). A pair is one
     index lookup filtered inside the index by the other quarter, so the database returns a
     handful of rows instead of every row sharing a near quarter. Terms are per photo: the
-    values of different photos mixed in one ``IN`` would multiply the lookups."""
+    values of different photos mixed in one ``IN`` would multiply the lookups. Written as
+    text with the integers in it (no user input reaches it): compiling thousands of bound
+    parameters cost more than running the lookups."""
+    columns = [column.key for column in BAND_COLUMNS]
     radius = threshold // QUARTERS
     terms = []
     for photo in photos:
         parts = quarters(photo.phash)
         near = [sorted(_near(q, radius)) for q in parts]
         if threshold % QUARTERS == QUARTERS - 1:
-            terms += [column.in_(values) for column, values in zip(BAND_COLUMNS, near,
-                                                                   strict=True)]
+            terms += [_in(column, values) for column, values in zip(columns, near, strict=True)]
             continue
-        nearer = [sorted(_near(q, radius - 1)) for q in parts]
-        terms += [column.in_(values) if len(values) > 1 else column == values[0]
-                  for column, values in zip(BAND_COLUMNS, nearer, strict=True) if values]
-        terms += [sa.and_(BAND_COLUMNS[i].in_(near[i]), BAND_COLUMNS[j].in_(near[j]))
+        terms += [_in(column, sorted(_near(q, radius - 1)))
+                  for column, q in zip(columns, parts, strict=True) if radius >= 1]
+        terms += [f"({_in(columns[i], near[i])} AND {_in(columns[j], near[j])})"
                   for i, j in combinations(range(QUARTERS), 2)]
-    return sa.or_(*terms)
+    return " OR ".join(terms)
 
 
 def _joined(b0: int, b1: int, b2: int, b3: int) -> int:
@@ -218,9 +224,10 @@ def _matches(photos: list[EvidencePhoto], threshold: int) -> list[tuple[Evidence
     for start in range(0, len(photos), CHUNK):
         chunk = photos[start:start + CHUNK]
         own = [(photo, int(photo.phash, 16)) for photo in chunk]
-        rows = db.session.execute(
-            sa.select(EvidencePhoto.id, *BAND_COLUMNS)
-            .where(_quarter_condition(chunk, threshold))).all()
+        rows = db.session.execute(sa.text(
+            f"SELECT id, {', '.join(c.key for c in BAND_COLUMNS)} "
+            f"FROM {EvidencePhoto.__tablename__} WHERE {_quarter_condition(chunk, threshold)}"
+        )).all()
         for row in rows:
             other = _joined(*row[1:])
             for photo, value in own:
@@ -254,7 +261,7 @@ def for_inspections(inspections: Iterable[Inspection], viewer: User | None
     """The integrity of every photo of ``inspections`` (by photo id) as ``viewer`` may see it
     (``None``: a reader who may see no other inspection, as on a printed scorecard).
 
-    One statement per 25 hashed photos (index only), and when they match anything one for
+    One statement per 50 hashed photos (index only), and when they match anything one for
     the other inspections and one for the viewer's visibility; none when no photo is
     hashed."""
     inspections = list(inspections)
