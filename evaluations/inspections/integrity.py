@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import combinations
 
-import imagehash
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -65,6 +64,8 @@ def quarters(phash: str) -> list[int]:
 
 def hash_columns(image: Image.Image) -> dict[str, object]:
     """``phash`` and its quarters for an EvidencePhoto, all None for a featureless picture."""
+    import imagehash  # numpy and scipy: loaded by the processes that take photos only
+
     gray = image.convert("L")
     if ImageStat.Stat(gray).stddev[0] < MIN_CONTRAST:
         return {"phash": None, **{column.key: None for column in BAND_COLUMNS}}
