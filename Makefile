@@ -66,6 +66,7 @@ lint: $(STAMP)
 bench: install
 	$(BIN)/python -m bench.import_households
 	$(BIN)/python -m bench.scorecards
+	$(BIN)/python -m bench.photo_hashes
 
 clean:
 	rm -rf $(VENV) $(COMPILED) *.egg-info

@@ -136,6 +136,12 @@ class Config:
     #: overrides of the inspection risk weights (reports/planning/weights.py), a JSON object,
     #: e.g. {"veto_failure": 50}; keys not named keep their defaults
     INSPECTION_RISK_WEIGHTS = os.environ.get("INSPECTION_RISK_WEIGHTS", "")
+    #: evidence photos taken more than this many days before or after the inspection date,
+    #: more than this many metres from the home, or whose perceptual hash is at most this
+    #: many bits (of 64) from a photo of another inspection are flagged (reasons to look)
+    PHOTO_DAYS_FROM_INSPECTION = int(os.environ.get("PHOTO_DAYS_FROM_INSPECTION", "3"))
+    PHOTO_METRES_FROM_FACILITY = int(os.environ.get("PHOTO_METRES_FROM_FACILITY", "500"))
+    PHOTO_HASH_MAX_DISTANCE = int(os.environ.get("PHOTO_HASH_MAX_DISTANCE", "6"))
 
     # A TrueType CJK font to embed in PDFs when present; falls back to STSong-Light
     PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")

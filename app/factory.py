@@ -166,12 +166,13 @@ def register_commands(app: Flask) -> None:
     from app.scheduler.cli import scheduler_cli
     from app.users.cli import users_cli
     from app.worker.cli import worker_cli
-    from evaluations.cli import templates_cli
+    from evaluations.cli import inspections_cli, templates_cli
     from reports.cli import reports_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(templates_cli)
+    app.cli.add_command(inspections_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(worker_cli)

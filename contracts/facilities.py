@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.extensions import db
 from app.users.models import User
+from app.validation import as_decimal
 from contracts.common import Errors, add, as_date, as_enum, raise_if, resolve_region, text
 from contracts.models import (
     Contract,
@@ -64,6 +66,32 @@ def _beds(value: Any, wards: dict[Ward, int], errors: Errors) -> int | None:
     return beds
 
 
+DEGREES = Decimal("0.000001")  # six decimals: about 0.1 m
+
+
+def _degrees(value: Any, field: str, limit: int, errors: Errors) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number = as_decimal(value)
+    if number is None or not number.is_finite() or not -limit <= number <= limit:
+        add(errors, field, _("Enter a number of degrees from %(low)d to %(high)d.",
+                             low=-limit, high=limit))
+        return None
+    return number.quantize(DEGREES, rounding=ROUND_HALF_UP)
+
+
+def _position(latitude: Any, longitude: Any, errors: Errors) -> tuple[Any, Any]:
+    """(latitude, longitude) in WGS-84 degrees, both given or neither."""
+    lat = _degrees(latitude, "latitude", 90, errors)
+    lon = _degrees(longitude, "longitude", 180, errors)
+    if "latitude" in errors or "longitude" in errors:
+        return None, None
+    if (lat is None) != (lon is None):
+        missing = "longitude" if lon is None else "latitude"
+        add(errors, missing, _("Give both latitude and longitude, or neither."))
+    return lat, lon
+
+
 def _set_wards(facility: Facility, wards: dict[Ward, int]) -> None:
     existing = {w.ward: w for w in facility.wards}
     for ward, row in existing.items():
@@ -78,8 +106,8 @@ def _set_wards(facility: Facility, wards: dict[Ward, int]) -> None:
 
 def create_facility(*, name: str, kind: FacilityKind | str, region: Any,
                     address: str = "", beds: int | None = None, wards: WardsInput = None,
-                    opened_on: date | str | None = None,
-                    actor: User | None = None) -> Facility:
+                    opened_on: date | str | None = None, latitude: Any = None,
+                    longitude: Any = None, actor: User | None = None) -> Facility:
     """``region``: a Region, its code or its id, inside the subtree of ``actor`` (an officer).
     ``beds`` defaults to the wards' sum."""
     errors: Errors = {}
@@ -92,6 +120,7 @@ def create_facility(*, name: str, kind: FacilityKind | str, region: Any,
         beds=_beds(beds, ward_beds, errors),
         opened_on=as_date(opened_on, "opened_on", errors, required=False),
     )
+    values["latitude"], values["longitude"] = _position(latitude, longitude, errors)
     check_actor_region(actor, values["region"], errors)
     raise_if(errors, _("The facility was not saved."))
     facility = Facility(**values)
@@ -103,9 +132,11 @@ def create_facility(*, name: str, kind: FacilityKind | str, region: Any,
 
 def update_facility(facility: Facility, *, actor: User | None = None,
                     **changes: Any) -> Facility:
-    """Change any of name, kind, region, address, beds, wards, opened_on; a new region lies
-    inside the subtree of ``actor`` (an officer)."""
-    unknown = set(changes) - {"name", "kind", "region", "address", "beds", "wards", "opened_on"}
+    """Change any of name, kind, region, address, beds, wards, opened_on, latitude, longitude
+    (a position is whole: both or neither); a new region lies inside the subtree of ``actor``
+    (an officer)."""
+    unknown = set(changes) - {"name", "kind", "region", "address", "beds", "wards", "opened_on",
+                              "latitude", "longitude"}
     if unknown:
         raise TypeError(f"unknown facility fields: {', '.join(sorted(unknown))}")
     errors: Errors = {}
@@ -123,6 +154,10 @@ def update_facility(facility: Facility, *, actor: User | None = None,
         values["address"] = text(changes["address"], "address", errors, max_length=300)
     if "opened_on" in changes:
         values["opened_on"] = as_date(changes["opened_on"], "opened_on", errors, required=False)
+    if "latitude" in changes or "longitude" in changes:
+        values["latitude"], values["longitude"] = _position(
+            changes.get("latitude", facility.latitude),
+            changes.get("longitude", facility.longitude), errors)
     if "beds" in changes or "wards" in changes:
         values["beds"] = _beds(changes.get("beds", facility.beds), ward_beds, errors)
     raise_if(errors, _("The facility was not saved."))

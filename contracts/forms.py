@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -120,6 +121,12 @@ class FacilityForm(Form):
     beds = IntegerField(_l("Total beds"), validators=[Optional(), NumberRange(0)],
                         description=_l("Empty: the sum of the wards."))
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
+    latitude = DecimalField(_l("Latitude"), places=None, validators=[Optional()],
+                            description=_l("Degrees north, e.g. 29.841500: WGS-84 as a phone's "
+                                           "GPS shows it. Coordinates copied from Chinese web "
+                                           "maps (GCJ-02) lie some hundred metres off."))
+    longitude = DecimalField(_l("Longitude"), places=None, validators=[Optional()],
+                             description=_l("Degrees east, e.g. 114.322400."))
     wards = StringField(render_kw={"hidden": True})  # carries ward errors only
     submit = SubmitField(_l("Save"))
 
@@ -133,7 +140,8 @@ class FacilityForm(Form):
                  if getattr(self, f"beds_{ward}").data is not None}
         return dict(name=self.name.data, kind=self.kind.data, region=self.region_code.data,
                     address=self.address.data or "", beds=self.beds.data, wards=wards,
-                    opened_on=self.opened_on.data)
+                    opened_on=self.opened_on.data, latitude=self.latitude.data,
+                    longitude=self.longitude.data)
 
 
 # ---- procurement -------------------------------------------------------------------------

@@ -146,7 +146,14 @@ class Facility(TimestampMixin, db.Model):
     """A publicly built welfare home (公建民营 when a provider operates it)."""
 
     __tablename__ = "facilities"
-    __table_args__ = (sa.CheckConstraint("beds >= 0", name="beds_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("beds >= 0", name="beds_not_negative"),
+        sa.CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)",
+                           name="latitude_range"),
+        sa.CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)",
+                           name="longitude_range"),
+        sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="position_whole"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
@@ -156,6 +163,10 @@ class Facility(TimestampMixin, db.Model):
     #: total beds (at least the sum of the wards' beds)
     beds: so.Mapped[int] = so.mapped_column(default=0)
     opened_on: so.Mapped[date | None]
+    #: where the home stands (WGS-84 degrees, as a phone's GPS gives them), both or neither;
+    #: evidence photos taken far from it are flagged
+    latitude: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(9, 6))
+    longitude: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(9, 6))
 
     region: so.Mapped[Region] = so.relationship(lazy="joined")
     wards: so.Mapped[list[FacilityWard]] = so.relationship(

@@ -161,6 +161,10 @@ class FacilityIn(ma.Schema):
         "description": "extension: beds per ward, e.g. {\"self_care\": 40}"})
     address = ma.fields.String()
     opened_on = ma.fields.Date(allow_none=True)
+    latitude = ma.fields.Decimal(allow_none=True, as_string=False, metadata={
+        "description": "WGS-84 degrees north, -90..90; with longitude or not at all"})
+    longitude = ma.fields.Decimal(allow_none=True, as_string=False, metadata={
+        "description": "WGS-84 degrees east, -180..180"})
 
 
 class FacilityPatch(PartialSchema, FacilityIn):
@@ -178,6 +182,8 @@ class FacilityOut(ma.Schema):
                                               if w.value in f.ward_beds})
     address = ma.fields.String()
     opened_on = ma.fields.Date(allow_none=True)
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
     current_operator = ma.fields.Method("get_current_operator", allow_none=True, metadata={
         "description": "{id, name} of the provider operating it today under an active "
                        "contract, or null"})

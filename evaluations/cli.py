@@ -74,3 +74,23 @@ def import_(file, publish):
         raise click.ClickException("\n".join(lines)) from None
     db.session.commit()
     click.echo(f"Imported {template.code} version {template.version} ({template.status.value}).")
+
+
+@click.group("inspections", help="Inspections and their evidence.")
+def inspections_cli() -> None:
+    pass
+
+
+@inspections_cli.command("hash-photos")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=500, show_default=True,
+              help="Photos per transaction.")
+@with_appcontext
+def hash_photos(batch: int):
+    """Fill in the perceptual hash and GPS position of photos stored before they were kept.
+
+    Reads each unhashed photo's stored file once; run it again at any time (featureless
+    pictures stay unhashed and are read again, which is cheap)."""
+    from evaluations.inspections.backfill import backfill_photos
+
+    hashed, unreadable = backfill_photos(batch)
+    click.echo(f"Hashed {hashed} photos; {unreadable} files missing or unreadable.")

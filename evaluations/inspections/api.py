@@ -19,10 +19,12 @@ from app.errors import NotFound, ValidationError
 from app.users.models import Role
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations.assessment.bands import grade_label
+from evaluations.inspections import integrity as photo_integrity
 from evaluations.inspections import lists as inspection_lists
 from evaluations.inspections import photos as photo_services
 from evaluations.inspections import services as inspection_services
 from evaluations.inspections import signatures as signature_services
+from evaluations.inspections.integrity_schema import IntegritySchema
 from evaluations.inspections.models import Inspection, InspectionStatus
 
 blp = Blueprint("api_inspections", __name__, url_prefix="/api/v1",
@@ -48,8 +50,11 @@ def inspection_result(inspection: Inspection) -> dict | None:
     }
 
 
-def inspection_dict(inspection: Inspection) -> dict:
+def inspection_dict(inspection: Inspection, integrity: dict | None = None) -> dict:
+    """``integrity``: the photos' signs by photo id, when worked out for a whole page."""
     template = inspection.template
+    if integrity is None:
+        integrity = photo_integrity.for_inspection(inspection, api_user())
     return {
         "id": inspection.id, "template_id": template.id, "template_code": template.code,
         "template_version": template.version, "facility_id": inspection.facility_id,
@@ -64,7 +69,7 @@ def inspection_dict(inspection: Inspection) -> dict:
         "verification_code": (inspection.verification_code
                               if inspection.status is InspectionStatus.FINALIZED else None),
         "answers": [answer_dict(a) for a in sorted(inspection.answers, key=lambda a: a.item_id)],
-        "photos": [photo_dict(p) for p in inspection.photos],
+        "photos": [photo_dict(p, integrity.get(p.id)) for p in inspection.photos],
         "signatures": [signature_dict(s) for s in inspection.signatures],
         "signatures_required": template.signatures_required,
         "result": inspection_result(inspection),
@@ -76,10 +81,13 @@ def answer_dict(answer) -> dict:
             "na": answer.na, "note": answer.note, "version": answer.version}
 
 
-def photo_dict(photo) -> dict:
+def photo_dict(photo, integrity=None) -> dict:
+    if integrity is None:
+        integrity = photo_integrity.for_inspection(photo.inspection, api_user())[photo.id]
     return {"id": photo.id, "item_id": photo.item_id, "content_type": photo.content_type,
             "width": photo.width, "height": photo.height, "taken_at": photo.taken_at,
-            "uploaded_at": photo.uploaded_at, "client_id": photo.client_id}
+            "uploaded_at": photo.uploaded_at, "client_id": photo.client_id,
+            "integrity": integrity.as_api()}
 
 
 def signature_dict(signature) -> dict:
@@ -127,6 +135,8 @@ class PhotoSchema(ma.Schema):
     taken_at = ma.fields.AwareDateTime(allow_none=True)
     uploaded_at = ma.fields.AwareDateTime()
     client_id = ma.fields.String(allow_none=True)
+    integrity = ma.fields.Nested(IntegritySchema, metadata={
+        "description": "reasons to look, not verdicts"})
 
 
 class SignatureSchema(ma.Schema):
@@ -223,7 +233,8 @@ class Inspections(MethodView):
             facility_id=args.get("facility_id"), contract_id=args.get("contract_id"),
             inspector_id=args.get("inspector_id"))
         page = paginate(stmt, args["page"], args["per_page"])
-        page["items"] = [inspection_dict(i) for i in page["items"]]
+        signs = photo_integrity.for_inspections(page["items"], api_user())
+        page["items"] = [inspection_dict(i, signs) for i in page["items"]]
         return page
 
     @token_required(*OFFICERS)

@@ -20,7 +20,7 @@ from app.auth.login import role_required
 from app.errors import DomainError, ValidationError
 from app.users.models import Role
 from evaluations import bp
-from evaluations.inspections import photos, services, signatures
+from evaluations.inspections import integrity, photos, services, signatures
 from evaluations.inspections.api import answer_dict, conflict_dict
 from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionSignature
 
@@ -29,11 +29,16 @@ from evaluations.inspections.models import EvidencePhoto, Inspection, Inspection
 SW_SCOPE = "/"
 
 
-def photo_json(inspection: Inspection, photo: EvidencePhoto) -> dict:
+def photo_json(inspection: Inspection, photo: EvidencePhoto,
+               signs: dict[int, integrity.PhotoIntegrity] | None = None) -> dict:
+    """``flags``: the photo's integrity signs in words, shown beside it by the script."""
+    if signs is None:
+        signs = integrity.for_inspection(inspection, current_user)
     return {"id": photo.id, "item_id": photo.item_id, "client_id": photo.client_id,
             "url": url_for("evaluations.inspection_photo", inspection_id=inspection.id,
                            photo_id=photo.id),
-            "taken_at": photo.taken_at.isoformat() if photo.taken_at else None}
+            "taken_at": photo.taken_at.isoformat() if photo.taken_at else None,
+            "flags": integrity.sign_texts(signs[photo.id])}
 
 
 def signature_json(inspection: Inspection, signature: InspectionSignature) -> dict:
@@ -45,11 +50,12 @@ def signature_json(inspection: Inspection, signature: InspectionSignature) -> di
 
 def field_state(inspection: Inspection) -> dict:
     """What the form's script needs to reconcile its device copy with the server."""
+    signs = integrity.for_inspection(inspection, current_user)
     return {
         "id": inspection.id, "version": inspection.version,
         "status": inspection.status.value, "editable": inspection.is_editable,
         "answers": [answer_dict(a) for a in sorted(inspection.answers, key=lambda a: a.item_id)],
-        "photos": [photo_json(inspection, p) for p in inspection.photos],
+        "photos": [photo_json(inspection, p, signs) for p in inspection.photos],
         "signatures": [signature_json(inspection, s) for s in inspection.signatures],
         "csrf_token": generate_csrf(),
     }

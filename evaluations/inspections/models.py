@@ -171,6 +171,10 @@ class EvidencePhoto(db.Model):
     __tablename__ = "evidence_photos"
     __table_args__ = (
         sa.UniqueConstraint("inspection_id", "client_id", name="uq_evidence_photos_client_id"),
+        # each quarter leads one index holding all four: a lookup by one quarter checks the
+        # others inside the index, never reading the table (evaluations.inspections.integrity)
+        *(sa.Index(f"ix_evidence_photos_phash_q{i}",
+                   *(f"phash_b{(i + k) % 4}" for k in range(4))) for i in range(4)),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -191,6 +195,19 @@ class EvidencePhoto(db.Model):
     #: the id the device gave the photo when it was taken, so that a retried upload is
     #: recognised instead of stored twice
     client_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    #: where it was taken, from its EXIF GPS block, if present (WGS-84 degrees)
+    gps_latitude: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    gps_longitude: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    #: 64-bit perceptual hash (16 hex digits, ``imagehash.phash``) of the stored picture; None
+    #: for a featureless picture (a blank wall hashes like every other blank wall) and for
+    #: photos not hashed yet (``flask inspections hash-photos``)
+    phash: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    #: the hash's four 16-bit quarters: a near-identical picture shares at least one quarter
+    #: up to a bit or two (``evaluations.inspections.integrity``)
+    phash_b0: so.Mapped[int | None]
+    phash_b1: so.Mapped[int | None]
+    phash_b2: so.Mapped[int | None]
+    phash_b3: so.Mapped[int | None]
 
     inspection: so.Mapped[Inspection] = so.relationship(back_populates="photos")
 

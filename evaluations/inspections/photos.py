@@ -4,13 +4,16 @@ A photo is accepted only when Pillow reads it as a JPEG or PNG, whatever its nam
 type says. It is turned upright (EXIF orientation), shrunk so that its longest side is at
 most ``MAX_SIDE`` pixels and re-encoded, which also drops any payload hidden in the file. The
 EXIF capture time (DateTimeOriginal, local time of the camera, taken as Asia/Shanghai) is kept
-as ``taken_at`` in UTC. Files are stored by ``app.uploads`` (area ``photos``) and served only through a view that
+as ``taken_at`` in UTC, its GPS position (when the camera wrote one) as ``gps_latitude`` and
+``gps_longitude``, and the perceptual hash of the stored picture is computed for the integrity
+signs (``evaluations.inspections.integrity``). Files are stored by ``app.uploads`` (area ``photos``) and served only through a view that
 checks the inspection's visibility.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -26,6 +29,7 @@ from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.users.models import User
 from evaluations.assessment.models import TemplateItem
+from evaluations.inspections import integrity
 from evaluations.inspections.guards import (
     bump_version,
     check_client_id,
@@ -44,6 +48,8 @@ MAX_PIXELS = 60_000_000
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 EXIF_DATETIME_ORIGINAL = 0x9003
 EXIF_IFD = 0x8769
+GPS_IFD = 0x8825
+GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 1, 2, 3, 4
 
 
 AREA = "photos"
@@ -96,6 +102,35 @@ def _taken_at(image: Image.Image) -> datetime | None:
     except ValueError:
         return None
     return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def _degrees(value: Any, ref: Any, negative: str) -> float | None:
+    """EXIF degrees, minutes, seconds (three rationals) as signed decimal degrees."""
+    degrees, minutes, seconds = (float(part) for part in value)
+    result = degrees + minutes / 60 + seconds / 3600
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    if isinstance(ref, str) and ref.strip("\x00 ").upper() == negative:
+        result = -result
+    return result if math.isfinite(result) else None
+
+
+def gps_position(image: Image.Image) -> tuple[float, float] | None:
+    """(latitude, longitude) from the EXIF GPS block; None when absent, broken or (0, 0),
+    which cameras without a fix write."""
+    try:
+        gps = image.getexif().get_ifd(GPS_IFD)
+        if GPS_LAT not in gps or GPS_LON not in gps:
+            return None
+        lat = _degrees(gps[GPS_LAT], gps.get(GPS_LAT_REF), "S")
+        lon = _degrees(gps[GPS_LON], gps.get(GPS_LON_REF), "W")
+    except Exception:  # noqa: BLE001 — a broken GPS block only loses the position
+        return None
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    if lat == 0 and lon == 0:
+        return None
+    return lat, lon
 
 
 def _not_an_image(item_field: str, label: str) -> ValidationError:
@@ -159,6 +194,7 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
         raise _not_an_image(field, label)
 
     taken_at = _taken_at(image)
+    position = gps_position(image)
     image = ImageOps.exif_transpose(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     content_type, ext = FORMATS[fmt]
@@ -180,7 +216,10 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
         original_name=(getattr(file_storage, "filename", "") or "")[:255],
         content_type=content_type, size=len(out.getvalue()), width=image.width,
         height=image.height, taken_at=taken_at, client_id=client_id,
-        uploaded_by_id=actor.id if actor is not None else None)
+        uploaded_by_id=actor.id if actor is not None else None,
+        gps_latitude=position[0] if position else None,
+        gps_longitude=position[1] if position else None)
+    integrity.set_hash(photo, image)
     db.session.add(photo)
     db.session.flush()
     return photo
@@ -205,7 +244,10 @@ def copy_photo(photo: EvidencePhoto, target: Inspection) -> EvidencePhoto:
         inspection=target, item_id=photo.item_id, stored_name=stored_name,
         original_name=photo.original_name, content_type=photo.content_type, size=photo.size,
         width=photo.width, height=photo.height, taken_at=photo.taken_at,
-        uploaded_at=photo.uploaded_at, uploaded_by_id=photo.uploaded_by_id)
+        uploaded_at=photo.uploaded_at, uploaded_by_id=photo.uploaded_by_id,
+        gps_latitude=photo.gps_latitude, gps_longitude=photo.gps_longitude, phash=photo.phash,
+        phash_b0=photo.phash_b0, phash_b1=photo.phash_b1, phash_b2=photo.phash_b2,
+        phash_b3=photo.phash_b3)
     db.session.add(copy)
     return copy
 

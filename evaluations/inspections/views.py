@@ -23,7 +23,7 @@ from app.unit_of_work import keep_despite_error
 from app.users.models import Role
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
-from evaluations.inspections import form_page, lists, photos, services
+from evaluations.inspections import form_page, integrity, lists, photos, services
 from evaluations.inspections.forms import (
     FieldForm,
     ReasonForm,
@@ -114,10 +114,18 @@ def inspection_detail(inspection_id: int):
                            signature_roles=ROLE_LABELS, **_result_context(inspection))
 
 
+def _integrity_context(inspection: Inspection) -> dict:
+    """The photos' integrity signs as the current user may see them, and the flagged ones."""
+    signs = integrity.for_inspection(inspection, current_user)
+    return {"signs": signs,
+            "flagged_photos": [p for p in inspection.photos if signs[p.id].flagged],
+            "items_by_id": {item.id: item for item in inspection.template.items}}
+
+
 def _result_context(inspection: Inspection) -> dict:
     items = {item.id: item for item in inspection.template.items}
     sections = {section.id: section for section in inspection.template.sections}
-    return {
+    return _integrity_context(inspection) | {
         "failed_items": [items[i] for i in inspection.failed_critical or [] if i in items],
         "section_results": [(sections.get(s["section_id"]), s["score"])
                             for s in inspection.section_scores or []],
@@ -138,7 +146,8 @@ def _render_form(inspection: Inspection, form: FieldForm, *, posted=None, errors
         progress=form_page.progress(inspection, values),
         gaps=form_page.gaps(inspection, refusal, ui_language()),
         signatures=form_page.signatures_by_role(inspection),
-        signature_roles=list(SignatureRole), role_labels=ROLE_LABELS), status
+        signature_roles=list(SignatureRole), role_labels=ROLE_LABELS,
+        **_integrity_context(inspection)), status
 
 
 def _item_errors(error: DomainError, item_ids: list[int]) -> dict[int, list[str]]:

@@ -21,6 +21,7 @@ from evaluations.actions.models import CorrectiveAction
 from evaluations.assessment.bands import grade_label
 from evaluations.assessment.models import AssessmentTemplate, TemplateSection
 from evaluations.assessment.services import to_scoring_specs
+from evaluations.inspections import integrity
 from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionStatus
 from evaluations.inspections.photos import ensure_thumbnail
 from evaluations.inspections.signatures import signature_path
@@ -107,6 +108,9 @@ class ScorecardData:
     below_max: list[ItemLine] = field(default_factory=list)
     actions: list[ActionLine] = field(default_factory=list)
     photos: list[PhotoLine] = field(default_factory=list)
+    #: footnotes of photos with integrity signs, "[1] item: taken 5 days before ...", each
+    #: photo's caption carrying its mark; never naming another inspection (see integrity)
+    integrity_notes: list[str] = field(default_factory=list)
     #: by role (``inspector``, ``representative``); printed instead of empty signature lines
     signatures: dict[str, SignatureLine] = field(default_factory=dict)
 
@@ -235,12 +239,14 @@ def scorecard_data(inspection: Inspection, locale: str,
     data.actions = [ActionLine(a.description, owner, a.deadline, a.severity.value,
                                a.status.value) for a in actions]
     items = {i.id: i for s in template.sections for i in s.items}
+    marks = _integrity_notes(inspection, items, locale, data)
     for photo in inspection.photos[:max_photos]:
         item = items.get(photo.item_id)
         # EXIF times are local wall-clock times; they are stored in UTC
         taken = (photo.taken_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
                  if photo.taken_at else "")
-        caption = " ".join(filter(None, [item.text(locale)[:18] if item else "", taken]))
+        caption = " ".join(filter(None, [item.text(locale)[:18] if item else "", taken,
+                                         marks.get(photo.id)]))
         thumbnail = ensure_thumbnail(photo)
         if thumbnail is not None:
             data.photos.append(PhotoLine(thumbnail, caption, photo.width, photo.height))
@@ -252,6 +258,22 @@ def scorecard_data(inspection: Inspection, locale: str,
                 signature.signed_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"), path,
                 signature.width, signature.height)
     return data
+
+
+def _integrity_notes(inspection: Inspection, items: dict, locale: str,
+                     data: ScorecardData) -> dict[int, str]:
+    """Fill ``data.integrity_notes``; the mark (``[1]``) of each flagged photo by its id."""
+    signs = integrity.for_inspection(inspection, None)  # a scorecard is the same for all
+    marks: dict[int, str] = {}
+    for photo in inspection.photos:
+        texts = integrity.sign_texts(signs[photo.id])
+        if not texts:
+            continue
+        mark = marks[photo.id] = f"[{len(marks) + 1}]"
+        item = items.get(photo.item_id)
+        label = item.text(locale)[:40] if item else _("Photo")
+        data.integrity_notes.append(f"{mark} {label}: {'; '.join(texts)}")
+    return marks
 
 
 def photo_count(inspection: Inspection) -> int:

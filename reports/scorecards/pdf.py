@@ -106,6 +106,18 @@ def _table(rows: list[list], widths: list[float], font: str, header: bool = True
     return table
 
 
+def _integrity_footnotes(notes: list[str], s: _Styles) -> list:
+    """The photos' integrity signs, as footnotes to their marked captions."""
+    if not notes:
+        return []
+    intro = _("A flag is a reason to look, not a verdict: a camera clock may be wrong, a "
+              "position may be missing or imprecise, and a home may be photographed twice "
+              "for good reason.")
+    return [Spacer(1, 6), Paragraph(para_text(_("Evidence integrity")), s.h2),
+            Paragraph(para_text(intro), s.small)] + [
+        Paragraph(para_text(note), s.small) for note in notes]
+
+
 def _thumbnail(path, width: int, height: int) -> Image:
     """A prepared JPEG thumbnail: reportlab embeds JPEG bytes as they are, without decoding."""
     ratio = height / width if width else 1
@@ -213,6 +225,7 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
         grid = Table(rows, colWidths=[4.3 * cm] * PHOTOS_PER_ROW)
         grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(grid)
+    story += _integrity_footnotes(data.integrity_notes, s)
     signatures = _signature_table(data, font, s)
     story += [Spacer(1, 14), KeepTogether(signatures)]
 

@@ -25,7 +25,7 @@ def test_officer_creates_a_facility_with_ward_names(api_as, regions, db):
         "id": body["id"], "name": "甲一福利院", "kind": "elderly_home",
         "region_code": "100100001", "beds": 120, "wards": ["self_care", "disabled"],
         "ward_beds": {"self_care": 0, "disabled": 0}, "address": "甲一路1号",
-        "opened_on": None, "current_operator": None}
+        "opened_on": None, "latitude": None, "longitude": None, "current_operator": None}
     assert db.session.get(Facility, body["id"]).region.code == "100100001"
 
 

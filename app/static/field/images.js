@@ -1,6 +1,6 @@
 // Photos made small on the device before they are queued, so that thirty of them sync over a
-// weak line. The camera's capture time (EXIF DateTimeOriginal) is evidence: it is read from
-// the original and written into the smaller JPEG, which a canvas alone would drop.
+// weak line. The camera's EXIF block (capture time, GPS position) is evidence: it is copied
+// from the original into the smaller JPEG, which a canvas alone would drop.
 (function () {
   "use strict";
   var MAX_SIDE = 1600;      // the server keeps at most this much anyway
@@ -62,35 +62,43 @@
     return plain !== null ? text(plain) : null;
   }
 
-  // A minimal big-endian EXIF block: IFD0 with the Exif IFD pointer, the Exif IFD with
-  // DateTimeOriginal. No orientation: the pixels were already turned upright.
-  function exifSegment(time) {
-    var bytes = new Uint8Array(2 + 2 + 6 + 64);
-    var view = new DataView(bytes.buffer);
-    view.setUint16(0, 0xFFE1);
-    view.setUint16(2, 2 + 6 + 64);
-    "Exif".split("").forEach(function (ch, i) { bytes[4 + i] = ch.charCodeAt(0); });
-    var t = 10;                                   // the TIFF header starts here
-    view.setUint16(t, 0x4D4D); view.setUint16(t + 2, 42); view.setUint32(t + 4, 8);
-    view.setUint16(t + 8, 1);                     // IFD0: one entry
-    view.setUint16(t + 10, 0x8769); view.setUint16(t + 12, 4);
-    view.setUint32(t + 14, 1); view.setUint32(t + 18, 26);
-    view.setUint32(t + 22, 0);
-    view.setUint16(t + 26, 1);                    // Exif IFD: one entry
-    view.setUint16(t + 28, 0x9003); view.setUint16(t + 30, 2);
-    view.setUint32(t + 32, 20); view.setUint32(t + 36, 44);
-    view.setUint32(t + 40, 0);
-    for (var i = 0; i < 19; i++) { bytes[t + 44 + i] = time.charCodeAt(i) || 0x20; }
-    bytes[t + 63] = 0;
-    return bytes;
+  // The original's APP1 "Exif" segment (marker included), copied whole so that the capture
+  // time AND the GPS position travel with the smaller JPEG (both are evidence); its
+  // Orientation is set to 1, as the pixels were already turned upright. Null when absent.
+  function exifApp1(buffer) {
+    var view = new DataView(buffer);
+    if (view.byteLength < 4 || view.getUint16(0) !== 0xFFD8) { return null; }
+    var offset = 2;
+    while (offset + 4 <= view.byteLength) {
+      var marker = view.getUint16(offset);
+      var size = view.getUint16(offset + 2);
+      if (marker === 0xFFDA || (marker & 0xFF00) !== 0xFF00) { return null; }
+      if (marker === 0xFFE1 && ascii(view, offset + 4, 4) === "Exif") {
+        if (offset + 2 + size > view.byteLength) { return null; }
+        var segment = new Uint8Array(buffer.slice(offset, offset + 2 + size));
+        try { upright(new DataView(segment.buffer), 10); } catch (e) { return null; }
+        return segment;
+      }
+      offset += 2 + size;
+    }
+    return null;
+  }
+
+  function upright(view, tiff) {
+    var little = view.getUint16(tiff) === 0x4949;
+    var ifd0 = tiff + view.getUint32(tiff + 4, little);
+    var count = view.getUint16(ifd0, little);
+    for (var i = 0; i < count; i++) {
+      var entry = ifd0 + 2 + i * 12;
+      if (view.getUint16(entry, little) === 0x0112) { view.setUint16(entry + 8, 1, little); }
+    }
   }
 
   // The new JPEG with the EXIF segment after its JFIF header (APP0), where readers expect it.
-  function withExif(buffer, time) {
+  function withExif(buffer, segment) {
     var src = new Uint8Array(buffer);
     var at = 2;
     if (src[2] === 0xFF && src[3] === 0xE0) { at = 4 + ((src[4] << 8) | src[5]); }
-    var segment = exifSegment(time);
     var out = new Uint8Array(src.length + segment.length);
     out.set(src.subarray(0, at), 0);
     out.set(segment, at);
@@ -115,7 +123,7 @@
   }
 
   // A JPEG or PNG ready to queue: the original when already small, else a copy at most
-  // MAX_SIDE pixels on its longest side (JPEG keeps its capture time).
+  // MAX_SIDE pixels on its longest side (JPEG keeps its EXIF block).
   function prepare(file) {
     var isJpeg = file.type === "image/jpeg" || /\.jpe?g$/i.test(file.name || "");
     return file.arrayBuffer().then(function (buffer) {
@@ -131,10 +139,10 @@
         canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
         var type = isJpeg ? "image/jpeg" : "image/png";
         return toBlob(canvas, type).then(function (blob) {
-          var time = isJpeg ? exifTime(buffer) : null;
-          if (!time) { return { blob: blob, name: file.name, resized: true }; }
+          var segment = isJpeg ? exifApp1(buffer) : null;
+          if (!segment) { return { blob: blob, name: file.name, resized: true }; }
           return blob.arrayBuffer().then(function (small) {
-            var bytes = withExif(small, time);
+            var bytes = withExif(small, segment);
             return { blob: new Blob([bytes], { type: "image/jpeg" }), name: file.name,
                      resized: true };
           });

@@ -31,6 +31,28 @@
     return figure;
   };
 
+  // the photo's integrity signs (server words, set as text): reasons to look, not verdicts
+  Field.showFlags = function (figure, flags) {
+    var old = figure.querySelector(".photo-integrity");
+    if (old) { old.remove(); }
+    if (!flags || !flags.length) { return; }
+    var box = document.createElement("div");
+    box.className = "photo-integrity small text-warning-emphasis text-start";
+    box.setAttribute("role", "note");
+    var badge = document.createElement("span");
+    badge.className = "badge text-bg-warning";
+    badge.textContent = Field.msg("look-again");
+    var list = document.createElement("ul");
+    list.className = "mb-0 ps-3";
+    flags.forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      list.appendChild(li);
+    });
+    box.appendChild(badge); box.appendChild(list);
+    figure.insertBefore(box, figure.querySelector(".photo-delete"));
+  };
+
   function photosBox(itemId) {
     var el = Field.items[itemId];
     return el ? el.querySelector(".field-photos") : null;
@@ -62,6 +84,7 @@
       figure.classList.remove("photo-queued");
       figure.querySelector("img").src = photo.url;
       figure.querySelector("figcaption").textContent = "";
+      Field.showFlags(figure, photo.flags);
     }
   };
 

@@ -94,7 +94,11 @@
       if (Field.record.deletions.indexOf(photo.id) >= 0) { return; }
       if (!form.querySelector('.field-photo[data-photo-id="' + photo.id + '"]')) {
         var box = Field.items[photo.item_id] && Field.items[photo.item_id].querySelector(".field-photos");
-        if (box) { box.appendChild(Field.photoFigure({ photoId: photo.id, clientId: photo.client_id, src: photo.url })); }
+        if (box) {
+          var figure = Field.photoFigure({ photoId: photo.id, clientId: photo.client_id, src: photo.url });
+          if (Field.showFlags) { Field.showFlags(figure, photo.flags); }
+          box.appendChild(figure);
+        }
       }
     });
     form.querySelectorAll(".field-photo[data-photo-id]").forEach(function (figure) {

@@ -61,7 +61,7 @@ def test_offline_work_survives_a_reload_and_reaches_the_server_once(live_server,
     recorder = app.recorder
     form_url = f"{base_url}/evaluations/inspections/{ids['inspection']}/form"
     big = tmp_path / "boiler.jpg"
-    big.write_bytes(jpeg_bytes(size=(3000, 2000), taken=TAKEN))
+    big.write_bytes(jpeg_bytes(size=(3000, 2000), taken=TAKEN, gps=(29.8415, 114.3224)))
     evidence = _evidence_item(app, ids["inspection"])
 
     tablet_context, tablet = new_device(chromium)
@@ -116,6 +116,9 @@ def test_offline_work_survives_a_reload_and_reaches_the_server_once(live_server,
     assert control_value(tablet, fourth) == phone_value         # and the tablet shows it
     assert len(photos) == 1 and str(photos[0].item_id) == evidence
     assert photos[0].taken_at.isoformat() == "2026-11-10T01:30:00+00:00"
+    # the GPS position travels with the smaller copy too (evidence integrity)
+    assert (photos[0].gps_latitude, photos[0].gps_longitude) == pytest.approx((29.8415,
+                                                                               114.3224))
 
     [upload] = [r for r in recorder.since(mark) if r["path"].endswith("/field/photos")]
     sent = upload["files"]["file"]
