@@ -83,6 +83,7 @@ class Reader:
         self.mappers = _mappers()
         self.maps = label_maps()
         self.value_maps: dict[type, Mapping | None] = {}
+        self._words: dict[str, str] | None = None
 
     def object_label(self, object_type: str) -> str:
         mapper = self.mappers.get(object_type)
@@ -111,9 +112,23 @@ class Reader:
             labels = self.value_maps[enum_class]
             if labels is not None and value in labels:
                 return str(labels[value])
-        if isinstance(value, dict | list):
-            return json.dumps(value, ensure_ascii=False)
+        if isinstance(value, list):
+            return ", ".join(self.word(v) if isinstance(v, str) else json.dumps(v) for v in value)
+        if isinstance(value, dict):
+            return ", ".join(f"{self.word(k)}: {json.dumps(v, ensure_ascii=False)}"
+                             for k, v in value.items())
         return str(value)
+
+    def word(self, code: str) -> str:
+        """A code inside a JSON value (a list of service types, a targets mapping): its label
+        where every label map that knows it says the same, else the code itself."""
+        if self._words is None:
+            seen: dict[str, set[str]] = {}
+            for labels in self.maps.values():
+                for key, label in labels.items():
+                    seen.setdefault(str(getattr(key, "value", key)), set()).add(str(label))
+            self._words = {code: next(iter(ls)) for code, ls in seen.items() if len(ls) == 1}
+        return self._words.get(code, code)
 
     def changes(self, entry) -> list[Change]:
         lines = []
