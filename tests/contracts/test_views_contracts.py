@@ -307,3 +307,10 @@ def test_amendment_changes_targets_only_when_they_differ(as_user, make_contract,
     assert db.session.get(Contract, contract.id).targets == {"households": 1500}
     page = browser.get(f"/contracts/{contract.id}").get_data(as_text=True)
     assert "Households 1200  → Households 1500" in page
+
+
+def test_the_contract_number_column_is_headed_contract_number_in_chinese(as_user, make_contract):
+    make_contract("a")
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    page = browser.get("/contracts").get_data(as_text=True)
+    assert "合同编号" in page and "证书编号" not in page
