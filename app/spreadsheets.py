@@ -22,7 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-MONEY = "#,##0.00"
+#: yuan: ¥1,234.50 (negative in red), still a number a user can sum
+MONEY = '"¥"#,##0.00;[Red]-"¥"#,##0.00'
 DATE = "yyyy-mm-dd"
 INTEGER = "0"
 
@@ -58,14 +59,26 @@ def cell(sheet, value, number_format: str | None = None):
     return formatted
 
 
-def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], *,
-               formats: Sequence[str | None] | None = None,
-               widths: Sequence[int | None] | None = None) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(clean_text(str(sheet_title))[:31])
-    for index, width in enumerate(widths or (), start=1):
-        if width:
-            sheet.column_dimensions[get_column_letter(index)].width = width
+def default_width(label: str, number_format: str | None) -> int:
+    """A column width in characters when the export gives none: the header's (a CJK character
+    takes two), at least what the format's values need."""
+    header = sum(2 if ord(ch) > 0x2E80 else 1 for ch in label) + 2
+    least = {MONEY: 14, DATE: 12}.get(number_format, 8)
+    return max(least, min(header, 40))
+
+
+def write_sheet(sheet, headers: Sequence[str], rows: Iterable[Sequence], *,
+                formats: Sequence[str | None] | None = None,
+                widths: Sequence[int | None] | None = None) -> None:
+    """Fill the write-only ``sheet``: widths, a frozen bold header row, then typed rows. Every
+    workbook of the project is written by this one function."""
+    formats = list(formats or ())
+    widths = list(widths or ())
+    for index, label in enumerate(headers):
+        width = widths[index] if index < len(widths) else None
+        number_format = formats[index] if index < len(formats) else None
+        sheet.column_dimensions[get_column_letter(index + 1)].width = (
+            width or default_width(str(label), number_format))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
@@ -74,11 +87,17 @@ def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence
         header.font = bold
         header_cells.append(header)
     sheet.append(header_cells)
-    formats = list(formats or ())
     for row in rows:
         sheet.append([cell(sheet, value, formats[i] if i < len(formats) else None)
                       for i, value in enumerate(row)])
+
+
+def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], *,
+               formats: Sequence[str | None] | None = None,
+               widths: Sequence[int | None] | None = None) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(clean_text(str(sheet_title))[:31])
+    write_sheet(sheet, headers, rows, formats=formats, widths=widths)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-

@@ -6,7 +6,6 @@ check what a browser can get wrong on its own (a missing field, a malformed numb
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.extensions import db
 from app.forms import Form, RevisionField
@@ -34,6 +33,7 @@ from contracts.labels import (
 )
 from contracts.listing import region_options
 from contracts.models import DEFAULT_WEIGHTS, Facility, Provider, ProviderStatus
+from contracts.target_fields import add_target_fields, same_targets, targets_of, targets_posted
 from contracts.visibility import nameable_facilities
 
 #: rows of installment inputs on the contract form
@@ -199,27 +199,6 @@ class ReasonForm(Form):
 
 # ---- contracts ---------------------------------------------------------------------------
 
-_TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*([0-9.]+)\s*$")
-
-
-def parse_targets(raw: str) -> dict[str, str]:
-    """``households=1200, occupancy=85`` → {"households": "1200", "occupancy": "85"}."""
-    targets = {}
-    for part in re.split(r"[,;\n]", raw or ""):
-        if not part.strip():
-            continue
-        match = _TARGET.match(part)
-        if match is None:
-            raise ValidationError(_l("Write targets as name=number, separated by commas "
-                                     "(e.g. households=1200)."))
-        targets[match.group(1)] = match.group(2)
-    return targets
-
-
-def format_targets(targets: dict | None) -> str:
-    return ", ".join(f"{key}={value}" for key, value in (targets or {}).items())
-
-
 class ContractForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
@@ -239,9 +218,7 @@ class ContractForm(Form):
                             validators=[DataRequired()])
     report_due_days = IntegerField(_l("Report due (days after the period)"), default=10,
                                    validators=[Optional(), NumberRange(0, 90)])
-    targets = StringField(_l("Targets"), validators=[Optional()],
-                          description=_l("name=number, comma-separated, e.g. households=1200 "
-                                         "or beds=120, occupancy=85."))
+    targets = StringField(render_kw={"hidden": True})  # carries target errors only
     weight_inspection = IntegerField(_l("Weight: inspections"),
                                      default=DEFAULT_WEIGHTS["inspection"],
                                      validators=[Optional(), NumberRange(0, 100)])
@@ -260,9 +237,6 @@ class ContractForm(Form):
         self.region_code.choices = region_choices(user)
         self.facility_id.choices = facility_choices(user)
         self.provider_id.choices = provider_choices(active_only=False)
-
-    def validate_targets(self, field) -> None:
-        parse_targets(field.data)
 
     def schedule_rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"share_{n}"], self[f"due_{n}"]) for n in range(1, INSTALLMENT_ROWS + 1)]
@@ -287,11 +261,13 @@ class ContractForm(Form):
             end_date=self.end_date.data, amount=self.amount.data, reporting=self.reporting.data,
             report_due_days=10 if self.report_due_days.data is None
             else self.report_due_days.data,
-            targets=parse_targets(self.targets.data),
+            targets=targets_of(self),
             weights={"inspection": self.weight_inspection.data or 0,
                      "timeliness": self.weight_timeliness.data or 0,
                      "targets": self.weight_targets.data or 0})
 
+
+add_target_fields(ContractForm)
 
 for _n in range(1, INSTALLMENT_ROWS + 1):
     setattr(ContractForm, f"share_{_n}", StringField(_l("Share (%%) of installment %(n)d", n=_n),
@@ -309,24 +285,26 @@ class TransitionForm(Form):
 class AmendmentForm(Form):
     amount = StringField(_l("New amount (yuan)"), validators=[Optional()])
     end_date = DateField(_l("New end date"), validators=[Optional()])
-    targets = StringField(_l("New targets"), validators=[Optional()],
-                          description=_l("name=number, comma-separated; leave empty to keep."))
+    targets = StringField(render_kw={"hidden": True})  # carries target errors only
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     revision = RevisionField()
     submit = SubmitField(_l("Amend contract"))
 
-    def validate_targets(self, field) -> None:
-        parse_targets(field.data)
-
-    def changes(self) -> dict[str, Any]:
+    def changes(self, current_targets: dict | None = None) -> dict[str, Any]:
+        """What the officer changed; the targets (shown filled in) only when they differ."""
         changes: dict[str, Any] = {}
         if (self.amount.data or "").strip():
             changes["amount"] = self.amount.data.strip()
         if self.end_date.data:
             changes["end_date"] = self.end_date.data
-        if (self.targets.data or "").strip():
-            changes["targets"] = parse_targets(self.targets.data)
+        targets = targets_of(self)
+        # a post without target inputs (not from this form) leaves the targets as they are
+        if targets_posted(self) and not same_targets(targets, current_targets or {}):
+            changes["targets"] = targets
         return changes
+
+
+add_target_fields(AmendmentForm)
 
 
 class PaymentForm(Form):

@@ -64,7 +64,21 @@ TARGET_LABELS = {
     "beds": _l("Beds"),
     "occupancy": _l("Occupancy (%)"),
     "children": _l("Children"),
+    # the usual targets of "other" services (policy outreach, training, reviews, home visits)
+    "events": _l("Events held"),
+    "trainees": _l("People trained"),
+    "reviews": _l("Cases reviewed"),
+    "visits": _l("Visits made"),
 }
+
+
+def target_label(key: str) -> str:
+    """A target's label; a key no form offers (set through the API, or before the forms had
+    one field per target) is still named as a target, not shown bare."""
+    label = TARGET_LABELS.get(key)
+    return str(label) if label is not None else str(_l("Other target “%(key)s”", key=key))
+
+
 WEIGHT_LABELS = {
     "inspection": _l("Inspections"),
     "timeliness": _l("Timeliness"),
@@ -127,7 +141,7 @@ def label_context() -> dict:
         "REPORTING_LABELS": REPORTING_LABELS,
         "CONTRACT_STATUS_LABELS": CONTRACT_STATUS_LABELS,
         "TRANSITION_LABELS": TRANSITION_LABELS,
-        "TARGET_LABELS": TARGET_LABELS,
+        "TARGET_LABELS": TARGET_LABELS, "target_label": target_label,
         "WEIGHT_LABELS": WEIGHT_LABELS,
         "AMENDMENT_FIELD_LABELS": AMENDMENT_FIELD_LABELS,
         "STATUS_BADGES": STATUS_BADGES,

@@ -31,7 +31,7 @@ from contracts.common import (
     text,
 )
 from contracts.entrusted_care import check_entrusted_care
-from contracts.labels import PROVIDER_STATUS_LABELS
+from contracts.labels import PROVIDER_STATUS_LABELS, target_label
 from contracts.models import (
     DEFAULT_WEIGHTS,
     Contract,
@@ -101,7 +101,8 @@ def check_targets(service_type: ServiceType | None, value: Any, errors: Errors) 
     for key, raw in value.items():
         if allowed is not None and key not in allowed:
             add(errors, "targets", _("%(key)s is not a target of this service type (allowed: "
-                                     "%(allowed)s).", key=key, allowed=", ".join(sorted(allowed))))
+                                     "%(allowed)s).", key=target_label(key),
+                                     allowed=", ".join(target_label(k) for k in sorted(allowed))))
             continue
         if not isinstance(key, str) or not key.isidentifier():
             add(errors, "targets", _("A target name is a word such as households."))
@@ -112,9 +113,10 @@ def check_targets(service_type: ServiceType | None, value: Any, errors: Errors) 
             number = Decimal(-1)
         if isinstance(raw, bool) or not number.is_finite() or number <= 0:
             add(errors, "targets", _("Target %(key)s must be a number greater than zero.",
-                                     key=key))
+                                     key=target_label(key)))
         elif key in PERCENT_TARGETS and number > 100:
-            add(errors, "targets", _("Target %(key)s is a percentage (at most 100).", key=key))
+            add(errors, "targets", _("Target %(key)s is a percentage (at most 100).",
+                                     key=target_label(key)))
         else:
             targets[key] = int(number) if number == number.to_integral_value() else float(number)
     return targets

@@ -19,7 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_errors
-from contracts import STAFF, bp, listing
+from contracts import STAFF, bp, listing, target_fields
 from contracts.exports import export_response
 from contracts.labels import label_context
 
@@ -79,7 +79,8 @@ def export_url() -> str:
 @bp.app_context_processor
 def _labels() -> dict:
     return label_context() | {
-        "export_url": export_url,
+        "export_url": export_url, "target_keys_for": target_fields.keys_for,
+        "extra_targets": target_fields.extra_targets,
     }
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from evaluations.actions.models import ActionStatus, Severity
 from evaluations.assessment.bands import grade_names
-from evaluations.assessment.models import TemplateStatus
+from evaluations.assessment.models import TemplateStatus, TemplateTarget
 from evaluations.campaigns.models import Assignment, Recurrence
 from evaluations.inspections.models import Grade, InspectionStatus
 
@@ -25,6 +25,9 @@ GRADE_STYLES = {Grade.EXCELLENT: "success", Grade.GOOD: "primary", Grade.PASS: "
 TEMPLATE_STATUS_LABELS = {TemplateStatus.DRAFT: _l("Draft"),
                           TemplateStatus.PUBLISHED: _l("Published"),
                           TemplateStatus.RETIRED: _l("Retired")}
+#: what a template assesses: a welfare home, or a contract's service
+TEMPLATE_TARGET_LABELS = {TemplateTarget.FACILITY: _l("for a facility"),
+                          TemplateTarget.CONTRACT: _l("for a contract")}
 #: the kind labels of the editor's select and the exports (KINDS carries English labels only)
 ITEM_KIND_LABELS = {"points": _l("Points"), "yes_no": _l("Yes / no")}
 
@@ -52,7 +55,8 @@ def label_context() -> dict:
     return {
         "INSPECTION_STATUS_LABELS": INSPECTION_STATUS_LABELS, "GRADE_LABELS": GRADE_LABELS,
         "GRADE_ZH": GRADE_ZH, "GRADE_STYLES": GRADE_STYLES,
-        "TEMPLATE_STATUS_LABELS": TEMPLATE_STATUS_LABELS, "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
+        "TEMPLATE_STATUS_LABELS": TEMPLATE_STATUS_LABELS,
+        "TEMPLATE_TARGET_LABELS": TEMPLATE_TARGET_LABELS, "ITEM_KIND_LABELS": ITEM_KIND_LABELS,
         "SEVERITY_LABELS": SEVERITY_LABELS, "SEVERITY_BADGES": SEVERITY_BADGES,
         "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS, "ASSIGNMENT_LABELS": ASSIGNMENT_LABELS,
         "RECURRENCE_LABELS": RECURRENCE_LABELS, "grade_names": grade_names,

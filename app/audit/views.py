@@ -12,6 +12,7 @@ from wtforms.validators import Optional
 
 from app.audit import bp
 from app.audit.models import AuditLog
+from app.audit.readable import Reader
 from app.auth.login import admin_required
 from app.clock import LOCAL_TZ
 from app.extensions import db
@@ -39,7 +40,8 @@ def index():
     form = AuditFilterForm(request.args)
     types = db.session.scalars(sa.select(AuditLog.object_type).distinct()
                                .order_by(AuditLog.object_type)).all()
-    form.object_type.choices = [("", _l("All"))] + [(t, t) for t in types]
+    reader = Reader()
+    form.object_type.choices = [("", _l("All"))] + [(t, reader.object_label(t)) for t in types]
     stmt = sa.select(AuditLog).order_by(AuditLog.id.desc())
     if form.validate():
         if form.actor.data:
@@ -53,4 +55,4 @@ def index():
         if form.date_to.data:
             stmt = stmt.where(AuditLog.at < _local_day_start(form.date_to.data + timedelta(days=1)))
     page = db.paginate(stmt, per_page=50)
-    return render_template("audit/index.html", page=page, form=form)
+    return render_template("audit/index.html", page=page, form=form, reader=reader)

@@ -18,8 +18,10 @@ from app.audit.models import AuditLog
 from app.extensions import db
 from app.main import bp
 from app.regions.models import Region
-from app.scoping import scope
 from app.users.models import Role, User
+
+#: the order of the cards: what asks for someone's action first, then the figures
+NEEDS_ACTION, FIGURE = 10, 100
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,13 @@ class Card:
     title: str
     value: int | str
     link: str | None = None
+    #: smaller first; a card of work waiting (:data:`NEEDS_ACTION` + n) is highlighted when
+    #: its count is not zero
+    priority: int = FIGURE
+
+    @property
+    def needs_action(self) -> bool:
+        return self.priority < FIGURE and bool(self.value)
 
 
 CardSource = Callable[[User], list[Card]]
@@ -46,21 +55,21 @@ def count(stmt: sa.Select) -> int:
 
 def _core_cards(user: User) -> list[Card]:
     cards = []
-    if user.role is not Role.PROVIDER:
-        cards.append(Card(_l("Regions in my view"),
-                          count(scope(sa.select(Region.id), user, region=Region.id))))
     if user.role is Role.ADMIN:
         cards.append(Card(_l("Users"), count(sa.select(User.id)), url_for("users.index")))
         cards.append(Card(_l("Audit entries"), count(sa.select(AuditLog.id)),
                           url_for("audit.index")))
+        cards.append(Card(_l("Regions"), count(sa.select(Region.id)), url_for("regions.index"),
+                          priority=FIGURE + 50))
     return cards
 
 
 def dashboard_for(user: User) -> list[Card]:
+    """The user's cards, what needs their action first (each feature's order kept)."""
     cards = _core_cards(user)
     for source in _sources:
         cards.extend(source(user))
-    return cards
+    return sorted(cards, key=lambda card: card.priority)
 
 
 # ---- panels ----------------------------------------------------------------------------------

@@ -12,13 +12,18 @@ from app.errors import NotFound
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.scheduler import bp, services
-from app.scheduler.models import CommandKind
+from app.scheduler.describe import describe_trigger
+from app.scheduler.models import CommandKind, RunStatus
 
 COMMAND_LABELS = {
     CommandKind.RUN_NOW: _l("Run now"),
     CommandKind.PAUSE: _l("Pause"),
     CommandKind.RESUME: _l("Resume"),
 }
+RUN_STATUS_LABELS = {RunStatus.OK: _l("Succeeded"), RunStatus.ERROR: _l("Failed"),
+                     RunStatus.SKIPPED: _l("Skipped")}
+RUN_STATUS_BADGES = {RunStatus.OK: "success", RunStatus.ERROR: "danger",
+                     RunStatus.SKIPPED: "secondary"}
 
 
 @bp.route("/")
@@ -26,7 +31,9 @@ COMMAND_LABELS = {
 def index():
     page = db.paginate(services.recent_runs(), per_page=50)
     return render_template("scheduler/index.html", jobs=services.job_overview(), page=page,
-                           form=ConfirmForm(), COMMAND_LABELS=COMMAND_LABELS)
+                           form=ConfirmForm(), COMMAND_LABELS=COMMAND_LABELS,
+                           RUN_STATUS_LABELS=RUN_STATUS_LABELS,
+                           RUN_STATUS_BADGES=RUN_STATUS_BADGES, describe_trigger=describe_trigger)
 
 
 @bp.route("/jobs/<job_id>/<any(run_now, pause, resume):command>", methods=["POST"])

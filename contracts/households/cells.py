@@ -182,3 +182,11 @@ def area(cell: Any) -> str:
     if key is None:
         raise Invalid(_l("The area must be urban (城镇) or rural (农村)."))
     return key
+
+
+def mask_id(number: str) -> str:
+    """First 6 + ******** + last 4 characters: how lists, exports and error tables show an ID
+    number to whoever may not see it whole."""
+    if not number:
+        return ""
+    return f"{number[:6]}********{number[-4:]}"

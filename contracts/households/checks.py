@@ -50,6 +50,7 @@ from contracts.households.cells import (
     applicant_signed,
     area,
     cell_text,
+    mask_id,
     members,
     money,
     name,
@@ -307,10 +308,10 @@ class _Validator:
             raise Invalid(_l("The ID number must be 17 digits followed by a digit or X."))
         if not self._birth_date_ok(number[6:14]):
             raise Invalid(_l("The ID number %(number)s has an impossible birth date %(birth)s.",
-                              number=number, birth=number[6:14]))
+                              number=mask_id(number), birth=number[6:14]))
         if calc_check_digit(number) != number[17]:
             raise Invalid(_l("The ID number %(number)s has a wrong check character "
-                              "(a typing error?).", number=number))
+                              "(a typing error?).", number=mask_id(number)))
         return number
 
     def _birth_date_ok(self, digits: str) -> bool:
@@ -330,12 +331,12 @@ class _Validator:
         message = None
         if number in self.context.existing_id_numbers:
             message = _l("The ID number %(number)s is already recorded for this contract "
-                         "and period.", number=number)
+                         "and period.", number=mask_id(number))
         else:
             first = self.first_row_of.setdefault(number, row)
             if first != row:
                 message = _l("The ID number %(number)s is already in row %(first)d of this file.",
-                             number=number, first=first)
+                             number=mask_id(number), first=first)
         if message is None:
             return False
         if len(errors) < MAX_ERRORS:

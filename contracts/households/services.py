@@ -26,6 +26,7 @@ from app.extensions import db
 from app.integrity import explain
 from app.regions.models import Region
 from app.users.models import Role, User
+from contracts.households.cells import mask_id
 from contracts.households.checks import ImportContext, ImportResult, RowError, read_households
 from contracts.households.files import UnreadableFile, column_map, open_table
 from contracts.households.models import HouseholdImport, HouseholdRecord
@@ -49,11 +50,6 @@ def period_key(reporting: Reporting | str, day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def mask_id(number: str) -> str:
-    """First 6 + ******** + last 4 characters."""
-    if not number:
-        return ""
-    return f"{number[:6]}********{number[-4:]}"
 
 
 def may_view_full_ids(user: User) -> bool:

@@ -208,18 +208,32 @@ def _facility_operation(c: _Checker, raw: dict, contract) -> dict:
                                            "complaints_received"),
             "complaints_resolved": c.count(raw.get("complaints_resolved"),
                                            "complaints_resolved")}
-    beds = contract.facility.ward_beds if contract.facility is not None else {}
-    for ward, residents in data["occupancy"].items():
-        if residents > beds.get(ward, 0):
-            c.add(f"occupancy.{ward}",
-                  _("%(ward)s: %(residents)d residents exceed the ward's %(beds)d beds.",
-                    ward=WARDS[ward], residents=residents, beds=beds.get(ward, 0)))
+    _check_occupancy(c, data["occupancy"], contract.facility)
     received, resolved = data["complaints_received"], data["complaints_resolved"]
     if received is not None and resolved is not None and resolved > received:
         c.add("complaints_resolved", _("Complaints resolved (%(resolved)d) cannot exceed "
                                        "complaints received (%(received)d).",
                                        resolved=resolved, received=received))
     return data
+
+
+def _check_occupancy(c: _Checker, occupancy: dict[str, int], facility) -> None:
+    """Each ward against its beds; wards whose beds are unknown (a home created with a list of
+    ward names has 0 beds per ward) count together against the home's total beds, since
+    refusing every resident of such a home would leave its operator unable to report."""
+    if facility is None:
+        return
+    beds = facility.ward_beds
+    unknown = {ward for ward, n in beds.items() if n == 0} if beds else set(WARDS)
+    for ward, residents in occupancy.items():
+        if ward not in unknown and residents > beds.get(ward, 0):
+            c.add(f"occupancy.{ward}",
+                  _("%(ward)s: %(residents)d residents exceed the ward's %(beds)d beds.",
+                    ward=WARDS[ward], residents=residents, beds=beds.get(ward, 0)))
+    residents = sum(occupancy.values())
+    if any(occupancy.get(ward) for ward in unknown) and residents > facility.beds:
+        c.add("occupancy", _("%(residents)d residents exceed the home's %(beds)d beds.",
+                             residents=residents, beds=facility.beds))
 
 
 def mask_child_id(number: str) -> str:

@@ -8,7 +8,7 @@ is stored.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,6 +21,7 @@ from app.uploads import read_upload
 from app.users.models import Role
 from contracts import EVERYONE, STAFF, bp
 from contracts.labels import SUBMISSION_BADGES, SUBMISSION_EVENT_LABELS, SUBMISSION_STATUS_LABELS
+from contracts.submissions import queue
 from contracts.submissions import services as subs
 from contracts.submissions.data import (
     FIELD_LABELS,
@@ -176,5 +177,8 @@ def my_reports():
 @bp.route("/review-queue")
 @role_required(*STAFF)
 def review_queue():
-    page = paginate(subs.review_queue_stmt(current_user))
-    return render_template("contracts/submission_queue.html", page=page)
+    filters = queue.QueueFilters.from_args(request.args)
+    page = paginate(queue.filtered_queue_stmt(current_user, filters))
+    return render_template("contracts/submission_queue.html", page=page, filters=filters,
+                           counties=queue.county_options(current_user),
+                           periods=queue.period_options(current_user))

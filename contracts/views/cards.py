@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from app import clock
-from app.main.dashboard import Card, card_source, count
+from app.main.dashboard import NEEDS_ACTION, Card, card_source, count
 from app.users.models import Role, User
 from contracts import STAFF
 from contracts.models import Contract, ContractStatus, Provider
@@ -46,12 +46,14 @@ def submission_cards(user: User) -> list[Card]:
     if user.role is Role.PROVIDER:
         overview = subs.provider_overview(user)
         link = url_for("contracts.my_reports")
-        return [Card(_l("Reports due"), len(overview["due"]), link),
-                Card(_l("Reports overdue"), len(overview["overdue"]), link),
-                Card(_l("Reports returned"), len(overview["returned"]), link)]
+        return [Card(_l("Reports overdue"), len(overview["overdue"]), link,
+                     priority=NEEDS_ACTION),
+                Card(_l("Reports returned"), len(overview["returned"]), link,
+                     priority=NEEDS_ACTION + 1),
+                Card(_l("Reports due"), len(overview["due"]), link)]
     if user.role in STAFF:
         return [Card(_l("Reports awaiting review"), count(subs.review_queue_stmt(user)),
-                     url_for("contracts.review_queue"))]
+                     url_for("contracts.review_queue"), priority=NEEDS_ACTION)]
     return []
 
 

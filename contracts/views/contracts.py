@@ -11,9 +11,10 @@ from app.auth.login import role_required
 from app.errors import DomainError
 from app.unit_of_work import expect_revision
 from contracts import EVERYONE, STAFF, bp, listing, services
-from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm, format_targets
+from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm
 from contracts.labels import CONTRACT_STATUS_LABELS
 from contracts.models import ContractStatus, ServiceType
+from contracts.target_fields import fill_targets
 from contracts.web import form_page, is_staff, list_page, show_refusal
 
 
@@ -76,7 +77,7 @@ def _fill_contract_form(form: ContractForm, contract) -> None:
     form.region_code.data = contract.region.code
     form.facility_id.data = str(contract.facility_id or "")
     form.amount.data = f"{contract.amount:.2f}"
-    form.targets.data = format_targets(contract.targets)
+    fill_targets(form, contract.targets)
     for key in ("inspection", "timeliness", "targets"):
         form[f"weight_{key}"].data = (contract.weights or {}).get(key)
     form.fill_schedule(contract.installments)
@@ -90,6 +91,7 @@ def _contract_page(contract, status: int = 200, error: DomainError | None = None
         transition_form=TransitionForm(formdata=None, revision=contract.revision),
         amend_form=AmendmentForm(formdata=None, revision=contract.revision),
         payment_form=PaymentForm(formdata=None), payment_for=None)
+    fill_targets(context["amend_form"], contract.targets)
     context.update(forms)
     return render_template("contracts/contract_detail.html", **context), status
 
@@ -128,7 +130,7 @@ def contract_amend(contract_id: int):
         try:
             expect_revision(contract, form.revision.data)
             amendment = services.amend_contract(contract, reason=form.reason.data,
-                                                actor=current_user, **form.changes())
+                                                actor=current_user, **form.changes(contract.targets))
         except DomainError as error:
             show_refusal(form, error)
             form.revision.data = contract.revision  # a retry amends what is shown now

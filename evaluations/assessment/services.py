@@ -222,10 +222,14 @@ def get_visible_template(user: User, template_id: Any) -> AssessmentTemplate:
     return one_visible(stmt, AssessmentTemplate.id, template_id)
 
 
-def template_codes() -> list[str]:
-    """Every code that has a version, in order (the list's filter)."""
-    return list(db.session.scalars(sa.select(AssessmentTemplate.code).distinct()
-                                   .order_by(AssessmentTemplate.code)))
+def template_codes(locale: str = "zh_CN") -> dict[str, str]:
+    """{code: the name of its newest version}, for every code that has a version, in order
+    (the list's filter shows names; the code is the value sent)."""
+    rows = db.session.execute(
+        sa.select(AssessmentTemplate.code, AssessmentTemplate.name_zh, AssessmentTemplate.name_en)
+        .order_by(AssessmentTemplate.code, AssessmentTemplate.version))
+    return {code: name_en if locale == "en" and name_en else name_zh
+            for code, name_zh, name_en in rows}
 
 
 def with_items() -> so.LoaderOption:

@@ -77,7 +77,7 @@ def templates():
                                   include_drafts=current_user.is_admin)
     page = db.paginate(stmt.options(services.with_items()), per_page=25)
     return render_template("evaluations/templates_index.html", page=page, code=code,
-                           status=status, codes=services.template_codes(),
+                           status=status, codes=services.template_codes(str(get_locale())),
                            current_ids=services.current_ids())
 
 

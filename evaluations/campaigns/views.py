@@ -18,7 +18,8 @@ from evaluations.campaigns import services as campaigns
 from evaluations.campaigns.forms import CampaignForm
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.progress import campaign_progress
-from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import visible_inspections
 
 REVIEWERS = (Role.ADMIN, Role.OFFICER)
 STAFF = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
@@ -66,6 +67,17 @@ def campaign_detail(campaign_id: int):
         campaign = campaigns.get_visible_campaign(current_user, campaign_id)
     except NotFound:
         abort(404)
+    progress = campaign_progress(campaign)
     return render_template("evaluations/campaign_detail.html", campaign=campaign,
-                           progress=campaign_progress(campaign),
-                           statuses=list(InspectionStatus))
+                           progress=progress, statuses=list(InspectionStatus),
+                           openable=_openable(progress.inspections))
+
+
+def _openable(inspections) -> set[int]:
+    """Ids of the campaign's inspections the user may open (one query): an inspector sees
+    the whole campaign's progress but opens only their own."""
+    ids = [i.id for i in inspections]
+    if not ids:
+        return set()
+    stmt = visible_inspections(current_user).where(Inspection.id.in_(ids))
+    return set(db.session.scalars(stmt.with_only_columns(Inspection.id)))

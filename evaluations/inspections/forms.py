@@ -24,6 +24,7 @@ from evaluations.assessment.models import AssessmentTemplate
 from evaluations.assessment.services import template_stmt
 from evaluations.inspections.lists import assignable_inspectors
 from evaluations.inspections.models import Inspection
+from evaluations.labels import TEMPLATE_TARGET_LABELS
 
 
 def _optional_int(value: Any) -> int | None:
@@ -52,7 +53,7 @@ class ScheduleForm(Form):
         super().__init__(*args, **kwargs)
         templates = db.session.scalars(template_stmt(current=True)).all()
         self.template_id.choices = [("", "—")] + [
-            (t.id, f"{t.name(locale)} v{t.version} · {t.target.value}") for t in templates]
+            (t.id, f"{t.name(locale)} v{t.version} · {TEMPLATE_TARGET_LABELS[t.target]}") for t in templates]
         facilities = db.session.scalars(visible_facilities(user).order_by(Facility.name)).all()
         self.facility_id.choices = [("", "—")] + [(f.id, f.name) for f in facilities]
         contracts = db.session.scalars(visible_contracts(user).order_by(Contract.number)).all()

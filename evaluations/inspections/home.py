@@ -1,12 +1,42 @@
 """The inspector's part of the home page: overdue and today's inspections first, the next one
-a tap away, and each of them kept on the device for offline work."""
+a tap away, and each of them kept on the device for offline work; and the home page's cards of
+evaluation work waiting: inspections past their date, corrective actions past their deadline
+(one COUNT each)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
 from app import clock
-from app.main.dashboard import Panel, panel_source
+from app.main.dashboard import NEEDS_ACTION, Card, Panel, card_source, count, panel_source
 from app.users.models import Role, User
+from evaluations.actions.models import CorrectiveAction
+from evaluations.actions.services import overdue_clause, visible_actions
 from evaluations.inspections.lists import todo_for_inspector
+from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import visible_inspections
+
+OPEN = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
+
+
+@card_source
+def evaluation_cards(user: User) -> list[Card]:
+    if user.role not in (Role.ADMIN, Role.OFFICER, Role.INSPECTOR):
+        return []
+    today = clock.today()
+    late = visible_inspections(user).with_only_columns(Inspection.id).where(
+        Inspection.status.in_(OPEN), Inspection.scheduled_for < today)
+    actions = visible_actions(user).with_only_columns(CorrectiveAction.id).where(
+        overdue_clause(today))
+    yesterday = (today - timedelta(days=1)).isoformat()
+    return [Card(_l("Inspections overdue"), count(late),
+                 url_for("evaluations.inspections", to=yesterday, status="scheduled"),
+                 priority=NEEDS_ACTION + 2),
+            Card(_l("Corrective actions overdue"), count(actions),
+                 url_for("evaluations.action_list", overdue="yes"), priority=NEEDS_ACTION + 3)]
 
 
 @panel_source

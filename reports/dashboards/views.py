@@ -7,10 +7,11 @@ The queries are in :mod:`reports.dashboards.services`; this module only draws th
 from __future__ import annotations
 
 from flask import render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import clock
-from app.main.dashboard import Panel, panel_source
+from app.main.dashboard import NEEDS_ACTION, Card, Panel, card_source, count, panel_source
 from app.users.models import Role, User
 from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from evaluations.inspections.models import Grade
@@ -22,6 +23,7 @@ from evaluations.labels import (
 )
 from reports import bp
 from reports.dashboards import services as q
+from reports.performance.decisions import decisions_due_stmt
 from reports.scorecards.charts import (
     GRADE_COLOURS,
     bar_chart,
@@ -88,6 +90,15 @@ def dashboard():
 
 
 # ---- the home page: a short panel, cheap queries only (the ranking stays on the dashboard) --
+
+@card_source
+def decision_cards(user: User) -> list[Card]:
+    """Payment decisions waiting for an officer: one COUNT."""
+    if user.role not in OFFICERS:
+        return []
+    return [Card(_l("Payment decisions due"), count(decisions_due_stmt(user)),
+                 url_for("reports.dashboard"), priority=NEEDS_ACTION + 4)]
+
 
 @panel_source
 def reports_panel(user: User) -> list[Panel]:

@@ -14,12 +14,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from app import clock
-from app.spreadsheets import cell, clean_text
+from app.spreadsheets import clean_text, write_sheet
 
 SCORE = "0.0"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -57,22 +54,11 @@ def _sheet_titles(titles: list[str]) -> list[str]:
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
     """The .xlsx of ``sheets``, written in constant memory, like ``app.spreadsheets``."""
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
     for title, spec in zip(_sheet_titles([s.title for s in sheets]), sheets, strict=True):
         sheet = workbook.create_sheet(title)
-        for index, column in enumerate(spec.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-        sheet.freeze_panes = "A2"
-        header = []
-        for column in spec.columns:
-            label = WriteOnlyCell(sheet, value=clean_text(str(column.label)))
-            label.font = bold
-            header.append(label)
-        sheet.append(header)
-        formats = [c.format for c in spec.columns]
-        for row in spec.rows:
-            sheet.append([cell(sheet, value, formats[i] if i < len(formats) else None)
-                          for i, value in enumerate(row)])
+        write_sheet(sheet, [c.label for c in spec.columns], spec.rows,
+                    formats=[c.format for c in spec.columns],
+                    widths=[c.width for c in spec.columns])
     if not sheets:
         workbook.create_sheet(_("Empty"))
     buffer = io.BytesIO()

@@ -14,6 +14,7 @@ Rules (DESIGN.md §4):
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +27,7 @@ from app.extensions import db
 from app.scoping import one_visible
 from app.users.models import Role, User
 from contracts.common import as_money
-from contracts.models import Contract
+from contracts.models import Contract, ContractStatus, Installment
 from contracts.visibility import visible_contracts
 from reports.performance.models import Decision, PaymentDecision
 from reports.performance.services import contract_performance, linked_installment
@@ -54,6 +55,25 @@ def visible_decisions(user: User) -> sa.Select:
     """Decisions on the contracts ``user`` may see."""
     contracts = visible_contracts(user).with_only_columns(Contract.id).order_by(None)
     return sa.select(PaymentDecision).where(PaymentDecision.contract_id.in_(contracts))
+
+
+#: a performance-linked installment asks for its decision this long before it falls due
+DECISION_AHEAD = timedelta(days=14)
+
+
+def decisions_due_stmt(user: User, today: date | None = None) -> sa.Select:
+    """Ids of the performance-linked installments ``user`` may decide that fall due within
+    :data:`DECISION_AHEAD` (or already have), unpaid and without a standing decision."""
+    today = today or clock.today()
+    contracts = visible_contracts(user).with_only_columns(Contract.id).order_by(None).where(
+        Contract.status.in_((ContractStatus.ACTIVE, ContractStatus.SUSPENDED,
+                             ContractStatus.COMPLETED)))
+    decided = sa.select(PaymentDecision.installment_id).where(
+        PaymentDecision.revoked_at.is_(None))
+    return sa.select(Installment.id).where(
+        Installment.performance_linked.is_(True), Installment.paid_at.is_(None),
+        Installment.due_date <= today + DECISION_AHEAD, Installment.contract_id.in_(contracts),
+        Installment.id.not_in(decided))
 
 
 def get_visible_decision(user: User, decision_id: Any) -> PaymentDecision:

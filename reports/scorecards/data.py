@@ -25,6 +25,7 @@ from evaluations.inspections import integrity
 from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionStatus
 from evaluations.inspections.photos import ensure_thumbnail
 from evaluations.inspections.signatures import signature_path
+from evaluations.labels import SEVERITY_LABELS
 from evaluations.scoring import floors_missed, round_score
 from reports.appeals.models import Appeal, AppealStatus
 from reports.appeals.services import subject_text
@@ -236,7 +237,7 @@ def scorecard_data(inspection: Inspection, locale: str,
         sa.select(CorrectiveAction).where(CorrectiveAction.inspection_id == inspection.id)
         .order_by(CorrectiveAction.deadline))
     owner = inspection.provider.name if inspection.provider else "—"
-    data.actions = [ActionLine(a.description, owner, a.deadline, a.severity.value,
+    data.actions = [ActionLine(a.description, owner, a.deadline, str(SEVERITY_LABELS[a.severity]),
                                a.status.value) for a in actions]
     items = {i.id: i for s in template.sections for i in s.items}
     marks = _integrity_notes(inspection, items, locale, data)

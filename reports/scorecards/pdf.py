@@ -28,6 +28,7 @@ from reports.performance.explain import figure_lines, veto_lines, veto_notice
 from reports.scorecards.charts import section_bars, trend_line
 from reports.scorecards.data import AppealLine, ScorecardData
 from reports.scorecards.markup import para_text
+from reports.scorecards.qr import verification_qr
 
 # Binary streams, not ASCII85: smaller files, and reportlab's ASCII85 encoder runs in pure
 # Python without its C accelerator (about 20 ms per scorecard with photos, measured).
@@ -228,6 +229,7 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
     story += _integrity_footnotes(data.integrity_notes, s)
     signatures = _signature_table(data, font, s)
     story += [Spacer(1, 14), KeepTogether(signatures)]
+    story.append(_verification_block(verify_url, data.verification_code, s))
 
     footer_text = (f"CareProcure · {data.title} #{data.inspection_id} · "
                    f"{_('Verification code')} {data.verification_code} · {verify_url}")
@@ -246,6 +248,15 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
                                  author="CareProcure", subject=data.verification_code)
     document.build(story, canvasmaker=_numbered_canvas(footer))
     return buffer.getvalue()
+
+
+def _verification_block(url: str, code: str, s: _Styles) -> KeepTogether:
+    """The QR code of the verification URL beside the words a reader needs without a phone."""
+    text = Paragraph(para_text(_("Scan to verify this scorecard, or open %(url)s and enter the "
+                                 "verification code %(code)s.", url=url, code=code)), s.small)
+    table = Table([[verification_qr(url), text]], colWidths=[3.0 * cm, 14.2 * cm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return KeepTogether([Spacer(1, 10), table])
 
 
 def _decision_rows(decision, pending: bool, s: _Styles) -> list[list]:
@@ -329,7 +340,7 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str, 
                                     ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
                                     ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
                                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
-    story += [Spacer(1, 14), KeepTogether(signatures)]
+    story += [Spacer(1, 14), KeepTogether(signatures), _verification_block(verify_url, code, s)]
     footer_text = (f"CareProcure · {contract.number} · {p.period} · "
                    f"{_('Verification code')} {code} · {verify_url}")
 

@@ -48,7 +48,7 @@ def test_money_is_a_number_with_two_decimals_and_dates_are_dates(db, as_user, ma
     header = [c.value for c in ws[1]]
     row = {label: cell for label, cell in zip(header, ws[2], strict=True)}
     assert row["Amount (yuan)"].value == 123456.78
-    assert row["Amount (yuan)"].number_format == "#,##0.00"
+    assert row["Amount (yuan)"].number_format.startswith('"¥"#,##0.00')
     assert row["Paid (yuan)"].value == 61728.39
     assert isinstance(row["Start date"].value, datetime)  # Excel dates read back as datetimes
     assert row["Start date"].value.date() == date(2026, 1, 1)
@@ -108,3 +108,27 @@ def test_regions_export_of_the_reports_still_works(db, as_user):
     rows = sheet_rows(browser.get("/reports/regions.xlsx"))
     assert rows[0][:2] == ("Code", "Name")
     assert {r[0] for r in rows[1:]} == {"100100", "100100001", "100100001001"}
+
+
+def test_every_export_freezes_its_header_and_sizes_its_columns(db, as_user, make_contract):
+    make_contract(status="active", amount=Decimal("123456.78"))
+    browser, _ = as_user("admin", locale="zh_CN")
+    for url in ("/contracts?format=xlsx", "/reports/regions.xlsx",
+                "/reports/exports/performance.xlsx"):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        ws = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
+        assert ws.freeze_panes == "A2", url
+        assert all(cell.font.bold for cell in ws[1]), url
+        for cell in ws[1]:
+            width = ws.column_dimensions[cell.column_letter].width
+            # wide enough for the header (a CJK character is two wide), never a wall
+            assert min(len(str(cell.value)), 12) <= width <= 60, (url, cell.value, width)
+
+
+def test_default_widths_fit_chinese_headers_and_money():
+    from app.spreadsheets import DATE, MONEY, default_width
+
+    assert default_width("合同编号", None) == 10
+    assert default_width("金额", MONEY) == 14 and default_width("日", DATE) == 12
+    assert default_width("x" * 100, None) == 40

@@ -62,7 +62,7 @@ def _contract_form(provider, **overrides) -> dict:
     return {"title": "2026年甲区入户调查", "service_type": "household_survey",
             "provider_id": str(provider.id), "region_code": "100100",
             "start_date": "2026-04-01", "end_date": "2027-03-31", "amount": "120000.00",
-            "reporting": "monthly", "report_due_days": "10", "targets": "households=1200",
+            "reporting": "monthly", "report_due_days": "10", "target_households": "1200",
             "weight_inspection": "60", "weight_timeliness": "20", "weight_targets": "20"
             } | overrides
 
@@ -84,7 +84,9 @@ def test_create_contract_shows_its_number(as_user, qualified_provider, db):
 
 @pytest.mark.parametrize("overrides, message", [
     ({"end_date": "2026-03-01"}, "The end date must come after the start date"),
-    ({"targets": "children=5"}, "children is not a target of this service type"),
+    ({"target_children": "5"}, "Children is not a target of this service type"),
+    ({"target_households": "-3"}, "Number must be at least 0.01"),
+    ({"target_households": "many"}, "Not a valid decimal value"),
     ({"weight_targets": "30"}, "The weights must sum to 100"),
     ({"share_1": "40", "due_1": "2026-04-01"}, "The shares must sum to exactly 100%"),
     ({"region_code": "100200"}, "Not a valid choice"),
@@ -104,7 +106,7 @@ def test_edit_draft_changes_terms_and_schedule(as_user, make_contract, db):
     contract = make_contract("a")
     browser, _ = as_user("officer", region="a")
     page = browser.get(f"/contracts/{contract.id}/edit").get_data(as_text=True)
-    assert 'value="households=1200"' in page
+    assert 'name="target_households" step="any" type="number" value="1200"' in page
     response = browser.post(f"/contracts/{contract.id}/edit", _contract_form(
         contract.provider, start_date="2026-01-01", end_date="2026-12-31", amount="99000.00",
         share_1="20", due_1="2026-01-01", share_2="30", due_2="2026-07-01",
@@ -267,3 +269,48 @@ def test_inspector_sees_a_contract_of_their_region_only_once_an_inspection_is_sc
     assert browser.get(f"/contracts/{contract.id}").status_code == 200
     assert contract.number in browser.get("/contracts").get_data(as_text=True)
     assert browser.get(f"/providers/{contract.provider_id}").status_code == 200
+
+
+def test_targets_are_labelled_number_inputs_and_unknown_keys_keep_a_label(as_user, make_contract,
+                                                                          db):
+    contract = make_contract("a", service_type="other", targets={"events": 24, "wells_dug": 3})
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    page = browser.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "宣传活动场次: <strong>24</strong>" in page
+    assert "其他目标“wells_dug”: <strong>3</strong>" in page and "events:" not in page
+    page = browser.get(f"/contracts/{contract.id}/edit").get_data(as_text=True)
+    assert '<label class="form-label" for="target_events">宣传活动场次</label>' in page
+    assert 'data-target-of="household_survey"' in page  # every type's inputs; JS shows one
+    form = _contract_form(contract.provider, service_type="other", target_households="",
+                          target_events="30", target_visits="500",
+                          extra_targets='{"wells_dug": 3}')
+    assert browser.post(f"/contracts/{contract.id}/edit", form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).targets == {
+        "wells_dug": 3, "events": 30, "visits": 500}
+
+
+def test_amendment_changes_targets_only_when_they_differ(as_user, make_contract, db):
+    contract = make_contract("a", status="active")
+    browser, _ = as_user("officer", region="a")
+    page = browser.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert 'name="target_households"' in page and 'name="target_beds"' not in page
+    response = browser.post(f"/contracts/{contract.id}/amend", {
+        "amount": "130000.00", "target_households": "1200", "reason": "追加经费"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).targets == {"households": 1200}
+    response = browser.post(f"/contracts/{contract.id}/amend", {
+        "target_households": "1500", "reason": "增加户数"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).targets == {"households": 1500}
+    page = browser.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "Households 1200  → Households 1500" in page
+
+
+def test_the_contract_number_column_is_headed_contract_number_in_chinese(as_user, make_contract):
+    make_contract("a")
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    page = browser.get("/contracts").get_data(as_text=True)
+    assert "合同编号" in page and "证书编号" not in page

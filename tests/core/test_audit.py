@@ -62,7 +62,8 @@ def test_password_hashes_never_reach_the_trail(make_user, db):
 def test_admin_browses_and_filters_the_trail(as_user, db, regions):
     browser, admin = as_user("admin")
     page = browser.get("/admin/audit/?object_type=regions").get_data(as_text=True)
-    assert "regions#" in page and "users#" not in page
+    assert "Region</td>" not in page  # the object column reads "Region #id"
+    assert "Region <span" in page and "User <span" not in page
     page = browser.get(f"/admin/audit/?actor={admin.email}").get_data(as_text=True)
     assert "No entry matches." in page  # the admin has not changed anything yet
     page = browser.get("/admin/audit/?date_from=2000-01-01&date_to=2000-01-02").get_data(
@@ -74,3 +75,15 @@ def test_admin_browses_and_filters_the_trail(as_user, db, regions):
 def test_only_admins_see_the_trail(as_user, role):
     browser, _ = as_user(role)
     assert browser.get("/admin/audit/").status_code == 403
+
+
+def test_the_trail_reads_as_labels_in_chinese(as_user, db, make_contract):
+    contract = make_contract()
+    contract.status = type(contract.status)("active")
+    db.session.commit()
+    browser, _ = as_user("admin", locale="zh_CN")
+    page = browser.get("/admin/audit/?object_type=contracts").get_data(as_text=True)
+    assert "服务合同 <span" in page and "已修改" in page and "新建" in page
+    assert "结束日期" in page and "end_date" not in page
+    assert "草稿</span> → <span class=\"text-success\">履行中" in page
+    assert ">draft<" not in page and ">active<" not in page

@@ -176,7 +176,31 @@ def test_admin_sees_jobs_with_next_runs_and_recent_runs(sapp, app, db, make_user
                    "core.prune_old_login_attempts"):
         assert f'data-job="{job_id}"' in html
     assert "Not scheduled yet" not in html and "Paused" not in html
-    assert "RuntimeError: boom" in html and ">error<" in html
+    assert "RuntimeError: boom" in html and ">Failed<" in html and ">error<" not in html
+    assert "Every day at 06:00" in html and "Every 5 minutes" in html
+    assert "<code>cron" not in html
+
+
+def test_schedules_read_as_words_in_chinese(sapp, db, make_user, store):
+    browser = _admin(sapp, make_user)
+    browser.get("/admin/scheduler/")
+    browser.post("/language", {"locale": "zh_CN", "next": "/"})
+    html = browser.get("/admin/scheduler/").get_data(as_text=True)
+    assert "每天 06:00" in html and "每 5 分钟" in html and "hour=" not in html
+
+
+def test_triggers_in_words(app):
+    from app.scheduler.describe import describe_trigger
+
+    with app.test_request_context():
+        assert describe_trigger({"trigger": "cron", "hour": 7, "minute": 5}) == \
+            "Every day at 07:05"
+        assert describe_trigger({"trigger": "cron", "day_of_week": "mon", "hour": 8}) == \
+            "Every Monday at 08:00"
+        assert describe_trigger({"trigger": "cron", "day": 1, "hour": 2}) == \
+            "On day 1 of each month at 02:00"
+        assert describe_trigger({"trigger": "interval", "hours": 1}) == "Every hour"
+        assert describe_trigger({"trigger": "cron", "hour": "*/2"}) is None
 
 
 def test_pause_resume_and_run_now_go_through_the_scheduler_process(sapp, db, make_user, store):

@@ -88,6 +88,10 @@ def households_list(contract_id: int):
     return _list_page(contract, page, HouseholdUploadForm())
 
 
+def _records_page(contract):
+    return paginate(records.records_stmt(contract, **_filters()))
+
+
 def _list_page(contract, page, form, status: int = 200, **extra):
     return render_template(
         "contracts/household_list.html", contract=contract, page=page, form=form,
@@ -103,19 +107,20 @@ def _list_page(contract, page, form, status: int = 200, **extra):
 def households_import(contract_id: int):
     contract = household_contract(contract_id)
     form = HouseholdUploadForm()
+    # a refused file leaves the stored records as they were: the page keeps showing them
     if not form.validate_on_submit():
-        return _list_page(contract, None, form, 422)
+        return _list_page(contract, _records_page(contract), form, 422)
     upload = form.file.data
     try:
         batch = queued.import_or_queue(contract, upload.read(), upload.filename or "",
                                        current_user, ui_language())
     except households.HouseholdImportError as error:
         _errors_path(contract.id).write_bytes(errors_xlsx(error.errors))
-        return _list_page(contract, None, form, 422, import_error=error,
+        return _list_page(contract, _records_page(contract), form, 422, import_error=error,
                           shown_errors=error.errors[:SHOWN_ERRORS], max_errors=MAX_ERRORS)
     except DomainError as error:
         show_refusal(form, error)
-        return _list_page(contract, None, form, error.status)
+        return _list_page(contract, _records_page(contract), form, error.status)
     if isinstance(batch, HouseholdUpload):
         flash(_("%(name)s has %(n)d rows: it is imported in the background. This page shows "
                 "how far it has got; you may leave it.", name=batch.filename,

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 from stdnum.cn.ric import calc_check_digit
 
+from contracts.households.cells import mask_id
 from contracts.households.checks import MAX_ERRORS, HouseholdRow, ImportContext, read_households
 from contracts.households.checks import errors_xlsx as make_errors_xlsx
 from contracts.households.files import FIELDS, LABELS
@@ -260,9 +261,9 @@ def test_an_id_number_twice_in_the_file_names_the_earlier_row():
                    record(id_number=other, members="0")])
 
     assert messages(result) == [
-        (4, "id_number", f"The ID number {id_number()} is already in row 2 of this file."),
+        (4, "id_number", f"The ID number {mask_id(id_number())} is already in row 2 of this file."),
         (5, "members", "The number of members must be at least 1."),
-        (5, "id_number", f"The ID number {other} is already in row 3 of this file."),
+        (5, "id_number", f"The ID number {mask_id(other)} is already in row 3 of this file."),
     ]
     assert result.rows == []
 
@@ -270,7 +271,7 @@ def test_an_id_number_twice_in_the_file_names_the_earlier_row():
 def test_an_id_number_already_stored_for_the_contract_and_period_is_refused():
     result = read([record()], existing_id_numbers=frozenset({id_number()}))
 
-    assert messages(result) == [(2, "id_number", f"The ID number {id_number()} is already "
+    assert messages(result) == [(2, "id_number", f"The ID number {mask_id(id_number())} is already "
                                  "recorded for this contract and period.")]
 
 

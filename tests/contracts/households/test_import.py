@@ -193,3 +193,27 @@ def test_the_visit_rules_refuse_the_whole_file_on_the_page_and_in_the_api(
     rows = {(r["row"], r["field"]) for r in answer.get_json()["error"]["rows"]}
     assert rows == {(3, "second_surveyor"), (3, "applicant_signed")}
     assert count(db) == 0 and count(db, HouseholdImport) == 0
+
+
+def test_a_refused_file_keeps_the_records_on_the_page_and_masks_ids_in_its_errors(
+        db, hh_contract, as_user):
+    contract = hh_contract()
+    browser, _user = as_user("provider", provider=contract.provider)
+    url = f"/contracts/{contract.id}/households"
+    browser.get(url)
+    first = hh_id(1)
+    assert browser.post(f"{url}/import", {"file": (io.BytesIO(hh_csv([{"id_number": first}])),
+                                                   "h.csv")},
+                        content_type="multipart/form-data").status_code == 303
+    wrong_check = hh_id(2)[:17] + ("0" if hh_id(2)[17] != "0" else "1")
+    again = hh_csv([{"id_number": first}, {"id_number": wrong_check}])
+    response = browser.post(f"{url}/import", {"file": (io.BytesIO(again), "h.csv")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "is already recorded for this contract and period" in page
+    assert first not in page and wrong_check not in page  # neither in the table nor the list
+    assert f"{first[:6]}********{first[-4:]}" in page  # the error row and the kept record
+    assert page.count(f"{first[:6]}********{first[-4:]}") >= 2
+    assert f"{wrong_check[:6]}********{wrong_check[-4:]}" in page
+    assert count(db) == 1

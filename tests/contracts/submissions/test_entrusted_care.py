@@ -213,12 +213,12 @@ def test_a_county_officer_drafts_the_arrangement_on_the_page(db, regions, make_f
             "provider_id": str(provider.id), "region_code": "100200",
             "facility_id": str(centre.id), "start_date": "2026-01-01",
             "end_date": "2026-12-31", "amount": "93600.00", "reporting": "monthly",
-            "report_due_days": "10", "targets": "", "weight_inspection": "60",
+            "report_due_days": "10", "weight_inspection": "60",
             "weight_timeliness": "20", "weight_targets": "20"}
     refused = browser.post("/contracts/new", form)
     assert refused.status_code == 422
     assert "Give the number of children entrusted" in refused.get_data(as_text=True)
-    response = browser.post("/contracts/new", form | {"targets": "children=3"})
+    response = browser.post("/contracts/new", form | {"target_children": "3"})
     assert response.status_code == 302, response.get_data(as_text=True)
     from contracts.models import Contract
 

@@ -176,6 +176,23 @@ def test_cross_field_rules_name_their_field(report_contract, make_facility):
     assert "41 residents exceed the ward's 40 beds" in fields["data.occupancy.self_care"][0]
 
 
+FO_DATA = {"admissions": 1, "departures": 0, "staff": {}, "fire_drills": 1,
+           "complaints_received": 0, "complaints_resolved": 0, "incidents": []}
+
+
+def test_wards_of_unknown_beds_are_checked_against_the_homes_total(report_contract,
+                                                                   make_facility):
+    # as the API creates it from the contract's shape: ward names, 0 beds each, 120 in all
+    home = make_facility(wards=["self_care", "semi_disabled", "disabled"], beds=120)
+    contract, _ = report_contract("facility_operation", facility=home)
+    data = clean_data(contract, FO_DATA | {"occupancy": {"self_care": 30, "disabled": 60}})
+    assert data["occupancy"] == {"self_care": 30, "disabled": 60}
+    with pytest.raises(ValidationError) as refused:
+        clean_data(contract, FO_DATA | {"occupancy": {"self_care": 70, "disabled": 51}})
+    assert refused.value.fields == {
+        "data.occupancy": ["121 residents exceed the home's 120 beds."]}
+
+
 def test_numbers_must_be_whole_and_not_negative_and_present_on_submission(report_contract):
     contract, _ = report_contract("entrusted_care")
     with pytest.raises(ValidationError) as refused:

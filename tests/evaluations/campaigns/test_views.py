@@ -79,6 +79,15 @@ def test_progress_page_counts_by_county(app, city, db):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "A District" in html and "B County" in html and "33 %" in html
+    for inspection in campaign.inspections:  # every row opens its inspection
+        assert f'<a href="/evaluations/inspections/{inspection.id}">' in html
+    mine = {i.id for i in campaign.inspections if i.inspector_id == city.insp_a.id}
+    html = _login(app, city.insp_a).get(f"/evaluations/campaigns/{campaign.id}").get_data(
+        as_text=True)
+    for inspection in campaign.inspections:  # an inspector opens only their own
+        linked = f'<a href="/evaluations/inspections/{inspection.id}">' in html
+        assert linked == (inspection.id in mine)
+    assert mine and len(mine) < len(campaign.inspections)
 
 
 def test_inspectors_see_campaigns_they_are_part_of(app, city, make_user, db):

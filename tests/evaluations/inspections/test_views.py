@@ -127,3 +127,10 @@ def test_visibility_404_in_html(app, db, schedule, inspection_world, make_user):
     assert _login(app, make_user("officer", region="b")).get(url).status_code == 404
     own = _login(app, w.inspector).get("/evaluations/inspections").get_data(as_text=True)
     assert "2026-11-12" in own and "My inspections" in own
+
+
+def test_the_template_picker_says_what_a_template_assesses(as_user, inspection_world):
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    page = browser.get("/evaluations/inspections/new").get_data(as_text=True)
+    assert f"{inspection_world.template.name_zh} v1 · 评估机构" in page
+    assert "· facility" not in page and "· contract" not in page

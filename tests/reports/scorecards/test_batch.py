@@ -111,3 +111,16 @@ def test_cli_refuses_an_unknown_campaign(runner, db, tmp_path):
                                  str(tmp_path / "x.zip")])
     assert result.exit_code != 0 and "No campaign has id 999" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScorecardBatch)) == 0
+
+
+def test_the_batch_page_says_its_status_in_words(as_user, campaign, db):
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    browser.get(f"/reports/campaigns/{campaign.id}/scorecards")
+    response = browser.post(f"/reports/campaigns/{campaign.id}/scorecards")
+    batch_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    db.session.get(ScorecardBatch, batch_id).status = BatchStatus.RUNNING
+    db.session.commit()
+    page = browser.get(f"/reports/batches/{batch_id}").get_data(as_text=True)
+    assert '<span id="batch-status">正在生成</span>' in page and "running" not in page
+    status = browser.get(f"/reports/batches/{batch_id}/status").get_json()
+    assert status["status_label"] == "正在生成"

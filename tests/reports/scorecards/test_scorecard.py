@@ -122,3 +122,48 @@ def test_scheduled_date_shown_when_not_submitted(schedule, as_user):
     browser, _ = as_user("officer", region="a")
     text = pdf_text(browser.get(f"/reports/inspections/{inspection.id}/scorecard.pdf").data)
     assert date(2026, 11, 10).isoformat() in text
+
+
+def test_the_pdf_carries_a_qr_code_of_its_verification_url(app, as_user, finalized,
+                                                           monkeypatch):
+    from reports.scorecards import pdf
+
+    encoded = []
+
+    def spy(url, *args):
+        encoded.append(url)
+        return pdf_qr(url, *args)
+
+    pdf_qr = pdf.verification_qr
+    monkeypatch.setattr(pdf, "verification_qr", spy)
+    inspection, *_ = finalized
+    browser, _ = as_user("officer", region="a", locale="en")
+    text = pdf_text(browser.get(f"/reports/inspections/{inspection.id}/scorecard.pdf").data)
+    from reports.scorecards.services import verify_url
+
+    with app.test_request_context():
+        assert encoded == [verify_url(inspection.verification_code)]
+    assert encoded[0].startswith("http") and encoded[0].endswith(inspection.verification_code)
+    assert "Scan to verify this scorecard" in " ".join(text.split())
+
+
+def test_qr_widget_holds_the_url_it_is_given():
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    from reports.scorecards.qr import verification_qr
+
+    drawing = verification_qr("https://care.example.cn/verify/ABCD2345")
+    (widget,) = [c for c in drawing.contents if isinstance(c, QrCodeWidget)]
+    assert widget.value == "https://care.example.cn/verify/ABCD2345"
+    assert round(drawing.width) == round(drawing.height) > 0
+
+
+def test_corrective_action_severity_is_a_label_in_the_pdf(as_user, finalized, inspection_world):
+    from evaluations.actions.services import create_action
+
+    inspection, *_ = finalized
+    create_action(description="灭火器压力不足", severity="orange", deadline=date(2099, 12, 1),
+                  inspection=inspection, actor=inspection_world.officer)
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    text = pdf_text(browser.get(f"/reports/inspections/{inspection.id}/scorecard.pdf").data)
+    assert "灭火器压力不足" in text and "橙色" in text and "orange" not in text

@@ -1,0 +1,114 @@
+"""Accessibility: axe-core (vendored under tests/vendor, never served to users) finds no WCAG 2
+A or AA violation on the main pages of every role, in Chinese, on the demo city's data.
+
+The pages: each role's home and lists, and the first page of each kind linked from them (a
+contract, an inspection and its form, a report, ...). axe is injected into the page by the
+test (the context bypasses the Content-Security-Policy for that one script; the app's own
+pages run under it as always).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.demo.seed import DEMO_LOGINS
+from tests.evaluations.inspections.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _chromium_or_skip,
+    seed_demo_city,
+    serve,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+PAGES = {
+    "admin": ["/", "/admin/users/", "/admin/regions/", "/admin/audit/", "/admin/scheduler/",
+              "/evaluations/templates", "/contracts/new"],
+    "officer": ["/", "/contracts", "/providers", "/facilities", "/procurements",
+                "/review-queue", "/evaluations/inspections", "/evaluations/inspections/new",
+                "/evaluations/actions", "/evaluations/campaigns", "/reports/dashboard",
+                "/reports/exports", "/reports/appeals", "/households/anomalies",
+                "/notifications/"],
+    "inspector": ["/", "/evaluations/inspections", "/evaluations/actions",
+                  "/evaluations/campaigns", "/reports/dashboard"],
+    "provider": ["/", "/my-organization", "/my-reports", "/contracts",
+                 "/evaluations/inspections", "/evaluations/actions", "/reports/dashboard"],
+}
+#: the first link of each kind found on the pages above is checked too
+DETAILS = [r"^/evaluations/inspections/\d+/form$", r"^/evaluations/inspections/\d+$",
+           r"^/evaluations/actions/\d+$", r"^/evaluations/campaigns/\d+$", r"^/contracts/\d+$",
+           r"^/contracts/\d+/households$", r"^/facilities/\d+$", r"^/providers/\d+$",
+           r"^/submissions/\d+$", r"^/contracts/\d+/reports/[\w-]+$",
+           r"^/reports/contracts/\d+/performance$", r"^/procurements/\d+$"]
+RUN_AXE = """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})
+  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})))"""
+
+
+@pytest.fixture
+def demo_city_server(tmp_path):
+    _chromium_or_skip()
+    base_url, _app, _ids, _recorder, stop = serve(tmp_path, seed_demo_city)
+    try:
+        yield base_url
+    finally:
+        stop()
+
+
+def violations_of(page, base_url: str, role: str) -> tuple[dict[str, list], list[str]]:
+    """({path: violations}, paths checked) of the role's pages, then of the first link of each
+    kind on them."""
+    found, queue, kinds, seen = {}, list(PAGES[role]), set(), []
+    while queue:
+        path = queue.pop(0)
+        seen.append(path)
+        response = page.goto(base_url + path)
+        assert response.status == 200, (role, path)
+        page.add_script_tag(path=str(AXE))
+        if problems := page.evaluate(RUN_AXE):
+            found[path] = problems
+        for href in page.eval_on_selector_all("main a[href^='/']",
+                                              "els => els.map(a => a.getAttribute('href'))"):
+            href = href.split("#")[0].split("?")[0]
+            kind = next((p for p in DETAILS if re.match(p, href)), None)
+            if kind is not None and kind not in kinds:
+                kinds.add(kind)
+                queue.append(href)
+    return found, seen
+
+
+def test_main_pages_of_every_role_have_no_wcag_violation(demo_city_server):
+    from playwright.sync_api import sync_playwright
+
+    logins = {role: email for role, email, _ in DEMO_LOGINS}
+    password = DEMO_LOGINS[0][2]
+    found, checked = {}, {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            for role in PAGES:
+                context = browser.new_context(bypass_csp=True, locale="zh-CN",
+                                              viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(f"{demo_city_server}/login")
+                page.fill("#email", logins[role])
+                page.fill("#password", password)
+                page.click("main [type=submit]")
+                page.wait_for_load_state()
+                problems, checked[role] = violations_of(page, demo_city_server, role)
+                found |= {f"{role} {path}": v for path, v in problems.items()}
+                context.close()
+        finally:
+            browser.close()
+    summary = "\n".join(f"{where}: {v['id']} ({v['impact']}) {v['help']}\n    "
+                        + "\n    ".join(v["nodes"])
+                        for where, problems in found.items() for v in problems)
+    assert not found, summary
+    # the detail pages were reached, the inspection form among them
+    assert any(re.match(DETAILS[0], path) for path in checked["inspector"]), checked
+    assert sum(len(paths) for paths in checked.values()) >= sum(map(len, PAGES.values())) + 15
