@@ -9,6 +9,7 @@ label maps the templates receive) is searched for in the visible text of each pa
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -124,6 +125,8 @@ def demo_city(app, db):
     db.session.commit()
 
 
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
+                    reason="pages read the same on either database; the SQLite run checks them")
 @pytest.mark.parametrize("who", ROLES)
 def test_chinese_pages_show_no_code_words(app, demo_city, who):
     with app.test_request_context():
