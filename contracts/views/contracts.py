@@ -3,7 +3,7 @@ amendments, payments."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,7 @@ def contracts():
     return list_page("contracts", "contracts/contracts.html", statuses=list(ContractStatus),
                      service_types=list(ServiceType),
                      regions=listing.region_options(current_user),
-                     providers=listing.provider_options(current_user))
+                     providers=listing.provider_options(current_user, request.args))
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])

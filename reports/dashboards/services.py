@@ -4,30 +4,26 @@ Every query starts from a visibility helper (``visible_contracts``, ``visible_in
 ``visible_actions``), so a county officer counts only their county's rows, an inspector only
 their own inspections, and a provider only its own contracts and actions.
 
-The provider ranking runs :func:`reports.performance.contract_performance` for every contract in
-view (several queries each): it is computed once per request and kept in this process for a few
-minutes per scope (``DASHBOARD_CACHE_SECONDS``, default 300; 0 under tests), keyed by the
-officer's region, so that the officers of one county share it.
+The provider ranking and the contracts' trends read the performance figures stored per contract
+and period (:mod:`reports.performance.figures`, kept current at every commit that changes them
+and nightly): one query each, the same cost for every worker and every officer, no cache.
 """
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context
+from flask import g, has_app_context
 
 from app import clock
-from app.errors import ValidationError
 from app.extensions import db
 from app.regions.models import Level, Region
 from app.template_helpers import ui_language
-from app.users.models import Role, User
-from contracts.models import Contract, ContractStatus, ServiceType
+from app.users.models import User
+from contracts.models import Contract, ContractStatus, Provider, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, due_periods
 from contracts.submissions.services import ReportRow, provider_overview
@@ -37,7 +33,8 @@ from evaluations.actions.services import visible_actions
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
 from evaluations.inspections.models import Grade, Inspection, InspectionAnswer, InspectionStatus
 from evaluations.inspections.services import visible_inspections
-from reports.performance.services import contract_performance, quarters_of
+from reports.performance.figures import PerformanceFigure
+from reports.performance.services import quarters_of
 
 OPEN_INSPECTION = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 RANKED_CONTRACTS = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
@@ -224,15 +221,9 @@ class ProviderRank:
     trend: list[Decimal | None] = field(default_factory=list)
 
 
-def _mean(values: list[Decimal]) -> Decimal | None:
-    return sum(values, Decimal(0)) / len(values) if values else None
-
-
-def _composite(contract: Contract, period: str, today: date) -> Decimal | None:
-    try:
-        return contract_performance(contract, period, today).composite
-    except ValidationError:  # the contract does not run in that period
-        return None
+def _decimal(value) -> Decimal | None:
+    """An average from the database (Decimal on PostgreSQL, float on SQLite) to 6 places."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
 
 
 def quarters_until(year: int, today: date) -> list[str]:
@@ -242,66 +233,50 @@ def quarters_until(year: int, today: date) -> list[str]:
 
 
 def _compute_ranking(user: User, year: int, today: date) -> list[ProviderRank]:
+    """One query over the stored figures (reports.performance.figures): per provider and
+    period, its contracts in view and the mean of their composites."""
     start, end = _year_bounds(year)
-    contracts = list(db.session.scalars(visible_contracts(user).where(
-        Contract.status.in_(RANKED_CONTRACTS), Contract.start_date <= end,
-        Contract.end_date >= start)))
     quarters = quarters_until(year, today)
-    yearly: dict[int, list[Decimal]] = defaultdict(list)
-    by_quarter: dict[int, list[list[Decimal]]] = defaultdict(lambda: [[] for _ in quarters])
-    names, counts = {}, defaultdict(int)
-    for contract in contracts:
-        pid = contract.provider_id
-        names[pid], counts[pid] = contract.provider.name, counts[pid] + 1
-        if (value := _composite(contract, str(year), today)) is not None:
-            yearly[pid].append(value)
-        runs_in = set(quarters_of(contract))
-        for index, key in enumerate(quarters):
-            if key in runs_in and (value := _composite(contract, key, today)) is not None:
-                by_quarter[pid][index].append(value)
-    ranking = [ProviderRank(pid, names[pid], counts[pid], _mean(yearly[pid]),
-                            [_mean(values) for values in by_quarter[pid]])
-               for pid in names]
+    contracts = visible_contracts(user).where(
+        Contract.status.in_(RANKED_CONTRACTS), Contract.start_date <= end,
+        Contract.end_date >= start).subquery()
+    figure = PerformanceFigure
+    rows = db.session.execute(
+        sa.select(contracts.c.provider_id, Provider.name, figure.period,
+                  sa.func.count(contracts.c.id), sa.func.avg(figure.composite))
+        .select_from(contracts)
+        .join(Provider, Provider.id == contracts.c.provider_id)
+        .outerjoin(figure, sa.and_(figure.contract_id == contracts.c.id,
+                                   figure.period.in_([str(year), *quarters])))
+        .group_by(contracts.c.provider_id, Provider.name, figure.period)).all()
+    ranks: dict[int, ProviderRank] = {}
+    for pid, name, period, n, mean in rows:
+        rank = ranks.setdefault(pid, ProviderRank(pid, name, 0, None, [None] * len(quarters)))
+        if period is None or period == str(year):  # a contract without figures counts too
+            rank.contracts += n
+        if period == str(year):
+            rank.composite = _decimal(mean)
+        elif period is not None:
+            rank.trend[quarters.index(period)] = _decimal(mean)
+    ranking = list(ranks.values())
     ranking.sort(key=lambda r: (r.composite is None, -(r.composite or 0), r.name))
     return ranking
 
 
-_ranking_cache: dict[tuple, tuple[float, list[ProviderRank]]] = {}
-
-
-def _cache_seconds() -> float:
-    default = 0 if current_app.testing else 300
-    return float(current_app.config.get("DASHBOARD_CACHE_SECONDS", default))
-
-
 def provider_ranking(user: User, year: int, today: date | None = None) -> list[ProviderRank]:
     """Providers with contracts in ``user``'s view, by the mean composite of those contracts
-    (active or completed, running in ``year``), best first; those without a score last."""
+    (active or completed, running in ``year``), best first; those without a score last.
+    Read from the stored figures, once per request (the page and its panel share it)."""
     today = today or clock.today()
-    scope_key = None if user.role is Role.ADMIN else (user.role.value, user.region_id,
-                                                       user.provider_id, user.id
-                                                       if user.role is Role.INSPECTOR else None)
-    key = (scope_key, year, today)
-    memo = g.setdefault("provider_rankings", {})
-    if key in memo:
-        return memo[key]
-    ttl, now = _cache_seconds(), time.monotonic()
-    cached = _ranking_cache.get(key)
-    if ttl > 0 and cached is not None and cached[0] > now:
-        memo[key] = cached[1]
-        return cached[1]
-    ranking = _compute_ranking(user, year, today)
-    if ttl > 0:
-        for stale in [k for k, (expires, _) in _ranking_cache.items() if expires <= now]:
-            _ranking_cache.pop(stale, None)
-        _ranking_cache[key] = (now + ttl, ranking)
-    memo[key] = ranking
-    return ranking
+    key = (user.id, year, today)
+    memo = g.setdefault("provider_rankings", {}) if has_app_context() else {}
+    if key not in memo:
+        memo[key] = _compute_ranking(user, year, today)
+    return memo[key]
 
 
 def forget_rankings() -> None:
-    """Drop the cached rankings (tests, or after a bulk change)."""
-    _ranking_cache.clear()
+    """Drop this request's ranking (after a change within the same request)."""
     if has_app_context():
         g.pop("provider_rankings", None)
 
@@ -355,16 +330,19 @@ class ContractTrend:
 
 def contract_trends(contracts: list[Contract], today: date, last: int = 6
                     ) -> list[ContractTrend]:
-    """The composite of each of the last ``last`` quarters begun by today, per contract."""
-    trends = []
-    for contract in contracts:
-        if contract.status not in RANKED_CONTRACTS:
-            continue
-        keys = [k for k in quarters_of(contract)
-                if date(int(k[:4]), 3 * int(k[-1]) - 2, 1) <= today][-last:]
-        trends.append(ContractTrend(contract, keys, [_composite(contract, k, today)
-                                                     for k in keys]))
-    return trends
+    """The composite of each of the last ``last`` quarters begun by today, per contract (one
+    query over the stored figures)."""
+    ranked = [c for c in contracts if c.status in RANKED_CONTRACTS]
+    keys = {c.id: [k for k in quarters_of(c)
+                   if date(int(k[:4]), 3 * int(k[-1]) - 2, 1) <= today][-last:] for c in ranked}
+    wanted = {k for ks in keys.values() for k in ks}
+    found = {(cid, period): composite for cid, period, composite in db.session.execute(
+        sa.select(PerformanceFigure.contract_id, PerformanceFigure.period,
+                  PerformanceFigure.composite).where(
+            PerformanceFigure.contract_id.in_(list(keys)),
+            PerformanceFigure.period.in_(wanted)))} if ranked else {}
+    return [ContractTrend(c, keys[c.id], [found.get((c.id, k)) for k in keys[c.id]])
+            for c in ranked]
 
 
 def open_actions(user: User) -> list[CorrectiveAction]:
