@@ -11,11 +11,13 @@ and nightly): one query each, the same cost for every worker and every officer, 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import g, has_app_context
 
 from app import clock
@@ -62,14 +64,23 @@ def finalized_in_year(user: User, year: int) -> sa.Select:
 
 # ---- contracts -------------------------------------------------------------------------------
 
-def contracts_by(user: User, column: str) -> list[tuple[str, int]]:
-    """``(code, count)`` of the visible contracts per ``status`` or ``service_type``, every
-    code listed (zeros too) in the order of its enum."""
-    codes = {"status": ContractStatus, "service_type": ServiceType}[column]
+def contract_counts(user: User) -> dict[str, list[tuple[str, int]]]:
+    """``{"status": [(code, count)], "service_type": [...]}`` of the visible contracts, every
+    code listed (zeros too) in the order of its enum; one query for both."""
     rows = visible_contracts(user).subquery()
-    found = {str(code): n for code, n in db.session.execute(
-        sa.select(rows.c[column], sa.func.count()).group_by(rows.c[column]))}
-    return [(code.value, found.get(code.value, 0)) for code in codes]
+    by = {"status": defaultdict(int), "service_type": defaultdict(int)}
+    for status, kind, n in db.session.execute(
+            sa.select(rows.c.status, rows.c.service_type, sa.func.count())
+            .group_by(rows.c.status, rows.c.service_type)):
+        by["status"][str(status)] += n
+        by["service_type"][str(kind)] += n
+    return {column: [(code.value, by[column].get(code.value, 0)) for code in codes]
+            for column, codes in (("status", ContractStatus), ("service_type", ServiceType))}
+
+
+def contracts_by(user: User, column: str) -> list[tuple[str, int]]:
+    """``(code, count)`` of the visible contracts per ``status`` or ``service_type``."""
+    return contract_counts(user)[column]
 
 
 def expiring_contracts(user: User, today: date, days: int = EXPIRY_DAYS) -> list[Contract]:
@@ -116,18 +127,16 @@ def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS
 
 def counties_of(region_ids: set[int]) -> dict[int, Region]:
     """For each region id, the county it lies in; a region above the counties stands for
-    itself (e.g. the city bureau's own homes)."""
+    itself (e.g. the city bureau's own homes). One query: each region with the county whose
+    path begins its own."""
     if not region_ids:
         return {}
-    regions = list(db.session.scalars(sa.select(Region).where(Region.id.in_(region_ids))))
-    ancestors = {int(part) for r in regions for part in r.path.strip("/").split("/") if part}
-    counties = {r.id: r for r in db.session.scalars(sa.select(Region).where(
-        Region.id.in_(ancestors), Region.level == Level.COUNTY))}
-    result = {}
-    for region in regions:
-        ids = [int(part) for part in region.path.strip("/").split("/") if part]
-        result[region.id] = next((counties[i] for i in ids if i in counties), region)
-    return result
+    county = so.aliased(Region)
+    rows = db.session.execute(
+        sa.select(Region, county).outerjoin(county, sa.and_(
+            county.level == Level.COUNTY, Region.path.startswith(county.path)))
+        .where(Region.id.in_(region_ids))).all()
+    return {region.id: found or region for region, found in rows}
 
 
 @dataclass
@@ -201,7 +210,9 @@ def top_failed_items(user: User, year: int, limit: int = 10) -> list[FailedItem]
         .order_by(failed.desc(), AssessmentTemplate.code, TemplateItem.key)
         .limit(limit)).all()
     items = {i.id: i for i in db.session.scalars(
-        sa.select(TemplateItem).where(TemplateItem.id.in_([row[4] for row in rows])))}
+        sa.select(TemplateItem).where(TemplateItem.id.in_([row[4] for row in rows]))
+        .options(so.joinedload(TemplateItem.section).joinedload(TemplateSection.template)))
+    } if rows else {}
     locale = ui_language()
     return [FailedItem(items[item_id].section.template.name(locale),
                        items[item_id].section.name(locale), items[item_id].text(locale),
@@ -285,10 +296,11 @@ def forget_rankings() -> None:
 
 def officer_dashboard(user: User, today: date | None = None) -> dict:
     today = today or clock.today()
+    counts = contract_counts(user)
     return {
         "year": today.year,
-        "by_status": contracts_by(user, "status"),
-        "by_service_type": contracts_by(user, "service_type"),
+        "by_status": counts["status"],
+        "by_service_type": counts["service_type"],
         "expiring": expiring_contracts(user, today),
         "overdue": overdue_submissions(user, today),
         "inspections_due": inspections_due(user, today),
