@@ -1,4 +1,5 @@
-"""The ``count_queries`` fixture: how many SQL statements a block of code sends."""
+"""The ``count_queries`` fixture (registered for the whole suite by tests/conftest.py): how
+many SQL statements a block of code sends."""
 
 from __future__ import annotations
 
