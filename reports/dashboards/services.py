@@ -18,7 +18,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import g, has_app_context
 
 from app import clock
 from app.extensions import db
@@ -277,19 +276,8 @@ def _compute_ranking(user: User, year: int, today: date) -> list[ProviderRank]:
 def provider_ranking(user: User, year: int, today: date | None = None) -> list[ProviderRank]:
     """Providers with contracts in ``user``'s view, by the mean composite of those contracts
     (active or completed, running in ``year``), best first; those without a score last.
-    Read from the stored figures, once per request (the page and its panel share it)."""
-    today = today or clock.today()
-    key = (user.id, year, today)
-    memo = g.setdefault("provider_rankings", {}) if has_app_context() else {}
-    if key not in memo:
-        memo[key] = _compute_ranking(user, year, today)
-    return memo[key]
-
-
-def forget_rankings() -> None:
-    """Drop this request's ranking (after a change within the same request)."""
-    if has_app_context():
-        g.pop("provider_rankings", None)
+    One query over the stored figures: nothing to cache."""
+    return _compute_ranking(user, year, today or clock.today())
 
 
 # ---- the dashboards --------------------------------------------------------------------------

@@ -25,7 +25,6 @@ ONLY_INSPECTIONS = {"inspection": 100, "timeliness": 0, "targets": 0}
 @pytest.fixture(autouse=True)
 def late_november(fixed_today):
     fixed_today(TODAY)
-    dashboards.forget_rankings()
 
 
 def finalize(db, inspection, total: str, grade: str):
