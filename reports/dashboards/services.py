@@ -82,12 +82,22 @@ def contracts_by(user: User, column: str) -> list[tuple[str, int]]:
     return contract_counts(user)[column]
 
 
-def expiring_contracts(user: User, today: date, days: int = EXPIRY_DAYS) -> list[Contract]:
-    """Active contracts whose last day falls within ``days`` from today, soonest first."""
-    return list(db.session.scalars(visible_contracts(user).where(
+def count_of(stmt: sa.Select) -> int:
+    """How many rows ``stmt`` gives, counted by the database."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(
+        stmt.order_by(None).subquery()))
+
+
+def expiring_contracts_stmt(user: User, today: date, days: int = EXPIRY_DAYS) -> sa.Select:
+    return visible_contracts(user).where(
         Contract.status == ContractStatus.ACTIVE,
         Contract.end_date.between(today, today + timedelta(days=days)))
-        .order_by(Contract.end_date, Contract.number)))
+
+
+def expiring_contracts(user: User, today: date, days: int = EXPIRY_DAYS) -> list[Contract]:
+    """Active contracts whose last day falls within ``days`` from today, soonest first."""
+    return list(db.session.scalars(expiring_contracts_stmt(user, today, days)
+                                   .order_by(Contract.end_date, Contract.number)))
 
 
 @dataclass(frozen=True)
@@ -115,13 +125,18 @@ def overdue_submissions(user: User, today: date) -> list[OverdueReport]:
 
 # ---- inspections -----------------------------------------------------------------------------
 
+def inspections_due_stmt(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS
+                         ) -> sa.Select:
+    return visible_inspections(user).where(
+        Inspection.status.in_(OPEN_INSPECTION),
+        Inspection.scheduled_for <= today + timedelta(days=days))
+
+
 def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS
                     ) -> list[Inspection]:
     """Scheduled or started inspections planned up to ``days`` ahead (late ones included)."""
-    return list(db.session.scalars(visible_inspections(user).where(
-        Inspection.status.in_(OPEN_INSPECTION),
-        Inspection.scheduled_for <= today + timedelta(days=days))
-        .order_by(Inspection.scheduled_for, Inspection.id)))
+    return list(db.session.scalars(inspections_due_stmt(user, today, days)
+                                   .order_by(Inspection.scheduled_for, Inspection.id)))
 
 
 def counties_of(region_ids: set[int]) -> dict[int, Region]:

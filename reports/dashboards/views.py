@@ -95,8 +95,8 @@ def reports_panel(user: User) -> list[Panel]:
     context: dict = {"dashboard_url": url_for("reports.dashboard"),
                      "exports_url": url_for("reports.exports")}
     if user.role in OFFICERS:
-        context |= {"expiring": len(q.expiring_contracts(user, today)),
-                    "inspections_due": len(q.inspections_due(user, today))}
+        context |= {"expiring": q.count_of(q.expiring_contracts_stmt(user, today)),
+                    "inspections_due": q.count_of(q.inspections_due_stmt(user, today))}
     elif user.role is Role.INSPECTOR:
         context |= {"upcoming": q.inspector_dashboard(user, today, limit=5)["upcoming"]}
     else:
