@@ -233,9 +233,12 @@ def _inspections(size, rnd, contracts, templates, people):
     for c in contracts:
         code = TEMPLATE_OF[c["service_type"]]
         year = c["start_date"].year
-        for k in range(per_contract):
+        # this year's run up to November, then one more scheduled ahead (the to-do lists)
+        spread, extra = (300, 1) if year == TODAY.year else (360, 0)
+        for k in range(per_contract + extra):
             n = len(inspections) + 1
-            day = date(year, 1, 5) + timedelta(days=(k * 360 // per_contract))
+            day = (date(year, 1, 5) + timedelta(days=(k * spread // per_contract))
+                   if k < per_contract else TODAY + timedelta(days=n % 20 - 3))
             done = day <= TODAY - timedelta(days=5)
             total = Decimal(rnd.randrange(550, 1000)) / 10 if done else None
             grade = (None if total is None else "excellent" if total >= 90

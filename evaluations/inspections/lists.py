@@ -76,7 +76,7 @@ def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
 def todo_for_inspector(user: User, today: date, limit: int = 20) -> dict[str, list]:
     """An inspector's open inspections: overdue (oldest first), today's, and the next ones."""
     open_ = (visible_inspections(user).where(Inspection.status.in_(OPEN))
-             .order_by(Inspection.scheduled_for, Inspection.id))
+             .order_by(Inspection.scheduled_for, Inspection.id).options(*row_relations()))
     rows = list(db.session.scalars(open_.where(Inspection.scheduled_for <= today)
                                    .limit(limit)))
     upcoming = list(db.session.scalars(open_.where(Inspection.scheduled_for > today)

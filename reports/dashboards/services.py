@@ -41,6 +41,8 @@ OPEN_INSPECTION = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 RANKED_CONTRACTS = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
 EXPIRY_DAYS = 90
 INSPECTIONS_AHEAD_DAYS = 7
+#: rows of each "what needs action" list on the officer's dashboard (a city has hundreds)
+LISTED = 20
 
 
 def _year_bounds(year: int) -> tuple[date, date]:
@@ -88,16 +90,24 @@ def count_of(stmt: sa.Select) -> int:
         stmt.order_by(None).subquery()))
 
 
+def first_and_total(stmt: sa.Select, limit: int = LISTED) -> tuple[list, int]:
+    """The first ``limit`` rows of ``stmt`` and how many there are, in one statement."""
+    rows = db.session.execute(stmt.add_columns(sa.func.count().over()).limit(limit)).all()
+    return [row[0] for row in rows], (rows[0][-1] if rows else 0)
+
+
 def expiring_contracts_stmt(user: User, today: date, days: int = EXPIRY_DAYS) -> sa.Select:
     return visible_contracts(user).where(
         Contract.status == ContractStatus.ACTIVE,
         Contract.end_date.between(today, today + timedelta(days=days)))
 
 
-def expiring_contracts(user: User, today: date, days: int = EXPIRY_DAYS) -> list[Contract]:
-    """Active contracts whose last day falls within ``days`` from today, soonest first."""
+def expiring_contracts(user: User, today: date, days: int = EXPIRY_DAYS,
+                       limit: int | None = None) -> list[Contract]:
+    """Active contracts whose last day falls within ``days`` from today, soonest first (the
+    first ``limit`` of them)."""
     return list(db.session.scalars(expiring_contracts_stmt(user, today, days)
-                                   .order_by(Contract.end_date, Contract.number)))
+                                   .order_by(Contract.end_date, Contract.number).limit(limit)))
 
 
 @dataclass(frozen=True)
@@ -132,11 +142,19 @@ def inspections_due_stmt(user: User, today: date, days: int = INSPECTIONS_AHEAD_
         Inspection.scheduled_for <= today + timedelta(days=days))
 
 
-def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS
-                    ) -> list[Inspection]:
-    """Scheduled or started inspections planned up to ``days`` ahead (late ones included)."""
+def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS,
+                    limit: int | None = None) -> list[Inspection]:
+    """Scheduled or started inspections planned up to ``days`` ahead (late ones included),
+    the first ``limit`` of them."""
     return list(db.session.scalars(inspections_due_stmt(user, today, days)
-                                   .order_by(Inspection.scheduled_for, Inspection.id)))
+                                   .order_by(Inspection.scheduled_for, Inspection.id)
+                                   .options(*_DUE_ROW).limit(limit)))
+
+
+#: what a row of the due inspections shows, loaded with them
+_DUE_ROW = (so.joinedload(Inspection.facility), so.joinedload(Inspection.contract),
+            so.joinedload(Inspection.template),
+            so.joinedload(Inspection.inspector))
 
 
 def counties_of(region_ids: set[int]) -> dict[int, Region]:
@@ -300,13 +318,22 @@ def provider_ranking(user: User, year: int, today: date | None = None) -> list[P
 def officer_dashboard(user: User, today: date | None = None) -> dict:
     today = today or clock.today()
     counts = contract_counts(user)
+    overdue = overdue_submissions(user, today)
+    expiring = first_and_total(expiring_contracts_stmt(user, today)
+                               .order_by(Contract.end_date, Contract.number))
+    due = first_and_total(inspections_due_stmt(user, today)
+                          .order_by(Inspection.scheduled_for, Inspection.id).options(*_DUE_ROW))
     return {
         "year": today.year,
         "by_status": counts["status"],
         "by_service_type": counts["service_type"],
-        "expiring": expiring_contracts(user, today),
-        "overdue": overdue_submissions(user, today),
-        "inspections_due": inspections_due(user, today),
+        # the dashboard lists the first few of each; the badges count them all
+        "expiring": expiring[0],
+        "expiring_total": expiring[1],
+        "overdue": overdue[:LISTED],
+        "overdue_total": len(overdue),
+        "inspections_due": due[0],
+        "inspections_due_total": due[1],
         "grades": grade_distribution(user, today.year),
         "failed_items": top_failed_items(user, today.year),
         "ranking": provider_ranking(user, today.year, today),
@@ -323,7 +350,7 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
         "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus],
         "upcoming": list(db.session.scalars(mine.where(Inspection.status.in_(OPEN_INSPECTION))
                                             .order_by(Inspection.scheduled_for, Inspection.id)
-                                            .limit(limit))),
+                                            .options(*_DUE_ROW).limit(limit))),
         "late": db.session.scalar(mine.with_only_columns(sa.func.count()).select_from(
             Inspection).where(
             Inspection.status.in_(OPEN_INSPECTION), Inspection.scheduled_for < today)),
@@ -331,7 +358,8 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
             mine.where(Inspection.status.in_((InspectionStatus.SUBMITTED,
                                               InspectionStatus.FINALIZED)),
                        Inspection.submitted_at.is_not(None))
-            .order_by(Inspection.submitted_at.desc(), Inspection.id.desc()).limit(limit))),
+            .order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
+            .options(*_DUE_ROW).limit(limit))),
         "today": today,
     }
 

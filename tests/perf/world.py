@@ -12,6 +12,7 @@ from contracts.households.services import import_households
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.services import create_action
 from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.services import schedule_inspection
 from tests.factories import hh_csv
 
 SENT = datetime(2026, 2, 3, 2, 0, tzinfo=UTC)
@@ -38,6 +39,8 @@ def add(db, w: SimpleNamespace, n: int, *, make_contract, make_facility,
         inspection.total, inspection.grade = Decimal(90 - i), "excellent"
         inspection.status = InspectionStatus.FINALIZED
         db.session.commit()
+        schedule_inspection(template=template, inspector=inspector, facility=facility,
+                            scheduled_for=date(2026, 11, 21 + i % 5))  # due within a week
         create_action(description=f"整改{i}", severity="blue", deadline=date(2026, 12, 1),
                       inspection=inspection)
         survey = make_contract(region="a", status="active",
