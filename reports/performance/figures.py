@@ -24,6 +24,7 @@ from itertools import chain
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
 from app.errors import ValidationError
@@ -70,6 +71,18 @@ def _places(value: Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(_PLACES)
 
 
+def _upsert():
+    """INSERT that overwrites: two transactions refreshing one contract at once (both deleted
+    its rows, the first committed its new ones) must not collide on the primary key."""
+    dialect = db.session.get_bind().dialect.name
+    module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
+    stmt = module.insert(PerformanceFigure)
+    return stmt.on_conflict_do_update(
+        index_elements=["contract_id", "period"],
+        set_={c.name: stmt.excluded[c.name] for c in PerformanceFigure.__table__.columns
+              if c.name not in ("contract_id", "period")})
+
+
 def refresh(contract_ids: Iterable[int], today: date | None = None) -> int:
     """Recompute the figures of these contracts as of ``today``; returns the rows written."""
     ids = sorted(set(contract_ids))
@@ -97,7 +110,7 @@ def refresh(contract_ids: Iterable[int], today: date | None = None) -> int:
                     targets=_places(p.targets), composite=_places(p.composite),
                     grade=p.grade, not_started=p.not_started, computed_on=today))
         if rows:
-            db.session.execute(sa.insert(PerformanceFigure), rows)
+            db.session.execute(_upsert(), rows)
         written += len(rows)
     return written
 

@@ -146,3 +146,16 @@ def test_the_cli_refreshes_everything(db, runner, october, inspection_world):
     result = runner.invoke(args=["reports", "refresh-performance"])
     assert result.exit_code == 0 and "performance figures" in result.output
     assert_equal_to_computed(db, w.contract, clock.today())
+
+
+def test_a_second_writer_of_the_same_rows_overwrites_them(db, october, inspection_world):
+    """Two transactions refreshing one contract both delete its rows, then insert: the one
+    that inserts second must not fail on the primary key (it writes the same figures)."""
+    from reports.performance.figures import _upsert
+
+    w = inspection_world
+    row = figures(db, w.contract)["2026"]
+    values = {c.name: getattr(row, c.name) for c in PerformanceFigure.__table__.columns}
+    db.session.execute(_upsert(), [values | {"grade": "good"}])
+    db.session.commit()
+    assert figures(db, w.contract)["2026"].grade == "good"
