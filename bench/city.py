@@ -88,11 +88,13 @@ def _analyze(db) -> None:
 def do_figures(app) -> None:
     """Compute every stored performance figure, as the nightly job does."""
     from app.extensions import db
+    from reports.dashboards import failures
     from reports.performance.figures import refresh_all
 
     with app.app_context():
         started = time.monotonic()
         written = refresh_all()
+        failures.refresh_all()
         db.session.commit()
         print(f"  {written} performance figures (the nightly job): "
               f"{time.monotonic() - started:.1f}s")

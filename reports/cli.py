@@ -44,9 +44,12 @@ def scorecards(campaign_id: int, out: str, locale: str) -> None:
 @reports_cli.command("refresh-performance")
 @with_appcontext
 def refresh_performance() -> None:
-    """Recompute the performance figures of every active or completed contract."""
+    """Recompute the performance figures of every active or completed contract, and the
+    counts of items scored short."""
+    from reports.dashboards import failures
     from reports.performance.figures import refresh_all
 
     written = refresh_all()
+    failures.refresh_all()
     db.session.commit()
     click.echo(f"Wrote {written} performance figures.")

@@ -22,6 +22,7 @@ import sqlalchemy.orm as so
 from app import clock
 from app.extensions import db
 from app.regions.models import Level, Region
+from app.scoping import scope
 from app.template_helpers import ui_language
 from app.users.models import User
 from contracts.models import Contract, ContractStatus, Provider, ServiceType
@@ -31,9 +32,10 @@ from contracts.submissions.services import ReportRow, provider_overview
 from contracts.visibility import visible_contracts
 from evaluations.actions.models import ActionStatus, CorrectiveAction
 from evaluations.actions.services import visible_actions
-from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
-from evaluations.inspections.models import Grade, Inspection, InspectionAnswer, InspectionStatus
+from evaluations.assessment.models import TemplateItem, TemplateSection
+from evaluations.inspections.models import Grade, Inspection, InspectionStatus
 from evaluations.inspections.services import visible_inspections
+from reports.dashboards.failures import ItemFailureCount
 from reports.performance.figures import PerformanceFigure
 from reports.performance.services import quarters_of
 
@@ -220,26 +222,17 @@ class FailedItem:
 
 def top_failed_items(user: User, year: int, limit: int = 10) -> list[FailedItem]:
     """The items most often scored below their maximum (a failed veto item included) in the
-    finalized inspections of ``year``; versions of one template count as one item (its key)."""
-    answer = InspectionAnswer
-    inspections = finalized_in_year(user, year).with_only_columns(Inspection.id)
-    applicable = sa.and_(answer.na.is_(False),
-                         sa.or_(answer.points.is_not(None), answer.yes.is_not(None)))
-    below_max = sa.or_(answer.yes.is_(False),
-                       sa.and_(answer.points.is_not(None),
-                               answer.points < TemplateItem.max_points))
-    failed = sa.func.sum(sa.case((below_max, 1), else_=0))
-    rows = db.session.execute(
-        sa.select(AssessmentTemplate.code, TemplateItem.key, failed, sa.func.count(),
-                  sa.func.max(TemplateItem.id))
-        .select_from(answer)
-        .join(TemplateItem, answer.item_id == TemplateItem.id)
-        .join(TemplateSection, TemplateItem.section_id == TemplateSection.id)
-        .join(AssessmentTemplate, TemplateSection.template_id == AssessmentTemplate.id)
-        .where(answer.inspection_id.in_(inspections), applicable)
-        .group_by(AssessmentTemplate.code, TemplateItem.key)
+    finalized inspections of ``year``; versions of one template count as one item (its key).
+    One query over the counts kept per region (reports.dashboards.failures)."""
+    counts = ItemFailureCount
+    failed = sa.func.sum(counts.failed)
+    rows = db.session.execute(scope(
+        sa.select(counts.template_code, counts.item_key, failed, sa.func.sum(counts.applicable),
+                  sa.func.max(counts.last_item_id)).where(counts.year == year),
+        user, region=counts.region_id)
+        .group_by(counts.template_code, counts.item_key)
         .having(failed > 0)
-        .order_by(failed.desc(), AssessmentTemplate.code, TemplateItem.key)
+        .order_by(failed.desc(), counts.template_code, counts.item_key)
         .limit(limit)).all()
     items = {i.id: i for i in db.session.scalars(
         sa.select(TemplateItem).where(TemplateItem.id.in_([row[4] for row in rows]))
