@@ -34,7 +34,15 @@ def upgrade():
         sa.PrimaryKeyConstraint('year', 'region_id', 'template_code', 'item_key',
                                 name=op.f('pk_item_failure_counts')),
     )
+    with op.batch_alter_table('inspections', schema=None) as batch_op:
+        batch_op.create_index('ix_inspections_inspector_day', ['inspector_id', 'scheduled_for'],
+                              unique=False)
+        batch_op.create_index('ix_inspections_region_day', ['region_id', 'scheduled_for'],
+                              unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('inspections', schema=None) as batch_op:
+        batch_op.drop_index('ix_inspections_region_day')
+        batch_op.drop_index('ix_inspections_inspector_day')
     op.drop_table('item_failure_counts')

@@ -12,6 +12,7 @@ the performance figures.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from itertools import chain
 
 import sqlalchemy as sa
@@ -44,7 +45,7 @@ def _counts(year: int, region_ids: Iterable[int] | None) -> sa.Select:
     superseded = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
     inspections = sa.select(Inspection.id, Inspection.region_id).where(
         Inspection.status == InspectionStatus.FINALIZED, Inspection.id.not_in(superseded),
-        Inspection.scheduled_for.between(f"{year}-01-01", f"{year}-12-31"))
+        Inspection.scheduled_for.between(date(year, 1, 1), date(year, 12, 31)))
     if region_ids is not None:
         inspections = inspections.where(Inspection.region_id.in_(list(region_ids)))
     inspections = inspections.subquery()
