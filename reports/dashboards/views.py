@@ -22,11 +22,11 @@ from evaluations.labels import (
 )
 from reports import bp
 from reports.dashboards import services as q
+from reports.dashboards.sparklines import sparkline_svg
 from reports.scorecards.charts import (
     GRADE_COLOURS,
     bar_chart,
     score_timeline,
-    sparkline,
     stacked_bars,
     to_svg,
 )
@@ -41,7 +41,7 @@ def _bars(counts: list[tuple[str, int]], labels: dict) -> str:
 
 
 def _spark(values) -> str:
-    return to_svg(sparkline([None if v is None else float(v) for v in values]))
+    return sparkline_svg([None if v is None else float(v) for v in values])
 
 
 def officer_page(user: User) -> str:

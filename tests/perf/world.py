@@ -51,6 +51,10 @@ def add(db, w: SimpleNamespace, n: int, *, make_contract, make_facility,
                                       status=SubmissionStatus.SUBMITTED,
                                       submitted_at=SENT,
                                       first_submitted_at=SENT, data={}))
+        if getattr(w, "survey", None) is not None:  # the first survey's own lists grow too
+            db.session.add(Submission(contract_id=w.survey.id, period=f"2026-{i + 2:02d}",
+                                      status=SubmissionStatus.SUBMITTED, submitted_at=SENT,
+                                      first_submitted_at=SENT, data={}))
         db.session.commit()
     w.size, w.survey = start + n, getattr(w, "survey", None) or survey
     return w
