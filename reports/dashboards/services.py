@@ -12,7 +12,7 @@ and nightly): one query each, the same cost for every worker and every officer, 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,7 +25,7 @@ from app.regions.models import Level, Region
 from app.scoping import scope
 from app.template_helpers import ui_language
 from app.users.models import User
-from contracts.models import Contract, ContractStatus, Provider, ServiceType
+from contracts.models import Contract, ContractStatus, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, due_periods
 from contracts.submissions.services import ReportRow, provider_overview
@@ -36,11 +36,16 @@ from evaluations.assessment.models import TemplateItem, TemplateSection
 from evaluations.inspections.models import Grade, Inspection, InspectionStatus
 from evaluations.inspections.services import visible_inspections
 from reports.dashboards.failures import ItemFailureCount
-from reports.performance.figures import PerformanceFigure
-from reports.performance.services import quarters_of
+from reports.dashboards.ranking import (  # noqa: F401  (the dashboards' API, re-exported)
+    RANKED_CONTRACTS,
+    ContractTrend,
+    ProviderRank,
+    contract_trends,
+    provider_ranking,
+    quarters_until,
+)
 
 OPEN_INSPECTION = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
-RANKED_CONTRACTS = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
 EXPIRY_DAYS = 90
 INSPECTIONS_AHEAD_DAYS = 7
 #: rows of each "what needs action" list on the officer's dashboard (a city has hundreds)
@@ -119,20 +124,36 @@ class OverdueReport:
     days_overdue: int
 
 
-def overdue_submissions(user: User, today: date) -> list[OverdueReport]:
+def overdue_reports(user: User, today: date, limit: int | None = None
+                    ) -> tuple[list[OverdueReport], int]:
     """Reports of active contracts whose deadline has passed with nothing submitted (no
-    report, or only a draft), the longest overdue first."""
-    contracts = list(db.session.scalars(visible_contracts(user).where(
-        Contract.status == ContractStatus.ACTIVE).order_by(Contract.number)))
-    if not contracts:
-        return []
+    report, or only a draft), the longest overdue first: the first ``limit`` and how many.
+
+    The schedule is worked out from a few columns of each contract (a city has a thousand
+    active ones); only the contracts shown are loaded whole."""
+    active = visible_contracts(user).where(Contract.status == ContractStatus.ACTIVE)
+    terms = db.session.execute(active.with_only_columns(
+        Contract.id, Contract.number, Contract.start_date, Contract.end_date,
+        Contract.reporting, Contract.report_due_days)).all()
+    if not terms:
+        return [], 0
     delivered = set(db.session.execute(sa.select(Submission.contract_id, Submission.period).where(
-        Submission.contract_id.in_([c.id for c in contracts]),
+        Submission.contract_id.in_(active.with_only_columns(Contract.id)),
         Submission.status != SubmissionStatus.DRAFT)).all())
-    rows = [OverdueReport(c, p, (today - p.deadline).days)
-            for c in contracts for p in due_periods(c, today)
-            if p.is_overdue(today) and (c.id, p.key) not in delivered]
-    return sorted(rows, key=lambda r: (-r.days_overdue, r.contract.number))
+    late = sorted(((-(today - p.deadline).days, c.number, c.id, p)
+                   for c in terms for p in due_periods(c, today)
+                   if p.is_overdue(today) and (c.id, p.key) not in delivered),
+                  key=lambda row: row[:2])
+    shown = late if limit is None else late[:limit]
+    contracts = {c.id: c for c in db.session.scalars(sa.select(Contract).where(
+        Contract.id.in_({row[2] for row in shown})))} if shown else {}
+    return [OverdueReport(contracts[cid], p, -minus_days)
+            for minus_days, _number, cid, p in shown], len(late)
+
+
+def overdue_submissions(user: User, today: date) -> list[OverdueReport]:
+    """Every overdue report in ``user``'s view (see :func:`overdue_reports`)."""
+    return overdue_reports(user, today)[0]
 
 
 # ---- inspections -----------------------------------------------------------------------------
@@ -223,87 +244,26 @@ class FailedItem:
 def top_failed_items(user: User, year: int, limit: int = 10) -> list[FailedItem]:
     """The items most often scored below their maximum (a failed veto item included) in the
     finalized inspections of ``year``; versions of one template count as one item (its key).
-    One query over the counts kept per region (reports.dashboards.failures)."""
+    One query over the counts kept per region (reports.dashboards.failures), the newest
+    version's item joined for its texts."""
     counts = ItemFailureCount
     failed = sa.func.sum(counts.failed)
-    rows = db.session.execute(scope(
-        sa.select(counts.template_code, counts.item_key, failed, sa.func.sum(counts.applicable),
-                  sa.func.max(counts.last_item_id)).where(counts.year == year),
-        user, region=counts.region_id)
-        .group_by(counts.template_code, counts.item_key)
-        .having(failed > 0)
-        .order_by(failed.desc(), counts.template_code, counts.item_key)
-        .limit(limit)).all()
-    items = {i.id: i for i in db.session.scalars(
-        sa.select(TemplateItem).where(TemplateItem.id.in_([row[4] for row in rows]))
-        .options(so.joinedload(TemplateItem.section).joinedload(TemplateSection.template)))
-    } if rows else {}
-    locale = ui_language()
-    return [FailedItem(items[item_id].section.template.name(locale),
-                       items[item_id].section.name(locale), items[item_id].text(locale),
-                       items[item_id].critical, int(n_failed), int(n_applicable))
-            for _code, _key, n_failed, n_applicable, item_id in rows]
-
-
-# ---- the provider ranking --------------------------------------------------------------------
-
-@dataclass
-class ProviderRank:
-    provider_id: int
-    name: str
-    contracts: int
-    composite: Decimal | None
-    #: the mean composite of the provider's contracts per quarter of the year, oldest first
-    trend: list[Decimal | None] = field(default_factory=list)
-
-
-def _decimal(value) -> Decimal | None:
-    """An average from the database (Decimal on PostgreSQL, float on SQLite) to 6 places."""
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
-
-
-def quarters_until(year: int, today: date) -> list[str]:
-    """The quarters of ``year`` that have begun by ``today``."""
-    last = 4 if year < today.year else (today.month - 1) // 3 + 1 if year == today.year else 0
-    return [f"{year}-Q{q}" for q in range(1, last + 1)]
-
-
-def _compute_ranking(user: User, year: int, today: date) -> list[ProviderRank]:
-    """One query over the stored figures (reports.performance.figures): per provider and
-    period, its contracts in view and the mean of their composites."""
-    start, end = _year_bounds(year)
-    quarters = quarters_until(year, today)
-    contracts = visible_contracts(user).where(
-        Contract.status.in_(RANKED_CONTRACTS), Contract.start_date <= end,
-        Contract.end_date >= start).subquery()
-    figure = PerformanceFigure
+    top = scope(
+        sa.select(counts.template_code, counts.item_key, failed.label("failed"),
+                  sa.func.sum(counts.applicable).label("applicable"),
+                  sa.func.max(counts.last_item_id).label("item_id"))
+        .where(counts.year == year), user, region=counts.region_id
+    ).group_by(counts.template_code, counts.item_key).having(failed > 0).order_by(
+        failed.desc(), counts.template_code, counts.item_key).limit(limit).subquery()
     rows = db.session.execute(
-        sa.select(contracts.c.provider_id, Provider.name, figure.period,
-                  sa.func.count(contracts.c.id), sa.func.avg(figure.composite))
-        .select_from(contracts)
-        .join(Provider, Provider.id == contracts.c.provider_id)
-        .outerjoin(figure, sa.and_(figure.contract_id == contracts.c.id,
-                                   figure.period.in_([str(year), *quarters])))
-        .group_by(contracts.c.provider_id, Provider.name, figure.period)).all()
-    ranks: dict[int, ProviderRank] = {}
-    for pid, name, period, n, mean in rows:
-        rank = ranks.setdefault(pid, ProviderRank(pid, name, 0, None, [None] * len(quarters)))
-        if period is None or period == str(year):  # a contract without figures counts too
-            rank.contracts += n
-        if period == str(year):
-            rank.composite = _decimal(mean)
-        elif period is not None:
-            rank.trend[quarters.index(period)] = _decimal(mean)
-    ranking = list(ranks.values())
-    ranking.sort(key=lambda r: (r.composite is None, -(r.composite or 0), r.name))
-    return ranking
-
-
-def provider_ranking(user: User, year: int, today: date | None = None) -> list[ProviderRank]:
-    """Providers with contracts in ``user``'s view, by the mean composite of those contracts
-    (active or completed, running in ``year``), best first; those without a score last.
-    One query over the stored figures: nothing to cache."""
-    return _compute_ranking(user, year, today or clock.today())
+        sa.select(TemplateItem, top.c.failed, top.c.applicable)
+        .join(top, TemplateItem.id == top.c.item_id)
+        .options(so.joinedload(TemplateItem.section).joinedload(TemplateSection.template))
+        .order_by(top.c.failed.desc(), top.c.template_code, top.c.item_key)).all()
+    locale = ui_language()
+    return [FailedItem(item.section.template.name(locale), item.section.name(locale),
+                       item.text(locale), item.critical, int(n_failed), int(n_applicable))
+            for item, n_failed, n_applicable in rows]
 
 
 # ---- the dashboards --------------------------------------------------------------------------
@@ -311,7 +271,7 @@ def provider_ranking(user: User, year: int, today: date | None = None) -> list[P
 def officer_dashboard(user: User, today: date | None = None) -> dict:
     today = today or clock.today()
     counts = contract_counts(user)
-    overdue = overdue_submissions(user, today)
+    overdue = overdue_reports(user, today, limit=LISTED)
     expiring = first_and_total(expiring_contracts_stmt(user, today)
                                .order_by(Contract.end_date, Contract.number))
     due = first_and_total(inspections_due_stmt(user, today)
@@ -323,8 +283,8 @@ def officer_dashboard(user: User, today: date | None = None) -> dict:
         # the dashboard lists the first few of each; the badges count them all
         "expiring": expiring[0],
         "expiring_total": expiring[1],
-        "overdue": overdue[:LISTED],
-        "overdue_total": len(overdue),
+        "overdue": overdue[0],
+        "overdue_total": overdue[1],
         "inspections_due": due[0],
         "inspections_due_total": due[1],
         "grades": grade_distribution(user, today.year),
@@ -355,30 +315,6 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
             .options(*_DUE_ROW).limit(limit))),
         "today": today,
     }
-
-
-@dataclass
-class ContractTrend:
-    contract: Contract
-    quarters: list[str]
-    composites: list[Decimal | None]
-
-
-def contract_trends(contracts: list[Contract], today: date, last: int = 6
-                    ) -> list[ContractTrend]:
-    """The composite of each of the last ``last`` quarters begun by today, per contract (one
-    query over the stored figures)."""
-    ranked = [c for c in contracts if c.status in RANKED_CONTRACTS]
-    keys = {c.id: [k for k in quarters_of(c)
-                   if date(int(k[:4]), 3 * int(k[-1]) - 2, 1) <= today][-last:] for c in ranked}
-    wanted = {k for ks in keys.values() for k in ks}
-    found = {(cid, period): composite for cid, period, composite in db.session.execute(
-        sa.select(PerformanceFigure.contract_id, PerformanceFigure.period,
-                  PerformanceFigure.composite).where(
-            PerformanceFigure.contract_id.in_(list(keys)),
-            PerformanceFigure.period.in_(wanted)))} if ranked else {}
-    return [ContractTrend(c, keys[c.id], [found.get((c.id, k)) for k in keys[c.id]])
-            for c in ranked]
 
 
 def open_actions(user: User) -> list[CorrectiveAction]:
