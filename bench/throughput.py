@@ -62,13 +62,25 @@ def request(conn, method, path, headers=None, body=None):
 def login(port: int, email: str) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port)
     response, body = request(conn, "GET", "/login")
-    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    jar = _cookies(response, {})
     token = _CSRF.search(body.decode()).group(1)
     form = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": PASSWORD})
     response, _ = request(conn, "POST", "/login", {
-        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}, form)
+        "Cookie": _header(jar), "Content-Type": "application/x-www-form-urlencoded"}, form)
     assert response.status == 302, response.status
-    return response.getheader("Set-Cookie", cookie).split(";")[0]
+    return _header(_cookies(response, jar))
+
+
+def _cookies(response, jar: dict) -> dict:
+    """``jar`` with every cookie the response sets (the session and the remember token)."""
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _sep, value = header.split(";")[0].partition("=")
+        jar = jar | {name.strip(): value}
+    return jar
+
+
+def _header(jar: dict) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 def load(port: int, path: str, headers: dict, seconds: float, concurrency: int) -> float:
