@@ -12,7 +12,7 @@ from app.errors import DomainError
 from app.unit_of_work import expect_revision
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm, format_targets
-from contracts.labels import CONTRACT_STATUS_LABELS
+from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from contracts.models import ContractStatus, ServiceType
 from contracts.web import form_page, is_staff, list_page, show_refusal
 
@@ -20,7 +20,10 @@ from contracts.web import form_page, is_staff, list_page, show_refusal
 @bp.route("/contracts")
 @role_required(*EVERYONE)
 def contracts():
+    row_labels = {"types": {k: str(v) for k, v in SERVICE_TYPE_LABELS.items()},
+                  "statuses": {k: str(v) for k, v in CONTRACT_STATUS_LABELS.items()}}
     return list_page("contracts", "contracts/contracts.html", statuses=list(ContractStatus),
+                     row_labels=row_labels,
                      service_types=list(ServiceType),
                      regions=listing.region_options(current_user),
                      providers=listing.provider_options(current_user, request.args))
