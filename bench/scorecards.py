@@ -74,9 +74,9 @@ def build(count: int) -> list[int]:
         seed_builtin_templates()
         city = create_region("421200", "咸宁市", Level.CITY, None)
         county = create_region("421202", "咸安区", Level.COUNTY, city.code)
-        officer = create_user(email="o@bench.cn", password="bench-pass", role="officer",
+        officer = create_user(email="o@bench.cn", password="bench-pass-2026", role="officer",
                               region=county)
-        inspector = create_user(email="i@bench.cn", password="bench-pass", role="inspector",
+        inspector = create_user(email="i@bench.cn", password="bench-pass-2026", role="inspector",
                                 region=county)
         template = current_template("warm_winter")
         photo = _jpeg(rng)
