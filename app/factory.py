@@ -69,6 +69,7 @@ def _import_models() -> None:
     import evaluations.campaigns.models  # noqa: F401
     import evaluations.inspections.models  # noqa: F401
     import reports.appeals.models  # noqa: F401
+    import reports.performance.figures  # noqa: F401
     import reports.performance.models  # noqa: F401
     import reports.scorecards.models  # noqa: F401
 
@@ -204,6 +205,7 @@ def register_jobs(app: Flask) -> None:
     import app.scheduler.jobs  # noqa: F401
     import contracts.jobs  # noqa: F401
     import evaluations.jobs  # noqa: F401
+    import reports.jobs  # noqa: F401
     import reports.planning.jobs  # noqa: F401
 
 

@@ -10,6 +10,7 @@ ignored, as a search form does), the API validates its query with a schema (and 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
@@ -213,11 +214,34 @@ def region_options(user: User) -> list[Region]:
                                    .order_by(Region.code)))
 
 
-def provider_options(user: User) -> list[Provider]:
+#: above this many providers the list offers no drop-down (a city has ~500): the search box
+#: finds a provider by name, and a provider's page links to its filtered list
+PROVIDER_CHOICES_MAX = 30
+
+
+@dataclass(frozen=True)
+class ProviderFilter:
+    #: the drop-down's providers, or empty when there are too many to list
+    choices: list[Provider]
+    #: the provider filtered by (``?provider=``), shown as a removable badge without choices
+    chosen: Provider | None
+    #: the query string without the provider (the badge's "remove" link)
+    without: dict
+
+
+def provider_options(user: User, args: Mapping | None = None) -> ProviderFilter:
     """The providers the contract list may filter by (none for a provider: only its own)."""
+    args = args or {}
     if user.role is Role.PROVIDER:
-        return []
-    return list(db.session.scalars(providers_stmt(user)))
+        return ProviderFilter([], None, {})
+    choices = list(db.session.scalars(providers_stmt(user).limit(PROVIDER_CHOICES_MAX + 1)))
+    if len(choices) <= PROVIDER_CHOICES_MAX:
+        return ProviderFilter(choices, None, {})
+    ident = _int(args, "provider")
+    chosen = db.session.scalar(providers_stmt(user).where(Provider.id == ident)
+                               ) if ident is not None else None
+    without = {k: v for k, v in args.items() if k not in ("provider", "page")}
+    return ProviderFilter([], chosen, without)
 
 
 def provider_contracts(user: User, provider: Provider) -> list[Contract]:

@@ -39,3 +39,17 @@ def scorecards(campaign_id: int, out: str, locale: str) -> None:
 
         written = write_campaign_zip(campaign, Path(out), advance)
     click.echo(f"Wrote {written} scorecards to {out}.")
+
+
+@reports_cli.command("refresh-performance")
+@with_appcontext
+def refresh_performance() -> None:
+    """Recompute the performance figures of every active or completed contract, and the
+    counts of items scored short."""
+    from reports.dashboards import failures
+    from reports.performance.figures import refresh_all
+
+    written = refresh_all()
+    failures.refresh_all()
+    db.session.commit()
+    click.echo(f"Wrote {written} performance figures.")

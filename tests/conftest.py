@@ -22,7 +22,7 @@ from config import TestingConfig
 from tests.clients import IsolatedClient
 
 #: the shared factories (users, providers, contracts, inspections ...) are fixtures everywhere
-pytest_plugins = ("tests.factories",)
+pytest_plugins = ("tests.factories", "tests.perf.queries")
 
 
 def _drop_everything() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask.views import MethodView
 
 from app.api import Blueprint
@@ -15,7 +16,7 @@ from app.unit_of_work import expect_revision
 from contracts import listing, services
 from contracts import schemas as s
 from contracts.api import WRITERS, error_answers, page_of, query_region
-from contracts.models import ContractAmendment, ContractTransition
+from contracts.models import Contract, ContractAmendment, ContractTransition
 
 blp = Blueprint("api_contracts", __name__, url_prefix="/api/v1",
                 description="Contracts, their status transitions and amendments")
@@ -46,7 +47,7 @@ class Contracts(MethodView):
         """Contracts the caller may see, the highest number first (as the HTML list)."""
         filters = {key: args[key] for key in LIST_FILTERS if key in args}
         stmt = listing.contracts_stmt(api_user(), region=query_region(args), **filters)
-        return page_of(stmt, args)
+        return page_of(stmt.options(so.selectinload(Contract.installments)), args)
 
     @token_required(*WRITERS)
     @blp.arguments(s.ContractIn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy.orm as so
 from flask.views import MethodView
 from flask_babel import gettext as _
 
@@ -16,7 +17,8 @@ from app.extensions import db
 from contracts import listing, services
 from contracts import schemas as s
 from contracts.api import WRITERS, error_answers, page_of, query_region
-from contracts.models import Bid, Facility, Qualification
+from contracts.facilities import preload_operators
+from contracts.models import Bid, Facility, Provider, Qualification
 from contracts.red_flags import schemas as rs
 from contracts.red_flags import services as red_flags
 
@@ -39,7 +41,7 @@ class Providers(MethodView):
         """Providers the caller may see (officers: all; a provider: itself), by name."""
         stmt = listing.providers_stmt(api_user(), q=args.get("q"), kind=args.get("kind"),
                                       status=args.get("status"), sort=args.get("sort"))
-        return page_of(stmt, args)
+        return page_of(stmt.options(so.selectinload(Provider.qualifications)), args)
 
     @token_required(*WRITERS)
     @blp.arguments(s.ProviderIn)
@@ -137,7 +139,9 @@ class Facilities(MethodView):
         """Facilities the caller may see (a provider: those of its contracts), by name."""
         stmt = listing.facilities_stmt(api_user(), q=args.get("q"), kind=args.get("kind"),
                                        region=query_region(args), sort=args.get("sort"))
-        return page_of(stmt, args)
+        page = page_of(stmt.options(so.selectinload(Facility.wards)), args)
+        preload_operators(page["items"])
+        return page
 
     @token_required(*WRITERS)
     @blp.arguments(s.FacilityIn)

@@ -137,6 +137,10 @@ def flagged_ids(kind: str, contract_ids: Sequence[int] | sa.Select | None = None
                   .having(sa.func.count() > surveyor_daily_max()))
         if contract_ids is not None:
             groups = groups.where(r.contract_id.in_(contract_ids))
+        elif record_ids is not None:  # only the contracts of those records, not the city's
+            of = so.aliased(HouseholdRecord)
+            groups = groups.where(r.contract_id.in_(
+                sa.select(of.contract_id).where(of.id.in_(record_ids))))
         groups = groups.subquery()
         return sa.select(r.id).join(groups, sa.and_(
             groups.c.contract_id == r.contract_id, groups.c.surveyor == r.surveyor,

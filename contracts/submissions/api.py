@@ -9,6 +9,7 @@ it (a return needs a comment). Hidden objects answer 404 like missing ones.
 from __future__ import annotations
 
 import marshmallow as ma
+import sqlalchemy.orm as so
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest.fields import Upload
@@ -137,7 +138,9 @@ class ContractSubmissions(MethodView):
         contract = get_visible_contract(api_user(), contract_id)
         stmt = (subs.visible_submissions(api_user())
                 .where(Submission.contract_id == contract.id)
-                .order_by(Submission.period.desc()))
+                .order_by(Submission.period.desc())
+                .options(so.selectinload(Submission.events),
+                         so.selectinload(Submission.attachments)))
         if args.get("status"):
             stmt = stmt.where(Submission.status == args["status"])
         return paginate(stmt, args["page"], args["per_page"])

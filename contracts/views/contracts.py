@@ -3,7 +3,7 @@ amendments, payments."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from app.errors import DomainError
 from app.unit_of_work import expect_revision
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm
-from contracts.labels import CONTRACT_STATUS_LABELS
+from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from contracts.models import ContractStatus, ServiceType
 from contracts.target_fields import fill_targets
 from contracts.web import form_page, is_staff, list_page, show_refusal
@@ -21,10 +21,13 @@ from contracts.web import form_page, is_staff, list_page, show_refusal
 @bp.route("/contracts")
 @role_required(*EVERYONE)
 def contracts():
+    row_labels = {"types": {k: str(v) for k, v in SERVICE_TYPE_LABELS.items()},
+                  "statuses": {k: str(v) for k, v in CONTRACT_STATUS_LABELS.items()}}
     return list_page("contracts", "contracts/contracts.html", statuses=list(ContractStatus),
+                     row_labels=row_labels,
                      service_types=list(ServiceType),
                      regions=listing.region_options(current_user),
-                     providers=listing.provider_options(current_user))
+                     providers=listing.provider_options(current_user, request.args))
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ else is a 404, exactly like a missing row.
 from __future__ import annotations
 
 import marshmallow as ma
+import sqlalchemy.orm as so
 from flask import abort, request
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -137,7 +138,9 @@ class CorrectiveActions(MethodView):
             api_user(), status=args.get("status"), severity=args.get("severity"),
             overdue=args.get("overdue"), facility_id=args.get("facility_id"),
             provider_id=args.get("provider_id"), inspection_id=args.get("inspection_id"))
-        page = paginate(stmt, args["page"], args["per_page"])
+        rows = stmt.options(so.joinedload(CorrectiveAction.region),
+                            so.selectinload(CorrectiveAction.attachments))
+        page = paginate(rows, args["page"], args["per_page"])
         page["items"] = [action_dict(a) for a in page["items"]]
         return page
 

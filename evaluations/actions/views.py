@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,7 +29,7 @@ from evaluations.actions.forms import (
     ReopenForm,
     SuggestionsForm,
 )
-from evaluations.actions.models import ActionStatus, Severity
+from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
 from evaluations.inspections.lists import eligible_inspectors
 from evaluations.inspections.services import get_visible_inspection
@@ -55,7 +56,10 @@ def action_list():
     stmt = actions.action_stmt(current_user, status=status, severity=severity, overdue=overdue,
                                facility_id=_int_arg("facility_id"),
                                provider_id=_int_arg("provider_id"))
-    return render_template("evaluations/action_list.html", page=db.paginate(stmt, per_page=25),
+    rows = stmt.options(so.joinedload(CorrectiveAction.contract),
+                        so.joinedload(CorrectiveAction.facility),
+                        so.joinedload(CorrectiveAction.provider))
+    return render_template("evaluations/action_list.html", page=db.paginate(rows, per_page=25),
                            providers=actions.providers_of_visible_actions(current_user),
                            today=clock.today())
 

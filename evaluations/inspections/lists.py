@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from app.extensions import db
 from app.regions.models import Region
@@ -18,10 +19,25 @@ from evaluations.inspections.services import visible_inspections
 
 __all__ = [
     "assignable_inspectors", "eligible_inspectors", "finalized_inspections_about",
-    "inspection_stmt", "list_filters", "todo_for_inspector",
+    "inspection_stmt", "list_filters", "row_relations", "todo_for_inspector",
 ]
 
 OPEN = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
+
+#: what a row of the list shows, loaded with the page (one statement) rather than per row
+_ROW = (Inspection.template, Inspection.facility, Inspection.contract, Inspection.region,
+        Inspection.inspector)
+
+
+def row_relations(*, api: bool = False) -> list:
+    """Loader options for a page of inspections: the row's parents joined in; the API's
+    answers, photos and signatures in one statement each."""
+    options = [so.joinedload(relation) for relation in _ROW]
+    options.append(so.selectinload(Inspection.superseded_by))  # the "superseded" badge
+    if api:
+        options += [so.selectinload(Inspection.answers), so.selectinload(Inspection.photos),
+                    so.selectinload(Inspection.signatures)]
+    return options
 
 
 def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
@@ -60,7 +76,7 @@ def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
 def todo_for_inspector(user: User, today: date, limit: int = 20) -> dict[str, list]:
     """An inspector's open inspections: overdue (oldest first), today's, and the next ones."""
     open_ = (visible_inspections(user).where(Inspection.status.in_(OPEN))
-             .order_by(Inspection.scheduled_for, Inspection.id))
+             .order_by(Inspection.scheduled_for, Inspection.id).options(*row_relations()))
     rows = list(db.session.scalars(open_.where(Inspection.scheduled_for <= today)
                                    .limit(limit)))
     upcoming = list(db.session.scalars(open_.where(Inspection.scheduled_for > today)

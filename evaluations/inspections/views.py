@@ -71,7 +71,7 @@ def inspections():
         template_id=_int_arg("template_id"), inspector_id=_int_arg("inspector_id"),
         region_id=_int_arg("region"), scheduled_from=_date_arg("from"),
         scheduled_to=_date_arg("to"), soonest_first=current_user.role is Role.INSPECTOR)
-    page = db.paginate(stmt, per_page=25)
+    page = db.paginate(stmt.options(*lists.row_relations()), per_page=25)
     filters = lists.list_filters(current_user) if current_user.role in OFFICERS else {}
     return render_template("evaluations/inspection_list.html", page=page, filters=filters,
                            args=request.args, today=clock.today())

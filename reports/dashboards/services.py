@@ -4,29 +4,27 @@ Every query starts from a visibility helper (``visible_contracts``, ``visible_in
 ``visible_actions``), so a county officer counts only their county's rows, an inspector only
 their own inspections, and a provider only its own contracts and actions.
 
-The provider ranking runs :func:`reports.performance.contract_performance` for every contract in
-view (several queries each): it is computed once per request and kept in this process for a few
-minutes per scope (``DASHBOARD_CACHE_SECONDS``, default 300; 0 under tests), keyed by the
-officer's region, so that the officers of one county share it.
+The provider ranking and the contracts' trends read the performance figures stored per contract
+and period (:mod:`reports.performance.figures`, kept current at every commit that changes them
+and nightly): one query each, the same cost for every worker and every officer, no cache.
 """
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context
+import sqlalchemy.orm as so
 
 from app import clock
-from app.errors import ValidationError
 from app.extensions import db
 from app.regions.models import Level, Region
+from app.scoping import scope
 from app.template_helpers import ui_language
-from app.users.models import Role, User
+from app.users.models import User
 from contracts.models import Contract, ContractStatus, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, due_periods
@@ -34,15 +32,24 @@ from contracts.submissions.services import ReportRow, provider_overview
 from contracts.visibility import visible_contracts
 from evaluations.actions.models import ActionStatus, CorrectiveAction
 from evaluations.actions.services import visible_actions
-from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
-from evaluations.inspections.models import Grade, Inspection, InspectionAnswer, InspectionStatus
+from evaluations.assessment.models import TemplateItem, TemplateSection
+from evaluations.inspections.models import Grade, Inspection, InspectionStatus
 from evaluations.inspections.services import visible_inspections
-from reports.performance.services import contract_performance, quarters_of
+from reports.dashboards.failures import ItemFailureCount
+from reports.dashboards.ranking import (  # noqa: F401  (the dashboards' API, re-exported)
+    RANKED_CONTRACTS,
+    ContractTrend,
+    ProviderRank,
+    contract_trends,
+    provider_ranking,
+    quarters_until,
+)
 
 OPEN_INSPECTION = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
-RANKED_CONTRACTS = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
 EXPIRY_DAYS = 90
 INSPECTIONS_AHEAD_DAYS = 7
+#: rows of each "what needs action" list on the officer's dashboard (a city has hundreds)
+LISTED = 20
 
 
 def _year_bounds(year: int) -> tuple[date, date]:
@@ -65,22 +72,49 @@ def finalized_in_year(user: User, year: int) -> sa.Select:
 
 # ---- contracts -------------------------------------------------------------------------------
 
-def contracts_by(user: User, column: str) -> list[tuple[str, int]]:
-    """``(code, count)`` of the visible contracts per ``status`` or ``service_type``, every
-    code listed (zeros too) in the order of its enum."""
-    codes = {"status": ContractStatus, "service_type": ServiceType}[column]
+def contract_counts(user: User) -> dict[str, list[tuple[str, int]]]:
+    """``{"status": [(code, count)], "service_type": [...]}`` of the visible contracts, every
+    code listed (zeros too) in the order of its enum; one query for both."""
     rows = visible_contracts(user).subquery()
-    found = {str(code): n for code, n in db.session.execute(
-        sa.select(rows.c[column], sa.func.count()).group_by(rows.c[column]))}
-    return [(code.value, found.get(code.value, 0)) for code in codes]
+    by = {"status": defaultdict(int), "service_type": defaultdict(int)}
+    for status, kind, n in db.session.execute(
+            sa.select(rows.c.status, rows.c.service_type, sa.func.count())
+            .group_by(rows.c.status, rows.c.service_type)):
+        by["status"][str(status)] += n
+        by["service_type"][str(kind)] += n
+    return {column: [(code.value, by[column].get(code.value, 0)) for code in codes]
+            for column, codes in (("status", ContractStatus), ("service_type", ServiceType))}
 
 
-def expiring_contracts(user: User, today: date, days: int = EXPIRY_DAYS) -> list[Contract]:
-    """Active contracts whose last day falls within ``days`` from today, soonest first."""
-    return list(db.session.scalars(visible_contracts(user).where(
+def contracts_by(user: User, column: str) -> list[tuple[str, int]]:
+    """``(code, count)`` of the visible contracts per ``status`` or ``service_type``."""
+    return contract_counts(user)[column]
+
+
+def count_of(stmt: sa.Select) -> int:
+    """How many rows ``stmt`` gives, counted by the database."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(
+        stmt.order_by(None).subquery()))
+
+
+def first_and_total(stmt: sa.Select, limit: int = LISTED) -> tuple[list, int]:
+    """The first ``limit`` rows of ``stmt`` and how many there are, in one statement."""
+    rows = db.session.execute(stmt.add_columns(sa.func.count().over()).limit(limit)).all()
+    return [row[0] for row in rows], (rows[0][-1] if rows else 0)
+
+
+def expiring_contracts_stmt(user: User, today: date, days: int = EXPIRY_DAYS) -> sa.Select:
+    return visible_contracts(user).where(
         Contract.status == ContractStatus.ACTIVE,
         Contract.end_date.between(today, today + timedelta(days=days)))
-        .order_by(Contract.end_date, Contract.number)))
+
+
+def expiring_contracts(user: User, today: date, days: int = EXPIRY_DAYS,
+                       limit: int | None = None) -> list[Contract]:
+    """Active contracts whose last day falls within ``days`` from today, soonest first (the
+    first ``limit`` of them)."""
+    return list(db.session.scalars(expiring_contracts_stmt(user, today, days)
+                                   .order_by(Contract.end_date, Contract.number).limit(limit)))
 
 
 @dataclass(frozen=True)
@@ -90,47 +124,74 @@ class OverdueReport:
     days_overdue: int
 
 
-def overdue_submissions(user: User, today: date) -> list[OverdueReport]:
+def overdue_reports(user: User, today: date, limit: int | None = None
+                    ) -> tuple[list[OverdueReport], int]:
     """Reports of active contracts whose deadline has passed with nothing submitted (no
-    report, or only a draft), the longest overdue first."""
-    contracts = list(db.session.scalars(visible_contracts(user).where(
-        Contract.status == ContractStatus.ACTIVE).order_by(Contract.number)))
-    if not contracts:
-        return []
+    report, or only a draft), the longest overdue first: the first ``limit`` and how many.
+
+    The schedule is worked out from a few columns of each contract (a city has a thousand
+    active ones); only the contracts shown are loaded whole."""
+    active = visible_contracts(user).where(Contract.status == ContractStatus.ACTIVE)
+    terms = db.session.execute(active.with_only_columns(
+        Contract.id, Contract.number, Contract.start_date, Contract.end_date,
+        Contract.reporting, Contract.report_due_days)).all()
+    if not terms:
+        return [], 0
     delivered = set(db.session.execute(sa.select(Submission.contract_id, Submission.period).where(
-        Submission.contract_id.in_([c.id for c in contracts]),
+        Submission.contract_id.in_(active.with_only_columns(Contract.id)),
         Submission.status != SubmissionStatus.DRAFT)).all())
-    rows = [OverdueReport(c, p, (today - p.deadline).days)
-            for c in contracts for p in due_periods(c, today)
-            if p.is_overdue(today) and (c.id, p.key) not in delivered]
-    return sorted(rows, key=lambda r: (-r.days_overdue, r.contract.number))
+    late = sorted(((-(today - p.deadline).days, c.number, c.id, p)
+                   for c in terms for p in due_periods(c, today)
+                   if p.is_overdue(today) and (c.id, p.key) not in delivered),
+                  key=lambda row: row[:2])
+    shown = late if limit is None else late[:limit]
+    contracts = {c.id: c for c in db.session.scalars(sa.select(Contract).where(
+        Contract.id.in_({row[2] for row in shown})))} if shown else {}
+    return [OverdueReport(contracts[cid], p, -minus_days)
+            for minus_days, _number, cid, p in shown], len(late)
+
+
+def overdue_submissions(user: User, today: date) -> list[OverdueReport]:
+    """Every overdue report in ``user``'s view (see :func:`overdue_reports`)."""
+    return overdue_reports(user, today)[0]
 
 
 # ---- inspections -----------------------------------------------------------------------------
 
-def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS
-                    ) -> list[Inspection]:
-    """Scheduled or started inspections planned up to ``days`` ahead (late ones included)."""
-    return list(db.session.scalars(visible_inspections(user).where(
+def inspections_due_stmt(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS
+                         ) -> sa.Select:
+    return visible_inspections(user).where(
         Inspection.status.in_(OPEN_INSPECTION),
         Inspection.scheduled_for <= today + timedelta(days=days))
-        .order_by(Inspection.scheduled_for, Inspection.id)))
+
+
+def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS,
+                    limit: int | None = None) -> list[Inspection]:
+    """Scheduled or started inspections planned up to ``days`` ahead (late ones included),
+    the first ``limit`` of them."""
+    return list(db.session.scalars(inspections_due_stmt(user, today, days)
+                                   .order_by(Inspection.scheduled_for, Inspection.id)
+                                   .options(*_DUE_ROW).limit(limit)))
+
+
+#: what a row of the due inspections shows, loaded with them
+_DUE_ROW = (so.joinedload(Inspection.facility), so.joinedload(Inspection.contract),
+            so.joinedload(Inspection.template),
+            so.joinedload(Inspection.inspector))
 
 
 def counties_of(region_ids: set[int]) -> dict[int, Region]:
     """For each region id, the county it lies in; a region above the counties stands for
-    itself (e.g. the city bureau's own homes)."""
+    itself (e.g. the city bureau's own homes). One query: each region with the county whose
+    path begins its own."""
     if not region_ids:
         return {}
-    regions = list(db.session.scalars(sa.select(Region).where(Region.id.in_(region_ids))))
-    ancestors = {int(part) for r in regions for part in r.path.strip("/").split("/") if part}
-    counties = {r.id: r for r in db.session.scalars(sa.select(Region).where(
-        Region.id.in_(ancestors), Region.level == Level.COUNTY))}
-    result = {}
-    for region in regions:
-        ids = [int(part) for part in region.path.strip("/").split("/") if part]
-        result[region.id] = next((counties[i] for i in ids if i in counties), region)
-    return result
+    county = so.aliased(Region)
+    rows = db.session.execute(
+        sa.select(Region, county).outerjoin(county, sa.and_(
+            county.level == Level.COUNTY, Region.path.startswith(county.path)))
+        .where(Region.id.in_(region_ids))).all()
+    return {region.id: found or region for region, found in rows}
 
 
 @dataclass
@@ -182,141 +243,50 @@ class FailedItem:
 
 def top_failed_items(user: User, year: int, limit: int = 10) -> list[FailedItem]:
     """The items most often scored below their maximum (a failed veto item included) in the
-    finalized inspections of ``year``; versions of one template count as one item (its key)."""
-    answer = InspectionAnswer
-    inspections = finalized_in_year(user, year).with_only_columns(Inspection.id)
-    applicable = sa.and_(answer.na.is_(False),
-                         sa.or_(answer.points.is_not(None), answer.yes.is_not(None)))
-    below_max = sa.or_(answer.yes.is_(False),
-                       sa.and_(answer.points.is_not(None),
-                               answer.points < TemplateItem.max_points))
-    failed = sa.func.sum(sa.case((below_max, 1), else_=0))
+    finalized inspections of ``year``; versions of one template count as one item (its key).
+    One query over the counts kept per region (reports.dashboards.failures), the newest
+    version's item joined for its texts."""
+    counts = ItemFailureCount
+    failed = sa.func.sum(counts.failed)
+    top = scope(
+        sa.select(counts.template_code, counts.item_key, failed.label("failed"),
+                  sa.func.sum(counts.applicable).label("applicable"),
+                  sa.func.max(counts.last_item_id).label("item_id"))
+        .where(counts.year == year), user, region=counts.region_id
+    ).group_by(counts.template_code, counts.item_key).having(failed > 0).order_by(
+        failed.desc(), counts.template_code, counts.item_key).limit(limit).subquery()
     rows = db.session.execute(
-        sa.select(AssessmentTemplate.code, TemplateItem.key, failed, sa.func.count(),
-                  sa.func.max(TemplateItem.id))
-        .select_from(answer)
-        .join(TemplateItem, answer.item_id == TemplateItem.id)
-        .join(TemplateSection, TemplateItem.section_id == TemplateSection.id)
-        .join(AssessmentTemplate, TemplateSection.template_id == AssessmentTemplate.id)
-        .where(answer.inspection_id.in_(inspections), applicable)
-        .group_by(AssessmentTemplate.code, TemplateItem.key)
-        .having(failed > 0)
-        .order_by(failed.desc(), AssessmentTemplate.code, TemplateItem.key)
-        .limit(limit)).all()
-    items = {i.id: i for i in db.session.scalars(
-        sa.select(TemplateItem).where(TemplateItem.id.in_([row[4] for row in rows])))}
+        sa.select(TemplateItem, top.c.failed, top.c.applicable)
+        .join(top, TemplateItem.id == top.c.item_id)
+        .options(so.joinedload(TemplateItem.section).joinedload(TemplateSection.template))
+        .order_by(top.c.failed.desc(), top.c.template_code, top.c.item_key)).all()
     locale = ui_language()
-    return [FailedItem(items[item_id].section.template.name(locale),
-                       items[item_id].section.name(locale), items[item_id].text(locale),
-                       items[item_id].critical, int(n_failed), int(n_applicable))
-            for _code, _key, n_failed, n_applicable, item_id in rows]
-
-
-# ---- the provider ranking --------------------------------------------------------------------
-
-@dataclass
-class ProviderRank:
-    provider_id: int
-    name: str
-    contracts: int
-    composite: Decimal | None
-    #: the mean composite of the provider's contracts per quarter of the year, oldest first
-    trend: list[Decimal | None] = field(default_factory=list)
-
-
-def _mean(values: list[Decimal]) -> Decimal | None:
-    return sum(values, Decimal(0)) / len(values) if values else None
-
-
-def _composite(contract: Contract, period: str, today: date) -> Decimal | None:
-    try:
-        return contract_performance(contract, period, today).composite
-    except ValidationError:  # the contract does not run in that period
-        return None
-
-
-def quarters_until(year: int, today: date) -> list[str]:
-    """The quarters of ``year`` that have begun by ``today``."""
-    last = 4 if year < today.year else (today.month - 1) // 3 + 1 if year == today.year else 0
-    return [f"{year}-Q{q}" for q in range(1, last + 1)]
-
-
-def _compute_ranking(user: User, year: int, today: date) -> list[ProviderRank]:
-    start, end = _year_bounds(year)
-    contracts = list(db.session.scalars(visible_contracts(user).where(
-        Contract.status.in_(RANKED_CONTRACTS), Contract.start_date <= end,
-        Contract.end_date >= start)))
-    quarters = quarters_until(year, today)
-    yearly: dict[int, list[Decimal]] = defaultdict(list)
-    by_quarter: dict[int, list[list[Decimal]]] = defaultdict(lambda: [[] for _ in quarters])
-    names, counts = {}, defaultdict(int)
-    for contract in contracts:
-        pid = contract.provider_id
-        names[pid], counts[pid] = contract.provider.name, counts[pid] + 1
-        if (value := _composite(contract, str(year), today)) is not None:
-            yearly[pid].append(value)
-        runs_in = set(quarters_of(contract))
-        for index, key in enumerate(quarters):
-            if key in runs_in and (value := _composite(contract, key, today)) is not None:
-                by_quarter[pid][index].append(value)
-    ranking = [ProviderRank(pid, names[pid], counts[pid], _mean(yearly[pid]),
-                            [_mean(values) for values in by_quarter[pid]])
-               for pid in names]
-    ranking.sort(key=lambda r: (r.composite is None, -(r.composite or 0), r.name))
-    return ranking
-
-
-_ranking_cache: dict[tuple, tuple[float, list[ProviderRank]]] = {}
-
-
-def _cache_seconds() -> float:
-    default = 0 if current_app.testing else 300
-    return float(current_app.config.get("DASHBOARD_CACHE_SECONDS", default))
-
-
-def provider_ranking(user: User, year: int, today: date | None = None) -> list[ProviderRank]:
-    """Providers with contracts in ``user``'s view, by the mean composite of those contracts
-    (active or completed, running in ``year``), best first; those without a score last."""
-    today = today or clock.today()
-    scope_key = None if user.role is Role.ADMIN else (user.role.value, user.region_id,
-                                                       user.provider_id, user.id
-                                                       if user.role is Role.INSPECTOR else None)
-    key = (scope_key, year, today)
-    memo = g.setdefault("provider_rankings", {})
-    if key in memo:
-        return memo[key]
-    ttl, now = _cache_seconds(), time.monotonic()
-    cached = _ranking_cache.get(key)
-    if ttl > 0 and cached is not None and cached[0] > now:
-        memo[key] = cached[1]
-        return cached[1]
-    ranking = _compute_ranking(user, year, today)
-    if ttl > 0:
-        for stale in [k for k, (expires, _) in _ranking_cache.items() if expires <= now]:
-            _ranking_cache.pop(stale, None)
-        _ranking_cache[key] = (now + ttl, ranking)
-    memo[key] = ranking
-    return ranking
-
-
-def forget_rankings() -> None:
-    """Drop the cached rankings (tests, or after a bulk change)."""
-    _ranking_cache.clear()
-    if has_app_context():
-        g.pop("provider_rankings", None)
+    return [FailedItem(item.section.template.name(locale), item.section.name(locale),
+                       item.text(locale), item.critical, int(n_failed), int(n_applicable))
+            for item, n_failed, n_applicable in rows]
 
 
 # ---- the dashboards --------------------------------------------------------------------------
 
 def officer_dashboard(user: User, today: date | None = None) -> dict:
     today = today or clock.today()
+    counts = contract_counts(user)
+    overdue = overdue_reports(user, today, limit=LISTED)
+    expiring = first_and_total(expiring_contracts_stmt(user, today)
+                               .order_by(Contract.end_date, Contract.number))
+    due = first_and_total(inspections_due_stmt(user, today)
+                          .order_by(Inspection.scheduled_for, Inspection.id).options(*_DUE_ROW))
     return {
         "year": today.year,
-        "by_status": contracts_by(user, "status"),
-        "by_service_type": contracts_by(user, "service_type"),
-        "expiring": expiring_contracts(user, today),
-        "overdue": overdue_submissions(user, today),
-        "inspections_due": inspections_due(user, today),
+        "by_status": counts["status"],
+        "by_service_type": counts["service_type"],
+        # the dashboard lists the first few of each; the badges count them all
+        "expiring": expiring[0],
+        "expiring_total": expiring[1],
+        "overdue": overdue[0],
+        "overdue_total": overdue[1],
+        "inspections_due": due[0],
+        "inspections_due_total": due[1],
         "grades": grade_distribution(user, today.year),
         "failed_items": top_failed_items(user, today.year),
         "ranking": provider_ranking(user, today.year, today),
@@ -333,7 +303,7 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
         "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus],
         "upcoming": list(db.session.scalars(mine.where(Inspection.status.in_(OPEN_INSPECTION))
                                             .order_by(Inspection.scheduled_for, Inspection.id)
-                                            .limit(limit))),
+                                            .options(*_DUE_ROW).limit(limit))),
         "late": db.session.scalar(mine.with_only_columns(sa.func.count()).select_from(
             Inspection).where(
             Inspection.status.in_(OPEN_INSPECTION), Inspection.scheduled_for < today)),
@@ -341,30 +311,10 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
             mine.where(Inspection.status.in_((InspectionStatus.SUBMITTED,
                                               InspectionStatus.FINALIZED)),
                        Inspection.submitted_at.is_not(None))
-            .order_by(Inspection.submitted_at.desc(), Inspection.id.desc()).limit(limit))),
+            .order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
+            .options(*_DUE_ROW).limit(limit))),
         "today": today,
     }
-
-
-@dataclass
-class ContractTrend:
-    contract: Contract
-    quarters: list[str]
-    composites: list[Decimal | None]
-
-
-def contract_trends(contracts: list[Contract], today: date, last: int = 6
-                    ) -> list[ContractTrend]:
-    """The composite of each of the last ``last`` quarters begun by today, per contract."""
-    trends = []
-    for contract in contracts:
-        if contract.status not in RANKED_CONTRACTS:
-            continue
-        keys = [k for k in quarters_of(contract)
-                if date(int(k[:4]), 3 * int(k[-1]) - 2, 1) <= today][-last:]
-        trends.append(ContractTrend(contract, keys, [_composite(contract, k, today)
-                                                     for k in keys]))
-    return trends
 
 
 def open_actions(user: User) -> list[CorrectiveAction]:

@@ -23,12 +23,12 @@ from evaluations.labels import (
 )
 from reports import bp
 from reports.dashboards import services as q
+from reports.dashboards.sparklines import sparkline_svg
 from reports.performance.decisions import decisions_due_stmt
 from reports.scorecards.charts import (
     GRADE_COLOURS,
     bar_chart,
     score_timeline,
-    sparkline,
     stacked_bars,
     to_svg,
 )
@@ -43,7 +43,7 @@ def _bars(counts: list[tuple[str, int]], labels: dict) -> str:
 
 
 def _spark(values) -> str:
-    return to_svg(sparkline([None if v is None else float(v) for v in values]))
+    return sparkline_svg([None if v is None else float(v) for v in values])
 
 
 def officer_page(user: User) -> str:
@@ -106,8 +106,8 @@ def reports_panel(user: User) -> list[Panel]:
     context: dict = {"dashboard_url": url_for("reports.dashboard"),
                      "exports_url": url_for("reports.exports")}
     if user.role in OFFICERS:
-        context |= {"expiring": len(q.expiring_contracts(user, today)),
-                    "inspections_due": len(q.inspections_due(user, today))}
+        context |= {"expiring": q.count_of(q.expiring_contracts_stmt(user, today)),
+                    "inspections_due": q.count_of(q.inspections_due_stmt(user, today))}
     elif user.role is Role.INSPECTOR:
         context |= {"upcoming": q.inspector_dashboard(user, today, limit=5)["upcoming"]}
     else:

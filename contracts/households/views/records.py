@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import sqlalchemy.orm as so
 from flask import (
     abort,
     current_app,
@@ -36,7 +37,7 @@ from contracts.households import services as households
 from contracts.households.checks import MAX_ERRORS, errors_xlsx
 from contracts.households.files import LABELS
 from contracts.households.forms import HouseholdUploadForm
-from contracts.households.models import HouseholdUpload
+from contracts.households.models import HouseholdRecord, HouseholdUpload
 from contracts.households.queued import UPLOAD_STATUS_LABELS
 from contracts.households.template import build_template
 from contracts.labels import ANOMALY_LABELS, RECOMMENDATION_LABELS
@@ -84,7 +85,7 @@ def households_list(contract_id: int):
         data = records.export_records(contract, stmt, current_user)
         return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                          download_name=f"{contract.number}-households.xlsx", max_age=0)
-    page = paginate(stmt)
+    page = paginate(stmt.options(so.joinedload(HouseholdRecord.region)))
     return _list_page(contract, page, HouseholdUploadForm())
 
 
@@ -210,7 +211,8 @@ def household_anomalies():
     stmt = anomalies.anomalies_stmt(current_user, kind=request.args.get("kind") or None,
                                     contract_id=request.args.get("contract", type=int),
                                     county=get_by_code(county_code) if county_code else None)
-    page = paginate(stmt)
+    page = paginate(stmt.options(so.joinedload(HouseholdRecord.region),
+                                 so.joinedload(HouseholdRecord.contract)))
     return render_template("contracts/household_anomalies.html", page=page,
                            flags=anomalies.flag_details(page.items),
                            counties=[r for r in region_options(current_user)

@@ -8,12 +8,14 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
 from app.users.models import Role
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.dashboards import services as dashboards
+from reports.performance.figures import PerformanceFigure
 from tests.clients import PASSWORD, Browser
 
 TODAY = date(2026, 11, 20)
@@ -23,7 +25,6 @@ ONLY_INSPECTIONS = {"inspection": 100, "timeliness": 0, "targets": 0}
 @pytest.fixture(autouse=True)
 def late_november(fixed_today):
     fixed_today(TODAY)
-    dashboards.forget_rankings()
 
 
 def finalize(db, inspection, total: str, grade: str):
@@ -170,24 +171,28 @@ def test_the_ranking_orders_providers_by_composite(db, as_user, make_contract, m
     assert page.count('data-provider="') == 2
 
 
-def test_the_ranking_is_cached_per_scope(app, db, make_contract, make_template, make_user,
-                                         monkeypatch):
+def test_the_ranking_reads_the_stored_figures_kept_current_at_commit(
+        app, db, make_contract, make_template, make_user, count_queries):
     template = make_template("survey_service")
     contract = make_contract(region="a", status="active", weights=ONLY_INSPECTIONS)
-    add_inspection(db, contract, template, make_user("inspector"), "70", date(2026, 2, 10))
+    inspector = make_user("inspector")
+    add_inspection(db, contract, template, inspector, "70", date(2026, 2, 10))
     officer = make_user("officer", region="a")
-    calls = []
-    compute = dashboards._compute_ranking
-    monkeypatch.setattr(dashboards, "_compute_ranking",
-                        lambda *args: calls.append(args) or compute(*args))
-    monkeypatch.setitem(app.config, "DASHBOARD_CACHE_SECONDS", 300)
-    for _ in range(2):
-        with app.test_request_context():
-            assert dashboards.provider_ranking(officer, 2026)[0].composite == 70
+    with app.test_request_context(), count_queries() as log:
+        assert dashboards.provider_ranking(officer, 2026)[0].composite == 70
+    # one query over the figures (and the officer's region, expired by the last commit)
+    assert len(log) <= 2 and sum("performance_figures" in q for q in log.statements) == 1
+    # a second inspection is in the figures as soon as it is committed: no cache to expire
+    add_inspection(db, contract, template, inspector, "90", date(2026, 3, 10))
     with app.test_request_context():
-        dashboards.provider_ranking(make_user("officer", region="b"), 2026)
-    assert len(calls) == 2          # the second officer of A reuses the first's
-    dashboards.forget_rankings()
+        ranking = dashboards.provider_ranking(officer, 2026)
+    assert ranking[0].composite == 80 and ranking[0].trend[0] == 80
+    # the figures are what is read: without them, nothing is known (not recomputed)
+    db.session.execute(sa.delete(PerformanceFigure))
+    db.session.commit()
+    with app.test_request_context():
+        ranking = dashboards.provider_ranking(officer, 2026)
+    assert ranking[0].composite is None and ranking[0].contracts == 1
 
 
 # ---- inspector -------------------------------------------------------------------------------

@@ -1,0 +1,131 @@
+"""How often each item was scored short, kept per year and region: the officer dashboard's
+"items most often failed" reads these counts instead of aggregating every answer of the year
+(730,000 answers a year in a city).
+
+One row per (year, region of the inspection, template code, item key): the answers of the
+current finalized inspections of that year and region where the item applied, and how many of
+them scored below the maximum (a failed veto item included). A bucket is recomputed in the
+transaction that finalizes (or supersedes) an inspection of it, and all of them nightly with
+the performance figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from itertools import chain
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
+from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
+
+_STALE = "careprocure.item_failures_stale"
+
+
+class ItemFailureCount(db.Model):
+    __tablename__ = "item_failure_counts"
+
+    year: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    region_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True)
+    template_code: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    item_key: so.Mapped[str] = so.mapped_column(sa.String(60), primary_key=True)
+    failed: so.Mapped[int]
+    applicable: so.Mapped[int]
+    #: the newest version's item (its texts are shown)
+    last_item_id: so.Mapped[int]
+
+
+def _counts(year: int, region_ids: Iterable[int] | None) -> sa.Select:
+    """The aggregate of the answers of ``year`` per region, template code and item key."""
+    answer = InspectionAnswer
+    superseded = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
+    inspections = sa.select(Inspection.id, Inspection.region_id).where(
+        Inspection.status == InspectionStatus.FINALIZED, Inspection.id.not_in(superseded),
+        Inspection.scheduled_for.between(date(year, 1, 1), date(year, 12, 31)))
+    if region_ids is not None:
+        inspections = inspections.where(Inspection.region_id.in_(list(region_ids)))
+    inspections = inspections.subquery()
+    applicable = sa.and_(answer.na.is_(False),
+                         sa.or_(answer.points.is_not(None), answer.yes.is_not(None)))
+    below_max = sa.or_(answer.yes.is_(False),
+                       sa.and_(answer.points.is_not(None),
+                               answer.points < TemplateItem.max_points))
+    return (sa.select(sa.literal(year), inspections.c.region_id, AssessmentTemplate.code,
+                      TemplateItem.key, sa.func.sum(sa.case((below_max, 1), else_=0)),
+                      sa.func.count(), sa.func.max(TemplateItem.id))
+            .select_from(answer)
+            .join(inspections, answer.inspection_id == inspections.c.id)
+            .join(TemplateItem, answer.item_id == TemplateItem.id)
+            .join(TemplateSection, TemplateItem.section_id == TemplateSection.id)
+            .join(AssessmentTemplate, TemplateSection.template_id == AssessmentTemplate.id)
+            .where(applicable)
+            .group_by(inspections.c.region_id, AssessmentTemplate.code, TemplateItem.key))
+
+
+def refresh(year: int, region_ids: Iterable[int] | None = None) -> None:
+    """Recompute the counts of ``year`` in these regions (all regions: None)."""
+    table = ItemFailureCount.__table__
+    delete = sa.delete(ItemFailureCount).where(ItemFailureCount.year == year)
+    if region_ids is not None:
+        region_ids = list(region_ids)
+        delete = delete.where(ItemFailureCount.region_id.in_(region_ids))
+    db.session.execute(delete)
+    db.session.execute(table.insert().from_select(
+        ["year", "region_id", "template_code", "item_key", "failed", "applicable",
+         "last_item_id"], _counts(year, region_ids)))
+
+
+def refresh_all() -> None:
+    """Every year that has finalized inspections (the nightly job)."""
+    years = {day.year for day in db.session.scalars(
+        sa.select(sa.func.min(Inspection.scheduled_for)).union(
+            sa.select(sa.func.max(Inspection.scheduled_for)))) if day is not None}
+    db.session.execute(sa.delete(ItemFailureCount))
+    if years:
+        for year in range(min(years), max(years) + 1):
+            refresh(year)
+
+
+# ---- kept current in the transaction that finalizes --------------------------------------
+
+def _note(session: so.Session, _flush_context) -> None:
+    marks = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Inspection) and obj.scheduled_for is not None and (
+                obj.status is InspectionStatus.FINALIZED
+                or sa.inspect(obj).attrs.status.history.has_changes()):
+            marks.add((obj.scheduled_for.year, obj.region_id))
+    if marks:
+        session.info.setdefault(_STALE, set()).update(marks)
+
+
+def _refresh_before_commit(session: so.Session) -> None:
+    marks = session.info.pop(_STALE, None)
+    try:
+        ours = session is db.session()
+    except RuntimeError:
+        ours = False
+    if not marks or not ours:
+        return
+    session.flush()
+    for year in {year for year, _region in marks}:
+        refresh(year, {region for y, region in marks if y == year})
+    session.flush()
+
+
+def _forget(session: so.Session, *_args) -> None:
+    session.info.pop(_STALE, None)
+
+
+def listen() -> None:
+    if not sa.event.contains(so.Session, "after_flush", _note):
+        sa.event.listen(so.Session, "after_flush", _note)
+        sa.event.listen(so.Session, "before_commit", _refresh_before_commit)
+        sa.event.listen(so.Session, "after_rollback", _forget)
+
+
+listen()

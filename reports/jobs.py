@@ -1,0 +1,24 @@
+"""Scheduled work of the reports feature: the nightly refresh of the performance figures
+(timeliness and which periods have begun change with the day, not only with the data) and of
+the counts of items scored short."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.scheduler.registry import register_job
+from reports.dashboards import failures
+from reports.performance import figures
+
+
+def refresh_performance() -> str:
+    written = figures.refresh_all()
+    failures.refresh_all()
+    db.session.commit()
+    return f"{written} figures"
+
+
+register_job("reports.refresh_performance", "reports.jobs:refresh_performance",
+             {"trigger": "cron", "hour": 1, "minute": 30, "timezone": "Asia/Shanghai"},
+             description=_l("Recompute contract performance for the dashboards"))

@@ -1,0 +1,200 @@
+"""Contract performance kept in the database: one row per contract and period (each year and
+each quarter it runs in), so that the dashboards read figures instead of computing them.
+
+The rows hold exactly what :func:`reports.performance.services.contract_performance` gives
+for that period on the day they were computed (``computed_on``). They are refreshed
+
+- in the transaction that changes what they depend on: an inspection finalized (or
+  superseded), a report's status changed (submitted, reviewed), a payment decision recorded,
+  a household import or spot check stored, a contract's terms or status changed — the session
+  notes the contracts at each flush and recomputes them just before the commit, so a figure
+  never disagrees with the data it was committed with;
+- every night by the scheduler job ``reports.refresh_performance`` (timeliness and what has
+  begun depend on the day), and on demand with ``flask reports refresh-performance``.
+
+Only active and completed contracts are ranked and drawn, so only they have rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from itertools import chain
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app import clock
+from app.errors import ValidationError
+from app.extensions import db
+from contracts.households.models import HouseholdImport, SpotCheck
+from contracts.models import Contract, ContractStatus
+from contracts.submissions.models import Submission
+from evaluations.inspections.models import Inspection, InspectionStatus
+from reports.performance.models import PaymentDecision
+from reports.performance.services import contract_performance, period_choices
+
+#: contracts with figures (the ranking and the trends show no others)
+MEASURED = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
+#: contract columns the figures depend on
+_TERMS = ("status", "weights", "targets", "start_date", "end_date", "facility_id", "reporting",
+          "report_due_days")
+_STALE = "careprocure.performance_stale"
+SCORE = sa.Numeric(12, 6)
+_PLACES = Decimal("0.000001")
+
+
+class PerformanceFigure(db.Model):
+    __tablename__ = "performance_figures"
+    __table_args__ = (
+        # the dashboards read one period for many contracts
+        sa.Index("ix_performance_figures_period", "period", "contract_id"),
+    )
+
+    contract_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True)
+    #: "2026" or "2026-Q3"
+    period: so.Mapped[str] = so.mapped_column(sa.String(7), primary_key=True)
+    provider_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("providers.id"), index=True)
+    inspection: so.Mapped[Decimal | None] = so.mapped_column(SCORE)
+    timeliness: so.Mapped[Decimal | None] = so.mapped_column(SCORE)
+    targets: so.Mapped[Decimal | None] = so.mapped_column(SCORE)
+    composite: so.Mapped[Decimal | None] = so.mapped_column(SCORE)
+    grade: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    not_started: so.Mapped[bool] = so.mapped_column(default=False)
+    computed_on: so.Mapped[date]
+
+
+def _places(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(_PLACES)
+
+
+def _upsert():
+    """INSERT that overwrites: two transactions refreshing one contract at once (both deleted
+    its rows, the first committed its new ones) must not collide on the primary key."""
+    dialect = db.session.get_bind().dialect.name
+    module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
+    stmt = module.insert(PerformanceFigure)
+    return stmt.on_conflict_do_update(
+        index_elements=["contract_id", "period"],
+        set_={c.name: stmt.excluded[c.name] for c in PerformanceFigure.__table__.columns
+              if c.name not in ("contract_id", "period")})
+
+
+def refresh(contract_ids: Iterable[int], today: date | None = None) -> int:
+    """Recompute the figures of these contracts as of ``today``; returns the rows written."""
+    ids = sorted(set(contract_ids))
+    if not ids:
+        return 0
+    today = today or clock.today()
+    written = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        db.session.execute(sa.delete(PerformanceFigure).where(
+            PerformanceFigure.contract_id.in_(chunk)))
+        contracts = db.session.scalars(sa.select(Contract).where(
+            Contract.id.in_(chunk), Contract.status.in_(MEASURED))
+            .options(so.selectinload(Contract.installments)))
+        rows = []
+        for contract in contracts:
+            for key in period_choices(contract):
+                try:
+                    p = contract_performance(contract, key, today)
+                except ValidationError:  # the contract does not run in that period
+                    continue
+                rows.append(dict(
+                    contract_id=contract.id, period=key, provider_id=contract.provider_id,
+                    inspection=_places(p.inspection), timeliness=_places(p.timeliness),
+                    targets=_places(p.targets), composite=_places(p.composite),
+                    grade=p.grade, not_started=p.not_started, computed_on=today))
+        if rows:
+            db.session.execute(_upsert(), rows)
+        written += len(rows)
+    return written
+
+
+def refresh_all(today: date | None = None) -> int:
+    """Recompute every measured contract (the nightly job)."""
+    ids = db.session.scalars(sa.select(Contract.id).where(Contract.status.in_(MEASURED)))
+    db.session.execute(sa.delete(PerformanceFigure).where(
+        PerformanceFigure.contract_id.not_in(sa.select(Contract.id).where(
+            Contract.status.in_(MEASURED)))))
+    return refresh(list(ids), today)
+
+
+# ---- kept current in the transaction that changes the data --------------------------------
+
+def _changed(obj, *names: str) -> bool:
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _stale_marks(session: so.Session) -> set[tuple[str, int]]:
+    marks = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Inspection):
+            if obj.status is InspectionStatus.FINALIZED or _changed(obj, "status"):
+                if obj.contract_id is not None:
+                    marks.add(("contract", obj.contract_id))
+                if obj.facility_id is not None:
+                    marks.add(("facility", obj.facility_id))
+        elif isinstance(obj, Submission):
+            if obj in session.new or obj in session.deleted or _changed(obj, "status"):
+                marks.add(("contract", obj.contract_id))
+        elif isinstance(obj, PaymentDecision | HouseholdImport | SpotCheck):
+            marks.add(("contract", obj.contract_id))
+        elif isinstance(obj, Contract) and (
+                obj in session.new or obj in session.deleted or _changed(obj, *_TERMS)):
+            marks.add(("contract", obj.id))
+    return marks
+
+
+def _note(session: so.Session, _flush_context) -> None:
+    marks = _stale_marks(session)
+    if marks:
+        session.info.setdefault(_STALE, set()).update(marks)
+
+
+def _is_the_app_session(session: so.Session) -> bool:
+    """The figures are computed through ``db.session``; another session's changes (a
+    connection of its own, as the scheduler's lock) wait for the nightly refresh."""
+    try:
+        return session is db.session()
+    except RuntimeError:  # outside an application context
+        return False
+
+
+def _refresh_before_commit(session: so.Session) -> None:
+    if not _is_the_app_session(session):
+        session.info.pop(_STALE, None)
+        return
+    for _round in range(3):  # what the refresh itself flushes may mark more (it never does)
+        marks = session.info.pop(_STALE, None)
+        if not marks:
+            return
+        ids = {ident for kind, ident in marks if kind == "contract" and ident is not None}
+        homes = [ident for kind, ident in marks if kind == "facility"]
+        with session.no_autoflush:
+            if homes:
+                ids.update(session.scalars(sa.select(Contract.id).where(
+                    Contract.facility_id.in_(homes))))
+        session.flush()
+        refresh(ids)
+        session.flush()
+
+
+def _forget(session: so.Session, *_args) -> None:
+    session.info.pop(_STALE, None)
+
+
+def listen() -> None:
+    """Register the session hooks once (at import, like the unit of work's)."""
+    if not sa.event.contains(so.Session, "after_flush", _note):
+        sa.event.listen(so.Session, "after_flush", _note)
+        sa.event.listen(so.Session, "before_commit", _refresh_before_commit)
+        sa.event.listen(so.Session, "after_rollback", _forget)
+
+
+listen()

@@ -1,0 +1,41 @@
+"""The contract list's provider filter: a drop-down for a few providers, none for a city's
+hundreds (the search box finds them by name), the chosen one kept as a removable badge."""
+
+from __future__ import annotations
+
+from contracts.listing import PROVIDER_CHOICES_MAX
+
+
+def test_few_providers_are_a_drop_down(db, as_user, make_contract):
+    contract = make_contract(region="a")
+    browser, _user = as_user("officer")
+    page = browser.get(f"/contracts?provider={contract.provider_id}").get_data(as_text=True)
+    assert f'<option value="{contract.provider_id}" selected>' in page
+
+
+def test_many_providers_are_not_listed_and_the_chosen_one_stays(db, as_user, make_contract,
+                                                                make_provider):
+    contract = make_contract(region="a")
+    for _ in range(PROVIDER_CHOICES_MAX + 1):
+        make_provider()
+    browser, _user = as_user("officer")
+    page = browser.get("/contracts?status=draft").get_data(as_text=True)
+    assert 'name="provider"' not in page and "provider-filter" not in page
+
+    page = browser.get(f"/contracts?provider={contract.provider_id}&status=draft"
+                       ).get_data(as_text=True)
+    assert f'<input type="hidden" name="provider" value="{contract.provider_id}">' in page
+    badge = page[page.index('id="provider-filter"'):]
+    assert contract.provider.name in badge[:400]
+    assert 'href="/contracts?status=draft"' in badge[:600]
+    assert contract.number in page
+
+
+def test_a_provider_hidden_or_unknown_is_no_badge(db, as_user, make_provider):
+    for _ in range(PROVIDER_CHOICES_MAX + 1):
+        make_provider()
+    browser, _user = as_user("officer")
+    for value in ("99999", "x", str(2**40)):
+        response = browser.get(f"/contracts?provider={value}")
+        assert response.status_code == 200
+        assert "provider-filter" not in response.get_data(as_text=True)

@@ -1,0 +1,95 @@
+"""Statement counts of every list page, API list and dashboard: the same at two data sizes
+(no query per row) and at most 12 a page (API tokens and sessions included)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask import current_app
+
+from tests.clients import Browser
+from tests.perf.world import add, base
+
+LIMIT = 12
+TODAY = date(2026, 11, 20)
+
+PAGES = {
+    "officer": ["/", "/reports/dashboard", "/contracts", "/contracts?provider_id=1",
+                "/providers", "/facilities", "/procurements", "/evaluations/inspections",
+                "/evaluations/actions", "/evaluations/campaigns", "/reports/appeals",
+                "/review-queue", "/spot-checks", "/contracts/{survey}/households"],
+    "inspector": ["/", "/reports/dashboard", "/evaluations/inspections", "/evaluations/actions"],
+    "provider": ["/", "/reports/dashboard", "/contracts", "/evaluations/inspections",
+                 "/evaluations/actions", "/my-reports"],
+}
+APIS = {
+    "officer": ["/api/v1/contracts", "/api/v1/providers", "/api/v1/facilities",
+                "/api/v1/procurements", "/api/v1/inspections", "/api/v1/corrective-actions",
+                "/api/v1/appeals", "/api/v1/campaigns", "/api/v1/templates",
+                "/api/v1/contracts/{survey}/households",
+                "/api/v1/contracts/{survey}/submissions"],
+    "provider": ["/api/v1/contracts", "/api/v1/inspections", "/api/v1/corrective-actions"],
+}
+
+
+@pytest.fixture
+def grow(db, fixed_today, make_user, make_provider, make_contract, make_facility,
+         make_operation_contract, make_template, make_scored_inspection):
+    """``grow(n)`` → the world with ``n`` more of everything."""
+    fixed_today(TODAY)
+    w = base(make_user, make_provider, make_template)
+
+    def more(n: int):
+        return add(db, w, n, make_contract=make_contract, make_facility=make_facility,
+                   make_operation_contract=make_operation_contract,
+                   make_scored_inspection=make_scored_inspection)
+
+    return more
+
+
+def counts(get, urls, world, count_queries) -> dict[str, int]:
+    found = {}
+    for name in urls:
+        url = name.format(survey=world.survey.id)
+        get(url)  # warm: templates compiled, the session's user loaded once
+        with count_queries() as log:
+            response = get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        found[name] = len(log)
+    return found
+
+
+def login(role, world, as_user):
+    """A browser of an officer of A, the world's inspector, or a user of its provider."""
+    if role == "inspector":
+        browser = Browser(current_app.test_client())
+        assert browser.login(world.inspector).status_code == 302
+        return browser, world.inspector
+    kwargs = {"provider": world.provider} if role == "provider" else {"region": "a"}
+    return as_user(role, **kwargs)
+
+
+def compare(small: dict, large: dict) -> None:
+    grew = {u: (small[u], large[u]) for u in small if small[u] != large[u]}
+    assert not grew, f"statements grew with the data: {grew}"
+    assert max(large.values()) <= LIMIT, {u: n for u, n in large.items() if n > LIMIT}
+
+
+@pytest.mark.parametrize("role", sorted(PAGES))
+def test_pages_send_few_statements_whatever_the_size(role, grow, as_user, count_queries):
+    world = grow(2)
+    browser, _user = login(role, world, as_user)
+    small = counts(browser.get, PAGES[role], world, count_queries)
+    grow(4)
+    compare(small, counts(browser.get, PAGES[role], world, count_queries))
+
+
+@pytest.mark.parametrize("role", sorted(APIS))
+def test_api_lists_send_few_statements_whatever_the_size(role, grow, as_user, api_login,
+                                                        count_queries):
+    world = grow(2)
+    client = api_login(login(role, world, as_user)[1])
+    small = counts(client.get, APIS[role], world, count_queries)
+    grow(4)
+    compare(small, counts(client.get, APIS[role], world, count_queries))

@@ -1,0 +1,63 @@
+"""The counts of items scored short kept per year and region (reports.dashboards.failures):
+current at every commit that finalizes, equal to the nightly recount, scoped by region."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from evaluations.inspections.models import InspectionStatus
+from reports.dashboards import failures
+from reports.dashboards import services as dashboards
+from reports.dashboards.failures import ItemFailureCount
+
+
+def finalize(db, inspection, total: str):
+    inspection.total, inspection.grade = Decimal(total), "pass"
+    inspection.status = InspectionStatus.FINALIZED
+    db.session.commit()
+    return inspection
+
+
+def stored(db) -> set[tuple]:
+    db.session.expire_all()
+    return {(c.year, c.region_id, c.template_code, c.item_key, c.failed, c.applicable,
+             c.last_item_id) for c in db.session.scalars(sa.select(ItemFailureCount))}
+
+
+def test_kept_at_commit_equal_to_the_nightly_recount_and_scoped(
+        db, inspection_world, make_scored_inspection, make_facility, make_user,
+        make_operation_contract):
+    w = inspection_world
+    home_b = make_facility("b1", name="乙一敬老院")
+    make_operation_contract(home_b, region="b")
+    finalize(db, make_scored_inspection(w, {"room_temperature": 2}), "70")
+    assert any(row[3] == "room_temperature" and row[4] == 1 for row in stored(db))
+    finalize(db, make_scored_inspection(w, {"room_temperature": 3}, facility=home_b,
+                                        inspector=make_user("inspector", region="b")), "75")
+    finalize(db, make_scored_inspection(w, {"bedding": 0}, scheduled_for=date(2025, 6, 1)),
+             "60")
+    make_scored_inspection(w, {"heating_working": False})  # submitted only: not counted
+    kept = stored(db)
+
+    failures.refresh_all()
+    db.session.commit()
+    assert stored(db) == kept
+    assert {row[0] for row in kept} == {2025, 2026}
+
+    city = dashboards.top_failed_items(make_user("officer", region="city"), 2026)
+    county_a = dashboards.top_failed_items(w.officer, 2026)
+    assert [(i.failed, i.applicable) for i in city][:1] == [(2, 2)]
+    assert [(i.failed, i.applicable) for i in county_a][:1] == [(1, 1)]
+    assert dashboards.top_failed_items(make_user("officer", region="b"), 2025) == []
+
+
+def test_a_rollback_keeps_the_counts(db, inspection_world, make_scored_inspection):
+    w = inspection_world
+    inspection = make_scored_inspection(w, {"room_temperature": 2})
+    inspection.total, inspection.status = Decimal(70), InspectionStatus.FINALIZED
+    db.session.flush()
+    db.session.rollback()
+    assert stored(db) == set()
