@@ -14,9 +14,11 @@ SIZE = 2.6 * cm
 
 
 def verification_qr(url: str, size: float = SIZE) -> Drawing:
-    """A ``size`` × ``size`` drawing of the QR code of ``url``."""
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
+    """A ``size`` × ``size`` drawing of the QR code of ``url``.
+
+    The code is encoded once, here: a widget left in the drawing would be encoded again each
+    time reportlab asks for its bounds or draws it (the mask search is most of a card's cost)."""
+    widget = QrCodeWidget(url, barLevel="M", barWidth=size, barHeight=size)
+    drawing = Drawing(size, size)
+    drawing.add(widget.draw())
     return drawing
