@@ -147,14 +147,23 @@ def test_the_pdf_carries_a_qr_code_of_its_verification_url(app, as_user, finaliz
     assert "Scan to verify this scorecard" in " ".join(text.split())
 
 
-def test_qr_widget_holds_the_url_it_is_given():
+def test_the_qr_drawing_encodes_the_url_it_is_given():
     from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Rect
 
-    from reports.scorecards.qr import verification_qr
+    from reports.scorecards.qr import SIZE, verification_qr
 
-    drawing = verification_qr("https://care.example.cn/verify/ABCD2345")
-    (widget,) = [c for c in drawing.contents if isinstance(c, QrCodeWidget)]
-    assert widget.value == "https://care.example.cn/verify/ABCD2345"
+    def squares(group) -> list[tuple]:
+        return [(round(r.x, 3), round(r.y, 3), round(r.width, 3)) for r in group.contents
+                if isinstance(r, Rect) and r.fillColor is not None]
+
+    url = "https://care.example.cn/verify/ABCD2345"
+    drawing = verification_qr(url)
+    (group,) = drawing.contents
+    encoded = squares(QrCodeWidget(url, barLevel="M", barWidth=SIZE, barHeight=SIZE).draw())
+    assert squares(group) == encoded and len(encoded) > 20
+    other = squares(verification_qr("https://care.example.cn/verify/WXYZ6789").contents[0])
+    assert other != encoded
     assert round(drawing.width) == round(drawing.height) > 0
 
 
