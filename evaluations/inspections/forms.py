@@ -87,7 +87,7 @@ def answers_from_request(inspection: Inspection, form: MultiDict) -> tuple[list[
                                                                            list[int]]:
     """Answer dicts for ``save_answers`` and, in the same order, their item ids.
 
-    Controls per item: ``a-<id>`` (points, or ``yes``/``no``), ``na-<id>`` (checkbox; it wins
+    Controls per item: ``a-<id>`` (points, the measured reading, or ``yes``/``no``), ``na-<id>`` (checkbox; it wins
     over a value also chosen), ``note-<id>``. An item left blank with no stored answer is
     skipped, so a draft does not create empty rows.
     """
@@ -104,6 +104,8 @@ def answers_from_request(inspection: Inspection, form: MultiDict) -> tuple[list[
             answer["na"] = True
         elif item.kind == "yes_no" and value in ("yes", "no"):
             answer["yes"] = value == "yes"
+        elif item.kind == "reading" and value:
+            answer["reading"] = value
         elif value:
             answer["points"] = value
         answers.append(answer)
@@ -126,6 +128,8 @@ def values_for_display(inspection: Inspection, form: MultiDict | None) -> dict[i
             value = "yes" if answer.yes else "no"
         elif answer.points is not None:
             value = f"{answer.points.normalize():f}"
+        elif answer.reading is not None:
+            value = f"{answer.reading:f}"
         else:
             value = ""
         values[answer.item_id] = {"value": value, "na": answer.na, "note": answer.note}

@@ -70,6 +70,7 @@
     var value = "";
     if (!answer.na && answer.yes !== null && answer.yes !== undefined) { value = answer.yes ? "yes" : "no"; }
     else if (!answer.na && answer.points !== null && answer.points !== undefined) { value = String(answer.points); }
+    else if (!answer.na && answer.reading !== null && answer.reading !== undefined) { value = String(answer.reading); }
     return { value: value, na: !!answer.na, note: answer.note || "" };
   };
 
