@@ -71,11 +71,11 @@ def test_field_form_stale_version_and_invalid_points(app, db, schedule, inspecti
     db.session.expire_all()
     assert db.session.scalar(sa.select(InspectionAnswer.yes)) is True
 
-    room = next(i for i in w.template.items if i.key == "room_temperature")
+    room = next(i for i in w.template.items if i.key == "bedding")
     response = browser.post(url, {"version": "2", f"a-{room.id}": "7", "action": "save"})
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "maximum of 5" in body and room.text("en") in body
+    assert "maximum of 4" in body and room.text("en") in body
     assert _fresh(db, inspection.id).version == 2
 
 
