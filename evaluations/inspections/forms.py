@@ -126,10 +126,10 @@ def values_for_display(inspection: Inspection, form: MultiDict | None) -> dict[i
     for answer in inspection.answers:
         if answer.yes is not None:
             value = "yes" if answer.yes else "no"
+        elif answer.reading is not None:  # before points: a reading's points are derived
+            value = f"{answer.reading.normalize():f}"
         elif answer.points is not None:
             value = f"{answer.points.normalize():f}"
-        elif answer.reading is not None:
-            value = f"{answer.reading:f}"
         else:
             value = ""
         values[answer.item_id] = {"value": value, "na": answer.na, "note": answer.note}

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from evaluations.inspections.models import Inspection, InspectionAnswer
 from tests.clients import Browser
-from tests.factories import jpeg_bytes
+from tests.factories import jpeg_bytes, reading_for
 
 
 def _login(app, user) -> Browser:
@@ -30,6 +30,7 @@ def _form_data(template, *, skip=()) -> dict:
         if item.key in skip:
             continue
         data[f"a-{item.id}"] = "yes" if item.kind == "yes_no" else \
+            f"{reading_for(item, 'max')}" if item.kind == "reading" else \
             f"{item.max_points.normalize():f}"
     return data
 
