@@ -80,3 +80,31 @@ def test_the_seed_stores_the_reading_version_next_and_the_old_keeps_points(db):
     assert item_of(old, "room_temperature").kind == "points"
     assert item_of(new, "room_temperature").kind == "reading"
     assert seed_builtin_templates() == []  # nothing changed since
+
+
+def test_the_editor_keeps_the_reading_and_refuses_a_bad_one(as_user, make_template, db):
+    from tests.evaluations.assessment.test_editor import form_fields, stored
+
+    template = make_template("warm_winter")
+    room = item_of(template, "room_temperature")
+    browser, _ = as_user("admin")
+    url = f"/evaluations/templates/{template.id}/editor"
+    fields = form_fields(browser.get(url).get_data(as_text=True))
+    [name] = [n for n, v in fields.items() if n.endswith("-reading") and v]
+    bad = fields | {name: '{"full_at": "nope", "min": -10, "max": 40}', "save": "y"}
+    response = browser.post(url, bad)
+    assert response.status_code == 422
+    assert "must name a parameter of the template" in response.get_data(as_text=True)
+    response = browser.post(url, fields | {"parameters-min_room_temperature": "20",
+                                           "save": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    v2 = stored(db, "warm_winter", 2)
+    assert item_of(v2, "room_temperature").reading == room.reading
+    assert item_of(v2, "room_temperature").kind == "reading"
+
+
+def test_the_preview_offers_a_reading_input(as_user, make_template):
+    template = make_template("warm_winter")
+    browser, _ = as_user("inspector", region="a")
+    html = browser.get(f"/evaluations/templates/{template.id}/preview").get_data(as_text=True)
+    assert 'min="-10" max="40" step="0.1" disabled aria-label="Measured reading"' in html
