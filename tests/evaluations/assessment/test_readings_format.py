@@ -108,3 +108,14 @@ def test_the_preview_offers_a_reading_input(as_user, make_template):
     browser, _ = as_user("inspector", region="a")
     html = browser.get(f"/evaluations/templates/{template.id}/preview").get_data(as_text=True)
     assert 'min="-10" max="40" step="0.1" disabled aria-label="Measured reading"' in html
+
+
+def test_the_templates_api_names_what_scores_a_reading(api_as, make_template):
+    template = make_template("warm_winter")
+    api, _ = api_as("inspector", region="a")
+    body = api.get(f"/api/v1/templates/{template.id}").get_json()
+    items = {item["key"]: item for section in body["sections"] for item in section["items"]}
+    assert items["room_temperature"]["kind"] == "reading"
+    assert items["room_temperature"]["reading"]["full_at"] == "min_room_temperature"
+    assert body["parameters"]["min_room_temperature"]["value"] == 18
+    assert items["bedding"]["reading"] is None
