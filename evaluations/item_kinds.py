@@ -12,6 +12,12 @@ Rules (DESIGN.md §4):
 
 - ``points``: 0..max in steps of 0.5.
 - ``yes_no``: yes earns the item's max, no earns 0.
+- ``reading``: the inspector enters a measured value (a room temperature, one decimal, within
+  the item's plausible range); the score follows from the template's parameters the item
+  names: the max at or above the full-credit value, half the max at or above the half-credit
+  value, 0 below. N/A works as for every kind (where the template allows it, without a
+  reading). A reading outside the range is refused, not clamped: 60 ℃ is a typo, not a warm
+  room.
 - Any kind may be answered N/A where the template allows it; the N/A check is shared
   here, the effect of N/A on the score is applied in ``evaluations.scoring``.
 """
@@ -23,12 +29,28 @@ from decimal import Context, Decimal
 from typing import Any, ClassVar, Protocol, TypeVar
 
 __all__ = [
-    "KINDS", "AnswerError", "AnswerLike", "ItemKind", "ItemLike", "PointsKind", "UnknownItemKind",
-    "YesNoKind", "get_kind", "register",
+    "KINDS", "AnswerError", "AnswerLike", "ItemKind", "ItemLike", "PointsKind", "ReadingKind",
+    "ReadingRule", "UnknownItemKind", "YesNoKind", "earned_for_reading", "get_kind", "register",
 ]
 
 #: Points are awarded in half-point steps (DESIGN.md §4); ``_is_half_step`` implements it.
 POINT_STEP = Decimal("0.5")
+#: A reading is entered with one decimal at most (a thermometer's resolution).
+READING_STEP = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class ReadingRule:
+    """How a ``reading`` item scores, with the template's parameter values resolved."""
+
+    #: at or above: the item's max
+    full_at: Decimal
+    #: at or above (and below ``full_at``): half the max; None: no half credit
+    half_at: Decimal | None
+    #: the plausible range of a reading, both ends included
+    low: Decimal
+    high: Decimal
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +74,9 @@ class ItemLike(Protocol):
     @property
     def allow_na(self) -> bool: ...
 
+    @property
+    def reading(self) -> ReadingRule | None: ...
+
 
 class AnswerLike(Protocol):
     """What a kind reads from an answer (``scoring.Answer`` satisfies it)."""
@@ -64,6 +89,9 @@ class AnswerLike(Protocol):
 
     @property
     def na(self) -> bool: ...
+
+    @property
+    def reading(self) -> Decimal | None: ...
 
 
 class UnknownItemKind(KeyError):
@@ -93,7 +121,8 @@ class ItemKind:
                 errors.append(AnswerError("na_not_allowed", "This item may not be marked N/A."))
             # N/A together with a value is ambiguous: we would have to guess which one the
             # inspector meant, and the two give different totals.
-            if answer.points is not None or answer.yes is not None:
+            if (answer.points is not None or answer.yes is not None
+                    or getattr(answer, "reading", None) is not None):
                 errors.append(
                     AnswerError("na_with_value", "An item marked N/A must not also have a value.")
                 )
@@ -146,6 +175,12 @@ def _is_half_step(points: Decimal) -> bool:
     return doubled == doubled.to_integral_value()
 
 
+def _no_reading(answer: AnswerLike) -> list[AnswerError]:
+    if getattr(answer, "reading", None) is None:
+        return []
+    return [AnswerError("reading_not_taken", "This item takes no measured reading.")]
+
+
 @register
 class PointsKind(ItemKind):
     """The inspector awards 0..max points in steps of 0.5."""
@@ -157,7 +192,7 @@ class PointsKind(ItemKind):
         return answer.points is not None
 
     def validate_value(self, item: ItemLike, answer: AnswerLike) -> list[AnswerError]:
-        errors = []
+        errors = _no_reading(answer)
         if answer.yes is not None:
             errors.append(
                 AnswerError("yes_no_on_points", "This item takes points, not yes/no.")
@@ -211,7 +246,7 @@ class YesNoKind(ItemKind):
         return answer.yes is not None
 
     def validate_value(self, item: ItemLike, answer: AnswerLike) -> list[AnswerError]:
-        errors = []
+        errors = _no_reading(answer)
         if answer.points is not None:
             errors.append(
                 AnswerError("points_on_yes_no", "This item takes yes or no, not points.")
@@ -224,3 +259,60 @@ class YesNoKind(ItemKind):
         if answer.yes is None:
             raise ValueError("a yes/no item without an answer earns nothing yet")
         return item.max_points if answer.yes else Decimal(0)
+
+
+@register
+class ReadingKind(ItemKind):
+    """A measured value scored against the template's thresholds (see the module docstring)."""
+
+    key = "reading"
+    label = "Measured reading"
+
+    def is_answered(self, answer: AnswerLike) -> bool:
+        return answer.reading is not None
+
+    def validate_value(self, item: ItemLike, answer: AnswerLike) -> list[AnswerError]:
+        errors = []
+        if answer.points is not None or answer.yes is not None:
+            errors.append(AnswerError("value_on_reading",
+                                      "This item takes a measured reading, not points or yes/no."))
+        reading = answer.reading
+        if reading is None:
+            return errors
+        if (isinstance(reading, bool) or not isinstance(reading, Decimal | int)
+                or not Decimal(reading).is_finite()):
+            errors.append(AnswerError("reading_not_a_number", "The reading must be a number."))
+            return errors
+        reading = Decimal(reading)
+        rule = _rule(item)
+        params = {"reading": reading, "low": rule.low, "high": rule.high, "unit": rule.unit}
+        if not rule.low <= reading <= rule.high:
+            errors.append(AnswerError(
+                "reading_out_of_range",
+                f"The reading must lie between {rule.low} and {rule.high}{rule.unit}.", params))
+        # within the range the coefficient is short, so this context never overflows
+        elif reading != reading.quantize(READING_STEP, context=Context(prec=60)):
+            errors.append(AnswerError("reading_too_precise",
+                                      "The reading takes one decimal at most.", params))
+        return errors
+
+    def earned(self, item: ItemLike, answer: AnswerLike) -> Decimal:
+        if answer.reading is None:
+            raise ValueError("a reading item without a reading earns nothing yet")
+        return earned_for_reading(_rule(item), item.max_points, Decimal(answer.reading))
+
+
+def earned_for_reading(rule: ReadingRule, max_points: Decimal, reading: Decimal) -> Decimal:
+    """The max at or above ``full_at``, half of it at or above ``half_at``, else 0."""
+    if reading >= rule.full_at:
+        return max_points
+    if rule.half_at is not None and reading >= rule.half_at:
+        return max_points / 2
+    return Decimal(0)
+
+
+def _rule(item: ItemLike) -> ReadingRule:
+    rule = getattr(item, "reading", None)
+    if rule is None:
+        raise ValueError("a reading item needs its ReadingRule")
+    return rule

@@ -29,7 +29,8 @@ TEMPLATE_STATUS_LABELS = {TemplateStatus.DRAFT: _l("Draft"),
 TEMPLATE_TARGET_LABELS = {TemplateTarget.FACILITY: _l("for a facility"),
                           TemplateTarget.CONTRACT: _l("for a contract")}
 #: the kind labels of the editor's select and the exports (KINDS carries English labels only)
-ITEM_KIND_LABELS = {"points": _l("Points"), "yes_no": _l("Yes / no")}
+ITEM_KIND_LABELS = {"points": _l("Points"), "yes_no": _l("Yes / no"),
+                    "reading": _l("Measured reading")}
 
 SEVERITY_LABELS = {
     Severity.RED: _l("Red (major hazard)"),

@@ -37,7 +37,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from evaluations.item_kinds import AnswerError, get_kind
+from evaluations.item_kinds import AnswerError, ReadingRule, get_kind
 
 __all__ = [
     "DEFAULT_BANDS", "Answer", "GradeBand", "IncompleteAnswers", "InvalidAnswers", "ItemSpec",
@@ -73,9 +73,13 @@ class ItemSpec:
     critical: bool = False
     #: the template lets the inspector mark this item N/A
     allow_na: bool = False
+    #: ``reading`` items: the thresholds, from the template's parameters
+    reading: ReadingRule | None = None
 
     def __post_init__(self) -> None:
         get_kind(self.kind)  # fail at template load, not halfway through scoring
+        if self.kind == "reading" and self.reading is None:
+            raise ValueError(f"item {self.id!r}: a reading item needs its thresholds")
         _require_decimal("max_points", self.max_points)
         # A 0-point item would make possible = 0 in a section that has applicable items.
         if self.max_points <= 0:
@@ -138,12 +142,14 @@ DEFAULT_BANDS: tuple[GradeBand, ...] = (
 
 @dataclass(frozen=True)
 class Answer:
-    """The inspector's answer to one item: points, yes/no, or N/A."""
+    """The inspector's answer to one item: points, yes/no, a measured reading, or N/A."""
 
     item_id: ItemId
     points: Decimal | None = None
     yes: bool | None = None
     na: bool = False
+    #: ``reading`` items: the measured value (℃ for a room temperature)
+    reading: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from evaluations.actions import rectification
 from evaluations.actions import services as actions
 from evaluations.actions.models import CorrectiveAction
 from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
+from evaluations.assessment.readings import item_rule
 from evaluations.assessment.services import current_template, seed_builtin_templates
 from evaluations.campaigns import services as campaigns
 from evaluations.campaigns.models import Campaign
@@ -178,6 +179,8 @@ class _Filler:
             answer: dict = {"item_id": item.id}
             if item.kind == "yes_no":
                 answer["yes"] = good
+            elif item.kind == "reading":
+                answer["reading"] = str(_demo_reading(item, good, rng))
             else:
                 top = int(Decimal(item.max_points) * 2)
                 half_steps = top if good else rng.randint(0, top - 1)
@@ -336,3 +339,11 @@ def _plan_survey_window_and_centre(root: Region, inspectors: list[User], officer
                                         scheduled_for=today + timedelta(days=10),
                                         facility=centre, actor=officer)
 
+
+
+def _demo_reading(item, good: bool, rng) -> Decimal:
+    """A plausible measured value: up to 4 above the full-credit value when good, else up to
+    3 below it (half credit or none)."""
+    rule = item_rule(item)
+    tenths = rng.randint(0, 40) if good else -rng.randint(1, 30)
+    return min(rule.high, max(rule.low, rule.full_at + Decimal(tenths) / 10))

@@ -34,11 +34,13 @@ from contracts.credit_code import make_credit_code
 from contracts.households.files import ALL_FIELDS, LABELS
 from contracts.models import Provider, ProviderKind
 from evaluations.assessment.builtin import load_builtin
+from evaluations.assessment.readings import item_rule
 from evaluations.assessment.services import import_template
 from evaluations.inspections import services as inspection_services
 from evaluations.inspections.models import InspectionAnswer, InspectionStatus
 from evaluations.inspections.photos import add_photo
 from evaluations.inspections.services import schedule_inspection
+from evaluations.item_kinds import earned_for_reading
 from tests.clients import PASSWORD, ApiClient, Browser
 
 _seq = count(1)
@@ -284,6 +286,10 @@ def make_scored_inspection(db):
                 row.na = True
             elif item.kind == "yes_no":
                 row.yes = True if value == "max" else bool(value)
+            elif item.kind == "reading":
+                row.reading = reading_for(item, value)
+                row.points = earned_for_reading(item_rule(item), Decimal(item.max_points),
+                                                row.reading)
             else:
                 row.points = Decimal(item.max_points) if value == "max" else Decimal(str(value))
             inspection.answers.append(row)
@@ -352,9 +358,28 @@ def run_ok(app, job_id: str):
     return result
 
 
+def reading_for(item, points) -> Decimal:
+    """A measured reading of a ``reading`` item that earns ``points`` ("max", the max, half
+    of it or 0) under its template's thresholds, so that tests written for points still say
+    what they mean; a ``("reading", "17.5")`` pair is the reading itself."""
+    if isinstance(points, tuple):
+        return Decimal(points[1])
+    rule = item_rule(item)
+    top = Decimal(item.max_points)
+    points = top if points == "max" else Decimal(str(points))
+    if points == top:
+        return rule.full_at
+    if points == top / 2 and rule.half_at is not None:
+        return rule.half_at
+    if points == 0:
+        return max(rule.low, (rule.half_at if rule.half_at is not None else rule.full_at) - 1)
+    raise ValueError(f"no reading of {item.key} earns {points} points")
+
+
 def full_answers(template, *, value=None, na_items=()) -> list[dict]:
     """Answers to every item of ``template``: the maximum (or ``value(item)``), N/A for
-    ``na_items`` (item keys)."""
+    ``na_items`` (item keys). A ``reading`` item gets the reading that earns those points
+    (``reading_for``)."""
     answers = []
     for item in template.items:
         if item.key in na_items:
@@ -363,6 +388,9 @@ def full_answers(template, *, value=None, na_items=()) -> list[dict]:
         given = value(item) if value else None
         if item.kind == "yes_no":
             answers.append({"item_id": item.id, "yes": True if given is None else given})
+        elif item.kind == "reading":
+            answers.append({"item_id": item.id, "reading": str(reading_for(
+                item, "max" if given is None else given))})
         else:
             answers.append({"item_id": item.id,
                             "points": float(item.max_points) if given is None else given})

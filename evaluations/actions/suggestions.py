@@ -82,7 +82,9 @@ def suggest_actions(inspection: Inspection, *, today: date | None = None) -> lis
         answer = answers.get(item.id)
         if answer is None or answer.na or item.id in taken:
             continue
-        earned = Decimal(get_kind(item.kind).earned(item, answer))
+        # a reading's earned points are stored beside it (inspections.sync._write)
+        earned = (Decimal(answer.points) if item.kind == "reading"
+                  else Decimal(get_kind(item.kind).earned(item, answer)))
         if earned >= Decimal(item.max_points):
             continue
         severity = default_severity(item, earned)

@@ -41,11 +41,14 @@ class ItemSchema(ma.Schema):
     text_zh = ma.fields.String()
     text_en = ma.fields.String()
     guidance = ma.fields.String(metadata={"description": "in the caller's language"})
-    kind = ma.fields.String(metadata={"description": "points | yes_no"})
+    kind = ma.fields.String(metadata={"description": "points | yes_no | reading"})
     max_points = ma.fields.Float()
     critical = ma.fields.Boolean()
     allow_na = ma.fields.Boolean()
     evidence_required = ma.fields.Boolean()
+    reading = ma.fields.Dict(allow_none=True, metadata={
+        "description": "reading items: {full_at, half_at?, min, max, unit?}: the parameters "
+                       "whose values earn the max and half of it, and the accepted range"})
 
 
 class SectionSchema(ma.Schema):
@@ -109,6 +112,7 @@ def template_dict(template: AssessmentTemplate, locale: str, current: bool) -> d
                 "guidance": item.guidance(locale), "kind": item.kind,
                 "max_points": float(item.max_points), "critical": item.critical,
                 "allow_na": item.allow_na, "evidence_required": item.evidence_required,
+                "reading": item.reading,
             } for item in section.items],
         } for section in template.sections],
     }

@@ -17,6 +17,7 @@ rows whose "remove" box is ticked. Removed and blank rows shift the document's i
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -88,6 +89,8 @@ class ItemRow(_Row):
     evidence_required: bool = False
     guidance_zh: str = ""
     guidance_en: str = ""
+    #: ``reading`` items: their config (``assessment.readings``) as JSON text
+    reading: str = ""
     remove: bool = False
 
     @property
@@ -167,7 +170,9 @@ def state_from_document(doc: dict) -> EditorState:
                            critical=item["critical"], allow_na=item["allow_na"],
                            evidence_required=item["evidence_required"],
                            guidance_zh=item["guidance"]["zh_CN"],
-                           guidance_en=item["guidance"]["en"])
+                           guidance_en=item["guidance"]["en"],
+                           reading=json.dumps(item["reading"], ensure_ascii=False)
+                           if item.get("reading") else "")
                    for item in section["items"]])
             for section in doc["sections"]],
     )
@@ -215,6 +220,7 @@ def _item_from_form(form: MultiDict, prefix: str) -> ItemRow:
     row = ItemRow(**{name: _text(form, prefix + name) for name in _ITEM_TEXTS},
                   **{name: _flag(form, prefix + name) for name in (*_FLAGS, "remove")})
     row.kind = _text(form, prefix + "kind")
+    row.reading = _text(form, prefix + "reading")
     return row
 
 
@@ -272,11 +278,22 @@ def to_document(state: EditorState, base: dict) -> dict:
              "items": [{"key": item.key, "text": {"zh_CN": item.text_zh, "en": item.text_en},
                         "kind": item.kind, "max_points": _number(item.max_points),
                         **{flag: getattr(item, flag) for flag in _FLAGS},
-                        "guidance": {"zh_CN": item.guidance_zh, "en": item.guidance_en}}
+                        "guidance": {"zh_CN": item.guidance_zh, "en": item.guidance_en},
+                        **_reading_document(item)}
                        for item in items]}
             for section, items in zip(state._section_at, state._items_at, strict=True)],
     } | ({"signatures_required": True} if state.signatures_required else {}) | (
         {"parameters": _parameters_document(state, base)} if base.get("parameters") else {})
+
+
+def _reading_document(item: ItemRow) -> dict:
+    """The item's reading config; text that is not JSON is passed on for the format to refuse."""
+    if not item.reading:
+        return {}
+    try:
+        return {"reading": json.loads(item.reading)}
+    except ValueError:
+        return {"reading": item.reading}
 
 
 def _parameters_document(state: EditorState, base: dict) -> dict:
@@ -321,4 +338,6 @@ def _row_of(state: EditorState, path: str) -> tuple[_Row, str]:
         return state, path
     if rest.startswith("section_floors"):
         return row, "section_floors"
+    if rest.startswith("reading"):
+        return row, "reading"
     return row, _FIELD_OF.get(rest, rest)

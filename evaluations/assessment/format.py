@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from app.errors import ValidationError
 from app.validation import number_problem, text_problem
 from evaluations.assessment.parameters import MAX_UNIT, PARAMETER_KEYS, unknown_placeholders
+from evaluations.assessment.readings import check_readings
 from evaluations.item_kinds import KINDS
 
 FORMAT = "careprocure-template/1"
@@ -50,7 +51,7 @@ TOP_KEYS = {"format", "code", "name", "description", "target", "grade_bands", "s
             "signatures_required", "parameters"}
 SECTION_KEYS = {"key", "name", "weight", "items"}
 ITEM_KEYS = {"key", "text", "kind", "max_points", "critical", "allow_na", "evidence_required",
-             "guidance"}
+             "guidance", "reading"}
 FLAGS = ("critical", "allow_na", "evidence_required")
 BAND_KEYS = {"grade", "min_score", "label", "section_floors"}
 MAX_GRADE = 20
@@ -185,6 +186,7 @@ def parse_template(data: Any) -> dict:
         out["signatures_required"] = True
     parameters = _parameters(check, doc.get("parameters"))
     _check_placeholders(check, out["sections"], parameters)
+    check_readings(check, out["sections"], parameters)
     if parameters:  # written only when present, so that documents without stay as they were
         out["parameters"] = parameters
     section_keys = {section["key"] for section in out["sections"]}
@@ -378,5 +380,7 @@ def _items(check: _Checker, items: Any, section_path: str, section_who: str,
             entry[flag] = check.flag(item.get(flag), f"{path}.{flag}", who)
         entry["guidance"] = check.text(item.get("guidance"), f"{path}.guidance", who,
                                        required=False, multiline=True)
+        if item.get("reading") is not None:  # checked with the parameters: check_readings
+            entry["reading"] = item["reading"]
         out.append(entry)
     return out

@@ -159,6 +159,9 @@ class TemplateItem(db.Model):
     allow_na: so.Mapped[bool] = so.mapped_column(default=False)
     #: the inspector must attach a photo or document
     evidence_required: so.Mapped[bool] = so.mapped_column(default=False)
+    #: ``reading`` items: the parameters that score the measured value and its range
+    #: (``assessment.readings``): ``{"full_at", "half_at", "min", "max", "unit"}``
+    reading: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
 
     section: so.Mapped[TemplateSection] = so.relationship(back_populates="items")
 

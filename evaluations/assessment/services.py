@@ -37,6 +37,7 @@ from evaluations.assessment.models import (
     TemplateStatus,
     TemplateTarget,
 )
+from evaluations.assessment.readings import rule_for
 from evaluations.scoring import GradeBand, ItemSpec, SectionSpec
 
 __all__ = [
@@ -78,7 +79,8 @@ def _store(doc: dict, actor: User | None, status: TemplateStatus,
                 guidance_zh=item_doc["guidance"]["zh_CN"],
                 guidance_en=item_doc["guidance"]["en"], kind=item_doc["kind"],
                 max_points=Decimal(str(item_doc["max_points"])), critical=item_doc["critical"],
-                allow_na=item_doc["allow_na"], evidence_required=item_doc["evidence_required"]))
+                allow_na=item_doc["allow_na"], evidence_required=item_doc["evidence_required"],
+                reading=copy.deepcopy(item_doc.get("reading"))))
         template.sections.append(section)
     # Two admins storing the same version of a code (two imports reading the same highest
     # version, or two edits of the same version) clash on the unique (code, version): the
@@ -122,7 +124,7 @@ def export_template(template: AssessmentTemplate) -> dict:
                         "allow_na": item.allow_na,
                         "evidence_required": item.evidence_required,
                         "guidance": {"zh_CN": item.guidance_zh, "en": item.guidance_en},
-                    }
+                    } | ({"reading": copy.deepcopy(item.reading)} if item.reading else {})
                     for item in section.items
                 ],
             }
@@ -244,7 +246,8 @@ def to_scoring_specs(template: AssessmentTemplate
         SectionSpec(
             id=section.id, weight=Decimal(section.weight),
             items=tuple(ItemSpec(id=item.id, kind=item.kind, max_points=Decimal(item.max_points),
-                                 critical=item.critical, allow_na=item.allow_na)
+                                 critical=item.critical, allow_na=item.allow_na,
+                                 reading=rule_for(item.reading, template.parameters))
                         for item in section.items))
         for section in template.sections)
     section_ids = {section.key: section.id for section in template.sections}

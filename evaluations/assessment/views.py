@@ -32,6 +32,7 @@ from evaluations.assessment.format import parse_template
 from evaluations.assessment.forms import TemplateEditForm, TemplateImportForm, decode_json
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus
 from evaluations.assessment.parameters import fill
+from evaluations.assessment.readings import result_text, rule_text
 
 STAFF = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 #: points items up to this maximum get one radio button per half point; larger ones an input
@@ -55,9 +56,10 @@ def _point_steps(max_points: float) -> list[str]:
     return [f"{Decimal(n) / 2:f}".removesuffix(".0") for n in range(steps + 1)]
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _labels() -> dict:
-    return {"MAX_RADIO_POINTS": MAX_RADIO_POINTS}
+    return {"MAX_RADIO_POINTS": MAX_RADIO_POINTS, "reading_rule_text": rule_text,
+            "reading_result_text": result_text}
 
 
 def _error_list(error: DomainError) -> list[tuple[str, str]]:

@@ -34,6 +34,11 @@ _ANSWER_MESSAGES = {
     "points_not_half_step": _l("Points must be a multiple of 0.5."),
     "points_on_yes_no": _l("This item takes yes or no, not points."),
     "yes_not_a_boolean": _l("The answer must be yes or no."),
+    "reading_not_taken": _l("This item takes no measured reading."),
+    "value_on_reading": _l("This item takes a measured reading, not points or yes/no."),
+    "reading_not_a_number": _l("The reading must be a number."),
+    "reading_too_precise": _l("The reading takes one decimal at most."),
+    "reading_out_of_range": _l("The reading must lie between %(low)s and %(high)s%(unit)s."),
     "answer_missing": _l("This item has not been answered."),
     "unknown_item": _l("This item is not part of the assessment template of this inspection."),
 }
@@ -41,6 +46,8 @@ _ANSWER_MESSAGES = {
 _ERROR_FIELD = {
     "na_not_allowed": "na", "na_with_value": "na", "yes_no_on_points": "yes",
     "points_on_yes_no": "points", "yes_not_a_boolean": "yes", "unknown_item": "item_id",
+    "reading_not_taken": "reading", "reading_not_a_number": "reading",
+    "reading_too_precise": "reading", "reading_out_of_range": "reading",
 }
 
 
@@ -101,12 +108,17 @@ def check_answers(inspection: Inspection, answers: Iterable[dict]
             continue
         seen.add(item_id)
         points = _parse_points(raw.get("points"))
+        reading = _parse_points(raw.get("reading"))
         yes = raw.get("yes")
         na = raw.get("na", False)
         note = raw.get("note")
         bad = False
         if points == "invalid":
             refuse(index, "points", item, item_id, str(_ANSWER_MESSAGES["points_not_a_number"]))
+            bad = True
+        if reading == "invalid":
+            refuse(index, "reading", item, item_id,
+                   str(_ANSWER_MESSAGES["reading_not_a_number"]))
             bad = True
         if yes is not None and not isinstance(yes, bool):
             refuse(index, "yes", item, item_id, str(_ANSWER_MESSAGES["yes_not_a_boolean"]))
@@ -121,7 +133,7 @@ def check_answers(inspection: Inspection, answers: Iterable[dict]
             bad = True
         if bad:
             continue
-        answer = Answer(item_id=item_id, points=points, yes=yes, na=na)
+        answer = Answer(item_id=item_id, points=points, yes=yes, na=na, reading=reading)
         problems = validate_answers(specs, {item_id: answer}).get(item_id, [])
         for problem in problems:
             refuse(index, _ERROR_FIELD.get(problem.code, "points"), item, item_id,
@@ -136,9 +148,12 @@ def check_answers(inspection: Inspection, answers: Iterable[dict]
 
 def stored_answers(inspection: Inspection) -> dict[int, Answer]:
     """The stored answers as scoring values, by item id."""
+    # a reading's points are stored beside it (sync._write) but follow from the reading
     return {row.item_id: Answer(item_id=row.item_id,
-                                points=None if row.points is None else Decimal(row.points),
-                                yes=row.yes, na=row.na)
+                                points=None if row.points is None or row.reading is not None
+                                else Decimal(row.points),
+                                yes=row.yes, na=row.na,
+                                reading=None if row.reading is None else Decimal(row.reading))
             for row in inspection.answers}
 
 
@@ -149,7 +164,7 @@ def missing_items(inspection: Inspection) -> list[TemplateItem]:
     for item in inspection.template.items:
         answer = answers.get(item.id)
         if answer is None or not (answer.na or answer.points is not None
-                                  or answer.yes is not None):
+                                  or answer.yes is not None or answer.reading is not None):
             missing.append(item)
     return missing
 

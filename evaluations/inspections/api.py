@@ -78,7 +78,8 @@ def inspection_dict(inspection: Inspection, integrity: dict | None = None) -> di
 
 def answer_dict(answer) -> dict:
     return {"item_id": answer.item_id, "points": _score(answer.points), "yes": answer.yes,
-            "na": answer.na, "note": answer.note, "version": answer.version}
+            "na": answer.na, "note": answer.note, "version": answer.version,
+            "reading": _score(answer.reading)}
 
 
 def photo_dict(photo, integrity=None) -> dict:
@@ -100,8 +101,10 @@ def conflict_dict(conflict) -> dict:
     yours, theirs = conflict.yours, conflict.theirs
     return {"item_id": conflict.item_id,
             "yours": {"points": _score(yours.points), "yes": yours.yes, "na": yours.na,
+                      "reading": _score(yours.reading),
                       "note": yours.note, "base_version": yours.base_version},
             "theirs": {"points": _score(theirs.points), "yes": theirs.yes, "na": theirs.na,
+                       "reading": _score(theirs.reading),
                        "note": theirs.note, "version": theirs.version}}
 
 
@@ -109,6 +112,9 @@ class AnswerSchema(ma.Schema):
     item_id = ma.fields.Integer()
     points = ma.fields.Float(allow_none=True)
     yes = ma.fields.Boolean(allow_none=True)
+    reading = ma.fields.Float(allow_none=True, metadata={
+        "description": "reading items: the measured value (one decimal); the points follow "
+                       "from the template's parameters"})
     na = ma.fields.Boolean()
     note = ma.fields.String()
     version = ma.fields.Integer(metadata={"description": "the version of the form that last "

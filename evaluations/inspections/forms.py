@@ -88,7 +88,7 @@ def answers_from_request(inspection: Inspection, form: MultiDict) -> tuple[list[
                                                                            list[int]]:
     """Answer dicts for ``save_answers`` and, in the same order, their item ids.
 
-    Controls per item: ``a-<id>`` (points, or ``yes``/``no``), ``na-<id>`` (checkbox; it wins
+    Controls per item: ``a-<id>`` (points, the measured reading, or ``yes``/``no``), ``na-<id>`` (checkbox; it wins
     over a value also chosen), ``note-<id>``. An item left blank with no stored answer is
     skipped, so a draft does not create empty rows.
     """
@@ -105,6 +105,8 @@ def answers_from_request(inspection: Inspection, form: MultiDict) -> tuple[list[
             answer["na"] = True
         elif item.kind == "yes_no" and value in ("yes", "no"):
             answer["yes"] = value == "yes"
+        elif item.kind == "reading" and value:
+            answer["reading"] = value
         elif value:
             answer["points"] = value
         answers.append(answer)
@@ -125,6 +127,8 @@ def values_for_display(inspection: Inspection, form: MultiDict | None) -> dict[i
     for answer in inspection.answers:
         if answer.yes is not None:
             value = "yes" if answer.yes else "no"
+        elif answer.reading is not None:  # before points: a reading's points are derived
+            value = f"{answer.reading.normalize():f}"
         elif answer.points is not None:
             value = f"{answer.points.normalize():f}"
         else:

@@ -156,6 +156,8 @@ class InspectionAnswer(db.Model):
     points: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(6, 1))
     #: for `yes_no` items
     yes: so.Mapped[bool | None]
+    #: for `reading` items: the measured value (one decimal); the points follow from it
+    reading: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(6, 1))
     #: not applicable here (only where the item allows it)
     na: so.Mapped[bool] = so.mapped_column(default=False)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")

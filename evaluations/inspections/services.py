@@ -269,7 +269,8 @@ def correct_inspection(inspection: Inspection, *, actor: User | None, reason: st
         summary=inspection.summary, verification_code=_new_code())
     for row in inspection.answers:
         new.answers.append(InspectionAnswer(item_id=row.item_id, points=row.points,
-                                            yes=row.yes, na=row.na, note=row.note))
+                                            yes=row.yes, na=row.na, note=row.note,
+                                            reading=row.reading))
     db.session.add(new)
     db.session.flush()
     for photo in inspection.photos:

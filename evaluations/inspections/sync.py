@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from app.errors import ValidationError
 from app.extensions import db
 from app.users.models import User
+from evaluations.assessment.readings import item_rule
 from evaluations.inspections.answers import check_answers
 from evaluations.inspections.guards import (
     claim_version,
@@ -36,6 +37,7 @@ from evaluations.inspections.guards import (
     stale_version,
 )
 from evaluations.inspections.models import Inspection, InspectionAnswer
+from evaluations.item_kinds import earned_for_reading
 from evaluations.scoring import Answer
 
 __all__ = ["Change", "ItemConflict", "Stored", "merge_rule", "save_answers", "save_changes"]
@@ -53,6 +55,7 @@ class Stored:
     na: bool
     note: str
     version: int
+    reading: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Change:
     #: None keeps the stored note
     note: str | None
     base_version: int
+    reading: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,8 @@ class ItemConflict:
 
 
 def _same(stored: Stored, change: Change) -> bool:
-    return ((stored.points, stored.yes, stored.na) == (change.points, change.yes, change.na)
+    return ((stored.points, stored.yes, stored.na, stored.reading)
+            == (change.points, change.yes, change.na, change.reading)
             and (change.note is None or change.note == stored.note))
 
 
@@ -95,8 +100,10 @@ def merge_rule(stored: Mapping[int, Stored], changes: Iterable[Change]
 
 
 def _stored(row: InspectionAnswer) -> Stored:
-    return Stored(points=None if row.points is None else Decimal(row.points), yes=row.yes,
-                  na=row.na, note=row.note or "", version=row.version or 0)
+    derived = row.points is None or row.reading is not None  # see _write
+    return Stored(points=None if derived else Decimal(row.points), yes=row.yes,
+                  na=row.na, note=row.note or "", version=row.version or 0,
+                  reading=None if row.reading is None else Decimal(row.reading))
 
 
 def _current_rows(inspection: Inspection) -> dict[int, InspectionAnswer]:
@@ -114,6 +121,14 @@ def _write(inspection: Inspection, rows: dict[int, InspectionAnswer], item_id: i
         row = rows[item_id] = InspectionAnswer(item_id=item_id, note="")
         inspection.answers.append(row)
     row.points, row.yes, row.na = answer.points, answer.yes, answer.na
+    row.reading = answer.reading
+    if answer.reading is not None:
+        # what the reading earned is stored beside it, so that reports, exports and
+        # suggestions read points as for every other item (a version never changes, so the
+        # stored points cannot go stale)
+        item = next(i for i in inspection.template.items if i.id == item_id)
+        row.points = earned_for_reading(item_rule(item), Decimal(item.max_points),
+                                        answer.reading)
     if note is not None:
         row.note = note.strip()
     row.version = version
@@ -137,7 +152,7 @@ def save_answers(inspection: Inspection, *, version: int | str, answers: Iterabl
                  actor: User | None) -> Inspection:
     """Store (part of) the inspector's answers, if ``version`` is still the current one.
 
-    Each answer is ``{"item_id", "points"?, "yes"?, "na"?, "note"?}``; it replaces the stored
+    Each answer is ``{"item_id", "points"?, "yes"?, "reading"?, "na"?, "note"?}``; it replaces the stored
     value of its item (a missing ``note`` keeps the stored note). Nothing is stored when any
     answer is invalid; the error names ``answers[i].<field>`` and the item.
     """
@@ -184,7 +199,7 @@ def save_changes(inspection: Inspection, *, answers: Iterable[dict], actor: User
     index_of = {id(raw): index for index, raw in enumerate(answers)}
     changes = [Change(item_id=item.id, points=answer.points, yes=answer.yes, na=answer.na,
                       note=None if raw.get("note") is None else raw["note"].strip(),
-                      base_version=bases[index_of[id(raw)]])
+                      base_version=bases[index_of[id(raw)]], reading=answer.reading)
                for item, answer, raw in parsed]
     new_version = claim_version(inspection)
     rows = _current_rows(inspection)
@@ -193,6 +208,6 @@ def save_changes(inspection: Inspection, *, answers: Iterable[dict], actor: User
     for change in apply:
         _write(inspection, rows, change.item_id,
                Answer(item_id=change.item_id, points=change.points, yes=change.yes,
-                      na=change.na), change.note, new_version)
+                      na=change.na, reading=change.reading), change.note, new_version)
     db.session.flush()
     return conflicts

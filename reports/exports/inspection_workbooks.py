@@ -146,7 +146,7 @@ def item_answer_rows(user: User, f: InspectionFilter) -> Iterable[Sequence]:
         yield (answer.inspection_id, template.name(locale), day, section.name(locale),
                item.text(locale), label_of(ITEM_KIND_LABELS, item.kind), item.max_points,
                _answer_value(answer, item), mask_ids_in(answer.note),
-               yes if item.critical else no)
+               yes if item.critical else no, answer.reading)
 
 
 def item_answers_xlsx(user: User, f: InspectionFilter) -> bytes:
@@ -155,5 +155,7 @@ def item_answers_xlsx(user: User, f: InspectionFilter) -> bytes:
                Column(_("Item"), width=48),
                Column(_("Kind"), width=10), Column(_("Maximum"), SCORE, 8),
                Column(_("Answer"), width=10), Column(_("Note"), width=40),
-               Column(_("Critical"), width=8)]
+               Column(_("Critical"), width=8),
+               # reading items: the measured value the points in "Answer" follow from
+               Column(_("Measured reading"), SCORE, 10)]
     return workbook_bytes([Sheet(_("Item answers"), columns, item_answer_rows(user, f))])

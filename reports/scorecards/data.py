@@ -20,6 +20,7 @@ from app.extensions import db
 from evaluations.actions.models import CorrectiveAction
 from evaluations.assessment.bands import grade_label
 from evaluations.assessment.models import AssessmentTemplate, TemplateSection
+from evaluations.assessment.readings import result_text
 from evaluations.assessment.services import to_scoring_specs
 from evaluations.inspections import integrity
 from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionStatus
@@ -179,6 +180,8 @@ def _earned(answer, item) -> str:
         return _("N/A")
     if item.kind == "yes_no":
         return _("Yes") if answer.yes else _("No")
+    if item.kind == "reading" and answer.reading is not None:
+        return result_text(item, answer.reading)  # "17.5℃ → 2.5 points"
     return f"{answer.points}"
 
 

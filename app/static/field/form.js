@@ -69,6 +69,8 @@
     if (!answer) { return { value: "", na: false, note: "" }; }
     var value = "";
     if (!answer.na && answer.yes !== null && answer.yes !== undefined) { value = answer.yes ? "yes" : "no"; }
+    // a reading item's points follow from the reading: the reading is what the inspector typed
+    else if (!answer.na && answer.reading !== null && answer.reading !== undefined) { value = String(answer.reading); }
     else if (!answer.na && answer.points !== null && answer.points !== undefined) { value = String(answer.points); }
     return { value: value, na: !!answer.na, note: answer.note || "" };
   };

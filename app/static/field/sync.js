@@ -118,6 +118,8 @@
     if (pending.na) { return body; }
     if (el.dataset.kind === "yes_no" && (pending.value === "yes" || pending.value === "no")) {
       body.yes = pending.value === "yes";
+    } else if (pending.value !== "" && el.dataset.kind === "reading") {
+      body.reading = pending.value;
     } else if (pending.value !== "") {
       body.points = pending.value;
     }

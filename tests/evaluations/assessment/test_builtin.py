@@ -14,7 +14,7 @@ BUILTIN = pathlib.Path(__file__).resolve().parents[3] / "evaluations" / "assessm
 CODES = ("quality", "safety", "warm_winter", "survey_service", "child_welfare", "grading")
 TARGETS = {"quality": "facility", "safety": "facility", "warm_winter": "facility",
            "survey_service": "contract", "child_welfare": "facility", "grading": "facility"}
-KINDS = {"points", "yes_no"}
+KINDS = {"points", "yes_no", "reading"}
 GRADES = ["excellent", "good", "pass", "fail"]
 #: GB/T 37276-2018: five levels and below them no level; its parts weigh their 1000 points
 LEVELS = ["level_5", "level_4", "level_3", "level_2", "level_1", "not_rated"]

@@ -20,7 +20,7 @@ def test_warm_winter_shows_the_heating_standard_from_its_parameters(db, make_tem
     assert "{min_room_temperature}" in room.text_zh  # stored once, filled when shown
     assert "不低于18℃" in room.text("zh_CN") and "18 °C or above" in room.text("en")
     guidance = room.guidance("zh_CN")
-    assert "全部≥18℃得5分" in guidance and "16～18℃之间得2.5分" in guidance
+    assert "≥18℃得5分" in guidance and "16～18℃之间得2.5分" in guidance
     assert "below 16 °C: 0" in room.guidance("en")
 
 

@@ -210,7 +210,8 @@ def test_publish_and_retire_refuse_repeats(db, make_template):
 def test_scoring_specs_all_max_gives_100(db, make_template, code):
     sections, bands = to_scoring_specs(make_template(code))
     answers = {item.id: (Answer(item.id, yes=True) if item.kind == "yes_no"
-                         else Answer(item.id, points=item.max_points))
+                         else Answer(item.id, reading=item.reading.full_at)
+                         if item.kind == "reading" else Answer(item.id, points=item.max_points))
                for section in sections for item in section.items}
     result = score(sections, answers, bands)
     assert result.rounded_total == Decimal("100.0")

@@ -44,6 +44,8 @@ def _stored(app, inspection_id) -> tuple[dict, list]:
 def _value(row) -> str:
     if row.yes is not None:
         return "yes" if row.yes else "no"
+    if row.reading is not None:
+        return f"{row.reading.normalize():f}"
     return f"{row.points.normalize():f}"
 
 

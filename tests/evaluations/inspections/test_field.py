@@ -39,7 +39,7 @@ def test_state_lists_answers_with_their_versions_and_a_token(app, db, schedule,
     body = response.get_json()
     assert body["conflicts"] == [] and body["version"] == 2 and body["editable"] is True
     assert body["answers"] == [{"item_id": first.id, "points": None, "yes": True, "na": False,
-                                "note": "好", "version": 2}]
+                                "note": "好", "version": 2, "reading": None}]
     state = browser.client.get(url + "/state").get_json()
     assert state["answers"] == body["answers"] and state["csrf_token"]
 
@@ -63,7 +63,7 @@ def test_bad_field_input_is_422_naming_the_field(app, db, schedule, inspection_w
     url = f"/evaluations/inspections/{inspection.id}/field"
     response = browser.client.post(url + "/answers", headers=headers, json={"answers": "x"})
     assert response.status_code == 422 and "answers" in response.get_json()["error"]["fields"]
-    room = item_of(w.template, "room_temperature")
+    room = item_of(w.template, "bedding")
     response = browser.client.post(url + "/answers", headers=headers, json={
         "answers": [{"item_id": room.id, "points": 99, "base_version": 0}]})
     assert response.status_code == 422
@@ -99,7 +99,7 @@ def test_removing_a_photo_keeps_every_answer(app, db, schedule, inspection_world
     w = inspection_world
     inspection = schedule()
     browser, headers = _field(app, inspection, w.inspector)
-    room = item_of(w.template, "room_temperature")
+    room = item_of(w.template, "bedding")
     base = f"/evaluations/inspections/{inspection.id}"
     photo = browser.client.post(base + "/field/photos", headers=headers, data={
         "item_id": str(room.id), "file": (io.BytesIO(jpeg_bytes()), "p.jpg")}).get_json()
@@ -173,8 +173,8 @@ def test_api_answers_item_by_item_with_conflicts(app, db, schedule, inspection_w
     inspection = schedule()
     api = api_login(w.inspector)
     url = f"/api/v1/inspections/{inspection.id}/answers"
-    room = item_of(w.template, "room_temperature")
-    response = api.put(url, json={"answers": [{"item_id": room.id, "points": 5,
+    room = item_of(w.template, "bedding")  # points, max 4
+    response = api.put(url, json={"answers": [{"item_id": room.id, "points": 4,
                                                "base_version": 0}]})
     assert response.status_code == 200 and response.get_json()["conflicts"] == []
     version = response.get_json()["answers"][0]["version"]
@@ -184,8 +184,8 @@ def test_api_answers_item_by_item_with_conflicts(app, db, schedule, inspection_w
     assert response.status_code == 200
     [conflict] = response.get_json()["conflicts"]
     assert conflict["yours"]["points"] == 1 and conflict["theirs"] == {
-        "points": 5.0, "yes": None, "na": False, "note": "", "version": 2}
+        "points": 4.0, "yes": None, "na": False, "note": "", "version": 2, "reading": None}
     response = api.put(url, json={"answers": [{"item_id": room.id, "points": 1}]})
     assert response.status_code == 422
     assert "answers[0].base_version" in response.get_json()["error"]["fields"]
-    assert db.session.scalar(sa.select(InspectionAnswer.points)) == 5
+    assert db.session.scalar(sa.select(InspectionAnswer.points)) == 4

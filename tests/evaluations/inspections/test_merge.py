@@ -95,7 +95,7 @@ def test_two_devices_changing_different_items_both_survive(db, schedule, inspect
     db.session.commit()
     base = _answers(db, inspection.id)[first.id].version
     # device B changes the room temperature, device A (offline) item 1 again
-    svc.save_changes(inspection, answers=[{"item_id": second.id, "points": 4,
+    svc.save_changes(inspection, answers=[{"item_id": second.id, "reading": "18.5",
                                            "base_version": 0}], actor=w.inspector)
     db.session.commit()
     conflicts = svc.save_changes(inspection, answers=[
@@ -105,7 +105,7 @@ def test_two_devices_changing_different_items_both_survive(db, schedule, inspect
     assert conflicts == []
     rows = _answers(db, inspection.id)
     assert rows[first.id].yes is False and rows[first.id].note == "门窗漏风"
-    assert rows[second.id].points == Decimal("4")
+    assert rows[second.id].reading == Decimal("18.5")
     assert rows[first.id].version == db.session.get(Inspection, inspection.id).version
 
 
@@ -113,32 +113,34 @@ def test_the_same_item_changed_since_is_returned_and_not_stored(db, schedule, in
     w = inspection_world
     inspection = schedule()
     room = item_of(w.template, "room_temperature")
-    svc.save_changes(inspection, answers=[{"item_id": room.id, "points": 5, "note": "22°C",
+    svc.save_changes(inspection, answers=[{"item_id": room.id, "reading": 22, "note": "客厅",
                                            "base_version": 0}], actor=w.inspector)
     db.session.commit()
     base = _answers(db, inspection.id)[room.id].version
-    svc.save_changes(inspection, answers=[{"item_id": room.id, "points": 2, "note": "15°C",
+    svc.save_changes(inspection, answers=[{"item_id": room.id, "reading": 15, "note": "卧室",
                                            "base_version": base}], actor=w.inspector)
     db.session.commit()
     other = w.template.items[0]
     conflicts = svc.save_changes(inspection, answers=[
-        {"item_id": room.id, "points": 3, "base_version": base},      # stale: conflict
+        {"item_id": room.id, "reading": 17, "base_version": base},    # stale: conflict
         {"item_id": other.id, "yes": True, "base_version": 0}],        # new item: merges
         actor=w.inspector)
     db.session.commit()
     [conflict] = conflicts
     assert conflict.item_id == room.id
-    assert conflict.yours.points == Decimal("3") and conflict.theirs.points == Decimal("2")
-    assert conflict.theirs.note == "15°C"
+    assert conflict.yours.reading == Decimal("17") and conflict.theirs.reading == Decimal("15")
+    assert conflict.theirs.note == "卧室"
     rows = _answers(db, inspection.id)
-    assert rows[room.id].points == Decimal("2") and rows[other.id].yes is True
+    assert rows[room.id].reading == Decimal("15") and rows[other.id].yes is True
+    assert rows[room.id].points == 0  # below the half-credit 16 ℃
 
     # the inspector chose their own value: sent again on the version they were shown, it wins
-    svc.save_changes(inspection, answers=[{"item_id": room.id, "points": 3,
+    svc.save_changes(inspection, answers=[{"item_id": room.id, "reading": 17,
                                            "base_version": conflict.theirs.version}],
                      actor=w.inspector)
     db.session.commit()
-    assert _answers(db, inspection.id)[room.id].points == Decimal("3")
+    assert _answers(db, inspection.id)[room.id].reading == Decimal("17")
+    assert _answers(db, inspection.id)[room.id].points == Decimal("2.5")
 
 
 @pytest.mark.parametrize("base, field", [(None, "answers[0].base_version"),

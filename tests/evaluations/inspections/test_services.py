@@ -160,7 +160,7 @@ def test_correction_is_a_new_inspection_that_keeps_the_old(db, finalized, inspec
         svc.correct_inspection(old, actor=w.officer, reason="again")
     # the correction is filled and submitted like any inspection
     room = item_of(w.template, "room_temperature")
-    svc.save_answers(new, version=new.version, answers=[{"item_id": room.id, "points": 2.5}],
+    svc.save_answers(new, version=new.version, answers=[{"item_id": room.id, "reading": 17}],
                      actor=w.inspector)
     svc.submit_inspection(new, actor=w.inspector)
     assert new.total < Decimal("100")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from evaluations.inspections.models import Inspection, InspectionAnswer
 from tests.clients import Browser
-from tests.factories import jpeg_bytes
+from tests.factories import jpeg_bytes, reading_for
 
 
 def _login(app, user) -> Browser:
@@ -30,6 +30,7 @@ def _form_data(template, *, skip=()) -> dict:
         if item.key in skip:
             continue
         data[f"a-{item.id}"] = "yes" if item.kind == "yes_no" else \
+            f"{reading_for(item, 'max')}" if item.kind == "reading" else \
             f"{item.max_points.normalize():f}"
     return data
 
@@ -71,11 +72,11 @@ def test_field_form_stale_version_and_invalid_points(app, db, schedule, inspecti
     db.session.expire_all()
     assert db.session.scalar(sa.select(InspectionAnswer.yes)) is True
 
-    room = next(i for i in w.template.items if i.key == "room_temperature")
+    room = next(i for i in w.template.items if i.key == "bedding")
     response = browser.post(url, {"version": "2", f"a-{room.id}": "7", "action": "save"})
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "maximum of 5" in body and room.text("en") in body
+    assert "maximum of 4" in body and room.text("en") in body
     assert _fresh(db, inspection.id).version == 2
 
 

@@ -123,9 +123,11 @@ def test_grades_by_county_and_scope(db, inspection_world, world_b, make_scored_i
 
 def test_items_most_often_failed(db, inspection_world, make_scored_inspection):
     w = inspection_world
-    finalize(db, make_scored_inspection(w, {"room_temperature": 2, "smoke_detectors": False}),
+    finalize(db, make_scored_inspection(w, {"room_temperature": ("reading", "15.5"),
+                                        "smoke_detectors": False}),
              "55", "fail")
-    finalize(db, make_scored_inspection(w, {"room_temperature": 4.5}), "95", "excellent")
+    finalize(db, make_scored_inspection(w, {"room_temperature": ("reading", "17")}), "95",
+             "excellent")
     finalize(db, make_scored_inspection(w, {"room_temperature": "na"}), "96", "excellent")
     make_scored_inspection(w, {"heating_working": False})          # not finalized: ignored
 

@@ -149,7 +149,11 @@ def test_item_answers_one_row_per_answer_with_labels_and_masked_notes(
     # the workbook shows the text as the inspector read it, the template's parameters filled in
     room = by_text[items["room_temperature"].text("zh_CN")]
     assert "不低于18℃" in items["room_temperature"].text("zh_CN")
-    assert room["答复"] == 2.5 and room["类型"] == "计分" and room["一票否决"] == "否"
+    # a reading item: the points it earned, and the measured reading they follow from
+    assert room["答复"] == 2.5 and room["类型"] == "实测读数" and room["一票否决"] == "否"
+    assert room["实测读数"] == 16
+    bedding = by_text[items["bedding"].text_zh]
+    assert bedding["类型"] == "计分" and bedding["实测读数"] is None
     assert "421202198001011234" not in room["备注"] and "421202********1234" in room["备注"]
     smoke = by_text[items["smoke_detectors"].text_zh]
     assert smoke["答复"] == "否" and smoke["一票否决"] == "是"
