@@ -33,9 +33,9 @@ def test_kept_at_commit_equal_to_the_nightly_recount_and_scoped(
     w = inspection_world
     home_b = make_facility("b1", name="乙一敬老院")
     make_operation_contract(home_b, region="b")
-    finalize(db, make_scored_inspection(w, {"room_temperature": 2}), "70")
+    finalize(db, make_scored_inspection(w, {"room_temperature": ("reading", "15.0")}), "70")
     assert any(row[3] == "room_temperature" and row[4] == 1 for row in stored(db))
-    finalize(db, make_scored_inspection(w, {"room_temperature": 3}, facility=home_b,
+    finalize(db, make_scored_inspection(w, {"room_temperature": ("reading", "16.5")}, facility=home_b,
                                         inspector=make_user("inspector", region="b")), "75")
     finalize(db, make_scored_inspection(w, {"bedding": 0}, scheduled_for=date(2025, 6, 1)),
              "60")
@@ -56,7 +56,7 @@ def test_kept_at_commit_equal_to_the_nightly_recount_and_scoped(
 
 def test_a_rollback_keeps_the_counts(db, inspection_world, make_scored_inspection):
     w = inspection_world
-    inspection = make_scored_inspection(w, {"room_temperature": 2})
+    inspection = make_scored_inspection(w, {"room_temperature": ("reading", "15.0")})
     inspection.total, inspection.status = Decimal(70), InspectionStatus.FINALIZED
     db.session.flush()
     db.session.rollback()
