@@ -7,9 +7,6 @@ registered for the whole suite by tests/conftest.py; plain helpers are imported 
 
 from __future__ import annotations
 
-import csv
-import io
-import random
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import count
@@ -17,9 +14,6 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-from PIL import Image, ImageDraw
-from stdnum.cn.ric import calc_check_digit
-from werkzeug.datastructures import FileStorage
 
 from app import clock
 from app.notifications.models import Notification
@@ -31,7 +25,6 @@ from app.users.models import User
 from app.users.services import create_user
 from contracts import services
 from contracts.credit_code import make_credit_code
-from contracts.households.files import ALL_FIELDS, LABELS
 from contracts.models import Provider, ProviderKind
 from evaluations.assessment.builtin import load_builtin
 from evaluations.assessment.readings import item_rule
@@ -42,6 +35,8 @@ from evaluations.inspections.photos import add_photo
 from evaluations.inspections.services import schedule_inspection
 from evaluations.item_kinds import earned_for_reading
 from tests.clients import PASSWORD, ApiClient, Browser
+from tests.household_files import hh_csv, hh_id  # noqa: F401  (imported from here too)
+from tests.photos import jpeg_bytes, photo_upload  # noqa: F401  (imported from here too)
 
 _seq = count(1)
 
@@ -302,26 +297,6 @@ def make_scored_inspection(db):
 
 # ---- data builders ---------------------------------------------------------------------------
 
-def hh_id(n: int, birth: str = "19800101") -> str:
-    """A valid ID number, distinct for each ``n`` (0–999)."""
-    body = f"100100{birth}{n % 1000:03d}"
-    return body + calc_check_digit(body + "0")
-
-
-def hh_csv(records: list[dict], *, chinese: bool = False, encoding: str = "utf-8") -> bytes:
-    """A household-record .csv of ``records`` (dicts by field key; missing keys defaulted)."""
-    defaults = dict(head_name="王秀英", region_code="100100001001", members="3", area="rural",
-                    monthly_income="1200.00", assets="0", survey_date="2026-03-05", surveyor="李强",
-                    recommendation="dibao", second_surveyor="张敏", surveyors_signed="是", applicant_signed="是")
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([LABELS[key] if chinese else key for key in ALL_FIELDS])
-    for i, values in enumerate(records):
-        row = defaults | {"id_number": hh_id(i)} | values
-        writer.writerow([row.get(key, "") for key in ALL_FIELDS])
-    return buffer.getvalue().encode(encoding)
-
-
 def on(day: date) -> date:
     """The app's clock at noon of ``day`` in Shanghai (the ``db`` fixture resets it)."""
     clock.set_clock(lambda: datetime(day.year, day.month, day.day, 4, tzinfo=UTC))
@@ -395,43 +370,6 @@ def full_answers(template, *, value=None, na_items=()) -> list[dict]:
             answers.append({"item_id": item.id,
                             "points": float(item.max_points) if given is None else given})
     return answers
-
-
-def jpeg_bytes(*, size=(64, 48), taken: str | None = None, color=(200, 80, 40),
-               gps: tuple[float, float] | None = None, pattern: int | None = None) -> bytes:
-    """A small JPEG made with Pillow, with EXIF DateTimeOriginal ``taken`` and GPS position
-    ``gps`` (latitude, longitude in degrees; south and west negative) if given. ``pattern``
-    draws a picture of its own (blocks from that seed) over ``color``: plain pictures are
-    featureless and never compared by perceptual hash."""
-    image = Image.new("RGB", size, color)
-    if pattern is not None:
-        rng = random.Random(pattern)
-        draw = ImageDraw.Draw(image)
-        for _i in range(12):  # in fractions of the size: one picture at any size
-            x, y, w, h = (rng.random(), rng.random(), rng.uniform(.06, .5), rng.uniform(.08, .5))
-            draw.rectangle((x * size[0], y * size[1], (x + w) * size[0], (y + h) * size[1]),
-                           fill=tuple(rng.randrange(256) for _c in "rgb"))
-    out = io.BytesIO()
-    if taken or gps:
-        exif = Image.Exif()
-        if taken:
-            exif.get_ifd(0x8769)[0x9003] = taken
-        if gps:
-            block = exif.get_ifd(0x8825)
-            for ref, tag, value, negative in ((1, 2, gps[0], "S"), (3, 4, gps[1], "W")):
-                block[ref] = negative if value < 0 else ("N" if ref == 1 else "E")
-                degrees = abs(value)
-                minutes = (degrees - int(degrees)) * 60
-                block[tag] = (float(int(degrees)), float(int(minutes)),
-                              round((minutes - int(minutes)) * 60, 4))
-        image.save(out, "JPEG", exif=exif)
-    else:
-        image.save(out, "JPEG")
-    return out.getvalue()
-
-
-def photo_upload(data: bytes, name: str = "p.jpg") -> FileStorage:
-    return FileStorage(stream=io.BytesIO(data), filename=name)
 
 
 def item_of(template, key):
