@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 
 from app import clock, create_app
@@ -93,6 +93,9 @@ def _truncate_all() -> None:
 def db(app: Flask) -> Iterator:
     yield _db
     clock.set_clock(None)
+    # The app context (and its ``g``) lasts the whole session: a user signed in by one test's
+    # request context must not be the next test's ``current_user`` (its row is gone).
+    g.pop("_login_user", None)
     _truncate_all()
 
 

@@ -37,7 +37,7 @@ RULE_LABELS = {
     "price_near_budget": _l("Award price near the budget"),
     "repeated_single_source": _l("Repeated single-source purchases"),
     "same_winner": _l("Same winner for 3 years"),
-    "close_bids": _l("Bids within 1 % of each other"),
+    "close_bids": _l("Bids within one per cent of each other"),
     "amended_upward": _l("Contract amended upward by over 10 %"),
 }
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from markupsafe import escape
+
 BLUE = "#0d6efd"
 BOX = "#f8f9fa"
 
 
-def sparkline_svg(values: Sequence[float | None], *, width: float = 96, height: float = 24,
-                  low: float = 0, high: float = 100) -> str:
+def sparkline_svg(values: Sequence[float | None], *, label: str, width: float = 96,
+                  height: float = 24, low: float = 0, high: float = 100) -> str:
+    """The line of ``values``; ``label`` says it in words for screen readers (an image
+    needs its alternative text)."""
     step = (width - 6) / max(1, len(values) - 1)
 
     def point(index: int, value: float) -> tuple[float, float]:
@@ -20,7 +24,7 @@ def sparkline_svg(values: Sequence[float | None], *, width: float = 96, height: 
         return 3 + index * step, height - 3 - ratio * (height - 6)  # SVG's y grows downwards
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img">'
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
              f'<rect x="0" y="0" width="{width}" height="{height}" fill="{BOX}"/>']
     run: list[tuple[float, float]] = []
     for index, value in enumerate([*values, None]):

@@ -7,6 +7,7 @@ The queries are in :mod:`reports.dashboards.services`; this module only draws th
 from __future__ import annotations
 
 from flask import render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -43,7 +44,9 @@ def _bars(counts: list[tuple[str, int]], labels: dict) -> str:
 
 
 def _spark(values) -> str:
-    return sparkline_svg([None if v is None else float(v) for v in values])
+    known = " · ".join("—" if v is None else f"{float(v):.1f}" for v in values)
+    return sparkline_svg([None if v is None else float(v) for v in values],
+                         label=_("Trend by quarter: %(values)s", values=known))
 
 
 def officer_page(user: User) -> str:

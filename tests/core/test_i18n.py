@@ -81,3 +81,13 @@ def test_switcher_without_csrf_token_is_refused(as_user):
     assert response.status_code == 400
     assert "Dashboard" in browser.get("/", headers={"Accept-Language": "en"}).get_data(
         as_text=True)
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message():
+    """What `pybabel compile` (run by `make`) refuses: a translation whose placeholders differ
+    from its message's, e.g. a "1 % o" that Babel takes for a format."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    problems = [(message.id, [str(error) for error in errors])
+                for message, errors in catalog.check()]
+    assert problems == []
