@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.barcode.qrencoder import QRUtil
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib.units import cm
 
@@ -55,11 +56,20 @@ def lost_points(modules: np.ndarray) -> int:
 
 
 def _best_mask(code) -> int:
-    """reportlab's ``QRCode.getBestMaskPattern``: the first mask with the fewest lost points."""
+    """reportlab's ``QRCode.getBestMaskPattern``: the first mask with the fewest lost points.
+
+    reportlab lays the code out eight times, once per mask. A trial layout leaves the format
+    bits blank, so trial layouts differ only in the data modules, each the data bit XOR the
+    mask's bit: one layout gives the bits, and numpy applies each mask to them."""
+    code.makeImpl(True, 0)
+    base = np.array(code.modules, dtype=bool)
+    cols, rows = np.array(code.dataPosIterator()).T
+    bits = base[rows, cols] ^ QRUtil.getMask(0)(rows, cols)
     best, pattern = None, 0
     for mask in range(8):
-        code.makeImpl(True, mask)
-        points = lost_points(np.array(code.modules, dtype=bool))
+        modules = base.copy()
+        modules[rows, cols] = bits ^ QRUtil.getMask(mask)(rows, cols)
+        points = lost_points(modules)
         if best is None or points < best:
             best, pattern = points, mask
     return pattern

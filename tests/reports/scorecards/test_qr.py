@@ -14,7 +14,8 @@ import reports.scorecards.charts  # noqa: F401  (graphics set up as the PDFs use
 from reports.scorecards.qr import _best_mask, lost_points, verification_qr
 
 URLS = ["https://care.example.cn/verify/ABCD2345XY", "http://127.0.0.1:5000/verify/QWERTY2345",
-        "https://care.example.cn/verify/" + "ZX" * 30, "https://care.example.cn/verify/PERF" * 6]
+        "https://care.example.cn/verify/" + "ZX" * 30, "https://care.example.cn/verify/PERF" * 6,
+        "https://care.example.cn/verify/" + "LONG2345" * 20]
 
 
 def _code(url):
