@@ -57,6 +57,7 @@ def build(count: int) -> list[int]:
     from app.users.services import create_user
     from contracts import services as contracts
     from evaluations.actions.services import create_action
+    from evaluations.assessment.readings import item_rule
     from evaluations.assessment.services import current_template, seed_builtin_templates
     from evaluations.inspections.photos import add_photo
     from evaluations.inspections.services import (
@@ -111,6 +112,12 @@ def build(count: int) -> list[int]:
                 elif item.kind == "yes_no":
                     answers.append({"item_id": item.id, "yes": roll > 0.08,
                                     "note": "" if roll > 0.08 else "现场未落实，需整改"})
+                elif item.kind == "reading":
+                    # a room temperature at, near or under the full-credit value
+                    rule = item_rule(item)
+                    reading = rule.full_at + Decimal(rng.randint(-6, 4)) / 2
+                    answers.append({"item_id": item.id, "reading": str(reading),
+                                    "note": "" if reading >= rule.full_at else "部分房间偏低"})
                 else:
                     top = int(item.max_points * 2)
                     points = Decimal(rng.randint(max(0, top - 4), top)) / 2

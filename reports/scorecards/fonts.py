@@ -22,10 +22,29 @@ def cjk_font(path: str | None) -> str:
     """Register the CJK font once per process and return its name."""
     if path and Path(path).is_file():
         try:
-            pdfmetrics.registerFont(TTFont(EMBEDDED, path, subfontIndex=0))
+            font = TTFont(EMBEDDED, path, subfontIndex=0)
+            _keep_tables(font.face)
+            pdfmetrics.registerFont(font)
             return EMBEDDED
         except Exception:  # a broken or unsupported font file must not break the PDFs
             log.warning("PDF font %s could not be loaded; using %s", path, FALLBACK,
                         exc_info=True)
     pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK))
     return FALLBACK
+
+
+def _keep_tables(face) -> None:
+    """Read each table of the font file once per process, not once per PDF.
+
+    Every PDF embeds subsets of the font; reportlab copies the whole glyph table out of the
+    font file for each subset (megabytes for a CJK font: the largest single cost of saving a
+    scorecard, measured). The tables are immutable bytes, so one copy serves every subset."""
+    tables: dict[str, bytes] = {}
+    read = face.get_table
+
+    def get_table(tag: str) -> bytes:
+        if tag not in tables:
+            tables[tag] = read(tag)
+        return tables[tag]
+
+    face.get_table = get_table

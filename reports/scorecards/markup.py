@@ -13,9 +13,11 @@ from xml.sax.saxutils import escape
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+def plain_text(value: object) -> str:
+    """``value`` as text to draw as it is (never parsed): control characters removed."""
+    return "" if value is None else _CONTROL.sub("", str(value))
+
+
 def para_text(value: object) -> str:
     """``value`` as Paragraph text that shows literally; its line breaks kept."""
-    if value is None:
-        return ""
-    text = _CONTROL.sub("", str(value))
-    return escape(text).replace("\n", "<br/>")
+    return escape(plain_text(value)).replace("\n", "<br/>")

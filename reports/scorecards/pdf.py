@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import cache
 
 from flask_babel import gettext as _
 from reportlab import rl_config
@@ -25,6 +26,7 @@ from reportlab.platypus import (
 
 from evaluations.assessment.bands import grade_label
 from reports.performance.explain import figure_lines, veto_lines, veto_notice
+from reports.scorecards.cells import Cell
 from reports.scorecards.charts import section_bars, trend_line
 from reports.scorecards.data import AppealLine, ScorecardData
 from reports.scorecards.markup import para_text
@@ -72,6 +74,12 @@ class _Styles:
                                     textColor=colors.white, **base)
         self.alert = ParagraphStyle("alert", fontSize=10, leading=13,
                                     textColor=GRADE_COLOURS["fail"], **base)
+
+
+@cache
+def _styles(font: str) -> _Styles:
+    """The styles of a font, built once per process (reportlab never changes a style)."""
+    return _Styles(font)
 
 
 def _numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
@@ -140,7 +148,7 @@ def _signature_table(data: ScorecardData, font: str, s: _Styles) -> Table:
         ratio = signed.height / signed.width if signed.width else 0.3
         width = min(5.2 * cm, 1.5 * cm / ratio) if ratio else 5.2 * cm
         cells += [label, Image(str(signed.path), width=width, height=width * ratio)]
-        dates += [_("Date"), Paragraph(para_text(f"{signed.name} · {signed.signed_at}"), s.small)]
+        dates += [_("Date"), Cell(f"{signed.name} · {signed.signed_at}", s.small)]
     table = Table([cells, dates], colWidths=[3.2 * cm, 5.4 * cm, 3.2 * cm, 5.4 * cm],
                   rowHeights=[1.7 * cm if data.signatures else 1.1 * cm, 0.8 * cm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font),
@@ -153,22 +161,21 @@ def _signature_table(data: ScorecardData, font: str, s: _Styles) -> Table:
 
 def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
                          verify_url: str) -> bytes:
-    s = _Styles(font)
+    s = _styles(font)
     story: list = [Paragraph(para_text(f"{data.title} · {bureau}"), s.title)]
     if data.superseded:
         story.append(Paragraph(para_text(_("This inspection was superseded by a correction; it is not "
                                  "the current version.")), s.alert))
     if any(line.open for line in data.appeals):
         story.append(Paragraph(para_text(_("Under appeal: this result may still change.")), s.alert))
-    info = [[_("Subject"), Paragraph(para_text(data.subject), s.body)],
-            [_("Provider"), Paragraph(para_text(data.provider), s.body)],
-            [_("Template"), Paragraph(para_text(data.template), s.body)],
+    info = [[_("Subject"), Cell(data.subject, s.body)],
+            [_("Provider"), Cell(data.provider, s.body)],
+            [_("Template"), Cell(data.template, s.body)],
             [_("Inspector"), data.inspector],
             [_("Date"), data.date.isoformat()]]
     colour = GRADE_COLOURS.get(data.grade or "", colors.grey)
     total = "—" if data.total is None else f"{data.total}"
-    score_box = Table([[Paragraph(para_text(total), s.big)],
-                       [Paragraph(para_text(data.grade_text), s.grade)]],
+    score_box = Table([[Cell(total, s.big)], [Cell(data.grade_text, s.grade)]],
                       colWidths=[5 * cm], rowHeights=[1.5 * cm, 1.1 * cm])
     score_box.setStyle(TableStyle([("BACKGROUND", (0, 1), (0, 1), colour),
                                    ("BOX", (0, 0), (-1, -1), 1, colour),
@@ -183,7 +190,7 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
             else f"{value}"
 
     rows = [[_("Section"), _("Weight"), _("Score"), _("City mean")]]
-    rows += [[Paragraph(para_text(x.name), s.body), fmt(x.weight), fmt(x.score), fmt(x.city_mean)]
+    rows += [[Cell(x.name, s.body), fmt(x.weight), fmt(x.score), fmt(x.city_mean)]
              for x in data.sections]
     story += [Paragraph(para_text(_("Sections")), s.h2),
               _table(rows, [9.2 * cm, 2.6 * cm, 2.6 * cm, 2.8 * cm], font)]
@@ -198,21 +205,21 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
     if data.failed_critical:
         story.append(Paragraph(para_text(_("Failed critical (veto) items")), s.h2))
         rows = [[_("Item"), _("Answer"), _("Note")]]
-        rows += [[Paragraph(para_text(f"{x.section} · {x.text}"), s.body), x.earned,
-                  Paragraph(para_text(x.note), s.small)] for x in data.failed_critical]
+        rows += [[Cell(f"{x.section} · {x.text}", s.body), x.earned, Cell(x.note, s.small)]
+                 for x in data.failed_critical]
         story.append(_table(rows, [9.7 * cm, 2.0 * cm, 5.5 * cm], font))
     if data.below_max:
         story.append(Paragraph(para_text(_("Items below their maximum")), s.h2))
         rows = [[_("Item"), _("Points"), _("Max"), _("Note")]]
-        rows += [[Paragraph(para_text(f"{x.section} · {x.text}"), s.body), x.earned, f"{x.max_points}",
-                  Paragraph(para_text(x.note), s.small)] for x in data.below_max]
+        rows += [[Cell(f"{x.section} · {x.text}", s.body), x.earned, f"{x.max_points}",
+                  Cell(x.note, s.small)] for x in data.below_max]
         story.append(_table(rows, [9.2 * cm, 1.6 * cm, 1.4 * cm, 5.0 * cm], font))
     story += _appeal_notes(data.appeals, s)
     if data.actions:
         story.append(Paragraph(para_text(_("Corrective actions")), s.h2))
         rows = [[_("Finding"), _("Owner"), _("Deadline"), _("Severity")]]
-        rows += [[Paragraph(para_text(a.description), s.body), Paragraph(para_text(a.owner), s.small),
-                  a.deadline.isoformat(), a.severity] for a in data.actions]
+        rows += [[Cell(a.description, s.body), Cell(a.owner, s.small), a.deadline.isoformat(),
+                  a.severity] for a in data.actions]
         story.append(_table(rows, [8.7 * cm, 4.0 * cm, 2.5 * cm, 2.0 * cm], font))
     if data.photos:
         story.append(Paragraph(para_text(_("Photo evidence")), s.h2))
@@ -222,7 +229,7 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
             chunk = data.photos[i:i + PHOTOS_PER_ROW]
             pad = [""] * (PHOTOS_PER_ROW - len(chunk))
             rows.append([_thumbnail(p.path, p.width, p.height) for p in chunk] + pad)
-            rows.append([Paragraph(para_text(p.caption), s.small) for p in chunk] + pad)
+            rows.append([Cell(p.caption, s.small) for p in chunk] + pad)
         grid = Table(rows, colWidths=[4.3 * cm] * PHOTOS_PER_ROW)
         grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(grid)
@@ -277,7 +284,7 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str, 
                           appeals: list[AppealLine] = ()) -> bytes:
     """The contract's performance for a period: the veto first, if any; components and the
     figures counted; composite, grade, payment; appeals; a verification code."""
-    s = _Styles(font)
+    s = _styles(font)
     title = _("Contract performance scorecard")
     story: list = [Paragraph(para_text(f"{title} · {bureau}"), s.title)]
     p = performance

@@ -1,0 +1,42 @@
+"""Scorecard table cells: one drawn line where the text fits, a Paragraph where it wraps, and
+markup printed as typed either way."""
+
+import io
+
+from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import SimpleDocTemplate, Table
+
+from reports.scorecards.cells import Cell
+from reports.scorecards.fonts import cjk_font
+
+FONT = cjk_font(None)
+STYLE = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
+
+
+def _pdf_text(cells, width=200) -> str:
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build([Table([[c] for c in cells], colWidths=[width])])
+    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.getvalue())).pages)
+
+
+def test_text_that_fits_is_one_line_and_prints_its_markup_as_typed():
+    cell = Cell("<b>阳光</b> & 伙伴\x07", STYLE)
+    assert cell.wrap(200, 100) == (200, STYLE.leading)
+    assert cell._paragraph is None  # no Paragraph was built
+    assert "<b>阳光</b> & 伙伴" in _pdf_text([Cell("<b>阳光</b> & 伙伴\x07", STYLE)])
+
+
+def test_text_too_wide_or_with_a_line_break_wraps_as_a_paragraph():
+    long = Cell("走廊应急照明损坏需更换" * 6, STYLE)
+    assert long.wrap(200, 100)[1] >= 2 * STYLE.leading
+    broken = Cell("第一行\n第二行", STYLE)
+    assert broken.wrap(200, 100)[1] == 2 * STYLE.leading
+    text = _pdf_text([Cell('<link href="http://evil.example">点</link>' * 4, STYLE)])
+    assert '<link href="http://evil.example">' in text.replace("\n", "")
+
+
+def test_a_cell_measured_again_at_a_new_width_rewraps():
+    cell = Cell("走廊应急照明损坏需更换" * 3, STYLE)
+    narrow = cell.wrap(100, 100)[1]
+    assert cell.wrap(1000, 100)[1] == STYLE.leading < narrow
