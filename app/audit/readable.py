@@ -112,12 +112,26 @@ class Reader:
             labels = self.value_maps[enum_class]
             if labels is not None and value in labels:
                 return str(labels[value])
-        if isinstance(value, list):
-            return ", ".join(self.word(v) if isinstance(v, str) else json.dumps(v) for v in value)
-        if isinstance(value, dict):
-            return ", ".join(f"{self.word(k)}: {json.dumps(v, ensure_ascii=False)}"
-                             for k, v in value.items())
+        if isinstance(value, list | dict):
+            return self.nested(value)
         return str(value)
+
+    def nested(self, value: Any) -> str:
+        """A JSON value (a report's data, a targets mapping, a list of service types) in
+        words: codes by their labels at every depth, inner mappings in brackets."""
+        if isinstance(value, dict):
+            return ", ".join(f"{self.word(str(k))}: {self._inner(v)}" for k, v in value.items())
+        if isinstance(value, list):
+            return ", ".join(self._inner(v) for v in value)
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, str):
+            return self.word(value)
+        return "∅" if value is None else json.dumps(value)
+
+    def _inner(self, value: Any) -> str:
+        text = self.nested(value)
+        return f"({text})" if isinstance(value, dict | list) and value else text
 
     def word(self, code: str) -> str:
         """A code inside a JSON value (a list of service types, a targets mapping): its label

@@ -87,3 +87,15 @@ def test_the_trail_reads_as_labels_in_chinese(as_user, db, make_contract):
     assert "结束日期" in page and "end_date" not in page
     assert "草稿</span> → <span class=\"text-success\">履行中" in page
     assert ">draft<" not in page and ">active<" not in page
+
+
+def test_a_json_value_reads_as_labels_at_every_depth(app):
+    from app.audit.readable import Reader
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        reader = Reader()
+        text = reader.nested({"occupancy": {"self_care": 51, "semi_disabled": 18},
+                              "types": ["household_survey"], "note": None, "ok": True})
+    assert "self_care" not in text and "semi_disabled" not in text
+    assert "household_survey" not in text
+    assert "(" in text and "51" in text and "18" in text and "∅" in text
