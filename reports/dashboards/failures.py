@@ -18,11 +18,10 @@ from itertools import chain
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from app.derived import keep_current
 from app.extensions import db
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
 from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
-
-_STALE = "careprocure.item_failures_stale"
 
 
 class ItemFailureCount(db.Model):
@@ -92,40 +91,18 @@ def refresh_all() -> None:
 
 # ---- kept current in the transaction that finalizes --------------------------------------
 
-def _note(session: so.Session, _flush_context) -> None:
-    marks = set()
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Inspection) and obj.scheduled_for is not None and (
+def _stale_years(session: so.Session) -> set[tuple[int, int]]:
+    """(year, region) of every inspection finalized, or leaving finalized, in the flush."""
+    return {(obj.scheduled_for.year, obj.region_id)
+            for obj in chain(session.new, session.dirty, session.deleted)
+            if isinstance(obj, Inspection) and obj.scheduled_for is not None and (
                 obj.status is InspectionStatus.FINALIZED
-                or sa.inspect(obj).attrs.status.history.has_changes()):
-            marks.add((obj.scheduled_for.year, obj.region_id))
-    if marks:
-        session.info.setdefault(_STALE, set()).update(marks)
+                or sa.inspect(obj).attrs.status.history.has_changes())}
 
 
-def _refresh_before_commit(session: so.Session) -> None:
-    marks = session.info.pop(_STALE, None)
-    try:
-        ours = session is db.session()
-    except RuntimeError:
-        ours = False
-    if not marks or not ours:
-        return
-    session.flush()
+def _refresh_marked(marks: set) -> None:
     for year in {year for year, _region in marks}:
         refresh(year, {region for y, region in marks if y == year})
-    session.flush()
 
 
-def _forget(session: so.Session, *_args) -> None:
-    session.info.pop(_STALE, None)
-
-
-def listen() -> None:
-    if not sa.event.contains(so.Session, "after_flush", _note):
-        sa.event.listen(so.Session, "after_flush", _note)
-        sa.event.listen(so.Session, "before_commit", _refresh_before_commit)
-        sa.event.listen(so.Session, "after_rollback", _forget)
-
-
-listen()
+keep_current("item_failure_counts", _stale_years, _refresh_marked)

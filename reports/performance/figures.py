@@ -27,6 +27,7 @@ import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
+from app.derived import keep_current
 from app.errors import ValidationError
 from app.extensions import db
 from contracts.households.models import HouseholdImport, SpotCheck
@@ -41,7 +42,6 @@ MEASURED = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
 #: contract columns the figures depend on
 _TERMS = ("status", "weights", "targets", "start_date", "end_date", "facility_id", "reporting",
           "report_due_days")
-_STALE = "careprocure.performance_stale"
 SCORE = sa.Numeric(12, 6)
 _PLACES = Decimal("0.000001")
 
@@ -151,50 +151,13 @@ def _stale_marks(session: so.Session) -> set[tuple[str, int]]:
     return marks
 
 
-def _note(session: so.Session, _flush_context) -> None:
-    marks = _stale_marks(session)
-    if marks:
-        session.info.setdefault(_STALE, set()).update(marks)
+def _refresh_marked(marks: set) -> None:
+    ids = {ident for kind, ident in marks if kind == "contract" and ident is not None}
+    homes = [ident for kind, ident in marks if kind == "facility"]
+    if homes:
+        ids.update(db.session.scalars(sa.select(Contract.id).where(
+            Contract.facility_id.in_(homes))))
+    refresh(ids)
 
 
-def _is_the_app_session(session: so.Session) -> bool:
-    """The figures are computed through ``db.session``; another session's changes (a
-    connection of its own, as the scheduler's lock) wait for the nightly refresh."""
-    try:
-        return session is db.session()
-    except RuntimeError:  # outside an application context
-        return False
-
-
-def _refresh_before_commit(session: so.Session) -> None:
-    if not _is_the_app_session(session):
-        session.info.pop(_STALE, None)
-        return
-    for _round in range(3):  # what the refresh itself flushes may mark more (it never does)
-        marks = session.info.pop(_STALE, None)
-        if not marks:
-            return
-        ids = {ident for kind, ident in marks if kind == "contract" and ident is not None}
-        homes = [ident for kind, ident in marks if kind == "facility"]
-        with session.no_autoflush:
-            if homes:
-                ids.update(session.scalars(sa.select(Contract.id).where(
-                    Contract.facility_id.in_(homes))))
-        session.flush()
-        refresh(ids)
-        session.flush()
-
-
-def _forget(session: so.Session, *_args) -> None:
-    session.info.pop(_STALE, None)
-
-
-def listen() -> None:
-    """Register the session hooks once (at import, like the unit of work's)."""
-    if not sa.event.contains(so.Session, "after_flush", _note):
-        sa.event.listen(so.Session, "after_flush", _note)
-        sa.event.listen(so.Session, "before_commit", _refresh_before_commit)
-        sa.event.listen(so.Session, "after_rollback", _forget)
-
-
-listen()
+keep_current("performance_figures", _stale_marks, _refresh_marked)

@@ -1,0 +1,60 @@
+"""Figures derived from rows, kept current in the transaction that changes the rows.
+
+A feature says what a flush made stale (``marks``: any hashable values) and how to refresh
+them. The marks gather in the session over the transaction's flushes and are refreshed once,
+just before the commit, so that the figures commit (or roll back) with the rows they come
+from. Only ``db.session`` refreshes: another session's changes (a connection of its own, as
+the scheduler's lock) wait for the feature's nightly refresh. A rollback forgets the marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+
+Marks = set[Hashable]
+_registered: set[str] = set()
+
+
+def _is_the_app_session(session: so.Session) -> bool:
+    try:
+        return session is db.session()
+    except RuntimeError:  # outside an application context
+        return False
+
+
+def keep_current(name: str, stale: Callable[[so.Session], Marks],
+                 refresh: Callable[[Marks], None]) -> None:
+    """Register, once per ``name``, the session hooks that keep a feature's figures current."""
+    if name in _registered:
+        return
+    _registered.add(name)
+    key = f"careprocure.stale.{name}"
+
+    def note(session: so.Session, _flush_context) -> None:
+        marks = stale(session)
+        if marks:
+            session.info.setdefault(key, set()).update(marks)
+
+    def refresh_before_commit(session: so.Session) -> None:
+        if not _is_the_app_session(session):
+            session.info.pop(key, None)
+            return
+        for _round in range(3):  # what a refresh flushes could mark more (none does today)
+            marks = session.info.pop(key, None)
+            if not marks:
+                return
+            session.flush()
+            refresh(marks)
+            session.flush()
+
+    def forget(session: so.Session, *_args) -> None:
+        session.info.pop(key, None)
+
+    sa.event.listen(so.Session, "after_flush", note)
+    sa.event.listen(so.Session, "before_commit", refresh_before_commit)
+    sa.event.listen(so.Session, "after_rollback", forget)
