@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "export_full_ids": _l("Exported full ID numbers"), "correct": _l("Corrected"),
 }
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Change:
 
 def words(code: str) -> str:
     """``end_date`` → "End date", ``CorrectiveAction`` → "Corrective action", translated when
-    the catalog knows the words (it holds the labels of the forms and lists)."""
+    the catalog knows the words (the labels of the forms and lists, and the field words of
+    :mod:`app.audit.field_words`)."""
     text = _CAMEL.sub(" ", code).replace("_", " ").strip().lower()
     text = text[:-3] if text.endswith(" id") else text
     text = text[:1].upper() + text[1:]
@@ -135,14 +137,17 @@ class Reader:
 
     def word(self, code: str) -> str:
         """A code inside a JSON value (a list of service types, a targets mapping): its label
-        where every label map that knows it says the same, else the code itself."""
+        where every label map that knows it says the same, else a key's words, else the text
+        itself."""
         if self._words is None:
             seen: dict[str, set[str]] = {}
             for labels in self.maps.values():
                 for key, label in labels.items():
                     seen.setdefault(str(getattr(key, "value", key)), set()).add(str(label))
             self._words = {code: next(iter(ls)) for code, ls in seen.items() if len(ls) == 1}
-        return self._words.get(code, code)
+        if code in self._words:
+            return self._words[code]
+        return words(code) if _KEY.fullmatch(code) else code
 
     def changes(self, entry) -> list[Change]:
         lines = []

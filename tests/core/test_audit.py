@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.audit.models import AuditLog
 from app.regions.models import Level, Region
@@ -90,12 +91,14 @@ def test_the_trail_reads_as_labels_in_chinese(as_user, db, make_contract):
 
 
 def test_a_json_value_reads_as_labels_at_every_depth(app):
-    from app.audit.readable import Reader
+    from app.audit.readable import Reader, words
 
-    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+    with app.test_request_context(), force_locale("zh_CN"):
         reader = Reader()
         text = reader.nested({"occupancy": {"self_care": 51, "semi_disabled": 18},
                               "types": ["household_survey"], "note": None, "ok": True})
+        field = words("first_submitted_at")
+    assert text.startswith("入住情况: (") and "51" in text and "18" in text and "∅" in text
     assert "self_care" not in text and "semi_disabled" not in text
-    assert "household_survey" not in text
-    assert "(" in text and "51" in text and "18" in text and "∅" in text
+    assert "household_survey" not in text and "occupancy" not in text
+    assert field == "首次提交时间"
