@@ -21,16 +21,20 @@
   // the Exif IFD, else DateTime (0x0132) from IFD0. Returns "YYYY:MM:DD HH:MM:SS" or null.
   function exifTime(buffer) {
     var view = new DataView(buffer);
+    var offset = exifOffset(view);
+    if (offset === null) { return null; }
+    try { return tiffTime(view, offset + 10); } catch (e) { return null; }
+  }
+
+  // Where a JPEG's APP1 "Exif" segment starts (its marker), null when it has none.
+  function exifOffset(view) {
     if (view.byteLength < 4 || view.getUint16(0) !== 0xFFD8) { return null; }
     var offset = 2;
     while (offset + 4 <= view.byteLength) {
       var marker = view.getUint16(offset);
-      var size = view.getUint16(offset + 2);
       if (marker === 0xFFDA || (marker & 0xFF00) !== 0xFF00) { return null; }
-      if (marker === 0xFFE1 && ascii(view, offset + 4, 4) === "Exif") {
-        try { return tiffTime(view, offset + 10); } catch (e) { return null; }
-      }
-      offset += 2 + size;
+      if (marker === 0xFFE1 && ascii(view, offset + 4, 4) === "Exif") { return offset; }
+      offset += 2 + view.getUint16(offset + 2);
     }
     return null;
   }
@@ -67,21 +71,13 @@
   // Orientation is set to 1, as the pixels were already turned upright. Null when absent.
   function exifApp1(buffer) {
     var view = new DataView(buffer);
-    if (view.byteLength < 4 || view.getUint16(0) !== 0xFFD8) { return null; }
-    var offset = 2;
-    while (offset + 4 <= view.byteLength) {
-      var marker = view.getUint16(offset);
-      var size = view.getUint16(offset + 2);
-      if (marker === 0xFFDA || (marker & 0xFF00) !== 0xFF00) { return null; }
-      if (marker === 0xFFE1 && ascii(view, offset + 4, 4) === "Exif") {
-        if (offset + 2 + size > view.byteLength) { return null; }
-        var segment = new Uint8Array(buffer.slice(offset, offset + 2 + size));
-        try { upright(new DataView(segment.buffer), 10); } catch (e) { return null; }
-        return segment;
-      }
-      offset += 2 + size;
-    }
-    return null;
+    var offset = exifOffset(view);
+    if (offset === null) { return null; }
+    var size = view.getUint16(offset + 2);
+    if (offset + 2 + size > view.byteLength) { return null; }
+    var segment = new Uint8Array(buffer.slice(offset, offset + 2 + size));
+    try { upright(new DataView(segment.buffer), 10); } catch (e) { return null; }
+    return segment;
   }
 
   function upright(view, tiff) {
