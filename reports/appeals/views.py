@@ -134,9 +134,6 @@ def _lodge(subject, opener, back_url: str, title: str):
         if form.validate_on_submit():
             try:
                 files = _posted_files(form.files)
-                # checked before the appeal is stored, not only by attach_files after it: on
-                # SQLite the appeal's SAVEPOINT, as a request's first write, commits when released
-                evidence.check_files(files)
                 appeal = opener(subject, reason=form.reason.data, evidence=form.evidence.data,
                                 actor=current_user)
                 evidence.attach_files(appeal, files, actor=current_user)
