@@ -46,6 +46,18 @@ def wait_kept_offline(page) -> None:
     page.wait_for_function("() => caches.match(location.href).then(Boolean)", timeout=DEADLINE_MS)
 
 
+def set_offline(context, offline: bool) -> None:
+    """Take the device off the line or put it back. Playwright's switch alone lets a request
+    slip through while Chromium applies it to a page that has just reloaded; a device off the
+    line reaches no server, so its requests to the field form's data are also refused here."""
+    if offline:
+        context.route("**/field/**", lambda route: route.abort("internetdisconnected"))
+        context.set_offline(True)
+    else:
+        context.set_offline(False)
+        context.unroute("**/field/**")
+
+
 def session_of(context) -> str:
     """The device's login session cookie, which marks its requests in the server's record."""
     return next(c["value"] for c in context.cookies() if c["name"] == "session")

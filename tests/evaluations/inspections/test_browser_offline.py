@@ -21,6 +21,7 @@ from tests.evaluations.inspections.field_browser import (
     new_device,
     open_form,
     session_of,
+    set_offline,
     wait_kept_offline,
     wait_status,
 )
@@ -77,7 +78,7 @@ def test_offline_work_survives_a_reload_and_reaches_the_server_once(live_server,
     expected = {first: answer(tablet, first, k1)}
     assert wait_status(tablet, "synced") == "synced"
 
-    tablet_context.set_offline(True)
+    set_offline(tablet_context, True)
     mark = len(recorder.requests)
     expected[second] = answer(tablet, second, k2, "low")
     expected[third] = answer(tablet, third, k3)
@@ -105,9 +106,9 @@ def test_offline_work_survives_a_reload_and_reaches_the_server_once(live_server,
     # the tablet sent nothing: only Chromium's own update check of the service worker script
     # passes Playwright's offline switch, and it carries no data
     sent = recorder.since(mark, session_of(tablet_context))
-    assert [r["path"] for r in sent if r["path"] != "/evaluations/sw.js"] == []
+    assert [(r["method"], r["path"]) for r in sent if r["path"] != "/evaluations/sw.js"] == []
 
-    tablet_context.set_offline(False)
+    set_offline(tablet_context, False)
     assert wait_status(tablet, "synced") == "synced"
     tablet.wait_for_selector(f"#item-{evidence} .field-photo[data-photo-id]")
     answers, photos = _stored(app, ids["inspection"])
@@ -150,14 +151,14 @@ def test_the_same_item_changed_on_two_devices_shows_both_and_the_choice_wins(liv
     item, kind = next(i for i in item_ids(tablet) if i[1] == "yes_no")
     other, other_kind = next(i for i in item_ids(tablet) if i[1] == "yes_no" and i[0] != item)
 
-    tablet_context.set_offline(True)
+    set_offline(tablet_context, True)
     answer(tablet, item, kind, "high")                          # the tablet says yes
     answer(tablet, other, other_kind, "high")
     answer(phone, item, kind, "low")                            # the phone says no, online
     answer(phone, other, other_kind, "low")
     assert wait_status(phone, "synced") == "synced"
 
-    tablet_context.set_offline(False)
+    set_offline(tablet_context, False)
     assert wait_status(tablet, "conflict") == "conflict"
     box = tablet.locator(f"#item-{item} .field-conflict")
     assert box.is_visible()
