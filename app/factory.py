@@ -61,6 +61,7 @@ def _import_models() -> None:
     import app.users.models  # noqa: F401
     import app.worker.models  # noqa: F401
     import contracts.documents.models  # noqa: F401
+    import contracts.households.flags  # noqa: F401
     import contracts.households.models  # noqa: F401
     import contracts.models  # noqa: F401
     import contracts.red_flags.models  # noqa: F401
@@ -168,6 +169,7 @@ def register_commands(app: Flask) -> None:
     from app.scheduler.cli import scheduler_cli
     from app.users.cli import users_cli
     from app.worker.cli import worker_cli
+    from contracts.cli import households_cli
     from evaluations.cli import inspections_cli, templates_cli
     from reports.cli import reports_cli
 
@@ -176,6 +178,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(templates_cli)
     app.cli.add_command(inspections_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(households_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(worker_cli)
     _import_seed_steps()

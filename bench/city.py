@@ -86,8 +86,9 @@ def _analyze(db) -> None:
 
 
 def do_figures(app) -> None:
-    """Compute every stored performance figure, as the nightly job does."""
+    """Compute every stored performance figure and anomaly flag, as the nightly jobs do."""
     from app.extensions import db
+    from contracts.households import flags
     from reports.dashboards import failures
     from reports.performance.figures import refresh_all
 
@@ -97,6 +98,11 @@ def do_figures(app) -> None:
         failures.refresh_all()
         db.session.commit()
         print(f"  {written} performance figures (the nightly job): "
+              f"{time.monotonic() - started:.1f}s")
+        started = time.monotonic()
+        count = flags.refresh_all()
+        db.session.commit()
+        print(f"  {count} household anomaly flags (the nightly job): "
               f"{time.monotonic() - started:.1f}s")
 
 

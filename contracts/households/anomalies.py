@@ -10,8 +10,10 @@ Against the assistance standard in force on the survey date for the record's reg
 
 And as before: ``surveyor_overload`` (one surveyor recorded more households in a day than the
 configured maximum) and ``duplicate_id`` (the ID number appears under another contract in the
-same period). Flags are computed on demand (GROUP BY served by an index), never stored:
-:func:`flagged_ids` for filters and samples, :func:`flag_details` for the rows of one page.
+same period). :func:`flagged_ids` applies the rules (filters and samples of one contract, and
+the flags kept in ``household_flags`` by :mod:`contracts.households.flags`, which the city's
+anomaly list reads: :func:`anomalies_stmt`); :func:`flag_details` words the flags of the rows
+of one page.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from app.extensions import db
 from app.regions.models import Region
 from app.scoping import region_subtree
 from app.users.models import User
-from contracts.households.models import Area, HouseholdRecord, Recommendation
+from contracts.households.models import Area, HouseholdFlag, HouseholdRecord, Recommendation
 from contracts.households.standards import InForce, in_force
 from contracts.labels import ANOMALY_LABELS, AREA_LABELS, RECOMMENDATION_LABELS
 from contracts.models import Contract
@@ -167,9 +169,10 @@ def anomalies_stmt(user: User, *, kind: str | None = None, contract_id: int | No
         contracts = contracts.where(Contract.id == contract_id)
     if county is not None:
         contracts = contracts.where(Contract.region_id.in_(region_subtree(county)))
-    kinds = [kind] if kind in ANOMALY_KINDS else list(ANOMALY_KINDS)
-    flagged = sa.union(*(flagged_ids(k, contracts) for k in kinds)).subquery()
-    return (sa.select(HouseholdRecord).where(HouseholdRecord.id.in_(sa.select(flagged.c.id)))
+    flagged = sa.select(HouseholdFlag.record_id).where(HouseholdFlag.contract_id.in_(contracts))
+    if kind in ANOMALY_KINDS:
+        flagged = flagged.where(HouseholdFlag.kind == kind)
+    return (sa.select(HouseholdRecord).where(HouseholdRecord.id.in_(flagged))
             .order_by(HouseholdRecord.survey_date.desc(), HouseholdRecord.id.desc()))
 
 

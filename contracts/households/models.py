@@ -176,6 +176,26 @@ class HouseholdRecord(db.Model):
         return self.second_surveyor is None
 
 
+class HouseholdFlag(db.Model):
+    """An anomaly flag a record carries (:mod:`contracts.households.anomalies` says the rules),
+    kept current by :mod:`contracts.households.flags` so that the city's anomaly list reads
+    rows instead of checking every record per request."""
+
+    __tablename__ = "household_flags"
+    __audited__ = False
+    __table_args__ = (
+        sa.Index("ix_household_flags_contract_kind", "contract_id", "kind"),
+    )
+
+    record_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("household_records.id", ondelete="CASCADE"), primary_key=True)
+    #: one of ``contracts.labels.ANOMALY_LABELS``
+    kind: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
+    #: the record's contract (the list filters by the contracts a user sees)
+    contract_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("contracts.id", ondelete="CASCADE"))
+
+
 class AssistanceStandard(TimestampMixin, db.Model):
     """The assistance standards of a county (or of the city, for counties without their own)
     for one year and one area: the monthly 低保 standard per person, the 特困 standard, the

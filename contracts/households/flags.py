@@ -1,0 +1,100 @@
+"""The anomaly flags of household records kept in ``household_flags``, so that the anomaly list
+of a city of 200,000 records reads an index instead of checking every record per request.
+
+The rows hold what :func:`contracts.households.anomalies.flagged_ids` finds. They are
+refreshed
+
+- in the transaction that changes what they depend on: records imported (or changed) for a
+  contract, which also refreshes every contract holding one of its ID numbers in the same
+  period (``duplicate_id``); an assistance standard added, changed or removed refreshes all;
+- every night by the scheduler job ``contracts.refresh_household_flags`` (the thresholds
+  ``HOUSEHOLD_SURVEYOR_DAILY_MAX`` and ``HOUSEHOLD_FAR_BELOW_PERCENT`` are configuration), and
+  on demand with ``flask households refresh-flags``.
+
+The flags' messages, with their figures, are still worded per page
+(:func:`contracts.households.anomalies.flag_details`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import chain
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.derived import keep_current
+from app.extensions import db
+from contracts.households.anomalies import ANOMALY_KINDS, flagged_ids
+from contracts.households.models import (
+    AssistanceStandard,
+    HouseholdFlag,
+    HouseholdImport,
+    HouseholdRecord,
+)
+
+#: contracts refreshed per statement (bound parameters stay well under SQLite's limit)
+_CHUNK = 500
+_ALL = ("all", None)
+
+
+def _write(contract_ids: Sequence[int] | None) -> None:
+    r = HouseholdRecord
+    for kind in ANOMALY_KINDS:
+        found = flagged_ids(kind, contract_ids)
+        db.session.execute(sa.insert(HouseholdFlag).from_select(
+            ["record_id", "contract_id", "kind"],
+            sa.select(r.id, r.contract_id, sa.literal(kind, sa.String(32)))
+            .where(r.id.in_(found))))
+
+
+def _sharing(contract_ids: Sequence[int]) -> set[int]:
+    """Contracts holding an ID number of these contracts' records in the same period."""
+    mine, other = so.aliased(HouseholdRecord), so.aliased(HouseholdRecord)
+    return set(db.session.scalars(
+        sa.select(other.contract_id).distinct()
+        .join(mine, sa.and_(mine.id_number == other.id_number, mine.period == other.period))
+        .where(mine.contract_id.in_(contract_ids), other.contract_id.not_in(contract_ids))))
+
+
+def refresh(contract_ids: Iterable[int]) -> None:
+    """Recompute the flags of the records of some contracts (and of the contracts sharing
+    an ID number with them in a period)."""
+    ids = sorted(set(contract_ids))
+    if not ids:
+        return
+    for start in range(0, len(ids), _CHUNK):
+        ids.extend(sorted(_sharing(ids[start:start + _CHUNK]) - set(ids)))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        db.session.execute(sa.delete(HouseholdFlag).where(HouseholdFlag.contract_id.in_(chunk)))
+        _write(chunk)
+
+
+def refresh_all() -> int:
+    """Recompute every record's flags; returns how many flags there are."""
+    db.session.execute(sa.delete(HouseholdFlag))
+    _write(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdFlag))
+
+
+# ---- kept current in the transaction that changes the records --------------------------------
+
+def _stale(session: so.Session) -> set[tuple[str, int | None]]:
+    marks: set[tuple[str, int | None]] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, HouseholdImport | HouseholdRecord):
+            marks.add(("contract", obj.contract_id))
+        elif isinstance(obj, AssistanceStandard):
+            marks.add(_ALL)
+    return marks
+
+
+def _refresh_marked(marks: set) -> None:
+    if _ALL in marks:
+        refresh_all()
+    else:
+        refresh(ident for _kind, ident in marks if ident is not None)
+
+
+keep_current("household_flags", _stale, _refresh_marked)
