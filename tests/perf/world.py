@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
+from app.regions.models import Level
+from app.regions.services import create_region
 from contracts.households.services import import_households
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.services import create_action
 from evaluations.inspections.models import InspectionStatus
 from evaluations.inspections.services import schedule_inspection
-from tests.factories import hh_csv
+from tests.factories import hh_csv, hh_id
 
 SENT = datetime(2026, 2, 3, 2, 0, tzinfo=UTC)
 
@@ -52,6 +54,11 @@ def add(db, w: SimpleNamespace, n: int, *, make_contract, make_facility,
                                       submitted_at=SENT,
                                       first_submitted_at=SENT, data={}))
         if getattr(w, "survey", None) is not None:  # the first survey's own lists grow too
+            village = create_region(f"1001000010{i + 10:02d}", f"甲一{i}村", Level.VILLAGE,
+                                    "100100001", f"A1 Village {i}")
+            import_households(w.survey, hh_csv([{"id_number": hh_id(100 + i),
+                                                 "region_code": village.code}]),
+                              f"more{i}.csv", None)
             db.session.add(Submission(contract_id=w.survey.id, period=f"2026-{i + 2:02d}",
                                       status=SubmissionStatus.SUBMITTED, submitted_at=SENT,
                                       first_submitted_at=SENT, data={}))

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+import sqlalchemy.orm as so
 from flask import jsonify, url_for
 from flask.views import MethodView
 from flask_smorest.fields import Upload
@@ -23,7 +24,12 @@ from contracts.households import queued, records
 from contracts.households import services as households
 from contracts.households.anomalies import ANOMALY_KINDS
 from contracts.households.api.blueprint import blp
-from contracts.households.models import HouseholdUpload, Recommendation, UploadStatus
+from contracts.households.models import (
+    HouseholdRecord,
+    HouseholdUpload,
+    Recommendation,
+    UploadStatus,
+)
 from contracts.visibility import get_visible_contract
 
 _MONEY = {"type": "string", "example": "1234.50"}
@@ -119,7 +125,8 @@ class ContractHouseholds(MethodView):
         page, per_page = args.pop("page"), args.pop("per_page")
         township = args.pop("township_id", None)
         stmt = records.records_stmt(contract, township=township, **args)
-        return paginate(stmt, page, per_page)
+        return paginate(stmt.options(so.joinedload(HouseholdRecord.region, innerjoin=True)),
+                        page, per_page)
 
     @token_required(Role.PROVIDER, Role.OFFICER, Role.ADMIN)
     @blp.arguments(HouseholdFileSchema, location="files")
