@@ -204,17 +204,26 @@ def build(db, scale: str, log=print) -> SimpleNamespace:
         towns = [t.id for t in townships if county_of[t.id] == c["region_id"]]
         for r in range(per):
             day = date(year, 1, 1) + timedelta(days=rnd.randrange(300))
+            members, verdict = rnd.randint(1, 6), rnd.choice(("dibao", "none"))
+            # against the city's 低保 standard of 700 a head: about 9 % of the 低保 verdicts
+            # above it, 2 % of the refusals far below it, 4 % over the asset limit
+            income = (rnd.randrange(0, 770 * members) if verdict == "dibao"
+                      else rnd.randrange(300 * members, 3_000 * members))
             records.append(dict(
                 contract_id=c["id"], period=f"{year}-{day.month:02d}",
                 id_number=f"4212{i:06d}{r:07d}X", head_name="王秀英",
-                region_id=towns[r % len(towns)], members=rnd.randint(1, 6),
-                monthly_income=Decimal(rnd.randrange(0, 300_000)) / 100,
-                assets=Decimal(rnd.randrange(0, 1_000_000)) / 10, survey_date=day,
-                surveyor=f"调查员{r % 40}", recommendation=rnd.choice(("dibao", "none")),
+                region_id=towns[r % len(towns)], members=members,
+                monthly_income=Decimal(income), assets=Decimal(rnd.randrange(0, 1_000_000)) / 10,
+                survey_date=day, surveyor=f"调查员{r % 40}", recommendation=verdict,
                 second_surveyor=f"复核员{r % 40}", surveyors_signed=True,
                 applicant_signed=True, area="rural", import_id=i, created_at=NOW))
     bulk(db, "household_imports", imports)
     bulk(db, "household_records", records)
+    bulk(db, "assistance_standards", [
+        dict(region_id=city.id, year=year, area="rural", dibao_monthly=Decimal(700),
+             tekun_monthly=Decimal(910), near_poor_monthly=Decimal(1050),
+             asset_limit_per_person=Decimal(50_000), created_at=NOW, updated_at=NOW)
+        for year in sorted({c["start_date"].year for c in surveys})])
     owner = db.session.get(__import__("contracts.models", fromlist=["Provider"]).Provider, 1)
     people.provider_user = create_user(email="provider@bench.cn", password=PASSWORD,
                                        role="provider", provider_id=owner.id)

@@ -163,17 +163,28 @@ def any_flag_ids(contract_id: int, period: str) -> set[int]:
 
 def anomalies_stmt(user: User, *, kind: str | None = None, contract_id: int | None = None,
                    county: Region | None = None) -> sa.Select:
-    """Records (visible to ``user``) carrying a flag, or the flag ``kind``."""
+    """Ids of the records (visible to ``user``) carrying a flag, or the flag ``kind``, newest
+    survey first: a page of them reads the stored flags only (:func:`records_by_id` then
+    loads the page's records)."""
     contracts = visible_contracts(user).with_only_columns(Contract.id).order_by(None)
     if contract_id is not None:
         contracts = contracts.where(Contract.id == contract_id)
     if county is not None:
         contracts = contracts.where(Contract.region_id.in_(region_subtree(county)))
-    flagged = sa.select(HouseholdFlag.record_id).where(HouseholdFlag.contract_id.in_(contracts))
+    f = HouseholdFlag
+    stmt = sa.select(f.record_id).where(f.contract_id.in_(contracts))
     if kind in ANOMALY_KINDS:
-        flagged = flagged.where(HouseholdFlag.kind == kind)
-    return (sa.select(HouseholdRecord).where(HouseholdRecord.id.in_(flagged))
-            .order_by(HouseholdRecord.survey_date.desc(), HouseholdRecord.id.desc()))
+        stmt = stmt.where(f.kind == kind)
+    return (stmt.group_by(f.record_id, f.survey_date)
+            .order_by(f.survey_date.desc(), f.record_id.desc()))
+
+
+def records_by_id(ids: Sequence[int]) -> list[HouseholdRecord]:
+    """The records of ``ids``, in that order, with their region and contract."""
+    found = {r.id: r for r in db.session.scalars(
+        sa.select(HouseholdRecord).where(HouseholdRecord.id.in_(ids))
+        .options(so.joinedload(HouseholdRecord.region), so.joinedload(HouseholdRecord.contract)))}
+    return [found[i] for i in ids if i in found]
 
 
 # ---- the flags of a page of records, with their figures --------------------------------------

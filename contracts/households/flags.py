@@ -43,8 +43,8 @@ def _write(contract_ids: Sequence[int] | None) -> None:
     for kind in ANOMALY_KINDS:
         found = flagged_ids(kind, contract_ids)
         db.session.execute(sa.insert(HouseholdFlag).from_select(
-            ["record_id", "contract_id", "kind"],
-            sa.select(r.id, r.contract_id, sa.literal(kind, sa.String(32)))
+            ["record_id", "contract_id", "survey_date", "kind"],
+            sa.select(r.id, r.contract_id, r.survey_date, sa.literal(kind, sa.String(32)))
             .where(r.id.in_(found))))
 
 

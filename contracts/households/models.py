@@ -185,6 +185,8 @@ class HouseholdFlag(db.Model):
     __audited__ = False
     __table_args__ = (
         sa.Index("ix_household_flags_contract_kind", "contract_id", "kind"),
+        # the list shows the newest surveys first: it reads flags in this order, then records
+        sa.Index("ix_household_flags_newest", "survey_date", "record_id"),
     )
 
     record_id: so.Mapped[int] = so.mapped_column(
@@ -194,6 +196,8 @@ class HouseholdFlag(db.Model):
     #: the record's contract (the list filters by the contracts a user sees)
     contract_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("contracts.id", ondelete="CASCADE"))
+    #: the record's survey date (the list's order)
+    survey_date: so.Mapped[date]
 
 
 class AssistanceStandard(TimestampMixin, db.Model):

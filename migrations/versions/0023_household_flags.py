@@ -23,6 +23,7 @@ def upgrade():
         sa.Column('record_id', sa.Integer(), nullable=False),
         sa.Column('kind', sa.String(length=32), nullable=False),
         sa.Column('contract_id', sa.Integer(), nullable=False),
+        sa.Column('survey_date', sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'],
                                 name=op.f('fk_household_flags_contract_id_contracts'),
                                 ondelete='CASCADE'),
@@ -34,9 +35,12 @@ def upgrade():
     with op.batch_alter_table('household_flags', schema=None) as batch_op:
         batch_op.create_index('ix_household_flags_contract_kind', ['contract_id', 'kind'],
                               unique=False)
+        batch_op.create_index('ix_household_flags_newest', ['survey_date', 'record_id'],
+                              unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('household_flags', schema=None) as batch_op:
+        batch_op.drop_index('ix_household_flags_newest')
         batch_op.drop_index('ix_household_flags_contract_kind')
     op.drop_table('household_flags')

@@ -211,8 +211,8 @@ def household_anomalies():
     stmt = anomalies.anomalies_stmt(current_user, kind=request.args.get("kind") or None,
                                     contract_id=request.args.get("contract", type=int),
                                     county=get_by_code(county_code) if county_code else None)
-    page = paginate(stmt.options(so.joinedload(HouseholdRecord.region),
-                                 so.joinedload(HouseholdRecord.contract)))
+    page = paginate(stmt)
+    page.items = anomalies.records_by_id(page.items)
     return render_template("contracts/household_anomalies.html", page=page,
                            flags=anomalies.flag_details(page.items),
                            counties=[r for r in region_options(current_user)
