@@ -10,6 +10,7 @@ day is on time, one submitted the day after is late.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -67,16 +68,23 @@ def normalize_key(key: str) -> str:
 
 def all_periods(contract) -> list[Period]:
     """Every reporting period of the contract, from its start to its end, in order."""
-    quarterly = _is_quarterly(contract)
     due_days = contract.report_due_days if contract.report_due_days is not None else 10
-    periods, day = [], contract.start_date
-    while day <= contract.end_date:
+    return list(_schedule(contract.start_date, contract.end_date, _is_quarterly(contract),
+                          due_days))
+
+
+# Most contracts of a city share their terms (a calendar year, monthly reports, 10 days): the
+# dashboards work out a thousand schedules per page, so each distinct one is worked out once.
+@functools.lru_cache(maxsize=4096)
+def _schedule(first: date, last: date, quarterly: bool, due_days: int) -> tuple[Period, ...]:
+    periods, day = [], first
+    while day <= last:
         key = _key_of(day, quarterly)
         start, end = _span(key)
-        start, end = max(start, contract.start_date), min(end, contract.end_date)
+        start, end = max(start, first), min(end, last)
         periods.append(Period(key, start, end, end + timedelta(days=due_days)))
         day = end + timedelta(days=1)
-    return periods
+    return tuple(periods)
 
 
 def due_periods(contract, until: date | None | object = _UNSET) -> list[Period]:

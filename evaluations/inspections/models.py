@@ -53,6 +53,10 @@ class Inspection(TimestampMixin, db.Model):
         # an inspector's lists and a region's, by day (a city holds 60,000 a year)
         sa.Index("ix_inspections_inspector_day", "inspector_id", "scheduled_for"),
         sa.Index("ix_inspections_region_day", "region_id", "scheduled_for"),
+        # the few still open among a year's finalized ones (the dashboards' "due" lists)
+        sa.Index("ix_inspections_open_day", "scheduled_for",
+                 postgresql_where=sa.text("status IN ('scheduled', 'in_progress')"),
+                 sqlite_where=sa.text("status IN ('scheduled', 'in_progress')")),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

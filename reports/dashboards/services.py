@@ -137,9 +137,10 @@ def overdue_reports(user: User, today: date, limit: int | None = None
         Contract.reporting, Contract.report_due_days)).all()
     if not terms:
         return [], 0
-    delivered = set(db.session.execute(sa.select(Submission.contract_id, Submission.period).where(
-        Submission.contract_id.in_(active.with_only_columns(Contract.id)),
-        Submission.status != SubmissionStatus.DRAFT)).all())
+    delivered = {(contract_id, period) for contract_id, period in db.session.execute(
+        sa.select(Submission.contract_id, Submission.period).where(
+            Submission.contract_id.in_(active.with_only_columns(Contract.id)),
+            Submission.status != SubmissionStatus.DRAFT))}  # tuples: a Row hashes slowly
     late = sorted(((-(today - p.deadline).days, c.number, c.id, p)
                    for c in terms for p in due_periods(c, today)
                    if p.is_overdue(today) and (c.id, p.key) not in delivered),

@@ -6,6 +6,8 @@ The queries are in :mod:`reports.dashboards.services`; this module only draws th
 
 from __future__ import annotations
 
+import functools
+
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -38,9 +40,23 @@ FONT = "Helvetica"  # the browser picks a Chinese face for the text of the SVG
 OFFICERS = (Role.OFFICER, Role.ADMIN)
 
 
+# A chart is drawn once per distinct content (reportlab takes ~10 ms a chart): the counts of
+# a city change a few times a day, the dashboards are opened all day long.
+@functools.lru_cache(maxsize=256)
+def _bars_svg(labels: tuple[str, ...], values: tuple[int, ...]) -> str:
+    return to_svg(bar_chart(list(labels), list(values), font=FONT))
+
+
+@functools.lru_cache(maxsize=64)
+def _grades_svg(counties: tuple[str, ...], series: tuple[tuple[str, str, tuple[int, ...]], ...]
+                ) -> str:
+    return to_svg(stacked_bars(list(counties), [(label, list(values), GRADE_COLOURS[grade])
+                                                for grade, label, values in series], font=FONT))
+
+
 def _bars(counts: list[tuple[str, int]], labels: dict) -> str:
-    return to_svg(bar_chart([str(labels.get(code, code)) for code, _ in counts],
-                            [n for _, n in counts], font=FONT))
+    return _bars_svg(tuple(str(labels.get(code, code)) for code, _ in counts),
+                     tuple(n for _, n in counts))
 
 
 def _spark(values) -> str:
@@ -55,10 +71,10 @@ def officer_page(user: User) -> str:
     charts = {
         "status": _bars(data["by_status"], CONTRACT_STATUS_LABELS),
         "service_type": _bars(data["by_service_type"], SERVICE_TYPE_LABELS),
-        "grades": to_svg(stacked_bars(
-            [c.county for c in grades],
-            [(GRADE_LABELS[g], [c.grades[g.value] for c in grades], GRADE_COLOURS[g.value])
-             for g in Grade], font=FONT)) if grades else "",
+        "grades": _grades_svg(
+            tuple(c.county for c in grades),
+            tuple((g.value, str(GRADE_LABELS[g]), tuple(c.grades[g.value] for c in grades))
+                  for g in Grade)) if grades else "",
         "sparklines": {r.provider_id: _spark(r.trend) for r in data["ranking"]},
     }
     return render_template("reports/dashboard_officer.html", d=data, charts=charts)
