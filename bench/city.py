@@ -51,6 +51,7 @@ APIS = {
 
 def make_app(url: str):
     from app import clock, create_app
+    from app.warmup import warm_up
     from config import TestingConfig
 
     class BenchConfig(TestingConfig):
@@ -60,7 +61,9 @@ def make_app(url: str):
         UPLOAD_DIR = INSTANCE_DIR
 
     clock.set_clock(lambda: NOW)
-    return create_app(BenchConfig)
+    app = create_app(BenchConfig)
+    warm_up(app)  # as each gunicorn worker does (gunicorn.conf.py)
+    return app
 
 
 def do_build(app, scale: str) -> None:

@@ -1,0 +1,26 @@
+"""A gunicorn worker warms up before its first request (gunicorn.conf.py): every template
+compiled, both catalogs loaded, and what was loaded frozen out of the collector's full passes."""
+
+import gc
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+from app import create_app
+
+
+def test_a_warmed_worker_compiles_no_template_for_its_first_pages(test_config):
+    app = create_app(test_config)
+    hooks = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+    hooks["post_worker_init"](SimpleNamespace(wsgi=app))
+    try:
+        assert gc.get_freeze_count() > 0
+        compiled = len(app.jinja_env.cache)
+        assert compiled >= len(app.jinja_env.list_templates(extensions=("html",)))
+        client = app.test_client()
+        for url in ("/login", "/public", "/missing-page"):
+            client.get(url, headers={"Accept-Language": "zh-CN"})
+            client.get(url, headers={"Accept-Language": "en"})
+        assert len(app.jinja_env.cache) == compiled
+    finally:
+        gc.unfreeze()
