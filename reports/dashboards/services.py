@@ -12,6 +12,7 @@ and nightly): one query each, the same cost for every worker and every officer, 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -97,9 +98,17 @@ def count_of(stmt: sa.Select) -> int:
         stmt.order_by(None).subquery()))
 
 
-def first_and_total(stmt: sa.Select, limit: int = LISTED) -> tuple[list, int]:
-    """The first ``limit`` rows of ``stmt`` and how many there are, in one statement."""
-    rows = db.session.execute(stmt.add_columns(sa.func.count().over()).limit(limit)).all()
+def first_and_total(stmt: sa.Select, order_by: Sequence, options: Sequence = (),
+                    limit: int = LISTED) -> tuple[list, int]:
+    """The first ``limit`` rows of ``stmt`` (a select of one entity) and how many there are,
+    in one statement. The rows are counted, ordered and cut on the entity's table alone; only
+    the rows shown are joined to what ``options`` load with them."""
+    entity = stmt.column_descriptions[0]["entity"]
+    page = (stmt.with_only_columns(entity.id, sa.func.count().over().label("total"))
+            .order_by(*order_by).limit(limit).subquery("page"))
+    rows = db.session.execute(sa.select(entity, page.c.total)
+                              .join(page, page.c.id == entity.id)
+                              .order_by(*order_by).options(*options)).all()
     return [row[0] for row in rows], (rows[0][-1] if rows else 0)
 
 
@@ -273,10 +282,10 @@ def officer_dashboard(user: User, today: date | None = None) -> dict:
     today = today or clock.today()
     counts = contract_counts(user)
     overdue = overdue_reports(user, today, limit=LISTED)
-    expiring = first_and_total(expiring_contracts_stmt(user, today)
-                               .order_by(Contract.end_date, Contract.number))
-    due = first_and_total(inspections_due_stmt(user, today)
-                          .order_by(Inspection.scheduled_for, Inspection.id).options(*_DUE_ROW))
+    expiring = first_and_total(expiring_contracts_stmt(user, today),
+                               (Contract.end_date, Contract.number))
+    due = first_and_total(inspections_due_stmt(user, today),
+                          (Inspection.scheduled_for, Inspection.id), _DUE_ROW)
     return {
         "year": today.year,
         "by_status": counts["status"],

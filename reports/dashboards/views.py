@@ -54,6 +54,11 @@ def _grades_svg(counties: tuple[str, ...], series: tuple[tuple[str, str, tuple[i
                                                 for grade, label, values in series], font=FONT))
 
 
+@functools.lru_cache(maxsize=256)
+def _timeline_svg(days: tuple, scores: tuple[float, ...]) -> str:
+    return to_svg(score_timeline(list(days), list(scores), font=FONT))
+
+
 def _bars(counts: list[tuple[str, int]], labels: dict) -> str:
     return _bars_svg(tuple(str(labels.get(code, code)) for code, _ in counts),
                      tuple(n for _, n in counts))
@@ -90,9 +95,8 @@ def provider_page(user: User) -> str:
     data = q.provider_dashboard(user)
     scores = data["scores"]
     charts = {
-        "scores": to_svg(score_timeline([day for day, _ in scores],
-                                        [float(total) for _, total in scores],
-                                        font=FONT)) if scores else "",
+        "scores": _timeline_svg(tuple(day for day, _ in scores),
+                                tuple(float(total) for _, total in scores)) if scores else "",
         "sparklines": {t.contract.id: _spark(t.composites) for t in data["trends"]},
     }
     return render_template("reports/dashboard_provider.html", d=data, charts=charts)

@@ -192,6 +192,11 @@ def sparkline(values: Sequence[float | None], *, width: float = 96, height: floa
     return drawing
 
 
+#: above this many scores a timeline is a line without a dot per score: the dots would merge
+#: into a band, and each one is a node of the drawing (a big provider has a thousand a year)
+MARKED_POINTS = 60
+
+
 def score_timeline(days: Sequence[date], values: Sequence[float], *, font: str,
                    width: float = 460, height: float = 180) -> Drawing:
     """Scores (0–100) placed on a time axis by their date, with at most six date labels."""
@@ -206,7 +211,8 @@ def score_timeline(days: Sequence[date], values: Sequence[float], *, font: str,
         first, last = first - 15, last + 15
     plot.data = [points]
     plot.lines[0].strokeColor, plot.lines[0].strokeWidth = BLUE, 2
-    plot.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=BLUE)
+    if len(points) <= MARKED_POINTS:
+        plot.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=BLUE)
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = first, last
     step = max(1, (last - first) // 5)
     plot.xValueAxis.valueSteps = list(range(first, last + 1, step))
