@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import marshmallow as ma
 import sqlalchemy as sa
 
+from app import paging
 from app.extensions import db
 from app.validation import MAX_PAGE
 
@@ -42,10 +45,17 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
-def paginate(stmt: sa.Select, page: int, per_page: int) -> dict:
+def paginate(stmt: sa.Select, page: int, per_page: int, load: Sequence = ()) -> dict:
+    """A page of ``stmt``; with ``load`` (loader options), cut on the listed table alone and
+    only the page's rows loaded with them (:mod:`app.paging`)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None)
                                                                        .subquery()))
-    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    offset = (page - 1) * per_page
+    if load:
+        ids = db.session.scalars(paging.ids_stmt(stmt).limit(per_page).offset(offset)).all()
+        items = paging.load_in_order(paging.entity_of(stmt), ids, load)
+    else:
+        items = db.session.scalars(stmt.limit(per_page).offset(offset)).all()
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 

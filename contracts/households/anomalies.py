@@ -29,6 +29,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.paging import load_in_order
 from app.regions.models import Region
 from app.scoping import region_subtree
 from app.users.models import User
@@ -181,10 +182,8 @@ def anomalies_stmt(user: User, *, kind: str | None = None, contract_id: int | No
 
 def records_by_id(ids: Sequence[int]) -> list[HouseholdRecord]:
     """The records of ``ids``, in that order, with their region and contract."""
-    found = {r.id: r for r in db.session.scalars(
-        sa.select(HouseholdRecord).where(HouseholdRecord.id.in_(ids))
-        .options(so.joinedload(HouseholdRecord.region), so.joinedload(HouseholdRecord.contract)))}
-    return [found[i] for i in ids if i in found]
+    return load_in_order(HouseholdRecord, ids, (so.joinedload(HouseholdRecord.region),
+                                                so.joinedload(HouseholdRecord.contract)))
 
 
 # ---- the flags of a page of records, with their figures --------------------------------------

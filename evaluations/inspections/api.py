@@ -238,8 +238,8 @@ class Inspections(MethodView):
             api_user(), status=args.get("status"), template_id=args.get("template_id"),
             facility_id=args.get("facility_id"), contract_id=args.get("contract_id"),
             inspector_id=args.get("inspector_id"))
-        page = paginate(stmt.options(*inspection_lists.row_relations(api=True)), args["page"],
-                        args["per_page"])
+        page = paginate(stmt, args["page"], args["per_page"],
+                        load=inspection_lists.row_relations(api=True))
         signs = photo_integrity.for_inspections(page["items"], api_user())
         page["items"] = [inspection_dict(i, signs) for i in page["items"]]
         return page

@@ -13,10 +13,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import clock
+from app import clock, paging
 from app.auth.login import role_required
 from app.errors import Conflict, DomainError, ValidationError
-from app.extensions import db
 from app.forms import ConfirmForm, apply_errors
 from app.template_helpers import ui_language
 from app.unit_of_work import keep_despite_error
@@ -71,7 +70,7 @@ def inspections():
         template_id=_int_arg("template_id"), inspector_id=_int_arg("inspector_id"),
         region_id=_int_arg("region"), scheduled_from=_date_arg("from"),
         scheduled_to=_date_arg("to"), soonest_first=current_user.role is Role.INSPECTOR)
-    page = db.paginate(stmt.options(*lists.row_relations()), per_page=25)
+    page = paging.paginate(stmt, lists.row_relations(), per_page=25)
     filters = lists.list_filters(current_user) if current_user.role in OFFICERS else {}
     return render_template("evaluations/inspection_list.html", page=page, filters=filters,
                            args=request.args, today=clock.today())

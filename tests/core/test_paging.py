@@ -1,0 +1,39 @@
+"""Pages cut on the listed table alone (app.paging, the API's ``paginate(load=...)``): the same
+rows in the same order as the plain query, the parents loaded with the page."""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app import paging
+from app.api.schemas import paginate as api_paginate
+from app.extensions import db
+from app.regions.models import Level, Region
+from app.regions.services import create_region
+
+
+def _regions():
+    city = create_region("100000", "示范市", Level.CITY, None, "Demo City")
+    for n in range(12):
+        create_region(f"1001{n:02d}", f"区{n}", Level.COUNTY, city.code, f"District {n}")
+    db.session.commit()
+    return (sa.select(Region).where(Region.level == Level.COUNTY)
+            .order_by(Region.name_en.desc(), Region.id.desc()))
+
+
+def test_a_narrow_page_holds_the_rows_of_the_plain_page_in_order(app):
+    stmt = _regions()
+    with app.test_request_context("/?page=2"):
+        page = paging.paginate(stmt, (so.joinedload(Region.parent),), per_page=5)
+        plain = db.paginate(stmt, per_page=5)
+    assert [r.code for r in page.items] == [r.code for r in plain.items]
+    assert page.total == 12 and len(page.items) == 5
+    assert "parent" in page.items[0].__dict__           # loaded with the page
+    assert page.items[0].parent.code == "100000"
+
+
+def test_the_api_page_is_the_same_with_or_without_loader_options(app):
+    stmt = _regions()
+    narrow = api_paginate(stmt, 3, 5, load=(so.joinedload(Region.parent),))
+    plain = api_paginate(stmt, 3, 5)
+    assert [r.code for r in narrow["items"]] == [r.code for r in plain["items"]]
+    assert narrow["total"] == plain["total"] == 12 and len(narrow["items"]) == 2
