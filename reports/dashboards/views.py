@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -38,6 +38,8 @@ from reports.scorecards.charts import (
 
 FONT = "Helvetica"  # the browser picks a Chinese face for the text of the SVG
 OFFICERS = (Role.OFFICER, Role.ADMIN)
+#: providers the officer's dashboard ranks before a link to all of them
+RANKING_SHOWN = 25
 
 
 # A chart is drawn once per distinct content (reportlab takes ~10 ms a chart): the counts of
@@ -70,8 +72,12 @@ def _spark(values) -> str:
                          label=_("Trend by quarter: %(values)s", values=known))
 
 
-def officer_page(user: User) -> str:
+def officer_page(user: User, all_providers: bool = False) -> str:
     data = q.officer_dashboard(user)
+    # a city has hundreds of providers: the best ones, and all of them on asking
+    data["ranked"] = len(data["ranking"])
+    if not all_providers:
+        data["ranking"] = data["ranking"][:RANKING_SHOWN]
     grades = data["grades"]
     charts = {
         "status": _bars(data["by_status"], CONTRACT_STATUS_LABELS),
@@ -106,7 +112,7 @@ def provider_page(user: User) -> str:
 @login_required
 def dashboard():
     if current_user.role in OFFICERS:
-        return officer_page(current_user)
+        return officer_page(current_user, all_providers=request.args.get("ranking") == "all")
     if current_user.role is Role.INSPECTOR:
         return inspector_page(current_user)
     return provider_page(current_user)

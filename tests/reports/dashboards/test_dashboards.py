@@ -171,6 +171,30 @@ def test_the_ranking_orders_providers_by_composite(db, as_user, make_contract, m
     assert page.index(strong.provider.name) < page.index(weak.provider.name)
     assert elsewhere.provider.name not in page
     assert page.count('data-provider="') == 2
+    assert "All 2 providers" not in page
+
+
+def test_the_dashboard_ranks_the_best_providers_and_all_on_asking(
+        db, as_user, make_contract, make_template, make_user, monkeypatch):
+    from reports.dashboards import views
+
+    template, inspector = make_template("survey_service"), make_user("inspector")
+    for total in ("70", "90", "80"):
+        contract = make_contract(region="a", status="active", weights=ONLY_INSPECTIONS)
+        add_inspection(db, contract, template, inspector, total, date(2026, 2, 10))
+    monkeypatch.setattr(views, "RANKING_SHOWN", 2)
+    browser, _officer = as_user("officer", region="a")
+
+    def ranked(url) -> tuple[int, str]:
+        page = browser.get(url).get_data(as_text=True)
+        page = page[page.index('id="provider-ranking"'):]
+        return page.count('data-provider="'), page
+
+    shown, page = ranked("/reports/dashboard")
+    assert shown == 2 and "All 3 providers" in page
+    assert 'href="/reports/dashboard?ranking=all#provider-ranking"' in page
+    shown, page = ranked("/reports/dashboard?ranking=all")
+    assert shown == 3 and "All 3 providers" not in page
 
 
 def test_the_ranking_reads_the_stored_figures_kept_current_at_commit(
