@@ -17,7 +17,7 @@ The flags' messages, with their figures, are still worded per page
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 
 import sqlalchemy as sa
@@ -57,16 +57,18 @@ def _sharing(contract_ids: Sequence[int]) -> set[int]:
         .where(mine.contract_id.in_(contract_ids), other.contract_id.not_in(contract_ids))))
 
 
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    return (ids[start:start + _CHUNK] for start in range(0, len(ids), _CHUNK))
+
+
 def refresh(contract_ids: Iterable[int]) -> None:
     """Recompute the flags of the records of some contracts (and of the contracts sharing
     an ID number with them in a period)."""
-    ids = sorted(set(contract_ids))
-    if not ids:
-        return
-    for start in range(0, len(ids), _CHUNK):
-        ids.extend(sorted(_sharing(ids[start:start + _CHUNK]) - set(ids)))
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
+    asked = sorted(set(contract_ids))
+    sharing: set[int] = set()
+    for chunk in _chunks(asked):
+        sharing |= _sharing(chunk)
+    for chunk in _chunks(asked + sorted(sharing - set(asked))):
         db.session.execute(sa.delete(HouseholdFlag).where(HouseholdFlag.contract_id.in_(chunk)))
         _write(chunk)
 
