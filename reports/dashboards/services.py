@@ -20,7 +20,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app import clock
+from app import clock, paging
 from app.extensions import db
 from app.regions.models import Level, Region
 from app.scoping import scope
@@ -103,7 +103,7 @@ def first_and_total(stmt: sa.Select, order_by: Sequence, options: Sequence = (),
     """The first ``limit`` rows of ``stmt`` (a select of one entity) and how many there are,
     in one statement. The rows are counted, ordered and cut on the entity's table alone; only
     the rows shown are joined to what ``options`` load with them."""
-    entity = stmt.column_descriptions[0]["entity"]
+    entity = paging.entity_of(stmt)
     page = (stmt.with_only_columns(entity.id, sa.func.count().over().label("total"))
             .order_by(*order_by).limit(limit).subquery("page"))
     rows = db.session.execute(sa.select(entity, page.c.total)
