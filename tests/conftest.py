@@ -21,8 +21,9 @@ from app.extensions import db as _db
 from config import TestingConfig
 from tests.clients import IsolatedClient
 
-#: the shared factories (users, providers, contracts, inspections ...) are fixtures everywhere
-pytest_plugins = ("tests.factories", "tests.perf.queries")
+#: the shared factories (users, providers, contracts, inspections ...) and the browser tests'
+#: server and Chromium are fixtures everywhere
+pytest_plugins = ("tests.factories", "tests.perf.queries", "tests.browser")
 
 
 def _drop_everything() -> None:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.clients import PASSWORD
-from tests.core.test_browser_csp import CHROMIUM, served  # noqa: F401  (the fixture)
+from tests.core.test_browser_csp import served  # noqa: F401  (the fixture)
 
 VENDOR = "/static/vendor/swagger-ui/"
 
@@ -43,27 +43,19 @@ def test_the_vendored_files_are_there_with_their_licence(client):
 
 
 @pytest.mark.browser
-def test_the_reference_shows_the_operations_under_the_policy(served):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
+def test_the_reference_shows_the_operations_under_the_policy(served, chromium):  # noqa: F811
     base_url, _app, _ids = served
     blocked: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        try:
-            page = browser.new_context().new_page()
-            page.on("console", lambda m: blocked.append(m.text)
-                    if m.type == "error" and "Content Security Policy" in m.text else None)
-            page.goto(f"{base_url}/login")
-            page.fill("#email", "admin@example.cn")
-            page.fill("#password", PASSWORD)
-            page.click("main [type=submit]")
-            page.wait_for_load_state()
-            page.goto(f"{base_url}/api/v1/docs")
-            page.wait_for_selector(".opblock-summary-path", timeout=20_000)
-            paths = page.locator(".opblock-summary-path").all_inner_texts()
-            assert any("/api/v1/ocds/records.json" in path for path in paths)
-        finally:
-            browser.close()
+    page = chromium.new_context().new_page()
+    page.on("console", lambda m: blocked.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text else None)
+    page.goto(f"{base_url}/login")
+    page.fill("#email", "admin@example.cn")
+    page.fill("#password", PASSWORD)
+    page.click("main [type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{base_url}/api/v1/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/v1/ocds/records.json" in path for path in paths)
     assert blocked == []

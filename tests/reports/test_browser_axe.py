@@ -16,13 +16,6 @@ from pathlib import Path
 import pytest
 
 from app.demo.seed import DEMO_LOGINS
-from tests.evaluations.inspections.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _chromium_or_skip,
-    seed_demo_city,
-    serve,
-)
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.slow,
@@ -56,16 +49,6 @@ RUN_AXE = """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})))"""
 
 
-@pytest.fixture
-def demo_city_server(tmp_path):
-    _chromium_or_skip()
-    base_url, _app, _ids, _recorder, stop = serve(tmp_path, seed_demo_city)
-    try:
-        yield base_url
-    finally:
-        stop()
-
-
 def violations_of(page, base_url: str, role: str) -> tuple[dict[str, list], list[str]]:
     """({path: violations}, paths checked) of the role's pages, then of the first link of each
     kind on them."""
@@ -88,29 +71,22 @@ def violations_of(page, base_url: str, role: str) -> tuple[dict[str, list], list
     return found, seen
 
 
-def test_main_pages_of_every_role_have_no_wcag_violation(demo_city_server):
-    from playwright.sync_api import sync_playwright
-
+def test_main_pages_of_every_role_have_no_wcag_violation(demo_server, chromium):
     logins = {role: email for role, email, _ in DEMO_LOGINS}
     password = DEMO_LOGINS[0][2]
     found, checked = {}, {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            for role in PAGES:
-                context = browser.new_context(bypass_csp=True, locale="zh-CN",
-                                              viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                page.goto(f"{demo_city_server}/login")
-                page.fill("#email", logins[role])
-                page.fill("#password", password)
-                page.click("main [type=submit]")
-                page.wait_for_load_state()
-                problems, checked[role] = violations_of(page, demo_city_server, role)
-                found |= {f"{role} {path}": v for path, v in problems.items()}
-                context.close()
-        finally:
-            browser.close()
+    for role in PAGES:
+        context = chromium.new_context(bypass_csp=True, locale="zh-CN",
+                                       viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{demo_server}/login")
+        page.fill("#email", logins[role])
+        page.fill("#password", password)
+        page.click("main [type=submit]")
+        page.wait_for_load_state()
+        problems, checked[role] = violations_of(page, demo_server, role)
+        found |= {f"{role} {path}": v for path, v in problems.items()}
+        context.close()
     summary = "\n".join(f"{where}: {v['id']} ({v['impact']}) {v['help']}\n    "
                         + "\n    ".join(v["nodes"])
                         for where, problems in found.items() for v in problems)

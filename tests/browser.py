@@ -1,0 +1,126 @@
+"""Browser tests' plumbing, for every test package: the app under a real WSGI server on
+127.0.0.1 (a free port, in a thread) with its own SQLite file and seeded data, a record of every
+request it received, and Debian's Chromium driven by Playwright (fixtures ``chromium`` and
+``demo_server``, registered by the root conftest)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from werkzeug.formparser import parse_form_data
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from config import TestingConfig
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class Recorder:
+    """WSGI middleware keeping (method, path, cookies) of each request, and the files of each
+    multipart upload."""
+
+    def __init__(self, app):
+        self.app, self.requests = app, []
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        entry = {"method": environ["REQUEST_METHOD"], "path": environ.get("PATH_INFO", ""),
+                 "cookies": environ.get("HTTP_COOKIE", ""), "files": {}}
+        if environ.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            copy = dict(environ, **{"wsgi.input": io.BytesIO(body)})
+            _stream, _form, files = parse_form_data(copy)
+            for name, upload in files.items():
+                entry["files"][name] = upload.read()
+                upload.close()
+            environ["wsgi.input"] = io.BytesIO(body)
+        with self.lock:
+            self.requests.append(entry)
+        return self.app(environ, start_response)
+
+    def since(self, index: int, session: str | None = None) -> list[dict]:
+        """The requests after the ``index``-th (of the device holding ``session``)."""
+        with self.lock:
+            return [r for r in self.requests[index:]
+                    if session is None or session in r["cookies"]]
+
+
+def chromium_or_skip() -> None:
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        if os.environ.get("CI"):  # .ci/run installs it: a missing browser there is a failure
+            pytest.fail(f"Chromium is not installed at {CHROMIUM}")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    pytest.importorskip("playwright.sync_api")
+
+
+def serve(tmp_path, seed: Callable[[], dict]):
+    """Start the app with ``seed()``'s data; returns (base_url, app, ids, recorder, stop)."""
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+        INSTANCE_DIR = str(tmp_path / "instance")
+        UPLOAD_DIR = str(tmp_path / "uploads")
+
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+        ids = seed()
+        db.session.remove()
+    recorder = Recorder(app.wsgi_app)
+    app.wsgi_app = recorder
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+    return f"http://127.0.0.1:{server.server_port}", app, ids, recorder, stop
+
+
+def seed_demo_city() -> dict:
+    """The demo city of ``flask demo seed``: every page full of realistic rows."""
+    from flask import current_app
+
+    result = current_app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    return {}
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """The app serving the demo city; yields the base URL."""
+    chromium_or_skip()
+    base_url, _app, _ids, _recorder, stop = serve(tmp_path, seed_demo_city)
+    try:
+        yield base_url
+    finally:
+        stop()
+
+
+@pytest.fixture
+def chromium():
+    """A headless Chromium; closed after the test."""
+    chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
