@@ -24,22 +24,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import app.users.models  # noqa: F401  (models first: see bench/household_import.py)
+from bench.config import bench_config
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="bench-photo-hashes-"))
 INSPECTIONS = 2000
 PER_INSPECTION = 24
 PLANTED = 200
-
-
-def _config(url: str | None):
-    from config import TestingConfig
-
-    class BenchConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = url or f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-        INSTANCE_DIR = str(WORKDIR)
-        UPLOAD_DIR = str(WORKDIR / "uploads")
-
-    return BenchConfig
 
 
 def _flip(value: int, bits: int, rng: random.Random) -> int:
@@ -125,7 +115,7 @@ def main(argv: list[str]) -> int:
     from evaluations.inspections import integrity
     from evaluations.inspections.models import EvidencePhoto, Inspection
 
-    app = create_app(_config(url))
+    app = create_app(bench_config(WORKDIR, url))
     rng = random.Random(2026)
     with app.app_context():
         started = time.perf_counter()

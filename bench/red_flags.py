@@ -18,19 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import app.users.models  # noqa: F401  (models first: see bench/household_import.py)
+from bench.config import bench_config
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="bench-red-flags-"))
-
-
-def _config():
-    from config import TestingConfig
-
-    class BenchConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-        INSTANCE_DIR = str(WORKDIR)
-        UPLOAD_DIR = str(WORKDIR / "uploads")
-
-    return BenchConfig
 
 
 def build(db, count: int, rng: random.Random):
@@ -97,7 +87,7 @@ def main(count: int) -> None:
     from contracts.models import Procurement
     from contracts.red_flags.services import flag_list, flags_of
 
-    app = create_app(_config())
+    app = create_app(bench_config(WORKDIR))
     with app.app_context(), app.test_request_context():
         db.create_all()
         city = build(db, count, random.Random(17))

@@ -22,19 +22,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import app.users.models  # noqa: F401  (models first: see bench/household_import.py)
+from bench.config import bench_config
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="bench-scorecards-"))
-
-
-def _config():
-    from config import TestingConfig
-
-    class BenchConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-        INSTANCE_DIR = str(WORKDIR)
-        UPLOAD_DIR = str(WORKDIR / "uploads")
-
-    return BenchConfig
 
 
 def _jpeg(rng: random.Random) -> bytes:
@@ -67,7 +57,7 @@ def build(count: int) -> list[int]:
         submit_inspection,
     )
 
-    app = create_app(_config())
+    app = create_app(bench_config(WORKDIR))
     rng = random.Random(2026)
     ids = []
     with app.app_context():
@@ -163,7 +153,7 @@ def _render(inspection_id: int) -> float:
     from reports.scorecards.services import inspection_scorecard_pdf
 
     if _app is None:
-        _app = create_app(_config())
+        _app = create_app(bench_config(WORKDIR))
     with _app.app_context(), force_locale("zh_CN"):
         start = time.perf_counter()
         body = inspection_scorecard_pdf(db.session.get(Inspection, inspection_id))
