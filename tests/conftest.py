@@ -20,18 +20,11 @@ from app import clock, create_app
 from app.extensions import db as _db
 from config import TestingConfig
 from tests.clients import IsolatedClient
+from tests.schema import drop_schema
 
 #: the shared factories (users, providers, contracts, inspections ...) and the browser tests'
 #: server and Chromium are fixtures everywhere
 pytest_plugins = ("tests.factories", "tests.perf.queries", "tests.browser")
-
-
-def _drop_everything() -> None:
-    _db.session.rollback()
-    _db.session.close()
-    _db.drop_all()
-    with _db.engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def _compile_catalogs() -> None:
@@ -70,10 +63,10 @@ def app(test_config) -> Iterator[Flask]:
     app = create_app(test_config)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        _drop_everything()
+        drop_schema()
         _db.create_all()
         yield app
-        _drop_everything()
+        drop_schema()
         _db.engine.dispose()
 
 

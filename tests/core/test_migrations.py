@@ -7,18 +7,11 @@ from flask_migrate import downgrade, upgrade
 
 from app.db import render_migration_item
 from app.extensions import db as _db
-
-
-def _rebuild_test_schema() -> None:
-    _db.session.rollback()
-    _db.session.close()
-    _db.drop_all()
-    with _db.engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+from tests.schema import drop_schema
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades(app):
-    _rebuild_test_schema()
+    drop_schema()
     try:
         upgrade()
         with _db.engine.connect() as conn:
@@ -31,7 +24,7 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(app):
             left = set(sa.inspect(conn).get_table_names()) - {"alembic_version"}
         assert left == set(), f"downgrade left tables behind: {left}"
     finally:
-        _rebuild_test_schema()
+        drop_schema()
         _db.create_all()
 
 

@@ -1,4 +1,4 @@
-"""Migration 1741 adds the reading columns: answers written before keep their points, and a
+"""Migration 0022 adds the reading columns: answers written before keep their points, and a
 downgrade drops the readings but keeps every answer's points."""
 
 from __future__ import annotations
@@ -9,15 +9,7 @@ from flask_migrate import downgrade, stamp, upgrade
 from app.extensions import db as _db
 from evaluations.inspections.models import InspectionAnswer
 from tests.factories import item_of
-
-
-def _reset() -> None:
-    _db.session.rollback()
-    _db.session.close()
-    _db.drop_all()
-    for table in ("alembic_version", "apscheduler_jobs"):
-        with _db.engine.begin() as conn:
-            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+from tests.schema import drop_schema
 
 
 def _answers(conn):
@@ -53,5 +45,5 @@ def test_answers_survive_the_reading_migration_both_ways(app, inspection_world,
         _db.session.close()
         assert _db.session.scalar(sa.select(sa.func.count(InspectionAnswer.id))) == len(before)
     finally:
-        _reset()
+        drop_schema()
         _db.create_all()

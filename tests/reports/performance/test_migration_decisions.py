@@ -1,4 +1,4 @@
-"""Migration 131 upgrades a database with data: decisions move onto their installment (a year and
+"""Migration 0011 upgrades a database with data: decisions move onto their installment (a year and
 its quarter both decided → the later stands, the earlier is kept revoked); grades are kept."""
 
 from datetime import date
@@ -10,15 +10,7 @@ from flask_migrate import downgrade, stamp, upgrade
 from app.extensions import db as _db
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.performance.services import linked_installment
-
-
-def _reset() -> None:
-    _db.session.rollback()
-    _db.session.close()
-    _db.drop_all()
-    for table in ("alembic_version", "apscheduler_jobs"):
-        with _db.engine.begin() as conn:
-            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+from tests.schema import drop_schema
 
 
 def test_decisions_and_grades_survive_the_upgrade(app, make_contract, make_user,
@@ -63,5 +55,5 @@ def test_decisions_and_grades_survive_the_upgrade(app, make_contract, make_user,
         assert "one per installment" in rows[0][3] and rows[1][3] == ""
         assert grades == [None, "fail"]
     finally:
-        _reset()
+        drop_schema()
         _db.create_all()
