@@ -6,7 +6,8 @@ refreshed
 
 - in the transaction that changes what they depend on: records imported (or changed) for a
   contract, which also refreshes every contract holding one of its ID numbers in the same
-  period (``duplicate_id``); an assistance standard added, changed or removed refreshes all;
+  period (``duplicate_id``); an assistance standard added, changed or removed refreshes the
+  contracts with records in its region;
 - every night by the scheduler job ``contracts.refresh_household_flags`` (the thresholds
   ``HOUSEHOLD_SURVEYOR_DAILY_MAX`` and ``HOUSEHOLD_FAR_BELOW_PERCENT`` are configuration), and
   on demand with ``flask households refresh-flags``.
@@ -25,6 +26,7 @@ import sqlalchemy.orm as so
 
 from app.derived import keep_current
 from app.extensions import db
+from app.regions.models import Region
 from contracts.households.anomalies import ANOMALY_KINDS, flagged_ids
 from contracts.households.models import (
     AssistanceStandard,
@@ -35,7 +37,6 @@ from contracts.households.models import (
 
 #: contracts refreshed per statement (bound parameters stay well under SQLite's limit)
 _CHUNK = 500
-_ALL = ("all", None)
 
 
 def _write(contract_ids: Sequence[int] | None) -> None:
@@ -88,15 +89,24 @@ def _stale(session: so.Session) -> set[tuple[str, int | None]]:
         if isinstance(obj, HouseholdImport | HouseholdRecord):
             marks.add(("contract", obj.contract_id))
         elif isinstance(obj, AssistanceStandard):
-            marks.add(_ALL)
+            marks.add(("region", obj.region_id))
     return marks
 
 
+def _surveyed_in(region_ids: list[int]) -> set[int]:
+    """Contracts with records in these regions or below them: a standard applies there only."""
+    paths = db.session.scalars(sa.select(Region.path).where(Region.id.in_(region_ids)))
+    below = sa.select(Region.id).where(sa.or_(*(Region.path.startswith(p) for p in paths)))
+    return set(db.session.scalars(sa.select(HouseholdRecord.contract_id).distinct()
+                                  .where(HouseholdRecord.region_id.in_(below))))
+
+
 def _refresh_marked(marks: set) -> None:
-    if _ALL in marks:
-        refresh_all()
-    else:
-        refresh(ident for _kind, ident in marks if ident is not None)
+    contracts = {ident for kind, ident in marks if kind == "contract" and ident is not None}
+    regions = [ident for kind, ident in marks if kind == "region" and ident is not None]
+    if regions:
+        contracts |= _surveyed_in(regions)
+    refresh(contracts)
 
 
 keep_current("household_flags", _stale, _refresh_marked)

@@ -64,6 +64,11 @@ def test_a_new_standard_flags_the_records_it_makes_anomalous(db, regions, hh_con
     db.session.commit()
     assert ("高收入", "income_above_standard") in stored(db)
     assert "高收入" in browser.get("/households/anomalies").get_data(as_text=True)
+    # a standard of another county changes nothing here
+    standards.save_standard(region=regions["b"], year=2026, area="rural", dibao_monthly="9000",
+                            actor=None)
+    db.session.commit()
+    assert stored(db) == computed(db) == {("高收入", "income_above_standard")}
 
 
 def test_an_import_rolled_back_leaves_no_flag(db, hh_contract, import_rows):
