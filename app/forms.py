@@ -115,6 +115,12 @@ def apply_errors(form: FlaskForm, error: DomainError) -> None:
             form.form_errors.extend(messages)
 
 
+def page_status(form: FlaskForm) -> int:
+    """The status of a form's page: 422 while it carries errors (its fields' or its own:
+    ``errors`` holds both), else 200."""
+    return 422 if form.errors else 200
+
+
 class RevisionField(HiddenField):
     """The revision of the record the page showed. The view hands it to
     ``app.unit_of_work.expect_revision``, so a save over somebody else's change since the page

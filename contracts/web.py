@@ -18,7 +18,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import apply_errors
+from app.forms import apply_errors, page_status
 from contracts import STAFF, bp, listing, target_fields
 from contracts.exports import export_response
 from contracts.labels import label_context
@@ -44,7 +44,7 @@ def show_refusal(form, error: DomainError) -> None:
 
 def form_page(template: str, form, **context):
     """A form's page: 422 when it carries errors, else 200."""
-    return render_template(template, form=form, **context), 422 if form.errors else 200
+    return render_template(template, form=form, **context), page_status(form)
 
 
 def paginate(stmt: sa.Select, per_page: int = PER_PAGE) -> Pagination:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp, services
 from app.auth.forms import LoginForm, LogoutForm
 from app.auth.next_url import local_path
+from app.forms import page_status
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,7 +33,7 @@ def login():
         login_user(user, remember=form.remember.data)
         flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
         return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), page_status(form)
 
 
 @bp.route("/logout", methods=["POST"])

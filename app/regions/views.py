@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from app.auth.login import admin_required
 from app.errors import ValidationError
 from app.extensions import db
-from app.forms import apply_errors
+from app.forms import apply_errors, page_status
 from app.regions import bp, services
 from app.regions.forms import RegionCreateForm, RegionEditForm, RegionMoveForm
 from app.regions.models import Region
@@ -42,7 +42,7 @@ def create():
         else:
             flash(_("Region %(name)s created.", name=region.name), "success")
             return redirect(url_for(".detail", region_id=region.id))
-    return render_template("regions/new.html", form=form), 422 if form.errors else 200
+    return render_template("regions/new.html", form=form), page_status(form)
 
 
 @bp.route("/<int:region_id>", methods=["GET", "POST"])
@@ -59,7 +59,7 @@ def detail(region_id: int):
         else:
             flash(_("Region renamed."), "success")
             return redirect(url_for(".detail", region_id=region.id))
-    status = 422 if form.errors else 200
+    status = page_status(form)
     return render_template("regions/detail.html", region=region, form=form,
                            move_form=move_form), status
 

@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 from app.auth.login import admin_required, stay_signed_in
 from app.errors import ValidationError
 from app.extensions import db
-from app.forms import ConfirmForm, apply_errors
+from app.forms import ConfirmForm, apply_errors, page_status
 from app.regions.services import get_by_code
 from app.users import bp, services
 from app.users.forms import PasswordResetForm, UserCreateForm, UserEditForm, UserFilterForm
@@ -63,7 +63,7 @@ def create():
         else:
             flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for(".index"))
-    return render_template("users/form.html", form=form, user=None), 422 if form.errors else 200
+    return render_template("users/form.html", form=form, user=None), page_status(form)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -83,7 +83,7 @@ def edit(user_id: int):
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for(".index"))
     return _edit_page(user, form, PasswordResetForm(formdata=None),
-                      422 if form.errors else 200)
+                      page_status(form))
 
 
 def _edit_page(user: User, form: UserEditForm, reset_form: PasswordResetForm, status: int):

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from app import uploads
 from app.auth.login import role_required
 from app.errors import DomainError
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, page_status
 from app.unit_of_work import expect_revision
 from app.uploads import read_upload
 from app.users.models import Role
@@ -78,7 +78,7 @@ def submission_edit(contract_id: int, period: str):
         return redirect(url_for(".submission", submission_id=submission.id))
     form = report_form(contract, submission)
     if not form.validate_on_submit():
-        return _edit_page(contract, found, submission, form, 422 if form.errors else 200)
+        return _edit_page(contract, found, submission, form, page_status(form))
     try:
         submission = subs.save_draft(contract, found.key, form.cleaned, actor=current_user)
         for upload in form.uploads():

@@ -13,7 +13,7 @@ from app import clock, uploads
 from app.auth.login import role_required
 from app.errors import DomainError, NotFound
 from app.extensions import db
-from app.forms import apply_errors
+from app.forms import apply_errors, page_status
 from app.users.models import Role
 from contracts.models import Facility
 from contracts.visibility import get_visible_contract, get_visible_facility
@@ -107,7 +107,7 @@ def action_create():
         else:
             flash(_("Corrective action raised."), "success")
             return redirect(url_for(".action_detail", action_id=action.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = page_status(form)
     return render_template("evaluations/action_form.html", form=form), status
 
 
@@ -296,7 +296,7 @@ def facility_actions(facility_id: int):
         flash(_("Re-inspection scheduled for %(day)s.",
                 day=inspection.scheduled_for.isoformat()), "success")
         return redirect(url_for(".facility_actions", facility_id=facility.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = page_status(form)
     return render_template("evaluations/action_facility.html", facility=facility, form=form,
                            open_actions=actions.open_actions_of_facility(facility, current_user),
                            today=clock.today()), status

@@ -23,7 +23,7 @@ from flask_login import current_user
 from app.auth.login import admin_required, role_required
 from app.errors import DomainError, ValidationError
 from app.extensions import db
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, page_status
 from app.users.models import Role
 from evaluations import bp
 from evaluations.assessment import editor, services
@@ -146,7 +146,7 @@ def template_import():
             flash(_("Imported %(code)s version %(version)d.", code=template.code,
                     version=template.version), "success")
             return redirect(url_for(".template_detail", template_id=template.id))
-    status = refused or (422 if form.errors or form.form_errors else 200)
+    status = refused or page_status(form)
     return render_template("evaluations/template_import.html", form=form, errors=errors), status
 
 
@@ -172,7 +172,7 @@ def template_edit(template_id: int):
         except DomainError as error:  # invalid (422), or saved twice at once (409)
             form.form_errors.append(error.message)
             errors, refused = _error_list(error), error.status
-    status = refused or (422 if form.errors or form.form_errors else 200)
+    status = refused or page_status(form)
     return render_template("evaluations/template_edit.html", template=template, form=form,
                            errors=errors, preview=preview), status
 

@@ -10,7 +10,7 @@ from app import clock
 from app.auth.login import role_required
 from app.errors import DomainError, NotFound
 from app.extensions import db
-from app.forms import apply_errors
+from app.forms import apply_errors, page_status
 from app.template_helpers import ui_language
 from app.users.models import Role
 from evaluations import bp
@@ -56,7 +56,7 @@ def campaign_create():
             flash(_("Campaign created with %(n)d inspections.", n=len(campaign.inspections)),
                   "success")
             return redirect(url_for(".campaign_detail", campaign_id=campaign.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = page_status(form)
     return render_template("evaluations/campaign_form.html", form=form), status
 
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from app import clock, paging
 from app.auth.login import role_required
 from app.errors import Conflict, DomainError, ValidationError
-from app.forms import ConfirmForm, apply_errors
+from app.forms import ConfirmForm, apply_errors, page_status
 from app.template_helpers import ui_language
 from app.unit_of_work import keep_despite_error
 from app.users.models import Role
@@ -93,7 +93,7 @@ def inspection_new():
         else:
             flash(_("Inspection scheduled."), "success")
             return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = page_status(form)
     return render_template("evaluations/inspection_new.html", form=form), status
 
 

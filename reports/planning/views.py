@@ -13,7 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from app import clock
 from app.auth.login import role_required
 from app.errors import DomainError
-from app.forms import apply_errors
+from app.forms import apply_errors, page_status
 from app.template_helpers import ui_language
 from app.users.models import Role
 from evaluations.campaigns import services as campaigns
@@ -114,5 +114,5 @@ def plan_campaign():
             flash(_("Campaign created with %(n)d inspections.", n=len(campaign.inspections)),
                   "success")
             return redirect(url_for("evaluations.campaign_detail", campaign_id=campaign.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = page_status(form)
     return render_template("reports/plan_campaign.html", form=form), status
