@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.auth.forms import LogoutForm
 from app.regions.models import Level
 from app.users.models import Role
 
@@ -53,21 +53,29 @@ def nav_item(label: str, endpoint: str, roles: Iterable[Role], group: str | None
 
 
 def _nav_for_current_user() -> list[dict]:
-    """Top-level links and menus, in registration order; a menu of one is shown as a link."""
     if not current_user or not current_user.is_authenticated:
         return []
+    return _nav_for(current_user.role, ui_language(), request.script_root)
+
+
+@cache
+def _nav_for(role: Role, language: str, script_root: str) -> list[dict]:
+    """Top-level links and menus, in registration order; a menu of one is shown as a link.
+
+    Code alone decides them, so each worker builds each role's once per language (and
+    mount point) rather than on every page."""
     entries: list[dict] = []
     menus: dict[str, dict] = {}
     for item in _nav:
-        if current_user.role not in item.roles:
+        if role not in item.roles:
             continue
-        link = {"label": item.label, "url": url_for(item.endpoint)}
+        link = {"label": str(item.label), "url": url_for(item.endpoint)}
         if item.group is None:
             entries.append(link)
             continue
         key = str(item.group)
         if key not in menus:
-            menus[key] = {"label": item.group, "children": []}
+            menus[key] = {"label": key, "children": []}
             entries.append(menus[key])
         menus[key]["children"].append(link)
     return [e["children"][0] if "children" in e and len(e["children"]) == 1 else e
@@ -84,7 +92,7 @@ def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str
 
 def ui_language() -> str:
     """The active language as one of config LANGUAGES (Babel spells zh_CN as zh_Hans_CN)."""
-    return "zh_CN" if str(get_locale()).startswith("zh") else "en"
+    return "zh_CN" if getattr(get_locale(), "language", None) == "zh" else "en"
 
 
 def region_name(region) -> str:
@@ -104,8 +112,6 @@ def init_app(app: Flask) -> None:
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "Role": Role,
             "current_locale": ui_language(),
-            # formdata=None: never read the request body here (it may be the 413 being answered)
-            "logout_form": LogoutForm(formdata=None),
             "nav_items": _nav_for_current_user(),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

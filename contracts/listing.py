@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from typing import NamedTuple
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from app import clock
 from app.extensions import db
-from app.regions.models import Region
+from app.regions.models import Level, Region, display_name
 from app.regions.services import get_by_code
 from app.scoping import region_subtree, scope
 from app.users.models import Role, User
@@ -155,6 +157,15 @@ def contracts_stmt(user: User, *, q: str | None = None,
     return _sorted(stmt, sort, CONTRACT_SORTS, "-number", Contract.id)
 
 
+#: what a row of the contract list shows, and no more (its JSON columns cost a parse a row)
+CONTRACT_ROW = (
+    so.load_only(Contract.number, Contract.title, Contract.service_type, Contract.start_date,
+                 Contract.end_date, Contract.amount, Contract.status, raiseload=True),
+    so.joinedload(Contract.provider).load_only(Provider.name, raiseload=True),
+    so.joinedload(Contract.region).load_only(Region.name, Region.name_en, raiseload=True),
+)
+
+
 # ---- the list pages' query strings -----------------------------------------------------------
 
 def _choice(args: Mapping, key: str, enum_cls: type[Enum]) -> str | None:
@@ -208,10 +219,24 @@ def contracts_list_stmt(args: Mapping, user: User) -> sa.Select:
 
 # ---- what the pages offer and list -----------------------------------------------------------
 
-def region_options(user: User) -> list[Region]:
+class RegionOption(NamedTuple):
+    """A region as a filter offers it: the columns an option shows, not the model (a city's
+    ~80 regions as ORM objects cost a list page more than its own rows)."""
+
+    code: str
+    name: str
+    name_en: str | None
+    level: Level
+
+    def display_name(self, locale: str | None = None) -> str:
+        return display_name(self.name, self.name_en, locale)
+
+
+def region_options(user: User) -> list[RegionOption]:
     """The regions a user may filter by: their own subtree (all for admins)."""
-    return list(db.session.scalars(scope(sa.select(Region), user, region=Region.id)
-                                   .order_by(Region.code)))
+    stmt = sa.select(Region.code, Region.name, Region.name_en, Region.level)
+    return [RegionOption(*row) for row in db.session.execute(
+        scope(stmt, user, region=Region.id).order_by(Region.code))]
 
 
 #: above this many providers the list offers no drop-down (a city has ~500): the search box
@@ -219,12 +244,17 @@ def region_options(user: User) -> list[Region]:
 PROVIDER_CHOICES_MAX = 30
 
 
+class ProviderOption(NamedTuple):
+    id: int
+    name: str
+
+
 @dataclass(frozen=True)
 class ProviderFilter:
     #: the drop-down's providers, or empty when there are too many to list
-    choices: list[Provider]
+    choices: list[ProviderOption]
     #: the provider filtered by (``?provider=``), shown as a removable badge without choices
-    chosen: Provider | None
+    chosen: ProviderOption | None
     #: the query string without the provider (the badge's "remove" link)
     without: dict
 
@@ -234,12 +264,15 @@ def provider_options(user: User, args: Mapping | None = None) -> ProviderFilter:
     args = args or {}
     if user.role is Role.PROVIDER:
         return ProviderFilter([], None, {})
-    choices = list(db.session.scalars(providers_stmt(user).limit(PROVIDER_CHOICES_MAX + 1)))
+    names = providers_stmt(user).with_only_columns(Provider.id, Provider.name)
+    choices = [ProviderOption(*row) for row in db.session.execute(
+        names.limit(PROVIDER_CHOICES_MAX + 1))]
     if len(choices) <= PROVIDER_CHOICES_MAX:
         return ProviderFilter(choices, None, {})
     ident = _int(args, "provider")
-    chosen = db.session.scalar(providers_stmt(user).where(Provider.id == ident)
-                               ) if ident is not None else None
+    row = db.session.execute(names.where(Provider.id == ident)).first() \
+        if ident is not None else None
+    chosen = ProviderOption(*row) if row else None
     without = {k: v for k, v in args.items() if k not in ("provider", "page")}
     return ProviderFilter([], chosen, without)
 

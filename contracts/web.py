@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import render_template, request, url_for
-from flask_babel import format_decimal
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 
@@ -52,20 +51,23 @@ def paginate(stmt: sa.Select, per_page: int = PER_PAGE) -> Pagination:
     return db.paginate(stmt, per_page=per_page)
 
 
-def list_page(kind: str, template: str, **context):
+def list_page(kind: str, template: str, *, row_options: tuple = (), **context):
     """A list of ``kind`` (providers, facilities, procurements, contracts) filtered by the
-    query string: a page of it, or with ``format=xlsx`` all of its rows as a workbook."""
+    query string: a page of it (its rows loaded with ``row_options``), or with
+    ``format=xlsx`` all of its rows as a workbook."""
     stmt = getattr(listing, f"{kind}_list_stmt")(request.args, current_user)
     if request.args.get("format") == "xlsx":
         return export_response(kind, stmt)
-    return render_template(template, page=paginate(stmt), args=request.args, **context)
+    return render_template(template, page=paginate(stmt.options(*row_options)),
+                           args=request.args, **context)
 
 
 def yuan(value) -> str:
-    """Money as ¥120,000.00 (empty for None)."""
+    """Money as ¥120,000.00 (empty for None). Both languages group digits by three with a
+    comma and a decimal point, as Python's format does (Babel's formatter costs ~25 µs)."""
     if value is None or value == "":
         return ""
-    return "¥" + format_decimal(Decimal(str(value)), format="#,##0.00")
+    return f"¥{Decimal(str(value)):,.2f}"
 
 
 def export_url() -> str:

@@ -19,7 +19,17 @@ class Level(enum.StrEnum):
 
     @property
     def depth(self) -> int:
-        return list(Level).index(self)
+        return _DEPTHS[self]
+
+
+_DEPTHS = {level: depth for depth, level in enumerate(Level)}
+
+
+def display_name(name: str, name_en: str | None, locale: str | None) -> str:
+    """A region's name in ``locale``: the English name in English where there is one."""
+    if locale and locale.startswith("en") and name_en:
+        return name_en
+    return name
 
 
 class Region(TimestampMixin, db.Model):
@@ -52,9 +62,7 @@ class Region(TimestampMixin, db.Model):
         return self.parent.code if self.parent else None
 
     def display_name(self, locale: str | None = None) -> str:
-        if locale and locale.startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return display_name(self.name, self.name_en, locale)
 
     def contains(self, other: Region) -> bool:
         return other.path.startswith(self.path)

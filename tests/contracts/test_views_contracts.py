@@ -314,3 +314,17 @@ def test_the_contract_number_column_is_headed_contract_number_in_chinese(as_user
     browser, _ = as_user("officer", region="a", locale="zh_CN")
     page = browser.get("/contracts").get_data(as_text=True)
     assert "合同编号" in page and "证书编号" not in page
+
+
+@pytest.mark.parametrize("amount, shown", [
+    ("1234567.5", "¥1,234,567.50"), ("0.005", "¥0.00"), ("0.015", "¥0.02"), ("800000", "¥800,000.00"),
+])
+def test_money_reads_the_same_in_both_languages(app, amount, shown):
+    from flask_babel import force_locale
+
+    from contracts.web import yuan
+
+    for language in ("zh_CN", "en"):
+        with app.test_request_context(), force_locale(language):
+            assert yuan(Decimal(amount)) == shown
+    assert yuan(None) == ""

@@ -91,3 +91,24 @@ def test_every_translation_keeps_the_placeholders_of_its_message():
     problems = [(message.id, [str(error) for error in errors])
                 for message, errors in catalog.check()]
     assert problems == []
+
+
+def test_each_user_reads_the_navigation_in_their_own_language(as_user):
+    chinese, _ = as_user("officer", region="a", locale="zh_CN")
+    english, _ = as_user("officer", region="a", locale="en")
+    for _ in range(2):  # alternating, as two users of one worker do
+        assert ">服务合同</a>" in chinese.get("/contracts").get_data(as_text=True)
+        page = english.get("/contracts").get_data(as_text=True)
+        assert ">Contracts</a>" in page and ">服务合同</a>" not in page
+
+
+def test_a_forced_language_holds_inside_a_request_and_ends_with_it(app):
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gettext("Contracts") == "Contracts"
+        with force_locale("zh_CN"):
+            assert gettext("Contracts") == "服务合同"
+        assert gettext("Contracts") == "Contracts"
+        with force_locale("zh_CN"):
+            assert gettext("Contracts") == "服务合同"
