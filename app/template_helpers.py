@@ -12,7 +12,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.regions.models import Level
+from app.regions.models import Level, display_name
 from app.users.models import Role
 
 ROLE_LABELS = {
@@ -99,9 +99,15 @@ def region_name(region) -> str:
     return region.display_name(ui_language()) if region else ""
 
 
+def region_label(name: str | None, name_en: str | None) -> str:
+    """A region's name, from its columns in a plain row, in the active language."""
+    return display_name(name, name_en, ui_language()) if name else ""
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(region_name, "region_name")
+    app.add_template_global(region_label, "region_label")
     app.add_template_filter(without_page, "reject_page")
 
     @app.context_processor

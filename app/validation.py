@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import Flask, Request, abort, current_app, has_request_context, request
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import SelectPagination
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -273,12 +274,28 @@ class BoundedPaging:
     asks the database for an offset beyond 64 bits."""
 
     def paginate(self, select: Any, *, page: int | None = None, **kwargs: Any) -> Any:
-        if page is None and has_request_context() and "page" in request.args:
-            try:
-                page = page_number(request.args["page"])
-            except ValueError:
-                abort(404)
-        return super().paginate(select, page=page, **kwargs)  # type: ignore[misc]
+        return super().paginate(select, page=_asked_page(page), **kwargs)  # type: ignore[misc]
+
+    def paginate_rows(self, select: Any, *, per_page: int) -> Any:
+        """A page of plain rows of ``select``, a select of columns: what a list shows of its
+        rows and their parents, without building and tracking an object for each."""
+        return RowPagination(select=select, session=self.session(),  # type: ignore[attr-defined]
+                             page=_asked_page(None), per_page=per_page, max_per_page=None)
+
+
+def _asked_page(page: int | None) -> int | None:
+    if page is None and has_request_context() and "page" in request.args:
+        try:
+            return page_number(request.args["page"])
+        except ValueError:
+            abort(404)
+    return page
+
+
+class RowPagination(SelectPagination):
+    def _query_items(self) -> list[Any]:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select))
 
 
 class BoundedRequest(Request):

@@ -16,7 +16,6 @@ from enum import Enum
 from typing import NamedTuple
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from app import clock
 from app.extensions import db
@@ -157,13 +156,15 @@ def contracts_stmt(user: User, *, q: str | None = None,
     return _sorted(stmt, sort, CONTRACT_SORTS, "-number", Contract.id)
 
 
-#: what a row of the contract list shows, and no more (its JSON columns cost a parse a row)
-CONTRACT_ROW = (
-    so.load_only(Contract.number, Contract.title, Contract.service_type, Contract.start_date,
-                 Contract.end_date, Contract.amount, Contract.status, raiseload=True),
-    so.joinedload(Contract.provider).load_only(Provider.name, raiseload=True),
-    so.joinedload(Contract.region).load_only(Region.name, Region.name_en, raiseload=True),
-)
+def contract_rows(stmt: sa.Select) -> sa.Select:
+    """``stmt`` (of contracts) as the rows the contract list shows: the contract's own
+    columns, its provider's name and its region's names, as plain rows."""
+    return stmt.with_only_columns(
+        Contract.id, Contract.number, Contract.title, Contract.service_type,
+        Contract.start_date, Contract.end_date, Contract.amount, Contract.status,
+        Provider.name.label("provider_name"), Region.name.label("region_name"),
+        Region.name_en.label("region_name_en"),
+    ).outerjoin(Contract.provider).outerjoin(Contract.region)
 
 
 # ---- the list pages' query strings -----------------------------------------------------------

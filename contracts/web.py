@@ -8,16 +8,20 @@ conflict), so the unit of work rolls back and nothing is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import render_template, request, url_for
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_errors, page_status
+from app.template_helpers import ui_language
 from contracts import STAFF, bp, listing, target_fields
 from contracts.exports import export_response
 from contracts.labels import label_context
@@ -51,15 +55,16 @@ def paginate(stmt: sa.Select, per_page: int = PER_PAGE) -> Pagination:
     return db.paginate(stmt, per_page=per_page)
 
 
-def list_page(kind: str, template: str, *, row_options: tuple = (), **context):
+def list_page(kind: str, template: str, *, rows: Callable[[sa.Select], sa.Select] | None = None,
+              **context):
     """A list of ``kind`` (providers, facilities, procurements, contracts) filtered by the
-    query string: a page of it (its rows loaded with ``row_options``), or with
+    query string: a page of it (of plain ``rows`` of it, where given), or with
     ``format=xlsx`` all of its rows as a workbook."""
     stmt = getattr(listing, f"{kind}_list_stmt")(request.args, current_user)
     if request.args.get("format") == "xlsx":
         return export_response(kind, stmt)
-    return render_template(template, page=paginate(stmt.options(*row_options)),
-                           args=request.args, **context)
+    page = db.paginate_rows(rows(stmt), per_page=PER_PAGE) if rows else paginate(stmt)
+    return render_template(template, page=page, args=request.args, **context)
 
 
 def yuan(value) -> str:
@@ -78,10 +83,27 @@ def export_url() -> str:
     return url_for(request.endpoint, **request.view_args, **args)
 
 
+def region_option_tags(regions: list[listing.RegionOption], chosen: str | None) -> Markup:
+    """The ``<option>``s of a region filter, indented by level, ``chosen`` selected."""
+    return _option_tags(tuple(regions), chosen, ui_language())
+
+
+@lru_cache(maxsize=256)
+def _option_tags(regions: tuple[listing.RegionOption, ...], chosen: str | None,
+                 language: str) -> Markup:
+    # Memoized on the options themselves: a county's dozens of regions are the same on
+    # every page of every list, and a change to one of them is another key.
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}{}</option>').format(
+            r.code, Markup(" selected") if r.code == chosen else "", "— " * r.level.depth,
+            r.display_name(language))
+        for r in regions)
+
+
 @bp.app_context_processor
 def _labels() -> dict:
     return label_context() | {
-        "export_url": export_url, "target_keys_for": target_fields.keys_for,
+        "export_url": export_url, "region_option_tags": region_option_tags, "target_keys_for": target_fields.keys_for,
         "extra_targets": target_fields.extra_targets,
     }
 

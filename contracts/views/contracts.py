@@ -23,7 +23,7 @@ from contracts.web import form_page, is_staff, list_page, show_refusal
 def contracts():
     row_labels = {"types": {k: str(v) for k, v in SERVICE_TYPE_LABELS.items()},
                   "statuses": {k: str(v) for k, v in CONTRACT_STATUS_LABELS.items()}}
-    return list_page("contracts", "contracts/contracts.html", row_options=listing.CONTRACT_ROW,
+    return list_page("contracts", "contracts/contracts.html", rows=listing.contract_rows,
                      statuses=list(ContractStatus),
                      row_labels=row_labels,
                      service_types=list(ServiceType),

@@ -328,3 +328,39 @@ def test_money_reads_the_same_in_both_languages(app, amount, shown):
         with app.test_request_context(), force_locale(language):
             assert yuan(Decimal(amount)) == shown
     assert yuan(None) == ""
+
+
+def test_a_row_names_its_provider_region_type_amount_and_status_in_the_users_language(
+        as_user, make_contract):
+    contract = make_contract("a", status="active", title="甲区<b>入户</b>调查")
+    for locale, region, kind, status in (("zh_CN", "甲区", "入户调查", "履行中"),
+                                         ("en", "A District", "Household survey", "Active")):
+        browser, _ = as_user("officer", region="a", locale=locale)
+        page = browser.get("/contracts").get_data(as_text=True)
+        row = page[page.index(contract.number):].split("</tr>")[0]
+        cells = re.findall(r'<td[^>]*>(.*?)</td>', row, flags=re.S)
+        assert cells[0:7] == ["甲区&lt;b&gt;入户&lt;/b&gt;调查", contract.provider.name, kind,
+                              region, "2026-01-01", "2026-12-31", "¥120,000.00"]
+        assert f">{status}</span>" in cells[7]
+
+
+def test_the_region_filter_offers_the_officers_subtree_escaped_and_keeps_the_choice(
+        as_user, regions, db):
+    regions["a1"].name = "甲一<i>街道</i>"
+    db.session.commit()
+
+    def options(browser, query: str = "") -> list[str]:
+        page = browser.get(f"/contracts{query}").get_data(as_text=True)
+        return re.findall(r"<option[^>]*>[^<]*</option>",
+                          page[page.index('name="region"'):].split("</select>")[0])
+
+    chinese, _ = as_user("officer", region="a", locale="zh_CN")
+    assert options(chinese, "?region=100100001") == [
+        '<option value="">全部行政区划</option>', '<option value="100100">— 甲区</option>',
+        '<option value="100100001" selected>— — 甲一&lt;i&gt;街道&lt;/i&gt;</option>',
+        '<option value="100100001001">— — — 甲一社区</option>']
+    english, _ = as_user("officer", region="a", locale="en")
+    assert options(english)[1:] == [
+        '<option value="100100">— A District</option>',
+        '<option value="100100001">— — A1 Street</option>',
+        '<option value="100100001001">— — — A1 Community</option>']
