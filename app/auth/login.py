@@ -29,13 +29,17 @@ def init_app(app: Flask) -> None:
             g.actor = current_user._get_current_object()
 
 
+#: built once: every request loads its user
+_USER = sa.select(User).where(User.id == sa.bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """The user of a session or remember-me cookie, while its generation is current."""
     user_id, _, generation = session_id.partition(":")
     if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 18:
         return None
-    user = db.session.scalar(sa.select(User).where(User.id == int(user_id)))
+    user = db.session.scalar(_USER, {"user_id": int(user_id)})
     if user is None or not user.is_enabled or user.session_generation != int(generation):
         return None
     return user

@@ -155,11 +155,21 @@ def visible_notifications(user: User, kind: str | None = None) -> sa.Select:
     return stmt
 
 
+def _unread_count_stmt() -> sa.Select:
+    user_id = sa.bindparam("user_id")
+    hidden = sa.select(NotificationPreference.kind).where(
+        NotificationPreference.user_id == user_id, NotificationPreference.in_app.is_(False))
+    return (sa.select(sa.func.count()).select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None),
+                   Notification.kind.not_in(hidden)))
+
+
+#: built once: every page shows the bell, and building the statement cost more than running it
+_UNREAD_COUNT = _unread_count_stmt()
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None),
-               Notification.kind.not_in(_hidden_kinds(user)))) or 0
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
 
 
 def get_own(notification_id: int, user: User) -> Notification:
