@@ -293,6 +293,9 @@ def _asked_page(page: int | None) -> int | None:
 
 
 class RowPagination(SelectPagination):
+    """Flask-SQLAlchemy's page of a select, keeping whole rows where it keeps the first
+    column (the entity) of each."""
+
     def _query_items(self) -> list[Any]:
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(self._query_args["session"].execute(select))
