@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,10 +33,16 @@ class Recorder:
     def __init__(self, app):
         self.app, self.requests = app, []
         self.lock = threading.Lock()
+        self.lines_down: set[str] = set()
 
     def __call__(self, environ, start_response):
+        cookies = environ.get("HTTP_COOKIE", "")
+        with self.lock:
+            down = any(session in cookies for session in self.lines_down)
+        if down:
+            return self._drop(environ, start_response)
         entry = {"method": environ["REQUEST_METHOD"], "path": environ.get("PATH_INFO", ""),
-                 "cookies": environ.get("HTTP_COOKIE", ""), "files": {}}
+                 "cookies": cookies, "files": {}}
         if environ.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
             body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
             copy = dict(environ, **{"wsgi.input": io.BytesIO(body)})
@@ -47,6 +54,18 @@ class Recorder:
         with self.lock:
             self.requests.append(entry)
         return self.app(environ, start_response)
+
+    def line_down(self, session: str, down: bool = True) -> None:
+        """Cut (or restore) the line of the device holding ``session``: its requests reach no
+        application and their connections close unanswered, as when a network drops."""
+        with self.lock:
+            (self.lines_down.add if down else self.lines_down.discard)(session)
+
+    @staticmethod
+    def _drop(environ, start_response) -> list[bytes]:
+        environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+        start_response("503 Service Unavailable", [])  # never sent: the socket is shut
+        return []
 
     def since(self, index: int, session: str | None = None) -> list[dict]:
         """The requests after the ``index``-th (of the device holding ``session``)."""

@@ -46,16 +46,13 @@ def wait_kept_offline(page) -> None:
     page.wait_for_function("() => caches.match(location.href).then(Boolean)", timeout=DEADLINE_MS)
 
 
-def set_offline(context, offline: bool) -> None:
-    """Take the device off the line or put it back. Playwright's switch alone lets a request
-    slip through while Chromium applies it to a page that has just reloaded; a device off the
-    line reaches no server, so its requests to the field form's data are also refused here."""
-    if offline:
-        context.route("**/field/**", lambda route: route.abort("internetdisconnected"))
-        context.set_offline(True)
-    else:
-        context.set_offline(False)
-        context.unroute("**/field/**")
+def set_offline(context, offline: bool, recorder) -> None:
+    """Take the device off the line or put it back. Playwright's switch tells the pages
+    (``navigator.onLine``) but reaches a page that has just reloaded late, and does not stop
+    the requests a service worker sees; a device off the line reaches no server, so the test
+    server also drops every request of the device's session (``Recorder.line_down``)."""
+    recorder.line_down(session_of(context), offline)
+    context.set_offline(offline)
 
 
 def session_of(context) -> str:
