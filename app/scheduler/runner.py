@@ -22,7 +22,6 @@ from typing import Any
 import sqlalchemy as sa
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
@@ -33,6 +32,7 @@ from app.retry import FIRST_DELAY, MAX_DELAY, Backoff, Stopped
 from app.scheduler import registry
 from app.scheduler.leader import DEFAULT_LOCK_KEY, LeaderLock, make_lock
 from app.scheduler.models import CommandKind, JobCommand, JobRun, RunStatus
+from app.scheduler.store import OutageTolerantJobStore
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     quiet = QuietOutage("the scheduler")
     if quiet not in logging.getLogger("apscheduler.scheduler").filters:
         logging.getLogger("apscheduler.scheduler").addFilter(quiet)
-    store = SQLAlchemyJobStore(engine=db.engine,
+    store = OutageTolerantJobStore(engine=db.engine,
                                tablename=setting(app, "SCHEDULER_JOBSTORE_TABLE"))
     return BackgroundScheduler(
         jobstores={"default": store, "memory": MemoryJobStore()},
