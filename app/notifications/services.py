@@ -139,15 +139,16 @@ def retry_failed_emails(max_attempts: int = 5) -> int:
 
 # ---- reading -------------------------------------------------------------------------------
 
-def _hidden_kinds(user: User) -> sa.Select:
+def _hidden_kinds(user_id: Any) -> sa.Select:
+    """The kinds user ``user_id`` (a value or a bound parameter) turned off in the app."""
     return sa.select(NotificationPreference.kind).where(
-        NotificationPreference.user_id == user.id, NotificationPreference.in_app.is_(False))
+        NotificationPreference.user_id == user_id, NotificationPreference.in_app.is_(False))
 
 
 def visible_notifications(user: User, kind: str | None = None) -> sa.Select:
     """The user's notices of the kinds they show, unread first, newest first."""
     stmt = (sa.select(Notification)
-            .where(Notification.user_id == user.id, Notification.kind.not_in(_hidden_kinds(user)))
+            .where(Notification.user_id == user.id, Notification.kind.not_in(_hidden_kinds(user.id)))
             .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
                       Notification.id.desc()))
     if kind:
@@ -157,11 +158,9 @@ def visible_notifications(user: User, kind: str | None = None) -> sa.Select:
 
 def _unread_count_stmt() -> sa.Select:
     user_id = sa.bindparam("user_id")
-    hidden = sa.select(NotificationPreference.kind).where(
-        NotificationPreference.user_id == user_id, NotificationPreference.in_app.is_(False))
     return (sa.select(sa.func.count()).select_from(Notification)
             .where(Notification.user_id == user_id, Notification.read_at.is_(None),
-                   Notification.kind.not_in(hidden)))
+                   Notification.kind.not_in(_hidden_kinds(user_id))))
 
 
 #: built once: every page shows the bell, and building the statement cost more than running it
