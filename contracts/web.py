@@ -9,7 +9,6 @@ conflict), so the unit of work rolls back and nothing is stored.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -67,14 +66,6 @@ def list_page(kind: str, template: str, *, rows: Callable[[sa.Select], sa.Select
     return render_template(template, page=page, args=request.args, **context)
 
 
-def yuan(value) -> str:
-    """Money as ¥120,000.00 (empty for None). Both languages group digits by three with a
-    comma and a decimal point, as Python's format does (Babel's formatter costs ~25 µs)."""
-    if value is None or value == "":
-        return ""
-    return f"¥{Decimal(str(value)):,.2f}"
-
-
 def export_url() -> str:
     """The current list's URL with ``format=xlsx`` (all pages)."""
     args = request.args.to_dict(flat=False)
@@ -108,4 +99,3 @@ def _labels() -> dict:
     }
 
 
-bp.add_app_template_filter(yuan, "yuan")

@@ -32,6 +32,7 @@ from app.extensions import db
 from app.paging import load_in_order
 from app.regions.models import Region
 from app.scoping import region_subtree
+from app.template_helpers import yuan
 from app.users.models import User
 from contracts.households.models import Area, HouseholdFlag, HouseholdRecord, Recommendation
 from contracts.households.standards import InForce, in_force
@@ -198,10 +199,6 @@ class Flag:
         return str(ANOMALY_LABELS[self.kind])
 
 
-def _yuan(amount: Decimal) -> str:
-    return f"¥{amount:,.2f}"
-
-
 def _basis(s: InForce) -> str:
     return _("%(region)s %(year)d, %(area)s", region=s.region_name, year=s.year,
              area=AREA_LABELS[s.area])
@@ -218,20 +215,20 @@ def standard_flags(record: HouseholdRecord, s: InForce | None) -> list[Flag]:
         if record.monthly_income > s.dibao * record.members:
             flags.append(Flag("income_above_standard", _(
                 "Per-capita income %(income)s is above the 低保 standard %(standard)s "
-                "(%(basis)s), yet the recommendation is %(verdict)s.", income=_yuan(income),
-                standard=_yuan(s.dibao), basis=_basis(s), verdict=verdict)))
+                "(%(basis)s), yet the recommendation is %(verdict)s.", income=yuan(income),
+                standard=yuan(s.dibao), basis=_basis(s), verdict=verdict)))
         if s.asset_limit is not None and record.assets > s.asset_limit * record.members:
             flags.append(Flag("assets_above_limit", _(
                 "Assets per person %(assets)s exceed the limit %(limit)s (%(basis)s), yet the "
-                "recommendation is %(verdict)s.", assets=_yuan(assets),
-                limit=_yuan(s.asset_limit), basis=_basis(s), verdict=verdict)))
+                "recommendation is %(verdict)s.", assets=yuan(assets),
+                limit=yuan(s.asset_limit), basis=_basis(s), verdict=verdict)))
     elif record.recommendation is Recommendation.NONE:
         share = far_below_percent()
         if record.monthly_income < s.dibao * record.members * Decimal(share) / 100:
             flags.append(Flag("income_far_below", _(
                 "Per-capita income %(income)s is below %(share)d%% of the 低保 standard "
                 "%(standard)s (%(basis)s), yet the recommendation is %(verdict)s.",
-                income=_yuan(income), share=share, standard=_yuan(s.dibao), basis=_basis(s),
+                income=yuan(income), share=share, standard=yuan(s.dibao), basis=_basis(s),
                 verdict=verdict)))
     return flags
 

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from app import clock
 from app.extensions import db
 from app.regions.models import Region
+from app.template_helpers import yuan
 from app.users.models import User
 from contracts.common import Errors, add, raise_if, text
 from contracts.labels import METHOD_LABELS, SERVICE_TYPE_LABELS
@@ -70,10 +71,6 @@ class FlagView:
         return self.review is not None
 
 
-def _money(value: Decimal) -> str:
-    return f"¥{value:,.2f}"
-
-
 def _day(value: date) -> str:
     return format_date(value, "yyyy-MM-dd")
 
@@ -86,8 +83,8 @@ def detail_of(flag: rules.Flag) -> str:
                  provider=f["provider"], method=METHOD_LABELS[f["method"]])
     if flag.code == "price_near_budget":
         return _("Awarded at %(price)s, %(percent)s %% of the budget %(budget)s (within 2 %%): "
-                 "no sign of price pressure.", price=_money(f["price"]),
-                 percent=f["percent"], budget=_money(f["budget"]))
+                 "no sign of price pressure.", price=yuan(f["price"]),
+                 percent=f["percent"], budget=yuan(f["budget"]))
     if flag.code == "repeated_single_source":
         others = [_("no. %(id)s awarded %(day)s", id=ident, day=_day(day))
                   for ident, day in zip(f["others"], f["dates"], strict=True)]
@@ -102,11 +99,11 @@ def detail_of(flag: rules.Flag) -> str:
     if flag.code == "close_bids":
         return _("The bids of %(first)s (%(first_price)s) and %(second)s (%(second_price)s) "
                  "are %(percent)s %% apart (within 1 %%).", first=f["first"],
-                 first_price=_money(f["first_price"]), second=f["second"],
-                 second_price=_money(f["second_price"]), percent=f["percent"])
+                 first_price=yuan(f["first_price"]), second=f["second"],
+                 second_price=yuan(f["second_price"]), percent=f["percent"])
     return _("Contract %(contract)s was amended from %(original)s to %(amount)s, up "
              "%(percent)s %% (more than 10 %%).", contract=f["contract"],
-             original=_money(f["original"]), amount=_money(f["amount"]), percent=f["percent"])
+             original=yuan(f["original"]), amount=yuan(f["amount"]), percent=f["percent"])
 
 
 # ---- loading -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.template_helpers import yuan
 from evaluations.assessment.bands import grade_label
 from reports.performance.explain import figure_lines, veto_lines, veto_notice
 from reports.scorecards.cells import Cell
@@ -50,7 +51,7 @@ THUMB = 4.0 * cm
 
 def money(value) -> str:
     """Yuan as printed: ¥946,500.00 (— for none)."""
-    return "—" if value is None else f"¥{value:,.2f}"
+    return "—" if value is None else yuan(value)
 
 
 def _appeal_notes(appeals: list[AppealLine], s: _Styles) -> list:

@@ -322,7 +322,7 @@ def test_the_contract_number_column_is_headed_contract_number_in_chinese(as_user
 def test_money_reads_the_same_in_both_languages(app, amount, shown):
     from flask_babel import force_locale
 
-    from contracts.web import yuan
+    from app.template_helpers import yuan
 
     for language in ("zh_CN", "en"):
         with app.test_request_context(), force_locale(language):
