@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -285,8 +286,10 @@ class ReportRow:
 def _submissions_by_period(contract_ids: list[int]) -> dict[tuple[int, str], Submission]:
     if not contract_ids:
         return {}
+    # the callers hold the contracts already: joining them in again (the relation's default)
+    # made PostgreSQL hash the whole contracts table
     rows = db.session.scalars(sa.select(Submission).where(
-        Submission.contract_id.in_(contract_ids)))
+        Submission.contract_id.in_(contract_ids)).options(so.lazyload(Submission.contract)))
     return {(s.contract_id, s.period): s for s in rows}
 
 
