@@ -41,7 +41,7 @@ check-host:
 	esac
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 install: $(STAMP) $(COMPILED)
 

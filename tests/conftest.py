@@ -46,10 +46,33 @@ def _compile_catalogs() -> None:
 
 
 
+def _database_of_this_worker(url: str) -> str:
+    """``TEST_DATABASE_URL`` for this process: under pytest-xdist (``make test`` runs one
+    worker per core) each worker empties its tables after every test, so each has a database
+    of its own on the same server, made here when missing (``test`` → ``test_gw0``)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    base = sa.make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": own.database})
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        admin.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def test_config(tmp_path_factory) -> type[TestingConfig]:
+    url = os.environ.get("TEST_DATABASE_URL")
+
     class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or (
+        SQLALCHEMY_DATABASE_URI = _database_of_this_worker(url) if url else (
             f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}")
         INSTANCE_DIR = str(tmp_path_factory.mktemp("instance"))
         UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
