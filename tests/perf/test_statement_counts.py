@@ -1,5 +1,6 @@
-"""Statement counts of every list page, API list and dashboard: the same at two data sizes
-(no query per row) and at most 12 a page (API tokens and sessions included)."""
+"""Statement counts of every list page, API list and dashboard: the same at two data sizes and
+for 10 or 50 rows a page (no query per row), and at most 12 a page (API tokens and sessions
+included)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,17 @@ def test_api_lists_send_few_statements_whatever_the_size(role, grow, as_user, ap
     small = counts(client.get, APIS[role], world, count_queries)
     grow(4)
     compare(small, counts(client.get, APIS[role], world, count_queries))
+
+
+def test_api_lists_send_as_many_statements_for_10_rows_as_for_50(grow, as_user, api_login,
+                                                                  count_queries):
+    world = grow(6)  # a dozen inspections, contracts and reports: more than 10 of each
+    client = api_login(login("officer", world, as_user)[1])
+    pages = {size: counts(client.get, [f"{url}?per_page={size}" for url in APIS["officer"]],
+                          world, count_queries) for size in (10, 50)}
+    differ = {url: (pages[10][f"{url}?per_page=10"], pages[50][f"{url}?per_page=50"])
+              for url in APIS["officer"]
+              if pages[10][f"{url}?per_page=10"] != pages[50][f"{url}?per_page=50"]}
+    assert not differ, f"statements depend on the page size: {differ}"
+    inspections = client.get("/api/v1/inspections?per_page=10").get_json()
+    assert len(inspections["items"]) == 10 < inspections["total"]  # the two pages differ
