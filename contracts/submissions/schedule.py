@@ -99,6 +99,19 @@ def due_periods(contract, until: date | None | object = _UNSET) -> list[Period]:
     return [p for p in periods if p.end <= until]
 
 
+def overdue_periods(contract, today: date) -> tuple[Period, ...]:
+    """The periods whose deadline has passed by ``today``, oldest first."""
+    due_days = contract.report_due_days if contract.report_due_days is not None else 10
+    return _overdue(contract.start_date, contract.end_date, _is_quarterly(contract), due_days,
+                    today)
+
+
+@functools.lru_cache(maxsize=4096)
+def _overdue(first: date, last: date, quarterly: bool, due_days: int,
+             today: date) -> tuple[Period, ...]:
+    return tuple(p for p in _schedule(first, last, quarterly, due_days) if p.is_overdue(today))
+
+
 def period_of(contract, key: str) -> Period | None:
     """The contract's period named ``key``, ``None`` if it has none of that name."""
     key = normalize_key(key)
