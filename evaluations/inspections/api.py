@@ -1,8 +1,7 @@
 """``/api/v1/inspections``: the inspections' door for the tablets and other systems.
 
 The same services as the HTML pages. Visibility: officers their region, inspectors their own
-assignments, providers only finalized inspections of their organization; anything else is a
-404.
+assignments, providers only finalized inspections of their organization; anything else, 404.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from flask_babel import gettext
 
 from app.api import Blueprint
 from app.api.auth import api_user, token_required
-from app.api.schemas import PageArgs, page_schema, paginate
+from app.api.schemas import PageArgs, Prepared, page_schema, paginate
 from app.errors import NotFound, ValidationError
 from app.users.models import Role
 from contracts.visibility import get_visible_contract, get_visible_facility
@@ -50,8 +49,9 @@ def inspection_result(inspection: Inspection) -> dict | None:
     }
 
 
-def inspection_dict(inspection: Inspection, integrity: dict | None = None) -> dict:
-    """``integrity``: the photos' signs by photo id, when worked out for a whole page."""
+def inspection_dict(inspection: Inspection, integrity: dict | None = None,
+                    answers: list | None = None) -> dict:
+    """With a whole page's photo signs by photo id (``integrity``) and answers as rows."""
     template = inspection.template
     if integrity is None:
         integrity = photo_integrity.for_inspection(inspection, api_user())
@@ -68,7 +68,8 @@ def inspection_dict(inspection: Inspection, integrity: dict | None = None) -> di
         "superseded_by_id": inspection.superseded_by.id if inspection.superseded_by else None,
         "verification_code": (inspection.verification_code
                               if inspection.status is InspectionStatus.FINALIZED else None),
-        "answers": [answer_dict(a) for a in sorted(inspection.answers, key=lambda a: a.item_id)],
+        "answers": [answer_dict(a) for a in sorted(
+            inspection.answers if answers is None else answers, key=lambda a: a.item_id)],
         "photos": [photo_dict(p, integrity.get(p.id)) for p in inspection.photos],
         "signatures": [signature_dict(s) for s in inspection.signatures],
         "signatures_required": template.signatures_required,
@@ -173,7 +174,7 @@ class InspectionSchema(ma.Schema):
     supersedes_id = ma.fields.Integer(allow_none=True)
     superseded_by_id = ma.fields.Integer(allow_none=True)
     verification_code = ma.fields.String(allow_none=True)
-    answers = ma.fields.List(ma.fields.Nested(AnswerSchema))
+    answers = Prepared(AnswerSchema, many=True)  # built by answer_dict
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
     signatures = ma.fields.List(ma.fields.Nested(SignatureSchema))
     signatures_required = ma.fields.Boolean()
@@ -241,7 +242,8 @@ class Inspections(MethodView):
         page = paginate(stmt, args["page"], args["per_page"],
                         load=inspection_lists.row_relations(api=True))
         signs = photo_integrity.for_inspections(page["items"], api_user())
-        page["items"] = [inspection_dict(i, signs) for i in page["items"]]
+        answers = inspection_lists.answer_rows([i.id for i in page["items"]])
+        page["items"] = [inspection_dict(i, signs, answers.get(i.id, [])) for i in page["items"]]
         return page
 
     @token_required(*OFFICERS)

@@ -3,6 +3,7 @@ filters' choices, and the inspectors one may assign."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
@@ -14,11 +15,11 @@ from app.scoping import region_subtree
 from app.users.models import Role, User
 from contracts.models import Contract, Facility
 from evaluations.assessment.models import AssessmentTemplate
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
 from evaluations.inspections.services import visible_inspections
 
 __all__ = [
-    "assignable_inspectors", "eligible_inspectors", "finalized_inspections_about",
+    "answer_rows", "assignable_inspectors", "eligible_inspectors", "finalized_inspections_about",
     "inspection_stmt", "list_filters", "row_relations", "todo_for_inspector",
 ]
 
@@ -30,16 +31,29 @@ _ROW = (Inspection.template, Inspection.facility, Inspection.region, Inspection.
 
 def row_relations(*, api: bool = False) -> list:
     """Loader options for a page of inspections: the row's parents joined in; the API's
-    answers, photos and signatures in one statement each."""
+    photos and signatures in one statement each (its answers: :func:`answer_rows`)."""
     options = [so.joinedload(relation) for relation in _ROW]
     # The contracts by their keys in a statement of their own: joined into the page's, they
     # made PostgreSQL hash the whole contracts table (3,000 rows at city scale) for 50 rows.
     options.append(so.selectinload(Inspection.contract))
     options.append(so.selectinload(Inspection.superseded_by))  # the "superseded" badge
     if api:
-        options += [so.selectinload(Inspection.answers), so.selectinload(Inspection.photos),
-                    so.selectinload(Inspection.signatures)]
+        options += [so.selectinload(Inspection.photos), so.selectinload(Inspection.signatures)]
     return options
+
+
+def answer_rows(inspection_ids: list[int]) -> dict[int, list[sa.Row]]:
+    """The answers of these inspections as plain rows by inspection, in item order: a page of
+    the API holds 1,500 of them, which as tracked objects cost more than the rest of it."""
+    found: dict[int, list[sa.Row]] = defaultdict(list)
+    if inspection_ids:
+        a = InspectionAnswer
+        for row in db.session.execute(
+                sa.select(a.inspection_id, a.item_id, a.points, a.yes, a.na, a.note, a.version,
+                          a.reading).where(a.inspection_id.in_(inspection_ids))
+                .order_by(a.inspection_id, a.item_id)):
+            found[row.inspection_id].append(row)
+    return found
 
 
 def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,

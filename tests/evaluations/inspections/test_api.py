@@ -155,3 +155,35 @@ def test_visibility_answers_404(app, db, schedule, inspection_world, make_user):
     assert [i["id"] for i in listing["items"]] == [inspection.id]
     assert other_inspector.get("/api/v1/inspections").get_json()["total"] == 0
     assert _api_for(app, db, w.provider_user).get("/api/v1/inspections").get_json()["total"] == 0
+
+
+def test_the_list_sends_each_answer_as_the_inspection_itself_does(app, db, inspection_world,
+                                                                   make_scored_inspection):
+    """The list reads its answers as rows and sends them as built (``Prepared``): they must
+    be what the inspection's own page sends, and what the schema itself would make of them."""
+    from decimal import Decimal
+
+    from evaluations.inspections.api import AnswerSchema
+
+    w = inspection_world
+    items = w.template.items
+    refused = next(i for i in items if i.kind == "yes_no")
+    varied = {refused.key: False}
+    if skipped := next((i for i in items if i.allow_na and i.key not in varied), None):
+        varied[skipped.key] = "na"
+    if partial := next((i for i in items if i.kind not in ("yes_no", "reading")
+                        and i.key not in varied and i.max_points >= 1), None):
+        varied[partial.key] = Decimal(partial.max_points) - Decimal("0.5")
+    inspection = make_scored_inspection(w, varied)
+    api = _api_for(app, db, w.officer)
+    listed = api.get("/api/v1/inspections").get_json()["items"]
+    alone = api.get(f"/api/v1/inspections/{inspection.id}").get_json()
+    assert [i["id"] for i in listed] == [inspection.id]
+    assert listed[0]["answers"] == alone["answers"]
+    by_item = {a["item_id"]: a for a in alone["answers"]}
+    assert len(by_item) == len(items) and by_item[refused.id]["yes"] is False
+    if skipped:
+        assert by_item[skipped.id]["na"] is True
+    if partial:
+        assert by_item[partial.id]["points"] == float(partial.max_points) - 0.5
+    assert AnswerSchema(many=True).dump(alone["answers"]) == alone["answers"]
