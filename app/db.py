@@ -94,3 +94,14 @@ def str_enum(enum_class: type, name: str, length: int = 16) -> sa.Enum:
     """
     return sa.Enum(enum_class, name=name, native_enum=False, create_constraint=True,
                    length=length, values_callable=lambda e: [m.value for m in e])
+
+
+def inline(value: str) -> sa.BindParameter:
+    """``value`` written into the statement rather than sent beside it, for a predicate that
+    repeats a partial index's (``status <> 'closed'``).
+
+    psycopg prepares a statement on the server after a few runs, and PostgreSQL then often
+    plans it once for any values. Such a plan cannot use a partial index whose predicate
+    depends on a value it does not see: a dashboard's count of overdue actions took 27 ms so,
+    0.6 ms with the index (measured at city scale)."""
+    return sa.literal(value, literal_execute=True)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.db import inline
 from app.errors import NotFound
 from app.extensions import db
 from app.regions.models import Region
@@ -22,8 +23,12 @@ S = TypeVar("S", bound=sa.Select)
 
 
 def region_subtree(region: Region) -> sa.Select:
-    """Ids of ``region`` and every region below it (paths hold only digits and slashes)."""
-    return sa.select(Region.id).where(Region.path.startswith(region.path))
+    """Ids of ``region`` and every region below it (paths hold only digits and slashes).
+
+    The path is written into the statement (:func:`app.db.inline`): planned for any path, a
+    prepared statement took every subtree for a single region, and a city officer's counts
+    went region by region (9 ms instead of 0.7 for the open inspections, at city scale)."""
+    return sa.select(Region.id).where(Region.path.startswith(inline(region.path)))
 
 
 def visibility_clause(

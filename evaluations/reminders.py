@@ -35,7 +35,7 @@ from app.notifications.reminders import (
     send,
 )
 from app.users.models import User
-from evaluations.actions.models import ActionStatus, CorrectiveAction
+from evaluations.actions.models import NOT_CLOSED, ActionStatus, CorrectiveAction
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.recurrence import (
     create_successor,
@@ -43,9 +43,7 @@ from evaluations.campaigns.recurrence import (
     window_campaigns_due,
     yearly_campaigns_due,
 )
-from evaluations.inspections.models import Inspection, InspectionStatus
-
-OPEN_INSPECTION = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
+from evaluations.inspections.models import IS_OPEN, Inspection
 
 
 def _target_name(inspection: Inspection) -> str:
@@ -60,7 +58,7 @@ def inspection_reminders(today: date | None = None) -> int:
     today = today or clock.today()
     earliest = today - timedelta(days=ESCALATION_DAYS + CATCH_UP_DAYS)
     inspections = db.session.scalars(sa.select(Inspection).where(
-        Inspection.status.in_(OPEN_INSPECTION),
+        IS_OPEN,
         Inspection.scheduled_for.between(earliest, today + timedelta(days=DUE_SOON_DAYS)))
         .order_by(Inspection.id))
     sent = 0
@@ -105,7 +103,7 @@ def corrective_action_reminders(today: date | None = None) -> int:
     today = today or clock.today()
     earliest = today - timedelta(days=CATCH_UP_DAYS)
     actions = db.session.scalars(sa.select(CorrectiveAction).where(
-        CorrectiveAction.status != ActionStatus.CLOSED,
+        NOT_CLOSED,
         CorrectiveAction.deadline.between(earliest, today + timedelta(days=DUE_SOON_DAYS)))
         .order_by(CorrectiveAction.id))
     sent = 0

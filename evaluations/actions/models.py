@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app import clock
-from app.db import TimestampMixin, str_enum, utcnow
+from app.db import TimestampMixin, inline, str_enum, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -125,6 +125,10 @@ class CorrectiveAction(TimestampMixin, db.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_overdue_on(clock.today())
+
+
+#: an action not closed, as ``ix_corrective_actions_open_deadline`` says it (app.db.inline)
+NOT_CLOSED = CorrectiveAction.status != inline(ActionStatus.CLOSED.value)
 
 
 class ActionAttachment(db.Model):

@@ -33,7 +33,7 @@ from app.users.models import Role, User
 from contracts.facilities import current_operator
 from contracts.models import Contract, ContractStatus, Facility, Provider
 from contracts.visibility import visible_contracts, visible_facilities
-from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
+from evaluations.actions.models import NOT_CLOSED, ActionStatus, CorrectiveAction, Severity
 from evaluations.assessment.models import TemplateItem
 from evaluations.assessment.services import current_template
 from evaluations.inspections.lists import eligible_inspectors
@@ -202,8 +202,7 @@ def reopen_action(action: CorrectiveAction, *, reason: str, actor: User) -> Corr
 # ---- lists and lookups --------------------------------------------------------------------
 
 def overdue_clause(today: date | None = None) -> sa.ColumnElement[bool]:
-    return sa.and_(CorrectiveAction.deadline < (today or clock.today()),
-                   CorrectiveAction.status != ActionStatus.CLOSED)
+    return sa.and_(CorrectiveAction.deadline < (today or clock.today()), NOT_CLOSED)
 
 
 def visible_actions(user: User) -> sa.Select:
@@ -255,9 +254,8 @@ def open_actions_of_facility(facility: Facility, user: User | None = None
     """The facility's actions not yet closed (those ``user`` may see, if given)."""
     stmt = visible_actions(user) if user is not None else sa.select(CorrectiveAction)
     return list(db.session.scalars(stmt.where(
-        CorrectiveAction.facility_id == facility.id,
-        CorrectiveAction.status != ActionStatus.CLOSED).order_by(CorrectiveAction.deadline,
-                                                                  CorrectiveAction.id)))
+        CorrectiveAction.facility_id == facility.id, NOT_CLOSED)
+        .order_by(CorrectiveAction.deadline, CorrectiveAction.id)))
 
 
 def actions_of_inspection(user: User, inspection: Inspection) -> list[CorrectiveAction]:

@@ -15,7 +15,7 @@ from app.scoping import region_subtree
 from app.users.models import Role, User
 from contracts.models import Contract, Facility
 from evaluations.assessment.models import AssessmentTemplate
-from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
+from evaluations.inspections.models import IS_OPEN, Inspection, InspectionAnswer, InspectionStatus
 from evaluations.inspections.services import visible_inspections
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "inspection_stmt", "list_filters", "row_relations", "todo_for_inspector",
 ]
 
-OPEN = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 
 #: what a row of the list shows, loaded with the page (one statement) rather than per row
 _ROW = (Inspection.template, Inspection.facility, Inspection.region, Inspection.inspector)
@@ -82,7 +81,7 @@ def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
         stmt = stmt.where(Inspection.scheduled_for <= scheduled_to)
     if soonest_first:
         # the work still to do first, oldest (overdue) first, then what is done, newest first
-        is_open = Inspection.status.in_(OPEN)
+        is_open = IS_OPEN
         return stmt.order_by(sa.case((is_open, 0), else_=1),
                              sa.case((is_open, Inspection.scheduled_for), else_=None).asc(),
                              Inspection.scheduled_for.desc(), Inspection.id.desc())
@@ -91,7 +90,7 @@ def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
 
 def todo_for_inspector(user: User, today: date, limit: int = 20) -> dict[str, list]:
     """An inspector's open inspections: overdue (oldest first), today's, and the next ones."""
-    open_ = (visible_inspections(user).where(Inspection.status.in_(OPEN))
+    open_ = (visible_inspections(user).where(IS_OPEN)
              .order_by(Inspection.scheduled_for, Inspection.id).options(*row_relations()))
     rows = list(db.session.scalars(open_.where(Inspection.scheduled_for <= today)
                                    .limit(limit)))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import TimestampMixin, str_enum, utcnow
+from app.db import TimestampMixin, inline, str_enum, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -141,6 +141,11 @@ class Inspection(TimestampMixin, db.Model):
     def is_current(self) -> bool:
         """False once a correction has superseded it."""
         return self.superseded_by is None
+
+
+#: an inspection still to be done, as ``ix_inspections_open_day`` says it (app.db.inline)
+IS_OPEN = Inspection.status.in_([inline(s.value) for s in (InspectionStatus.SCHEDULED,
+                                                          InspectionStatus.IN_PROGRESS)])
 
 
 class InspectionAnswer(db.Model):

@@ -31,10 +31,10 @@ from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, overdue_periods
 from contracts.submissions.services import ReportRow, provider_overview
 from contracts.visibility import visible_contracts
-from evaluations.actions.models import ActionStatus, CorrectiveAction
+from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.actions.services import visible_actions
 from evaluations.assessment.models import TemplateItem, TemplateSection
-from evaluations.inspections.models import Grade, Inspection, InspectionStatus
+from evaluations.inspections.models import IS_OPEN, Grade, Inspection, InspectionStatus
 from evaluations.inspections.services import visible_inspections
 from reports.dashboards.failures import ItemFailureCount
 from reports.dashboards.ranking import (  # noqa: F401  (the dashboards' API, re-exported)
@@ -46,7 +46,6 @@ from reports.dashboards.ranking import (  # noqa: F401  (the dashboards' API, re
     quarters_until,
 )
 
-OPEN_INSPECTION = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 EXPIRY_DAYS = 90
 INSPECTIONS_AHEAD_DAYS = 7
 #: rows of each "what needs action" list on the officer's dashboard (a city has hundreds)
@@ -173,7 +172,7 @@ def overdue_submissions(user: User, today: date) -> list[OverdueReport]:
 def inspections_due_stmt(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS
                          ) -> sa.Select:
     return visible_inspections(user).where(
-        Inspection.status.in_(OPEN_INSPECTION),
+        IS_OPEN,
         Inspection.scheduled_for <= today + timedelta(days=days))
 
 
@@ -313,12 +312,12 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
                                     .group_by(Inspection.status)).all())
     return {
         "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus],
-        "upcoming": list(db.session.scalars(mine.where(Inspection.status.in_(OPEN_INSPECTION))
+        "upcoming": list(db.session.scalars(mine.where(IS_OPEN)
                                             .order_by(Inspection.scheduled_for, Inspection.id)
                                             .options(*_DUE_ROW).limit(limit))),
         "late": db.session.scalar(mine.with_only_columns(sa.func.count()).select_from(
             Inspection).where(
-            Inspection.status.in_(OPEN_INSPECTION), Inspection.scheduled_for < today)),
+            IS_OPEN, Inspection.scheduled_for < today)),
         "recent": list(db.session.scalars(
             mine.where(Inspection.status.in_((InspectionStatus.SUBMITTED,
                                               InspectionStatus.FINALIZED)),
@@ -330,8 +329,7 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
 
 
 def open_actions(user: User) -> list[CorrectiveAction]:
-    return list(db.session.scalars(visible_actions(user).where(
-        CorrectiveAction.status != ActionStatus.CLOSED)
+    return list(db.session.scalars(visible_actions(user).where(NOT_CLOSED)
         .order_by(CorrectiveAction.deadline, CorrectiveAction.id)))
 
 

@@ -26,7 +26,7 @@ from app.scoping import region_subtree, visibility_clause
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
-from evaluations.actions.models import ActionStatus, CorrectiveAction
+from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.appeals.models import Appeal
@@ -144,7 +144,7 @@ def _load_actions(histories: dict, fids: list, cids: list) -> None:
     rows = db.session.execute(
         sa.select(CorrectiveAction.facility_id, CorrectiveAction.contract_id,
                   CorrectiveAction.severity, CorrectiveAction.deadline)
-        .where(CorrectiveAction.status != ActionStatus.CLOSED,
+        .where(NOT_CLOSED,
                sa.or_(CorrectiveAction.facility_id.in_(fids),
                       sa.and_(CorrectiveAction.facility_id.is_(None),
                               CorrectiveAction.contract_id.in_(cids)))))
