@@ -1,0 +1,71 @@
+"""Prepared statements keep the plans their values deserve (PostgreSQL).
+
+psycopg prepares a statement on the server after five runs, and PostgreSQL may then plan it
+once for any values. A predicate that repeats a partial index's, or scopes rows by a region's
+path, must carry its value in the SQL for such a plan to use the index or to know the
+subtree's size (app.db.inline). Each test explains the statement as prepared and planned for
+any values, with sequential scans off: the plan shows the indexes it can use, whatever the
+size of the test's tables."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from psycopg.sql import Literal
+
+from app.scoping import region_subtree
+from evaluations.actions.models import CorrectiveAction
+from evaluations.actions.services import overdue_clause
+from evaluations.inspections.models import IS_OPEN, Inspection
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="PostgreSQL's plans of prepared statements")
+
+
+def generic_plan(db, stmt: sa.Select) -> str:
+    compiled = stmt.compile(dialect=db.engine.dialect,
+                            compile_kwargs={"render_postcompile": True})
+    names: list[str] = []
+
+    def numbered(match: re.Match) -> str:
+        names.append(match[1])
+        return f"${len(names)}"
+
+    sql = re.sub(r"%\((\w+)\)s", numbered, compiled.string)  # its %% stay escaped
+    values = tuple(compiled.params[name] for name in names)
+    with db.engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        args = ", ".join(Literal(value).as_string(driver) for value in values)
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        conn.exec_driver_sql(f"PREPARE probe AS {sql}")
+        try:
+            plan = "\n".join(row[0] for row in conn.exec_driver_sql(
+                f"EXPLAIN EXECUTE probe({args})" if values else "EXPLAIN EXECUTE probe"))
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql("DEALLOCATE probe")
+    return plan
+
+
+def test_the_overdue_actions_count_can_use_the_index_of_open_actions(db):
+    stmt = sa.select(sa.func.count()).select_from(CorrectiveAction).where(
+        overdue_clause(date(2026, 12, 6)))
+    assert "ix_corrective_actions_open_deadline" in generic_plan(db, stmt)
+
+
+def test_the_open_inspections_can_use_their_index(db):
+    stmt = sa.select(Inspection.id).where(IS_OPEN, Inspection.scheduled_for < date(2026, 12, 6))
+    assert "ix_inspections_open_day" in generic_plan(db, stmt)
+
+
+def test_a_scope_names_its_region_for_the_plan(db, regions):
+    county = regions["a"]
+    stmt = sa.select(CorrectiveAction.id).where(
+        CorrectiveAction.region_id.in_(region_subtree(county)))
+    assert f"'{county.path}%'" in generic_plan(db, stmt)
