@@ -96,7 +96,7 @@ def str_enum(enum_class: type, name: str, length: int = 16) -> sa.Enum:
                    length=length, values_callable=lambda e: [m.value for m in e])
 
 
-def inline(value: str) -> sa.BindParameter:
+def inline(value: str | int) -> sa.BindParameter:
     """``value`` written into the statement rather than sent beside it, for a predicate that
     repeats a partial index's (``status <> 'closed'``).
 
@@ -105,3 +105,12 @@ def inline(value: str) -> sa.BindParameter:
     depends on a value it does not see: a dashboard's count of overdue actions took 27 ms so,
     0.6 ms with the index (measured at city scale)."""
     return sa.literal(value, literal_execute=True)
+
+
+def page_of(select: sa.Select, limit: int, offset: int = 0) -> sa.Select:
+    """``select``'s rows ``offset`` to ``offset + limit``, the two numbers written into the SQL
+    (:func:`inline`). Sent as parameters, PostgreSQL could plan a prepared list only for each
+    page size anew, never once for any (the size decides between a top-N sort and a full one):
+    it planned the eager-loading joins of a list on every request, 14 ms of an action list's
+    15 ms statement (measured at city scale)."""
+    return select.limit(inline(limit)).offset(inline(offset))

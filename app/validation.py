@@ -26,6 +26,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from app.db import page_of
+
 #: what an INTEGER column (every id included) holds: 32 bits on PostgreSQL, which refuses to
 #: even compare a column with a larger parameter; SQLite's 64 bits hold it too
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -271,10 +273,15 @@ class BoundedArgs(ImmutableMultiDict):
 class BoundedPaging:
     """A mixin of the SQLAlchemy extension: ``db.paginate`` reads ``?page=`` only within
     1 to :data:`MAX_PAGE` (404 beyond, as for a page that is not a number), so that no page
-    asks the database for an offset beyond 64 bits."""
+    asks the database for an offset beyond 64 bits, and writes its limit and offset into the
+    SQL (:func:`app.db.page_of`)."""
 
-    def paginate(self, select: Any, *, page: int | None = None, **kwargs: Any) -> Any:
-        return super().paginate(select, page=_asked_page(page), **kwargs)  # type: ignore[misc]
+    def paginate(self, select: Any, *, page: int | None = None, per_page: int | None = None,
+                 max_per_page: int | None = None, error_out: bool = True,
+                 count: bool = True) -> Any:
+        return InlinedPagination(select=select, session=self.session(),  # type: ignore[attr-defined]
+                                 page=_asked_page(page), per_page=per_page,
+                                 max_per_page=max_per_page, error_out=error_out, count=count)
 
     def paginate_rows(self, select: Any, *, per_page: int) -> Any:
         """A page of plain rows of ``select``, a select of columns: what a list shows of its
@@ -292,12 +299,20 @@ def _asked_page(page: int | None) -> int | None:
     return page
 
 
-class RowPagination(SelectPagination):
-    """Flask-SQLAlchemy's page of a select, keeping whole rows where it keeps the first
-    column (the entity) of each."""
+class InlinedPagination(SelectPagination):
+    """Flask-SQLAlchemy's page of a select, its limit and offset written into the SQL."""
 
     def _query_items(self) -> list[Any]:
-        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        select = page_of(self._query_args["select"], self.per_page, self._query_offset)
+        return list(self._query_args["session"].execute(select).unique().scalars())
+
+
+class RowPagination(SelectPagination):
+    """The page of a select keeping whole rows where it keeps the first column (the entity)
+    of each; limit and offset written into the SQL."""
+
+    def _query_items(self) -> list[Any]:
+        select = page_of(self._query_args["select"], self.per_page, self._query_offset)
         return list(self._query_args["session"].execute(select))
 
 

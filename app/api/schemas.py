@@ -8,6 +8,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from app import paging
+from app.db import page_of
 from app.extensions import db
 from app.validation import MAX_PAGE
 
@@ -62,10 +63,10 @@ def paginate(stmt: sa.Select, page: int, per_page: int, load: Sequence = ()) -> 
                                                                        .subquery()))
     offset = (page - 1) * per_page
     if load:
-        ids = db.session.scalars(paging.ids_stmt(stmt).limit(per_page).offset(offset)).all()
+        ids = db.session.scalars(page_of(paging.ids_stmt(stmt), per_page, offset)).all()
         items = paging.load_in_order(paging.entity_of(stmt), ids, load)
     else:
-        items = db.session.scalars(stmt.limit(per_page).offset(offset)).all()
+        items = db.session.scalars(page_of(stmt, per_page, offset)).all()
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 

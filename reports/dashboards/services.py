@@ -21,6 +21,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app import clock, paging
+from app.db import inline
 from app.extensions import db
 from app.regions.models import Level, Region
 from app.scoping import scope
@@ -104,7 +105,7 @@ def first_and_total(stmt: sa.Select, order_by: Sequence, options: Sequence = (),
     the rows shown are joined to what ``options`` load with them."""
     entity = paging.entity_of(stmt)
     page = (stmt.with_only_columns(entity.id, sa.func.count().over().label("total"))
-            .order_by(*order_by).limit(limit).subquery("page"))
+            .order_by(*order_by).limit(inline(limit)).subquery("page"))
     rows = db.session.execute(sa.select(entity, page.c.total)
                               .join(page, page.c.id == entity.id)
                               .order_by(*order_by).options(*options)).all()
@@ -265,7 +266,7 @@ def top_failed_items(user: User, year: int, limit: int = 10) -> list[FailedItem]
                   sa.func.max(counts.last_item_id).label("item_id"))
         .where(counts.year == year), user, region=counts.region_id
     ).group_by(counts.template_code, counts.item_key).having(failed > 0).order_by(
-        failed.desc(), counts.template_code, counts.item_key).limit(limit).subquery()
+        failed.desc(), counts.template_code, counts.item_key).limit(inline(limit)).subquery()
     rows = db.session.execute(
         sa.select(TemplateItem, top.c.failed, top.c.applicable)
         .join(top, TemplateItem.id == top.c.item_id)
@@ -314,7 +315,7 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
         "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus],
         "upcoming": list(db.session.scalars(mine.where(IS_OPEN)
                                             .order_by(Inspection.scheduled_for, Inspection.id)
-                                            .options(*_DUE_ROW).limit(limit))),
+                                            .options(*_DUE_ROW).limit(inline(limit)))),
         "late": db.session.scalar(mine.with_only_columns(sa.func.count()).select_from(
             Inspection).where(
             IS_OPEN, Inspection.scheduled_for < today)),
@@ -323,7 +324,7 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
                                               InspectionStatus.FINALIZED)),
                        Inspection.submitted_at.is_not(None))
             .order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
-            .options(*_DUE_ROW).limit(limit))),
+            .options(*_DUE_ROW).limit(inline(limit)))),
         "today": today,
     }
 
