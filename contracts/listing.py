@@ -18,6 +18,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from app import clock
+from app.db import page_of
 from app.extensions import db
 from app.regions.models import Level, Region, display_name
 from app.regions.services import get_by_code
@@ -267,7 +268,7 @@ def provider_options(user: User, args: Mapping | None = None) -> ProviderFilter:
         return ProviderFilter([], None, {})
     names = providers_stmt(user).with_only_columns(Provider.id, Provider.name)
     choices = [ProviderOption(*row) for row in db.session.execute(
-        names.limit(PROVIDER_CHOICES_MAX + 1))]
+        page_of(names, PROVIDER_CHOICES_MAX + 1))]
     if len(choices) <= PROVIDER_CHOICES_MAX:
         return ProviderFilter(choices, None, {})
     ident = _int(args, "provider")

@@ -4,6 +4,7 @@ included)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -108,3 +109,21 @@ def test_api_lists_send_as_many_statements_for_10_rows_as_for_50(grow, as_user, 
     assert not differ, f"statements depend on the page size: {differ}"
     inspections = client.get("/api/v1/inspections?per_page=10").get_json()
     assert len(inspections["items"]) == 10 < inspections["total"]  # the two pages differ
+
+
+def test_list_pages_write_their_limit_and_offset_into_the_sql(grow, as_user, api_login,
+                                                               count_queries):
+    """Sent as parameters, PostgreSQL re-planned a prepared list's joins on every request
+    (app.db.page_of)."""
+    world = grow(1)
+    browser, user = login("officer", world, as_user)
+    client = api_login(user)
+    for get, url in ((browser.get, "/contracts"), (browser.get, "/evaluations/actions"),
+                     (browser.get, "/evaluations/inspections?page=1"),
+                     (browser.get, "/providers"), (client.get, "/api/v1/inspections"),
+                     (client.get, "/api/v1/corrective-actions?page=1")):
+        with count_queries() as log:
+            assert get(url).status_code == 200, url
+        pages = [s for s in log.statements if "OFFSET" in s.upper()]
+        assert pages, url
+        assert all(re.search(r"LIMIT \d+ OFFSET \d+", s) for s in pages), (url, [s[-60:] for s in pages])
