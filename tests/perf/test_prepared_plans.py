@@ -43,13 +43,14 @@ def generic_plan(db, stmt: sa.Select) -> str:
         args = ", ".join(Literal(value).as_string(driver) for value in values)
         conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        conn.exec_driver_sql(f"PREPARE probe AS {sql}")
         try:
+            conn.exec_driver_sql(f"PREPARE probe AS {sql}")
             plan = "\n".join(row[0] for row in conn.exec_driver_sql(
                 f"EXPLAIN EXECUTE probe({args})" if values else "EXPLAIN EXECUTE probe"))
         finally:
-            conn.rollback()
-            conn.exec_driver_sql("DEALLOCATE probe")
+            # the probe and the settings leave with the connection (a rollback here made
+            # psycopg deallocate every prepared statement, ours included, behind our back)
+            conn.invalidate()
     return plan
 
 
