@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import clock, uploads
+from app.db import page_of
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.integrity import explain
@@ -337,7 +338,7 @@ def review_queue_stmt(user: User) -> sa.Select:
 
 def review_queue(user: User, limit: int) -> list[Submission]:
     """The first ``limit`` reports of ``user``'s review queue."""
-    return list(db.session.scalars(review_queue_stmt(user).limit(limit)))
+    return list(db.session.scalars(page_of(review_queue_stmt(user), limit)))
 
 
 # ---- performance and open contracting -------------------------------------------------------

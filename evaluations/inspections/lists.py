@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from app.db import page_of
 from app.extensions import db
 from app.regions.models import Region
 from app.scoping import region_subtree
@@ -81,9 +82,8 @@ def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
         stmt = stmt.where(Inspection.scheduled_for <= scheduled_to)
     if soonest_first:
         # the work still to do first, oldest (overdue) first, then what is done, newest first
-        is_open = IS_OPEN
-        return stmt.order_by(sa.case((is_open, 0), else_=1),
-                             sa.case((is_open, Inspection.scheduled_for), else_=None).asc(),
+        return stmt.order_by(sa.case((IS_OPEN, 0), else_=1),
+                             sa.case((IS_OPEN, Inspection.scheduled_for), else_=None).asc(),
                              Inspection.scheduled_for.desc(), Inspection.id.desc())
     return stmt.order_by(Inspection.scheduled_for.desc(), Inspection.id.desc())
 
@@ -92,10 +92,10 @@ def todo_for_inspector(user: User, today: date, limit: int = 20) -> dict[str, li
     """An inspector's open inspections: overdue (oldest first), today's, and the next ones."""
     open_ = (visible_inspections(user).where(IS_OPEN)
              .order_by(Inspection.scheduled_for, Inspection.id).options(*row_relations()))
-    rows = list(db.session.scalars(open_.where(Inspection.scheduled_for <= today)
-                                   .limit(limit)))
-    upcoming = list(db.session.scalars(open_.where(Inspection.scheduled_for > today)
-                                       .limit(limit)))
+    rows = list(db.session.scalars(page_of(open_.where(Inspection.scheduled_for <= today),
+                                           limit)))
+    upcoming = list(db.session.scalars(page_of(open_.where(Inspection.scheduled_for > today),
+                                               limit)))
     return {"overdue": [i for i in rows if i.scheduled_for < today],
             "today": [i for i in rows if i.scheduled_for == today], "upcoming": upcoming}
 
@@ -124,8 +124,8 @@ def finalized_inspections_about(user: User, *, facility: Facility | None = None,
         stmt = stmt.where(Inspection.contract_id == contract.id)
     else:
         return []
-    return list(db.session.scalars(stmt.order_by(Inspection.scheduled_for.desc())
-                                   .limit(limit)))
+    return list(db.session.scalars(page_of(stmt.order_by(Inspection.scheduled_for.desc()),
+                                           limit)))
 
 
 def eligible_inspectors(region: Region) -> sa.Select:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app import clock, paging
-from app.db import inline
+from app.db import page_of
 from app.extensions import db
 from app.regions.models import Level, Region
 from app.scoping import scope
@@ -104,8 +104,8 @@ def first_and_total(stmt: sa.Select, order_by: Sequence, options: Sequence = (),
     in one statement. The rows are counted, ordered and cut on the entity's table alone; only
     the rows shown are joined to what ``options`` load with them."""
     entity = paging.entity_of(stmt)
-    page = (stmt.with_only_columns(entity.id, sa.func.count().over().label("total"))
-            .order_by(*order_by).limit(inline(limit)).subquery("page"))
+    page = page_of(stmt.with_only_columns(entity.id, sa.func.count().over().label("total"))
+                   .order_by(*order_by), limit).subquery("page")
     rows = db.session.execute(sa.select(entity, page.c.total)
                               .join(page, page.c.id == entity.id)
                               .order_by(*order_by).options(*options)).all()
@@ -260,13 +260,14 @@ def top_failed_items(user: User, year: int, limit: int = 10) -> list[FailedItem]
     version's item joined for its texts."""
     counts = ItemFailureCount
     failed = sa.func.sum(counts.failed)
-    top = scope(
+    ranked = scope(
         sa.select(counts.template_code, counts.item_key, failed.label("failed"),
                   sa.func.sum(counts.applicable).label("applicable"),
                   sa.func.max(counts.last_item_id).label("item_id"))
         .where(counts.year == year), user, region=counts.region_id
     ).group_by(counts.template_code, counts.item_key).having(failed > 0).order_by(
-        failed.desc(), counts.template_code, counts.item_key).limit(inline(limit)).subquery()
+        failed.desc(), counts.template_code, counts.item_key)
+    top = page_of(ranked, limit).subquery()
     rows = db.session.execute(
         sa.select(TemplateItem, top.c.failed, top.c.applicable)
         .join(top, TemplateItem.id == top.c.item_id)
@@ -313,18 +314,18 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
                                     .group_by(Inspection.status)).all())
     return {
         "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus],
-        "upcoming": list(db.session.scalars(mine.where(IS_OPEN)
-                                            .order_by(Inspection.scheduled_for, Inspection.id)
-                                            .options(*_DUE_ROW).limit(inline(limit)))),
+        "upcoming": list(db.session.scalars(page_of(
+            mine.where(IS_OPEN).order_by(Inspection.scheduled_for, Inspection.id)
+            .options(*_DUE_ROW), limit))),
         "late": db.session.scalar(mine.with_only_columns(sa.func.count()).select_from(
             Inspection).where(
             IS_OPEN, Inspection.scheduled_for < today)),
-        "recent": list(db.session.scalars(
+        "recent": list(db.session.scalars(page_of(
             mine.where(Inspection.status.in_((InspectionStatus.SUBMITTED,
                                               InspectionStatus.FINALIZED)),
                        Inspection.submitted_at.is_not(None))
             .order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
-            .options(*_DUE_ROW).limit(inline(limit)))),
+            .options(*_DUE_ROW), limit))),
         "today": today,
     }
 
