@@ -33,7 +33,7 @@ from app.paging import load_in_order
 from app.regions.models import Region
 from app.scoping import region_subtree
 from app.template_helpers import yuan
-from app.users.models import User
+from app.users.models import Role, User
 from contracts.households.models import Area, HouseholdFlag, HouseholdRecord, Recommendation
 from contracts.households.standards import InForce, in_force
 from contracts.labels import ANOMALY_LABELS, AREA_LABELS, RECOMMENDATION_LABELS
@@ -174,11 +174,26 @@ def anomalies_stmt(user: User, *, kind: str | None = None, contract_id: int | No
     if county is not None:
         contracts = contracts.where(Contract.region_id.in_(region_subtree(county)))
     f = HouseholdFlag
-    stmt = sa.select(f.record_id).where(f.contract_id.in_(contracts))
+    flags = sa.select(f.record_id, f.survey_date).where(f.contract_id.in_(contracts))
     if kind in ANOMALY_KINDS:
-        stmt = stmt.where(f.kind == kind)
-    return (stmt.group_by(f.record_id, f.survey_date)
-            .order_by(f.survey_date.desc(), f.record_id.desc()))
+        flags = flags.where(f.kind == kind)
+    if _sees_whole_city(user) and contract_id is None and county is None:
+        flags, record, surveyed = flags.with_only_columns(f.record_id), f.record_id, f.survey_date
+    else:
+        # A part of the city holds a few thousand flags: read them by contract, then sort.
+        # Left to the planner, PostgreSQL read the city's flags newest first, expecting the
+        # part's 25 newest among the first rows, and walked 13,000 of 19,000 when the part
+        # had surveyed before the rest (a county's first page: 23 ms; read this way, 5 ms).
+        scoped = flags.cte("scoped_flags").prefix_with("MATERIALIZED")
+        flags, record, surveyed = (sa.select(scoped.c.record_id), scoped.c.record_id,
+                                   scoped.c.survey_date)
+    return flags.group_by(record, surveyed).order_by(surveyed.desc(), record.desc())
+
+
+def _sees_whole_city(user: User) -> bool:
+    """Whether ``user`` sees every contract of the city (an admin, a city officer)."""
+    return user.role is Role.ADMIN or (
+        user.role is Role.OFFICER and user.region is not None and user.region.parent_id is None)
 
 
 def records_by_id(ids: Sequence[int]) -> list[HouseholdRecord]:

@@ -162,3 +162,30 @@ def test_records_from_before_the_rule_stay_readable_and_are_marked(db, regions, 
     assert item["area"] is None and item["surveyor"] == "李强、张敏"
     # judged against the rural standard, as the record says no area
     assert flagged("income_above_standard") == {"旧记录"}
+
+
+def test_the_anomaly_list_is_newest_first_and_scoped_whichever_way_it_is_read(
+        db, regions, hh_contract, import_rows, make_user):
+    # a county's list reads its flags by contract, the whole city's in index order: both
+    # must give the same rows in the same order (the same ID number in both: duplicate flags)
+    a, b = hh_contract(region="a"), hh_contract(region="b")
+    import_rows(a, [{"id_number": hh_id(1), "head_name": "甲早", "survey_date": "2026-03-02"},
+                    {"id_number": hh_id(2), "head_name": "甲晚", "survey_date": "2026-04-20"}])
+    in_b = {"region_code": "100200101"}
+    import_rows(b, [{"id_number": hh_id(1), "head_name": "乙早", "survey_date": "2026-03-02"}
+                    | in_b,
+                    {"id_number": hh_id(2), "head_name": "乙晚", "survey_date": "2026-04-20"}
+                    | in_b])
+
+    def names(user, **filters) -> list[str]:
+        ids = db.session.scalars(anomalies.anomalies_stmt(user, **filters)).all()
+        return [r.head_name for r in anomalies.records_by_id(ids)]
+
+    city = make_user("officer", region="city")
+    everything = names(city)
+    assert set(everything) == {"甲早", "甲晚", "乙早", "乙晚"}
+    assert everything[:2] in (["甲晚", "乙晚"], ["乙晚", "甲晚"])  # newest survey first
+    assert names(make_user("officer", region="a")) == [n for n in everything if n[0] == "甲"]
+    assert names(city, county=regions["b"]) == [n for n in everything if n[0] == "乙"]
+    assert names(city, contract_id=a.id) == ["甲晚", "甲早"]
+    assert names(make_user("officer", region="b"), contract_id=a.id) == []
