@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
 
@@ -114,3 +115,13 @@ def page_of(select: sa.Select, limit: int, offset: int = 0) -> sa.Select:
     it planned the eager-loading joins of a list on every request, 14 ms of an action list's
     15 ms statement (measured at city scale)."""
     return select.limit(inline(limit)).offset(inline(offset))
+
+
+def insert(table, dialect: str):
+    """The INSERT of ``dialect`` (``postgresql`` or ``sqlite``), which can say what to do on a
+    conflict (``on_conflict_do_nothing``, ``on_conflict_do_update``): both databases speak it,
+    only through their own construct."""
+    constructs = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    if dialect not in constructs:
+        raise RuntimeError(f"no INSERT ... ON CONFLICT for the {dialect} dialect")
+    return constructs[dialect](table)

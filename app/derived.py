@@ -4,7 +4,9 @@ A feature says what a flush made stale (``marks``: any hashable values) and how 
 them. The marks gather in the session over the transaction's flushes and are refreshed once,
 just before the commit, so that the figures commit (or roll back) with the rows they come
 from. Only ``db.session`` refreshes: another session's changes (a connection of its own, as
-the scheduler's lock) wait for the feature's nightly refresh. A rollback forgets the marks.
+the scheduler's lock) wait for the feature's nightly refresh. A rollback of the transaction
+forgets the marks; a savepoint rolled back in it does not (a refresh reads the database, where
+the savepoint's changes are undone, and the marks of before the savepoint still count).
 """
 
 from __future__ import annotations
@@ -52,9 +54,12 @@ def keep_current(name: str, stale: Callable[[so.Session], Marks],
             refresh(marks)
             session.flush()
 
-    def forget(session: so.Session, *_args) -> None:
-        session.info.pop(key, None)
+    def forget(session: so.Session, transaction: so.SessionTransaction) -> None:
+        # only with the transaction: a savepoint rolled back keeps what was marked before it
+        # (a refresh reads the database, where the savepoint's changes are undone)
+        if transaction.parent is None:
+            session.info.pop(key, None)
 
     sa.event.listen(so.Session, "after_flush", note)
     sa.event.listen(so.Session, "before_commit", refresh_before_commit)
-    sa.event.listen(so.Session, "after_rollback", forget)
+    sa.event.listen(so.Session, "after_transaction_end", forget)

@@ -239,6 +239,7 @@ def _inspections(size, rnd, contracts, templates, people):
     scheduled), and the corrective actions of the items scored short in the poor ones."""
     inspections, actions = [], []
     per_contract = size["inspections"] // len(contracts)
+    sections = {code: [s.id for s in t.sections] for code, t in templates.items()}
     for c in contracts:
         code = TEMPLATE_OF[c["service_type"]]
         year = c["start_date"].year
@@ -261,7 +262,7 @@ def _inspections(size, rnd, contracts, templates, people):
                 status="finalized" if done else "scheduled", version=1,
                 submitted_at=NOW if done else None, finalized_at=NOW if done else None,
                 total=total, grade=grade, failed_critical=[] if done else None,
-                section_scores=[] if done else None,
+                section_scores=_section_scores(rnd, sections[code], total) if done else None,
                 verification_code=f"B{n:09d}" if done else None,
                 created_at=NOW, updated_at=NOW))
             if done and total < 70 and len(actions) < size["actions"]:
@@ -275,6 +276,15 @@ def _inspections(size, rnd, contracts, templates, people):
                         status="closed" if day < TODAY - timedelta(days=60) else "open",
                         created_at=NOW, updated_at=NOW))
     return inspections, actions
+
+
+def _section_scores(rnd, section_ids: list[int], total: Decimal) -> list[dict]:
+    """Each section's score near the total, stored as the scoring stores it (text, 1 place)."""
+    tenths = int(total * 10)
+    return [{"section_id": sid,
+             "score": str(Decimal(rnd.randrange(max(0, tenths - 80), min(1000, tenths + 80) + 1))
+                          / 10)}
+            for sid in section_ids]
 
 
 def _answers(rnd, inspections, items, chunk: int = 200_000):

@@ -44,12 +44,8 @@ def scorecards(campaign_id: int, out: str, locale: str) -> None:
 @reports_cli.command("refresh-performance")
 @with_appcontext
 def refresh_performance() -> None:
-    """Recompute the performance figures of every active or completed contract, and the
-    counts of items scored short."""
-    from reports.dashboards import failures
-    from reports.performance.figures import refresh_all
+    """Recompute the performance figures of every active or completed contract, the counts of
+    items scored short and the sums behind the scorecards' city means."""
+    from reports.jobs import refresh_performance as job
 
-    written = refresh_all()
-    failures.refresh_all()
-    db.session.commit()
-    click.echo(f"Wrote {written} performance figures.")
+    click.echo(f"Wrote {job()}.")

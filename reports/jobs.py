@@ -1,6 +1,6 @@
 """Scheduled work of the reports feature: the nightly refresh of the performance figures
-(timeliness and which periods have begun change with the day, not only with the data) and of
-the counts of items scored short."""
+(timeliness and which periods have begun change with the day, not only with the data), of
+the counts of items scored short and of the sums behind the scorecards' city means."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from app.extensions import db
 from app.scheduler.registry import register_job
 from reports.dashboards import failures
 from reports.performance import figures
+from reports.scorecards import means
 
 
 def refresh_performance() -> str:
     written = figures.refresh_all()
     failures.refresh_all()
+    means.refresh_all()
     db.session.commit()
-    return f"{written} figures"
+    return f"{written} performance figures"
 
 
 register_job("reports.refresh_performance", "reports.jobs:refresh_performance",

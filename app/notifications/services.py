@@ -17,9 +17,9 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
+from app.db import insert
 from app.extensions import db
 from app.notifications import mail
 from app.notifications.kinds import KINDS
@@ -67,10 +67,7 @@ def _preference(user_id: int, kind: str) -> tuple[bool, bool]:
 def _insert_once(values: dict[str, Any]) -> int | None:
     table = Notification.__table__
     dialect = db.session.get_bind(mapper=sa.inspect(Notification)).dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:
-        raise RuntimeError(f"notify() does not support the {dialect} dialect")
-    stmt = (insert(table).values(**values)
+    stmt = (insert(table, dialect).values(**values)
             .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
             .returning(table.c.id))
     return db.session.execute(stmt).scalar_one_or_none()

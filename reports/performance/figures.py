@@ -24,9 +24,9 @@ from itertools import chain
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
+from app.db import insert
 from app.derived import keep_current
 from app.errors import ValidationError
 from app.extensions import db
@@ -74,9 +74,7 @@ def _places(value: Decimal | None) -> Decimal | None:
 def _upsert():
     """INSERT that overwrites: two transactions refreshing one contract at once (both deleted
     its rows, the first committed its new ones) must not collide on the primary key."""
-    dialect = db.session.get_bind().dialect.name
-    module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
-    stmt = module.insert(PerformanceFigure)
+    stmt = insert(PerformanceFigure, db.session.get_bind().dialect.name)
     return stmt.on_conflict_do_update(
         index_elements=["contract_id", "period"],
         set_={c.name: stmt.excluded[c.name] for c in PerformanceFigure.__table__.columns

@@ -34,7 +34,7 @@ from app.worker.registry import register_task
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.services import get_visible_campaign
 from evaluations.inspections.models import Inspection, InspectionStatus
-from reports.scorecards.data import city_section_means
+from reports.scorecards.means import city_section_means
 from reports.scorecards.models import BatchStatus, ScorecardBatch
 from reports.scorecards.services import inspection_scorecard_pdf, scorecard_filename
 

@@ -23,13 +23,14 @@ from evaluations.assessment.models import AssessmentTemplate, TemplateSection
 from evaluations.assessment.readings import result_text
 from evaluations.assessment.services import to_scoring_specs
 from evaluations.inspections import integrity
-from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionStatus
+from evaluations.inspections.models import EvidencePhoto, Inspection
 from evaluations.inspections.photos import ensure_thumbnail
 from evaluations.inspections.signatures import signature_path
 from evaluations.labels import SEVERITY_LABELS
-from evaluations.scoring import floors_missed, round_score
+from evaluations.scoring import floors_missed
 from reports.appeals.models import Appeal, AppealStatus
 from reports.appeals.services import subject_text
+from reports.scorecards.means import city_section_means
 
 
 @dataclass(frozen=True)
@@ -115,45 +116,6 @@ class ScorecardData:
     integrity_notes: list[str] = field(default_factory=list)
     #: by role (``inspector``, ``representative``); printed instead of empty signature lines
     signatures: dict[str, SignatureLine] = field(default_factory=dict)
-
-
-#: template id → ((finalized count, last finalization), means); recomputed when either changes
-_means_cache: dict[int, tuple[tuple, dict[int, Decimal]]] = {}
-
-
-def city_section_means(template_id: int) -> dict[int, Decimal]:
-    """Mean score per section over the finalized inspections made with this template version.
-
-    Every scorecard shows them; one small aggregate query tells whether the cached means still
-    hold, instead of reading every finalized inspection again for each card.
-    """
-    key = tuple(db.session.execute(
-        sa.select(sa.func.count(), sa.func.max(Inspection.finalized_at)).where(
-            Inspection.template_id == template_id,
-            Inspection.status == InspectionStatus.FINALIZED)).one())
-    cached = _means_cache.get(template_id)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    means = _compute_section_means(template_id)
-    _means_cache[template_id] = (key, means)
-    return means
-
-
-def _compute_section_means(template_id: int) -> dict[int, Decimal]:
-    rows = db.session.scalars(
-        sa.select(Inspection.section_scores).where(
-            Inspection.template_id == template_id,
-            Inspection.status == InspectionStatus.FINALIZED))
-    sums: dict[int, Decimal] = {}
-    counts: dict[int, int] = {}
-    for scores in rows:
-        for entry in scores or []:
-            if entry.get("score") is None:
-                continue
-            sid = int(entry["section_id"])
-            sums[sid] = sums.get(sid, Decimal(0)) + Decimal(str(entry["score"]))
-            counts[sid] = counts.get(sid, 0) + 1
-    return {sid: round_score(sums[sid] / counts[sid]) for sid in sums}
 
 
 def load_for_scorecard(inspection_id: int) -> Inspection:

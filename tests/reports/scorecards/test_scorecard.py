@@ -14,7 +14,7 @@ from evaluations.inspections.services import (
     save_answers,
     submit_inspection,
 )
-from reports.scorecards.data import city_section_means
+from reports.scorecards.means import city_section_means
 from tests.factories import full_answers, jpeg_bytes
 
 

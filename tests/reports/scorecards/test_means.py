@@ -1,0 +1,136 @@
+"""The scorecards' city means (reports.scorecards.means): kept as sums in the database, added
+to by the transaction that finalizes, recomputed nightly; never read from every inspection."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, stamp, upgrade
+
+from app.extensions import db as _db
+from app.users.models import User
+from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import finalize_inspection
+from reports.scorecards import means
+from reports.scorecards.means import city_section_means
+from tests.factories import run_ok
+from tests.schema import drop_schema
+
+WAIT = 30  # seconds: the deadline for the other finalization to arrive, never a sleep
+
+
+@pytest.fixture
+def submitted(db, make_scored_inspection, inspection_world):
+    """``submitted([s1, s2, ...])`` → a SUBMITTED inspection whose sections scored these."""
+    sections = inspection_world.template.sections
+
+    def make(scores: list[str]):
+        inspection = make_scored_inspection(inspection_world)
+        inspection.section_scores = [{"section_id": s.id, "score": score}
+                                     for s, score in zip(sections, scores, strict=False)]
+        db.session.commit()
+        return inspection
+
+    return make
+
+
+def finalize(db, inspection, world):
+    finalize_inspection(inspection, actor=world.officer)
+    db.session.commit()
+
+
+def test_the_mean_is_of_the_finalized_inspections_only_rounded_half_up(
+        db, submitted, inspection_world):
+    w = inspection_world
+    first, second = w.template.sections[:2]
+    finalize(db, submitted(["18.3", "20.0"]), w)
+    finalize(db, submitted(["18.4", "10.0"]), w)
+    submitted(["0.0", "0.0"])  # submitted, not finalized: not in the mean
+    assert city_section_means(w.template.id) == {first.id: Decimal("18.4"),
+                                                 second.id: Decimal("15.0")}
+
+
+def test_a_finalization_rolled_back_adds_nothing(db, submitted, inspection_world):
+    w = inspection_world
+    finalize(db, submitted(["10.0"]), w)
+    finalize_inspection(submitted(["90.0"]), actor=w.officer)
+    db.session.rollback()
+    kept, undone = submitted(["20.0"]), submitted(["70.0"])
+    finalize_inspection(kept, actor=w.officer)
+    savepoint = db.session.begin_nested()  # undone; the transaction around it commits
+    finalize_inspection(undone, actor=w.officer)
+    savepoint.rollback()
+    db.session.commit()
+    assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("15.0")}
+
+
+def test_the_nightly_job_recomputes_the_sums(app, db, submitted, inspection_world):
+    w = inspection_world
+    finalize(db, submitted(["40.0"]), w)
+    finalize(db, submitted(["60.0"]), w)
+    # a finalization written outside the app's session: only the nightly run counts it
+    inspection = submitted(["80.0"])
+    db.session.execute(sa.update(Inspection).where(Inspection.id == inspection.id)
+                       .values(status=InspectionStatus.FINALIZED))
+    db.session.commit()
+    assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("50.0")}
+    run_ok(app, "reports.refresh_performance")
+    assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("60.0")}
+
+
+def test_two_finalizations_at_the_same_instant_are_both_counted(app, db, submitted,
+                                                                inspection_world, monkeypatch):
+    w = inspection_world
+    ids = [submitted([score]).id for score in ("30.0", "50.0")]
+    barrier = threading.Barrier(2, timeout=WAIT)
+    add = means.add
+
+    def held(inspection_ids):  # each has finalized and reads its scores before either adds
+        barrier.wait()
+        add(inspection_ids)
+
+    monkeypatch.setattr(means, "add", held)
+    errors = []
+
+    def finalize_in_a_request_of_its_own(inspection_id):
+        with app.app_context():
+            try:
+                finalize_inspection(_db.session.get(Inspection, inspection_id),
+                                    actor=_db.session.get(User, w.officer.id))
+                _db.session.commit()
+            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+                errors.append(error)
+
+    threads = [threading.Thread(target=finalize_in_a_request_of_its_own, args=(i,))
+               for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT * 2)
+    assert errors == [] and not any(t.is_alive() for t in threads)
+    db.session.expire_all()
+    assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("40.0")}
+
+
+def test_the_migration_fills_the_sums_of_a_database_already_in_use(app, db, submitted,
+                                                                  inspection_world):
+    w = inspection_world
+    finalize(db, submitted(["20.0", "30.0"]), w)
+    finalize(db, submitted(["40.0", "50.0"]), w)
+    expected = {w.template.sections[0].id: Decimal("30.0"),
+                w.template.sections[1].id: Decimal("40.0")}
+    assert city_section_means(w.template.id) == expected
+    db.session.remove()
+    try:
+        stamp()
+        downgrade(revision="0025")  # the schema before the sums, with the inspections in it
+        assert "section_score_sums" not in sa.inspect(_db.engine).get_table_names()
+        upgrade()
+        assert city_section_means(w.template.id) == expected
+    finally:
+        _db.session.remove()
+        drop_schema()
+        _db.create_all()
