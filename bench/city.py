@@ -89,18 +89,16 @@ def _analyze(db) -> None:
 
 
 def do_figures(app) -> None:
-    """Compute every stored performance figure and anomaly flag, as the nightly jobs do."""
+    """Compute every stored performance figure, section mean and anomaly flag, as the nightly
+    jobs do."""
     from app.extensions import db
     from contracts.households import flags
-    from reports.dashboards import failures
-    from reports.performance.figures import refresh_all
+    from reports.jobs import refresh_performance
 
     with app.app_context():
         started = time.monotonic()
-        written = refresh_all()
-        failures.refresh_all()
-        db.session.commit()
-        print(f"  {written} performance figures (the nightly job): "
+        written = refresh_performance()
+        print(f"  {written} (the nightly job): "
               f"{time.monotonic() - started:.1f}s")
         started = time.monotonic()
         count = flags.refresh_all()
