@@ -53,6 +53,8 @@ class Inspection(TimestampMixin, db.Model):
         # an inspector's lists and a region's, by day (a city holds 60,000 a year)
         sa.Index("ix_inspections_inspector_day", "inspector_id", "scheduled_for"),
         sa.Index("ix_inspections_region_day", "region_id", "scheduled_for"),
+        # an inspector's latest submitted, newest first (their dashboard)
+        sa.Index("ix_inspections_inspector_submitted", "inspector_id", "submitted_at", "id"),
         # the few still open among a year's finalized ones (the dashboards' "due" lists)
         sa.Index("ix_inspections_open_day", "scheduled_for",
                  postgresql_where=sa.text("status IN ('scheduled', 'in_progress')"),

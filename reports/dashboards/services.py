@@ -187,9 +187,11 @@ def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS,
 
 
 #: what a row of the due inspections shows, loaded with them
-_DUE_ROW = (so.joinedload(Inspection.facility), so.joinedload(Inspection.contract),
-            so.joinedload(Inspection.template),
-            so.joinedload(Inspection.inspector))
+_OWN_ROW = (so.joinedload(Inspection.facility), so.joinedload(Inspection.contract),
+            so.joinedload(Inspection.template))
+#: an inspector's own rows find their inspector in the session (see
+#: evaluations.inspections.lists.row_relations)
+_DUE_ROW = (*_OWN_ROW, so.joinedload(Inspection.inspector))
 
 
 def counties_of(region_ids: set[int]) -> dict[int, Region]:
@@ -316,7 +318,7 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
         "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus],
         "upcoming": list(db.session.scalars(page_of(
             mine.where(IS_OPEN).order_by(Inspection.scheduled_for, Inspection.id)
-            .options(*_DUE_ROW), limit))),
+            .options(*_OWN_ROW), limit))),
         "late": db.session.scalar(mine.with_only_columns(sa.func.count()).select_from(
             Inspection).where(
             IS_OPEN, Inspection.scheduled_for < today)),
@@ -325,7 +327,7 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
                                               InspectionStatus.FINALIZED)),
                        Inspection.submitted_at.is_not(None))
             .order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
-            .options(*_DUE_ROW), limit))),
+            .options(*_OWN_ROW), limit))),
         "today": today,
     }
 
