@@ -73,6 +73,7 @@ def _import_models() -> None:
     import reports.appeals.models  # noqa: F401
     import reports.performance.figures  # noqa: F401
     import reports.performance.models  # noqa: F401
+    import reports.scorecards.means  # noqa: F401
     import reports.scorecards.models  # noqa: F401
 
 

@@ -33,11 +33,13 @@ BIG_TABLES = ("inspections", "inspection_answers", "household_records", "correct
 PAGES = {
     "officer": ["/", "/reports/dashboard", "/contracts", "/providers", "/facilities",
                 "/evaluations/inspections", "/evaluations/actions", "/review-queue",
-                "/contracts/{survey}/households", "/households/anomalies"],
+                "/contracts/{survey}/households", "/households/anomalies",
+                "/reports/inspections/{scored}/scorecard.pdf"],
     "inspector": ["/", "/reports/dashboard", "/evaluations/inspections",
                   "/evaluations/actions"],
     "provider": ["/", "/reports/dashboard", "/contracts", "/evaluations/inspections",
-                 "/evaluations/actions", "/my-reports", "/contracts/{survey}/households"],
+                 "/evaluations/actions", "/my-reports", "/contracts/{survey}/households",
+                 "/reports/inspections/{scored}/scorecard.pdf"],
 }
 APIS = {
     "officer": ["/api/v1/contracts", "/api/v1/providers", "/api/v1/facilities",
@@ -143,6 +145,7 @@ def _explain(db, statement: str, parameters) -> str:
 def _logins(app, db):
     import sqlalchemy as sa
 
+    from app.scoping import region_subtree
     from app.users.models import User
     from evaluations.inspections.models import Inspection
     from tests.clients import ApiClient, Browser, IsolatedClient
@@ -158,6 +161,13 @@ def _logins(app, db):
         survey = db.session.scalar(sa.select(Contract.id).where(
             Contract.service_type == "household_survey", Contract.provider_id == 1)
             .order_by(Contract.id.desc()).limit(1))
+        # a scorecard both officers and the provider may print: the provider's newest
+        # finalized inspection in the county officer's county
+        county = by_email["county.officer@bench.cn"].region
+        scored = db.session.scalar(sa.select(Inspection.id).where(
+            Inspection.provider_id == 1, Inspection.status == "finalized",
+            Inspection.region_id.in_(region_subtree(county)))
+            .order_by(Inspection.id.desc()).limit(1))
     users = {"city officer": ("officer", "city.officer@bench.cn"),
              "county officer": ("officer", "county.officer@bench.cn"),
              "inspector": ("inspector", inspector),
@@ -170,7 +180,7 @@ def _logins(app, db):
         client = app.test_client()
         token = client.post("/api/v1/tokens", json={"email": email, "password": PASSWORD})
         sessions[label] = (role, browser, ApiClient(client, token.get_json()["token"]))
-    return sessions, survey
+    return sessions, {"survey": survey, "scored": scored}
 
 
 def _p95(samples: list[float]) -> float:
@@ -183,7 +193,7 @@ def do_measure(app, rounds: int) -> list[tuple]:
 
     from app.extensions import db
 
-    sessions, survey = _logins(app, db)
+    sessions, ids = _logins(app, db)
     recorder = Recorder()
     with app.app_context():
         engine = db.engine
@@ -193,7 +203,7 @@ def do_measure(app, rounds: int) -> list[tuple]:
     for label, (role, browser, api) in sessions.items():
         for get, urls in ((browser.get, PAGES[role]), (api.get, APIS[role])):
             for url in urls:
-                url = url.format(survey=survey)
+                url = url.format(**ids)
                 samples, statements, slowest = [], 0, (0.0, "", None)
                 for _ in range(rounds + 1):
                     recorder.reset()

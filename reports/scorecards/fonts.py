@@ -12,6 +12,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
+from app import warmup
+
 log = logging.getLogger(__name__)
 EMBEDDED = "CareProcureCJK"
 FALLBACK = "STSong-Light"
@@ -48,3 +50,8 @@ def _keep_tables(face) -> None:
         return tables[tag]
 
     face.get_table = get_table
+
+
+@warmup.step
+def _register_at_start(app) -> None:
+    cjk_font(app.config.get("PDF_CJK_FONT"))

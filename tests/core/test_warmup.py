@@ -6,7 +6,10 @@ import runpy
 from pathlib import Path
 from types import SimpleNamespace
 
+from reportlab.pdfbase import pdfmetrics
+
 from app import create_app
+from reports.scorecards import fonts
 
 
 def test_a_warmed_worker_compiles_no_template_for_its_first_pages(test_config):
@@ -22,5 +25,19 @@ def test_a_warmed_worker_compiles_no_template_for_its_first_pages(test_config):
             client.get(url, headers={"Accept-Language": "zh-CN"})
             client.get(url, headers={"Accept-Language": "en"})
         assert len(app.jinja_env.cache) == compiled
+    finally:
+        gc.unfreeze()
+
+
+def test_a_warmed_worker_has_registered_the_pdf_font(test_config):
+    app = create_app(test_config)
+    fonts.cjk_font.cache_clear()
+    for name in (fonts.EMBEDDED, fonts.FALLBACK):
+        pdfmetrics._fonts.pop(name, None)  # as in a worker that has printed nothing yet
+    hooks = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+    hooks["post_worker_init"](SimpleNamespace(wsgi=app))
+    try:
+        # its first scorecard does not pay the 120 ms of reading the font file
+        assert {fonts.EMBEDDED, fonts.FALLBACK} & set(pdfmetrics.getRegisteredFontNames())
     finally:
         gc.unfreeze()
