@@ -32,12 +32,15 @@ def test_a_warmed_worker_compiles_no_template_for_its_first_pages(test_config):
 def test_a_warmed_worker_has_registered_the_pdf_font(test_config):
     app = create_app(test_config)
     fonts.cjk_font.cache_clear()
-    for name in (fonts.EMBEDDED, fonts.FALLBACK):
-        pdfmetrics._fonts.pop(name, None)  # as in a worker that has printed nothing yet
+    # as in a worker that has printed nothing yet; given back after, for the other tests
+    registered = {name: pdfmetrics._fonts.pop(name) for name in (fonts.EMBEDDED, fonts.FALLBACK)
+                  if name in pdfmetrics._fonts}
     hooks = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
-    hooks["post_worker_init"](SimpleNamespace(wsgi=app))
     try:
+        hooks["post_worker_init"](SimpleNamespace(wsgi=app))
         # its first scorecard does not pay the 120 ms of reading the font file
         assert {fonts.EMBEDDED, fonts.FALLBACK} & set(pdfmetrics.getRegisteredFontNames())
     finally:
         gc.unfreeze()
+        pdfmetrics._fonts.update(registered)
+        fonts.cjk_font.cache_clear()

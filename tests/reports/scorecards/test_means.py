@@ -24,11 +24,12 @@ WAIT = 30  # seconds: the deadline for the other finalization to arrive, never a
 
 @pytest.fixture
 def submitted(db, make_scored_inspection, inspection_world):
-    """``submitted([s1, s2, ...])`` → a SUBMITTED inspection whose sections scored these."""
+    """``submitted([s1, s2, ...])`` → a SUBMITTED inspection whose sections scored these (of the
+    world's home, or of ``facility=`` by ``inspector=``)."""
     sections = inspection_world.template.sections
 
-    def make(scores: list[str]):
-        inspection = make_scored_inspection(inspection_world)
+    def make(scores: list[str], **where):
+        inspection = make_scored_inspection(inspection_world, **where)
         inspection.section_scores = [{"section_id": s.id, "score": score}
                                      for s, score in zip(sections, scores, strict=False)]
         db.session.commit()
@@ -81,10 +82,17 @@ def test_the_nightly_job_recomputes_the_sums(app, db, submitted, inspection_worl
     assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("60.0")}
 
 
-def test_two_finalizations_at_the_same_instant_are_both_counted(app, db, submitted,
-                                                                inspection_world, monkeypatch):
+def test_two_finalizations_at_the_same_instant_are_both_counted(
+        app, db, submitted, inspection_world, make_user, make_facility, make_operation_contract,
+        monkeypatch):
+    # two homes in two counties: their performance figures and failure counts share no row,
+    # so nothing but the sums can hold one finalization up behind the other
     w = inspection_world
-    ids = [submitted([score]).id for score in ("30.0", "50.0")]
+    home_b = make_facility("b1")
+    make_operation_contract(home_b, region="b")
+    ids = [submitted(["30.0"]).id,
+           submitted(["50.0"], facility=home_b, inspector=make_user("inspector", region="b")).id]
+    officer_id = make_user("officer", region="city").id
     barrier = threading.Barrier(2, timeout=WAIT)
     add = means.add
 
@@ -99,7 +107,7 @@ def test_two_finalizations_at_the_same_instant_are_both_counted(app, db, submitt
         with app.app_context():
             try:
                 finalize_inspection(_db.session.get(Inspection, inspection_id),
-                                    actor=_db.session.get(User, w.officer.id))
+                                    actor=_db.session.get(User, officer_id))
                 _db.session.commit()
             except Exception as error:  # noqa: BLE001 (reported by the assertion below)
                 errors.append(error)
