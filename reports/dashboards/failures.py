@@ -18,6 +18,7 @@ from itertools import chain
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from app.db import insert
 from app.derived import keep_current
 from app.extensions import db
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
@@ -65,17 +66,37 @@ def _counts(year: int, region_ids: Iterable[int] | None) -> sa.Select:
             .group_by(inspections.c.region_id, AssessmentTemplate.code, TemplateItem.key))
 
 
+_COLUMNS = ["year", "region_id", "template_code", "item_key", "failed", "applicable",
+            "last_item_id"]
+
+
+#: the first key of the advisory locks of a region's counts: "CPIF" as a 32-bit integer
+LOCK_SPACE = int.from_bytes(b"CPIF", "big")
+
+
 def refresh(year: int, region_ids: Iterable[int] | None = None) -> None:
     """Recompute the counts of ``year`` in these regions (all regions: None)."""
-    table = ItemFailureCount.__table__
+    dialect = db.session.get_bind().dialect.name
     delete = sa.delete(ItemFailureCount).where(ItemFailureCount.year == year)
     if region_ids is not None:
-        region_ids = list(region_ids)
+        region_ids = sorted(region_ids)
         delete = delete.where(ItemFailureCount.region_id.in_(region_ids))
+        if dialect == "postgresql":
+            # Two finalizations in one region at once: the second waits here for the first
+            # to commit, then counts it too. Without the wait, it counted from before the
+            # first's commit and overwrote the first's counts (one inspection lost until the
+            # night). SQLite lets one transaction write at a time: they never overlap there.
+            for region_id in region_ids:
+                db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_SPACE,
+                                                                           region_id)))
     db.session.execute(delete)
-    db.session.execute(table.insert().from_select(
-        ["year", "region_id", "template_code", "item_key", "failed", "applicable",
-         "last_item_id"], _counts(year, region_ids)))
+    # INSERT that overwrites: the nightly recount takes no lock, and a finalization committed
+    # meanwhile has inserted rows the recount's DELETE did not see
+    insert_ = insert(ItemFailureCount, dialect)
+    db.session.execute(insert_.from_select(_COLUMNS, _counts(year, region_ids))
+                       .on_conflict_do_update(
+                           index_elements=_COLUMNS[:4],
+                           set_={name: insert_.excluded[name] for name in _COLUMNS[4:]}))
 
 
 def refresh_all() -> None:

@@ -3,15 +3,22 @@ current at every commit that finalizes, equal to the nightly recount, scoped by 
 
 from __future__ import annotations
 
+import os
+import threading
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
+import pytest
 import sqlalchemy as sa
 
-from evaluations.inspections.models import InspectionStatus
+from app.extensions import db as _db
+from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.dashboards import failures
 from reports.dashboards import services as dashboards
 from reports.dashboards.failures import ItemFailureCount
+
+WAIT = 30  # seconds: the deadline for the other finalization to arrive, never a sleep
 
 
 def finalize(db, inspection, total: str):
@@ -61,3 +68,49 @@ def test_a_rollback_keeps_the_counts(db, inspection_world, make_scored_inspectio
     db.session.flush()
     db.session.rollback()
     assert stored(db) == set()
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="SQLite lets one transaction write at a time")
+def test_two_finalizations_in_one_county_at_the_same_instant_both_count(
+        app, db, inspection_world, make_scored_inspection, make_facility,
+        make_operation_contract, monkeypatch):
+    # two homes of one county, two contracts: nothing else the commits refresh is shared, so
+    # both reach the county's counts together; the second found the first's new rows in its way
+    w = inspection_world
+    home = make_facility("a1", name="甲一第二敬老院")
+    make_operation_contract(home)
+    other = SimpleNamespace(template=w.template, inspector=w.inspector, facility=home)
+    ids = [make_scored_inspection(w, {"room_temperature": ("reading", "15.0")}).id,
+           make_scored_inspection(other, {"bedding": 0}).id]
+    barrier = threading.Barrier(2, timeout=WAIT)
+    refresh = failures.refresh
+
+    def held(*args):
+        barrier.wait()
+        refresh(*args)
+
+    monkeypatch.setattr(failures, "refresh", held)
+    errors = []
+
+    def finalize_in_a_request_of_its_own(inspection_id):
+        with app.app_context():
+            try:
+                finalize(_db, _db.session.get(Inspection, inspection_id), "70")
+            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+                errors.append(repr(error.__context__ or error)[:300])
+
+    threads = [threading.Thread(target=finalize_in_a_request_of_its_own, args=(i,))
+               for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT * 2)
+    assert errors == [] and not any(t.is_alive() for t in threads)
+    monkeypatch.undo()
+    kept = stored(db)
+    assert {(row[3], row[4], row[5]) for row in kept} >= {("room_temperature", 1, 2),
+                                                          ("bedding", 1, 2)}
+    failures.refresh_all()
+    db.session.commit()
+    assert stored(db) == kept
