@@ -8,7 +8,6 @@ one win. Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
 from __future__ import annotations
 
 import io
-import threading
 
 import sqlalchemy as sa
 
@@ -16,35 +15,7 @@ from evaluations.inspections import photos as photo_module
 from evaluations.inspections import sync as sync_module
 from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionAnswer
 from tests.factories import item_of, jpeg_bytes
-
-WAIT = 30  # seconds: a generous deadline for the other request to arrive, never a sleep
-
-
-def _held(monkeypatch, module, name: str, parties: int = 2) -> None:
-    """Make ``module.name`` wait until ``parties`` requests have reached it."""
-    barrier = threading.Barrier(parties, timeout=WAIT)
-    original = getattr(module, name)
-
-    def wrapper(*args, **kwargs):
-        barrier.wait()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, wrapper)
-
-
-def _at_once(*calls):
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT * 2)
-    assert all(not t.is_alive() for t in threads)
-    return results
+from tests.threads import at_once, held
 
 
 def test_two_puts_with_the_same_version_one_wins_one_is_409(db, schedule, inspection_world,
@@ -54,8 +25,8 @@ def test_two_puts_with_the_same_version_one_wins_one_is_409(db, schedule, inspec
     tablet, phone = api_login(w.inspector), api_login(w.inspector)
     first = w.template.items[0]
     url = f"/api/v1/inspections/{inspection.id}/answers"
-    _held(monkeypatch, sync_module, "check_answers")
-    yes, no = _at_once(
+    held(monkeypatch, sync_module, "check_answers")
+    yes, no = at_once(
         lambda: tablet.put(url, json={"version": 1, "answers": [
             {"item_id": first.id, "yes": True, "note": "tablet"}]}),
         lambda: phone.put(url, json={"version": 1, "answers": [
@@ -78,8 +49,8 @@ def test_two_item_saves_of_the_same_item_never_both_win(db, schedule, inspection
     tablet, phone = api_login(w.inspector), api_login(w.inspector)
     room = item_of(w.template, "bedding")  # points, max 4
     url = f"/api/v1/inspections/{inspection.id}/answers"
-    _held(monkeypatch, sync_module, "check_answers")
-    responses = _at_once(
+    held(monkeypatch, sync_module, "check_answers")
+    responses = at_once(
         lambda: tablet.put(url, json={"answers": [
             {"item_id": room.id, "points": 4, "base_version": 0}]}),
         lambda: phone.put(url, json={"answers": [
@@ -110,8 +81,8 @@ def test_a_photo_retried_while_the_first_upload_runs_is_stored_once(db, schedule
         return api.post(url, data={"item_id": str(room.id), "client_id": "photo-0001-abcd",
                                    "file": (io.BytesIO(data), "p.jpg")})
 
-    _held(monkeypatch, photo_module, "bump_version")
-    first, second = _at_once(upload, upload)
+    held(monkeypatch, photo_module, "bump_version")
+    first, second = at_once(upload, upload)
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.get_json()["id"] == second.get_json()["id"]
     db.session.expire_all()

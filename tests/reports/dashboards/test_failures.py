@@ -4,7 +4,6 @@ current at every commit that finalizes, equal to the nightly recount, scoped by 
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -17,8 +16,7 @@ from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.dashboards import failures
 from reports.dashboards import services as dashboards
 from reports.dashboards.failures import ItemFailureCount
-
-WAIT = 30  # seconds: the deadline for the other finalization to arrive, never a sleep
+from tests.threads import at_once, committed_in_a_request, held
 
 
 def finalize(db, inspection, total: str):
@@ -83,30 +81,9 @@ def test_two_finalizations_in_one_county_at_the_same_instant_both_count(
     other = SimpleNamespace(template=w.template, inspector=w.inspector, facility=home)
     ids = [make_scored_inspection(w, {"room_temperature": ("reading", "15.0")}).id,
            make_scored_inspection(other, {"bedding": 0}).id]
-    barrier = threading.Barrier(2, timeout=WAIT)
-    refresh = failures.refresh
-
-    def held(*args):
-        barrier.wait()
-        refresh(*args)
-
-    monkeypatch.setattr(failures, "refresh", held)
-    errors = []
-
-    def finalize_in_a_request_of_its_own(inspection_id):
-        with app.app_context():
-            try:
-                finalize(_db, _db.session.get(Inspection, inspection_id), "70")
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-                errors.append(repr(error.__context__ or error)[:300])
-
-    threads = [threading.Thread(target=finalize_in_a_request_of_its_own, args=(i,))
-               for i in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT * 2)
-    assert errors == [] and not any(t.is_alive() for t in threads)
+    held(monkeypatch, failures, "refresh")
+    assert at_once(*(lambda i=i: committed_in_a_request(app, lambda: finalize(
+        _db, _db.session.get(Inspection, i), "70")) for i in ids)) == [None, None]
     monkeypatch.undo()
     kept = stored(db)
     assert {(row[3], row[4], row[5]) for row in kept} >= {("room_temperature", 1, 2),

@@ -4,7 +4,6 @@ to by the transaction that finalizes, recomputed nightly; never read from every 
 from __future__ import annotations
 
 import os
-import threading
 from decimal import Decimal
 
 import pytest
@@ -19,8 +18,7 @@ from reports.scorecards import means
 from reports.scorecards.means import city_section_means
 from tests.factories import run_ok
 from tests.schema import drop_schema
-
-WAIT = 30  # seconds: the deadline for the other finalization to arrive, never a sleep
+from tests.threads import at_once, committed_in_a_request, held
 
 
 @pytest.fixture
@@ -95,33 +93,15 @@ def test_two_finalizations_at_the_same_instant_are_both_counted(
     make_operation_contract(home_b, region="b")
     ids = [submitted(["30.0"]).id,
            submitted(["50.0"], facility=home_b, inspector=make_user("inspector", region="b")).id]
-    officer_id = make_user("officer", region="city").id
-    barrier = threading.Barrier(2, timeout=WAIT)
-    add = means.add
+    officer = make_user("officer", region="city")
+    # each has finalized and reads its scores before either adds
+    held(monkeypatch, means, "add")
 
-    def held(inspection_ids):  # each has finalized and reads its scores before either adds
-        barrier.wait()
-        add(inspection_ids)
+    def finalize_one(inspection_id):
+        return lambda: committed_in_a_request(app, lambda: finalize_inspection(
+            _db.session.get(Inspection, inspection_id), actor=_db.session.get(User, officer.id)))
 
-    monkeypatch.setattr(means, "add", held)
-    errors = []
-
-    def finalize_in_a_request_of_its_own(inspection_id):
-        with app.app_context():
-            try:
-                finalize_inspection(_db.session.get(Inspection, inspection_id),
-                                    actor=_db.session.get(User, officer_id))
-                _db.session.commit()
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-                errors.append(error)
-
-    threads = [threading.Thread(target=finalize_in_a_request_of_its_own, args=(i,))
-               for i in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT * 2)
-    assert errors == [] and not any(t.is_alive() for t in threads)
+    assert at_once(*map(finalize_one, ids)) == [None, None]
     db.session.expire_all()
     assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("40.0")}
 

@@ -1,0 +1,51 @@
+"""Requests at the same instant, as two devices or two officers send them: each is held at a
+chosen step until all have reached it, so that the database (not the timing) decides."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+WAIT = 30  # seconds: a generous deadline for the other request to arrive, never a sleep
+
+
+def held(monkeypatch, module, name: str, parties: int = 2) -> None:
+    """Make ``module.name`` wait until ``parties`` requests have reached it."""
+    barrier = threading.Barrier(parties, timeout=WAIT)
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+
+
+def at_once(*calls: Callable):
+    """Run ``calls`` each in a thread of its own; their results, in order."""
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT * 2)
+    assert all(not t.is_alive() for t in threads)
+    return results
+
+
+def committed_in_a_request(app, work: Callable[[], None]) -> str | None:
+    """Run ``work`` and commit, in an application context (a request's session) of its own;
+    what went wrong, or None."""
+    from app.extensions import db
+
+    with app.app_context():
+        try:
+            work()
+            db.session.commit()
+        except Exception as error:  # noqa: BLE001 (the caller asserts on it)
+            return repr(error.__context__ or error)[:400]
+    return None
