@@ -7,14 +7,19 @@ The queries are in :mod:`reports.dashboards.services`; this module only draws th
 from __future__ import annotations
 
 import functools
+import logging
 
+import sqlalchemy as sa
 from flask import render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app import clock
+from app import clock, warmup
+from app.extensions import db
 from app.main.dashboard import NEEDS_ACTION, Card, Panel, card_source, count, panel_source
+from app.regions.models import Region
 from app.users.models import Role, User
 from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from evaluations.inspections.models import Grade
@@ -36,6 +41,7 @@ from reports.scorecards.charts import (
     to_svg,
 )
 
+log = logging.getLogger(__name__)
 FONT = "Helvetica"  # the browser picks a Chinese face for the text of the SVG
 OFFICERS = (Role.OFFICER, Role.ADMIN)
 #: providers the officer's dashboard ranks before a link to all of them
@@ -73,6 +79,11 @@ def _spark(values) -> str:
 
 
 def officer_page(user: User, all_providers: bool = False) -> str:
+    data, charts = _officer_figures(user, all_providers)
+    return render_template("reports/dashboard_officer.html", d=data, charts=charts)
+
+
+def _officer_figures(user: User, all_providers: bool = False) -> tuple[dict, dict]:
     data = q.officer_dashboard(user)
     # a city has hundreds of providers: the best ones, and all of them on asking
     data["ranked"] = len(data["ranking"])
@@ -88,7 +99,28 @@ def officer_page(user: User, all_providers: bool = False) -> str:
                   for g in Grade)) if grades else "",
         "sparklines": {r.provider_id: _spark(r.trend) for r in data["ranking"]},
     }
-    return render_template("reports/dashboard_officer.html", d=data, charts=charts)
+    return data, charts
+
+
+@warmup.step
+def _draw_the_city_dashboard(app) -> None:
+    """Each worker reads and draws the city officer's dashboard once as it starts, in every
+    language: its first request otherwise compiled ten statements and drew three charts
+    (250 ms at city scale against 90 for the next, measured). Reads only; a database that
+    is not there yet only leaves the worker cold."""
+    try:
+        city = db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None))
+                                 .order_by(Region.id).limit(1))
+        if city is None:
+            return
+        officer = User(role=Role.OFFICER, region=city)  # never added to the session
+        for locale in app.config.get("LANGUAGES", ()):
+            with force_locale(locale):
+                _officer_figures(officer)
+    except sa.exc.SQLAlchemyError:
+        log.warning("the city dashboard was not drawn at start", exc_info=True)
+    finally:
+        db.session.rollback()
 
 
 def inspector_page(user: User) -> str:
