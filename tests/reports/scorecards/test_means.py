@@ -93,13 +93,14 @@ def test_two_finalizations_at_the_same_instant_are_both_counted(
     make_operation_contract(home_b, region="b")
     ids = [submitted(["30.0"]).id,
            submitted(["50.0"], facility=home_b, inspector=make_user("inspector", region="b")).id]
-    officer = make_user("officer", region="city")
+    # read here, not in the threads: they must load nothing through the test's own session
+    officer_id = make_user("officer", region="city").id
     # each has finalized and reads its scores before either adds
     held(monkeypatch, means, "add")
 
     def finalize_one(inspection_id):
         return lambda: committed_in_a_request(app, lambda: finalize_inspection(
-            _db.session.get(Inspection, inspection_id), actor=_db.session.get(User, officer.id)))
+            _db.session.get(Inspection, inspection_id), actor=_db.session.get(User, officer_id)))
 
     assert at_once(*map(finalize_one, ids)) == [None, None]
     db.session.expire_all()
