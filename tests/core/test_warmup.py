@@ -6,16 +6,32 @@ import runpy
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from app import create_app
+from app.extensions import db
 from reports.scorecards import fonts
 
 
-def test_a_warmed_worker_compiles_no_template_for_its_first_pages(test_config):
+@pytest.fixture
+def worker_app(test_config):
+    """A worker's own app; its engine closed after (the warm-up reads the database, and a
+    pooled connection left to the collector warns in whichever test comes next)."""
     app = create_app(test_config)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def start(app) -> None:
     hooks = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
     hooks["post_worker_init"](SimpleNamespace(wsgi=app))
+
+
+def test_a_warmed_worker_compiles_no_template_for_its_first_pages(worker_app):
+    app = worker_app
+    start(app)
     try:
         assert gc.get_freeze_count() > 0
         compiled = len(app.jinja_env.cache)
@@ -29,15 +45,13 @@ def test_a_warmed_worker_compiles_no_template_for_its_first_pages(test_config):
         gc.unfreeze()
 
 
-def test_a_warmed_worker_has_registered_the_pdf_font(test_config):
-    app = create_app(test_config)
+def test_a_warmed_worker_has_registered_the_pdf_font(worker_app):
     fonts.cjk_font.cache_clear()
     # as in a worker that has printed nothing yet; given back after, for the other tests
     registered = {name: pdfmetrics._fonts.pop(name) for name in (fonts.EMBEDDED, fonts.FALLBACK)
                   if name in pdfmetrics._fonts}
-    hooks = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
     try:
-        hooks["post_worker_init"](SimpleNamespace(wsgi=app))
+        start(worker_app)
         # its first scorecard does not pay the 120 ms of reading the font file
         assert {fonts.EMBEDDED, fonts.FALLBACK} & set(pdfmetrics.getRegisteredFontNames())
     finally:
