@@ -31,6 +31,13 @@ def region_subtree(region: Region) -> sa.Select:
     return sa.select(Region.id).where(Region.path.startswith(inline(region.path)))
 
 
+def sees_all_regions(user: User) -> bool:
+    """Whether ``user``'s scope is the whole region tree: an admin, or an officer of the city
+    (the top of the tree)."""
+    return user.role is Role.ADMIN or (
+        user.role is Role.OFFICER and user.region is not None and user.region.parent_id is None)
+
+
 def visibility_clause(
     user: User,
     *,

@@ -21,7 +21,7 @@ from app.audit.models import AuditLog
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.integrity import explain
-from app.scoping import region_subtree
+from app.scoping import region_subtree, sees_all_regions
 from app.users.models import Role, User
 from contracts.common import Errors, add, as_date, as_enum, raise_if, text
 from contracts.credit_code import InvalidCreditCode, validate_credit_code
@@ -47,12 +47,10 @@ _PROVIDER_FIELDS = ("name", "credit_code", "kind", "contact_name", "contact_phon
 
 def may_change_provider(user: User | None, provider: Provider) -> bool:
     """Whether ``user`` may change ``provider`` (``None``: the system, as the seed)."""
-    if user is None or user.role is Role.ADMIN:
+    if user is None or sees_all_regions(user):  # the system, an admin, the city bureau
         return True
     if user.role is not Role.OFFICER or user.region is None:
         return False
-    if user.region.parent_id is None:  # the city bureau
-        return True
     inside = region_subtree(user.region)
     elsewhere = sa.union_all(
         sa.select(Contract.id).where(Contract.provider_id == provider.id,

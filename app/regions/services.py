@@ -14,6 +14,12 @@ def get_by_code(code: str) -> Region | None:
     return db.session.scalar(sa.select(Region).where(Region.code == code.strip()))
 
 
+def root_region() -> Region | None:
+    """The top of the tree (the city), the first by code if there are several."""
+    return db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None))
+                             .order_by(Region.code).limit(1))
+
+
 def require_region(code: str, field: str = "region_code") -> Region:
     region = get_by_code(code or "")
     if region is None:

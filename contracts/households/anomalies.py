@@ -31,9 +31,9 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.paging import load_in_order
 from app.regions.models import Region
-from app.scoping import region_subtree
+from app.scoping import region_subtree, sees_all_regions
 from app.template_helpers import yuan
-from app.users.models import Role, User
+from app.users.models import User
 from contracts.households.models import Area, HouseholdFlag, HouseholdRecord, Recommendation
 from contracts.households.standards import InForce, in_force
 from contracts.labels import ANOMALY_LABELS, AREA_LABELS, RECOMMENDATION_LABELS
@@ -177,7 +177,7 @@ def anomalies_stmt(user: User, *, kind: str | None = None, contract_id: int | No
     flags = sa.select(f.record_id, f.survey_date).where(f.contract_id.in_(contracts))
     if kind in ANOMALY_KINDS:
         flags = flags.where(f.kind == kind)
-    if _sees_whole_city(user) and contract_id is None and county is None:
+    if sees_all_regions(user) and contract_id is None and county is None:
         flags, record, surveyed = flags.with_only_columns(f.record_id), f.record_id, f.survey_date
     else:
         # A part of the city holds a few thousand flags: read them by contract, then sort.
@@ -188,12 +188,6 @@ def anomalies_stmt(user: User, *, kind: str | None = None, contract_id: int | No
         flags, record, surveyed = (sa.select(scoped.c.record_id), scoped.c.record_id,
                                    scoped.c.survey_date)
     return flags.group_by(record, surveyed).order_by(surveyed.desc(), record.desc())
-
-
-def _sees_whole_city(user: User) -> bool:
-    """Whether ``user`` sees every contract of the city (an admin, a city officer)."""
-    return user.role is Role.ADMIN or (
-        user.role is Role.OFFICER and user.region is not None and user.region.parent_id is None)
 
 
 def records_by_id(ids: Sequence[int]) -> list[HouseholdRecord]:

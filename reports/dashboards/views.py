@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from app import clock, warmup
 from app.extensions import db
 from app.main.dashboard import NEEDS_ACTION, Card, Panel, card_source, count, panel_source
-from app.regions.models import Region
+from app.regions.services import root_region
 from app.users.models import Role, User
 from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from evaluations.inspections.models import Grade
@@ -109,13 +109,12 @@ def _draw_the_city_dashboard(app) -> None:
     (250 ms at city scale against 90 for the next, measured). Reads only; a database that
     is not there yet only leaves the worker cold."""
     try:
-        city = db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None))
-                                 .order_by(Region.id).limit(1))
+        city = root_region()
         if city is None:
             return
         officer = User(role=Role.OFFICER, region=city)  # never added to the session
         for locale in app.config.get("LANGUAGES", ()):
-            with force_locale(locale):
+            with force_locale(locale):  # read in each: the figures hold names in it too
                 _officer_figures(officer)
     except sa.exc.SQLAlchemyError:
         log.warning("the city dashboard was not drawn at start", exc_info=True)

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.regions.models import Region
+from app.regions.services import root_region
 from app.users.models import User
 from evaluations.assessment.models import AssessmentTemplate, TemplateTarget
 from evaluations.campaigns.models import Campaign, Recurrence
@@ -45,8 +44,7 @@ def campaign_from_plan(*, actor: User, count: Any, name: Any, template_id: Any,
         template_id, int) else None
     region = plan_region(actor, region_code) if region_code else actor.region
     if region is None:  # an admin without a region: the root of the tree
-        region = db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None))
-                                   .order_by(Region.code))
+        region = root_region()
     about = ("contract" if template is not None and template.target is TemplateTarget.CONTRACT
              else "facility")
     targets = highest_risk(actor, count, about=about, region=region, today=today)
