@@ -25,6 +25,7 @@ from app.scheduler import registry, runner
 from app.scheduler.leader import RowLock
 from app.scheduler.models import CommandKind, JobCommand, JobRun, RunStatus, SchedulerLock
 from tests.clients import Browser, IsolatedClient
+from tests.postgresql import postgresql_only
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -332,8 +333,7 @@ def test_one_leader_among_scheduler_processes_on_sqlite(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                    reason="needs TEST_DATABASE_URL on PostgreSQL")
+@postgresql_only("needs TEST_DATABASE_URL on PostgreSQL")
 def test_one_leader_among_scheduler_processes_on_postgresql(tmp_path):
     schema = f"sched_{uuid.uuid4().hex[:10]}"
     base = sa.make_url(os.environ["TEST_DATABASE_URL"])

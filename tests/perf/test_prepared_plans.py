@@ -9,11 +9,9 @@ size of the test's tables."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 from psycopg.sql import Literal
 
@@ -21,10 +19,9 @@ from app.scoping import region_subtree
 from evaluations.actions.models import CorrectiveAction
 from evaluations.actions.services import overdue_clause
 from evaluations.inspections.models import IS_OPEN, Inspection
+from tests.postgresql import postgresql_only
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-    reason="PostgreSQL's plans of prepared statements")
+pytestmark = postgresql_only("PostgreSQL's plans of prepared statements")
 
 
 def generic_plan(db, stmt: sa.Select) -> str:

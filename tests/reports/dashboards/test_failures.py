@@ -3,12 +3,10 @@ current at every commit that finalizes, equal to the nightly recount, scoped by 
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db as _db
@@ -16,6 +14,7 @@ from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.dashboards import failures
 from reports.dashboards import services as dashboards
 from reports.dashboards.failures import ItemFailureCount
+from tests.postgresql import postgresql_only
 from tests.threads import at_once, committed_in_a_request, held
 
 
@@ -68,8 +67,7 @@ def test_a_rollback_keeps_the_counts(db, inspection_world, make_scored_inspectio
     assert stored(db) == set()
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                    reason="SQLite lets one transaction write at a time")
+@postgresql_only("SQLite lets one transaction write at a time")
 def test_two_finalizations_in_one_county_at_the_same_instant_both_count(
         app, db, inspection_world, make_scored_inspection, make_facility,
         make_operation_contract, monkeypatch):

@@ -3,7 +3,6 @@ to by the transaction that finalizes, recomputed nightly; never read from every 
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from evaluations.inspections.services import finalize_inspection
 from reports.scorecards import means
 from reports.scorecards.means import city_section_means
 from tests.factories import run_ok
+from tests.postgresql import postgresql_only
 from tests.schema import drop_schema
 from tests.threads import at_once, committed_in_a_request, held
 
@@ -81,8 +81,7 @@ def test_the_nightly_job_recomputes_the_sums(app, db, submitted, inspection_worl
     assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("60.0")}
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                    reason="SQLite lets one transaction write at a time")
+@postgresql_only("SQLite lets one transaction write at a time")
 def test_two_finalizations_at_the_same_instant_are_both_counted(
         app, db, submitted, inspection_world, make_user, make_facility, make_operation_contract,
         monkeypatch):
