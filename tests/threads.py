@@ -1,10 +1,15 @@
 """Requests at the same instant, as two devices or two officers send them: each is held at a
-chosen step until all have reached it, so that the database (not the timing) decides."""
+chosen step until all have reached it, so that the database (not the timing) decides; and
+waiting for what another thread or process does, by polling with a deadline."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 WAIT = 30  # seconds: a generous deadline for the other request to arrive, never a sleep
 
@@ -48,4 +53,17 @@ def committed_in_a_request(app, work: Callable[[], None]) -> str | None:
             db.session.commit()
         except Exception as error:  # noqa: BLE001 (the caller asserts on it)
             return repr(error.__context__ or error)[:400]
+    return None
+
+
+def until(condition: Callable[[], T], deadline: float | None = None,
+          pause: float = 0.1) -> T | None:
+    """What ``condition`` returns once it is true, or None when ``deadline`` (a
+    ``time.monotonic()``; ``WAIT`` from now by default) passes first."""
+    deadline = time.monotonic() + WAIT if deadline is None else deadline
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(pause)
     return None

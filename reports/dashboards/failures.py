@@ -4,15 +4,20 @@
 
 One row per (year, region of the inspection, template code, item key): the answers of the
 current finalized inspections of that year and region where the item applied, and how many of
-them scored below the maximum (a failed veto item included). A bucket is recomputed in the
-transaction that finalizes (or supersedes) an inspection of it, and all of them nightly with
-the performance figures.
+them scored below the maximum (a failed veto item included). An inspection is current from its
+finalization until a correction supersedes it.
+
+The transaction that finalizes an inspection adds its answers to the counts, and the one that
+starts a correction takes the corrected inspection's out: about thirty rows, whatever the size
+of the county's year (recounting the bucket took 175 ms at a city's scale, and grew with it).
+Which inspections the counts hold is kept beside them, so that each is added and taken out once
+however often flushes mark it. The nightly job recounts everything, which also repairs what a
+change outside the app's session left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from itertools import chain
 
 import sqlalchemy as sa
@@ -39,91 +44,145 @@ class ItemFailureCount(db.Model):
     last_item_id: so.Mapped[int]
 
 
-def _counts(year: int, region_ids: Iterable[int] | None) -> sa.Select:
-    """The aggregate of the answers of ``year`` per region, template code and item key."""
-    answer = InspectionAnswer
+class ItemFailureCounted(db.Model):
+    """An inspection whose answers the counts hold."""
+    __tablename__ = "item_failure_counted"
+    __audited__ = False
+
+    inspection_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("inspections.id", ondelete="CASCADE"), primary_key=True,
+        autoincrement=False)
+
+
+def _current(*where) -> sa.Select:
+    """The inspections the counts should hold: finalized and not superseded (a correction
+    started takes its original out, before it is itself finalized)."""
     superseded = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
-    inspections = sa.select(Inspection.id, Inspection.region_id).where(
-        Inspection.status == InspectionStatus.FINALIZED, Inspection.id.not_in(superseded),
-        Inspection.scheduled_for.between(date(year, 1, 1), date(year, 12, 31)))
-    if region_ids is not None:
-        inspections = inspections.where(Inspection.region_id.in_(list(region_ids)))
-    inspections = inspections.subquery()
+    return sa.select(Inspection.id).where(
+        Inspection.status == InspectionStatus.FINALIZED, Inspection.scheduled_for.is_not(None),
+        Inspection.id.not_in(superseded), *where)
+
+
+def _counts(inspection_ids: sa.Select) -> sa.Select:
+    """The aggregate of these inspections' answers per year, region, template code and item."""
+    answer = InspectionAnswer
+    year = sa.extract("year", Inspection.scheduled_for)
     applicable = sa.and_(answer.na.is_(False),
                          sa.or_(answer.points.is_not(None), answer.yes.is_not(None)))
     below_max = sa.or_(answer.yes.is_(False),
                        sa.and_(answer.points.is_not(None),
                                answer.points < TemplateItem.max_points))
-    return (sa.select(sa.literal(year), inspections.c.region_id, AssessmentTemplate.code,
-                      TemplateItem.key, sa.func.sum(sa.case((below_max, 1), else_=0)),
-                      sa.func.count(), sa.func.max(TemplateItem.id))
+    return (sa.select(year, Inspection.region_id, AssessmentTemplate.code, TemplateItem.key,
+                      sa.func.sum(sa.case((below_max, 1), else_=0)), sa.func.count(),
+                      sa.func.max(TemplateItem.id))
             .select_from(answer)
-            .join(inspections, answer.inspection_id == inspections.c.id)
+            .join(Inspection, answer.inspection_id == Inspection.id)
             .join(TemplateItem, answer.item_id == TemplateItem.id)
             .join(TemplateSection, TemplateItem.section_id == TemplateSection.id)
             .join(AssessmentTemplate, TemplateSection.template_id == AssessmentTemplate.id)
-            .where(applicable)
-            .group_by(inspections.c.region_id, AssessmentTemplate.code, TemplateItem.key))
+            .where(applicable, answer.inspection_id.in_(inspection_ids))
+            .group_by(year, Inspection.region_id, AssessmentTemplate.code, TemplateItem.key))
 
 
 _COLUMNS = ["year", "region_id", "template_code", "item_key", "failed", "applicable",
             "last_item_id"]
+_KEY = _COLUMNS[:4]
 
-
-#: the first key of the advisory locks of a region's counts: "CPIF" as a 32-bit integer
+#: the first key of the advisory lock between the nightly recount and the transactions that
+#: add and take out: "CPIF" as a 32-bit integer
 LOCK_SPACE = int.from_bytes(b"CPIF", "big")
 
 
-def refresh(year: int, region_ids: Iterable[int] | None = None) -> None:
-    """Recompute the counts of ``year`` in these regions (all regions: None)."""
-    dialect = db.session.get_bind().dialect.name
-    delete = sa.delete(ItemFailureCount).where(ItemFailureCount.year == year)
-    if region_ids is not None:
-        region_ids = sorted(region_ids)
-        delete = delete.where(ItemFailureCount.region_id.in_(region_ids))
-        if dialect == "postgresql":
-            # Two finalizations in one region at once: the second waits here for the first
-            # to commit, then counts it too. Without the wait, it counted from before the
-            # first's commit and overwrote the first's counts (one inspection lost until the
-            # night). SQLite lets one transaction write at a time: they never overlap there.
-            for region_id in region_ids:
-                db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_SPACE,
-                                                                           region_id)))
-    db.session.execute(delete)
-    # INSERT that overwrites: the nightly recount takes no lock, and a finalization committed
-    # meanwhile has inserted rows the recount's DELETE did not see
-    insert_ = insert(ItemFailureCount, dialect)
-    db.session.execute(insert_.from_select(_COLUMNS, _counts(year, region_ids))
-                       .on_conflict_do_update(
-                           index_elements=_COLUMNS[:4],
-                           set_={name: insert_.excluded[name] for name in _COLUMNS[4:]}))
+def _lock(*, exclusive: bool) -> None:
+    """On PostgreSQL, until the commit: the nightly recount alone, or any number of adds and
+    takes-out (SQLite lets one transaction write at a time)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        lock = sa.func.pg_advisory_xact_lock if exclusive else sa.func.pg_advisory_xact_lock_shared
+        db.session.execute(sa.select(lock(LOCK_SPACE, 0)))
 
 
 def refresh_all() -> None:
-    """Every year that has finalized inspections (the nightly job)."""
-    years = {day.year for day in db.session.scalars(
-        sa.select(sa.func.min(Inspection.scheduled_for)).union(
-            sa.select(sa.func.max(Inspection.scheduled_for)))) if day is not None}
+    """Recount from every current finalized inspection (the nightly job)."""
+    # A finalization that commits while the recount reads would be added twice, or lost and
+    # still listed as held; it waits here for the recount's commit instead (seconds, at night).
+    _lock(exclusive=True)
     db.session.execute(sa.delete(ItemFailureCount))
-    if years:
-        for year in range(min(years), max(years) + 1):
-            refresh(year)
+    db.session.execute(sa.delete(ItemFailureCounted))
+    current = _current()
+    db.session.execute(sa.insert(ItemFailureCount).from_select(_COLUMNS, _counts(current)))
+    db.session.execute(sa.insert(ItemFailureCounted).from_select(["inspection_id"], current))
+
+
+def settle(inspection_ids: Iterable[int]) -> None:
+    """Add to the counts those of these inspections that are current and not held yet; take
+    out those held that are no longer current."""
+    ids = sorted(set(inspection_ids))
+    _lock(exclusive=False)
+    current = set(db.session.scalars(_current(Inspection.id.in_(ids))))
+    dialect = db.session.get_bind().dialect.name
+    # each statement says which rows it changed: of two transactions settling one inspection
+    # at once, only the one whose row it is adds or takes out
+    added = set(db.session.scalars(
+        insert(ItemFailureCounted, dialect).values([{"inspection_id": i} for i in sorted(current)])
+        .on_conflict_do_nothing().returning(ItemFailureCounted.inspection_id))) if current else set()
+    removed = set(db.session.scalars(
+        sa.delete(ItemFailureCounted).where(ItemFailureCounted.inspection_id.in_(
+            [i for i in ids if i not in current])).returning(ItemFailureCounted.inspection_id)))
+    _apply(_deltas(added, +1) + _deltas(removed, -1), dialect)
+
+
+def _deltas(inspection_ids: set[int], sign: int) -> list[dict]:
+    if not inspection_ids:
+        return []
+    rows = db.session.execute(_counts(sa.select(Inspection.id).where(
+        Inspection.id.in_(sorted(inspection_ids)))))
+    return [dict(zip(_COLUMNS, (int(year), region, code, key, sign * failed,
+                                sign * applicable, item_id), strict=True))
+            for year, region, code, key, failed, applicable, item_id in rows]
+
+
+def _apply(deltas: list[dict], dialect: str) -> None:
+    if not deltas:
+        return
+    summed: dict[tuple, dict] = {}
+    for delta in deltas:
+        row = summed.setdefault(tuple(delta[k] for k in _KEY), delta | {"failed": 0,
+                                                                      "applicable": 0})
+        row["failed"] += delta["failed"]
+        row["applicable"] += delta["applicable"]
+        row["last_item_id"] = max(row["last_item_id"], delta["last_item_id"])
+    stmt = insert(ItemFailureCount, dialect)
+    kept = ItemFailureCount
+    # in key order: two transactions adding to rows they share lock them in the same order
+    db.session.execute(stmt.on_conflict_do_update(index_elements=_KEY, set_={
+        "failed": kept.failed + stmt.excluded.failed,
+        "applicable": kept.applicable + stmt.excluded.applicable,
+        "last_item_id": sa.case((stmt.excluded.last_item_id > kept.last_item_id,
+                                 stmt.excluded.last_item_id), else_=kept.last_item_id),
+    }), [summed[key] for key in sorted(summed)])
+    # a bucket left with nothing is gone, as the recount would leave it
+    emptied = [key for key, row in summed.items() if row["applicable"] < 0]
+    if emptied:
+        db.session.execute(sa.delete(ItemFailureCount).where(kept.applicable <= 0, sa.or_(*(
+            sa.and_(*(getattr(kept, k) == v for k, v in zip(_KEY, key, strict=True)))
+            for key in emptied))))
 
 
 # ---- kept current in the transaction that finalizes --------------------------------------
 
-def _stale_years(session: so.Session) -> set[tuple[int, int]]:
-    """(year, region) of every inspection finalized, or leaving finalized, in the flush."""
-    return {(obj.scheduled_for.year, obj.region_id)
-            for obj in chain(session.new, session.dirty, session.deleted)
-            if isinstance(obj, Inspection) and obj.scheduled_for is not None and (
-                obj.status is InspectionStatus.FINALIZED
-                or sa.inspect(obj).attrs.status.history.has_changes())}
+def _touched(session: so.Session) -> set[int]:
+    """Inspections a flush may have made current or no longer current: finalized, or leaving
+    finalized; and the original of a correction started or dropped."""
+    marks = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if not isinstance(obj, Inspection):
+            continue
+        if obj.supersedes_id is not None and (obj in session.new or obj in session.deleted):
+            marks.add(obj.supersedes_id)
+        if obj.id is not None and (obj.status is InspectionStatus.FINALIZED
+                                   or sa.inspect(obj).attrs.status.history.has_changes()):
+            marks.add(obj.id)
+    return marks
 
 
-def _refresh_marked(marks: set) -> None:
-    for year in {year for year, _region in marks}:
-        refresh(year, {region for y, region in marks if y == year})
-
-
-keep_current("item_failure_counts", _stale_years, _refresh_marked)
+keep_current("item_failure_counts", _touched, settle)

@@ -30,6 +30,7 @@ from tests.clients import PASSWORD
 from tests.core.outage_log import DOWN, most_open_at_once
 from tests.core.pg_cluster import pg_cluster  # noqa: F401 - the fixture
 from tests.mail import free_port
+from tests.threads import until
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 2
@@ -71,15 +72,6 @@ def _serve(tmp_path: Path, url: str, port: int) -> subprocess.Popen:
             [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
              f"127.0.0.1:{port}", "--timeout", "60", "--no-control-socket", "wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def _until(condition, deadline: float, pause: float = 0.1):
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(pause)
-    return None
 
 
 def _answers(client: Client, server: subprocess.Popen, log_path: Path) -> bool:
@@ -153,7 +145,7 @@ def test_a_live_server_outlives_a_database_restart(tmp_path, pg_cluster):  # noq
     load = None
     try:
         client = Client(f"http://127.0.0.1:{port}")
-        assert _until(lambda: _answers(client, server, log_path), time.monotonic() + 60), \
+        assert until(lambda: _answers(client, server, log_path), time.monotonic() + 60), \
             log_path.read_text()
         status, _h, body = client.call("POST", "/api/v1/tokens",
                                        {"email": "admin@example.cn", "password": PASSWORD})
@@ -168,19 +160,19 @@ def test_a_live_server_outlives_a_database_restart(tmp_path, pg_cluster):  # noq
 
         load = Load(client, token)
         load.start()
-        assert _until(lambda: load.count(201) >= 30, time.monotonic() + 60)
+        assert until(lambda: load.count(201) >= 30, time.monotonic() + 60)
 
         pg_cluster.stop()
         stopped = time.monotonic()
-        assert _until(lambda: load.count(503, since=stopped) >= 30, time.monotonic() + 60)
+        assert until(lambda: load.count(503, since=stopped) >= 30, time.monotonic() + 60)
         page_status, page_headers, page = browser.call("GET", "/admin/regions/",
                                                        headers={"Accept-Language": "en"})
 
         pg_cluster.start()
         started = time.monotonic()
-        assert _until(lambda: load.count(201, since=started) >= 1, time.monotonic() + 60)
+        assert until(lambda: load.count(201, since=started) >= 1, time.monotonic() + 60)
         recovery = time.monotonic() - started
-        assert _until(lambda: load.count(201, since=started) >= 30, time.monotonic() + 60)
+        assert until(lambda: load.count(201, since=started) >= 30, time.monotonic() + 60)
         load.finish()
     finally:
         if load is not None:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from app.worker.models import QueuedTask, TaskStatus
 from contracts.households.models import HouseholdImport, HouseholdRecord, HouseholdUpload
 from tests.factories import hh_csv, hh_id
+from tests.threads import until
 
 ROOT = Path(__file__).resolve().parents[3]
 ROWS = 300
@@ -35,15 +36,6 @@ def _worker(test_config, tmp_path: Path, name: str, **env) -> subprocess.Popen:
     with (tmp_path / f"{name}.log").open("w") as log:
         return subprocess.Popen([sys.executable, "-m", "flask", "worker", "run"], cwd=ROOT,
                                 env=environment, stdout=log, stderr=subprocess.STDOUT)
-
-
-def _until(condition, deadline: float):
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    return None
 
 
 @pytest.mark.slow
@@ -67,7 +59,7 @@ def test_an_import_killed_before_its_commit_is_imported_once_by_the_next_worker(
     try:
         workers.append(_worker(test_config, tmp_path, "first",
                                CAREPROCURE_TEST_HOLD_AFTER_IMPORT="1"))
-        assert _until((tmp_path / "held").exists, time.monotonic() + 120), \
+        assert until((tmp_path / "held").exists, time.monotonic() + 120), \
             (tmp_path / "first.log").read_text()
         assert api.get(status_url).get_json()["status"] == "running"
         workers[0].kill()  # every record inserted, nothing committed
@@ -75,7 +67,7 @@ def test_an_import_killed_before_its_commit_is_imported_once_by_the_next_worker(
         assert stored() == 0
 
         workers.append(_worker(test_config, tmp_path, "second"))
-        done = _until(lambda: api.get(status_url).get_json()["status"] != "running" or None,
+        done = until(lambda: api.get(status_url).get_json()["status"] != "running" or None,
                       time.monotonic() + 120)
         assert done, (tmp_path / "second.log").read_text()
     finally:

@@ -1,21 +1,26 @@
 """The counts of items scored short kept per year and region (reports.dashboards.failures):
-current at every commit that finalizes, equal to the nightly recount, scoped by region."""
+current at every commit that finalizes or starts a correction, equal to the nightly recount,
+scoped by region."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
 from app.extensions import db as _db
 from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import correct_inspection
 from reports.dashboards import failures
 from reports.dashboards import services as dashboards
 from reports.dashboards.failures import ItemFailureCount
 from tests.postgresql import postgresql_only
-from tests.threads import at_once, committed_in_a_request, held
+from tests.schema import downgraded
+from tests.threads import WAIT, at_once, committed_in_a_request, held, until
 
 
 def finalize(db, inspection, total: str):
@@ -29,6 +34,19 @@ def stored(db) -> set[tuple]:
     db.session.expire_all()
     return {(c.year, c.region_id, c.template_code, c.item_key, c.failed, c.applicable,
              c.last_item_id) for c in db.session.scalars(sa.select(ItemFailureCount))}
+
+
+def as_recounted(db) -> set[tuple]:
+    """The counts kept, checked equal to what the nightly recount makes of them."""
+    kept = stored(db)
+    failures.refresh_all()
+    db.session.commit()
+    assert stored(db) == kept
+    return kept
+
+
+def bedding(db) -> set[tuple]:
+    return {(row[4], row[5]) for row in stored(db) if row[3] == "bedding"}
 
 
 def test_kept_at_commit_equal_to_the_nightly_recount_and_scoped(
@@ -79,7 +97,7 @@ def test_two_finalizations_in_one_county_at_the_same_instant_both_count(
     other = SimpleNamespace(template=w.template, inspector=w.inspector, facility=home)
     ids = [make_scored_inspection(w, {"room_temperature": ("reading", "15.0")}).id,
            make_scored_inspection(other, {"bedding": 0}).id]
-    held(monkeypatch, failures, "refresh")
+    held(monkeypatch, failures, "_lock")  # where both settle their inspection
     assert at_once(*(lambda i=i: committed_in_a_request(app, lambda: finalize(
         _db, _db.session.get(Inspection, i), "70")) for i in ids)) == [None, None]
     monkeypatch.undo()
@@ -89,3 +107,89 @@ def test_two_finalizations_in_one_county_at_the_same_instant_both_count(
     failures.refresh_all()
     db.session.commit()
     assert stored(db) == kept
+
+
+def test_a_correction_takes_the_original_out_and_its_finalization_puts_its_answers_in(
+        db, inspection_world, make_scored_inspection):
+    w = inspection_world
+    kept = finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
+    finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
+    assert bedding(db) == {(2, 2)}
+
+    correction = correct_inspection(kept, actor=w.officer, reason="床品复核合格")
+    db.session.commit()
+    assert bedding(db) == {(1, 1)}  # the original is out as soon as it is being corrected
+    as_recounted(db)
+
+    answer = next(a for a in correction.answers if a.item.key == "bedding")
+    answer.points = answer.item.max_points
+    finalize(db, correction, "70")
+    assert bedding(db) == {(1, 2)}
+    as_recounted(db)
+
+
+def test_the_last_inspection_of_a_bucket_corrected_leaves_no_row(
+        db, inspection_world, make_scored_inspection):
+    w = inspection_world
+    inspection = finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
+    assert stored(db)
+    correct_inspection(inspection, actor=w.officer, reason="重新检查")
+    db.session.commit()
+    assert stored(db) == set()
+
+
+def test_an_inspection_settled_again_counts_once(db, inspection_world, make_scored_inspection):
+    w = inspection_world
+    inspection = finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
+    failures.settle([inspection.id])
+    failures.settle([inspection.id, inspection.id])
+    db.session.commit()
+    assert bedding(db) == {(1, 1)}
+    as_recounted(db)
+
+
+def test_the_migration_lists_the_inspections_already_counted(app, db, inspection_world,
+                                                             make_scored_inspection):
+    w = inspection_world
+    first = finalize(db, make_scored_inspection(w, {"bedding": 0}), "60").id
+    finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
+    with downgraded("0027"):  # the schema before the list, with the counts in it
+        assert "item_failure_counted" not in sa.inspect(_db.engine).get_table_names()
+        upgrade()
+        # a correction after the upgrade takes its original's answers out, once
+        correct_inspection(_db.session.get(Inspection, first), actor=_db.session.merge(w.officer),
+                           reason="复核")
+        _db.session.commit()
+        assert bedding(_db) == {(1, 1)}
+
+
+@postgresql_only("advisory locks are PostgreSQL's")
+def test_a_finalization_during_the_nightly_recount_waits_for_it_and_counts_once(
+        app, db, inspection_world, make_scored_inspection, monkeypatch):
+    w = inspection_world
+    finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
+    inspection_id = make_scored_inspection(w, {"bedding": 0}).id
+    recounting, lock = threading.Event(), failures._lock
+
+    def waiting_for_a_lock() -> bool:
+        with _db.engine.connect() as connection:
+            return bool(connection.scalar(sa.text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")))
+
+    def in_turn(*, exclusive):
+        if exclusive:  # the recount: it holds its lock until the finalization waits for it
+            lock(exclusive=True)
+            recounting.set()
+            assert until(waiting_for_a_lock), "the finalization did not wait for the recount"
+        else:
+            assert recounting.wait(WAIT)
+            lock(exclusive=False)
+
+    monkeypatch.setattr(failures, "_lock", in_turn)
+    assert at_once(
+        lambda: committed_in_a_request(app, failures.refresh_all),
+        lambda: committed_in_a_request(app, lambda: finalize(
+            _db, _db.session.get(Inspection, inspection_id), "60"))) == [None, None]
+    monkeypatch.undo()
+    assert bedding(db) == {(2, 2)}
+    as_recounted(db)

@@ -23,6 +23,7 @@ from evaluations.inspections.services import save_answers
 from reports.scorecards.batch import AREA
 from reports.scorecards.models import BatchStatus, ScorecardBatch
 from tests.factories import full_answers
+from tests.threads import until
 
 ROOT = Path(__file__).resolve().parents[3]
 CARDS = 40
@@ -66,15 +67,6 @@ def _worker(test_config, tmp_path: Path, name: str, **env) -> subprocess.Popen:
                                 env=environment, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _until(condition, deadline: float):
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    return None
-
-
 @pytest.mark.slow
 def test_a_batch_killed_at_card_17_of_40_finishes_after_a_restart_without_duplicates(
         app, test_config, as_user, campaign40, db, tmp_path):
@@ -90,7 +82,7 @@ def test_a_batch_killed_at_card_17_of_40_finishes_after_a_restart_without_duplic
     workers = []
     try:
         workers.append(_worker(test_config, tmp_path, "first", CAREPROCURE_TEST_HOLD_AT="17"))
-        assert _until((tmp_path / "held").exists, time.monotonic() + 120), \
+        assert until((tmp_path / "held").exists, time.monotonic() + 120), \
             (tmp_path / "first.log").read_text()
         held = batch()
         assert (held.status, held.done, held.total) == (BatchStatus.RUNNING, 16, CARDS)
@@ -99,7 +91,7 @@ def test_a_batch_killed_at_card_17_of_40_finishes_after_a_restart_without_duplic
         killed_at = time.monotonic()
 
         workers.append(_worker(test_config, tmp_path, "second"))
-        finished = _until(lambda: batch().status is not BatchStatus.RUNNING or None,
+        finished = until(lambda: batch().status is not BatchStatus.RUNNING or None,
                           time.monotonic() + 120)
         took = time.monotonic() - killed_at
         assert finished is not None, (tmp_path / "second.log").read_text()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import downgrade, stamp, upgrade
+from flask_migrate import upgrade
 
 from app.extensions import db as _db
 from app.users.models import User
@@ -17,7 +17,7 @@ from reports.scorecards import means
 from reports.scorecards.means import city_section_means
 from tests.factories import run_ok
 from tests.postgresql import postgresql_only
-from tests.schema import drop_schema
+from tests.schema import downgraded
 from tests.threads import at_once, committed_in_a_request, held
 
 
@@ -114,14 +114,7 @@ def test_the_migration_fills_the_sums_of_a_database_already_in_use(app, db, subm
     expected = {w.template.sections[0].id: Decimal("30.0"),
                 w.template.sections[1].id: Decimal("40.0")}
     assert city_section_means(w.template.id) == expected
-    db.session.remove()
-    try:
-        stamp()
-        downgrade(revision="0025")  # the schema before the sums, with the inspections in it
+    with downgraded("0025"):  # the schema before the sums, with the inspections in it
         assert "section_score_sums" not in sa.inspect(_db.engine).get_table_names()
         upgrade()
         assert city_section_means(w.template.id) == expected
-    finally:
-        _db.session.remove()
-        drop_schema()
-        _db.create_all()
