@@ -7,10 +7,15 @@ from. Only ``db.session`` refreshes: another session's changes (a connection of 
 the scheduler's lock) wait for the feature's nightly refresh. A rollback of the transaction
 forgets the marks; a savepoint rolled back in it does not (a refresh reads the database, where
 the savepoint's changes are undone, and the marks of before the savepoint still count).
+
+A feature whose refresh adds to its figures (rather than recomputing them) and whose nightly
+job recomputes them all takes :func:`recount_lock`: a transaction adding while the recount
+reads would otherwise be counted twice, lost, or fail the recount with a duplicate key.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Hashable
 
 import sqlalchemy as sa
@@ -20,6 +25,21 @@ from app.extensions import db
 
 Marks = set[Hashable]
 _registered: set[str] = set()
+
+#: the first key of the app's advisory locks of derived figures: "CPDR" as a 32-bit integer
+_LOCK_SPACE = int.from_bytes(b"CPDR", "big")
+
+
+def recount_lock(name: str, *, exclusive: bool) -> None:
+    """Until the commit, on PostgreSQL: the recount of the figures ``name`` alone
+    (``exclusive``), or any number of transactions adding to them. SQLite lets one transaction
+    write at a time: nothing to take there."""
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(zlib.crc32(name.encode()).to_bytes(4, "big"), "big", signed=True)
+    lock = sa.func.pg_advisory_xact_lock if exclusive else sa.func.pg_advisory_xact_lock_shared
+    session.execute(sa.select(lock(_LOCK_SPACE, key)))
 
 
 def _is_the_app_session(session: so.Session) -> bool:

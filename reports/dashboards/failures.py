@@ -24,7 +24,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.db import insert
-from app.derived import keep_current
+from app.derived import keep_current, recount_lock
 from app.extensions import db
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
 from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
@@ -88,24 +88,11 @@ _COLUMNS = ["year", "region_id", "template_code", "item_key", "failed", "applica
             "last_item_id"]
 _KEY = _COLUMNS[:4]
 
-#: the first key of the advisory lock between the nightly recount and the transactions that
-#: add and take out: "CPIF" as a 32-bit integer
-LOCK_SPACE = int.from_bytes(b"CPIF", "big")
-
-
-def _lock(*, exclusive: bool) -> None:
-    """On PostgreSQL, until the commit: the nightly recount alone, or any number of adds and
-    takes-out (SQLite lets one transaction write at a time)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        lock = sa.func.pg_advisory_xact_lock if exclusive else sa.func.pg_advisory_xact_lock_shared
-        db.session.execute(sa.select(lock(LOCK_SPACE, 0)))
-
-
 def refresh_all() -> None:
     """Recount from every current finalized inspection (the nightly job)."""
     # A finalization that commits while the recount reads would be added twice, or lost and
     # still listed as held; it waits here for the recount's commit instead (seconds, at night).
-    _lock(exclusive=True)
+    recount_lock(ItemFailureCount.__tablename__, exclusive=True)
     db.session.execute(sa.delete(ItemFailureCount))
     db.session.execute(sa.delete(ItemFailureCounted))
     current = _current()
@@ -117,7 +104,7 @@ def settle(inspection_ids: Iterable[int]) -> None:
     """Add to the counts those of these inspections that are current and not held yet; take
     out those held that are no longer current."""
     ids = sorted(set(inspection_ids))
-    _lock(exclusive=False)
+    recount_lock(ItemFailureCount.__tablename__, exclusive=False)
     current = set(db.session.scalars(_current(Inspection.id.in_(ids))))
     dialect = db.session.get_bind().dialect.name
     # each statement says which rows it changed: of two transactions settling one inspection

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.db import insert
-from app.derived import keep_current
+from app.derived import keep_current, recount_lock
 from app.extensions import db
 from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.scoring import round_score
@@ -78,6 +78,7 @@ def add(inspection_ids: Iterable[int]) -> None:
     rows = sums_of(db.session.execute(_finalized(Inspection.id.in_(sorted(inspection_ids)))))
     if not rows:
         return
+    recount_lock(SectionScoreSum.__tablename__, exclusive=False)
     stmt = insert(SectionScoreSum, db.session.get_bind().dialect.name)
     # two finalizations at once: each adds to the row the other may just have added to
     db.session.execute(stmt.on_conflict_do_update(
@@ -88,6 +89,8 @@ def add(inspection_ids: Iterable[int]) -> None:
 
 def refresh_all() -> int:
     """Recompute every sum from the finalized inspections; returns the rows written."""
+    # a finalization adding meanwhile waits for the commit (else counted twice, or lost)
+    recount_lock(SectionScoreSum.__tablename__, exclusive=True)
     db.session.execute(sa.delete(SectionScoreSum))
     rows = sums_of(db.session.execute(_finalized().execution_options(yield_per=2000)))
     if rows:

@@ -4,7 +4,6 @@ scoped by region."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -18,9 +17,9 @@ from evaluations.inspections.services import correct_inspection
 from reports.dashboards import failures
 from reports.dashboards import services as dashboards
 from reports.dashboards.failures import ItemFailureCount
-from tests.postgresql import postgresql_only
+from tests.postgresql import a_recount_and_an_add, postgresql_only
 from tests.schema import downgraded
-from tests.threads import WAIT, at_once, committed_in_a_request, held, until
+from tests.threads import at_once, committed_in_a_request, held
 
 
 def finalize(db, inspection, total: str):
@@ -97,7 +96,7 @@ def test_two_finalizations_in_one_county_at_the_same_instant_both_count(
     other = SimpleNamespace(template=w.template, inspector=w.inspector, facility=home)
     ids = [make_scored_inspection(w, {"room_temperature": ("reading", "15.0")}).id,
            make_scored_inspection(other, {"bedding": 0}).id]
-    held(monkeypatch, failures, "_lock")  # where both settle their inspection
+    held(monkeypatch, failures, "recount_lock")  # where both settle their inspection
     assert at_once(*(lambda i=i: committed_in_a_request(app, lambda: finalize(
         _db, _db.session.get(Inspection, i), "70")) for i in ids)) == [None, None]
     monkeypatch.undo()
@@ -169,27 +168,7 @@ def test_a_finalization_during_the_nightly_recount_waits_for_it_and_counts_once(
     w = inspection_world
     finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
     inspection_id = make_scored_inspection(w, {"bedding": 0}).id
-    recounting, lock = threading.Event(), failures._lock
-
-    def waiting_for_a_lock() -> bool:
-        with _db.engine.connect() as connection:
-            return bool(connection.scalar(sa.text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")))
-
-    def in_turn(*, exclusive):
-        if exclusive:  # the recount: it holds its lock until the finalization waits for it
-            lock(exclusive=True)
-            recounting.set()
-            assert until(waiting_for_a_lock), "the finalization did not wait for the recount"
-        else:
-            assert recounting.wait(WAIT)
-            lock(exclusive=False)
-
-    monkeypatch.setattr(failures, "_lock", in_turn)
-    assert at_once(
-        lambda: committed_in_a_request(app, failures.refresh_all),
-        lambda: committed_in_a_request(app, lambda: finalize(
-            _db, _db.session.get(Inspection, inspection_id), "60"))) == [None, None]
-    monkeypatch.undo()
+    assert a_recount_and_an_add(app, monkeypatch, failures, failures.refresh_all, lambda: finalize(
+        _db, _db.session.get(Inspection, inspection_id), "60")) == [None, None]
     assert bedding(db) == {(2, 2)}
     as_recounted(db)

@@ -16,7 +16,7 @@ from evaluations.inspections.services import finalize_inspection
 from reports.scorecards import means
 from reports.scorecards.means import city_section_means
 from tests.factories import run_ok
-from tests.postgresql import postgresql_only
+from tests.postgresql import a_recount_and_an_add, postgresql_only
 from tests.schema import downgraded
 from tests.threads import at_once, committed_in_a_request, held
 
@@ -104,6 +104,22 @@ def test_two_finalizations_at_the_same_instant_are_both_counted(
     assert at_once(*map(finalize_one, ids)) == [None, None]
     db.session.expire_all()
     assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("40.0")}
+
+
+@postgresql_only("advisory locks are PostgreSQL's")
+def test_a_finalization_during_the_nightly_recount_waits_for_it_and_counts_once(
+        app, db, submitted, inspection_world, make_user, monkeypatch):
+    w = inspection_world
+    finalize(db, submitted(["40.0"]), w)
+    inspection_id, officer_id = submitted(["60.0"]).id, make_user("officer", region="city").id
+    assert a_recount_and_an_add(app, monkeypatch, means, means.refresh_all, lambda: (
+        finalize_inspection(_db.session.get(Inspection, inspection_id),
+                            actor=_db.session.get(User, officer_id)))) == [None, None]
+    db.session.expire_all()
+    assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("50.0")}
+    means.refresh_all()
+    db.session.commit()
+    assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("50.0")}
 
 
 def test_the_migration_fills_the_sums_of_a_database_already_in_use(app, db, submitted,
