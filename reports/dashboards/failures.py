@@ -88,6 +88,7 @@ _COLUMNS = ["year", "region_id", "template_code", "item_key", "failed", "applica
             "last_item_id"]
 _KEY = _COLUMNS[:4]
 
+
 def refresh_all() -> None:
     """Recount from every current finalized inspection (the nightly job)."""
     # A finalization that commits while the recount reads would be added twice, or lost and
