@@ -145,6 +145,12 @@ class Inspection(TimestampMixin, db.Model):
         return self.superseded_by is None
 
 
+def not_superseded() -> sa.ColumnElement[bool]:
+    """In SQL, :attr:`Inspection.is_current`: no correction (finalized or not) supersedes it."""
+    return Inspection.id.not_in(sa.select(Inspection.supersedes_id)
+                                .where(Inspection.supersedes_id.is_not(None)))
+
+
 #: an inspection still to be done, as ``ix_inspections_open_day`` says it (app.db.inline)
 IS_OPEN = Inspection.status.in_([inline(s.value) for s in (InspectionStatus.SCHEDULED,
                                                           InspectionStatus.IN_PROGRESS)])

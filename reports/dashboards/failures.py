@@ -27,7 +27,12 @@ from app.db import insert
 from app.derived import keep_current, recount_lock
 from app.extensions import db
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
-from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
+from evaluations.inspections.models import (
+    Inspection,
+    InspectionAnswer,
+    InspectionStatus,
+    not_superseded,
+)
 
 
 class ItemFailureCount(db.Model):
@@ -57,10 +62,9 @@ class ItemFailureCounted(db.Model):
 def _current(*where) -> sa.Select:
     """The inspections the counts should hold: finalized and not superseded (a correction
     started takes its original out, before it is itself finalized)."""
-    superseded = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
     return sa.select(Inspection.id).where(
         Inspection.status == InspectionStatus.FINALIZED, Inspection.scheduled_for.is_not(None),
-        Inspection.id.not_in(superseded), *where)
+        not_superseded(), *where)
 
 
 def _counts(inspection_ids: sa.Select) -> sa.Select:

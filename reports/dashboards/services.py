@@ -35,7 +35,13 @@ from contracts.visibility import visible_contracts
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.actions.services import visible_actions
 from evaluations.assessment.models import TemplateItem, TemplateSection
-from evaluations.inspections.models import IS_OPEN, Grade, Inspection, InspectionStatus
+from evaluations.inspections.models import (
+    IS_OPEN,
+    Grade,
+    Inspection,
+    InspectionStatus,
+    not_superseded,
+)
 from evaluations.inspections.services import visible_inspections
 from reports.dashboards.failures import ItemFailureCount
 from reports.dashboards.ranking import (  # noqa: F401  (the dashboards' API, re-exported)
@@ -59,8 +65,7 @@ def _year_bounds(year: int) -> tuple[date, date]:
 
 def _current(stmt: sa.Select) -> sa.Select:
     """Only inspections that no correction has superseded."""
-    superseded = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
-    return stmt.where(Inspection.id.not_in(superseded))
+    return stmt.where(not_superseded())
 
 
 def finalized_in_year(user: User, year: int) -> sa.Select:

@@ -28,7 +28,7 @@ from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.assessment.models import AssessmentTemplate
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus, not_superseded
 from reports.appeals.models import Appeal
 from reports.planning.risk import Assessment, Finalized, History, assess
 from reports.planning.weights import Weights, current_weights
@@ -112,7 +112,6 @@ def _local_day(moment: datetime) -> date:
 
 
 def _load_inspections(histories: dict, scheduled: dict, fids: list, cids: list) -> None:
-    superseded = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
     rows = db.session.execute(
         sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
                   Inspection.status, Inspection.scheduled_for, Inspection.total,
@@ -121,7 +120,7 @@ def _load_inspections(histories: dict, scheduled: dict, fids: list, cids: list) 
         .where(sa.or_(Inspection.facility_id.in_(fids),
                       sa.and_(Inspection.facility_id.is_(None),
                               Inspection.contract_id.in_(cids))),
-               Inspection.id.not_in(superseded))
+               not_superseded())
         .order_by(Inspection.scheduled_for, Inspection.id))
     for row in rows:
         key = _key_of(row.facility_id, row.contract_id)

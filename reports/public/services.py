@@ -16,7 +16,7 @@ from contracts.models import (
     Procurement,
     ProcurementStatus,
 )
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus, not_superseded
 
 #: a contract ended or an award made within this many days is still "recent"
 RECENT_DAYS = 365
@@ -52,11 +52,10 @@ def awards() -> list[Procurement]:
 def latest_grades() -> list[Inspection]:
     """The latest finalized, uncorrected inspection with a grade of each home by template
     (code), ordered by county and home. Only its grade, total and date are published."""
-    corrected = sa.select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))
     stmt = (sa.select(Inspection)
             .where(Inspection.status == InspectionStatus.FINALIZED,
                    Inspection.facility_id.is_not(None), Inspection.grade.is_not(None),
-                   Inspection.id.not_in(corrected))
+                   not_superseded())
             .options(so.selectinload(Inspection.template),
                      so.selectinload(Inspection.facility).joinedload(Facility.region))
             .order_by(Inspection.finalized_at.desc(), Inspection.id.desc()))
