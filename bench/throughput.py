@@ -1,7 +1,8 @@
 """Contract list throughput under gunicorn against a minimal Flask page of 50 rows:
-``python -m bench.throughput --db URL [--seconds 10] [--concurrency 4]``.
+``python -m bench.throughput --db URL [--seconds 10] [--concurrency 4] [--workers 2]``.
 
-Each is served by ``gunicorn --workers 2`` (as ``make run``) from the same database (one built
+Each is served by ``gunicorn --workers 2`` (as ``make run``; the README's production units run
+4) from the same database (one built
 by ``bench/city.py``; the city officer logs in), one after the other, each loaded by
 ``--concurrency`` keep-alive clients for ``--seconds``; and for scale, the app's signed-in page
 with the least on it. Prints requests per second and the ratios. Goal (issue 15): the contract
@@ -36,12 +37,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(target: str, db: str) -> tuple[subprocess.Popen, int]:
+def serve(target: str, db: str, workers: int = 2) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = os.environ | {"DATABASE_URL": db, "INSTANCE_PATH": tempfile.mkdtemp(),
                         "BASE_URL": f"http://127.0.0.1:{port}"}
-    process = subprocess.Popen([GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                                target], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([GUNICORN, "--workers", str(workers),
+                                "--bind", f"127.0.0.1:{port}", target], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -120,10 +121,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     results = {}
     for name, target, path in PAGES:
-        process, port = serve(target, args.db)
+        process, port = serve(target, args.db, args.workers)
         try:
             headers = ({"Cookie": login(port, "city.officer@bench.cn")}
                        if target == "wsgi:app" else {})
