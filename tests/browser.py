@@ -82,14 +82,19 @@ def chromium_or_skip() -> None:
     pytest.importorskip("playwright.sync_api")
 
 
+def _config(root: Path) -> type[TestingConfig]:
+    """The settings of an app keeping all it writes (database, instance, uploads) in ``root``."""
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{root / 'browser.sqlite3'}"
+        INSTANCE_DIR = str(root / "instance")
+        UPLOAD_DIR = str(root / "uploads")
+
+    return Config
+
+
 def serve(tmp_path, seed: Callable[[], dict]):
     """Start the app with ``seed()``'s data; returns (base_url, app, ids, recorder, stop)."""
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-        INSTANCE_DIR = str(tmp_path / "instance")
-        UPLOAD_DIR = str(tmp_path / "uploads")
-
-    app = create_app(Config)
+    app = create_app(_config(tmp_path))
     with app.app_context():
         db.create_all()
         ids = seed()
@@ -120,11 +125,26 @@ def seed_demo_city() -> dict:
     return {}
 
 
-@pytest.fixture
-def demo_server(tmp_path):
-    """The app serving the demo city; yields the base URL."""
+@pytest.fixture(scope="session")
+def seeded_demo_city(tmp_path_factory) -> Path:
+    """A folder holding the demo city (its database and uploads), seeded once per test process:
+    seeding takes ~10 s, a copy milliseconds; each test serves a copy of its own."""
     chromium_or_skip()
-    base_url, _app, _ids, _recorder, stop = serve(tmp_path, seed_demo_city)
+    root = tmp_path_factory.mktemp("demo-city")
+    app = create_app(_config(root))
+    with app.app_context():
+        db.create_all()
+        seed_demo_city()
+        db.session.remove()
+        db.engine.dispose()  # every connection closed: the file holds every row
+    return root
+
+
+@pytest.fixture
+def demo_server(tmp_path, seeded_demo_city):
+    """The app serving the demo city; yields the base URL."""
+    shutil.copytree(seeded_demo_city, tmp_path, dirs_exist_ok=True)
+    base_url, _app, _ids, _recorder, stop = serve(tmp_path, dict)
     try:
         yield base_url
     finally:
