@@ -164,7 +164,8 @@ def _read_qr(qr) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("url", ["https://care.example.cn/verify/ABCD2345",
-                                 "http://127.0.0.1:5000/verify/WXYZ-6789?lang=zh_CN"])
+                                 "http://127.0.0.1:5000/verify/WXYZ-6789?lang=zh_CN",
+                                 "https://民政局.咸宁.cn/verify/ABCD2345"])
 def test_the_qr_code_drawn_reads_back_as_the_url_it_was_given(url):
     from reports.scorecards.qr import SIZE, verification_qr
 
