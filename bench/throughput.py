@@ -2,11 +2,10 @@
 ``python -m bench.throughput --db URL [--seconds 10] [--concurrency 4] [--workers 2]``.
 
 Each is served by ``gunicorn --workers 2`` (as ``make run``; the README's production units run
-4) from the same database (one built
-by ``bench/city.py``; the city officer logs in), one after the other, each loaded by
-``--concurrency`` keep-alive clients for ``--seconds``; and for scale, the app's signed-in page
-with the least on it. Prints requests per second and the ratios. Goal (issue 15): the contract
-list ≥ 50 % of the minimal page.
+4) from the same database (one built by ``bench/city.py``; the city officer logs in), one after
+the other, each loaded by ``--concurrency`` keep-alive clients for ``--seconds``; and for scale,
+the app's signed-in page with the least on it. Prints requests per second and the ratios. Goal
+(issue 15): the contract list ≥ 50 % of the minimal page.
 """
 
 from __future__ import annotations
@@ -42,8 +41,8 @@ def serve(target: str, db: str, workers: int = 2) -> tuple[subprocess.Popen, int
     env = os.environ | {"DATABASE_URL": db, "INSTANCE_PATH": tempfile.mkdtemp(),
                         "BASE_URL": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen([GUNICORN, "--workers", str(workers),
-                                "--bind", f"127.0.0.1:{port}", target], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                                "--bind", f"127.0.0.1:{port}", target], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.threads import until
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
@@ -64,13 +66,9 @@ def _alive(pid: int) -> bool:
 
 
 def _poll(condition, *, deadline: float, what: str):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"not within {deadline} s: {what}")
+    result = until(condition, time.monotonic() + deadline, pause=0.2)
+    assert result, f"not within {deadline} s: {what}"
+    return result
 
 
 def _ready(port: int) -> bool:

@@ -26,6 +26,7 @@ from app.scheduler.leader import RowLock
 from app.scheduler.models import CommandKind, JobCommand, JobRun, RunStatus, SchedulerLock
 from tests.clients import Browser, IsolatedClient
 from tests.postgresql import postgresql_only
+from tests.threads import until
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -266,22 +267,17 @@ def _spawn(tmp_path: Path, name: str, database_url: str, lock_key: int) -> subpr
                                 env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+def _first_row(engine: sa.Engine, stmt):
+    with engine.connect() as conn:
+        return conn.execute(stmt).first()
+
+
 def _wait_for(engine: sa.Engine, stmt, deadline: float):
-    while time.monotonic() < deadline:
-        with engine.connect() as conn:
-            found = conn.execute(stmt).first()
-        if found is not None:
-            return found
-        time.sleep(0.2)
-    return None
+    return until(lambda: _first_row(engine, stmt), deadline, pause=0.2)
 
 
 def _wait_for_log(path: Path, text: str, deadline: float) -> bool:
-    while time.monotonic() < deadline:
-        if text in path.read_text():
-            return True
-        time.sleep(0.2)
-    return False
+    return bool(until(lambda: text in path.read_text(), deadline, pause=0.2))
 
 
 def _ticks_from(pid: int):

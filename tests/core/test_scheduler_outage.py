@@ -19,6 +19,7 @@ from app.extensions import db as _db
 from app.scheduler.models import JobRun
 from tests.core.outage_log import logged_once_per_outage
 from tests.core.pg_cluster import pg_cluster  # noqa: F401 - the fixture
+from tests.threads import until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,15 +36,6 @@ def _spawn(tmp_path: Path, name: str, url: str, lock_key: int) -> subprocess.Pop
     with (tmp_path / f"{name}.log").open("w") as log:
         return subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT,
                                 env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def _until(condition, deadline: float):
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    return None
 
 
 def _count(path: Path, text: str) -> int:
@@ -70,25 +62,25 @@ def test_schedulers_wait_out_a_database_outage_and_run_jobs_again(tmp_path, pg_c
     try:
         key = int(uuid.uuid4().int % 2**31)
         processes["first"] = _spawn(tmp_path, "first", pg_cluster.url, key)
-        assert _until(lambda: _ticks_since(engine, started), time.monotonic() + 60), \
+        assert until(lambda: _ticks_since(engine, started), time.monotonic() + 60), \
             logs["first"].read_text()
         processes["second"] = _spawn(tmp_path, "second", pg_cluster.url, key)
-        assert _until(lambda: "standing by" in logs["second"].read_text(),
-                      time.monotonic() + 60), logs["second"].read_text()
+        assert until(lambda: "standing by" in logs["second"].read_text(),
+                     time.monotonic() + 60), logs["second"].read_text()
 
         pg_cluster.stop()  # sessions cut, new connections refused
         stopped = time.monotonic()
         # the old code died at its first failed call; these keep trying, several times each
         for name in ("first", "second"):
-            assert _until(lambda n=name: _count(logs[n], "Database still unavailable") >= 5,
-                          time.monotonic() + 90), logs[name].read_text()
+            assert until(lambda n=name: _count(logs[n], "Database still unavailable") >= 5,
+                         time.monotonic() + 90), logs[name].read_text()
         down_for = time.monotonic() - stopped
         assert all(p.poll() is None for p in processes.values()), \
             {n: logs[n].read_text() for n in logs}
 
         pg_cluster.start()
         restarted = datetime.now(UTC)
-        ticks = _until(lambda: _ticks_since(engine, restarted), time.monotonic() + 90)
+        ticks = until(lambda: _ticks_since(engine, restarted), time.monotonic() + 90)
         assert ticks, {n: logs[n].read_text() for n in logs}
         recovered = (datetime.now(UTC) - restarted).total_seconds()
         assert all(p.poll() is None for p in processes.values())
