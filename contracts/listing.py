@@ -241,8 +241,9 @@ def region_options(user: User) -> list[RegionOption]:
         scope(stmt, user, region=Region.id).order_by(Region.code))]
 
 
-#: above this many providers the list offers no drop-down (a city has ~500): the search box
-#: finds a provider by name, and a provider's page links to its filtered list
+#: above this many providers the list offers no drop-down (a city has ~500) but a typeahead
+#: that asks for the providers matching what is typed (:func:`provider_suggestions`); without
+#: script, the search box finds a provider by name, and a provider's page links to its list
 PROVIDER_CHOICES_MAX = 30
 
 
@@ -259,6 +260,8 @@ class ProviderFilter:
     chosen: ProviderOption | None
     #: the query string without the provider (the badge's "remove" link)
     without: dict
+    #: too many to list: a typeahead asks for the ones matching what is typed
+    typeahead: bool = False
 
 
 def provider_options(user: User, args: Mapping | None = None) -> ProviderFilter:
@@ -276,7 +279,20 @@ def provider_options(user: User, args: Mapping | None = None) -> ProviderFilter:
         if ident is not None else None
     chosen = ProviderOption(*row) if row else None
     without = {k: v for k, v in args.items() if k not in ("provider", "page")}
-    return ProviderFilter([], chosen, without)
+    return ProviderFilter([], chosen, without, typeahead=True)
+
+
+#: suggestions a typed provider name gets at most
+PROVIDER_SUGGESTIONS = 10
+
+
+def provider_suggestions(user: User, q: str | None) -> tuple[list[ProviderOption], bool]:
+    """The providers ``user`` may see whose name or credit code contains ``q``, by name (the
+    contract list's provider typeahead); and whether more than these match."""
+    names = providers_stmt(user, q=q).with_only_columns(Provider.id, Provider.name)
+    found = [ProviderOption(*row) for row in db.session.execute(
+        page_of(names, PROVIDER_SUGGESTIONS + 1))]
+    return found[:PROVIDER_SUGGESTIONS], len(found) > PROVIDER_SUGGESTIONS
 
 
 def provider_contracts(user: User, provider: Provider) -> list[Contract]:

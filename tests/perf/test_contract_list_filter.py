@@ -1,5 +1,6 @@
-"""The contract list's provider filter: a drop-down for a few providers, none for a city's
-hundreds (the search box finds them by name), the chosen one kept as a removable badge."""
+"""The contract list's provider filter: a drop-down for a few providers, a typeahead for a
+city's hundreds (tests/contracts/test_provider_suggest.py, test_browser_typeahead.py), the
+chosen one kept as a removable badge."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ def test_few_providers_are_a_drop_down(db, as_user, make_contract):
     browser, _user = as_user("officer")
     page = browser.get(f"/contracts?provider={contract.provider_id}").get_data(as_text=True)
     assert f'<option value="{contract.provider_id}" selected>' in page
+    assert "typeahead" not in page
 
 
 def test_many_providers_are_not_listed_and_the_chosen_one_stays(db, as_user, make_contract,
@@ -20,11 +22,17 @@ def test_many_providers_are_not_listed_and_the_chosen_one_stays(db, as_user, mak
         make_provider()
     browser, _user = as_user("officer")
     page = browser.get("/contracts?status=draft").get_data(as_text=True)
-    assert 'name="provider"' not in page and "provider-filter" not in page
+    assert 'select class="form-select" name="provider"' not in page
+    assert "provider-filter" not in page
+    # the typeahead, shown by its script: it sends nothing until a provider is picked
+    assert 'data-typeahead="/providers/suggest"' in page
+    assert '<input type="hidden" name="provider" value="" disabled>' in page
+    assert "/static/typeahead.js" in page
 
     page = browser.get(f"/contracts?provider={contract.provider_id}&status=draft"
                        ).get_data(as_text=True)
     assert f'<input type="hidden" name="provider" value="{contract.provider_id}">' in page
+    assert "data-typeahead" not in page
     badge = page[page.index('id="provider-filter"'):]
     assert contract.provider.name in badge[:400]
     assert 'href="/contracts?status=draft"' in badge[:600]
@@ -39,3 +47,11 @@ def test_a_provider_hidden_or_unknown_is_no_badge(db, as_user, make_provider):
         response = browser.get(f"/contracts?provider={value}")
         assert response.status_code == 200
         assert "provider-filter" not in response.get_data(as_text=True)
+
+
+def test_a_provider_gets_no_provider_filter(db, as_user, make_provider):
+    for _ in range(PROVIDER_CHOICES_MAX + 1):
+        make_provider()
+    browser, _user = as_user("provider")
+    page = browser.get("/contracts").get_data(as_text=True)
+    assert 'name="provider"' not in page and "typeahead" not in page

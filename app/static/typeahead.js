@@ -1,0 +1,125 @@
+// A typeahead for a filter with too many choices to list (a city's ~500 providers): what is
+// typed is looked up at <div data-typeahead="URL">, which answers {"providers": [{id, name}],
+// "more": bool}; picking one fills the hidden input the form sends. The box is hidden until
+// this script shows it, so that without script the page keeps its plain search box.
+// Keyboard: up and down move through the suggestions, Enter picks, Escape closes (the
+// WAI-ARIA combobox pattern: focus stays in the text box, aria-activedescendant follows).
+(function () {
+  "use strict";
+  const WAIT_MS = 150;
+
+  function typeahead(box) {
+    const url = box.getAttribute("data-typeahead");
+    const input = box.querySelector("[role=combobox]");
+    const chosen = box.querySelector("input[type=hidden]");
+    const list = box.querySelector("[role=listbox]");
+    let timer = null;
+    let pending = null;
+    let options = [];
+    let active = -1;
+
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      options = [];
+      active = -1;
+    }
+
+    function note(text) {
+      const item = document.createElement("li");
+      item.className = "list-group-item small text-muted";
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-disabled", "true");
+      item.textContent = text;
+      return item;
+    }
+
+    function show(found, more) {
+      close();
+      if (document.activeElement !== input) return;  // an answer after the box was left
+      found.forEach(function (provider, index) {
+        const item = document.createElement("li");
+        item.className = "list-group-item list-group-item-action";
+        item.id = list.id + "-" + index;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
+        item.textContent = provider.name;  // text, never markup
+        item.addEventListener("mousedown", function (event) {
+          event.preventDefault();  // the text box keeps the focus
+          pick(provider);
+        });
+        list.appendChild(item);
+        options.push({ item: item, provider: provider });
+      });
+      if (!found.length) list.appendChild(note(box.getAttribute("data-none")));
+      if (more) list.appendChild(note(box.getAttribute("data-more")));
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    function highlight(index) {
+      if (!options.length) return;
+      active = (index + options.length) % options.length;
+      options.forEach(function (option, i) {
+        option.item.classList.toggle("active", i === active);
+        option.item.setAttribute("aria-selected", i === active ? "true" : "false");
+      });
+      input.setAttribute("aria-activedescendant", options[active].item.id);
+    }
+
+    function pick(provider) {
+      clearTimeout(timer);
+      if (pending) pending.abort();  // an answer still on its way must not reopen the list
+      chosen.value = String(provider.id);
+      chosen.disabled = false;
+      input.value = provider.name;
+      close();
+    }
+
+    function lookUp() {
+      if (pending) pending.abort();
+      pending = new AbortController();
+      const query = url + "?q=" + encodeURIComponent(input.value.trim());
+      fetch(query, { credentials: "same-origin", headers: { Accept: "application/json" },
+                     signal: pending.signal })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (body) { show(body.providers || [], Boolean(body.more)); })
+        .catch(function (error) { if (error.name !== "AbortError") close(); });
+    }
+
+    input.addEventListener("input", function () {
+      // what is typed is no longer the provider picked
+      chosen.value = "";
+      chosen.disabled = true;
+      clearTimeout(timer);
+      if (!input.value.trim()) {
+        if (pending) pending.abort();
+        close();
+        return;
+      }
+      timer = setTimeout(lookUp, WAIT_MS);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (list.hidden) return;
+        event.preventDefault();
+        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+        event.preventDefault();  // picks; the next Enter sends the form
+        pick(options[active].provider);
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", close);
+    box.hidden = false;
+  }
+
+  document.querySelectorAll("[data-typeahead]").forEach(typeahead);
+})();
