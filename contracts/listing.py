@@ -263,22 +263,31 @@ class ProviderFilter:
     #: too many to list: a typeahead asks for the ones matching what is typed
     typeahead: bool = False
 
+    @property
+    def offered(self) -> bool:
+        return bool(self.choices or self.chosen or self.typeahead)
 
-def provider_options(user: User, args: Mapping | None = None) -> ProviderFilter:
-    """The providers the contract list may filter by (none for a provider: only its own)."""
+
+def provider_options(user: User, args: Mapping | None = None, *, key: str = "provider",
+                     among: sa.Select | None = None) -> ProviderFilter:
+    """The providers a list may filter by, read from ``args[key]``: those ``user`` may see
+    (and, given ``among``, a select of provider ids, only those); none for a provider's users,
+    who see their own rows only."""
     args = args or {}
     if user.role is Role.PROVIDER:
         return ProviderFilter([], None, {})
     names = providers_stmt(user).with_only_columns(Provider.id, Provider.name)
+    if among is not None:
+        names = names.where(Provider.id.in_(among))
     choices = [ProviderOption(*row) for row in db.session.execute(
         page_of(names, PROVIDER_CHOICES_MAX + 1))]
     if len(choices) <= PROVIDER_CHOICES_MAX:
         return ProviderFilter(choices, None, {})
-    ident = _int(args, "provider")
+    ident = _int(args, key)
     row = db.session.execute(names.where(Provider.id == ident)).first() \
         if ident is not None else None
     chosen = ProviderOption(*row) if row else None
-    without = {k: v for k, v in args.items() if k not in ("provider", "page")}
+    without = {k: v for k, v in args.items() if k not in (key, "page")}
     return ProviderFilter([], chosen, without, typeahead=True)
 
 

@@ -19,6 +19,7 @@ Services flush, never commit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,8 @@ from app.extensions import db
 from app.scoping import one_visible, region_subtree
 from app.users.models import Role, User
 from contracts.facilities import current_operator
-from contracts.models import Contract, ContractStatus, Facility, Provider
+from contracts.listing import ProviderFilter, provider_options
+from contracts.models import Contract, ContractStatus, Facility
 from contracts.visibility import visible_contracts, visible_facilities
 from evaluations.actions.models import NOT_CLOSED, ActionStatus, CorrectiveAction, Severity
 from evaluations.assessment.models import TemplateItem
@@ -43,7 +45,7 @@ from evaluations.inspections.services import schedule_inspection
 __all__ = [
     "ANSWERABLE", "action_stmt", "actions_of_inspection", "check_fields", "close_action",
     "create_action", "get_visible_action", "no_owner_error", "open_actions_of_facility",
-    "overdue_clause", "owner_of", "providers_of_visible_actions", "raisable_targets",
+    "overdue_clause", "owner_of", "provider_filter", "raisable_targets",
     "reinspection_inspectors", "reopen_action", "require_reviewer", "require_scored",
     "schedule_reinspection", "visible_actions",
 ]
@@ -263,11 +265,11 @@ def actions_of_inspection(user: User, inspection: Inspection) -> list[Corrective
     return list(db.session.scalars(action_stmt(user, inspection_id=inspection.id)))
 
 
-def providers_of_visible_actions(user: User) -> list[Provider]:
-    """The providers owning an action ``user`` may see, by name (the list's filter)."""
+def provider_filter(user: User, args: Mapping) -> ProviderFilter:
+    """The action list's provider filter (``?provider_id=``): the providers owning an action
+    ``user`` may see; a typeahead when there are more than a drop-down lists."""
     owners = visible_actions(user).with_only_columns(CorrectiveAction.provider_id)
-    return list(db.session.scalars(
-        sa.select(Provider).where(Provider.id.in_(owners)).order_by(Provider.name)))
+    return provider_options(user, args, key="provider_id", among=owners)
 
 
 def raisable_targets(user: User) -> tuple[list[Facility], list[Contract]]:

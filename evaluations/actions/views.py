@@ -60,7 +60,7 @@ def action_list():
                         so.joinedload(CorrectiveAction.facility),
                         so.joinedload(CorrectiveAction.provider))
     return render_template("evaluations/action_list.html", page=db.paginate(rows, per_page=25),
-                           providers=actions.providers_of_visible_actions(current_user),
+                           providers=actions.provider_filter(current_user, request.args),
                            today=clock.today())
 
 

@@ -1,10 +1,13 @@
-"""The contract list's provider filter: a drop-down for a few providers, a typeahead for a
-city's hundreds (tests/contracts/test_provider_suggest.py, test_browser_typeahead.py), the
-chosen one kept as a removable badge."""
+"""The provider filter of the contract and corrective-action lists: a drop-down for a few
+providers, a typeahead for a city's hundreds (tests/contracts/test_provider_suggest.py,
+test_browser_typeahead.py), the chosen one kept as a removable badge."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from contracts.listing import PROVIDER_CHOICES_MAX
+from evaluations.actions.services import create_action
 
 
 def test_few_providers_are_a_drop_down(db, as_user, make_contract):
@@ -55,3 +58,38 @@ def test_a_provider_gets_no_provider_filter(db, as_user, make_provider):
     browser, _user = as_user("provider")
     page = browser.get("/contracts").get_data(as_text=True)
     assert 'name="provider"' not in page and "typeahead" not in page
+
+
+def _action_about(contract) -> None:
+    create_action(description="消防通道堵塞", severity="orange", deadline=date(2026, 12, 31),
+                  contract=contract)
+
+
+def test_the_action_list_offers_the_providers_owning_an_action(db, as_user, make_contract,
+                                                               make_provider):
+    owing, clean = make_contract(region="a", status="active"), make_contract(region="a")
+    _action_about(owing)
+    browser, _user = as_user("officer")
+    page = browser.get("/evaluations/actions").get_data(as_text=True)
+    assert f'<option value="{owing.provider_id}" >' in page
+    assert f'value="{clean.provider_id}"' not in page and "typeahead" not in page
+
+
+def test_the_action_list_of_a_city_has_a_typeahead_and_a_badge(db, as_user, make_contract):
+    contracts = [make_contract(region="a", status="active")
+                 for _ in range(PROVIDER_CHOICES_MAX + 1)]
+    for contract in contracts:
+        _action_about(contract)
+    browser, _user = as_user("officer")
+    page = browser.get("/evaluations/actions").get_data(as_text=True)
+    assert "<option value=\"" + str(contracts[0].provider_id) not in page
+    assert '<input type="hidden" name="provider_id" value="" disabled>' in page
+    assert "/static/typeahead.js" in page
+
+    chosen = contracts[3]
+    page = browser.get(f"/evaluations/actions?provider_id={chosen.provider_id}&severity=orange"
+                       ).get_data(as_text=True)
+    badge = page[page.index('id="provider-filter"'):]
+    assert chosen.provider.name in badge[:400]
+    assert 'href="/evaluations/actions?severity=orange"' in badge[:600]
+    assert page.count("消防通道堵塞") == 1  # the chosen provider's action only
