@@ -57,6 +57,10 @@ def facility_choices(user: User) -> list[tuple[str, str]]:
     return [("", "—")] + [(str(f.id), f"{f.name} ({f.region.name})") for f in rows]
 
 
+#: the placeholder of the text box that narrows a long select (``data-searchable``, app.js)
+NARROW = _l("Type part of the name to narrow the list")
+
+
 def provider_choices(active_only: bool = True) -> list[tuple[str, str]]:
     stmt = sa.select(Provider).order_by(Provider.name)
     if active_only:
@@ -178,7 +182,8 @@ class ProcurementForm(Form):
 
 
 class BidForm(Form):
-    provider_id = SelectField(_l("Provider"), validators=[DataRequired()])
+    provider_id = SelectField(_l("Provider"), validators=[DataRequired()],
+                              render_kw={"data-searchable": NARROW})
     price = StringField(_l("Price (yuan)"), validators=[DataRequired()])
     technical_score = StringField(_l("Technical score"), validators=[Optional()],
                                   description=_l("0–100, from the evaluation panel."))
@@ -203,13 +208,15 @@ class ContractForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
                                validators=[DataRequired()])
-    provider_id = SelectField(_l("Provider"), validators=[DataRequired()])
+    provider_id = SelectField(_l("Provider"), validators=[DataRequired()],
+                              render_kw={"data-searchable": NARROW})
     region_code = SelectField(_l("Region"), validators=[DataRequired()],
                               description=_l("For entrusted care: the county that entrusts its "
                                              "children."))
     facility_id = SelectField(_l("Facility"), validators=[Optional()],
                               description=_l("Required for facility operation, and for "
-                                             "entrusted care: the child welfare centre."))
+                                             "entrusted care: the child welfare centre."),
+                              render_kw={"data-searchable": NARROW})
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[DataRequired()],
                          description=_l("The last day of service (inclusive)."))

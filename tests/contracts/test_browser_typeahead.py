@@ -136,3 +136,22 @@ def test_a_name_with_markup_is_suggested_as_text(served, chromium):
     page.wait_for_load_state()
     assert "provider=" not in page.url
     assert len(_listed_numbers(page)) > 1
+
+
+def test_the_contract_form_narrows_its_provider_select_by_typing(served, chromium):
+    base_url, ids = served
+    page = chromium.new_context().new_page()
+    login(page, base_url, "officer@example.cn")
+    page.goto(f"{base_url}/contracts/new")
+    narrow = page.locator("input[aria-controls='provider_id']")
+    shown = page.locator("#provider_id option:not([hidden])")
+    assert shown.count() == len(ids) + 1  # every provider, and "—"
+
+    narrow.press_sequentially("康养")
+    assert shown.count() == len(ids)  # all but the one named with markup, and "—"
+    assert page.locator("#provider_id").input_value() == ""  # many left: nothing is picked
+    narrow.fill("中心07")
+    assert shown.all_inner_texts() == ["—", "示范市康养服务中心07"]
+    assert page.locator("#provider_id").input_value() == str(ids["示范市康养服务中心07"][0])
+    narrow.fill("")
+    assert shown.count() == len(ids) + 1
