@@ -33,6 +33,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app import validation as v
 from app.errors import DomainError
 
+#: the placeholder of the text box that narrows a long select (``render_kw={"data-searchable":
+#: NARROW}``; app.js): a city's hundreds of homes and providers, thousands of contracts
+NARROW = _l("Type part of the name to narrow the list")
+
 
 def _text(multiline: bool) -> Callable[[Any], str | None]:
     return lambda data: v.text_problem(data, multiline=multiline) if isinstance(data, str) \

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.extensions import db
-from app.forms import Form, RevisionField
+from app.forms import NARROW, Form, RevisionField
 from app.users.models import User
 from contracts.labels import (
     FACILITY_KIND_LABELS,
@@ -57,15 +57,11 @@ def facility_choices(user: User) -> list[tuple[str, str]]:
     return [("", "—")] + [(str(f.id), f"{f.name} ({f.region.name})") for f in rows]
 
 
-#: the placeholder of the text box that narrows a long select (``data-searchable``, app.js)
-NARROW = _l("Type part of the name to narrow the list")
-
-
 def provider_choices(active_only: bool = True) -> list[tuple[str, str]]:
-    stmt = sa.select(Provider).order_by(Provider.name)
+    stmt = sa.select(Provider.id, Provider.name).order_by(Provider.name)
     if active_only:
         stmt = stmt.where(Provider.status == ProviderStatus.ACTIVE)
-    return [("", "—")] + [(str(p.id), p.name) for p in db.session.scalars(stmt)]
+    return [("", "—")] + [(str(p.id), p.name) for p in db.session.execute(stmt)]
 
 
 # ---- providers ---------------------------------------------------------------------------

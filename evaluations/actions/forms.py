@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import Form
+from app.forms import NARROW, Form
 from app.users.models import User
 from evaluations.labels import SEVERITY_LABELS
 
@@ -28,7 +28,8 @@ class ActionForm(Form):
     """A corrective action raised by hand on a facility or a contract."""
 
     target = SelectField(_l("About"), validators=[InputRequired()],
-                         description=_l("The home or contract; its provider must put it right."))
+                         description=_l("The home or contract; its provider must put it right."),
+                         render_kw={"data-searchable": NARROW})
     description = TextAreaField(_l("What must be put right"),
                                 validators=[InputRequired(), Length(max=2000)],
                                 render_kw={"rows": 4})

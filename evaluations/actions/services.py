@@ -272,11 +272,14 @@ def provider_filter(user: User, args: Mapping) -> ProviderFilter:
     return provider_options(user, args, key="provider_id", among=owners)
 
 
-def raisable_targets(user: User) -> tuple[list[Facility], list[Contract]]:
-    """What ``user`` may raise an action about by hand: the homes they see, by name, and their
-    active contracts, by number."""
-    facilities = db.session.scalars(visible_facilities(user).order_by(Facility.name))
-    contracts = db.session.scalars(visible_contracts(user).where(
+def raisable_targets(user: User) -> tuple[list[sa.Row], list[sa.Row]]:
+    """What ``user`` may raise an action about by hand: the homes they see (``id``, ``name``),
+    by name, and their active contracts (``id``, ``number``, ``title``), by number. Plain rows:
+    a city officer's form offers ~300 homes and ~1,000 contracts."""
+    facilities = db.session.execute(visible_facilities(user).with_only_columns(
+        Facility.id, Facility.name).order_by(Facility.name))
+    contracts = db.session.execute(visible_contracts(user).with_only_columns(
+        Contract.id, Contract.number, Contract.title).where(
         Contract.status == ContractStatus.ACTIVE).order_by(Contract.number))
     return list(facilities), list(contracts)
 

@@ -16,7 +16,7 @@ from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaFi
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.extensions import db
-from app.forms import Form
+from app.forms import NARROW, Form
 from app.users.models import User
 from contracts.models import Contract, Facility
 from contracts.visibility import visible_contracts, visible_facilities
@@ -41,11 +41,14 @@ class ScheduleForm(Form):
                               validators=[InputRequired()],
                               description=_l("The current published version is used."))
     facility_id = SelectField(_l("Facility"), coerce=_optional_int,
-                              description=_l("For a facility template."))
+                              description=_l("For a facility template."),
+                              render_kw={"data-searchable": NARROW})
     contract_id = SelectField(_l("Contract"), coerce=_optional_int,
-                              description=_l("For a contract template."))
+                              description=_l("For a contract template."),
+                              render_kw={"data-searchable": NARROW})
     inspector_id = SelectField(_l("Inspector"), coerce=_optional_int,
-                               validators=[InputRequired()])
+                               validators=[InputRequired()],
+                               render_kw={"data-searchable": NARROW})
     scheduled_for = DateField(_l("Date"), validators=[DataRequired()])
     submit = SubmitField(_l("Schedule"))
 
@@ -54,9 +57,13 @@ class ScheduleForm(Form):
         templates = db.session.scalars(template_stmt(current=True)).all()
         self.template_id.choices = [("", "—")] + [
             (t.id, f"{t.name(locale)} v{t.version} · {TEMPLATE_TARGET_LABELS[t.target]}") for t in templates]
-        facilities = db.session.scalars(visible_facilities(user).order_by(Facility.name)).all()
+        # plain rows: a city officer is offered ~300 homes and ~3,000 contracts (loading them
+        # as objects took half of the page's 90 ms)
+        facilities = db.session.execute(visible_facilities(user).with_only_columns(
+            Facility.id, Facility.name).order_by(Facility.name))
         self.facility_id.choices = [("", "—")] + [(f.id, f.name) for f in facilities]
-        contracts = db.session.scalars(visible_contracts(user).order_by(Contract.number)).all()
+        contracts = db.session.execute(visible_contracts(user).with_only_columns(
+            Contract.id, Contract.number, Contract.title).order_by(Contract.number))
         self.contract_id.choices = [("", "—")] + [(c.id, f"{c.number} {c.title}")
                                                   for c in contracts]
         inspectors = db.session.scalars(assignable_inspectors(user)).all()

@@ -20,7 +20,10 @@ PAGES = {
     "officer": ["/", "/reports/dashboard", "/contracts", "/contracts?provider_id=1",
                 "/providers", "/facilities", "/procurements", "/evaluations/inspections",
                 "/evaluations/actions", "/evaluations/campaigns", "/reports/appeals",
-                "/review-queue", "/spot-checks", "/contracts/{survey}/households"],
+                "/review-queue", "/spot-checks", "/contracts/{survey}/households",
+                "/evaluations/actions?provider_id=1", "/providers/suggest?q=1",
+                # the forms that offer every home, contract and provider
+                "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
     "inspector": ["/", "/reports/dashboard", "/evaluations/inspections", "/evaluations/actions"],
     "provider": ["/", "/reports/dashboard", "/contracts", "/evaluations/inspections",
                  "/evaluations/actions", "/my-reports"],
