@@ -297,7 +297,7 @@ PROVIDER_SUGGESTIONS = 10
 
 def provider_suggestions(user: User, q: str | None) -> tuple[list[ProviderOption], bool]:
     """The providers ``user`` may see whose name or credit code contains ``q``, by name (the
-    contract list's provider typeahead); and whether more than these match."""
+    lists' provider typeahead); and whether more than these match."""
     names = providers_stmt(user, q=q).with_only_columns(Provider.id, Provider.name)
     found = [ProviderOption(*row) for row in db.session.execute(
         page_of(names, PROVIDER_SUGGESTIONS + 1))]

@@ -40,9 +40,9 @@ SUGGEST_QUERY_MAX = 100
 @bp.get("/providers/suggest")
 @role_required(Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 def provider_suggest():
-    """The contract list's provider typeahead: ``{"providers": [{"id", "name"}], "more"}``,
-    the visible providers whose name or credit code contains ``q``. A provider's users filter
-    nothing by provider (they see their own contracts only): 403."""
+    """The lists' provider typeahead (contracts, corrective actions): ``{"providers": [{"id",
+    "name"}], "more"}``, the visible providers whose name or credit code contains ``q``. A
+    provider's users filter nothing by provider (they see their own rows only): 403."""
     q = request.args.get("q", "")
     if len(q) > SUGGEST_QUERY_MAX:
         message = _("Type at most %(max)d characters.", max=SUGGEST_QUERY_MAX)
