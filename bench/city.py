@@ -54,7 +54,6 @@ APIS = {
 
 def make_app(url: str):
     from app import clock, create_app
-    from app.warmup import warm_up
     from config import TestingConfig
 
     class BenchConfig(TestingConfig):
@@ -64,9 +63,7 @@ def make_app(url: str):
         UPLOAD_DIR = INSTANCE_DIR
 
     clock.set_clock(lambda: NOW)
-    app = create_app(BenchConfig)
-    warm_up(app)  # as each gunicorn worker does (gunicorn.conf.py)
-    return app
+    return create_app(BenchConfig)
 
 
 def do_build(app, scale: str) -> None:
@@ -254,6 +251,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.action == "figures":
         do_figures(app)
     if args.action in ("measure", "all"):
+        from app.warmup import warm_up
+
+        warm_up(app)  # as each gunicorn worker does (gunicorn.conf.py), on the data built
         with app.app_context():
             from app.extensions import db
             dialect = db.engine.dialect.name
