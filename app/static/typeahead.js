@@ -2,8 +2,9 @@
 // typed is looked up at <div data-typeahead="URL">, which answers {"providers": [{id, name}],
 // "more": bool}; picking one fills the hidden input the form sends. The box is hidden until
 // this script shows it, so that without script the page keeps its plain search box.
-// Keyboard: up and down move through the suggestions, Enter picks, Escape closes (the
-// WAI-ARIA combobox pattern: focus stays in the text box, aria-activedescendant follows).
+// Keyboard: up and down move through the suggestions (the first is highlighted), Enter picks,
+// Escape closes (the WAI-ARIA combobox pattern: focus stays in the text box,
+// aria-activedescendant follows).
 (function () {
   "use strict";
   const WAIT_MS = 150;
@@ -57,6 +58,9 @@
       if (more) list.appendChild(note(box.getAttribute("data-more")));
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      // the first is ready for Enter: typing a name and pressing Enter must not send the
+      // form without the provider typed
+      highlight(0);
     }
 
     function highlight(index) {

@@ -93,7 +93,7 @@ def test_typing_suggests_and_a_pick_filters_the_list(served, chromium):
     options = page.locator("#provider-suggestions li")
     expect(options.first).to_have_text("示范市康养服务中心30", timeout=DEADLINE_MS)
     expect(options).to_have_count(10)
-    box.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")  # ready for Enter
     box.press("ArrowDown")
     box.press("Enter")
     assert box.input_value() == "示范市康养服务中心31"
@@ -104,15 +104,26 @@ def test_typing_suggests_and_a_pick_filters_the_list(served, chromium):
     assert _listed_numbers(page) == [number]
     assert "示范市康养服务中心31" in page.locator("#provider-filter").inner_text()
 
-    # the badge's × takes the filter off; the mouse picks too
+    # the badge's × takes the filter off; a name typed and Enter picks it, Enter again sends
     page.click("#provider-filter a")
     page.wait_for_selector("#provider-typeahead", timeout=DEADLINE_MS)
-    page.locator("#provider-typeahead").press_sequentially("中心07")
+    box.press_sequentially("中心07")
     assert _suggestions(page) == ["示范市康养服务中心07"]
-    page.click("#provider-suggestions li")
-    page.click("main form.row [type=submit]")
+    box.press("Enter")
+    box.press("Enter")
     page.wait_for_url(f"**provider={ids['示范市康养服务中心07'][0]}**", timeout=DEADLINE_MS)
     assert _listed_numbers(page) == [ids["示范市康养服务中心07"][1]]
+
+    # and the mouse picks
+    page.click("#provider-filter a")
+    page.wait_for_selector("#provider-typeahead", timeout=DEADLINE_MS)
+    box.press_sequentially("中心1")
+    expect(options).to_have_count(10, timeout=DEADLINE_MS)
+    options.nth(4).click()
+    assert box.input_value() == "示范市康养服务中心14"
+    page.click("main form.row [type=submit]")
+    page.wait_for_url(f"**provider={ids['示范市康养服务中心14'][0]}**", timeout=DEADLINE_MS)
+    assert _listed_numbers(page) == [ids["示范市康养服务中心14"][1]]
     assert errors == []
 
 
