@@ -35,7 +35,7 @@ from app.errors import DomainError
 
 #: the placeholder of the text box that narrows a long select (``render_kw={"data-searchable":
 #: NARROW}``; app.js): a city's hundreds of homes and providers, thousands of contracts
-NARROW = _l("Type part of the name to narrow the list")
+NARROW = _l("Type a few characters to narrow the list")
 
 
 def _text(multiline: bool) -> Callable[[Any], str | None]:
