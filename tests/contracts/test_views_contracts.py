@@ -364,3 +364,14 @@ def test_the_region_filter_offers_the_officers_subtree_escaped_and_keeps_the_cho
         '<option value="100100">— A District</option>',
         '<option value="100100001">— — A1 Street</option>',
         '<option value="100100001001">— — — A1 Community</option>']
+
+
+def test_the_contract_form_offers_homes_with_their_region_and_narrows_long_selects(
+        db, as_user, make_facility):
+    home = make_facility(region="a1")
+    browser, _user = as_user("officer", region="a")
+    page = browser.get("/contracts/new").get_data(as_text=True)
+    assert f'<option value="{home.id}">甲一福利院 (甲一街道)</option>' in page
+    for field in ("provider_id", "facility_id"):
+        tag = page[page.index(f'id="{field}"') - 200:page.index(f'id="{field}"') + 200]
+        assert "data-searchable=" in tag, field
