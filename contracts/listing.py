@@ -279,9 +279,8 @@ def provider_options(user: User, args: Mapping | None = None, *, key: str = "pro
     names = providers_stmt(user).with_only_columns(Provider.id, Provider.name)
     if among is not None:
         names = names.where(Provider.id.in_(among))
-    choices = [ProviderOption(*row) for row in db.session.execute(
-        page_of(names, PROVIDER_CHOICES_MAX + 1))]
-    if len(choices) <= PROVIDER_CHOICES_MAX:
+    choices, too_many = _first(names, PROVIDER_CHOICES_MAX)
+    if not too_many:
         return ProviderFilter(choices, None, {})
     ident = _int(args, key)
     row = db.session.execute(names.where(Provider.id == ident)).first() \
@@ -298,10 +297,15 @@ PROVIDER_SUGGESTIONS = 10
 def provider_suggestions(user: User, q: str | None) -> tuple[list[ProviderOption], bool]:
     """The providers ``user`` may see whose name or credit code contains ``q``, by name (the
     lists' provider typeahead); and whether more than these match."""
-    names = providers_stmt(user, q=q).with_only_columns(Provider.id, Provider.name)
-    found = [ProviderOption(*row) for row in db.session.execute(
-        page_of(names, PROVIDER_SUGGESTIONS + 1))]
-    return found[:PROVIDER_SUGGESTIONS], len(found) > PROVIDER_SUGGESTIONS
+    return _first(providers_stmt(user, q=q).with_only_columns(Provider.id, Provider.name),
+                  PROVIDER_SUGGESTIONS)
+
+
+def _first(names: sa.Select, count: int) -> tuple[list[ProviderOption], bool]:
+    """The first ``count`` providers of ``names`` (id, name), and whether there are more: one
+    row over the count is read to tell."""
+    found = [ProviderOption(*row) for row in db.session.execute(page_of(names, count + 1))]
+    return found[:count], len(found) > count
 
 
 def provider_contracts(user: User, provider: Provider) -> list[Contract]:
