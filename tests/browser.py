@@ -74,6 +74,10 @@ class Recorder:
                     if session is None or session in r["cookies"]]
 
 
+#: a page's width and the window's: wider means the page scrolls sideways
+WIDTH_JS = "[document.documentElement.scrollWidth, window.innerWidth]"
+
+
 def chromium_or_skip() -> None:
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         if os.environ.get("CI"):  # .ci/run installs it: a missing browser there is a failure

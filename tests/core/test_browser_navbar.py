@@ -11,12 +11,11 @@ from app.extensions import db
 from app.regions.models import Level
 from app.regions.services import create_region
 from app.users.services import create_user
-from tests.browser import chromium_or_skip, serve
+from tests.browser import WIDTH_JS, chromium_or_skip, serve
 from tests.clients import PASSWORD
 from tests.evaluations.inspections.field_browser import login, new_device
 
 pytestmark = pytest.mark.browser
-WIDTH_JS = "[document.documentElement.scrollWidth, window.innerWidth]"
 #: accounts without a name show their e-mail address, as long as the bureau makes them
 ACCOUNTS = ["social.assistance.administrator@minzheng.example.gov.cn",
             "procurement.officer.xianan.district@minzheng.example.gov.cn",

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from app.demo.seed import DEMO_LOGINS
+from tests.browser import WIDTH_JS
 from tests.evaluations.inspections.field_browser import new_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -29,7 +30,6 @@ DETAILS = [r"^/evaluations/inspections/\d+/form$", r"^/evaluations/inspections/\
            r"^/evaluations/actions/\d+$", r"^/contracts/\d+$", r"^/contracts/\d+/households$",
            r"^/facilities/\d+$", r"^/submissions/\d+$", r"^/contracts/\d+/reports/[\w-]+$",
            r"^/reports/contracts/\d+/performance$", r"^/spot-checks/\d+$"]
-WIDTH_JS = "[document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def _visit_all(page, base_url: str, role: str) -> list[str]:
