@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, Request, abort, current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
@@ -283,10 +284,12 @@ class BoundedPaging:
                                  page=_asked_page(page), per_page=per_page,
                                  max_per_page=max_per_page, error_out=error_out, count=count)
 
-    def paginate_rows(self, select: Any, *, per_page: int) -> Any:
+    def paginate_rows(self, select: Any, *, per_page: int, counted: Any = None) -> Any:
         """A page of plain rows of ``select``, a select of columns: what a list shows of its
-        rows and their parents, without building and tracking an object for each."""
+        rows and their parents, without building and tracking an object for each. ``counted``:
+        the select whose rows are counted, where ``select`` only joins parents to it."""
         return RowPagination(select=select, session=self.session(),  # type: ignore[attr-defined]
+                             counted=select if counted is None else counted,
                              page=_asked_page(None), per_page=per_page, max_per_page=None)
 
 
@@ -314,6 +317,12 @@ class RowPagination(SelectPagination):
     def _query_items(self) -> list[Any]:
         select = page_of(self._query_args["select"], self.per_page, self._query_offset)
         return list(self._query_args["session"].execute(select))
+
+    def _query_count(self) -> int:
+        # The parents' joins change no count, but PostgreSQL joins them all the same to count
+        # (0.4 of the contract list's 0.6 ms count at city scale, measured).
+        counted = self._query_args["counted"].order_by(None).subquery()
+        return self._query_args["session"].scalar(sa.select(sa.func.count()).select_from(counted))
 
 
 class BoundedRequest(Request):
