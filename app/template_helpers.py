@@ -83,8 +83,11 @@ def _nav_for(role: Role, language: str, script_root: str) -> list[dict]:
             for e in entries]
 
 
-def without_page(args: dict) -> dict:
-    return {k: v for k, v in args.items() if k != "page"}
+def page_url(number: int) -> str:
+    """This list's URL at page ``number``: its path and every other argument kept (a repeated
+    one included)."""
+    values = request.args.to_dict(flat=False) | (request.view_args or {}) | {"page": number}
+    return url_for(request.endpoint, **values)
 
 
 def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
@@ -119,7 +122,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(region_name, "region_name")
     app.add_template_filter(yuan, "yuan")
     app.add_template_global(region_label, "region_label")
-    app.add_template_filter(without_page, "reject_page")
+    app.add_template_global(page_url, "page_url")
 
     @app.context_processor
     def _globals() -> dict:

@@ -228,6 +228,24 @@ def test_list_sorts_and_paginates(as_user, make_contract, qualified_provider):
     assert by_number == sorted(by_number)
 
 
+def test_the_page_links_keep_every_filter_and_speak_the_users_language(
+        as_user, make_contract, qualified_provider):
+    provider = qualified_provider()
+    for _ in range(27):
+        make_contract("a", provider=provider)
+    make_contract("a", status="active")
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    page = browser.get("/contracts?status=draft&sort=number&page=2").get_data(as_text=True)
+    nav = page[page.index('<nav aria-label="分页">'):]
+    nav = nav[:nav.index("</nav>")]
+    assert "<nav" not in nav[1:] and "Page navigation" not in page  # one landmark, in Chinese
+    assert '<a class="page-link" href="/contracts?status=draft&amp;sort=number&amp;page=1">上一页' \
+           '</a>' in nav
+    assert 'aria-current="page"><span class="page-link">2</span>' in nav
+    assert '<span class="page-link">下一页</span>' in nav  # the last page: no next
+    assert "共 27 条" in page
+
+
 def test_dashboard_cards(as_user, make_contract):
     contract = make_contract("a", status="active", end_date=date(2026, 5, 1))
     make_contract("a")
