@@ -35,7 +35,7 @@ PAGES = {
                 "/evaluations/inspections", "/evaluations/actions", "/review-queue",
                 "/contracts/{survey}/households", "/households/anomalies",
                 "/reports/inspections/{scored}/scorecard.pdf", "/providers/suggest?q=中心",
-                "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
+                "/evaluations/actions/providers?q=中心", "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
     "inspector": ["/", "/reports/dashboard", "/evaluations/inspections",
                   "/evaluations/actions"],
     "provider": ["/", "/reports/dashboard", "/contracts", "/evaluations/inspections",

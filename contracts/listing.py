@@ -294,11 +294,15 @@ def provider_options(user: User, args: Mapping | None = None, *, key: str = "pro
 PROVIDER_SUGGESTIONS = 10
 
 
-def provider_suggestions(user: User, q: str | None) -> tuple[list[ProviderOption], bool]:
-    """The providers ``user`` may see whose name or credit code contains ``q``, by name (the
-    lists' provider typeahead); and whether more than these match."""
-    return _first(providers_stmt(user, q=q).with_only_columns(Provider.id, Provider.name),
-                  PROVIDER_SUGGESTIONS)
+def provider_suggestions(user: User, q: str | None, *, among: sa.Select | None = None,
+                         ) -> tuple[list[ProviderOption], bool]:
+    """The providers ``user`` may see (given ``among``, a select of provider ids, only those)
+    whose name or credit code contains ``q``, by name (the lists' provider typeahead); and
+    whether more than these match."""
+    names = providers_stmt(user, q=q).with_only_columns(Provider.id, Provider.name)
+    if among is not None:
+        names = names.where(Provider.id.in_(among))
+    return _first(names, PROVIDER_SUGGESTIONS)
 
 
 def _first(names: sa.Select, count: int) -> tuple[list[ProviderOption], bool]:

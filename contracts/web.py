@@ -12,11 +12,13 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import render_template, request, url_for
+from flask import jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 
+from app.api.errors import error_body
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_errors, page_status
@@ -65,6 +67,23 @@ def list_page(kind: str, template: str, *, rows: Callable[[sa.Select], sa.Select
     page = (db.paginate_rows(rows(stmt), per_page=PER_PAGE, counted=stmt) if rows
             else paginate(stmt))
     return render_template(template, page=page, args=request.args, **context)
+
+
+#: the longest text a provider typeahead looks up (a name is at most 200 characters; nobody
+#: types half of one before picking it)
+SUGGEST_QUERY_MAX = 100
+
+
+def provider_suggestions_answer(among: sa.Select | None = None):
+    """A provider typeahead's answer to ``?q=``: ``{"providers": [{"id", "name"}], "more"}``,
+    the providers the user may see (given ``among``, a select of provider ids, only those)
+    whose name or credit code contains it; 400 naming ``q`` when it is too long."""
+    q = request.args.get("q", "")
+    if len(q) > SUGGEST_QUERY_MAX:
+        message = _("Type at most %(max)d characters.", max=SUGGEST_QUERY_MAX)
+        return jsonify(error_body(400, message, {"q": [message]})), 400
+    found, more = listing.provider_suggestions(current_user, q, among=among)
+    return jsonify(providers=[p._asdict() for p in found], more=more)
 
 
 def export_url() -> str:

@@ -7,12 +7,11 @@ helpers every page shares are in ``contracts.web``, the list statements in ``con
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
-from app.api.errors import error_body
 from app.auth.login import role_required
 from app.errors import DomainError
 from app.forms import ConfirmForm
@@ -21,7 +20,13 @@ from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import ProviderForm, ProviderStatusForm, QualificationForm
 from contracts.labels import PROVIDER_STATUS_LABELS
 from contracts.models import ProviderKind, ProviderStatus
-from contracts.web import form_page, is_staff, list_page, show_refusal
+from contracts.web import (
+    form_page,
+    is_staff,
+    list_page,
+    provider_suggestions_answer,
+    show_refusal,
+)
 
 # ---- providers ---------------------------------------------------------------------------
 
@@ -32,23 +37,13 @@ def providers():
                  statuses=list(ProviderStatus))
 
 
-#: the longest text the provider typeahead looks up (a name is at most 200 characters; nobody
-#: types half of one before picking it)
-SUGGEST_QUERY_MAX = 100
-
-
 @bp.get("/providers/suggest")
 @role_required(Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
 def provider_suggest():
-    """The lists' provider typeahead (contracts, corrective actions): ``{"providers": [{"id",
-    "name"}], "more"}``, the visible providers whose name or credit code contains ``q``. A
-    provider's users filter nothing by provider (they see their own rows only): 403."""
-    q = request.args.get("q", "")
-    if len(q) > SUGGEST_QUERY_MAX:
-        message = _("Type at most %(max)d characters.", max=SUGGEST_QUERY_MAX)
-        return jsonify(error_body(400, message, {"q": [message]})), 400
-    found, more = listing.provider_suggestions(current_user, q)
-    return jsonify(providers=[p._asdict() for p in found], more=more)
+    """The contract list's provider typeahead: the visible providers whose name or credit code
+    contains ``q`` (:func:`contracts.web.provider_suggestions_answer`). A provider's users
+    filter nothing by provider (they see their own rows only): 403."""
+    return provider_suggestions_answer()
 
 
 @bp.route("/providers/new", methods=["GET", "POST"])

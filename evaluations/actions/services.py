@@ -43,7 +43,7 @@ from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
-    "ANSWERABLE", "action_stmt", "actions_of_inspection", "check_fields", "close_action",
+    "ANSWERABLE", "action_owners", "action_stmt", "actions_of_inspection", "check_fields", "close_action",
     "create_action", "get_visible_action", "no_owner_error", "open_actions_of_facility",
     "overdue_clause", "owner_of", "provider_filter", "raisable_targets",
     "reinspection_inspectors", "reopen_action", "require_reviewer", "require_scored",
@@ -265,11 +265,15 @@ def actions_of_inspection(user: User, inspection: Inspection) -> list[Corrective
     return list(db.session.scalars(action_stmt(user, inspection_id=inspection.id)))
 
 
+def action_owners(user: User) -> sa.Select:
+    """The ids of the providers owning an action ``user`` may see."""
+    return visible_actions(user).with_only_columns(CorrectiveAction.provider_id)
+
+
 def provider_filter(user: User, args: Mapping) -> ProviderFilter:
     """The action list's provider filter (``?provider_id=``): the providers owning an action
     ``user`` may see; a typeahead when there are more than a drop-down lists."""
-    owners = visible_actions(user).with_only_columns(CorrectiveAction.provider_id)
-    return provider_options(user, args, key="provider_id", among=owners)
+    return provider_options(user, args, key="provider_id", among=action_owners(user))
 
 
 def raisable_targets(user: User) -> tuple[list[sa.Row], list[sa.Row]]:

@@ -17,6 +17,7 @@ from app.forms import apply_errors, page_status
 from app.users.models import Role
 from contracts.models import Facility
 from contracts.visibility import get_visible_contract, get_visible_facility
+from contracts.web import provider_suggestions_answer
 from evaluations import bp
 from evaluations.actions import rectification
 from evaluations.actions import services as actions
@@ -62,6 +63,15 @@ def action_list():
     return render_template("evaluations/action_list.html", page=db.paginate(rows, per_page=25),
                            providers=actions.provider_filter(current_user, request.args),
                            today=clock.today())
+
+
+@bp.get("/actions/providers")
+@role_required(Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
+def action_provider_suggest():
+    """The action list's provider typeahead: as the contract list's, of the providers owning an
+    action the user may see only (picking any other would list nothing). 403 for a provider's
+    users, who see their own actions only."""
+    return provider_suggestions_answer(among=actions.action_owners(current_user))
 
 
 def _target_choices() -> list[tuple[str, str]]:

@@ -83,6 +83,7 @@ def test_the_action_list_of_a_city_has_a_typeahead_and_a_badge(db, as_user, make
     browser, _user = as_user("officer")
     page = browser.get("/evaluations/actions").get_data(as_text=True)
     assert "<option value=\"" + str(contracts[0].provider_id) not in page
+    assert 'data-typeahead="/evaluations/actions/providers"' in page  # owners only
     assert '<input type="hidden" name="provider_id" value="" disabled>' in page
     assert "/static/typeahead.js" in page
 
@@ -93,3 +94,26 @@ def test_the_action_list_of_a_city_has_a_typeahead_and_a_badge(db, as_user, make
     assert chosen.provider.name in badge[:400]
     assert 'href="/evaluations/actions?severity=orange"' in badge[:600]
     assert page.count("消防通道堵塞") == 1  # the chosen provider's action only
+
+
+def test_the_action_lists_typeahead_suggests_the_owners_of_visible_actions_only(
+        db, as_user, make_contract, make_provider):
+    owing = make_contract(region="a", status="active", provider=make_provider(name="甲养老中心"))
+    elsewhere = make_contract(region="b", status="active",
+                              provider=make_provider(name="乙养老中心"))
+    make_contract(region="a", provider=make_provider(name="丙养老中心"))  # no action
+    for contract in (owing, elsewhere):
+        _action_about(contract)
+    browser, _user = as_user("officer", region="a")
+    answer = browser.get("/evaluations/actions/providers?q=养老中心").get_json()
+    assert answer == {"providers": [{"id": owing.provider_id, "name": "甲养老中心"}],
+                      "more": False}
+    # the contract list's typeahead still offers every provider the officer sees
+    names = [p["name"] for p in browser.get("/providers/suggest?q=养老中心").get_json()[
+        "providers"]]
+    assert "丙养老中心" in names and "甲养老中心" in names
+
+    too_long = browser.get("/evaluations/actions/providers?q=" + "养" * 101)
+    assert too_long.status_code == 400 and list(too_long.get_json()["error"]["fields"]) == ["q"]
+    provider_user, _ = as_user("provider", provider=owing.provider)
+    assert provider_user.get("/evaluations/actions/providers?q=养").status_code == 403

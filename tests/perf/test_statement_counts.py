@@ -22,6 +22,7 @@ PAGES = {
                 "/evaluations/actions", "/evaluations/campaigns", "/reports/appeals",
                 "/review-queue", "/spot-checks", "/contracts/{survey}/households",
                 "/evaluations/actions?provider_id=1", "/providers/suggest?q=1",
+                "/evaluations/actions/providers?q=1",
                 # the forms that offer every home, contract and provider
                 "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
     "inspector": ["/", "/reports/dashboard", "/evaluations/inspections", "/evaluations/actions"],
