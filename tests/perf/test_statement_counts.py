@@ -23,18 +23,24 @@ PAGES = {
                 "/review-queue", "/spot-checks", "/contracts/{survey}/households",
                 "/evaluations/actions?provider_id=1", "/providers/suggest?q=1",
                 "/evaluations/actions/providers?q=1",
+                "/households/anomalies", "/households/standards", "/procurements/red-flags",
+                "/notifications/", "/reports/coverage", "/reports/inspection-plan",
+                "/reports/exports", "/evaluations/templates",
                 # the forms that offer every home, contract and provider
                 "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
+    "admin": ["/", "/admin/audit/", "/admin/users/", "/admin/regions/", "/admin/scheduler/"],
     "inspector": ["/", "/reports/dashboard", "/evaluations/inspections", "/evaluations/actions"],
     "provider": ["/", "/reports/dashboard", "/contracts", "/evaluations/inspections",
-                 "/evaluations/actions", "/my-reports"],
+                 "/evaluations/actions", "/my-reports", "/my-organization", "/notifications/"],
 }
 APIS = {
     "officer": ["/api/v1/contracts", "/api/v1/providers", "/api/v1/facilities",
                 "/api/v1/procurements", "/api/v1/inspections", "/api/v1/corrective-actions",
                 "/api/v1/appeals", "/api/v1/campaigns", "/api/v1/templates",
                 "/api/v1/contracts/{survey}/households",
-                "/api/v1/contracts/{survey}/submissions"],
+                "/api/v1/contracts/{survey}/submissions", "/api/v1/red-flags", "/api/v1/regions",
+                "/api/v1/inspection-plan", "/api/v1/reports/coverage",
+                "/api/v1/assistance-standards"],
     "provider": ["/api/v1/contracts", "/api/v1/inspections", "/api/v1/corrective-actions"],
 }
 
