@@ -46,7 +46,8 @@ APIS = {
     "officer": ["/api/v1/contracts", "/api/v1/providers", "/api/v1/facilities",
                 "/api/v1/inspections", "/api/v1/inspections?per_page=10",
                 "/api/v1/corrective-actions", "/api/v1/contracts/{survey}/households",
-                "/api/v1/contracts/{survey}/submissions"],
+                "/api/v1/contracts/{survey}/submissions", "/api/v1/ocds/releases.json",
+                "/api/v1/ocds/records.json"],
     "inspector": ["/api/v1/inspections"],
     "provider": ["/api/v1/contracts", "/api/v1/inspections", "/api/v1/corrective-actions"],
 }

@@ -284,7 +284,8 @@ class ReportRow:
         return "draft" if self.submission is not None else "due"
 
 
-def _submissions_by_period(contract_ids: list[int]) -> dict[tuple[int, str], Submission]:
+def submissions_by_period(contract_ids: list[int]) -> dict[tuple[int, str], Submission]:
+    """The submissions of these contracts by (contract id, period key), in one statement."""
     if not contract_ids:
         return {}
     # the callers hold the contracts already: joining them in again (the relation's default)
@@ -297,7 +298,7 @@ def _submissions_by_period(contract_ids: list[int]) -> dict[tuple[int, str], Sub
 def contract_schedule(contract: Contract, today: date | None = None) -> list[ReportRow]:
     """Every period that has begun, with its submission (newest period first)."""
     today = today or clock.today()
-    found = _submissions_by_period([contract.id])
+    found = submissions_by_period([contract.id])
     return [ReportRow(contract, p, found.get((contract.id, p.key)))
             for p in reversed(all_periods(contract)) if p.start <= today]
 
@@ -311,7 +312,7 @@ def provider_overview(user: User, today: date | None = None) -> dict[str, list[R
         return overview
     contracts = list(db.session.scalars(sa.select(Contract).where(
         Contract.provider_id == user.provider_id).order_by(Contract.number)))
-    found = _submissions_by_period([c.id for c in contracts])
+    found = submissions_by_period([c.id for c in contracts])
     for contract in contracts:
         if contract.status is not ContractStatus.ACTIVE:
             continue
@@ -346,7 +347,7 @@ def review_queue(user: User, limit: int) -> list[Submission]:
 def punctuality(contract: Contract, periods: list[Period], today: date) -> tuple[int, int]:
     """Of ``periods``, how many reports count (submitted, or deadline passed by ``today``) and
     how many of those were first submitted by their deadline."""
-    found = _submissions_by_period([contract.id])
+    found = submissions_by_period([contract.id])
     counted = on_time = 0
     for period in periods:
         submission = found.get((contract.id, period.key))
@@ -365,12 +366,15 @@ def timeliness(contract: Contract, until: date | None = None) -> Decimal | None:
     return None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
 
 
-def reporting_milestones(contract: Contract, today: date | None = None) -> list[dict]:
+def reporting_milestones(contract: Contract, today: date | None = None, *,
+                         found: dict[tuple[int, str], Submission] | None = None) -> list[dict]:
     """One OCDS milestone per reporting period: ``met`` once approved (``dateMet`` = when the
     approved version was submitted), ``notMet`` when the deadline passed with nothing
-    submitted, ``scheduled`` otherwise (upcoming, or delivered and in review)."""
+    submitted, ``scheduled`` otherwise (upcoming, or delivered and in review). ``found``: the
+    submissions of a batch of contracts (:func:`submissions_by_period`), read once for all."""
     today = today or clock.today()
-    found = _submissions_by_period([contract.id])
+    if found is None:
+        found = submissions_by_period([contract.id])
     milestones = []
     for period in all_periods(contract):
         submission = found.get((contract.id, period.key))

@@ -28,12 +28,14 @@ def record(ocid: str, releases: list[dict]) -> dict:
             "compiledRelease": prune(_merger().create_compiled_release(ordered))}
 
 
-def record_package(releases: list[dict], uri: str, releases_uri: str) -> dict:
-    """The record package of ``releases`` (as built by :func:`reports.exports.ocds.releases`)."""
+def record_package(releases: list[dict], uri: str, releases_uri: str,
+                   links: dict | None = None) -> dict:
+    """The record package of ``releases`` (as built by :func:`reports.exports.ocds.releases`),
+    linked to its other pages by ``links`` (``next``, ``prev``)."""
     by_ocid: dict[str, list[dict]] = {}
     for release in releases:
         by_ocid.setdefault(release["ocid"], []).append(release)
-    return package_metadata(uri) | {
+    return package_metadata(uri) | ({"links": links} if links else {}) | {
         "packages": [releases_uri],
         "records": [record(ocid, rs) for ocid, rs in by_ocid.items()],
     }

@@ -40,7 +40,8 @@ APIS = {
                 "/api/v1/contracts/{survey}/households",
                 "/api/v1/contracts/{survey}/submissions", "/api/v1/red-flags", "/api/v1/regions",
                 "/api/v1/inspection-plan", "/api/v1/reports/coverage",
-                "/api/v1/assistance-standards"],
+                "/api/v1/assistance-standards", "/api/v1/ocds/releases.json",
+                "/api/v1/ocds/records.json"],
     "provider": ["/api/v1/contracts", "/api/v1/inspections", "/api/v1/corrective-actions"],
 }
 

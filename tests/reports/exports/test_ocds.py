@@ -201,7 +201,7 @@ def test_records_merge_and_validate(api_as, record_validator, validator,
     assert compiled["tag"] == ["compiled"]
     assert compiled["contracts"][0]["amendments"][0]["rationale"] == "增加调查户数"
     assert compiled["awards"][0]["value"]["amount"] == 95000.0
-    assert package["packages"][0].endswith("/api/v1/ocds/releases.json")
+    assert package["packages"][0].endswith("/api/v1/ocds/releases.json?page=1&per_page=50")
     release_schema = json.loads((SCHEMA_DIR / "release-schema.json").read_text("utf-8"))
     assert list(Draft4Validator(release_schema).iter_errors(compiled)) == []
 
@@ -214,3 +214,45 @@ def test_records_are_scoped_like_releases(api_as, make_contract):
     assert len(ocids) == 1 and not ocids[0].endswith(theirs.number)
     provider, _ = api_as("provider")
     assert provider.get("/api/v1/ocds/records.json").status_code == 403
+
+
+def test_packages_come_in_pages_linked_to_each_other(api_as, validator, record_validator,
+                                                     make_contract):
+    made = sorted(make_contract(region="a", status="active").number for _ in range(5))
+    make_contract(region="a")  # a draft: never published, never counted
+    api, _ = api_as("officer", region="a")
+    pages, url = [], "/api/v1/ocds/releases.json?per_page=2"
+    while url:
+        package = api.get(url).get_json()
+        assert errors_of(validator, package) == []
+        pages.append([r["contracts"][0]["id"] for r in package["releases"]])
+        url = package.get("links", {}).get("next", "").removeprefix("http://localhost")
+    assert pages == [made[0:2], made[2:4], made[4:]]  # by number, each once
+
+    second = api.get("/api/v1/ocds/releases.json?per_page=2&page=2").get_json()
+    assert second["links"] == {
+        "prev": "http://localhost/api/v1/ocds/releases.json?page=1&per_page=2",
+        "next": "http://localhost/api/v1/ocds/releases.json?page=3&per_page=2"}
+    assert second["uri"] == "http://localhost/api/v1/ocds/releases.json?page=2&per_page=2"
+    assert "links" not in api.get("/api/v1/ocds/releases.json").get_json()  # one page of 50
+
+    records = api.get("/api/v1/ocds/records.json?per_page=2&page=3").get_json()
+    assert errors_of(record_validator, records) == []
+    assert [r["ocid"][-len(made[4]):] for r in records["records"]] == [made[4]]
+    assert records["links"] == {
+        "prev": "http://localhost/api/v1/ocds/records.json?page=2&per_page=2"}
+    assert records["packages"] == [
+        "http://localhost/api/v1/ocds/releases.json?page=3&per_page=2"]
+
+
+@pytest.mark.parametrize("query, status", [
+    ("page=4&per_page=2", 404), ("page=0", 422), ("per_page=201", 422), ("per_page=x", 422),
+    (f"page={2**63}", 422)])
+def test_a_page_beyond_the_last_or_out_of_range_is_refused(api_as, make_contract, query,
+                                                            status):
+    for _ in range(5):
+        make_contract(region="a", status="active")
+    api, _ = api_as("officer", region="a")
+    for kind in ("releases", "records"):
+        response = api.get(f"/api/v1/ocds/{kind}.json?{query}")
+        assert response.status_code == status, (kind, query)

@@ -149,6 +149,21 @@ def test_ocds_package_of_published_contracts_validates(client, public_on, publis
                        published["world"].contract.number}
 
 
+def test_the_ocds_package_comes_in_linked_pages(client, public_on, published, monkeypatch):
+    monkeypatch.setattr("reports.public.views.OCDS_PER_PAGE", 2)
+    first = client.get("/public/ocds.json").get_json()
+    assert first["uri"] == "http://localhost/public/ocds.json?page=1"
+    assert first["links"] == {"next": "http://localhost/public/ocds.json?page=2"}
+    second = client.get("/public/ocds.json?page=2").get_json()
+    assert second["links"] == {"prev": "http://localhost/public/ocds.json?page=1"}
+    numbers = [r["contracts"][0]["id"] for r in first["releases"] + second["releases"]]
+    assert sorted(numbers) == numbers and set(numbers) == {
+        published["awarded"].number, published["active"].number,
+        published["world"].contract.number}
+    for beyond in ("3", "0", "x", str(2**63)):
+        assert client.get(f"/public/ocds.json?page={beyond}").status_code == 404, beyond
+
+
 def test_nothing_published_is_404_not_an_invalid_package(client, public_on):
     assert client.get("/public/ocds.json").status_code == 404
     assert client.get("/public").status_code == 200
@@ -175,6 +190,7 @@ def test_statements_do_not_grow_with_the_rows(app, client, public_on, published,
                                               make_contract, make_facility,
                                               make_scored_inspection, db):
     few = _statements(app, client, "/public")
+    few_releases = _statements(app, client, "/public/ocds.json")
     for _ in range(3):
         procurement = make_procurement()
         bid = services.submit_bid(procurement, provider=qualified_provider(),
@@ -186,3 +202,4 @@ def test_statements_do_not_grow_with_the_rows(app, client, public_on, published,
         inspection.grade, inspection.finalized_at = "pass", datetime(2026, 7, 1, tzinfo=UTC)
     db.session.commit()
     assert _statements(app, client, "/public") == few
+    assert _statements(app, client, "/public/ocds.json") == few_releases
