@@ -140,7 +140,9 @@ def item_answer_rows(user: User, f: InspectionFilter) -> Iterable[Sequence]:
         .join(AssessmentTemplate, Inspection.template_id == AssessmentTemplate.id)
         .where(InspectionAnswer.inspection_id.in_(inspections))
         .order_by(Inspection.scheduled_for, Inspection.id, TemplateSection.position,
-                  TemplateItem.position)).all()
+                  TemplateItem.position)
+        # read in batches as the sheet is written, not all held at once
+        .execution_options(yield_per=2000))
     yes, no = _("Yes"), _("No")
     for answer, item, section, day, template in rows:
         yield (answer.inspection_id, template.name(locale), day, section.name(locale),

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.auth.login import role_required
+from app.errors import ValidationError
 from app.spreadsheets import XLSX_MIMETYPE
 from app.users.models import Role
 from contracts.models import ServiceType
@@ -32,18 +33,30 @@ def xlsx_response(body: bytes, filename: str) -> Response:
 @bp.route("/exports")
 @login_required
 def exports():
-    return render_template(
-        "reports/export_index.html", args=request.args,
+    return _export_page()
+
+
+def _export_page(refusal: ValidationError | None = None):
+    """The filters' page; with ``refusal``, again with its message (422) and the filters kept."""
+    page = render_template(
+        "reports/export_index.html", args=request.args, refusal=refusal,
         templates=filters.template_choices(current_user),
         counties=filters.county_choices(current_user),
         statuses=list(InspectionStatus), service_types=list(ServiceType),
-        year=clock.today().year, may_export_performance=current_user.role in PERFORMANCE_ROLES)
+        year=clock.today().year, may_export_performance=current_user.role in PERFORMANCE_ROLES,
+        max_inspections=filters.MAX_INSPECTIONS,
+        max_answered=filters.MAX_ANSWERED_INSPECTIONS)
+    return page, 200 if refusal is None else 422
 
 
 @bp.route("/exports/inspections.xlsx")
 @login_required
 def export_inspections():
     f = filters.inspection_filter(current_user, request.args)
+    try:
+        filters.require_at_most(current_user, f, filters.MAX_INSPECTIONS)
+    except ValidationError as refusal:
+        return _export_page(refusal)
     return xlsx_response(inspection_results_xlsx(current_user, f),
                          export_filename("inspections"))
 
@@ -52,6 +65,10 @@ def export_inspections():
 @login_required
 def export_answers():
     f = filters.inspection_filter(current_user, request.args)
+    try:
+        filters.require_at_most(current_user, f, filters.MAX_ANSWERED_INSPECTIONS)
+    except ValidationError as refusal:
+        return _export_page(refusal)
     return xlsx_response(item_answers_xlsx(current_user, f), export_filename("answers"))
 
 

@@ -215,3 +215,31 @@ def test_the_exports_page_links_from_the_dashboard(db, app, inspection_world):
     page = browser.get("/reports/exports").get_data(as_text=True)
     assert 'name="template_id"' in page and 'name="county"' in page
     assert 'name="period"' in page and 'name="service_type"' in page
+
+
+def test_an_export_too_large_is_refused_on_the_filter_page_and_a_narrower_one_is_written(
+        db, app, inspection_world, make_scored_inspection, make_user, monkeypatch):
+    """A city's answers in one workbook took 16 GB and minutes: the filters must narrow it."""
+    monkeypatch.setattr("reports.exports.filters.MAX_INSPECTIONS", 2)
+    monkeypatch.setattr("reports.exports.filters.MAX_ANSWERED_INSPECTIONS", 1)
+    w = inspection_world
+    for day in (1, 2, 3):
+        finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 3, day)), "90",
+                 "excellent", {})
+    browser = login(app, make_user("admin"))
+    for url, count, limit in (("inspections.xlsx", 3, 2), ("answers.xlsx", 3, 1),
+                              ("answers.xlsx?from=2026-03-02", 2, 1)):
+        refused = browser.get(f"/reports/exports/{url}")
+        assert refused.status_code == 422, url
+        page = refused.get_data(as_text=True)
+        assert (f"These filters match {count} inspections; one export holds at most {limit}."
+                in page), url
+        assert 'id="export-inspections"' in page  # the filters, to narrow
+    kept = browser.get("/reports/exports/answers.xlsx?from=2026-03-02").get_data(as_text=True)
+    assert 'value="2026-03-02"' in kept
+    assert len(rows(workbook(browser.get(
+        "/reports/exports/inspections.xlsx?from=2026-03-02")).worksheets[0])) == 2
+    answers = rows(workbook(browser.get(
+        "/reports/exports/answers.xlsx?from=2026-03-03")).worksheets[0])
+    assert answers and {r["Inspection ID"] for r in answers} == {
+        max(r["Inspection ID"] for r in answers)}
