@@ -77,15 +77,15 @@ def plan_region(user: User, region_code: str | None) -> Region | None:
     return region
 
 
-def _facility_targets(user: User, region: Region | None) -> list[Facility]:
+def _facility_targets(user: User, region: Region | None) -> sa.Select:
     stmt = (sa.select(Facility).where(visibility_clause(user, region=Facility.region_id))
             .order_by(Facility.id))
     if region is not None:
         stmt = stmt.where(Facility.region_id.in_(region_subtree(region)))
-    return list(db.session.scalars(stmt))
+    return stmt
 
 
-def _contract_targets(user: User, region: Region | None) -> list[Contract]:
+def _contract_targets(user: User, region: Region | None) -> sa.Select:
     stmt = (sa.select(Contract)
             .where(visibility_clause(user, region=Contract.region_id),
                    Contract.service_type.in_(PLANNED_SERVICES),
@@ -93,7 +93,13 @@ def _contract_targets(user: User, region: Region | None) -> list[Contract]:
             .order_by(Contract.id))
     if region is not None:
         stmt = stmt.where(Contract.region_id.in_(region_subtree(region)))
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+def _ids(targets: sa.Select, entity: type[Facility] | type[Contract]) -> sa.Select:
+    """The ids of ``targets``, for the history statements to select by: a city's 3,300 ids
+    written into each of them made statements the driver parsed anew every time (40 ms)."""
+    return targets.with_only_columns(entity.id).order_by(None)
 
 
 def _key_of(facility_id: int | None, contract_id: int | None) -> tuple[str, int] | None:
@@ -111,7 +117,7 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(clock.LOCAL_TZ).date()
 
 
-def _load_inspections(histories: dict, scheduled: dict, fids: list, cids: list) -> None:
+def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: sa.Select) -> None:
     rows = db.session.execute(
         sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
                   Inspection.status, Inspection.scheduled_for, Inspection.total,
@@ -139,7 +145,7 @@ def _load_inspections(histories: dict, scheduled: dict, fids: list, cids: list) 
                                                row.code))
 
 
-def _load_actions(histories: dict, fids: list, cids: list) -> None:
+def _load_actions(histories: dict, fids: sa.Select, cids: sa.Select) -> None:
     rows = db.session.execute(
         sa.select(CorrectiveAction.facility_id, CorrectiveAction.contract_id,
                   CorrectiveAction.severity, CorrectiveAction.deadline)
@@ -153,13 +159,14 @@ def _load_actions(histories: dict, fids: list, cids: list) -> None:
             history.open_actions.append((row.severity.value, row.deadline))
 
 
-def _load_reports(histories: dict, fids: list, cids: list, since: date) -> None:
+def _load_reports(histories: dict, fids: sa.Select, cids: sa.Select, since: date) -> None:
     """Reports of the homes' operation contracts and of the planned contracts: lateness,
     returns, and the incidents (nine risks) the provider reported in them."""
     rows = db.session.execute(
+        # the incidents alone: decoding every report's whole data took a quarter of the plan
         sa.select(Contract.facility_id, Submission.contract_id, Submission.first_submitted_at,
                   Submission.late, Submission.resubmissions, Submission.status,
-                  Submission.data)
+                  Submission.data["incidents"].label("incidents"))
         .join(Contract, Submission.contract_id == Contract.id)
         .where(Submission.status != SubmissionStatus.DRAFT,
                Submission.first_submitted_at >= _since(since),
@@ -172,13 +179,13 @@ def _load_reports(histories: dict, fids: list, cids: list, since: date) -> None:
         day = _local_day(row.first_submitted_at)
         returned = row.resubmissions > 0 or row.status is SubmissionStatus.RETURNED
         history.reports.append((day, bool(row.late), returned))
-        for incident in (row.data or {}).get("incidents") or []:
+        for incident in row.incidents if isinstance(row.incidents, list) else []:
             if isinstance(incident, dict) and incident.get("severity"):
                 history.incidents.append((day, str(incident["severity"]),
                                           int(incident.get("count") or 1)))
 
 
-def _load_appeals(histories: dict, fids: list, cids: list, since: date) -> None:
+def _load_appeals(histories: dict, fids: sa.Select, cids: sa.Select, since: date) -> None:
     """Appeals of a home's inspections or of its operation contract's decisions, and of the
     planned contracts."""
     home = sa.func.coalesce(Inspection.facility_id, Contract.facility_id)
@@ -203,11 +210,13 @@ def inspection_plan(user: User, *, region: Region | None = None, before: date | 
     w = weights or current_weights()
     if user.role not in PLANNERS:
         return []
-    facilities = _facility_targets(user, region)
-    contracts = _contract_targets(user, region)
+    facility_targets, contract_targets = _facility_targets(user, region), _contract_targets(
+        user, region)
+    facilities = list(db.session.scalars(facility_targets))
+    contracts = list(db.session.scalars(contract_targets))
     histories: dict[tuple[str, int], History] = {("facility", f.id): History() for f in facilities}
     histories |= {("contract", c.id): History() for c in contracts}
-    fids, cids = [f.id for f in facilities], [c.id for c in contracts]
+    fids, cids = _ids(facility_targets, Facility), _ids(contract_targets, Contract)
     scheduled: dict[tuple[str, int], date] = {}
     since = today - timedelta(days=int(w["lookback_days"]))
     if histories:
