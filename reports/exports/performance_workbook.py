@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
@@ -17,6 +18,7 @@ from contracts.visibility import visible_contracts
 from evaluations.labels import GRADE_LABELS
 from reports.exports.filters import PerformanceFilter
 from reports.exports.workbook import SCORE, Column, Sheet, label_of, workbook_bytes
+from reports.performance.figures import kept_performance
 from reports.performance.services import contract_performance
 
 
@@ -39,8 +41,11 @@ def performance_rows(user: User, f: PerformanceFilter) -> Iterable[Sequence]:
     if f.provider_id is not None:
         stmt = stmt.where(Contract.provider_id == f.provider_id)
     today = clock.today()
-    for contract in db.session.scalars(stmt.order_by(Contract.number)):
-        p = contract_performance(contract, f.period, today)
+    # the kept figures where there are (computing each contract's took 4.4 s for a city)
+    kept = kept_performance(stmt, f.period, today)
+    contracts = stmt.order_by(Contract.number).options(so.selectinload(Contract.installments))
+    for contract in db.session.scalars(contracts):
+        p = kept.get(contract.id) or contract_performance(contract, f.period, today)
         yield (contract.number, contract.title, contract.provider.name,
                label_of(SERVICE_TYPE_LABELS, contract.service_type.value), p.period,
                p.rounded("inspection"), p.rounded("timeliness"), p.rounded("targets"),

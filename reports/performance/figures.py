@@ -35,7 +35,12 @@ from contracts.models import Contract, ContractStatus
 from contracts.submissions.models import Submission
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.performance.models import PaymentDecision
-from reports.performance.services import contract_performance, period_choices
+from reports.performance.services import (
+    Performance,
+    contract_performance,
+    payment_of,
+    period_choices,
+)
 
 #: contracts with figures (the ranking and the trends show no others)
 MEASURED = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
@@ -120,6 +125,28 @@ def refresh_all(today: date | None = None) -> int:
         PerformanceFigure.contract_id.not_in(sa.select(Contract.id).where(
             Contract.status.in_(MEASURED)))))
     return refresh(list(ids), today)
+
+
+def kept_performance(contracts: sa.Select, period: str, today: date) -> dict[int, Performance]:
+    """The figures of ``period`` kept for the contracts of ``contracts`` (a select of them) and
+    computed ``today``, by contract id, as :class:`Performance` without its details: what
+    :func:`contract_performance` gives today, a figure being recomputed in the transaction that
+    changes its data. A contract without one (suspended, terminated, not yet refreshed today)
+    is missing."""
+    rows = db.session.execute(
+        sa.select(PerformanceFigure, Contract)
+        .join(Contract, Contract.id == PerformanceFigure.contract_id)
+        .where(PerformanceFigure.period == period, PerformanceFigure.computed_on == today,
+               PerformanceFigure.contract_id.in_(contracts.with_only_columns(Contract.id)
+                                                 .order_by(None)))
+        .options(so.selectinload(Contract.installments)))
+    kept = {}
+    for figure, contract in rows:
+        linked, share, payable = payment_of(contract, figure.grade)
+        kept[contract.id] = Performance(
+            contract.id, figure.period, figure.inspection, figure.timeliness, figure.targets,
+            figure.composite, figure.grade, share, linked, payable, not_started=figure.not_started)
+    return kept
 
 
 # ---- kept current in the transaction that changes the data --------------------------------

@@ -249,6 +249,18 @@ def linked_installment(contract: Contract) -> Installment | None:
     return next((i for i in contract.installments if i.performance_linked), None)
 
 
+def payment_of(contract: Contract, grade: str | None
+               ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """The performance-linked installment's amount, the share (%) of it ``grade`` earns, and
+    the amount payable."""
+    linked = linked_installment(contract)
+    linked_amount = linked.amount if linked else None
+    share = Decimal(payment_shares()[grade]) if grade else None
+    payable = (linked_amount * share / 100).quantize(Decimal("0.01")) \
+        if linked_amount is not None and share is not None else None
+    return linked_amount, share, payable
+
+
 def _composite(contract: Contract, values: dict[str, Decimal | None]) -> Decimal | None:
     weights = contract.weights or {}
     known = {k: v for k, v in values.items() if v is not None and weights.get(k, 0) > 0}
@@ -262,8 +274,7 @@ def contract_performance(contract: Contract, period: str | None = None,
                          today: date | None = None, locale: str = "zh_CN") -> Performance:
     window = parse_period(period, contract)
     today = today or clock.today()
-    linked = linked_installment(contract)
-    linked_amount = linked.amount if linked else None
+    linked_amount, _share, _payable = payment_of(contract, None)
     details: dict = {"window": [window.start, window.end]}
     if window.start > today:
         return Performance(contract.id, window.key, None, None, None, None, None, None,
@@ -279,9 +290,7 @@ def contract_performance(contract: Contract, period: str | None = None,
     composite_grade = grade_for(composite, DEFAULT_BANDS) if composite is not None else None
     failed = failed_critical_items(rows, locale)
     grade = VETO_GRADE if failed else composite_grade
-    share = Decimal(payment_shares()[grade]) if grade else None
-    payable = (linked_amount * share / 100).quantize(Decimal("0.01")) \
-        if linked_amount is not None and share is not None else None
+    _linked, share, payable = payment_of(contract, grade)
     return Performance(contract.id, window.key, inspection, timeliness, targets, composite,
                        grade, share, linked_amount, payable,
                        details | d1 | d2 | {"targets": d3}, failed, composite_grade)
