@@ -35,7 +35,8 @@ PAGES = {
                 "/evaluations/inspections", "/evaluations/actions", "/review-queue",
                 "/contracts/{survey}/households", "/households/anomalies",
                 "/reports/inspections/{scored}/scorecard.pdf", "/providers/suggest?q=中心",
-                "/evaluations/actions/providers?q=中心", "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
+                "/evaluations/actions/providers?q=中心", "/reports/inspection-plan",
+                "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
     "inspector": ["/", "/reports/dashboard", "/evaluations/inspections",
                   "/evaluations/actions"],
     "provider": ["/", "/reports/dashboard", "/contracts", "/evaluations/inspections",
@@ -47,7 +48,7 @@ APIS = {
                 "/api/v1/inspections", "/api/v1/inspections?per_page=10",
                 "/api/v1/corrective-actions", "/api/v1/contracts/{survey}/households",
                 "/api/v1/contracts/{survey}/submissions", "/api/v1/ocds/releases.json",
-                "/api/v1/ocds/records.json"],
+                "/api/v1/ocds/records.json", "/api/v1/inspection-plan"],
     "inspector": ["/api/v1/inspections"],
     "provider": ["/api/v1/contracts", "/api/v1/inspections", "/api/v1/corrective-actions"],
 }

@@ -121,3 +121,20 @@ def test_a_trend_compares_results_of_the_same_template_only():
     (trend,) = [r for r in assess(history, W, TODAY).reasons if r.code == "trend"]
     assert trend.points == 5 and trend.values == {"before": Decimal("85.0"),
                                                   "after": Decimal("80.0")}
+
+
+def test_the_assessment_does_not_depend_on_the_order_of_the_history():
+    """The plan reads a city's inspections in no order; two of one day are told apart by id."""
+    day = date(2026, 3, 1)
+    rows = [Finalized(date(2025, 9, 1), Decimal("90.0"), "excellent", 0, 1, "safety"),
+            Finalized(day, Decimal("70.0"), "pass", 1, 2, "safety"),
+            Finalized(day, Decimal("60.0"), "fail", 0, 3, "safety")]
+
+    def reasons(finalized):
+        a = assess(History(last_onsite=day, finalized=finalized), W, TODAY)
+        return [(r.code, r.points, r.values) for r in a.reasons], a.next_due
+
+    first = reasons(rows)
+    assert first == reasons(rows[::-1]) == reasons([rows[2], rows[0], rows[1]])
+    grade = next(values for code, _points, values in first[0] if code == "grade")
+    assert grade["inspection_id"] == 2  # of one day's, the lower id is taken as the last
