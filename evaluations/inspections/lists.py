@@ -130,6 +130,10 @@ def finalized_inspections_about(user: User, *, facility: Facility | None = None,
         stmt = stmt.where(Inspection.contract_id == contract.id)
     else:
         return []
+    # the table shows each one's template (its grade bands) and whether it was superseded
+    # (one row each: a correction supersedes one inspection)
+    stmt = stmt.options(so.joinedload(Inspection.template),
+                        so.joinedload(Inspection.superseded_by))
     return list(db.session.scalars(page_of(stmt.order_by(Inspection.scheduled_for.desc()),
                                            limit)))
 

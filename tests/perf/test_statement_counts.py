@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from flask import current_app
@@ -138,3 +139,19 @@ def test_list_pages_write_their_limit_and_offset_into_the_sql(grow, as_user, api
         pages = [s for s in log.statements if "OFFSET" in s.upper()]
         assert pages, url
         assert all(re.search(r"LIMIT \d+ OFFSET \d+", s) for s in pages), (url, [s[-60:] for s in pages])
+
+
+def test_a_home_and_its_contract_send_as_many_statements_for_five_inspections_as_for_one(
+        inspection_world, make_scored_inspection, as_user, count_queries):
+    """Their inspection tables asked, for each row, whether a correction superseded it."""
+    w = inspection_world
+    browser, _user = as_user("officer", region="a")
+    urls = [f"/facilities/{w.facility.id}", "/contracts/{survey}"]
+    place = SimpleNamespace(survey=w.contract)
+
+    def finalized(n: int) -> dict[str, int]:
+        for day in range(n):
+            make_scored_inspection(w, status="finalized", scheduled_for=date(2026, 3, 1 + day))
+        return counts(browser.get, urls, place, count_queries)
+
+    compare(finalized(1), finalized(4))
