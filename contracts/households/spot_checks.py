@@ -295,9 +295,27 @@ def agreement_rate(contract: Contract, period: str | None = None) -> Decimal | N
             .group_by(SpotCheckItem.result))
     if period:
         stmt = stmt.where(SpotCheck.period == period)
-    rows = dict(db.session.execute(stmt).all())
-    confirmed = rows.get(SpotCheckResult.CONFIRMED, 0)
-    return _rate(confirmed, confirmed + rows.get(SpotCheckResult.DISCREPANT, 0))
+    return _agreement(dict(db.session.execute(stmt).all()))
+
+
+def agreement_rates(contract: Contract, periods: list[str]) -> dict[str, Decimal]:
+    """:func:`agreement_rate` of each of ``periods`` with an item checked, in one statement
+    (a survey contract's year has twelve)."""
+    counts: dict[str, dict] = {}
+    for period, result, count in db.session.execute(
+            sa.select(SpotCheck.period, SpotCheckItem.result, sa.func.count())
+            .join(SpotCheck, SpotCheck.id == SpotCheckItem.spot_check_id)
+            .where(SpotCheck.contract_id == contract.id, SpotCheck.period.in_(periods),
+                   SpotCheckItem.result != SpotCheckResult.PENDING)
+            .group_by(SpotCheck.period, SpotCheckItem.result)):
+        counts.setdefault(period, {})[result] = count
+    rates = {period: _agreement(found) for period, found in counts.items()}
+    return {period: rate for period, rate in rates.items() if rate is not None}
+
+
+def _agreement(counts: dict) -> Decimal | None:
+    confirmed = counts.get(SpotCheckResult.CONFIRMED, 0)
+    return _rate(confirmed, confirmed + counts.get(SpotCheckResult.DISCREPANT, 0))
 
 
 # ---- visibility -----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import ValidationError
 from app.extensions import db
-from contracts.households.spot_checks import agreement_rate, records_not_found_wrong
+from contracts.households.spot_checks import agreement_rates, records_not_found_wrong
 from contracts.models import Contract, Installment, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, all_periods
@@ -174,8 +174,9 @@ def inspection_component(contract: Contract, window: Window, rows: list[Inspecti
                "counted_inspections": counted}
     if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:
         return inspections, details
-    rates = [(p.key, r) for p in _periods_in(contract, window)
-             if (r := agreement_rate(contract, p.key)) is not None]
+    keys = [p.key for p in _periods_in(contract, window)]
+    found = agreement_rates(contract, keys)
+    rates = [(key, found[key]) for key in keys if key in found]
     agreement = _mean([r * 100 for _key, r in rates])
     details["agreement_rate"] = agreement
     details["agreement_periods"] = [key for key, _rate in rates]

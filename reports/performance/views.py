@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
 from app.auth.login import role_required
 from app.errors import DomainError, ValidationError
 from app.forms import apply_errors
@@ -23,8 +24,9 @@ from reports.performance.decisions import (
     revoke_payment_decision,
 )
 from reports.performance.explain import figure_lines, veto_lines, veto_notice
+from reports.performance.figures import kept_trend
 from reports.performance.forms import DecisionForm, RevokeForm
-from reports.performance.services import contract_performance, period_choices, quarterly_trend
+from reports.performance.services import contract_performance, period_choices
 from reports.scorecards.charts import to_svg, trend_line
 from reports.scorecards.pdf import grade_label
 from reports.scorecards.responses import pdf_response
@@ -48,7 +50,7 @@ def _refusal(form: DecisionForm, contract: Contract, period: str) -> DomainError
 
 
 def _trend_chart(contract: Contract) -> str:
-    trend = quarterly_trend(contract)
+    trend = kept_trend(contract, clock.today())
     return to_svg(trend_line([p.period for p in trend],
                              [float(p.composite) if p.composite is not None else None
                               for p in trend], font="Helvetica"))

@@ -16,13 +16,15 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
 
+from app import clock
 from app.extensions import db
 from app.users.models import User
 from contracts.models import Contract
 from evaluations.inspections.models import Inspection
 from reports.appeals.services import appeals_of_inspection, appeals_of_period, is_pending
 from reports.performance.decisions import active_decision
-from reports.performance.services import Performance, contract_performance, quarterly_trend
+from reports.performance.figures import kept_trend
+from reports.performance.services import Performance, contract_performance
 from reports.scorecards.data import appeal_lines, load_for_scorecard, scorecard_data
 from reports.scorecards.fonts import cjk_font
 from reports.scorecards.models import PerformanceCard
@@ -136,7 +138,7 @@ def performance_scorecard_pdf(contract: Contract, period: str | None = None,
     appeals = appeals_of_period(contract, performance.period)
     card = issue_card(contract, performance, decision, appeals, user)
     return performance_scorecard(
-        contract=contract, performance=performance, trend=quarterly_trend(contract),
+        contract=contract, performance=performance, trend=kept_trend(contract, clock.today()),
         decision=decision, pending=decision is not None and is_pending(decision),
         appeals=appeal_lines(appeals, locale),
         font=cjk_font(current_app.config.get("PDF_CJK_FONT")),

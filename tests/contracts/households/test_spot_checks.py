@@ -88,6 +88,9 @@ def test_results_and_agreement_rate(db, surveyed, make_user):
     assert check.status is SpotCheckStatus.DONE
     assert spot_checks.agreement_rate(surveyed, "2026-03") == Decimal("0.9667")
     assert spot_checks.agreement_rate(surveyed, "2026-04") is None
+    # the performance figures read every period's at once: the same rates, none where none
+    assert spot_checks.agreement_rates(surveyed, ["2026-02", "2026-03", "2026-04"]) == {
+        "2026-03": Decimal("0.9667")}
 
 
 def test_api_draw_mark_and_visibility(db, surveyed, api_as, make_user):

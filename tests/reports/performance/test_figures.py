@@ -15,8 +15,8 @@ from app import clock
 from contracts.households.services import import_households
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
-from reports.performance.figures import PerformanceFigure, refresh_all
-from reports.performance.services import contract_performance, period_choices
+from reports.performance.figures import PerformanceFigure, kept_trend, refresh_all
+from reports.performance.services import contract_performance, period_choices, quarterly_trend
 from tests.factories import hh_csv, run_ok
 from tests.reports.money import VETO, finalized, reports_on_time
 
@@ -159,3 +159,26 @@ def test_a_second_writer_of_the_same_rows_overwrites_them(db, october, inspectio
     db.session.execute(_upsert(), [values | {"grade": "good"}])
     db.session.commit()
     assert figures(db, w.contract)["2026"].grade == "good"
+
+
+def test_the_trend_reads_the_figures_kept_today_and_computes_the_others(
+        db, october, inspection_world, schedule, count_queries):
+    """The performance page and card draw the quarterly trend from the kept figures (computing
+    each quarter was two thirds of the page's statements); yesterday's are computed again."""
+    w = inspection_world
+    finalized(db, w, schedule, day=date(2026, 5, 10))
+    today = date(2026, 10, 20)
+
+    def shown(trend):
+        return [(p.period, q(p.composite), p.grade, p.not_started, p.payable_amount)
+                for p in trend]
+
+    computed = shown(quarterly_trend(w.contract, today))
+    with count_queries() as kept_log:
+        kept = shown(kept_trend(w.contract, today))
+    assert kept == computed and any(c is not None for _p, c, *_rest in kept)
+    db.session.execute(sa.update(PerformanceFigure).values(computed_on=date(2026, 10, 19)))
+    db.session.commit()
+    with count_queries() as stale_log:
+        assert shown(kept_trend(w.contract, today)) == computed
+    assert len(kept_log) < len(stale_log)
