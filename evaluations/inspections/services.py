@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
@@ -33,7 +34,12 @@ from app.scoping import one_visible, region_subtree
 from app.users.models import Role, User
 from contracts.models import Contract, Facility
 from contracts.services import operation_contract
-from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, TemplateTarget
+from evaluations.assessment.models import (
+    AssessmentTemplate,
+    TemplateSection,
+    TemplateStatus,
+    TemplateTarget,
+)
 from evaluations.assessment.services import to_scoring_specs
 from evaluations.inspections import immutability  # noqa: F401  (installs the finalized-row guard)
 from evaluations.inspections.answers import check_complete, stored_answers
@@ -50,7 +56,8 @@ from evaluations.inspections.sync import save_answers, save_changes
 from evaluations.scoring import round_score, score
 
 __all__ = [
-    "correct_inspection", "finalize_inspection", "get_visible_inspection", "reopen_inspection",
+    "WITH_FORM", "correct_inspection", "finalize_inspection", "get_visible_inspection",
+    "reopen_inspection",
     "save_answers", "save_changes", "schedule_inspection", "submit_inspection", "template_and_inspector",
     "visible_inspections",
 ]
@@ -78,9 +85,18 @@ def visible_inspections(user: User) -> sa.Select:
     return stmt.where(sa.false())
 
 
-def get_visible_inspection(user: User, inspection_id: Any) -> Inspection:
-    """The inspection, or ``NotFound`` when it is missing or hidden from ``user``."""
-    return one_visible(visible_inspections(user), Inspection.id, inspection_id)
+#: what a page showing an inspection's whole form reads with it: its template's sections and
+#: their items (item by item, each section was a statement of its own)
+WITH_FORM = (so.selectinload(Inspection.template).selectinload(AssessmentTemplate.sections)
+             .selectinload(TemplateSection.items),)
+
+
+def get_visible_inspection(user: User, inspection_id: Any, *, options: tuple = ()
+                           ) -> Inspection:
+    """The inspection (loaded with ``options``), or ``NotFound`` when it is missing or hidden
+    from ``user``."""
+    return one_visible(visible_inspections(user).options(*options), Inspection.id,
+                       inspection_id)
 
 
 # ---- helpers -------------------------------------------------------------------------------

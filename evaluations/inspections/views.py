@@ -107,7 +107,8 @@ def _target(kind: str, ident: int | None):
 @bp.route("/inspections/<int:inspection_id>")
 @role_required(*EVERYONE)
 def inspection_detail(inspection_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = services.get_visible_inspection(current_user, inspection_id,
+                                                 options=services.WITH_FORM)
     return render_template("evaluations/inspection_detail.html", inspection=inspection,
                            confirm_form=ConfirmForm(), reason_form=ReasonForm(),
                            signature_roles=ROLE_LABELS, **_result_context(inspection))

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from flask import current_app
 
+from evaluations.assessment.builtin import load_builtin
 from tests.clients import Browser
 from tests.perf.world import add, base
 
@@ -155,3 +156,22 @@ def test_a_home_and_its_contract_send_as_many_statements_for_five_inspections_as
         return counts(browser.get, urls, place, count_queries)
 
     compare(finalized(1), finalized(4))
+
+
+def test_an_inspections_page_sends_as_many_statements_for_one_section_as_for_six(
+        inspection_world, make_template, make_scored_inspection, as_user, count_queries):
+    """It read each section's items with a statement of its own."""
+    w = inspection_world
+    one_section = make_template("safety", sections=load_builtin("safety")["sections"][:1])
+    six_sections = make_template("quality")
+    browser, _user = as_user("officer", region="a")
+
+    def page_of(template) -> dict[str, int]:
+        world = SimpleNamespace(template=template, inspector=w.inspector, facility=w.facility)
+        inspection = make_scored_inspection(world, status="finalized")
+        return counts(browser.get, [f"/evaluations/inspections/{inspection.id}"],
+                      SimpleNamespace(survey=w.contract), count_queries)
+
+    assert len(six_sections.sections) == 6
+    small, large = page_of(one_section), page_of(six_sections)
+    compare({"page": next(iter(small.values()))}, {"page": next(iter(large.values()))})
