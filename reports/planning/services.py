@@ -119,6 +119,9 @@ def _local_day(moment: datetime) -> date:
 
 def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: sa.Select
                       ) -> None:
+    # the few templates' codes by id, rather than a join for each of the rows
+    codes = dict(db.session.execute(
+        sa.select(AssessmentTemplate.id, AssessmentTemplate.code)).all())
     # every target's whole history (a city's 61,000 rows), so only what is read of each row,
     # in plain columns: the status as two truths and the failed vetoes as a count, not the
     # enum and the JSON list (decoding them took two thirds of the statement's 520 ms)
@@ -129,14 +132,13 @@ def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: s
                   Inspection.scheduled_for, Inspection.total, Inspection.grade,
                   sa.func.coalesce(sa.func.json_array_length(Inspection.failed_critical), 0)
                   .label("failed_vetoes"),
-                  AssessmentTemplate.code)
-        .join(AssessmentTemplate, Inspection.template_id == AssessmentTemplate.id)
+                  Inspection.template_id)
         .where(sa.or_(Inspection.facility_id.in_(fids),
                       sa.and_(Inspection.facility_id.is_(None),
                               Inspection.contract_id.in_(cids))),
                not_superseded()))  # in no order: what is kept of them does not depend on it
     for (ident, facility_id, contract_id, is_open, finalized, day, total, grade, vetoes,
-         code) in rows:
+         template_id) in rows:
         key = _key_of(facility_id, contract_id)
         history = histories.get(key)
         if history is None:
@@ -149,7 +151,8 @@ def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: s
                                                           history.last_onsite_id):
             history.last_onsite, history.last_onsite_id = day, ident
         if finalized:
-            history.finalized.append(Finalized(day, total, grade, vetoes, ident, code))
+            history.finalized.append(Finalized(day, total, grade, vetoes, ident,
+                                               codes[template_id]))
 
 
 def _load_actions(histories: dict, fids: sa.Select, cids: sa.Select) -> None:
@@ -169,24 +172,25 @@ def _load_actions(histories: dict, fids: sa.Select, cids: sa.Select) -> None:
 def _load_reports(histories: dict, fids: sa.Select, cids: sa.Select, since: date) -> None:
     """Reports of the homes' operation contracts and of the planned contracts: lateness,
     returns, and the incidents (nine risks) the provider reported in them."""
+    returned = sa.or_(Submission.resubmissions > 0,
+                      Submission.status == SubmissionStatus.RETURNED)
     rows = db.session.execute(
         # the incidents alone: decoding every report's whole data took a quarter of the plan
         sa.select(Contract.facility_id, Submission.contract_id, Submission.first_submitted_at,
-                  Submission.late, Submission.resubmissions, Submission.status,
+                  Submission.late, returned.label("returned"),
                   Submission.data["incidents"].label("incidents"))
         .join(Contract, Submission.contract_id == Contract.id)
         .where(Submission.status != SubmissionStatus.DRAFT,
                Submission.first_submitted_at >= _since(since),
                sa.or_(Contract.facility_id.in_(fids), Submission.contract_id.in_(cids))))
-    for row in rows:
-        key = _key_of(row.facility_id, row.contract_id)
-        history = histories.get(key) or histories.get(("contract", row.contract_id))
+    for facility_id, contract_id, submitted_at, late, was_returned, incidents in rows:
+        history = (histories.get(_key_of(facility_id, contract_id))
+                   or histories.get(("contract", contract_id)))
         if history is None:
             continue
-        day = _local_day(row.first_submitted_at)
-        returned = row.resubmissions > 0 or row.status is SubmissionStatus.RETURNED
-        history.reports.append((day, bool(row.late), returned))
-        for incident in row.incidents if isinstance(row.incidents, list) else []:
+        day = _local_day(submitted_at)
+        history.reports.append((day, bool(late), bool(was_returned)))
+        for incident in incidents if isinstance(incidents, list) else []:
             if isinstance(incident, dict) and incident.get("severity"):
                 history.incidents.append((day, str(incident["severity"]),
                                           int(incident.get("count") or 1)))
