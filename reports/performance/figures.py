@@ -145,8 +145,9 @@ def kept_performance(contracts: sa.Select, period: str, today: date) -> dict[int
 
 
 def kept_trend(contract: Contract, today: date) -> list[Performance]:
-    """:func:`reports.performance.services.quarterly_trend`, each quarter read from the figure kept today where there is
-    one (computing each quarter took two thirds of the performance page's 50 statements)."""
+    """:func:`reports.performance.services.quarterly_trend`, each quarter read from the
+    figure kept today where there is one (computing each quarter took two thirds of the
+    performance page's 50 statements)."""
     kept = {figure.period: _as_performance(figure, contract) for figure in db.session.scalars(
         sa.select(PerformanceFigure).where(PerformanceFigure.contract_id == contract.id,
                                            PerformanceFigure.computed_on == today))}
