@@ -33,7 +33,7 @@ from evaluations.actions.forms import (
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
 from evaluations.inspections.lists import eligible_inspectors
-from evaluations.inspections.services import get_visible_inspection
+from evaluations.inspections.services import WITH_FORM, get_visible_inspection
 
 EVERYONE = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR, Role.PROVIDER)
 RAISERS = (Role.ADMIN, Role.OFFICER, Role.INSPECTOR)
@@ -245,7 +245,7 @@ def _inspection_and_suggestions(inspection_id: int):
     """The visible inspection (else 404) and its suggestions (none, with a warning, when it
     has no result yet)."""
     try:
-        inspection = get_visible_inspection(current_user, inspection_id)
+        inspection = get_visible_inspection(current_user, inspection_id, options=WITH_FORM)
         return inspection, suggest_actions(inspection)
     except NotFound:
         abort(404)

@@ -168,7 +168,8 @@ def _item_errors(error: DomainError, item_ids: list[int]) -> dict[int, list[str]
 @bp.route("/inspections/<int:inspection_id>/form", methods=["GET", "POST"])
 @role_required(Role.INSPECTOR)
 def inspection_form(inspection_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = services.get_visible_inspection(current_user, inspection_id,
+                                                 options=services.WITH_FORM)
     if not inspection.is_editable:
         return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
     form = FieldForm()

@@ -158,20 +158,30 @@ def test_a_home_and_its_contract_send_as_many_statements_for_five_inspections_as
     compare(finalized(1), finalized(4))
 
 
-def test_an_inspections_page_sends_as_many_statements_for_one_section_as_for_six(
-        inspection_world, make_template, make_scored_inspection, as_user, count_queries):
-    """It read each section's items with a statement of its own."""
+def test_an_inspections_pages_send_as_many_statements_for_one_section_as_for_six(
+        inspection_world, make_template, make_scored_inspection, as_user, count_queries,
+        schedule):
+    """Its page, its actions page and the field form read each section's items with a
+    statement of its own."""
     w = inspection_world
     one_section = make_template("safety", sections=load_builtin("safety")["sections"][:1])
     six_sections = make_template("quality")
-    browser, _user = as_user("officer", region="a")
+    officer, _user = as_user("officer", region="a")
+    inspector = Browser(current_app.test_client())
+    assert inspector.login(w.inspector).status_code == 302
+    place = SimpleNamespace(survey=w.contract)
 
-    def page_of(template) -> dict[str, int]:
+    def statements(template) -> dict[str, int]:
         world = SimpleNamespace(template=template, inspector=w.inspector, facility=w.facility)
-        inspection = make_scored_inspection(world, status="finalized")
-        return counts(browser.get, [f"/evaluations/inspections/{inspection.id}"],
-                      SimpleNamespace(survey=w.contract), count_queries)
+        done = make_scored_inspection(world, status="finalized").id
+        due = schedule(template=template).id
+        pages = counts(officer.get, [f"/evaluations/inspections/{done}",
+                                     f"/evaluations/inspections/{done}/actions"],
+                       place, count_queries)
+        form = counts(inspector.get, [f"/evaluations/inspections/{due}/form"], place,
+                      count_queries)
+        return dict(zip(("page", "actions", "form"), [*pages.values(), *form.values()],
+                        strict=True))
 
     assert len(six_sections.sections) == 6
-    small, large = page_of(one_section), page_of(six_sections)
-    compare({"page": next(iter(small.values()))}, {"page": next(iter(large.values()))})
+    compare(statements(one_section), statements(six_sections))
