@@ -35,6 +35,9 @@ PAGES = {
                 "/evaluations/inspections", "/evaluations/actions", "/review-queue",
                 "/contracts/{survey}/households", "/households/anomalies",
                 "/reports/inspections/{scored}/scorecard.pdf", "/providers/suggest?q=中心",
+                # detail pages whose tables grew with their rows
+                "/contracts/{survey}", "/reports/contracts/{survey}/performance",
+                "/evaluations/inspections/{scored}", "/evaluations/inspections/{scored}/actions",
                 "/evaluations/actions/providers?q=中心", "/reports/inspection-plan",
                 "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
     "inspector": ["/", "/reports/dashboard", "/evaluations/inspections",

@@ -241,9 +241,12 @@ def appeals_of_inspection(inspection: Inspection) -> list[Appeal]:
         .order_by(Appeal.id)))
 
 
-def appeals_of_period(contract: Contract, period: str) -> list[Appeal]:
-    """Appeals of the inspections counted in ``period`` and of the contract's decisions."""
-    ids = [i.id for i in counted_inspections(contract, parse_period(period, contract))]
+def appeals_of_period(contract: Contract, period: str,
+                      counted: list[int] | None = None) -> list[Appeal]:
+    """Appeals of the inspections counted in ``period`` (``counted``, their ids, where the
+    caller has them) and of the contract's decisions."""
+    ids = counted if counted is not None else [
+        i.id for i in counted_inspections(contract, parse_period(period, contract))]
     decisions = sa.select(PaymentDecision.id).where(PaymentDecision.contract_id == contract.id)
     return list(db.session.scalars(sa.select(Appeal).where(sa.or_(
         Appeal.inspection_id.in_(ids), Appeal.correction_id.in_(ids),

@@ -35,11 +35,16 @@ from reports.performance.services import contract_performance, linked_installmen
 MAX_TEXT = 2000
 
 
-def active_decision(contract: Contract) -> PaymentDecision | None:
-    """The decision standing on the contract's performance-linked installment, if any."""
+def active_decision(contract: Contract, among: list[PaymentDecision] | None = None
+                    ) -> PaymentDecision | None:
+    """The decision standing on the contract's performance-linked installment, if any; found
+    in ``among`` (the contract's :func:`decision_history`, already read) where given."""
     installment = linked_installment(contract)
     if installment is None:
         return None
+    if among is not None:
+        return next((d for d in among
+                     if d.installment_id == installment.id and d.revoked_at is None), None)
     return db.session.scalar(sa.select(PaymentDecision).where(
         PaymentDecision.installment_id == installment.id, PaymentDecision.revoked_at.is_(None)))
 

@@ -63,7 +63,8 @@ def _page(contract: Contract, period: str, form: DecisionForm | None = None,
         performance = contract_performance(contract, period, locale=_language())
     except ValidationError as error:
         abort(404, error.message)
-    decision = active_decision(contract)
+    history = decision_history(contract)
+    decision = active_decision(contract, among=history)
     refused = form is not None or revoke_form is not None
     if form is None:
         form = DecisionForm(formdata=None)
@@ -74,11 +75,17 @@ def _page(contract: Contract, period: str, form: DecisionForm | None = None,
         revoke_form=revoke_form or RevokeForm(formdata=None),
         pending=decision is not None and is_pending(decision),
         may_decide=current_user.role in DECIDERS,
-        history=[d for d in decision_history(contract) if not d.is_active],
-        appeals=appeals_of_period(contract, performance.period),
+        history=[d for d in history if not d.is_active],
+        appeals=appeals_of_period(contract, performance.period, counted=_counted_ids(performance)),
         veto=veto_notice(performance), veto_lines=veto_lines(performance),
         figures=figure_lines(performance), periods=period_choices(contract)
     ), status if refused else 200
+
+
+def _counted_ids(performance) -> list[int] | None:
+    """The ids of the inspections the performance counted (None where it did not say)."""
+    counted = performance.details.get("counted_inspections")
+    return None if counted is None else [c.id for c in counted]
 
 
 @bp.route("/contracts/<int:contract_id>/performance", methods=["GET", "POST"])

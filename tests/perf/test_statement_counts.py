@@ -27,7 +27,8 @@ PAGES = {
                 "/evaluations/actions/providers?q=1",
                 "/households/anomalies", "/households/standards", "/procurements/red-flags",
                 "/notifications/", "/reports/coverage", "/reports/inspection-plan",
-                "/reports/exports", "/evaluations/templates",
+                "/reports/exports", "/evaluations/templates", "/contracts/{survey}",
+                "/reports/contracts/{survey}/performance",
                 # the forms that offer every home, contract and provider
                 "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
     "admin": ["/", "/admin/audit/", "/admin/users/", "/admin/regions/", "/admin/scheduler/"],
