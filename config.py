@@ -91,6 +91,11 @@ class Config:
     #: public answer is kept (server side) and may be cached (Cache-Control)
     PUBLIC_RATE_PER_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_MINUTE", "60"))
     PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+    #: the most inspections one Excel workbook of results holds, and of item answers (~30 an
+    #: inspection): beyond, the filters must narrow the export (a city's answers in one file were
+    #: 16 GB and minutes in a web worker)
+    EXPORT_MAX_INSPECTIONS = int(os.environ.get("EXPORT_MAX_INSPECTIONS", "20000"))
+    EXPORT_MAX_ANSWERED_INSPECTIONS = int(os.environ.get("EXPORT_MAX_ANSWERED_INSPECTIONS", "3000"))
 
     # JSON API (flask-smorest)
     API_TITLE = "CareProcure API"
@@ -155,6 +160,9 @@ class Config:
             cls.BUYER_CREDIT_CODE = validate_credit_code(cls.BUYER_CREDIT_CODE)
         except InvalidCreditCode as error:
             raise ConfigError(f"BUYER_CREDIT_CODE {cls.BUYER_CREDIT_CODE!r}: {error}.") from None
+        for name in ("EXPORT_MAX_INSPECTIONS", "EXPORT_MAX_ANSWERED_INSPECTIONS"):
+            if getattr(cls, name) < 1:
+                raise ConfigError(f"{name} must be at least 1: no export could be made.")
 
     @classmethod
     def secret_key(cls) -> str:

@@ -103,17 +103,10 @@ def inspections_stmt(user: User, f: InspectionFilter) -> sa.Select:
     return stmt.order_by(Inspection.scheduled_for, Inspection.id)
 
 
-#: the most inspections one workbook of results holds: a city's 61,000 took 20 s to write, a
-#: county's year is well inside
-MAX_INSPECTIONS = 20_000
-#: the most inspections one workbook of item answers holds (~30 answers each): the answers of
-#: a city's 61,000 (1.9 million rows, more than a worksheet holds) took 16 GB and minutes
-MAX_ANSWERED_INSPECTIONS = 3_000
-
-
 def require_at_most(user: User, f: InspectionFilter, limit: int) -> None:
-    """Refuse an export whose filters match more than ``limit`` inspections: one request
-    would hold a web worker (and its memory) for minutes."""
+    """Refuse an export whose filters match more than ``limit`` inspections (config
+    ``EXPORT_MAX_INSPECTIONS`` and ``EXPORT_MAX_ANSWERED_INSPECTIONS``): one request would
+    hold a web worker, and its memory, for minutes."""
     matched = db.session.scalar(sa.select(sa.func.count()).select_from(
         inspections_stmt(user, f).order_by(None).with_only_columns(Inspection.id).subquery()))
     if matched > limit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, render_template, request, send_file
+from flask import Response, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
 
 from app import clock
@@ -44,8 +44,8 @@ def _export_page(refusal: ValidationError | None = None):
         counties=filters.county_choices(current_user),
         statuses=list(InspectionStatus), service_types=list(ServiceType),
         year=clock.today().year, may_export_performance=current_user.role in PERFORMANCE_ROLES,
-        max_inspections=filters.MAX_INSPECTIONS,
-        max_answered=filters.MAX_ANSWERED_INSPECTIONS)
+        max_inspections=current_app.config["EXPORT_MAX_INSPECTIONS"],
+        max_answered=current_app.config["EXPORT_MAX_ANSWERED_INSPECTIONS"])
     return page, 200 if refusal is None else 422
 
 
@@ -54,7 +54,7 @@ def _export_page(refusal: ValidationError | None = None):
 def export_inspections():
     f = filters.inspection_filter(current_user, request.args)
     try:
-        filters.require_at_most(current_user, f, filters.MAX_INSPECTIONS)
+        filters.require_at_most(current_user, f, current_app.config["EXPORT_MAX_INSPECTIONS"])
     except ValidationError as refusal:
         return _export_page(refusal)
     return xlsx_response(inspection_results_xlsx(current_user, f),
@@ -66,7 +66,8 @@ def export_inspections():
 def export_answers():
     f = filters.inspection_filter(current_user, request.args)
     try:
-        filters.require_at_most(current_user, f, filters.MAX_ANSWERED_INSPECTIONS)
+        filters.require_at_most(current_user, f,
+                                current_app.config["EXPORT_MAX_ANSWERED_INSPECTIONS"])
     except ValidationError as refusal:
         return _export_page(refusal)
     return xlsx_response(item_answers_xlsx(current_user, f), export_filename("answers"))

@@ -249,8 +249,8 @@ def test_the_exports_page_links_from_the_dashboard(db, app, inspection_world):
 def test_an_export_too_large_is_refused_on_the_filter_page_and_a_narrower_one_is_written(
         db, app, inspection_world, make_scored_inspection, make_user, monkeypatch):
     """A city's answers in one workbook took 16 GB and minutes: the filters must narrow it."""
-    monkeypatch.setattr("reports.exports.filters.MAX_INSPECTIONS", 2)
-    monkeypatch.setattr("reports.exports.filters.MAX_ANSWERED_INSPECTIONS", 1)
+    monkeypatch.setitem(app.config, "EXPORT_MAX_INSPECTIONS", 2)
+    monkeypatch.setitem(app.config, "EXPORT_MAX_ANSWERED_INSPECTIONS", 1)
     w = inspection_world
     for day in (1, 2, 3):
         finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 3, day)), "90",
@@ -272,3 +272,13 @@ def test_an_export_too_large_is_refused_on_the_filter_page_and_a_narrower_one_is
         "/reports/exports/answers.xlsx?from=2026-03-03")).worksheets[0])
     assert answers and {r["Inspection ID"] for r in answers} == {
         max(r["Inspection ID"] for r in answers)}
+
+
+@pytest.mark.parametrize("name", ["EXPORT_MAX_INSPECTIONS", "EXPORT_MAX_ANSWERED_INSPECTIONS"])
+def test_an_export_bound_below_one_refuses_to_start(name):
+    from app.factory import create_app
+    from config import ConfigError, TestingConfig
+
+    broken = type("Broken", (TestingConfig,), {name: 0})
+    with pytest.raises(ConfigError, match=name):
+        create_app(broken)
