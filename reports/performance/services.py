@@ -297,6 +297,13 @@ def contract_performance(contract: Contract, period: str | None = None,
                        details | d1 | d2 | {"targets": d3}, failed, composite_grade)
 
 
+def counted_inspection_ids(performance: Performance) -> list[int] | None:
+    """The ids of the inspections ``performance`` counted (None where it does not say: a
+    period not begun, or a performance read from the kept figures)."""
+    counted = performance.details.get("counted_inspections")
+    return None if counted is None else [c.id for c in counted]
+
+
 def quarters_of(contract: Contract) -> list[str]:
     keys, year, quarter = [], contract.start_date.year, (contract.start_date.month - 1) // 3 + 1
     while date(year, 3 * quarter - 2, 1) <= contract.end_date:

@@ -29,6 +29,7 @@ PAGES = {
                 "/notifications/", "/reports/coverage", "/reports/inspection-plan",
                 "/reports/exports", "/evaluations/templates", "/contracts/{survey}",
                 "/reports/contracts/{survey}/performance",
+                "/reports/contracts/{survey}/scorecard.pdf",
                 # the forms that offer every home, contract and provider
                 "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
     "admin": ["/", "/admin/audit/", "/admin/users/", "/admin/regions/", "/admin/scheduler/"],
