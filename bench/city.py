@@ -37,6 +37,7 @@ PAGES = {
                 "/reports/inspections/{scored}/scorecard.pdf", "/providers/suggest?q=中心",
                 # detail pages whose tables grew with their rows
                 "/contracts/{survey}", "/reports/contracts/{survey}/performance",
+                "/reports/contracts/{survey}/scorecard.pdf",
                 "/evaluations/inspections/{scored}", "/evaluations/inspections/{scored}/actions",
                 "/evaluations/actions/providers?q=中心", "/reports/inspection-plan",
                 "/contracts/new", "/evaluations/inspections/new", "/evaluations/actions/new"],
