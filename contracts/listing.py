@@ -276,9 +276,7 @@ def provider_options(user: User, args: Mapping | None = None, *, key: str = "pro
     args = args or {}
     if user.role is Role.PROVIDER:
         return ProviderFilter([], None, {})
-    names = providers_stmt(user).with_only_columns(Provider.id, Provider.name)
-    if among is not None:
-        names = names.where(Provider.id.in_(among))
+    names = _provider_names(user, among=among)
     choices, too_many = _first(names, PROVIDER_CHOICES_MAX)
     if not too_many:
         return ProviderFilter(choices, None, {})
@@ -299,10 +297,15 @@ def provider_suggestions(user: User, q: str | None, *, among: sa.Select | None =
     """The providers ``user`` may see (given ``among``, a select of provider ids, only those)
     whose name or credit code contains ``q``, by name (the lists' provider typeahead); and
     whether more than these match."""
+    return _first(_provider_names(user, q=q, among=among), PROVIDER_SUGGESTIONS)
+
+
+def _provider_names(user: User, *, q: str | None = None, among: sa.Select | None = None
+                    ) -> sa.Select:
+    """(id, name) of the providers ``user`` may see, by name: those whose name or credit code
+    contains ``q``, and given ``among`` (a select of provider ids) only those."""
     names = providers_stmt(user, q=q).with_only_columns(Provider.id, Provider.name)
-    if among is not None:
-        names = names.where(Provider.id.in_(among))
-    return _first(names, PROVIDER_SUGGESTIONS)
+    return names if among is None else names.where(Provider.id.in_(among))
 
 
 def _first(names: sa.Select, count: int) -> tuple[list[ProviderOption], bool]:

@@ -43,11 +43,11 @@ from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
-    "ANSWERABLE", "action_owners", "action_stmt", "actions_of_inspection", "check_fields", "close_action",
-    "create_action", "get_visible_action", "no_owner_error", "open_actions_of_facility",
-    "overdue_clause", "owner_of", "provider_filter", "raisable_targets",
-    "reinspection_inspectors", "reopen_action", "require_reviewer", "require_scored",
-    "schedule_reinspection", "visible_actions",
+    "ANSWERABLE", "action_owners", "action_stmt", "actions_of_inspection", "check_fields",
+    "close_action", "create_action", "get_visible_action", "no_owner_error",
+    "open_actions_of_facility", "overdue_clause", "owner_of", "provider_filter",
+    "raisable_targets", "reinspection_inspectors", "reopen_action", "require_reviewer",
+    "require_scored", "schedule_reinspection", "visible_actions",
 ]
 
 MAX_DESCRIPTION = 2000

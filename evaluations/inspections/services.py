@@ -57,9 +57,8 @@ from evaluations.scoring import round_score, score
 
 __all__ = [
     "WITH_FORM", "correct_inspection", "finalize_inspection", "get_visible_inspection",
-    "reopen_inspection",
-    "save_answers", "save_changes", "schedule_inspection", "submit_inspection", "template_and_inspector",
-    "visible_inspections",
+    "reopen_inspection", "save_answers", "save_changes", "schedule_inspection",
+    "submit_inspection", "template_and_inspector", "visible_inspections",
 ]
 
 #: the alphabet of verification codes: base32 without look-alikes is overkill; RFC 4648 is fine

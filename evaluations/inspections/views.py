@@ -46,8 +46,8 @@ def inspections_about(facility=None, contract=None, limit: int = 50) -> list[Ins
                                              contract=contract, limit=limit)
 
 
-def _inspection(inspection_id: int) -> Inspection:
-    return services.get_visible_inspection(current_user, inspection_id)
+def _inspection(inspection_id: int, options: tuple = ()) -> Inspection:
+    return services.get_visible_inspection(current_user, inspection_id, options=options)
 
 
 def _date_arg(name: str) -> date | None:
@@ -107,8 +107,7 @@ def _target(kind: str, ident: int | None):
 @bp.route("/inspections/<int:inspection_id>")
 @role_required(*EVERYONE)
 def inspection_detail(inspection_id: int):
-    inspection = services.get_visible_inspection(current_user, inspection_id,
-                                                 options=services.WITH_FORM)
+    inspection = _inspection(inspection_id, services.WITH_FORM)
     return render_template("evaluations/inspection_detail.html", inspection=inspection,
                            confirm_form=ConfirmForm(), reason_form=ReasonForm(),
                            signature_roles=ROLE_LABELS, **_result_context(inspection))
@@ -168,8 +167,7 @@ def _item_errors(error: DomainError, item_ids: list[int]) -> dict[int, list[str]
 @bp.route("/inspections/<int:inspection_id>/form", methods=["GET", "POST"])
 @role_required(Role.INSPECTOR)
 def inspection_form(inspection_id: int):
-    inspection = services.get_visible_inspection(current_user, inspection_id,
-                                                 options=services.WITH_FORM)
+    inspection = _inspection(inspection_id, services.WITH_FORM)
     if not inspection.is_editable:
         return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
     form = FieldForm()

@@ -42,7 +42,12 @@ from evaluations.inspections.services import correct_inspection
 from reports.appeals.models import Appeal, AppealStatus
 from reports.performance.decisions import record_payment_decision, revoke_payment_decision
 from reports.performance.models import PaymentDecision
-from reports.performance.services import counted_inspections, parse_period
+from reports.performance.services import (
+    Performance,
+    counted_inspection_ids,
+    counted_inspections,
+    parse_period,
+)
 
 APPEAL_OPENED = register_kind("appeal_opened", _l("Appeal opened"))
 APPEAL_RESOLVED = register_kind("appeal_resolved", _l("Appeal resolved"))
@@ -241,12 +246,12 @@ def appeals_of_inspection(inspection: Inspection) -> list[Appeal]:
         .order_by(Appeal.id)))
 
 
-def appeals_of_period(contract: Contract, period: str,
-                      counted: list[int] | None = None) -> list[Appeal]:
-    """Appeals of the inspections counted in ``period`` (``counted``, their ids, where the
-    caller has them) and of the contract's decisions."""
-    ids = counted if counted is not None else [
-        i.id for i in counted_inspections(contract, parse_period(period, contract))]
+def appeals_of_period(contract: Contract, performance: Performance) -> list[Appeal]:
+    """Appeals of the inspections ``performance`` counted and of the contract's decisions."""
+    ids = counted_inspection_ids(performance)
+    if ids is None:  # it does not say: they are counted again
+        ids = [i.id for i in counted_inspections(contract,
+                                                 parse_period(performance.period, contract))]
     decisions = sa.select(PaymentDecision.id).where(PaymentDecision.contract_id == contract.id)
     return list(db.session.scalars(sa.select(Appeal).where(sa.or_(
         Appeal.inspection_id.in_(ids), Appeal.correction_id.in_(ids),

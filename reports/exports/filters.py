@@ -24,6 +24,7 @@ from contracts.visibility import get_visible_provider
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import visible_inspections
+from reports.dashboards.services import count_of
 
 _PERIOD = re.compile(r"^\d{4}(-Q[1-4])?$")
 
@@ -107,8 +108,7 @@ def require_at_most(user: User, f: InspectionFilter, limit: int) -> None:
     """Refuse an export whose filters match more than ``limit`` inspections (config
     ``EXPORT_MAX_INSPECTIONS`` and ``EXPORT_MAX_ANSWERED_INSPECTIONS``): one request would
     hold a web worker, and its memory, for minutes."""
-    matched = db.session.scalar(sa.select(sa.func.count()).select_from(
-        inspections_stmt(user, f).order_by(None).with_only_columns(Inspection.id).subquery()))
+    matched = count_of(inspections_stmt(user, f))
     if matched > limit:
         message = _("These filters match %(count)d inspections; one export holds at most "
                     "%(limit)d. Narrow it by county, template, provider or dates.",

@@ -32,6 +32,7 @@ from contracts.submissions.models import Submission
 from contracts.submissions.services import reporting_milestones, submissions_by_period
 from contracts.visibility import visible_contracts
 from evaluations.inspections.models import Inspection, InspectionStatus
+from reports.dashboards.services import count_of
 
 OCDS_VERSION = "1.1"
 CURRENCY = "CNY"
@@ -297,8 +298,7 @@ class PackagePage:
 
     def __init__(self, user: User | None, page: int, per_page: int) -> None:
         stmt = published_contracts(user)
-        self.total = db.session.scalar(sa.select(sa.func.count()).select_from(
-            stmt.order_by(None).with_only_columns(Contract.id).subquery()))
+        self.total = count_of(stmt)
         self.page, self.per_page = page, per_page
         self.stmt = page_of(stmt, per_page, (page - 1) * per_page)
 

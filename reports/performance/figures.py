@@ -40,7 +40,7 @@ from reports.performance.services import (
     contract_performance,
     payment_of,
     period_choices,
-    quarters_of,
+    quarterly_trend,
 )
 
 #: contracts with figures (the ranking and the trends show no others)
@@ -151,8 +151,7 @@ def kept_trend(contract: Contract, today: date) -> list[Performance]:
     kept = {figure.period: _as_performance(figure, contract) for figure in db.session.scalars(
         sa.select(PerformanceFigure).where(PerformanceFigure.contract_id == contract.id,
                                            PerformanceFigure.computed_on == today))}
-    return [kept.get(key) or contract_performance(contract, key, today)
-            for key in quarters_of(contract)]
+    return quarterly_trend(contract, today, kept)
 
 
 def _as_performance(figure: PerformanceFigure, contract: Contract) -> Performance:

@@ -312,10 +312,14 @@ def quarters_of(contract: Contract) -> list[str]:
     return keys
 
 
-def quarterly_trend(contract: Contract, today: date | None = None) -> list[Performance]:
-    """The composite per quarter of the contract, for the trend chart; quarters that have not
-    begun have no composite (the chart leaves them empty)."""
-    return [contract_performance(contract, key, today) for key in quarters_of(contract)]
+def quarterly_trend(contract: Contract, today: date | None = None,
+                    kept: dict[str, Performance] | None = None) -> list[Performance]:
+    """The composite per quarter of the contract, for the trend chart, taken from ``kept``
+    where it holds the quarter and computed otherwise; quarters that have not begun have no
+    composite (the chart leaves them empty)."""
+    kept = kept or {}
+    return [kept.get(key) or contract_performance(contract, key, today)
+            for key in quarters_of(contract)]
 
 
 def period_choices(contract: Contract) -> list[str]:

@@ -26,11 +26,7 @@ from reports.performance.decisions import (
 from reports.performance.explain import figure_lines, veto_lines, veto_notice
 from reports.performance.figures import kept_trend
 from reports.performance.forms import DecisionForm, RevokeForm
-from reports.performance.services import (
-    contract_performance,
-    counted_inspection_ids,
-    period_choices,
-)
+from reports.performance.services import contract_performance, period_choices
 from reports.scorecards.charts import to_svg, trend_line
 from reports.scorecards.pdf import grade_label
 from reports.scorecards.responses import pdf_response
@@ -80,7 +76,7 @@ def _page(contract: Contract, period: str, form: DecisionForm | None = None,
         pending=decision is not None and is_pending(decision),
         may_decide=current_user.role in DECIDERS,
         history=[d for d in history if not d.is_active],
-        appeals=appeals_of_period(contract, performance.period, counted=counted_inspection_ids(performance)),
+        appeals=appeals_of_period(contract, performance),
         veto=veto_notice(performance), veto_lines=veto_lines(performance),
         figures=figure_lines(performance), periods=period_choices(contract)
     ), status if refused else 200

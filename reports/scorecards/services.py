@@ -24,11 +24,7 @@ from evaluations.inspections.models import Inspection
 from reports.appeals.services import appeals_of_inspection, appeals_of_period, is_pending
 from reports.performance.decisions import active_decision
 from reports.performance.figures import kept_trend
-from reports.performance.services import (
-    Performance,
-    contract_performance,
-    counted_inspection_ids,
-)
+from reports.performance.services import Performance, contract_performance
 from reports.scorecards.data import appeal_lines, load_for_scorecard, scorecard_data
 from reports.scorecards.fonts import cjk_font
 from reports.scorecards.models import PerformanceCard
@@ -128,9 +124,8 @@ def card_is_current(card: PerformanceCard) -> bool:
     """Whether the figures printed on ``card`` are still today's."""
     contract = card.contract
     performance = contract_performance(contract, card.period)
-    appeals = appeals_of_period(contract, card.period, counted_inspection_ids(performance))
     return card.fingerprint == fingerprint(contract, performance, active_decision(contract),
-                                           appeals)
+                                           appeals_of_period(contract, performance))
 
 
 def performance_scorecard_pdf(contract: Contract, period: str | None = None,
@@ -140,8 +135,7 @@ def performance_scorecard_pdf(contract: Contract, period: str | None = None,
     locale = viewer_language()
     performance = contract_performance(contract, period, locale=locale)
     decision = active_decision(contract)
-    appeals = appeals_of_period(contract, performance.period,
-                                counted_inspection_ids(performance))
+    appeals = appeals_of_period(contract, performance)
     card = issue_card(contract, performance, decision, appeals, user)
     return performance_scorecard(
         contract=contract, performance=performance, trend=kept_trend(contract, clock.today()),
