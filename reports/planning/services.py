@@ -2,8 +2,9 @@
 with its risk, next due date and reasons, from a handful of set-based queries.
 
 Nothing is stored: the plan is computed on demand from the data the bureau already holds, so
-it is never stale. Six statements whatever the number of targets (targets twice, inspections,
-actions, reports, appeals); the ranking is done in Python over the visible targets.
+it is never stale; the database hands over only the rows that can tell in the rule. Six
+statements whatever the number of targets (targets twice, inspections, actions, reports,
+appeals); the ranking is done in Python over the visible targets.
 
 On site means an inspection that was carried out: submitted or finalized, dated by its day.
 Grades count only finalized inspections that no correction has superseded.
@@ -117,26 +118,13 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(clock.LOCAL_TZ).date()
 
 
-def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: sa.Select
-                      ) -> None:
+def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: sa.Select,
+                      since: date) -> None:
     # the few templates' codes by id, rather than a join for each of the rows
     codes = dict(db.session.execute(
         sa.select(AssessmentTemplate.id, AssessmentTemplate.code)).all())
-    # every target's whole history (a city's 61,000 rows), so only what is read of each row,
-    # in plain columns: the status as two truths and the failed vetoes as a count, not the
-    # enum and the JSON list (decoding them took two thirds of the statement's 520 ms)
-    rows = db.session.execute(
-        sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
-                  Inspection.status.in_(OPEN).label("open"),
-                  (Inspection.status == InspectionStatus.FINALIZED).label("finalized"),
-                  Inspection.scheduled_for, Inspection.total, Inspection.grade,
-                  sa.func.coalesce(sa.func.json_array_length(Inspection.failed_critical), 0)
-                  .label("failed_vetoes"),
-                  Inspection.template_id)
-        .where(sa.or_(Inspection.facility_id.in_(fids),
-                      sa.and_(Inspection.facility_id.is_(None),
-                              Inspection.contract_id.in_(cids))),
-               not_superseded()))  # in no order: what is kept of them does not depend on it
+    rows = db.session.execute(_telling_inspections(fids, cids, since))
+    # in no order: what is kept of them does not depend on it
     for (ident, facility_id, contract_id, is_open, finalized, day, total, grade, vetoes,
          template_id) in rows:
         key = _key_of(facility_id, contract_id)
@@ -153,6 +141,50 @@ def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: s
         if finalized:
             history.finalized.append(Finalized(day, total, grade, vetoes, ident,
                                                codes[template_id]))
+
+
+def _telling_inspections(fids: sa.Select, cids: sa.Select, since: date) -> sa.Select:
+    """The current inspections of the targets that can tell in the risk rule, in plain columns
+    (the status as two truths, the failed vetoes as a count: decoding the enum and the JSON
+    list took two thirds of the time).
+
+    Of a target's carried-out inspections only the newest tell — the last visit, the last
+    grade, the last two scores of one template — and the failed vetoes of the look-back; so
+    the database keeps, in each group of one home or contract, template and kind of result,
+    the two newest (newest first, the lower id first on a day, as the grade reads them) and
+    the newest by the higher id (as the last visit reads them), with every open inspection
+    and every one with a failed veto since ``since``. A coarser group's newest are among its
+    finer groups' newest, so nothing the rule reads is left out. A city officer's plan reads
+    1,900 rows instead of its targets' 14,500 (reading and decoding them all, and the garbage
+    they left, took 40 % of the plan's time)."""
+    is_open = Inspection.status.in_(OPEN)
+    finalized = Inspection.status == InspectionStatus.FINALIZED
+    vetoes = sa.func.coalesce(sa.func.json_array_length(Inspection.failed_critical), 0)
+    group = (Inspection.facility_id, Inspection.contract_id, Inspection.template_id, is_open,
+             finalized, Inspection.total.is_(None))
+    current = (
+        sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
+                  is_open.label("open"), finalized.label("finalized"),
+                  Inspection.scheduled_for, Inspection.total, Inspection.grade,
+                  vetoes.label("failed_vetoes"), Inspection.template_id,
+                  sa.func.row_number().over(
+                      partition_by=group,
+                      order_by=(Inspection.scheduled_for.desc(), Inspection.id)).label("nth"),
+                  sa.func.row_number().over(
+                      partition_by=group,
+                      order_by=(Inspection.scheduled_for.desc(), Inspection.id.desc()))
+                  .label("nth_by_id"))
+        .where(sa.or_(Inspection.facility_id.in_(fids),
+                      sa.and_(Inspection.facility_id.is_(None),
+                              Inspection.contract_id.in_(cids))),
+               not_superseded())
+        .subquery())
+    c = current.c
+    return (sa.select(c.id, c.facility_id, c.contract_id, c.open, c.finalized,
+                      c.scheduled_for, c.total, c.grade, c.failed_vetoes, c.template_id)
+            .where(sa.or_(c.open, c.nth <= 2, c.nth_by_id == 1,
+                          sa.and_(c.finalized, c.failed_vetoes > 0,
+                                  c.scheduled_for >= since))))
 
 
 def _load_actions(histories: dict, fids: sa.Select, cids: sa.Select) -> None:
@@ -174,15 +206,19 @@ def _load_reports(histories: dict, fids: sa.Select, cids: sa.Select, since: date
     returns, and the incidents (nine risks) the provider reported in them."""
     returned = sa.or_(Submission.resubmissions > 0,
                       Submission.status == SubmissionStatus.RETURNED)
+    incidents = Submission.data["incidents"]
     rows = db.session.execute(
         # the incidents alone: decoding every report's whole data took a quarter of the plan
         sa.select(Contract.facility_id, Submission.contract_id, Submission.first_submitted_at,
-                  Submission.late, returned.label("returned"),
-                  Submission.data["incidents"].label("incidents"))
+                  Submission.late, returned.label("returned"), incidents.label("incidents"))
         .join(Contract, Submission.contract_id == Contract.id)
         .where(Submission.status != SubmissionStatus.DRAFT,
                Submission.first_submitted_at >= _since(since),
-               sa.or_(Contract.facility_id.in_(fids), Submission.contract_id.in_(cids))))
+               sa.or_(Contract.facility_id.in_(fids), Submission.contract_id.in_(cids)),
+               # only the reports that count: a city's year is 12,000 reports, ~500 of them
+               # late, returned or reporting incidents (all of them read took 40 ms)
+               sa.or_(Submission.late, returned,
+                      sa.func.coalesce(incidents.as_string(), "[]") != "[]")))
     for facility_id, contract_id, submitted_at, late, was_returned, incidents in rows:
         history = (histories.get(_key_of(facility_id, contract_id))
                    or histories.get(("contract", contract_id)))
@@ -231,7 +267,7 @@ def inspection_plan(user: User, *, region: Region | None = None, before: date | 
     scheduled: dict[tuple[str, int], date] = {}
     since = today - timedelta(days=int(w["lookback_days"]))
     if histories:
-        _load_inspections(histories, scheduled, fids, cids)
+        _load_inspections(histories, scheduled, fids, cids, since)
         _load_actions(histories, fids, cids)
         _load_reports(histories, fids, cids, since)
         _load_appeals(histories, fids, cids, since)
