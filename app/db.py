@@ -117,6 +117,12 @@ def page_of(select: sa.Select, limit: int, offset: int = 0) -> sa.Select:
     return select.limit(inline(limit)).offset(inline(offset))
 
 
+def count_rows(select: sa.Select) -> sa.Select:
+    """The statement that counts the rows ``select`` gives (its order dropped: it changes no
+    count and costs a sort)."""
+    return sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
+
+
 def insert(table, dialect: str):
     """The INSERT of ``dialect`` (``postgresql`` or ``sqlite``), which can say what to do on a
     conflict (``on_conflict_do_nothing``, ``on_conflict_do_update``): both databases speak it,

@@ -8,7 +8,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from app import paging
-from app.db import page_of
+from app.db import count_rows, page_of
 from app.extensions import db
 from app.validation import MAX_PAGE
 
@@ -59,8 +59,7 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
 def paginate(stmt: sa.Select, page: int, per_page: int, load: Sequence = ()) -> dict:
     """A page of ``stmt``; with ``load`` (loader options), cut on the listed table alone and
     only the page's rows loaded with them (:mod:`app.paging`)."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None)
-                                                                       .subquery()))
+    total = db.session.scalar(count_rows(stmt))
     offset = (page - 1) * per_page
     if load:
         ids = db.session.scalars(page_of(paging.ids_stmt(stmt), per_page, offset)).all()

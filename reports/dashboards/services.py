@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app import clock, paging
-from app.db import page_of
+from app.db import count_rows, page_of
 from app.extensions import db
 from app.regions.models import Level, Region
 from app.scoping import scope
@@ -99,8 +99,7 @@ def contracts_by(user: User, column: str) -> list[tuple[str, int]]:
 
 def count_of(stmt: sa.Select) -> int:
     """How many rows ``stmt`` gives, counted by the database."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(
-        stmt.order_by(None).subquery()))
+    return db.session.scalar(count_rows(stmt))
 
 
 def first_and_total(stmt: sa.Select, order_by: Sequence, options: Sequence = (),
