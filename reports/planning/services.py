@@ -29,7 +29,13 @@ from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.assessment.models import AssessmentTemplate
-from evaluations.inspections.models import Inspection, InspectionStatus, not_superseded
+from evaluations.inspections.models import (
+    HISTORY_GROUP,
+    HISTORY_ORDER,
+    Inspection,
+    InspectionStatus,
+    not_superseded,
+)
 from reports.appeals.models import Appeal
 from reports.planning.risk import Assessment, Finalized, History, assess
 from reports.planning.weights import Weights, current_weights
@@ -135,8 +141,9 @@ def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: s
             if key not in scheduled or day < scheduled[key]:
                 scheduled[key] = day
             continue
-        if history.last_onsite is None or (day, ident) > (history.last_onsite,
-                                                          history.last_onsite_id):
+        # the newest day; of one day's, the lower id (as the grade reads them)
+        if history.last_onsite is None or (day, -ident) > (history.last_onsite,
+                                                           -history.last_onsite_id):
             history.last_onsite, history.last_onsite_id = day, ident
         if finalized:
             history.finalized.append(Finalized(day, total, grade, vetoes, ident,
@@ -150,30 +157,25 @@ def _telling_inspections(fids: sa.Select, cids: sa.Select, since: date) -> sa.Se
 
     Of a target's carried-out inspections only the newest tell — the last visit, the last
     grade, the last two scores of one template — and the failed vetoes of the look-back; so
-    the database keeps, in each group of one home or contract, template and kind of result,
-    the two newest (newest first, the lower id first on a day, as the grade reads them) and
-    the newest by the higher id (as the last visit reads them), with every open inspection
-    and every one with a failed veto since ``since``. A coarser group's newest are among its
-    finer groups' newest, so nothing the rule reads is left out. A city officer's plan reads
-    1,900 rows instead of its targets' 14,500 (reading and decoding them all, and the garbage
-    they left, took 40 % of the plan's time)."""
+    the database keeps, of each group of its history (one home or contract, template and
+    status: ``HISTORY_GROUP``, read in ``ix_inspections_history``'s order), the newest and the
+    two newest scored, with every open inspection and every one with a failed veto since
+    ``since``. A coarser group's newest are among its finer groups' newest, so nothing the rule
+    reads is left out. A city officer's plan reads 1,900 rows instead of its targets' 14,500
+    (reading and decoding them all, and the garbage they left, took 40 % of the plan's time)."""
     is_open = Inspection.status.in_(OPEN)
     finalized = Inspection.status == InspectionStatus.FINALIZED
     vetoes = sa.func.coalesce(sa.func.json_array_length(Inspection.failed_critical), 0)
-    group = (Inspection.facility_id, Inspection.contract_id, Inspection.template_id, is_open,
-             finalized, Inspection.total.is_(None))
     current = (
         sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
                   is_open.label("open"), finalized.label("finalized"),
                   Inspection.scheduled_for, Inspection.total, Inspection.grade,
                   vetoes.label("failed_vetoes"), Inspection.template_id,
-                  sa.func.row_number().over(
-                      partition_by=group,
-                      order_by=(Inspection.scheduled_for.desc(), Inspection.id)).label("nth"),
-                  sa.func.row_number().over(
-                      partition_by=group,
-                      order_by=(Inspection.scheduled_for.desc(), Inspection.id.desc()))
-                  .label("nth_by_id"))
+                  sa.func.row_number().over(partition_by=HISTORY_GROUP,
+                                            order_by=HISTORY_ORDER).label("nth"),
+                  # the scored ones counted in the same pass: the trend reads two of them
+                  sa.func.sum(sa.case((Inspection.total.is_not(None), 1), else_=0)).over(
+                      partition_by=HISTORY_GROUP, order_by=HISTORY_ORDER).label("nth_scored"))
         .where(sa.or_(Inspection.facility_id.in_(fids),
                       sa.and_(Inspection.facility_id.is_(None),
                               Inspection.contract_id.in_(cids))),
@@ -182,7 +184,7 @@ def _telling_inspections(fids: sa.Select, cids: sa.Select, since: date) -> sa.Se
     c = current.c
     return (sa.select(c.id, c.facility_id, c.contract_id, c.open, c.finalized,
                       c.scheduled_for, c.total, c.grade, c.failed_vetoes, c.template_id)
-            .where(sa.or_(c.open, c.nth <= 2, c.nth_by_id == 1,
+            .where(sa.or_(c.open, c.nth == 1, sa.and_(c.total.is_not(None), c.nth_scored <= 2),
                           sa.and_(c.finalized, c.failed_vetoes > 0,
                                   c.scheduled_for >= since))))
 

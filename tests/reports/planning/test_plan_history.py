@@ -27,8 +27,8 @@ def _whole_history(db, facility_id: int, since: date) -> History:
         if not i.is_current or i.status not in (InspectionStatus.SUBMITTED,
                                                 InspectionStatus.FINALIZED):
             continue
-        if history.last_onsite is None or (i.scheduled_for, i.id) > (history.last_onsite,
-                                                                      history.last_onsite_id):
+        if history.last_onsite is None or (i.scheduled_for, -i.id) > (history.last_onsite,
+                                                                       -history.last_onsite_id):
             history.last_onsite, history.last_onsite_id = i.scheduled_for, i.id
         if i.status is InspectionStatus.FINALIZED:
             history.finalized.append(Finalized(i.scheduled_for, i.total, i.grade,
@@ -55,6 +55,24 @@ def _report(contract, period: str, day: date, **values) -> Submission:
                                                  "late": False, "data": {}} | values))
 
 
+def _shape(db, changes: dict) -> None:
+    """Change finalized inspections in place (the ORM refuses: they are final)."""
+    table = Inspection.__table__
+    for inspection, values in changes.items():
+        db.session.execute(sa.update(table).where(table.c.id == inspection.id).values(**values))
+    db.session.commit()
+    db.session.expire_all()
+
+
+def _planned(db, officer, home):
+    """The plan's assessment of ``home`` and the rule's, of its whole history."""
+    weights = current_weights()
+    since = TODAY - timedelta(days=int(weights["lookback_days"]))
+    expected = assess(_whole_history(db, home.id, since), weights, TODAY)
+    (item,) = [i for i in inspection_plan(officer, today=TODAY) if i.facility == home]
+    return item, expected
+
+
 def test_a_long_history_plans_as_the_rule_says_of_all_of_it(city, db, schedule, make_template):
     w = city
     def visit(day, **kw):
@@ -66,16 +84,12 @@ def test_a_long_history_plans_as_the_rule_says_of_all_of_it(city, db, schedule, 
     visit(date(2026, 1, 5), finalize=False)  # carried out, not finalized yet
     newest = [visit(date(2026, 4, 1)) for _ in range(3)]  # three on the newest day
     on(TODAY)
-    schedule(facility=w.clean, scheduled_for=date(2026, 7, 1))
-    schedule(facility=w.clean, scheduled_for=date(2026, 6, 15))
-    # shaped in place: finalized inspections refuse changes through the ORM
-    shape = {other_kind: {"template_id": make_template("safety").id},
-             unscored: {"total": None, "grade": None},
-             newest[0]: {"total": Decimal("70.0")},
-             newest[1]: {"total": Decimal("88.0")}}  # the same day, the higher id: "before"
-    for inspection, values in shape.items():
-        db.session.execute(sa.update(Inspection.__table__)
-                           .where(Inspection.__table__.c.id == inspection.id).values(**values))
+    for day in (date(2026, 7, 1), date(2026, 6, 20), date(2026, 6, 15)):
+        schedule(facility=w.clean, scheduled_for=day)
+    _shape(db, {other_kind: {"template_id": make_template("safety").id},
+                unscored: {"total": None, "grade": None},
+                newest[0]: {"total": Decimal("70.0")},
+                newest[1]: {"total": Decimal("88.0")}})  # the same day, the higher id: "before"
     w.contract.facility_id = w.clean.id
     db.session.add_all([
         _report(w.contract, "2026-01", date(2026, 2, 3)),
@@ -86,20 +100,37 @@ def test_a_long_history_plans_as_the_rule_says_of_all_of_it(city, db, schedule, 
         _report(w.contract, "2025-03", date(2025, 4, 2), late=True),  # before the look-back
     ])
     db.session.commit()
-    db.session.expire_all()
 
-    weights = current_weights()
-    since = TODAY - timedelta(days=int(weights["lookback_days"]))
-    expected = assess(_whole_history(db, w.clean.id, since), weights, TODAY)
-    (item,) = [i for i in inspection_plan(w.officer, today=TODAY) if i.facility == w.clean]
+    item, expected = _planned(db, w.officer, w.clean)
     assert item.assessment == expected
     codes = {r.code: r for r in item.assessment.reasons}
     assert codes["veto_failure"].values == {"count": 2}  # the two deep in the look-back only
     assert codes["trend"].values == {"before": Decimal("88.0"), "after": Decimal("70.0")}
-    assert codes["interval"].values["inspection_id"] == newest[2].id
+    assert codes["interval"].values["inspection_id"] == newest[0].id  # of one day's, the first
     assert {c: codes[c].values["count"] for c in ("late_report", "returned_report",
                                                   "incident_serious")} == {
         "late_report": 1, "returned_report": 1, "incident_serious": 2}
-    assert item.scheduled_for == date(2026, 6, 15)
+    assert item.scheduled_for == date(2026, 6, 15)  # the earliest of three still to be done
     assert too_old.id not in {r.values.get("inspection_id") for r in item.assessment.reasons}
     assert deep and db.session.get(Inspection, unscored.id).total is None
+
+
+def test_unscored_results_newest_do_not_hide_the_visit_or_the_trend(city, db, schedule):
+    w = city
+    def visit(day):
+        return carried_out(db, w, schedule, w.vetoed, day=day)
+
+    # all in the operation contract's term (2026), so of one group of the home's history
+    older, before = visit(date(2026, 1, 5)), visit(date(2026, 1, 20))
+    unscored = [visit(date(2026, 2, 1)), visit(date(2026, 2, 15)), visit(date(2026, 4, 15))]
+    on(TODAY)
+    _shape(db, {older: {"total": Decimal("60.0")}, before: {"total": Decimal("99.0")}}
+           | {i: {"total": None, "grade": None} for i in unscored})
+
+    item, expected = _planned(db, w.officer, w.vetoed)
+    assert item.assessment == expected
+    codes = {r.code: r for r in item.assessment.reasons}
+    assert codes["interval"].values["inspection_id"] == unscored[-1].id  # the newest visit
+    assert "grade" not in codes  # its result has no grade
+    # the last scored (2026-03-02) against the one before it, three unscored results apart
+    assert codes["trend"].values["before"] == Decimal("99.0")
