@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import app.users.models  # noqa: F401  (models first: see bench/household_import.py)
+from bench import host_speed
 from bench.city_data import NOW, PASSWORD, SCALES, build
 
 BIG_TABLES = ("inspections", "inspection_answers", "household_records", "corrective_actions",
@@ -263,7 +264,9 @@ def main(argv: list[str] | None = None) -> None:
         with app.app_context():
             from app.extensions import db
             dialect = db.engine.dialect.name
+        print(host_speed())
         print_table(do_measure(app, args.rounds), dialect)
+        print(host_speed())
 
 
 if __name__ == "__main__":

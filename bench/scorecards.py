@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import app.users.models  # noqa: F401  (models first: see bench/household_import.py)
+from bench import host_speed
 from bench.config import bench_config
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="bench-scorecards-"))
@@ -181,6 +182,7 @@ def main(argv: list[str]) -> int:
     print(f"{workers} processes: {len(ids)} scorecards in {wall:.1f} s wall "
           f"({len(ids) / wall:.0f} per second)")
     _compare(statistics.median(times))
+    print(host_speed())
     print("goals: median <= 40 ms, <= 2.5 x the minimal platypus card, >= 7 x faster than "
           "WeasyPrint on that card, 1,000 in <= 30 s")
     return 0

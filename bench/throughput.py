@@ -23,6 +23,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from bench import host_speed
 from bench.city_data import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
             process.terminate()
             process.wait(10)
         print(f"{name}: {results[name]:.1f} requests/s")
+    print(host_speed())
     ratio = results["contract list"] / results["minimal page"]
     print(f"contract list / minimal page: {ratio:.1%} (goal ≥ 50 %)")
     chrome = results["signed-in page without a list"] / results["minimal page"]
