@@ -96,6 +96,12 @@ class Config:
     #: 16 GB and minutes in a web worker)
     EXPORT_MAX_INSPECTIONS = int(os.environ.get("EXPORT_MAX_INSPECTIONS", "20000"))
     EXPORT_MAX_ANSWERED_INSPECTIONS = int(os.environ.get("EXPORT_MAX_ANSWERED_INSPECTIONS", "3000"))
+    # above these, an export is built by the worker process, not while the user waits
+    EXPORT_INLINE_MAX_INSPECTIONS = int(os.environ.get("EXPORT_INLINE_MAX_INSPECTIONS", "2000"))
+    EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS = int(
+        os.environ.get("EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS", "500"))
+    # days a workbook built in the background is kept for its download
+    EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 
     # JSON API (flask-smorest)
     API_TITLE = "CareProcure API"
@@ -163,6 +169,12 @@ class Config:
         for name in ("EXPORT_MAX_INSPECTIONS", "EXPORT_MAX_ANSWERED_INSPECTIONS"):
             if getattr(cls, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: no export could be made.")
+        for name in ("EXPORT_INLINE_MAX_INSPECTIONS", "EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS"):
+            if getattr(cls, name) < 0:
+                raise ConfigError(f"{name} must be 0 (every export in the background) or more.")
+        if cls.EXPORT_KEEP_DAYS < 1:
+            raise ConfigError("EXPORT_KEEP_DAYS must be at least 1: a workbook would be gone "
+                              "before it could be downloaded.")
 
     @classmethod
     def secret_key(cls) -> str:

@@ -71,6 +71,7 @@ def _import_models() -> None:
     import evaluations.campaigns.models  # noqa: F401
     import evaluations.inspections.models  # noqa: F401
     import reports.appeals.models  # noqa: F401
+    import reports.exports.models  # noqa: F401
     import reports.performance.figures  # noqa: F401
     import reports.performance.models  # noqa: F401
     import reports.scorecards.means  # noqa: F401

@@ -1,6 +1,7 @@
 """Scheduled work of the reports feature: the nightly refresh of the performance figures
 (timeliness and which periods have begun change with the day, not only with the data), of
-the counts of items scored short and of the sums behind the scorecards' city means."""
+the counts of items scored short and of the sums behind the scorecards' city means; and the
+removal of old workbooks exported in the background."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.scheduler.registry import register_job
 from reports.dashboards import failures
+from reports.exports import queued
 from reports.performance import figures
 from reports.scorecards import means
 
@@ -24,3 +26,14 @@ def refresh_performance() -> str:
 register_job("reports.refresh_performance", "reports.jobs:refresh_performance",
              {"trigger": "cron", "hour": 1, "minute": 30, "timezone": "Asia/Shanghai"},
              description=_l("Recompute contract performance for the dashboards"))
+
+
+def remove_old_exports() -> str:
+    removed = queued.remove_old_exports()
+    db.session.commit()
+    return f"{removed} old export(s) removed"
+
+
+register_job("reports.remove_old_exports", "reports.jobs:remove_old_exports",
+             {"trigger": "cron", "hour": 2, "minute": 10, "timezone": "Asia/Shanghai"},
+             description=_l("Remove Excel exports built in the background after their days"))

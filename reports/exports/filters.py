@@ -104,16 +104,17 @@ def inspections_stmt(user: User, f: InspectionFilter) -> sa.Select:
     return stmt.order_by(Inspection.scheduled_for, Inspection.id)
 
 
-def require_at_most(user: User, f: InspectionFilter, limit: int) -> None:
-    """Refuse an export whose filters match more than ``limit`` inspections (config
-    ``EXPORT_MAX_INSPECTIONS`` and ``EXPORT_MAX_ANSWERED_INSPECTIONS``): one request would
-    hold a web worker, and its memory, for minutes."""
+def require_at_most(user: User, f: InspectionFilter, limit: int) -> int:
+    """How many inspections the filters match; refused above ``limit`` (config
+    ``EXPORT_MAX_INSPECTIONS`` and ``EXPORT_MAX_ANSWERED_INSPECTIONS``): one workbook would
+    hold a worker, and its memory, for minutes, and outgrow a worksheet."""
     matched = count_of(inspections_stmt(user, f))
     if matched > limit:
         message = _("These filters match %(count)d inspections; one export holds at most "
                     "%(limit)d. Narrow it by county, template, provider or dates.",
                     count=matched, limit=limit)
         raise ValidationError(message, {"from": [message]})
+    return matched
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,13 @@ class BatchStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+def status_type(name: str) -> sa.Enum:
+    """The column type of a background job's :class:`BatchStatus`, checked by constraint
+    ``name``."""
+    return sa.Enum(BatchStatus, name=name, native_enum=False, create_constraint=True, length=16,
+                   values_callable=lambda e: [m.value for m in e])
+
+
 class ScorecardBatch(db.Model):
     __tablename__ = "scorecard_batches"
     #: progress counters change every few cards; the trail records creation and the outcome
@@ -31,10 +38,8 @@ class ScorecardBatch(db.Model):
     requested_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     #: the language of the labels, the requester's at the time
     locale: so.Mapped[str] = so.mapped_column(sa.String(8), default="zh_CN")
-    status: so.Mapped[BatchStatus] = so.mapped_column(
-        sa.Enum(BatchStatus, name="batch_status", native_enum=False, create_constraint=True,
-                length=16, values_callable=lambda e: [m.value for m in e]),
-        default=BatchStatus.QUEUED)
+    status: so.Mapped[BatchStatus] = so.mapped_column(status_type("batch_status"),
+                                                      default=BatchStatus.QUEUED)
     total: so.Mapped[int] = so.mapped_column(default=0)
     done: so.Mapped[int] = so.mapped_column(default=0)
     #: file name of the ZIP under UPLOAD_DIR/scorecard_batches

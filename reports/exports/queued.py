@@ -1,0 +1,195 @@
+"""Excel exports too large to build while the user waits, built by the worker process
+(``flask worker run``) instead of a web worker.
+
+Up to ``EXPORT_INLINE_MAX_INSPECTIONS`` inspections (the item answers of
+``EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS``) a workbook is built in the request, in about a
+second; above, the page offers to build it in the background (a county's year took 3–4 s of a
+web worker, and two such requests held both of ``make run``'s). The request queues an
+:class:`ExportJob` and its task in one commit. The worker reads the filters again as the
+requester, with what they may see then, writes the workbook whole and renames it into place
+under ``UPLOAD_DIR/exports`` (shared by every web server), so that a build interrupted anywhere
+starts again from nothing. Only the requester sees the job or downloads the workbook; jobs and
+their workbooks are removed after ``EXPORT_KEEP_DAYS`` days by the nightly job.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app import clock, uploads
+from app.errors import DomainError, NotFound, ValidationError
+from app.extensions import db
+from app.scoping import as_id
+from app.unit_of_work import after_commit
+from app.users.models import User
+from app.worker.queue import enqueue
+from app.worker.registry import register_task
+from reports.exports import filters
+from reports.exports.filters import InspectionFilter
+from reports.exports.inspection_workbooks import inspection_results_xlsx, item_answers_xlsx
+from reports.exports.models import ExportJob
+from reports.scorecards.models import BatchStatus
+
+#: the folder under UPLOAD_DIR holding the workbooks built in the background
+AREA = "exports"
+TASK = "reports.excel_export"
+#: the export form's fields a job keeps
+FILTER_FIELDS = ("template_id", "status", "county", "from", "to", "provider_id")
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    build: Callable[[User, InspectionFilter], bytes]
+    #: the config keys of the most inspections one workbook holds, and builds in a request
+    most: str
+    inline: str
+
+
+KINDS = {
+    "inspections": ExportKind(inspection_results_xlsx, "EXPORT_MAX_INSPECTIONS",
+                              "EXPORT_INLINE_MAX_INSPECTIONS"),
+    "answers": ExportKind(item_answers_xlsx, "EXPORT_MAX_ANSWERED_INSPECTIONS",
+                          "EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS"),
+}
+
+
+def _kind(kind: str) -> ExportKind:
+    if kind not in KINDS:
+        raise ValidationError(_("Check the filters."), {"kind": [_("Unknown export.")]})
+    return KINDS[kind]
+
+
+def matched(user: User, kind: str, args: Mapping[str, str]) -> tuple[InspectionFilter, int]:
+    """The filters of ``args`` and how many inspections they match; refused (ValidationError)
+    above what one workbook of ``kind`` holds."""
+    f = filters.inspection_filter(user, args)
+    return f, filters.require_at_most(user, f, current_app.config[_kind(kind).most])
+
+
+def built_while_waiting(kind: str, inspections: int) -> bool:
+    """Whether a workbook of so many inspections is built in the request."""
+    return inspections <= current_app.config[_kind(kind).inline]
+
+
+def filter_fields(args: Mapping[str, str]) -> dict[str, str]:
+    """The export form's fields of ``args`` that are filled in."""
+    return {name: str(args.get(name)).strip() for name in FILTER_FIELDS
+            if str(args.get(name) or "").strip()}
+
+
+def build_now(user: User, kind: str, f: InspectionFilter) -> bytes:
+    return _kind(kind).build(user, f)
+
+
+def queue_export(user: User, kind: str, args: Mapping[str, str], locale: str) -> ExportJob:
+    """Queue the workbook; a worker builds it once this transaction commits. Bad filters, or
+    more inspections than one workbook holds, raise and queue nothing."""
+    kept = filter_fields(args)
+    _f, count = matched(user, kind, kept)
+    job = ExportJob(requested_by_id=user.id, kind=kind, filters=kept, locale=locale,
+                    inspections=count)
+    db.session.add(job)
+    db.session.flush()
+    enqueue(TASK, job.id)
+    return job
+
+
+def recent_exports(user: User, limit: int = 10) -> list[ExportJob]:
+    """The user's latest background exports, newest first."""
+    return list(db.session.scalars(sa.select(ExportJob)
+                                   .where(ExportJob.requested_by_id == user.id)
+                                   .order_by(ExportJob.id.desc()).limit(limit)))
+
+
+def get_own_export(user: User, job_id: object) -> ExportJob:
+    """The job, if ``user`` asked for it; anyone else's is not found, as a missing one."""
+    ident = as_id(job_id)
+    job = None if ident is None else db.session.get(ExportJob, ident)
+    if job is None or job.requested_by_id != user.id:
+        raise NotFound(_("Not found."))
+    return job
+
+
+def export_path(job: ExportJob) -> Path | None:
+    """The finished workbook's file, if it is there."""
+    if job.status is not BatchStatus.DONE or not job.file_name:
+        return None
+    path = uploads.path_of(AREA, job.file_name)
+    return path if path.is_file() else None
+
+
+def _set(job_id: int, **values) -> None:
+    db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id)
+                       .values(**values).execution_options(synchronize_session=False))
+
+
+def build_export(work) -> str:
+    """The worker's task: the workbook, written whole (left uncommitted: the worker commits
+    the job's end with the task's)."""
+    job = db.session.get(ExportJob, work.ref_id)
+    if job is None or job.status in (BatchStatus.DONE, BatchStatus.FAILED):
+        return "nothing to do"
+    job_id, kind, kept, locale = job.id, job.kind, dict(job.filters), job.locale
+    user = db.session.get(User, job.requested_by_id)
+    work.confirm()
+    _set(job_id, status=BatchStatus.RUNNING)
+    db.session.commit()
+    with force_locale(locale):
+        try:
+            if user is None or not user.is_active:
+                raise NotFound(_("The account that asked for this export is no longer active."))
+            f, count = matched(user, kind, kept)
+            body = build_now(user, kind, f)
+        except DomainError as refusal:  # what the user may see, or the data, changed since
+            _set(job_id, status=BatchStatus.FAILED, error=refusal.message[:500],
+                 finished_at=clock.now())
+            return f"refused: {refusal.message}"
+    work.check()
+    name = f"export-{job_id}-{kind}.xlsx"
+    path = uploads.path_of(AREA, name)
+    part = path.with_suffix(".part")
+    part.write_bytes(body)
+    os.replace(part, path)  # the workbook is there whole, or not at all
+    _set(job_id, status=BatchStatus.DONE, inspections=count, file_name=name,
+         finished_at=clock.now())
+    return f"{count} inspection(s) in {name}"
+
+
+def export_failed(job_id: int, message: str) -> None:
+    """The worker gave up on the job: its page shows why."""
+    _set(job_id, status=BatchStatus.FAILED, error=message[:500], finished_at=clock.now())
+
+
+register_task(TASK, build_export, fail=export_failed)
+
+
+def remove_old_exports(days: int | None = None) -> int:
+    """Jobs older than ``days`` (config ``EXPORT_KEEP_DAYS``) go, with their workbooks once
+    the removal commits; returns how many."""
+    days = current_app.config["EXPORT_KEEP_DAYS"] if days is None else days
+    old = list(db.session.scalars(sa.select(ExportJob).where(
+        ExportJob.created_at < clock.now() - timedelta(days=days))))
+    files = [uploads.path_of(AREA, job.file_name) for job in old if job.file_name]
+    for job in old:
+        db.session.delete(job)
+
+    def remove_files() -> None:
+        for path in files:
+            path.unlink(missing_ok=True)
+
+    after_commit(remove_files)
+    return len(old)
+
+
+__all__ = ["AREA", "KINDS", "TASK", "build_export", "build_now", "built_while_waiting",
+           "export_path", "filter_fields", "get_own_export", "matched", "queue_export",
+           "recent_exports", "remove_old_exports"]
