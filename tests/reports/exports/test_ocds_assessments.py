@@ -1,0 +1,35 @@
+"""A contract's inspections in its OCDS release: one ``assessment`` milestone each (days as
+UTC moments), named by its template, met with its total once finalized, scheduled until then."""
+
+from datetime import date
+from decimal import Decimal
+
+from evaluations.inspections.services import finalize_inspection
+from tests.factories import on
+
+
+def test_inspections_are_assessment_milestones(api_login, db, inspection_world,
+                                               make_scored_inspection, schedule):
+    w = inspection_world
+    on(date(2026, 3, 5))
+    done = make_scored_inspection(w, scheduled_for=date(2026, 3, 2))
+    done.total = Decimal("92.5")  # as submitting computed it
+    finalize_inspection(done, actor=w.officer)
+    db.session.commit()
+    planned = schedule(scheduled_for=date(2026, 11, 10))
+    package = api_login(w.officer).get("/api/v1/ocds/releases.json").get_json()
+    (release,) = [r for r in package["releases"]
+                  if r["contracts"][0]["id"] == w.contract.number]
+    milestones = {m["id"]: m for m in release["contracts"][0]["implementation"]["milestones"]
+                  if m["type"] == "assessment"}
+    assert milestones == {
+        f"assessment-{done.id}": {
+            "id": f"assessment-{done.id}", "title": w.template.name_zh, "type": "assessment",
+            "dueDate": "2026-03-01T16:00:00Z", "status": "met",
+            "dateMet": "2026-03-05T04:00:00Z",  # noon in Shanghai, when it was finalized
+            "description": "总分 92.5"},
+        f"assessment-{planned.id}": {
+            "id": f"assessment-{planned.id}", "title": w.template.name_zh,
+            "type": "assessment", "dueDate": "2026-11-09T16:00:00Z",
+            "status": "scheduled"},
+    }
