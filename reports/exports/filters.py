@@ -17,7 +17,7 @@ from app import clock
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.regions.models import Level, Region
-from app.scoping import region_subtree
+from app.scoping import as_id, region_subtree
 from app.users.models import Role, User
 from contracts.models import ServiceType
 from contracts.visibility import get_visible_provider
@@ -39,13 +39,16 @@ class InspectionFilter:
     provider_id: int | None = None
 
 
-def _int_arg(args: Mapping[str, str], name: str) -> int | None:
+def _id_arg(args: Mapping[str, str], name: str) -> int | None:
+    """The id a filter names: a positive integer an id column holds (a larger one reached
+    SQLite as an overflow, a 500), else the filter is refused."""
     value = (args.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise ValidationError(_("Check the filters."), {name: [_("Not a number.")]})
-    return int(value)
+    ident = as_id(value) if value.isdigit() else None
+    if ident is None:
+        raise ValidationError(_("Check the filters."), {name: [_("Not a known id.")]})
+    return ident
 
 
 def _date_arg(args: Mapping[str, str], name: str) -> date | None:
@@ -61,7 +64,7 @@ def _date_arg(args: Mapping[str, str], name: str) -> date | None:
 
 def _provider_arg(user: User, args: Mapping[str, str]) -> int | None:
     """A provider filter names a provider the user may see; another's is a 404."""
-    provider_id = _int_arg(args, "provider_id")
+    provider_id = _id_arg(args, "provider_id")
     if provider_id is not None:
         get_visible_provider(user, provider_id)
     return provider_id
@@ -73,7 +76,7 @@ def inspection_filter(user: User, args: Mapping[str, str]) -> InspectionFilter:
     if status is not None and status not in {s.value for s in InspectionStatus}:
         raise ValidationError(_("Check the filters."), {"status": [_("Unknown status.")]})
     region = None
-    if (region_id := _int_arg(args, "county")) is not None:
+    if (region_id := _id_arg(args, "county")) is not None:
         region = db.session.get(Region, region_id)
         if region is None:
             raise NotFound(_("Not found."))
@@ -81,7 +84,7 @@ def inspection_filter(user: User, args: Mapping[str, str]) -> InspectionFilter:
     if start and end and start > end:
         raise ValidationError(_("Check the filters."),
                               {"to": [_("The end comes before the start.")]})
-    return InspectionFilter(_int_arg(args, "template_id"),
+    return InspectionFilter(_id_arg(args, "template_id"),
                             InspectionStatus(status) if status else None, region, start, end,
                             _provider_arg(user, args))
 

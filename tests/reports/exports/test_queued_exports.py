@@ -164,3 +164,15 @@ def test_settings_that_cannot_work_refuse_to_start(name):
     broken = type("Broken", (TestingConfig,), {name: -1})
     with pytest.raises(ConfigError, match=name):
         create_app(broken)
+
+
+@pytest.mark.parametrize("field", ["template_id", "county", "provider_id"])
+@pytest.mark.parametrize("value", [str(2**63), "0", "1e3"])
+def test_ids_no_row_can_hold_are_refused_not_a_500(app, inspection_world, three_inspections,
+                                                   field, value):
+    """An id above 2^63 reached SQLite as an overflow: a 500 on the export and the queue."""
+    browser = login(app, inspection_world.officer)
+    page = browser.get(f"/reports/exports/inspections.xlsx?{field}={value}")
+    assert page.status_code == 422 and "Check the filters." in page.get_data(as_text=True)
+    assert browser.post("/reports/exports/queued", {"kind": "answers", field: value}
+                        ).status_code == 422
