@@ -99,7 +99,7 @@ class Config:
     # above these, an export is built by the worker process, not while the user waits
     EXPORT_INLINE_MAX_INSPECTIONS = int(os.environ.get("EXPORT_INLINE_MAX_INSPECTIONS", "2000"))
     EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS = int(
-        os.environ.get("EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS", "500"))
+        os.environ.get("EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS", "150"))
     # days a workbook built in the background is kept for its download
     EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 

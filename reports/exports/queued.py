@@ -3,8 +3,9 @@
 
 Up to ``EXPORT_INLINE_MAX_INSPECTIONS`` inspections (the item answers of
 ``EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS``) a workbook is built in the request, in about a
-second; above, the page offers to build it in the background (a county's year took 3–4 s of a
-web worker, and two such requests held both of ``make run``'s). The request queues an
+second (measured at a city's scale: 2,000 inspections' results 0.9 s, 180 inspections'
+6,400 answers 1.3 s); above, the page offers to build it in the background (a county's year
+of results took 6 s of a web worker, and two such requests held both of ``make run``'s). The request queues an
 :class:`ExportJob` and its task in one commit. The worker reads the filters again as the
 requester, with what they may see then, writes the workbook whole and renames it into place
 under ``UPLOAD_DIR/exports`` (shared by every web server), so that a build interrupted anywhere
