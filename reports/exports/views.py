@@ -32,8 +32,8 @@ from reports import bp
 from reports.exports import filters, queued, regions
 from reports.exports.performance_workbook import performance_xlsx
 from reports.exports.workbook import export_filename
+from reports.scorecards.models import BATCH_STATUS_LABELS
 from reports.scorecards.services import viewer_language
-from reports.scorecards.views import BATCH_STATUS_LABELS
 
 PERFORMANCE_ROLES = (Role.OFFICER, Role.ADMIN, Role.PROVIDER)
 EXPORT_KIND_LABELS = {"inspections": _l("Inspection results"), "answers": _l("Item answers")}
@@ -53,10 +53,12 @@ def exports():
 
 
 def _export_page(refusal: ValidationError | None = None, offer: dict | None = None):
-    """The filters' page; with ``refusal``, again with its message (422) and the filters kept;
-    with ``offer``, the export too large to wait for and the button that queues it."""
+    """The filters' page; with ``refusal``, again with its message (422) and the filters kept
+    (from the query, or from the form that asked to queue); with ``offer``, the export too
+    large to wait for and the button that queues it."""
     page = render_template(
-        "reports/export_index.html", args=request.args, refusal=refusal, offer=offer,
+        "reports/export_index.html", args=request.form if request.method == "POST" else
+        request.args, refusal=refusal, offer=offer,
         form=Form(), jobs=queued.recent_exports(current_user),
         BATCH_STATUS_LABELS=BATCH_STATUS_LABELS, EXPORT_KIND_LABELS=EXPORT_KIND_LABELS,
         templates=filters.template_choices(current_user),

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from app.db import utcnow
 from app.extensions import db
@@ -19,6 +20,15 @@ class BatchStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+#: a background job's status as its page says it
+BATCH_STATUS_LABELS = {
+    BatchStatus.QUEUED: _l("Waiting for a worker"),
+    BatchStatus.RUNNING: _l("Building"),
+    BatchStatus.DONE: _l("Ready"),
+    BatchStatus.FAILED: _l("Failed"),
+}
 
 
 def status_type(name: str) -> sa.Enum:

@@ -4,7 +4,6 @@ by a worker process; their page polls the progress)."""
 from __future__ import annotations
 
 from flask import abort, jsonify, redirect, render_template, send_file, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.auth.login import role_required
@@ -19,7 +18,7 @@ from reports.scorecards.batch import (
     queue_campaign_batch,
     recent_batches,
 )
-from reports.scorecards.models import BatchStatus
+from reports.scorecards.models import BATCH_STATUS_LABELS
 from reports.scorecards.responses import pdf_response
 from reports.scorecards.services import (
     card_by_code,
@@ -31,12 +30,6 @@ from reports.scorecards.services import (
 )
 
 STAFF = (Role.OFFICER, Role.ADMIN)
-BATCH_STATUS_LABELS = {
-    BatchStatus.QUEUED: _l("Waiting for a worker"),
-    BatchStatus.RUNNING: _l("Building"),
-    BatchStatus.DONE: _l("Ready"),
-    BatchStatus.FAILED: _l("Failed"),
-}
 
 
 @bp.route("/inspections/<int:inspection_id>/scorecard.pdf")

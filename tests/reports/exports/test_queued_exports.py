@@ -115,10 +115,11 @@ def test_bad_requests_queue_nothing(app, db, inspection_world, three_inspections
     assert browser.post("/reports/exports/queued", {"kind": "inspections",
                                                     "status": "bogus"}).status_code == 422
     monkeypatch.setitem(app.config, "EXPORT_MAX_ANSWERED_INSPECTIONS", 2)
-    refused = browser.post("/reports/exports/queued", {"kind": "answers"})
+    refused = browser.post("/reports/exports/queued", {"kind": "answers", "to": "2026-03-31"})
     assert refused.status_code == 422
-    assert "These filters match 3 inspections; one export holds at most 2." in refused.get_data(
-        as_text=True)
+    page = refused.get_data(as_text=True)
+    assert "These filters match 3 inspections; one export holds at most 2." in page
+    assert 'name="to" value="2026-03-31"' in page  # the filters kept, to narrow
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QueuedTask)) == 0
 
