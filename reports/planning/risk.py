@@ -107,8 +107,14 @@ def _grade_and_trend(history: History, w: Weights) -> list[Reason]:
     return reasons
 
 
+def lookback_start(w: Weights, today: date) -> date:
+    """The first day of the look-back: events before it no longer count (the plan's statements
+    select by it too)."""
+    return today - timedelta(days=int(w["lookback_days"]))
+
+
 def _events(history: History, w: Weights, today: date) -> list[Reason]:
-    since = today - timedelta(days=int(w["lookback_days"]))
+    since = lookback_start(w, today)
     reasons = []
     vetoes = sum(f.failed_vetoes for f in history.finalized if f.day >= since)
     if vetoes and w["veto_failure"]:

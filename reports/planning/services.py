@@ -13,7 +13,7 @@ Grades count only finalized inspections that no correction has superseded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,12 +32,13 @@ from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import (
     HISTORY_GROUP,
     HISTORY_ORDER,
+    IS_OPEN,
     Inspection,
     InspectionStatus,
     not_superseded,
 )
 from reports.appeals.models import Appeal
-from reports.planning.risk import Assessment, Finalized, History, assess
+from reports.planning.risk import Assessment, Finalized, History, assess, lookback_start
 from reports.planning.weights import Weights, current_weights
 
 PLANNERS = (Role.ADMIN, Role.OFFICER)
@@ -163,12 +164,11 @@ def _telling_inspections(fids: sa.Select, cids: sa.Select, since: date) -> sa.Se
     ``since``. A coarser group's newest are among its finer groups' newest, so nothing the rule
     reads is left out. A city officer's plan reads 1,900 rows instead of its targets' 14,500
     (reading and decoding them all, and the garbage they left, took 40 % of the plan's time)."""
-    is_open = Inspection.status.in_(OPEN)
     finalized = Inspection.status == InspectionStatus.FINALIZED
     vetoes = sa.func.coalesce(sa.func.json_array_length(Inspection.failed_critical), 0)
     current = (
         sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
-                  is_open.label("open"), finalized.label("finalized"),
+                  IS_OPEN.label("open"), finalized.label("finalized"),
                   Inspection.scheduled_for, Inspection.total, Inspection.grade,
                   vetoes.label("failed_vetoes"), Inspection.template_id,
                   sa.func.row_number().over(partition_by=HISTORY_GROUP,
@@ -267,7 +267,7 @@ def inspection_plan(user: User, *, region: Region | None = None, before: date | 
     histories |= {("contract", c.id): History() for c in contracts}
     fids, cids = _ids(facility_targets, Facility), _ids(contract_targets, Contract)
     scheduled: dict[tuple[str, int], date] = {}
-    since = today - timedelta(days=int(w["lookback_days"]))
+    since = lookback_start(w, today)
     if histories:
         _load_inspections(histories, scheduled, fids, cids, since)
         _load_actions(histories, fids, cids)

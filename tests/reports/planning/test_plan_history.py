@@ -2,7 +2,7 @@
 inspections of each kind, the failed vetoes of the look-back, the late, returned or incident
 reports — and comes to what the rule says of the whole history."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from app import clock
 from contracts.models import Contract
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
-from reports.planning.risk import Finalized, History, assess
+from reports.planning.risk import Finalized, History, assess, lookback_start
 from reports.planning.services import inspection_plan
 from reports.planning.weights import current_weights
 from tests.factories import on
@@ -67,8 +67,8 @@ def _shape(db, changes: dict) -> None:
 def _planned(db, officer, home):
     """The plan's assessment of ``home`` and the rule's, of its whole history."""
     weights = current_weights()
-    since = TODAY - timedelta(days=int(weights["lookback_days"]))
-    expected = assess(_whole_history(db, home.id, since), weights, TODAY)
+    expected = assess(_whole_history(db, home.id, lookback_start(weights, TODAY)), weights,
+                      TODAY)
     (item,) = [i for i in inspection_plan(officer, today=TODAY) if i.facility == home]
     return item, expected
 
