@@ -47,6 +47,13 @@ def enqueue(kind: str, ref_id: int) -> QueuedTask:
     return task
 
 
+def set_on_row(model, ident: int, **values) -> None:
+    """Set ``values`` on the row a task works on (its status, progress, outcome) with one
+    UPDATE, without loading it, in the caller's transaction."""
+    db.session.execute(sa.update(model).where(model.id == ident).values(**values)
+                       .execution_options(synchronize_session=False))
+
+
 def latest_task(kind: str, ref_id: int) -> QueuedTask | None:
     return db.session.scalar(sa.select(QueuedTask).where(QueuedTask.kind == kind,
                                                          QueuedTask.ref_id == ref_id)

@@ -28,7 +28,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.scoping import one_visible
 from app.users.models import User
-from app.worker.queue import enqueue
+from app.worker.queue import enqueue, set_on_row
 from app.worker.registry import register_task
 from contracts.households.checks import RowError
 from contracts.households.files import UnreadableFile, count_rows
@@ -104,11 +104,6 @@ def upload_errors(upload: HouseholdUpload) -> list[RowError]:
             for e in upload.errors or []]
 
 
-def _set(upload_id: int, **values) -> None:
-    db.session.execute(sa.update(HouseholdUpload).where(HouseholdUpload.id == upload_id)
-                       .values(**values).execution_options(synchronize_session=False))
-
-
 def run_import(work) -> str:
     """The worker's task: the whole import in one transaction, left for the worker to commit
     with the task's end; progress reported on a connection of its own."""
@@ -117,7 +112,7 @@ def run_import(work) -> str:
         return "nothing to do"
     upload_id, stored_name = upload.id, upload.stored_name
     work.confirm()
-    _set(upload_id, status=UploadStatus.RUNNING, rows_checked=0)
+    set_on_row(HouseholdUpload, upload_id, status=UploadStatus.RUNNING, rows_checked=0)
     db.session.commit()
     upload = db.session.get(HouseholdUpload, upload_id)
     engine = db.engine
@@ -137,18 +132,19 @@ def run_import(work) -> str:
         except HouseholdImportError as error:
             db.session.rollback()
             work.confirm()
-            _set(upload_id, status=UploadStatus.REFUSED, error_count=error.error_count,
-                 errors=error.rows(), message=error.message, finished_at=clock.now())
+            set_on_row(HouseholdUpload, upload_id, status=UploadStatus.REFUSED,
+                       error_count=error.error_count, errors=error.rows(),
+                       message=error.message, finished_at=clock.now())
             outcome = f"refused: {error.error_count} error(s)"
         except DomainError as error:  # no longer allowed (the contract ended, the user left)
             db.session.rollback()
             work.confirm()
-            _set(upload_id, status=UploadStatus.REFUSED, message=error.message,
-                 finished_at=clock.now())
+            set_on_row(HouseholdUpload, upload_id, status=UploadStatus.REFUSED,
+                       message=error.message, finished_at=clock.now())
             outcome = f"refused: {error.message}"
         else:
-            _set(upload_id, status=UploadStatus.IMPORTED, import_id=batch.id,
-                 rows_checked=batch.rows, finished_at=clock.now())
+            set_on_row(HouseholdUpload, upload_id, status=UploadStatus.IMPORTED,
+                       import_id=batch.id, rows_checked=batch.rows, finished_at=clock.now())
             outcome = f"{batch.rows} record(s) imported"
     uploads.discard(AREA, stored_name)
     return outcome
@@ -162,7 +158,8 @@ def import_failed(upload_id: int, message: str) -> None:
     with force_locale(upload.locale):
         text = _("The import failed on the server; nothing was imported. Upload the file "
                  "again, or tell the administrator if it fails again.")
-    _set(upload_id, status=UploadStatus.FAILED, message=text, finished_at=clock.now())
+    set_on_row(HouseholdUpload, upload_id, status=UploadStatus.FAILED, message=text,
+               finished_at=clock.now())
     uploads.discard(AREA, upload.stored_name)
 
 

@@ -5,8 +5,8 @@ Up to ``EXPORT_INLINE_MAX_INSPECTIONS`` inspections (the item answers of
 ``EXPORT_INLINE_MAX_ANSWERED_INSPECTIONS``) a workbook is built in the request, in about a
 second (measured at a city's scale: 2,000 inspections' results 0.9 s, 180 inspections'
 6,400 answers 1.3 s); above, the page offers to build it in the background (a county's year
-of results took 6 s of a web worker, and two such requests held both of ``make run``'s). The request queues an
-:class:`ExportJob` and its task in one commit. The worker reads the filters again as the
+of results took 6 s of a web worker, and two such requests held both of ``make run``'s).
+The request queues an :class:`ExportJob` and its task in one commit. The worker reads the filters again as the
 requester, with what they may see then, writes the workbook whole and renames it into place
 under ``UPLOAD_DIR/exports`` (shared by every web server), so that a build interrupted anywhere
 starts again from nothing. Only the requester sees the job or downloads the workbook; jobs and
@@ -32,7 +32,7 @@ from app.extensions import db
 from app.scoping import as_id
 from app.unit_of_work import after_commit
 from app.users.models import User
-from app.worker.queue import enqueue
+from app.worker.queue import enqueue, set_on_row
 from app.worker.registry import register_task
 from reports.exports import filters
 from reports.exports.filters import InspectionFilter
@@ -83,8 +83,8 @@ def built_while_waiting(kind: str, inspections: int) -> bool:
 
 def filter_fields(args: Mapping[str, str]) -> dict[str, str]:
     """The export form's fields of ``args`` that are filled in."""
-    return {name: str(args.get(name)).strip() for name in FILTER_FIELDS
-            if str(args.get(name) or "").strip()}
+    values = {name: str(args.get(name) or "").strip() for name in FILTER_FIELDS}
+    return {name: value for name, value in values.items() if value}
 
 
 def build_now(user: User, kind: str, f: InspectionFilter) -> bytes:
@@ -128,11 +128,6 @@ def export_path(job: ExportJob) -> Path | None:
     return path if path.is_file() else None
 
 
-def _set(job_id: int, **values) -> None:
-    db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id)
-                       .values(**values).execution_options(synchronize_session=False))
-
-
 def build_export(work) -> str:
     """The worker's task: the workbook, written whole (left uncommitted: the worker commits
     the job's end with the task's)."""
@@ -142,7 +137,7 @@ def build_export(work) -> str:
     job_id, kind, kept, locale = job.id, job.kind, dict(job.filters), job.locale
     user = db.session.get(User, job.requested_by_id)
     work.confirm()
-    _set(job_id, status=BatchStatus.RUNNING)
+    set_on_row(ExportJob, job_id, status=BatchStatus.RUNNING)
     db.session.commit()
     with force_locale(locale):
         try:
@@ -151,8 +146,8 @@ def build_export(work) -> str:
             f, count = matched(user, kind, kept)
             body = build_now(user, kind, f)
         except DomainError as refusal:  # what the user may see, or the data, changed since
-            _set(job_id, status=BatchStatus.FAILED, error=refusal.message[:500],
-                 finished_at=clock.now())
+            set_on_row(ExportJob, job_id, status=BatchStatus.FAILED,
+                       error=refusal.message[:500], finished_at=clock.now())
             return f"refused: {refusal.message}"
     work.check()
     name = f"export-{job_id}-{kind}.xlsx"
@@ -160,14 +155,15 @@ def build_export(work) -> str:
     part = path.with_suffix(".part")
     part.write_bytes(body)
     os.replace(part, path)  # the workbook is there whole, or not at all
-    _set(job_id, status=BatchStatus.DONE, inspections=count, file_name=name,
-         finished_at=clock.now())
+    set_on_row(ExportJob, job_id, status=BatchStatus.DONE, inspections=count, file_name=name,
+               finished_at=clock.now())
     return f"{count} inspection(s) in {name}"
 
 
 def export_failed(job_id: int, message: str) -> None:
     """The worker gave up on the job: its page shows why."""
-    _set(job_id, status=BatchStatus.FAILED, error=message[:500], finished_at=clock.now())
+    set_on_row(ExportJob, job_id, status=BatchStatus.FAILED, error=message[:500],
+               finished_at=clock.now())
 
 
 register_task(TASK, build_export, fail=export_failed)

@@ -29,7 +29,7 @@ from app.extensions import db
 from app.scoping import one_visible
 from app.unit_of_work import after_commit
 from app.users.models import User
-from app.worker.queue import enqueue
+from app.worker.queue import enqueue, set_on_row
 from app.worker.registry import register_task
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.services import get_visible_campaign
@@ -109,11 +109,6 @@ def _card_path(folder: Path, inspection_id: int) -> Path:
     return folder / f"{inspection_id}.pdf"
 
 
-def _set(batch_id: int, **values) -> None:
-    db.session.execute(sa.update(ScorecardBatch).where(ScorecardBatch.id == batch_id)
-                       .values(**values).execution_options(synchronize_session=False))
-
-
 def build_batch(work) -> str:
     """The worker's task: render the cards not yet rendered, then pack the ZIP (left
     uncommitted: the worker commits it with the task's end)."""
@@ -127,7 +122,7 @@ def build_batch(work) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     done = sum(1 for i in ids if _card_path(folder, i).exists())  # from an interrupted run
     work.confirm()
-    _set(batch_id, status=BatchStatus.RUNNING, done=done, total=len(ids))
+    set_on_row(ScorecardBatch, batch_id, status=BatchStatus.RUNNING, done=done, total=len(ids))
     db.session.commit()
     means = city_section_means(template_id)
     with force_locale(locale):
@@ -141,14 +136,14 @@ def build_batch(work) -> str:
             os.replace(part, path)  # a card is there whole, or not at all
             done += 1
             work.confirm()
-            _set(batch_id, done=done)
+            set_on_row(ScorecardBatch, batch_id, done=done)
             db.session.commit()
             db.session.expunge_all()  # bounded memory over a thousand cards
     work.check()
     out_name = f"campaign-{campaign_id}-batch-{batch_id}.zip"
     _pack(folder, ids, uploads.path_of(AREA, out_name))
-    _set(batch_id, status=BatchStatus.DONE, done=len(ids), total=len(ids), file_name=out_name,
-         finished_at=clock.now())
+    set_on_row(ScorecardBatch, batch_id, status=BatchStatus.DONE, done=len(ids), total=len(ids),
+               file_name=out_name, finished_at=clock.now())
     after_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
     return f"{len(ids)} scorecard(s) in {out_name}"
 
@@ -168,7 +163,8 @@ def _pack(folder: Path, ids: list[int], out: Path) -> None:
 
 def batch_failed(batch_id: int, message: str) -> None:
     """The worker gave up on the batch: the page shows why; its cards go."""
-    _set(batch_id, status=BatchStatus.FAILED, error=message[:500], finished_at=clock.now())
+    set_on_row(ScorecardBatch, batch_id, status=BatchStatus.FAILED, error=message[:500],
+               finished_at=clock.now())
     folder = cards_folder(batch_id)
     after_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
 
