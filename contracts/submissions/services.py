@@ -342,7 +342,7 @@ def review_queue(user: User, limit: int) -> list[Submission]:
     return list(db.session.scalars(page_of(review_queue_stmt(user), limit)))
 
 
-# ---- performance and open contracting -------------------------------------------------------
+# ---- performance -------------------------------------------------------
 
 def punctuality(contract: Contract, periods: list[Period], today: date) -> tuple[int, int]:
     """Of ``periods``, how many reports count (submitted, or deadline passed by ``today``) and
@@ -365,27 +365,3 @@ def timeliness(contract: Contract, until: date | None = None) -> Decimal | None:
     counted, on_time = punctuality(contract, due_periods(contract, until), until)
     return None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
 
-
-def reporting_milestones(contract: Contract, today: date | None = None, *,
-                         found: dict[tuple[int, str], Submission] | None = None) -> list[dict]:
-    """One OCDS milestone per reporting period: ``met`` once approved (``dateMet`` = when the
-    approved version was submitted), ``notMet`` when the deadline passed with nothing
-    submitted, ``scheduled`` otherwise (upcoming, or delivered and in review). ``found``: the
-    submissions of a batch of contracts (:func:`submissions_by_period`), read once for all."""
-    today = today or clock.today()
-    if found is None:
-        found = submissions_by_period([contract.id])
-    milestones = []
-    for period in all_periods(contract):
-        submission = found.get((contract.id, period.key))
-        status, date_met = "scheduled", None
-        if submission is not None and submission.status is SubmissionStatus.APPROVED:
-            status, date_met = "met", submission.submitted_at
-        elif period.is_overdue(today) and (submission is None
-                                           or submission.first_submitted_at is None):
-            status = "notMet"
-        milestones.append({"id": f"reporting-{period.key}",
-                           "title": _("Service report %(period)s", period=period.key),
-                           "type": "reporting", "dueDate": period.deadline, "status": status,
-                           "dateMet": date_met})
-    return milestones

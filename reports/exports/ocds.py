@@ -14,9 +14,10 @@ are left out, as the data review tool asks. ``public=True`` leaves out the conta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -28,8 +29,7 @@ from app.db import page_of
 from app.extensions import db
 from app.users.models import User
 from contracts.models import Contract, ContractStatus, Procurement, ProcurementMethod, Provider
-from contracts.submissions.models import Submission
-from contracts.submissions.services import reporting_milestones, submissions_by_period
+from contracts.submissions.milestones import ReportState, report_states, reporting_milestones
 from contracts.visibility import visible_contracts
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import Inspection, InspectionStatus
@@ -62,6 +62,9 @@ METHOD_DETAILS = {
 }
 
 
+# A page of releases writes ~3,600 instants, most of them the few hundred days its periods
+# and installments fall due on.
+@lru_cache(maxsize=4096)
 def _datetime(value: date | datetime | None) -> str | None:
     if value is None:
         return None
@@ -200,10 +203,10 @@ def _assessment_milestones(inspections: Iterable[Assessed]) -> list[dict]:
 
 
 def _contract_block(contract: Contract, inspections: list[Assessed],
-                    submissions: dict[tuple[int, str], Submission] | None) -> dict:
+                    reports: dict[tuple[int, str], ReportState] | None) -> dict:
     payments, transactions = _payment_milestones_and_transactions(contract)
     milestones = (payments + _assessment_milestones(inspections)
-                  + [_reporting(m) for m in reporting_milestones(contract, found=submissions)])
+                  + [_reporting(m) for m in reporting_milestones(contract, found=reports)])
     block = {
         "id": contract.number,
         "awardID": f"{contract.number}-award",
@@ -231,9 +234,9 @@ def _reporting(milestone: dict) -> dict:
 
 
 def release(contract: Contract, inspections: list[Assessed], *, public: bool = False,
-            submissions: dict[tuple[int, str], Submission] | None = None) -> dict:
-    """The release of ``contract``; ``submissions``: its reports by (contract id, period), read
-    with those of the other contracts released with it (read for it alone otherwise)."""
+            reports: dict[tuple[int, str], ReportState] | None = None) -> dict:
+    """The release of ``contract``; ``reports``: the state of its reports by (contract id,
+    period), read with those of the other contracts released with it (for it alone otherwise)."""
     parties = [_buyer(), _organization(contract.provider, ["supplier", "tenderer"],
                                        public=public)]
     if contract.procurement is not None:
@@ -258,7 +261,7 @@ def release(contract: Contract, inspections: list[Assessed], *, public: bool = F
         "buyer": _buyer_ref(),
         "tender": _tender(contract, contract.procurement),
         "awards": [_award(contract)],
-        "contracts": [_contract_block(contract, inspections, submissions)],
+        "contracts": [_contract_block(contract, inspections, reports)],
     }
 
 
@@ -266,11 +269,22 @@ def prune(value: Any) -> Any:
     """Nulls, empty arrays and empty objects left out: OCDS readers prefer absent fields, and
     the data review tool flags empty arrays."""
     if isinstance(value, dict):
-        pruned = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v is not None and v != [] and v != {}}
+        return {key: item for key, item in _kept(value.items())}
     if isinstance(value, list):
-        return [v for v in (prune(v) for v in value) if v is not None and v != [] and v != {}]
+        return [item for _index, item in _kept(enumerate(value))]
     return value
+
+
+def _kept(pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    # only arrays and objects are descended into: a release is mostly strings and numbers, and
+    # a call per leaf was half of a records page's pruning
+    for key, item in pairs:
+        if isinstance(item, (dict, list)):
+            item = prune(item)
+            if item:
+                yield key, item
+        elif item is not None:
+            yield key, item
 
 
 def published_contracts(user: User | None) -> sa.Select:
@@ -303,9 +317,9 @@ def releases(stmt: sa.Select, *, public: bool = False) -> list[dict]:
         for contract_id, ident, template_id, day, status, finalized_at, total in rows:
             inspections_by_contract.setdefault(contract_id, []).append(
                 Assessed(ident, names[template_id], day, status, finalized_at, total))
-    submissions = submissions_by_period(ids)
+    reports = report_states(ids)
     return [prune(release(c, inspections_by_contract.get(c.id, []), public=public,
-                          submissions=submissions))
+                          reports=reports))
             for c in contracts]
 
 

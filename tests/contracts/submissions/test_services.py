@@ -236,19 +236,3 @@ def test_the_review_queue_holds_the_regions_waiting_reports_oldest_first(
     assert queue == [older_a, newer_a]
     city = db.session.scalars(subs.review_queue_stmt(make_user("officer", region="city"))).all()
     assert set(city) == {older_a, newer_a, b}
-
-
-def test_reporting_milestones_are_met_not_met_or_scheduled(report_contract, at_local,
-                                                           make_user, db):
-    contract, user = report_contract()
-    at_local(2026, 2, 5, 9, 0)
-    january = subs.submit_report(contract, "2026-01", HS_DATA, actor=user)
-    subs.review_submission(january, "approved", actor=make_user("officer", region="a"))
-    db.session.commit()
-    milestones = subs.reporting_milestones(contract, today=date(2026, 3, 20))
-    assert len(milestones) == 12
-    assert milestones[0]["id"] == "reporting-2026-01"
-    assert milestones[0]["type"] == "reporting"
-    assert (milestones[0]["status"], milestones[0]["dateMet"]) == ("met", january.submitted_at)
-    assert (milestones[1]["status"], milestones[1]["dueDate"]) == ("notMet", date(2026, 3, 10))
-    assert milestones[2]["status"] == "scheduled" and milestones[2]["dateMet"] is None
