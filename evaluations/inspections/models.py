@@ -141,14 +141,23 @@ class Inspection(TimestampMixin, db.Model):
 
     @property
     def is_current(self) -> bool:
-        """False once a correction has superseded it."""
+        """False once a correction of it has been started (it may be corrected only once)."""
         return self.superseded_by is None
 
+    @property
+    def is_replaced(self) -> bool:
+        """Whether a correction of it has been finalized (:func:`not_replaced`)."""
+        return (self.superseded_by is not None
+                and self.superseded_by.status is InspectionStatus.FINALIZED)
 
-def not_superseded() -> sa.ColumnElement[bool]:
-    """In SQL, :attr:`Inspection.is_current`: no correction (finalized or not) supersedes it."""
-    return Inspection.id.not_in(sa.select(Inspection.supersedes_id)
-                                .where(Inspection.supersedes_id.is_not(None)))
+
+def not_replaced() -> sa.ColumnElement[bool]:
+    """In SQL: no finalized correction supersedes it. A result is replaced when its correction
+    is finalized, not when one is started: while the correction is being filled in (an appeal
+    upheld in part, say) the result stands — for the payment, the dashboards, the plan and the
+    public page alike, so that none of them drops a failed veto the others still count."""
+    return Inspection.id.not_in(sa.select(Inspection.supersedes_id).where(
+        Inspection.supersedes_id.is_not(None), Inspection.status == InspectionStatus.FINALIZED))
 
 
 #: the groups of a home's or contract's history whose newest the inspection plan reads

@@ -5,11 +5,12 @@
 One row per (year, region of the inspection, template code, item key): the answers of the
 current finalized inspections of that year and region where the item applied, and how many of
 them scored below the maximum (a failed veto item included). An inspection is current from its
-finalization until a correction supersedes it.
+finalization until a correction of it is finalized (``not_replaced``: as the payment counts it).
 
 The transaction that finalizes an inspection adds its answers to the counts, and the one that
-starts a correction takes the corrected inspection's out: about thirty rows, whatever the size
-of the county's year (recounting the bucket took 175 ms at a city's scale, and grew with it).
+finalizes a correction also takes the corrected inspection's out: about thirty rows, whatever
+the size of the county's year (recounting the bucket took 175 ms at a city's scale, and grew
+with it).
 Which inspections the counts hold is kept beside them, so that each is added and taken out once
 however often flushes mark it. The nightly job recounts everything, which also repairs what a
 change outside the app's session left out.
@@ -31,7 +32,7 @@ from evaluations.inspections.models import (
     Inspection,
     InspectionAnswer,
     InspectionStatus,
-    not_superseded,
+    not_replaced,
 )
 
 
@@ -64,7 +65,7 @@ def _current(*where) -> sa.Select:
     started takes its original out, before it is itself finalized)."""
     return sa.select(Inspection.id).where(
         Inspection.status == InspectionStatus.FINALIZED, Inspection.scheduled_for.is_not(None),
-        not_superseded(), *where)
+        not_replaced(), *where)
 
 
 def _counts(inspection_ids: sa.Select) -> sa.Select:
@@ -164,15 +165,16 @@ def _apply(deltas: list[dict], dialect: str) -> None:
 
 def _touched(session: so.Session) -> set[int]:
     """Inspections a flush may have made current or no longer current: finalized, or leaving
-    finalized; and the original of a correction started or dropped."""
+    finalized; and the original of a correction started, finalized or dropped."""
     marks = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if not isinstance(obj, Inspection):
             continue
-        if obj.supersedes_id is not None and (obj in session.new or obj in session.deleted):
+        status_changed = sa.inspect(obj).attrs.status.history.has_changes()
+        if obj.supersedes_id is not None and (status_changed or obj in session.new
+                                              or obj in session.deleted):
             marks.add(obj.supersedes_id)
-        if obj.id is not None and (obj.status is InspectionStatus.FINALIZED
-                                   or sa.inspect(obj).attrs.status.history.has_changes()):
+        if obj.id is not None and (obj.status is InspectionStatus.FINALIZED or status_changed):
             marks.add(obj.id)
     return marks
 

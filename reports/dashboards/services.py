@@ -40,7 +40,7 @@ from evaluations.inspections.models import (
     Grade,
     Inspection,
     InspectionStatus,
-    not_superseded,
+    not_replaced,
 )
 from evaluations.inspections.services import visible_inspections
 from reports.dashboards.failures import ItemFailureCount
@@ -64,8 +64,8 @@ def _year_bounds(year: int) -> tuple[date, date]:
 
 
 def _current(stmt: sa.Select) -> sa.Select:
-    """Only inspections that no correction has superseded."""
-    return stmt.where(not_superseded())
+    """Only inspections that no finalized correction has replaced."""
+    return stmt.where(not_replaced())
 
 
 def finalized_in_year(user: User, year: int) -> sa.Select:

@@ -40,7 +40,7 @@ from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, all_periods
 from contracts.submissions.services import punctuality
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 from evaluations.scoring import DEFAULT_BANDS, grade_for, round_score
 
 COMPONENTS = ("inspection", "timeliness", "targets")
@@ -136,17 +136,14 @@ def _periods_in(contract: Contract, window: Window) -> list[Period]:
 
 def counted_inspections(contract: Contract, window: Window) -> list[Inspection]:
     """The current finalized inspections of the contract or its home whose day falls in the
-    window, by day. A result stands until a correction of it is finalized: while the
-    correction is still being filled in (an appeal upheld in part, say), the old result counts."""
-    superseded = sa.select(Inspection.supersedes_id).where(
-        Inspection.supersedes_id.is_not(None), Inspection.status == InspectionStatus.FINALIZED)
+    window, by day: those no finalized correction has replaced (:func:`not_replaced`)."""
     about = Inspection.contract_id == contract.id
     if contract.facility_id is not None:
         about = sa.or_(about, Inspection.facility_id == contract.facility_id)
     return list(db.session.scalars(
         sa.select(Inspection).where(
             about, Inspection.status == InspectionStatus.FINALIZED,
-            Inspection.id.not_in(superseded),
+            not_replaced(),
             Inspection.scheduled_for.between(window.start, window.end))
         .order_by(Inspection.scheduled_for, Inspection.id)))
 

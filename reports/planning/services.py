@@ -7,7 +7,7 @@ statements whatever the number of targets (targets twice, inspections, actions, 
 appeals); the ranking is done in Python over the visible targets.
 
 On site means an inspection that was carried out: submitted or finalized, dated by its day.
-Grades count only finalized inspections that no correction has superseded.
+Grades count only finalized inspections that no finalized correction has replaced.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from evaluations.inspections.models import (
     IS_OPEN,
     Inspection,
     InspectionStatus,
-    not_superseded,
+    not_replaced,
 )
 from reports.appeals.models import Appeal
 from reports.planning.risk import Assessment, Finalized, History, assess, lookback_start
@@ -179,7 +179,7 @@ def _telling_inspections(fids: sa.Select, cids: sa.Select, since: date) -> sa.Se
         .where(sa.or_(Inspection.facility_id.in_(fids),
                       sa.and_(Inspection.facility_id.is_(None),
                               Inspection.contract_id.in_(cids))),
-               not_superseded())
+               not_replaced())
         .subquery())
     c = current.c
     return (sa.select(c.id, c.facility_id, c.contract_id, c.open, c.finalized,

@@ -16,7 +16,7 @@ from contracts.models import (
     Procurement,
     ProcurementStatus,
 )
-from evaluations.inspections.models import Inspection, InspectionStatus, not_superseded
+from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 
 #: a contract ended or an award made within this many days is still "recent"
 RECENT_DAYS = 365
@@ -55,7 +55,7 @@ def latest_grades() -> list[Inspection]:
     stmt = (sa.select(Inspection)
             .where(Inspection.status == InspectionStatus.FINALIZED,
                    Inspection.facility_id.is_not(None), Inspection.grade.is_not(None),
-                   not_superseded())
+                   not_replaced())
             .options(so.selectinload(Inspection.template),
                      so.selectinload(Inspection.facility).joinedload(Facility.region))
             .order_by(Inspection.finalized_at.desc(), Inspection.id.desc()))

@@ -100,12 +100,15 @@ class ScorecardData:
     total: Decimal | None
     grade: str | None
     verification_code: str
+    #: a finalized correction replaced it
     superseded: bool
     #: the grade as shown: the band's own label, in the reader's language with the Chinese
     grade_text: str = "—"
     #: bands the total reached but a section floor held back: "优秀: 安全管理 ≥ 80 (72.0)"
     held_back: list[str] = field(default_factory=list)
     appeals: list[AppealLine] = field(default_factory=list)
+    #: a correction of it is being filled in: the result stands until that is finalized
+    being_corrected: bool = False
     sections: list[SectionLine] = field(default_factory=list)
     failed_critical: list[ItemLine] = field(default_factory=list)
     below_max: list[ItemLine] = field(default_factory=list)
@@ -182,7 +185,8 @@ def scorecard_data(inspection: Inspection, locale: str,
         total=inspection.total,
         grade=inspection.grade,
         verification_code=inspection.verification_code or "",
-        superseded=inspection.superseded_by is not None,
+        superseded=inspection.is_replaced,
+        being_corrected=not inspection.is_current and not inspection.is_replaced,
         grade_text=grade_label(inspection.grade, template.grade_bands),
     )
     if not failed:

@@ -167,6 +167,10 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
     if data.superseded:
         story.append(Paragraph(para_text(_("This inspection was superseded by a correction; it is not "
                                  "the current version.")), s.alert))
+    elif data.being_corrected:
+        story.append(Paragraph(para_text(_("A correction of this inspection is under way: this "
+                                           "result stands until the correction is finalized.")),
+                               s.alert))
     if any(line.open for line in data.appeals):
         story.append(Paragraph(para_text(_("Under appeal: this result may still change.")), s.alert))
     info = [[_("Subject"), Cell(data.subject, s.body)],

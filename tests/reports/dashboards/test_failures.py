@@ -1,6 +1,6 @@
 """The counts of items scored short kept per year and region (reports.dashboards.failures):
-current at every commit that finalizes or starts a correction, equal to the nightly recount,
-scoped by region."""
+current at every commit that finalizes an inspection or a correction, equal to the nightly
+recount, scoped by region."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_two_finalizations_in_one_county_at_the_same_instant_both_count(
     assert stored(db) == kept
 
 
-def test_a_correction_takes_the_original_out_and_its_finalization_puts_its_answers_in(
+def test_a_correction_finalized_takes_the_original_out_and_puts_its_answers_in(
         db, inspection_world, make_scored_inspection):
     w = inspection_world
     kept = finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
@@ -117,7 +117,9 @@ def test_a_correction_takes_the_original_out_and_its_finalization_puts_its_answe
 
     correction = correct_inspection(kept, actor=w.officer, reason="床品复核合格")
     db.session.commit()
-    assert bedding(db) == {(1, 1)}  # the original is out as soon as it is being corrected
+    # while the correction is filled in, the original's failure still counts, as the payment
+    # counts it (reports.performance): starting a correction hides nothing
+    assert bedding(db) == {(2, 2)}
     as_recounted(db)
 
     answer = next(a for a in correction.answers if a.item.key == "bedding")
@@ -131,10 +133,15 @@ def test_the_last_inspection_of_a_bucket_corrected_leaves_no_row(
         db, inspection_world, make_scored_inspection):
     w = inspection_world
     inspection = finalize(db, make_scored_inspection(w, {"bedding": 0}), "60")
-    assert stored(db)
-    correct_inspection(inspection, actor=w.officer, reason="重新检查")
+    assert bedding(db) == {(1, 1)}
+    correction = correct_inspection(inspection, actor=w.officer, reason="床品不适用")
     db.session.commit()
-    assert stored(db) == set()
+    assert bedding(db) == {(1, 1)}
+    answer = next(a for a in correction.answers if a.item.key == "bedding")
+    answer.na, answer.points = True, None
+    finalize(db, correction, "60")
+    assert bedding(db) == set()
+    as_recounted(db)
 
 
 def test_an_inspection_settled_again_counts_once(db, inspection_world, make_scored_inspection):
@@ -155,11 +162,15 @@ def test_the_migration_lists_the_inspections_already_counted(app, db, inspection
     with downgraded("0027"):  # the schema before the list, with the counts in it
         assert "item_failure_counted" not in sa.inspect(_db.engine).get_table_names()
         upgrade()
-        # a correction after the upgrade takes its original's answers out, once
-        correct_inspection(_db.session.get(Inspection, first), actor=_db.session.merge(w.officer),
-                           reason="复核")
+        # a correction finalized after the upgrade takes its original's answers out, once
+        correction = correct_inspection(_db.session.get(Inspection, first),
+                                        actor=_db.session.merge(w.officer), reason="复核")
         _db.session.commit()
-        assert bedding(_db) == {(1, 1)}
+        assert bedding(_db) == {(2, 2)}
+        answer = next(a for a in correction.answers if a.item.key == "bedding")
+        answer.points = answer.item.max_points
+        finalize(_db, correction, "70")
+        assert bedding(_db) == {(1, 2)}
 
 
 @postgresql_only("advisory locks are PostgreSQL's")

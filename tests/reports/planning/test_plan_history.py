@@ -11,10 +11,16 @@ from app import clock
 from contracts.models import Contract
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import (
+    correct_inspection,
+    finalize_inspection,
+    save_answers,
+    submit_inspection,
+)
 from reports.planning.risk import Finalized, History, assess, lookback_start
 from reports.planning.services import inspection_plan
 from reports.planning.weights import current_weights
-from tests.factories import on
+from tests.factories import item_of, on
 from tests.reports.money import VETO
 from tests.reports.planning.conftest import TODAY, carried_out
 
@@ -24,8 +30,8 @@ def _whole_history(db, facility_id: int, since: date) -> History:
     report of its operators in the look-back (these homes have no actions or appeals)."""
     history = History()
     for i in db.session.scalars(sa.select(Inspection).where(Inspection.facility_id == facility_id)):
-        if not i.is_current or i.status not in (InspectionStatus.SUBMITTED,
-                                                InspectionStatus.FINALIZED):
+        if i.is_replaced or i.status not in (InspectionStatus.SUBMITTED,
+                                             InspectionStatus.FINALIZED):
             continue
         if history.last_onsite is None or (i.scheduled_for, -i.id) > (history.last_onsite,
                                                                        -history.last_onsite_id):
@@ -134,3 +140,25 @@ def test_unscored_results_newest_do_not_hide_the_visit_or_the_trend(city, db, sc
     assert "grade" not in codes  # its result has no grade
     # the last scored (2026-03-02) against the one before it, three unscored results apart
     assert codes["trend"].values["before"] == Decimal("99.0")
+
+
+def test_a_failed_veto_being_corrected_plans_until_the_correction_is_finalized(city, db,
+                                                                               schedule):
+    w = city
+    failed = carried_out(db, w, schedule, w.clean, day=date(2026, 4, 1), failed=(VETO,))
+    correction = correct_inspection(failed, actor=w.officer, reason="否决项复核")
+    db.session.commit()
+    on(TODAY)
+    item, expected = _planned(db, w.officer, w.clean)
+    # as the payment counts it (reports.performance): starting a correction hides nothing
+    assert item.assessment == expected
+    assert {r.code: r for r in item.assessment.reasons}["veto_failure"].values == {"count": 1}
+
+    save_answers(correction, version=correction.version, actor=w.inspector,
+                 answers=[{"item_id": item_of(w.template, VETO).id, "yes": True}])
+    submit_inspection(correction, actor=w.inspector)
+    finalize_inspection(correction, actor=w.officer)
+    db.session.commit()
+    item, expected = _planned(db, w.officer, w.clean)
+    assert item.assessment == expected
+    assert "veto_failure" not in {r.code for r in item.assessment.reasons}

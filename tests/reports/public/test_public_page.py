@@ -17,6 +17,7 @@ from contracts import services
 from contracts.households.services import import_households
 from contracts.submissions import services as subs
 from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.services import correct_inspection
 from tests.factories import hh_csv, hh_id
 
 SCHEMA_DIR = Path(__file__).resolve().parents[3] / "reports" / "exports" / "ocds_schema"
@@ -87,6 +88,21 @@ def test_shows_contracts_awards_and_grades_without_login(client, public_on, publ
     assert "95,000.00" in page and "2026年甲区入户调查采购" in page  # the award
     assert published["world"].facility.name in page and "86.5" in page
     assert "Good" in page  # the grade in the reader's language
+
+
+def test_a_grade_being_corrected_stays_published_until_the_correction_is_final(
+        app, client, public_on, published, db):
+    inspection, w = published["inspection"], published["world"]
+    correction = correct_inspection(inspection, actor=w.officer, reason="复核")
+    db.session.commit()
+    assert "86.5" in client.get("/public?lang=en").get_data(as_text=True)
+    correction.status = InspectionStatus.FINALIZED  # finalized as the fixture's
+    correction.grade, correction.total = "pass", Decimal("71.0")
+    correction.finalized_at = datetime(2026, 6, 25, 3, 0, tzinfo=UTC)
+    db.session.commit()
+    app.extensions.pop("public_guard", None)  # a fresh cache
+    page = client.get("/public?lang=en").get_data(as_text=True)
+    assert "71.0" in page and "86.5" not in page
 
 
 def test_publishes_nothing_personal(client, public_on, published):

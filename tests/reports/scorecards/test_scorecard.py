@@ -102,11 +102,32 @@ def test_verify_page_says_current_or_superseded(client, finalized, db, inspectio
     page = client.get(f"/reports/verify/{inspection.verification_code}")
     assert page.status_code == 200
     assert "finalized and current" in page.get_data(as_text=True)
-    correct_inspection(inspection, actor=inspection_world.officer, reason="更正录入错误")
+    correction = correct_inspection(inspection, actor=inspection_world.officer,
+                                    reason="更正录入错误")
     db.session.commit()
     page = client.get(f"/reports/verify/{inspection.verification_code}").get_data(as_text=True)
-    assert "superseded" in page
+    assert "being corrected: its result stands until the correction is finalized" in page
+    assert "superseded" not in page
+    submit_inspection(correction, actor=inspection_world.inspector)
+    finalize_inspection(correction, actor=inspection_world.officer)
+    db.session.commit()
+    page = client.get(f"/reports/verify/{inspection.verification_code}").get_data(as_text=True)
+    assert "superseded" in page and "being corrected" not in page
     assert client.get("/reports/verify/NOSUCHCODE").status_code == 404
+
+
+def test_the_scorecard_of_a_result_being_corrected_says_it_stands(as_user, finalized, db,
+                                                                   inspection_world):
+    inspection, *_ = finalized
+    correct_inspection(inspection, actor=inspection_world.officer, reason="更正录入错误")
+    db.session.commit()
+    browser, _ = as_user("officer", region="a", locale="en")
+    text = " ".join(pdf_text(browser.get(
+        f"/reports/inspections/{inspection.id}/scorecard.pdf").data).split())
+    assert "this result stands until the correction is finalized" in text
+    assert "superseded" not in text
+    page = browser.get(f"/evaluations/inspections/{inspection.id}").get_data(as_text=True)
+    assert "Being corrected" in page and "Superseded" not in page
 
 
 def test_city_mean_is_drawn_from_finalized_inspections(finalized, db):
