@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.db import utcnow
 from app.extensions import db
-from reports.scorecards.models import BatchStatus, status_type
+from reports.background import BuiltFile
 
 
-class ExportJob(db.Model):
+class ExportJob(BuiltFile, db.Model):
     """One workbook of inspection results or item answers, built by the worker for the user who
     asked, with the filters they chose and only what they may see when it is built."""
 
     __tablename__ = "export_jobs"
+    FILE_AREA = "exports"
+    STATUS_CONSTRAINT = "export_status"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     requested_by_id: so.Mapped[int] = so.mapped_column(
@@ -25,14 +24,5 @@ class ExportJob(db.Model):
     kind: so.Mapped[str] = so.mapped_column(sa.String(16))
     #: the export form's arguments, as the request sent them
     filters: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
-    #: the language of the labels, the requester's at the time
-    locale: so.Mapped[str] = so.mapped_column(sa.String(8), default="zh_CN")
-    status: so.Mapped[BatchStatus] = so.mapped_column(status_type("export_status"),
-                                                      default=BatchStatus.QUEUED)
     #: the inspections the filters matched when it was asked for, then when it was built
     inspections: so.Mapped[int] = so.mapped_column(default=0)
-    #: file name of the workbook under UPLOAD_DIR/exports
-    file_name: so.Mapped[str | None] = so.mapped_column(sa.String(100))
-    error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    finished_at: so.Mapped[datetime | None]

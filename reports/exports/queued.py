@@ -19,7 +19,6 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -34,14 +33,14 @@ from app.unit_of_work import after_commit
 from app.users.models import User
 from app.worker.queue import enqueue, set_on_row
 from app.worker.registry import register_task
+from reports.background import BatchStatus
 from reports.exports import filters
 from reports.exports.filters import InspectionFilter
 from reports.exports.inspection_workbooks import inspection_results_xlsx, item_answers_xlsx
 from reports.exports.models import ExportJob
-from reports.scorecards.models import BatchStatus
 
 #: the folder under UPLOAD_DIR holding the workbooks built in the background
-AREA = "exports"
+AREA = ExportJob.FILE_AREA
 TASK = "reports.excel_export"
 #: the export form's fields a job keeps
 FILTER_FIELDS = ("template_id", "status", "county", "from", "to", "provider_id")
@@ -120,14 +119,6 @@ def get_own_export(user: User, job_id: object) -> ExportJob:
     return job
 
 
-def export_path(job: ExportJob) -> Path | None:
-    """The finished workbook's file, if it is there."""
-    if job.status is not BatchStatus.DONE or not job.file_name:
-        return None
-    path = uploads.path_of(AREA, job.file_name)
-    return path if path.is_file() else None
-
-
 def build_export(work) -> str:
     """The worker's task: the workbook, written whole (left uncommitted: the worker commits
     the job's end with the task's)."""
@@ -188,5 +179,5 @@ def remove_old_exports(days: int | None = None) -> int:
 
 
 __all__ = ["AREA", "KINDS", "TASK", "build_export", "build_now", "built_while_waiting",
-           "export_path", "filter_fields", "get_own_export", "matched", "queue_export",
+           "filter_fields", "get_own_export", "matched", "queue_export",
            "recent_exports", "remove_old_exports"]

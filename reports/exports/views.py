@@ -29,10 +29,10 @@ from app.users.models import Role
 from contracts.models import ServiceType
 from evaluations.inspections.models import InspectionStatus
 from reports import bp
+from reports.background import BATCH_STATUS_LABELS
 from reports.exports import filters, queued, regions
 from reports.exports.performance_workbook import performance_xlsx
 from reports.exports.workbook import export_filename
-from reports.scorecards.models import BATCH_STATUS_LABELS
 from reports.scorecards.services import viewer_language
 
 PERFORMANCE_ROLES = (Role.OFFICER, Role.ADMIN, Role.PROVIDER)
@@ -122,18 +122,17 @@ def export_job(job_id: int):
 @login_required
 def export_job_status(job_id: int):
     job = queued.get_own_export(current_user, job_id)
-    ready = queued.export_path(job) is not None
-    return jsonify(status=job.status.value, status_label=str(BATCH_STATUS_LABELS[job.status]),
-                   done=job.inspections if ready else 0, total=job.inspections,
-                   error=job.error or None,
-                   download_url=url_for(".export_job_download", job_id=job.id) if ready else None)
+    ready = job.file_path() is not None
+    return jsonify(job.progress(
+        job.inspections if ready else 0, job.inspections,
+        url_for(".export_job_download", job_id=job.id) if ready else None))
 
 
 @bp.route("/exports/queued/<int:job_id>/download")
 @login_required
 def export_job_download(job_id: int):
     job = queued.get_own_export(current_user, job_id)
-    path = queued.export_path(job)
+    path = job.file_path()
     if path is None:
         abort(404)
     response = send_file(path, mimetype=XLSX_MIMETYPE, as_attachment=True, max_age=0,

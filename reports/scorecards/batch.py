@@ -34,12 +34,13 @@ from app.worker.registry import register_task
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.services import get_visible_campaign
 from evaluations.inspections.models import Inspection, InspectionStatus
+from reports.background import BatchStatus
 from reports.scorecards.means import city_section_means
-from reports.scorecards.models import BatchStatus, ScorecardBatch
+from reports.scorecards.models import ScorecardBatch
 from reports.scorecards.services import inspection_scorecard_pdf, scorecard_filename
 
 #: the folder under UPLOAD_DIR holding the ZIPs and, while a batch is built, its cards
-AREA = "scorecard_batches"
+AREA = ScorecardBatch.FILE_AREA
 TASK = "reports.campaign_scorecards"
 #: only inspections with a result have a scorecard worth printing
 SCORED = (InspectionStatus.SUBMITTED, InspectionStatus.FINALIZED)
@@ -170,10 +171,3 @@ def batch_failed(batch_id: int, message: str) -> None:
 
 
 register_task(TASK, build_batch, fail=batch_failed)
-
-
-def batch_path(batch: ScorecardBatch) -> Path | None:
-    if batch.status is not BatchStatus.DONE or not batch.file_name:
-        return None
-    path = uploads.path_of(AREA, batch.file_name)
-    return path if path.is_file() else None

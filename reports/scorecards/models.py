@@ -3,60 +3,31 @@ verification codes of printed contract performance scorecards."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 
 from app.db import utcnow
 from app.extensions import db
+from reports.background import BuiltFile
 
 
-class BatchStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+class ScorecardBatch(BuiltFile, db.Model):
+    """A campaign's scorecards, built by the worker into one ZIP."""
 
-
-#: a background job's status as its page says it
-BATCH_STATUS_LABELS = {
-    BatchStatus.QUEUED: _l("Waiting for a worker"),
-    BatchStatus.RUNNING: _l("Building"),
-    BatchStatus.DONE: _l("Ready"),
-    BatchStatus.FAILED: _l("Failed"),
-}
-
-
-def status_type(name: str) -> sa.Enum:
-    """The column type of a background job's :class:`BatchStatus`, checked by constraint
-    ``name``."""
-    return sa.Enum(BatchStatus, name=name, native_enum=False, create_constraint=True, length=16,
-                   values_callable=lambda e: [m.value for m in e])
-
-
-class ScorecardBatch(db.Model):
     __tablename__ = "scorecard_batches"
     #: progress counters change every few cards; the trail records creation and the outcome
     __audited__ = False
+    FILE_AREA = "scorecard_batches"
+    STATUS_CONSTRAINT = "batch_status"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     campaign_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("campaigns.id"), index=True)
     requested_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
-    #: the language of the labels, the requester's at the time
-    locale: so.Mapped[str] = so.mapped_column(sa.String(8), default="zh_CN")
-    status: so.Mapped[BatchStatus] = so.mapped_column(status_type("batch_status"),
-                                                      default=BatchStatus.QUEUED)
     total: so.Mapped[int] = so.mapped_column(default=0)
     done: so.Mapped[int] = so.mapped_column(default=0)
-    #: file name of the ZIP under UPLOAD_DIR/scorecard_batches
-    file_name: so.Mapped[str | None] = so.mapped_column(sa.String(100))
-    error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    finished_at: so.Mapped[datetime | None]
 
 
 class PerformanceCard(db.Model):

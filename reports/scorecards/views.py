@@ -12,13 +12,12 @@ from app.users.models import Role
 from evaluations.campaigns.services import get_visible_campaign
 from evaluations.inspections.services import get_visible_inspection
 from reports import bp
+from reports.background import BATCH_STATUS_LABELS
 from reports.scorecards.batch import (
-    batch_path,
     get_visible_batch,
     queue_campaign_batch,
     recent_batches,
 )
-from reports.scorecards.models import BATCH_STATUS_LABELS
 from reports.scorecards.responses import pdf_response
 from reports.scorecards.services import (
     card_by_code,
@@ -76,16 +75,15 @@ def batch(batch_id: int):
 @role_required(*STAFF)
 def batch_status(batch_id: int):
     batch = get_visible_batch(current_user, batch_id)
-    ready = batch_path(batch) is not None
-    return jsonify(status=batch.status.value, status_label=str(BATCH_STATUS_LABELS[batch.status]),
-                   done=batch.done, total=batch.total, error=batch.error or None,
-                   download_url=url_for(".batch_download", batch_id=batch.id) if ready else None)
+    ready = batch.file_path() is not None
+    return jsonify(batch.progress(batch.done, batch.total,
+                                  url_for(".batch_download", batch_id=batch.id) if ready else None))
 
 
 @bp.route("/batches/<int:batch_id>/download")
 @role_required(*STAFF)
 def batch_download(batch_id: int):
-    path = batch_path(get_visible_batch(current_user, batch_id))
+    path = get_visible_batch(current_user, batch_id).file_path()
     if path is None:
         abort(404)
     response = send_file(path, mimetype="application/zip", as_attachment=True,

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from app import clock
 from app.worker.models import QueuedTask, TaskStatus
 from app.worker.runner import WorkerHost
+from reports.background import BatchStatus
 from reports.exports import queued
 from reports.exports.models import ExportJob
-from reports.scorecards.models import BatchStatus
 from tests.reports.exports.test_exports import TODAY, finalize, login, rows
 
 

@@ -14,8 +14,9 @@ from app.worker.runner import WorkerHost
 from evaluations.campaigns.services import create_campaign
 from evaluations.inspections.models import InspectionStatus
 from evaluations.inspections.services import save_answers, submit_inspection
+from reports.background import BatchStatus
 from reports.scorecards.batch import AREA, TASK
-from reports.scorecards.models import BatchStatus, ScorecardBatch
+from reports.scorecards.models import ScorecardBatch
 from tests.factories import full_answers
 
 

@@ -20,8 +20,9 @@ from app.worker.models import QueuedTask, TaskStatus
 from evaluations.campaigns.services import create_campaign
 from evaluations.inspections.models import InspectionStatus
 from evaluations.inspections.services import save_answers
+from reports.background import BatchStatus
 from reports.scorecards.batch import AREA
-from reports.scorecards.models import BatchStatus, ScorecardBatch
+from reports.scorecards.models import ScorecardBatch
 from tests.factories import full_answers
 from tests.threads import until
 
