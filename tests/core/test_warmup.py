@@ -1,5 +1,6 @@
 """A gunicorn worker warms up before its first request (gunicorn.conf.py): every template
-compiled, both catalogs loaded, and what was loaded frozen out of the collector's full passes."""
+compiled, both catalogs loaded, what was loaded frozen out of the collector's full passes, and
+the young generation collected less often."""
 
 import gc
 import runpy
@@ -11,15 +12,19 @@ from reportlab.pdfbase import pdfmetrics
 
 from app import create_app
 from app.extensions import db
+from app.warmup import YOUNG_OBJECTS
 from reports.scorecards import fonts
 
 
 @pytest.fixture
 def worker_app(test_config):
     """A worker's own app; its engine closed after (the warm-up reads the database, and a
-    pooled connection left to the collector warns in whichever test comes next)."""
+    pooled connection left to the collector warns in whichever test comes next), and the
+    collector as the other tests had it."""
+    thresholds = gc.get_threshold()
     app = create_app(test_config)
     yield app
+    gc.set_threshold(*thresholds)
     with app.app_context():
         db.engine.dispose()
 
@@ -34,6 +39,7 @@ def test_a_warmed_worker_compiles_no_template_for_its_first_pages(worker_app):
     start(app)
     try:
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == YOUNG_OBJECTS > 700
         compiled = len(app.jinja_env.cache)
         assert compiled >= len(app.jinja_env.list_templates(extensions=("html",)))
         client = app.test_client()

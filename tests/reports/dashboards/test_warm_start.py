@@ -19,10 +19,12 @@ def charts_drawn() -> int:
 
 
 def started(app) -> None:
+    thresholds = gc.get_threshold()
     try:
         warm_up(app)
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def test_the_first_dashboard_of_a_started_worker_draws_no_chart(app, db, regions, as_user,
