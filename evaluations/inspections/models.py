@@ -170,6 +170,10 @@ HISTORY_ORDER = (Inspection.scheduled_for.desc(), Inspection.id)
 # (what it reads of each is included), without sorting them (half of its 60 ms statement).
 sa.Index("ix_inspections_history", *HISTORY_GROUP, *HISTORY_ORDER,
          postgresql_include=["grade", "total", "failed_critical"])
+# The dashboard counts a year's finalized grades per county (20,000 of a city's inspections):
+# from this index alone on PostgreSQL, instead of visiting 1,800 pages of the table.
+sa.Index("ix_inspections_status_day", Inspection.status, Inspection.scheduled_for,
+         postgresql_include=["region_id", "grade", "id"])
 
 
 #: an inspection still to be done, as ``ix_inspections_open_day`` says it (app.db.inline)
