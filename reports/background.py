@@ -13,8 +13,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from app import uploads
+from app import clock, uploads
 from app.db import utcnow
+from app.worker.queue import set_on_row
 
 
 class BatchStatus(enum.StrEnum):
@@ -59,6 +60,17 @@ class BuiltFile:
     @so.declared_attr
     def status(cls) -> so.Mapped[BatchStatus]:
         return so.mapped_column(status_type(cls.STATUS_CONSTRAINT), default=BatchStatus.QUEUED)
+
+    @property
+    def has_ended(self) -> bool:
+        """Done or failed: a task that finds it so has nothing to do."""
+        return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+
+    @classmethod
+    def mark_failed(cls, ident: int, message: str) -> None:
+        """Failed, saying why (its page shows it), in the caller's transaction."""
+        set_on_row(cls, ident, status=BatchStatus.FAILED, error=message[:500],
+                   finished_at=clock.now())
 
     def file_path(self) -> Path | None:
         """The finished file, if it is there."""

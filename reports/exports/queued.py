@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from app import clock, uploads
 from app.errors import DomainError, NotFound, ValidationError
 from app.extensions import db
-from app.scoping import as_id
+from app.scoping import one_visible
 from app.unit_of_work import after_commit
 from app.users.models import User
 from app.worker.queue import enqueue, set_on_row
@@ -112,18 +112,15 @@ def recent_exports(user: User, limit: int = 10) -> list[ExportJob]:
 
 def get_own_export(user: User, job_id: object) -> ExportJob:
     """The job, if ``user`` asked for it; anyone else's is not found, as a missing one."""
-    ident = as_id(job_id)
-    job = None if ident is None else db.session.get(ExportJob, ident)
-    if job is None or job.requested_by_id != user.id:
-        raise NotFound(_("Not found."))
-    return job
+    return one_visible(sa.select(ExportJob).where(ExportJob.requested_by_id == user.id),
+                       ExportJob.id, job_id)
 
 
 def build_export(work) -> str:
     """The worker's task: the workbook, written whole (left uncommitted: the worker commits
     the job's end with the task's)."""
     job = db.session.get(ExportJob, work.ref_id)
-    if job is None or job.status in (BatchStatus.DONE, BatchStatus.FAILED):
+    if job is None or job.has_ended:
         return "nothing to do"
     job_id, kind, kept, locale = job.id, job.kind, dict(job.filters), job.locale
     user = db.session.get(User, job.requested_by_id)
@@ -137,8 +134,7 @@ def build_export(work) -> str:
             f, count = matched(user, kind, kept)
             body = build_now(user, kind, f)
         except DomainError as refusal:  # what the user may see, or the data, changed since
-            set_on_row(ExportJob, job_id, status=BatchStatus.FAILED,
-                       error=refusal.message[:500], finished_at=clock.now())
+            export_failed(job_id, refusal.message)
             return f"refused: {refusal.message}"
     work.check()
     name = f"export-{job_id}-{kind}.xlsx"
@@ -152,9 +148,8 @@ def build_export(work) -> str:
 
 
 def export_failed(job_id: int, message: str) -> None:
-    """The worker gave up on the job: its page shows why."""
-    set_on_row(ExportJob, job_id, status=BatchStatus.FAILED, error=message[:500],
-               finished_at=clock.now())
+    """The worker gave up on the job, or refused it: its page shows why."""
+    ExportJob.mark_failed(job_id, message)
 
 
 register_task(TASK, build_export, fail=export_failed)

@@ -114,7 +114,7 @@ def build_batch(work) -> str:
     """The worker's task: render the cards not yet rendered, then pack the ZIP (left
     uncommitted: the worker commits it with the task's end)."""
     batch = db.session.get(ScorecardBatch, work.ref_id)
-    if batch is None or batch.status in (BatchStatus.DONE, BatchStatus.FAILED):
+    if batch is None or batch.has_ended:
         return "nothing to do"
     batch_id, locale, campaign_id = batch.id, batch.locale, batch.campaign_id
     campaign = db.session.get(Campaign, campaign_id)
@@ -164,8 +164,7 @@ def _pack(folder: Path, ids: list[int], out: Path) -> None:
 
 def batch_failed(batch_id: int, message: str) -> None:
     """The worker gave up on the batch: the page shows why; its cards go."""
-    set_on_row(ScorecardBatch, batch_id, status=BatchStatus.FAILED, error=message[:500],
-               finished_at=clock.now())
+    ScorecardBatch.mark_failed(batch_id, message)
     folder = cards_folder(batch_id)
     after_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
 
