@@ -169,11 +169,25 @@ def _changed(obj, *names: str) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
+def _counted_result(session: so.Session, inspection: Inspection) -> bool:
+    """Whether this flush changed a result the figures count: a finalized one added, deleted
+    or changed in its columns, or one that stopped being finalized. A correction being started
+    or filled in is not counted (the result it corrects stands until it is finalized), nor is
+    the finalized original it points to (its columns are unchanged)."""
+    state = sa.inspect(inspection)
+    if InspectionStatus.FINALIZED in state.attrs.status.history.deleted:
+        return True
+    if inspection.status is not InspectionStatus.FINALIZED:
+        return False
+    return (inspection in session.new or inspection in session.deleted
+            or session.is_modified(inspection, include_collections=False))
+
+
 def _stale_marks(session: so.Session) -> set[tuple[str, int]]:
     marks = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Inspection):
-            if obj.status is InspectionStatus.FINALIZED or _changed(obj, "status"):
+            if _counted_result(session, obj):
                 if obj.contract_id is not None:
                     marks.add(("contract", obj.contract_id))
                 if obj.facility_id is not None:

@@ -15,6 +15,11 @@ from app import clock
 from contracts.households.services import import_households
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import (
+    correct_inspection,
+    finalize_inspection,
+    submit_inspection,
+)
 from reports.performance.figures import PerformanceFigure, kept_trend, refresh_all
 from reports.performance.services import contract_performance, period_choices, quarterly_trend
 from tests.factories import hh_csv, run_ok
@@ -182,3 +187,26 @@ def test_the_trend_reads_the_figures_kept_today_and_computes_the_others(
     with count_queries() as stale_log:
         assert shown(kept_trend(w.contract, today)) == computed
     assert len(kept_log) < len(stale_log)
+
+
+def test_starting_a_correction_recomputes_no_figure_until_it_is_finalized(
+        db, october, inspection_world, schedule, count_queries):
+    """A result stands until its correction is finalized, so a correction being filled in
+    changes no figure: starting one writes none; finalizing it rewrites them."""
+    w = inspection_world
+    original = finalized(db, w, schedule, failed=(VETO,), day=date(2026, 10, 12))
+    before = figures(db, w.contract)["2026-Q4"]
+    assert before.grade == "fail"
+    with count_queries() as log:
+        correction = correct_inspection(original, actor=w.officer, reason="wrong home")
+        db.session.commit()
+    assert not [s for s in log.statements if "performance_figures" in s], str(log)
+    assert figures(db, w.contract)["2026-Q4"].grade == "fail"
+
+    for answer in correction.answers:
+        answer.yes = True if answer.yes is False else answer.yes
+    submit_inspection(correction, actor=w.inspector)
+    finalize_inspection(correction, actor=w.officer)
+    db.session.commit()
+    assert figures(db, w.contract)["2026-Q4"].grade != "fail"
+    assert_equal_to_computed(db, w.contract, date(2026, 10, 20))
