@@ -42,6 +42,19 @@ def recount_lock(name: str, *, exclusive: bool) -> None:
     session.execute(sa.select(lock(_LOCK_SPACE, key)))
 
 
+def refresh_lock(name: str, key: str) -> None:
+    """Until the commit, on PostgreSQL: the only transaction recomputing ``key`` of the figures
+    ``name``. A recomputation that deletes a key's rows and inserts them anew would otherwise
+    leave behind the rows another transaction inserted while its delete waited; after this
+    lock its statements see them. SQLite lets one transaction write at a time."""
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    space, item = (int.from_bytes(zlib.crc32(text.encode()).to_bytes(4, "big"), "big",
+                                  signed=True) for text in (name, key))
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(space, item)))
+
+
 def _is_the_app_session(session: so.Session) -> bool:
     try:
         return session is db.session()

@@ -45,7 +45,8 @@ def scorecards(campaign_id: int, out: str, locale: str) -> None:
 @with_appcontext
 def refresh_performance() -> None:
     """Recompute the performance figures of every active or completed contract, the counts of
-    items scored short and the sums behind the scorecards' city means."""
+    items scored short, the sums behind the scorecards' city means and the inspections the
+    plan keeps per target."""
     from reports.jobs import refresh_performance as job
 
     click.echo(f"Wrote {job()}.")

@@ -1,7 +1,8 @@
 """Scheduled work of the reports feature: the nightly refresh of the performance figures
 (timeliness and which periods have begun change with the day, not only with the data), of
-the counts of items scored short and of the sums behind the scorecards' city means; and the
-removal of old workbooks exported in the background."""
+the counts of items scored short, of the sums behind the scorecards' city means and of the
+inspections the plan keeps per target; and the removal of old workbooks exported in the
+background."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.scheduler.registry import register_job
 from reports.dashboards import failures
 from reports.exports import queued
 from reports.performance import figures
+from reports.planning import kept
 from reports.scorecards import means
 
 
@@ -19,6 +21,7 @@ def refresh_performance() -> str:
     written = figures.refresh_all()
     failures.refresh_all()
     means.refresh_all()
+    kept.refresh_all()
     db.session.commit()
     return f"{written} performance figures"
 

@@ -1,10 +1,11 @@
 """The inspection plan: every home (and every active household-survey contract) the user sees,
 with its risk, next due date and reasons, from a handful of set-based queries.
 
-Nothing is stored: the plan is computed on demand from the data the bureau already holds, so
-it is never stale; the database hands over only the rows that can tell in the rule. Six
-statements whatever the number of targets (targets twice, inspections, actions, reports,
-appeals); the ranking is done in Python over the visible targets.
+The plan is computed on demand from the data the bureau holds; the database hands over only
+the rows that can tell in the rule: of the inspections, those kept per target in the
+transaction that changes them (:mod:`reports.planning.kept`). Seven statements whatever the
+number of targets (targets twice, templates, inspections, actions, reports, appeals); the
+ranking is done in Python over the visible targets.
 
 On site means an inspection that was carried out: submitted or finalized, dated by its day.
 Grades count only finalized inspections that no finalized correction has replaced.
@@ -29,15 +30,9 @@ from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.assessment.models import AssessmentTemplate
-from evaluations.inspections.models import (
-    HISTORY_GROUP,
-    HISTORY_ORDER,
-    IS_OPEN,
-    Inspection,
-    InspectionStatus,
-    not_replaced,
-)
+from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.appeals.models import Appeal
+from reports.planning.kept import kept_rows
 from reports.planning.risk import Assessment, Finalized, History, assess, lookback_start
 from reports.planning.weights import Weights, current_weights
 
@@ -130,10 +125,10 @@ def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: s
     # the few templates' codes by id, rather than a join for each of the rows
     codes = dict(db.session.execute(
         sa.select(AssessmentTemplate.id, AssessmentTemplate.code)).all())
-    rows = db.session.execute(_telling_inspections(fids, cids, since))
+    rows = db.session.execute(kept_rows(fids, cids, since))
     # in no order: what is kept of them does not depend on it
-    for (ident, facility_id, contract_id, is_open, finalized, day, total, grade, vetoes,
-         template_id) in rows:
+    for (ident, facility_id, contract_id, template_id, is_open, finalized, day, total, grade,
+         vetoes) in rows:
         key = _key_of(facility_id, contract_id)
         history = histories.get(key)
         if history is None:
@@ -149,44 +144,6 @@ def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: s
         if finalized:
             history.finalized.append(Finalized(day, total, grade, vetoes, ident,
                                                codes[template_id]))
-
-
-def _telling_inspections(fids: sa.Select, cids: sa.Select, since: date) -> sa.Select:
-    """The current inspections of the targets that can tell in the risk rule, in plain columns
-    (the status as two truths, the failed vetoes as a count: decoding the enum and the JSON
-    list took two thirds of the time).
-
-    Of a target's carried-out inspections only the newest tell — the last visit, the last
-    grade, the last two scores of one template — and the failed vetoes of the look-back; so
-    the database keeps, of each group of its history (one home or contract, template and
-    status: ``HISTORY_GROUP``, read in ``ix_inspections_history``'s order), the newest and the
-    two newest scored, with every open inspection and every one with a failed veto since
-    ``since``. A coarser group's newest are among its finer groups' newest, so nothing the rule
-    reads is left out. A city officer's plan reads 1,900 rows instead of its targets' 14,500
-    (reading and decoding them all, and the garbage they left, took 40 % of the plan's time)."""
-    finalized = Inspection.status == InspectionStatus.FINALIZED
-    vetoes = sa.func.coalesce(sa.func.json_array_length(Inspection.failed_critical), 0)
-    current = (
-        sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
-                  IS_OPEN.label("open"), finalized.label("finalized"),
-                  Inspection.scheduled_for, Inspection.total, Inspection.grade,
-                  vetoes.label("failed_vetoes"), Inspection.template_id,
-                  sa.func.row_number().over(partition_by=HISTORY_GROUP,
-                                            order_by=HISTORY_ORDER).label("nth"),
-                  # the scored ones counted in the same pass: the trend reads two of them
-                  sa.func.sum(sa.case((Inspection.total.is_not(None), 1), else_=0)).over(
-                      partition_by=HISTORY_GROUP, order_by=HISTORY_ORDER).label("nth_scored"))
-        .where(sa.or_(Inspection.facility_id.in_(fids),
-                      sa.and_(Inspection.facility_id.is_(None),
-                              Inspection.contract_id.in_(cids))),
-               not_replaced())
-        .subquery())
-    c = current.c
-    return (sa.select(c.id, c.facility_id, c.contract_id, c.open, c.finalized,
-                      c.scheduled_for, c.total, c.grade, c.failed_vetoes, c.template_id)
-            .where(sa.or_(c.open, c.nth == 1, sa.and_(c.total.is_not(None), c.nth_scored <= 2),
-                          sa.and_(c.finalized, c.failed_vetoes > 0,
-                                  c.scheduled_for >= since))))
 
 
 def _load_actions(histories: dict, fids: sa.Select, cids: sa.Select) -> None:

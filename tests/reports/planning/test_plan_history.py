@@ -17,6 +17,7 @@ from evaluations.inspections.services import (
     save_answers,
     submit_inspection,
 )
+from reports.planning import kept
 from reports.planning.risk import Finalized, History, assess, lookback_start
 from reports.planning.services import inspection_plan
 from reports.planning.weights import current_weights
@@ -62,10 +63,12 @@ def _report(contract, period: str, day: date, **values) -> Submission:
 
 
 def _shape(db, changes: dict) -> None:
-    """Change finalized inspections in place (the ORM refuses: they are final)."""
+    """Change finalized inspections in place (the ORM refuses: they are final), and recompute
+    what the plan keeps of them as the nightly job does (a change outside the app's session)."""
     table = Inspection.__table__
     for inspection, values in changes.items():
         db.session.execute(sa.update(table).where(table.c.id == inspection.id).values(**values))
+    kept.refresh_all()
     db.session.commit()
     db.session.expire_all()
 
