@@ -27,7 +27,11 @@ from app.regions.models import Region
 from app.scoping import region_subtree, visibility_clause
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
-from contracts.submissions.models import Submission, SubmissionStatus
+from contracts.submissions.models import (
+    LATE_RETURNED_OR_INCIDENTS,
+    Submission,
+    SubmissionStatus,
+)
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import Inspection, InspectionStatus
@@ -174,10 +178,9 @@ def _load_reports(histories: dict, fids: sa.Select, cids: sa.Select, since: date
         .where(Submission.status != SubmissionStatus.DRAFT,
                Submission.first_submitted_at >= _since(since),
                sa.or_(Contract.facility_id.in_(fids), Submission.contract_id.in_(cids)),
-               # only the reports that count: a city's year is 12,000 reports, ~500 of them
-               # late, returned or reporting incidents (all of them read took 40 ms)
-               sa.or_(Submission.late, returned,
-                      sa.func.coalesce(incidents.as_string(), "[]") != "[]")))
+               # only the reports that count: a city's 34,000 reports hold ~500 late,
+               # returned or reporting incidents, read by an index (all read took 40 ms)
+               LATE_RETURNED_OR_INCIDENTS))
     for facility_id, contract_id, submitted_at, late, was_returned, incidents in rows:
         history = (histories.get(_key_of(facility_id, contract_id))
                    or histories.get(("contract", contract_id)))

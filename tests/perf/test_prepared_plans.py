@@ -10,12 +10,13 @@ size of the test's tables."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from psycopg.sql import Literal
 
 from app.scoping import region_subtree
+from contracts.submissions.models import LATE_RETURNED_OR_INCIDENTS, Submission
 from evaluations.actions.models import CorrectiveAction
 from evaluations.actions.services import overdue_clause
 from evaluations.inspections.models import IS_OPEN, Inspection
@@ -67,3 +68,10 @@ def test_a_scope_names_its_region_for_the_plan(db, regions):
     stmt = sa.select(CorrectiveAction.id).where(
         CorrectiveAction.region_id.in_(region_subtree(county)))
     assert f"'{county.path}%'" in generic_plan(db, stmt)
+
+
+def test_the_plans_reports_can_use_the_index_of_late_returned_or_incident_reports(db):
+    stmt = sa.select(Submission.id).where(
+        Submission.first_submitted_at >= datetime(2025, 12, 6, tzinfo=UTC),
+        LATE_RETURNED_OR_INCIDENTS)
+    assert "ix_submissions_first_submitted_at_events" in generic_plan(db, stmt)
