@@ -66,11 +66,13 @@ class Inspection(TimestampMixin, db.Model):
     template_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assessment_templates.id"),
                                                    index=True)
     #: the home inspected (facility templates); None for a contract-only inspection
+    # the values they replace are loaded when they change (active_history): figures kept per
+    # target must also be recomputed for the target an inspection leaves
     facility_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("facilities.id"),
-                                                          index=True)
+                                                          index=True, active_history=True)
     #: the contract judged: given for contract templates, and for a home its operation contract
     contract_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("contracts.id"),
-                                                          index=True)
+                                                          index=True, active_history=True)
     #: copied from the facility or contract when scheduled, for scoping
     region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
     #: the provider answerable for the result (operator or contractor at the time), if any

@@ -118,10 +118,14 @@ def _kept_of(target: Target) -> sa.ColumnElement[bool]:
 def refresh(targets: set[Target]) -> None:
     """Recompute the kept rows of these targets from their inspections."""
     recount_lock(PlanInspection.__tablename__, exclusive=False)
-    for target in sorted(targets):  # in one order: two transactions lock them alike
+    ordered = sorted(targets)
+    for target in ordered:  # in one order: two transactions lock them alike
         refresh_lock(PlanInspection.__tablename__, f"{target[0]}:{target[1]}")
-        db.session.execute(sa.delete(PlanInspection).where(_kept_of(target)))
-        db.session.execute(sa.insert(PlanInspection).from_select(_COLUMNS, telling(_of(target))))
+    # all deleted before any is inserted: an inspection moved between two of them is kept
+    # under the one it left until then
+    db.session.execute(sa.delete(PlanInspection).where(sa.or_(*map(_kept_of, ordered))))
+    db.session.execute(sa.insert(PlanInspection).from_select(
+        _COLUMNS, telling(sa.or_(*map(_of, ordered)))))
 
 
 def refresh_all() -> int:

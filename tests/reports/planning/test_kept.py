@@ -5,13 +5,14 @@ migration, and right when two transactions change one home at once."""
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db as _db
-from evaluations.inspections.models import Inspection
+from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import (
     correct_inspection,
     finalize_inspection,
@@ -100,6 +101,16 @@ def test_every_step_of_a_history_is_kept_at_its_commit(city, db, schedule):
     assert planned(w.officer, w.clean).scheduled_for is None
 
 
+def test_an_inspection_moved_to_another_home_leaves_the_first_one(city, db, schedule):
+    w = city
+    on(TODAY)
+    moved = schedule(facility=w.clean, scheduled_for=date(2026, 6, 20))
+    moved.facility_id = w.vetoed.id
+    db.session.commit()
+    assert (moved.id, w.vetoed.id) in {r[:2] for r in as_recomputed(db)}
+    assert planned(w.officer, w.clean).scheduled_for is None
+
+
 def test_the_nightly_job_repairs_a_change_made_outside_the_app(app, city, db):
     w = city
     table = Inspection.__table__
@@ -161,3 +172,55 @@ def test_a_result_sent_back_leaves_the_plan_page_and_api_working(city, db, sched
     body = api_login(w.officer).get("/api/v1/inspection-plan").get_json()
     (item,) = [i for i in body["items"] if i["facility_id"] == w.clean.id]
     assert item["scheduled_for"] == "2026-06-20"
+
+
+def test_a_walk_through_two_homes_lives_keeps_the_rows_of_the_whole_history(city, db, schedule):
+    """Forty steps chosen at random (a fixed seed) among what can be done next to the
+    inspections of two homes — schedule, carry out with or without a failed veto, send back,
+    finalize, correct — each committed; after each, the rows kept at the commit are the rows
+    the nightly job computes from the whole history."""
+    w = city
+    rng = random.Random(20261206)
+    homes, day = (w.vetoed, w.clean), TODAY
+
+    def of(status, *, current=False):
+        stmt = sa.select(Inspection).where(Inspection.status == status,
+                                           Inspection.facility_id.in_([h.id for h in homes]))
+        if current:
+            stmt = stmt.where(~Inspection.id.in_(sa.select(Inspection.supersedes_id).where(
+                Inspection.supersedes_id.is_not(None))))
+        return list(db.session.scalars(stmt.order_by(Inspection.id)))
+
+    def carry_out(inspection):
+        fill_in(db, inspection, w, value=lambda item: False
+                if item.key == VETO and rng.random() < 0.4 else None)
+        submit_inspection(inspection, actor=w.inspector)
+
+    steps = {
+        "schedule": lambda: schedule(facility=rng.choice(homes), scheduled_for=day),
+        "carry out": lambda: carry_out(rng.choice(of(InspectionStatus.SCHEDULED)
+                                                  + of(InspectionStatus.IN_PROGRESS))),
+        "send back": lambda: reopen_inspection(rng.choice(of(InspectionStatus.SUBMITTED)),
+                                               actor=w.officer, reason="补充"),
+        "finalize": lambda: finalize_inspection(rng.choice(of(InspectionStatus.SUBMITTED)),
+                                                actor=w.officer),
+        "correct": lambda: correct_inspection(rng.choice(of(InspectionStatus.FINALIZED,
+                                                            current=True)),
+                                              actor=w.officer, reason="复核"),
+    }
+    done = []
+    for _step in range(40):
+        day = on(day + timedelta(days=rng.randint(0, 3)))
+        possible = ["schedule"]
+        if of(InspectionStatus.SCHEDULED) or of(InspectionStatus.IN_PROGRESS):
+            possible.append("carry out")
+        if of(InspectionStatus.SUBMITTED):
+            possible += ["send back", "finalize", "finalize"]
+        if of(InspectionStatus.FINALIZED, current=True):
+            possible.append("correct")
+        name = rng.choice(possible)
+        steps[name]()
+        db.session.commit()
+        done.append(name)
+        as_recomputed(db)
+    assert {"carry out", "send back", "finalize", "correct"} <= set(done), done
