@@ -95,24 +95,17 @@ def kept_rows(facility_ids: sa.Select, contract_ids: sa.Select, since: date) -> 
     whose look-back starts ``since``, in the columns :func:`telling` selects but ``always``."""
     k = PlanInspection
     return (sa.select(*(getattr(k, name) for name in _COLUMNS[:-1]))
-            .where(sa.or_(k.facility_id.in_(facility_ids),
-                          sa.and_(k.facility_id.is_(None), k.contract_id.in_(contract_ids))),
+            .where(_of(k, facility_ids, contract_ids),
                    sa.or_(k.always, sa.and_(k.finalized, k.failed_vetoes > 0,
                                              k.scheduled_for >= since))))
 
 
-def _of(target: Target) -> sa.ColumnElement[bool]:
-    kind, ident = target
-    if kind == "facility":
-        return Inspection.facility_id == ident
-    return sa.and_(Inspection.facility_id.is_(None), Inspection.contract_id == ident)
-
-
-def _kept_of(target: Target) -> sa.ColumnElement[bool]:
-    kind, ident = target
-    if kind == "facility":
-        return PlanInspection.facility_id == ident
-    return sa.and_(PlanInspection.facility_id.is_(None), PlanInspection.contract_id == ident)
+def _of(model: type, homes, contracts) -> sa.ColumnElement[bool]:
+    """The rows of ``model`` (inspections or kept rows) of these homes and of these contracts
+    inspected without a home (lists or selects of ids): two lists however many there are (a
+    campaign schedules hundreds of homes in one transaction)."""
+    return sa.or_(model.facility_id.in_(homes),
+                  sa.and_(model.facility_id.is_(None), model.contract_id.in_(contracts)))
 
 
 def refresh(targets: set[Target]) -> None:
@@ -123,9 +116,11 @@ def refresh(targets: set[Target]) -> None:
         refresh_lock(PlanInspection.__tablename__, f"{target[0]}:{target[1]}")
     # all deleted before any is inserted: an inspection moved between two of them is kept
     # under the one it left until then
-    db.session.execute(sa.delete(PlanInspection).where(sa.or_(*map(_kept_of, ordered))))
+    homes = [ident for kind, ident in ordered if kind == "facility"]
+    contracts = [ident for kind, ident in ordered if kind == "contract"]
+    db.session.execute(sa.delete(PlanInspection).where(_of(PlanInspection, homes, contracts)))
     db.session.execute(sa.insert(PlanInspection).from_select(
-        _COLUMNS, telling(sa.or_(*map(_of, ordered)))))
+        _COLUMNS, telling(_of(Inspection, homes, contracts))))
 
 
 def refresh_all() -> int:

@@ -111,6 +111,15 @@ def test_an_inspection_moved_to_another_home_leaves_the_first_one(city, db, sche
     assert planned(w.officer, w.clean).scheduled_for is None
 
 
+def test_a_campaigns_thousands_of_targets_are_refreshed_in_two_statements(db, count_queries):
+    """A transaction that schedules for many homes and contracts refreshes them with one delete
+    and one insert, not a condition per target (SQLite refuses an expression 1,000 deep)."""
+    targets = {("facility", n) for n in range(1, 1501)} | {("contract", n) for n in range(1, 1501)}
+    with count_queries() as log:
+        kept.refresh(targets)
+    assert len([s for s in log.statements if "plan_inspections" in s]) == 2, str(log)
+
+
 def test_the_nightly_job_repairs_a_change_made_outside_the_app(app, city, db):
     w = city
     table = Inspection.__table__
