@@ -143,11 +143,18 @@ def performance_filter(user: User, args: Mapping[str, str]) -> PerformanceFilter
 # ---- choices of the filter form --------------------------------------------------------------
 
 def template_choices(user: User) -> list[AssessmentTemplate]:
-    """The template versions of the inspections ``user`` may see."""
-    used = visible_inspections(user).with_only_columns(Inspection.template_id).distinct()
-    return list(db.session.scalars(sa.select(AssessmentTemplate).where(
-        AssessmentTemplate.id.in_(used)).order_by(AssessmentTemplate.code,
-                                                  AssessmentTemplate.version.desc())))
+    """The template versions of the inspections ``user`` may see: for each of the few versions,
+    one of its inspections looked up (``ix_inspections_template_region``), instead of the
+    distinct versions of the user's inspections (a city's 61,000 read for three versions)."""
+    # A subquery with LIMIT stays a probe per version (PostgreSQL turns an EXISTS into a join
+    # over all the inspections; SQLite has no LATERAL); it selects what the index holds, so
+    # that the probe reads the index alone (with the id it chose to scan the table instead).
+    one_used = (visible_inspections(user).with_only_columns(Inspection.template_id)
+                .where(Inspection.template_id == AssessmentTemplate.id).limit(1)
+                .scalar_subquery())
+    return list(db.session.scalars(
+        sa.select(AssessmentTemplate).where(one_used.is_not(None))
+        .order_by(AssessmentTemplate.code, AssessmentTemplate.version.desc())))
 
 
 def county_choices(user: User) -> list[Region]:

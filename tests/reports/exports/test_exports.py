@@ -4,6 +4,7 @@ language, section scores as columns per template, item answers, performance by c
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.services import schedule_inspection
 from reports.performance.figures import PerformanceFigure
 from tests.clients import PASSWORD, Browser
 
@@ -282,3 +284,24 @@ def test_an_export_bound_below_one_refuses_to_start(name):
     broken = type("Broken", (TestingConfig,), {name: 0})
     with pytest.raises(ConfigError, match=name):
         create_app(broken)
+
+
+def test_the_template_filter_offers_the_versions_of_the_inspections_one_may_see(
+        db, app, inspection_world, world_b, make_scored_inspection, make_template, make_user):
+    w = inspection_world
+    finalize(db, make_scored_inspection(w), "90", "excellent", {})
+    safety = make_template("safety")  # used only in county B, not finalized
+    schedule_inspection(template=safety, inspector=world_b.inspector,
+                        scheduled_for=date(2026, 11, 3), facility=world_b.facility)
+    db.session.commit()
+    make_template("quality")  # used nowhere
+
+    def offered(user) -> set[int]:
+        page = login(app, user).get("/reports/exports").get_data(as_text=True)
+        select = page.split('name="template_id"')[1].split("</select>")[0]
+        return {int(n) for n in re.findall(r'<option value="(\d+)"', select)}
+
+    assert offered(make_user("admin")) == {w.template.id, safety.id}
+    assert offered(w.officer) == {w.template.id}          # county A
+    assert offered(make_user("officer", region="b")) == {safety.id}
+    assert offered(w.provider_user) == {w.template.id}    # its own, finalized
