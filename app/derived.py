@@ -30,6 +30,11 @@ _registered: set[str] = set()
 _LOCK_SPACE = int.from_bytes(b"CPDR", "big")
 
 
+def _lock_key(text: str) -> int:
+    """``text`` as one of the two signed 32-bit keys of an advisory lock."""
+    return int.from_bytes(zlib.crc32(text.encode()).to_bytes(4, "big"), "big", signed=True)
+
+
 def recount_lock(name: str, *, exclusive: bool) -> None:
     """Until the commit, on PostgreSQL: the recount of the figures ``name`` alone
     (``exclusive``), or any number of transactions adding to them. SQLite lets one transaction
@@ -37,9 +42,8 @@ def recount_lock(name: str, *, exclusive: bool) -> None:
     session = db.session
     if session.get_bind().dialect.name != "postgresql":
         return
-    key = int.from_bytes(zlib.crc32(name.encode()).to_bytes(4, "big"), "big", signed=True)
     lock = sa.func.pg_advisory_xact_lock if exclusive else sa.func.pg_advisory_xact_lock_shared
-    session.execute(sa.select(lock(_LOCK_SPACE, key)))
+    session.execute(sa.select(lock(_LOCK_SPACE, _lock_key(name))))
 
 
 def refresh_lock(name: str, key: str) -> None:
@@ -50,9 +54,7 @@ def refresh_lock(name: str, key: str) -> None:
     session = db.session
     if session.get_bind().dialect.name != "postgresql":
         return
-    space, item = (int.from_bytes(zlib.crc32(text.encode()).to_bytes(4, "big"), "big",
-                                  signed=True) for text in (name, key))
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(space, item)))
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(name), _lock_key(key))))
 
 
 def _is_the_app_session(session: so.Session) -> bool:

@@ -100,9 +100,11 @@ class Submission(Revisioned, TimestampMixin, db.Model):
 #: a report the inspection plan counts against its target: late, returned at least once, or
 #: reporting incidents — 500 of a city's 34,000, read by the partial index below (its
 #: values written into the statement, which must repeat the index's predicate to use it)
+#: returned for correction at least once (resubmitted since, or still returned)
+RETURNED_ONCE = sa.or_(Submission.resubmissions > inline(0),
+                       Submission.status == inline(SubmissionStatus.RETURNED.value))
 LATE_RETURNED_OR_INCIDENTS = sa.or_(
-    Submission.late, Submission.resubmissions > inline(0),
-    Submission.status == inline(SubmissionStatus.RETURNED.value),
+    Submission.late, RETURNED_ONCE,
     sa.func.coalesce(json_text(Submission.data, "incidents"), inline("[]")) != inline("[]"))
 sa.Index("ix_submissions_first_submitted_at_events", Submission.first_submitted_at,
          postgresql_where=LATE_RETURNED_OR_INCIDENTS)

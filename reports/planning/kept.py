@@ -138,7 +138,8 @@ _TELLING = ("status", "scheduled_for", "total", "grade", "failed_critical", "fac
             "contract_id", "template_id", "supersedes_id")
 
 
-def _target(facility_id: int | None, contract_id: int | None) -> Target | None:
+def target_of(facility_id: int | None, contract_id: int | None) -> Target | None:
+    """Whose history a row belongs to: its home if any, else its contract."""
     if facility_id is not None:
         return ("facility", facility_id)
     return ("contract", contract_id) if contract_id is not None else None
@@ -160,12 +161,12 @@ def _stale_targets(session: so.Session) -> set[Target]:
         if not (obj in session.new or obj in session.deleted
                 or any(state.attrs[name].history.has_changes() for name in _TELLING)):
             continue
-        marks.add(_target(obj.facility_id, obj.contract_id))
-        marks.add(_target(_before(state, "facility_id"), _before(state, "contract_id")))
+        marks.add(target_of(obj.facility_id, obj.contract_id))
+        marks.add(target_of(_before(state, "facility_id"), _before(state, "contract_id")))
     marks.discard(None)
     return marks
 
 
 keep_current(PlanInspection.__tablename__, _stale_targets, refresh)
 
-__all__ = ["PlanInspection", "kept_rows", "refresh", "refresh_all", "telling"]
+__all__ = ["PlanInspection", "kept_rows", "refresh", "refresh_all", "target_of", "telling"]

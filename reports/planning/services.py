@@ -29,6 +29,7 @@ from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import (
     LATE_RETURNED_OR_INCIDENTS,
+    RETURNED_ONCE,
     Submission,
     SubmissionStatus,
 )
@@ -36,7 +37,7 @@ from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.appeals.models import Appeal
-from reports.planning.kept import kept_rows
+from reports.planning.kept import kept_rows, target_of
 from reports.planning.risk import Assessment, Finalized, History, assess, lookback_start
 from reports.planning.weights import Weights, current_weights
 
@@ -109,13 +110,6 @@ def _ids(targets: sa.Select, entity: type[Facility] | type[Contract]) -> sa.Sele
     return targets.with_only_columns(entity.id).order_by(None)
 
 
-def _key_of(facility_id: int | None, contract_id: int | None) -> tuple[str, int] | None:
-    """Whose history a row belongs to: its home if any, else its contract."""
-    if facility_id is not None:
-        return ("facility", facility_id)
-    return ("contract", contract_id) if contract_id is not None else None
-
-
 def _since(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.LOCAL_TZ).astimezone(UTC)
 
@@ -133,7 +127,7 @@ def _load_inspections(histories: dict, scheduled: dict, fids: sa.Select, cids: s
     # in no order: what is kept of them does not depend on it
     for (ident, facility_id, contract_id, template_id, is_open, finalized, day, total, grade,
          vetoes) in rows:
-        key = _key_of(facility_id, contract_id)
+        key = target_of(facility_id, contract_id)
         history = histories.get(key)
         if history is None:
             continue
@@ -159,7 +153,7 @@ def _load_actions(histories: dict, fids: sa.Select, cids: sa.Select) -> None:
                       sa.and_(CorrectiveAction.facility_id.is_(None),
                               CorrectiveAction.contract_id.in_(cids)))))
     for row in rows:
-        history = histories.get(_key_of(row.facility_id, row.contract_id))
+        history = histories.get(target_of(row.facility_id, row.contract_id))
         if history is not None:
             history.open_actions.append((row.severity.value, row.deadline))
 
@@ -167,13 +161,11 @@ def _load_actions(histories: dict, fids: sa.Select, cids: sa.Select) -> None:
 def _load_reports(histories: dict, fids: sa.Select, cids: sa.Select, since: date) -> None:
     """Reports of the homes' operation contracts and of the planned contracts: lateness,
     returns, and the incidents (nine risks) the provider reported in them."""
-    returned = sa.or_(Submission.resubmissions > 0,
-                      Submission.status == SubmissionStatus.RETURNED)
     incidents = Submission.data["incidents"]
     rows = db.session.execute(
         # the incidents alone: decoding every report's whole data took a quarter of the plan
         sa.select(Contract.facility_id, Submission.contract_id, Submission.first_submitted_at,
-                  Submission.late, returned.label("returned"), incidents.label("incidents"))
+                  Submission.late, RETURNED_ONCE.label("returned"), incidents.label("incidents"))
         .join(Contract, Submission.contract_id == Contract.id)
         .where(Submission.status != SubmissionStatus.DRAFT,
                Submission.first_submitted_at >= _since(since),
@@ -182,7 +174,7 @@ def _load_reports(histories: dict, fids: sa.Select, cids: sa.Select, since: date
                # returned or reporting incidents, read by an index (all read took 40 ms)
                LATE_RETURNED_OR_INCIDENTS))
     for facility_id, contract_id, submitted_at, late, was_returned, incidents in rows:
-        history = (histories.get(_key_of(facility_id, contract_id))
+        history = (histories.get(target_of(facility_id, contract_id))
                    or histories.get(("contract", contract_id)))
         if history is None:
             continue
@@ -205,7 +197,7 @@ def _load_appeals(histories: dict, fids: sa.Select, cids: sa.Select, since: date
         .where(Appeal.opened_at >= _since(since),
                sa.or_(home.in_(fids), Appeal.contract_id.in_(cids))))
     for row in rows:
-        history = histories.get(_key_of(row.facility_id, row.contract_id))
+        history = histories.get(target_of(row.facility_id, row.contract_id))
         if history is not None:
             history.appeals.append(_local_day(row.opened_at))
 
