@@ -1,7 +1,9 @@
-// A typeahead for a filter with too many choices to list (a city's ~500 providers): what is
-// typed is looked up at <div data-typeahead="URL">, which answers {"providers": [{id, name}],
-// "more": bool}; picking one fills the hidden input the form sends. The box is hidden until
-// this script shows it, so that without script the page keeps its plain search box.
+// A typeahead for a choice with too many rows to list (a city's ~500 providers, ~3,000
+// contracts): what is typed is looked up at <div data-typeahead="URL">, which answers
+// {"providers": [{id, name}], "more": bool} (or its rows under the name data-key gives);
+// picking one fills the hidden input the form sends. A filter's box is hidden until this
+// script shows it, so that without script the page keeps its plain search box; a form's box
+// is shown, and without script the server reads the text typed in it.
 // Keyboard: up and down move through the suggestions (the first is highlighted), Enter picks,
 // Escape closes (the WAI-ARIA combobox pattern: focus stays in the text box,
 // aria-activedescendant follows).
@@ -11,6 +13,7 @@
 
   function typeahead(box) {
     const url = box.getAttribute("data-typeahead");
+    const key = box.getAttribute("data-key") || "providers";
     const input = box.querySelector("[role=combobox]");
     const chosen = box.querySelector("input[type=hidden]");
     const list = box.querySelector("[role=listbox]");
@@ -40,26 +43,26 @@
     function show(found, more) {
       close();
       if (document.activeElement !== input) return;  // an answer after the box was left
-      found.forEach(function (provider, index) {
+      found.forEach(function (row, index) {
         const item = document.createElement("li");
         item.className = "list-group-item list-group-item-action";
         item.id = list.id + "-" + index;
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
-        item.textContent = provider.name;  // text, never markup
+        item.textContent = row.name;  // text, never markup
         item.addEventListener("mousedown", function (event) {
           event.preventDefault();  // the text box keeps the focus
-          pick(provider);
+          pick(row);
         });
         list.appendChild(item);
-        options.push({ item: item, provider: provider });
+        options.push({ item: item, row: row });
       });
       if (!found.length) list.appendChild(note(box.getAttribute("data-none")));
       if (more) list.appendChild(note(box.getAttribute("data-more")));
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
       // the first is ready for Enter: typing a name and pressing Enter must not send the
-      // form without the provider typed
+      // form without the row typed
       highlight(0);
     }
 
@@ -73,12 +76,12 @@
       input.setAttribute("aria-activedescendant", options[active].item.id);
     }
 
-    function pick(provider) {
+    function pick(row) {
       clearTimeout(timer);
       if (pending) pending.abort();  // an answer still on its way must not reopen the list
-      chosen.value = String(provider.id);
+      chosen.value = String(row.id);
       chosen.disabled = false;
-      input.value = provider.name;
+      input.value = row.name;
       close();
     }
 
@@ -92,12 +95,12 @@
           if (!response.ok) throw new Error(String(response.status));
           return response.json();
         })
-        .then(function (body) { show(body.providers || [], Boolean(body.more)); })
+        .then(function (body) { show(body[key] || [], Boolean(body.more)); })
         .catch(function (error) { if (error.name !== "AbortError") close(); });
     }
 
     input.addEventListener("input", function () {
-      // what is typed is no longer the provider picked
+      // what is typed is no longer the row picked
       chosen.value = "";
       chosen.disabled = true;
       clearTimeout(timer);
@@ -115,7 +118,7 @@
         highlight(active + (event.key === "ArrowDown" ? 1 : -1));
       } else if (event.key === "Enter" && !list.hidden && active >= 0) {
         event.preventDefault();  // picks; the next Enter sends the form
-        pick(options[active].provider);
+        pick(options[active].row);
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
         close();

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaField
@@ -17,9 +18,9 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.extensions import db
 from app.forms import NARROW, Form
+from app.lookups import LookupField
 from app.users.models import User
-from contracts.models import Contract, Facility
-from contracts.visibility import visible_contracts, visible_facilities
+from contracts.lookups import ContractLookup, FacilityLookup
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.assessment.services import template_stmt
 from evaluations.inspections.lists import assignable_inspectors
@@ -40,12 +41,10 @@ class ScheduleForm(Form):
     template_id = SelectField(_l("Assessment template"), coerce=_optional_int,
                               validators=[InputRequired()],
                               description=_l("The current published version is used."))
-    facility_id = SelectField(_l("Facility"), coerce=_optional_int,
-                              description=_l("For a facility template."),
-                              render_kw={"data-searchable": NARROW})
-    contract_id = SelectField(_l("Contract"), coerce=_optional_int,
-                              description=_l("For a contract template."),
-                              render_kw={"data-searchable": NARROW})
+    facility_id = LookupField(_l("Facility"), description=_l("For a facility template."),
+                              hint=_l("Type a few characters of the name"))
+    contract_id = LookupField(_l("Contract"), description=_l("For a contract template."),
+                              hint=_l("Type a few characters of the number or title"))
     inspector_id = SelectField(_l("Inspector"), coerce=_optional_int,
                                validators=[InputRequired()],
                                render_kw={"data-searchable": NARROW})
@@ -57,15 +56,9 @@ class ScheduleForm(Form):
         templates = db.session.scalars(template_stmt(current=True)).all()
         self.template_id.choices = [("", "—")] + [
             (t.id, f"{t.name(locale)} v{t.version} · {TEMPLATE_TARGET_LABELS[t.target]}") for t in templates]
-        # plain rows: a city officer is offered ~300 homes and ~3,000 contracts (loading them
-        # as objects took half of the page's 90 ms)
-        facilities = db.session.execute(visible_facilities(user).with_only_columns(
-            Facility.id, Facility.name).order_by(Facility.name))
-        self.facility_id.choices = [("", "—")] + [(f.id, f.name) for f in facilities]
-        contracts = db.session.execute(visible_contracts(user).with_only_columns(
-            Contract.id, Contract.number, Contract.title).order_by(Contract.number))
-        self.contract_id.choices = [("", "—")] + [(c.id, f"{c.number} {c.title}")
-                                                  for c in contracts]
+        # a city officer may pick among ~300 homes and ~3,000 contracts: a typeahead
+        self.facility_id.offer(FacilityLookup(user), url_for("evaluations.schedule_facilities"))
+        self.contract_id.offer(ContractLookup(user), url_for("evaluations.schedule_contracts"))
         inspectors = db.session.scalars(assignable_inspectors(user)).all()
         self.inspector_id.choices = [("", "—")] + [(u.id, u.name or u.email)
                                                    for u in inspectors]

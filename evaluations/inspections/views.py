@@ -17,9 +17,11 @@ from app import clock, paging
 from app.auth.login import role_required
 from app.errors import Conflict, DomainError, ValidationError
 from app.forms import ConfirmForm, apply_errors, page_status
+from app.lookups import suggestions_answer
 from app.template_helpers import ui_language
 from app.unit_of_work import keep_despite_error
 from app.users.models import Role
+from contracts.lookups import ContractLookup, FacilityLookup
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
 from evaluations.inspections import form_page, integrity, lists, photos, services
@@ -95,6 +97,22 @@ def inspection_new():
             return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
     status = page_status(form)
     return render_template("evaluations/inspection_new.html", form=form), status
+
+
+@bp.get("/inspections/new/facilities")
+@role_required(*OFFICERS)
+def schedule_facilities():
+    """The scheduling form's typeahead of homes: those the officer sees whose name contains
+    ``q`` (:func:`app.lookups.suggestions_answer`)."""
+    return suggestions_answer(lambda: FacilityLookup(current_user))
+
+
+@bp.get("/inspections/new/contracts")
+@role_required(*OFFICERS)
+def schedule_contracts():
+    """The scheduling form's typeahead of contracts: those the officer sees whose number or
+    title contains ``q``."""
+    return suggestions_answer(lambda: ContractLookup(current_user))
 
 
 def _target(kind: str, ident: int | None):

@@ -1,0 +1,158 @@
+"""A form's choice among the rows a user may see, when they may be thousands: a city officer
+scheduling an inspection may pick any of ~300 homes and ~3,000 contracts, and sent as options
+they weighed 260 KB a page.
+
+:class:`LookupField` is a drop-down narrowed by typing while the rows are few
+(:data:`LIST_MAX`), and a typeahead asking the server for the rows matching what is typed
+when they are more (``typeahead.js``, the answer of :func:`suggestions_answer`). Either way
+the form sends the row's id as the field's name; without script (or when the id was not
+picked) the text box, sent as ``<name>_text``, must name exactly one row.
+
+A :class:`Lookup` says which rows the user may see: the field never shows, accepts or tells
+apart a row outside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple, Protocol
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from markupsafe import Markup
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+from wtforms.widgets import Select, html_params
+
+from app import validation as v
+from app.api.errors import error_body
+from app.forms import NARROW
+
+#: above this many rows the field is a typeahead instead of a drop-down
+LIST_MAX = 100
+#: suggestions a typed text gets at most
+SUGGESTIONS = 10
+#: the longest text looked up or named (a name is at most 200 characters)
+TEXT_MAX = 200
+
+
+class Option(NamedTuple):
+    id: int
+    name: str
+
+
+class Lookup(Protocol):
+    """The rows one user may pick, by id and label."""
+
+    def first(self, count: int) -> list[Option]:
+        """The first ``count`` rows, in the order a drop-down lists them."""
+
+    def label(self, ident: int) -> str | None:
+        """The label of row ``ident``; None when there is no such row among them."""
+
+    def named(self, text: str) -> list[Option]:
+        """The rows ``text`` names exactly (a number, a whole name); two at most."""
+
+    def matching(self, text: str, count: int) -> list[Option]:
+        """The first ``count`` rows whose label contains ``text``."""
+
+
+def _row_id(value: Any) -> int | None:
+    """The id the form sent: none for an empty value; a value no INTEGER column holds is
+    refused as text is."""
+    if value in (None, ""):
+        return None
+    return v.bounded_int(value)
+
+
+class TypeaheadSelect(Select):
+    """A drop-down (narrowed by typing, app.js) while the field lists its rows; else the text
+    box of a typeahead, the id it picks in a hidden input beside it."""
+
+    def __call__(self, field: LookupField, **kwargs: Any) -> Markup:
+        if not field.typeahead:
+            kwargs["class"] = kwargs.get("class", "").replace("form-control", "form-select")
+            kwargs.setdefault("data-searchable", str(field.hint))
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        listbox = f"{kwargs['id']}-suggestions"
+        text = html_params(
+            type="search", name=f"{field.name}_text", value=field.chosen_label or field.text,
+            role="combobox", autocomplete="off", placeholder=str(field.hint),
+            **{"aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listbox},
+            **kwargs)
+        chosen = "" if field.data is None else str(field.data)
+        return Markup(
+            '<div class="typeahead" data-typeahead="{url}" data-key="options" data-none="{none}"'
+            ' data-more="{more}"><input type="hidden" name="{name}" value="{chosen}"{off}>'
+            '<input {text}><ul class="list-group typeahead-list shadow-sm" id="{listbox}"'
+            ' role="listbox" aria-label="{label}" hidden></ul></div>').format(
+                url=field.suggest, none=_("Nothing matches."),
+                more=_("More match: type more of the name."), name=field.name, chosen=chosen,
+                off=Markup("") if chosen else Markup(" disabled"), text=Markup(text),
+                listbox=listbox, label=field.label.text)
+
+
+class LookupField(SelectField):
+    """The id of a row among those a :class:`Lookup` gives (see the module). The form binds
+    them with :meth:`offer` before it processes what was sent."""
+
+    widget = TypeaheadSelect()
+
+    def __init__(self, label: Any = None, validators: Any = None, *,
+                 hint: Any = NARROW, **kwargs: Any):
+        super().__init__(label, validators, coerce=_row_id, **kwargs)
+        self.hint = hint
+        self.lookup: Lookup | None = None
+        self.suggest = ""
+        self.typeahead = False
+        self.text = ""
+        self.chosen_label: str | None = None
+
+    def offer(self, lookup: Lookup, suggest: str) -> None:
+        """Offer the rows of ``lookup``; ``suggest``: the URL answering what is typed."""
+        self.lookup, self.suggest = lookup, suggest
+        rows = lookup.first(LIST_MAX + 1)
+        self.typeahead = len(rows) > LIST_MAX
+        self.choices = [("", "—")] + ([] if self.typeahead else [tuple(r) for r in rows])
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        self.text = (formdata.get(f"{self.name}_text") or "").strip() if formdata else ""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None and self.text:
+            self.data = self._named()
+        if self.data is None:
+            return
+        label = (dict(self.choices).get(self.data) if not self.typeahead
+                 else self.lookup.label(self.data) if self.lookup else None)
+        if label is None:
+            self.data = None
+            raise ValidationError(_("Not among the ones you may choose: pick one from the list."))
+        self.chosen_label = label
+
+    def _named(self) -> int | None:
+        problem = v.text_problem(self.text, multiline=False)
+        if problem or len(self.text) > TEXT_MAX:
+            raise ValidationError(problem or _("Type at most %(max)d characters.", max=TEXT_MAX))
+        found = self.lookup.named(self.text) if self.lookup else []
+        if not found:
+            raise ValidationError(_("Nothing matches “%(text)s”: pick one from the list.",
+                                    text=self.text))
+        if len(found) > 1:
+            raise ValidationError(_("Several match “%(text)s”: pick one from the list.",
+                                    text=self.text))
+        return found[0].id
+
+
+def suggestions_answer(lookup: Callable[[], Lookup]):
+    """A typeahead's answer to ``?q=``: ``{"options": [{"id", "name"}], "more"}``, the first
+    rows of ``lookup()`` whose label contains it; 400 naming ``q`` when it is too long."""
+    q = request.args.get("q", "").strip()
+    if len(q) > TEXT_MAX:
+        message = _("Type at most %(max)d characters.", max=TEXT_MAX)
+        return jsonify(error_body(400, message, {"q": [message]})), 400
+    found = lookup().matching(q, SUGGESTIONS + 1)
+    return jsonify(options=[o._asdict() for o in found[:SUGGESTIONS]],
+                   more=len(found) > SUGGESTIONS)
