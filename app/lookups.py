@@ -21,7 +21,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import SelectField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation
 from wtforms.widgets import Select, html_params
 
 from app import validation as v
@@ -37,7 +37,8 @@ TEXT_MAX = 200
 
 
 class Option(NamedTuple):
-    id: int
+    #: the row's key: its id, or where a field offers rows of two tables "table:id"
+    id: Any
     name: str
 
 
@@ -47,7 +48,7 @@ class Lookup(Protocol):
     def first(self, count: int) -> list[Option]:
         """The first ``count`` rows, in the order a drop-down lists them."""
 
-    def label(self, ident: int) -> str | None:
+    def label(self, ident: Any) -> str | None:
         """The label of row ``ident``; None when there is no such row among them."""
 
     def named(self, text: str) -> list[Option]:
@@ -63,6 +64,10 @@ def _row_id(value: Any) -> int | None:
     if value in (None, ""):
         return None
     return v.bounded_int(value)
+
+
+def _not_among() -> str:
+    return _("Not among the ones you may choose: pick one from the list.")
 
 
 class TypeaheadSelect(Select):
@@ -100,8 +105,8 @@ class LookupField(SelectField):
     widget = TypeaheadSelect()
 
     def __init__(self, label: Any = None, validators: Any = None, *,
-                 hint: Any = NARROW, **kwargs: Any):
-        super().__init__(label, validators, coerce=_row_id, **kwargs)
+                 hint: Any = NARROW, coerce: Callable[[Any], Any] = _row_id, **kwargs: Any):
+        super().__init__(label, validators, coerce=coerce, **kwargs)
         self.hint = hint
         self.lookup: Lookup | None = None
         self.suggest = ""
@@ -116,11 +121,25 @@ class LookupField(SelectField):
         self.typeahead = len(rows) > LIST_MAX
         self.choices = [("", "—")] + ([] if self.typeahead else [tuple(r) for r in rows])
 
+    def choose(self, key: Any) -> None:
+        """Show row ``key`` as chosen (a link naming it), if the user may pick it."""
+        self.chosen_label = self.lookup.label(key) if self.lookup else None
+        self.data = key if self.chosen_label is not None else None
+
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        self.refused = False
         super().process(formdata, data, extra_filters)
         self.text = (formdata.get(f"{self.name}_text") or "").strip() if formdata else ""
 
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # no key of a row at all: refused as one the user may not pick
+            self.data, self.refused = None, True
+
     def pre_validate(self, form: Any) -> None:
+        if self.refused:
+            raise StopValidation(_not_among())
         if self.data is None and self.text:
             self.data = self._named()
         if self.data is None:
@@ -129,19 +148,19 @@ class LookupField(SelectField):
                  else self.lookup.label(self.data) if self.lookup else None)
         if label is None:
             self.data = None
-            raise ValidationError(_("Not among the ones you may choose: pick one from the list."))
+            raise StopValidation(_not_among())
         self.chosen_label = label
 
     def _named(self) -> int | None:
         problem = v.text_problem(self.text, multiline=False)
         if problem or len(self.text) > TEXT_MAX:
-            raise ValidationError(problem or _("Type at most %(max)d characters.", max=TEXT_MAX))
+            raise StopValidation(problem or _("Type at most %(max)d characters.", max=TEXT_MAX))
         found = self.lookup.named(self.text) if self.lookup else []
         if not found:
-            raise ValidationError(_("Nothing matches “%(text)s”: pick one from the list.",
+            raise StopValidation(_("Nothing matches “%(text)s”: pick one from the list.",
                                     text=self.text))
         if len(found) > 1:
-            raise ValidationError(_("Several match “%(text)s”: pick one from the list.",
+            raise StopValidation(_("Several match “%(text)s”: pick one from the list.",
                                     text=self.text))
         return found[0].id
 

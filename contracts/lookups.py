@@ -16,7 +16,7 @@ from app.db import page_of
 from app.extensions import db
 from app.lookups import Option
 from app.users.models import User
-from contracts.models import Contract, Facility
+from contracts.models import Contract, ContractStatus, Facility
 from contracts.visibility import visible_contracts, visible_facilities
 
 
@@ -55,13 +55,15 @@ _label = Contract.number + " " + Contract.title
 
 @dataclass(frozen=True)
 class ContractLookup:
-    """The contracts ``user`` sees, by number."""
+    """The contracts ``user`` sees (``active_only``: those being performed), by number."""
 
     user: User
+    active_only: bool = False
 
     def _rows(self) -> sa.Select:
-        return visible_contracts(self.user).with_only_columns(Contract.id, _label) \
+        rows = visible_contracts(self.user).with_only_columns(Contract.id, _label) \
             .order_by(Contract.number, Contract.id)
+        return rows.where(Contract.status == ContractStatus.ACTIVE) if self.active_only else rows
 
     def first(self, count: int) -> list[Option]:
         return _options(page_of(self._rows(), count))

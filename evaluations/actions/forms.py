@@ -13,10 +13,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import NARROW, Form
+from app.forms import Form
+from app.lookups import LookupField
 from app.users.models import User
+from evaluations.actions.targets import target_key
 from evaluations.labels import SEVERITY_LABELS
 
 
@@ -27,9 +29,9 @@ def _severity_choices() -> list[tuple[str, str]]:
 class ActionForm(Form):
     """A corrective action raised by hand on a facility or a contract."""
 
-    target = SelectField(_l("About"), validators=[InputRequired()],
+    target = LookupField(_l("About"), validators=[DataRequired()], coerce=target_key,
                          description=_l("The home or contract; its provider must put it right."),
-                         render_kw={"data-searchable": NARROW})
+                         hint=_l("Type a few characters of the name or number"))
     description = TextAreaField(_l("What must be put right"),
                                 validators=[InputRequired(), Length(max=2000)],
                                 render_kw={"rows": 4})

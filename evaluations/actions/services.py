@@ -33,8 +33,7 @@ from app.scoping import one_visible, region_subtree
 from app.users.models import Role, User
 from contracts.facilities import current_operator
 from contracts.listing import ProviderFilter, provider_options
-from contracts.models import Contract, ContractStatus, Facility
-from contracts.visibility import visible_contracts, visible_facilities
+from contracts.models import Contract, Facility
 from evaluations.actions.models import NOT_CLOSED, ActionStatus, CorrectiveAction, Severity
 from evaluations.assessment.models import TemplateItem
 from evaluations.assessment.services import current_template
@@ -46,7 +45,7 @@ __all__ = [
     "ANSWERABLE", "action_owners", "action_stmt", "actions_of_inspection", "check_fields",
     "close_action", "create_action", "get_visible_action", "no_owner_error",
     "open_actions_of_facility", "overdue_clause", "owner_of", "provider_filter",
-    "raisable_targets", "reinspection_inspectors", "reopen_action", "require_reviewer",
+    "reinspection_inspectors", "reopen_action", "require_reviewer",
     "require_scored", "schedule_reinspection", "visible_actions",
 ]
 
@@ -274,18 +273,6 @@ def provider_filter(user: User, args: Mapping) -> ProviderFilter:
     """The action list's provider filter (``?provider_id=``): the providers owning an action
     ``user`` may see; a typeahead when there are more than a drop-down lists."""
     return provider_options(user, args, key="provider_id", among=action_owners(user))
-
-
-def raisable_targets(user: User) -> tuple[list[sa.Row], list[sa.Row]]:
-    """What ``user`` may raise an action about by hand: the homes they see (``id``, ``name``),
-    by name, and their active contracts (``id``, ``number``, ``title``), by number. Plain rows:
-    a city officer's form offers ~300 homes and ~1,000 contracts."""
-    facilities = db.session.execute(visible_facilities(user).with_only_columns(
-        Facility.id, Facility.name).order_by(Facility.name))
-    contracts = db.session.execute(visible_contracts(user).with_only_columns(
-        Contract.id, Contract.number, Contract.title).where(
-        Contract.status == ContractStatus.ACTIVE).order_by(Contract.number))
-    return list(facilities), list(contracts)
 
 
 # ---- re-inspection ------------------------------------------------------------------------

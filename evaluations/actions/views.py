@@ -14,6 +14,7 @@ from app.auth.login import role_required
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.forms import apply_errors, page_status
+from app.lookups import suggestions_answer
 from app.users.models import Role
 from contracts.models import Facility
 from contracts.visibility import get_visible_contract, get_visible_facility
@@ -32,6 +33,7 @@ from evaluations.actions.forms import (
 )
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
+from evaluations.actions.targets import TargetLookup, split_key
 from evaluations.inspections.lists import eligible_inspectors
 from evaluations.inspections.services import WITH_FORM, get_visible_inspection
 
@@ -74,28 +76,21 @@ def action_provider_suggest():
     return provider_suggestions_answer(among=actions.action_owners(current_user))
 
 
-def _target_choices() -> list[tuple[str, str]]:
-    facilities, contracts = actions.raisable_targets(current_user)
-    return ([(f"facility:{f.id}", _("Home: %(name)s", name=f.name)) for f in facilities]
-            + [(f"contract:{c.id}", _("Contract %(number)s %(title)s", number=c.number,
-                                     title=c.title)) for c in contracts])
-
-
 def _new_action_form() -> ActionForm:
     """The form, about the home or contract the link names, due in 30 days."""
     form = ActionForm()
-    form.target.choices = _target_choices()
+    form.target.offer(TargetLookup(current_user), url_for(".action_targets"))
     if request.method == "GET":
         if _int_arg("facility_id"):
-            form.target.data = f"facility:{_int_arg('facility_id')}"
+            form.target.choose(f"facility:{_int_arg('facility_id')}")
         elif _int_arg("contract_id"):
-            form.target.data = f"contract:{_int_arg('contract_id')}"
+            form.target.choose(f"contract:{_int_arg('contract_id')}")
         form.deadline.data = clock.today() + timedelta(days=30)
     return form
 
 
 def _raise_action(form: ActionForm):
-    kind, _sep, ident = form.target.data.partition(":")
+    kind, ident = split_key(form.target.data)
     target = (get_visible_facility(current_user, ident) if kind == "facility"
               else get_visible_contract(current_user, ident))
     return actions.create_action(
@@ -103,6 +98,14 @@ def _raise_action(form: ActionForm):
         deadline=form.deadline.data, actor=current_user,
         facility=target if kind == "facility" else None,
         contract=target if kind == "contract" else None)
+
+
+@bp.get("/actions/new/targets")
+@role_required(*RAISERS)
+def action_targets():
+    """The action form's typeahead: the homes the user sees and their active contracts whose
+    name, number or title contains ``q`` (:func:`app.lookups.suggestions_answer`)."""
+    return suggestions_answer(lambda: TargetLookup(current_user))
 
 
 @bp.route("/actions/new", methods=["GET", "POST"])
