@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import SelectField
@@ -72,17 +72,19 @@ def _not_among() -> str:
 
 class TypeaheadSelect(Select):
     """A drop-down (narrowed by typing, app.js) while the field lists its rows; else the text
-    box of a typeahead, the id it picks in a hidden input beside it."""
+    box of a typeahead, the id it picks in a hidden input beside it. A page showing one loads
+    ``typeahead.js`` (the layout reads ``g.typeahead_shown``)."""
 
     def __call__(self, field: LookupField, **kwargs: Any) -> Markup:
         if not field.typeahead:
             kwargs["class"] = kwargs.get("class", "").replace("form-control", "form-select")
             kwargs.setdefault("data-searchable", str(field.hint))
             return super().__call__(field, **kwargs)
+        g.typeahead_shown = True
         kwargs.setdefault("id", field.id)
         listbox = f"{kwargs['id']}-suggestions"
         text = html_params(
-            type="search", name=f"{field.name}_text", value=field.chosen_label or field.text,
+            type="search", name=f"{field.name}_text", value=field.shown_text(),
             role="combobox", autocomplete="off", placeholder=str(field.hint),
             **{"aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listbox},
             **kwargs)
@@ -120,6 +122,12 @@ class LookupField(SelectField):
         rows = lookup.first(LIST_MAX + 1)
         self.typeahead = len(rows) > LIST_MAX
         self.choices = [("", "—")] + ([] if self.typeahead else [tuple(r) for r in rows])
+
+    def shown_text(self) -> str:
+        """What the text box shows: the chosen row's label, else the text sent."""
+        if self.chosen_label is None and self.data is not None and self.lookup:
+            self.chosen_label = self.lookup.label(self.data)  # the row a record holds
+        return self.chosen_label or self.text
 
     def choose(self, key: Any) -> None:
         """Show row ``key`` as chosen (a link naming it), if the user may pick it."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -21,9 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.extensions import db
-from app.forms import NARROW, Form, RevisionField
-from app.regions.models import Region
+from app.forms import Form, RevisionField
+from app.lookups import LookupField
 from app.users.models import User
 from contracts.labels import (
     FACILITY_KIND_LABELS,
@@ -33,9 +32,9 @@ from contracts.labels import (
     SERVICE_TYPE_LABELS,
 )
 from contracts.listing import region_options
-from contracts.models import DEFAULT_WEIGHTS, Facility, Provider, ProviderStatus
+from contracts.lookups import NameableFacilityLookup, ProviderLookup
+from contracts.models import DEFAULT_WEIGHTS, ProviderStatus
 from contracts.target_fields import add_target_fields, same_targets, targets_of, targets_posted
-from contracts.visibility import nameable_facilities
 
 #: rows of installment inputs on the contract form
 INSTALLMENT_ROWS = 6
@@ -50,20 +49,6 @@ def region_choices(user: User) -> list[tuple[str, str]]:
     indent = {0: "", 1: "— ", 2: "—— ", 3: "——— "}
     return [("", "—")] + [(r.code, f"{indent[r.level.depth]}{r.name} ({r.code})")
                           for r in region_options(user)]
-
-
-def facility_choices(user: User) -> list[tuple[str, str]]:
-    """The facilities ``user`` may name in a contract."""
-    rows = db.session.execute(nameable_facilities(user).join(Facility.region).with_only_columns(
-        Facility.id, Facility.name, Region.name.label("region")).order_by(Facility.name))
-    return [("", "—")] + [(str(f.id), f"{f.name} ({f.region})") for f in rows]
-
-
-def provider_choices(active_only: bool = True) -> list[tuple[str, str]]:
-    stmt = sa.select(Provider.id, Provider.name).order_by(Provider.name)
-    if active_only:
-        stmt = stmt.where(Provider.status == ProviderStatus.ACTIVE)
-    return [("", "—")] + [(str(p.id), p.name) for p in db.session.execute(stmt)]
 
 
 # ---- providers ---------------------------------------------------------------------------
@@ -155,8 +140,8 @@ class ProcurementForm(Form):
     method = SelectField(_l("Method"), choices=_choices(METHOD_LABELS),
                          validators=[DataRequired()])
     region_code = SelectField(_l("Region"), validators=[DataRequired()])
-    facility_id = SelectField(_l("Facility"), validators=[Optional()],
-                              description=_l("Required for facility operation."))
+    facility_id = LookupField(_l("Facility"), description=_l("Required for facility operation."),
+                              hint=_l("Type a few characters of the name"))
     budget = StringField(_l("Budget (yuan)"), validators=[DataRequired()])
     justification = TextAreaField(
         _l("Justification"), validators=[Optional(), Length(max=5000)],
@@ -169,7 +154,7 @@ class ProcurementForm(Form):
     def __init__(self, user: User, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region_code.choices = region_choices(user)
-        self.facility_id.choices = facility_choices(user)
+        self.facility_id.offer(NameableFacilityLookup(user), url_for("contracts.facility_lookup"))
 
     def values(self) -> dict[str, Any]:
         return dict(title=self.title.data, service_type=self.service_type.data,
@@ -180,8 +165,8 @@ class ProcurementForm(Form):
 
 
 class BidForm(Form):
-    provider_id = SelectField(_l("Provider"), validators=[DataRequired()],
-                              render_kw={"data-searchable": NARROW})
+    provider_id = LookupField(_l("Provider"), validators=[DataRequired()],
+                              hint=_l("Type a few characters of the name or credit code"))
     price = StringField(_l("Price (yuan)"), validators=[DataRequired()])
     technical_score = StringField(_l("Technical score"), validators=[Optional()],
                                   description=_l("0–100, from the evaluation panel."))
@@ -190,7 +175,7 @@ class BidForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.provider_id.choices = provider_choices(active_only=False)
+        self.provider_id.offer(ProviderLookup(), url_for("contracts.provider_lookup"))
 
 
 class ReasonForm(Form):
@@ -206,15 +191,15 @@ class ContractForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     service_type = SelectField(_l("Service type"), choices=_choices(SERVICE_TYPE_LABELS),
                                validators=[DataRequired()])
-    provider_id = SelectField(_l("Provider"), validators=[DataRequired()],
-                              render_kw={"data-searchable": NARROW})
+    provider_id = LookupField(_l("Provider"), validators=[DataRequired()],
+                              hint=_l("Type a few characters of the name or credit code"))
     region_code = SelectField(_l("Region"), validators=[DataRequired()],
                               description=_l("For entrusted care: the county that entrusts its "
                                              "children."))
-    facility_id = SelectField(_l("Facility"), validators=[Optional()],
+    facility_id = LookupField(_l("Facility"),
                               description=_l("Required for facility operation, and for "
                                              "entrusted care: the child welfare centre."),
-                              render_kw={"data-searchable": NARROW})
+                              hint=_l("Type a few characters of the name"))
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[DataRequired()],
                          description=_l("The last day of service (inclusive)."))
@@ -240,8 +225,8 @@ class ContractForm(Form):
     def __init__(self, user: User, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region_code.choices = region_choices(user)
-        self.facility_id.choices = facility_choices(user)
-        self.provider_id.choices = provider_choices(active_only=False)
+        self.facility_id.offer(NameableFacilityLookup(user), url_for("contracts.facility_lookup"))
+        self.provider_id.offer(ProviderLookup(), url_for("contracts.provider_lookup"))
 
     def schedule_rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"share_{n}"], self[f"due_{n}"]) for n in range(1, INSTALLMENT_ROWS + 1)]

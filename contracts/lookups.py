@@ -1,83 +1,126 @@
-"""The homes and the contracts a user may pick in a form (:class:`app.lookups.Lookup`): a city
-officer may pick among hundreds of homes and thousands of contracts, which the form offers
-as a typeahead over these.
+"""The homes, contracts and providers a user may pick in a form (:class:`app.lookups.Lookup`):
+a city officer may pick among hundreds of homes and providers and thousands of contracts,
+which the forms offer as a typeahead over these.
 
 A home is named by its whole name; a contract by its number, or by its label as the field
-shows it ("number title").
+shows it ("number title"); a provider by its whole name or its credit code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
 from app.db import page_of
 from app.extensions import db
 from app.lookups import Option
+from app.regions.models import Region
 from app.users.models import User
-from contracts.models import Contract, ContractStatus, Facility
-from contracts.visibility import visible_contracts, visible_facilities
+from contracts.models import Contract, ContractStatus, Facility, Provider
+from contracts.visibility import nameable_facilities, visible_contracts, visible_facilities
+
+#: a contract's label in a form: its number and title
+_contract_label = Contract.number + " " + Contract.title
+#: a home's label in a contract or procurement form: its name and its region's
+_home_label = Facility.name + " (" + Region.name + ")"
 
 
-def _options(stmt: sa.Select) -> list[Option]:
-    return [Option(*row) for row in db.session.execute(stmt)]
+class _Rows:
+    """A lookup over ``rows()``, a select of ``columns`` (id, label) in the order the field
+    offers them."""
+
+    columns: tuple[Any, Any]
+
+    def rows(self) -> sa.Select:
+        raise NotImplementedError
+
+    def _among(self, *conditions: Any, count: int) -> list[Option]:
+        stmt = page_of(self.rows().where(*conditions), count)
+        return [Option(*row) for row in db.session.execute(stmt)]
+
+    def first(self, count: int) -> list[Option]:
+        return self._among(count=count)
+
+    def label(self, ident: int) -> str | None:
+        key, shown = self.columns
+        return db.session.scalar(self.rows().where(key == ident).with_only_columns(shown))
 
 
 @dataclass(frozen=True)
-class FacilityLookup:
+class FacilityLookup(_Rows):
     """The facilities ``user`` sees, by name."""
 
     user: User
+    columns = (Facility.id, Facility.name)
 
-    def _rows(self) -> sa.Select:
-        return visible_facilities(self.user).with_only_columns(Facility.id, Facility.name) \
+    def rows(self) -> sa.Select:
+        return visible_facilities(self.user).with_only_columns(*self.columns) \
             .order_by(Facility.name, Facility.id)
 
-    def first(self, count: int) -> list[Option]:
-        return _options(page_of(self._rows(), count))
-
-    def label(self, ident: int) -> str | None:
-        return db.session.scalar(self._rows().where(Facility.id == ident)
-                                 .with_only_columns(Facility.name))
-
     def named(self, text: str) -> list[Option]:
-        return _options(page_of(self._rows().where(Facility.name == text), 2))
+        return self._among(Facility.name == text, count=2)
 
     def matching(self, text: str, count: int) -> list[Option]:
-        return _options(page_of(self._rows().where(
-            Facility.name.icontains(text, autoescape=True)), count))
-
-
-#: a contract's label in a form: its number and title
-_label = Contract.number + " " + Contract.title
+        return self._among(Facility.name.icontains(text, autoescape=True), count=count)
 
 
 @dataclass(frozen=True)
-class ContractLookup:
+class ContractLookup(_Rows):
     """The contracts ``user`` sees (``active_only``: those being performed), by number."""
 
     user: User
     active_only: bool = False
+    columns = (Contract.id, _contract_label)
 
-    def _rows(self) -> sa.Select:
-        rows = visible_contracts(self.user).with_only_columns(Contract.id, _label) \
+    def rows(self) -> sa.Select:
+        rows = visible_contracts(self.user).with_only_columns(*self.columns) \
             .order_by(Contract.number, Contract.id)
         return rows.where(Contract.status == ContractStatus.ACTIVE) if self.active_only else rows
 
-    def first(self, count: int) -> list[Option]:
-        return _options(page_of(self._rows(), count))
-
-    def label(self, ident: int) -> str | None:
-        return db.session.scalar(self._rows().where(Contract.id == ident)
-                                 .with_only_columns(_label))
-
     def named(self, text: str) -> list[Option]:
         number = text.split(maxsplit=1)[0]
-        return _options(page_of(self._rows().where(
-            Contract.number == number, sa.or_(_label == text, Contract.number == text)), 2))
+        return self._among(Contract.number == number,
+                           sa.or_(_contract_label == text, Contract.number == text), count=2)
 
     def matching(self, text: str, count: int) -> list[Option]:
-        return _options(page_of(self._rows().where(sa.or_(
-            Contract.number.icontains(text, autoescape=True),
-            Contract.title.icontains(text, autoescape=True))), count))
+        return self._among(sa.or_(Contract.number.icontains(text, autoescape=True),
+                                  Contract.title.icontains(text, autoescape=True)), count=count)
+
+
+@dataclass(frozen=True)
+class NameableFacilityLookup(_Rows):
+    """The facilities ``user`` may name in a contract or a procurement, with their region."""
+
+    user: User
+    columns = (Facility.id, _home_label)
+
+    def rows(self) -> sa.Select:
+        return nameable_facilities(self.user).join(Facility.region).with_only_columns(
+            *self.columns).order_by(Facility.name, Facility.id)
+
+    def named(self, text: str) -> list[Option]:
+        return self._among(sa.or_(Facility.name == text, _home_label == text), count=2)
+
+    def matching(self, text: str, count: int) -> list[Option]:
+        return self._among(Facility.name.icontains(text, autoescape=True), count=count)
+
+
+@dataclass(frozen=True)
+class ProviderLookup(_Rows):
+    """Every provider, by name: a contract or a bid may name any registered one."""
+
+    columns = (Provider.id, Provider.name)
+
+    def rows(self) -> sa.Select:
+        return sa.select(*self.columns).order_by(Provider.name, Provider.id)
+
+    def named(self, text: str) -> list[Option]:
+        return self._among(sa.or_(Provider.name == text, Provider.credit_code == text.upper()),
+                           count=2)
+
+    def matching(self, text: str, count: int) -> list[Option]:
+        return self._among(sa.or_(Provider.name.icontains(text, autoescape=True),
+                                  Provider.credit_code.icontains(text, autoescape=True)),
+                           count=count)

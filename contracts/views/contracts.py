@@ -9,10 +9,12 @@ from flask_login import current_user
 
 from app.auth.login import role_required
 from app.errors import DomainError
+from app.lookups import suggestions_answer
 from app.unit_of_work import expect_revision
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm
 from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
+from contracts.lookups import NameableFacilityLookup, ProviderLookup
 from contracts.models import ContractStatus, ServiceType
 from contracts.target_fields import fill_targets
 from contracts.web import form_page, is_staff, list_page, show_refusal
@@ -29,6 +31,22 @@ def contracts():
                      service_types=list(ServiceType),
                      regions=listing.region_options(current_user),
                      providers=listing.provider_options(current_user, request.args))
+
+
+@bp.get("/contracts/new/providers")
+@role_required(*STAFF)
+def provider_lookup():
+    """The contract and bid forms' typeahead of providers: any whose name or credit code
+    contains ``q`` (:func:`app.lookups.suggestions_answer`)."""
+    return suggestions_answer(ProviderLookup)
+
+
+@bp.get("/contracts/new/facilities")
+@role_required(*STAFF)
+def facility_lookup():
+    """The contract and procurement forms' typeahead of homes: those the officer may name
+    whose name contains ``q``."""
+    return suggestions_answer(lambda: NameableFacilityLookup(current_user))
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])
@@ -77,9 +95,9 @@ def _fill_contract_form(form: ContractForm, contract) -> None:
         form[name].data = getattr(contract, name)
     form.service_type.data = contract.service_type.value
     form.reporting.data = contract.reporting.value
-    form.provider_id.data = str(contract.provider_id)
+    form.provider_id.data = contract.provider_id
     form.region_code.data = contract.region.code
-    form.facility_id.data = str(contract.facility_id or "")
+    form.facility_id.data = contract.facility_id
     form.amount.data = f"{contract.amount:.2f}"
     fill_targets(form, contract.targets)
     for key in ("inspection", "timeliness", "targets"):
