@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.forms import Form, RevisionField
 from app.lookups import LookupField
 from app.users.models import User
+from app.users.provider_lookup import ProviderLookup
 from contracts.labels import (
     FACILITY_KIND_LABELS,
     METHOD_LABELS,
@@ -32,7 +33,7 @@ from contracts.labels import (
     SERVICE_TYPE_LABELS,
 )
 from contracts.listing import region_options
-from contracts.lookups import NameableFacilityLookup, ProviderLookup
+from contracts.lookups import NameableFacilityLookup
 from contracts.models import DEFAULT_WEIGHTS, ProviderStatus
 from contracts.target_fields import add_target_fields, same_targets, targets_of, targets_posted
 

@@ -3,7 +3,8 @@ a city officer may pick among hundreds of homes and providers and thousands of c
 which the forms offer as a typeahead over these.
 
 A home is named by its whole name; a contract by its number, or by its label as the field
-shows it ("number title"); a provider by its whole name or its credit code.
+shows it ("number title"). Providers: :mod:`app.users.provider_lookup` (a provider user's
+organization is picked the same way).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from app.extensions import db
 from app.lookups import Option
 from app.regions.models import Region
 from app.users.models import User
-from contracts.models import Contract, ContractStatus, Facility, Provider
+from contracts.models import Contract, ContractStatus, Facility
 from contracts.visibility import nameable_facilities, visible_contracts, visible_facilities
 
 #: a contract's label in a form: its number and title
@@ -105,22 +106,3 @@ class NameableFacilityLookup(_Rows):
 
     def matching(self, text: str, count: int) -> list[Option]:
         return self._among(Facility.name.icontains(text, autoescape=True), count=count)
-
-
-@dataclass(frozen=True)
-class ProviderLookup(_Rows):
-    """Every provider, by name: a contract or a bid may name any registered one."""
-
-    columns = (Provider.id, Provider.name)
-
-    def rows(self) -> sa.Select:
-        return sa.select(*self.columns).order_by(Provider.name, Provider.id)
-
-    def named(self, text: str) -> list[Option]:
-        return self._among(sa.or_(Provider.name == text, Provider.credit_code == text.upper()),
-                           count=2)
-
-    def matching(self, text: str, count: int) -> list[Option]:
-        return self._among(sa.or_(Provider.name.icontains(text, autoescape=True),
-                                  Provider.credit_code.icontains(text, autoescape=True)),
-                           count=count)

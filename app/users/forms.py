@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.extensions import db
 from app.forms import Form
+from app.lookups import LookupField
 from app.regions.models import Region
 from app.template_helpers import ROLE_LABELS
+from app.users.provider_lookup import ProviderLookup
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -20,14 +23,6 @@ def region_choices() -> list[tuple[str, str]]:
                           for r in regions]
 
 
-def provider_choices() -> list[tuple[str, str]]:
-    # The providers table belongs to a feature; the core reads it through the shared metadata.
-    providers = db.metadata.tables["providers"]
-    rows = db.session.execute(sa.select(providers.c.id, providers.c.name)
-                              .order_by(providers.c.name)).all()
-    return [("", "—")] + [(str(pid), name) for pid, name in rows]
-
-
 class _UserFields(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
@@ -35,13 +30,14 @@ class _UserFields(Form):
     region_code = SelectField(_l("Region"), validators=[Optional()],
                               description=_l("Officers and inspectors see this region and "
                                              "everything below it."))
-    provider_id = SelectField(_l("Provider organization"), validators=[Optional()],
-                              description=_l("Required for provider users."))
+    provider_id = LookupField(_l("Provider organization"),
+                              description=_l("Required for provider users."),
+                              hint=_l("Type a few characters of the name or credit code"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region_code.choices = region_choices()
-        self.provider_id.choices = provider_choices()
+        self.provider_id.offer(ProviderLookup(), url_for("users.provider_lookup"))
 
 
 class UserCreateForm(_UserFields):

@@ -12,15 +12,17 @@ from app.auth.login import admin_required, stay_signed_in
 from app.errors import ValidationError
 from app.extensions import db
 from app.forms import ConfirmForm, apply_errors, page_status
+from app.lookups import suggestions_answer
 from app.regions.services import get_by_code
 from app.users import bp, services
 from app.users.forms import PasswordResetForm, UserCreateForm, UserEditForm, UserFilterForm
 from app.users.models import User
+from app.users.provider_lookup import ProviderLookup
 
 
 def _binding(form) -> tuple:
     region = get_by_code(form.region_code.data) if form.region_code.data else None
-    provider_id = int(form.provider_id.data) if form.provider_id.data else None
+    provider_id = form.provider_id.data
     return region, provider_id
 
 
@@ -28,7 +30,7 @@ def _filled_edit_form(user: User, **kwargs) -> UserEditForm:
     form = UserEditForm(obj=user, **kwargs)
     form.role.data = user.role.value
     form.region_code.data = user.region.code if user.region else ""
-    form.provider_id.data = str(user.provider_id or "")
+    form.provider_id.data = user.provider_id
     return form
 
 
@@ -46,6 +48,14 @@ def index():
         stmt = stmt.where(User.is_enabled.is_(filters.status.data == "enabled"))
     page = db.paginate(stmt, per_page=25)
     return render_template("users/index.html", page=page, filters=filters)
+
+
+@bp.get("/new/providers")
+@admin_required
+def provider_lookup():
+    """The user form's typeahead of provider organizations whose name or credit code contains
+    ``q`` (:func:`app.lookups.suggestions_answer`)."""
+    return suggestions_answer(ProviderLookup)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -11,10 +11,11 @@ from app.auth.login import role_required
 from app.errors import DomainError
 from app.lookups import suggestions_answer
 from app.unit_of_work import expect_revision
+from app.users.provider_lookup import ProviderLookup
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import AmendmentForm, ContractForm, PaymentForm, TransitionForm
 from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
-from contracts.lookups import NameableFacilityLookup, ProviderLookup
+from contracts.lookups import NameableFacilityLookup
 from contracts.models import ContractStatus, ServiceType
 from contracts.target_fields import fill_targets
 from contracts.web import form_page, is_staff, list_page, show_refusal
