@@ -159,7 +159,7 @@ class LookupField(SelectField):
             raise StopValidation(_not_among())
         self.chosen_label = label
 
-    def _named(self) -> int | None:
+    def _named(self) -> Any:
         problem = v.text_problem(self.text, multiline=False)
         if problem or len(self.text) > TEXT_MAX:
             raise StopValidation(problem or _("Type at most %(max)d characters.", max=TEXT_MAX))
