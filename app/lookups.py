@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
+import sqlalchemy as sa
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -26,6 +27,8 @@ from wtforms.widgets import Select, html_params
 
 from app import validation as v
 from app.api.errors import error_body
+from app.db import page_of
+from app.extensions import db
 from app.forms import NARROW
 
 #: above this many rows the field is a typeahead instead of a drop-down
@@ -58,6 +61,28 @@ class Lookup(Protocol):
         """The first ``count`` rows whose label contains ``text``."""
 
 
+class RowsLookup:
+    """A :class:`Lookup` over ``rows()``, a select of ``columns`` (the key and the label) in the
+    order the field offers them; a subclass says which rows a text names and matches, through
+    :meth:`_among`."""
+
+    columns: tuple[Any, Any]
+
+    def rows(self) -> sa.Select:
+        raise NotImplementedError
+
+    def _among(self, *conditions: Any, count: int) -> list[Option]:
+        stmt = page_of(self.rows().where(*conditions), count)
+        return [Option(*row) for row in db.session.execute(stmt)]
+
+    def first(self, count: int) -> list[Option]:
+        return self._among(count=count)
+
+    def label(self, ident: Any) -> str | None:
+        key, shown = self.columns
+        return db.session.scalar(self.rows().where(key == ident).with_only_columns(shown))
+
+
 def _row_id(value: Any) -> int | None:
     """The id the form sent: none for an empty value; a value no INTEGER column holds is
     refused as text is."""
@@ -70,17 +95,24 @@ def _not_among() -> str:
     return _("Not among the ones you may choose: pick one from the list.")
 
 
+def load_typeahead() -> str:
+    """Have the layout load ``typeahead.js`` (it reads ``g.typeahead_shown``): called by what
+    renders a typeahead, this module's widget and the list filters' ``provider_filter`` macro
+    (a template global). Returns nothing to show."""
+    g.typeahead_shown = True
+    return ""
+
+
 class TypeaheadSelect(Select):
     """A drop-down (narrowed by typing, app.js) while the field lists its rows; else the text
-    box of a typeahead, the id it picks in a hidden input beside it. A page showing one loads
-    ``typeahead.js`` (the layout reads ``g.typeahead_shown``)."""
+    box of a typeahead, the id it picks in a hidden input beside it."""
 
     def __call__(self, field: LookupField, **kwargs: Any) -> Markup:
         if not field.typeahead:
             kwargs["class"] = kwargs.get("class", "").replace("form-control", "form-select")
             kwargs.setdefault("data-searchable", str(field.hint))
             return super().__call__(field, **kwargs)
-        g.typeahead_shown = True
+        load_typeahead()
         kwargs.setdefault("id", field.id)
         listbox = f"{kwargs['id']}-suggestions"
         text = html_params(

@@ -13,6 +13,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.lookups import load_typeahead
 from app.regions.models import Level, display_name
 from app.users.models import Role
 
@@ -123,6 +124,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(yuan, "yuan")
     app.add_template_global(region_label, "region_label")
     app.add_template_global(page_url, "page_url")
+    app.add_template_global(load_typeahead, "load_typeahead")
 
     @app.context_processor
     def _globals() -> dict:

@@ -10,13 +10,10 @@ organization is picked the same way).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 
-from app.db import page_of
-from app.extensions import db
-from app.lookups import Option
+from app.lookups import Option, RowsLookup
 from app.regions.models import Region
 from app.users.models import User
 from contracts.models import Contract, ContractStatus, Facility
@@ -28,29 +25,8 @@ _contract_label = Contract.number + " " + Contract.title
 _home_label = Facility.name + " (" + Region.name + ")"
 
 
-class _Rows:
-    """A lookup over ``rows()``, a select of ``columns`` (id, label) in the order the field
-    offers them."""
-
-    columns: tuple[Any, Any]
-
-    def rows(self) -> sa.Select:
-        raise NotImplementedError
-
-    def _among(self, *conditions: Any, count: int) -> list[Option]:
-        stmt = page_of(self.rows().where(*conditions), count)
-        return [Option(*row) for row in db.session.execute(stmt)]
-
-    def first(self, count: int) -> list[Option]:
-        return self._among(count=count)
-
-    def label(self, ident: int) -> str | None:
-        key, shown = self.columns
-        return db.session.scalar(self.rows().where(key == ident).with_only_columns(shown))
-
-
 @dataclass(frozen=True)
-class FacilityLookup(_Rows):
+class FacilityLookup(RowsLookup):
     """The facilities ``user`` sees, by name."""
 
     user: User
@@ -68,7 +44,7 @@ class FacilityLookup(_Rows):
 
 
 @dataclass(frozen=True)
-class ContractLookup(_Rows):
+class ContractLookup(RowsLookup):
     """The contracts ``user`` sees (``active_only``: those being performed), by number."""
 
     user: User
@@ -91,7 +67,7 @@ class ContractLookup(_Rows):
 
 
 @dataclass(frozen=True)
-class NameableFacilityLookup(_Rows):
+class NameableFacilityLookup(RowsLookup):
     """The facilities ``user`` may name in a contract or a procurement, with their region."""
 
     user: User

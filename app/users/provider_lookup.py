@@ -5,29 +5,19 @@ shared metadata."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 
-from app.db import page_of
 from app.extensions import db
-from app.lookups import Option
+from app.lookups import Option, RowsLookup
 
 
-class ProviderLookup:
+class ProviderLookup(RowsLookup):
     def __init__(self) -> None:
         self.table = db.metadata.tables["providers"]
+        self.columns = (self.table.c.id, self.table.c.name)
 
-    def _among(self, *conditions: Any, count: int) -> list[Option]:
-        t = self.table
-        stmt = sa.select(t.c.id, t.c.name).where(*conditions).order_by(t.c.name, t.c.id)
-        return [Option(*row) for row in db.session.execute(page_of(stmt, count))]
-
-    def first(self, count: int) -> list[Option]:
-        return self._among(count=count)
-
-    def label(self, ident: int) -> str | None:
-        return db.session.scalar(sa.select(self.table.c.name).where(self.table.c.id == ident))
+    def rows(self) -> sa.Select:
+        return sa.select(*self.columns).order_by(self.table.c.name, self.table.c.id)
 
     def named(self, text: str) -> list[Option]:
         t = self.table
