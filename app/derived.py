@@ -57,6 +57,18 @@ def refresh_lock(name: str, key: str) -> None:
     session.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(name), _lock_key(key))))
 
 
+def changed(obj: object, *names: str) -> bool:
+    """Whether the pending flush changes any of the attributes ``names`` of ``obj``."""
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def touched(session: so.Session, obj: object, *names: str) -> bool:
+    """Whether the pending flush adds or deletes ``obj``, or changes any of ``names`` of it:
+    what a ``stale`` function of :func:`keep_current` asks of each row it may mark."""
+    return obj in session.new or obj in session.deleted or changed(obj, *names)
+
+
 def _is_the_app_session(session: so.Session) -> bool:
     try:
         return session is db.session()

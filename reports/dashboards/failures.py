@@ -25,7 +25,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.db import insert
-from app.derived import keep_current, recount_lock
+from app.derived import changed, keep_current, recount_lock
 from app.extensions import db
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
 from evaluations.inspections.models import (
@@ -170,7 +170,7 @@ def _touched(session: so.Session) -> set[int]:
     for obj in chain(session.new, session.dirty, session.deleted):
         if not isinstance(obj, Inspection):
             continue
-        status_changed = sa.inspect(obj).attrs.status.history.has_changes()
+        status_changed = changed(obj, "status")
         if obj.supersedes_id is not None and (status_changed or obj in session.new
                                               or obj in session.deleted):
             marks.add(obj.supersedes_id)

@@ -27,7 +27,7 @@ import sqlalchemy.orm as so
 
 from app import clock
 from app.db import insert
-from app.derived import keep_current
+from app.derived import keep_current, touched
 from app.errors import ValidationError
 from app.extensions import db
 from contracts.households.models import HouseholdImport, SpotCheck
@@ -164,11 +164,6 @@ def _as_performance(figure: PerformanceFigure, contract: Contract) -> Performanc
 
 # ---- kept current in the transaction that changes the data --------------------------------
 
-def _changed(obj, *names: str) -> bool:
-    state = sa.inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
 def _counted_result(session: so.Session, inspection: Inspection) -> bool:
     """Whether this flush changed a result the figures count: a finalized one added, deleted
     or changed in its columns, or one that stopped being finalized. A correction being started
@@ -193,12 +188,11 @@ def _stale_marks(session: so.Session) -> set[tuple[str, int]]:
                 if obj.facility_id is not None:
                     marks.add(("facility", obj.facility_id))
         elif isinstance(obj, Submission):
-            if obj in session.new or obj in session.deleted or _changed(obj, "status"):
+            if touched(session, obj, "status"):
                 marks.add(("contract", obj.contract_id))
         elif isinstance(obj, PaymentDecision | HouseholdImport | SpotCheck):
             marks.add(("contract", obj.contract_id))
-        elif isinstance(obj, Contract) and (
-                obj in session.new or obj in session.deleted or _changed(obj, *_TERMS)):
+        elif isinstance(obj, Contract) and touched(session, obj, *_TERMS):
             marks.add(("contract", obj.id))
     return marks
 

@@ -23,7 +23,7 @@ from itertools import chain
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.derived import keep_current, recount_lock, refresh_lock
+from app.derived import keep_current, recount_lock, refresh_lock, touched
 from app.extensions import db
 from evaluations.inspections.models import (
     HISTORY_GROUP,
@@ -157,10 +157,9 @@ def _stale_targets(session: so.Session) -> set[Target]:
     for obj in chain(session.new, session.dirty, session.deleted):
         if not isinstance(obj, Inspection):
             continue
-        state = sa.inspect(obj)
-        if not (obj in session.new or obj in session.deleted
-                or any(state.attrs[name].history.has_changes() for name in _TELLING)):
+        if not touched(session, obj, *_TELLING):
             continue
+        state = sa.inspect(obj)
         marks.add(target_of(obj.facility_id, obj.contract_id))
         marks.add(target_of(_before(state, "facility_id"), _before(state, "contract_id")))
     marks.discard(None)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.db import insert
-from app.derived import keep_current, recount_lock
+from app.derived import changed, keep_current, recount_lock
 from app.extensions import db
 from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.scoring import round_score
@@ -101,7 +101,7 @@ def refresh_all() -> int:
 def _just_finalized(session: so.Session) -> set[int]:
     return {obj.id for obj in chain(session.new, session.dirty)
             if isinstance(obj, Inspection) and obj.status is InspectionStatus.FINALIZED
-            and sa.inspect(obj).attrs.status.history.has_changes()}
+            and changed(obj, "status")}
 
 
 # the sums are re-read from the database before the commit: a finalization undone since
