@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ocdsmerge import Merger
 
-from reports.exports.ocds import package_metadata, prune
+from reports.exports.ocds import package_metadata
 
 RELEASE_SCHEMA = Path(__file__).resolve().parent / "ocds_schema" / "release-schema.json"
 
@@ -24,8 +24,10 @@ def _merger() -> Merger:
 def record(ocid: str, releases: list[dict]) -> dict:
     """The record of one process: its releases (oldest first) embedded and compiled."""
     ordered = sorted(releases, key=lambda r: r["date"])
+    # not pruned again: the releases are, and merging adds no null and no empty array or
+    # object to what it is given (pruning the compiled copy was a tenth of a records page)
     return {"ocid": ocid, "releases": ordered,
-            "compiledRelease": prune(_merger().create_compiled_release(ordered))}
+            "compiledRelease": _merger().create_compiled_release(ordered)}
 
 
 def record_package(releases: list[dict], uri: str, releases_uri: str,

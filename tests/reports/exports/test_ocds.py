@@ -149,11 +149,11 @@ def test_no_milestone_carries_a_value_and_amounts_stay_published(api_as,
     assert "47,500.00" in first["description"]
 
 
-def test_no_empty_array_or_object_anywhere(api_as, contracts_in_every_state):
+def test_no_null_nor_empty_array_or_object_anywhere(api_as, contracts_in_every_state):
     api, _ = api_as("admin")
     for url in ("/api/v1/ocds/releases.json", "/api/v1/ocds/records.json"):
         document = api.get(url).get_json()
-        empty = [path for path, value in _walk(document) if value in ([], {})]
+        empty = [path for path, value in _walk(document) if value is None or value in ([], {})]
         assert empty == [], url
     # the contracts without amendments say nothing of amendments (they used to say [])
     releases = api.get("/api/v1/ocds/releases.json").get_json()["releases"]
