@@ -57,8 +57,9 @@ class History:
     appeals: list[date] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
+    """One cause of a target's points (a tuple: a city's plan makes thousands of them)."""
+
     code: str
     points: float
     values: dict
@@ -114,12 +115,14 @@ def lookback_start(w: Weights, today: date) -> date:
 
 
 def _events(history: History, w: Weights, today: date) -> list[Reason]:
+    if not (history.finalized or history.incidents or history.reports or history.appeals):
+        return []
     since = lookback_start(w, today)
     reasons = []
     vetoes = sum(f.failed_vetoes for f in history.finalized if f.day >= since)
     if vetoes and w["veto_failure"]:
         reasons.append(Reason("veto_failure", vetoes * w["veto_failure"], {"count": vetoes}))
-    for severity in ("major", "serious", "minor"):
+    for severity in ("major", "serious", "minor") if history.incidents else ():
         count = sum(n for day, sev, n in history.incidents if sev == severity and day >= since)
         weight = w.values.get(f"incident_{severity}", 0)
         if count and weight:
@@ -139,6 +142,8 @@ def _events(history: History, w: Weights, today: date) -> list[Reason]:
 
 
 def _actions(history: History, w: Weights, today: date) -> list[Reason]:
+    if not history.open_actions:
+        return []
     reasons = []
     for severity in ("red", "orange", "yellow", "blue"):
         weight = w.values.get(f"action_{severity}", 0)
