@@ -6,7 +6,8 @@ they weighed 260 KB a page.
 (:data:`LIST_MAX`), and a typeahead asking the server for the rows matching what is typed
 when they are more (``typeahead.js``, the answer of :func:`suggestions_answer`). Either way
 the form sends the row's id as the field's name; without script (or when the id was not
-picked) the text box, sent as ``<name>_text``, must name exactly one row.
+picked) the text box, sent as ``<name>_text``, must name exactly one row, and when it names
+none or several the form comes back with the rows it matches to pick from.
 
 A :class:`Lookup` says which rows the user may see: the field never shows, accepts or tells
 apart a row outside them.
@@ -121,6 +122,10 @@ class TypeaheadSelect(Select):
             **{"aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listbox},
             **kwargs)
         chosen = "" if field.data is None else str(field.data)
+        return self._box(field, text, listbox, chosen) + self._candidates(field, kwargs["id"])
+
+    @staticmethod
+    def _box(field: LookupField, text: str, listbox: str, chosen: str) -> Markup:
         return Markup(
             '<div class="typeahead" data-typeahead="{url}" data-key="options" data-none="{none}"'
             ' data-more="{more}"><input type="hidden" name="{name}" value="{chosen}"{off}>'
@@ -130,6 +135,24 @@ class TypeaheadSelect(Select):
                 more=_("More match: type more of the name."), name=field.name, chosen=chosen,
                 off=Markup("") if chosen else Markup(" disabled"), text=Markup(text),
                 listbox=listbox, label=field.label.text)
+
+    @staticmethod
+    def _candidates(field: LookupField, ident: str) -> Markup:
+        """The rows a refused text matches, to pick from without script."""
+        if not field.candidates:
+            return Markup("")
+        radios = Markup("").join(
+            Markup('<div class="form-check"><input class="form-check-input" type="radio"'
+                   ' name="{name}" id="{id}" value="{key}"><label class="form-check-label"'
+                   ' for="{id}">{label}</label></div>').format(
+                name=field.name, id=f"{ident}-match-{n}", key=row.id, label=row.name)
+            for n, row in enumerate(field.candidates[:SUGGESTIONS]))
+        more = (Markup('<div class="form-text">{}</div>').format(
+            _("More match: type more of the name.")) if len(field.candidates) > SUGGESTIONS
+            else Markup(""))
+        return Markup('<fieldset class="mt-2"><legend class="form-label small mb-1">{legend}'
+                      '</legend>{radios}{more}</fieldset>').format(
+            legend=_("Those that match “%(text)s”:", text=field.text), radios=radios, more=more)
 
 
 class LookupField(SelectField):
@@ -147,6 +170,8 @@ class LookupField(SelectField):
         self.typeahead = False
         self.text = ""
         self.chosen_label: str | None = None
+        #: the rows a text that named none or several matches, offered as radio buttons
+        self.candidates: list[Option] = []
 
     def offer(self, lookup: Lookup, suggest: str) -> None:
         """Offer the rows of ``lookup``; ``suggest``: the URL answering what is typed."""
@@ -167,7 +192,7 @@ class LookupField(SelectField):
         self.data = key if self.chosen_label is not None else None
 
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
-        self.refused = False
+        self.refused, self.candidates = False, []
         super().process(formdata, data, extra_filters)
         self.text = (formdata.get(f"{self.name}_text") or "").strip() if formdata else ""
 
@@ -196,6 +221,8 @@ class LookupField(SelectField):
         if problem or len(self.text) > TEXT_MAX:
             raise StopValidation(problem or _("Type at most %(max)d characters.", max=TEXT_MAX))
         found = self.lookup.named(self.text) if self.lookup else []
+        if len(found) != 1 and self.lookup:
+            self.candidates = self.lookup.matching(self.text, SUGGESTIONS + 1)
         if not found:
             raise StopValidation(_("Nothing matches “%(text)s”: pick one from the list.",
                                     text=self.text))

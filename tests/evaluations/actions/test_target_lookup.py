@@ -5,6 +5,7 @@ contract's number, naming exactly one the user may raise an action about."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -105,3 +106,19 @@ def test_the_typeahead_offers_homes_and_active_contracts_the_user_sees(as_user, 
     provider, _ = as_user("provider")
     assert provider.get(f"{TARGETS}?q=甲").status_code == 403
     assert officer.get(f"{TARGETS}?q={'甲' * 201}").status_code == 400
+
+
+def test_without_script_a_part_of_a_name_offers_what_it_matches_to_pick(db, as_user, world):
+    browser, _ = as_user("officer", region="a", locale="en")
+    body = _raise(browser, target_text="敬老院").get_data(as_text=True)
+    offered = re.findall(r'type="radio" name="target" id="[^"]+" value="([^"]+)"', body)
+    # county B's 乙一敬老院 matches too, and is not offered
+    assert offered == [f"facility:{world.home_a.id}"] and "乙一敬老院" not in body
+    drafts = _raise(browser, target_text="合同").get_data(as_text=True)
+    assert f"contract:{world.draft.id}" not in drafts  # a draft has nothing to put right
+    body = _raise(browser, target_text="甲一福利").get_data(as_text=True)
+    home = f"facility:{world.facility.id}"
+    assert f'value="{home}"' in body
+    response = _raise(browser, target=home, target_text="甲一福利")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert [a.facility_id for a in _raised(db)] == [world.facility.id]

@@ -92,6 +92,52 @@ def test_a_text_naming_no_home_or_two_schedules_nothing(db, as_user, inspection_
     assert _scheduled(db) == []
 
 
+def _matches(body: str) -> dict[str, str]:
+    """The radio buttons a refused text offers: label by value."""
+    return {value: label for value, label in re.findall(
+        r'type="radio" name="facility_id" id="[^"]+" value="([^"]+)">'
+        r'<label class="form-check-label" for="[^"]+">([^<]*)</label>', body)}
+
+
+def test_a_name_two_homes_share_offers_both_and_the_one_picked_is_scheduled(
+        db, as_user, inspection_world, homes, many):
+    browser, _ = as_user("officer", region="a", locale="en")
+    body = _schedule(browser, inspection_world, facility_id_text="甲一福利院").get_data(
+        as_text=True)
+    assert _matches(body) == {str(homes["own"].id): "甲一福利院", str(homes["twin"].id): "甲一福利院"}
+    assert "Those that match “甲一福利院”:" in body
+    response = _schedule(browser, inspection_world, facility_id=homes["twin"].id,
+                         facility_id_text="甲一福利院")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert [i.facility_id for i in _scheduled(db)] == [homes["twin"].id]
+
+
+def test_a_part_of_a_name_offers_the_homes_it_matches_the_officer_may_pick(
+        as_user, inspection_world, homes, many):
+    browser, _ = as_user("officer", region="a", locale="en")
+    body = _schedule(browser, inspection_world, facility_id_text="一敬").get_data(as_text=True)
+    # county B's 乙一敬老院 matches too, and is not offered; the markup in a name is text
+    assert _matches(body) == {str(homes["other"].id): "甲一敬老院&lt;b&gt;"}
+    assert "甲一敬老院<b>" not in body
+
+
+@pytest.mark.parametrize("text", ["<script>x</script>", "丙"])
+def test_a_text_matching_nothing_offers_nothing(as_user, inspection_world, homes, many, text):
+    browser, _ = as_user("officer", region="a", locale="en")
+    body = _schedule(browser, inspection_world, facility_id_text=text).get_data(as_text=True)
+    assert _matches(body) == {} and 'type="radio"' not in body
+    assert "<script>x</script>" not in body
+
+
+def test_more_matches_than_offered_say_so(as_user, inspection_world, make_facility, many):
+    for n in range(lookups.SUGGESTIONS + 1):
+        make_facility("a1", name=f"甲一第{n}护理院")
+    browser, _ = as_user("officer", region="a", locale="en")
+    body = _schedule(browser, inspection_world, facility_id_text="护理院").get_data(as_text=True)
+    assert len(_matches(body)) == lookups.SUGGESTIONS
+    assert "More match: type more of the name." in body
+
+
 @pytest.mark.parametrize("listed", [False, True], ids=["typeahead", "drop-down"])
 @pytest.mark.parametrize("ident", ["b", "missing", str(2**63), "-1", "1e3"])
 def test_an_id_the_officer_may_not_pick_schedules_nothing(db, as_user, inspection_world, homes,
