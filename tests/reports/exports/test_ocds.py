@@ -256,3 +256,28 @@ def test_a_page_beyond_the_last_or_out_of_range_is_refused(api_as, make_contract
     for kind in ("releases", "records"):
         response = api.get(f"/api/v1/ocds/{kind}.json?{query}")
         assert response.status_code == status, (kind, query)
+
+
+def test_each_compiled_release_is_the_merge_librarys(api_as, contracts_in_every_state):
+    from reports.exports.ocds_records import _merger
+
+    api, _ = api_as("admin")
+    records = api.get("/api/v1/ocds/records.json").get_json()["records"]
+    assert len(records) >= 4
+    for record in records:
+        assert record["compiledRelease"] == _merger().create_compiled_release(record["releases"])
+
+
+def test_a_release_naming_one_party_twice_is_merged_by_the_library():
+    from ocdsmerge.exceptions import DuplicateIdValueWarning
+
+    from reports.exports.ocds_records import compiled_release
+
+    release = {"ocid": "ocds-x-1", "id": "ocds-x-1-v1", "date": "2026-01-01T00:00:00Z",
+               "tag": ["tender"], "parties": [{"id": "A", "name": "甲", "roles": ["supplier"]},
+                                              {"id": "A", "name": "甲", "roles": ["tenderer"]}]}
+    with pytest.warns(DuplicateIdValueWarning):
+        compiled = compiled_release([release])
+    assert compiled["parties"] == [{"id": "A", "name": "甲", "roles": ["tenderer"]}]
+    assert compiled["id"] == "ocds-x-1-2026-01-01T00:00:00Z" and compiled["tag"] == ["compiled"]
+    assert release["tag"] == ["tender"]  # the release itself is left as it was
