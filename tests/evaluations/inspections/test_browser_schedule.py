@@ -58,6 +58,12 @@ def _suggestions(page) -> list[str]:
     return page.locator("#facility_id-suggestions li").all_inner_texts()
 
 
+def _fill_the_rest(page) -> None:
+    page.select_option("#template_id", index=1)
+    page.select_option("#inspector_id", label="检查员甲")
+    page.fill("#scheduled_for", "2026-12-20")
+
+
 def test_a_home_typed_and_picked_is_scheduled(served, chromium):
     from playwright.sync_api import expect
 
@@ -79,9 +85,7 @@ def test_a_home_typed_and_picked_is_scheduled(served, chromium):
     expect(options.first).to_have_text("示范市第4福利院")
     box.press("Enter")
     assert box.input_value() == "示范市第4福利院"
-    page.select_option("#template_id", index=1)
-    page.select_option("#inspector_id", label="检查员甲")
-    page.fill("#scheduled_for", "2026-12-20")
+    _fill_the_rest(page)
     page.click("main form [type=submit]")
     page.wait_for_url(re.compile(r"/evaluations/inspections/\d+$"), timeout=DEADLINE_MS)
     assert "示范市第4福利院" in page.locator("main").inner_text()
@@ -98,12 +102,6 @@ def test_a_name_with_markup_is_suggested_as_text(served, chromium):
     assert page.locator("#planted").count() == 0
     page.add_script_tag(path=str(AXE))
     assert page.evaluate(RUN_AXE) == []
-
-
-def _fill_the_rest(page) -> None:
-    page.select_option("#template_id", index=1)
-    page.select_option("#inspector_id", label="检查员甲")
-    page.fill("#scheduled_for", "2026-12-20")
 
 
 def test_without_script_a_text_naming_several_offers_them_to_pick(served, chromium):
