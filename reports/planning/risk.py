@@ -122,7 +122,7 @@ def _events(history: History, w: Weights, today: date) -> list[Reason]:
     vetoes = sum(f.failed_vetoes for f in history.finalized if f.day >= since)
     if vetoes and w["veto_failure"]:
         reasons.append(Reason("veto_failure", vetoes * w["veto_failure"], {"count": vetoes}))
-    for severity in ("major", "serious", "minor") if history.incidents else ():
+    for severity in ("major", "serious", "minor"):
         count = sum(n for day, sev, n in history.incidents if sev == severity and day >= since)
         weight = w.values.get(f"incident_{severity}", 0)
         if count and weight:
