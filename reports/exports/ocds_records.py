@@ -18,7 +18,6 @@ from pathlib import Path
 
 from ocdsmerge import Merger
 
-from app import warmup
 from reports.exports.ocds import package_metadata
 
 RELEASE_SCHEMA = Path(__file__).resolve().parent / "ocds_schema" / "release-schema.json"
@@ -27,12 +26,6 @@ RELEASE_SCHEMA = Path(__file__).resolve().parent / "ocds_schema" / "release-sche
 @cache
 def _merger() -> Merger:
     return Merger(schema=str(RELEASE_SCHEMA))
-
-
-@warmup.step
-def _merge_rules_at_start(_app) -> None:
-    # the merge rules are read from the schema once per worker: 9 ms of its first records page
-    _merger()
 
 
 def record(ocid: str, releases: list[dict]) -> dict:

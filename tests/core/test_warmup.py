@@ -65,14 +65,3 @@ def test_a_warmed_worker_has_registered_the_pdf_font(worker_app):
         pdfmetrics._fonts.update(registered)
         fonts.cjk_font.cache_clear()
 
-
-def test_a_warmed_worker_has_read_the_ocds_merge_rules(worker_app):
-    from reports.exports import ocds_records
-
-    ocds_records._merger.cache_clear()
-    try:
-        start(worker_app)
-        # its first records page does not read the release schema's merge rules
-        assert ocds_records._merger.cache_info().currsize == 1
-    finally:
-        gc.unfreeze()
