@@ -64,4 +64,3 @@ def test_a_warmed_worker_has_registered_the_pdf_font(worker_app):
         gc.unfreeze()
         pdfmetrics._fonts.update(registered)
         fonts.cjk_font.cache_clear()
-
