@@ -67,3 +67,29 @@ def until(condition: Callable[[], T], deadline: float | None = None,
             return found
         time.sleep(pause)
     return None
+
+
+def read_then_act_at_once(app, read: Callable[[], T], *acts: Callable[[T], object]
+                          ) -> list[str | None]:
+    """Each of ``acts`` in a request of its own, on the row ``read()`` loads there; none acts
+    before every one has read it (two officers who opened one page). What went wrong in each,
+    None each that committed (:func:`committed_in_a_request`)."""
+    barrier = threading.Barrier(len(acts), timeout=WAIT)
+
+    def request(act: Callable[[T], object]) -> Callable[[], str | None]:
+        def work() -> None:
+            row = read()
+            barrier.wait()
+            act(row)
+
+        return lambda: committed_in_a_request(app, work)
+
+    return at_once(*(request(act) for act in acts))
+
+
+def the_one_that_won(outcomes: list[str | None], refusal: str) -> int:
+    """Of :func:`read_then_act_at_once`'s outcomes, the index of the only request that
+    committed; every other was refused saying ``refusal``."""
+    assert outcomes.count(None) == 1, outcomes
+    assert all(refusal in outcome for outcome in outcomes if outcome is not None), outcomes
+    return outcomes.index(None)

@@ -31,6 +31,7 @@ from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.regions.models import Region
 from app.scoping import one_visible, region_subtree
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.models import Contract, Facility
 from contracts.services import operation_contract
@@ -227,8 +228,8 @@ def reopen_inspection(inspection: Inspection, *, actor: User | None, reason: str
                       ) -> Inspection:
     """An officer sends a submitted inspection back to its inspector, saying why."""
     require_officer_of(inspection, actor)
-    if inspection.status is not InspectionStatus.SUBMITTED:
-        raise Conflict(_("Only a submitted inspection can be sent back."))
+    claim_row(inspection, Inspection.status == InspectionStatus.SUBMITTED,
+              lambda: _refuse_unless_submitted(inspection, sent_back=True))
     reason = (reason or "").strip()
     if not reason:
         message = _("Say why the inspection is sent back.")
@@ -246,16 +247,25 @@ def reopen_inspection(inspection: Inspection, *, actor: User | None, reason: str
 def finalize_inspection(inspection: Inspection, *, actor: User | None) -> Inspection:
     """An officer (or admin) of the region signs the result off; it never changes again."""
     require_officer_of(inspection, actor)
-    if inspection.status is InspectionStatus.FINALIZED:
-        raise Conflict(_("This inspection is already finalized."))
-    if inspection.status is not InspectionStatus.SUBMITTED:
-        raise Conflict(_("Only a submitted inspection can be finalized."))
+    claim_row(inspection, Inspection.status == InspectionStatus.SUBMITTED,
+              lambda: _refuse_unless_submitted(inspection))
     inspection.status = InspectionStatus.FINALIZED
     inspection.finalized_at = clock.now()
     inspection.finalized_by_id = actor.id if actor is not None else None
     inspection.version += 1
     db.session.flush()
     return inspection
+
+
+def _refuse_unless_submitted(inspection: Inspection, *, sent_back: bool = False) -> None:
+    """Only a submitted inspection is finalized or sent back (:func:`claim_row` runs this on
+    the state read, then on the state stored)."""
+    if sent_back and inspection.status is not InspectionStatus.SUBMITTED:
+        raise Conflict(_("Only a submitted inspection can be sent back."))
+    if inspection.status is InspectionStatus.FINALIZED:
+        raise Conflict(_("This inspection is already finalized."))
+    if inspection.status is not InspectionStatus.SUBMITTED:
+        raise Conflict(_("Only a submitted inspection can be finalized."))
 
 
 def correct_inspection(inspection: Inspection, *, actor: User | None, reason: str

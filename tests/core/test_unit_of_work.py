@@ -5,10 +5,11 @@ import sqlalchemy as sa
 from flask import Blueprint
 
 from app.audit.models import AuditLog
+from app.errors import Conflict
 from app.extensions import db as _db
 from app.regions.models import Level, Region
 from app.regions.services import create_region, rename_region
-from app.unit_of_work import after_commit
+from app.unit_of_work import after_commit, claim_row
 
 bp = Blueprint("uow_probe", __name__)
 sent: list[str] = []
@@ -75,3 +76,24 @@ def test_form_errors_change_nothing(as_user, db, regions):
     assert response.status_code == 422
     assert "This code is already used." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Region)) == len(regions)
+
+
+def test_a_claimed_row_is_checked_again_as_stored(db, regions):
+    """The check passes on the row as read, then refuses the row as another request left it."""
+    region = regions["a"]
+    db.session.execute(sa.update(Region.__table__).where(Region.__table__.c.id == region.id)
+                       .values(name="已改名"))  # behind the loaded object's back
+
+    def unchanged() -> None:
+        if region.name == "已改名":
+            raise Conflict("renamed meanwhile")
+
+    with pytest.raises(Conflict, match="renamed meanwhile"):
+        claim_row(region, Region.code == region.code, unchanged)
+
+
+def test_a_claim_the_database_refuses_is_a_conflict_whatever_the_check(db, regions):
+    region = regions["a"]
+    with pytest.raises(Conflict, match="reload"):
+        claim_row(region, Region.code == "no such code", lambda: None)
+    claim_row(region, Region.code == region.code, lambda: None)  # still so: taken, no refusal

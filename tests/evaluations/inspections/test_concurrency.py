@@ -1,4 +1,5 @@
-"""Simultaneous saves of one inspection, as two devices send them: the database decides.
+"""Simultaneous saves of one inspection, as two devices send them, and simultaneous sign-offs
+of it, as two officers send them: the database decides.
 
 Both requests are held until each has read the inspection (a barrier inside the service), so
 that a compare of versions in Python would let both pass; the conditional UPDATE lets exactly
@@ -8,14 +9,24 @@ one win. Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.audit.models import AuditLog
+from app.extensions import db as _db
+from app.users.models import User
 from evaluations.inspections import photos as photo_module
 from evaluations.inspections import sync as sync_module
-from evaluations.inspections.models import EvidencePhoto, Inspection, InspectionAnswer
+from evaluations.inspections.models import (
+    EvidencePhoto,
+    Inspection,
+    InspectionAnswer,
+    InspectionStatus,
+)
+from evaluations.inspections.services import finalize_inspection, reopen_inspection
 from tests.factories import item_of, jpeg_bytes
-from tests.threads import at_once, held
+from tests.threads import at_once, held, read_then_act_at_once, the_one_that_won
 
 
 def test_two_puts_with_the_same_version_one_wins_one_is_409(db, schedule, inspection_world,
@@ -87,3 +98,58 @@ def test_a_photo_retried_while_the_first_upload_runs_is_stored_once(db, schedule
     assert first.get_json()["id"] == second.get_json()["id"]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(EvidencePhoto.id))) == 1
+
+
+# ---- two officers signing one inspection off at the same instant ------------------------------
+
+def _signed_off_in_the_trail(db, inspection_id: int) -> int:
+    return sum(1 for row in db.session.scalars(sa.select(AuditLog).where(
+        AuditLog.object_type == "inspections", AuditLog.object_id == str(inspection_id)))
+        if "finalized" in str(row.changes.get("status", "")))
+
+
+def test_two_officers_finalizing_at_once_one_is_refused(app, db, make_scored_inspection,
+                                                        inspection_world, make_user):
+    inspection_id = make_scored_inspection(inspection_world).id
+    officers = [inspection_world.officer.id, make_user("officer", region="a").id]
+
+    def finalize_by(officer_id):
+        return lambda row: finalize_inspection(row, actor=_db.session.get(User, officer_id))
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(Inspection, inspection_id),
+                                     *map(finalize_by, officers))
+    winner = officers[the_one_that_won(outcomes, "already finalized")]
+    db.session.expire_all()
+    signed = db.session.get(Inspection, inspection_id)
+    assert signed.status is InspectionStatus.FINALIZED and signed.finalized_by_id == winner
+    assert _signed_off_in_the_trail(db, inspection_id) == 1
+
+
+def test_sent_back_and_finalized_at_once_one_wins_whole(app, db, make_scored_inspection,
+                                                        inspection_world):
+    """Both read it submitted. Each writing its own columns, both won: a finalized inspection
+    without its total, or one back in progress that says when it was finalized."""
+    scored = make_scored_inspection(inspection_world)
+    scored.total = Decimal("95.0")  # as submitting scores it
+    db.session.commit()
+    inspection_id, officer_id = scored.id, inspection_world.officer.id
+
+    def finalize(row):
+        finalize_inspection(row, actor=_db.session.get(User, officer_id))
+
+    def send_back(row):
+        reopen_inspection(row, actor=_db.session.get(User, officer_id), reason="照片不清晰")
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(Inspection, inspection_id),
+                                     finalize, send_back)
+    assert outcomes.count(None) == 1, outcomes
+    db.session.expire_all()
+    stored = db.session.get(Inspection, inspection_id)
+    if outcomes[0] is None:  # finalized first: the sending back found it finalized
+        assert "submitted" in outcomes[1]
+        assert stored.status is InspectionStatus.FINALIZED and stored.total is not None
+        assert not stored.return_reason
+    else:
+        assert "submitted" in outcomes[0]
+        assert stored.status is InspectionStatus.IN_PROGRESS
+        assert stored.finalized_at is None and stored.total is None
