@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from evaluations.actions.evidence import store_attachment
 from evaluations.actions.models import ActionStatus, AttachmentKind, CorrectiveAction
@@ -70,6 +71,11 @@ def _report_fields(action: CorrectiveAction, *, response: Any, cause: Any,
     return clean | {"completed_on": day}
 
 
+def _refuse_unless_answerable(action: CorrectiveAction) -> None:
+    if action.status not in ANSWERABLE:
+        raise Conflict(_("This corrective action is closed; it cannot be answered."))
+
+
 def answer_action(action: CorrectiveAction, *, response: str, actor: User, cause: Any = None,
                   responsible_person: Any = None, completed_on: Any = None,
                   files: list[tuple[str | None, bytes]] | None = None,
@@ -84,8 +90,8 @@ def answer_action(action: CorrectiveAction, *, response: str, actor: User, cause
     action → Conflict."""
     if actor.role is not Role.PROVIDER or actor.provider_id != action.provider_id:
         raise NotFound(_("Not found."))
-    if action.status not in ANSWERABLE:
-        raise Conflict(_("This corrective action is closed; it cannot be answered."))
+    claim_row(action, CorrectiveAction.status.in_(ANSWERABLE),
+              lambda: _refuse_unless_answerable(action))
     fields = _report_fields(action, response=response, cause=cause,
                             responsible_person=responsible_person, completed_on=completed_on)
     for kind, field, given in ((AttachmentKind.BEFORE, "before", before),

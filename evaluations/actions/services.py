@@ -30,6 +30,7 @@ from app import clock
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.scoping import one_visible, region_subtree
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.facilities import current_operator
 from contracts.listing import ProviderFilter, provider_options
@@ -166,11 +167,17 @@ def require_reviewer(actor: User, action: CorrectiveAction) -> None:
         raise Forbidden(_("Only officers close or reopen corrective actions."))
 
 
+def _refuse_if(action: CorrectiveAction, status: ActionStatus, refusal: str) -> None:
+    if action.status is status:
+        raise Conflict(refusal)
+
+
 def close_action(action: CorrectiveAction, *, actor: User, note: str = "") -> CorrectiveAction:
     """The officer accepts the answer (or a re-inspection's finding) and closes the action."""
     require_reviewer(actor, action)
-    if action.status is ActionStatus.CLOSED:
-        raise Conflict(_("This corrective action is already closed."))
+    claim_row(action, CorrectiveAction.status != ActionStatus.CLOSED,
+              lambda: _refuse_if(action, ActionStatus.CLOSED,
+                                 _("This corrective action is already closed.")))
     action.status = ActionStatus.CLOSED
     action.closed_at = clock.now()
     action.closed_by_id = actor.id
@@ -182,8 +189,9 @@ def close_action(action: CorrectiveAction, *, actor: User, note: str = "") -> Co
 def reopen_action(action: CorrectiveAction, *, reason: str, actor: User) -> CorrectiveAction:
     """Send an answered or closed action back to the provider; a reason is required."""
     require_reviewer(actor, action)
-    if action.status is ActionStatus.OPEN:
-        raise Conflict(_("This corrective action is already open."))
+    claim_row(action, CorrectiveAction.status != ActionStatus.OPEN,
+              lambda: _refuse_if(action, ActionStatus.OPEN,
+                                 _("This corrective action is already open.")))
     text = (reason or "").strip()
     if not text:
         message = _("Give the reason for reopening.")

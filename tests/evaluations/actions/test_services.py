@@ -8,10 +8,13 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, NotFound, ValidationError
+from app.extensions import db as _db
+from app.users.models import User
 from evaluations.actions import rectification, services, suggestions
 from evaluations.actions.evidence import attachment_path
-from evaluations.actions.models import ActionStatus
+from evaluations.actions.models import ActionStatus, CorrectiveAction
 from evaluations.inspections.models import Inspection, InspectionStatus
+from tests.threads import read_then_act_at_once, the_one_that_won
 
 TODAY = date(2026, 6, 15)
 #: the fields of a rectification report besides the measures
@@ -126,6 +129,47 @@ def test_closed_action_cannot_be_answered_or_closed_again(world, action):
         rectification.answer_action(action, response="x", actor=world.provider_user, **REPORT)
     with pytest.raises(Conflict):
         services.close_action(action, actor=world.officer)
+
+
+def test_two_officers_closing_at_once_close_it_once(app, world, action, db, make_user):
+    action_id = action.id
+    officers = [world.officer.id, make_user("officer", region="a").id]
+
+    def close_by(officer_id):
+        return lambda row: services.close_action(row, actor=_db.session.get(User, officer_id),
+                                                 note=f"closed by {officer_id}")
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(CorrectiveAction, action_id),
+                                     *map(close_by, officers))
+    winner = officers[the_one_that_won(outcomes, "already closed")]
+    db.session.expire_all()
+    closed = db.session.get(CorrectiveAction, action_id)
+    assert closed.closed_by_id == winner and closed.close_note == f"closed by {winner}"
+
+
+def test_closed_while_the_provider_answers_is_never_answered_after_closing(app, world, action,
+                                                                           db):
+    """Either the report arrives first and is then closed, or the closing does and the report
+    is refused: never an action shown answered that was closed under it."""
+    action_id, officer_id, provider_id = action.id, world.officer.id, world.provider_user.id
+
+    def answer(row):
+        rectification.answer_action(row, response="已更换", actor=_db.session.get(User, provider_id),
+                                    **REPORT)
+
+    def close(row):
+        services.close_action(row, actor=_db.session.get(User, officer_id))
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(CorrectiveAction, action_id),
+                                     answer, close)
+    db.session.expire_all()
+    stored = db.session.get(CorrectiveAction, action_id)
+    assert stored.status is ActionStatus.CLOSED and stored.closed_at is not None
+    if outcomes[0] is not None:  # closed first
+        assert outcomes == [outcomes[0], None] and "closed" in outcomes[0]
+        assert stored.responded_at is None
+    else:
+        assert outcomes == [None, None] and stored.response == "已更换"
 
 
 def test_overdue_at_the_deadline_boundary(world, action, fixed_today, db):
