@@ -35,6 +35,7 @@ from app.extensions import db
 from app.notifications import reminders
 from app.notifications.kinds import register_kind
 from app.scoping import one_visible, region_subtree
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.models import Contract
 from evaluations.inspections.models import Inspection, InspectionStatus
@@ -183,6 +184,11 @@ def open_decision_appeal(decision: PaymentDecision, *, reason: Any, evidence: An
 
 # ---- resolution ----------------------------------------------------------------------------
 
+def _refuse_unless_open(appeal: Appeal) -> None:
+    if not appeal.is_open:
+        raise Conflict(_("This appeal was already resolved."))
+
+
 def resolve_appeal(appeal: Appeal, *, outcome: Any, reason: Any, actor: User,
                    revised: dict | None = None) -> Appeal:
     """The officer's answer: ``upheld`` or ``corrected``, with a reason.
@@ -193,8 +199,7 @@ def resolve_appeal(appeal: Appeal, *, outcome: Any, reason: Any, actor: User,
     """
     if actor is None or actor.role not in (Role.OFFICER, Role.ADMIN):
         raise Forbidden(_("Only officers resolve appeals."))
-    if not appeal.is_open:
-        raise Conflict(_("This appeal was already resolved."))
+    claim_row(appeal, Appeal.status == AppealStatus.OPEN, lambda: _refuse_unless_open(appeal))
     errors: dict[str, list[str]] = {}
     if outcome not in OUTCOMES:
         errors["outcome"] = [_("Choose upheld or corrected.")]

@@ -25,6 +25,7 @@ from app import clock
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.scoping import one_visible
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.common import as_money
 from contracts.models import Contract, ContractStatus, Installment
@@ -168,12 +169,16 @@ def _already_decided(standing: PaymentDecision) -> Conflict:
     return Conflict(message, {"decision": [message]})
 
 
+def _refuse_if_revoked(row: PaymentDecision) -> None:
+    if row.revoked_at is not None:
+        raise Conflict(_("This decision was already revoked."))
+
+
 def revoke_payment_decision(row: PaymentDecision, *, reason: str, actor: User | None
                             ) -> PaymentDecision:
     """Withdraw a decision, saying why; the installment may then be decided again."""
     _require_decider(actor)
-    if row.revoked_at is not None:
-        raise Conflict(_("This decision was already revoked."))
+    claim_row(row, PaymentDecision.revoked_at.is_(None), lambda: _refuse_if_revoked(row))
     reason = (reason or "").strip() if isinstance(reason, str | None) else ""
     if not reason:
         message = _("Say why the decision is revoked.")

@@ -9,6 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, NotFound, ValidationError
+from app.extensions import db as _db
+from app.users.models import User
 from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import (
     correct_inspection,
@@ -23,6 +25,7 @@ from reports.performance.services import contract_performance
 from tests.clients import Browser
 from tests.factories import item_of, notices, on
 from tests.reports.money import VETO, pdf_text
+from tests.threads import read_then_act_at_once, the_one_that_won
 
 
 def _lodge(api, inspection_id, **body):
@@ -129,6 +132,36 @@ def test_upheld_changes_nothing_and_tells_the_provider(world, db):
     assert appeal.status is AppealStatus.UPHELD and appeal.correction_id is None
     assert contract_performance(world.contract, "2026").grade == "fail"
     assert notices(db, world.provider_user, kind="appeal_resolved")[0].body == "照片显示烟感缺失"
+
+
+def test_two_officers_resolving_at_once_one_outcome_stands(app, world, db, make_user):
+    """One upholds, the other corrects, both having opened the open appeal: one is refused, and
+    no correction is left behind an appeal that says upheld."""
+    on(date(2026, 11, 12))
+    appeal_id = appeals.open_inspection_appeal(world.inspection, reason="不服",
+                                               actor=world.provider_user).id
+    db.session.commit()
+    officers = [world.officer.id, make_user("officer", region="a").id]
+
+    def resolve(outcome, officer_id):
+        return lambda appeal: appeals.resolve_appeal(
+            appeal, outcome=outcome, reason=f"{outcome} by {officer_id}",
+            actor=_db.session.get(User, officer_id))
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(Appeal, appeal_id),
+                                     resolve("upheld", officers[0]),
+                                     resolve("corrected", officers[1]))
+    winner = officers[the_one_that_won(outcomes, "already resolved")]
+    db.session.expire_all()
+    appeal = db.session.get(Appeal, appeal_id)
+    corrections = db.session.scalars(sa.select(Inspection).where(
+        Inspection.supersedes_id == world.inspection.id)).all()
+    if outcomes[0] is None:
+        assert appeal.status is AppealStatus.UPHELD and corrections == []
+    else:
+        assert appeal.status is AppealStatus.CORRECTED
+        assert [c.id for c in corrections] == [appeal.correction_id]
+    assert appeal.resolved_by_id == winner
 
 
 def test_an_open_appeal_marks_the_decision_pending_and_the_pdfs_say_so(world, api_login, db,

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from app import clock
 from app.audit.models import AuditLog
 from app.errors import Conflict, ValidationError
+from app.extensions import db as _db
+from app.users.models import User
 from reports.performance.decisions import (
     active_decision,
     record_payment_decision,
@@ -18,6 +20,7 @@ from reports.performance.decisions import (
 )
 from reports.performance.models import PaymentDecision
 from reports.performance.services import linked_installment
+from tests.threads import read_then_act_at_once, the_one_that_won
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +85,23 @@ def test_revoked_with_a_reason_then_decided_again_both_kept_and_audited(db, cont
     assert _total_decided(db, contract) == Decimal("1000.00")
     with pytest.raises(Conflict):
         revoke_payment_decision(first, reason="again", actor=officer)
+
+
+def test_two_officers_revoking_at_once_revoke_it_once(app, db, contract, make_user):
+    decision_id = _decide(contract, "2026").id
+    db.session.commit()
+    officers = [make_user("officer", region="a").id, make_user("officer", region="a").id]
+
+    def revoke_by(officer_id):
+        return lambda row: revoke_payment_decision(row, reason=f"revoked by {officer_id}",
+                                                   actor=_db.session.get(User, officer_id))
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(PaymentDecision, decision_id),
+                                     *map(revoke_by, officers))
+    winner = officers[the_one_that_won(outcomes, "already revoked")]
+    db.session.expire_all()
+    revoked = db.session.get(PaymentDecision, decision_id)
+    assert revoked.revoked_by_id == winner and revoked.revoke_reason == f"revoked by {winner}"
 
 
 def test_a_reduced_amount_stays_below_the_installment(db, contract):
