@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.unit_of_work import claim_row
 from app.users.models import User
 from contracts.common import (
     Errors,
@@ -86,6 +87,16 @@ def create_procurement(*, title: str, service_type: ServiceType | str, region: A
 
 
 def _require_open(procurement: Procurement) -> None:
+    """Hold the procurement for this change while it is open as stored: a bid, an edit, a
+    cancelling or an award started on the open page then waits for, and is refused after, an
+    award or a cancelling that got there first (two awards at once made two contracts)."""
+    claim_row(procurement, Procurement.status == ProcurementStatus.OPEN,
+              lambda: _refuse_unless_open(procurement))
+
+
+def _refuse_unless_open(procurement: Procurement) -> None:
+    if procurement.status is ProcurementStatus.AWARDED:
+        raise Conflict(_("This procurement has already been awarded."))
     if procurement.status is not ProcurementStatus.OPEN:
         raise Conflict(_("The procurement's status is “%(status)s”; it can no longer be "
                          "changed.", status=PROCUREMENT_STATUS_LABELS[procurement.status]))
@@ -177,8 +188,6 @@ def award_bid(bid: Bid, actor: User | None, today: date | None = None, *,
     Refusals → ``ValidationError`` naming each reason; awarded or cancelled → ``Conflict``.
     """
     procurement = bid.procurement
-    if procurement.status is ProcurementStatus.AWARDED:
-        raise Conflict(_("This procurement has already been awarded."))
     _require_open(procurement)
     today = today or clock.today()
     errors = award_refusals(bid, today)

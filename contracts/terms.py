@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import Conflict
 from app.extensions import db
+from app.unit_of_work import claim_row
 from app.users.models import REGION_ROLES, User
 from contracts.common import (
     Errors,
@@ -259,12 +260,17 @@ def set_payment_schedule(contract: Contract, installments: Sequence[dict[str, An
     return contract
 
 
-def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> Installment:
-    """Mark an installment paid; the amount may be less than nominal (performance)."""
+def _refuse_payment(installment: Installment) -> None:
     if installment.paid_at is not None:
         raise Conflict(_("This installment is already paid."))
     if installment.contract.status is ContractStatus.DRAFT:
         raise Conflict(_("A draft contract cannot be paid."))
+
+
+def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> Installment:
+    """Mark an installment paid; the amount may be less than nominal (performance)."""
+    # two officers recording one payment at once: one records it, the other is told it is paid
+    claim_row(installment, Installment.paid_at.is_(None), lambda: _refuse_payment(installment))
     errors: Errors = {}
     amount = as_money(paid_amount, "paid_amount", errors, positive=False)
     if amount is not None and not 0 <= amount <= installment.amount:

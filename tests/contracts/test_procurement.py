@@ -6,10 +6,21 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from app.errors import Conflict, ValidationError
+from app.extensions import db as _db
+from app.users.models import User
 from contracts import services
-from contracts.models import ContractStatus, ProcurementStatus, ServiceType
+from contracts.models import (
+    Bid,
+    Contract,
+    ContractStatus,
+    Procurement,
+    ProcurementStatus,
+    ServiceType,
+)
+from tests.threads import read_then_act_at_once, the_one_that_won
 
 AWARD_DAY = date(2026, 2, 1)
 
@@ -75,6 +86,30 @@ def test_a_procurement_is_awarded_once(make_procurement, qualified_provider):
         services.award_bid(first, None, AWARD_DAY)
     with pytest.raises(Conflict):
         services.submit_bid(procurement, provider=qualified_provider(), price="1000")
+
+
+def test_two_bids_awarded_at_once_make_one_contract(app, db, make_procurement,
+                                                    qualified_provider, make_user):
+    """Two officers on the open procurement's page, each awarding a bid: one contract."""
+    procurement = make_procurement()
+    bids = [services.submit_bid(procurement, provider=qualified_provider(), price=price).id
+            for price in ("90000", "95000")]
+    officer_id = make_user("officer", region="a").id
+    db.session.commit()
+    procurement_id = procurement.id  # read here: the threads load nothing through this session
+
+    def award(bid_id):
+        return lambda _procurement: services.award_bid(
+            _db.session.get(Bid, bid_id), _db.session.get(User, officer_id), AWARD_DAY)
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(Procurement, procurement_id),
+                                     *map(award, bids))
+    winner = bids[the_one_that_won(outcomes, "already been awarded")]
+    db.session.expire_all()
+    [contract] = db.session.scalars(sa.select(Contract).where(
+        Contract.procurement_id == procurement_id)).all()
+    assert [b.id for b in db.session.scalars(sa.select(Bid).where(Bid.awarded))] == [winner]
+    assert contract.amount == db.session.get(Bid, winner).price
 
 
 def _bid(make_procurement, provider, price="90000"):
