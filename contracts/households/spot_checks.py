@@ -32,6 +32,7 @@ from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.scoping import one_visible
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.households.anomalies import any_flag_ids
 from contracts.households.files import ALL_FIELDS
@@ -204,14 +205,21 @@ def strata_summary(spot_check: SpotCheck) -> list[dict]:
     return rows
 
 
+def _refuse_if_done(spot_check: SpotCheck) -> None:
+    if spot_check.status is SpotCheckStatus.DONE:
+        raise Conflict(_("This spot check is finished."))
+
+
 def record_result(item: SpotCheckItem, *, actor: User | None, result: str,
                   field: str | None = None, finding: str = "") -> SpotCheckItem:
     """The inspector's finding on one sampled record; the check is done when none is pending."""
     spot_check = item.spot_check
     if actor is not None and actor.id != spot_check.inspector_id:
         raise Forbidden(_("Only the assigned inspector records results."))
-    if spot_check.status is SpotCheckStatus.DONE:
-        raise Conflict(_("This spot check is finished."))
+    # one result at a time: two saved at once each counted the other's item still pending,
+    # and the check with none pending was never done
+    claim_row(spot_check, SpotCheck.status != SpotCheckStatus.DONE,
+              lambda: _refuse_if_done(spot_check))
     errors: dict[str, list[str]] = {}
     finding = (finding or "").strip()
     if result not in (SpotCheckResult.CONFIRMED.value, SpotCheckResult.DISCREPANT.value):

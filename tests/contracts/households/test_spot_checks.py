@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from app.errors import Forbidden, ValidationError
+from app.extensions import db as _db
+from app.users.models import User
 from contracts.households import spot_checks
-from contracts.households.models import SpotCheck, SpotCheckStatus
+from contracts.households.models import SpotCheck, SpotCheckItem, SpotCheckStatus
+from tests.postgresql import postgresql_only
+from tests.threads import WAIT, at_once, committed_in_a_request, until
 
 
 @pytest.mark.parametrize(("population", "size"), [(100, 30), (1000, 300), (10, 10), (401, 121),
@@ -91,6 +96,50 @@ def test_results_and_agreement_rate(db, surveyed, make_user):
     # the performance figures read every period's at once: the same rates, none where none
     assert spot_checks.agreement_rates(surveyed, ["2026-02", "2026-03", "2026-04"]) == {
         "2026-03": Decimal("0.9667")}
+
+
+@postgresql_only("SQLite lets one transaction write at a time")
+def test_the_last_two_results_saved_at_once_finish_the_check(app, db, surveyed, make_user):
+    """Each saved before the other committed counted the other's item still pending, and the
+    check with no item pending stayed open. The second now waits for the first."""
+    inspector_id = make_user("inspector", region="a").id
+    check = spot_checks.draw_spot_check(surveyed, period="2026-03", actor=None, seed=7,
+                                        inspector=_db.session.get(User, inspector_id))
+    for item in check.items[:-2]:
+        spot_checks.record_result(item, actor=None, result="confirmed")
+    db.session.commit()
+    check_id, (first_id, second_id) = check.id, [item.id for item in check.items[-2:]]
+    first_saved, commit_first = threading.Event(), threading.Event()
+
+    def record(item_id):
+        spot_checks.record_result(_db.session.get(SpotCheckItem, item_id), result="confirmed",
+                                  actor=_db.session.get(User, inspector_id))
+
+    def first():
+        record(first_id)
+        first_saved.set()
+        assert commit_first.wait(WAIT)
+
+    def second():
+        assert first_saved.wait(WAIT)
+        record(second_id)
+
+    def release_the_first():
+        if until(lambda: _a_statement_waits_for_a_lock(app)):
+            commit_first.set()
+
+    outcomes = at_once(lambda: committed_in_a_request(app, first),
+                       lambda: committed_in_a_request(app, second), release_the_first)
+    assert outcomes == [None, None, None]
+    db.session.expire_all()
+    assert db.session.get(SpotCheck, check_id).status is SpotCheckStatus.DONE
+
+
+def _a_statement_waits_for_a_lock(app) -> bool:
+    with app.app_context(), _db.engine.connect() as connection:
+        return bool(connection.scalar(sa.text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'")))
 
 
 def test_api_draw_mark_and_visibility(db, surveyed, api_as, make_user):
