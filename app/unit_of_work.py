@@ -119,7 +119,8 @@ def claim_row(obj: so.DeclarativeBase, still: sa.ColumnElement[bool],
     table = obj.__table__
     taken = db.session.execute(sa.update(table).where(table.c.id == obj.id, still)
                                .values(id=table.c.id)).rowcount
-    db.session.refresh(obj)
+    # its columns only: the relationships it has loaded stay (reloading them cost statements)
+    db.session.refresh(obj, [column.key for column in sa.inspect(obj).mapper.column_attrs])
     check()
     if not taken:  # the change ``still`` forbids, but not ``check``: say it plainly
         raise Conflict(_("Someone else changed this since it was read; reload the page."))
