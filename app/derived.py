@@ -15,24 +15,19 @@ reads would otherwise be counted twice, lost, or fail the recount with a duplica
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Hashable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
+from app.unit_of_work import advisory_key, hold_key
 
 Marks = set[Hashable]
 _registered: set[str] = set()
 
 #: the first key of the app's advisory locks of derived figures: "CPDR" as a 32-bit integer
 _LOCK_SPACE = int.from_bytes(b"CPDR", "big")
-
-
-def _lock_key(text: str) -> int:
-    """``text`` as one of the two signed 32-bit keys of an advisory lock."""
-    return int.from_bytes(zlib.crc32(text.encode()).to_bytes(4, "big"), "big", signed=True)
 
 
 def recount_lock(name: str, *, exclusive: bool) -> None:
@@ -43,7 +38,7 @@ def recount_lock(name: str, *, exclusive: bool) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     lock = sa.func.pg_advisory_xact_lock if exclusive else sa.func.pg_advisory_xact_lock_shared
-    session.execute(sa.select(lock(_LOCK_SPACE, _lock_key(name))))
+    session.execute(sa.select(lock(_LOCK_SPACE, advisory_key(name))))
 
 
 def refresh_lock(name: str, key: str) -> None:
@@ -51,10 +46,7 @@ def refresh_lock(name: str, key: str) -> None:
     ``name``. A recomputation that deletes a key's rows and inserts them anew would otherwise
     leave behind the rows another transaction inserted while its delete waited; after this
     lock its statements see them. SQLite lets one transaction write at a time."""
-    session = db.session
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(name), _lock_key(key))))
+    hold_key(name, key)
 
 
 def changed(obj: object, *names: str) -> bool:

@@ -13,6 +13,7 @@ row that is then rolled back) is queued with :func:`on_rollback`.
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,6 +125,22 @@ def claim_row(obj: so.DeclarativeBase, still: sa.ColumnElement[bool],
     check()
     if not taken:  # the change ``still`` forbids, but not ``check``: say it plainly
         raise Conflict(_("Someone else changed this since it was read; reload the page."))
+
+
+def hold_key(name: str, key: str) -> None:
+    """Until the commit, on PostgreSQL: the only transaction holding ``key`` of ``name`` (an
+    advisory lock), for work that reads before it writes and has no row to claim yet. A second
+    transaction asking for it waits for the first to end, then reads what it wrote. SQLite lets
+    one transaction write at a time: nothing to take there."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(advisory_key(name),
+                                                                advisory_key(key))))
+
+
+def advisory_key(text: str) -> int:
+    """``text`` as one of the two signed 32-bit keys of an advisory lock."""
+    return int.from_bytes(zlib.crc32(text.encode()).to_bytes(4, "big"), "big", signed=True)
 
 
 def _commit_or_rollback(response: Response) -> Response:

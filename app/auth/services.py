@@ -18,6 +18,7 @@ from app import clock
 from app.auth.models import ApiToken, LoginAttempt
 from app.errors import DomainError, ValidationError
 from app.extensions import db
+from app.unit_of_work import hold_key
 from app.users.models import User
 from app.users.services import (
     get_by_email,
@@ -118,6 +119,9 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     """
     email = normalize_email(email)[:254]
     ip_address = (ip_address or "unknown")[:45]
+    # the pair's tries one after the other: guesses sent at once each found the failures of
+    # before them only, and all were heard where the delay lets one through
+    hold_key("login", f"{email} {ip_address}")
     now = clock.now()
     wait = _address_wait(ip_address, now) or _pair_wait(email, ip_address, now)
     if wait is not None:

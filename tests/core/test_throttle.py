@@ -4,6 +4,7 @@ and refusals that take as long for an unknown e-mail as for a wrong password."""
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,8 @@ from app import clock
 from app.auth import services as auth
 from app.auth.models import LoginAttempt
 from tests.clients import PASSWORD, Browser
+from tests.postgresql import a_statement_waits_for_a_lock, postgresql_only
+from tests.threads import WAIT, at_once, until
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 HOME, CAFE = "10.1.1.1", "10.2.2.2"
@@ -83,6 +86,39 @@ def test_the_delay_grows_with_each_failure_and_lifts_after_it(app, make_user, at
     assert "Too many failed logins" in login(app, user.email, PASSWORD, CAFE)[1]
     at(92 + 121)
     assert login(app, user.email, PASSWORD, CAFE)[0] == 302
+
+
+@postgresql_only("SQLite lets one transaction write at a time")
+def test_two_guesses_at_once_are_heard_one_after_the_other(app, make_user, at, monkeypatch):
+    """The delay after five failures is over: one more guess is heard. Two sent at the same
+    instant both were (each counted the failures before it only); now the second waits for
+    the first and meets the longer delay it earned."""
+    user = make_user("officer")
+    fail(app, user.email, CAFE, 5)  # 5th at 0 s: wait 30 s
+    at(31)
+    checking, go_on = threading.Event(), threading.Event()
+    check = auth.password_matches
+
+    def first_held_at_its_check(*args):
+        if not checking.is_set():
+            checking.set()
+            go_on.wait(WAIT)
+        return check(*args)
+
+    monkeypatch.setattr(auth, "password_matches", first_held_at_its_check)
+
+    def second():
+        assert checking.wait(WAIT)
+        return login(app, user.email, "guess-2", CAFE)[1]
+
+    def release_the_first():
+        if until(lambda: a_statement_waits_for_a_lock(app)):
+            go_on.set()
+
+    first, second, _ = at_once(lambda: login(app, user.email, "guess-1", CAFE)[1], second,
+                               release_the_first)
+    assert "Wrong e-mail or password." in first
+    assert "Too many failed logins for this account" in second
 
 
 def test_the_delay_is_capped(app, make_user, at):

@@ -14,7 +14,7 @@ from app.extensions import db as _db
 from app.users.models import User
 from contracts.households import spot_checks
 from contracts.households.models import SpotCheck, SpotCheckItem, SpotCheckStatus
-from tests.postgresql import postgresql_only
+from tests.postgresql import a_statement_waits_for_a_lock, postgresql_only
 from tests.threads import WAIT, at_once, committed_in_a_request, until
 
 
@@ -125,7 +125,7 @@ def test_the_last_two_results_saved_at_once_finish_the_check(app, db, surveyed, 
         record(second_id)
 
     def release_the_first():
-        if until(lambda: _a_statement_waits_for_a_lock(app)):
+        if until(lambda: a_statement_waits_for_a_lock(app)):
             commit_first.set()
 
     outcomes = at_once(lambda: committed_in_a_request(app, first),
@@ -133,13 +133,6 @@ def test_the_last_two_results_saved_at_once_finish_the_check(app, db, surveyed, 
     assert outcomes == [None, None, None]
     db.session.expire_all()
     assert db.session.get(SpotCheck, check_id).status is SpotCheckStatus.DONE
-
-
-def _a_statement_waits_for_a_lock(app) -> bool:
-    with app.app_context(), _db.engine.connect() as connection:
-        return bool(connection.scalar(sa.text(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'")))
 
 
 def test_api_draw_mark_and_visibility(db, surveyed, api_as, make_user):
