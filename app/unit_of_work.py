@@ -23,7 +23,7 @@ from flask import Flask, Response, current_app, g
 from flask_babel import gettext as _
 
 from app.error_pages import handle_domain_error
-from app.errors import Conflict, DomainError
+from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
 
 _PENDING = "careprocure.after_commit"
@@ -120,11 +120,21 @@ def claim_row(obj: so.DeclarativeBase, still: sa.ColumnElement[bool],
     table = obj.__table__
     taken = db.session.execute(sa.update(table).where(table.c.id == obj.id, still)
                                .values(id=table.c.id)).rowcount
-    # its columns only: the relationships it has loaded stay (reloading them cost statements)
-    db.session.refresh(obj, [column.key for column in sa.inspect(obj).mapper.column_attrs])
+    if not taken and db.session.scalar(sa.select(table.c.id).where(table.c.id == obj.id)) is None:
+        raise NotFound(_("Not found."))  # deleted by the change that came first
+    db.session.refresh(obj, _read_back(obj))
     check()
     if not taken:  # the change ``still`` forbids, but not ``check``: say it plainly
         raise Conflict(_("Someone else changed this since it was read; reload the page."))
+
+
+def _read_back(obj: so.DeclarativeBase) -> list[str]:
+    """The attributes a claim reads again: the columns only (reloading what the object loaded
+    through relationships cost statements), and not a ``revision`` the client sent
+    (:func:`expect_revision`), which the flush must still compare."""
+    mapper = sa.inspect(obj).mapper
+    return [attribute.key for attribute in mapper.column_attrs
+            if attribute.columns[0] is not mapper.version_id_col]
 
 
 def hold_key(name: str, key: str) -> None:

@@ -5,11 +5,12 @@ import sqlalchemy as sa
 from flask import Blueprint
 
 from app.audit.models import AuditLog
-from app.errors import Conflict
+from app.errors import Conflict, NotFound
 from app.extensions import db as _db
 from app.regions.models import Level, Region
 from app.regions.services import create_region, rename_region
-from app.unit_of_work import after_commit, claim_row
+from app.unit_of_work import after_commit, claim_row, expect_revision
+from contracts.models import Contract
 
 bp = Blueprint("uow_probe", __name__)
 sent: list[str] = []
@@ -97,3 +98,22 @@ def test_a_claim_the_database_refuses_is_a_conflict_whatever_the_check(db, regio
     with pytest.raises(Conflict, match="reload"):
         claim_row(region, Region.code == "no such code", lambda: None)
     claim_row(region, Region.code == region.code, lambda: None)  # still so: taken, no refusal
+
+
+def test_a_claim_of_a_row_deleted_meanwhile_is_not_found(db, regions):
+    region = create_region("300002", "已删", Level.CITY, None)
+    db.session.commit()
+    db.session.execute(sa.delete(Region.__table__).where(Region.__table__.c.id == region.id))
+    with pytest.raises(NotFound):
+        claim_row(region, Region.code == region.code, lambda: None)
+
+
+def test_a_claim_keeps_the_revision_the_client_sent(db, make_contract):
+    """The flush must still compare the client's revision (two edits of one contract)."""
+    contract = make_contract("a")
+    db.session.commit()
+    expect_revision(contract, contract.revision - 1)  # read before someone else's save
+    claim_row(contract, Contract.id == contract.id, lambda: None)
+    contract.title = "过时的修改"
+    with pytest.raises(Conflict):
+        db.session.flush()
