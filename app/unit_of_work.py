@@ -23,7 +23,7 @@ from flask import Flask, Response, current_app, g
 from flask_babel import gettext as _
 
 from app.error_pages import handle_domain_error
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import DomainError, NotFound
 from app.extensions import db
 
 _PENDING = "careprocure.after_commit"
@@ -104,28 +104,24 @@ def expect_revision(obj: so.DeclarativeBase, revision: int | None) -> None:
         so.attributes.set_committed_value(obj, "revision", revision)
 
 
-def claim_row(obj: so.DeclarativeBase, still: sa.ColumnElement[bool],
-              check: Callable[[], None]) -> None:
+def claim_row(obj: so.DeclarativeBase, check: Callable[[], None]) -> None:
     """Hold ``obj``'s row for a change of state that ``check`` allows, as the database has it.
 
     ``check`` is the service's own refusal (it raises when the state read forbids the change).
     Two officers closing one action at the same instant both read it open, and a check in
-    Python alone lets both write. ``UPDATE ... SET id = id WHERE id = :id AND <still>`` takes
-    the row without changing it: PostgreSQL makes a second writer wait for the first to commit
-    and then tests ``still`` on the row as the first left it; SQLite lets one writer at a time.
-    ``obj`` is read again under the lock and ``check`` runs on what is stored, so the loser gets
-    the refusal it would get a moment later, and the winner changes the row as it now is.
+    Python alone lets both write. ``UPDATE ... SET id = id WHERE id = :id`` takes the row
+    without changing it (PostgreSQL makes a second writer wait for the first to commit; SQLite
+    lets one writer at a time); ``obj`` is then read again and ``check`` runs on what is
+    stored, so the loser gets the refusal it would get a moment later, and the winner changes
+    the row as it now is.
     """
     check()
     table = obj.__table__
-    taken = db.session.execute(sa.update(table).where(table.c.id == obj.id, still)
-                               .values(id=table.c.id)).rowcount
-    if not taken and db.session.scalar(sa.select(table.c.id).where(table.c.id == obj.id)) is None:
+    if not db.session.execute(sa.update(table).where(table.c.id == obj.id)
+                              .values(id=table.c.id)).rowcount:
         raise NotFound(_("Not found."))  # deleted by the change that came first
     db.session.refresh(obj, _read_back(obj))
     check()
-    if not taken:  # the change ``still`` forbids, but not ``check``: say it plainly
-        raise Conflict(_("Someone else changed this since it was read; reload the page."))
 
 
 def _read_back(obj: so.DeclarativeBase) -> list[str]:

@@ -90,8 +90,7 @@ def _require_open(procurement: Procurement) -> None:
     """Hold the procurement for this change while it is open as stored: a bid, an edit, a
     cancelling or an award started on the open page then waits for, and is refused after, an
     award or a cancelling that got there first (two awards at once made two contracts)."""
-    claim_row(procurement, Procurement.status == ProcurementStatus.OPEN,
-              lambda: _refuse_unless_open(procurement))
+    claim_row(procurement, lambda: _refuse_unless_open(procurement))
 
 
 def _refuse_unless_open(procurement: Procurement) -> None:

@@ -270,7 +270,7 @@ def _refuse_payment(installment: Installment) -> None:
 def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> Installment:
     """Mark an installment paid; the amount may be less than nominal (performance)."""
     # two officers recording one payment at once: one records it, the other is told it is paid
-    claim_row(installment, Installment.paid_at.is_(None), lambda: _refuse_payment(installment))
+    claim_row(installment, lambda: _refuse_payment(installment))
     errors: Errors = {}
     amount = as_money(paid_amount, "paid_amount", errors, positive=False)
     if amount is not None and not 0 <= amount <= installment.amount:

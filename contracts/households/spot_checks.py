@@ -218,8 +218,7 @@ def record_result(item: SpotCheckItem, *, actor: User | None, result: str,
         raise Forbidden(_("Only the assigned inspector records results."))
     # one result at a time: two saved at once each counted the other's item still pending,
     # and the check with none pending was never done
-    claim_row(spot_check, SpotCheck.status != SpotCheckStatus.DONE,
-              lambda: _refuse_if_done(spot_check))
+    claim_row(spot_check, lambda: _refuse_if_done(spot_check))
     errors: dict[str, list[str]] = {}
     finding = (finding or "").strip()
     if result not in (SpotCheckResult.CONFIRMED.value, SpotCheckResult.DISCREPANT.value):

@@ -90,8 +90,7 @@ def answer_action(action: CorrectiveAction, *, response: str, actor: User, cause
     action → Conflict."""
     if actor.role is not Role.PROVIDER or actor.provider_id != action.provider_id:
         raise NotFound(_("Not found."))
-    claim_row(action, CorrectiveAction.status.in_(ANSWERABLE),
-              lambda: _refuse_unless_answerable(action))
+    claim_row(action, lambda: _refuse_unless_answerable(action))
     fields = _report_fields(action, response=response, cause=cause,
                             responsible_person=responsible_person, completed_on=completed_on)
     for kind, field, given in ((AttachmentKind.BEFORE, "before", before),

@@ -175,9 +175,8 @@ def _refuse_if(action: CorrectiveAction, status: ActionStatus, refusal: str) -> 
 def close_action(action: CorrectiveAction, *, actor: User, note: str = "") -> CorrectiveAction:
     """The officer accepts the answer (or a re-inspection's finding) and closes the action."""
     require_reviewer(actor, action)
-    claim_row(action, CorrectiveAction.status != ActionStatus.CLOSED,
-              lambda: _refuse_if(action, ActionStatus.CLOSED,
-                                 _("This corrective action is already closed.")))
+    claim_row(action, lambda: _refuse_if(action, ActionStatus.CLOSED,
+                                         _("This corrective action is already closed.")))
     action.status = ActionStatus.CLOSED
     action.closed_at = clock.now()
     action.closed_by_id = actor.id
@@ -189,9 +188,8 @@ def close_action(action: CorrectiveAction, *, actor: User, note: str = "") -> Co
 def reopen_action(action: CorrectiveAction, *, reason: str, actor: User) -> CorrectiveAction:
     """Send an answered or closed action back to the provider; a reason is required."""
     require_reviewer(actor, action)
-    claim_row(action, CorrectiveAction.status != ActionStatus.OPEN,
-              lambda: _refuse_if(action, ActionStatus.OPEN,
-                                 _("This corrective action is already open.")))
+    claim_row(action, lambda: _refuse_if(action, ActionStatus.OPEN,
+                                         _("This corrective action is already open.")))
     text = (reason or "").strip()
     if not text:
         message = _("Give the reason for reopening.")

@@ -228,8 +228,7 @@ def reopen_inspection(inspection: Inspection, *, actor: User | None, reason: str
                       ) -> Inspection:
     """An officer sends a submitted inspection back to its inspector, saying why."""
     require_officer_of(inspection, actor)
-    claim_row(inspection, Inspection.status == InspectionStatus.SUBMITTED,
-              lambda: _refuse_unless_submitted(inspection, sent_back=True))
+    claim_row(inspection, lambda: _refuse_unless_submitted(inspection, sent_back=True))
     reason = (reason or "").strip()
     if not reason:
         message = _("Say why the inspection is sent back.")
@@ -247,8 +246,7 @@ def reopen_inspection(inspection: Inspection, *, actor: User | None, reason: str
 def finalize_inspection(inspection: Inspection, *, actor: User | None) -> Inspection:
     """An officer (or admin) of the region signs the result off; it never changes again."""
     require_officer_of(inspection, actor)
-    claim_row(inspection, Inspection.status == InspectionStatus.SUBMITTED,
-              lambda: _refuse_unless_submitted(inspection))
+    claim_row(inspection, lambda: _refuse_unless_submitted(inspection))
     inspection.status = InspectionStatus.FINALIZED
     inspection.finalized_at = clock.now()
     inspection.finalized_by_id = actor.id if actor is not None else None

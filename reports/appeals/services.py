@@ -199,7 +199,7 @@ def resolve_appeal(appeal: Appeal, *, outcome: Any, reason: Any, actor: User,
     """
     if actor is None or actor.role not in (Role.OFFICER, Role.ADMIN):
         raise Forbidden(_("Only officers resolve appeals."))
-    claim_row(appeal, Appeal.status == AppealStatus.OPEN, lambda: _refuse_unless_open(appeal))
+    claim_row(appeal, lambda: _refuse_unless_open(appeal))
     errors: dict[str, list[str]] = {}
     if outcome not in OUTCOMES:
         errors["outcome"] = [_("Choose upheld or corrected.")]
