@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 
 from app.errors import Conflict, ValidationError
+from app.extensions import db as _db
 from contracts import services
-from contracts.models import ContractStatus, ContractTransition
+from contracts.models import ContractStatus, ContractTransition, Installment
+from tests.threads import read_then_act_at_once, the_one_that_won
 
 ALL = [s.value for s in ContractStatus]
 LEGAL = {("draft", "active"), ("active", "suspended"), ("active", "completed"),
@@ -130,6 +132,19 @@ def test_schedule_changes_only_on_a_draft(make_contract):
     with pytest.raises(Conflict):
         services.set_payment_schedule(contract, [{"share_percent": 100,
                                                   "due_date": date(2027, 1, 15)}])
+
+
+def test_one_installment_paid_twice_at_once_is_paid_once(app, make_contract, db):
+    installment_id = make_contract("a", status="active").installments[0].id
+
+    def pay(amount):
+        return lambda installment: services.record_payment(installment, amount)
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(Installment, installment_id),
+                                     pay("60000.00"), pay("50000.00"))
+    winner = ("60000.00", "50000.00")[the_one_that_won(outcomes, "already paid")]
+    db.session.expire_all()
+    assert db.session.get(Installment, installment_id).paid_amount == Decimal(winner)
 
 
 # ---- state machine -----------------------------------------------------------------------

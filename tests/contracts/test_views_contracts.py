@@ -10,10 +10,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app.extensions import db as _db
-from contracts import services
 from contracts.models import Contract, ContractStatus, Installment
-from tests.threads import read_then_act_at_once, the_one_that_won
 
 
 @pytest.fixture(autouse=True)
@@ -194,19 +191,6 @@ def test_record_payment_on_an_installment(as_user, make_contract, db):
     db.session.expire_all()
     assert db.session.get(Installment, first.id).paid_amount == Decimal("60000.00")
     assert browser.post(url, {"paid_amount": "60000.00"}).status_code == 409
-
-
-def test_one_installment_paid_twice_at_once_is_paid_once(app, make_contract, db):
-    installment_id = make_contract("a", status="active").installments[0].id
-
-    def pay(amount):
-        return lambda installment: services.record_payment(installment, amount)
-
-    outcomes = read_then_act_at_once(app, lambda: _db.session.get(Installment, installment_id),
-                                     pay("60000.00"), pay("50000.00"))
-    winner = ("60000.00", "50000.00")[the_one_that_won(outcomes, "already paid")]
-    db.session.expire_all()
-    assert db.session.get(Installment, installment_id).paid_amount == Decimal(winner)
 
 
 def test_list_filters_status_service_type_and_expiring(as_user, make_contract, make_facility):
