@@ -27,12 +27,15 @@ def ids_stmt(stmt: sa.Select) -> sa.Select:
     return stmt.with_only_columns(entity_of(stmt).id)
 
 
-def load_in_order(entity: Any, ids: Sequence[int], options: Sequence = ()) -> list:
-    """The rows of ``ids``, in that order, loaded with ``options``."""
+def load_in_order(entity: Any, ids: Sequence[int], options: Sequence = (), *,
+                  populate_existing: bool = False) -> list:
+    """The rows of ``ids``, in that order, loaded with ``options``; ``populate_existing``: read
+    whole again the ones the session holds already (loaded with only some columns)."""
     if not ids:
         return []
     found = {row.id: row for row in db.session.scalars(
-        sa.select(entity).where(entity.id.in_(ids)).options(*options))}
+        sa.select(entity).where(entity.id.in_(ids)).options(*options)
+        .execution_options(populate_existing=populate_existing))}
     return [found[i] for i in ids if i in found]
 
 

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import ValidationError
 from app.extensions import db
+from app.paging import load_in_order
 from app.regions.models import Region
 from app.scoping import region_subtree, visibility_clause
 from app.users.models import Role, User
@@ -254,10 +255,7 @@ def highest_risk(user: User, count: int, *, about: str, region: Region | None = 
     ids = [target.id for i in items
            if (target := i.facility if about == "facility" else i.contract) is not None][:count]
     # whole, for the campaign that schedules them: the plan loaded only what it shows
-    whole = {t.id: t for t in db.session.scalars(
-        sa.select(entity).where(entity.id.in_(ids))
-        .execution_options(populate_existing=True))}
-    return [whole[i] for i in ids]
+    return load_in_order(entity, ids, populate_existing=True)
 
 
 __all__ = ["PLANNERS", "PlanItem", "highest_risk", "inspection_plan", "plan_region"]
