@@ -231,12 +231,14 @@ def at_once(url: sa.URL, per_inspector: int) -> tuple[collections.Counter, int, 
                 client.send("POST", f"/inspections/{ident}/finalize")
 
         readers = [threading.Thread(target=reader, args=(email,)) for email in OFFICERS]
-        _all(readers, join=False)
-        _all([threading.Thread(target=inspector, args=(email,)) for email in sorted(work)])
-        _all([threading.Thread(target=officer, args=(email, n))
-              for n, email in enumerate((OFFICERS[0], OFFICERS[1], OFFICERS[0]))])
+        for thread in readers:
+            thread.start()
+        _run_all([threading.Thread(target=inspector, args=(email,)) for email in sorted(work)])
+        _run_all([threading.Thread(target=officer, args=(email, n))
+                  for n, email in enumerate((OFFICERS[0], OFFICERS[1], OFFICERS[0]))])
         stop.set()
-        _all(readers, start=False)
+        for thread in readers:
+            thread.join()
     finally:
         process.terminate()
         process.wait(10)
@@ -249,10 +251,11 @@ def at_once(url: sa.URL, per_inspector: int) -> tuple[collections.Counter, int, 
     return answers, len(submitted), twice
 
 
-def _all(threads: list[threading.Thread], *, start: bool = True, join: bool = True) -> None:
-    for thread in threads if start else ():
+def _run_all(threads: list[threading.Thread]) -> None:
+    """Start ``threads`` together and wait for every one."""
+    for thread in threads:
         thread.start()
-    for thread in threads if join else ():
+    for thread in threads:
         thread.join()
 
 
