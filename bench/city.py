@@ -141,17 +141,23 @@ class Recorder:
 
 
 _SEQ_SCAN = re.compile(r"Seq Scan on (\w+).*?actual time=[\d.]+\.\.([\d.]+) rows=(\d+)")
+_TIMES = re.compile(r"(Planning|Execution) Time: ([\d.]+) ms")
 
 
 def _explain(db, statement: str, parameters) -> str:
     """``index`` when the plan reads no large table whole, else the tables scanned, with the
-    rows each scan kept and its milliseconds."""
+    rows each scan kept and its milliseconds; then the milliseconds of planning and running it
+    (a statement whose text changes with its LIMIT and OFFSET is planned anew each time: a
+    join of many tables can take longer to plan than to run)."""
     with db.engine.connect() as conn:
         plan = "\n".join(r[0] for r in conn.exec_driver_sql(
             "EXPLAIN ANALYZE " + statement, parameters))
     scans = sorted(f"{table} ({int(rows):,} rows, {float(ms):.1f} ms)"
                    for table, ms, rows in _SEQ_SCAN.findall(plan) if table in BIG_TABLES)
-    return "seq scan: " + ", ".join(scans) if scans else "index"
+    times = dict(_TIMES.findall(plan))
+    return ("seq scan: " + ", ".join(scans) if scans else "index") + (
+        f"; planned {float(times['Planning']):.1f} + ran {float(times['Execution']):.1f} ms"
+        if len(times) == 2 else "")
 
 
 def _logins(app, db):

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.forms import apply_errors, page_status
 from app.lookups import suggestions_answer
 from app.users.models import Role
-from contracts.models import Facility
+from contracts.models import Contract, Facility, Provider
 from contracts.visibility import get_visible_contract, get_visible_facility
 from contracts.web import provider_suggestions_answer
 from evaluations import bp
@@ -46,6 +46,20 @@ def _int_arg(name: str) -> int | None:
     return request.args.get(name, type=int)  # None beyond 64 bits (app.validation)
 
 
+#: what a row of the list shows of an action's home, contract and provider: a name or number.
+#: Loaded whole, their own eager defaults (a contract's provider and region, a home's region)
+#: joined seven tables, and PostgreSQL planned that statement anew for every page (its LIMIT
+#: and OFFSET are in its text) in 12 ms at city scale, for 0.8 ms of running it.
+_LIST_ROW = (
+    so.joinedload(CorrectiveAction.contract).options(so.load_only(Contract.number),
+                                                     so.raiseload("*")),
+    so.joinedload(CorrectiveAction.facility).options(so.load_only(Facility.name),
+                                                     so.raiseload("*")),
+    so.joinedload(CorrectiveAction.provider).options(so.load_only(Provider.name),
+                                                     so.raiseload("*")),
+)
+
+
 @bp.route("/actions")
 @role_required(*EVERYONE)
 def action_list():
@@ -59,10 +73,8 @@ def action_list():
     stmt = actions.action_stmt(current_user, status=status, severity=severity, overdue=overdue,
                                facility_id=_int_arg("facility_id"),
                                provider_id=_int_arg("provider_id"))
-    rows = stmt.options(so.joinedload(CorrectiveAction.contract),
-                        so.joinedload(CorrectiveAction.facility),
-                        so.joinedload(CorrectiveAction.provider))
-    return render_template("evaluations/action_list.html", page=db.paginate(rows, per_page=25),
+    return render_template("evaluations/action_list.html",
+                           page=db.paginate(stmt.options(*_LIST_ROW), per_page=25),
                            providers=actions.provider_filter(current_user, request.args),
                            today=clock.today())
 
