@@ -207,8 +207,9 @@ class PlanCampaign(MethodView):
     @blp.alt_response(422, description="a field is wrong; nothing was created")
     def post(self, data):
         """A campaign over the ``count`` highest-risk homes of the plan (or household-survey
-        contracts, for a template about contracts), in the caller's region or ``region_code``;
-        one inspection per target, spread over the window; it does not recur."""
+        contracts, for a template about contracts), in the caller's region or ``region_code``,
+        passing over those with an inspection of the template's kind still to be done; one
+        inspection per target, spread over the window; it does not recur."""
         campaign = campaign_from_plan(actor=api_user(), **data)
         inspections = sorted(campaign.inspections, key=lambda i: (i.scheduled_for, i.id))
         return {"id": campaign.id, "name": campaign.name, "inspections": len(inspections),

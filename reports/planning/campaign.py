@@ -11,15 +11,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.regions.services import root_region
+from app.unit_of_work import hold_key
 from app.users.models import User
 from evaluations.assessment.models import AssessmentTemplate, TemplateTarget
 from evaluations.campaigns.models import Campaign, Recurrence
 from evaluations.campaigns.services import check_campaign, create_planned
+from evaluations.inspections.models import IS_OPEN, Inspection
 from reports.planning.services import PLANNERS, highest_risk, plan_region
 
 MAX_TARGETS = 200
@@ -30,9 +33,12 @@ def campaign_from_plan(*, actor: User, count: Any, name: Any, template_id: Any,
                        window_end: date | str | None, inspector_ids: list[int],
                        assignment: str | None = None, today: date | None = None) -> Campaign:
     """Create a campaign over the ``count`` highest-risk targets of ``actor``'s plan (in the
-    region of ``region_code``, default the actor's own), or nothing."""
+    region of ``region_code``, default the actor's own) that no inspection of the template's
+    kind is still to visit, or nothing."""
     if actor.role not in PLANNERS:
         raise Forbidden(_("Only officers create campaigns."))
+    # before the plan is read: a campaign made at the same instant waits for this one's commit
+    hold_key("campaign from the plan", "")
     try:
         count = int(count)
     except (TypeError, ValueError):
@@ -47,7 +53,8 @@ def campaign_from_plan(*, actor: User, count: Any, name: Any, template_id: Any,
         region = root_region()
     about = ("contract" if template is not None and template.target is TemplateTarget.CONTRACT
              else "facility")
-    targets = highest_risk(actor, count, about=about, region=region, today=today)
+    targets = highest_risk(actor, count, about=about, region=region, today=today,
+                           passing_over=_to_be_inspected(template, about))
     data = check_campaign(
         name=name, template=template, region=region,
         facility_kinds=sorted({t.kind.value for t in targets}) if about == "facility" else [],
@@ -60,3 +67,14 @@ def campaign_from_plan(*, actor: User, count: Any, name: Any, template_id: Any,
         message = _("The plan holds no target of this kind in the region.")
         raise ValidationError(message, {"count": [message]})
     return create_planned(data, actor=actor, targets=targets)
+
+
+def _to_be_inspected(template: AssessmentTemplate | None, about: str) -> set[int]:
+    """The homes (or contracts) with an inspection still to be done with a version of
+    ``template`` (any version: its code)."""
+    if template is None:
+        return set()
+    target = Inspection.facility_id if about == "facility" else Inspection.contract_id
+    same_kind = sa.select(AssessmentTemplate.id).where(AssessmentTemplate.code == template.code)
+    return set(db.session.scalars(sa.select(target).distinct().where(
+        IS_OPEN, Inspection.template_id.in_(same_kind), target.is_not(None))))

@@ -248,12 +248,15 @@ def inspection_plan(user: User, *, region: Region | None = None, before: date | 
 
 
 def highest_risk(user: User, count: int, *, about: str, region: Region | None = None,
-                 today: date | None = None) -> list[Any]:
-    """The ``count`` highest-risk homes (``about="facility"``) or contracts of the plan."""
+                 today: date | None = None, passing_over: set[int] = frozenset()
+                 ) -> list[Any]:
+    """The ``count`` highest-risk homes (``about="facility"``) or contracts of the plan, but
+    those whose ids are in ``passing_over``."""
     items = inspection_plan(user, region=region, today=today)
     entity = Facility if about == "facility" else Contract
     ids = [target.id for i in items
-           if (target := i.facility if about == "facility" else i.contract) is not None][:count]
+           if (target := i.facility if about == "facility" else i.contract) is not None
+           and target.id not in passing_over][:count]
     # whole, for the campaign that schedules them: the plan loaded only what it shows
     return load_in_order(entity, ids, populate_existing=True)
 

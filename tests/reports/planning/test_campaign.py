@@ -1,14 +1,20 @@
 """A campaign whose targets come from the plan: "the N highest-risk homes"."""
 
+import threading
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from app.errors import Forbidden, ValidationError
+from app.users.models import User
 from evaluations.campaigns.models import Campaign, Recurrence
+from evaluations.inspections.models import Inspection
+from reports.planning import campaign as plan_campaign
 from reports.planning.campaign import campaign_from_plan
 from tests.clients import Browser, error_of
+from tests.postgresql import a_statement_waits_for_a_lock, postgresql_only
+from tests.threads import WAIT, at_once, committed_in_a_request, until
 
 
 def _make(city, **overrides):
@@ -26,8 +32,60 @@ def test_the_campaign_inspects_the_highest_risk_homes(city, db):
     assert inspection.facility_id == city.vetoed.id  # the veto failure ranks it first
     assert inspection.scheduled_for == date(2026, 6, 8)
     assert campaign.recurrence is Recurrence.NONE and campaign.facility_kinds == ["elderly_home"]
+
+
+def test_a_home_still_to_be_inspected_with_the_template_is_passed_over(city, db):
+    """The first campaign's visit to the vetoed home is still to come: the next campaign from
+    the plan takes the next home, not a second visit to the same one."""
+    _make(city)
+    db.session.commit()
+    both = _make(city, count=20, name="第二批")
+    assert {i.facility_id for i in both.inspections} == {city.clean.id}
+
+
+def test_a_visit_of_another_kind_passes_nothing_over(city, db, schedule, make_template):
+    schedule(facility=city.vetoed, template=make_template("quality"),
+             scheduled_for=date(2026, 6, 3))
     both = _make(city, count=20, name="两家")
     assert {i.facility_id for i in both.inspections} == {city.vetoed.id, city.clean.id}
+
+
+@postgresql_only("SQLite lets one transaction write at a time")
+def test_two_campaigns_at_once_visit_different_homes(city, app, db, monkeypatch):
+    """Both officers' plans read the vetoed home first; made at the same instant, both
+    campaigns scheduled it. Now the second waits for the first and passes over its visit."""
+    officer_id, template_id, inspector_id = city.officer.id, city.template.id, city.inspector.id
+    planned, go_on = threading.Event(), threading.Event()
+    plan = plan_campaign.highest_risk
+
+    def first_held_after_its_plan(*args, **kwargs):
+        found = plan(*args, **kwargs)
+        if not planned.is_set():
+            planned.set()
+            go_on.wait(WAIT)
+        return found
+
+    monkeypatch.setattr(plan_campaign, "highest_risk", first_held_after_its_plan)
+
+    def campaign(name):
+        return committed_in_a_request(app, lambda: campaign_from_plan(
+            actor=db.session.get(User, officer_id), count=1, name=name, template_id=template_id,
+            region_code=None, window_start=date(2026, 6, 8), window_end=date(2026, 6, 19),
+            inspector_ids=[inspector_id]))
+
+    def second():
+        assert planned.wait(WAIT)
+        return campaign("第二批")
+
+    def release_the_first():
+        if until(lambda: a_statement_waits_for_a_lock(app)):
+            go_on.set()
+
+    assert at_once(lambda: campaign("第一批"), second, release_the_first)[:2] == [None, None]
+    visited = dict(db.session.execute(
+        sa.select(Campaign.name, Inspection.facility_id)
+        .join(Inspection, Inspection.campaign_id == Campaign.id)).all())
+    assert visited == {"第一批": city.vetoed.id, "第二批": city.clean.id}
 
 
 def test_bad_requests_create_nothing(city, db, make_user):
