@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.unit_of_work import advisory_key, hold_key
+from app.unit_of_work import advisory_key, hold_keys
 
 Marks = set[Hashable]
 _registered: set[str] = set()
@@ -41,12 +41,13 @@ def recount_lock(name: str, *, exclusive: bool) -> None:
     session.execute(sa.select(lock(_LOCK_SPACE, advisory_key(name))))
 
 
-def refresh_lock(name: str, key: str) -> None:
-    """Until the commit, on PostgreSQL: the only transaction recomputing ``key`` of the figures
-    ``name``. A recomputation that deletes a key's rows and inserts them anew would otherwise
-    leave behind the rows another transaction inserted while its delete waited; after this
-    lock its statements see them. SQLite lets one transaction write at a time."""
-    hold_key(name, key)
+def refresh_lock(name: str, keys: list[str]) -> None:
+    """Until the commit, on PostgreSQL: the only transaction recomputing ``keys`` of the
+    figures ``name`` (give them sorted: two transactions then lock them alike). A
+    recomputation that deletes a key's rows and inserts them anew would otherwise leave behind
+    the rows another transaction inserted while its delete waited; after this lock its
+    statements see them. SQLite lets one transaction write at a time."""
+    hold_keys(name, keys)
 
 
 def changed(obj: object, *names: str) -> bool:

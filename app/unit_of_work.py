@@ -138,10 +138,22 @@ def hold_key(name: str, key: str) -> None:
     advisory lock), for work that reads before it writes and has no row to claim yet. A second
     transaction asking for it waits for the first to end, then reads what it wrote. SQLite lets
     one transaction write at a time: nothing to take there."""
+    hold_keys(name, [key])
+
+
+#: each key locked in the order given (a volatile function is evaluated after the sort)
+_HOLD_KEYS = sa.text("SELECT pg_advisory_xact_lock(:space, key) FROM unnest(CAST(:keys AS "
+                     "integer[])) WITH ORDINALITY AS held(key, n) ORDER BY n")
+
+
+def hold_keys(name: str, keys: list[str]) -> None:
+    """:func:`hold_key` of each of ``keys`` in their order, in one statement (a campaign's
+    hundreds of targets were as many statements). Two transactions that give their keys in
+    the same order cannot wait for each other."""
     session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(advisory_key(name),
-                                                                advisory_key(key))))
+    if keys and session.get_bind().dialect.name == "postgresql":
+        session.execute(_HOLD_KEYS, {"space": advisory_key(name),
+                                     "keys": [advisory_key(key) for key in keys]})
 
 
 def advisory_key(text: str) -> int:

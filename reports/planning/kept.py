@@ -112,8 +112,7 @@ def refresh(targets: set[Target]) -> None:
     """Recompute the kept rows of these targets from their inspections."""
     recount_lock(PlanInspection.__tablename__, exclusive=False)
     ordered = sorted(targets)
-    for target in ordered:  # in one order: two transactions lock them alike
-        refresh_lock(PlanInspection.__tablename__, f"{target[0]}:{target[1]}")
+    refresh_lock(PlanInspection.__tablename__, [f"{kind}:{ident}" for kind, ident in ordered])
     # all deleted before any is inserted: an inspection moved between two of them is kept
     # under the one it left until then
     homes = [ident for kind, ident in ordered if kind == "facility"]
