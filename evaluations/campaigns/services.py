@@ -52,8 +52,8 @@ from evaluations.inspections.services import schedule_inspection
 __all__ = [
     "CampaignInput", "campaign_counties", "campaign_regions", "campaign_templates",
     "check_campaign", "create_campaign", "create_campaign_by_reference", "create_planned",
-    "get_visible_campaign", "inspectors_to_choose", "matching_contracts", "matching_facilities",
-    "plan_targets", "visible_campaigns",
+    "get_visible_campaign", "inspectors_named", "inspectors_to_choose", "matching_contracts",
+    "matching_facilities", "plan_targets", "visible_campaigns",
 ]
 
 MAX_NAME = 200
@@ -97,6 +97,14 @@ def campaign_regions(user: User) -> list[Region]:
 def campaign_counties(user: User) -> list[Region]:
     """The counties a campaign may be limited to (inside ``user``'s region unless an admin)."""
     return [r for r in campaign_regions(user) if r.level is Level.COUNTY]
+
+
+def inspectors_named(ids: list[int]) -> list[User | None]:
+    """The users of ``ids`` in order, in one statement (a city's 60 inspectors were as many);
+    None for an unknown id, which :func:`check_campaign` refuses as no active inspector."""
+    found = {user.id: user for user in db.session.scalars(
+        sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    return [found.get(ident) for ident in ids]
 
 
 def inspectors_to_choose(user: User) -> list[User]:
@@ -384,6 +392,6 @@ def create_campaign_by_reference(*, name: str, template_id: int | None, region_c
         name=name, template=db.session.get(AssessmentTemplate, template_id),
         region=db.session.scalar(sa.select(Region).where(Region.code == region_code)),
         facility_kinds=facility_kinds, window_start=window_start, window_end=window_end,
-        inspectors=[db.session.get(User, i) for i in inspector_ids], assignment=assignment,
+        inspectors=inspectors_named(inspector_ids), assignment=assignment,
         recurrence=recurrence, service_types=service_types, county_codes=county_codes,
         actor=actor)

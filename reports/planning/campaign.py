@@ -21,7 +21,7 @@ from app.unit_of_work import hold_key
 from app.users.models import User
 from evaluations.assessment.models import AssessmentTemplate, TemplateTarget
 from evaluations.campaigns.models import Campaign, Recurrence
-from evaluations.campaigns.services import check_campaign, create_planned
+from evaluations.campaigns.services import check_campaign, create_planned, inspectors_named
 from evaluations.inspections.models import IS_OPEN, Inspection
 from reports.planning.services import PLANNERS, highest_risk, plan_region
 
@@ -61,7 +61,7 @@ def campaign_from_plan(*, actor: User, count: Any, name: Any, template_id: Any,
         service_types=sorted({t.service_type.value for t in targets})
         if about == "contract" else [],
         window_start=window_start, window_end=window_end,
-        inspectors=[db.session.get(User, i) for i in inspector_ids], assignment=assignment,
+        inspectors=inspectors_named(inspector_ids), assignment=assignment,
         recurrence=Recurrence.NONE, actor=actor)
     if not targets:
         message = _("The plan holds no target of this kind in the region.")
