@@ -79,7 +79,7 @@ def plan_item_dict(item: PlanItem, today) -> dict:
     return {
         "facility_id": item.facility.id if item.facility else None,
         "contract_id": item.contract.id if item.contract else None,
-        "name": item.name, "region_code": item.region.code, "risk": a.risk,
+        "name": item.name, "region_code": item.target.region_code, "risk": a.risk,
         "next_due": a.next_due, "days_overdue": a.days_overdue(today),
         "last_onsite": next((r.values["last"] for r in a.reasons if r.code == "interval"), None),
         "scheduled_for": item.scheduled_for,

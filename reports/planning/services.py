@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
@@ -50,10 +49,21 @@ OPEN = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 PLANNED_SERVICES = (ServiceType.HOUSEHOLD_SURVEY,)
 
 
+class Target(NamedTuple):
+    """A home or a contract as the plan lists it: plain columns (a city's 700 as tracked
+    objects, each with its region joined, were a fifth of its plan: 21 ms -> 4)."""
+
+    id: int
+    #: a home's name; a contract's number and title
+    name: str
+    region_code: str
+    region_name: str
+
+
 @dataclass
 class PlanItem:
-    facility: Facility | None
-    contract: Contract | None
+    facility: Target | None
+    contract: Target | None
     assessment: Assessment
     #: the next inspection already scheduled (not yet carried out), if any
     scheduled_for: date | None
@@ -63,14 +73,12 @@ class PlanItem:
         return ("facility", self.facility.id) if self.facility else ("contract", self.contract.id)
 
     @property
-    def region(self) -> Region:
-        return (self.facility or self.contract).region
+    def target(self) -> Target:
+        return self.facility or self.contract
 
     @property
     def name(self) -> str:
-        if self.facility is not None:
-            return self.facility.name
-        return f"{self.contract.number} {self.contract.title}"
+        return self.target.name
 
 
 def plan_region(user: User, region_code: str | None) -> Region | None:
@@ -112,14 +120,17 @@ def _ids(targets: sa.Select, entity: type[Facility] | type[Contract]) -> sa.Sele
     return targets.with_only_columns(entity.id).order_by(None)
 
 
-def _shown(targets: sa.Select, entity: type[Facility] | type[Contract]) -> sa.Select:
-    """``targets`` loading what the plan shows of them (a name, a region, a link): a city's
-    700 whole homes and contracts, with their JSON columns and each contract's provider, were
-    a third of its plan. :func:`highest_risk` loads the few it hands on whole."""
+def _listed(targets: sa.Select, entity: type[Facility] | type[Contract]) -> list[Target]:
+    """``targets`` as the plan lists them, in one statement; :func:`highest_risk` loads the few
+    it hands on whole."""
+    shown = (Facility.name,) if entity is Facility else (Contract.number, Contract.title)
+    rows = db.session.execute(
+        targets.with_only_columns(entity.id, *shown, Region.code, Region.name)
+        .join(Region, Region.id == entity.region_id))
     if entity is Facility:
-        return targets.options(so.load_only(Facility.id, Facility.name, Facility.region_id))
-    return targets.options(so.load_only(Contract.id, Contract.number, Contract.title,
-                                        Contract.region_id), so.lazyload(Contract.provider))
+        return [Target(*row) for row in rows]
+    return [Target(ident, f"{number} {title}", code, region)
+            for ident, number, title, code, region in rows]
 
 
 def _since(day: date) -> datetime:
@@ -225,8 +236,8 @@ def inspection_plan(user: User, *, region: Region | None = None, before: date | 
         return []
     facility_targets, contract_targets = _facility_targets(user, region), _contract_targets(
         user, region)
-    facilities = list(db.session.scalars(_shown(facility_targets, Facility)))
-    contracts = list(db.session.scalars(_shown(contract_targets, Contract)))
+    facilities = _listed(facility_targets, Facility)
+    contracts = _listed(contract_targets, Contract)
     histories: dict[tuple[str, int], History] = {("facility", f.id): History() for f in facilities}
     histories |= {("contract", c.id): History() for c in contracts}
     fids, cids = _ids(facility_targets, Facility), _ids(contract_targets, Contract)

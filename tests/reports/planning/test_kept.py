@@ -48,7 +48,7 @@ def as_recomputed(db) -> set[tuple]:
 
 
 def planned(officer, home):
-    (item,) = [i for i in inspection_plan(officer, today=TODAY) if i.facility == home]
+    (item,) = [i for i in inspection_plan(officer, today=TODAY) if i.key == ("facility", home.id)]
     return item
 
 

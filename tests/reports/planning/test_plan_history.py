@@ -78,7 +78,7 @@ def _planned(db, officer, home):
     weights = current_weights()
     expected = assess(_whole_history(db, home.id, lookback_start(weights, TODAY)), weights,
                       TODAY)
-    (item,) = [i for i in inspection_plan(officer, today=TODAY) if i.facility == home]
+    (item,) = [i for i in inspection_plan(officer, today=TODAY) if i.key == ("facility", home.id)]
     return item, expected
 
 
