@@ -13,6 +13,7 @@ Grades count only finalized inspections that no finalized correction has replace
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
@@ -259,7 +260,7 @@ def inspection_plan(user: User, *, region: Region | None = None, before: date | 
 
 
 def highest_risk(user: User, count: int, *, about: str, region: Region | None = None,
-                 today: date | None = None, passing_over: set[int] = frozenset()
+                 today: date | None = None, passing_over: Collection[int] = frozenset()
                  ) -> list[Any]:
     """The ``count`` highest-risk homes (``about="facility"``) or contracts of the plan, but
     those whose ids are in ``passing_over``."""
