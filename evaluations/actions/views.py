@@ -48,8 +48,9 @@ def _int_arg(name: str) -> int | None:
 
 #: what a row of the list shows of an action's home, contract and provider: a name or number.
 #: Loaded whole, their own eager defaults (a contract's provider and region, a home's region)
-#: joined seven tables, and PostgreSQL planned that statement anew for every page (its LIMIT
-#: and OFFSET are in its text) in 12 ms at city scale, for 0.8 ms of running it.
+#: joined seven tables, which PostgreSQL took longer to plan than to run at city scale (28 ms
+#: for 3 on a slow host), for every page (its LIMIT and OFFSET are in its text) until psycopg
+#: prepares it on a connection.
 _LIST_ROW = (
     so.joinedload(CorrectiveAction.contract).options(so.load_only(Contract.number),
                                                      so.raiseload("*")),

@@ -192,9 +192,9 @@ def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS,
 
 #: what a row of the due inspections shows, loaded with them: the home's name or the
 #: contract's number. Loaded whole, their models' eager defaults (a home's region, a contract's
-#: provider and region) made each list a join of seven tables, planned anew on every dashboard
-#: (its LIMIT is in its text) in longer than it ran; raiseload keeps the rest from loading row
-#: by row.
+#: provider and region) made each list a join of seven tables that PostgreSQL took longer to
+#: plan than to run (until psycopg prepares it on a connection); raiseload keeps the rest from
+#: loading row by row.
 _OWN_ROW = (so.joinedload(Inspection.facility).options(so.load_only(Facility.name),
                                                        so.raiseload("*")),
             so.joinedload(Inspection.contract).options(so.load_only(Contract.number),
