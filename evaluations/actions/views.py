@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +14,7 @@ from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.forms import apply_errors, page_status
 from app.lookups import suggestions_answer
+from app.paging import parent_columns
 from app.users.models import Role
 from contracts.models import Contract, Facility, Provider
 from contracts.visibility import get_visible_contract, get_visible_facility
@@ -46,19 +46,10 @@ def _int_arg(name: str) -> int | None:
     return request.args.get(name, type=int)  # None beyond 64 bits (app.validation)
 
 
-#: what a row of the list shows of an action's home, contract and provider: a name or number.
-#: Loaded whole, their own eager defaults (a contract's provider and region, a home's region)
-#: joined seven tables, which PostgreSQL took longer to plan than to run at city scale (28 ms
-#: for 3 on a slow host), for every page (its LIMIT and OFFSET are in its text) until psycopg
-#: prepares it on a connection.
-_LIST_ROW = (
-    so.joinedload(CorrectiveAction.contract).options(so.load_only(Contract.number),
-                                                     so.raiseload("*")),
-    so.joinedload(CorrectiveAction.facility).options(so.load_only(Facility.name),
-                                                     so.raiseload("*")),
-    so.joinedload(CorrectiveAction.provider).options(so.load_only(Provider.name),
-                                                     so.raiseload("*")),
-)
+#: what a row of the list shows of an action's home, contract and provider: a name or number
+_LIST_ROW = (parent_columns(CorrectiveAction.contract, Contract.number),
+             parent_columns(CorrectiveAction.facility, Facility.name),
+             parent_columns(CorrectiveAction.provider, Provider.name))
 
 
 @bp.route("/actions")

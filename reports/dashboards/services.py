@@ -191,19 +191,13 @@ def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS,
 
 
 #: what a row of the due inspections shows, loaded with them: the home's name or the
-#: contract's number. Loaded whole, their models' eager defaults (a home's region, a contract's
-#: provider and region) made each list a join of seven tables that PostgreSQL took longer to
-#: plan than to run (until psycopg prepares it on a connection); raiseload keeps the rest from
-#: loading row by row.
-_OWN_ROW = (so.joinedload(Inspection.facility).options(so.load_only(Facility.name),
-                                                       so.raiseload("*")),
-            so.joinedload(Inspection.contract).options(so.load_only(Contract.number),
-                                                       so.raiseload("*")),
+#: contract's number, and the template
+_OWN_ROW = (paging.parent_columns(Inspection.facility, Facility.name),
+            paging.parent_columns(Inspection.contract, Contract.number),
             so.joinedload(Inspection.template))
 #: and the inspector's name (an inspector's own rows find their inspector in the session: see
 #: evaluations.inspections.lists.row_relations)
-_DUE_ROW = (*_OWN_ROW, so.joinedload(Inspection.inspector).options(
-    so.load_only(User.name, User.email), so.raiseload("*")))
+_DUE_ROW = (*_OWN_ROW, paging.parent_columns(Inspection.inspector, User.name, User.email))
 
 
 def counties_of(region_ids: set[int]) -> dict[int, Region]:

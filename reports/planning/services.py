@@ -269,8 +269,8 @@ def highest_risk(user: User, count: int, *, about: str, region: Region | None = 
     ids = [target.id for i in items
            if (target := i.facility if about == "facility" else i.contract) is not None
            and target.id not in passing_over][:count]
-    # whole, for the campaign that schedules them: the plan loaded only what it shows
-    return load_in_order(entity, ids, populate_existing=True)
+    # whole, for the campaign that schedules them: the plan read only what it lists
+    return load_in_order(entity, ids)
 
 
 __all__ = ["PLANNERS", "PlanItem", "highest_risk", "inspection_plan", "plan_region"]
