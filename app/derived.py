@@ -42,11 +42,11 @@ def recount_lock(name: str, *, exclusive: bool) -> None:
 
 
 def refresh_lock(name: str, keys: list[str]) -> None:
-    """Until the commit, on PostgreSQL: the only transaction recomputing ``keys`` of the
-    figures ``name`` (give them sorted: two transactions then lock them alike). A
-    recomputation that deletes a key's rows and inserts them anew would otherwise leave behind
+    """Until the commit: the only transaction recomputing ``keys`` of the figures ``name``
+    (give them sorted: two transactions then lock them alike; :func:`app.unit_of_work.hold_keys`).
+    A recomputation that deletes a key's rows and inserts them anew would otherwise leave behind
     the rows another transaction inserted while its delete waited; after this lock its
-    statements see them. SQLite lets one transaction write at a time."""
+    statements see them."""
     hold_keys(name, keys)
 
 

@@ -1,4 +1,5 @@
-"""SAVEPOINTs on SQLite belong to the transaction around them.
+"""SQLite's transactions: SAVEPOINTs belong to the transaction around them, and work that must
+read only after another transaction's writes takes the write lock first.
 
 Python's ``sqlite3`` opens a transaction by itself only before an INSERT, UPDATE or DELETE. A
 ``SAVEPOINT`` sent first (a ``begin_nested`` block holding the transaction's first write) then
@@ -6,11 +7,15 @@ opens one of its own, and releasing that savepoint commits it: a request that ro
 would keep what the block wrote. Opening the transaction before the savepoint, as PostgreSQL
 does, makes the rollback undo it. Reads outside a savepoint keep SQLite's usual autocommit, so
 readers still take no lock between statements.
+
+SQLite has one write lock for the whole file, where PostgreSQL has an advisory lock a key:
+:func:`take_the_write_lock` is what ``app.unit_of_work.hold_key`` takes here.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 
 def _begin_before_savepoint(conn: sa.engine.Connection, name: str) -> None:
@@ -24,3 +29,16 @@ def _begin_before_savepoint(conn: sa.engine.Connection, name: str) -> None:
 def init_app() -> None:
     if not sa.event.contains(sa.engine.Engine, "savepoint", _begin_before_savepoint):
         sa.event.listen(sa.engine.Engine, "savepoint", _begin_before_savepoint)
+
+
+def take_the_write_lock(session: so.Session) -> None:
+    """Until the commit: SQLite's write lock, before the transaction reads anything.
+
+    Those autocommit reads see what is committed at each statement, and the transaction begins
+    at its first write: two requests that read, then write on what they read, both read before
+    either wrote. ``BEGIN IMMEDIATE`` takes the lock at once; a second transaction asking for
+    it waits (the connection's busy timeout) for the first to end, then reads what it wrote. A
+    transaction already open holds the lock since its first write.
+    """
+    if not session.connection().connection.dbapi_connection.in_transaction:
+        session.execute(sa.text("BEGIN IMMEDIATE"))

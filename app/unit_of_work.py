@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from app.error_pages import handle_domain_error
 from app.errors import DomainError, NotFound
 from app.extensions import db
+from app.sqlite import take_the_write_lock
 
 _PENDING = "careprocure.after_commit"
 _UNDO = "careprocure.on_rollback"
@@ -134,10 +135,10 @@ def _read_back(obj: so.DeclarativeBase) -> list[str]:
 
 
 def hold_key(name: str, key: str) -> None:
-    """Until the commit, on PostgreSQL: the only transaction holding ``key`` of ``name`` (an
-    advisory lock), for work that reads before it writes and has no row to claim yet. A second
-    transaction asking for it waits for the first to end, then reads what it wrote. SQLite lets
-    one transaction write at a time: nothing to take there."""
+    """Until the commit: the only transaction holding ``key`` of ``name``, for work that reads
+    before it writes and has no row to claim yet. A second transaction asking for it waits for
+    the first to end, then reads what it wrote. PostgreSQL holds an advisory lock of the key;
+    SQLite has one write lock for every key (:func:`app.sqlite.take_the_write_lock`)."""
     hold_keys(name, [key])
 
 
@@ -151,7 +152,11 @@ def hold_keys(name: str, keys: list[str]) -> None:
     hundreds of targets were as many statements). Two transactions that give their keys in
     the same order cannot wait for each other."""
     session = db.session
-    if keys and session.get_bind().dialect.name == "postgresql":
+    if not keys:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        take_the_write_lock(session)
+    else:
         session.execute(_HOLD_KEYS, {"space": advisory_key(name),
                                      "keys": [advisory_key(key) for key in keys]})
 

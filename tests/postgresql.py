@@ -49,12 +49,3 @@ def a_recount_and_an_add(app, monkeypatch, module, recount: Callable[[], object]
     finally:
         monkeypatch.undo()
 
-
-def a_statement_waits_for_a_lock(app) -> bool:
-    """Whether a statement of this test's database waits for a lock (a row, an advisory key)."""
-    from app.extensions import db
-
-    with app.app_context(), db.engine.connect() as connection:
-        return bool(connection.scalar(sa.text(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'")))

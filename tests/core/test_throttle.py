@@ -15,7 +15,7 @@ from app import clock
 from app.auth import services as auth
 from app.auth.models import LoginAttempt
 from tests.clients import PASSWORD, Browser
-from tests.postgresql import a_statement_waits_for_a_lock, postgresql_only
+from tests.locks import a_statement_waits_for_a_lock
 from tests.threads import WAIT, at_once, until
 
 START = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
@@ -88,7 +88,6 @@ def test_the_delay_grows_with_each_failure_and_lifts_after_it(app, make_user, at
     assert login(app, user.email, PASSWORD, CAFE)[0] == 302
 
 
-@postgresql_only("SQLite lets one transaction write at a time")
 def test_two_guesses_at_once_are_heard_one_after_the_other(app, make_user, at, monkeypatch):
     """The delay after five failures is over: one more guess is heard. Two sent at the same
     instant both were (each counted the failures before it only); now the second waits for
@@ -112,7 +111,7 @@ def test_two_guesses_at_once_are_heard_one_after_the_other(app, make_user, at, m
         return login(app, user.email, "guess-2", CAFE)[1]
 
     def release_the_first():
-        if until(lambda: a_statement_waits_for_a_lock(app)):
+        if checking.wait(WAIT) and until(lambda: a_statement_waits_for_a_lock(app)):
             go_on.set()
 
     first, second, _ = at_once(lambda: login(app, user.email, "guess-1", CAFE)[1], second,

@@ -14,7 +14,8 @@ from app.extensions import db as _db
 from app.users.models import User
 from contracts.households import spot_checks
 from contracts.households.models import SpotCheck, SpotCheckItem, SpotCheckStatus
-from tests.postgresql import a_statement_waits_for_a_lock, postgresql_only
+from tests.locks import a_statement_waits_for_a_lock
+from tests.postgresql import postgresql_only
 from tests.threads import WAIT, at_once, committed_in_a_request, until
 
 

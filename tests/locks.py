@@ -1,0 +1,71 @@
+"""Whether a statement of this test's database waits for a lock, on either database: a test
+holds one request and releases it once another waits behind it, never after a fixed time."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+#: the threads whose write has not returned. SQLite shows no sign of a connection waiting for
+#: its write lock (``app.sqlite.take_the_write_lock``, a claim's UPDATE, any write) but that
+#: its statement has not returned; so ask only once the request holding the lock is paused,
+#: or its own write may be seen
+_writing: set[int] = set()
+_WRITES = ("BEGIN IMMEDIATE", "INSERT", "UPDATE", "DELETE")
+
+
+def _began(conn, cursor, statement, *args) -> None:
+    if statement.lstrip().upper().startswith(_WRITES):
+        _writing.add(threading.get_ident())
+
+
+def _returned(*args) -> None:
+    _writing.discard(threading.get_ident())
+
+
+for _event, _listener in (("before_cursor_execute", _began), ("after_cursor_execute", _returned),
+                          ("handle_error", _returned)):
+    if not sa.event.contains(sa.engine.Engine, _event, _listener):
+        sa.event.listen(sa.engine.Engine, _event, _listener)
+
+
+def a_statement_waits_for_a_lock(app) -> bool:
+    """Whether a statement of this test's database waits for a lock: on PostgreSQL a row or an
+    advisory key, on SQLite the write lock (a write that has not returned)."""
+    from app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            return bool(_writing)
+        with db.engine.connect() as connection:
+            return bool(connection.scalar(sa.text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'")))
+
+
+def first_held_while_the_second_waits(app, first: Callable[[], object],
+                                      second: Callable[[], object]) -> list[str | None]:
+    """``first`` in a request of its own does its work and holds it uncommitted until
+    ``second``, in a request begun after that work, waits for a lock behind it; then both
+    commit as they can. What went wrong in each, None for each that committed."""
+    from tests.threads import WAIT, at_once, committed_in_a_request, until
+
+    done, go_on = threading.Event(), threading.Event()
+
+    def held() -> None:
+        first()
+        done.set()
+        assert go_on.wait(WAIT), "the second request did not wait for the first"
+
+    def after() -> None:
+        assert done.wait(WAIT)
+        second()
+
+    def release() -> None:
+        if done.wait(WAIT) and until(lambda: a_statement_waits_for_a_lock(app)):
+            go_on.set()
+
+    return at_once(lambda: committed_in_a_request(app, held),
+                   lambda: committed_in_a_request(app, after), release)[:2]
