@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.unit_of_work import claim_row
 from app.users.models import User
 from contracts.common import Errors, as_date, as_enum, as_money, raise_if, text
 from contracts.labels import CONTRACT_STATUS_LABELS, PROVIDER_STATUS_LABELS
@@ -88,14 +89,21 @@ def transition_contract(contract: Contract, to: ContractStatus | str, *,
     target = as_enum(ContractStatus, to, "to", errors)
     reason = text(reason, "reason", errors, max_length=2000,
                   required=target in REASON_REQUIRED)
-    if target is not None and target not in ALLOWED_TRANSITIONS[contract.status]:
-        raise Conflict(_("A contract with status “%(from)s” cannot become “%(to)s”.",
-                         **{"from": CONTRACT_STATUS_LABELS[contract.status],
-                            "to": CONTRACT_STATUS_LABELS[target]}),
-                       {"to": [_("Allowed now: %(allowed)s.", allowed=", ".join(
-                           str(CONTRACT_STATUS_LABELS[s]) for s in allowed_transitions(contract))
-                           or "—")]})
+
+    def allowed() -> None:
+        if target is not None and target not in ALLOWED_TRANSITIONS[contract.status]:
+            raise Conflict(
+                _("A contract with status “%(from)s” cannot become “%(to)s”.",
+                  **{"from": CONTRACT_STATUS_LABELS[contract.status],
+                     "to": CONTRACT_STATUS_LABELS[target]}),
+                {"to": [_("Allowed now: %(allowed)s.", allowed=", ".join(
+                    str(CONTRACT_STATUS_LABELS[s]) for s in allowed_transitions(contract))
+                    or "—")]})
+
+    allowed()
     raise_if(errors, _("The contract's status was not changed."))
+    # two officers suspending and terminating one contract at once both read it active
+    claim_row(contract, allowed)
     if target is S.ACTIVE:
         if contract.provider.status is not ProviderStatus.ACTIVE:
             raise ValidationError(
@@ -132,11 +140,7 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     Drafts are edited with ``update_contract`` and closed contracts are final: both
     ``Conflict``. Extending an active facility operation into another's period → ``Conflict``.
     """
-    if contract.status is ContractStatus.DRAFT:
-        raise Conflict(_("A draft is edited directly, not amended."))
-    if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
-        raise Conflict(_("A contract with status “%(status)s” cannot be amended.",
-                         status=CONTRACT_STATUS_LABELS[contract.status]))
+    _refuse_unless_amendable(contract)
     errors: Errors = {}
     reason = text(reason, "reason", errors, max_length=2000, required=True)
     new: dict[str, Any] = {}
@@ -148,6 +152,9 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     if targets is not _UNSET:
         new["targets"] = check_targets(contract.service_type, targets, errors)
     raise_if(errors, _("The contract was not amended."))
+    # a termination at the same instant would otherwise find the amendment on the closed
+    # contract; the changes and the version are then those of the row as stored
+    claim_row(contract, lambda: _refuse_unless_amendable(contract))
     changes = {field: [_plain(field, getattr(contract, field)), _plain(field, value)]
                for field, value in new.items() if getattr(contract, field) != value}
     if not changes:
@@ -165,6 +172,13 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     db.session.flush()
     return amendment
 
+
+def _refuse_unless_amendable(contract: Contract) -> None:
+    if contract.status is ContractStatus.DRAFT:
+        raise Conflict(_("A draft is edited directly, not amended."))
+    if contract.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
+        raise Conflict(_("A contract with status “%(status)s” cannot be amended.",
+                         status=CONTRACT_STATUS_LABELS[contract.status]))
 
 
 def contract_timeline(contract: Contract) -> list[dict]:

@@ -247,11 +247,17 @@ def _apply_schedule(contract: Contract, clean: list[dict[str, Any]]) -> None:
     contract.installments.extend(Installment(**c) for c in clean)
 
 
+def _refuse_unless_draft(contract: Contract, refusal: str) -> None:
+    if contract.status is not ContractStatus.DRAFT:
+        raise Conflict(refusal)
+
+
 def set_payment_schedule(contract: Contract, installments: Sequence[dict[str, Any]]) -> Contract:
     """Replace a draft's schedule: ``[{"share_percent", "due_date", "performance_linked"?}]``."""
-    if contract.status is not ContractStatus.DRAFT:
-        raise Conflict(_("The payment schedule can be changed only while the contract is a "
-                         "draft."))
+    # an officer activating the contract at the same instant would otherwise find the new
+    # schedule on the active contract, past the amendments' trail
+    claim_row(contract, lambda: _refuse_unless_draft(contract, _(
+        "The payment schedule can be changed only while the contract is a draft.")))
     errors: Errors = {}
     clean = check_schedule(installments, contract.start_date, errors)
     raise_if(errors, _("The payment schedule was not saved."))
@@ -322,8 +328,8 @@ def update_contract(contract: Contract, *, actor: User | None = None,
                     installments: Sequence[dict[str, Any]] | None = None,
                     **changes: Any) -> Contract:
     """Edit a draft freely (any of CONTRACT_FIELDS). Not a draft → ``Conflict``: amend it."""
-    if contract.status is not ContractStatus.DRAFT:
-        raise Conflict(_("Only a draft can be edited; amend an active contract instead."))
+    claim_row(contract, lambda: _refuse_unless_draft(contract, _(
+        "Only a draft can be edited; amend an active contract instead.")))
     unknown = set(changes) - set(CONTRACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown contract fields: {', '.join(sorted(unknown))}")

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import sqlalchemy as sa
+
 T = TypeVar("T")
 
 WAIT = 30  # seconds: a generous deadline for the other request to arrive, never a sleep
@@ -85,6 +87,31 @@ def read_then_act_at_once(app, read: Callable[[], T], *acts: Callable[[T], objec
         return lambda: committed_in_a_request(app, work)
 
     return at_once(*(request(act) for act in acts))
+
+
+def read_then_act_after(app, read: Callable[[], T], first: Callable[[T], object],
+                        second: Callable[[T], object], stored: Callable[[], object]
+                        ) -> list[str | None]:
+    """Two requests read the row; ``first`` acts and commits, and ``second`` acts on what it
+    read only once ``stored()`` (read afresh) finds the first's change: a page opened before a
+    change and sent after it. What went wrong in each (:func:`read_then_act_at_once`)."""
+    def after_the_first(row: T) -> None:
+        assert until(stored), "the first request's change was not stored"
+        second(row)
+
+    return read_then_act_at_once(app, read, first, after_the_first)
+
+
+def stored_as(model, row_id: int, status) -> Callable[[], bool]:
+    """Whether row ``row_id`` of ``model`` is stored with ``status``, read on a connection of
+    its own (what another request committed)."""
+    from app.extensions import db
+
+    def stored() -> bool:
+        with db.engine.connect() as connection:
+            return connection.scalar(sa.select(model.status).where(model.id == row_id)) == status
+
+    return stored
 
 
 def the_one_that_won(outcomes: list[str | None], refusal: str) -> int:

@@ -10,8 +10,13 @@ import pytest
 from app.errors import Conflict, ValidationError
 from app.extensions import db as _db
 from contracts import services
-from contracts.models import ContractStatus, ContractTransition, Installment
-from tests.threads import read_then_act_at_once, the_one_that_won
+from contracts.models import Contract, ContractStatus, ContractTransition, Installment
+from tests.threads import (
+    read_then_act_after,
+    read_then_act_at_once,
+    stored_as,
+    the_one_that_won,
+)
 
 ALL = [s.value for s in ContractStatus]
 LEGAL = {("draft", "active"), ("active", "suspended"), ("active", "completed"),
@@ -145,6 +150,59 @@ def test_one_installment_paid_twice_at_once_is_paid_once(app, make_contract, db)
     winner = ("60000.00", "50000.00")[the_one_that_won(outcomes, "already paid")]
     db.session.expire_all()
     assert db.session.get(Installment, installment_id).paid_amount == Decimal(winner)
+
+
+def _contract(contract_id):
+    return lambda: _db.session.get(Contract, contract_id)
+
+
+def _to(status, reason=""):
+    return lambda contract: services.transition_contract(contract, status, actor=None,
+                                                         reason=reason)
+
+
+@pytest.mark.parametrize("edit, refusal", [
+    (lambda c: services.set_payment_schedule(c, [{"share_percent": 100,
+                                                  "due_date": date(2027, 1, 15)}]),
+     "only while the contract is a draft"),
+    (lambda c: services.update_contract(c, amount="90000.00"), "Only a draft can be edited"),
+], ids=["schedule", "terms"])
+def test_a_draft_edit_sent_after_the_activation_is_refused(app, make_contract, db, edit,
+                                                           refusal):
+    """The draft's page was opened before another officer activated it; the edit, checked
+    against the draft its request read, landed on the active contract, past the amendments."""
+    contract_id = make_contract().id
+    outcomes = read_then_act_after(app, _contract(contract_id), _to("active"), edit,
+                                   stored_as(Contract, contract_id, "active"))
+    assert outcomes[0] is None and refusal in outcomes[1], outcomes
+    db.session.expire_all()
+    contract = db.session.get(Contract, contract_id)
+    assert contract.amount == Decimal("120000.00") and len(contract.installments) == 2
+
+
+def test_completed_and_terminated_at_once_only_one_happens(app, make_contract, db):
+    """Both officers read the contract active; both steps were taken, and its history said it
+    went from active to completed and from active to terminated."""
+    contract_id = make_contract(status="active").id
+    outcomes = read_then_act_at_once(app, _contract(contract_id), _to("completed"),
+                                     _to("terminated", "服务中止"))
+    winner = ("completed", "terminated")[the_one_that_won(outcomes, "cannot become")]
+    db.session.expire_all()
+    contract = db.session.get(Contract, contract_id)
+    assert contract.status is ContractStatus(winner)
+    assert [t.to_status.value for t in contract.transitions] == ["active", winner]
+
+
+def test_an_amendment_sent_after_the_termination_is_refused(app, make_contract, db):
+    contract_id = make_contract(status="active").id
+    outcomes = read_then_act_after(
+        app, _contract(contract_id), _to("terminated", "服务中止"),
+        lambda c: services.amend_contract(c, reason="追加", amount="150000.00", actor=None),
+        stored_as(Contract, contract_id, "terminated"))
+    assert outcomes[0] is None and "cannot be amended" in outcomes[1], outcomes
+    db.session.expire_all()
+    contract = db.session.get(Contract, contract_id)
+    assert contract.amount == Decimal("120000.00") and contract.amendments == []
 
 
 # ---- state machine -----------------------------------------------------------------------
