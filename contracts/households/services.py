@@ -25,6 +25,7 @@ from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.integrity import explain
 from app.regions.models import Region
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.households.cells import mask_id
 from contracts.households.checks import ImportContext, ImportResult, RowError, read_households
@@ -87,6 +88,10 @@ def check_importable(contract: Contract, actor: User | None) -> None:
         raise Forbidden(_("Only the contract's provider or an officer may import records."))
     if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:
         raise Conflict(_("Household records belong to household-survey contracts only."))
+    _refuse_unless_active(contract)
+
+
+def _refuse_unless_active(contract: Contract) -> None:
     if contract.status is not ContractStatus.ACTIVE:
         raise Conflict(_("Records can be imported into an active contract only; this one's "
                          "status is “%(status)s”.",
@@ -182,6 +187,9 @@ def import_households(contract: Contract, data: bytes, filename: str,
     if not result.rows:
         raise HouseholdImportError(
             [RowError(None, "file", _l("The file holds no records."))], 1)
+    # held for the writing only, not the reading of the file: a contract terminated while the
+    # file was read takes none of its records
+    claim_row(contract, lambda: _refuse_unless_active(contract))
     batch = HouseholdImport(contract_id=contract.id, filename=(filename or "")[:255],
                             sha256=sha256, rows=len(result.rows),
                             imported_by_id=actor.id if actor is not None else None,

@@ -30,7 +30,7 @@ from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.integrity import explain
 from app.scoping import one_visible
-from app.unit_of_work import expect_revision
+from app.unit_of_work import claim_row, expect_revision
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus
 from contracts.submissions.data import clean_data
@@ -232,8 +232,10 @@ def add_attachment(submission: Submission, *, filename: str | None, data: bytes,
                    uploader: User | None) -> SubmissionAttachment:
     """Check the file by its content (PDF, image, Office; ≤ 20 MB) and attach it."""
     _require_writer(uploader, submission.contract)
-    if submission.status not in EDITABLE:
-        raise Conflict(_("Files can be attached only while the report is a draft or returned."))
+    # a file sent as the report is submitted, checked against the draft its request read,
+    # would otherwise land on the report under review
+    claim_row(submission, lambda: _refuse_unless_editable(submission, _(
+        "Files can be attached only while the report is a draft or returned.")))
     name = uploads.clean_filename(filename)
     content_type = uploads.check_file(name, data)
     stored_name = uploads.store(AREA, data)
@@ -243,6 +245,11 @@ def add_attachment(submission: Submission, *, filename: str | None, data: bytes,
     submission.attachments.append(attachment)
     db.session.flush()
     return attachment
+
+
+def _refuse_unless_editable(submission: Submission, refusal: str) -> None:
+    if submission.status not in EDITABLE:
+        raise Conflict(refusal)
 
 
 def get_visible_attachment(user: User, attachment_id: Any) -> SubmissionAttachment:
@@ -256,8 +263,8 @@ def delete_attachment(attachment: SubmissionAttachment, *, actor: User | None) -
     """Remove a file from a report still being written; the file goes after the commit."""
     submission = attachment.submission
     _require_writer(actor, submission.contract)
-    if submission.status not in EDITABLE:
-        raise Conflict(_("Files can be removed only while the report is a draft or returned."))
+    claim_row(submission, lambda: _refuse_unless_editable(submission, _(
+        "Files can be removed only while the report is a draft or returned.")))
     submission.attachments.remove(attachment)
     db.session.flush()
     uploads.discard(AREA, attachment.stored_name)

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from app import clock, uploads
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from reports.appeals.models import Appeal, AppealFile
 
@@ -45,8 +46,10 @@ def attach_files(appeal: Appeal, files: list[tuple[str, bytes]], *, actor: User)
     """Store the files as evidence of an open appeal of the actor's organization."""
     if actor.role is not Role.PROVIDER or actor.provider_id != appeal.provider_id:
         raise NotFound(_("Not found."))
-    if not appeal.is_open:
-        raise Conflict(_("The appeal is resolved; evidence can no longer be added."))
+    # a file sent as the officer resolves the appeal would otherwise join the evidence of an
+    # appeal decided without it; and files sent at once are counted together against the limit
+    claim_row(appeal, lambda: _refuse_unless_open(appeal))
+    db.session.expire(appeal, ["files"])
     added = []
     for filename, data, content_type in check_files(files, already=len(appeal.files)):
         stored = uploads.store(AREA, data, suffix=Path(filename).suffix.lower())
@@ -56,6 +59,11 @@ def attach_files(appeal: Appeal, files: list[tuple[str, bytes]], *, actor: User)
     db.session.add_all(added)
     db.session.flush()
     return added
+
+
+def _refuse_unless_open(appeal: Appeal) -> None:
+    if not appeal.is_open:
+        raise Conflict(_("The appeal is resolved; evidence can no longer be added."))
 
 
 def evidence_file(appeal: Appeal, file_id: Any) -> AppealFile:

@@ -10,9 +10,13 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditLog
+from app.extensions import db as _db
+from contracts import services as contracts
 from contracts.households.models import HouseholdImport, HouseholdRecord
 from contracts.households.services import HouseholdImportError, import_households, period_key
+from contracts.models import Contract
 from tests.factories import hh_csv, hh_id
+from tests.threads import read_then_act_after, stored_as
 
 
 def count(db, model=HouseholdRecord) -> int:
@@ -91,6 +95,20 @@ def test_inactive_contract_refuses_import(db, make_contract, on_day):
     contract = make_contract()  # draft
     with pytest.raises(Conflict):
         import_households(contract, hh_csv([{}]), "h.csv", None)
+
+
+def test_a_file_read_while_the_contract_was_terminated_imports_nothing(app, db, hh_contract):
+    """The import checked the contract it read, active, then read the file; the officer
+    terminated the contract meanwhile, and the records landed in the terminated contract."""
+    contract_id = hh_contract().id
+
+    outcomes = read_then_act_after(
+        app, lambda: _db.session.get(Contract, contract_id),
+        lambda c: contracts.transition_contract(c, "terminated", actor=None, reason="服务中止"),
+        lambda c: import_households(c, hh_csv([{}]), "h.csv", None),
+        stored_as(Contract, contract_id, "terminated"))
+    assert outcomes[0] is None and "active contract only" in outcomes[1], outcomes
+    assert count(db) == 0 and count(db, HouseholdImport) == 0
 
 
 def test_api_import_gbk_chinese_headers(db, hh_contract, api_as):

@@ -10,12 +10,20 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, Forbidden, ValidationError
+from app.extensions import db as _db
+from app.users.models import User
 from contracts.submissions import services as subs
 from contracts.submissions.data import clean_data
-from contracts.submissions.models import Submission, SubmissionEvent
+from contracts.submissions.models import (
+    Submission,
+    SubmissionAttachment,
+    SubmissionEvent,
+)
 from contracts.submissions.schedule import Period, due_periods
+from tests.threads import read_then_act_after, stored_as
 
 HS_DATA = {"households_visited": 100, "needy": {"dibao": 5, "tekun": 1}, "problems": ""}
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def schedule(start, end, reporting="monthly", due_days=10):
@@ -153,6 +161,49 @@ def test_a_draft_is_kept_incomplete_and_hidden_from_the_officer(report_contract,
     officer = make_user("officer", region="a")
     assert db.session.scalars(subs.visible_submissions(officer)).all() == []
     assert db.session.scalars(subs.visible_submissions(user)).all() == [draft]
+
+
+def _submitted_while_a_file_is_sent(app, report_contract, at_local, db, *, attached: bool,
+                                    send) -> tuple[list[str | None], int]:
+    """The draft's page was opened, the report submitted, then ``send(submission, user)``
+    from the page opened before: the outcomes, and the files the report holds."""
+    contract, user = report_contract()
+    at_local(2026, 11, 5, 9, 0)
+    draft = subs.save_draft(contract, "2026-10", {}, actor=user)
+    if attached:
+        subs.add_attachment(draft, filename="a.pdf", data=PDF, uploader=user)
+    db.session.commit()
+    submission_id, user_id = draft.id, user.id
+
+    outcomes = read_then_act_after(
+        app, lambda: _db.session.get(Submission, submission_id),
+        lambda s: subs.submit_report(s.contract, "2026-10", HS_DATA,
+                                     actor=_db.session.get(User, user_id)),
+        lambda s: send(s, _db.session.get(User, user_id)),
+        stored_as(Submission, submission_id, "submitted"))
+    db.session.expire_all()
+    return outcomes, db.session.scalar(sa.select(sa.func.count()).select_from(
+        SubmissionAttachment).where(SubmissionAttachment.submission_id == submission_id))
+
+
+def test_a_file_sent_after_the_report_was_submitted_is_refused(app, report_contract, at_local,
+                                                               db):
+    """Checked against the draft its request read, the file landed on the report under
+    review."""
+    outcomes, files = _submitted_while_a_file_is_sent(
+        app, report_contract, at_local, db, attached=False,
+        send=lambda s, user: subs.add_attachment(s, filename="b.pdf", data=PDF, uploader=user))
+    assert outcomes[0] is None and "can be attached only while" in outcomes[1], outcomes
+    assert files == 0
+
+
+def test_a_file_removed_after_the_report_was_submitted_stays(app, report_contract, at_local,
+                                                             db):
+    outcomes, files = _submitted_while_a_file_is_sent(
+        app, report_contract, at_local, db, attached=True,
+        send=lambda s, user: subs.delete_attachment(s.attachments[0], actor=user))
+    assert outcomes[0] is None and "can be removed only while" in outcomes[1], outcomes
+    assert files == 1
 
 
 # ---- the content's rules -------------------------------------------------------------------

@@ -8,10 +8,14 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from app.extensions import db as _db
+from app.users.models import User
 from reports.appeals import services as appeals
+from reports.appeals.evidence import attach_files
 from reports.appeals.models import Appeal, AppealFile
 from tests.clients import Browser
 from tests.factories import jpeg_bytes, on
+from tests.threads import read_then_act_after, stored_as
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -112,3 +116,19 @@ def test_the_appeal_button_goes_when_the_window_closes(world, app):
     on(date(2026, 11, 21))
     assert link not in browser.get(f"/evaluations/inspections/{world.inspection.id}"
                                    ).get_data(True)
+
+
+def test_a_file_sent_after_the_appeal_was_resolved_is_refused(world, app, db, appeal):
+    """The provider's page was opened while the appeal was open; the file, checked against the
+    appeal its request read, joined the evidence of an appeal decided without it."""
+    appeal_id, officer_id, provider_user_id = appeal.id, world.officer.id, world.provider_user.id
+
+    outcomes = read_then_act_after(
+        app, lambda: _db.session.get(Appeal, appeal_id),
+        lambda a: appeals.resolve_appeal(a, outcome="upheld", reason="照片显示烟感缺失",
+                                         actor=_db.session.get(User, officer_id)),
+        lambda a: attach_files(a, [("供电局证明.pdf", PDF)],
+                               actor=_db.session.get(User, provider_user_id)),
+        stored_as(Appeal, appeal_id, "upheld"))
+    assert outcomes[0] is None and "evidence can no longer be added" in outcomes[1], outcomes
+    assert _count(db, AppealFile) == 0
