@@ -266,17 +266,30 @@ def _refuse_unless_submitted(inspection: Inspection, *, sent_back: bool = False)
         raise Conflict(_("Only a submitted inspection can be finalized."))
 
 
+def correction_of(inspection: Inspection) -> int | None:
+    """The id of the inspection correcting ``inspection``, as stored."""
+    return db.session.scalar(sa.select(Inspection.id).where(
+        Inspection.supersedes_id == inspection.id))
+
+
+def _refuse_uncorrectable(inspection: Inspection) -> None:
+    if inspection.status is not InspectionStatus.FINALIZED:
+        raise Conflict(_("Only a finalized inspection is corrected; change this one directly."))
+    corrected = correction_of(inspection)
+    if corrected is not None:
+        raise Conflict(_("This inspection was already corrected by inspection %(id)d.",
+                         id=corrected))
+
+
 def correct_inspection(inspection: Inspection, *, actor: User | None, reason: str
                        ) -> Inspection:
     """A correction of a finalized inspection: a NEW inspection (same template version,
     target and inspector) with the answers and photos copied, in progress. The old one stays
     finalized and is shown as superseded."""
     require_officer_of(inspection, actor)
-    if inspection.status is not InspectionStatus.FINALIZED:
-        raise Conflict(_("Only a finalized inspection is corrected; change this one directly."))
-    if inspection.superseded_by is not None:
-        raise Conflict(_("This inspection was already corrected by inspection %(id)d.",
-                         id=inspection.superseded_by.id))
+    # held, as the provider's appeal holds it: an appeal lodged as the result is corrected
+    # would otherwise stand against the result the correction replaces
+    claim_row(inspection, lambda: _refuse_uncorrectable(inspection))
     reason = (reason or "").strip()
     if not reason:
         message = _("Say why the inspection is corrected.")

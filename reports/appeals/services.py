@@ -39,7 +39,7 @@ from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.models import Contract
 from evaluations.inspections.models import Inspection, InspectionStatus
-from evaluations.inspections.services import correct_inspection
+from evaluations.inspections.services import correct_inspection, correction_of
 from reports.appeals.models import Appeal, AppealStatus
 from reports.performance.decisions import record_payment_decision, revoke_payment_decision
 from reports.performance.models import PaymentDecision
@@ -155,10 +155,8 @@ def open_inspection_appeal(inspection: Inspection, *, reason: Any, evidence: Any
                            actor: User) -> Appeal:
     """The provider appeals a finalized inspection result."""
     _require_provider(actor, inspection.provider_id)
-    corrected = db.session.scalar(sa.select(Inspection.id).where(
-        Inspection.supersedes_id == inspection.id))
-    if inspection.status is not InspectionStatus.FINALIZED or corrected is not None:
-        raise Conflict(_("Only the current, finalized result of an inspection is appealed."))
+    # a correction made at the same instant holds the inspection too (``correct_inspection``)
+    claim_row(inspection, lambda: _refuse_unless_current(inspection))
     text, proof = _check_open(inspection.finalized_at or inspection.updated_at, reason,
                               evidence)
     if db.session.scalar(sa.select(Appeal.id).where(Appeal.inspection_id == inspection.id)):
@@ -173,13 +171,23 @@ def open_decision_appeal(decision: PaymentDecision, *, reason: Any, evidence: An
     """The provider appeals a payment decision on one of its contracts."""
     contract = decision.contract
     _require_provider(actor, contract.provider_id)
-    if not decision.is_active:
-        raise Conflict(_("This decision was revoked; appeal the decision that replaced it."))
+    # an officer revoking the decision at the same instant holds it too
+    claim_row(decision, lambda: _refuse_unless_active(decision))
     text, proof = _check_open(decision.decided_at, reason, evidence)
     if db.session.scalar(sa.select(Appeal.id).where(Appeal.payment_decision_id == decision.id)):
         raise _already()
     return _store(actor, text, proof, payment_decision_id=decision.id, contract_id=contract.id,
                   provider_id=contract.provider_id, region_id=contract.region_id)
+
+
+def _refuse_unless_current(inspection: Inspection) -> None:
+    if inspection.status is not InspectionStatus.FINALIZED or correction_of(inspection):
+        raise Conflict(_("Only the current, finalized result of an inspection is appealed."))
+
+
+def _refuse_unless_active(decision: PaymentDecision) -> None:
+    if not decision.is_active:
+        raise Conflict(_("This decision was revoked; appeal the decision that replaced it."))
 
 
 # ---- resolution ----------------------------------------------------------------------------

@@ -20,10 +20,12 @@ from evaluations.inspections.services import (
 )
 from reports.appeals import services as appeals
 from reports.appeals.models import Appeal, AppealStatus
-from reports.performance.decisions import record_payment_decision
+from reports.performance.decisions import record_payment_decision, revoke_payment_decision
+from reports.performance.models import PaymentDecision
 from reports.performance.services import contract_performance
 from tests.clients import Browser
 from tests.factories import item_of, notices, on
+from tests.locks import first_held_while_the_second_waits
 from tests.reports.money import VETO, pdf_text
 from tests.threads import read_then_act_at_once, the_one_that_won
 
@@ -83,6 +85,45 @@ def test_only_a_finalized_current_result_is_appealed(world, schedule, db, make_u
     with pytest.raises(Conflict):  # superseded: appeal the correction once finalized
         appeals.open_inspection_appeal(world.inspection, reason="x",
                                        actor=world.provider_user)
+
+
+def test_an_appeal_lodged_as_the_result_is_corrected_is_refused(world, app, db):
+    """The officer's correction and the provider's appeal at the same instant: the appeal
+    found the result not yet corrected and stood against the result the correction replaced.
+    Now the appeal waits for the correction and is refused."""
+    on(date(2026, 11, 12))
+    inspection_id, officer_id = world.inspection.id, world.officer.id
+    provider_user_id = world.provider_user.id
+    outcomes = first_held_while_the_second_waits(
+        app,
+        lambda: correct_inspection(_db.session.get(Inspection, inspection_id),
+                                   actor=_db.session.get(User, officer_id), reason="复核"),
+        lambda: appeals.open_inspection_appeal(_db.session.get(Inspection, inspection_id),
+                                               reason="检查当日停电",
+                                               actor=_db.session.get(User, provider_user_id)))
+    assert outcomes[0] is None, outcomes
+    assert "Only the current, finalized result" in outcomes[1], outcomes
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Appeal)) == 0
+
+
+def test_a_decision_appealed_as_it_is_revoked_is_refused(world, app, db):
+    """The appeal found the decision in force and stood against a revoked one."""
+    on(date(2026, 11, 12))
+    decision_id = record_payment_decision(world.contract, "2026", decision="withhold",
+                                          renew=False, comment="一票否决",
+                                          actor=world.officer).id
+    db.session.commit()
+    officer_id, provider_user_id = world.officer.id, world.provider_user.id
+    outcomes = first_held_while_the_second_waits(
+        app,
+        lambda: revoke_payment_decision(_db.session.get(PaymentDecision, decision_id),
+                                        reason="金额有误", actor=_db.session.get(User, officer_id)),
+        lambda: appeals.open_decision_appeal(_db.session.get(PaymentDecision, decision_id),
+                                             reason="考核有误",
+                                             actor=_db.session.get(User, provider_user_id)))
+    assert outcomes[0] is None, outcomes
+    assert "This decision was revoked" in outcomes[1], outcomes
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Appeal)) == 0
 
 
 def test_resolved_by_a_correction_the_new_result_flows_into_performance(world, api_login,
