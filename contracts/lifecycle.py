@@ -69,6 +69,24 @@ def overlapping_operation(contract: Contract, end_date: date | None = None) -> C
     ).first()
 
 
+def _refuse_unless_active_provider(contract: Contract) -> None:
+    provider = contract.provider
+    if provider.status is not ProviderStatus.ACTIVE:
+        raise ValidationError(
+            _("The provider's status is “%(status)s”; the contract cannot be activated.",
+              status=PROVIDER_STATUS_LABELS[provider.status]),
+            {"provider_id": [_("The provider's status is “%(status)s”.",
+                               status=PROVIDER_STATUS_LABELS[provider.status])]})
+
+
+def _claim_the_home(contract: Contract, end_date: date | None = None) -> None:
+    """Hold an operated home's row while no other active operation of it may overlap this
+    one: two contracts of one home activated at the same instant each found the other still a
+    draft, and the home had two operators."""
+    if contract.service_type is ServiceType.FACILITY_OPERATION and contract.facility is not None:
+        claim_row(contract.facility, lambda: _refuse_overlap(contract, end_date))
+
+
 def _refuse_overlap(contract: Contract, end_date: date | None = None) -> None:
     other = overlapping_operation(contract, end_date)
     if other is not None:
@@ -105,13 +123,10 @@ def transition_contract(contract: Contract, to: ContractStatus | str, *,
     # two officers suspending and terminating one contract at once both read it active
     claim_row(contract, allowed)
     if target is S.ACTIVE:
-        if contract.provider.status is not ProviderStatus.ACTIVE:
-            raise ValidationError(
-                _("The provider's status is “%(status)s”; the contract cannot be activated.",
-                  status=PROVIDER_STATUS_LABELS[contract.provider.status]),
-                {"provider_id": [_("The provider's status is “%(status)s”.",
-                                   status=PROVIDER_STATUS_LABELS[contract.provider.status])]})
-        _refuse_overlap(contract)
+        # held while checked: a provider suspended, or another contract of the home activated,
+        # at the same instant was found as it was before
+        claim_row(contract.provider, lambda: _refuse_unless_active_provider(contract))
+        _claim_the_home(contract)
     step = ContractTransition(from_status=contract.status, to_status=target,
                               actor_id=actor.id if actor else None, at=clock.now(),
                               reason=reason)
@@ -162,7 +177,7 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
                               {field: [_("Unchanged.")] for field in new} or
                               {"amount": [_("Give a new amount, end date or targets.")]})
     if "end_date" in changes and contract.status is ContractStatus.ACTIVE:
-        _refuse_overlap(contract, new["end_date"])
+        _claim_the_home(contract, new["end_date"])
     for field in changes:
         setattr(contract, field, new[field])
     contract.version += 1

@@ -9,8 +9,9 @@ import pytest
 
 from app.errors import Conflict, ValidationError
 from app.extensions import db as _db
-from contracts import services
-from contracts.models import Contract, ContractStatus, ContractTransition, Installment
+from contracts import providers, services
+from contracts.models import Contract, ContractStatus, ContractTransition, Installment, Provider
+from tests.locks import first_held_while_the_second_waits
 from tests.threads import (
     read_then_act_after,
     read_then_act_at_once,
@@ -274,6 +275,32 @@ def test_overlapping_operations_refused_on_activation(operation, db):
     assert first.number in caught.value.message
     assert second.status is ContractStatus.DRAFT
     assert db.session.query(ContractTransition).filter_by(contract_id=second.id).count() == 0
+
+
+def test_two_overlapping_operations_activated_at_once_only_one_stands(app, operation, db):
+    """Two officers activated two contracts of one home at the same instant; each found the
+    other still a draft, and the home had two operators."""
+    first = operation(date(2026, 1, 1), date(2026, 12, 31)).id
+    second = operation(date(2026, 7, 1), date(2027, 6, 30)).id
+    outcomes = first_held_while_the_second_waits(
+        app, lambda: _to("active")(_db.session.get(Contract, first)),
+        lambda: _to("active")(_db.session.get(Contract, second)))
+    assert outcomes[0] is None and "the periods overlap" in outcomes[1], outcomes
+    db.session.expire_all()
+    assert db.session.get(Contract, second).status is ContractStatus.DRAFT
+
+
+def test_a_contract_activated_as_its_provider_is_suspended_stays_a_draft(app, make_contract,
+                                                                         db):
+    contract = make_contract()
+    contract_id, provider_id = contract.id, contract.provider_id
+    outcomes = first_held_while_the_second_waits(
+        app, lambda: providers.set_provider_status(_db.session.get(Provider, provider_id),
+                                                   "suspended", "资质过期"),
+        lambda: _to("active")(_db.session.get(Contract, contract_id)))
+    assert outcomes[0] is None and "cannot be activated" in outcomes[1], outcomes
+    db.session.expire_all()
+    assert db.session.get(Contract, contract_id).status is ContractStatus.DRAFT
 
 
 def test_adjacent_operations_allowed_and_current_operator_follows(operation, make_facility):
