@@ -133,7 +133,9 @@ def create_action(*, description: str, severity: Severity | str, deadline: date 
     if actor is not None and actor.role not in RAISERS:
         raise Forbidden(_("Only officers and inspectors raise corrective actions."))
     if inspection is not None:
-        require_scored(inspection)
+        # an officer sending the inspection back at the same instant would otherwise leave the
+        # action on a result being redone
+        claim_row(inspection, lambda: require_scored(inspection))
         facility = facility or inspection.facility
         contract = contract or inspection.contract
     if facility is None and contract is None:

@@ -13,7 +13,9 @@ from app.users.models import User
 from evaluations.actions import rectification, services, suggestions
 from evaluations.actions.evidence import attachment_path
 from evaluations.actions.models import ActionStatus, CorrectiveAction
+from evaluations.inspections import services as inspections
 from evaluations.inspections.models import Inspection, InspectionStatus
+from tests.locks import first_held_while_the_second_waits
 from tests.threads import read_then_act_at_once, the_one_that_won
 
 TODAY = date(2026, 6, 15)
@@ -37,6 +39,26 @@ def test_manual_action_on_a_facility_goes_to_its_operator(world, db):
                                     facility=world.facility, actor=world.officer)
     assert action.provider_id == world.provider.id
     assert action.inspection_id is None
+
+
+def test_an_action_raised_as_its_inspection_is_sent_back_is_refused(app, world, db,
+                                                                    make_scored_inspection):
+    """The officer raised an action from the submitted result while another sent the
+    inspection back: the action stood on a result being redone."""
+    inspection_id = make_scored_inspection(world, {"bedding": 0}).id
+    db.session.commit()
+    officer_id, inspector_id = world.officer.id, world.inspector.id
+    outcomes = first_held_while_the_second_waits(
+        app,
+        lambda: inspections.reopen_inspection(_db.session.get(Inspection, inspection_id),
+                                              actor=_db.session.get(User, officer_id),
+                                              reason="评分有误"),
+        lambda: services.create_action(description="被褥未更换", severity="yellow",
+                                       deadline=TODAY + timedelta(days=10),
+                                       inspection=_db.session.get(Inspection, inspection_id),
+                                       actor=_db.session.get(User, inspector_id)))
+    assert outcomes[0] is None and "submitted or finalized inspection" in outcomes[1], outcomes
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CorrectiveAction)) == 0
 
 
 def test_manual_action_on_a_contract_goes_to_its_provider(world):
