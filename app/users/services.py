@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.errors import ValidationError
 from app.extensions import db
 from app.regions.models import Region
+from app.unit_of_work import hold_key
 from app.users.models import REGION_ROLES, Role, User
 from app.users.passwords import password_problem
 
@@ -98,6 +99,8 @@ def update_user(user: User, *, name: str, role: Role | str, region: Region | Non
         errors.setdefault("provider_id", []).append(_("No provider has this id."))
     if errors:
         raise ValidationError(_("The user was not changed."), errors)
+    if role is not Role.ADMIN:
+        _keep_an_administrator(user, "role")
     user.name = (name or "").strip()
     user.role = role
     user.region = region if role in REGION_ROLES else None
@@ -111,10 +114,28 @@ def update_user(user: User, *, name: str, role: Role | str, region: Region | Non
 def set_enabled(user: User, enabled: bool, acting: User | None = None) -> User:
     if not enabled and acting is not None and acting.id == user.id:
         raise ValidationError(_("You cannot disable your own account."))
+    if not enabled:
+        _keep_an_administrator(user, "is_enabled")
     user.is_enabled = enabled
     if not enabled:
         end_sessions(user)
     return user
+
+
+def _keep_an_administrator(user: User, field: str) -> None:
+    """Refuse to take the last enabled administrator away (a demotion or a disabling of
+    ``user``): nobody could then manage the users but at the server's command line. The
+    administrators are counted under a key (two administrators demoting each other at the
+    same instant each counted the other still there)."""
+    if user.role is not Role.ADMIN or not user.is_enabled:
+        return
+    hold_key("administrators", "")
+    others = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.role == Role.ADMIN, User.is_enabled, User.id != user.id))
+    if not others:
+        message = _("%(email)s is the last enabled administrator; make another user an "
+                    "administrator first.", email=user.email)
+        raise ValidationError(message, {field: [message]})
 
 
 def end_sessions(user: User) -> None:

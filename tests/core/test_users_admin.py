@@ -2,8 +2,11 @@
 
 import sqlalchemy as sa
 
+from app.regions.models import Region
+from app.users import services
 from app.users.models import Role, User
 from tests.clients import PASSWORD, Browser
+from tests.locks import first_held_while_the_second_waits
 
 
 def count_users(db) -> int:
@@ -148,3 +151,44 @@ def test_a_password_reset_ends_every_session_and_token_of_the_user(as_user, api_
     assert remembered.get("/").status_code == 302
     me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 401
+
+
+def test_the_last_administrator_is_neither_demoted_nor_disabled(as_user, db, make_user):
+    """Left without an enabled administrator, nobody could manage the users but at the
+    server's command line."""
+    browser, admin = as_user("admin")
+    demotion = {"name": "管理员", "role": "officer", "region_code": "100100"}
+    browser.get(f"/admin/users/{admin.id}")
+    page = browser.post(f"/admin/users/{admin.id}", demotion)
+    assert page.status_code == 422
+    assert "is the last enabled administrator" in page.get_data(as_text=True)
+
+    other = make_user("admin")
+    browser.get(f"/admin/users/{other.id}")
+    assert browser.post(f"/admin/users/{other.id}", demotion).status_code == 302
+    other = make_user("admin")
+    browser.get(f"/admin/users/{other.id}")
+    assert browser.post(f"/admin/users/{other.id}/disable").status_code == 302
+    # one administrator demoted, the other disabled: the first still cannot step down
+    page = browser.post(f"/admin/users/{admin.id}", demotion)
+    assert "is the last enabled administrator" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).role is Role.ADMIN
+    assert not db.session.get(User, other.id).is_enabled
+
+
+def test_two_administrators_demoting_each_other_at_once_leave_one(app, db, make_user):
+    """Each counted the other still an administrator, and both stepped down."""
+    first, second = make_user("admin").id, make_user("admin").id
+    db.session.commit()
+
+    def demote(user_id):
+        return lambda: services.update_user(
+            db.session.get(User, user_id), name="", role="inspector",
+            region=db.session.scalar(sa.select(Region).where(Region.code == "100100")),
+            provider_id=None)
+
+    outcomes = first_held_while_the_second_waits(app, demote(first), demote(second))
+    assert outcomes[0] is None and "is the last enabled administrator" in outcomes[1], outcomes
+    db.session.expire_all()
+    assert db.session.get(User, second).role is Role.ADMIN
