@@ -119,10 +119,18 @@ def claim_row(obj: so.DeclarativeBase, check: Callable[[], None]) -> None:
     check()
     table = obj.__table__
     if not db.session.execute(sa.update(table).where(table.c.id == obj.id)
-                              .values(id=table.c.id)).rowcount:
+                              .values(_unchanged(table))).rowcount:
         raise NotFound(_("Not found."))  # deleted by the change that came first
     db.session.refresh(obj, _read_back(obj))
     check()
+
+
+def _unchanged(table: sa.Table) -> dict[str, sa.Column]:
+    """``id = id``, and each column that an UPDATE would otherwise stamp (``updated_at``) set
+    to itself: a claim changes nothing (a contract's published release is dated by its
+    ``updated_at``, and a household import that claimed the contract made it look amended)."""
+    return {column.key: column for column in table.columns
+            if column.primary_key or column.onupdate is not None}
 
 
 def _read_back(obj: so.DeclarativeBase) -> list[str]:

@@ -15,6 +15,7 @@ from contracts import services as contracts
 from contracts.households.models import HouseholdImport, HouseholdRecord
 from contracts.households.services import HouseholdImportError, import_households, period_key
 from contracts.models import Contract
+from reports.exports.ocds import published_contracts, releases
 from tests.factories import hh_csv, hh_id
 from tests.threads import read_then_act_after, stored_as
 
@@ -109,6 +110,19 @@ def test_a_file_read_while_the_contract_was_terminated_imports_nothing(app, db, 
         stored_as(Contract, contract_id, "terminated"))
     assert outcomes[0] is None and "active contract only" in outcomes[1], outcomes
     assert count(db) == 0 and count(db, HouseholdImport) == 0
+
+
+def test_an_import_leaves_the_contracts_published_release_as_it_was(db, hh_contract, on_day,
+                                                                     import_rows):
+    """The import holds the contract's row while it writes; the hold stamped the contract's
+    ``updated_at``, and its open-data release took a new id and date as if it had changed."""
+    contract = hh_contract()
+    published = releases(published_contracts(None))[0]
+    on_day(date(2026, 7, 1))
+    import_rows(contract, [{}])
+    db.session.expire_all()
+    again = releases(published_contracts(None))[0]
+    assert (again["id"], again["date"]) == (published["id"], published["date"])
 
 
 def test_api_import_gbk_chinese_headers(db, hh_contract, api_as):
