@@ -38,7 +38,8 @@ def take_the_write_lock(session: so.Session) -> None:
     at its first write: two requests that read, then write on what they read, both read before
     either wrote. ``BEGIN IMMEDIATE`` takes the lock at once; a second transaction asking for
     it waits (the connection's busy timeout) for the first to end, then reads what it wrote. A
-    transaction already open holds the lock since its first write.
+    transaction already open is left as it is: it holds the lock from its first write (one
+    opened by a savepoint that has not written yet reads as before, unlocked).
     """
     if not session.connection().connection.dbapi_connection.in_transaction:
         session.execute(sa.text("BEGIN IMMEDIATE"))
