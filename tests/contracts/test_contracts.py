@@ -170,8 +170,9 @@ def _to(status, reason=""):
 ], ids=["schedule", "terms"])
 def test_a_draft_edit_sent_after_the_activation_is_refused(app, make_contract, db, edit,
                                                            refusal):
-    """The draft's page was opened before another officer activated it; the edit, checked
-    against the draft its request read, landed on the active contract, past the amendments."""
+    """The draft's page was opened before another officer activated it. The contract's
+    revision refused the edit as a record changed since it was loaded; the claim now says why:
+    the contract is no longer a draft."""
     contract_id = make_contract().id
     outcomes = read_then_act_after(app, _contract(contract_id), _to("active"), edit,
                                    stored_as(Contract, contract_id, "active"))
@@ -182,8 +183,9 @@ def test_a_draft_edit_sent_after_the_activation_is_refused(app, make_contract, d
 
 
 def test_completed_and_terminated_at_once_only_one_happens(app, make_contract, db):
-    """Both officers read the contract active; both steps were taken, and its history said it
-    went from active to completed and from active to terminated."""
+    """Both officers read the contract active: one step is taken, and the other is refused
+    with the reason (the contract is no longer active), not as a record changed since it was
+    loaded."""
     contract_id = make_contract(status="active").id
     outcomes = read_then_act_at_once(app, _contract(contract_id), _to("completed"),
                                      _to("terminated", "服务中止"))
