@@ -15,6 +15,7 @@ from reports.appeals.evidence import attach_files
 from reports.appeals.models import Appeal, AppealFile
 from tests.clients import Browser
 from tests.factories import jpeg_bytes, on
+from tests.locks import first_held_while_the_second_waits
 from tests.threads import read_then_act_after, stored_as
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -132,3 +133,18 @@ def test_a_file_sent_after_the_appeal_was_resolved_is_refused(world, app, db, ap
         stored_as(Appeal, appeal_id, "upheld"))
     assert outcomes[0] is None and "evidence can no longer be added" in outcomes[1], outcomes
     assert _count(db, AppealFile) == 0
+
+
+def test_files_sent_at_once_are_counted_together_against_the_limit(world, app, db, appeal):
+    """Two uploads of six files each: each counted the appeal's files before the other's, and
+    the appeal carried twelve of its ten."""
+    appeal_id, provider_user_id = appeal.id, world.provider_user.id
+
+    def send(prefix):
+        return lambda: attach_files(_db.session.get(Appeal, appeal_id),
+                                    [(f"{prefix}{n}.pdf", PDF) for n in range(6)],
+                                    actor=_db.session.get(User, provider_user_id))
+
+    outcomes = first_held_while_the_second_waits(app, send("甲"), send("乙"))
+    assert outcomes[0] is None and "at most 10 files" in outcomes[1], outcomes
+    assert _count(db, AppealFile) == 6
