@@ -55,6 +55,7 @@ def region_choices(user: User) -> list[tuple[str, str]]:
 # ---- providers ---------------------------------------------------------------------------
 
 class ProviderForm(Form):
+    revision = RevisionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     credit_code = StringField(_l("Unified social credit code"),
                               validators=[DataRequired(), Length(max=18)],
@@ -97,6 +98,7 @@ class QualificationForm(Form):
 # ---- facilities --------------------------------------------------------------------------
 
 class FacilityForm(Form):
+    revision = RevisionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=_choices(FACILITY_KIND_LABELS),
                        validators=[DataRequired()])

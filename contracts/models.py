@@ -89,7 +89,7 @@ class ContractStatus(enum.StrEnum):
 
 # ---- providers ---------------------------------------------------------------------------
 
-class Provider(TimestampMixin, db.Model):
+class Provider(Revisioned, TimestampMixin, db.Model):
     __tablename__ = "providers"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -142,7 +142,7 @@ class Qualification(TimestampMixin, db.Model):
 
 # ---- facilities --------------------------------------------------------------------------
 
-class Facility(TimestampMixin, db.Model):
+class Facility(Revisioned, TimestampMixin, db.Model):
     """A publicly built welfare home (公建民营 when a provider operates it)."""
 
     __tablename__ = "facilities"

@@ -99,7 +99,7 @@ class ProviderIn(ma.Schema):
 
 
 class ProviderPatch(PartialSchema, ProviderIn):
-    pass
+    revision = revision_in()
 
 
 class QualificationIn(ma.Schema):
@@ -121,6 +121,7 @@ class QualificationOut(ma.Schema):
 
 class ProviderOut(ma.Schema):
     id = ma.fields.Integer()
+    revision = revision_out()
     name = ma.fields.String()
     credit_code = ma.fields.String()
     kind = _enum(ProviderKind)
@@ -168,11 +169,12 @@ class FacilityIn(ma.Schema):
 
 
 class FacilityPatch(PartialSchema, FacilityIn):
-    pass
+    revision = revision_in()
 
 
 class FacilityOut(ma.Schema):
     id = ma.fields.Integer()
+    revision = revision_out()
     name = ma.fields.String()
     kind = _enum(FacilityKind)
     region_code = ma.fields.Function(lambda f: f.region.code)

@@ -14,6 +14,7 @@ from app.api.auth import api_user, token_required
 from app.api.schemas import page_schema
 from app.errors import NotFound, ValidationError
 from app.extensions import db
+from app.unit_of_work import expect_revision
 from contracts import listing, services
 from contracts import schemas as s
 from contracts.api import WRITERS, error_answers, page_of, query_region
@@ -69,6 +70,7 @@ class ProviderById(MethodView):
         """Change any of the provider's fields (status: ``POST .../status``). For admins and
         officers of the city or of a region holding all the provider's contracts and bids."""
         provider = services.get_visible_provider(api_user(), provider_id)
+        expect_revision(provider, data.pop("revision", None))
         return services.update_provider(provider, actor=api_user(), **data)
 
 
@@ -169,6 +171,7 @@ class FacilityById(MethodView):
         """Change any of the facility's fields; a new region lies inside the caller's."""
         user = api_user()
         facility = services.get_visible_facility(user, facility_id)
+        expect_revision(facility, data.pop("revision", None))
         return services.update_facility(facility, actor=user,
                                         **_facility_values(data, facility))
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.auth.login import role_required
 from app.errors import DomainError
+from app.unit_of_work import expect_revision
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import FacilityForm
 from contracts.models import FacilityKind
@@ -58,9 +59,11 @@ def facility_edit(facility_id: int):
             form[f"beds_{ward}"].data = beds
     if form.validate_on_submit():
         try:
+            expect_revision(facility, form.revision.data)
             services.update_facility(facility, actor=current_user, **form.values())
         except DomainError as error:
             show_refusal(form, error)
+            form.revision.data = facility.revision  # a retry saves over what is shown now
         else:
             flash(_("Facility %(name)s saved.", name=facility.name), "success")
             return redirect(url_for(".facility", facility_id=facility.id))

@@ -15,6 +15,7 @@ from app import clock
 from app.auth.login import role_required
 from app.errors import DomainError
 from app.forms import ConfirmForm
+from app.unit_of_work import expect_revision
 from app.users.models import Role
 from contracts import EVERYONE, STAFF, bp, listing, services
 from contracts.forms import ProviderForm, ProviderStatusForm, QualificationForm
@@ -100,9 +101,11 @@ def provider_edit(provider_id: int):
     form = ProviderForm(obj=provider)
     if form.validate_on_submit():
         try:
+            expect_revision(provider, form.revision.data)
             services.update_provider(provider, actor=current_user, **form.values())
         except DomainError as error:
             show_refusal(form, error)
+            form.revision.data = provider.revision  # a retry saves over what is shown now
         else:
             flash(_("Provider %(name)s saved.", name=provider.name), "success")
             return redirect(url_for(".provider", provider_id=provider.id))

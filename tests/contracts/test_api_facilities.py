@@ -22,7 +22,7 @@ def test_officer_creates_a_facility_with_ward_names(api_as, regions, db):
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body == {
-        "id": body["id"], "name": "甲一福利院", "kind": "elderly_home",
+        "id": body["id"], "revision": 1, "name": "甲一福利院", "kind": "elderly_home",
         "region_code": "100100001", "beds": 120, "wards": ["self_care", "disabled"],
         "ward_beds": {"self_care": 0, "disabled": 0}, "address": "甲一路1号",
         "opened_on": None, "latitude": None, "longitude": None, "current_operator": None}
@@ -79,6 +79,24 @@ def test_patch_with_ward_names_keeps_known_beds(api_as, make_facility, db):
     assert body["ward_beds"] == {"self_care": 40, "disabled": 30} and body["beds"] == 100
     db.session.expire_all()
     assert db.session.get(Facility, facility.id).name == "甲一颐养院"
+
+
+def test_a_patch_of_a_stale_revision_is_409_and_changes_nothing(api_as, make_facility, db):
+    """Two officers' clients read the home at revision 1; the second patch put back what the
+    first had just changed."""
+    facility = make_facility()
+    api, _ = api_as("officer", region="a")
+    assert api.get(f"/api/v1/facilities/{facility.id}").get_json()["revision"] == 1
+    first = api.patch(f"/api/v1/facilities/{facility.id}",
+                      json={"address": "江城区幸福路1号", "revision": 1})
+    assert first.status_code == 200 and first.get_json()["revision"] == 2
+    stale = api.patch(f"/api/v1/facilities/{facility.id}",
+                      json={"address": "江城区幸福路9号", "name": "甲一颐养院", "revision": 1})
+    assert stale.status_code == 409, stale.get_json()
+    db.session.expire_all()
+    stored = db.session.get(Facility, facility.id)
+    assert (stored.address, stored.revision) == ("江城区幸福路1号", 2)
+    assert stored.name != "甲一颐养院"
 
 
 def test_current_operator_is_the_active_operation_contract(api_as, make_facility,

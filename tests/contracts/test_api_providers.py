@@ -26,7 +26,7 @@ def test_officer_registers_a_provider(api_as, db):
     provider = db.session.get(Provider, body["id"])
     assert provider.credit_code == CODE
     assert body == {
-        "id": provider.id, "name": "甲区阳光社工服务中心", "credit_code": CODE,
+        "id": provider.id, "revision": 1, "name": "甲区阳光社工服务中心", "credit_code": CODE,
         "kind": "private_nonprofit", "contact_name": "李敏", "contact_phone": "0715-8123456",
         "contact_email": "", "address": "", "status": "active", "status_reason": "",
         "status_changed_at": None, "qualifications": []}
@@ -75,6 +75,18 @@ def test_patch_changes_only_the_given_fields(api_as, make_provider, db):
     bad = api.patch(f"/api/v1/providers/{provider.id}",
                     json={"credit_code": _one_char_changed(provider.credit_code)})
     assert bad.status_code == 422 and "credit_code" in error_of(bad)["fields"]
+
+
+def test_a_patch_of_a_stale_revision_is_409_and_changes_nothing(api_as, make_provider, db):
+    provider = make_provider(contact_phone="111")
+    api, _ = api_as("officer")
+    assert api.patch(f"/api/v1/providers/{provider.id}",
+                     json={"contact_phone": "222", "revision": 1}).get_json()["revision"] == 2
+    stale = api.patch(f"/api/v1/providers/{provider.id}",
+                      json={"contact_phone": "333", "revision": 1})
+    assert stale.status_code == 409 and error_of(stale)["code"] == "conflict"
+    db.session.expire_all()
+    assert (provider.contact_phone, provider.revision) == ("222", 2)
 
 
 def test_status_change_needs_a_reason(api_as, make_provider, db):

@@ -126,3 +126,29 @@ def test_admin_sees_the_users_of_the_organization(as_user, make_user, make_provi
     assert staff.email in page
     officer, _ = as_user("officer")
     assert staff.email not in officer.get(f"/providers/{provider.id}").get_data(as_text=True)
+
+
+def test_two_officers_editing_one_provider_do_not_overwrite_each_other(as_user, make_provider,
+                                                                       db):
+    """Both opened the edit page; the second save carried every field as its page showed it,
+    and silently put back the phone number the first had just changed."""
+    provider = make_provider(contact_phone="111")
+    url = f"/providers/{provider.id}/edit"
+    (first, _), (second, _) = as_user("officer"), as_user("officer")
+    page = {"name": provider.name, "credit_code": provider.credit_code, "kind": "social_org",
+            "contact_phone": "111", "revision": "1"}
+    for browser in (first, second):
+        assert 'name="revision" type="hidden" value="1"' in browser.get(url).get_data(
+            as_text=True)
+    assert first.post(url, page | {"contact_phone": "222"}).status_code == 302
+    refused = second.post(url, page | {"address": "江城区幸福路1号"})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "Someone else changed this record" in text
+    assert 'name="revision" type="hidden" value="2"' in text  # a retry saves over what is shown
+    db.session.expire_all()
+    assert (provider.contact_phone, provider.address) == ("222", "")
+    assert second.post(url, page | {"contact_phone": "222", "address": "江城区幸福路1号",
+                                    "revision": "2"}).status_code == 302
+    db.session.expire_all()
+    assert (provider.contact_phone, provider.address) == ("222", "江城区幸福路1号")
