@@ -120,7 +120,8 @@ def transition_contract(contract: Contract, to: ContractStatus | str, *,
 
     allowed()
     raise_if(errors, _("The contract's status was not changed."))
-    # two officers suspending and terminating one contract at once both read it active
+    # of two officers completing and terminating one contract at once, the second is refused
+    # saying why, not only as a record changed since it was loaded (the revision's refusal)
     claim_row(contract, allowed)
     if target is S.ACTIVE:
         # held while checked: a provider suspended, or another contract of the home activated,
@@ -167,8 +168,9 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     if targets is not _UNSET:
         new["targets"] = check_targets(contract.service_type, targets, errors)
     raise_if(errors, _("The contract was not amended."))
-    # a termination at the same instant would otherwise find the amendment on the closed
-    # contract; the changes and the version are then those of the row as stored
+    # an amendment sent after the termination is refused saying why (the revision alone
+    # refused it as a record changed since it was loaded); the changes are then reckoned
+    # against the row as stored
     claim_row(contract, lambda: _refuse_unless_amendable(contract))
     changes = {field: [_plain(field, getattr(contract, field)), _plain(field, value)]
                for field, value in new.items() if getattr(contract, field) != value}

@@ -254,8 +254,8 @@ def _refuse_unless_draft(contract: Contract, refusal: str) -> None:
 
 def set_payment_schedule(contract: Contract, installments: Sequence[dict[str, Any]]) -> Contract:
     """Replace a draft's schedule: ``[{"share_percent", "due_date", "performance_linked"?}]``."""
-    # an officer activating the contract at the same instant would otherwise find the new
-    # schedule on the active contract, past the amendments' trail
+    # a schedule sent after another officer activated the contract is refused saying why
+    # (the revision alone refused it as a record changed since it was loaded)
     claim_row(contract, lambda: _refuse_unless_draft(contract, _(
         "The payment schedule can be changed only while the contract is a draft.")))
     errors: Errors = {}
