@@ -40,10 +40,14 @@ def undo_refused() -> None:
     db.session.rollback()
 
 
-def show_refusal(form, error: DomainError) -> None:
-    """Undo the refused operation and show its reasons on the form."""
+def show_refusal(form, error: DomainError, *, revisioned=None) -> None:
+    """Undo the refused operation and show its reasons on the form. With ``revisioned`` (the
+    row the form saves under its revision), the form then carries the revision as stored: a
+    retry saves over what the page now shows, not over what it showed before."""
     undo_refused()
     apply_errors(form, error)
+    if revisioned is not None:
+        form.revision.data = revisioned.revision
 
 
 def form_page(template: str, form, **context):

@@ -128,8 +128,7 @@ def submission_review(submission_id: int):
         subs.review_submission(submission, form.decision.data, form.comment.data,
                                actor=current_user)
     except DomainError as error:
-        show_refusal(form, error)
-        form.revision.data = submission.revision  # a retry reviews what is shown now
+        show_refusal(form, error, revisioned=submission)
         return _submission_page(submission, form, error.status)
     flash(_("The report was approved.") if form.decision.data == "approved"
           else _("The report was returned to the provider."), "success")

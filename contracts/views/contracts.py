@@ -83,8 +83,7 @@ def contract_edit(contract_id: int):
             services.update_contract(contract, actor=current_user,
                                      installments=form.schedule(), **form.values())
         except DomainError as error:
-            show_refusal(form, error)
-            form.revision.data = contract.revision  # a retry saves over what is shown now
+            show_refusal(form, error, revisioned=contract)
         else:
             flash(_("Contract %(number)s saved.", number=contract.number), "success")
             return redirect(url_for(".contract", contract_id=contract.id))
@@ -155,8 +154,7 @@ def contract_amend(contract_id: int):
             amendment = services.amend_contract(contract, reason=form.reason.data,
                                                 actor=current_user, **form.changes(contract.targets))
         except DomainError as error:
-            show_refusal(form, error)
-            form.revision.data = contract.revision  # a retry amends what is shown now
+            show_refusal(form, error, revisioned=contract)
             return _contract_page(contract, error.status, error=error, amend_form=form)
         flash(_("Contract %(number)s amended (version %(version)d).", number=contract.number,
                 version=amendment.version), "success")

@@ -62,8 +62,7 @@ def facility_edit(facility_id: int):
             expect_revision(facility, form.revision.data)
             services.update_facility(facility, actor=current_user, **form.values())
         except DomainError as error:
-            show_refusal(form, error)
-            form.revision.data = facility.revision  # a retry saves over what is shown now
+            show_refusal(form, error, revisioned=facility)
         else:
             flash(_("Facility %(name)s saved.", name=facility.name), "success")
             return redirect(url_for(".facility", facility_id=facility.id))

@@ -104,8 +104,7 @@ def provider_edit(provider_id: int):
             expect_revision(provider, form.revision.data)
             services.update_provider(provider, actor=current_user, **form.values())
         except DomainError as error:
-            show_refusal(form, error)
-            form.revision.data = provider.revision  # a retry saves over what is shown now
+            show_refusal(form, error, revisioned=provider)
         else:
             flash(_("Provider %(name)s saved.", name=provider.name), "success")
             return redirect(url_for(".provider", provider_id=provider.id))
