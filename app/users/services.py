@@ -116,9 +116,8 @@ def set_enabled(user: User, enabled: bool, acting: User | None = None) -> User:
         raise ValidationError(_("You cannot disable your own account."))
     if not enabled:
         _keep_an_administrator(user, "is_enabled")
-    user.is_enabled = enabled
-    if not enabled:
         end_sessions(user)
+    user.is_enabled = enabled
     return user
 
 
