@@ -17,7 +17,7 @@ _WRITES = ("BEGIN IMMEDIATE", "INSERT", "UPDATE", "DELETE")
 
 
 def _began(conn, cursor, statement, *args) -> None:
-    if statement.lstrip().upper().startswith(_WRITES):
+    if statement.lstrip()[:15].upper().startswith(_WRITES):  # every statement of the suite
         _writing.add(threading.get_ident())
 
 
