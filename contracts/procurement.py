@@ -178,6 +178,15 @@ def award_refusals(bid: Bid, on: date) -> Errors:
     return errors
 
 
+def _refuse_the_award(bid: Bid, on: date) -> None:
+    errors = award_refusals(bid, on)
+    if errors:
+        raise ValidationError(
+            _("The bid cannot be awarded: %(why)s",
+              why=" ".join(message for messages in errors.values() for message in messages)),
+            errors)
+
+
 def award_bid(bid: Bid, actor: User | None, today: date | None = None, *,
               start_date: date | None = None, end_date: date | None = None) -> Contract:
     """Award the procurement to ``bid`` and return the DRAFT contract prefilled from it.
@@ -189,12 +198,9 @@ def award_bid(bid: Bid, actor: User | None, today: date | None = None, *,
     procurement = bid.procurement
     _require_open(procurement)
     today = today or clock.today()
-    errors = award_refusals(bid, today)
-    if errors:
-        raise ValidationError(
-            _("The bid cannot be awarded: %(why)s",
-              why=" ".join(message for messages in errors.values() for message in messages)),
-            errors)
+    # The provider as stored: one suspended at the same instant must not win a draft it could
+    # never activate, on a procurement then closed to every other bid.
+    claim_row(bid.provider, lambda: _refuse_the_award(bid, today))
     start = start_date or today
     bid.awarded = True
     procurement.status, procurement.awarded_on = ProcurementStatus.AWARDED, today

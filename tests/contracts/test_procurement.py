@@ -18,8 +18,10 @@ from contracts.models import (
     ContractStatus,
     Procurement,
     ProcurementStatus,
+    Provider,
     ServiceType,
 )
+from tests.locks import first_held_while_the_second_waits
 from tests.threads import read_then_act_at_once, the_one_that_won
 
 AWARD_DAY = date(2026, 2, 1)
@@ -126,6 +128,25 @@ def test_award_refused_to_suspended_or_debarred_provider(db, make_procurement,
         services.award_bid(bid, None, AWARD_DAY)
     assert word in caught.value.message and word in caught.value.fields["provider_id"][0]
     assert bid.procurement.status is ProcurementStatus.OPEN
+
+
+def test_a_bid_awarded_as_its_provider_is_suspended_leaves_the_procurement_open(
+        app, db, make_procurement, qualified_provider):
+    """Awarded at the instant of the suspension, the bid would make a draft its provider could
+    never activate, and the procurement, awarded, could not be awarded again."""
+    provider = qualified_provider()
+    bid = _bid(make_procurement, provider)
+    db.session.commit()
+    bid_id, provider_id, procurement_id = bid.id, provider.id, bid.procurement_id
+    outcomes = first_held_while_the_second_waits(
+        app, lambda: services.set_provider_status(_db.session.get(Provider, provider_id),
+                                                  "suspended", "投诉查实"),
+        lambda: services.award_bid(_db.session.get(Bid, bid_id), None, AWARD_DAY))
+    assert outcomes[0] is None and "is suspended" in outcomes[1], outcomes
+    db.session.expire_all()
+    assert db.session.get(Procurement, procurement_id).status is ProcurementStatus.OPEN
+    assert not db.session.scalars(sa.select(Contract).where(
+        Contract.procurement_id == procurement_id)).all()
 
 
 def test_award_refused_without_any_qualification(make_procurement, make_provider):
