@@ -243,8 +243,16 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
     story += [Spacer(1, 14), KeepTogether(signatures)]
     story.append(_verification_block(verify_url, data.verification_code, s))
 
-    footer_text = (f"CareProcure · {data.title} #{data.inspection_id} · "
-                   f"{_('Verification code')} {data.verification_code} · {verify_url}")
+    name = f"{data.title} #{data.inspection_id}"
+    return _build_pdf(story, font, title=name, names=name, code=data.verification_code,
+                      verify_url=verify_url)
+
+
+def _build_pdf(story: list, font: str, *, title: str, names: str, code: str,
+               verify_url: str) -> bytes:
+    """An A4 scorecard of ``story``, ``title`` and verification ``code`` in the document's
+    properties; every page's footer ``names`` it, with the code, beside "page n of m"."""
+    footer_text = f"CareProcure · {names} · {_('Verification code')} {code} · {verify_url}"
 
     def footer(canvas: Canvas, page: int, pages: int) -> None:
         canvas.setFont(font, 7)
@@ -254,11 +262,9 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
                                _("Page %(page)d of %(pages)d", page=page, pages=pages))
 
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.8 * cm,
-                                 rightMargin=1.8 * cm, topMargin=1.6 * cm,
-                                 bottomMargin=1.8 * cm, title=f"{data.title} #{data.inspection_id}",
-                                 author="CareProcure", subject=data.verification_code)
-    document.build(story, canvasmaker=_numbered_canvas(footer))
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm,
+                      topMargin=1.6 * cm, bottomMargin=1.8 * cm, title=title, subject=code,
+                      author="CareProcure").build(story, canvasmaker=_numbered_canvas(footer))
     return buffer.getvalue()
 
 
@@ -353,19 +359,5 @@ def performance_scorecard(*, contract, performance, trend, decision, font: str, 
                                     ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
                                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
     story += [Spacer(1, 14), KeepTogether(signatures), _verification_block(verify_url, code, s)]
-    footer_text = (f"CareProcure · {contract.number} · {p.period} · "
-                   f"{_('Verification code')} {code} · {verify_url}")
-
-    def footer(canvas: Canvas, page: int, pages: int) -> None:
-        canvas.setFont(font, 7)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(1.8 * cm, 1.1 * cm, footer_text)
-        canvas.drawRightString(A4[0] - 1.8 * cm, 1.1 * cm,
-                               _("Page %(page)d of %(pages)d", page=page, pages=pages))
-
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.8 * cm, rightMargin=1.8 * cm,
-                      topMargin=1.6 * cm, bottomMargin=1.8 * cm,
-                      title=f"{title} {contract.number} {p.period}", subject=code,
-                      author="CareProcure").build(story, canvasmaker=_numbered_canvas(footer))
-    return buffer.getvalue()
+    return _build_pdf(story, font, title=f"{title} {contract.number} {p.period}",
+                      names=f"{contract.number} · {p.period}", code=code, verify_url=verify_url)
