@@ -144,6 +144,26 @@ def page_of(select: sa.Select, limit: int, offset: int = 0) -> sa.Select:
     return select.limit(inline(limit)).offset(inline(offset))
 
 
+#: the column a page of rows carries its list's total in (:func:`rows_and_total`)
+TOTAL = "total_rows"
+
+
+def rows_and_total(session, select: sa.Select, limit: int, offset: int = 0, *,
+                   counted: sa.Select | None = None, unique: bool = False,
+                   ) -> tuple[list[sa.Row], int | None]:
+    """``select``'s rows ``offset`` to ``offset + limit`` and how many rows ``counted``
+    (default: ``select``) gives in all, in one statement: the count rides on each row as a
+    last column, :data:`TOTAL`, which the database computes once (an uncorrelated scalar
+    subquery) — one round trip a list page rather than two. The total is None when the page
+    has no row (the count is not run then). ``unique``: rows of entities whose collections
+    are loaded by joins (SQLAlchemy's ``Result.unique``)."""
+    total = count_rows(select if counted is None else counted).scalar_subquery()
+    result = session.execute(page_of(select.add_columns(total.correlate(None).label(TOTAL)),
+                                     limit, offset))
+    rows = (result.unique() if unique else result).all()
+    return rows, (rows[0][-1] if rows else None)
+
+
 def count_rows(select: sa.Select) -> sa.Select:
     """The statement that counts the rows ``select`` gives (its order dropped: it changes no
     count and costs a sort)."""

@@ -8,7 +8,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from app import paging
-from app.db import count_rows, page_of
+from app.db import count_rows, rows_and_total
 from app.extensions import db
 from app.validation import MAX_PAGE
 
@@ -59,13 +59,14 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
 def paginate(stmt: sa.Select, page: int, per_page: int, load: Sequence = ()) -> dict:
     """A page of ``stmt``; with ``load`` (loader options), cut on the listed table alone and
     only the page's rows loaded with them (:mod:`app.paging`)."""
-    total = db.session.scalar(count_rows(stmt))
     offset = (page - 1) * per_page
+    rows, total = rows_and_total(db.session, paging.ids_stmt(stmt) if load else stmt,
+                                 per_page, offset, counted=stmt)
+    if total is None:  # an empty page: the count did not run
+        total = 0 if page == 1 else db.session.scalar(count_rows(stmt))
+    items = [row[0] for row in rows]
     if load:
-        ids = db.session.scalars(page_of(paging.ids_stmt(stmt), per_page, offset)).all()
-        items = paging.load_in_order(paging.entity_of(stmt), ids, load)
-    else:
-        items = db.session.scalars(page_of(stmt, per_page, offset)).all()
+        items = paging.load_in_order(paging.entity_of(stmt), items, load)
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 

@@ -37,3 +37,25 @@ def test_the_api_page_is_the_same_with_or_without_loader_options(app):
     plain = api_paginate(stmt, 3, 5)
     assert [r.code for r in narrow["items"]] == [r.code for r in plain["items"]]
     assert narrow["total"] == plain["total"] == 12 and len(narrow["items"]) == 2
+
+
+def test_a_page_and_its_total_come_in_one_statement(app, count_queries):
+    stmt = _regions()
+    with app.test_request_context("/?page=3"), count_queries() as log:
+        page = db.paginate(stmt, per_page=5)
+    assert [r.code for r in page.items] == ["100101", "100100"]
+    assert page.total == 12 and page.pages == 3 and len(log) == 1
+
+
+def test_an_empty_list_counts_nothing_and_totals_zero(app, count_queries):
+    stmt = _regions().where(Region.code == "nowhere")
+    with app.test_request_context("/"), count_queries() as log:
+        page = db.paginate(stmt, per_page=5)
+    assert page.items == [] and page.total == 0 and len(log) == 1
+
+
+def test_an_api_page_past_the_last_still_says_how_many_there_are(app):
+    stmt = _regions()
+    beyond = api_paginate(stmt, 9, 5)
+    assert beyond["items"] == [] and beyond["total"] == 12
+    assert api_paginate(stmt.where(Region.code == "nowhere"), 1, 5)["total"] == 0
