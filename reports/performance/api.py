@@ -62,6 +62,9 @@ class DecisionIn(ma.Schema):
     comment = ma.fields.String(required=True, validate=ma.validate.Length(min=1))
     amount = ma.fields.Decimal(load_default=None, as_string=True, metadata={
         "type": "string", "description": "yuan, when reducing: at most two decimals"})
+    basis = ma.fields.String(load_default=None, validate=ma.validate.Length(max=64), metadata={
+        "description": "the performance's basis the decision was made on; figures changed "
+                       "since (a veto failed meanwhile) → 409"})
 
 
 class RevokeIn(ma.Schema):
@@ -111,6 +114,9 @@ class PerformanceSchema(ma.Schema):
     payable_amount = ma.fields.Decimal(as_string=True, places=2, allow_none=True)
     decision = ma.fields.Nested(DecisionSchema, allow_none=True)
     details = ma.fields.Function(_details, metadata={"description": "the figures counted"})
+    basis = ma.fields.String(metadata={
+        "description": "a digest of what a payment decision rests on; send it with the "
+                       "decision to have it refused if the figures changed meanwhile"})
 
 
 class DecisionList(ma.Schema):
@@ -142,7 +148,8 @@ class PaymentDecisionView(MethodView):
     @token_required(Role.OFFICER, Role.ADMIN)
     @blp.arguments(DecisionIn)
     @blp.response(201, DecisionSchema)
-    @blp.alt_response(409, description="The installment is already decided; revoke that first")
+    @blp.alt_response(409, description="The installment is already decided (revoke that "
+                                       "first), or the figures changed since ``basis``")
     def post(self, data, contract_id: int):
         """Decide the performance-linked installment: pay, reduce or withhold; renew or not.
         One decision per installment."""
@@ -150,7 +157,7 @@ class PaymentDecisionView(MethodView):
         amount = None if data["amount"] is None else str(data["amount"])
         return record_payment_decision(contract, data["period"], decision=data["decision"],
                                        renew=data["renew"], comment=data["comment"],
-                                       amount=amount, actor=api_user())
+                                       amount=amount, actor=api_user(), basis=data["basis"])
 
 
 @blp.route("/contracts/<int:contract_id>/payment-decisions")

@@ -30,6 +30,7 @@ from app.users.models import Role, User
 from contracts.common import as_money
 from contracts.models import Contract, ContractStatus, Installment
 from contracts.visibility import visible_contracts
+from evaluations.assessment.bands import grade_label
 from reports.performance.models import Decision, PaymentDecision
 from reports.performance.services import contract_performance, linked_installment
 
@@ -111,14 +112,19 @@ def _amount(decision: Decision, amount: Any, performance, linked: Decimal,
 
 def record_payment_decision(contract: Contract, period: str | None, *, decision: str,
                             renew: bool, comment: str, actor: User | None,
-                            amount: Decimal | str | None = None) -> PaymentDecision:
+                            amount: Decimal | str | None = None,
+                            basis: str | None = None) -> PaymentDecision:
     """Decide the performance-linked installment on the performance of ``period``.
 
     A decision already standing on the installment → ``Conflict``; revoke it first. A
-    comment is always required.
+    comment is always required. ``basis``: the :attr:`Performance.basis` of the figures the
+    decider saw; figures changed since (a veto item failed in an inspection finalized after
+    the page was opened) → ``Conflict`` with the figures as they are.
     """
     _require_decider(actor)
     performance = contract_performance(contract, period)
+    if basis is not None and basis != performance.basis:
+        raise _figures_changed(performance)
     errors: dict[str, list[str]] = {}
     try:
         choice = Decision(decision)
@@ -159,6 +165,16 @@ def record_payment_decision(contract: Contract, period: str | None, *, decision:
             raise
         raise _already_decided(standing) from None
     return row
+
+
+def _figures_changed(performance) -> Conflict:
+    message = _("The performance of %(period)s changed after this page was opened: it is now "
+                "%(composite)s, grade “%(grade)s”, %(failed)d veto item(s) failed. Check the "
+                "figures and decide again.", period=performance.period,
+                composite=performance.rounded("composite") if performance.composite is not None
+                else "—", grade=grade_label(performance.grade) if performance.grade else "—",
+                failed=len(performance.failed_critical))
+    return Conflict(message, {"decision": [message]})
 
 
 def _already_decided(standing: PaymentDecision) -> Conflict:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form
@@ -20,6 +27,9 @@ class DecisionForm(Form):
                           validators=[Optional(), NumberRange(min=0)])
     renew = BooleanField(_l("Renew the contract"))
     comment = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=2000)])
+    #: the figures the page showed (``Performance.basis``): a decision on figures that have
+    #: changed since is refused
+    basis = HiddenField(validators=[Length(max=64)])
     submit = SubmitField(_l("Record the decision"))
 
     def propose(self, choice: str, payable) -> None:

@@ -22,6 +22,7 @@ grade maps to the share of the last (performance-linked) installment that is pai
 from __future__ import annotations
 
 import calendar
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -101,6 +102,16 @@ class Performance:
     def rounded(self, name: str) -> Decimal | None:
         value = getattr(self, name)
         return None if value is None else round_score(value)
+
+    @property
+    def basis(self) -> str:
+        """A digest of what a payment decision rests on (the period, the composite and its
+        grade, the veto items failed, the share and amounts): the decision page carries it,
+        and a decision sent from a page showing other figures is refused."""
+        figures = (self.period, self.rounded("composite"), self.grade, self.payment_share,
+                   self.linked_amount, self.payable_amount,
+                   sorted((f.inspection_id, f.item_id) for f in self.failed_critical))
+        return hashlib.sha256(repr(figures).encode()).hexdigest()[:16]
 
 
 def parse_period(key: str | None, contract: Contract) -> Window:

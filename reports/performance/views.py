@@ -42,7 +42,8 @@ def _refusal(form: DecisionForm, contract: Contract, period: str) -> DomainError
     try:
         record_payment_decision(contract, period, decision=form.decision.data,
                                 renew=form.renew.data, comment=form.comment.data,
-                                amount=form.amount.data, actor=current_user)
+                                amount=form.amount.data, actor=current_user,
+                                basis=form.basis.data or None)
     except DomainError as error:
         apply_errors(form, error)
         return error
@@ -69,6 +70,7 @@ def _page(contract: Contract, period: str, form: DecisionForm | None = None,
     if form is None:
         form = DecisionForm(formdata=None)
         form.propose(default_choice(performance), performance.payable_amount)
+    form.basis.data = performance.basis  # what this page shows, refused or not
     return render_template(
         "reports/performance.html", contract=contract, p=performance,
         chart=_trend_chart(contract), decision=decision, form=form,
