@@ -31,6 +31,7 @@ from contracts.common import as_money
 from contracts.models import Contract, ContractStatus, Installment
 from contracts.visibility import visible_contracts
 from evaluations.assessment.bands import grade_label
+from reports.performance.figures import hold_performance
 from reports.performance.models import Decision, PaymentDecision
 from reports.performance.services import contract_performance, linked_installment
 
@@ -122,6 +123,7 @@ def record_payment_decision(contract: Contract, period: str | None, *, decision:
     the page was opened) → ``Conflict`` with the figures as they are.
     """
     _require_decider(actor)
+    hold_performance([contract.id])
     performance = contract_performance(contract, period)
     if basis is not None and basis != performance.basis:
         raise _figures_changed(performance)

@@ -27,7 +27,7 @@ import sqlalchemy.orm as so
 
 from app import clock
 from app.db import insert
-from app.derived import keep_current, touched
+from app.derived import keep_current, refresh_lock, touched
 from app.errors import ValidationError
 from app.extensions import db
 from contracts.households.models import HouseholdImport, SpotCheck
@@ -197,12 +197,23 @@ def _stale_marks(session: so.Session) -> set[tuple[str, int]]:
     return marks
 
 
+def hold_performance(contract_ids: Iterable[int]) -> None:
+    """Until the commit: the only transaction changing or deciding on the performance of
+    ``contract_ids``. A payment decision holds its contract's while it reads the figures and
+    records what they give; a change to the figures' sources holds it as it refreshes them,
+    just before its commit. So a decision is made on the figures before the change or after
+    it, never on the ones a committing change is replacing (a veto failed as the decision was
+    being recorded)."""
+    refresh_lock("performance", [str(ident) for ident in sorted(contract_ids)])
+
+
 def _refresh_marked(marks: set) -> None:
     ids = {ident for kind, ident in marks if kind == "contract" and ident is not None}
     homes = [ident for kind, ident in marks if kind == "facility"]
     if homes:
         ids.update(db.session.scalars(sa.select(Contract.id).where(
             Contract.facility_id.in_(homes))))
+    hold_performance(ids)
     refresh(ids)
 
 

@@ -1,18 +1,29 @@
 """A payment decision rests on the figures its page showed: a veto failed in an inspection
 finalized after the page was opened refuses the decision (409, nothing stored) and shows the
-figures as they are; the API does the same for the ``basis`` it read."""
+figures as they are; the API does the same for the ``basis`` it read. A decision recorded as
+the veto is being finalized waits for it and is made on it."""
 
 import re
+import threading
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
+from app.extensions import db as _db
+from app.users.models import User
+from contracts.models import Contract
+from evaluations.inspections.models import Inspection
+from evaluations.inspections.services import finalize_inspection, submit_inspection
+from reports.performance import figures
+from reports.performance.decisions import record_payment_decision
 from reports.performance.models import Decision, PaymentDecision
 from reports.performance.services import contract_performance
 from tests.clients import error_of
-from tests.factories import on
+from tests.factories import fill_in, on
+from tests.locks import a_statement_waits_for_a_lock
 from tests.reports.money import VETO, finalized
+from tests.threads import WAIT, at_once, committed_in_a_request, until
 
 LATE_2026 = date(2026, 12, 20)
 _BASIS = re.compile(r'name="basis" type="hidden" value="([^"]*)"')
@@ -83,3 +94,48 @@ def test_the_api_refuses_a_decision_on_a_basis_that_changed(db, good_year, sched
     decision["basis"] = api.get(performance).get_json()["basis"]
     assert api.post(f"/api/v1/contracts/{w.contract.id}/payment-decision",
                     json=decision).status_code == 201
+
+
+def test_a_decision_recorded_as_a_veto_is_finalized_waits_and_is_made_on_it(
+        app, db, good_year, schedule, monkeypatch):
+    w = good_year
+    on(date(2026, 11, 20))
+    vetoed = schedule(scheduled_for=date(2026, 11, 20))
+    fill_in(db, vetoed, w, value=lambda item: False if item.key == VETO else None)
+    submit_inspection(vetoed, actor=w.inspector)
+    db.session.commit()
+    on(LATE_2026)
+    ids = {"inspection": vetoed.id, "contract": w.contract.id, "officer": w.officer.id}
+    refreshing, go_on = threading.Event(), threading.Event()
+    refresh = figures.refresh
+
+    def refresh_then_pause(*args, **kwargs):
+        """The finalization, its figures refreshed and its commit to come, pauses once."""
+        result = refresh(*args, **kwargs)
+        if not refreshing.is_set():
+            refreshing.set()
+            assert go_on.wait(WAIT), "the decision did not wait for the finalization"
+        return result
+
+    monkeypatch.setattr(figures, "refresh", refresh_then_pause)
+    officer = lambda: _db.session.get(User, ids["officer"])  # noqa: E731
+
+    def finalize() -> None:
+        finalize_inspection(_db.session.get(Inspection, ids["inspection"]), actor=officer())
+
+    def decide() -> None:
+        assert refreshing.wait(WAIT)
+        record_payment_decision(_db.session.get(Contract, ids["contract"]), "2026",
+                                decision="pay", renew=False, comment="按绩效支付",
+                                actor=officer())
+
+    def release() -> None:
+        if refreshing.wait(WAIT) and until(lambda: a_statement_waits_for_a_lock(app)):
+            go_on.set()
+
+    outcomes = at_once(lambda: committed_in_a_request(app, finalize),
+                       lambda: committed_in_a_request(app, decide), release)[:2]
+    assert outcomes == [None, None], outcomes
+    db.session.expire_all()
+    [row] = _decisions(db, w.contract)
+    assert row.grade == "fail" and row.amount == 0
