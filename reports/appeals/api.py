@@ -51,6 +51,9 @@ class ResolveIn(ma.Schema):
     reason = ma.fields.String(required=True)
     revised_decision = ma.fields.Nested(RevisedDecisionIn, load_default=None, metadata={
         "description": "for a corrected payment decision: the decision that replaces it"})
+    files_seen = ma.fields.Integer(load_default=None, validate=ma.validate.Range(0, 1000),
+                                   metadata={"description": "how many evidence files the "
+                                             "resolution was made on; more stored since → 409"})
 
 
 class AppealArgs(PageArgs):
@@ -172,7 +175,8 @@ class AppealResolve(MethodView):
     @token_required(*OFFICERS)
     @blp.arguments(ResolveIn)
     @blp.response(200, AppealSchema)
-    @blp.alt_response(409, description="Already resolved")
+    @blp.alt_response(409, description="Already resolved, or evidence added since "
+                                       "``files_seen``")
     def post(self, data, appeal_id: int):
         """The officer's answer: ``upheld``, or ``corrected`` (an inspection gets a correction
         version; a decision is revoked and ``revised_decision`` recorded), with a reason."""
@@ -182,7 +186,8 @@ class AppealResolve(MethodView):
             revised["amount"] = str(revised["amount"])
         return appeal_dict(appeals.resolve_appeal(appeal, outcome=data["outcome"],
                                                   reason=data["reason"], actor=api_user(),
-                                                  revised=revised))
+                                                  revised=revised,
+                                                  files_seen=data["files_seen"]))
 
 
 @blp.route("/appeals/<int:appeal_id>/files")

@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DecimalField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.forms import Form
 from app.uploads import ACCEPT
@@ -44,7 +45,12 @@ class ResolveForm(Form):
                          "decision"))], validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)],
                            render_kw={"rows": 3})
+    #: how many evidence files the page showed: a resolution sent after more came is refused
+    files_seen = HiddenField(validators=[Optional(), Regexp(r"^\d{1,4}$")])
     submit = SubmitField(_l("Resolve the appeal"))
+
+    def seen(self) -> int | None:
+        return int(self.files_seen.data) if self.files_seen.data else None
 
 
 class ResolveDecisionForm(ResolveForm):

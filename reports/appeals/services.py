@@ -198,16 +198,23 @@ def _refuse_unless_open(appeal: Appeal) -> None:
 
 
 def resolve_appeal(appeal: Appeal, *, outcome: Any, reason: Any, actor: User,
-                   revised: dict | None = None) -> Appeal:
+                   revised: dict | None = None, files_seen: int | None = None) -> Appeal:
     """The officer's answer: ``upheld`` or ``corrected``, with a reason.
 
     Correcting an inspection makes its correction version (to be filled in and finalized as
     any correction); correcting a decision revokes it and records ``revised`` (``decision``,
-    ``amount``, ``renew``, ``comment``) in its place.
+    ``amount``, ``renew``, ``comment``) in its place. ``files_seen``: how many evidence files
+    the officer's page showed; more stored since → ``Conflict`` (read them first).
     """
     if actor is None or actor.role not in (Role.OFFICER, Role.ADMIN):
         raise Forbidden(_("Only officers resolve appeals."))
     claim_row(appeal, lambda: _refuse_unless_open(appeal))
+    if files_seen is not None:
+        db.session.expire(appeal, ["files"])  # as stored: a file added claims the appeal too
+        if (unread := len(appeal.files) - files_seen) > 0:
+            message = _("%(n)d evidence file(s) were added after this page was opened; read "
+                        "them before resolving the appeal.", n=unread)
+            raise Conflict(message, {"outcome": [message]})
     errors: dict[str, list[str]] = {}
     if outcome not in OUTCOMES:
         errors["outcome"] = [_("Choose upheld or corrected.")]
