@@ -5,7 +5,6 @@ read the appeal and by nobody else; and the appeal buttons disappear once the wi
 import io
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db as _db
@@ -28,15 +27,6 @@ def _count(db, model) -> int:
 def _upload(api, appeal_id, name, data):
     return api.post(f"/api/v1/appeals/{appeal_id}/files",
                     data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
-
-
-@pytest.fixture
-def appeal(world, db):
-    on(date(2026, 11, 12))
-    lodged = appeals.open_inspection_appeal(world.inspection, reason="检查当日停电",
-                                            actor=world.provider_user)
-    db.session.commit()
-    return lodged
 
 
 def test_the_appeal_page_takes_files_with_the_appeal(world, app, db, as_user):

@@ -3,26 +3,12 @@ officer opened the page refuses the resolution (409, the appeal stays open) unti
 
 import io
 import re
-from datetime import date
 
-import pytest
-
-from reports.appeals import services as appeals
 from reports.appeals.models import Appeal, AppealStatus
 from tests.clients import error_of
-from tests.factories import on
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 _SEEN = re.compile(r'name="files_seen" type="hidden" value="([^"]*)"')
-
-
-@pytest.fixture
-def appeal(world, db):
-    on(date(2026, 11, 12))
-    lodged = appeals.open_inspection_appeal(world.inspection, reason="检查当日停电",
-                                            actor=world.provider_user)
-    db.session.commit()
-    return lodged
 
 
 def _add_a_file(api_login, world, appeal) -> None:
