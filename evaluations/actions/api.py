@@ -98,6 +98,10 @@ class ReopenArgs(ma.Schema):
 
 class CloseArgs(ma.Schema):
     note = ma.fields.String(load_default="")
+    answer_seen = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40),
+                                   metadata={"description": "the action's `responded_at` as "
+                                             "read (\"\" when it had no answer); the provider "
+                                             "having answered again since → 409"})
 
 
 def action_dict(action: CorrectiveAction) -> dict:
@@ -228,9 +232,11 @@ class CorrectiveActionClose(MethodView):
     @blp.arguments(CloseArgs)
     @blp.response(200, ActionSchema)
     def post(self, args, action_id: int):
-        """The officer closes the action; already closed → 409."""
+        """The officer closes the action; already closed, or answered again since
+        ``answer_seen`` → 409."""
         action = _action(action_id)
-        actions.close_action(action, actor=api_user(), note=args["note"])
+        actions.close_action(action, actor=api_user(), note=args["note"],
+                             answer_seen=args["answer_seen"])
         return action_dict(action)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    HiddenField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -67,6 +68,8 @@ class AnswerForm(Form):
 
 class CloseForm(Form):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+    #: the answer the page showed (``services.answer_stamp``): closing on an older one is refused
+    answer_seen = HiddenField(validators=[Length(max=40)])
     submit = SubmitField(_l("Accept and close"))
 
 

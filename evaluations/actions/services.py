@@ -174,17 +174,29 @@ def _refuse_if(action: CorrectiveAction, status: ActionStatus, refusal: str) -> 
         raise Conflict(refusal)
 
 
-def close_action(action: CorrectiveAction, *, actor: User, note: str = "") -> CorrectiveAction:
-    """The officer accepts the answer (or a re-inspection's finding) and closes the action."""
+def close_action(action: CorrectiveAction, *, actor: User, note: str = "",
+                 answer_seen: str | None = None) -> CorrectiveAction:
+    """The officer accepts the answer (or a re-inspection's finding) and closes the action.
+    ``answer_seen``: the :func:`answer_stamp` of the answer the officer read; the provider
+    having answered again since → ``Conflict`` (read the new report first)."""
     require_reviewer(actor, action)
     claim_row(action, lambda: _refuse_if(action, ActionStatus.CLOSED,
                                          _("This corrective action is already closed.")))
+    if answer_seen is not None and answer_seen != answer_stamp(action):
+        message = _("The provider sent a new rectification report after this page was "
+                    "opened; read it before closing the action.")
+        raise Conflict(message, {"note": [message]})
     action.status = ActionStatus.CLOSED
     action.closed_at = clock.now()
     action.closed_by_id = actor.id
     action.close_note = (note or "").strip()[:MAX_REASON]
     db.session.flush()
     return action
+
+
+def answer_stamp(action: CorrectiveAction) -> str:
+    """Which answer of the provider the action holds: when it was sent ("" before any)."""
+    return action.responded_at.isoformat() if action.responded_at else ""
 
 
 def reopen_action(action: CorrectiveAction, *, reason: str, actor: User) -> CorrectiveAction:

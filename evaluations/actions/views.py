@@ -133,6 +133,7 @@ def _detail(action, status: int = 200, **forms):
         forms["answer_form"] = AnswerForm(formdata=None)
         forms["answer_form"].show(action)
     forms.setdefault("close_form", CloseForm())
+    forms["close_form"].answer_seen.data = actions.answer_stamp(action)  # what this page shows
     forms.setdefault("reopen_form", ReopenForm())
     if current_user.role in REVIEWERS and "reinspection_form" not in forms:
         target = action.facility.region if action.facility else action.region
@@ -179,7 +180,8 @@ def action_close(action_id: int):
     form = CloseForm()
     if form.validate_on_submit():
         try:
-            actions.close_action(action, actor=current_user, note=form.note.data or "")
+            actions.close_action(action, actor=current_user, note=form.note.data or "",
+                                 answer_seen=form.answer_seen.data)
         except DomainError as error:
             apply_errors(form, error)
         else:
