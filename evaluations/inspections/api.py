@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from app.api import Blueprint
 from app.api.auth import api_user, token_required
-from app.api.schemas import PageArgs, Prepared, page_schema, paginate
+from app.api.schemas import Prepared, page_schema, paginate
 from app.errors import NotFound, ValidationError
 from app.users.models import Role
 from contracts.visibility import get_visible_contract, get_visible_facility
@@ -23,6 +23,13 @@ from evaluations.inspections import lists as inspection_lists
 from evaluations.inspections import photos as photo_services
 from evaluations.inspections import services as inspection_services
 from evaluations.inspections import signatures as signature_services
+from evaluations.inspections.api_args import (
+    AnswersArgs,
+    FinalizeArgs,
+    InspectionListArgs,
+    ReasonArgs,
+    ScheduleArgs,
+)
 from evaluations.inspections.integrity_schema import IntegritySchema
 from evaluations.inspections.models import Inspection, InspectionStatus
 
@@ -184,33 +191,6 @@ class InspectionSchema(ma.Schema):
                        "changed since their base_version, with both values"})
 
 
-class ScheduleArgs(ma.Schema):
-    template_id = ma.fields.Integer(required=True)
-    facility_id = ma.fields.Integer(allow_none=True)
-    contract_id = ma.fields.Integer(allow_none=True)
-    inspector_id = ma.fields.Integer(required=True)
-    scheduled_for = ma.fields.Date(required=True)
-
-
-class InspectionListArgs(PageArgs):
-    status = ma.fields.Enum(InspectionStatus, by_value=True)
-    template_id = ma.fields.Integer()
-    facility_id = ma.fields.Integer()
-    contract_id = ma.fields.Integer()
-    inspector_id = ma.fields.Integer()
-
-
-class AnswersArgs(ma.Schema):
-    #: the whole form's version; leave it out to send per-item ``base_version``s instead
-    version = ma.fields.Raw()
-    #: checked item by item by the service, so that errors name ``answers[i].<field>``
-    answers = ma.fields.List(ma.fields.Raw(), required=True)
-
-
-class ReasonArgs(ma.Schema):
-    reason = ma.fields.String(required=True)
-
-
 def _visible_inspection(inspection_id: int) -> Inspection:
     return inspection_services.get_visible_inspection(api_user(), inspection_id)
 
@@ -307,11 +287,14 @@ class InspectionSubmit(MethodView):
 @blp.route("/inspections/<int:inspection_id>/finalize")
 class InspectionFinalize(MethodView):
     @token_required(*OFFICERS)
+    @blp.arguments(FinalizeArgs)
     @blp.response(200, InspectionSchema)
-    def post(self, inspection_id: int):
+    @blp.alt_response(409, description="Not submitted, or changed since ``version``")
+    def post(self, args, inspection_id: int):
         """Sign the result off; the inspection never changes again."""
         inspection = _visible_inspection(inspection_id)
-        inspection_services.finalize_inspection(inspection, actor=api_user())
+        inspection_services.finalize_inspection(inspection, actor=api_user(),
+                                                version_seen=args["version"])
         return inspection_dict(inspection)
 
 

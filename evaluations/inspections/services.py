@@ -243,10 +243,16 @@ def reopen_inspection(inspection: Inspection, *, actor: User | None, reason: str
     return inspection
 
 
-def finalize_inspection(inspection: Inspection, *, actor: User | None) -> Inspection:
-    """An officer (or admin) of the region signs the result off; it never changes again."""
+def finalize_inspection(inspection: Inspection, *, actor: User | None,
+                        version_seen: int | None = None) -> Inspection:
+    """An officer (or admin) of the region signs the result off; it never changes again.
+    ``version_seen``: the version of the result the officer read; a result sent back and
+    submitted again since → ``Conflict`` (read it first)."""
     require_officer_of(inspection, actor)
     claim_row(inspection, lambda: _refuse_unless_submitted(inspection))
+    if version_seen is not None and version_seen != inspection.version:
+        raise Conflict(_("The result changed after this page was opened (it was sent back and "
+                         "submitted again); read it before finalizing."))
     inspection.status = InspectionStatus.FINALIZED
     inspection.finalized_at = clock.now()
     inspection.finalized_by_id = actor.id if actor is not None else None

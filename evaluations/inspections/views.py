@@ -27,6 +27,7 @@ from evaluations import bp
 from evaluations.inspections import form_page, integrity, lists, photos, services
 from evaluations.inspections.forms import (
     FieldForm,
+    FinalizeForm,
     ReasonForm,
     ScheduleForm,
     answers_from_request,
@@ -126,9 +127,11 @@ def _target(kind: str, ident: int | None):
 @role_required(*EVERYONE)
 def inspection_detail(inspection_id: int):
     inspection = _inspection(inspection_id, services.WITH_FORM)
+    finalize_form = FinalizeForm(formdata=None, version=str(inspection.version))
     return render_template("evaluations/inspection_detail.html", inspection=inspection,
                            confirm_form=ConfirmForm(), reason_form=ReasonForm(),
-                           signature_roles=ROLE_LABELS, **_result_context(inspection))
+                           finalize_form=finalize_form, signature_roles=ROLE_LABELS,
+                           **_result_context(inspection))
 
 
 def _integrity_context(inspection: Inspection) -> dict:
@@ -289,8 +292,9 @@ def _officer_action(inspection_id: int, action, success: str, form_class=Confirm
 @role_required(*OFFICERS)
 def inspection_finalize(inspection_id: int):
     return _officer_action(
-        inspection_id, lambda i, _f: services.finalize_inspection(i, actor=current_user),
-        _("Inspection finalized; it can no longer be changed."))
+        inspection_id, lambda i, f: services.finalize_inspection(i, actor=current_user,
+                                                                 version_seen=f.seen()),
+        _("Inspection finalized; it can no longer be changed."), FinalizeForm)
 
 
 @bp.route("/inspections/<int:inspection_id>/reopen", methods=["POST"])
