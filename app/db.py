@@ -150,18 +150,21 @@ TOTAL = "total_rows"
 
 def rows_and_total(session, select: sa.Select, limit: int, offset: int = 0, *,
                    counted: sa.Select | None = None, unique: bool = False,
-                   ) -> tuple[list[sa.Row], int | None]:
+                   ) -> tuple[list[sa.Row], int]:
     """``select``'s rows ``offset`` to ``offset + limit`` and how many rows ``counted``
     (default: ``select``) gives in all, in one statement: the count rides on each row as a
     last column, :data:`TOTAL`, which the database computes once (an uncorrelated scalar
-    subquery) — one round trip a list page rather than two. The total is None when the page
-    has no row (the count is not run then). ``unique``: rows of entities whose collections
-    are loaded by joins (SQLAlchemy's ``Result.unique``)."""
-    total = count_rows(select if counted is None else counted).scalar_subquery()
+    subquery) — one round trip a list page rather than two. An empty page carries no count:
+    the first holds no row at all (0), one past the last is counted apart. ``unique``: rows
+    of entities whose collections are loaded by joins (SQLAlchemy's ``Result.unique``)."""
+    counted = select if counted is None else counted
+    total = count_rows(counted).scalar_subquery()
     result = session.execute(page_of(select.add_columns(total.correlate(None).label(TOTAL)),
                                      limit, offset))
     rows = (result.unique() if unique else result).all()
-    return rows, (rows[0][-1] if rows else None)
+    if rows:
+        return rows, rows[0][-1]
+    return rows, (0 if offset == 0 else session.scalar(count_rows(counted)))
 
 
 def count_rows(select: sa.Select) -> sa.Select:

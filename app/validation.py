@@ -319,11 +319,7 @@ class InlinedPagination(SelectPagination):
         return rows
 
     def _query_count(self) -> int:
-        if self._total is not None:
-            return self._total
-        if self.page == 1:
-            return 0  # no row from the first on
-        return super()._query_count()  # past the last page, where the caller allows it
+        return self._total
 
 
 class RowPagination(InlinedPagination):

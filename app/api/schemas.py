@@ -8,7 +8,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from app import paging
-from app.db import count_rows, rows_and_total
+from app.db import rows_and_total
 from app.extensions import db
 from app.validation import MAX_PAGE
 
@@ -62,8 +62,6 @@ def paginate(stmt: sa.Select, page: int, per_page: int, load: Sequence = ()) -> 
     offset = (page - 1) * per_page
     rows, total = rows_and_total(db.session, paging.ids_stmt(stmt) if load else stmt,
                                  per_page, offset, counted=stmt)
-    if total is None:  # an empty page: the count did not run
-        total = 0 if page == 1 else db.session.scalar(count_rows(stmt))
     items = [row[0] for row in rows]
     if load:
         items = paging.load_in_order(paging.entity_of(stmt), items, load)
