@@ -9,6 +9,7 @@ validators, which could not compare it, and shows as the field's error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -135,6 +136,23 @@ class RevisionField(HiddenField):
             self.data = v.bounded_int(valuelist[0]) if valuelist and valuelist[0] else None
         except ValueError:
             self.data = None
+
+
+class ShownNumberField(HiddenField):
+    """A count the page showed (an inspection's version, the evidence files it listed), sent
+    back so that the service refuses a step taken on what has changed since. Blank is None (a
+    client that sends none); anything but up to ``digits`` digits is a form error."""
+
+    def __init__(self, *args: Any, digits: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.digits = digits
+
+    def process_formdata(self, valuelist: list) -> None:
+        self.data = None
+        if valuelist and valuelist[0]:
+            if not re.fullmatch(rf"\d{{1,{self.digits}}}", valuelist[0]):
+                raise ValueError(_l("Not a number."))
+            self.data = int(valuelist[0])
 
 
 class ConfirmForm(Form):

@@ -14,10 +14,10 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.extensions import db
-from app.forms import NARROW, Form
+from app.forms import NARROW, Form, ShownNumberField
 from app.lookups import LookupField
 from app.users.models import User
 from contracts.lookups import ContractLookup, FacilityLookup
@@ -88,11 +88,8 @@ class FinalizeForm(Form):
     """The officer's sign-off of the result as the page showed it: a result sent back and
     submitted again since is refused."""
 
-    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,10}$")])
+    version = ShownNumberField(digits=10)
     submit = SubmitField(_l("Finalize"))
-
-    def seen(self) -> int | None:
-        return int(self.version.data) if self.version.data else None
 
 
 def answers_from_request(inspection: Inspection, form: MultiDict) -> tuple[list[dict],

@@ -127,7 +127,7 @@ def _target(kind: str, ident: int | None):
 @role_required(*EVERYONE)
 def inspection_detail(inspection_id: int):
     inspection = _inspection(inspection_id, services.WITH_FORM)
-    finalize_form = FinalizeForm(formdata=None, version=str(inspection.version))
+    finalize_form = FinalizeForm(formdata=None, version=inspection.version)
     return render_template("evaluations/inspection_detail.html", inspection=inspection,
                            confirm_form=ConfirmForm(), reason_form=ReasonForm(),
                            finalize_form=finalize_form, signature_roles=ROLE_LABELS,
@@ -293,7 +293,7 @@ def _officer_action(inspection_id: int, action, success: str, form_class=Confirm
 def inspection_finalize(inspection_id: int):
     return _officer_action(
         inspection_id, lambda i, f: services.finalize_inspection(i, actor=current_user,
-                                                                 version_seen=f.seen()),
+                                                                 version_seen=f.version.data),
         _("Inspection finalized; it can no longer be changed."), FinalizeForm)
 
 

@@ -6,16 +6,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DecimalField,
-    HiddenField,
     MultipleFileField,
     RadioField,
     SelectField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import Form
+from app.forms import Form, ShownNumberField
 from app.uploads import ACCEPT
 from reports.appeals.evidence import MAX_FILES
 from reports.performance.forms import CHOICES
@@ -46,11 +45,8 @@ class ResolveForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)],
                            render_kw={"rows": 3})
     #: how many evidence files the page showed: a resolution sent after more came is refused
-    files_seen = HiddenField(validators=[Optional(), Regexp(r"^\d{1,4}$")])
+    files_seen = ShownNumberField(digits=4)
     submit = SubmitField(_l("Resolve the appeal"))
-
-    def seen(self) -> int | None:
-        return int(self.files_seen.data) if self.files_seen.data else None
 
 
 class ResolveDecisionForm(ResolveForm):

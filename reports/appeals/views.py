@@ -71,7 +71,7 @@ def _posted_files(field) -> list[tuple[str, bytes]]:
 
 def _detail(appeal, *, form=None, evidence_form=None, status: int = 200):
     form = form or _resolve_form(appeal)
-    form.files_seen.data = str(len(appeal.files))  # the evidence this page shows
+    form.files_seen.data = len(appeal.files)  # the evidence this page shows
     return render_template("reports/appeal_detail.html", appeal=appeal, form=form,
                            evidence_form=evidence_form or EvidenceForm(formdata=None)), status
 
@@ -114,7 +114,7 @@ def appeal_resolve(appeal_id: int):
         revised = form.revised() if isinstance(form, ResolveDecisionForm) else None
         try:
             appeals.resolve_appeal(appeal, outcome=form.outcome.data, reason=form.reason.data,
-                                   actor=current_user, revised=revised, files_seen=form.seen())
+                                   actor=current_user, revised=revised, files_seen=form.files_seen.data)
         except DomainError as error:
             # the revised decision's fields are this form's own
             error.fields = {name.removeprefix("revised_decision."): messages

@@ -62,3 +62,14 @@ def test_the_api_finalizes_the_version_it_read(db, inspection_world, schedule, a
     now = api.get(f"/api/v1/inspections/{inspection.id}").get_json()["version"]
     assert api.post(finalize, json={"version": now}).status_code == 200
     assert _status(db, inspection.id) is InspectionStatus.FINALIZED
+
+
+def test_a_version_that_is_not_a_number_finalizes_nothing(db, inspection_world, schedule,
+                                                          as_user):
+    inspection = _submitted(db, inspection_world, schedule)
+    officer, _ = as_user("officer", region="a")
+    page = f"/evaluations/inspections/{inspection.id}"
+    officer.get(page)
+    for bad in ("x", "-1", "+3", "12345678901"):
+        officer.post(f"{page}/finalize", {"version": bad})
+        assert _status(db, inspection.id) is InspectionStatus.SUBMITTED, bad

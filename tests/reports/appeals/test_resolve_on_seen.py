@@ -47,3 +47,15 @@ def test_the_api_resolves_on_the_files_it_names(world, appeal, db, api_login):
     assert refused.status_code == 409 and "outcome" in error_of(refused)["fields"]
     resolved = api.post(resolve, json={"outcome": "upheld", "reason": "结果维持", "files_seen": 1})
     assert resolved.status_code == 200 and resolved.get_json()["status"] == "upheld"
+
+
+def test_a_files_seen_that_is_not_a_count_resolves_nothing(world, appeal, db, as_user):
+    officer, _ = as_user("officer", region="a")
+    page = f"/reports/appeals/{appeal.id}"
+    officer.get(page)
+    for bad in ("1e3", "-1", "+1", "12345"):
+        response = officer.post(f"{page}/resolve",
+                                {"outcome": "upheld", "reason": "结果维持", "files_seen": bad})
+        assert response.status_code == 422, bad
+    db.session.expire_all()
+    assert db.session.get(Appeal, appeal.id).status is AppealStatus.OPEN
