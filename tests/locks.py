@@ -50,7 +50,7 @@ def first_held_while_the_second_waits(app, first: Callable[[], object],
     """``first`` in a request of its own does its work and holds it uncommitted until
     ``second``, in a request begun after that work, waits for a lock behind it; then both
     commit as they can. What went wrong in each, None for each that committed."""
-    from tests.threads import WAIT, at_once, committed_in_a_request, until
+    from tests.threads import WAIT
 
     done, go_on = threading.Event(), threading.Event()
 
@@ -59,13 +59,42 @@ def first_held_while_the_second_waits(app, first: Callable[[], object],
         done.set()
         assert go_on.wait(WAIT), "the second request did not wait for the first"
 
+    return _the_second_waits_behind(app, held, second, done, go_on)
+
+
+def held_inside_while_the_second_waits(app, monkeypatch, module, name: str,
+                                       first: Callable[[], object],
+                                       second: Callable[[], object]) -> list[str | None]:
+    """As :func:`first_held_while_the_second_waits`, with ``first`` held inside its request
+    where ``module.name`` returns the first time (its commit, say, part done) rather than
+    after its work."""
+    from tests.threads import WAIT
+
+    reached, go_on = threading.Event(), threading.Event()
+    original = getattr(module, name)
+
+    def paused(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if not reached.is_set():
+            reached.set()
+            assert go_on.wait(WAIT), f"the second request did not wait behind {name}"
+        return result
+
+    monkeypatch.setattr(module, name, paused)
+    return _the_second_waits_behind(app, first, second, reached, go_on)
+
+
+def _the_second_waits_behind(app, first, second, reached: threading.Event,
+                             go_on: threading.Event) -> list[str | None]:
+    from tests.threads import WAIT, at_once, committed_in_a_request, until
+
     def after() -> None:
-        assert done.wait(WAIT)
+        assert reached.wait(WAIT)
         second()
 
     def release() -> None:
-        if done.wait(WAIT) and until(lambda: a_statement_waits_for_a_lock(app)):
+        if reached.wait(WAIT) and until(lambda: a_statement_waits_for_a_lock(app)):
             go_on.set()
 
-    return at_once(lambda: committed_in_a_request(app, held),
+    return at_once(lambda: committed_in_a_request(app, first),
                    lambda: committed_in_a_request(app, after), release)[:2]

@@ -4,7 +4,6 @@ figures as they are; the API does the same for the ``basis`` it read. A decision
 the veto is being finalized waits for it and is made on it."""
 
 import re
-import threading
 from datetime import date
 
 import pytest
@@ -21,9 +20,8 @@ from reports.performance.models import Decision, PaymentDecision
 from reports.performance.services import contract_performance
 from tests.clients import error_of
 from tests.factories import fill_in, on
-from tests.locks import a_statement_waits_for_a_lock
+from tests.locks import held_inside_while_the_second_waits
 from tests.reports.money import VETO, finalized
-from tests.threads import WAIT, at_once, committed_in_a_request, until
 
 LATE_2026 = date(2026, 12, 20)
 _BASIS = re.compile(r'name="basis" type="hidden" value="([^"]*)"')
@@ -106,35 +104,19 @@ def test_a_decision_recorded_as_a_veto_is_finalized_waits_and_is_made_on_it(
     db.session.commit()
     on(LATE_2026)
     ids = {"inspection": vetoed.id, "contract": w.contract.id, "officer": w.officer.id}
-    refreshing, go_on = threading.Event(), threading.Event()
-    refresh = figures.refresh
-
-    def refresh_then_pause(*args, **kwargs):
-        """The finalization, its figures refreshed and its commit to come, pauses once."""
-        result = refresh(*args, **kwargs)
-        if not refreshing.is_set():
-            refreshing.set()
-            assert go_on.wait(WAIT), "the decision did not wait for the finalization"
-        return result
-
-    monkeypatch.setattr(figures, "refresh", refresh_then_pause)
     officer = lambda: _db.session.get(User, ids["officer"])  # noqa: E731
 
     def finalize() -> None:
         finalize_inspection(_db.session.get(Inspection, ids["inspection"]), actor=officer())
 
     def decide() -> None:
-        assert refreshing.wait(WAIT)
         record_payment_decision(_db.session.get(Contract, ids["contract"]), "2026",
                                 decision="pay", renew=False, comment="按绩效支付",
                                 actor=officer())
 
-    def release() -> None:
-        if refreshing.wait(WAIT) and until(lambda: a_statement_waits_for_a_lock(app)):
-            go_on.set()
-
-    outcomes = at_once(lambda: committed_in_a_request(app, finalize),
-                       lambda: committed_in_a_request(app, decide), release)[:2]
+    # the finalization paused inside its commit: its figures refreshed, not yet committed
+    outcomes = held_inside_while_the_second_waits(app, monkeypatch, figures, "refresh",
+                                                  finalize, decide)
     assert outcomes == [None, None], outcomes
     db.session.expire_all()
     [row] = _decisions(db, w.contract)

@@ -1,6 +1,5 @@
 """A campaign whose targets come from the plan: "the N highest-risk homes"."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -13,8 +12,7 @@ from evaluations.inspections.models import Inspection
 from reports.planning import campaign as plan_campaign
 from reports.planning.campaign import campaign_from_plan
 from tests.clients import Browser, error_of
-from tests.locks import a_statement_waits_for_a_lock
-from tests.threads import WAIT, at_once, committed_in_a_request, until
+from tests.locks import held_inside_while_the_second_waits
 
 
 def _make(city, **overrides):
@@ -54,33 +52,18 @@ def test_two_campaigns_at_once_visit_different_homes(city, app, db, monkeypatch)
     """Both officers' plans read the vetoed home first; made at the same instant, both
     campaigns scheduled it. Now the second waits for the first and passes over its visit."""
     officer_id, template_id, inspector_id = city.officer.id, city.template.id, city.inspector.id
-    planned, go_on = threading.Event(), threading.Event()
-    plan = plan_campaign.highest_risk
-
-    def first_held_after_its_plan(*args, **kwargs):
-        found = plan(*args, **kwargs)
-        if not planned.is_set():
-            planned.set()
-            go_on.wait(WAIT)
-        return found
-
-    monkeypatch.setattr(plan_campaign, "highest_risk", first_held_after_its_plan)
 
     def campaign(name):
-        return committed_in_a_request(app, lambda: campaign_from_plan(
+        return lambda: campaign_from_plan(
             actor=db.session.get(User, officer_id), count=1, name=name, template_id=template_id,
             region_code=None, window_start=date(2026, 6, 8), window_end=date(2026, 6, 19),
-            inspector_ids=[inspector_id]))
+            inspector_ids=[inspector_id])
 
-    def second():
-        assert planned.wait(WAIT)
-        return campaign("第二批")
-
-    def release_the_first():
-        if planned.wait(WAIT) and until(lambda: a_statement_waits_for_a_lock(app)):
-            go_on.set()
-
-    assert at_once(lambda: campaign("第一批"), second, release_the_first)[:2] == [None, None]
+    # the first held once its plan is read, until the second waits behind it
+    outcomes = held_inside_while_the_second_waits(app, monkeypatch, plan_campaign,
+                                                  "highest_risk", campaign("第一批"),
+                                                  campaign("第二批"))
+    assert outcomes == [None, None]
     visited = dict(db.session.execute(
         sa.select(Campaign.name, Inspection.facility_id)
         .join(Inspection, Inspection.campaign_id == Campaign.id)).all())
