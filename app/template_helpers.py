@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
+from urllib.parse import quote, urlencode
 
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
@@ -84,11 +85,26 @@ def _nav_for(role: Role, language: str, script_root: str) -> list[dict]:
             for e in entries]
 
 
+def url_with(**changes: object) -> str:
+    """This page's URL with the query arguments ``changes`` set (``None`` removes one), every
+    other argument kept as it came, a repeated one included.
+
+    Built from the path, not with ``url_for``: a query argument is anybody's to name, and one
+    named like ``url_for``'s own (``endpoint``, ``_anchor``, ``_external``, ``_scheme``) must
+    stay a query argument, not fail the page or make its links absolute."""
+    args = request.args.copy()
+    for key, value in changes.items():
+        args.pop(key, None)
+        if value is not None:
+            args[key] = str(value)
+    path = quote(request.script_root + request.path)
+    query = urlencode(list(args.items(multi=True)))
+    return f"{path}?{query}" if query else path
+
+
 def page_url(number: int) -> str:
-    """This list's URL at page ``number``: its path and every other argument kept (a repeated
-    one included)."""
-    values = request.args.to_dict(flat=False) | (request.view_args or {}) | {"page": number}
-    return url_for(request.endpoint, **values)
+    """This list's URL at page ``number``."""
+    return url_with(page=number)
 
 
 def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
@@ -124,6 +140,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(yuan, "yuan")
     app.add_template_global(region_label, "region_label")
     app.add_template_global(page_url, "page_url")
+    app.add_template_global(url_with, "url_with")
     app.add_template_global(load_typeahead, "load_typeahead")
 
     @app.context_processor

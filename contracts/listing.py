@@ -258,8 +258,6 @@ class ProviderFilter:
     choices: list[ProviderOption]
     #: the provider filtered by (``?provider=``), shown as a removable badge without choices
     chosen: ProviderOption | None
-    #: the query string without the provider (the badge's "remove" link)
-    without: dict
     #: too many to list: a typeahead asks for the ones matching what is typed
     typeahead: bool = False
 
@@ -275,17 +273,16 @@ def provider_options(user: User, args: Mapping | None = None, *, key: str = "pro
     who see their own rows only."""
     args = args or {}
     if user.role is Role.PROVIDER:
-        return ProviderFilter([], None, {})
+        return ProviderFilter([], None)
     names = _provider_names(user, among=among)
     choices, too_many = _first(names, PROVIDER_CHOICES_MAX)
     if not too_many:
-        return ProviderFilter(choices, None, {})
+        return ProviderFilter(choices, None)
     ident = _int(args, key)
     row = db.session.execute(names.where(Provider.id == ident)).first() \
         if ident is not None else None
     chosen = ProviderOption(*row) if row else None
-    without = {k: v for k, v in args.items() if k not in (key, "page")}
-    return ProviderFilter([], chosen, without, typeahead=True)
+    return ProviderFilter([], chosen, typeahead=True)
 
 
 #: suggestions a typed provider name gets at most

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import jsonify, render_template, request, url_for
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
@@ -22,7 +22,7 @@ from app.api.errors import error_body
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_errors, page_status
-from app.template_helpers import ui_language
+from app.template_helpers import ui_language, url_with
 from contracts import STAFF, bp, listing, target_fields
 from contracts.exports import export_response
 from contracts.labels import label_context
@@ -92,10 +92,7 @@ def provider_suggestions_answer(among: sa.Select | None = None):
 
 def export_url() -> str:
     """The current list's URL with ``format=xlsx`` (all pages)."""
-    args = request.args.to_dict(flat=False)
-    args.pop("page", None)
-    args["format"] = ["xlsx"]
-    return url_for(request.endpoint, **request.view_args, **args)
+    return url_with(page=None, format="xlsx")
 
 
 def region_option_tags(regions: list[listing.RegionOption], chosen: str | None) -> Markup:

@@ -98,7 +98,9 @@ def _deliver_one(session: so.Session, connection: _Connection, notification_id: 
                  max_attempts: int | None) -> int:
     row = session.execute(
         sa.select(Notification, User.email).join(User, User.id == Notification.user_id)
-        .where(Notification.id == notification_id)).first()
+        # an account disabled since the notice was made gets no more mail (a staff member
+        # who left the provider must not receive its contract's details)
+        .where(Notification.id == notification_id, User.is_enabled.is_(True))).first()
     if row is None:
         return 0
     notification, recipient = row

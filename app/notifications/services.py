@@ -125,8 +125,9 @@ def retry_failed_emails(max_attempts: int = 5) -> int:
         return 0
     stale = clock.now() - STALE_UNSENT
     ids = db.session.scalars(
-        sa.select(Notification.id)
-        .where(Notification.wants_email.is_(True), Notification.emailed_at.is_(None),
+        sa.select(Notification.id).join(User, User.id == Notification.user_id)
+        .where(User.is_enabled.is_(True),
+               Notification.wants_email.is_(True), Notification.emailed_at.is_(None),
                Notification.email_attempts < max_attempts,
                sa.or_(Notification.email_error.is_not(None), Notification.created_at < stale))
         .order_by(Notification.id).limit(500)).all()

@@ -46,7 +46,8 @@ def create_region(code: str, name: str, level: Level | str, parent_code: str | N
     code, name = (code or "").strip(), (name or "").strip()
     level = Level(level)
     errors: dict[str, list[str]] = {}
-    if not code.isdigit() or len(code) not in (6, 9, 12):
+    # ASCII only: "²" and "٣" pass isdigit() but are no administrative code
+    if not (code.isascii() and code.isdigit()) or len(code) not in (6, 9, 12):
         errors["code"] = [_("A region code has 6, 9 or 12 digits.")]
     elif get_by_code(code) is not None:
         errors["code"] = [_("This code is already used.")]

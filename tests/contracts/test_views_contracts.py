@@ -246,6 +246,19 @@ def test_the_page_links_keep_every_filter_and_speak_the_users_language(
     assert "共 27 条" in page
 
 
+def test_a_list_opened_with_an_argument_named_endpoint_keeps_its_links(as_user, make_contract):
+    """The sort, export and page links repeat the query string: an argument named like
+    ``url_for``'s own (a crafted link) must neither fail the list nor leave the site."""
+    make_contract("a")
+    browser, _ = as_user("officer", region="a")
+    response = browser.get("/contracts?endpoint=x&_external=1&_scheme=javascript&sort=number")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert ('href="/contracts?endpoint=x&amp;_external=1&amp;_scheme=javascript&amp;sort=-number"'
+            in page)  # the sort link, turned
+    assert "format=xlsx" in page and "javascript:" not in page and 'href="http' not in page
+
+
 def test_dashboard_cards(as_user, make_contract):
     contract = make_contract("a", status="active", end_date=date(2026, 5, 1))
     make_contract("a")

@@ -142,6 +142,8 @@ def test_admin_creates_a_region(api_as, regions, db):
     ({"code": "100200102", "name": "x", "parent_code": "999999"}, "parent_code"),
     ({"code": "100100", "name": "dup", "parent_code": "100000"}, "code"),
     ({"code": "12ab", "name": "x", "parent_code": "100000"}, "code"),
+    # full-width digits, as a Chinese input method types them: they look like 100100
+    ({"code": "１００１００", "name": "甲区（全角）", "parent_code": "100000"}, "code"),
     ({"code": "100300", "name": "", "parent_code": "100000"}, "name"),
 ])
 def test_bad_region_is_422_naming_the_field(api_as, regions, db, payload, field):

@@ -199,6 +199,21 @@ def test_retry_gives_up_after_max_attempts(db, make_user, smtp):
     assert smtp.inbox.messages == []
 
 
+def test_the_retry_sends_nothing_to_an_account_disabled_since(db, make_user, smtp, as_user):
+    """A notice whose first e-mail failed is not mailed later to an account an administrator
+    has disabled meanwhile (a provider's staff member who left)."""
+    user = make_user("provider")
+    smtp.stop()
+    _notify(user, "k")
+    db.session.commit()
+    browser, _admin = as_user("admin")
+    browser.get(f"/admin/users/{user.id}")
+    assert browser.post(f"/admin/users/{user.id}/disable").status_code == 302
+    smtp.start()
+    assert services.retry_failed_emails() == 0
+    assert smtp.inbox.to(user.email) == []
+
+
 def test_without_a_mail_server_notices_stay_in_app(app, db, make_user):
     assert not app.config["MAIL_SERVER"]
     user = make_user("provider")

@@ -1,6 +1,7 @@
 """Pages cut on the listed table alone (app.paging, the API's ``paginate(load=...)``): the same
 rows in the same order as the plain query, the parents loaded with the page."""
 
+import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -59,3 +60,19 @@ def test_an_api_page_past_the_last_still_says_how_many_there_are(app):
     beyond = api_paginate(stmt, 9, 5)
     assert beyond["items"] == [] and beyond["total"] == 12
     assert api_paginate(stmt.where(Region.code == "nowhere"), 1, 5)["total"] == 0
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "_anchor=x", "_method=POST",
+                                   "_external=1&_scheme=javascript"])
+def test_page_links_keep_an_argument_named_like_url_fors_own(as_user, regions, db, query):
+    """Anybody may name a query argument ``endpoint`` or ``_external`` in a link they send: the
+    page still opens, its links stay on this site and keep the argument as a query argument."""
+    for n in range(60):  # more than one page of regions (50 a page)
+        create_region(f"1{n + 300:05d}", f"区{n}", Level.COUNTY, "100000")
+    db.session.commit()
+    browser, _admin = as_user("admin")
+    response = browser.get(f"/admin/regions/?{query}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'href="/admin/regions/?{query.replace("&", "&amp;")}&amp;page=2"' in page
+    assert "javascript:" not in page and 'href="http' not in page

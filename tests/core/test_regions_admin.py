@@ -30,6 +30,18 @@ def test_level_must_follow_the_parent(as_user, db, regions):
     assert "directly under" in response.get_data(as_text=True)
 
 
+def test_a_code_of_other_digits_is_refused(as_user, db, regions):
+    browser, _ = as_user("admin")
+    browser.get("/admin/regions/new")
+    for code in ("10020010²", "١٠٠٢٠٠١٠٤"):
+        response = browser.post("/admin/regions/new", {"code": code, "name": "异码镇",
+                                                       "level": "township",
+                                                       "parent_code": "100200"})
+        assert response.status_code == 422
+        assert "6, 9 or 12 digits" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Region).where(Region.name == "异码镇")) is None
+
+
 def test_move_a_township_with_its_villages(as_user, db, regions):
     browser, _ = as_user("admin")
     browser.get(f"/admin/regions/{regions['a1'].id}")
