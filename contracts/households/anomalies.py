@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ from app.paging import load_in_order
 from app.regions.models import Region
 from app.scoping import region_subtree, sees_all_regions
 from app.template_helpers import yuan
-from app.users.models import User
+from app.users.models import Role, User
 from contracts.households.models import Area, HouseholdFlag, HouseholdRecord, Recommendation
 from contracts.households.standards import InForce, in_force
 from contracts.labels import ANOMALY_LABELS, AREA_LABELS, RECOMMENDATION_LABELS
@@ -213,23 +213,31 @@ def _basis(s: InForce) -> str:
              area=AREA_LABELS[s.area])
 
 
+def _per_head(amount: Decimal, members: int, rounding: str) -> Decimal:
+    """An amount per person to the fen, rounded toward the side of the comparison that
+    flagged it: rounded to the nearest fen, 560.0033 would read "¥560.00 is above ¥560.00"."""
+    return (amount / members).quantize(Decimal("0.01"), rounding=rounding)
+
+
 def standard_flags(record: HouseholdRecord, s: InForce | None) -> list[Flag]:
     """The standard-based flags of one record, against the standard ``s`` in force."""
     if s is None:
         return []
     flags = []
-    income, assets = record.per_capita_income, record.per_capita_assets
+    members = record.members
     verdict = str(RECOMMENDATION_LABELS[record.recommendation.value])
     if record.recommendation in _ASSISTED:
         if record.monthly_income > s.dibao * record.members:
             flags.append(Flag("income_above_standard", _(
                 "Per-capita income %(income)s is above the 低保 standard %(standard)s "
-                "(%(basis)s), yet the recommendation is %(verdict)s.", income=yuan(income),
+                "(%(basis)s), yet the recommendation is %(verdict)s.",
+                income=yuan(_per_head(record.monthly_income, members, ROUND_CEILING)),
                 standard=yuan(s.dibao), basis=_basis(s), verdict=verdict)))
         if s.asset_limit is not None and record.assets > s.asset_limit * record.members:
             flags.append(Flag("assets_above_limit", _(
                 "Assets per person %(assets)s exceed the limit %(limit)s (%(basis)s), yet the "
-                "recommendation is %(verdict)s.", assets=yuan(assets),
+                "recommendation is %(verdict)s.",
+                assets=yuan(_per_head(record.assets, members, ROUND_CEILING)),
                 limit=yuan(s.asset_limit), basis=_basis(s), verdict=verdict)))
     elif record.recommendation is Recommendation.NONE:
         share = far_below_percent()
@@ -237,13 +245,16 @@ def standard_flags(record: HouseholdRecord, s: InForce | None) -> list[Flag]:
             flags.append(Flag("income_far_below", _(
                 "Per-capita income %(income)s is below %(share)d%% of the 低保 standard "
                 "%(standard)s (%(basis)s), yet the recommendation is %(verdict)s.",
-                income=yuan(income), share=share, standard=yuan(s.dibao), basis=_basis(s),
-                verdict=verdict)))
+                income=yuan(_per_head(record.monthly_income, members, ROUND_FLOOR)),
+                share=share, standard=yuan(s.dibao), basis=_basis(s), verdict=verdict)))
     return flags
 
 
-def flag_details(records: Iterable[HouseholdRecord]) -> dict[int, list[Flag]]:
-    """The flags of each of some records (a page of a list), each with its message."""
+def flag_details(records: Iterable[HouseholdRecord],
+                 user: User | None = None) -> dict[int, list[Flag]]:
+    """The flags of each of some records (a page of a list), each with its message, as
+    ``user`` may read them: a provider sees nothing of another provider, so its duplicate-ID
+    flag does not name the other provider's contract."""
     records = list(records)
     flags: dict[int, list[Flag]] = {}
     if not records:
@@ -272,15 +283,25 @@ def flag_details(records: Iterable[HouseholdRecord]) -> dict[int, list[Flag]]:
                 "%(name)s recorded %(n)d households on %(day)s; at most %(max)d a day are "
                 "expected.", name=r.surveyor, day=r.survey_date.isoformat(), max=daily_max,
                 n=counts.get((r.contract_id, r.surveyor, r.survey_date), 0))))
+    own = user.provider_id if user is not None and user.role is Role.PROVIDER else None
     other = so.aliased(HouseholdRecord)
-    for record_id, number in db.session.execute(
-            sa.select(HouseholdRecord.id, Contract.number)
+    unnamed: set[int] = set()
+    for record_id, number, provider_id in db.session.execute(
+            sa.select(HouseholdRecord.id, Contract.number, Contract.provider_id)
             .join(other, sa.and_(other.id_number == HouseholdRecord.id_number,
                                  other.period == HouseholdRecord.period,
                                  other.contract_id != HouseholdRecord.contract_id))
             .join(Contract, Contract.id == other.contract_id)
             .where(HouseholdRecord.id.in_(ids)).order_by(Contract.number)):
-        flags.setdefault(record_id, []).append(Flag("duplicate_id", _(
-            "The same ID number is recorded under contract %(number)s in period %(period)s.",
-            number=number, period=by_id[record_id].period)))
+        period = by_id[record_id].period
+        if own is None or provider_id == own:
+            message = _("The same ID number is recorded under contract %(number)s in period "
+                        "%(period)s.", number=number, period=period)
+        elif record_id in unnamed:
+            continue  # one flag for all the other providers' contracts
+        else:
+            unnamed.add(record_id)
+            message = _("The same ID number is recorded under another contract in period "
+                        "%(period)s.", period=period)
+        flags.setdefault(record_id, []).append(Flag("duplicate_id", message))
     return flags

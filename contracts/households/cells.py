@@ -34,6 +34,8 @@ _MONEY_LIMIT = Decimal(10) ** 12
 _MONEY_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _INT_TEXT = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 _NAME_MAX = 50
+#: The most members a household may have: a larger number is a typo (and would not fit the column).
+MAX_MEMBERS = 99
 
 
 class Invalid(Exception):
@@ -85,9 +87,18 @@ def members(cell: Any) -> int:
         if not _INT_TEXT.fullmatch(text):
             raise Invalid(_l("The number of members must be a whole number, not %(value)s.",
                               value=text[:30]))
-        value = int(text.split(".", 1)[0])
+        whole = text.split(".", 1)[0]
+        # judged by its length first: int() refuses a text of thousands of digits outright
+        if len(whole.lstrip("+-0")) > len(str(MAX_MEMBERS)):
+            value = 0 if whole.startswith("-") else MAX_MEMBERS + 1
+        else:
+            value = int(whole)
     if value < 1:
         raise Invalid(_l("The number of members must be at least 1."))
+    if value > MAX_MEMBERS:
+        raise Invalid(_l("The number of members must be at most %(max)d, not %(value)s.",
+                          max=MAX_MEMBERS,
+                          value=f"{cell:g}" if cls is float else cell_text(cell)[:30]))
     return value
 
 

@@ -66,6 +66,7 @@ from contracts.households.files import (
     FIELDS,
     INCOME_FIELDS,
     LABELS,
+    MAX_ROWS,
     UnreadableFile,
     column_map,
     open_table,
@@ -73,8 +74,6 @@ from contracts.households.files import (
 
 #: Errors kept in a result; beyond it they are counted and summarised in one last error.
 MAX_ERRORS = 1000
-#: Default limit of data rows in one file.
-MAX_ROWS = 100_000
 
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID_BODY = re.compile(r"[0-9]{17}[0-9X]")

@@ -9,6 +9,9 @@ Row numbers are the ones a user sees in Excel: the first line of the sheet or fi
 An .xlsx is a zip: before any parser opens one, :func:`check_workbook` reads its
 directory and refuses a workbook whose declared unpacked size is implausible (a zip bomb: a few
 hundred KB that would unpack to a hundred MB and more) in a millisecond, without unpacking.
+While inflating, it also refuses a sheet that reaches a cell far beyond any household file
+(calamine allocates the whole rectangle up to the farthest cell: one cell at XFD1048576 asks
+for 512 GB and aborts the process).
 """
 
 from __future__ import annotations
@@ -94,9 +97,22 @@ MAX_RATIO = 100
 #: Parts smaller than this are not judged by their ratio (tiny, repetitive parts pack oddly).
 RATIO_FROM_BYTES = 2**20
 MAX_PARTS = 1000
+#: Default limit of data rows in one file (applied by :mod:`contracts.households.checks`).
+MAX_ROWS = 100_000
+#: The farthest cell a sheet may reach: the template's 23 columns and room for notes beside
+#: them; the most rows and room for the header, the example row and a few blank lines.
+MAX_SHEET_COLUMNS = 64
+MAX_SHEET_ROWS = MAX_ROWS + 100
 
 # Control bytes that never occur in CSV text (tab, CR, LF and form feed excepted).
 _BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+# A cell or row reference (r="...") that may lie far: two letters or more, or six digits. A
+# coarse filter (r= is searched as a literal: a 66 MB sheet in 0.3 s); each hit is then read
+# whole by _REFERENCE and judged by _far.
+_MAYBE_FAR = re.compile(rb"r=[\"'][A-Za-z]?+(?:[A-Za-z]|[0-9]{6})")
+_REFERENCE = re.compile(rb"\sr=[\"']([A-Za-z]*)([0-9]*)")
+_DIMENSION = re.compile(rb"dimension\s+ref\s*=\s*[\"']([^\"']*)")
+_CELL = re.compile(rb"\$?([A-Za-z]*)\$?([0-9]*)")
 
 
 class UnreadableFile(Exception):
@@ -254,10 +270,44 @@ def _unpack_checked(data: bytes, part: zipfile.ZipInfo) -> int | None:
         if sheet:  # a tag cut in two by the chunks is counted once, in the second buffer
             buffer = tail + chunk
             rows += _row_tags(buffer) - _row_tags(tail)
-            tail = buffer[-16:]
+            _refuse_far_cells(buffer)
+            tail = buffer[-64:]
         if not chunk and not pending:
             break
     return rows if sheet else None
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _far(letters: bytes, digits: bytes) -> bool:
+    # a row number of 4,300 digits and more would not even convert: judge its length first
+    return _column_number(letters[:4]) > MAX_SHEET_COLUMNS or \
+        len(digits) > 7 or int(digits or 0) > MAX_SHEET_ROWS
+
+
+def _refuse_far_cells(buffer: bytes) -> None:
+    """Refuse a piece of a sheet that names a cell beyond the bounds, by a cell's or a row's
+    reference or by the sheet's declared dimension. A reference cut by the end of ``buffer``
+    reads shorter, never farther, and is read whole in the next (which repeats the last 64
+    bytes); one too long for that is far already."""
+    found = [(m[1], m[2]) for hit in _MAYBE_FAR.finditer(buffer)
+             if (m := _REFERENCE.match(buffer, hit.start() - 1))]
+    for declared in _DIMENSION.finditer(buffer):
+        corner = _CELL.match(declared[1].rsplit(b":", 1)[-1])
+        found.append((corner[1], corner[2]))
+    for letters, digits in found:
+        if _far(letters, digits):
+            raise UnreadableFile(_l(
+                "The worksheet reaches the cell %(cell)s, beyond the %(columns)d columns and "
+                "%(rows)s rows a household file may use; it was refused unread. Delete what "
+                "lies far below or to the right of the table and save it again.",
+                cell=(letters[:3] + digits[:7]).decode("ascii").upper(),
+                columns=MAX_SHEET_COLUMNS, rows=f"{MAX_SHEET_ROWS:,}"))
 
 
 def count_rows(data: bytes, filename: str) -> int:

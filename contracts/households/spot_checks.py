@@ -292,9 +292,11 @@ def records_not_found_wrong(contract: Contract, start: date, end: date) -> int:
             HouseholdRecord.id.not_in(wrong))) or 0
 
 
-def agreement_rate(contract: Contract, period: str | None = None) -> Decimal | None:
+def agreement_rate(contract: Contract, period: str | None = None, *,
+                   user: User | None = None) -> Decimal | None:
     """confirmed ÷ checked over the contract's spot checks (of ``period`` if given): a fraction
-    from 0 to 1 with 4 places (Decimal("0.9500")), ``None`` when nothing was checked."""
+    from 0 to 1 with 4 places (Decimal("0.9500")), ``None`` when nothing was checked. Shown to
+    ``user``, a provider's rate counts only the finished spot checks, the only ones it sees."""
     stmt = (sa.select(SpotCheckItem.result, sa.func.count())
             .join(SpotCheck, SpotCheck.id == SpotCheckItem.spot_check_id)
             .where(SpotCheck.contract_id == contract.id,
@@ -302,6 +304,8 @@ def agreement_rate(contract: Contract, period: str | None = None) -> Decimal | N
             .group_by(SpotCheckItem.result))
     if period:
         stmt = stmt.where(SpotCheck.period == period)
+    if user is not None and user.role is Role.PROVIDER:
+        stmt = stmt.where(SpotCheck.status == SpotCheckStatus.DONE)
     return _agreement(dict(db.session.execute(stmt).all()))
 
 

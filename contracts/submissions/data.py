@@ -113,8 +113,12 @@ class _Checker:
             if required and self.complete:
                 self.add(path, _("Enter a number."))
             return None
-        if isinstance(raw, str) and raw.strip().isdigit():
-            raw = int(raw.strip())
+        if isinstance(raw, str) and raw.strip().isdecimal():
+            digits = raw.strip()
+            # isdecimal, not isdigit: "²" is a digit int() refuses. And a text longer than the
+            # largest count is too large unread (int() refuses one of 4,300 digits and more).
+            raw = int(digits) if len(digits.lstrip("0")) <= len(str(MAX_COUNT)) \
+                else MAX_COUNT + 1
         if isinstance(raw, bool) or not isinstance(raw, int):
             self.add(path, _("Enter a whole number."))
             return None
@@ -173,6 +177,10 @@ def _household_survey(c: _Checker, raw: dict, contract) -> dict:
     return data
 
 
+def _is_key(raw: Any, choices: dict) -> bool:
+    return isinstance(raw, str) and raw in choices
+
+
 def _incidents(c: _Checker, raw: Any) -> list[dict]:
     if raw is None:
         return []
@@ -187,9 +195,10 @@ def _incidents(c: _Checker, raw: Any) -> list[dict]:
         path = f"incidents.{index}"
         item = c.mapping(item, path)
         c.unknown(item, ("risk", "severity", "count", "note"), f"{path}.")
-        if item.get("risk") not in RISKS:
+        # a list or an object is no key: checked as text first, the lookup cannot raise
+        if not _is_key(item.get("risk"), RISKS):
             c.add(f"{path}.risk", _("Choose one of the nine risks."))
-        if item.get("severity") not in SEVERITIES:
+        if not _is_key(item.get("severity"), SEVERITIES):
             c.add(f"{path}.severity", _("Choose minor, serious or major."))
         count = c.count(item.get("count", 1), f"{path}.count", minimum=1)
         rows.append({"risk": item.get("risk"), "severity": item.get("severity"),
@@ -289,7 +298,7 @@ def _roster(c: _Checker, raw: Any) -> list[dict] | None:
         if not isinstance(check, bool):
             c.add(f"{path}.health_check", _("Answer true or false."))
         stage = item.get("school_stage") or None
-        if stage is not None and stage not in SCHOOL_STAGES:
+        if stage is not None and not _is_key(stage, SCHOOL_STAGES):
             c.add(f"{path}.school_stage", _("Choose a school stage, or none."))
         rows.append({"child_id": masked, "health_check": check is True,
                      "school_stage": stage})

@@ -211,7 +211,10 @@ class ReportForm(Form):
         for name in self.tables:
             table = getattr(self, name)
             blanks = sum(1 for e in table.entries if e.form.is_blank())
-            for _ in range(max(0, self.blank_rows(name) - blanks)):
+            wanted = self.blank_rows(name) - blanks
+            if table.max_entries is not None:  # a list past it refuses another row with a 500
+                wanted = min(wanted, table.max_entries - len(table.entries))
+            for _ in range(max(0, wanted)):
                 table.append_entry()
 
     def uploads(self) -> list:

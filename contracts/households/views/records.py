@@ -97,7 +97,7 @@ def _list_page(contract, page, form, status: int = 200, **extra):
     return render_template(
         "contracts/household_list.html", contract=contract, page=page, form=form,
         uploads=queued.recent_uploads(contract), UPLOAD_STATUS_LABELS=UPLOAD_STATUS_LABELS,
-        flags=anomalies.flag_details(page.items) if page else {},
+        flags=anomalies.flag_details(page.items, current_user) if page else {},
         periods=records.contract_periods(contract), townships=records.townships(contract),
         may_import=households.may_import(current_user, contract),
         full_ids=households.may_view_full_ids(current_user), **extra), status
@@ -191,7 +191,7 @@ def households_progress(contract_id: int):
     contract = household_contract(contract_id)
     return render_template("contracts/household_progress.html", contract=contract,
                            progress=records.progress(contract),
-                           rate=spot_checks.agreement_rate(contract))
+                           rate=spot_checks.agreement_rate(contract, user=current_user))
 
 
 @bp.post("/households/<int:record_id>/full-id")

@@ -61,7 +61,7 @@ def _contract_page(contract, form=None, policy_form=None, status: int = 200):
             "percent": spot_checks.contract_percent(contract)}) if may_draw else None),
         floor=spot_checks.floor_percent(), helper=helper, helper_size=helper_size,
         stats={s.id: spot_checks.agreement(s) for s in page.items},
-        rate=spot_checks.agreement_rate(contract)), status
+        rate=spot_checks.agreement_rate(contract, user=current_user)), status
 
 
 @bp.route("/contracts/<int:contract_id>/spot-checks", methods=["GET", "POST"])

@@ -105,6 +105,27 @@ def test_flags_and_their_figures_show_on_the_list_and_anomaly_pages(db, regions,
     assert "高收入" not in other.get("/households/anomalies").get_data(as_text=True)
 
 
+def test_a_flag_never_says_a_per_capita_figure_equal_to_what_it_is_compared_with(
+        db, regions, hh_contract, import_rows):
+    standards.save_standard(region=regions["a"], year=2026, area="rural", dibao_monthly="560",
+                            asset_limit_per_person="20000", actor=None)
+    contract = hh_contract()
+    import_rows(contract, [
+        # 1,680.01 for three: 560.0033 a head, which the nearest fen would show as 560.00
+        {"head_name": "差一分", "members": "3", "monthly_income": "1680.01"},
+        {"head_name": "资产", "members": "3", "monthly_income": "0", "assets": "60000.01"},
+        # 839.99 for three: 279.9967 a head, below half of 560 (280.00)
+        {"head_name": "差一点", "members": "3", "monthly_income": "839.99",
+         "recommendation": "none"},
+    ])
+    assert messages_of(db, "差一分")[0].startswith(
+        "Per-capita income ¥560.01 is above the 低保 standard ¥560.00")
+    assert messages_of(db, "资产")[0].startswith(
+        "Assets per person ¥20,000.01 exceed the limit ¥20,000.00")
+    assert messages_of(db, "差一点")[0].startswith(
+        "Per-capita income ¥279.99 is below 50% of the 低保 standard ¥560.00")
+
+
 def test_surveyor_overload_flag_uses_the_configured_limit(app, db, hh_contract, import_rows):
     contract = hh_contract()
     import_rows(contract, [{"head_name": f"户{i}", "surveyor": "忙人"} for i in range(4)]
@@ -135,6 +156,28 @@ def test_same_id_under_two_contracts_in_one_period(db, hh_contract, import_rows,
     assert "甲" in records.get_data(as_text=True) and "乙" not in records.get_data(as_text=True)
     other, _u = as_user("officer", region="b")
     assert "甲" not in other.get("/households/anomalies").get_data(as_text=True)
+
+
+def test_a_provider_reads_the_duplicate_flag_without_the_other_providers_contract(
+        db, hh_contract, import_rows, as_user):
+    mine, theirs = hh_contract(), hh_contract()
+    also_mine = hh_contract(provider=mine.provider)
+    assert mine.provider_id != theirs.provider_id
+    import_rows(mine, [{"id_number": hh_id(7), "head_name": "甲"}])
+    import_rows(theirs, [{"id_number": hh_id(7), "head_name": "丙"}])
+
+    browser, _user = as_user("provider", provider=mine.provider)
+    page = browser.get(f"/contracts/{mine.id}/households").get_data(as_text=True)
+    assert "甲" in page and theirs.number not in page
+    assert "The same ID number is recorded under another contract in period 2026-03." in page
+    officer, _u = as_user("officer", region="a")
+    page = officer.get(f"/contracts/{mine.id}/households").get_data(as_text=True)
+    assert f"recorded under contract {theirs.number} in period 2026-03." in page
+    # its own other contract a provider may see: named
+    import_rows(also_mine, [{"id_number": hh_id(7), "head_name": "乙"}])
+    page = browser.get(f"/contracts/{mine.id}/households").get_data(as_text=True)
+    assert f"recorded under contract {also_mine.number} in period 2026-03." in page
+    assert theirs.number not in page
 
 
 def test_records_from_before_the_rule_stay_readable_and_are_marked(db, regions, hh_contract,

@@ -155,6 +155,21 @@ def test_api_422_lists_rows_and_imports_nothing(db, hh_contract, api_as):
     assert count(db) == 0 and count(db, HouseholdImport) == 0
 
 
+@pytest.mark.parametrize("members", ["9" * 25, "100"])
+def test_an_implausible_household_size_is_a_row_error(db, hh_contract, api_as, members):
+    # 25 digits once reached the insert and answered 500
+    contract = hh_contract()
+    api, _user = api_as("provider", provider=contract.provider)
+    response = api.post(f"/api/v1/contracts/{contract.id}/households",
+                        data={"file": (io.BytesIO(hh_csv([{"members": members}])), "h.csv")},
+                        content_type="multipart/form-data")
+    assert response.status_code == 422
+    rows = response.get_json()["error"]["rows"]
+    assert [(r["row"], r["field"]) for r in rows] == [(2, "members")]
+    assert "at most 99" in rows[0]["message"]
+    assert count(db) == 0 and count(db, HouseholdImport) == 0
+
+
 def test_provider_cannot_import_into_or_read_another_providers_contract(db, hh_contract,
                                                                           api_as):
     contract = hh_contract()

@@ -99,6 +99,23 @@ def test_results_and_agreement_rate(db, surveyed, make_user):
         "2026-03": Decimal("0.9667")}
 
 
+def test_a_provider_sees_no_rate_of_a_spot_check_under_way(db, surveyed, as_user, make_user):
+    inspector = make_user("inspector", region="a")
+    check = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
+                                        actor=None, seed=1)
+    spot_checks.record_result(check.items[0], actor=inspector, result="discrepant",
+                              field="assets", finding="a car not declared")
+    db.session.commit()
+    assert check.status is SpotCheckStatus.OPEN
+
+    provider, _p = as_user("provider", provider=surveyed.provider)
+    officer, _o = as_user("officer", region="a")
+    for url in (f"/contracts/{surveyed.id}/households/progress",
+                f"/contracts/{surveyed.id}/spot-checks"):
+        assert "agreement rate: <strong>" not in provider.get(url).get_data(as_text=True).lower()
+        assert "agreement rate: <strong>0.0%" in officer.get(url).get_data(as_text=True).lower()
+
+
 @postgresql_only("SQLite lets one transaction write at a time")
 def test_the_last_two_results_saved_at_once_finish_the_check(app, db, surveyed, make_user):
     """Each saved before the other committed counted the other's item still pending, and the

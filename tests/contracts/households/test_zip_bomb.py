@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from contracts.households.files import UnreadableFile, count_rows, open_table
+from contracts.households.files import FIELDS, UnreadableFile, count_rows, open_table
 from contracts.households.models import HouseholdRecord, HouseholdUpload
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -117,6 +117,73 @@ def test_an_ordinary_workbook_passes_and_its_rows_are_counted():
     workbook.save(data)
     assert count_rows(data.getvalue(), "h.xlsx") == 12
     assert open_table(data.getvalue(), "h.xlsx").header == ["row 0", "value 0"]
+
+
+def far_cell_workbook(reference: bytes = b"XFD1048576", *, dimension: bytes | None = None
+                      ) -> bytes:
+    """A 6 KB workbook of a header and one row whose first cell is moved to ``reference`` (the
+    last cell of a sheet, as a stray keystroke or a hostile file may place it); or, with
+    ``dimension``, whose declared dimension is that instead."""
+    workbook = Workbook()
+    workbook.active.append(list(FIELDS))
+    workbook.active.append(["x"] * len(FIELDS))
+    plain = io.BytesIO()
+    workbook.save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == SHEET:
+                data = data.replace(b'r="A2"', b'r="' + reference + b'"')
+                if dimension is not None:
+                    data = re.sub(rb'<dimension ref="[^"]*"',
+                                  b'<dimension ref="A1:' + dimension + b'"', data)
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("reference", "dimension", "cell"), [
+    (b"XFD1048576", None, "XFD1048576"),
+    (b"BM2", None, "BM2"),                      # the 65th column
+    (b"A100101", None, "A100101"),              # the 100,101st row
+    (b"A2", b"XFD1048576", "XFD1048576"),       # by the dimension it declares
+    (b"A" + b"9" * 5000, None, "A9999999"),     # a row number int() would refuse
+])
+def test_a_sheet_reaching_a_far_cell_is_refused_unread(reference, dimension, cell):
+    data = far_cell_workbook(reference, dimension=dimension)
+    with pytest.raises(UnreadableFile) as refused:
+        count_rows(data, "h.xlsx")
+    assert f"reaches the cell {cell}," in str(refused.value.message)
+
+
+def test_a_sheet_within_the_bounds_opens():
+    table = open_table(far_cell_workbook(b"BL2", dimension=b"BL100100"), "h.xlsx")
+    assert table.header[:len(FIELDS)] == list(FIELDS)
+    assert [cells[63] for _number, cells in table.rows] == ["x"]  # BL2, moved from A2
+
+
+def test_one_far_cell_is_refused_and_does_not_abort_the_process(tmp_path):
+    """In a process of its own, its address space capped: without the check, calamine asks for
+    512 GB for the rectangle up to XFD1048576 and aborts the process (the web worker), which no
+    try/except can catch."""
+    data = far_cell_workbook()
+    assert len(data) < 10_000
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(data)
+    probe = (
+        "import datetime, resource\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))\n"
+        "from contracts.households.checks import ImportContext, read_households\n"
+        "ctx = ImportContext(allowed_region_codes=frozenset({'100100001001'}),\n"
+        "    period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31),\n"
+        "    today=datetime.date(2026, 6, 30))\n"
+        f"result = read_households(open({str(path)!r}, 'rb').read(), 'far.xlsx', ctx)\n"
+        "print(result.ok, [(e.row, e.field) for e in result.errors])\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-300:]
+    assert result.stdout.strip() == "False [(None, 'file')]"
 
 
 def test_a_workbook_of_thousands_of_parts_is_refused():

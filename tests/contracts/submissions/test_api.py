@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from contracts.submissions.models import Submission, SubmissionAttachment
@@ -88,6 +89,33 @@ def test_bad_period_and_bad_data_name_their_fields(app, report_contract, at_loca
     fields = response.get_json()["error"]["fields"]
     assert set(fields) == {"data.occupancy.self_care", "data.admissions",
                            "data.complaints_resolved", "data.incidents.0.severity"}
+    assert api.get(url).get_json()["total"] == 0
+
+
+@pytest.mark.parametrize(("service_type", "data", "field"), [
+    # "²" is a digit to str.isdigit, not to int(); 5,000 digits are beyond what int() reads
+    ("household_survey", {"households_visited": "²"}, "data.households_visited"),
+    ("household_survey", {"households_visited": "9" * 5000}, "data.households_visited"),
+    # a list where a choice belongs cannot even be looked up
+    ("facility_operation", {"admissions": 1, "departures": 0, "fire_drills": 1,
+                            "complaints_received": 0, "complaints_resolved": 0,
+                            "incidents": [{"risk": ["falls"], "severity": "minor"}]},
+     "data.incidents.0.risk"),
+    ("facility_operation", {"incidents": [{"risk": "falls", "severity": {"a": 1}}]},
+     "data.incidents.0.severity"),
+    ("entrusted_care", {"roster": [{"child_id": "100200********0011",
+                                    "school_stage": ["primary"]}]},
+     "data.roster.0.school_stage"),
+])
+def test_malformed_data_is_a_422_naming_the_field(app, report_contract, at_local,
+                                                  service_type, data, field):
+    contract, user = report_contract(service_type)
+    api = login_as(app, user)
+    at_local(2026, 11, 5, 9, 0)
+    url = f"/api/v1/contracts/{contract.id}/submissions"
+    response = api.post(url, json={"period": "2026-10", "data": data})
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
     assert api.get(url).get_json()["total"] == 0
 
 

@@ -12,7 +12,7 @@ from stdnum.cn.ric import calc_check_digit
 
 from app.errors import ValidationError
 from contracts.submissions import services as subs
-from contracts.submissions.data import clean_data
+from contracts.submissions.data import MAX_ROSTER, clean_data
 from contracts.submissions.models import Submission
 from reports.performance.services import contract_performance
 
@@ -152,6 +152,23 @@ def test_the_provider_fills_the_roster_on_the_page_and_lists_show_masked_ids(
     officer, _u = as_user("officer", region="b")
     detail = officer.get(response.headers["Location"]).get_data(as_text=True)
     assert masked(child(2)) in detail and child(2) not in detail and "Primary school" in detail
+
+
+def test_the_report_page_of_a_centre_of_more_children_than_a_roster_holds_opens(
+        app, db, care, at_local):
+    contract, user = care
+    # a contract of before the cap on targets (the roster lists at most MAX_ROSTER children)
+    contract.targets = {"children": MAX_ROSTER + 200}
+    db.session.commit()
+    from tests.clients import Browser
+
+    browser = Browser(app.test_client())
+    browser.login(user)
+    at_local(2026, 11, 5, 9, 0)
+    page = browser.get(f"/contracts/{contract.id}/reports/2026-10")
+    assert page.status_code == 200
+    assert f'name="roster-{MAX_ROSTER - 1}-child_id"' in page.get_data(as_text=True)
+    assert f'name="roster-{MAX_ROSTER}-child_id"' not in page.get_data(as_text=True)
 
 
 def test_the_entrusting_county_sees_contract_and_centre_another_county_neither(
