@@ -168,11 +168,16 @@ def get_kind(key: str) -> ItemKind:
 
 
 def _is_half_step(points: Decimal) -> bool:
-    """True when ``points`` is a multiple of 0.5, judged exactly whatever its length."""
-    # Doubling adds at most one digit, so this context never rounds; the default 28-digit
-    # context would round 0.5000…0001 to 1 and let it through.
-    doubled = Context(prec=len(points.as_tuple().digits) + 1).multiply(points, 2)
-    return doubled == doubled.to_integral_value()
+    """True when ``points`` is a multiple of 0.5, judged exactly whatever its length or
+    exponent (no arithmetic: a context would round 0.5000…0001 to 1, and overflow or
+    underflow on 1E+9999999 or 1E-9999999)."""
+    _sign, digits, exponent = points.as_tuple()
+    if not any(digits):
+        return True
+    trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    exponent += trailing
+    # what is left ends in a non-zero digit: a whole number, or tenths ending in 5
+    return exponent >= 0 or (exponent == -1 and digits[-1 - trailing] == 5)
 
 
 def _no_reading(answer: AnswerLike) -> list[AnswerError]:

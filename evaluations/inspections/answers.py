@@ -8,7 +8,7 @@ form with an unanswered item, a missing required photo or a missing required sig
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
@@ -42,6 +42,8 @@ _ANSWER_MESSAGES = {
     "answer_missing": _l("This item has not been answered."),
     "unknown_item": _l("This item is not part of the assessment template of this inspection."),
 }
+#: beyond this many places either side of the point a number in a message is shown as typed
+PLAIN_DIGITS_MAX = 30
 #: which field of an answer an error code is about
 _ERROR_FIELD = {
     "na_not_allowed": "na", "na_with_value": "na", "yes_no_on_points": "yes",
@@ -60,9 +62,14 @@ def answer_error_message(error: AnswerError) -> str:
 
 
 def _plain_number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    return value
+    """A number as a message shows it: 2.5, not 2.50 or 2.5E+0; one far from any score
+    (1E+9999999) as typed, not as ten million digits."""
+    if not isinstance(value, Decimal):
+        return value
+    if not value.is_finite() or abs(value.adjusted()) > PLAIN_DIGITS_MAX:
+        return str(value)
+    # a context as long as the number: the default one would round 0.5000…0001 to 0.5
+    return f"{value.normalize(Context(prec=len(value.as_tuple().digits))):f}"
 
 
 def _parse_points(value: Any) -> Decimal | None | str:

@@ -52,6 +52,10 @@ def test_partial_draft_is_valid_until_completeness_is_required():
         (pts("p", "7.25"), ["points_not_half_step"]),
         (pts("p", "0.5000000000000000000000000000000001"), ["points_not_half_step"]),
         (pts("p", "1E+40"), ["points_above_max"]),
+        # exponents no arithmetic context holds: judged as written, never rounded to 0
+        (pts("p", "1E+9999999"), ["points_above_max"]),
+        (pts("p", "1E-9999999"), ["points_not_half_step"]),
+        (pts("p", "-1E+999999999"), ["points_negative"]),
         (Answer("p", points=7.5), ["points_not_a_number"]),  # float: inexact
         (Answer("p", points=True), ["points_not_a_number"]),
         (pts("p", "NaN"), ["points_not_a_number"]),

@@ -136,6 +136,20 @@ def test_invalid_answers_answer_422_naming_the_item(app, db, schedule, inspectio
     assert db.session.get(Inspection, inspection.id).version == 1
 
 
+def test_points_of_any_exponent_answer_422_and_store_nothing(app, db, schedule,
+                                                             inspection_world):
+    w = inspection_world
+    inspection = schedule()
+    api = _api_for(app, db, w.inspector)
+    bedding = _item(w.template, "bedding")
+    for points in ("1e9999999", "-1e999999999", "1e-9999999"):
+        response = api.put(f"/api/v1/inspections/{inspection.id}/answers", json={
+            "version": 1, "answers": [{"item_id": bedding.id, "points": points}]})
+        assert response.status_code == 422, points
+        assert "answers[0].points" in response.get_json()["error"]["fields"]
+    assert db.session.scalar(sa.select(sa.func.count(InspectionAnswer.id))) == 0
+
+
 def test_visibility_answers_404(app, db, schedule, inspection_world, make_user):
     w = inspection_world
     inspection = schedule()
