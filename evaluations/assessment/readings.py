@@ -8,7 +8,8 @@ half at or above ``half_at`` (optional), 0 below; a reading must lie within ``mi
 parameter's unit. Other kinds carry no ``reading``.
 
 ``check_readings`` is called by ``format.parse_template`` once the parameters are read; it
-normalises each config in place and reports problems at ``sections[i].items[j].reading.*``.
+normalises each config in place and reports problems at ``sections[i].items[j].reading.*``
+(and at ``.max_points`` where the half credit would not be a multiple of 0.5).
 ``rule_for`` turns a stored config and the version's parameters into the scoring rule.
 """
 
@@ -49,6 +50,17 @@ def check_readings(check: Any, sections: list[dict], parameters: dict) -> None:
             normalised = _config(check, config, path, who, parameters)
             if normalised is not None:
                 item["reading"] = normalised
+                _check_half_credit(check, item, f"sections[{i}].items[{j}].max_points", who)
+
+
+def _check_half_credit(check: Any, item: dict, path: str, who: str) -> None:
+    """Half the max must be a step of 0.5 like any answer's points: an answer stores its points
+    with one decimal, so the half credit of 2.5 (1.25) would be kept rounded, unlike the score."""
+    top = item.get("max_points")
+    if "half_at" in item["reading"] and top is not None and Decimal(str(top)) % 1:
+        check.add(path, _("%(who)s: a reading item with a half credit must have a whole number "
+                          "of max points, so that its half credit is a multiple of 0.5.",
+                          who=who))
 
 
 def _config(check: Any, config: Any, path: str, who: str, parameters: dict) -> dict | None:

@@ -50,6 +50,21 @@ class Cell(Flowable):
             self._line = True
         return self.width, self.height
 
+    def split(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        """The Paragraph's parts, for a table row taller than a page; a single line does not
+        split. reportlab asks at the column's width, padding included: the lines already
+        measured (inside the padding) are the ones to split."""
+        if self._measured is None:
+            self.wrap(availWidth, availHeight)
+        if self._line:
+            return []
+        parts = self._para().split(self._measured, availHeight)
+        if len(parts) != 2:
+            # a failed split drops the Paragraph's lines: measure afresh before drawing
+            self._measured = None
+            return []
+        return parts
+
     def minWidth(self):  # noqa: N802 (reportlab's name)
         return self._para().minWidth()
 

@@ -7,9 +7,11 @@ and a cache per process paid it again in every worker after every finalization. 
 
 - the transaction that finalizes an inspection adds its section scores to the sums (finalized
   is final: a correction is a new inspection, finalized in its turn);
+- only current results count (``not_replaced``): the transaction that finalizes a correction
+  also takes the scores of the result it replaces out of the sums;
 - the nightly job ``reports.refresh_performance`` (and ``flask reports refresh-performance``)
-  recomputes every sum from the inspections, which also repairs what a finalization outside
-  the app's session did not add.
+  recomputes every sum from the current inspections, which also repairs what a finalization
+  outside the app's session did not add.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import sqlalchemy.orm as so
 from app.db import insert
 from app.derived import changed, keep_current, recount_lock
 from app.extensions import db
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 from evaluations.scoring import round_score
 
 
@@ -52,18 +54,21 @@ def city_section_means(template_id: int) -> dict[int, Decimal]:
             for section_id, total, scored in rows}
 
 
-def sums_of(rows: Iterable[tuple[int, list | None]]) -> list[dict]:
-    """The sums of ``(template id, section scores)`` rows, one dict per template and section,
-    in key order (two finalizations at once then lock the rows they share in the same order)."""
+def sums_of(rows: Iterable[tuple[int, list | None]],
+            less: Iterable[tuple[int, list | None]] = ()) -> list[dict]:
+    """The sums of ``(template id, section scores)`` rows, less those of the ``less`` rows, one
+    dict per template and section, in key order (two finalizations at once then lock the rows
+    they share in the same order)."""
     sums: dict[tuple[int, int], list] = {}
-    for template_id, scores in rows:
-        for entry in scores or []:
-            if entry.get("score") is None:
-                continue
-            key = (template_id, int(entry["section_id"]))
-            bucket = sums.setdefault(key, [Decimal(0), 0])
-            bucket[0] += Decimal(str(entry["score"]))
-            bucket[1] += 1
+    for sign, part in ((1, rows), (-1, less)):
+        for template_id, scores in part:
+            for entry in scores or []:
+                if entry.get("score") is None:
+                    continue
+                key = (template_id, int(entry["section_id"]))
+                bucket = sums.setdefault(key, [Decimal(0), 0])
+                bucket[0] += sign * Decimal(str(entry["score"]))
+                bucket[1] += sign
     return [dict(template_id=t, section_id=s, total=total, scored=count)
             for (t, s), (total, count) in sorted(sums.items())]
 
@@ -74,8 +79,13 @@ def _finalized(*where) -> sa.Select:
 
 
 def add(inspection_ids: Iterable[int]) -> None:
-    """Add the scores of these inspections, those of them finalized, to the sums."""
-    rows = sums_of(db.session.execute(_finalized(Inspection.id.in_(sorted(inspection_ids)))))
+    """Add the scores of these inspections, those of them finalized, to the sums, and take out
+    those of the results their corrections among them replace."""
+    ids = sorted(inspection_ids)
+    replaced = sa.select(Inspection.supersedes_id).where(
+        Inspection.id.in_(ids), Inspection.status == InspectionStatus.FINALIZED)
+    rows = sums_of(db.session.execute(_finalized(Inspection.id.in_(ids))),
+                   less=db.session.execute(_finalized(Inspection.id.in_(replaced))))
     if not rows:
         return
     recount_lock(SectionScoreSum.__tablename__, exclusive=False)
@@ -88,11 +98,12 @@ def add(inspection_ids: Iterable[int]) -> None:
 
 
 def refresh_all() -> int:
-    """Recompute every sum from the finalized inspections; returns the rows written."""
+    """Recompute every sum from the current finalized inspections; returns the rows written."""
     # a finalization adding meanwhile waits for the commit (else counted twice, or lost)
     recount_lock(SectionScoreSum.__tablename__, exclusive=True)
     db.session.execute(sa.delete(SectionScoreSum))
-    rows = sums_of(db.session.execute(_finalized().execution_options(yield_per=2000)))
+    rows = sums_of(db.session.execute(_finalized(not_replaced())
+                                      .execution_options(yield_per=2000)))
     if rows:
         db.session.execute(sa.insert(SectionScoreSum), rows)
     return len(rows)

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    Flowable,
     Image,
     KeepTogether,
     Paragraph,
@@ -45,6 +46,8 @@ GRADE_COLOURS = {
 }
 GRID = colors.HexColor("#dee2e6")
 HEAD = colors.HexColor("#f1f3f5")
+#: the least height of a row's part left at the foot of a page (two lines of body text)
+MIN_ROW_SPLIT = 24
 PHOTOS_PER_ROW = 4
 THUMB = 4.0 * cm
 
@@ -106,8 +109,19 @@ def _numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]
     return NumberedCanvas
 
 
+def _splittable(value: object) -> object:
+    """A cell a row split can carry over: reportlab splits a list of flowables or a string,
+    and would drop any other value from both halves of a split row."""
+    if isinstance(value, Flowable):
+        return [value]
+    return value if isinstance(value, (list, str)) else str(value)
+
+
 def _table(rows: list[list], widths: list[float], font: str, header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    # A long note or finding makes a row taller than a page: without splitting inside the row
+    # reportlab cannot lay it out (LayoutError), and an official scorecard must print it whole.
+    table = Table([[_splittable(cell) for cell in row] for row in rows], colWidths=widths,
+                  repeatRows=1 if header else 0, splitInRow=MIN_ROW_SPLIT)
     style = [("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
              ("GRID", (0, 0), (-1, -1), 0.4, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     if header:

@@ -119,3 +119,17 @@ def test_the_templates_api_names_what_scores_a_reading(api_as, make_template):
     assert items["room_temperature"]["reading"]["full_at"] == "min_room_temperature"
     assert body["parameters"]["min_room_temperature"]["value"] == 18
     assert items["bedding"]["reading"] is None
+
+
+@pytest.mark.parametrize("max_points", [2.5, 0.5])
+def test_a_reading_item_with_a_half_credit_is_worth_whole_points(max_points):
+    """Its half credit (1.25 of 2.5) would be no step of 0.5: stored rounded, unlike the score."""
+    doc = load_builtin("warm_winter")
+    _room(doc)["max_points"] = max_points
+    with pytest.raises(ValidationError) as error:
+        parse_template(doc)
+    assert error.value.fields["sections[0].items[1].max_points"] == [
+        "Item “room_temperature”: a reading item with a half credit must have a whole number "
+        "of max points, so that its half credit is a multiple of 0.5."]
+    del _room(doc)["reading"]["half_at"]  # no half credit: any step of 0.5 will do
+    assert _room(parse_template(doc))["max_points"] == max_points

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from evaluations.assessment.services import export_template, new_version
+from evaluations.assessment.builtin import load_builtin
+from evaluations.assessment.services import export_template, import_template, new_version
 from evaluations.inspections.models import InspectionAnswer
 from evaluations.inspections.services import finalize_inspection, submit_inspection
 from tests.clients import Browser
@@ -50,6 +51,27 @@ def test_api_saves_a_reading_and_scores_it_against_the_parameters(
                    if s["section_id"] == room.section_id)
     # heating weighs 20 points of items: 2.5 lost → 87.5
     assert heating["score"] == 87.5
+
+
+def test_a_whole_number_reading_item_stores_the_half_credit_it_scores(
+        db, schedule, inspection_world, api_login):
+    """The answer's points (API, exports, suggestions) are those the score counted."""
+    doc = load_builtin("warm_winter")
+    room_doc = next(item for section in doc["sections"] for item in section["items"]
+                    if item["key"] == "room_temperature")
+    room_doc["max_points"] = 3
+    template = import_template(doc, None, publish=True)
+    db.session.commit()
+    inspection = schedule(template=template)
+    room = item_of(template, "room_temperature")
+    api = api_login(inspection_world.inspector)
+    url = f"/api/v1/inspections/{inspection.id}"
+    response = api.put(url + "/answers", json={
+        "version": inspection.version, "answers": [{"item_id": room.id, "reading": "16.0"}]})
+    assert response.status_code == 200, response.get_json()
+    [answer] = api.get(url).get_json()["answers"]
+    assert answer["points"] == 1.5
+    assert _room_row(db, inspection.id).points == Decimal("1.5")
 
 
 def test_api_refuses_bad_readings_naming_the_field(db, schedule, inspection_world, api_login):

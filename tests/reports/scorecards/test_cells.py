@@ -3,12 +3,14 @@ markup printed as typed either way."""
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import SimpleDocTemplate, Table
 
 from reports.scorecards.cells import Cell
 from reports.scorecards.fonts import cjk_font
+from reports.scorecards.pdf import _table
 
 FONT = cjk_font(None)
 STYLE = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
@@ -40,3 +42,22 @@ def test_a_cell_measured_again_at_a_new_width_rewraps():
     cell = Cell("走廊应急照明损坏需更换" * 3, STYLE)
     narrow = cell.wrap(100, 100)[1]
     assert cell.wrap(1000, 100)[1] == STYLE.leading < narrow
+
+
+def test_a_cell_taller_than_a_page_splits_into_its_paragraphs_parts():
+    cell = Cell("走廊应急照明损坏需更换" * 40, STYLE)
+    height = cell.wrap(100, 1000)[1]
+    top, rest = cell.split(100 + 12, 5 * STYLE.leading)  # asked with the padding, as tables do
+    assert top.wrap(100, 1000)[1] == 5 * STYLE.leading
+    assert rest.wrap(100, 1000)[1] == height - 5 * STYLE.leading
+    assert Cell("一行", STYLE).split(100, 5) == []
+
+
+@pytest.mark.parametrize("text", ["防寒保暖措施落实情况" * 500,  # an item text of 5,000
+                                  "行\n" * 600])
+def test_a_scorecard_table_prints_a_row_taller_than_a_page_whole(text):
+    rows = [["项目", "备注"], [Cell(text, STYLE), Cell(text, STYLE)], [Cell("末项", STYLE), "1"]]
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build([_table(rows, [300, 150], FONT)])
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(out.getvalue())).pages)
+    assert printed.count(text[0]) == 2 * text.count(text[0]) and "末项" in printed

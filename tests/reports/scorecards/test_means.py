@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from app.extensions import db as _db
 from app.users.models import User
 from evaluations.inspections.models import Inspection, InspectionStatus
-from evaluations.inspections.services import finalize_inspection
+from evaluations.inspections.services import correct_inspection, finalize_inspection
 from reports.scorecards import means
 from reports.scorecards.means import city_section_means
 from tests.factories import run_ok
@@ -79,6 +79,29 @@ def test_the_nightly_job_recomputes_the_sums(app, db, submitted, inspection_worl
     assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("50.0")}
     run_ok(app, "reports.refresh_performance")
     assert city_section_means(w.template.id) == {w.template.sections[0].id: Decimal("60.0")}
+
+
+def test_a_finalized_correction_replaces_the_result_it_corrects(app, db, submitted,
+                                                               inspection_world):
+    """Only current results count (``not_replaced``): the corrected result stands while its
+    correction is filled in, and leaves the mean when the correction is finalized."""
+    w = inspection_world
+    first, second = w.template.sections[:2]
+    old = submitted(["10.0", "20.0"])
+    finalize(db, old, w)
+    finalize(db, submitted(["30.0", "40.0"]), w)
+    correction = correct_inspection(old, actor=w.officer, reason="复核后改正")
+    correction.section_scores = [{"section_id": first.id, "score": "50.0"},
+                                 {"section_id": second.id, "score": None}]
+    correction.status = InspectionStatus.SUBMITTED
+    db.session.commit()
+    assert city_section_means(w.template.id) == {first.id: Decimal("20.0"),
+                                                 second.id: Decimal("30.0")}
+    finalize(db, correction, w)
+    current = {first.id: Decimal("40.0"), second.id: Decimal("40.0")}
+    assert city_section_means(w.template.id) == current
+    run_ok(app, "reports.refresh_performance")  # the nightly recount says the same
+    assert city_section_means(w.template.id) == current
 
 
 @postgresql_only("SQLite lets one transaction write at a time")

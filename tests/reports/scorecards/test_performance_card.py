@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,12 @@ def test_make_run_passes_base_url_from_host_and_port():
     assert "BASE_URL=http://10.1.2.3:8081 " in serve
     assert "BIND=10.1.2.3:8081 " in serve  # the Procfile's web process binds to $BIND
     assert "--bind ${BIND" in (ROOT / "Procfile").read_text()
+
+
+def test_a_decision_comment_longer_than_a_page_is_printed_whole(contract, api_as, db):
+    api, officer = api_as("officer", region="a")
+    record_payment_decision(contract, "2026", decision="withhold", amount=Decimal("0"),
+                            renew=False, comment="根据年度考核结果，扣减尾款并暂停续约。" * 100,
+                            actor=officer)  # 1,900 of the 2,000 allowed
+    db.session.commit()
+    assert "".join(_card(api, contract).split()).count("暂停续约") == 100

@@ -26,7 +26,10 @@ def pdf_text(body: bytes) -> str:
 def finalized(db, inspection_world, schedule):
     """A finalized warm-winter inspection: one item at half marks with a note, one veto item
     failed, photos on the items that require evidence."""
-    w = inspection_world
+    return _finalized(db, inspection_world, schedule, "二楼走廊温度仅16度")
+
+
+def _finalized(db, w, schedule, note: str):
     inspection = schedule()
     items = w.template.items
     half = next(i for i in items if i.kind == "points" and not i.critical and i.max_points >= 2)
@@ -42,7 +45,7 @@ def finalized(db, inspection_world, schedule):
     answers = full_answers(w.template, value=value)
     for answer in answers:
         if answer["item_id"] == half.id:
-            answer["note"] = "二楼走廊温度仅16度"
+            answer["note"] = note
     save_answers(inspection, version=inspection.version, answers=answers, actor=w.inspector)
     for item in items:
         if item.evidence_required:
@@ -204,3 +207,37 @@ def test_corrective_action_severity_is_a_label_in_the_pdf(as_user, finalized, in
     browser, _ = as_user("officer", region="a", locale="zh_CN")
     text = pdf_text(browser.get(f"/reports/inspections/{inspection.id}/scorecard.pdf").data)
     assert "灭火器压力不足" in text and "橙色" in text and "orange" not in text
+
+
+def _scorecard_text(as_user, inspection) -> str:
+    browser, _ = as_user("officer", region="a", locale="zh_CN")
+    response = browser.get(f"/reports/inspections/{inspection.id}/scorecard.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return pdf_text(response.data)
+
+
+# Rows taller than a page: reportlab cannot lay them out unless they split (a 500 before), and
+# an official scorecard prints them whole, over as many pages as they take.
+@pytest.mark.parametrize(("note", "part", "times"), [
+    ("二楼走廊温度偏低，暖气片不热，老人反映夜间寒冷。" * 60, "映", 60),  # 1,440 chars
+    ("https://example.cn/" + "q" * 3000, "q", 3000),  # one very long word
+    ("复查\n" * 400, "复查", 400),  # hundreds of lines
+])
+def test_a_note_longer_than_a_page_is_printed_whole(as_user, db, inspection_world, schedule,
+                                                   note, part, times):
+    # counted by a word or letter found nowhere else: the table's header, repeated on each
+    # page, may cut a longer phrase in two
+    inspection, *_ = _finalized(db, inspection_world, schedule, note)
+    assert _scorecard_text(as_user, inspection).count(part) == times
+
+
+def test_a_finding_longer_than_a_page_is_printed_whole(as_user, db, inspection_world,
+                                                      finalized):
+    from evaluations.actions.services import create_action
+
+    inspection, *_ = finalized
+    create_action(description="消防通道堆放杂物，须清理。" * 150,  # 1,950 of the 2,000 allowed
+                  severity="red", deadline=date(2099, 12, 1), inspection=inspection,
+                  actor=inspection_world.officer)
+    db.session.commit()
+    assert _scorecard_text(as_user, inspection).count("堆放杂物") == 150
