@@ -11,6 +11,7 @@ amount, end date or targets after the draft is a ContractAmendment row and a new
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.money import split_by_shares
 from app.unit_of_work import claim_row
 from app.users.models import User
 from contracts.common import Errors, as_date, as_enum, as_money, raise_if, text
@@ -28,10 +30,16 @@ from contracts.models import (
     ContractAmendment,
     ContractStatus,
     ContractTransition,
+    Installment,
     ProviderStatus,
     ServiceType,
 )
-from contracts.terms import check_period, check_targets
+from contracts.terms import (
+    FINAL_INSTALLMENT_DELAY,
+    check_period,
+    check_targets,
+    decided_amount,
+)
 
 S = ContractStatus
 #: the legal steps of the state machine
@@ -155,6 +163,8 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
 
     Drafts are edited with ``update_contract`` and closed contracts are final: both
     ``Conflict``. Extending an active facility operation into another's period → ``Conflict``.
+    An extension moves the unpaid performance-linked installment after the new end (paid:
+    ``Conflict``); an amount leaving that installment below its payment decision → ``Conflict``.
     """
     _refuse_unless_amendable(contract)
     errors: Errors = {}
@@ -180,6 +190,10 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
                               {"amount": [_("Give a new amount, end date or targets.")]})
     if "end_date" in changes and contract.status is ContractStatus.ACTIVE:
         _claim_the_home(contract, new["end_date"])
+    if "amount" in changes:
+        _refuse_below_decision(contract, new["amount"])
+    if "end_date" in changes and new["end_date"] > contract.end_date:
+        _defer_linked_installment(contract, new["end_date"])
     for field in changes:
         setattr(contract, field, new[field])
     contract.version += 1
@@ -188,6 +202,40 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     contract.amendments.append(amendment)
     db.session.flush()
     return amendment
+
+
+def _linked(contract: Contract) -> Installment | None:
+    return next((i for i in contract.installments if i.performance_linked), None)
+
+
+def _refuse_below_decision(contract: Contract, amount: Decimal) -> None:
+    """The standing decision never pays more than its installment: an amount that would make
+    the unpaid performance-linked installment smaller than its decision is refused."""
+    linked = _linked(contract)
+    if linked is None or linked.paid_at is not None:
+        return
+    decided = decided_amount(linked)
+    shares = [i.share_percent for i in contract.installments]
+    would_be = split_by_shares(amount, shares)[contract.installments.index(linked)]
+    if decided is not None and decided > would_be:
+        message = _("The payment decision standing on the performance-linked installment pays "
+                    "%(decided)s, more than the %(amount)s the installment would be after this "
+                    "amendment; revoke the decision first.", decided=decided, amount=would_be)
+        raise Conflict(message, {"amount": [message]})
+
+
+def _defer_linked_installment(contract: Contract, end: date) -> None:
+    """The performance-linked installment pays for performance known only after the service
+    ends: an extension moves it to the same distance after the new end (at least
+    FINAL_INSTALLMENT_DELAY), which a paid one can no longer follow."""
+    linked = _linked(contract)
+    if linked is None:
+        return
+    if linked.paid_at is not None:
+        message = _("The performance-linked installment is already paid: the service can no "
+                    "longer be extended.")
+        raise Conflict(message, {"end_date": [message]})
+    linked.due_date = end + max(FINAL_INSTALLMENT_DELAY, linked.due_date - contract.end_date)
 
 
 def _refuse_unless_amendable(contract: Contract) -> None:

@@ -15,6 +15,7 @@ import sqlalchemy.orm as so
 
 from app.db import Revisioned, TimestampMixin, str_enum, utcnow
 from app.extensions import db
+from app.money import split_by_shares
 from app.regions.models import Region
 
 MONEY = sa.Numeric(14, 2)
@@ -344,8 +345,11 @@ class Installment(db.Model):
 
     @property
     def amount(self) -> Decimal:
-        """The nominal amount (before any performance adjustment)."""
-        return (self.contract.amount * self.share_percent / 100).quantize(Decimal("0.01"))
+        """The nominal amount (before any performance adjustment); the last takes what the
+        others left, so that the schedule adds up to the contract's amount."""
+        schedule = self.contract.installments if self in self.contract.installments else [self]
+        return split_by_shares(self.contract.amount,
+                               [i.share_percent for i in schedule])[schedule.index(self)]
 
 
 class ContractTransition(db.Model):

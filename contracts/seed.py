@@ -152,10 +152,14 @@ class _Seeder:
         for installment in contract.installments:
             if installment.due_date > self.today - timedelta(days=5):
                 break
-            share = (Decimal(self.rng.choice([88, 92, 95, 100])) / 100
-                     if installment.performance_linked else Decimal(1))
-            services.record_payment(installment, (installment.amount * share).quantize(
-                Decimal("0.01")), paid_at=self.moment(installment.due_date + timedelta(days=3)))
+            if installment.performance_linked:
+                # paid only on an officer's payment decision, which the demo leaves to be made
+                # (it shows among the decisions due); the draw that set its share is kept, so
+                # the rest of the demo stays as it was
+                self.rng.choice([88, 92, 95, 100])
+                break
+            services.record_payment(installment, installment.amount,
+                                    paid_at=self.moment(installment.due_date + timedelta(days=3)))
 
     def seed_operations(self) -> None:
         """公建民营: the homes run by providers; one operator at a time per home. The child

@@ -8,7 +8,7 @@ on 2026-12-31, and the longest allowed (3 years) on 2028-12-31.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -46,6 +46,7 @@ from contracts.models import (
     ServiceType,
 )
 from contracts.numbering import next_contract_number
+from contracts.submissions.data import MAX_ROSTER
 from contracts.visibility import nameable_facilities, visible_procurements
 
 MAX_YEARS = 3
@@ -118,6 +119,12 @@ def check_targets(service_type: ServiceType | None, value: Any, errors: Errors) 
         elif key in PERCENT_TARGETS and number > 100:
             add(errors, "targets", _("Target %(key)s is a percentage (at most 100).",
                                      key=target_label(key)))
+        elif key == "children" and number > MAX_ROSTER:
+            # the monthly roster names each child and holds at most MAX_ROSTER rows: more
+            # children could never be reported
+            add(errors, "targets", _("Target %(key)s is at most %(max)d (the most a monthly "
+                                     "roster can report).", key=target_label(key),
+                                     max=MAX_ROSTER))
         else:
             targets[key] = int(number) if number == number.to_integral_value() else float(number)
     return targets
@@ -266,22 +273,58 @@ def set_payment_schedule(contract: Contract, installments: Sequence[dict[str, An
     return contract
 
 
+# ---- paying ------------------------------------------------------------------------------
+
+#: who tells the amount the standing payment decision pays out of a performance-linked
+#: installment (None while none stands). The decisions live in ``reports.performance``, a
+#: layer contracts may not import: it registers here when the app starts.
+_decision_lookups: list[Callable[[Installment], Decimal | None]] = []
+
+
+def register_decision_lookup(lookup: Callable[[Installment], Decimal | None]) -> None:
+    _decision_lookups[:] = [lookup]
+
+
+def decided_amount(installment: Installment) -> Decimal | None:
+    """What the payment decision standing on ``installment`` pays; None while none stands."""
+    if not _decision_lookups:  # paying on no decision would pay what nobody decided
+        raise RuntimeError("no payment decision lookup registered (reports.performance)")
+    return _decision_lookups[0](installment)
+
+
+def payable_amount(installment: Installment) -> Decimal | None:
+    """The most ``installment`` may be paid: its nominal amount, or for the
+    performance-linked one what its decision says (None: not payable before a decision)."""
+    if not installment.performance_linked:
+        return installment.amount
+    decided = decided_amount(installment)
+    return None if decided is None else min(decided, installment.amount)
+
+
 def _refuse_payment(installment: Installment) -> None:
     if installment.paid_at is not None:
         raise Conflict(_("This installment is already paid."))
     if installment.contract.status is ContractStatus.DRAFT:
         raise Conflict(_("A draft contract cannot be paid."))
+    if payable_amount(installment) is None:
+        message = _("The performance-linked installment is paid only after its payment "
+                    "decision: record the decision on the contract's performance first.")
+        raise Conflict(message, {"paid_amount": [message]})
 
 
 def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> Installment:
-    """Mark an installment paid; the amount may be less than nominal (performance)."""
+    """Mark an installment paid; the amount may be less than nominal (performance), and the
+    performance-linked one never more than its payment decision allows."""
     # two officers recording one payment at once: one records it, the other is told it is paid
     claim_row(installment, lambda: _refuse_payment(installment))
     errors: Errors = {}
     amount = as_money(paid_amount, "paid_amount", errors, positive=False)
-    if amount is not None and not 0 <= amount <= installment.amount:
-        add(errors, "paid_amount", _("Between 0 and the installment's %(amount)s.",
-                                     amount=installment.amount))
+    limit = payable_amount(installment)
+    if amount is not None and not 0 <= amount <= limit:
+        add(errors, "paid_amount",
+            _("At most %(amount)s, what the payment decision allows.", amount=limit)
+            if installment.performance_linked
+            else _("Between 0 and the installment's %(amount)s.", amount=installment.amount))
     raise_if(errors, _("The payment was not recorded."))
     installment.paid_amount, installment.paid_at = amount, paid_at or clock.now()
     db.session.flush()

@@ -18,6 +18,7 @@ from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from contracts.lookups import NameableFacilityLookup
 from contracts.models import ContractStatus, ServiceType
 from contracts.target_fields import fill_targets
+from contracts.terms import payable_amount
 from contracts.web import form_page, is_staff, list_page, show_refusal
 
 
@@ -112,7 +113,8 @@ def _contract_page(contract, status: int = 200, error: DomainError | None = None
         operator=services.current_operator(contract.facility) if contract.facility else None,
         transition_form=TransitionForm(formdata=None, revision=contract.revision),
         amend_form=AmendmentForm(formdata=None, revision=contract.revision),
-        payment_form=PaymentForm(formdata=None), payment_for=None)
+        payment_form=PaymentForm(formdata=None), payment_for=None,
+        payable={i.id: payable_amount(i) for i in contract.installments if i.paid_at is None})
     fill_targets(context["amend_form"], contract.targets)
     context.update(forms)
     return render_template("contracts/contract_detail.html", **context), status

@@ -28,7 +28,9 @@ from app.scoping import one_visible
 from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.common import as_money
+from contracts.labels import CONTRACT_STATUS_LABELS
 from contracts.models import Contract, ContractStatus, Installment
+from contracts.terms import register_decision_lookup
 from contracts.visibility import visible_contracts
 from evaluations.assessment.bands import grade_label
 from reports.performance.figures import hold_performance
@@ -36,6 +38,9 @@ from reports.performance.models import Decision, PaymentDecision
 from reports.performance.services import contract_performance, linked_installment
 
 MAX_TEXT = 2000
+#: the contracts whose performance-linked installment is decided: a draft was neither signed
+#: nor run (its schedule may still be replaced under the decision)
+DECIDED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.SUSPENDED, ContractStatus.COMPLETED)
 
 
 def active_decision(contract: Contract, among: list[PaymentDecision] | None = None
@@ -74,8 +79,7 @@ def decisions_due_stmt(user: User, today: date | None = None) -> sa.Select:
     :data:`DECISION_AHEAD` (or already have), unpaid and without a standing decision."""
     today = today or clock.today()
     contracts = visible_contracts(user).with_only_columns(Contract.id).order_by(None).where(
-        Contract.status.in_((ContractStatus.ACTIVE, ContractStatus.SUSPENDED,
-                             ContractStatus.COMPLETED)))
+        Contract.status.in_(DECIDED_STATUSES))
     decided = sa.select(PaymentDecision.installment_id).where(
         PaymentDecision.revoked_at.is_(None))
     return sa.select(Installment.id).where(
@@ -97,8 +101,14 @@ def _amount(decision: Decision, amount: Any, performance, linked: Decimal,
             errors: dict[str, list[str]]) -> Decimal:
     if decision is Decision.WITHHOLD:
         return Decimal(0)
+    if performance.payable_amount is None:
+        # no grade (a period not begun, or nothing measured yet): nothing says what to pay
+        message = _("%(period)s has no grade yet (not begun, or nothing measured): only "
+                    "withholding can be decided on it.", period=performance.period)
+        errors["period"] = errors["decision"] = [message]
+        return Decimal(0)
     if decision is Decision.PAY:
-        return performance.payable_amount if performance.payable_amount is not None else linked
+        return performance.payable_amount
     try:
         value = as_money(amount, "amount", errors, positive=False)
     except ArithmeticError:  # 1e400 and the like: no amount in yuan
@@ -123,6 +133,11 @@ def record_payment_decision(contract: Contract, period: str | None, *, decision:
     the page was opened) → ``Conflict`` with the figures as they are.
     """
     _require_decider(actor)
+    if contract.status not in DECIDED_STATUSES:
+        message = _("A contract with status “%(status)s” is not decided: only an active, "
+                    "suspended or completed one is.",
+                    status=CONTRACT_STATUS_LABELS[contract.status])
+        raise Conflict(message, {"decision": [message]})
     hold_performance([contract.id])
     performance = contract_performance(contract, period)
     if basis is not None and basis != performance.basis:
@@ -216,3 +231,13 @@ def default_choice(performance) -> str:
     if performance.payment_share is not None and performance.payment_share == 0:
         return Decision.WITHHOLD.value
     return Decision.PAY.value
+
+
+def decided_amount(installment: Installment) -> Decimal | None:
+    """What the decision standing on ``installment`` pays (None while none stands): what
+    ``contracts`` asks before paying the installment or amending the contract's amount."""
+    return db.session.scalar(sa.select(PaymentDecision.amount).where(
+        PaymentDecision.installment_id == installment.id, PaymentDecision.revoked_at.is_(None)))
+
+
+register_decision_lookup(decided_amount)

@@ -35,6 +35,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import ValidationError
 from app.extensions import db
+from app.money import to_fen
 from contracts.households.spot_checks import agreement_rates, records_not_found_wrong
 from contracts.models import Contract, Installment, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
@@ -265,7 +266,7 @@ def payment_of(contract: Contract, grade: str | None
     linked = linked_installment(contract)
     linked_amount = linked.amount if linked else None
     share = Decimal(payment_shares()[grade]) if grade else None
-    payable = (linked_amount * share / 100).quantize(Decimal("0.01")) \
+    payable = to_fen(linked_amount * share / 100) \
         if linked_amount is not None and share is not None else None
     return linked_amount, share, payable
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -57,6 +57,17 @@ def test_targets_must_fit_the_service_type_and_be_positive(make_contract, target
     with pytest.raises(ValidationError) as caught:
         make_contract(targets=targets)
     assert "targets" in caught.value.fields
+
+
+def test_children_entrusted_are_at_most_what_a_roster_reports(make_contract, make_facility):
+    """The monthly roster names each child, 1000 rows at most: more could never be reported."""
+    centre = make_facility(kind="child_welfare")
+    with pytest.raises(ValidationError) as caught:
+        make_contract(service_type="entrusted_care", targets={"children": 1001}, facility=centre)
+    assert "at most 1000" in caught.value.fields["targets"][0]
+    contract = make_contract(service_type="entrusted_care", targets={"children": 1000},
+                             facility=centre)
+    assert contract.targets == {"children": 1000}
 
 
 def test_weights_must_sum_to_100(make_contract):
@@ -127,6 +138,23 @@ def test_only_the_last_installment_is_performance_linked(make_contract):
         {"share_percent": 30, "due_date": date(2026, 7, 1)},
         {"share_percent": 40, "due_date": date(2027, 1, 31)}])
     assert [i.performance_linked for i in contract.installments] == [False, False, True]
+
+
+def test_installments_add_up_to_the_contract_amount(make_contract):
+    """50/50 of ¥100,000.01: each share rounds half up, the last takes the remainder (rounded
+    each on its own, they came to 100,000.00)."""
+    contract = make_contract(amount=Decimal("100000.01"))
+    assert [i.amount for i in contract.installments] == [Decimal("50000.01"),
+                                                         Decimal("50000.00")]
+
+
+def test_the_linked_installment_is_not_paid_before_its_decision(make_contract):
+    contract = make_contract(status="active")
+    linked = contract.installments[-1]
+    with pytest.raises(Conflict) as refused:
+        services.record_payment(linked, linked.amount)
+    assert "payment decision" in refused.value.fields["paid_amount"][0]
+    assert linked.paid_at is None
 
 
 def test_schedule_changes_only_on_a_draft(make_contract):
@@ -375,3 +403,28 @@ def test_amendment_needs_a_reason_a_change_and_an_open_contract(make_contract):
     services.transition_contract(contract, "completed", actor=None)
     with pytest.raises(Conflict):
         services.amend_contract(contract, amount="1", reason="已完成", actor=None)
+
+
+def test_an_extension_moves_the_unpaid_linked_installment_after_the_new_end(db, make_contract):
+    """It pays for performance known only after the service ends (30 days after, by default)."""
+    contract = make_contract(status="active", end_date=date(2026, 12, 31))
+    linked = contract.installments[-1]
+    assert linked.due_date == date(2027, 1, 30)
+    services.amend_contract(contract, reason="延期半年", actor=None, end_date=date(2027, 6, 30))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Installment, linked.id).due_date == date(2027, 7, 30)
+    services.amend_contract(contract, reason="缩短", actor=None, end_date=date(2027, 3, 31))
+    assert db.session.get(Installment, linked.id).due_date == date(2027, 7, 30)
+
+
+def test_a_paid_linked_installment_refuses_an_extension(db, make_contract):
+    contract = make_contract(status="active", end_date=date(2026, 12, 31))
+    linked = contract.installments[-1]
+    linked.paid_amount, linked.paid_at = linked.amount, datetime(2027, 1, 30, tzinfo=UTC)
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        services.amend_contract(contract, reason="延期", actor=None, end_date=date(2027, 6, 30))
+    assert "already paid" in refused.value.fields["end_date"][0]
+    _db.session.rollback()
+    assert db.session.get(Contract, contract.id).end_date == date(2026, 12, 31)

@@ -13,13 +13,17 @@ from app.audit.models import AuditLog
 from app.errors import Conflict, ValidationError
 from app.extensions import db as _db
 from app.users.models import User
+from contracts import services
+from contracts.models import Contract
 from reports.performance.decisions import (
     active_decision,
     record_payment_decision,
     revoke_payment_decision,
 )
 from reports.performance.models import PaymentDecision
-from reports.performance.services import linked_installment
+from reports.performance.services import contract_performance, linked_installment
+from tests.factories import on
+from tests.reports.money import VETO, finalized
 from tests.threads import read_then_act_at_once, the_one_that_won
 
 
@@ -221,3 +225,50 @@ def test_the_decision_history_is_hidden_from_other_providers(db, contract, api_a
     own, _ = api_as("provider", provider=contract.provider)
     assert len(own.get(f"/api/v1/contracts/{contract.id}/payment-decisions"
                        ).get_json()["items"]) == 1
+
+
+def test_a_period_without_a_grade_is_not_paid(db, inspection_world, schedule):
+    """On 2026-06-15 the year has failed its veto and 2026-Q4 has not begun: "pay" or
+    "reduce" on the quarter had nothing to go by and paid the whole installment."""
+    w = inspection_world
+    finalized(db, w, schedule, failed=(VETO,), day=date(2026, 5, 10))
+    on(date(2026, 6, 15))
+    assert contract_performance(w.contract, "2026").grade == "fail"
+    assert contract_performance(w.contract, "2026-Q4").grade is None
+    for decision, amount in (("pay", None), ("reduce", "1000.00")):
+        with pytest.raises(ValidationError) as refused:
+            _decide(w.contract, "2026-Q4", decision=decision, amount=amount, officer=w.officer)
+        assert "no grade yet" in refused.value.fields["period"][0]
+        assert "decision" in refused.value.fields
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PaymentDecision)) == 0
+    assert _decide(w.contract, "2026-Q4", decision="withhold", officer=w.officer).amount == 0
+
+
+def test_an_amendment_below_the_standing_decision_is_refused(db, contract, make_user):
+    """The standing decision never exceeds its installment: lowering the amount under it is
+    refused until the decision is revoked."""
+    officer = make_user("officer", region="a")
+    _decide(contract, "2026", decision="reduce", amount="55000.00", officer=officer)
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        services.amend_contract(contract, reason="预算调减", actor=officer, amount="80000.00")
+    assert "55000.00" in refused.value.fields["amount"][0]
+    assert "40000.00" in refused.value.fields["amount"][0]
+    _db.session.rollback()
+    assert db.session.get(Contract, contract.id).version == 1
+    services.amend_contract(contract, reason="预算调减", actor=officer, amount="110000.00")
+    assert linked_installment(contract).amount == Decimal("55000.00")
+
+
+@pytest.mark.parametrize("status", ["draft", "terminated"])
+def test_only_a_running_or_completed_contract_is_decided(db, make_contract, api_as, status):
+    """A draft was neither signed nor run: its decision blocked the real one and dangled when
+    the draft's schedule was replaced."""
+    contract = make_contract(status=status, targets={})
+    api, _ = api_as("officer", region="a")
+    response = api.post(f"/api/v1/contracts/{contract.id}/payment-decision",
+                        json={"decision": "pay", "renew": True, "comment": "按绩效支付",
+                              "period": "2026"})
+    assert response.status_code == 409, response.get_json()
+    assert "is not decided" in response.get_json()["error"]["fields"]["decision"][0]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PaymentDecision)) == 0

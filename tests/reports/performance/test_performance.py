@@ -12,12 +12,15 @@ from app import clock
 from app.audit.models import AuditLog
 from app.errors import ValidationError
 from app.users.models import User
+from contracts import services
 from contracts.households.models import HouseholdImport, HouseholdRecord
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.performance.decisions import record_payment_decision
 from reports.performance.models import PaymentDecision
 from reports.performance.services import contract_performance, parse_period
+from tests.factories import on
+from tests.reports.money import finalized
 
 
 @pytest.fixture(autouse=True)
@@ -107,6 +110,25 @@ def test_payment_share_by_grade(db, make_contract, make_user, make_template,
     add_finalized(db, contract, [grade_total], make_template("survey_service"))
     p = contract_performance(contract, "2026")
     assert (p.grade, p.payment_share) == (grade, share)
+
+
+def test_the_payable_share_rounds_half_up_to_the_fen(db, inspection_world, schedule,
+                                                    api_login):
+    """85 % of a linked installment of ¥50,000.10 is ¥42,500.085: half up (四舍五入) gives
+    42,500.09 (Decimal's default half even gave 42,500.08)."""
+    w = inspection_world
+    on(date(2026, 10, 1))
+    services.amend_contract(w.contract, reason="预算调整", actor=w.officer, amount="100000.20")
+    db.session.commit()
+    # an inspection total of 82.75 and no report: grade "pass", 85 %
+    finalized(db, w, schedule, failed=("extinguishers", "hydrants", "escape_windows_exits",
+                                       "drills_training", "duty_24h"))
+    on(date(2026, 12, 20))
+    body = api_login(w.officer).get(
+        f"/api/v1/contracts/{w.contract.id}/performance?period=2026").get_json()
+    assert (body["grade"], body["payment_share"], body["linked_amount"]) == (
+        "pass", 85.0, "50000.10")
+    assert body["payable_amount"] == "42500.09"
 
 
 def test_superseded_inspections_do_not_count(db, survey_contract):

@@ -1,11 +1,13 @@
 """A failed veto item reaches the money: the period's grade, the share paid, the page, the API
 and the PDF (issue 13, point 1), and the page and PDF tell the truth (point 5)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from contracts.models import Installment
 from evaluations.inspections.models import Inspection
 from evaluations.inspections.services import (
     correct_inspection,
@@ -14,7 +16,11 @@ from evaluations.inspections.services import (
     submit_inspection,
 )
 from reports.performance.decisions import record_payment_decision
-from reports.performance.services import contract_performance, quarterly_trend
+from reports.performance.services import (
+    contract_performance,
+    linked_installment,
+    quarterly_trend,
+)
 from tests.factories import item_of, on
 from tests.reports.money import VETO, finalized, pdf_text, reports_on_time
 
@@ -179,3 +185,27 @@ def test_a_correction_that_clears_the_veto_clears_the_period(vetoed, db):
     assert p.failed_critical == [] and p.inspection == Decimal(100)
     assert p.grade == "excellent" and p.payment_share == 100
     assert db.session.get(Inspection, inspection.id).is_current is False
+
+
+def test_after_a_withhold_the_linked_installment_is_paid_only_what_was_decided(vetoed, db,
+                                                                              as_user):
+    """The period failed its veto and the officer withheld: the contract page offers what the
+    decision pays (0.00) and refuses the whole installment."""
+    w, _ = vetoed
+    record_payment_decision(w.contract, "2026", decision="withhold", renew=False,
+                            comment="一票否决", actor=w.officer)
+    db.session.commit()
+    linked = linked_installment(w.contract)
+    browser, _ = as_user("officer", region="a")
+    page = browser.get(f"/contracts/{w.contract.id}").get_data(as_text=True)
+    url = f"/contracts/{w.contract.id}/installments/{linked.id}/pay"
+    offered = re.search(rf'{url}".*?name="paid_amount"[^>]*value="([^"]*)"', page, re.S)
+    assert offered.group(1) == "0.00"
+    refused = browser.post(url, {"paid_amount": f"{linked.amount:.2f}"})
+    assert refused.status_code == 422
+    assert "At most 0.00, what the payment decision allows" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Installment, linked.id).paid_amount is None
+    assert browser.post(url, {"paid_amount": "0.00"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Installment, linked.id).paid_amount == Decimal("0.00")
