@@ -40,7 +40,7 @@ RULES = {
     "id_number": _l("18 characters; the last may be X. Keep the column formatted as text."),
     "head_name": _l("Name of the head of household, 1–50 characters."),
     "region_code": _l("Code of the village or community, inside the contract's region."),
-    "members": _l("Number of household members, a whole number of at least 1."),
+    "members": _l("Number of household members, a whole number from 1 to 99."),
     "monthly_income": _l("Household monthly income in yuan, 0 or more, at most 2 decimals."),
     "assets": _l("Household assets in yuan, 0 or more, at most 2 decimals."),
     "survey_date": _l("Date of the home visit, YYYY-MM-DD, inside the contract period, "
