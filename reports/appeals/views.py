@@ -12,6 +12,7 @@ from app.auth.login import role_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_errors
+from app.scoping import as_id
 from app.users.models import Role
 from evaluations.inspections.services import get_visible_inspection
 from reports import bp
@@ -43,8 +44,8 @@ def _appeal_labels() -> dict:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    # not ``isdigit()`` + ``int()``: "²" is a digit to the one and not to the other (a 500)
+    return as_id(request.args.get(name, ""))
 
 
 @bp.route("/appeals")

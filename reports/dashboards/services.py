@@ -36,7 +36,6 @@ from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.actions.services import visible_actions
 from evaluations.assessment.models import TemplateItem, TemplateSection
 from evaluations.inspections.models import (
-    IS_OPEN,
     Grade,
     Inspection,
     InspectionStatus,
@@ -52,6 +51,7 @@ from reports.dashboards.ranking import (  # noqa: F401  (the dashboards' API, re
     provider_ranking,
     quarters_until,
 )
+from reports.planning.kept import TO_COME
 
 EXPIRY_DAYS = 90
 INSPECTIONS_AHEAD_DAYS = 7
@@ -176,15 +176,16 @@ def overdue_submissions(user: User, today: date) -> list[OverdueReport]:
 
 def inspections_due_stmt(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS
                          ) -> sa.Select:
+    # a correction being filled in is dated by the visit it corrects: never due, never late
     return visible_inspections(user).where(
-        IS_OPEN,
+        TO_COME,
         Inspection.scheduled_for <= today + timedelta(days=days))
 
 
 def inspections_due(user: User, today: date, days: int = INSPECTIONS_AHEAD_DAYS,
                     limit: int | None = None) -> list[Inspection]:
-    """Scheduled or started inspections planned up to ``days`` ahead (late ones included),
-    the first ``limit`` of them."""
+    """Scheduled or started inspections, no correction, planned up to ``days`` ahead (late
+    ones included), the first ``limit`` of them."""
     return list(db.session.scalars(inspections_due_stmt(user, today, days)
                                    .order_by(Inspection.scheduled_for, Inspection.id)
                                    .options(*_DUE_ROW).limit(limit)))
@@ -323,11 +324,11 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
     return {
         "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus],
         "upcoming": list(db.session.scalars(page_of(
-            mine.where(IS_OPEN).order_by(Inspection.scheduled_for, Inspection.id)
+            mine.where(TO_COME).order_by(Inspection.scheduled_for, Inspection.id)
             .options(*_OWN_ROW), limit))),
         "late": db.session.scalar(mine.with_only_columns(sa.func.count()).select_from(
             Inspection).where(
-            IS_OPEN, Inspection.scheduled_for < today)),
+            TO_COME, Inspection.scheduled_for < today)),
         "recent": list(db.session.scalars(page_of(
             mine.where(Inspection.status.in_((InspectionStatus.SUBMITTED,
                                               InspectionStatus.FINALIZED)),

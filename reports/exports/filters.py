@@ -19,6 +19,7 @@ from app.extensions import db
 from app.regions.models import Level, Region
 from app.scoping import as_id, region_subtree
 from app.users.models import Role, User
+from app.validation import DATE_MAX, DATE_MIN
 from contracts.models import ServiceType
 from contracts.visibility import get_visible_provider
 from evaluations.assessment.models import AssessmentTemplate
@@ -26,7 +27,7 @@ from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import visible_inspections
 from reports.dashboards.services import count_of
 
-_PERIOD = re.compile(r"^\d{4}(-Q[1-4])?$")
+_PERIOD = re.compile(r"^\d{4}(-Q[1-4])?$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ def _id_arg(args: Mapping[str, str], name: str) -> int | None:
     value = (args.get(name) or "").strip()
     if not value:
         return None
-    ident = as_id(value) if value.isdigit() else None
+    # ASCII digits only: ``isdigit()`` also says yes to "²", which ``int()`` refuses
+    ident = as_id(value) if value.isascii() and value.isdigit() else None
     if ident is None:
         raise ValidationError(_("Check the filters."), {name: [_("Not a known id.")]})
     return ident
@@ -132,6 +134,10 @@ def performance_filter(user: User, args: Mapping[str, str]) -> PerformanceFilter
     if not _PERIOD.match(period):
         raise ValidationError(_("A period is a year (2026) or a quarter (2026-Q3)."),
                               {"period": [_("Use YYYY or YYYY-Qn.")]})
+    # year 0 is no date at all, and 9999-Q4 ends in year 10000: both were a 500
+    if not DATE_MIN.year <= int(period[:4]) <= DATE_MAX.year:
+        message = _("Give a year between 1900 and 2999.")
+        raise ValidationError(message, {"period": [message]})
     service_type = (args.get("service_type") or "").strip() or None
     if service_type is not None and service_type not in {s.value for s in ServiceType}:
         raise ValidationError(_("Check the filters."),

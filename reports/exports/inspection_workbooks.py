@@ -27,7 +27,7 @@ from app.users.models import User
 from contracts.households.services import mask_id
 from evaluations.assessment.bands import grade_names
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem, TemplateSection
-from evaluations.inspections.models import Inspection, InspectionAnswer
+from evaluations.inspections.models import Inspection, InspectionAnswer, InspectionStatus
 from evaluations.labels import INSPECTION_STATUS_LABELS, ITEM_KIND_LABELS
 from reports.dashboards.services import counties_of
 from reports.exports.filters import InspectionFilter, inspections_stmt
@@ -88,9 +88,12 @@ def inspection_results_sheets(user: User, f: InspectionFilter) -> list[Sheet]:
     inspections = _load_inspections(user, f)
     counties = counties_of({i.region_id for i in inspections})
     ids = [i.id for i in inspections]
+    # only a finalized correction replaces a result: one being filled in is not "corrected by"
+    # (and is no inspection a provider may see)
     superseded_by = dict(db.session.execute(
         sa.select(Inspection.supersedes_id, Inspection.id)
-        .where(Inspection.supersedes_id.in_(ids))).all()) if ids else {}
+        .where(Inspection.supersedes_id.in_(ids),
+               Inspection.status == InspectionStatus.FINALIZED)).all()) if ids else {}
     by_template: dict[int, list[Inspection]] = defaultdict(list)
     for inspection in inspections:
         by_template[inspection.template_id].append(inspection)

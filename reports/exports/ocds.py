@@ -9,7 +9,9 @@ amendments, and its implementation: a transaction per installment paid and miles
 The buyer is the bureau, identified by its unified social credit code (``BUYER_CREDIT_CODE``).
 Installment amounts are not milestone fields (OCDS 1.1 defines none): a payment milestone says
 its amount in its description and each payment made is a transaction. Empty arrays and objects
-are left out, as the data review tool asks. ``public=True`` leaves out the contact persons.
+are left out, as the data review tool asks. A result replaced by its finalized correction is
+left out for the correction. ``public=True`` leaves out the contact persons, and inspections
+not finalized (the day of a visit to come is not published).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from contracts.models import Contract, ContractStatus, Procurement, ProcurementM
 from contracts.submissions.milestones import ReportState, report_states, reporting_milestones
 from contracts.visibility import visible_contracts
 from evaluations.assessment.models import AssessmentTemplate
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 from reports.dashboards.services import count_of
 
 OCDS_VERSION = "1.1"
@@ -308,12 +310,16 @@ def releases(stmt: sa.Select, *, public: bool = False) -> list[dict]:
         # as objects, with every JSON column decoded, took half of the page's time
         names = dict(db.session.execute(
             sa.select(AssessmentTemplate.id, AssessmentTemplate.name_zh)).all())
-        rows = db.session.execute(
-            sa.select(Inspection.contract_id, Inspection.id, Inspection.template_id,
-                      Inspection.scheduled_for, Inspection.status, Inspection.finalized_at,
-                      Inspection.total)
-            .where(Inspection.contract_id.in_(ids))
-            .order_by(Inspection.scheduled_for, Inspection.id))
+        # A result its finalized correction replaced is no assessment any more (the correction
+        # is); the public sees finalized results only, as a provider does: no day of a visit
+        # to come, no correction being filled in.
+        assessed = sa.select(Inspection.contract_id, Inspection.id, Inspection.template_id,
+                             Inspection.scheduled_for, Inspection.status, Inspection.finalized_at,
+                             Inspection.total).where(Inspection.contract_id.in_(ids),
+                                                     not_replaced())
+        if public:
+            assessed = assessed.where(Inspection.status == InspectionStatus.FINALIZED)
+        rows = db.session.execute(assessed.order_by(Inspection.scheduled_for, Inspection.id))
         for contract_id, ident, template_id, day, status, finalized_at, total in rows:
             inspections_by_contract.setdefault(contract_id, []).append(
                 Assessed(ident, names[template_id], day, status, finalized_at, total))

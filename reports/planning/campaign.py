@@ -22,7 +22,8 @@ from app.users.models import User
 from evaluations.assessment.models import AssessmentTemplate, TemplateTarget
 from evaluations.campaigns.models import Campaign, Recurrence
 from evaluations.campaigns.services import check_campaign, create_planned, inspectors_named
-from evaluations.inspections.models import IS_OPEN, Inspection
+from evaluations.inspections.models import Inspection
+from reports.planning.kept import TO_COME
 from reports.planning.services import PLANNERS, highest_risk, plan_region
 
 MAX_TARGETS = 200
@@ -70,11 +71,11 @@ def campaign_from_plan(*, actor: User, count: Any, name: Any, template_id: Any,
 
 
 def _to_be_inspected(template: AssessmentTemplate | None, about: str) -> set[int]:
-    """The homes (or contracts) with an inspection still to be done with a version of
-    ``template`` (any version: its code)."""
+    """The homes (or contracts) with an inspection still to come with a version of ``template``
+    (any version: its code); a correction being filled in is none."""
     if template is None:
         return set()
     target = Inspection.facility_id if about == "facility" else Inspection.contract_id
     same_kind = sa.select(AssessmentTemplate.id).where(AssessmentTemplate.code == template.code)
     return set(db.session.scalars(sa.select(target).distinct().where(
-        IS_OPEN, Inspection.template_id.in_(same_kind), target.is_not(None))))
+        TO_COME, Inspection.template_id.in_(same_kind), target.is_not(None))))

@@ -1,7 +1,8 @@
 """Yearly on-site coverage of the elderly homes (养老机构管理办法 art. 38: the civil-affairs
 department inspects every home on site at least once a year).
 
-A home is covered in a year when an inspection of it was carried out (submitted or finalized)
+A home counts in a year when it opened by the year's end (or its opening day is not known); it
+is covered in the year when an inspection of it was carried out (submitted or finalized)
 on a day of that year. The homes not yet covered are listed by county, with the inspection
 already scheduled for them, if any, and the days left in the year. Three statements.
 """
@@ -74,8 +75,10 @@ def yearly_coverage(user: User | None, year: int, *, region: Region | None = Non
     if user is not None and user.role not in PLANNERS:
         return Coverage(year, days_left_in(year, today), [])
     seen = sa.true() if user is None else visibility_clause(user, region=Facility.region_id)
+    # a home opened after the year was not there to inspect in it (no opening day: counted)
+    opened = sa.or_(Facility.opened_on.is_(None), Facility.opened_on <= date(year, 12, 31))
     stmt = (sa.select(Facility).join(Region, Facility.region_id == Region.id)
-            .where(Facility.kind.in_(ELDERLY_HOMES), seen)
+            .where(Facility.kind.in_(ELDERLY_HOMES), seen, opened)
             .order_by(Region.path, Facility.name, Facility.id))
     if region is not None:
         stmt = stmt.where(Facility.region_id.in_(region_subtree(region)))
@@ -83,8 +86,9 @@ def yearly_coverage(user: User | None, year: int, *, region: Region | None = Non
     in_year = Inspection.scheduled_for.between(date(year, 1, 1), date(year, 12, 31))
     rows = db.session.execute(
         sa.select(Inspection.facility_id, Inspection.status, sa.func.min(Inspection.scheduled_for))
+        # a correction is no visit: dated by its original, which is on site already
         .where(in_year, Inspection.facility_id.in_([h.id for h in homes]),
-               Inspection.status.in_(ONSITE + OPEN))
+               Inspection.status.in_(ONSITE + OPEN), Inspection.supersedes_id.is_(None))
         .group_by(Inspection.facility_id, Inspection.status)).all()
     inspected = {fid for fid, status, _day in rows if status in ONSITE}
     planned: dict[int, date] = {}

@@ -36,6 +36,10 @@ from evaluations.inspections.models import (
 
 Target = tuple[str, int]
 
+#: an inspection still to come: open, and no correction. A correction being filled in is a new
+#: version of a visit already made, dated by it; until it is finalized its original stands.
+TO_COME = sa.and_(IS_OPEN, Inspection.supersedes_id.is_(None))
+
 
 class PlanInspection(db.Model):
     """A current inspection that can tell in its target's risk, as the plan reads it."""
@@ -73,7 +77,7 @@ def telling(*where: sa.ColumnElement[bool]) -> sa.Select:
         sa.func.json_array_length(Inspection.failed_critical), 0)), else_=0)
     current = (
         sa.select(Inspection.id, Inspection.facility_id, Inspection.contract_id,
-                  Inspection.template_id, IS_OPEN.label("open"), finalized.label("finalized"),
+                  Inspection.template_id, TO_COME.label("open"), finalized.label("finalized"),
                   Inspection.scheduled_for, Inspection.total, Inspection.grade,
                   vetoes.label("failed_vetoes"),
                   sa.func.row_number().over(partition_by=HISTORY_GROUP,
@@ -167,4 +171,5 @@ def _stale_targets(session: so.Session) -> set[Target]:
 
 keep_current(PlanInspection.__tablename__, _stale_targets, refresh)
 
-__all__ = ["PlanInspection", "kept_rows", "refresh", "refresh_all", "target_of", "telling"]
+__all__ = ["TO_COME", "PlanInspection", "kept_rows", "refresh", "refresh_all", "target_of",
+           "telling"]

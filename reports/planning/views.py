@@ -84,7 +84,9 @@ def coverage():
     region, problem = _region_arg()
     today = clock.today()
     raw = request.args.get("year", "").strip()
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else (None if raw else today.year)
+    # ASCII digits only: ``isdigit()`` also says yes to "²", which ``int()`` refuses (a 500)
+    year = (int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4
+            else (None if raw else today.year))
     if year is None or not 1900 <= year <= 2999:
         year, problem = today.year, _("Give a year between 1900 and 2999.")
     result = None if problem else yearly_coverage(current_user, year, region=region,

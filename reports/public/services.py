@@ -16,7 +16,12 @@ from contracts.models import (
     Procurement,
     ProcurementStatus,
 )
-from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
+from evaluations.inspections.models import (
+    HISTORY_ORDER,
+    Inspection,
+    InspectionStatus,
+    not_replaced,
+)
 
 #: a contract ended or an award made within this many days is still "recent"
 RECENT_DAYS = 365
@@ -50,15 +55,17 @@ def awards() -> list[Procurement]:
 
 
 def latest_grades() -> list[Inspection]:
-    """The latest finalized, uncorrected inspection with a grade of each home by template
-    (code), ordered by county and home. Only its grade, total and date are published."""
+    """The newest visit's current result with a grade of each home by template (code), ordered
+    by county and home. Only its grade, total and date are published."""
+    # By the visit's day (as the plan reads a home's history), not the day it was finalized: a
+    # correction of March's visit finalized in June is still March's visit.
     stmt = (sa.select(Inspection)
             .where(Inspection.status == InspectionStatus.FINALIZED,
                    Inspection.facility_id.is_not(None), Inspection.grade.is_not(None),
                    not_replaced())
             .options(so.selectinload(Inspection.template),
                      so.selectinload(Inspection.facility).joinedload(Facility.region))
-            .order_by(Inspection.finalized_at.desc(), Inspection.id.desc()))
+            .order_by(*HISTORY_ORDER))
     latest: dict[tuple[int, str], Inspection] = {}
     for inspection in db.session.scalars(stmt):
         latest.setdefault((inspection.facility_id, inspection.template.code), inspection)

@@ -106,7 +106,11 @@ def ocds():
         page = PackagePage(None, number, OCDS_PER_PAGE)
         if page.total == 0 or number > page.last:
             abort(404)
-        return jsonify(release_package(page, url_of(number), url_of, public=True))
+        # The package declares "zh" and its one URL answers every reader from the cache: it is
+        # built in Chinese, not in the language of whoever asked first.
+        with force_locale("zh_CN"):
+            package = release_package(page, url_of(number), url_of, public=True)
+        return jsonify(package)
 
     # the package names its own URL
     return guard.cached(("ocds", request.host_url, number), build)

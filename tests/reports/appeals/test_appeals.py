@@ -286,6 +286,16 @@ def test_the_pages_lodge_and_resolve_in_both_languages(world, as_user, db, app):
     assert "Corrected" in page and "同意复核" in page and "Resolve the appeal" not in page
 
 
+@pytest.mark.parametrize("query", ["contract_id=%C2%B2", "inspection_id=%C2%B2%C2%B3"])
+def test_a_list_filter_that_is_no_id_is_ignored_not_a_500(world, appeal, app, query):
+    """"²" is a digit to ``str.isdigit`` and none to ``int``."""
+    browser = Browser(app.test_client())
+    browser.login(world.officer)
+    response = browser.get(f"/reports/appeals?{query}")
+    assert response.status_code == 200
+    assert f"/reports/appeals/{appeal.id}" in response.get_data(as_text=True)  # unfiltered
+
+
 def test_the_appeal_pages_hide_from_everyone_else(world, as_user, db, app):
     on(date(2026, 11, 12))
     appeal = appeals.open_inspection_appeal(world.inspection, reason="不服",

@@ -14,6 +14,7 @@ from app.users.models import Role
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import correct_inspection
 from reports.dashboards import services as dashboards
 from reports.performance.figures import PerformanceFigure
 from tests.clients import PASSWORD, Browser
@@ -100,6 +101,20 @@ def test_inspections_due_within_a_week(db, inspection_world, schedule):
     due = dashboards.inspections_due(inspection_world.officer, TODAY)
 
     assert [i.id for i in due] == [late.id, soon.id]
+
+
+def test_a_correction_being_filled_in_is_neither_due_nor_late(db, inspection_world,
+                                                               make_scored_inspection):
+    """A correction is dated by the visit it corrects (March): no visit due, none late."""
+    w = inspection_world
+    result = finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 3, 2)), "55",
+                      "fail")
+    correction = correct_inspection(result, actor=w.officer, reason="复核")
+    db.session.commit()
+    assert correction.inspector_id == w.inspector.id
+    assert dashboards.inspections_due(w.officer, TODAY) == []
+    mine = dashboards.inspector_dashboard(w.inspector, TODAY)
+    assert mine["upcoming"] == [] and mine["late"] == 0
 
 
 def test_grades_by_county_and_scope(db, inspection_world, world_b, make_scored_inspection,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from evaluations.inspections.models import InspectionStatus
-from evaluations.inspections.services import schedule_inspection
+from evaluations.inspections.services import correct_inspection, schedule_inspection
 from reports.performance.figures import PerformanceFigure
 from tests.clients import PASSWORD, Browser
 
@@ -186,6 +186,27 @@ def test_a_provider_exports_only_its_own_finalized_inspections(
                        ).status_code == 404
 
 
+def test_a_result_is_corrected_by_its_correction_once_that_is_finalized(
+        db, app, inspection_world, make_scored_inspection):
+    """While the correction is being filled in the result stands, and the provider may not see
+    the correction: "Corrected by" stays empty until it is finalized."""
+    w = inspection_world
+    result = finalize(db, make_scored_inspection(w, scheduled_for=date(2026, 3, 2)), "55",
+                      "fail", {})
+    correction = correct_inspection(result, actor=w.officer, reason="复核")
+    db.session.commit()
+
+    def corrected_by(user) -> dict:
+        book = workbook(login(app, user).get("/reports/exports/inspections.xlsx"))
+        return {r["Inspection ID"]: r["Corrected by (ID)"] for r in rows(book.active)}
+
+    assert corrected_by(w.provider_user) == {result.id: None}
+    assert corrected_by(w.officer)[result.id] is None
+    finalize(db, correction, "61", "pass", {})
+    assert corrected_by(w.provider_user) == {result.id: correction.id,
+                                             correction.id: None}
+
+
 def test_performance_by_contract(db, app, inspection_world, world_b, make_contract,
                                  make_scored_inspection):
     w = inspection_world
@@ -210,6 +231,15 @@ def test_performance_by_contract(db, app, inspection_world, world_b, make_contra
     assert [r["Contract number"] for r in provider] == [w.contract.number]
     inspector = login(app, w.inspector)
     assert inspector.get("/reports/exports/performance.xlsx").status_code == 403
+
+
+@pytest.mark.parametrize("period", ["0000", "0000-Q1", "9999-Q4"])
+def test_a_period_of_no_sane_year_is_refused_by_the_filter(app, inspection_world, period):
+    """Year 0 is no date, and 9999-Q4 ends in year 10000: a 422, as the coverage page says."""
+    response = login(app, inspection_world.officer, "en").get(
+        f"/reports/exports/performance.xlsx?period={period}")
+    assert response.status_code == 422
+    assert "Give a year between 1900 and 2999." in response.get_data(as_text=True)
 
 
 def test_the_performance_export_reads_the_kept_figures_and_says_what_computing_says(

@@ -1,10 +1,11 @@
 """A contract's inspections in its OCDS release: one ``assessment`` milestone each (days as
 UTC moments), named by its template, met with its total once finalized, scheduled until then."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from evaluations.inspections.services import finalize_inspection
+from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.services import correct_inspection, finalize_inspection
 from tests.factories import on
 
 
@@ -33,3 +34,30 @@ def test_inspections_are_assessment_milestones(api_login, db, inspection_world,
             "type": "assessment", "dueDate": "2026-11-09T16:00:00Z",
             "status": "scheduled"},
     }
+
+
+def test_a_result_its_finalized_correction_replaced_is_no_assessment(
+        api_login, db, inspection_world, make_scored_inspection):
+    """A result stands until its correction is finalized; then the correction is the
+    assessment, and the result none."""
+    w = inspection_world
+    on(date(2026, 3, 5))
+    first = make_scored_inspection(w, scheduled_for=date(2026, 3, 2))
+    first.total = Decimal("55.0")
+    finalize_inspection(first, actor=w.officer)
+    correction = correct_inspection(first, actor=w.officer, reason="复核")
+    db.session.commit()
+    api = api_login(w.officer)
+
+    def assessments() -> dict[str, str]:
+        package = api.get("/api/v1/ocds/releases.json").get_json()
+        (release,) = [r for r in package["releases"]
+                      if r["contracts"][0]["id"] == w.contract.number]
+        return {m["id"]: m["status"] for m in release["contracts"][0]["implementation"]
+                ["milestones"] if m["type"] == "assessment"}
+
+    assert assessments()[f"assessment-{first.id}"] == "met"
+    correction.status, correction.total = InspectionStatus.FINALIZED, Decimal("78.0")
+    correction.finalized_at = datetime(2026, 3, 20, 4, tzinfo=UTC)  # as finalizing would
+    db.session.commit()
+    assert assessments() == {f"assessment-{correction.id}": "met"}

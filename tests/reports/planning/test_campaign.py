@@ -9,6 +9,7 @@ from app.errors import Forbidden, ValidationError
 from app.users.models import User
 from evaluations.campaigns.models import Campaign, Recurrence
 from evaluations.inspections.models import Inspection
+from evaluations.inspections.services import correct_inspection
 from reports.planning import campaign as plan_campaign
 from reports.planning.campaign import campaign_from_plan
 from tests.clients import Browser, error_of
@@ -39,6 +40,15 @@ def test_a_home_still_to_be_inspected_with_the_template_is_passed_over(city, db)
     db.session.commit()
     both = _make(city, count=20, name="第二批")
     assert {i.facility_id for i in both.inspections} == {city.clean.id}
+
+
+def test_a_result_being_corrected_passes_nothing_over(city, db):
+    """A correction of the vetoed home's March result is no visit to come: the home is still
+    the first to inspect."""
+    correct_inspection(city.vetoed_inspection, actor=city.officer, reason="申诉复核")
+    db.session.commit()
+    campaign = _make(city)
+    assert [i.facility_id for i in campaign.inspections] == [city.vetoed.id]
 
 
 def test_a_visit_of_another_kind_passes_nothing_over(city, db, schedule, make_template):

@@ -41,6 +41,19 @@ def test_a_submitted_inspection_counts_a_scheduled_one_does_not(city, db, schedu
     assert result.missing == 0 and result.homes == 2  # officer of A: county B unseen
 
 
+def test_a_home_counts_from_the_year_it_opened(city, api_login, make_facility):
+    """A home opened in March 2026 was not there to inspect in 2025: no gap of that year."""
+    new_home = make_facility("a1", name="甲三新建养老院", opened_on=date(2026, 3, 1))
+    api = api_login(city.officer)
+
+    def missing(year: int) -> set[int]:
+        body = api.get(f"/api/v1/reports/coverage?year={year}").get_json()
+        return {m["facility_id"] for c in body["counties"] for m in c["missing"]}
+
+    assert missing(2025) == {city.vetoed.id, city.clean.id}  # no opening day: counted
+    assert missing(2026) == {new_home.id}
+
+
 def test_scoping_and_roles(city, api_login, make_user, as_user):
     officer = api_login(city.officer)
     body = officer.get("/api/v1/reports/coverage").get_json()
@@ -59,6 +72,8 @@ def test_the_page_shows_each_county_and_the_days_left(city, as_user):
     assert 'data-county="100200"' in html and "乙一福利院" in html
     assert "214 day(s) left in 2026." in html
     assert browser.get("/reports/coverage?year=0").status_code == 422
+    superscripts = "%C2%B2" * 4  # "²²²²": digits to str.isdigit, none to int
+    assert browser.get(f"/reports/coverage?year={superscripts}").status_code == 422
     mine, _o = as_user("officer", region="a")
     html = mine.get("/reports/coverage").get_data(as_text=True)
     assert "乙一福利院" not in html and "Every home inspected." in html

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db as _db
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import CorrectiveAction, Severity
+from evaluations.inspections.services import correct_inspection
 from reports.planning.services import inspection_plan
 from tests.clients import error_of
 from tests.reports.planning.conftest import TODAY
@@ -51,6 +52,17 @@ def test_before_keeps_what_falls_due_before_that_day(city, api_login, make_user)
     assert body["total"] == 2
     paged = _plan(api_login(make_user("officer")), per_page=1, page=2)
     assert [i["facility_id"] for i in paged["items"]] == [city.far.id]
+
+
+def test_a_result_being_corrected_is_no_visit_still_to_come(city, api_login, db):
+    """A correction (an appeal upheld, say) is a new version of the March visit, dated by it:
+    the plan must not say the home has a visit scheduled on a day in March."""
+    correct_inspection(city.vetoed_inspection, actor=city.officer, reason="申诉复核")
+    db.session.commit()
+    body = _plan(api_login(city.officer))
+    vetoed = next(i for i in body["items"] if i["facility_id"] == city.vetoed.id)
+    assert vetoed["scheduled_for"] is None
+    assert vetoed["last_onsite"] == "2026-03-02"
 
 
 def test_outside_the_area_or_bad_input_is_422_and_other_roles_403(city, api_login, make_user):

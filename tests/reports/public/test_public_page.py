@@ -105,6 +105,74 @@ def test_a_grade_being_corrected_stays_published_until_the_correction_is_final(
     assert "71.0" in page and "86.5" not in page
 
 
+def _finalized(inspection, total: str, grade: str, at: datetime):
+    inspection.status = InspectionStatus.FINALIZED  # as the fixture's
+    inspection.grade, inspection.total = grade, Decimal(total)
+    inspection.finalized_at = at
+    db.session.commit()
+    return inspection
+
+
+def test_the_grade_of_a_home_is_its_newest_visits_not_an_older_one_corrected_later(
+        client, public_on, inspection_world, make_scored_inspection):
+    """March's visit failed, June's was good; March's result, appealed, is corrected to a pass
+    on 25 June: the home's grade is still June's."""
+    w = inspection_world
+    march = _finalized(make_scored_inspection(w, scheduled_for=date(2026, 3, 2)), "55.0",
+                       "fail", datetime(2026, 3, 5, 3, tzinfo=UTC))
+    _finalized(make_scored_inspection(w, scheduled_for=date(2026, 6, 2)), "86.5", "good",
+               datetime(2026, 6, 5, 3, tzinfo=UTC))
+    correction = correct_inspection(march, actor=w.officer, reason="复核")
+    db.session.commit()
+    _finalized(correction, "61.0", "pass", datetime(2026, 6, 25, 3, tzinfo=UTC))
+    page = client.get("/public?lang=en").get_data(as_text=True)
+    assert "86.5" in page and "61.0" not in page
+
+
+def _assessments(package: dict, contract) -> list[dict]:
+    (release,) = [r for r in package["releases"] if r["contracts"][0]["id"] == contract.number]
+    return [m for m in release["contracts"][0]["implementation"]["milestones"]
+            if m["type"] == "assessment"]
+
+
+def test_the_ocds_package_tells_no_inspection_not_yet_finalized(
+        client, public_on, inspection_world, make_scored_inspection, schedule):
+    """A provider sees its finalized inspections only: the package tells nobody the day of
+    the next visit to a home."""
+    w = inspection_world
+    done = _finalized(make_scored_inspection(w, scheduled_for=date(2026, 3, 2)), "90.0",
+                      "excellent", datetime(2026, 3, 5, 3, tzinfo=UTC))
+    schedule(scheduled_for=date(2026, 12, 3))
+    assessments = _assessments(client.get("/public/ocds.json").get_json(), w.contract)
+    assert [(m["id"], m["status"]) for m in assessments] == [(f"assessment-{done.id}", "met")]
+
+
+def test_the_ocds_package_tells_a_corrected_result_by_its_correction_alone(
+        client, public_on, inspection_world, make_scored_inspection):
+    w = inspection_world
+    first = _finalized(make_scored_inspection(w, scheduled_for=date(2026, 3, 2)), "55.0",
+                       "fail", datetime(2026, 3, 5, 3, tzinfo=UTC))
+    correction = correct_inspection(first, actor=w.officer, reason="复核")
+    db.session.commit()
+    _finalized(correction, "78.0", "good", datetime(2026, 3, 20, 3, tzinfo=UTC))
+    assessments = _assessments(client.get("/public/ocds.json").get_json(), w.contract)
+    assert [(m["id"], m["description"]) for m in assessments] == [
+        (f"assessment-{correction.id}", "总分 78.0")]
+
+
+def test_the_ocds_package_is_in_the_language_it_declares_whoever_asked_first(
+        client, public_on, make_contract):
+    """The package says "zh", and its one URL answers every reader from the cache: an English
+    browser asking first does not make the reporting milestones English for all."""
+    make_contract(status="active")
+    package = client.get("/public/ocds.json", headers={"Accept-Language": "en"}).get_json()
+    (release,) = package["releases"]
+    assert release["language"] == "zh"
+    titles = [m["title"] for m in release["contracts"][0]["implementation"]["milestones"]
+              if m["type"] == "reporting"]
+    assert titles and all(t.startswith("服务报告 ") for t in titles), titles[:2]
+
+
 def test_publishes_nothing_personal(client, public_on, published):
     id_number = hh_id(0)
     page = client.get("/public").get_data(as_text=True)
