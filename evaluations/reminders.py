@@ -43,7 +43,7 @@ from evaluations.campaigns.recurrence import (
     window_campaigns_due,
     yearly_campaigns_due,
 )
-from evaluations.inspections.models import IS_OPEN, Inspection
+from evaluations.inspections.models import TO_COME, Inspection
 
 
 def _target_name(inspection: Inspection) -> str:
@@ -58,7 +58,7 @@ def inspection_reminders(today: date | None = None) -> int:
     today = today or clock.today()
     earliest = today - timedelta(days=ESCALATION_DAYS + CATCH_UP_DAYS)
     inspections = db.session.scalars(sa.select(Inspection).where(
-        IS_OPEN,
+        TO_COME,
         Inspection.scheduled_for.between(earliest, today + timedelta(days=DUE_SOON_DAYS)))
         .order_by(Inspection.id))
     sent = 0

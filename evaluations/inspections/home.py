@@ -16,7 +16,7 @@ from app.users.models import Role, User
 from evaluations.actions.models import CorrectiveAction
 from evaluations.actions.services import overdue_clause, visible_actions
 from evaluations.inspections.lists import todo_for_inspector
-from evaluations.inspections.models import IS_OPEN, Inspection
+from evaluations.inspections.models import TO_COME, Inspection
 from evaluations.inspections.services import visible_inspections
 
 
@@ -26,7 +26,7 @@ def evaluation_cards(user: User) -> list[Card]:
         return []
     today = clock.today()
     late = visible_inspections(user).with_only_columns(Inspection.id).where(
-        IS_OPEN, Inspection.scheduled_for < today)
+        TO_COME, Inspection.scheduled_for < today)
     actions = visible_actions(user).with_only_columns(CorrectiveAction.id).where(
         overdue_clause(today))
     yesterday = (today - timedelta(days=1)).isoformat()

@@ -185,6 +185,9 @@ sa.Index("ix_inspections_status_day", Inspection.status, Inspection.scheduled_fo
 #: an inspection still to be done, as ``ix_inspections_open_day`` says it (app.db.inline)
 IS_OPEN = Inspection.status.in_([inline(s.value) for s in (InspectionStatus.SCHEDULED,
                                                           InspectionStatus.IN_PROGRESS)])
+#: an inspection still to come: open, and no correction. A correction being filled in is a new
+#: version of a visit already made, dated by it; until it is finalized its original stands.
+TO_COME = sa.and_(IS_OPEN, Inspection.supersedes_id.is_(None))
 
 
 class InspectionAnswer(db.Model):

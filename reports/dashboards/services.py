@@ -36,6 +36,7 @@ from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.actions.services import visible_actions
 from evaluations.assessment.models import TemplateItem, TemplateSection
 from evaluations.inspections.models import (
+    TO_COME,
     Grade,
     Inspection,
     InspectionStatus,
@@ -51,7 +52,6 @@ from reports.dashboards.ranking import (  # noqa: F401  (the dashboards' API, re
     provider_ranking,
     quarters_until,
 )
-from reports.planning.kept import TO_COME
 
 EXPIRY_DAYS = 90
 INSPECTIONS_AHEAD_DAYS = 7

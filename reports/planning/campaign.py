@@ -22,8 +22,7 @@ from app.users.models import User
 from evaluations.assessment.models import AssessmentTemplate, TemplateTarget
 from evaluations.campaigns.models import Campaign, Recurrence
 from evaluations.campaigns.services import check_campaign, create_planned, inspectors_named
-from evaluations.inspections.models import Inspection
-from reports.planning.kept import TO_COME
+from evaluations.inspections.models import TO_COME, Inspection
 from reports.planning.services import PLANNERS, highest_risk, plan_region
 
 MAX_TARGETS = 200

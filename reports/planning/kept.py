@@ -28,17 +28,13 @@ from app.extensions import db
 from evaluations.inspections.models import (
     HISTORY_GROUP,
     HISTORY_ORDER,
-    IS_OPEN,
+    TO_COME,
     Inspection,
     InspectionStatus,
     not_replaced,
 )
 
 Target = tuple[str, int]
-
-#: an inspection still to come: open, and no correction. A correction being filled in is a new
-#: version of a visit already made, dated by it; until it is finalized its original stands.
-TO_COME = sa.and_(IS_OPEN, Inspection.supersedes_id.is_(None))
 
 
 class PlanInspection(db.Model):
@@ -171,5 +167,5 @@ def _stale_targets(session: so.Session) -> set[Target]:
 
 keep_current(PlanInspection.__tablename__, _stale_targets, refresh)
 
-__all__ = ["TO_COME", "PlanInspection", "kept_rows", "refresh", "refresh_all", "target_of",
+__all__ = ["PlanInspection", "kept_rows", "refresh", "refresh_all", "target_of",
            "telling"]

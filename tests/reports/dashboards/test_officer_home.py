@@ -14,6 +14,8 @@ from app.extensions import db as _db
 from contracts.models import Contract
 from contracts.submissions import services as subs
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
+from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.services import correct_inspection
 
 TODAY = date(2026, 11, 20)
 FIRST = ["Reports awaiting review", "Inspections overdue", "Corrective actions overdue",
@@ -73,6 +75,20 @@ def test_the_officer_sees_what_needs_action_first(as_user, work):
     assert "Regions in my view" not in page
     assert page.count("border-warning") == 4  # the waiting work is highlighted
     assert 'href="/review-queue"' in page and 'href="/evaluations/actions?overdue=yes"' in page
+
+
+def test_a_correction_being_filled_in_is_no_inspection_overdue(as_user, work, db,
+                                                              make_scored_inspection):
+    """A correction is dated by the visit it corrects, long past: it is no visit overdue."""
+    w, _more = work
+    result = make_scored_inspection(w, scheduled_for=TODAY - timedelta(days=60))
+    result.status = InspectionStatus.FINALIZED
+    db.session.commit()
+    correct_inspection(result, actor=w.officer, reason="复核")
+    db.session.commit()
+    browser, _ = as_user("officer", region="a")
+    shown = dict(cards(browser.get("/").get_data(as_text=True)))
+    assert shown["Inspections overdue"] == "0"
 
 
 def test_a_county_officer_counts_only_their_county(as_user, work):
