@@ -17,6 +17,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -140,11 +141,12 @@ def _region(value: Region | str | None, user: User | None, errors: dict) -> Regi
 
 
 def _year(value: Any, errors: dict) -> int | None:
-    if isinstance(value, bool) or not str(value).strip().isdigit() or \
-            not 2000 <= int(str(value).strip()) <= 2100:
+    text = "" if isinstance(value, bool) else str(value).strip()
+    # four ASCII digits: "²⁰²⁶" passes isdigit() but is no number int() reads
+    if not re.fullmatch(r"[0-9]{4}", text) or not 2000 <= int(text) <= 2100:
         errors.setdefault("year", []).append(_("Enter a year from 2000 to 2100."))
         return None
-    return int(str(value).strip())
+    return int(text)
 
 
 def save_standard(*, region: Region | str | None, year: Any, area: Any, dibao_monthly: Any,

@@ -43,6 +43,8 @@ def test_tekun_and_near_poor_default_to_their_multiples_and_stay_editable(db, re
     ({"region_code": "100100001"}, "region_code"),  # a township: standards are per county
     ({"region_code": "999999"}, "region_code"),
     ({"year": 1999}, "year"),
+    ({"year": "²⁰²⁶"}, "year"),  # digits to isdigit(), no number to int()
+    ({"year": "1" * 5000}, "year"),
     ({"area": "suburban"}, "area"),
     ({"dibao_monthly": "0"}, "dibao_monthly"),
     ({"dibao_monthly": "12.345"}, "dibao_monthly"),
