@@ -48,6 +48,13 @@ def centre_operator(centre: Facility, on: date) -> Provider | None:
     return contract.provider if contract is not None else None
 
 
+def check_children(targets: dict, errors: Errors) -> None:
+    """Entrusted care names the children entrusted, from the draft to every amendment: with
+    none the monthly roster would have nothing to report against."""
+    if not targets.get("children"):
+        add(errors, "targets", _("Give the number of children entrusted (targets: children)."))
+
+
 def check_entrusted_care(*, provider: Provider | None, region: Region | None,
                          centre: Facility | None, targets: dict, start: date | None,
                          errors: Errors) -> None:
@@ -61,8 +68,7 @@ def check_entrusted_care(*, provider: Provider | None, region: Region | None,
     elif centre.kind is not FacilityKind.CHILD_WELFARE:
         add(errors, "facility_id", _("%(name)s is not a child welfare institution.",
                                      name=centre.name))
-    if not targets.get("children"):
-        add(errors, "targets", _("Give the number of children entrusted (targets: children)."))
+    check_children(targets, errors)
     if centre is not None and provider is not None and start is not None:
         operator = centre_operator(centre, start)
         if operator is not None and operator.id != provider.id:

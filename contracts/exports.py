@@ -1,6 +1,6 @@
 """Excel exports of the filtered lists: providers, facilities, procurements, contracts.
 
-``export_response(kind, stmt)`` writes every row of the list's already-filtered (and already
+``export_response(kind, stmt, user)`` writes every row of the list's already-filtered (and already
 scoped) statement. Headers and codes are written as labels in the user's language (Chinese by
 default): 民办非企业单位, not ``private_nonprofit``. Money is a number with two decimals, dates
 are dates, so that the sheet can be summed and sorted.
@@ -21,6 +21,8 @@ from app import clock
 from app.extensions import db
 from app.spreadsheets import DATE, INTEGER, MONEY, XLSX_MIMETYPE, xlsx_bytes
 from app.template_helpers import region_name
+from app.users.models import User
+from contracts.facilities import preload_operators, visible_operator
 from contracts.labels import (
     CONTRACT_STATUS_LABELS,
     FACILITY_KIND_LABELS,
@@ -34,11 +36,9 @@ from contracts.labels import (
 from contracts.models import (
     Bid,
     Contract,
-    ContractStatus,
     Installment,
     Procurement,
     Provider,
-    ServiceType,
 )
 
 Row = Sequence[Any]
@@ -55,7 +55,8 @@ class Column:
 class Export:
     title: Any
     columns: tuple[Column, ...]
-    rows: Callable[[list], Iterable[Row]]
+    #: the rows of a list's objects as ``user`` may see them
+    rows: Callable[[list, User], Iterable[Row]]
 
 
 def _label(labels: dict, code: Any) -> str:
@@ -68,7 +69,7 @@ def _name(obj: Any) -> str:
 
 # ---- rows of each kind (one query per kind for the related data, never one per row) -------
 
-def _provider_rows(providers: list[Provider]) -> Iterable[Row]:
+def _provider_rows(providers: list[Provider], _user: User) -> Iterable[Row]:
     for p in providers:
         quals = "; ".join(
             f"{q.cert_type} {q.number}" + (f" ({q.valid_until.isoformat()})" if q.valid_until
@@ -79,23 +80,15 @@ def _provider_rows(providers: list[Provider]) -> Iterable[Row]:
                p.contact_phone, p.contact_email, p.address, quals)
 
 
-def _facility_rows(facilities: list) -> Iterable[Row]:
-    today = clock.today()
-    ids = [f.id for f in facilities]
-    operators = dict(db.session.execute(
-        sa.select(Contract.facility_id, Provider.name).join(Contract.provider)
-        .where(Contract.facility_id.in_(ids),
-               Contract.service_type == ServiceType.FACILITY_OPERATION,
-               Contract.status == ContractStatus.ACTIVE,
-               Contract.start_date <= today, Contract.end_date >= today)).all()) if ids else {}
-    for f in facilities:
+def _facility_rows(facilities: list, user: User) -> Iterable[Row]:
+    for f in preload_operators(facilities):
         wards = f.ward_beds
         yield (f.name, _label(FACILITY_KIND_LABELS, f.kind), region_name(f.region), f.address,
                f.beds, wards.get("self_care"), wards.get("semi_disabled"),
-               wards.get("disabled"), f.opened_on, operators.get(f.id, ""))
+               wards.get("disabled"), f.opened_on, _name(visible_operator(user, f)))
 
 
-def _procurement_rows(procurements: list[Procurement]) -> Iterable[Row]:
+def _procurement_rows(procurements: list[Procurement], _user: User) -> Iterable[Row]:
     ids = [p.id for p in procurements]
     counts = dict(db.session.execute(
         sa.select(Bid.procurement_id, sa.func.count()).where(Bid.procurement_id.in_(ids))
@@ -111,7 +104,7 @@ def _procurement_rows(procurements: list[Procurement]) -> Iterable[Row]:
                win.price if win else None, p.awarded_on)
 
 
-def _contract_rows(contracts: list[Contract]) -> Iterable[Row]:
+def _contract_rows(contracts: list[Contract], _user: User) -> Iterable[Row]:
     ids = [c.id for c in contracts]
     paid = dict(db.session.execute(
         sa.select(Installment.contract_id, sa.func.sum(Installment.paid_amount))
@@ -160,18 +153,18 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-def export_bytes(kind: str, stmt: sa.Select) -> bytes:
-    """The .xlsx of every row of ``stmt`` (a select of the kind's model)."""
+def export_bytes(kind: str, stmt: sa.Select, user: User) -> bytes:
+    """The .xlsx of every row of ``stmt`` (a select of the kind's model, scoped to ``user``)."""
     export = EXPORTS[kind]
     rows = list(db.session.scalars(stmt).unique())
     return xlsx_bytes(str(export.title), [str(c.label) for c in export.columns],
-                      export.rows(rows), formats=[c.format for c in export.columns],
+                      export.rows(rows, user), formats=[c.format for c in export.columns],
                       widths=[c.width for c in export.columns])
 
 
-def export_response(kind: str, stmt: sa.Select) -> Response:
-    """An attachment ``<kind>-<date>.xlsx`` holding the rows of ``stmt``."""
-    body = export_bytes(kind, stmt)
+def export_response(kind: str, stmt: sa.Select, user: User) -> Response:
+    """An attachment ``<kind>-<date>.xlsx`` holding the rows of ``stmt`` for ``user``."""
+    body = export_bytes(kind, stmt, user)
     response = send_file(io.BytesIO(body), mimetype=XLSX_MIMETYPE, as_attachment=True,
                          download_name=f"{kind}-{clock.today().isoformat()}.xlsx", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import clock
+from app.errors import Forbidden
 from app.extensions import db
-from app.users.models import User
+from app.users.models import REGION_ROLES, Role, User
 from app.validation import as_decimal
 from contracts.common import Errors, add, as_date, as_enum, raise_if, resolve_region, text
 from contracts.models import (
@@ -130,11 +131,26 @@ def create_facility(*, name: str, kind: FacilityKind | str, region: Any,
     return facility
 
 
+def may_change_facility(user: User | None, facility: Facility) -> bool:
+    """Whether ``user`` (``None``: the system) may change ``facility``: an officer only one
+    inside their region subtree, though they also see the centre their county entrusts its
+    children to."""
+    return (user is None or user.role not in REGION_ROLES or user.region is None
+            or user.region.contains(facility.region))
+
+
+def check_facility_writer(user: User | None, facility: Facility) -> None:
+    if not may_change_facility(user, facility):
+        raise Forbidden(_("%(name)s lies outside your own region: only an officer of its "
+                          "region may change it.", name=facility.name))
+
+
 def update_facility(facility: Facility, *, actor: User | None = None,
                     **changes: Any) -> Facility:
     """Change any of name, kind, region, address, beds, wards, opened_on, latitude, longitude
-    (a position is whole: both or neither); a new region lies inside the subtree of ``actor``
-    (an officer)."""
+    (a position is whole: both or neither); the facility and a new region lie inside the
+    subtree of ``actor`` (an officer), else ``Forbidden`` and a refusal on the region."""
+    check_facility_writer(actor, facility)
     unknown = set(changes) - {"name", "kind", "region", "address", "beds", "wards", "opened_on",
                               "latitude", "longitude"}
     if unknown:
@@ -188,6 +204,18 @@ def current_operator(facility: Facility, on: date | None = None) -> Provider | N
         return facility.__dict__[_PRELOADED]
     contract = operation_contract(facility, on)
     return contract.provider if contract else None
+
+
+def visible_operator(user: User | None, facility: Facility,
+                     on: date | None = None) -> Provider | None:
+    """The operator of ``facility`` on day ``on`` as ``user`` may be shown it: a provider's
+    user is shown no other provider (DESIGN.md §1), not even the one that took over a home it
+    once ran. The one rule of the facility and contract pages, the export and the API."""
+    operator = current_operator(facility, on)
+    if (operator is not None and user is not None and user.role is Role.PROVIDER
+            and operator.id != user.provider_id):
+        return None
+    return operator
 
 
 _PRELOADED = "_operator_today"

@@ -24,6 +24,7 @@ from app.money import split_by_shares
 from app.unit_of_work import claim_row
 from app.users.models import User
 from contracts.common import Errors, as_date, as_enum, as_money, raise_if, text
+from contracts.entrusted_care import check_children
 from contracts.labels import CONTRACT_STATUS_LABELS, PROVIDER_STATUS_LABELS
 from contracts.models import (
     Contract,
@@ -34,12 +35,8 @@ from contracts.models import (
     ProviderStatus,
     ServiceType,
 )
-from contracts.terms import (
-    FINAL_INSTALLMENT_DELAY,
-    check_period,
-    check_targets,
-    decided_amount,
-)
+from contracts.targets import check_targets
+from contracts.terms import FINAL_INSTALLMENT_DELAY, check_period, decided_amount
 
 S = ContractStatus
 #: the legal steps of the state machine
@@ -177,6 +174,8 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
         check_period(contract.start_date, new["end_date"], errors)
     if targets is not _UNSET:
         new["targets"] = check_targets(contract.service_type, targets, errors)
+        if contract.service_type is ServiceType.ENTRUSTED_CARE:
+            check_children(new["targets"], errors)
     raise_if(errors, _("The contract was not amended."))
     # an amendment sent after the termination is refused saying why (the revision alone
     # refused it as a record changed since it was loaded); the changes are then reckoned
@@ -247,13 +246,16 @@ def _refuse_unless_amendable(contract: Contract) -> None:
 
 
 def contract_timeline(contract: Contract) -> list[dict]:
-    """Creation, transitions and amendments, oldest first, each with the user who did it."""
-    ids = {t.actor_id for t in contract.transitions} | {a.actor_id for a in contract.amendments}
-    ids.discard(None)
-    actors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    """Creation, transitions and amendments, oldest first, each with the user who did it
+    (read with its user: a statement each, not one more for the users)."""
+    def with_actors(model) -> list:
+        return db.session.execute(
+            sa.select(model, User).outerjoin(User, User.id == model.actor_id)
+            .where(model.contract_id == contract.id).order_by(model.id)).all()
+
     events = [{"kind": "created", "at": contract.created_at, "actor": None}]
-    events += [{"kind": "transition", "at": t.at, "actor": actors.get(t.actor_id), "item": t}
-               for t in contract.transitions]
-    events += [{"kind": "amendment", "at": a.at, "actor": actors.get(a.actor_id), "item": a}
-               for a in contract.amendments]
+    events += [{"kind": "transition", "at": t.at, "actor": actor, "item": t}
+               for t, actor in with_actors(ContractTransition)]
+    events += [{"kind": "amendment", "at": a.at, "actor": actor, "item": a}
+               for a, actor in with_actors(ContractAmendment)]
     return sorted(events, key=lambda e: e["at"] or datetime.min.replace(tzinfo=UTC))

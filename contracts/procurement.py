@@ -172,6 +172,10 @@ def award_refusals(bid: Bid, on: date) -> Errors:
     if not has_valid_qualification(provider, on):
         add(errors, "provider_id", _("%(name)s holds no qualification valid on %(day)s.",
                                      name=provider.name, day=on.isoformat()))
+    if procurement.bid_deadline is not None and on <= procurement.bid_deadline:
+        # bidding is open through its deadline day, as the red flags reckon it
+        add(errors, "bid_deadline", _("Bidding is open until %(day)s: award on a later day.",
+                                      day=procurement.bid_deadline.isoformat()))
     if bid.price > procurement.budget:
         add(errors, "price", _("The price %(price)s exceeds the budget %(budget)s.",
                                price=f"{bid.price:.2f}", budget=f"{procurement.budget:.2f}"))

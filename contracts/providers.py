@@ -60,7 +60,7 @@ def may_change_provider(user: User | None, provider: Provider) -> bool:
     return db.session.scalar(sa.select(sa.exists(elsewhere))) is False
 
 
-def _check_writer(actor: User | None, provider: Provider) -> None:
+def check_provider_writer(actor: User | None, provider: Provider) -> None:
     if not may_change_provider(actor, provider):
         raise Forbidden(_("This provider also works outside your region: only an administrator "
                           "or an officer of the city, or of a region holding all its contracts "
@@ -128,7 +128,7 @@ def update_provider(provider: Provider, *, actor: User | None = None,
                     **changes: Any) -> Provider:
     """Change any of name, credit_code, kind, contact_name, contact_phone, contact_email,
     address (status goes through :func:`set_provider_status`), if ``actor`` may."""
-    _check_writer(actor, provider)
+    check_provider_writer(actor, provider)
     errors: Errors = {}
     values = _provider_values(changes, errors, provider)
     raise_if(errors, _("The provider was not saved."))
@@ -142,7 +142,7 @@ def update_provider(provider: Provider, *, actor: User | None = None,
 def set_provider_status(provider: Provider, status: ProviderStatus | str, reason: str, *,
                         actor: User | None = None) -> Provider:
     """Suspend, debar or reinstate; a reason is always required (the audit log keeps it)."""
-    _check_writer(actor, provider)
+    check_provider_writer(actor, provider)
     errors: Errors = {}
     new = as_enum(ProviderStatus, status, "status", errors)
     reason = text(reason, "reason", errors, max_length=500, required=True)
@@ -175,7 +175,7 @@ def provider_accounts(provider: Provider) -> list[User]:
 def add_qualification(provider: Provider, *, cert_type: str, number: str, issuer: str = "",
                       valid_until: date | str | None = None,
                       actor: User | None = None) -> Qualification:
-    _check_writer(actor, provider)
+    check_provider_writer(actor, provider)
     errors: Errors = {}
     values = dict(
         cert_type=text(cert_type, "cert_type", errors, max_length=100, required=True),
@@ -191,7 +191,7 @@ def add_qualification(provider: Provider, *, cert_type: str, number: str, issuer
 
 
 def remove_qualification(qualification: Qualification, *, actor: User | None = None) -> None:
-    _check_writer(actor, qualification.provider)
+    check_provider_writer(actor, qualification.provider)
     db.session.delete(qualification)
     db.session.flush()
 

@@ -14,8 +14,8 @@ import marshmallow as ma
 from app.api.auth import api_user
 from app.api.schemas import PageArgs, revision_in, revision_out
 from app.extensions import db
-from app.users.models import Role, User
-from contracts.facilities import current_operator as operator_of
+from app.users.models import User
+from contracts.facilities import visible_operator
 from contracts.listing import (
     CONTRACT_SORTS,
     FACILITY_SORTS,
@@ -191,11 +191,8 @@ class FacilityOut(ma.Schema):
                        "contract, or null"})
 
     def get_current_operator(self, facility) -> dict | None:
-        operator = operator_of(facility)
-        user = api_user()
-        if operator is None or (user.role is Role.PROVIDER and operator.id != user.provider_id):
-            return None  # a provider sees no other provider
-        return {"id": operator.id, "name": operator.name}
+        operator = visible_operator(api_user(), facility)
+        return None if operator is None else {"id": operator.id, "name": operator.name}
 
 
 class FacilityArgs(PageArgs):

@@ -10,10 +10,13 @@ and contracts. Lists are built in ``contracts.listing``.
 from __future__ import annotations
 
 from contracts.facilities import (
+    check_facility_writer,
     create_facility,
     current_operator,
+    may_change_facility,
     operation_contract,
     update_facility,
+    visible_operator,
 )
 from contracts.lifecycle import (
     REASON_REQUIRED,
@@ -67,7 +70,8 @@ __all__ = [
     "provider_accounts", "add_qualification", "remove_qualification", "has_valid_qualification",
     "is_expiring", "expiring_qualifications", "may_change_provider",
     # facilities
-    "create_facility", "update_facility", "current_operator", "operation_contract",
+    "create_facility", "update_facility", "may_change_facility", "check_facility_writer",
+    "current_operator", "visible_operator", "operation_contract",
     # procurement
     "create_procurement", "update_procurement", "cancel_procurement", "submit_bid",
     "withdraw_bid", "award_refusals", "award_bid",

@@ -1,6 +1,6 @@
 """One labelled number input per contract target, on the contract and amendment forms.
 
-A service type has its own targets (``terms.TARGET_KEYS``; "other" services use the four
+A service type has its own targets (``targets.TARGET_KEYS``; "other" services use the four
 usual ones below, and the API may set any). The page shows the inputs of the chosen service
 type (``contract_form.js`` hides and disables the others); the service still checks the keys.
 Targets the forms have no input for (set through the API or typed before these inputs) travel
@@ -18,7 +18,7 @@ from wtforms.validators import NumberRange, Optional
 
 from contracts.labels import TARGET_LABELS
 from contracts.models import ServiceType
-from contracts.terms import PERCENT_TARGETS, TARGET_KEYS
+from contracts.targets import PERCENT_TARGETS, TARGET_KEYS
 
 #: targets of "other" services the forms offer
 OTHER_TARGETS = ("events", "trainees", "reviews", "visits")

@@ -1,6 +1,6 @@
 """A contract's terms: validation, drafting and the payment schedule. Flush, never commit.
 
-A draft may be edited freely (:func:`update_contract`); once it has left the draft state its
+A draft may be edited (:func:`update_contract`, within what its award settled); once it has left the draft state its
 amount, end date and targets change only through amendments (``contracts.lifecycle``).
 The end date is the LAST DAY of service (inclusive): a one-year contract from 2026-01-01 ends
 on 2026-12-31, and the longest allowed (3 years) on 2028-12-31.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -32,7 +32,7 @@ from contracts.common import (
     text,
 )
 from contracts.entrusted_care import check_entrusted_care
-from contracts.labels import PROVIDER_STATUS_LABELS, target_label
+from contracts.labels import PROVIDER_STATUS_LABELS
 from contracts.models import (
     DEFAULT_WEIGHTS,
     Contract,
@@ -46,19 +46,10 @@ from contracts.models import (
     ServiceType,
 )
 from contracts.numbering import next_contract_number
-from contracts.submissions.data import MAX_ROSTER
+from contracts.targets import check_targets
 from contracts.visibility import nameable_facilities, visible_procurements
 
 MAX_YEARS = 3
-#: allowed target keys per service type; None = any key (``other`` services define their own)
-TARGET_KEYS: dict[ServiceType, frozenset[str] | None] = {
-    ServiceType.HOUSEHOLD_SURVEY: frozenset({"households"}),
-    ServiceType.FACILITY_OPERATION: frozenset({"beds", "occupancy"}),
-    ServiceType.ENTRUSTED_CARE: frozenset({"children"}),
-    ServiceType.OTHER: None,
-}
-#: targets that are percentages
-PERCENT_TARGETS = frozenset({"occupancy"})
 #: the performance-linked last installment falls due this long after the end of service
 FINAL_INSTALLMENT_DELAY = timedelta(days=30)
 
@@ -92,42 +83,14 @@ def check_period(start: date | None, end: date | None, errors: Errors) -> None:
                                   day=last_allowed_end(start).isoformat()))
 
 
-def check_targets(service_type: ServiceType | None, value: Any, errors: Errors) -> dict:
-    if value in (None, ""):
-        return {}
-    if not isinstance(value, dict):
-        add(errors, "targets", _("Targets are a mapping of name to number."))
-        return {}
-    allowed = TARGET_KEYS.get(service_type) if service_type else None
-    targets: dict[str, int | float] = {}
-    for key, raw in value.items():
-        if allowed is not None and key not in allowed:
-            add(errors, "targets", _("%(key)s is not a target of this service type (allowed: "
-                                     "%(allowed)s).", key=target_label(key),
-                                     allowed=", ".join(target_label(k) for k in sorted(allowed))))
-            continue
-        if not isinstance(key, str) or not key.isidentifier():
-            add(errors, "targets", _("A target name is a word such as households."))
-            continue
-        try:
-            number = Decimal(str(raw))
-        except (InvalidOperation, ValueError):
-            number = Decimal(-1)
-        if isinstance(raw, bool) or not number.is_finite() or number <= 0:
-            add(errors, "targets", _("Target %(key)s must be a number greater than zero.",
-                                     key=target_label(key)))
-        elif key in PERCENT_TARGETS and number > 100:
-            add(errors, "targets", _("Target %(key)s is a percentage (at most 100).",
-                                     key=target_label(key)))
-        elif key == "children" and number > MAX_ROSTER:
-            # the monthly roster names each child and holds at most MAX_ROSTER rows: more
-            # children could never be reported
-            add(errors, "targets", _("Target %(key)s is at most %(max)d (the most a monthly "
-                                     "roster can report).", key=target_label(key),
-                                     max=MAX_ROSTER))
-        else:
-            targets[key] = int(number) if number == number.to_integral_value() else float(number)
-    return targets
+def whole_number(raw: Any) -> int | None:
+    """``raw`` (an int or its text) as a whole number of at most nine ASCII digits, else None:
+    ``"²".isdigit()`` is true yet ``int("²")`` fails, and a long enough text of digits is
+    more than ``int()`` converts."""
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        return None
+    digits = str(raw)
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
 
 
 def check_weights(value: Any, errors: Errors) -> dict:
@@ -139,10 +102,11 @@ def check_weights(value: Any, errors: Errors) -> dict:
         return dict(DEFAULT_WEIGHTS)
     weights = {}
     for key, raw in value.items():
-        if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
+        weight = whole_number(raw)
+        if weight is None:
             add(errors, "weights", _("Each weight is a whole number from 0 to 100."))
             return dict(DEFAULT_WEIGHTS)
-        weights[key] = int(raw)
+        weights[key] = weight
     if sum(weights.values()) != 100:
         add(errors, "weights", _("The weights must sum to 100 (now %(n)d).",
                                  n=sum(weights.values())))
@@ -185,8 +149,8 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
     check_period(start, end, errors)
     check_facility(service_type, facility, region, errors)
     check_actor_region(actor, region, errors)
-    due_days = data.get("report_due_days", 10)
-    if isinstance(due_days, bool) or not str(due_days).isdigit() or int(due_days) > 90:
+    due_days = whole_number(data.get("report_due_days", 10))
+    if due_days is None or due_days > 90:
         add(errors, "report_due_days", _("A whole number of days from 0 to 90."))
         due_days = 10
     targets = check_targets(service_type, data.get("targets"), errors)
@@ -201,7 +165,7 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
         reporting=as_enum(Reporting, data.get("reporting") or "monthly", "reporting", errors),
         targets=targets,
         weights=check_weights(data.get("weights"), errors),
-        report_due_days=int(due_days),
+        report_due_days=due_days,
     )
 
 
@@ -367,10 +331,34 @@ def create_contract(*, title: str, service_type: ServiceType | str, provider: An
     return contract
 
 
+#: what the award of a procurement settles in the draft it creates (the field each refusal
+#: names); the officer completes the rest
+AWARDED_TERMS = {"provider": "provider_id", "service_type": "service_type",
+                 "region": "region_code", "facility": "facility_id",
+                 "procurement": "procurement_id"}
+
+
+def check_awarded_terms(contract: Contract, values: dict[str, Any], errors: Errors) -> None:
+    """A draft drawn from a procurement keeps what the award settled, at no more than the
+    awarded price: else an edit would hand the award to a losing bidder, or at any price."""
+    procurement = contract.procurement
+    if procurement is None:
+        return
+    for name, field in AWARDED_TERMS.items():
+        if field not in errors and values[name] is not getattr(contract, name):
+            add(errors, field, _("Settled by the award of “%(title)s”; it cannot change.",
+                                 title=procurement.title))
+    winner = procurement.awarded_bid
+    if winner is not None and values["amount"] is not None and values["amount"] > winner.price:
+        add(errors, "amount", _("At most %(price)s, the awarded price of “%(title)s”.",
+                                price=f"{winner.price:.2f}", title=procurement.title))
+
+
 def update_contract(contract: Contract, *, actor: User | None = None,
                     installments: Sequence[dict[str, Any]] | None = None,
                     **changes: Any) -> Contract:
-    """Edit a draft freely (any of CONTRACT_FIELDS). Not a draft → ``Conflict``: amend it."""
+    """Edit a draft (any of CONTRACT_FIELDS; a draft from an award within what the award
+    settled, see :func:`check_awarded_terms`). Not a draft → ``Conflict``: amend it."""
     claim_row(contract, lambda: _refuse_unless_draft(contract, _(
         "Only a draft can be edited; amend an active contract instead.")))
     unknown = set(changes) - set(CONTRACT_FIELDS)
@@ -379,6 +367,7 @@ def update_contract(contract: Contract, *, actor: User | None = None,
     errors: Errors = {}
     current = {field: getattr(contract, field) for field in CONTRACT_FIELDS}
     values = _clean(current | changes, errors, actor)
+    check_awarded_terms(contract, values, errors)
     schedule = None
     if installments is not None:
         schedule = check_schedule(installments, values["start_date"], errors)

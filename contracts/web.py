@@ -67,7 +67,7 @@ def list_page(kind: str, template: str, *, rows: Callable[[sa.Select], sa.Select
     ``format=xlsx`` all of its rows as a workbook."""
     stmt = getattr(listing, f"{kind}_list_stmt")(request.args, current_user)
     if request.args.get("format") == "xlsx":
-        return export_response(kind, stmt)
+        return export_response(kind, stmt, current_user)
     page = (db.paginate_rows(rows(stmt), per_page=PER_PAGE, counted=stmt) if rows
             else paginate(stmt))
     return render_template(template, page=page, args=request.args, **context)

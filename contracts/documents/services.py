@@ -20,6 +20,7 @@ from app.scoping import one_visible
 from app.users.models import Role, User
 from contracts.documents.models import OWNER_COLUMNS, Document, DocumentOwner
 from contracts.models import Contract, Procurement, Provider
+from contracts.providers import check_provider_writer, may_change_provider
 from contracts.visibility import (
     get_visible_contract,
     get_visible_procurement,
@@ -51,8 +52,24 @@ def get_owner(user: User, owner_type: str, owner_id: Any) -> Any:
     return _GETTERS[kind](user, owner_id)
 
 
-def may_write(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in WRITERS
+def may_write(user: Any, owner: Any = None) -> bool:
+    """Officers and admins; a provider's documents only those who may change the provider
+    (its certificates are part of it)."""
+    if not (getattr(user, "is_authenticated", False) and user.role in WRITERS):
+        return False
+    return not isinstance(owner, Provider) or may_change_provider(user, owner)
+
+
+def check_writer(user: User | None, owner: Any) -> None:
+    """``Forbidden`` unless ``user`` (``None``: the system) may upload to or delete from the
+    documents of ``owner``; officers and admins only, as the doors already ask."""
+    if isinstance(owner, Provider):
+        check_provider_writer(user, owner)
+
+
+def owner_of(document: Document) -> Provider | Procurement | Contract:
+    model = next(m for m, kind in _MODELS.items() if kind is document.owner_type)
+    return db.session.get(model, document.owner_id)
 
 
 def documents_stmt(owner: Any) -> sa.Select:
@@ -84,7 +101,9 @@ def document_path(document: Document) -> Path:
 
 def upload_document(owner: Provider | Procurement | Contract, *, filename: str | None,
                     data: bytes, uploader: User | None = None) -> Document:
-    """Check ``data``, store it under a random name and record it against ``owner``."""
+    """Check ``data``, store it under a random name and record it against ``owner``;
+    ``uploader`` must be allowed to (:func:`check_writer`)."""
+    check_writer(uploader, owner)
     name = uploads.clean_filename(filename)
     content_type = uploads.check_file(name, data)
     stored_name = uploads.store(AREA, data)
@@ -97,8 +116,10 @@ def upload_document(owner: Provider | Procurement | Contract, *, filename: str |
     return document
 
 
-def delete_document(document: Document) -> None:
-    """Remove the row now and its file once the deletion is committed."""
+def delete_document(document: Document, actor: User | None = None) -> None:
+    """Remove the row now and its file once the deletion is committed; ``actor`` must be
+    allowed to (:func:`check_writer`)."""
+    check_writer(actor, owner_of(document))
     db.session.delete(document)
     db.session.flush()
     uploads.discard(AREA, document.stored_name)

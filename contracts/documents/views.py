@@ -63,6 +63,6 @@ def download_document(document_id: int):
 def delete_document(document_id: int):
     document = documents.get_visible_document(current_user, document_id)
     name = document.filename
-    documents.delete_document(document)
+    documents.delete_document(document, actor=current_user)
     flash(_("%(name)s was deleted.", name=name), "success")
     return redirect(_back(), 303)

@@ -110,7 +110,8 @@ def _contract_page(contract, status: int = 200, error: DomainError | None = None
     context = dict(
         contract=contract, error=error, can_write=is_staff(), timeline=services.contract_timeline(contract),
         allowed=services.allowed_transitions(contract), reason_required=services.REASON_REQUIRED,
-        operator=services.current_operator(contract.facility) if contract.facility else None,
+        operator=(services.visible_operator(current_user, contract.facility)
+                  if contract.facility else None),
         transition_form=TransitionForm(formdata=None, revision=contract.revision),
         amend_form=AmendmentForm(formdata=None, revision=contract.revision),
         payment_form=PaymentForm(formdata=None), payment_for=None,

@@ -41,17 +41,21 @@ def facility_create():
 @role_required(*EVERYONE)
 def facility(facility_id: int):
     facility = services.get_visible_facility(current_user, facility_id)
+    operator = services.visible_operator(current_user, facility)
     return render_template("contracts/facility_detail.html", facility=facility,
                            contracts=listing.facility_contracts(current_user, facility),
-                           can_write=is_staff(),
-                           operator=services.current_operator(facility),
-                           operation=services.operation_contract(facility))
+                           can_write=is_staff() and services.may_change_facility(
+                               current_user, facility),
+                           operator=operator,
+                           # the contract's number names the operator too
+                           operation=services.operation_contract(facility) if operator else None)
 
 
 @bp.route("/facilities/<int:facility_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
 def facility_edit(facility_id: int):
     facility = services.get_visible_facility(current_user, facility_id)
+    services.check_facility_writer(current_user, facility)
     form = FacilityForm(current_user, obj=facility)
     if not form.is_submitted():
         form.region_code.data = facility.region.code

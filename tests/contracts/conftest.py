@@ -16,6 +16,22 @@ from tests.factories import hh_csv
 # ---- the clock --------------------------------------------------------------------------
 
 
+# ---- facilities ---------------------------------------------------------------------------
+
+@pytest.fixture
+def handed_over_home(db, make_facility, make_contract, qualified_provider, on_day):
+    """A home operated in 2025 by ``earlier`` and since 2026 by another provider, today
+    2026-03-01 → (home, earlier, earlier's old contract, the current operation contract)."""
+    on_day(date(2026, 3, 1))
+    home = make_facility()
+    earlier = qualified_provider(name="旧运营方")
+    old = make_contract(provider=earlier, service_type="facility_operation", facility=home,
+                        start_date=date(2025, 1, 1), end_date=date(2025, 12, 31), targets={})
+    current = make_contract(status="active", service_type="facility_operation", facility=home,
+                            targets={}, provider=qualified_provider(name="现运营方"))
+    return home, earlier, old, current
+
+
 # ---- household records (tests/contracts/households/) ----------------------------------
 
 

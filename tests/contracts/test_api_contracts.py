@@ -329,3 +329,21 @@ def test_inspector_gets_a_contract_only_once_an_inspection_of_it_is_scheduled(
     assert [c["id"] for c in api.get("/api/v1/contracts").get_json()["items"]] == [contract.id]
     assert api.get(f"/api/v1/providers/{contract.provider_id}").status_code == 200
     assert api.get(f"/api/v1/providers/{other.provider_id}").status_code == 404
+
+
+@pytest.mark.parametrize("targets", [{"households": "1e999"}, {"households": 10**16}])
+def test_a_target_beyond_any_count_is_422(api_as, make_contract, targets):
+    contract = make_contract()
+    api, _ = api_as("officer", region="a")
+    response = api.patch(f"/api/v1/contracts/{contract.id}", json={"targets": targets})
+    assert response.status_code == 422, response.get_json()
+    assert "targets" in error_of(response)["fields"]
+
+
+def test_a_weight_of_a_digit_that_is_not_ascii_is_422(api_as, make_contract):
+    contract = make_contract()
+    api, _ = api_as("officer", region="a")
+    response = api.patch(f"/api/v1/contracts/{contract.id}", json={
+        "weights": {"inspection": "²", "timeliness": "20", "targets": "30"}})  # "²".isdigit()
+    assert response.status_code == 422, response.get_json()
+    assert "weights" in error_of(response)["fields"]

@@ -166,3 +166,17 @@ def test_inspector_gets_a_home_only_once_an_inspection_of_it_is_scheduled(
     assign_inspection(inspector, facility=home)
     assert api.get(f"/api/v1/facilities/{home.id}").status_code == 200
     assert [f["id"] for f in api.get("/api/v1/facilities").get_json()["items"]] == [home.id]
+
+
+def test_county_officer_cannot_rewrite_the_centre_of_another_county(db, api_as, make_facility,
+                                                                     make_contract):
+    centre = make_facility("a1", name="示范市儿童福利中心", kind="child_welfare")
+    make_contract("b", status="active", service_type="entrusted_care", facility=centre,
+                  targets={"children": 3})
+    api, _ = api_as("officer", region="b")
+    assert api.get(f"/api/v1/facilities/{centre.id}").status_code == 200  # seen: entrusted
+    response = api.patch(f"/api/v1/facilities/{centre.id}",
+                         json={"name": "改名", "beds": 1, "wards": []})
+    assert response.status_code == 403, response.get_json()
+    db.session.expire_all()
+    assert db.session.get(Facility, centre.id).name == "示范市儿童福利中心"

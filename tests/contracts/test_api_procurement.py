@@ -141,3 +141,27 @@ def test_providers_see_no_procurement_and_cannot_bid(api_as, make_procurement):
     response = api.post(f"/api/v1/procurements/{procurement.id}/bids",
                         json={"provider_id": user.provider_id, "price": "1000"})
     assert response.status_code == 403
+
+
+def test_the_draft_of_an_award_keeps_what_the_award_settled(api_as, make_procurement,
+                                                            qualified_provider, db):
+    procurement = make_procurement()
+    winner, loser = qualified_provider(), qualified_provider()
+    services.submit_bid(procurement, provider=loser, price="99000")
+    bid = services.submit_bid(procurement, provider=winner, price="90000")
+    db.session.commit()
+    api, _ = api_as("officer", region="a")
+    contract = api.post(f"/api/v1/bids/{bid.id}/award", json={}).get_json()
+    url = f"/api/v1/contracts/{contract['id']}"
+    response = api.patch(url, json={"provider_id": loser.id, "amount": "5000000"})
+    assert response.status_code == 422, response.get_json()
+    assert set(error_of(response)["fields"]) == {"provider_id", "amount"}
+    for body, field in (({"region_code": "100200"}, "region_code"),
+                        ({"service_type": "other"}, "service_type"),
+                        ({"procurement_id": None}, "procurement_id")):
+        response = api.patch(url, json=body)
+        assert response.status_code == 422 and field in error_of(response)["fields"], body
+    # what the award left open, and a price at or below the awarded one, the officer sets
+    response = api.patch(url, json={"amount": "88000", "targets": {"households": 100}})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["provider_id"] == winner.id

@@ -365,6 +365,14 @@ def test_drafts_are_edited_freely_and_renumbered_when_year_changes(make_contract
     assert contract.version == 1 and contract.amendments == []
 
 
+@pytest.mark.parametrize("due_days", ["²", "9" * 5000])
+def test_report_due_days_are_ascii_digits_int_can_read(make_contract, due_days):
+    # "²".isdigit() is true, yet int() reads neither it nor 5000 digits
+    with pytest.raises(ValidationError) as refused:
+        services.update_contract(make_contract(), report_due_days=due_days)
+    assert "report_due_days" in refused.value.fields
+
+
 def test_active_contract_cannot_be_edited_silently(make_contract):
     contract = make_contract(status="active")
     with pytest.raises(Conflict, match="amend"):

@@ -132,3 +132,13 @@ def test_default_widths_fit_chinese_headers_and_money():
     assert default_width("合同编号", None) == 10
     assert default_width("金额", MONEY) == 14 and default_width("日", DATE) == 12
     assert default_width("x" * 100, None) == 40
+
+
+def test_a_former_operator_exports_no_other_operator(as_user, handed_over_home):
+    home, earlier, _old, current = handed_over_home
+    browser, _ = as_user("provider", provider=earlier)
+    rows = sheet_rows(browser.get("/facilities?format=xlsx"))
+    assert [(r[0], r[-1]) for r in rows[1:]] == [(home.name, None)]
+    officer, _ = as_user("officer", region="a")
+    rows = sheet_rows(officer.get("/facilities?format=xlsx"))
+    assert [(r[0], r[-1]) for r in rows[1:]] == [(home.name, current.provider.name)]

@@ -181,3 +181,15 @@ def test_cancelled_procurement_cannot_be_awarded(make_procurement, qualified_pro
     services.cancel_procurement(bid.procurement, "预算调整")
     with pytest.raises(Conflict):
         services.award_bid(bid, None, AWARD_DAY)
+
+
+def test_an_award_waits_for_the_bid_deadline(make_procurement, qualified_provider):
+    procurement = make_procurement(published_on=date(2026, 1, 5),
+                                   bid_deadline=date(2026, 1, 25))
+    bid = services.submit_bid(procurement, provider=qualified_provider(), price="90000")
+    for day in (date(2026, 1, 15), date(2026, 1, 25)):  # bidding is open through its deadline
+        with pytest.raises(ValidationError) as refused:
+            services.award_bid(bid, None, day)
+        assert "bid_deadline" in refused.value.fields
+    assert procurement.status is ProcurementStatus.OPEN
+    assert services.award_bid(bid, None, date(2026, 1, 26)).provider == bid.provider

@@ -407,3 +407,11 @@ def test_the_contract_form_offers_homes_with_their_region_and_narrows_long_selec
     for field in ("provider_id", "facility_id"):
         tag = page[page.index(f'id="{field}"') - 200:page.index(f'id="{field}"') + 200]
         assert "data-searchable=" in tag, field
+
+
+def test_a_former_operator_is_not_shown_the_current_one_on_its_contract(as_user,
+                                                                        handed_over_home):
+    _home, earlier, old, current = handed_over_home
+    browser, _ = as_user("provider", provider=earlier)
+    page = browser.get(f"/contracts/{old.id}").get_data(as_text=True)
+    assert old.number in page and current.provider.name not in page

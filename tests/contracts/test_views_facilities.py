@@ -125,3 +125,28 @@ def test_inspector_sees_a_home_of_their_region_only_once_an_inspection_is_schedu
     assign_inspection(inspector, facility=home)
     assert browser.get(f"/facilities/{home.id}").status_code == 200
     assert "甲一福利院" in browser.get("/facilities").get_data(as_text=True)
+
+
+def test_a_former_operator_is_not_shown_the_current_one(as_user, handed_over_home):
+    home, earlier, _old, current = handed_over_home
+    browser, _ = as_user("provider", provider=earlier)
+    page = browser.get(f"/facilities/{home.id}").get_data(as_text=True)
+    assert current.provider.name not in page and current.number not in page
+    assert "Not operated under an active contract today" in page
+
+
+def test_county_officer_cannot_edit_the_centre_their_county_entrusts_to(as_user,
+                                                                       make_facility,
+                                                                       make_contract, db):
+    centre = make_facility("a1", name="示范市儿童福利中心", kind="child_welfare")
+    make_contract("b", status="active", service_type="entrusted_care", facility=centre,
+                  targets={"children": 3})
+    browser, _ = as_user("officer", region="b")
+    page = browser.get(f"/facilities/{centre.id}")
+    assert page.status_code == 200 and "/edit" not in page.get_data(as_text=True)
+    assert browser.get(f"/facilities/{centre.id}/edit").status_code == 403
+    response = browser.post(f"/facilities/{centre.id}/edit", {
+        "name": "改名", "kind": "child_welfare", "region_code": "100100001", "beds": "1"})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Facility, centre.id).name == "示范市儿童福利中心"

@@ -321,3 +321,15 @@ def test_api_refuses_a_png_named_pdf_and_hides_other_counties(db, api_as, make_c
     assert provider.post(f"/api/v1/contracts/{contract.id}/documents",
                          data={"file": (io.BytesIO(PDF), "x.pdf")}).status_code == 403
     assert documents_in_db(db) == []
+
+
+def test_an_officer_who_may_not_change_a_provider_may_not_touch_its_documents(db, as_user,
+                                                                             make_contract):
+    provider = make_contract().provider  # it works in county A only
+    document = _stored_document(db, provider)
+    browser, _ = as_user("officer", region="b")
+    page = browser.get(f"/providers/{provider.id}").get_data(as_text=True)
+    assert document.filename in page and "/delete" not in page
+    assert upload(browser, "provider", provider.id, PDF, "b.pdf").status_code == 403
+    assert browser.post(f"/documents/{document.id}/delete", {"next": "/"}).status_code == 403
+    assert [d.filename for d in documents_in_db(db)] == [document.filename]

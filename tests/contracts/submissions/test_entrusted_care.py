@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from stdnum.cn.ric import calc_check_digit
 
 from app.errors import ValidationError
+from contracts import services
 from contracts.submissions import services as subs
 from contracts.submissions.data import MAX_ROSTER, clean_data
 from contracts.submissions.models import Submission
@@ -242,3 +243,11 @@ def test_a_county_officer_drafts_the_arrangement_on_the_page(db, regions, make_f
     contract = db.session.scalar(sa.select(Contract))
     assert (contract.region.code, contract.facility_id, contract.targets) == (
         "100200", centre.id, {"children": 3})
+
+
+def test_an_amendment_keeps_the_children_entrusted(db, care):
+    contract, _ = care
+    with pytest.raises(ValidationError) as refused:
+        services.amend_contract(contract, reason="调整", actor=None, targets={})
+    assert "targets" in refused.value.fields
+    assert contract.targets == {"children": 3}
