@@ -113,6 +113,13 @@ _MAYBE_FAR = re.compile(rb"r=[\"'][A-Za-z]?+(?:[A-Za-z]|[0-9]{6})")
 _REFERENCE = re.compile(rb"\sr=[\"']([A-Za-z]*)([0-9]*)")
 _DIMENSION = re.compile(rb"dimension\s+ref\s*=\s*[\"']([^\"']*)")
 _CELL = re.compile(rb"\$?([A-Za-z]*)\$?([0-9]*)")
+# A row's or a cell's opening tag (``<x:c`` too; ``<col``, ``<cfRule``, ``<rowBreaks`` are
+# neither): a cell without ``r=`` stands right of the one before it, so a row's cells are
+# counted as well as their references read.
+_ROW = re.compile(rb"<(?:[A-Za-z]+:)?row[\s/>]")
+_PLAIN_ROW = re.compile(rb"<row[\s/>]")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z]+:)?c[\s/>]")
+_PREFIXED_TAG = re.compile(rb"<[A-Za-z]+:")
 
 
 class UnreadableFile(Exception):
@@ -254,6 +261,7 @@ def _unpack_checked(data: bytes, part: zipfile.ZipInfo) -> int | None:
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     sheet = part.filename.startswith("xl/worksheets/")
     rows, yielded, tail = 0, 0, b""
+    widths = _RowWidths()
     while pending:
         if part.compress_type == zipfile.ZIP_STORED:
             chunk, pending = pending[:65536], pending[65536:]
@@ -271,6 +279,7 @@ def _unpack_checked(data: bytes, part: zipfile.ZipInfo) -> int | None:
             buffer = tail + chunk
             rows += _row_tags(buffer) - _row_tags(tail)
             _refuse_far_cells(buffer)
+            widths.read(chunk)
             tail = buffer[-64:]
         if not chunk and not pending:
             break
@@ -302,12 +311,55 @@ def _refuse_far_cells(buffer: bytes) -> None:
         found.append((corner[1], corner[2]))
     for letters, digits in found:
         if _far(letters, digits):
-            raise UnreadableFile(_l(
-                "The worksheet reaches the cell %(cell)s, beyond the %(columns)d columns and "
-                "%(rows)s rows a household file may use; it was refused unread. Delete what "
-                "lies far below or to the right of the table and save it again.",
-                cell=(letters[:3] + digits[:7]).decode("ascii").upper(),
-                columns=MAX_SHEET_COLUMNS, rows=f"{MAX_SHEET_ROWS:,}"))
+            raise _far_cell(letters, digits)
+
+
+def _far_cell(letters: bytes, digits: bytes) -> UnreadableFile:
+    return UnreadableFile(_l(
+        "The worksheet reaches the cell %(cell)s, beyond the %(columns)d columns and "
+        "%(rows)s rows a household file may use; it was refused unread. Delete what "
+        "lies far below or to the right of the table and save it again.",
+        cell=(letters[:3] + digits[:7]).decode("ascii").upper(),
+        columns=MAX_SHEET_COLUMNS, rows=f"{MAX_SHEET_ROWS:,}"))
+
+
+class _RowWidths:
+    """Refuses a row of more cells than the bounds allow, reading a sheet a chunk at a time
+    (a 100,000-row sheet holds millions of cells: they are counted in C, a row at a time)."""
+
+    def __init__(self) -> None:
+        self.row, self.width, self.carry = 0, 0, b""
+
+    def read(self, chunk: bytes) -> None:
+        text = self.carry + chunk
+        # a tag cut by the chunk's end is read with the next chunk
+        cut = text.rfind(b"<", max(0, len(text) - 32))
+        if cut != -1 and b">" not in text[cut:]:
+            text, self.carry = text[:cut], text[cut:]
+        else:
+            self.carry = b""
+        # as Excel and openpyxl write a sheet (<c r=...>, no prefixes, no <rowBreaks>) a cell
+        # is counted by "<c "; anything else by the exact pattern
+        plain = not (b"<rowB" in text or b"<c>" in text or b"<c/" in text
+                     or _PREFIXED_TAG.search(text))
+        starts = [tag.start() for tag in (_PLAIN_ROW if plain else _ROW).finditer(text)]
+        spans = zip([0, *starts], [*starts, len(text)], strict=True)
+        widths = ([text.count(b"<c ", a, b) for a, b in spans] if plain
+                  else [len(_CELL_TAG.findall(text, a, b)) for a, b in spans])
+        widths[0] += self.width
+        if max(widths) > MAX_SHEET_COLUMNS:
+            row = self.row + next(n for n, w in enumerate(widths) if w > MAX_SHEET_COLUMNS)
+            raise _far_cell(_column_letters(MAX_SHEET_COLUMNS + 1), str(row).encode())
+        self.row += len(starts)
+        self.width = widths[-1]
+
+
+def _column_letters(number: int) -> bytes:
+    letters = b""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = bytes([65 + rest]) + letters
+    return letters
 
 
 def count_rows(data: bytes, filename: str) -> int:

@@ -5,6 +5,7 @@ inflating it in bounded memory until it yields more than it declared."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import subprocess
@@ -17,7 +18,13 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from contracts.households.files import FIELDS, UnreadableFile, count_rows, open_table
+from contracts.households.files import (
+    FIELDS,
+    MAX_SHEET_COLUMNS,
+    UnreadableFile,
+    count_rows,
+    open_table,
+)
 from contracts.households.models import HouseholdRecord, HouseholdUpload
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -184,6 +191,44 @@ def test_one_far_cell_is_refused_and_does_not_abort_the_process(tmp_path):
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-300:]
     assert result.stdout.strip() == "False [(None, 'file')]"
+
+
+def wide_row_workbook(cells: int, rows: int = 3) -> bytes:
+    """A workbook whose first row holds ``cells`` cells written without ``r=`` (each then
+    stands right of the one before), and ``rows`` rows of one cell under it; random text, so
+    that its zip holds no telling ratio."""
+    workbook = Workbook()
+    workbook.active.append(["x"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+
+    def cell() -> bytes:
+        return b'<c t="inlineStr"><is><t>' + os.urandom(6).hex().encode() + b"</t></is></c>"
+
+    data = (b"<sheetData><row>" + b"".join(cell() for _ in range(cells)) + b"</row>"
+            + b"".join(b"<row>" + cell() + b"</row>" for _ in range(rows)) + b"</sheetData>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == SHEET:
+                part = re.sub(rb"<sheetData>.*</sheetData>|<sheetData/>", lambda _m: data, part,
+                              flags=re.S)
+                part = re.sub(rb'<dimension ref="[^"]*"/>', b"", part)
+            archive.writestr(name, part)
+    return out.getvalue()
+
+
+def test_a_row_of_more_cells_than_the_bounds_is_refused_unread():
+    """Cells without a reference stand one after another: 16,384 of them in one row over
+    60,000 rows ask the parser for 30 GB (a 0.5 MB file aborted the process)."""
+    with pytest.raises(UnreadableFile) as refused:
+        count_rows(wide_row_workbook(MAX_SHEET_COLUMNS + 1), "h.xlsx")
+    assert "reaches the cell BM1," in str(refused.value.message)
+    with pytest.raises(UnreadableFile):  # one cut across the parts of the inflated sheet
+        count_rows(wide_row_workbook(16_384, rows=20), "h.xlsx")
+    assert count_rows(wide_row_workbook(MAX_SHEET_COLUMNS), "h.xlsx") == 4
 
 
 def test_a_workbook_of_thousands_of_parts_is_refused():
