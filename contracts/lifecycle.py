@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.errors import Conflict, ValidationError
@@ -253,9 +254,14 @@ def contract_timeline(contract: Contract) -> list[dict]:
             sa.select(model, User).outerjoin(User, User.id == model.actor_id)
             .where(model.contract_id == contract.id).order_by(model.id)).all()
 
+    steps = with_actors(ContractTransition)
+    if "transitions" in sa.inspect(contract).unloaded:
+        # the reporting schedule of the same page reads them (the activation day moves the
+        # deadlines): read here, they are not read again
+        set_committed_value(contract, "transitions", [t for t, _actor in steps])
     events = [{"kind": "created", "at": contract.created_at, "actor": None}]
     events += [{"kind": "transition", "at": t.at, "actor": actor, "item": t}
-               for t, actor in with_actors(ContractTransition)]
+               for t, actor in steps]
     events += [{"kind": "amendment", "at": a.at, "actor": actor, "item": a}
                for a, actor in with_actors(ContractAmendment)]
     return sorted(events, key=lambda e: e["at"] or datetime.min.replace(tzinfo=UTC))

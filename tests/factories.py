@@ -163,10 +163,20 @@ def make_procurement(db, regions):
     return make
 
 
+def activate(contract):
+    """Activate the contract as of its start when the clock is past it: activated later, its
+    first reports would be due only from the activation day (a backdated contract)."""
+    step = services.transition_contract(contract, "active", actor=None)
+    start = contract.start_date
+    if clock.today() > start:
+        step.at = datetime(start.year, start.month, start.day, tzinfo=clock.LOCAL_TZ)
+    return step
+
+
 @pytest.fixture
 def make_contract(db, regions, qualified_provider):
     """``make_contract(**overrides)`` → a DRAFT household-survey contract in county A for 2026
-    (``status="active"`` activates it)."""
+    (``status="active"`` activates it, see :func:`activate`)."""
 
     def make(region: str = "a", status: str = "draft", **overrides):
         values = dict(title="2026年甲区入户调查", service_type="household_survey",
@@ -178,7 +188,7 @@ def make_contract(db, regions, qualified_provider):
             values["provider"] = qualified_provider()
         contract = services.create_contract(**values)
         if status != "draft":
-            services.transition_contract(contract, "active", actor=None)
+            activate(contract)
         if status not in ("draft", "active"):
             services.transition_contract(contract, status, actor=None, reason="test")
         db.session.commit()
@@ -212,7 +222,7 @@ def make_operation_contract(db, regions, make_provider):
                       facility=facility, start_date=date(2026, 1, 1),
                       end_date=date(2026, 12, 31), amount=Decimal("300000.00"), targets={})
         contract = services.create_contract(**(values | overrides))
-        services.transition_contract(contract, "active", actor=None)
+        activate(contract)
         db.session.commit()
         return contract
 

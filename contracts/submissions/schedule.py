@@ -6,6 +6,11 @@ quarter (``"2026-Q4"``). A period is clipped to the contract: a contract running
 once its period has ended; its deadline is the period's (clipped) end + ``report_due_days``.
 Deadlines are calendar days of the bureau (Asia/Shanghai): a report submitted ON the deadline
 day is on time, one submitted the day after is late.
+
+The contract's life moves the schedule (:func:`reporting_days`): a contract activated after
+its term began (backdated) took no report while it was a draft, so no deadline falls before
+its activation day + ``report_due_days``; a terminated contract owes no report for a period
+that had not begun by its termination day.
 """
 
 from __future__ import annotations
@@ -15,7 +20,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
 from app import clock
+from app.extensions import db
+from contracts.models import Contract, ContractStatus, ContractTransition
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
@@ -66,23 +76,97 @@ def normalize_key(key: str) -> str:
     return (key or "").strip().upper()
 
 
-def all_periods(contract) -> list[Period]:
-    """Every reporting period of the contract, from its start to its end, in order."""
+def reporting_days(contract) -> tuple[date | None, date | None]:
+    """The bureau's days the contract first became active and was terminated, ``None`` for
+    what has not happened. Plain columns of a contract tell the activation by an
+    ``activated_at`` column (:func:`first_activation`), where they carry one."""
+    if sa.inspect(contract, raiseerr=False) is None:
+        at = getattr(contract, "activated_at", None)
+        return (None if at is None else at.astimezone(clock.LOCAL_TZ).date()), None
+    _load_transitions(contract)
+    activated = terminated = None
+    for step in contract.transitions:
+        day = step.at.astimezone(clock.LOCAL_TZ).date()
+        if step.to_status is ContractStatus.ACTIVE and activated is None:
+            activated = day
+        elif step.to_status is ContractStatus.TERMINATED:
+            terminated = day
+    return activated, terminated
+
+
+def first_activation() -> sa.ScalarSelect:
+    """The moment a contract (of the outer query) first became active, as a column: a
+    list working schedules out of plain columns labels it ``activated_at``."""
+    return (sa.select(sa.func.min(ContractTransition.at))
+            .where(ContractTransition.contract_id == Contract.id,
+                   ContractTransition.to_status == ContractStatus.ACTIVE)
+            .scalar_subquery())
+
+
+def _load_transitions(contract: Contract) -> None:
+    """Read the transitions of every contract of the session that lacks them, in one
+    statement: a page works out the schedules of fifty contracts, and reading each one's
+    transitions as it came would send a statement per row."""
+    state = sa.inspect(contract)
+    if not state.persistent or "transitions" not in state.unloaded:
+        return
+    waiting = {c.id: c for c in db.session.identity_map.values()
+               if isinstance(c, Contract) and "transitions" in sa.inspect(c).unloaded}
+    steps: dict[int, list[ContractTransition]] = {cid: [] for cid in waiting}
+    for step in db.session.scalars(sa.select(ContractTransition).where(
+            ContractTransition.contract_id.in_(waiting)).order_by(ContractTransition.id)):
+        steps[step.contract_id].append(step)
+    for cid, found in steps.items():
+        set_committed_value(waiting[cid], "transitions", found)
+
+
+def _terms(contract) -> tuple[date, date, bool, int, date | None]:
+    """What the schedule depends on, as the cache's key."""
     due_days = contract.report_due_days if contract.report_due_days is not None else 10
-    return list(_schedule(contract.start_date, contract.end_date, _is_quarterly(contract),
-                          due_days))
+    activated, _terminated = reporting_days(contract)
+    # activated by the start, no deadline moves: those contracts share one cached schedule
+    earliest = (activated + timedelta(days=due_days)
+                if activated is not None and activated > contract.start_date else None)
+    return contract.start_date, contract.end_date, _is_quarterly(contract), due_days, earliest
+
+
+def _begun_by_termination(contract, periods: tuple[Period, ...]) -> tuple[Period, ...]:
+    terminated = reporting_days(contract)[1]
+    if terminated is None:
+        return periods
+    return tuple(p for p in periods if p.start <= terminated)
+
+
+def all_periods(contract) -> list[Period]:
+    """Every reporting period of the contract, from its start to its end (or the last begun
+    by its termination), in order."""
+    return list(_begun_by_termination(contract, _schedule(*_terms(contract))))
+
+
+def terminated_before(contract, key: str) -> date | None:
+    """The termination day, when the contract's period ``key`` began after it."""
+    terminated = reporting_days(contract)[1]
+    span = _span(normalize_key(key))
+    if terminated is None or span is None:
+        return None
+    start = max(span[0], contract.start_date)
+    return terminated if terminated < start <= contract.end_date else None
 
 
 # Most contracts of a city share their terms (a calendar year, monthly reports, 10 days): the
 # dashboards work out a thousand schedules per page, so each distinct one is worked out once.
 @functools.lru_cache(maxsize=4096)
-def _schedule(first: date, last: date, quarterly: bool, due_days: int) -> tuple[Period, ...]:
+def _schedule(first: date, last: date, quarterly: bool, due_days: int,
+              earliest: date | None = None) -> tuple[Period, ...]:
+    """``earliest``: the first deadline the contract's activation allows, if any."""
     periods, day = [], first
     while day <= last:
         key = _key_of(day, quarterly)
         start, end = _span(key)
         start, end = max(start, first), min(end, last)
-        periods.append(Period(key, start, end, end + timedelta(days=due_days)))
+        deadline = end + timedelta(days=due_days)
+        periods.append(Period(key, start, end,
+                              deadline if earliest is None else max(deadline, earliest)))
         day = end + timedelta(days=1)
     return tuple(periods)
 
@@ -101,15 +185,14 @@ def due_periods(contract, until: date | None | object = _UNSET) -> list[Period]:
 
 def overdue_periods(contract, today: date) -> tuple[Period, ...]:
     """The periods whose deadline has passed by ``today``, oldest first."""
-    due_days = contract.report_due_days if contract.report_due_days is not None else 10
-    return _overdue(contract.start_date, contract.end_date, _is_quarterly(contract), due_days,
-                    today)
+    return _begun_by_termination(contract, _overdue(*_terms(contract), today))
 
 
 @functools.lru_cache(maxsize=4096)
-def _overdue(first: date, last: date, quarterly: bool, due_days: int,
+def _overdue(first: date, last: date, quarterly: bool, due_days: int, earliest: date | None,
              today: date) -> tuple[Period, ...]:
-    return tuple(p for p in _schedule(first, last, quarterly, due_days) if p.is_overdue(today))
+    return tuple(p for p in _schedule(first, last, quarterly, due_days, earliest)
+                 if p.is_overdue(today))
 
 
 def period_of(contract, key: str) -> Period | None:

@@ -49,6 +49,7 @@ from contracts.submissions.schedule import (
     is_valid_key,
     normalize_key,
     period_of,
+    terminated_before,
 )
 from contracts.visibility import visible_contracts
 
@@ -99,7 +100,8 @@ def _require_writer(actor: User | None, contract: Contract) -> None:
 # ---- periods --------------------------------------------------------------------------------
 
 def require_period(contract: Contract, key: Any, today: date | None = None) -> Period:
-    """The contract's period ``key`` that has begun; ``ValidationError`` on ``period`` otherwise."""
+    """The contract's period ``key`` that has begun (by the termination day, too, if the
+    contract was terminated); ``ValidationError`` on ``period`` otherwise."""
     def refuse(message: str) -> ValidationError:
         return ValidationError(message, {"period": [message]})
 
@@ -107,6 +109,9 @@ def require_period(contract: Contract, key: Any, today: date | None = None) -> P
     if not is_valid_key(key):
         raise refuse(_("Give the period as YYYY-MM (a month) or YYYY-Qn (a quarter)."))
     period = period_of(contract, key)
+    if period is None and (terminated := terminated_before(contract, key)) is not None:
+        raise refuse(_("The contract was terminated on %(day)s; the period %(period)s began "
+                       "after it and has no report.", day=terminated.isoformat(), period=key))
     if period is None:
         periods = all_periods(contract)
         raise refuse(_("%(period)s is not a reporting period of this contract (%(cadence)s, "
@@ -317,8 +322,10 @@ def provider_overview(user: User, today: date | None = None) -> dict[str, list[R
     overview: dict[str, list[ReportRow]] = {"due": [], "overdue": [], "returned": []}
     if user.role is not Role.PROVIDER or user.provider_id is None:
         return overview
+    # their transitions (the activation day moves deadlines) in the same statement
     contracts = list(db.session.scalars(sa.select(Contract).where(
-        Contract.provider_id == user.provider_id).order_by(Contract.number)))
+        Contract.provider_id == user.provider_id).order_by(Contract.number)
+        .options(so.joinedload(Contract.transitions))).unique())
     found = submissions_by_period([c.id for c in contracts])
     for contract in contracts:
         if contract.status is not ContractStatus.ACTIVE:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db as _db
 from app.users.models import User
+from contracts import services as contract_services
 from contracts.submissions import services as subs
 from contracts.submissions.data import clean_data
 from contracts.submissions.models import (
@@ -149,6 +150,41 @@ def test_a_period_the_contract_does_not_have_is_refused_on_period(report_contrac
         subs.submit_report(contract, key, HS_DATA, actor=user)
     assert list(refused.value.fields) == ["period"]
     assert message in refused.value.fields["period"][0]
+
+
+def test_a_terminated_contract_takes_no_report_for_a_period_begun_after_its_termination(
+        report_contract, at_local, db):
+    contract, user = report_contract()
+    at_local(2026, 6, 15, 10, 0)
+    contract_services.transition_contract(contract, "terminated", actor=None, reason="违约终止")
+    db.session.commit()
+    at_local(2026, 9, 5, 10, 0)
+    with pytest.raises(ValidationError) as refused:
+        subs.submit_report(contract, "2026-08", HS_DATA, actor=user)
+    assert list(refused.value.fields) == ["period"]
+    assert "2026-06-15" in refused.value.fields["period"][0]
+    # what was owed by the termination is still filed, June's half month included
+    assert subs.submit_report(contract, "2026-06", HS_DATA, actor=user).late is True
+    assert [p.key for p in due_periods(contract, None)][-1] == "2026-06"
+
+
+def test_a_report_the_draft_refused_is_due_from_the_activation_of_a_backdated_contract(
+        make_contract, make_user, at_local, db):
+    contract = make_contract()  # 2026-01-01 → 12-31, still a draft
+    user = make_user("provider", provider=contract.provider)
+    at_local(2026, 2, 5, 9, 0)  # January's report, due 02-10: the draft refuses it
+    with pytest.raises(Conflict):
+        subs.submit_report(contract, "2026-01", HS_DATA, actor=user)
+    db.session.rollback()
+    at_local(2026, 3, 20, 9, 0)
+    contract_services.transition_contract(contract, "active", actor=None)
+    db.session.commit()
+    at_local(2026, 3, 21, 9, 0)
+    assert not subs.contract_schedule(contract)[-1].period.is_overdue(date(2026, 3, 21))
+    submission = subs.submit_report(contract, "2026-01", HS_DATA, actor=user)
+    assert (submission.late, submission.deadline) == (False, date(2026, 3, 30))
+    at_local(2026, 4, 2, 9, 0)  # past the activation's deadline: late like any other
+    assert subs.submit_report(contract, "2026-02", HS_DATA, actor=user).late is True
 
 
 def test_a_draft_is_kept_incomplete_and_hidden_from_the_officer(report_contract, at_local,

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.users.models import Role
+from contracts import services as contract_services
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.inspections.models import Inspection, InspectionStatus
@@ -91,6 +92,20 @@ def test_overdue_reports_and_expiring_contracts_of_the_officers_scope(db, make_u
     assert overdue[-1].days_overdue == (TODAY - date(2026, 11, 10)).days
     assert {r.contract.id for r in overdue} == {contract.id}
     assert [c.id for c in dashboards.expiring_contracts(officer, TODAY)] == [contract.id]
+
+
+def test_overdue_reports_of_a_backdated_contract_count_from_its_activation(db, make_user,
+                                                                         make_contract):
+    """Activated on 11-15 for a term begun 01-01: the reports its draft refused are due from
+    11-25 (activation + 10 days), none overdue on 11-20; October's, due 11-10, neither."""
+    contract = make_contract(region="a")
+    step = contract_services.transition_contract(contract, "active", actor=None)
+    step.at = datetime(2026, 11, 15, 2, tzinfo=UTC)
+    db.session.commit()
+    officer = make_user("officer", region="a")
+    assert dashboards.overdue_submissions(officer, TODAY) == []
+    assert [r.period.key for r in dashboards.overdue_submissions(officer, date(2026, 11, 26))
+            ] == [f"2026-{m:02d}" for m in range(1, 11)]
 
 
 def test_inspections_due_within_a_week(db, inspection_world, schedule):

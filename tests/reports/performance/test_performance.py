@@ -14,6 +14,7 @@ from app.errors import ValidationError
 from app.users.models import User
 from contracts import services
 from contracts.households.models import HouseholdImport, HouseholdRecord
+from contracts.submissions import services as subs
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.performance.decisions import record_payment_decision
@@ -21,6 +22,8 @@ from reports.performance.models import PaymentDecision
 from reports.performance.services import contract_performance, parse_period
 from tests.factories import on
 from tests.reports.money import finalized
+
+HS_DATA = {"households_visited": 100, "needy": {"dibao": 5}, "problems": ""}
 
 
 @pytest.fixture(autouse=True)
@@ -129,6 +132,29 @@ def test_the_payable_share_rounds_half_up_to_the_fen(db, inspection_world, sched
     assert (body["grade"], body["payment_share"], body["linked_amount"]) == (
         "pass", 85.0, "50000.10")
     assert body["payable_amount"] == "42500.09"
+
+
+def test_timeliness_counts_no_report_before_a_backdated_activation_nor_after_a_termination(
+        db, make_contract, make_user):
+    """The schedule's deadlines: activated 03-20, January's report is due 03-30 (not 02-10);
+    terminated 06-15, the months from July owe none."""
+    contract = make_contract()  # 2026-01-01 → 12-31
+    user = make_user("provider", provider=contract.provider)
+    clock.set_clock(lambda: datetime(2026, 3, 20, 2, 0, tzinfo=UTC))
+    services.transition_contract(contract, "active", actor=None)
+    db.session.commit()
+    assert contract_performance(contract, "2026").timeliness is None  # nothing missed yet
+    clock.set_clock(lambda: datetime(2026, 3, 21, 2, 0, tzinfo=UTC))
+    for key in ("2026-01", "2026-02"):
+        subs.submit_report(contract, key, HS_DATA, actor=user)
+    clock.set_clock(lambda: datetime(2026, 6, 15, 2, 0, tzinfo=UTC))
+    services.transition_contract(contract, "terminated", actor=None, reason="违约终止")
+    db.session.commit()
+    clock.set_clock(lambda: datetime(2026, 12, 20, 4, 0, tzinfo=UTC))
+    p = contract_performance(contract, "2026")
+    # January and February on time; March to June missed; nothing from July
+    assert (p.details["reports_due"], p.details["reports_on_time"]) == (6, 2)
+    assert p.timeliness == subs.timeliness(contract) == Decimal(100 * 2) / Decimal(6)
 
 
 def test_superseded_inspections_do_not_count(db, survey_contract):
