@@ -10,6 +10,7 @@ from app import uploads
 from app.errors import ValidationError
 from app.users.models import User
 from evaluations.actions.models import ActionAttachment, AttachmentKind, CorrectiveAction
+from evaluations.inspections.photos import MAX_PIXELS, read_image
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 #: evidence files: what the content may be, by extension (content checked by app.uploads)
@@ -47,6 +48,12 @@ def store_attachment(action: CorrectiveAction, filename: str | None, data: bytes
         raise ValidationError(error.message, {field: [error.message]}) from None
     if photo and not content_type.startswith("image/"):
         message = _("Attach a JPEG or PNG photo.")
+        raise ValidationError(message, {field: [message]})
+    # the first bytes only claim a picture: a before or after photo is printed and shown, so
+    # it must decode, and not into a decompression bomb
+    if photo and read_image(data) is None:
+        message = _("%(name)s is not a readable JPEG or PNG photo of at most %(n)d megapixels.",
+                    name=name or field, n=MAX_PIXELS // 1_000_000)
         raise ValidationError(message, {field: [message]})
     stored_name = uploads.store(AREA, data)
     attachment = ActionAttachment(stored_name=stored_name, original_name=name, kind=kind,

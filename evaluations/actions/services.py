@@ -60,9 +60,14 @@ ANSWERABLE = (ActionStatus.OPEN, ActionStatus.ANSWERED)
 # ---- creating -----------------------------------------------------------------------------
 
 def require_scored(inspection: Inspection) -> None:
-    """Actions come only from an inspection with a result: submitted or finalized."""
+    """Actions come only from an inspection with a result that stands: submitted or
+    finalized, and not replaced by a finalized correction (whose findings are the ones that
+    count)."""
     if inspection.status not in (InspectionStatus.SUBMITTED, InspectionStatus.FINALIZED):
         raise Conflict(_("Corrective actions come from a submitted or finalized inspection."))
+    if inspection.is_replaced:
+        raise Conflict(_("This result was replaced by its finalized correction; raise "
+                         "corrective actions from the correction."))
 
 
 def owner_of(*, inspection: Inspection | None = None, facility: Facility | None = None,

@@ -42,6 +42,8 @@ _PATH = re.compile(r"^(?:sections\[(?P<s>\d+)\](?:\.items\[(?P<i>\d+)\])?"
                    r"|grade_bands\[(?P<b>\d+)\])(?:\.(?P<rest>.+))?$")
 _ITEM_TEXTS = ("key", "text_zh", "text_en", "max_points", "guidance_zh", "guidance_en")
 _FLAGS = ("critical", "allow_na", "evidence_required")
+#: a typed number of more integer digits than any template holds is passed on as text
+MAX_DIGITS = 15
 
 
 def kind_choices() -> list[tuple[str, Any]]:
@@ -256,7 +258,11 @@ def _number(text: str) -> Any:
         number = Decimal(text)
     except InvalidOperation:
         return text
-    return json_number(number) if number.is_finite() else text
+    # "1e30000000" is a short text but a 30-million-digit int, minutes to build: such a
+    # number stays text, for the format to refuse at once
+    if not number.is_finite() or number.adjusted() > MAX_DIGITS:
+        return text
+    return json_number(number)
 
 
 def to_document(state: EditorState, base: dict) -> dict:

@@ -117,7 +117,7 @@ class _Checker:
             return None
         try:
             number = Decimal(str(value))
-        except InvalidOperation:  # pragma: no cover - json never yields these
+        except (InvalidOperation, ValueError):  # an int past Python's 4300 digits for str()
             number = Decimal("NaN")
         if not number.is_finite():
             self.add(path, _("%(who)s: %(what)s must be a number.", who=who, what=what))
@@ -359,7 +359,7 @@ def _items(check: _Checker, items: Any, section_path: str, section_who: str,
         if check.obj(item, path, ITEM_KEYS, who) is None:
             continue
         kind = item.get("kind")
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:  # a list or object is unhashable
             check.add(f"{path}.kind", _("%(who)s: the kind must be one of %(kinds)s.", who=who,
                                         kinds=", ".join(sorted(KINDS))))
         max_points = check.number(item.get("max_points"), f"{path}.max_points", who,

@@ -46,7 +46,7 @@ from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, Te
 from evaluations.assessment.services import template_stmt
 from evaluations.campaigns.models import Assignment, Campaign, Recurrence, campaign_inspectors
 from evaluations.inspections.guards import within
-from evaluations.inspections.lists import assignable_inspectors
+from evaluations.inspections.lists import assignable_ids, assignable_inspectors
 from evaluations.inspections.services import schedule_inspection
 
 __all__ = [
@@ -281,10 +281,16 @@ def check_campaign(*, name: Any, template: AssessmentTemplate | None, region: Re
     people = list(inspectors or [])
     if not people:
         add("inspectors", _("Choose at least one inspector."))
+    # an officer sends only whom the form offers; an admin or a job anyone
+    mine = (assignable_ids(actor, [p.id for p in people if p is not None])
+            if actor is not None and actor.role is Role.OFFICER else None)
     for person in people:
+        who = getattr(person, "name", "") or getattr(person, "email", "?")
         if person is None or person.role is not Role.INSPECTOR or not person.is_enabled:
-            add("inspectors", _("%(who)s is not an active inspector.",
-                                who=getattr(person, "name", "") or getattr(person, "email", "?")))
+            add("inspectors", _("%(who)s is not an active inspector.", who=who))
+        elif mine is not None and person.id not in mine:
+            add("inspectors", _("%(who)s works outside your region; you may not assign them.",
+                                who=who))
     try:
         how = Assignment(assignment or Assignment.BY_REGION)
     except ValueError:

@@ -20,8 +20,9 @@ from evaluations.inspections.models import IS_OPEN, Inspection, InspectionAnswer
 from evaluations.inspections.services import visible_inspections
 
 __all__ = [
-    "answer_rows", "assignable_inspectors", "eligible_inspectors", "finalized_inspections_about",
-    "inspection_stmt", "list_filters", "row_relations", "todo_for_inspector",
+    "answer_rows", "assignable_ids", "assignable_inspectors", "eligible_inspectors",
+    "finalized_inspections_about", "inspection_stmt", "list_filters", "row_relations",
+    "todo_for_inspector",
 ]
 
 
@@ -156,3 +157,9 @@ def assignable_inspectors(user: User) -> sa.Select:
             User.region_id.in_(sa.select(Region.id)
                                .where(Region.path.startswith(user.region.path)))))
     return stmt.order_by(User.name, User.email)
+
+
+def assignable_ids(user: User, ids: list[int]) -> set[int]:
+    """Those of the users ``ids`` that ``user`` may assign (:func:`assignable_inspectors`)."""
+    return set(db.session.scalars(
+        assignable_inspectors(user).where(User.id.in_(ids)).with_only_columns(User.id)))

@@ -50,6 +50,8 @@ EXIF_DATETIME_ORIGINAL = 0x9003
 EXIF_IFD = 0x8769
 GPS_IFD = 0x8825
 GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 1, 2, 3, 4
+#: EXIF capture times outside these years are a camera's unset clock, not a time
+MIN_TAKEN_YEAR, MAX_TAKEN_YEAR = 1900, 2999
 
 
 AREA = "photos"
@@ -101,6 +103,10 @@ def _taken_at(image: Image.Image) -> datetime | None:
         local = datetime.strptime(raw.strip("\x00 ").strip(), "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
+    # a camera whose clock was never set writes year 1 (or 9999): no capture time at all, and
+    # converting it to UTC would overflow
+    if not MIN_TAKEN_YEAR <= local.year <= MAX_TAKEN_YEAR:
+        return None
     return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
@@ -131,6 +137,23 @@ def gps_position(image: Image.Image) -> tuple[float, float] | None:
     if lat == 0 and lon == 0:
         return None
     return lat, lon
+
+
+def read_image(data: bytes) -> Image.Image | None:
+    """``data`` decoded, when Pillow reads it as a JPEG or PNG of at most ``MAX_PIXELS``
+    pixels (whatever its name or first bytes claim); else None. Its ``format`` is kept."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            # the size is known from the header: a bomb is refused before it is decoded
+            if probe.format not in FORMATS or probe.width * probe.height > MAX_PIXELS:
+                return None
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError):
+        return None
+    return image
 
 
 def _not_an_image(item_field: str, label: str) -> ValidationError:
@@ -179,19 +202,10 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
     if not data:
         message = _("%(item)s: choose a photo to upload.", item=label)
         raise ValidationError(message, {field: [_("choose a photo")]})
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            fmt = probe.format
-            if probe.width * probe.height > MAX_PIXELS:
-                raise _not_an_image(field, label)
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError):
-        raise _not_an_image(field, label) from None
-    if fmt not in FORMATS:
+    image = read_image(data)
+    if image is None:
         raise _not_an_image(field, label)
+    fmt = image.format or ""
 
     taken_at = _taken_at(image)
     position = gps_position(image)

@@ -41,6 +41,8 @@ MAX_SIDE = 2000
 MAX_NAME = 100
 #: how far ahead of the server a device's clock may run before its time is refused
 CLOCK_SKEW = timedelta(minutes=10)
+#: a device clock outside these years was never set; year 1 or 9999 would also overflow in UTC
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 ROLE_LABELS = {SignatureRole.INSPECTOR: _l("Inspector"),
                SignatureRole.REPRESENTATIVE: _l("Representative of the home")}
@@ -61,9 +63,19 @@ def _signed_at(value: Any, errors: dict[str, list[str]]) -> datetime:
         errors.setdefault("signed_at", []).append(
             _("Give the time of signing as an ISO 8601 date and time."))
         return now
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        errors.setdefault("signed_at", []).append(
+            _("The time of signing must lie between the years %(first)d and %(last)d; check "
+              "the device's clock.", first=MIN_YEAR, last=MAX_YEAR))
+        return now
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
-    moment = moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # pragma: no cover - the years checked above leave room for any zone
+        errors.setdefault("signed_at", []).append(
+            _("Give the time of signing as an ISO 8601 date and time."))
+        return now
     if moment > now + CLOCK_SKEW:
         errors.setdefault("signed_at", []).append(
             _("The time of signing is in the future; check the device's clock."))

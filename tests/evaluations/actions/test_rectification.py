@@ -5,6 +5,8 @@ through the services, the API and the pages."""
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from datetime import date, timedelta
 
 import pytest
@@ -66,6 +68,33 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), (0, 128, 0)).save(out, "PNG")
     return out.getvalue()
+
+
+def _png_bomb(side: int = 30000) -> bytes:
+    """A 1-bit PNG of side × side pixels (900 million), all zeros: about 100 KB packed."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    row = b"\x00" * (1 + (side + 7) // 8)
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _i in range(side)) + packer.flush()
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("before.jpg", b"\xff\xd8\xff<html><script>alert(1)</script></html>"),  # JPEG magic only
+    ("before.png", _png_bomb()),                                            # 900 megapixels
+], ids=["not-an-image", "decompression-bomb"])
+def test_a_before_photo_must_be_a_readable_picture_of_sane_size(world, db, name, data):
+    """The first bytes were all that was checked."""
+    with pytest.raises(ValidationError) as refused:
+        rectification.answer_action(world.action, actor=world.provider_user, **REPORT,
+                                    before=[(name, data)])
+    assert list(refused.value.fields) == ["before"]
+    assert "not a readable JPEG or PNG photo" in refused.value.message
 
 
 def test_returned_with_a_comment_then_resubmitted_then_accepted(world, db):

@@ -11,6 +11,8 @@ from app.errors import Conflict, ValidationError
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
 from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.services import correct_inspection
+from tests.clients import Browser
 
 TODAY = date(2026, 6, 15)
 
@@ -54,6 +56,31 @@ def test_no_suggestions_for_an_inspection_still_being_filled(world, make_scored_
                                         status=InspectionStatus.IN_PROGRESS)
     with pytest.raises(Conflict):
         suggest_actions(inspection)
+
+
+def test_no_action_from_a_result_its_finalized_correction_replaced(
+        app, world, make_scored_inspection, db):
+    """Bedding scored 1 of 4; the finalized correction gives it full marks. The old finding
+    was still proposed and could still be raised as an action."""
+    original = make_scored_inspection(world, {"bedding": 1}, status=InspectionStatus.FINALIZED)
+    bedding = _item(world.template, "bedding")
+    correction = correct_inspection(original, actor=world.officer, reason="复核：被褥充足")
+    next(a for a in correction.answers if a.item_id == bedding.id).points = bedding.max_points
+    correction.status = InspectionStatus.FINALIZED
+    db.session.commit()
+    assert original.is_replaced
+
+    with pytest.raises(Conflict, match="replaced by its finalized correction"):
+        suggest_actions(original)
+    with pytest.raises(Conflict):
+        create_actions_from_inspection(original, [{"item_id": bedding.id}],
+                                       actor=world.inspector)
+    browser = Browser(app.test_client())
+    assert browser.login(world.officer).status_code == 302
+    page = browser.get(f"/evaluations/inspections/{original.id}/actions").get_data(as_text=True)
+    assert "replaced by its finalized correction" in page
+    assert f'name="create_{bedding.id}"' not in page
+    assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id))) == 0
 
 
 def test_confirmed_suggestions_become_actions_owned_by_the_provider(

@@ -146,6 +146,16 @@ def test_import_bad_template_is_422_with_paths(api_as, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentTemplate)) == 0
 
 
+@pytest.mark.parametrize("kind", [["points"], {"points": 1}])
+def test_import_with_an_item_kind_that_is_no_text_is_422(api_as, kind):
+    data = load_builtin("quality")
+    data["sections"][0]["items"][0]["kind"] = kind
+    api, _ = api_as("admin")
+    response = api.post("/api/v1/templates/import", json=data)
+    assert response.status_code == 422
+    assert "sections[0].items[0].kind" in response.get_json()["error"]["fields"]
+
+
 def test_import_non_object_and_malformed_json(api_as):
     api, _ = api_as("admin")
     assert api.post("/api/v1/templates/import", json=[1, 2]).status_code == 422

@@ -181,6 +181,18 @@ def test_a_concurrent_save_is_409(editor, db, make_template):
     assert versions(db, "quality") == [1, 2]
 
 
+@pytest.mark.parametrize("typed", ["1e5000", "1E+5000", "1e30000000"])
+def test_a_weight_with_a_huge_exponent_is_refused_at_once(editor, db, typed):
+    """"1e5000" became a 5001-digit int the format could not write as text (a 500);
+    "1e30000000" held the worker for a minute building the int."""
+    browser, _template, url, fields = editor
+    fields["sections-0-weight"] = typed
+    response = browser.post(url, fields | {"preview": "y"})
+    assert response.status_code == 422
+    assert "must be a number" in response.get_data(as_text=True)
+    assert versions(db, "quality") == [1]
+
+
 @pytest.mark.parametrize("role", ["officer", "inspector", "provider"])
 def test_only_admins_may_use_the_editor(as_user, make_template, role):
     template = make_template("quality")

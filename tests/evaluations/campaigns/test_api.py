@@ -41,3 +41,17 @@ def test_campaign_with_no_matching_home_is_422(world, api_login):
         "window_end": "2026-07-31", "inspector_ids": [world.inspector.id]})
     assert response.status_code == 422
     assert "No facility matches" in response.get_json()["error"]["message"]
+
+
+def test_an_officer_may_not_send_an_inspector_of_another_county(world, api_login, make_user):
+    """The page offers an officer of county A only the inspectors of A or above; the API
+    took one of county B too, who then saw county A's campaign."""
+    inspector_b = make_user("inspector", region="b")
+    api = api_login(world.officer)
+    response = api.post("/api/v1/campaigns", json={
+        "name": "平安工程", "template_id": world.template.id, "region_code": "100100",
+        "facility_kinds": ["elderly_home"], "window_start": "2026-07-01",
+        "window_end": "2026-07-31", "inspector_ids": [world.inspector.id, inspector_b.id]})
+    assert response.status_code == 422, response.get_json()
+    assert "inspectors" in response.get_json()["error"]["fields"]
+    assert api_login(inspector_b).get("/api/v1/campaigns").get_json()["total"] == 0

@@ -58,6 +58,17 @@ def test_photo_keeps_exif_time_and_is_resized(db, schedule, inspection_world):
     assert not path.exists()
 
 
+@pytest.mark.parametrize("taken", ["0001:01:01 00:00:00", "9999:12:31 23:59:59"])
+def test_a_camera_clock_that_was_never_set_leaves_no_time(db, schedule, inspection_world,
+                                                          taken):
+    """Year 1 overflowed on the way to UTC: the upload was a 500."""
+    w = inspection_world
+    inspection = schedule()
+    room = item_of(w.template, "room_temperature")
+    photo = add_photo(inspection, room, photo_upload(jpeg_bytes(taken=taken)), w.inspector)
+    assert photo.taken_at is None
+
+
 def _photo_files(app) -> set:
     from pathlib import Path
 

@@ -92,6 +92,8 @@ def test_a_signature_is_stored_as_png_with_who_and_when_and_replaced(app, db, sc
     ({"name": "名" * 101}, "signer_name"),
     ({"signed_at": "yesterday"}, "signed_at"),
     ({"signed_at": "2099-01-01T00:00:00+08:00"}, "signed_at"),
+    ({"signed_at": "0001-01-01T00:00:00"}, "signed_at"),           # an unset device clock
+    ({"signed_at": "9999-12-31T23:59:59-12:00"}, "signed_at"),     # past year 9999 in UTC
     ({"client_id": "no spaces allowed"}, "client_id"),
 ])
 def test_a_bad_signature_is_422_naming_the_field_and_stores_nothing(app, db, schedule,
