@@ -16,7 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.errors import Conflict, ValidationError
@@ -139,6 +138,11 @@ def transition_contract(contract: Contract, to: ContractStatus | str, *,
                               reason=reason)
     contract.transitions.append(step)
     contract.status = target
+    day = step.at.astimezone(clock.LOCAL_TZ).date()
+    if target is S.ACTIVE and contract.activated_on is None:
+        contract.activated_on = day
+    elif target is S.TERMINATED:
+        contract.terminated_on = day
     db.session.flush()
     return step
 
@@ -255,10 +259,6 @@ def contract_timeline(contract: Contract) -> list[dict]:
             .where(model.contract_id == contract.id).order_by(model.id)).all()
 
     steps = with_actors(ContractTransition)
-    if "transitions" in sa.inspect(contract).unloaded:
-        # the reporting schedule of the same page reads them (the activation day moves the
-        # deadlines): read here, they are not read again
-        set_committed_value(contract, "transitions", [t for t, _actor in steps])
     events = [{"kind": "created", "at": contract.created_at, "actor": None}]
     events += [{"kind": "transition", "at": t.at, "actor": actor, "item": t}
                for t, actor in steps]

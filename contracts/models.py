@@ -297,6 +297,10 @@ class Contract(Revisioned, TimestampMixin, db.Model):
     weights: so.Mapped[dict] = so.mapped_column(sa.JSON, default=lambda: dict(DEFAULT_WEIGHTS))
     status: so.Mapped[ContractStatus] = so.mapped_column(
         str_enum(ContractStatus, "contract_status", 16), default=ContractStatus.DRAFT, index=True)
+    #: the bureau's days it first became active and was terminated: its reports are owed from
+    #: the one and until the other (contracts.submissions.schedule)
+    activated_on: so.Mapped[date | None]
+    terminated_on: so.Mapped[date | None]
     #: 1 at creation, +1 per amendment
     version: so.Mapped[int] = so.mapped_column(default=1)
 

@@ -142,6 +142,7 @@ class _Seeder:
             return
         step = services.transition_contract(contract, "active", actor=self.actor)
         step.at = self.moment(min(contract.start_date, self.today))
+        contract.activated_on = min(contract.start_date, self.today)
         if status == "completed":
             step = services.transition_contract(contract, "completed", actor=self.actor)
             step.at = self.moment(min(contract.end_date + timedelta(days=5), self.today))
@@ -149,6 +150,8 @@ class _Seeder:
             step = services.transition_contract(contract, status, actor=self.actor,
                                                 reason=reason)
             step.at = self.moment(self.today - timedelta(days=self.rng.randint(3, 40)))
+            if status == "terminated":
+                contract.terminated_on = step.at.astimezone(clock.LOCAL_TZ).date()
         for installment in contract.installments:
             if installment.due_date > self.today - timedelta(days=5):
                 break

@@ -170,6 +170,7 @@ def activate(contract):
     start = contract.start_date
     if clock.today() > start:
         step.at = datetime(start.year, start.month, start.day, tzinfo=clock.LOCAL_TZ)
+        contract.activated_on = start
     return step
 
 

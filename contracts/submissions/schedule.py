@@ -20,12 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
-
 from app import clock
-from app.extensions import db
-from contracts.models import Contract, ContractStatus, ContractTransition
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
@@ -78,46 +73,8 @@ def normalize_key(key: str) -> str:
 
 def reporting_days(contract) -> tuple[date | None, date | None]:
     """The bureau's days the contract first became active and was terminated, ``None`` for
-    what has not happened. Plain columns of a contract tell the activation by an
-    ``activated_at`` column (:func:`first_activation`), where they carry one."""
-    if sa.inspect(contract, raiseerr=False) is None:
-        at = getattr(contract, "activated_at", None)
-        return (None if at is None else at.astimezone(clock.LOCAL_TZ).date()), None
-    _load_transitions(contract)
-    activated = terminated = None
-    for step in contract.transitions:
-        day = step.at.astimezone(clock.LOCAL_TZ).date()
-        if step.to_status is ContractStatus.ACTIVE and activated is None:
-            activated = day
-        elif step.to_status is ContractStatus.TERMINATED:
-            terminated = day
-    return activated, terminated
-
-
-def first_activation() -> sa.ScalarSelect:
-    """The moment a contract (of the outer query) first became active, as a column: a
-    list working schedules out of plain columns labels it ``activated_at``."""
-    return (sa.select(sa.func.min(ContractTransition.at))
-            .where(ContractTransition.contract_id == Contract.id,
-                   ContractTransition.to_status == ContractStatus.ACTIVE)
-            .scalar_subquery())
-
-
-def _load_transitions(contract: Contract) -> None:
-    """Read the transitions of every contract of the session that lacks them, in one
-    statement: a page works out the schedules of fifty contracts, and reading each one's
-    transitions as it came would send a statement per row."""
-    state = sa.inspect(contract)
-    if not state.persistent or "transitions" not in state.unloaded:
-        return
-    waiting = {c.id: c for c in db.session.identity_map.values()
-               if isinstance(c, Contract) and "transitions" in sa.inspect(c).unloaded}
-    steps: dict[int, list[ContractTransition]] = {cid: [] for cid in waiting}
-    for step in db.session.scalars(sa.select(ContractTransition).where(
-            ContractTransition.contract_id.in_(waiting)).order_by(ContractTransition.id)):
-        steps[step.contract_id].append(step)
-    for cid, found in steps.items():
-        set_committed_value(waiting[cid], "transitions", found)
+    what has not happened (a contract's columns, or a row of them that carries them)."""
+    return getattr(contract, "activated_on", None), getattr(contract, "terminated_on", None)
 
 
 def _terms(contract) -> tuple[date, date, bool, int, date | None]:

@@ -29,7 +29,7 @@ from app.template_helpers import ui_language
 from app.users.models import User
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
-from contracts.submissions.schedule import Period, first_activation, overdue_periods
+from contracts.submissions.schedule import Period, overdue_periods
 from contracts.submissions.services import ReportRow, provider_overview
 from contracts.visibility import visible_contracts
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
@@ -154,7 +154,7 @@ def overdue_reports(user: User, today: date, limit: int | None = None
         visible_contracts(user).where(Contract.status == ContractStatus.ACTIVE)
         .with_only_columns(Contract.id, Contract.number, Contract.start_date, Contract.end_date,
                            Contract.reporting, Contract.report_due_days, delivered,
-                           first_activation().label("activated_at"))).all()
+                           Contract.activated_on, Contract.terminated_on)).all()
     late = []
     for c in terms:
         sent = set(c.delivered.split(",")) if c.delivered else ()

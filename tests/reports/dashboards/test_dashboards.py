@@ -99,8 +99,8 @@ def test_overdue_reports_of_a_backdated_contract_count_from_its_activation(db, m
     """Activated on 11-15 for a term begun 01-01: the reports its draft refused are due from
     11-25 (activation + 10 days), none overdue on 11-20; October's, due 11-10, neither."""
     contract = make_contract(region="a")
-    step = contract_services.transition_contract(contract, "active", actor=None)
-    step.at = datetime(2026, 11, 15, 2, tzinfo=UTC)
+    contract_services.transition_contract(contract, "active", actor=None)
+    contract.activated_on = date(2026, 11, 15)
     db.session.commit()
     officer = make_user("officer", region="a")
     assert dashboards.overdue_submissions(officer, TODAY) == []
