@@ -14,8 +14,10 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
+from app.extensions import db
 from app.notifications.models import Notification
 from app.regions.models import Level, Region
 from app.regions.services import create_region
@@ -25,7 +27,7 @@ from app.users.models import User
 from app.users.services import create_user
 from contracts import services
 from contracts.credit_code import make_credit_code
-from contracts.models import Provider, ProviderKind
+from contracts.models import Contract, Provider, ProviderKind
 from evaluations.assessment.builtin import load_builtin
 from evaluations.assessment.readings import item_rule
 from evaluations.assessment.services import import_template
@@ -170,7 +172,10 @@ def activate(contract):
     start = contract.start_date
     if clock.today() > start:
         step.at = datetime(start.year, start.month, start.day, tzinfo=clock.LOCAL_TZ)
-        contract.activated_on = start
+        # as stored by the activation itself: not a change of its own (no revision more)
+        db.session.execute(sa.update(Contract).where(Contract.id == contract.id)
+                           .values(activated_on=start))
+        set_committed_value(contract, "activated_on", start)
     return step
 
 
