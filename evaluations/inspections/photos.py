@@ -28,6 +28,7 @@ from app.clock import LOCAL_TZ
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.users.models import User
+from app.validation import DATE_MAX, DATE_MIN
 from evaluations.assessment.models import TemplateItem
 from evaluations.inspections import integrity
 from evaluations.inspections.guards import (
@@ -50,8 +51,6 @@ EXIF_DATETIME_ORIGINAL = 0x9003
 EXIF_IFD = 0x8769
 GPS_IFD = 0x8825
 GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 1, 2, 3, 4
-#: EXIF capture times outside these years are a camera's unset clock, not a time
-MIN_TAKEN_YEAR, MAX_TAKEN_YEAR = 1900, 2999
 
 
 AREA = "photos"
@@ -103,9 +102,9 @@ def _taken_at(image: Image.Image) -> datetime | None:
         local = datetime.strptime(raw.strip("\x00 ").strip(), "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
-    # a camera whose clock was never set writes year 1 (or 9999): no capture time at all, and
-    # converting it to UTC would overflow
-    if not MIN_TAKEN_YEAR <= local.year <= MAX_TAKEN_YEAR:
+    # a camera whose clock was never set writes year 1 (or 9999): no capture time at all (a
+    # year outside the app's), and converting it to UTC would overflow
+    if not DATE_MIN.year <= local.year <= DATE_MAX.year:
         return None
     return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
 

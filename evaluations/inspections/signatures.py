@@ -26,6 +26,7 @@ from app.clock import LOCAL_TZ
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.users.models import User
+from app.validation import DATE_MAX, DATE_MIN
 from evaluations.inspections.guards import (
     bump_version,
     check_client_id,
@@ -41,8 +42,6 @@ MAX_SIDE = 2000
 MAX_NAME = 100
 #: how far ahead of the server a device's clock may run before its time is refused
 CLOCK_SKEW = timedelta(minutes=10)
-#: a device clock outside these years was never set; year 1 or 9999 would also overflow in UTC
-MIN_YEAR, MAX_YEAR = 1900, 2999
 
 ROLE_LABELS = {SignatureRole.INSPECTOR: _l("Inspector"),
                SignatureRole.REPRESENTATIVE: _l("Representative of the home")}
@@ -63,10 +62,12 @@ def _signed_at(value: Any, errors: dict[str, list[str]]) -> datetime:
         errors.setdefault("signed_at", []).append(
             _("Give the time of signing as an ISO 8601 date and time."))
         return now
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+    # a device clock outside the app's years was never set (year 1 or 9999 would also
+    # overflow in UTC)
+    if not DATE_MIN.year <= moment.year <= DATE_MAX.year:
         errors.setdefault("signed_at", []).append(
             _("The time of signing must lie between the years %(first)d and %(last)d; check "
-              "the device's clock.", first=MIN_YEAR, last=MAX_YEAR))
+              "the device's clock.", first=DATE_MIN.year, last=DATE_MAX.year))
         return now
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
