@@ -31,12 +31,16 @@ from contracts.models import (
     ContractAmendment,
     ContractStatus,
     ContractTransition,
-    Installment,
     ProviderStatus,
     ServiceType,
 )
 from contracts.targets import check_targets
-from contracts.terms import FINAL_INSTALLMENT_DELAY, check_period, decided_amount
+from contracts.terms import (
+    FINAL_INSTALLMENT_DELAY,
+    check_period,
+    decided_amount,
+    linked_installment,
+)
 
 S = ContractStatus
 #: the legal steps of the state machine
@@ -208,14 +212,10 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     return amendment
 
 
-def _linked(contract: Contract) -> Installment | None:
-    return next((i for i in contract.installments if i.performance_linked), None)
-
-
 def _refuse_below_decision(contract: Contract, amount: Decimal) -> None:
     """The standing decision never pays more than its installment: an amount that would make
     the unpaid performance-linked installment smaller than its decision is refused."""
-    linked = _linked(contract)
+    linked = linked_installment(contract)
     if linked is None or linked.paid_at is not None:
         return
     decided = decided_amount(linked)
@@ -232,7 +232,7 @@ def _defer_linked_installment(contract: Contract, end: date) -> None:
     """The performance-linked installment pays for performance known only after the service
     ends: an extension moves it to the same distance after the new end (at least
     FINAL_INSTALLMENT_DELAY), which a paid one can no longer follow."""
-    linked = _linked(contract)
+    linked = linked_installment(contract)
     if linked is None:
         return
     if linked.paid_at is not None:

@@ -256,6 +256,11 @@ def decided_amount(installment: Installment) -> Decimal | None:
     return _decision_lookups[0](installment)
 
 
+def linked_installment(contract: Contract) -> Installment | None:
+    """The installment whose payment follows performance (the last one)."""
+    return next((i for i in contract.installments if i.performance_linked), None)
+
+
 def payable_amount(installment: Installment) -> Decimal | None:
     """The most ``installment`` may be paid: its nominal amount, or for the
     performance-linked one what its decision says (None: not payable before a decision)."""

@@ -37,10 +37,11 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.money import to_fen
 from contracts.households.spot_checks import agreement_rates, records_not_found_wrong
-from contracts.models import Contract, Installment, ServiceType
+from contracts.models import Contract, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, all_periods
 from contracts.submissions.services import punctuality
+from contracts.terms import linked_installment
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem
 from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 from evaluations.scoring import DEFAULT_BANDS, grade_for, round_score
@@ -252,11 +253,6 @@ def targets_component(contract: Contract, window: Window) -> tuple[Decimal | Non
 def payment_shares() -> dict[str, int]:
     """% of the performance-linked installment per grade (config PAYMENT_SHARES)."""
     return current_app.config["PAYMENT_SHARES"]
-
-
-def linked_installment(contract: Contract) -> Installment | None:
-    """The installment whose payment follows performance (the last one)."""
-    return next((i for i in contract.installments if i.performance_linked), None)
 
 
 def payment_of(contract: Contract, grade: str | None
