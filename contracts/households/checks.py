@@ -66,11 +66,11 @@ from contracts.households.files import (
     FIELDS,
     INCOME_FIELDS,
     LABELS,
-    MAX_ROWS,
     UnreadableFile,
     column_map,
     open_table,
 )
+from contracts.households.sheet_bounds import MAX_ROWS
 
 #: Errors kept in a result; beyond it they are counted and summarised in one last error.
 MAX_ERRORS = 1000

@@ -10,8 +10,7 @@ An .xlsx is a zip: before any parser opens one, :func:`check_workbook` reads its
 directory and refuses a workbook whose declared unpacked size is implausible (a zip bomb: a few
 hundred KB that would unpack to a hundred MB and more) in a millisecond, without unpacking.
 While inflating, it also refuses a sheet that reaches a cell far beyond any household file
-(calamine allocates the whole rectangle up to the farthest cell: one cell at XFD1048576 asks
-for 512 GB and aborts the process).
+(:mod:`contracts.households.sheet_bounds`).
 """
 
 from __future__ import annotations
@@ -28,6 +27,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from python_calamine import CalamineWorkbook
+
+from contracts.households.sheet_bounds import (
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    RowWidths,
+    far_cell,
+)
 
 #: (key, Chinese label) of every required column, in the order of API.md and of the template.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -97,29 +103,8 @@ MAX_RATIO = 100
 #: Parts smaller than this are not judged by their ratio (tiny, repetitive parts pack oddly).
 RATIO_FROM_BYTES = 2**20
 MAX_PARTS = 1000
-#: Default limit of data rows in one file (applied by :mod:`contracts.households.checks`).
-MAX_ROWS = 100_000
-#: The farthest cell a sheet may reach: the template's 23 columns and room for notes beside
-#: them; the most rows and room for the header, the example row and a few blank lines.
-MAX_SHEET_COLUMNS = 64
-MAX_SHEET_ROWS = MAX_ROWS + 100
-
 # Control bytes that never occur in CSV text (tab, CR, LF and form feed excepted).
 _BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
-# A cell or row reference (r="...") that may lie far: two letters or more, or six digits. A
-# coarse filter (r= is searched as a literal: a 66 MB sheet in 0.3 s); each hit is then read
-# whole by _REFERENCE and judged by _far.
-_MAYBE_FAR = re.compile(rb"r=[\"'][A-Za-z]?+(?:[A-Za-z]|[0-9]{6})")
-_REFERENCE = re.compile(rb"\sr=[\"']([A-Za-z]*)([0-9]*)")
-_DIMENSION = re.compile(rb"dimension\s+ref\s*=\s*[\"']([^\"']*)")
-_CELL = re.compile(rb"\$?([A-Za-z]*)\$?([0-9]*)")
-# A row's or a cell's opening tag (``<x:c`` too; ``<col``, ``<cfRule``, ``<rowBreaks`` are
-# neither): a cell without ``r=`` stands right of the one before it, so a row's cells are
-# counted as well as their references read.
-_ROW = re.compile(rb"<(?:[A-Za-z]+:)?row[\s/>]")
-_PLAIN_ROW = re.compile(rb"<row[\s/>]")
-_CELL_TAG = re.compile(rb"<(?:[A-Za-z]+:)?c[\s/>]")
-_PREFIXED_TAG = re.compile(rb"<[A-Za-z]+:")
 
 
 class UnreadableFile(Exception):
@@ -261,7 +246,7 @@ def _unpack_checked(data: bytes, part: zipfile.ZipInfo) -> int | None:
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     sheet = part.filename.startswith("xl/worksheets/")
     rows, yielded, tail = 0, 0, b""
-    widths = _RowWidths()
+    widths = RowWidths()
     while pending:
         if part.compress_type == zipfile.ZIP_STORED:
             chunk, pending = pending[:65536], pending[65536:]
@@ -278,88 +263,20 @@ def _unpack_checked(data: bytes, part: zipfile.ZipInfo) -> int | None:
         if sheet:  # a tag cut in two by the chunks is counted once, in the second buffer
             buffer = tail + chunk
             rows += _row_tags(buffer) - _row_tags(tail)
-            _refuse_far_cells(buffer)
-            widths.read(chunk)
+            if (cell := far_cell(buffer) or widths.read(chunk)) is not None:
+                raise _far_cell(cell)
             tail = buffer[-64:]
         if not chunk and not pending:
             break
     return rows if sheet else None
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + letter - 64
-    return number
-
-
-def _far(letters: bytes, digits: bytes) -> bool:
-    # a row number of 4,300 digits and more would not even convert: judge its length first
-    return _column_number(letters[:4]) > MAX_SHEET_COLUMNS or \
-        len(digits) > 7 or int(digits or 0) > MAX_SHEET_ROWS
-
-
-def _refuse_far_cells(buffer: bytes) -> None:
-    """Refuse a piece of a sheet that names a cell beyond the bounds, by a cell's or a row's
-    reference or by the sheet's declared dimension. A reference cut by the end of ``buffer``
-    reads shorter, never farther, and is read whole in the next (which repeats the last 64
-    bytes); one too long for that is far already."""
-    found = [(m[1], m[2]) for hit in _MAYBE_FAR.finditer(buffer)
-             if (m := _REFERENCE.match(buffer, hit.start() - 1))]
-    for declared in _DIMENSION.finditer(buffer):
-        corner = _CELL.match(declared[1].rsplit(b":", 1)[-1])
-        found.append((corner[1], corner[2]))
-    for letters, digits in found:
-        if _far(letters, digits):
-            raise _far_cell(letters, digits)
-
-
-def _far_cell(letters: bytes, digits: bytes) -> UnreadableFile:
+def _far_cell(cell: bytes) -> UnreadableFile:
     return UnreadableFile(_l(
         "The worksheet reaches the cell %(cell)s, beyond the %(columns)d columns and "
         "%(rows)s rows a household file may use; it was refused unread. Delete what "
         "lies far below or to the right of the table and save it again.",
-        cell=(letters[:3] + digits[:7]).decode("ascii").upper(),
-        columns=MAX_SHEET_COLUMNS, rows=f"{MAX_SHEET_ROWS:,}"))
-
-
-class _RowWidths:
-    """Refuses a row of more cells than the bounds allow, reading a sheet a chunk at a time
-    (a 100,000-row sheet holds millions of cells: they are counted in C, a row at a time)."""
-
-    def __init__(self) -> None:
-        self.row, self.width, self.carry = 0, 0, b""
-
-    def read(self, chunk: bytes) -> None:
-        text = self.carry + chunk
-        # a tag cut by the chunk's end is read with the next chunk
-        cut = text.rfind(b"<", max(0, len(text) - 32))
-        if cut != -1 and b">" not in text[cut:]:
-            text, self.carry = text[:cut], text[cut:]
-        else:
-            self.carry = b""
-        # as Excel and openpyxl write a sheet (<c r=...>, no prefixes, no <rowBreaks>) a cell
-        # is counted by "<c "; anything else by the exact pattern
-        plain = not (b"<rowB" in text or b"<c>" in text or b"<c/" in text
-                     or _PREFIXED_TAG.search(text))
-        starts = [tag.start() for tag in (_PLAIN_ROW if plain else _ROW).finditer(text)]
-        spans = zip([0, *starts], [*starts, len(text)], strict=True)
-        widths = ([text.count(b"<c ", a, b) for a, b in spans] if plain
-                  else [len(_CELL_TAG.findall(text, a, b)) for a, b in spans])
-        widths[0] += self.width
-        if max(widths) > MAX_SHEET_COLUMNS:
-            row = self.row + next(n for n, w in enumerate(widths) if w > MAX_SHEET_COLUMNS)
-            raise _far_cell(_column_letters(MAX_SHEET_COLUMNS + 1), str(row).encode())
-        self.row += len(starts)
-        self.width = widths[-1]
-
-
-def _column_letters(number: int) -> bytes:
-    letters = b""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = bytes([65 + rest]) + letters
-    return letters
+        cell=cell.decode("ascii"), columns=MAX_SHEET_COLUMNS, rows=f"{MAX_SHEET_ROWS:,}"))
 
 
 def count_rows(data: bytes, filename: str) -> int:
