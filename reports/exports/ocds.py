@@ -10,8 +10,9 @@ The buyer is the bureau, identified by its unified social credit code (``BUYER_C
 Installment amounts are not milestone fields (OCDS 1.1 defines none): a payment milestone says
 its amount in its description and each payment made is a transaction. Empty arrays and objects
 are left out, as the data review tool asks. A result replaced by its finalized correction is
-left out for the correction. ``public=True`` leaves out the contact persons, and inspections
-not finalized (the day of a visit to come is not published).
+left out for the correction, and a correction is left out until it is finalized.
+``public=True`` leaves out the contact persons, and inspections not finalized (the day of a
+visit to come is not published).
 """
 
 from __future__ import annotations
@@ -311,12 +312,15 @@ def releases(stmt: sa.Select, *, public: bool = False) -> list[dict]:
         names = dict(db.session.execute(
             sa.select(AssessmentTemplate.id, AssessmentTemplate.name_zh)).all())
         # A result its finalized correction replaced is no assessment any more (the correction
-        # is); the public sees finalized results only, as a provider does: no day of a visit
-        # to come, no correction being filled in.
+        # is), and a correction being filled in is none yet (no visit is scheduled: the result
+        # stands); the public sees finalized results only, as a provider does: no day of a
+        # visit to come.
         assessed = sa.select(Inspection.contract_id, Inspection.id, Inspection.template_id,
                              Inspection.scheduled_for, Inspection.status, Inspection.finalized_at,
-                             Inspection.total).where(Inspection.contract_id.in_(ids),
-                                                     not_replaced())
+                             Inspection.total).where(
+            Inspection.contract_id.in_(ids), not_replaced(),
+            sa.or_(Inspection.supersedes_id.is_(None),
+                   Inspection.status == InspectionStatus.FINALIZED))
         if public:
             assessed = assessed.where(Inspection.status == InspectionStatus.FINALIZED)
         rows = db.session.execute(assessed.order_by(Inspection.scheduled_for, Inspection.id))

@@ -38,8 +38,8 @@ def test_inspections_are_assessment_milestones(api_login, db, inspection_world,
 
 def test_a_result_its_finalized_correction_replaced_is_no_assessment(
         api_login, db, inspection_world, make_scored_inspection):
-    """A result stands until its correction is finalized; then the correction is the
-    assessment, and the result none."""
+    """A result stands until its correction is finalized — the correction being filled in is
+    no visit scheduled — then the correction is the assessment, and the result none."""
     w = inspection_world
     on(date(2026, 3, 5))
     first = make_scored_inspection(w, scheduled_for=date(2026, 3, 2))
@@ -56,7 +56,7 @@ def test_a_result_its_finalized_correction_replaced_is_no_assessment(
         return {m["id"]: m["status"] for m in release["contracts"][0]["implementation"]
                 ["milestones"] if m["type"] == "assessment"}
 
-    assert assessments()[f"assessment-{first.id}"] == "met"
+    assert assessments() == {f"assessment-{first.id}": "met"}
     correction.status, correction.total = InspectionStatus.FINALIZED, Decimal("78.0")
     correction.finalized_at = datetime(2026, 3, 20, 4, tzinfo=UTC)  # as finalizing would
     db.session.commit()
