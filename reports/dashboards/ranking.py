@@ -14,6 +14,7 @@ from app.extensions import db
 from app.users.models import User
 from contracts.models import Contract, ContractStatus, Provider
 from contracts.visibility import visible_contracts
+from evaluations.scoring import round_score
 from reports.performance.figures import PerformanceFigure
 from reports.performance.services import quarters_of
 
@@ -32,6 +33,9 @@ class ProviderRank:
     composite: Decimal | None
     #: the mean composite of the provider's contracts per quarter of the year, oldest first
     trend: list[Decimal | None] = field(default_factory=list)
+    #: 1 for the best; providers showing the same composite share a rank (1, 1, 3); none
+    #: without a composite
+    rank: int | None = None
 
 
 def _decimal(value) -> Decimal | None:
@@ -72,7 +76,19 @@ def _compute_ranking(user: User, year: int, today: date) -> list[ProviderRank]:
     ranking = [ProviderRank(pid, name, n, _decimal(mean), [_decimal(q) for q in trend])
                for pid, name, n, mean, *trend in rows]
     ranking.sort(key=lambda r: (r.composite is None, -(r.composite or 0), r.name))
+    _number(ranking)
     return ranking
+
+
+def _number(ranking: list[ProviderRank]) -> None:
+    """Rank the sorted ``ranking`` by the composite as shown (one decimal, half up): two
+    providers both showing 80.0 are both first, not first and second by their names."""
+    for place, r in enumerate(ranking, start=1):
+        if r.composite is None:
+            return
+        before = ranking[place - 2] if place > 1 else None
+        same = before is not None and round_score(before.composite) == round_score(r.composite)
+        r.rank = before.rank if same else place
 
 
 def provider_ranking(user: User, year: int, today: date | None = None) -> list[ProviderRank]:

@@ -33,6 +33,7 @@ from reports import bp
 from reports.dashboards import services as q
 from reports.dashboards.sparklines import sparkline_svg
 from reports.performance.decisions import decisions_due_stmt
+from reports.performance.explain import score_text
 from reports.scorecards.charts import (
     GRADE_COLOURS,
     bar_chart,
@@ -73,7 +74,7 @@ def _bars(counts: list[tuple[str, int]], labels: dict) -> str:
 
 
 def _spark(values) -> str:
-    known = " · ".join("—" if v is None else f"{float(v):.1f}" for v in values)
+    known = " · ".join(score_text(v) for v in values)
     return sparkline_svg([None if v is None else float(v) for v in values],
                          label=_("Trend by quarter: %(values)s", values=known))
 

@@ -5,6 +5,8 @@ One wording for both, so the page and the printed scorecard never tell two stori
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import gettext as _
 
 from evaluations.assessment.bands import grade_label
@@ -12,8 +14,13 @@ from evaluations.scoring import round_score
 from reports.performance.services import Performance
 
 
-def _score(value) -> str:
-    return "—" if value is None else f"{round_score(value)}"
+def score_text(value) -> str:
+    """A score as every page, PDF and API shows it: one decimal, half up (``'%.1f'`` of a
+    float made 84.25 "84.2" on the page and 84.3 on the card); "—" for none (the template
+    filter ``score``)."""
+    if value is None:
+        return "—"
+    return f"{round_score(value if isinstance(value, Decimal) else Decimal(str(value)))}"
 
 
 def veto_notice(p: Performance) -> str | None:
@@ -24,11 +31,11 @@ def veto_notice(p: Performance) -> str | None:
         return _("A critical (veto) item failed in the period: the grade is %(grade)s whatever "
                  "the composite (%(composite)s alone would be %(would)s), and %(share)s %% of the "
                  "performance-linked installment is payable.", grade=grade_label(p.grade),
-                 composite=_score(p.composite), would=grade_label(p.composite_grade),
-                 share=_score(p.payment_share))
+                 composite=score_text(p.composite), would=grade_label(p.composite_grade),
+                 share=score_text(p.payment_share))
     return _("A critical (veto) item failed in the period: the grade is %(grade)s whatever the "
              "composite, and %(share)s %% of the performance-linked installment is payable.",
-             grade=grade_label(p.grade), share=_score(p.payment_share))
+             grade=grade_label(p.grade), share=score_text(p.payment_share))
 
 
 def veto_lines(p: Performance) -> list[str]:
@@ -54,14 +61,14 @@ def figure_lines(p: Performance) -> dict[str, list[str]]:
     d = p.details
     counted = d.get("counted_inspections", [])
     inspections = [_("Inspections counted: %(list)s", list=", ".join(
-        f"#{i.id} ({i.day.isoformat()}, {_score(i.total)})" for i in counted))
+        f"#{i.id} ({i.day.isoformat()}, {score_text(i.total)})" for i in counted))
         if counted else _("No finalized inspection in the period.")]
     if d.get("agreement_rate") is not None:
         inspections.append(_(
             "Spot-check agreement %(rate)s %% (spot checks of %(periods)s), averaged with the "
             "inspections' mean %(mean)s; it is counted here only.",
-            rate=_score(d["agreement_rate"]), periods=", ".join(d["agreement_periods"]),
-            mean=_score(d.get("inspection_mean"))))
+            rate=score_text(d["agreement_rate"]), periods=", ".join(d["agreement_periods"]),
+            mean=score_text(d.get("inspection_mean"))))
     timeliness = [_("Reports due: %(due)d, on time: %(ok)d", due=d.get("reports_due", 0),
                     ok=d.get("reports_on_time", 0))]
     targets = [target_text(d["targets"])] if d.get("targets") else []

@@ -6,7 +6,9 @@ for that period on the day they were computed (``computed_on``). They are refres
 
 - in the transaction that changes what they depend on: an inspection finalized (or
   superseded), a report's status changed (submitted, reviewed), a payment decision recorded,
-  a household import or spot check stored, a contract's terms or status changed — the session
+  a household import or spot check stored, a spot check's result recorded (the agreement
+  counts every result, before the check is done), a contract's terms or status changed, its
+  home's beds changed (occupancy is reckoned on them) — the session
   notes the contracts at each flush and recomputes them just before the commit, so a figure
   never disagrees with the data it was committed with;
 - every night by the scheduler job ``reports.refresh_performance`` (timeliness and what has
@@ -30,8 +32,8 @@ from app.db import insert
 from app.derived import keep_current, refresh_lock, touched
 from app.errors import ValidationError
 from app.extensions import db
-from contracts.households.models import HouseholdImport, SpotCheck
-from contracts.models import Contract, ContractStatus
+from contracts.households.models import HouseholdImport, SpotCheck, SpotCheckItem
+from contracts.models import Contract, ContractStatus, Facility
 from contracts.submissions.models import Submission
 from evaluations.inspections.models import Inspection, InspectionStatus
 from reports.performance.models import PaymentDecision
@@ -192,8 +194,12 @@ def _stale_marks(session: so.Session) -> set[tuple[str, int]]:
                 marks.add(("contract", obj.contract_id))
         elif isinstance(obj, PaymentDecision | HouseholdImport | SpotCheck):
             marks.add(("contract", obj.contract_id))
+        elif isinstance(obj, SpotCheckItem) and touched(session, obj, "result"):
+            marks.add(("contract", obj.spot_check.contract_id))
         elif isinstance(obj, Contract) and touched(session, obj, *_TERMS):
             marks.add(("contract", obj.id))
+        elif isinstance(obj, Facility) and touched(session, obj, "beds"):
+            marks.add(("facility", obj.id))
     return marks
 
 

@@ -49,8 +49,10 @@ from evaluations.scoring import DEFAULT_BANDS, grade_for, round_score
 COMPONENTS = ("inspection", "timeliness", "targets")
 #: the grade a failed veto item gives the period: the lowest default band
 VETO_GRADE = DEFAULT_BANDS[-1].grade
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+# ASCII digits only: ``\d`` also matches "２０２６", which ``int()`` reads as 2026 and a
+# decision would then store as a period no other page names
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from reports.performance.decisions import (
     record_payment_decision,
     revoke_payment_decision,
 )
-from reports.performance.explain import figure_lines, veto_lines, veto_notice
+from reports.performance.explain import figure_lines, score_text, veto_lines, veto_notice
 from reports.performance.figures import kept_trend
 from reports.performance.forms import DecisionForm, RevokeForm
 from reports.performance.services import contract_performance, period_choices
@@ -133,3 +133,4 @@ def contract_scorecard(contract_id: int):
 
 
 bp.add_app_template_global(grade_label, "grade_label")
+bp.add_app_template_filter(score_text, "score")

@@ -251,6 +251,38 @@ def test_the_ranking_reads_the_stored_figures_kept_current_at_commit(
     assert ranking[0].composite is None and ranking[0].contracts == 1
 
 
+def ranking_of(page: str) -> str:
+    return page[page.index('id="provider-ranking"'):]
+
+
+def test_providers_showing_the_same_composite_share_their_rank(db, as_user, make_contract,
+                                                               make_template, make_user):
+    template, inspector = make_template("survey_service"), make_user("inspector")
+    for total in ("80", "80", "70", None):
+        contract = make_contract(region="a", status="active", weights=ONLY_INSPECTIONS)
+        if total:
+            add_inspection(db, contract, template, inspector, total, date(2026, 2, 10))
+    browser, _officer = as_user("officer", region="a")
+    page = ranking_of(browser.get("/reports/dashboard").get_data(as_text=True))
+    # 1, 1, 3 (not 1, 2 by their names); no rank without a composite
+    assert re.findall(r'<tr data-provider="\d+"><td>([^<]*)</td>', page) == ["1", "1", "3", "—"]
+
+
+def test_a_composite_is_shown_half_up_as_on_the_card_and_in_the_api(
+        db, as_user, make_contract, make_template, make_user):
+    """'%.1f' of the float 84.25 is "84.2"; the card, the API and the grade say 84.3."""
+    template, inspector = make_template("survey_service"), make_user("inspector")
+    contract = make_contract(region="a", status="active", weights=ONLY_INSPECTIONS)
+    add_inspection(db, contract, template, inspector, "84", date(2026, 2, 10))
+    add_inspection(db, contract, template, inspector, "84.5", date(2026, 2, 11))
+    browser, _officer = as_user("officer", region="a")
+    page = ranking_of(browser.get("/reports/dashboard").get_data(as_text=True))
+    assert "84.3" in page and "84.2" not in page
+    page = browser.get(f"/reports/contracts/{contract.id}/performance?period=2026"
+                       ).get_data(as_text=True)
+    assert "84.3" in page and "84.2" not in page
+
+
 # ---- inspector -------------------------------------------------------------------------------
 
 def test_an_inspector_sees_only_their_inspections(db, inspection_world, schedule, make_user):

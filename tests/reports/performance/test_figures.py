@@ -1,7 +1,7 @@
 """The stored performance figures (reports.performance.figures): equal to what
 ``contract_performance()`` computes, refreshed in the transaction that changes them (an
-inspection finalized, a report reviewed, a decision recorded), forgotten on rollback, and
-recomputed nightly by the scheduler."""
+inspection finalized, a report reviewed, a decision recorded, a spot check's result, a home's
+beds), forgotten on rollback, and recomputed nightly by the scheduler."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from contracts import services as contract_services
+from contracts.households import spot_checks
+from contracts.households.models import SpotCheckItem
 from contracts.households.services import import_households
 from contracts.submissions.models import Submission, SubmissionStatus
 from evaluations.inspections.models import Inspection, InspectionStatus
@@ -210,3 +213,42 @@ def test_starting_a_correction_recomputes_no_figure_until_it_is_finalized(
     db.session.commit()
     assert figures(db, w.contract)["2026-Q4"].grade != "fail"
     assert_equal_to_computed(db, w.contract, date(2026, 10, 20))
+
+
+def test_a_spot_check_result_refreshes_the_figures_before_the_check_is_done(
+        db, october, make_contract, make_user):
+    """The agreement counts every result recorded: the first one found wrong put the live
+    composite at 0 (fail) while the ranking kept showing none."""
+    survey = make_contract(status="active", targets={"households": 1200},
+                           weights={"inspection": 100, "timeliness": 0, "targets": 0})
+    import_households(survey, hh_csv([{} for _ in range(30)]), "h.csv", None)
+    inspector = make_user("inspector", region="a")
+    check = spot_checks.draw_spot_check(survey, period="2026-03", inspector=inspector,
+                                        actor=None, seed=7)
+    db.session.commit()
+    item = db.session.scalars(sa.select(SpotCheckItem).where(
+        SpotCheckItem.spot_check_id == check.id).order_by(SpotCheckItem.id)).first()
+    assert figures(db, survey)["2026"].composite is None
+    spot_checks.record_result(item, actor=inspector, result="discrepant", field="members",
+                              finding="实际4人")
+    db.session.commit()
+    assert figures(db, survey)["2026"].composite == Decimal(0)
+    assert_equal_to_computed(db, survey, clock.today())
+
+
+def test_a_homes_beds_changed_refreshes_its_contracts_occupancy(db, october, make_facility,
+                                                                make_operation_contract):
+    facility = make_facility("a1")  # 100 beds
+    contract = make_operation_contract(facility, targets={"occupancy": 80}, weights={
+        "inspection": 0, "timeliness": 0, "targets": 100})
+    at = datetime(2026, 2, 5, tzinfo=UTC)
+    db.session.add(Submission(contract_id=contract.id, period="2026-01",
+                              status=SubmissionStatus.APPROVED, submitted_at=at,
+                              first_submitted_at=at, late=False, data={"occupancy": {
+                                  "self_care": 30, "semi_disabled": 20, "disabled": 10}}))
+    db.session.commit()
+    assert figures(db, contract)["2026"].composite == Decimal(75)  # 60 % of 80 %
+    contract_services.update_facility(facility, beds=200)
+    db.session.commit()
+    assert figures(db, contract)["2026"].composite == Decimal("37.5")
+    assert_equal_to_computed(db, contract, clock.today())

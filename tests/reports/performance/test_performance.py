@@ -173,6 +173,17 @@ def test_periods_parse_and_clip(survey_contract):
             parse_period(bad, contract)
 
 
+def test_a_period_in_other_digits_is_refused(api_as, survey_contract):
+    """"２０２６" read as 2026 gave the figures under a period key no other page names (and a
+    decision recorded on it kept that key)."""
+    contract, _ = survey_contract
+    api, _officer = api_as("officer", region="a")
+    for period in ("２０２６", "٢٠٢٦-Q3"):
+        response = api.get(f"/api/v1/contracts/{contract.id}/performance?period={period}")
+        assert response.status_code == 422, period
+        assert "period" in response.get_json()["error"]["fields"]
+
+
 def test_api_performance_shape_and_visibility(api_as, survey_contract, db):
     contract, template = survey_contract
     add_finalized(db, contract, ["88.0"], template)
