@@ -22,9 +22,9 @@ from config import TestingConfig
 from tests.clients import IsolatedClient
 from tests.schema import drop_schema
 
-#: the shared factories (users, providers, contracts, inspections ...) and the browser tests'
-#: server and Chromium are fixtures everywhere
-pytest_plugins = ("tests.factories", "tests.perf.queries", "tests.browser")
+#: the shared factories (users, providers, contracts, inspections ...), the browser tests'
+#: server and Chromium, and the demo city are fixtures everywhere
+pytest_plugins = ("tests.factories", "tests.perf.queries", "tests.browser", "tests.demo_city")
 
 
 def _compile_catalogs() -> None:

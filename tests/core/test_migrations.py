@@ -32,6 +32,7 @@ def test_demo_seed_is_safe_to_run_twice(runner, db):
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
     assert "Seeded the demo city" in first.output
+    assert "demo-pass-2026" in first.output  # the password the README documents
     from app.regions.models import Level, Region
     from app.users.models import User
 
@@ -54,10 +55,9 @@ def test_demo_seed_is_safe_to_run_twice(runner, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == users
 
 
-def test_demo_logins_work(runner, browser):
+def test_demo_logins_work(browser, demo_city):
     from app.demo.seed import DEMO_LOGINS
 
-    runner.invoke(args=["demo", "seed"])
     for _role, email, password in DEMO_LOGINS:
         assert browser.login(email, password).status_code == 302, email
         browser.logout()

@@ -79,10 +79,7 @@ def test_cli_create_refuses_a_weak_password(runner, db):
     assert db.session.scalar(sa.select(User).where(User.email == "cli@example.cn")) is None
 
 
-def test_the_demo_city_still_seeds_with_its_documented_password(runner, db, app):
-    result = runner.invoke(args=["demo", "seed"])
-    assert result.exit_code == 0, result.output
-    assert "demo-pass-2026" in result.output
+def test_the_demo_city_still_signs_in_with_its_documented_password(app, demo_city):
     response = app.test_client().post("/api/v1/tokens", json={
         "email": "admin@demo.careprocure.cn", "password": "demo-pass-2026"})
     assert response.status_code == 201

@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.readable import label_maps
-from app.demo.seed import DEMO_PASSWORD, seed_demo
+from app.demo.seed import DEMO_PASSWORD
 from app.extensions import db as _db
 from tests.clients import Browser
 
@@ -117,12 +117,6 @@ def context(text: str, word: str) -> str:
 
 def code_words(text: str, words: set[str]) -> set[str]:
     return {t for t in _TOKEN.findall(_NOISE.sub(" ", text)) if t in words}
-
-
-@pytest.fixture
-def demo_city(app, db):
-    assert seed_demo()
-    db.session.commit()
 
 
 @pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),

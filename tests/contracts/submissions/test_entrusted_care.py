@@ -198,14 +198,9 @@ def test_performance_counts_the_children_reported(db, care, at_local):
     assert f"{result.targets:.1f}" == "66.7"
 
 
-def test_the_demo_seed_holds_one_arrangement_with_the_city_centre(runner, db):
-    from datetime import UTC, datetime
-
-    from app import clock
+def test_the_demo_seed_holds_one_arrangement_with_the_city_centre(db, demo_city):
     from contracts.models import Contract
 
-    clock.set_clock(lambda: datetime(2026, 12, 20, 2, 0, tzinfo=UTC))
-    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     contracts = db.session.scalars(sa.select(Contract).where(
         Contract.service_type == "entrusted_care")).all()
     assert contracts and {c.facility.name for c in contracts} == {"咸宁市儿童福利中心"}
