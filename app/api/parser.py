@@ -3,20 +3,24 @@ input rules of ``app.validation`` before their schema loads them.
 
 Walking the raw arguments beside the schema names each culprit by its field (``amount``,
 ``installments.0.share_percent``) with a 422, for every endpoint at once: integers beyond what
-a column holds, non-finite or absurd numbers, dates out of range, control characters (tab and line breaks
-only in multi-line fields), whatever a free-form ``Dict`` or ``Raw`` field carries. JSON bodies
-nested too deeply are a 400 and bodies over ``MAX_JSON_LENGTH`` a 413.
+a column holds, or that are no whole number in ASCII digits (the schema would read 2.5 as 2
+and "١٢" as 12), non-finite or absurd numbers, dates out of range, control characters (tab
+and line breaks only in multi-line fields), whatever a free-form ``Dict`` or ``Raw`` field
+carries. JSON bodies nested too deeply are a 400 and bodies over ``MAX_JSON_LENGTH`` a 413.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from datetime import date, datetime
 from typing import Any
 
 import marshmallow as ma
 from flask import Request
 from flask import abort as flask_abort
+from flask_babel import gettext as _
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -41,6 +45,42 @@ def _date_of(value: Any) -> date | None:
             return None
 
 
+def _item_path(field: ma.fields.List, path: str, i: int) -> str:
+    """Where item ``i`` of a list is: ``installments.0``, or ``answers[0]`` for a list whose
+    service names its items so (metadata ``bracketed``), so that one field has one name
+    whichever check refuses it."""
+    return f"{path}[{i}]" if field.metadata.get("bracketed") else f"{path}.{i}"
+
+
+#: a whole number as text: ASCII digits, a sign at most
+_WHOLE_NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
+def _not_whole() -> str:
+    return _("Enter a whole number from %(low)d to %(high)d.", low=v.INT_MIN, high=v.INT_MAX)
+
+
+def _whole_number_problem(value: str | int | float) -> str | None:
+    """The problem of ``value`` bound for an integer field, whose schema reads more than a
+    whole number: 2.5 as 2 (truncated), and "١٢" or "1_000" (what ``int()`` reads) as 12 or
+    1000."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return v.number_problem(value)
+        if not value.is_integer():
+            return _not_whole()
+        value = int(value)
+    elif isinstance(value, str):
+        try:
+            number = int(value)
+        except ValueError:
+            return None  # not a number: the schema says so
+        if not _WHOLE_NUMBER.fullmatch(value):
+            return _not_whole()
+        value = number
+    return v.int_problem(value)
+
+
 def _field_problems(name: str, field: ma.fields.Field | None, value: Any, path: str,
                     problems: Problems) -> None:
     """Add the problems of ``value``, bound for ``field`` (``None``: unknown to the schema)."""
@@ -59,15 +99,18 @@ def _field_problems(name: str, field: ma.fields.Field | None, value: Any, path: 
                 _merge(problems, v.json_problems(item, where))
     elif isinstance(field, ma.fields.List) and isinstance(value, list):
         for i, item in enumerate(value):
-            _field_problems(name, field.inner, item, f"{path}.{i}", problems)
+            _field_problems(name, field.inner, item, _item_path(field, path, i), problems)
     elif isinstance(field, ma.fields.String) and isinstance(value, str):
         add(v.text_problem(value, multiline=_is_multiline(name, field)))
-    elif isinstance(field, ma.fields.Integer) and isinstance(value, str | int):
-        try:
-            number = int(value)
-        except ValueError:
-            return  # not a number: the schema says so
-        add(v.int_problem(number))
+    elif isinstance(field, ma.fields.Integer) and isinstance(value, str | int | float):
+        add(_whole_number_problem(value))
+    elif isinstance(field, ma.fields.Dict) and isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}"
+            problem = v.text_problem(str(key))
+            if problem:
+                problems.setdefault(where, []).append(problem)
+            _field_problems(name, field.value_field, item, where, problems)
     elif isinstance(field, ma.fields.Number) and isinstance(value, str | int | float):
         number = v.as_decimal(value)
         if number is not None:

@@ -55,9 +55,10 @@ class Regions(MethodView):
         if "parent_code" in args:
             parent = services.require_region(args["parent_code"], "parent_code")
             stmt = stmt.where(Region.parent_id == parent.id)
-        if args.get("q"):
-            like = f"%{args['q']}%"
-            stmt = stmt.where(sa.or_(Region.name.like(like), Region.code.like(like)))
+        if args.get("q"):  # "%" and "_" are text to find, not wildcards
+            q = args["q"]
+            stmt = stmt.where(sa.or_(Region.name.contains(q, autoescape=True),
+                                     Region.code.contains(q, autoescape=True)))
         return paginate(stmt, args["page"], args["per_page"])
 
     @token_required(Role.ADMIN)

@@ -162,6 +162,10 @@ class TemplateExport(MethodView):
 @blp.route("/templates/import")
 class TemplateImport(MethodView):
     @token_required(Role.ADMIN)
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["format", "code", "name", "target", "sections"],
+        "description": "a template in the format careprocure-template/1, as GET "
+                       "/templates/{id}/export gives it"}}}})
     @blp.arguments(ImportArgs, location="query")
     @blp.response(201, TemplateSchema)
     def post(self, args):

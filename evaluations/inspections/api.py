@@ -24,6 +24,8 @@ from evaluations.inspections import photos as photo_services
 from evaluations.inspections import services as inspection_services
 from evaluations.inspections import signatures as signature_services
 from evaluations.inspections.api_args import (
+    PHOTO_BODY,
+    SIGNATURE_BODY,
     AnswersArgs,
     FinalizeArgs,
     InspectionListArgs,
@@ -327,6 +329,7 @@ class InspectionCorrection(MethodView):
 @blp.route("/inspections/<int:inspection_id>/photos")
 class InspectionPhotos(MethodView):
     @token_required(Role.INSPECTOR)
+    @blp.doc(requestBody=PHOTO_BODY)
     @blp.response(201, PhotoSchema)
     def post(self, inspection_id: int):
         """Attach a photo (multipart ``item_id``, ``file``: JPEG or PNG) to an item.
@@ -359,6 +362,7 @@ class InspectionPhoto(MethodView):
 @blp.route("/inspections/<int:inspection_id>/signatures")
 class InspectionSignatures(MethodView):
     @token_required(Role.INSPECTOR)
+    @blp.doc(requestBody=SIGNATURE_BODY)
     @blp.response(201, SignatureSchema)
     def post(self, inspection_id: int):
         """Store a signature drawn on the device (multipart ``role``: inspector |

@@ -27,8 +27,9 @@ class InspectionListArgs(PageArgs):
 class AnswersArgs(ma.Schema):
     #: the whole form's version; leave it out to send per-item ``base_version``s instead
     version = ma.fields.Raw()
-    #: checked item by item by the service, so that errors name ``answers[i].<field>``
-    answers = ma.fields.List(ma.fields.Raw(), required=True)
+    #: checked item by item by the service, so that errors name ``answers[i].<field>`` (the
+    #: door's own refusals too: ``bracketed``)
+    answers = ma.fields.List(ma.fields.Raw(), required=True, metadata={"bracketed": True})
 
 
 class ReasonArgs(ma.Schema):
@@ -39,3 +40,29 @@ class FinalizeArgs(ma.Schema):
     version = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 2**31 - 1),
                                 metadata={"description": "the version of the result read; a "
                                           "result sent back and submitted again since → 409"})
+
+
+def _multipart(required: list[str], properties: dict) -> dict:
+    """The document's request body of a multipart upload, which the view reads itself."""
+    return {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": required, "properties": properties}}}}
+
+
+_CLIENT_ID = {"type": "string", "description": "the device's id of the upload (8 to 64 "
+                                               "letters, digits, - or _): a retry is stored once"}
+
+#: ``POST /inspections/{id}/photos``
+PHOTO_BODY = _multipart(["item_id", "file"], {
+    "item_id": {"type": "integer", "description": "the template item the photo shows"},
+    "file": {"type": "string", "format": "binary", "description": "a JPEG or PNG picture"},
+    "client_id": _CLIENT_ID})
+
+#: ``POST /inspections/{id}/signatures``
+SIGNATURE_BODY = _multipart(["role", "signer_name", "file"], {
+    "role": {"type": "string", "enum": ["inspector", "representative"]},
+    "signer_name": {"type": "string", "description": "at most 100 characters"},
+    "signed_at": {"type": "string", "description": "ISO 8601, local time if it names no "
+                                                   "zone (the server's time if left out)"},
+    "file": {"type": "string", "format": "binary", "description": "the drawing, a PNG of at "
+                                                                  "most 1 MB"},
+    "client_id": _CLIENT_ID})

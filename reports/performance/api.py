@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from app.api import Blueprint
 from app.api.auth import api_user, token_required
+from app.api.schemas import PageArgs, page_schema
 from app.users.models import Role
 from contracts.visibility import get_visible_contract
 from evaluations.scoring import round_score
@@ -32,6 +33,13 @@ def _score(value):
     return None if value is None else float(round_score(value))
 
 
+def _money(**kwargs) -> ma.fields.Decimal:
+    """Yuan as a decimal string with two places ("120000.00"), as the document says."""
+    return ma.fields.Decimal(as_string=True, places=2, metadata={
+        "type": "string", "example": "120000.00", "description": "yuan, two decimal places"},
+        **kwargs)
+
+
 class PeriodArgs(ma.Schema):
     period = ma.fields.String(load_default=None,
                               metadata={"description": "a year (2026) or a quarter (2026-Q3)"})
@@ -42,7 +50,7 @@ class DecisionSchema(ma.Schema):
     installment_id = ma.fields.Integer()
     period = ma.fields.String(metadata={"description": "the period the decision was based on"})
     decision = ma.fields.Function(lambda d: d.decision.value)
-    amount = ma.fields.Decimal(as_string=True, places=2)
+    amount = _money()
     renew = ma.fields.Boolean()
     comment = ma.fields.String()
     decided_at = ma.fields.AwareDateTime()
@@ -110,17 +118,13 @@ class PerformanceSchema(ma.Schema):
     not_started = ma.fields.Boolean(metadata={"description": "the period has not begun"})
     payment_share = ma.fields.Function(
         lambda p: None if p.payment_share is None else float(p.payment_share))
-    linked_amount = ma.fields.Decimal(as_string=True, places=2, allow_none=True)
-    payable_amount = ma.fields.Decimal(as_string=True, places=2, allow_none=True)
+    linked_amount = _money(allow_none=True)
+    payable_amount = _money(allow_none=True)
     decision = ma.fields.Nested(DecisionSchema, allow_none=True)
     details = ma.fields.Function(_details, metadata={"description": "the figures counted"})
     basis = ma.fields.String(metadata={
         "description": "a digest of what a payment decision rests on; send it with the "
                        "decision to have it refused if the figures changed meanwhile"})
-
-
-class DecisionList(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(DecisionSchema))
 
 
 def _visible_contract(contract_id: int):
@@ -163,10 +167,15 @@ class PaymentDecisionView(MethodView):
 @blp.route("/contracts/<int:contract_id>/payment-decisions")
 class PaymentDecisionHistory(MethodView):
     @token_required(Role.OFFICER, Role.ADMIN, Role.PROVIDER)
-    @blp.response(200, DecisionList)
-    def get(self, contract_id: int):
-        """Every decision on the contract, revoked ones included, newest first."""
-        return {"items": decision_history(_visible_contract(contract_id))}
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(DecisionSchema, "DecisionPage"))
+    def get(self, args, contract_id: int):
+        """Every decision on the contract, revoked ones included, newest first (a list like
+        the others: a contract holds a few)."""
+        decisions = decision_history(_visible_contract(contract_id))
+        page, per_page = args["page"], args["per_page"]
+        return {"items": decisions[(page - 1) * per_page:page * per_page],
+                "total": len(decisions), "page": page, "per_page": per_page}
 
 
 @blp.route("/payment-decisions/<int:decision_id>")

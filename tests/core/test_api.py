@@ -128,6 +128,12 @@ def test_regions_list_is_scoped_and_paginated(api_as, regions):
     assert api.get("/api/v1/regions?per_page=201").status_code == 422
 
 
+@pytest.mark.parametrize("q, total", [("%", 0), ("_", 0), ("100100", 3), ("甲一", 2)])
+def test_the_region_search_finds_what_contains_the_text(api_as, regions, q, total):
+    api, _ = api_as("officer", region="a")
+    assert api.get("/api/v1/regions", query_string={"q": q}).get_json()["total"] == total
+
+
 def test_admin_creates_a_region(api_as, regions, db):
     api, _ = api_as("admin")
     response = api.post("/api/v1/regions", json={"code": "100200102", "name": "乙二镇",

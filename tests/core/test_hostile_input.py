@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from contracts.households.models import HouseholdImport
-from contracts.models import Contract, Provider
+from contracts.models import Contract, Facility, Provider
 from evaluations.assessment.builtin import load_builtin
 from evaluations.assessment.models import AssessmentTemplate
+from evaluations.inspections.models import Inspection
 from tests.clients import error_of
 from tests.core.live import multipart
 from tests.factories import hh_csv
@@ -80,6 +81,46 @@ def test_body_integers_beyond_64_bits_are_422_naming_the_field(api_as, contract_
     assert nested.status_code == 422
     assert list(error_of(nested)["fields"]) == ["targets.households"]
     assert rows(db, Contract) == 0
+
+
+@pytest.mark.parametrize("beds", [99.5, "９９", "1_000"])
+def test_a_whole_number_given_as_a_fraction_or_in_other_digits_is_422(api_as, regions, db,
+                                                                       beds):
+    # the schema alone read 99.5 as 99 beds, and "９９" or "1_000" as what int() makes of them
+    api, _ = api_as("officer", region="a")
+    response = api.post("/api/v1/facilities", json={
+        "name": "甲二福利院", "kind": "elderly_home", "region_code": "100100001", "beds": beds})
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["beds"]
+    assert rows(db, Facility) == 0
+
+
+def test_an_inspector_id_and_a_half_schedules_nobody(api_as, inspection_world, db):
+    w = inspection_world
+    api, _ = api_as("officer", region="a")
+    response = api.post("/api/v1/inspections", json={
+        "template_id": w.template.id, "facility_id": w.facility.id,
+        "inspector_id": w.inspector.id + 0.5, "scheduled_for": "2026-11-10"})
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["inspector_id"]
+    assert rows(db, Inspection) == 0
+
+
+def test_beds_per_ward_are_whole_numbers_too(api_as, make_facility, db):
+    api, _ = api_as("officer", region="a")
+    home = make_facility("a1")
+    response = api.patch(f"/api/v1/facilities/{home.id}", json={"ward_beds": {"self_care": 2.5}})
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["ward_beds.self_care"]
+    assert api.get(f"/api/v1/facilities/{home.id}").get_json()["ward_beds"]["self_care"] == 40
+
+
+def test_a_query_id_in_other_digits_is_422(api_as, make_contract):
+    api, _ = api_as("officer", region="a")
+    make_contract()
+    response = api.get("/api/v1/contracts?provider_id=١")
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["provider_id"]
 
 
 @pytest.mark.parametrize("url", ["/contracts?page={n}", "/providers?page={n}",

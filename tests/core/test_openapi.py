@@ -60,3 +60,24 @@ def test_protected_operations_say_bearer_and_roles(document):
     assert ocds["security"] == [{"bearerAuth": []}]
     assert set(ocds["x-roles"]) == {"admin", "officer"}
     assert "security" not in document["paths"]["/api/v1/tokens"]["post"]
+
+
+def test_money_of_performance_and_decisions_is_documented_as_strings(document):
+    schemas = document["components"]["schemas"]
+    for schema, field in (("Performance", "linked_amount"), ("Performance", "payable_amount"),
+                          ("Decision", "amount")):
+        assert schemas[schema]["properties"][field]["type"] == "string", (schema, field)
+
+
+@pytest.mark.parametrize("path, media, names", [
+    ("/api/v1/inspections/{inspection_id}/photos", "multipart/form-data", {"item_id", "file"}),
+    ("/api/v1/inspections/{inspection_id}/signatures", "multipart/form-data",
+     {"role", "signer_name", "signed_at", "file"}),
+    ("/api/v1/templates/import", "application/json", set()),
+])
+def test_operations_that_read_a_body_document_it(document, path, media, names):
+    # the views read these bodies themselves: the document said they took none (and so no 413)
+    operation = document["paths"][path]["post"]
+    body = operation["requestBody"]["content"][media]["schema"]
+    assert names <= set(body.get("properties", {}))
+    assert {"400", "413", "422"} <= set(operation["responses"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from evaluations.inspections.models import Inspection, InspectionAnswer
@@ -147,6 +148,26 @@ def test_points_of_any_exponent_answer_422_and_store_nothing(app, db, schedule,
             "version": 1, "answers": [{"item_id": bedding.id, "points": points}]})
         assert response.status_code == 422, points
         assert "answers[0].points" in response.get_json()["error"]["fields"]
+    assert db.session.scalar(sa.select(sa.func.count(InspectionAnswer.id))) == 0
+
+
+@pytest.mark.parametrize("change, field", [
+    ('"points": 1e999', "answers[0].points"),
+    ('"note": "cold\\u0000"', "answers[0].note"),
+    ('"yes": true, "base_version": 1180591620717411303424', "answers[0].base_version")])
+def test_an_answer_the_door_refuses_is_named_as_the_service_names_it(
+        app, db, schedule, inspection_world, change, field):
+    # the door's own checks named it answers.0.points, the service answers[0].points
+    w = inspection_world
+    inspection = schedule()
+    bedding = _item(w.template, "bedding")
+    version = "" if "base_version" in change else '"version": 1, '
+    response = _api_for(app, db, w.inspector).put(
+        f"/api/v1/inspections/{inspection.id}/answers",
+        data=f'{{{version}"answers": [{{"item_id": {bedding.id}, {change}}}]}}',
+        headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) == [field]
     assert db.session.scalar(sa.select(sa.func.count(InspectionAnswer.id))) == 0
 
 

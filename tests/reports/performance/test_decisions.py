@@ -152,6 +152,22 @@ def test_api_second_decision_is_409_until_revoked(db, contract, api_as):
     assert perf["decision"]["decision"] == "withhold"
 
 
+def test_the_decisions_of_a_contract_are_a_list_like_the_others(db, contract, api_as):
+    officer, _ = api_as("officer", region="a")
+    url = f"/api/v1/contracts/{contract.id}/payment-decision"
+    first = officer.post(url, json={"period": "2026", "decision": "pay", "renew": True,
+                                    "comment": "全额"}).get_json()
+    officer.post(f"/api/v1/payment-decisions/{first['id']}/revoke", json={"reason": "更正"})
+    officer.post(url, json={"period": "2026", "decision": "withhold", "renew": False,
+                            "comment": "扣留"})
+    listed = f"/api/v1/contracts/{contract.id}/payment-decisions?per_page=1"
+    body = officer.get(listed).get_json()
+    assert (body["total"], body["page"], body["per_page"]) == (2, 1, 1)
+    assert [d["status"] for d in body["items"]] == ["active"]
+    assert [d["status"] for d in officer.get(listed + "&page=2").get_json()["items"]] == [
+        "revoked"]
+
+
 def test_api_decisions_are_hidden_from_others(db, contract, api_as):
     decision = _decide(contract, "2026")
     db.session.commit()
