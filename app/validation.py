@@ -250,7 +250,11 @@ class StrictJSON:
 
 class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` that matches only what an INTEGER column holds: a larger id is no row at
-    all (404), and never reaches the database."""
+    all (404), and never reaches the database. ASCII digits only: werkzeug's ``\\d+`` also
+    matches "١", which ``int()`` reads as 1 — another spelling of the same row's address."""
+
+    regex = r"[0-9]+"
+    signed_regex = r"-?[0-9]+"
 
     def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,
                  max: int | None = INT_MAX, signed: bool = False) -> None:

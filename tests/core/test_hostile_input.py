@@ -52,6 +52,17 @@ def test_a_path_id_no_column_holds_is_404_like_a_missing_row(api_as, path, n):
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"
 
 
+def test_a_path_id_in_other_digits_is_no_row(api_as, as_user, make_contract):
+    """"١" (Arabic-Indic one) read as 1 answered contract 1 at a second address."""
+    contract = make_contract(region="a")
+    assert contract.id == 1
+    api, _ = api_as("admin")
+    assert api.get("/api/v1/contracts/1").status_code == 200
+    assert api.get("/api/v1/contracts/١").status_code == 404
+    browser, _ = as_user("admin")
+    assert browser.get("/contracts/１").status_code == 404
+
+
 @pytest.mark.parametrize("query, field", [
     (f"page={HUGE}", "page"), (f"provider_id={LARGE}", "provider_id"), ("page=1000001", "page"), (f"per_page={HUGE}", "per_page"),
     (f"provider_id={HUGE}", "provider_id"), (f"expiring_within_days={HUGE}",
