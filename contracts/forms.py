@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -75,6 +76,9 @@ class ProviderForm(Form):
 
 
 class ProviderStatusForm(Form):
+    #: a status chosen on a page opened before another officer changed it (reinstating a
+    #: provider a colleague had just debarred) is refused, showing the status as it is now
+    revision = RevisionField()
     status = SelectField(_l("New status"), choices=[
         (ProviderStatus.SUSPENDED.value, _l("Suspend")),
         (ProviderStatus.DEBARRED.value, _l("Debar")),
@@ -152,6 +156,9 @@ class ProcurementForm(Form):
                        "provide the service."))
     published_on = DateField(_l("Published on"), validators=[Optional()])
     bid_deadline = DateField(_l("Bid deadline"), validators=[Optional()])
+    #: the procurement as the page showed it (``procurement.procurement_stamp``: it has no
+    #: revision): an edit sent after another officer's is refused, not saved over theirs
+    seen = HiddenField(validators=[Length(max=40)])
     submit = SubmitField(_l("Save"))
 
     def __init__(self, user: User, *args, **kwargs):

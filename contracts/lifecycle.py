@@ -31,6 +31,7 @@ from contracts.models import (
     ContractAmendment,
     ContractStatus,
     ContractTransition,
+    Installment,
     ProviderStatus,
     ServiceType,
 )
@@ -199,6 +200,7 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     if "end_date" in changes and contract.status is ContractStatus.ACTIVE:
         _claim_the_home(contract, new["end_date"])
     if "amount" in changes:
+        _refuse_below_paid(contract, new["amount"])
         _refuse_below_decision(contract, new["amount"])
     if "end_date" in changes and new["end_date"] > contract.end_date:
         _defer_linked_installment(contract, new["end_date"])
@@ -212,13 +214,32 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     return amendment
 
 
+def _refuse_below_paid(contract: Contract, amount: Decimal) -> None:
+    """No installment is amended below what it was paid (the schedule would add up to less
+    than the money paid out). Read as stored: a payment holds the contract as this amendment
+    does, so one recorded at this instant has committed by now."""
+    installments = db.session.scalars(
+        sa.select(Installment).where(Installment.contract_id == contract.id)
+        .order_by(Installment.seq).execution_options(populate_existing=True)).all()
+    shares = [i.share_percent for i in installments]
+    for installment, would_be in zip(installments, split_by_shares(amount, shares),
+                                     strict=True):
+        if installment.paid_at is not None and installment.paid_amount > would_be:
+            message = _("Installment %(n)d was already paid %(paid)s, more than the "
+                        "%(amount)s it would be after this amendment.", n=installment.seq,
+                        paid=installment.paid_amount, amount=would_be)
+            raise Conflict(message, {"amount": [message]})
+
+
 def _refuse_below_decision(contract: Contract, amount: Decimal) -> None:
     """The standing decision never pays more than its installment: an amount that would make
     the unpaid performance-linked installment smaller than its decision is refused."""
     linked = linked_installment(contract)
     if linked is None or linked.paid_at is not None:
         return
-    decided = decided_amount(linked)
+    # a decision being recorded at this instant read the installment as it was before this
+    # amendment: wait for it and weigh it, or it stands above the lowered installment
+    decided = decided_amount(linked, hold=True)
     shares = [i.share_percent for i in contract.installments]
     would_be = split_by_shares(amount, shares)[contract.installments.index(linked)]
     if decided is not None and decided > would_be:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.integrity import refusal
 from app.unit_of_work import claim_row
 from app.users.models import User
 from contracts.common import (
@@ -101,10 +104,21 @@ def _refuse_unless_open(procurement: Procurement) -> None:
                          "changed.", status=PROCUREMENT_STATUS_LABELS[procurement.status]))
 
 
+def procurement_stamp(procurement: Procurement) -> str:
+    """A digest of what the procurement's edit page shows (its fields as stored)."""
+    shown = [str(getattr(procurement, f"{name}_id" if name in ("region", "facility") else name))
+             for name in PROCUREMENT_FIELDS]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+
+
 def update_procurement(procurement: Procurement, *, actor: User | None = None,
-                       **changes: Any) -> Procurement:
-    """Edit an open procurement (any of PROCUREMENT_FIELDS)."""
+                       seen: str | None = None, **changes: Any) -> Procurement:
+    """Edit an open procurement (any of PROCUREMENT_FIELDS). ``seen``: the
+    :func:`procurement_stamp` the edit page showed; changed since → ``Conflict``, as a stale
+    revision (the page sends every field: it would put back what another officer changed)."""
     _require_open(procurement)
+    if seen is not None and seen != procurement_stamp(procurement):
+        raise refusal(so.exc.StaleDataError("the procurement changed since the page was read"))
     unknown = set(changes) - set(PROCUREMENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown procurement fields: {', '.join(sorted(unknown))}")

@@ -30,6 +30,7 @@ from contracts.procurement import (
     award_refusals,
     cancel_procurement,
     create_procurement,
+    procurement_stamp,
     submit_bid,
     update_procurement,
     withdraw_bid,
@@ -74,7 +75,7 @@ __all__ = [
     "current_operator", "visible_operator", "operation_contract",
     # procurement
     "create_procurement", "update_procurement", "cancel_procurement", "submit_bid",
-    "withdraw_bid", "award_refusals", "award_bid",
+    "withdraw_bid", "award_refusals", "award_bid", "procurement_stamp",
     # contracts
     "create_contract", "update_contract", "set_payment_schedule", "record_payment",
     "transition_contract", "allowed_transitions", "REASON_REQUIRED", "amend_contract",

@@ -242,18 +242,22 @@ def set_payment_schedule(contract: Contract, installments: Sequence[dict[str, An
 #: who tells the amount the standing payment decision pays out of a performance-linked
 #: installment (None while none stands). The decisions live in ``reports.performance``, a
 #: layer contracts may not import: it registers here when the app starts.
-_decision_lookups: list[Callable[[Installment], Decimal | None]] = []
+_decision_lookups: list[Callable[..., Decimal | None]] = []
 
 
-def register_decision_lookup(lookup: Callable[[Installment], Decimal | None]) -> None:
+def register_decision_lookup(lookup: Callable[..., Decimal | None]) -> None:
+    """``lookup(installment, hold=False)``: see :func:`decided_amount`."""
     _decision_lookups[:] = [lookup]
 
 
-def decided_amount(installment: Installment) -> Decimal | None:
-    """What the payment decision standing on ``installment`` pays; None while none stands."""
+def decided_amount(installment: Installment, *, hold: bool = False) -> Decimal | None:
+    """What the payment decision standing on ``installment`` pays; None while none stands.
+
+    ``hold``: and until the commit, no decision on it is recorded meanwhile (one being
+    recorded commits first, and is read): for a change that the decision must not exceed."""
     if not _decision_lookups:  # paying on no decision would pay what nobody decided
         raise RuntimeError("no payment decision lookup registered (reports.performance)")
-    return _decision_lookups[0](installment)
+    return _decision_lookups[0](installment, hold=hold)
 
 
 def linked_installment(contract: Contract) -> Installment | None:
@@ -284,6 +288,10 @@ def _refuse_payment(installment: Installment) -> None:
 def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> Installment:
     """Mark an installment paid; the amount may be less than nominal (performance), and the
     performance-linked one never more than its payment decision allows."""
+    # the contract first, as an amendment does: one lowering the amount at this instant is
+    # then paid against as stored, or refuses this payment (a payment and an amendment at once
+    # left an installment paid more than its amount)
+    claim_row(installment.contract, lambda: None)
     # two officers recording one payment at once: one records it, the other is told it is paid
     claim_row(installment, lambda: _refuse_payment(installment))
     errors: Errors = {}

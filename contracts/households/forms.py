@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import Form
@@ -37,6 +45,9 @@ class StandardForm(Form):
                                     description=_l("Empty: 1.5 × the 低保 standard."))
     asset_limit_per_person = StringField(_l("Asset limit per person (yuan)"),
                                          description=_l("Empty: no asset test."))
+    #: the amounts a standard's page showed (``standards.standard_stamp``): a change sent
+    #: after another officer's is refused, not saved over theirs
+    seen = HiddenField(validators=[Length(max=40)])
     submit = SubmitField(_l("Save"))
 
     def __init__(self, regions: list[Region], *args, **kwargs):

@@ -71,11 +71,14 @@ def procurement_edit(procurement_id: int):
     form = ProcurementForm(current_user, obj=procurement)
     if not form.is_submitted():
         form.region_code.data = procurement.region.code
+        form.seen.data = services.procurement_stamp(procurement)
     if form.validate_on_submit():
         try:
-            services.update_procurement(procurement, actor=current_user, **form.values())
+            services.update_procurement(procurement, actor=current_user, seen=form.seen.data,
+                                        **form.values())
         except DomainError as error:
             show_refusal(form, error)
+            form.seen.data = services.procurement_stamp(procurement)  # a retry saves over it
         else:
             flash(_("Procurement %(title)s saved.", title=procurement.title), "success")
             return redirect(url_for(".procurement", procurement_id=procurement.id))

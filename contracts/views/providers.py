@@ -115,13 +115,14 @@ def provider_edit(provider_id: int):
 @role_required(*STAFF)
 def provider_status(provider_id: int):
     provider = _changeable_provider(provider_id)
-    form = ProviderStatusForm()
+    form = ProviderStatusForm(revision=provider.revision)
     if form.validate_on_submit():
         try:
+            expect_revision(provider, form.revision.data)
             services.set_provider_status(provider, form.status.data, form.reason.data,
                                          actor=current_user)
         except DomainError as error:
-            show_refusal(form, error)
+            show_refusal(form, error, revisioned=provider)
         else:
             flash(_("The status of %(name)s is now: %(status)s.", name=provider.name,
                     status=PROVIDER_STATUS_LABELS[provider.status]), "success")

@@ -70,12 +70,17 @@ class CloseForm(Form):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
     #: the answer the page showed (``services.answer_stamp``): closing on an older one is refused
     answer_seen = HiddenField(validators=[Length(max=40)])
+    #: where the action stood on the page (``services.state_stamp``): see ReopenForm
+    state_seen = HiddenField(validators=[Length(max=80)])
     submit = SubmitField(_l("Accept and close"))
 
 
 class ReopenForm(Form):
     reason = TextAreaField(_l("Comment: what is missing or wrong"),
                            validators=[Length(max=1000)], render_kw={"rows": 2})
+    #: where the action stood on the page (``services.state_stamp``): a return sent after
+    #: another officer closed it, or after a new report, is refused
+    state_seen = HiddenField(validators=[Length(max=80)])
     submit = SubmitField(_l("Return to the provider"))
 
 

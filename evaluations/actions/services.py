@@ -47,7 +47,7 @@ __all__ = [
     "close_action", "create_action", "get_visible_action", "no_owner_error",
     "open_actions_of_facility", "overdue_clause", "owner_of", "provider_filter",
     "reinspection_inspectors", "reopen_action", "require_reviewer",
-    "require_scored", "schedule_reinspection", "visible_actions",
+    "require_scored", "schedule_reinspection", "state_stamp", "visible_actions",
 ]
 
 MAX_DESCRIPTION = 2000
@@ -180,10 +180,12 @@ def _refuse_if(action: CorrectiveAction, status: ActionStatus, refusal: str) -> 
 
 
 def close_action(action: CorrectiveAction, *, actor: User, note: str = "",
-                 answer_seen: str | None = None) -> CorrectiveAction:
+                 answer_seen: str | None = None, state_seen: str | None = None
+                 ) -> CorrectiveAction:
     """The officer accepts the answer (or a re-inspection's finding) and closes the action.
     ``answer_seen``: the :func:`answer_stamp` of the answer the officer read; the provider
-    having answered again since → ``Conflict`` (read the new report first)."""
+    having answered again since → ``Conflict`` (read the new report first). ``state_seen``:
+    the :func:`state_stamp` the officer's page showed (see :func:`_refuse_unless_seen`)."""
     require_reviewer(actor, action)
     claim_row(action, lambda: _refuse_if(action, ActionStatus.CLOSED,
                                          _("This corrective action is already closed.")))
@@ -191,6 +193,7 @@ def close_action(action: CorrectiveAction, *, actor: User, note: str = "",
         message = _("The provider sent a new rectification report after this page was "
                     "opened; read it before closing the action.")
         raise Conflict(message, {"note": [message]})
+    _refuse_unless_seen(action, state_seen, "note")
     action.status = ActionStatus.CLOSED
     action.closed_at = clock.now()
     action.closed_by_id = actor.id
@@ -204,11 +207,30 @@ def answer_stamp(action: CorrectiveAction) -> str:
     return action.responded_at.isoformat() if action.responded_at else ""
 
 
-def reopen_action(action: CorrectiveAction, *, reason: str, actor: User) -> CorrectiveAction:
-    """Send an answered or closed action back to the provider; a reason is required."""
+def state_stamp(action: CorrectiveAction) -> str:
+    """Where the action stands as a page shows it: its status, how often it was returned and
+    the report it holds."""
+    return f"{action.status.value}:{action.reopen_count or 0}:{answer_stamp(action)}"
+
+
+def _refuse_unless_seen(action: CorrectiveAction, state_seen: str | None, field: str) -> None:
+    """A close or return sent from a page opened before another officer closed or returned
+    the action, or before the provider answered again, would silently undo or judge what
+    its sender never saw (a return reopened an action a colleague had just accepted)."""
+    if state_seen is not None and state_seen != state_stamp(action):
+        message = _("This corrective action was answered, returned or closed after this page "
+                    "was opened; check it as it is now.")
+        raise Conflict(message, {field: [message]})
+
+
+def reopen_action(action: CorrectiveAction, *, reason: str, actor: User,
+                  state_seen: str | None = None) -> CorrectiveAction:
+    """Send an answered or closed action back to the provider; a reason is required.
+    ``state_seen``: the :func:`state_stamp` the officer's page showed."""
     require_reviewer(actor, action)
     claim_row(action, lambda: _refuse_if(action, ActionStatus.OPEN,
                                          _("This corrective action is already open.")))
+    _refuse_unless_seen(action, state_seen, "reason")
     text = (reason or "").strip()
     if not text:
         message = _("Give the reason for reopening.")

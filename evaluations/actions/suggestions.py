@@ -15,6 +15,7 @@ from app import clock
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.template_helpers import ui_language
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from evaluations.actions.models import CorrectiveAction, Severity
 from evaluations.actions.services import (
@@ -108,6 +109,10 @@ def create_actions_from_inspection(inspection: Inspection, choices: list[dict], 
     """
     if actor is not None and actor.role is Role.INSPECTOR and inspection.inspector_id != actor.id:
         raise Forbidden(_("Only the inspector of this inspection raises its actions."))
+    # the same finding confirmed twice at once (a double click, the inspector and an officer)
+    # was found without an action by both, and raised twice: the second now waits for the
+    # first and finds its action
+    claim_row(inspection, lambda: require_scored(inspection))
     suggestions = {s.item.id: s for s in suggest_actions(inspection)}
     if not choices:
         message = _("Choose at least one finding.")

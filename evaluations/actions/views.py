@@ -135,6 +135,8 @@ def _detail(action, status: int = 200, **forms):
     forms.setdefault("close_form", CloseForm())
     forms["close_form"].answer_seen.data = actions.answer_stamp(action)  # what this page shows
     forms.setdefault("reopen_form", ReopenForm())
+    for name in ("close_form", "reopen_form"):
+        forms[name].state_seen.data = actions.state_stamp(action)
     if current_user.role in REVIEWERS and "reinspection_form" not in forms:
         target = action.facility.region if action.facility else action.region
         forms["reinspection_form"] = ReinspectionForm(
@@ -181,7 +183,8 @@ def action_close(action_id: int):
     if form.validate_on_submit():
         try:
             actions.close_action(action, actor=current_user, note=form.note.data or "",
-                                 answer_seen=form.answer_seen.data)
+                                 answer_seen=form.answer_seen.data,
+                                 state_seen=form.state_seen.data)
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -197,7 +200,8 @@ def action_reopen(action_id: int):
     form = ReopenForm()
     if form.validate_on_submit():
         try:
-            actions.reopen_action(action, reason=form.reason.data or "", actor=current_user)
+            actions.reopen_action(action, reason=form.reason.data or "", actor=current_user,
+                                  state_seen=form.state_seen.data)
         except DomainError as error:
             apply_errors(form, error)
         else:

@@ -10,7 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import Form
+from app.forms import ConfirmForm, Form, RevisionField
 
 #: a template of a few hundred items is about 200 kB of JSON
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
@@ -48,3 +48,9 @@ class TemplateEditForm(Form):
     save = SubmitField(_l("Save as new version"))
 
 
+class TemplateStatusForm(ConfirmForm):
+    """Publish or retire: the confirmation carries the revision the page showed, so that a
+    step sent after another admin changed the version's status is refused (a stale Publish put
+    a version just retired as wrong back into use)."""
+
+    revision = RevisionField()

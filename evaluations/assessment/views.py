@@ -24,12 +24,18 @@ from app.auth.login import admin_required, role_required
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.forms import ConfirmForm, page_status
+from app.unit_of_work import expect_revision
 from app.users.models import Role
 from evaluations import bp
 from evaluations.assessment import editor, services
 from evaluations.assessment.builtin import BUILTIN_CODES, load_builtin, localized
 from evaluations.assessment.format import parse_template
-from evaluations.assessment.forms import TemplateEditForm, TemplateImportForm, decode_json
+from evaluations.assessment.forms import (
+    TemplateEditForm,
+    TemplateImportForm,
+    TemplateStatusForm,
+    decode_json,
+)
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus
 from evaluations.assessment.parameters import fill
 from evaluations.assessment.readings import result_text, rule_text
@@ -89,7 +95,8 @@ def template_detail(template_id: int):
     template = services.get_visible_template(current_user, template_id)
     return render_template("evaluations/template_detail.html", template=template,
                            doc=services.export_template(template),
-                           current=services.is_current(template), confirm_form=ConfirmForm())
+                           current=services.is_current(template),
+                           confirm_form=TemplateStatusForm(revision=template.revision))
 
 
 @bp.route("/checklists/<code>")
@@ -181,9 +188,11 @@ def template_edit(template_id: int):
 @admin_required
 def template_transition(template_id: int, action: str):
     template = services.get_visible_template(current_user, template_id)
-    if not ConfirmForm().validate_on_submit():
+    form = TemplateStatusForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
+        expect_revision(template, form.revision.data)
         getattr(services, action)(template)
     except DomainError as error:
         flash(error.message, "danger")

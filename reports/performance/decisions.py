@@ -233,9 +233,14 @@ def default_choice(performance) -> str:
     return Decision.PAY.value
 
 
-def decided_amount(installment: Installment) -> Decimal | None:
+def decided_amount(installment: Installment, *, hold: bool = False) -> Decimal | None:
     """What the decision standing on ``installment`` pays (None while none stands): what
-    ``contracts`` asks before paying the installment or amending the contract's amount."""
+    ``contracts`` asks before paying the installment or amending the contract's amount.
+    ``hold``: read with its contract's performance held, as a decision is recorded (an
+    amendment lowering the amount as a decision was recorded left the decision above the
+    installment)."""
+    if hold:
+        hold_performance([installment.contract_id])
     return db.session.scalar(sa.select(PaymentDecision.amount).where(
         PaymentDecision.installment_id == installment.id, PaymentDecision.revoked_at.is_(None)))
 

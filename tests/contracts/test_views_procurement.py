@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -143,3 +144,31 @@ def test_withdraw_bid_and_cancel_procurement(as_user, make_procurement, qualifie
     assert cancelled.status is ProcurementStatus.CANCELLED and cancelled.cancel_reason == "预算调整"
     response = browser.post(f"/procurements/{procurement.id}/cancel", {"reason": "again"})
     assert response.status_code == 409
+
+
+def test_an_edit_sent_after_a_colleagues_edit_is_refused(as_user, make_procurement, db):
+    """Procurements have no revision: the page sent back every field as it showed them and
+    put back the budget another officer had just lowered."""
+    procurement = make_procurement()
+    url = f"/procurements/{procurement.id}/edit"
+    browser, _ = as_user("officer", region="a")
+    seen = _SEEN.search(browser.get(url).get_data(as_text=True))[1]
+    services.update_procurement(procurement, budget="90000.00")
+    db.session.commit()
+    form = {"title": "入户调查服务采购（第二批）", "service_type": "household_survey",
+            "method": "open_tender", "region_code": "100100", "budget": "100000.00",
+            "published_on": "2026-01-05", "bid_deadline": "2026-01-25", "seen": seen}
+
+    refused = browser.post(url, form)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Someone else changed this record" in text
+    db.session.expire_all()
+    stored = db.session.get(Procurement, procurement.id)
+    assert (stored.title, stored.budget) == ("入户调查服务采购", Decimal("90000.00"))
+    saved = browser.post(url, form | {"budget": "90000.00", "seen": _SEEN.search(text)[1]})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Procurement, procurement.id).title == "入户调查服务采购（第二批）"
+
+
+_SEEN = re.compile(r'name="seen" type="hidden" value="([^"]*)"')

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from contracts import services
 from contracts.credit_code import make_credit_code
 from contracts.models import Provider, ProviderStatus, Qualification
 
@@ -152,3 +153,23 @@ def test_two_officers_editing_one_provider_do_not_overwrite_each_other(as_user, 
                                     "revision": "2"}).status_code == 302
     db.session.expire_all()
     assert (provider.contact_phone, provider.address) == ("222", "江城区幸福路1号")
+
+
+def test_a_reinstatement_sent_after_a_colleague_debarred_the_provider_is_refused(
+        as_user, make_provider, db):
+    """The page showed a suspension; another officer debarred the provider meanwhile. The
+    reinstatement lifted the debarment its sender never saw."""
+    provider = make_provider("康乐养老中心", status=ProviderStatus.SUSPENDED)
+    url = f"/providers/{provider.id}/status"
+    browser, _ = as_user("officer")
+    page = browser.get(url).get_data(as_text=True)
+    assert 'name="revision" type="hidden" value="1"' in page
+    services.set_provider_status(provider, "debarred", "虚报服务量", actor=None)
+    db.session.commit()
+
+    refused = browser.post(url, {"status": "active", "reason": "欠税已补缴", "revision": "1"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Someone else changed this record" in text
+    assert "虚报服务量" in text and 'name="revision" type="hidden" value="2"' in text
+    db.session.expire_all()
+    assert db.session.get(Provider, provider.id).status is ProviderStatus.DEBARRED

@@ -64,6 +64,8 @@ def _edit_form(standard: AssistanceStandard) -> StandardForm:
                          (form.area, standard.area.value)):
         field.data, field.raw_data = value, [str(value)]
         field.render_kw = {"disabled": True}
+    if request.method == "GET":
+        form.seen.data = standards.standard_stamp(standard)
     return form
 
 
@@ -82,9 +84,11 @@ def household_standard(standard_id: int):
                 standard, actor=current_user, dibao_monthly=form.dibao_monthly.data,
                 tekun_monthly=form.tekun_monthly.data,
                 near_poor_monthly=form.near_poor_monthly.data,
-                asset_limit_per_person=form.asset_limit_per_person.data)
+                asset_limit_per_person=form.asset_limit_per_person.data,
+                seen=form.seen.data)
         except DomainError as error:
             show_refusal(form, error)
+            form.seen.data = standards.standard_stamp(standard)  # a retry saves over it
             status = error.status
         else:
             flash(_("The standard was changed; its history keeps the old amounts."), "success")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -160,3 +161,33 @@ def test_api_refusals_and_authorization(db, regions, api_as):
         assert outsider.post("/api/v1/assistance-standards", json=BODY).status_code == 403
     admin, _u = api_as("admin")
     assert admin.get("/api/v1/assistance-standards").get_json()["total"] == 1
+
+
+def test_a_change_sent_after_a_colleagues_change_is_refused(db, regions, as_user):
+    """The page sends every amount: it put back the 低保 standard another officer had just
+    raised (the history kept it, but nobody was told)."""
+    standard, _c = standards.save_standard(region="100100", year=2026, area="rural",
+                                           dibao_monthly="600", actor=None)
+    db.session.commit()
+    browser, _u = as_user("officer", region="a")
+    url = f"/households/standards/{standard.id}"
+    seen = _SEEN.search(browser.get(url).get_data(as_text=True))[1]
+    standards.change_standard(standard, actor=None, dibao_monthly="650")
+    db.session.commit()
+    form = {"dibao_monthly": "600.00", "tekun_monthly": "780.00", "near_poor_monthly": "900.00",
+            "asset_limit_per_person": "24000"}
+
+    refused = browser.post(url, form | {"seen": seen})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Someone else changed this record" in text
+    db.session.expire_all()
+    stored = db.session.get(AssistanceStandard, standard.id)
+    assert (stored.dibao_monthly, stored.asset_limit_per_person) == (Decimal("650.00"), None)
+    saved = browser.post(url, form | {"seen": _SEEN.search(text)[1]})
+    assert saved.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(AssistanceStandard, standard.id).asset_limit_per_person == Decimal(
+        "24000.00")
+
+
+_SEEN = re.compile(r'name="seen" type="hidden" value="([^"]*)"')

@@ -8,11 +8,14 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, ValidationError
+from app.extensions import db as _db
+from app.users.models import User
 from evaluations.actions.models import ActionStatus, CorrectiveAction, Severity
 from evaluations.actions.suggestions import create_actions_from_inspection, suggest_actions
-from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import correct_inspection
 from tests.clients import Browser
+from tests.threads import read_then_act_at_once, the_one_that_won
 
 TODAY = date(2026, 6, 15)
 
@@ -118,3 +121,24 @@ def test_an_item_at_max_cannot_become_an_action_and_nothing_is_stored(
     assert any(key.startswith("items.") for key in error.value.fields)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id))) == 0
+
+
+def test_one_finding_confirmed_twice_at_once_becomes_one_action(
+        app, world, make_scored_inspection, db):
+    """A double click, or the inspector and an officer at the same moment: both found bedding
+    without an action, and the provider was asked to put it right twice."""
+    inspection = make_scored_inspection(world, {"bedding": 2})
+    db.session.commit()
+    bedding = _item(world.template, "bedding").id
+    inspection_id = inspection.id
+
+    def confirm(user_id):
+        return lambda row: create_actions_from_inspection(
+            row, [{"item_id": bedding}], actor=_db.session.get(User, user_id))
+
+    outcomes = read_then_act_at_once(app, lambda: _db.session.get(Inspection, inspection_id),
+                                     confirm(world.inspector.id), confirm(world.officer.id))
+    the_one_that_won(outcomes, "No corrective action was saved")
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id)).where(
+        CorrectiveAction.inspection_id == inspection_id)) == 1

@@ -23,7 +23,8 @@ from reports.performance.decisions import (
 from reports.performance.models import PaymentDecision
 from reports.performance.services import contract_performance, linked_installment
 from tests.factories import on
-from tests.reports.money import VETO, finalized
+from tests.locks import first_held_while_the_second_waits
+from tests.reports.money import VETO, finalized, reports_on_time
 from tests.threads import read_then_act_at_once, the_one_that_won
 
 
@@ -106,6 +107,31 @@ def test_two_officers_revoking_at_once_revoke_it_once(app, db, contract, make_us
     db.session.expire_all()
     revoked = db.session.get(PaymentDecision, decision_id)
     assert revoked.revoked_by_id == winner and revoked.revoke_reason == f"revoked by {winner}"
+
+
+def test_an_amendment_lowering_the_amount_as_a_decision_is_recorded_waits_for_it(app, db,
+                                                                               contract):
+    """The decision pays the whole ¥60,000 installment; the amendment would make it ¥30,000.
+    It read no standing decision (not yet committed), and the decision had read the ¥60,000
+    installment: both stood, the decision above its installment. The amendment now waits for
+    the decision and is refused, as it is a moment later."""
+    reports_on_time(db, contract)  # graded: the decision pays what the grade gives
+    contract_id = contract.id
+
+    def decide():
+        _decide(_db.session.get(Contract, contract_id), "2026")
+
+    def amend():
+        services.amend_contract(_db.session.get(Contract, contract_id), reason="核减预算",
+                                amount="60000.00", actor=None)
+
+    outcomes = first_held_while_the_second_waits(app, decide, amend)
+    assert outcomes[0] is None and "revoke the decision first" in outcomes[1], outcomes
+    db.session.expire_all()
+    stored = db.session.get(Contract, contract_id)
+    assert stored.amount == Decimal("120000.00")
+    assert active_decision(stored).amount == linked_installment(stored).amount == Decimal(
+        "60000.00")
 
 
 def test_a_reduced_amount_stays_below_the_installment(db, contract):
