@@ -8,6 +8,8 @@ The app's session class turns, at ``flush`` (the ORM's writes), ``execute`` (bul
 - a check, not-null or data violation (too long, out of range) into ``ValidationError`` (422);
 - a stale optimistic version (``StaleDataError``: the ``UPDATE ... WHERE revision = :read``
   found no row) into ``Conflict`` (409);
+- a transaction the server gave up to let another through (PostgreSQL's class 40: a deadlock,
+  a serialization failure) into ``Conflict`` (409): nothing was saved, trying again works;
 
 after rolling the whole transaction back (unless a SAVEPOINT is open: the caller's
 ``begin_nested`` block rolls that back), so nothing half-written survives and the page showing
@@ -31,8 +33,16 @@ from app.db import Base
 from app.errors import Conflict, DomainError, ValidationError
 from app.validation import text_problem
 
-#: the refusals this module translates
+#: the refusals this module translates (and of operational errors, :func:`gave_way`)
 DATABASE_REFUSALS = (sa.exc.IntegrityError, sa.exc.DataError, so.exc.StaleDataError)
+
+
+def gave_way(error: BaseException) -> bool:
+    """Whether the server rolled the transaction back for another one at the same instant
+    (SQLSTATE class 40: ``40P01`` deadlock, ``40001`` serialization failure) — not an outage,
+    not a fault of the request: a refusal like a stale revision."""
+    state = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    return isinstance(error, sa.exc.OperationalError) and state.startswith("40")
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,8 @@ def violation_of(error: BaseException) -> Violation:
     """What the database refused, as far as its driver tells."""
     if isinstance(error, so.exc.StaleDataError):
         return Violation("stale")
+    if gave_way(error):
+        return Violation("gave_way")
     orig = getattr(error, "orig", None)
     violation = _pg_violation(orig) if orig is not None else None
     if violation is not None:
@@ -145,6 +157,9 @@ def refusal(error: BaseException) -> DomainError:
     if violation.kind == "stale":
         return Conflict(_("Someone else changed this record since you loaded it; nothing was "
                           "saved. Reload it and try again."))
+    if violation.kind == "gave_way":
+        return Conflict(_("Another change to the same records was being saved at the same "
+                          "moment; nothing was saved. Try again."))
     if violation.kind == "unique":
         known = _explanations.get((violation.table or "", frozenset(violation.columns)))
         if known is not None:
@@ -177,6 +192,10 @@ class Session(flask_sqlalchemy.session.Session):
             super().flush(objects)
         except DATABASE_REFUSALS as error:
             raise self._refuse(error) from error
+        except sa.exc.OperationalError as error:
+            if not gave_way(error):
+                raise
+            raise self._refuse(error) from error
         except DomainError:
             if not self.in_nested_transaction():
                 self.rollback()
@@ -187,12 +206,20 @@ class Session(flask_sqlalchemy.session.Session):
             return super().execute(*args, **kwargs)
         except DATABASE_REFUSALS as error:
             raise self._refuse(error) from error
+        except sa.exc.OperationalError as error:
+            if not gave_way(error):
+                raise
+            raise self._refuse(error) from error
 
     def commit(self) -> None:
         self.flush()  # refused and rolled back here, outside the commit's own bookkeeping
         try:
             super().commit()
         except DATABASE_REFUSALS as error:  # a constraint checked only at COMMIT
+            raise refusal(error) from error
+        except sa.exc.OperationalError as error:  # a serialization failure at COMMIT
+            if not gave_way(error):
+                raise
             raise refusal(error) from error
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from contracts import providers as provider_services
 from contracts.credit_code import make_credit_code
 from contracts.models import Contract, Provider, ProviderKind
 from tests.clients import error_of
+from tests.locks import a_statement_waits_for_a_lock
 
 CODE = make_credit_code("52", "100100", "66000001")
 
@@ -211,3 +213,37 @@ def test_a_stale_review_page_is_refused(as_user, api_as, make_contract, make_use
     assert response.status_code == 409
     events = api.get(f"/api/v1/submissions/{submitted['id']}").get_json()["events"]
     assert [e["kind"] for e in events] == ["submitted", "returned"]
+
+
+def test_a_deadlock_is_a_conflict_saying_to_try_again(app, db):
+    """Two transactions locking the same two rows in opposite orders: PostgreSQL rolls one back
+    (40P01). That one is a refusal like a stale revision (409, nothing saved, the session
+    usable), not a server error."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: no deadlock")
+    from tests.threads import WAIT, until
+
+    first, second = (Region(code=code, name=code, level=Level.CITY) for code in ("100900",
+                                                                                 "100901"))
+    db.session.add_all([first, second])
+    db.session.commit()
+    lock = "UPDATE regions SET id = id WHERE id = :id"
+    other = db.engine.connect()
+    try:
+        other_tx = other.begin()
+        # the other transaction waits long before it looks for a deadlock: this one finds it
+        other.execute(sa.text("SET LOCAL deadlock_timeout = '20s'"))
+        other.execute(sa.text(lock), {"id": second.id})
+        db.session.execute(sa.text("SET LOCAL deadlock_timeout = '50ms'"))
+        db.session.execute(sa.text(lock), {"id": first.id})
+        waiting = threading.Thread(target=lambda: other.execute(sa.text(lock),
+                                                                {"id": first.id}))
+        waiting.start()
+        assert until(lambda: a_statement_waits_for_a_lock(app)), "the other did not wait"
+        with pytest.raises(Conflict, match="at the same moment"):
+            db.session.execute(sa.text(lock), {"id": second.id})
+        waiting.join(WAIT)
+        other_tx.commit()
+    finally:
+        other.close()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Region)) == 2
