@@ -1,4 +1,8 @@
-"""Progress of a campaign: its inspections counted by status, per county and in total."""
+"""Progress of a campaign: its inspections counted by status, per county and in total.
+
+One visit per target: a corrected result counts until its correction is finalized, then the
+correction does (a correction copies its campaign; counted both, a finished campaign fell
+back below 100 % and showed a visit more than it has targets)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.regions.models import Level, Region
 from evaluations.campaigns.models import Campaign
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 
 __all__ = ["CampaignProgress", "CountyProgress", "campaign_progress"]
 
@@ -66,10 +70,18 @@ def _county_of(region: Region, regions: dict[int, Region]) -> Region | None:
     return None
 
 
+def _current() -> sa.ColumnElement[bool]:
+    """The visit that stands for its target: not replaced by a finalized correction, and
+    not a correction still being made."""
+    return sa.and_(not_replaced(), sa.or_(Inspection.supersedes_id.is_(None),
+                                          Inspection.status == InspectionStatus.FINALIZED))
+
+
 def campaign_progress(campaign: Campaign) -> CampaignProgress:
-    """Counts of its inspections by status, per county and in total, and the inspections."""
+    """Counts of its inspections by status, per county and in total, and the inspections
+    (one per target, see the module's docstring)."""
     inspections = list(db.session.scalars(
-        sa.select(Inspection).where(Inspection.campaign_id == campaign.id)
+        sa.select(Inspection).where(Inspection.campaign_id == campaign.id, _current())
         .order_by(Inspection.scheduled_for, Inspection.id)))
     ancestor_ids = {int(part) for i in inspections
                     for part in i.region.path.strip("/").split("/") if part}

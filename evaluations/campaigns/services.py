@@ -8,7 +8,12 @@ Rules:
   contracts (e.g. ``survey_service`` in the three-week survey windows, 三周工作法): every
   ACTIVE contract whose service type is one of ``service_types``, whose region lies in the
   region subtree and whose period overlaps the window. ``county_codes``, when given, keeps only
-  the targets inside those counties of the region. The template must be published.
+  the targets inside those counties of the region (:mod:`.targets`). The template must be
+  published.
+- The same campaign is made once: a campaign of the same name, template, region, window and
+  targets' rule as one that exists is a ``Conflict`` (a form sent twice, or two officers at
+  once, gave every home two visits). Campaigns are made one after the other (the key the
+  inspection plan's campaigns hold, ``reports.planning.campaign``).
 - Inspectors: ``by_region`` gives each home to the chosen inspector bound to the DEEPEST region
   containing it (a tie goes to the lowest user id); ``round_robin`` deals the homes in order
   (region path, then id) to the chosen inspectors in turn (ordered by id), skipping an
@@ -36,15 +41,21 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.errors import Forbidden, ValidationError
+from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.regions.models import Level, Region
 from app.scoping import one_visible, region_subtree
+from app.unit_of_work import hold_key
 from app.users.models import Role, User
-from contracts.models import Contract, ContractStatus, Facility, FacilityKind, ServiceType
+from contracts.models import Contract, Facility, FacilityKind, ServiceType
 from evaluations.assessment.models import AssessmentTemplate, TemplateStatus, TemplateTarget
 from evaluations.assessment.services import template_stmt
 from evaluations.campaigns.models import Assignment, Campaign, Recurrence, campaign_inspectors
+from evaluations.campaigns.targets import (
+    matching_contracts,
+    matching_facilities,
+    targets_by_rule,
+)
 from evaluations.inspections.guards import within
 from evaluations.inspections.lists import assignable_ids, assignable_inspectors
 from evaluations.inspections.services import schedule_inspection
@@ -121,38 +132,6 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-def _within_counties(column: Any, counties: list[Region]) -> Any:
-    if not counties:
-        return sa.true()
-    return sa.or_(*(column.in_(region_subtree(county)) for county in counties))
-
-
-def matching_facilities(region: Region, kinds: list[str],
-                        counties: list[Region] | None = None) -> list[Facility]:
-    """Homes of ``kinds`` in ``region``'s subtree (and in ``counties``), by region path then
-    id."""
-    return list(db.session.scalars(
-        sa.select(Facility).join(Region, Facility.region_id == Region.id)
-        .where(Facility.kind.in_([FacilityKind(k) for k in kinds]),
-               Facility.region_id.in_(region_subtree(region)),
-               _within_counties(Facility.region_id, counties or []))
-        .order_by(Region.path, Facility.id)))
-
-
-def matching_contracts(region: Region, service_types: list[str], start: date, end: date,
-                       counties: list[Region] | None = None) -> list[Contract]:
-    """Active contracts of ``service_types`` in ``region``'s subtree (and in ``counties``)
-    running at some time in the window, by region path then id."""
-    return list(db.session.scalars(
-        sa.select(Contract).join(Region, Contract.region_id == Region.id)
-        .where(Contract.service_type.in_([ServiceType(t) for t in service_types]),
-               Contract.status == ContractStatus.ACTIVE,
-               Contract.start_date <= end, Contract.end_date >= start,
-               Contract.region_id.in_(region_subtree(region)),
-               _within_counties(Contract.region_id, counties or []))
-        .order_by(Region.path, Contract.id)))
 
 
 def _spread(start: date, end: date, count: int) -> list[date]:
@@ -315,21 +294,17 @@ def _target_names(targets: list, limit: int = 20) -> str:
     return "; ".join(names)
 
 
-def _targets(data: CampaignInput) -> list:
-    if data.about_contracts:
-        contracts = matching_contracts(data.region, data.service_types, data.start, data.end,
-                                       data.counties)
-        if not contracts:
-            message = _("No contract matches: no active contract of the chosen service types "
-                        "runs in %(region)s during the window.", region=data.region.name)
-            raise ValidationError(message, {"service_types": [message]})
-        return contracts
-    facilities = matching_facilities(data.region, data.kinds, data.counties)
-    if not facilities:
-        message = _("No facility matches: no home of the chosen kinds in %(region)s.",
-                    region=data.region.name)
-        raise ValidationError(message, {"facility_kinds": [message]})
-    return facilities
+def _refuse_the_same(data: CampaignInput) -> None:
+    same = db.session.scalars(sa.select(Campaign).where(
+        Campaign.name == data.name, Campaign.template_id == data.template.id,
+        Campaign.region_id == data.region.id, Campaign.window_start == data.start,
+        Campaign.window_end == data.end))
+    for campaign in same:
+        if (sorted(campaign.facility_kinds or []), sorted(campaign.service_types or []),
+                sorted(campaign.county_codes or [])) == (
+                data.kinds, data.service_types, [c.code for c in data.counties]):
+            raise Conflict(_("This campaign exists already (campaign %(id)d); nothing was "
+                             "created.", id=campaign.id), {"name": [data.name]})
 
 
 def create_planned(data: CampaignInput, *, actor: User | None,
@@ -338,7 +313,10 @@ def create_planned(data: CampaignInput, *, actor: User | None,
 
     ``targets`` (homes or contracts, in order) replaces the targets matched by rule, e.g. the
     highest-risk homes of the inspection plan."""
-    chosen = targets if targets is not None else _targets(data)
+    hold_key("campaign from the plan", "")  # one campaign made at a time: see the docstring
+    if targets is None and previous is None:
+        _refuse_the_same(data)
+    chosen = targets if targets is not None else targets_by_rule(data)
     pairs, uncovered = plan_targets(chosen, data.inspectors, data.assignment)
     if uncovered:
         message = _("No chosen inspector covers these targets: %(names)s.",

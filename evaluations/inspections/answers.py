@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.errors import ValidationError
+from app.validation import text_problem
 from evaluations.assessment.models import TemplateItem
 from evaluations.assessment.services import to_scoring_specs
 from evaluations.inspections.guards import item_label
@@ -42,6 +43,9 @@ _ANSWER_MESSAGES = {
     "answer_missing": _l("This item has not been answered."),
     "unknown_item": _l("This item is not part of the assessment template of this inspection."),
 }
+#: a note says what was seen in a few sentences; a pasted document made the scorecard that
+#: prints it take half a minute
+MAX_NOTE = 2000
 #: beyond this many places either side of the point a number in a message is shown as typed
 PLAIN_DIGITS_MAX = 30
 #: which field of an answer an error code is about
@@ -83,6 +87,18 @@ def _parse_points(value: Any) -> Decimal | None | str:
     except (InvalidOperation, ValueError):
         return "invalid"
     return points if points.is_finite() else "invalid"
+
+
+def _note_problem(note: Any) -> str | None:
+    """Why a note cannot be stored, named on its answer (the database's own guard would name
+    no item, and the form's script could not say which one to fix)."""
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        return _("The note must be text.")
+    if len(note.strip()) > MAX_NOTE:
+        return _("At most %(n)d characters.", n=MAX_NOTE)
+    return text_problem(note, multiline=True)
 
 
 def check_answers(inspection: Inspection, answers: Iterable[dict]
@@ -135,8 +151,9 @@ def check_answers(inspection: Inspection, answers: Iterable[dict]
         if not isinstance(na, bool):
             refuse(index, "na", item, item_id, _("N/A must be true or false."))
             bad = True
-        if note is not None and not isinstance(note, str):
-            refuse(index, "note", item, item_id, _("The note must be text."))
+        note_problem = _note_problem(note)
+        if note_problem:
+            refuse(index, "note", item, item_id, note_problem)
             bad = True
         if bad:
             continue

@@ -12,11 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.api.errors import error_response
+from app.api.errors import error_body, error_response
 from app.auth.login import role_required
+from app.error_pages import handle_http_exception
 from app.errors import DomainError, ValidationError
 from app.users.models import Role
 from evaluations import bp
@@ -27,6 +30,8 @@ from evaluations.inspections.models import EvidencePhoto, Inspection, Inspection
 #: the service worker controls every page of the site, so that the inspector's home, the
 #: list and the forms all open offline; it caches only what the inspector's pages ask for
 SW_SCOPE = "/"
+#: the endpoints the script uploads files to
+_UPLOADS = frozenset({"evaluations.field_photo", "evaluations.field_signature"})
 
 
 def photo_json(inspection: Inspection, photo: EvidencePhoto,
@@ -63,6 +68,20 @@ def field_state(inspection: Inspection) -> dict:
 
 def _refused(error: DomainError):
     return error_response(error)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge):
+    """An upload above ``MAX_CONTENT_LENGTH`` to the script's doors in the error shape (met
+    when the CSRF check reads the form, before the view): as the HTML error page, the script
+    took it for the login page, said "sign in again" and stopped syncing for good, the device
+    sending the same file again after every reload. Other pages keep the HTML page."""
+    if request.endpoint not in _UPLOADS:
+        return handle_http_exception(error)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
+    message = _("The file is too large to upload (at most %(size)s).", size=size)
+    return jsonify(error_body(413, message, {"file": [message]})), 413
 
 
 @bp.route("/inspections/<int:inspection_id>/field/state")

@@ -5,8 +5,6 @@ evaluation work waiting: inspections past their date, corrective actions past th
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
@@ -15,8 +13,8 @@ from app.main.dashboard import NEEDS_ACTION, Card, Panel, card_source, count, pa
 from app.users.models import Role, User
 from evaluations.actions.models import CorrectiveAction
 from evaluations.actions.services import overdue_clause, visible_actions
-from evaluations.inspections.lists import todo_for_inspector
-from evaluations.inspections.models import TO_COME, Inspection
+from evaluations.inspections.lists import OVERDUE, overdue, todo_for_inspector
+from evaluations.inspections.models import Inspection
 from evaluations.inspections.services import visible_inspections
 
 
@@ -25,13 +23,12 @@ def evaluation_cards(user: User) -> list[Card]:
     if user.role not in (Role.ADMIN, Role.OFFICER, Role.INSPECTOR):
         return []
     today = clock.today()
-    late = visible_inspections(user).with_only_columns(Inspection.id).where(
-        TO_COME, Inspection.scheduled_for < today)
+    late = visible_inspections(user).with_only_columns(Inspection.id).where(overdue(today))
     actions = visible_actions(user).with_only_columns(CorrectiveAction.id).where(
         overdue_clause(today))
-    yesterday = (today - timedelta(days=1)).isoformat()
+    # the list the card opens shows what it counts: begun visits too, no correction
     return [Card(_l("Inspections overdue"), count(late),
-                 url_for("evaluations.inspections", to=yesterday, status="scheduled"),
+                 url_for("evaluations.inspections", status=OVERDUE),
                  priority=NEEDS_ACTION + 2),
             Card(_l("Corrective actions overdue"), count(actions),
                  url_for("evaluations.action_list", overdue="yes"), priority=NEEDS_ACTION + 3)]

@@ -16,15 +16,24 @@ from app.scoping import region_subtree
 from app.users.models import Role, User
 from contracts.models import Contract, Facility
 from evaluations.assessment.models import AssessmentTemplate
-from evaluations.inspections.models import IS_OPEN, Inspection, InspectionAnswer, InspectionStatus
+from evaluations.inspections.models import (
+    IS_OPEN,
+    TO_COME,
+    Inspection,
+    InspectionAnswer,
+    InspectionStatus,
+)
 from evaluations.inspections.services import visible_inspections
 
 __all__ = [
     "answer_rows", "assignable_ids", "assignable_inspectors", "eligible_inspectors",
-    "finalized_inspections_about", "inspection_stmt", "list_filters", "row_relations",
-    "todo_for_inspector",
+    "finalized_inspections_about", "inspection_stmt", "list_filters", "OVERDUE", "overdue",
+    "row_relations", "todo_for_inspector",
 ]
 
+
+#: the list's ``status`` choice of the visits past their date (not a status of its own)
+OVERDUE = "overdue"
 
 #: what a row of the list shows, loaded with the page (one statement) rather than per row
 _ROW = (Inspection.template, Inspection.facility, Inspection.region, Inspection.inspector)
@@ -66,11 +75,15 @@ def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
                     template_id: int | None = None, facility_id: int | None = None,
                     contract_id: int | None = None, inspector_id: int | None = None,
                     region_id: int | None = None, scheduled_from: date | None = None,
-                    scheduled_to: date | None = None, soonest_first: bool = False
-                    ) -> sa.Select:
+                    scheduled_to: date | None = None, soonest_first: bool = False,
+                    overdue_on: date | None = None) -> sa.Select:
     """The inspections ``user`` may see, filtered as asked; newest scheduled first, or
-    soonest first (an inspector's to-do list). An unknown ``region_id`` filters nothing."""
+    soonest first (an inspector's to-do list). An unknown ``region_id`` filters nothing.
+    ``overdue_on``: only the visits still to come dated before that day, as the home page's
+    card counts them (:func:`overdue`)."""
     stmt = visible_inspections(user)
+    if overdue_on is not None:
+        stmt = stmt.where(overdue(overdue_on))
     if status is not None:
         stmt = stmt.where(Inspection.status == InspectionStatus(status))
     for column, value in ((Inspection.template_id, template_id),
@@ -92,6 +105,11 @@ def inspection_stmt(user: User, *, status: InspectionStatus | str | None = None,
                              sa.case((IS_OPEN, Inspection.scheduled_for), else_=None).asc(),
                              Inspection.scheduled_for.desc(), Inspection.id.desc())
     return stmt.order_by(Inspection.scheduled_for.desc(), Inspection.id.desc())
+
+
+def overdue(today: date) -> sa.ColumnElement[bool]:
+    """A visit still to come (scheduled or begun, no correction) dated before ``today``."""
+    return sa.and_(TO_COME, Inspection.scheduled_for < today)
 
 
 def todo_for_inspector(user: User, today: date, limit: int = 20) -> dict[str, list]:

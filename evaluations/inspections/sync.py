@@ -139,7 +139,7 @@ def _version_number(value: Any, field: str) -> int:
         value = None
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 1e999 parses as an infinite float
         number = -1
     if not 0 <= number <= MAX_VERSION:
         message = (_("The version of the form is missing.") if field == "version"

@@ -25,6 +25,7 @@ from contracts.lookups import ContractLookup, FacilityLookup
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
 from evaluations.inspections import form_page, integrity, lists, photos, services
+from evaluations.inspections.answers import MAX_NOTE
 from evaluations.inspections.forms import (
     FieldForm,
     FinalizeForm,
@@ -72,11 +73,12 @@ def inspections():
         current_user, status=status if status in {s.value for s in InspectionStatus} else None,
         template_id=_int_arg("template_id"), inspector_id=_int_arg("inspector_id"),
         region_id=_int_arg("region"), scheduled_from=_date_arg("from"),
-        scheduled_to=_date_arg("to"), soonest_first=current_user.role is Role.INSPECTOR)
+        scheduled_to=_date_arg("to"), soonest_first=current_user.role is Role.INSPECTOR,
+        overdue_on=clock.today() if status == lists.OVERDUE else None)
     page = paging.paginate(stmt, lists.row_relations(), per_page=25)
     filters = lists.list_filters(current_user) if current_user.role in OFFICERS else {}
     return render_template("evaluations/inspection_list.html", page=page, filters=filters,
-                           args=request.args, today=clock.today())
+                           args=request.args, today=clock.today(), overdue=lists.OVERDUE)
 
 
 @bp.route("/inspections/new", methods=["GET", "POST"])
@@ -166,7 +168,7 @@ def _render_form(inspection: Inspection, form: FieldForm, *, posted=None, errors
         progress=form_page.progress(inspection, values),
         gaps=form_page.gaps(inspection, refusal, ui_language()),
         signatures=form_page.signatures_by_role(inspection),
-        signature_roles=list(SignatureRole), role_labels=ROLE_LABELS,
+        signature_roles=list(SignatureRole), role_labels=ROLE_LABELS, max_note=MAX_NOTE,
         **_integrity_context(inspection)), status
 
 

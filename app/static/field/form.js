@@ -82,10 +82,62 @@
   };
 
   // ---- the device's record -----------------------------------------------------------------
+  // Another tab of the same form on this device writes the same record. Every save merges
+  // (FieldStore.updateForm): of an item changed in both, the later change (its `stamp`) is
+  // kept; an item this tab no longer holds is dropped only when this tab dropped that very
+  // change (synced or replaced by the other device's value: `forgotten`); a change only the
+  // other tab made is taken into this one, controls included, and synced from here too.
+  // Saving the tab's record whole dropped the other tab's changes made while offline.
   var saving = Promise.resolve();
+  var forgotten = {};         // item id → stamp of the change this tab dropped since its save
+  var deleted = [];           // photo ids this tab's removals reached the server for
+
+  Field.stamp = function () { return Date.now() + Math.random(); };
+
+  Field.forget = function (id) {
+    var pending = Field.record.items[id];
+    if (!pending) { return; }
+    forgotten[id] = Math.max(forgotten[id] || 0, pending.stamp || 0);
+    delete Field.record.items[id];
+  };
+
+  Field.deleted = function (photoId) {
+    Field.record.deletions = Field.record.deletions.filter(function (id) { return id !== photoId; });
+    deleted.push(photoId);
+  };
+
+  function merge(stored) {
+    var mine = Field.record;
+    var taken = [];
+    Object.keys((stored && stored.items) || {}).forEach(function (id) {
+      var theirs = stored.items[id], own = mine.items[id], stamp = theirs.stamp || 0;
+      var known = own ? stamp <= (own.stamp || 0) : id in forgotten && stamp <= forgotten[id];
+      if (!Field.items[id] || known) { return; }
+      mine.seq += 1;
+      mine.items[id] = Object.assign({}, theirs, { seq: mine.seq });
+      delete mine.items[id].rejected;
+      taken.push(id);
+    });
+    ((stored && stored.deletions) || []).forEach(function (photoId) {
+      if (mine.deletions.indexOf(photoId) < 0 && deleted.indexOf(photoId) < 0) {
+        mine.deletions.push(photoId);
+      }
+    });
+    if (stored && stored.server && (!mine.server || stored.server.version > mine.server.version)) {
+      mine.server = stored.server;
+    }
+    forgotten = {};
+    deleted = [];
+    taken.forEach(function (id) {
+      Field.writeItem(Field.items[id], mine.items[id]);
+      Field.renderConflict(id);
+    });
+    if (taken.length) { Field.update(); }
+    return mine;
+  }
+
   Field.save = function () {
-    var record = Field.record;
-    saving = saving.then(function () { return window.FieldStore.saveForm(record); })
+    saving = saving.then(function () { return window.FieldStore.updateForm(Field.key, merge); })
       .catch(function () { /* a full disk must not stop the form; the status says so */ });
     return saving;
   };
@@ -103,7 +155,7 @@
     Field.record.seq += 1;
     Field.record.items[id] = { value: state.value, na: state.na, note: state.note,
                                base: pending ? pending.base : Number(el.dataset.base || 0),
-                               seq: Field.record.seq,
+                               seq: Field.record.seq, stamp: Field.stamp(),
                                conflict: pending ? pending.conflict : undefined };
     Field.save();
     Field.renderConflict(id);
@@ -159,13 +211,13 @@
     actions.appendChild(button("btn-warning conflict-keep", Field.msg("keep-mine"), function () {
       pending.base = conflict.version;
       delete pending.conflict;
-      Field.record.seq += 1; pending.seq = Field.record.seq;
+      Field.record.seq += 1; pending.seq = Field.record.seq; pending.stamp = Field.stamp();
       Field.save(); Field.renderConflict(id); Field.update(); Field.sync();
     }));
     actions.appendChild(button("btn-outline-secondary conflict-take", Field.msg("take-theirs"), function () {
       Field.writeItem(el, Field.fromServer(conflict.theirs));
       el.dataset.base = conflict.version;
-      delete Field.record.items[id];
+      Field.forget(id);
       Field.save(); Field.renderConflict(id); Field.update();
     }));
     box.appendChild(title); box.appendChild(row); box.appendChild(actions);

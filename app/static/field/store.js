@@ -3,8 +3,8 @@
 //
 // Two object stores:
 //   forms   — one record per user and inspection: the items changed on this device and not yet
-//             acknowledged by the server ({value, na, note, base, seq, conflict?}), and the
-//             server photos to delete.
+//             acknowledged by the server ({value, na, note, base, seq, stamp, conflict?}), and
+//             the server photos to delete. Every tab of the form merges its own into it.
 //   uploads — photos and signatures waiting to be uploaded, as Blobs, by the device's id.
 // Records stay until the server has them; nothing expires by time.
 (function () {
@@ -69,6 +69,27 @@
       record.updated = new Date().toISOString();
       return withStore("forms", "readwrite", function (store) {
         return request(store.put(record));
+      });
+    },
+    // Read the stored record and put what `change(stored or null)` returns, in ONE
+    // transaction: two tabs of one form each save what they hold, and neither drops the
+    // other's changes stored meanwhile (the browser runs such transactions one at a time).
+    updateForm: function (key, change) {
+      return open().then(function (db) {
+        return new Promise(function (resolve, reject) {
+          var tx = db.transaction("forms", "readwrite");
+          var store = tx.objectStore("forms");
+          var result;
+          var get = store.get(key);
+          get.onsuccess = function () {
+            result = change(get.result || null);
+            result.updated = new Date().toISOString();
+            store.put(result);
+          };
+          tx.oncomplete = function () { resolve(result); };
+          tx.onerror = function () { reject(tx.error); };
+          tx.onabort = function () { reject(tx.error); };
+        });
       });
     },
     deleteForm: function (key) {

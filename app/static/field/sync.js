@@ -144,7 +144,7 @@
         if (!p) { return; }
         var conflict = conflicts[s.id];
         if (conflict) { p.conflict = { theirs: conflict.theirs, version: conflict.theirs.version }; }
-        else if (p.seq === s.seq) { delete items[s.id]; }
+        else if (p.seq === s.seq) { Field.forget(s.id); }
         else if (byItem[s.id]) { p.base = byItem[s.id].version; }
         Field.renderConflict(s.id);
       });
@@ -173,7 +173,7 @@
         return postJson(url.replace(/\/0\/delete$/, "/" + photoId + "/delete"), {}).catch(function (error) {
           if (!(error.kind === "refused" && error.status === 404)) { throw error; }
         }).then(function () {
-          Field.record.deletions = Field.record.deletions.filter(function (id) { return id !== photoId; });
+          Field.deleted(photoId);
           return Field.save();
         });
       });
@@ -196,7 +196,8 @@
     return call(url, { method: "POST", body: data }).then(function (saved) {
       return forget(upload).then(function () { Field.uploaded(upload, saved); });
     }, function (error) {
-      if (error.kind === "refused" && error.status === 422) {
+      // refused for what the file is (422) or how large (413): shown beside it, not sent again
+      if (error.kind === "refused" && (error.status === 422 || error.status === 413)) {
         upload.error = error.error.message || "";
         Field.renderUpload(upload);
         return window.FieldStore.putUpload(upload);

@@ -13,6 +13,7 @@ from evaluations.campaigns import recurrence, services
 from evaluations.campaigns.models import Campaign, Recurrence
 from evaluations.campaigns.progress import campaign_progress
 from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.inspections.services import correct_inspection
 
 
 @pytest.fixture
@@ -166,6 +167,27 @@ def test_progress_counts_by_county(city, db):
     assert by_county["100100"]["finalized"] == 1 and by_county["100100"]["in_progress"] == 1
     assert by_county["100200"]["submitted"] == 1 and by_county["100200"]["scheduled"] == 1
     assert progress.percent_done == 50
+
+
+def test_a_corrected_home_is_counted_once(city, db):
+    """A correction copies its campaign: the result counts until the correction is final,
+    then the correction does; a finished campaign stays at 100 % of its homes."""
+    campaign = _create(city)
+    db.session.commit()
+    rows = _inspections(db, campaign)
+    for row in rows:
+        row.status = InspectionStatus.FINALIZED
+    db.session.commit()
+    correction = correct_inspection(rows[0], actor=city.officer, reason="复核")
+    db.session.commit()
+    progress = campaign_progress(campaign)
+    assert (progress.total, progress.percent_done) == (4, 100)
+    assert rows[0] in progress.inspections and correction not in progress.inspections
+    correction.status = InspectionStatus.FINALIZED
+    db.session.commit()
+    progress = campaign_progress(campaign)
+    assert progress.as_dict()["totals"]["finalized"] == progress.total == 4
+    assert correction in progress.inspections and rows[0] not in progress.inspections
 
 
 def test_visibility(city, make_user, db):

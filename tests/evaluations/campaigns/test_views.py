@@ -54,6 +54,21 @@ def test_officer_creates_a_campaign_with_all_its_inspections(app, city, db):
     assert "甲一社区敬老院" in page and "A District" in page
 
 
+def test_the_same_campaign_sent_twice_is_made_once(app, city, db):
+    """A form sent twice (or by two officers at once) gave every home two visits."""
+    browser = _login(app, city.officer)
+    browser.get("/evaluations/campaigns/new")
+    assert browser.post("/evaluations/campaigns/new", _form(city)).status_code == 302
+    again = browser.post("/evaluations/campaigns/new", _form(city))
+    assert again.status_code == 422
+    assert "This campaign exists already" in again.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Campaign.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Inspection.id))) == 3
+    # another window, or another name, is another campaign
+    other = browser.post("/evaluations/campaigns/new", _form(city, name="2026年冬暖工程（复查）"))
+    assert other.status_code == 302
+
+
 def test_no_matching_home_is_a_422_and_nothing_stored(app, city, db):
     browser = _login(app, city.officer)
     browser.get("/evaluations/campaigns/new")

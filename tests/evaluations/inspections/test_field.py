@@ -7,6 +7,7 @@ import io
 
 import sqlalchemy as sa
 
+from evaluations.inspections.answers import MAX_NOTE
 from evaluations.inspections.models import EvidencePhoto, InspectionAnswer
 from evaluations.inspections.services import submit_inspection
 from tests.clients import Browser
@@ -73,6 +74,45 @@ def test_bad_field_input_is_422_naming_the_field(app, db, schedule, inspection_w
                                                                     "p.jpg")})
     assert response.status_code == 422 and "client_id" in response.get_json()["error"]["fields"]
     assert db.session.scalar(sa.select(sa.func.count(InspectionAnswer.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(EvidencePhoto.id))) == 0
+
+
+def test_a_bad_note_is_named_on_its_answer_and_nothing_is_stored(app, db, schedule,
+                                                                  inspection_world):
+    """A control character pasted from a document, or a note as long as one: the answer is
+    named (the script marks that item instead of sending the same refused change forever)."""
+    w = inspection_world
+    inspection = schedule()
+    browser, headers = _field(app, inspection, w.inspector)
+    url = f"/evaluations/inspections/{inspection.id}/field/answers"
+    first, room = w.template.items[0], item_of(w.template, "bedding")
+    for note in ("二楼\x0c走廊", "很" * (MAX_NOTE + 1)):
+        response = browser.client.post(url, headers=headers, json={"answers": [
+            {"item_id": first.id, "yes": True, "base_version": 0},
+            {"item_id": room.id, "points": 2, "note": note, "base_version": 0}]})
+        assert response.status_code == 422
+        assert list(response.get_json()["error"]["fields"]) == ["answers[1].note"]
+    assert db.session.scalar(sa.select(sa.func.count(InspectionAnswer.id))) == 0
+    response = browser.client.post(url, headers=headers, json={"answers": [
+        {"item_id": room.id, "points": 2, "note": "很" * MAX_NOTE + "\n", "base_version": 0}]})
+    assert response.status_code == 200
+
+
+def test_a_photo_too_large_is_refused_in_the_scripts_error_shape(app, db, schedule,
+                                                                 inspection_world,
+                                                                 monkeypatch):
+    """Not the HTML error page, which the script takes for the login page."""
+    w = inspection_world
+    inspection = schedule()
+    browser, headers = _field(app, inspection, w.inspector)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 200 * 1024)
+    response = browser.client.post(
+        f"/evaluations/inspections/{inspection.id}/field/photos", headers=headers, data={
+            "item_id": str(item_of(w.template, "room_temperature").id),
+            "client_id": "3f2a9c1e-0b7d-4c55", "file": (io.BytesIO(b"x" * 300_000), "p.jpg")})
+    assert response.status_code == 413 and response.is_json
+    assert response.get_json()["error"]["fields"]["file"] == [
+        "The file is too large to upload (at most 200 KB)."]
     assert db.session.scalar(sa.select(sa.func.count(EvidencePhoto.id))) == 0
 
 

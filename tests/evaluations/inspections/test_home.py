@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from evaluations.inspections.models import InspectionStatus
+from evaluations.inspections.services import save_changes
 from tests.clients import Browser
 from tests.factories import on
 
@@ -81,3 +82,22 @@ def test_the_service_worker_is_served_for_the_whole_site(client):
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert "no-cache" in response.headers["Cache-Control"]
     assert b"careprocure-field-" in response.data
+
+
+def test_the_overdue_card_opens_the_list_of_what_it_counts(app, db, schedule, inspection_world,
+                                                           make_user):
+    """A visit begun but not submitted by its day is overdue too, on the card and its list."""
+    overdue, _today, _later, _done, theirs = _world(db, schedule, make_user)
+    begun = schedule(scheduled_for=date(2026, 11, 4))
+    save_changes(begun, answers=[{"item_id": inspection_world.template.items[0].id,
+                                  "yes": True, "base_version": 0}],
+                 actor=inspection_world.inspector)
+    db.session.commit()
+    officer = _login(app, inspection_world.officer)
+    card = re.search(r'Inspections overdue</div>\s*<div class="[^"]*"><a href="([^"]+)"[^>]*>'
+                     r'(\d+)<', officer.get("/").get_data(as_text=True))
+    assert card.group(2) == "3"     # the overdue one, the begun one, and the other inspector's
+    listed = officer.get(card.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    shown = set(re.findall(r'href="/evaluations/inspections/(\d+)"', listed))
+    assert shown == {str(i.id) for i in (overdue, begun, theirs)}
+    assert '<option value="overdue" selected>' in listed

@@ -147,6 +147,7 @@ def test_the_same_item_changed_since_is_returned_and_not_stored(db, schedule, in
                                          ("x", "answers[0].base_version"),
                                          (-1, "answers[0].base_version"),
                                          (2**70, "answers[0].base_version"),
+                                         (float("inf"), "answers[0].base_version"),
                                          (True, "answers[0].base_version")])
 def test_a_change_without_a_valid_base_version_is_refused(db, schedule, inspection_world,
                                                           base, field):
