@@ -133,10 +133,23 @@ def date_problem(day: date) -> str | None:
              last=DATE_MAX.isoformat())
 
 
+_WHOLE_NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
+def whole_number(value: Any) -> int:
+    """An int, or text of ASCII digits (a sign at most) read as one; ``ValueError`` for
+    anything else: ``int()`` alone reads "١٢" and "1_000" as numbers, and 2.5 as 2."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        return int(value)
+    raise ValueError(f"not a whole number: {value!r}"[:80])
+
+
 def bounded_int(value: Any) -> int:
-    """``int(value)`` that a column holds, for ``args.get(name, type=int)``; ``ValueError``
-    beyond."""
-    number = int(value)
+    """A :func:`whole_number` that a column holds, for ``args.get(name, type=int)``;
+    ``ValueError`` beyond."""
+    number = whole_number(value)
     if int_problem(number) is not None:
         raise ValueError("integer out of range")
     return number
@@ -144,7 +157,7 @@ def bounded_int(value: Any) -> int:
 
 def page_number(value: Any) -> int:
     """A ``page`` argument: 1 to :data:`MAX_PAGE`; ``ValueError`` otherwise."""
-    number = int(value)
+    number = whole_number(value)
     if int_problem(number, low=1, high=MAX_PAGE) is not None:
         raise ValueError("page out of range")
     return number

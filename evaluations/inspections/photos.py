@@ -28,7 +28,7 @@ from app.clock import LOCAL_TZ
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.users.models import User
-from app.validation import DATE_MAX, DATE_MIN
+from app.validation import DATE_MAX, DATE_MIN, whole_number
 from evaluations.assessment.models import TemplateItem
 from evaluations.inspections import integrity
 from evaluations.inspections.guards import (
@@ -186,8 +186,8 @@ def add_photo(inspection: Inspection, item: TemplateItem | int | None, file_stor
     if isinstance(item, TemplateItem):
         item = item.id
     try:
-        item_id = int(item) if item is not None else None
-    except (TypeError, ValueError):
+        item_id = whole_number(item) if item is not None else None
+    except ValueError:
         item_id = None
     if item_id not in items:
         message = _("This item is not part of the assessment template of this inspection.")

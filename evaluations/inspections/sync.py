@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from app.errors import ValidationError
 from app.extensions import db
 from app.users.models import User
+from app.validation import whole_number
 from evaluations.assessment.readings import item_rule
 from evaluations.inspections.answers import check_answers
 from evaluations.inspections.guards import (
@@ -138,8 +139,8 @@ def _version_number(value: Any, field: str) -> int:
     if isinstance(value, bool):
         value = None
     try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):  # 1e999 parses as an infinite float
+        number = whole_number(value)  # not 2.5, "١" or an infinite 1e999
+    except ValueError:
         number = -1
     if not 0 <= number <= MAX_VERSION:
         message = (_("The version of the form is missing.") if field == "version"

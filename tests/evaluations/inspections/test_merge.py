@@ -148,7 +148,9 @@ def test_the_same_item_changed_since_is_returned_and_not_stored(db, schedule, in
                                          (-1, "answers[0].base_version"),
                                          (2**70, "answers[0].base_version"),
                                          (float("inf"), "answers[0].base_version"),
-                                         (True, "answers[0].base_version")])
+                                         (True, "answers[0].base_version"),
+                                         (2.5, "answers[0].base_version"),
+                                         ("١", "answers[0].base_version")])
 def test_a_change_without_a_valid_base_version_is_refused(db, schedule, inspection_world,
                                                           base, field):
     w = inspection_world

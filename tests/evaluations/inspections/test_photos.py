@@ -33,6 +33,19 @@ def test_photo_that_is_not_an_image_is_refused(db, schedule, inspection_world):
     assert inspection.photos == []
 
 
+def test_an_item_id_in_other_digits_or_halves_names_no_item(db, schedule, inspection_world):
+    """int() read "٣" as 3 and 3.5 as 3: a photo filed under an item the form never named."""
+    w = inspection_world
+    inspection = schedule()
+    room = item_of(w.template, "room_temperature")
+    arabic = str(room.id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for item in (arabic, f"{room.id}.5", f"{room.id}_0"):
+        with pytest.raises(ValidationError) as error:
+            add_photo(inspection, item, photo_upload(jpeg_bytes(), "x.jpg"), w.inspector)
+        assert "item_id" in error.value.fields, item
+    assert inspection.photos == []
+
+
 def test_photo_keeps_exif_time_and_is_resized(db, schedule, inspection_world):
     w = inspection_world
     inspection = schedule()
