@@ -53,12 +53,29 @@ def is_unavailable(error: BaseException | None) -> bool:
         return True
     orig = error.orig
     if isinstance(orig, psycopg.OperationalError | psycopg.InterfaceError):
-        # class 40 (a serialization failure, a deadlock) is a clash between writers, not an outage
-        return not (getattr(orig, "sqlstate", None) or "").startswith("40")
+        return _pg_outage(getattr(orig, "sqlstate", None))
     if isinstance(orig, sqlite3.OperationalError):
         text = str(orig).lower()
         return any(marker in text for marker in _SQLITE_OUTAGE)
     return False
+
+
+def _pg_outage(sqlstate: str | None) -> bool:
+    """Whether PostgreSQL's ``sqlstate`` says the server cannot serve now. No state: the client
+    could not make or lost the connection. A statement the server refused on its own (cancelled
+    by a statement timeout, a lock timeout, a deadlock, a program limit, a savepoint misused) is
+    that statement's failure: taken for an outage, a queued task meeting it on every run was
+    given back to the queue for ever, never counting its attempts."""
+    if not sqlstate:
+        return True
+    return sqlstate[:2] in _PG_OUTAGE_CLASSES and sqlstate != _QUERY_CANCELED
+
+
+#: a connection refused or broken (08), not authenticated (28), the server out of resources
+#: (53), shutting down, restarting or its database gone (57), its system or files failing
+#: (58), its configuration unreadable (F0)
+_PG_OUTAGE_CLASSES = frozenset({"08", "28", "53", "57", "58", "F0"})
+_QUERY_CANCELED = "57014"
 
 
 def first_line(error: BaseException) -> str:

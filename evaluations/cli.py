@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from app.errors import ValidationError
 from app.extensions import db
+from app.validation import INT_MAX, parse_json
 from evaluations.assessment import services
 from evaluations.assessment.models import AssessmentTemplate
 
@@ -33,7 +34,7 @@ def seed_builtin():
 
 @templates_cli.command("export")
 @click.argument("code")
-@click.option("--version", "version", type=int, default=None,
+@click.option("--version", "version", type=click.IntRange(1, INT_MAX), default=None,
               help="Version to export (default: the current one).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
@@ -52,7 +53,11 @@ def export(code, version, output):
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:  # no such folder, no right to write
+            raise click.ClickException(f"Cannot write {output}: {error.strerror or error}.") \
+                from None
         click.echo(f"Wrote {code} version {template.version} to {output}.", err=True)
 
 
@@ -63,10 +68,12 @@ def export(code, version, output):
 def import_(file, publish):
     """Import FILE (careprocure-template/1) as the next version of its code."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8-sig"))
-        template = services.import_template(data, None, publish=publish)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        # the app's reading of JSON: a file nested thousands deep is refused, not a traceback
+        data = parse_json(file.read_text(encoding="utf-8-sig"))
+    except ValueError as error:  # not UTF-8, not JSON, or nested too deeply
         raise click.ClickException(f"{file} is not JSON: {error}") from None
+    try:
+        template = services.import_template(data, None, publish=publish)
     except ValidationError as error:
         db.session.rollback()
         lines = [error.message] + [f"  {path}: {msg}" for path, msgs in error.fields.items()

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from app.extensions import db
+from app.validation import INT_MAX
 from evaluations.campaigns.models import Campaign
 from reports.scorecards.batch import campaign_inspection_ids, write_campaign_zip
 
@@ -19,7 +20,7 @@ def reports_cli() -> None:
 
 
 @reports_cli.command("scorecards")
-@click.option("--campaign", "campaign_id", type=int, required=True)
+@click.option("--campaign", "campaign_id", type=click.IntRange(1, INT_MAX), required=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
 @click.option("--locale", default="zh_CN", type=click.Choice(["zh_CN", "en"]))
 @with_appcontext
@@ -37,7 +38,11 @@ def scorecards(campaign_id: int, out: str, locale: str) -> None:
             bar.update(done - last[0])
             last[0] = done
 
-        written = write_campaign_zip(campaign, Path(out), advance)
+        try:
+            written = write_campaign_zip(campaign, Path(out), advance)
+        except OSError as error:  # no such folder, no right to write, the disk full
+            raise click.ClickException(f"Cannot write {out}: {error.strerror or error}.") \
+                from None
     click.echo(f"Wrote {written} scorecards to {out}.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import secrets
 from dataclasses import dataclass
@@ -109,6 +110,21 @@ def _dummy_hash() -> str:
 _DUMMY_HASHES: dict[str, str] = {}
 
 
+def throttled_address(address: str | None) -> str:
+    """What throttling counts as one address: an IPv4 address, or the /64 network of an IPv6
+    one. A home, an office or a phone is given a whole /64, billions of addresses: a pair per
+    address let its holder guess five times from each, and never meet the address ceiling."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return (address or "unknown")[:45]
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((ip.packed, 64), strict=False))
+
+
 def authenticate(email: str, password: str, ip_address: str) -> User:
     """The user behind these credentials, or a refusal. Every try is recorded.
 
@@ -118,7 +134,7 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     guessing goes no further even with the right password.
     """
     email = normalize_email(email)[:254]
-    ip_address = (ip_address or "unknown")[:45]
+    ip_address = throttled_address(ip_address)
     # the pair's tries one after the other: guesses sent at once each found the failures of
     # before them only, and all were heard where the delay lets one through
     hold_key("login", f"{email} {ip_address}")

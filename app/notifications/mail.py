@@ -32,9 +32,15 @@ def absolute_link(link: str) -> str:
     return current_app.config.get("BASE_URL", "").rstrip("/") + link
 
 
+def one_line(text: str) -> str:
+    """``text`` fit for a header: the forms refuse control characters, not every line break
+    (U+2028 pasted from a word processor, U+0085), and a header holding one raised."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def build_message(notification: Notification, recipient: str) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = notification.title
+    message["Subject"] = one_line(notification.title)
     message["From"] = current_app.config.get("MAIL_SENDER", "careprocure@localhost")
     message["To"] = recipient
     message["Date"] = formatdate(localtime=False)

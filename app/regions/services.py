@@ -8,6 +8,18 @@ from flask_babel import gettext as _
 from app.errors import ValidationError
 from app.extensions import db
 from app.regions.models import Level, Region
+from app.unit_of_work import hold_key
+
+
+def _hold_the_tree(*regions: Region | None) -> None:
+    """Until the commit: the only change of the tree, then ``regions`` as stored. A path is the
+    parent's path and the region's id, and a move rewrites the paths below it as it read them:
+    a region made or moved under one being moved kept a path in the old place (its old county's
+    officers saw it, the new county's did not)."""
+    hold_key("regions", "tree")
+    for region in regions:
+        if region is not None:
+            db.session.refresh(region)
 
 
 def get_by_code(code: str) -> Region | None:
@@ -26,6 +38,19 @@ def require_region(code: str, field: str = "region_code") -> Region:
         raise ValidationError(_("Unknown region code %(code)s.", code=code), {field: [
             _("No region has this code.")]})
     return region
+
+
+#: the digits of a statistical division code at each level (GB/T 2260 and its extension)
+CODE_DIGITS = {Level.CITY: 6, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+
+
+def _check_code_digits(code: str, level: Level) -> None:
+    """A code of another level's length (a township with a county's six digits) passed for a
+    region of that level in every list of codes."""
+    if len(code) != CODE_DIGITS[level]:
+        raise ValidationError(_("The region was not created."), {"code": [_(
+            "Statistical division code: 6 digits for a city or county, 9 for a township, 12 "
+            "for a village.")]})
 
 
 def _check_parent(level: Level, parent: Region | None) -> None:
@@ -56,7 +81,9 @@ def create_region(code: str, name: str, level: Level | str, parent_code: str | N
     if errors:
         raise ValidationError(_("The region was not created."), errors)
     parent = require_region(parent_code, "parent_code") if parent_code else None
+    _hold_the_tree(parent)
     _check_parent(level, parent)
+    _check_code_digits(code, level)
     region = Region(code=code, name=name, name_en=(name_en or "").strip(), level=level,
                     parent=parent)
     db.session.add(region)
@@ -78,6 +105,7 @@ def rename_region(region: Region, name: str, name_en: str | None = None) -> Regi
 
 def move_region(region: Region, new_parent: Region) -> Region:
     """Hang ``region`` and its subtree under ``new_parent``."""
+    _hold_the_tree(region, new_parent)
     if region.contains(new_parent):
         raise ValidationError(
             _("A region cannot be moved under itself or one of its own descendants."),
@@ -88,6 +116,7 @@ def move_region(region: Region, new_parent: Region) -> Region:
     new_prefix = f"{new_parent.path}{region.id}/"
     descendants = db.session.scalars(
         sa.select(Region).where(Region.path.startswith(old_prefix), Region.id != region.id)
+        .execution_options(populate_existing=True)  # the page loaded them before the hold
     ).all()
     region.parent = new_parent
     region.path = new_prefix

@@ -13,6 +13,11 @@ from flask.cli import with_appcontext
 from app.scheduler import registry, runner
 from app.scheduler.services import job_overview
 
+#: seconds of a wait or a beat: none or a negative one spun a hot loop on the database
+SECONDS = click.FloatRange(min=0, min_open=True)
+#: what a PostgreSQL advisory lock key holds (a bigint)
+LOCK_KEYS = click.IntRange(-(2**63), 2**63 - 1)
+
 
 @click.group("scheduler", help="Run and inspect scheduled jobs.")
 def scheduler_cli() -> None:
@@ -25,21 +30,21 @@ def _import_job_modules(modules: tuple[str, ...]) -> None:
 
 
 @scheduler_cli.command("run")
-@click.option("--heartbeat", type=float, envvar="SCHEDULER_HEARTBEAT_SECONDS",
+@click.option("--heartbeat", type=SECONDS, envvar="SCHEDULER_HEARTBEAT_SECONDS",
               help="Seconds between lock refreshes.")
-@click.option("--lock-timeout", type=float, envvar="SCHEDULER_LOCK_TIMEOUT_SECONDS",
+@click.option("--lock-timeout", type=SECONDS, envvar="SCHEDULER_LOCK_TIMEOUT_SECONDS",
               help="Seconds after which a silent leader's lock row is free (SQLite).")
-@click.option("--standby-retry", type=float, envvar="SCHEDULER_STANDBY_RETRY_SECONDS",
+@click.option("--standby-retry", type=SECONDS, envvar="SCHEDULER_STANDBY_RETRY_SECONDS",
               help="Seconds between a standby's tries of the lock.")
-@click.option("--command-poll", type=float, envvar="SCHEDULER_COMMAND_POLL_SECONDS",
+@click.option("--command-poll", type=SECONDS, envvar="SCHEDULER_COMMAND_POLL_SECONDS",
               help="Seconds between reads of the admin page's commands.")
-@click.option("--lock-key", type=int, envvar="SCHEDULER_LOCK_KEY",
+@click.option("--lock-key", type=LOCK_KEYS, envvar="SCHEDULER_LOCK_KEY",
               help="PostgreSQL advisory lock key.")
 @click.option("--job-module", "job_modules", multiple=True, envvar="SCHEDULER_JOB_MODULES",
               help="Extra module registering jobs at import (repeatable).")
-@click.option("--retry-first", type=float, envvar="SCHEDULER_RETRY_FIRST_SECONDS",
+@click.option("--retry-first", type=SECONDS, envvar="SCHEDULER_RETRY_FIRST_SECONDS",
               help="Seconds to wait after the first failed try of the database.")
-@click.option("--retry-max", type=float, envvar="SCHEDULER_RETRY_MAX_SECONDS",
+@click.option("--retry-max", type=SECONDS, envvar="SCHEDULER_RETRY_MAX_SECONDS",
               help="Longest wait between tries while the database is away.")
 @with_appcontext
 def run(heartbeat, lock_timeout, standby_retry, command_poll, lock_key, job_modules,
@@ -55,7 +60,10 @@ def run(heartbeat, lock_timeout, standby_retry, command_poll, lock_key, job_modu
                  "SCHEDULER_LOCK_KEY": lock_key,
                  "SCHEDULER_RETRY_FIRST_SECONDS": retry_first,
                  "SCHEDULER_RETRY_MAX_SECONDS": retry_max}
-    app.config.update({k: v for k, v in overrides.items() if v is not None})
+    settings = {k: v for k, v in overrides.items() if v is not None}
+    _check_lock_timeout(*(float(settings.get(name, runner.setting(app, name))) for name in (
+        "SCHEDULER_HEARTBEAT_SECONDS", "SCHEDULER_LOCK_TIMEOUT_SECONDS")))
+    app.config.update(settings)
     _import_job_modules(job_modules)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
@@ -68,6 +76,14 @@ def run(heartbeat, lock_timeout, standby_retry, command_poll, lock_key, job_modu
     except KeyboardInterrupt:
         host.stop.set()
     click.echo("Scheduler stopped.")
+
+
+def _check_lock_timeout(heartbeat: float, lock_timeout: float) -> None:
+    """A lock row free before its holder's next heartbeat, or after one missed beat, is taken
+    by a standby while the leader still runs its jobs: two leaders, jobs fired twice."""
+    if lock_timeout <= 2 * heartbeat:
+        raise click.UsageError(f"--lock-timeout ({lock_timeout:g} s) must be more than twice "
+                               f"--heartbeat ({heartbeat:g} s).")
 
 
 @scheduler_cli.command("list")

@@ -50,6 +50,16 @@ def _check_binding(role: Role, region: Region | None, provider_id: int | None,
             _("A provider user must belong to a provider organization."))
 
 
+#: what ``users.name`` holds (the forms say so too; the command line reaches the service bare,
+#: and SQLite stores any length)
+NAME_MAX = 100
+
+
+def _check_name(name: str, errors: dict[str, list[str]]) -> None:
+    if len((name or "").strip()) > NAME_MAX:
+        errors.setdefault("name", []).append(_("At most %(max)d characters.", max=NAME_MAX))
+
+
 def _provider_exists(provider_id: int) -> bool:
     # The table belongs to the contracts feature; core only checks that the id exists.
     providers = sa.table("providers", sa.column("id"))
@@ -73,6 +83,7 @@ def create_user(*, email: str, password: str, role: Role | str, name: str = "",
     except ValueError:
         errors["role"] = [_("Unknown role.")]
         role = None
+    _check_name(name, errors)
     _check_password(password, errors, email=email, name=name)
     if role is not None:
         _check_binding(role, region, provider_id, errors)
@@ -94,6 +105,7 @@ def update_user(user: User, *, name: str, role: Role | str, region: Region | Non
                 provider_id: int | None, can_view_full_ids: bool = False) -> User:
     errors: dict[str, list[str]] = {}
     role = Role(role)
+    _check_name(name, errors)
     _check_binding(role, region, provider_id, errors)
     if provider_id is not None and not _provider_exists(provider_id):
         errors.setdefault("provider_id", []).append(_("No provider has this id."))

@@ -11,6 +11,9 @@ from flask.cli import with_appcontext
 
 from app.worker import queue, registry, runner
 
+#: seconds of a wait or a beat: none or a negative one spun a hot loop on the database
+SECONDS = click.FloatRange(min=0, min_open=True)
+
 
 @click.group("worker", help="Run queued long work (campaign scorecard ZIPs, large imports).")
 def worker_cli() -> None:
@@ -19,15 +22,15 @@ def worker_cli() -> None:
 
 @worker_cli.command("run")
 @click.option("--once", is_flag=True, help="Exit when no task is waiting instead of polling.")
-@click.option("--poll", type=float, envvar="WORKER_POLL_SECONDS",
+@click.option("--poll", type=SECONDS, envvar="WORKER_POLL_SECONDS",
               help="Seconds between looks at the queue when idle.")
-@click.option("--heartbeat", type=float, envvar="WORKER_HEARTBEAT_SECONDS",
+@click.option("--heartbeat", type=SECONDS, envvar="WORKER_HEARTBEAT_SECONDS",
               help="Seconds between heartbeats of a running task.")
-@click.option("--stale-after", type=float, envvar="WORKER_STALE_SECONDS",
+@click.option("--stale-after", type=SECONDS, envvar="WORKER_STALE_SECONDS",
               help="Seconds of silence after which another worker takes a task over.")
-@click.option("--max-attempts", type=int, envvar="WORKER_MAX_ATTEMPTS",
+@click.option("--max-attempts", type=click.IntRange(min=1), envvar="WORKER_MAX_ATTEMPTS",
               help="Starts of one task before it is failed.")
-@click.option("--retry-max", type=float, envvar="WORKER_RETRY_MAX_SECONDS",
+@click.option("--retry-max", type=SECONDS, envvar="WORKER_RETRY_MAX_SECONDS",
               help="Longest wait between tries while the database is away.")
 @with_appcontext
 def run(once, poll, heartbeat, stale_after, max_attempts, retry_max):
@@ -37,7 +40,10 @@ def run(once, poll, heartbeat, stale_after, max_attempts, retry_max):
     overrides = {"WORKER_POLL_SECONDS": poll, "WORKER_HEARTBEAT_SECONDS": heartbeat,
                  "WORKER_STALE_SECONDS": stale_after, "WORKER_MAX_ATTEMPTS": max_attempts,
                  "WORKER_RETRY_MAX_SECONDS": retry_max}
-    app.config.update({k: v for k, v in overrides.items() if v is not None})
+    settings = {k: v for k, v in overrides.items() if v is not None}
+    _check_stale_after(*(float(settings.get(name, runner.setting(app, name)))
+                         for name in ("WORKER_HEARTBEAT_SECONDS", "WORKER_STALE_SECONDS")))
+    app.config.update(settings)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
@@ -51,6 +57,15 @@ def run(once, poll, heartbeat, stale_after, max_attempts, retry_max):
         host.stop.set()
         ran = None
     click.echo("Worker stopped." if ran is None else f"Worker stopped after {ran} task(s).")
+
+
+def _check_stale_after(heartbeat: float, stale_after: float) -> None:
+    """A running task whose silence is "stale" before its next heartbeat is due, or after one
+    missed beat (a beat failed is tried at the next), would be taken over from the worker
+    still running it."""
+    if stale_after <= 2 * heartbeat:
+        raise click.UsageError(f"--stale-after ({stale_after:g} s) must be more than twice "
+                               f"--heartbeat ({heartbeat:g} s).")
 
 
 @worker_cli.command("status")

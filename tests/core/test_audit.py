@@ -72,6 +72,17 @@ def test_admin_browses_and_filters_the_trail(as_user, db, regions):
     assert "No entry matches." in page
 
 
+def test_a_filter_value_it_cannot_read_leaves_the_other_filters_standing(as_user, db, regions):
+    """One mistyped date dropped every filter: asked for an administrator's changes, the page
+    listed everybody's as if they matched."""
+    browser, admin = as_user("admin")
+    browser.get(f"/admin/regions/{regions['b'].id}")
+    browser.post(f"/admin/regions/{regions['b'].id}", {"name": "乙县（改）", "submit": "1"})
+    page = browser.get(f"/admin/audit/?actor={admin.email}&date_from=2026-13-01").get_data(
+        as_text=True)
+    assert "乙县（改）" in page and "甲区" not in page  # the seeding's rows are the system's
+
+
 @pytest.mark.parametrize("role", ["officer", "inspector", "provider"])
 def test_only_admins_see_the_trail(as_user, role):
     browser, _ = as_user(role)

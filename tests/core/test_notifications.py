@@ -153,6 +153,19 @@ def test_email_reaches_the_smtp_server_after_the_commit(db, make_user, smtp):
     assert notification.emailed_at is not None and notification.email_attempts == 1
 
 
+def test_a_title_holding_a_line_separator_is_mailed_on_one_line(db, make_user, smtp):
+    """Text pasted from a word processor keeps U+2028 (no control character, so every form
+    lets it through). In a Subject it raised, which stopped the whole batch: neither that
+    notice nor any after it was mailed."""
+    pasted, other = make_user("provider"), make_user("officer")
+    services.notify(pasted, kinds.CONTRACT_EXPIRING, "合同\u2028即将到期\x85", dedupe_key="a")
+    _notify(other, "b")
+    db.session.commit()
+    [message] = smtp.inbox.to(pasted.email)
+    assert message["Subject"] == "合同 即将到期"
+    assert len(smtp.inbox.to(other.email)) == 1
+
+
 def test_no_email_and_no_row_when_the_transaction_rolls_back(db, make_user, smtp):
     user = make_user("provider")
     _notify(user, "k")

@@ -121,6 +121,31 @@ def test_cli_run_job(sapp, db):
     assert unknown.exit_code != 0 and "No job" in unknown.output
 
 
+@pytest.mark.parametrize("args, why", [
+    (["--heartbeat", "0"], "--heartbeat"), (["--command-poll", "-1"], "--command-poll"),
+    (["--standby-retry", "0"], "--standby-retry"), (["--retry-first", "0"], "--retry-first"),
+    (["--lock-key", str(2**63)], "--lock-key"),
+    (["--heartbeat", "10", "--lock-timeout", "15"], "must be more than twice --heartbeat"),
+    (["--lock-timeout", "20"], "must be more than twice --heartbeat (10 s)"),
+])
+def test_cli_refuses_settings_that_spin_or_make_two_leaders(app, db, monkeypatch, args, why):
+    """No wait spun a hot loop on the database; a lock row free before the leader's next
+    heartbeat let a standby lead beside it (jobs fired twice); a key beyond a bigint failed
+    every try of the lock, for ever."""
+    started = []
+    monkeypatch.setattr(runner, "SchedulerHost", lambda app: started.append(app) or _Idle())
+    result = app.test_cli_runner().invoke(args=["scheduler", "run", *args])
+    assert result.exit_code == 2 and why in result.output and not started
+    assert not any(name.startswith("SCHEDULER_") for name in app.config)
+
+
+class _Idle:
+    stop = None
+
+    def run(self):
+        pass
+
+
 # ---- the SQLite lock row -------------------------------------------------------------------
 
 def test_row_lock_is_exclusive_until_its_heartbeat_is_stale(app, db):

@@ -156,6 +156,23 @@ def test_an_address_failing_across_many_accounts_meets_the_ceiling(app, make_use
     assert login(app, user.email, PASSWORD, CAFE)[0] == 302
 
 
+def test_the_addresses_of_one_ipv6_network_are_one_address(app, make_user, at, monkeypatch):
+    """A home, an office or a phone is given a whole IPv6 /64: billions of addresses, and a
+    pair per address let its holder guess five times from each, and never meet the ceiling."""
+    monkeypatch.setitem(app.config, "LOGIN_ADDRESS_MAX_FAILURES", 10)
+    user = make_user("officer")
+    for n in range(1, 6):
+        fail(app, user.email, f"2001:db8:1:2::{n}")
+    page = login(app, user.email, PASSWORD, "2001:db8:1:2:ffff::9")[1]
+    assert "Too many failed logins for this account from your network address" in page
+    assert login(app, user.email, PASSWORD, "2001:db8:1:3::1")[0] == 302  # another network
+    for n in range(5):
+        fail(app, f"guess{n}@example.cn", f"2001:db8:1:2::a:{n}")
+    page = login(app, user.email, PASSWORD, "2001:db8:1:2::b")[1]
+    assert "Too many failed logins from your network address." in page
+    assert login(app, user.email, PASSWORD, "::ffff:10.1.1.1")[0] == 302  # IPv4 as before
+
+
 def test_throttled_tries_are_recorded_and_check_no_password(app, make_user, at, db):
     user = make_user("officer")
     fail(app, user.email, CAFE, 5)

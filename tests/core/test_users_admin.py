@@ -130,6 +130,15 @@ def test_cli_refuses_bad_input_with_a_clear_message(runner, db, regions):
     assert count_users(db) == before
 
 
+def test_cli_refuses_an_overlong_name_on_every_database(runner, db):
+    """The form bounds the name; the command line reached the service bare, and SQLite stored
+    a name the edit page then refused to save."""
+    result = runner.invoke(args=["users", "create", "--email", "x@example.cn", "--password",
+                                 "long-enough-1", "--role", "admin", "--name", "名" * 101])
+    assert result.exit_code == 1 and "name: At most 100 characters." in result.output
+    assert isinstance(result.exception, SystemExit) and count_users(db) == 0
+
+
 def test_a_password_reset_ends_every_session_and_token_of_the_user(as_user, api_as, app):
     victim_browser, victim = as_user("officer")
     token = app.test_client().post(

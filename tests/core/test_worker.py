@@ -4,6 +4,7 @@ recorded, a stopping worker's task given back, and ``flask worker run``/``status
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from app.worker.models import QueuedTask, TaskStatus
 from app.worker.queue import ClaimLost
 from app.worker.runner import WorkerHost
 from config import TestingConfig
+from tests.threads import WAIT, until
 
 calls: list[tuple[str, int]] = []
 
@@ -45,6 +47,13 @@ def flaky(work) -> str:
     return "ran after the outage"
 
 
+def times_out(work) -> None:
+    """Runs longer than the database lets a statement run, on every try."""
+    calls.append(("run", work.ref_id))
+    db_.session.execute(sa.text("SET LOCAL statement_timeout = '20ms'"))
+    db_.session.execute(sa.text("SELECT pg_sleep(1)"))
+
+
 def note_failure(ref_id: int, message: str) -> None:
     calls.append(("fail", ref_id))
 
@@ -55,8 +64,9 @@ def kinds():
     registry.register_task("test.region", write_region)
     registry.register_task("test.explode", explode, fail=note_failure)
     registry.register_task("test.flaky", flaky, fail=note_failure)
+    registry.register_task("test.times_out", times_out, fail=note_failure)
     yield
-    for kind in ("test.region", "test.explode", "test.flaky"):
+    for kind in ("test.region", "test.explode", "test.flaky", "test.times_out"):
         registry._kinds.pop(kind, None)
 
 
@@ -134,6 +144,23 @@ def test_an_outage_during_a_task_gives_it_back_instead_of_failing_it(app, db):
     assert calls == [("run", 9), ("run", 9)]  # never failed
 
 
+def test_a_statement_the_database_cancels_fails_the_task_not_the_database(app, db):
+    """A statement timeout is the task's own failure, not an outage: taken for one, the task
+    was given back uncounted and run again at once, for ever, ahead of every other task."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a statement timeout is PostgreSQL's")
+    task = queued(db, "test.times_out", 6)
+    host = WorkerHost(app)
+    worker = threading.Thread(target=host.run, kwargs={"once": True})
+    worker.start()
+    until(lambda: not worker.is_alive() or len(calls) >= 5)  # it ends, or runs it for ever
+    host.stop.set()
+    worker.join(WAIT)
+    failed = fresh(db, task.id)
+    assert failed.status is TaskStatus.FAILED and "statement timeout" in failed.message
+    assert calls == [("run", 6), ("fail", 6)]
+
+
 def test_a_task_that_keeps_killing_its_worker_is_given_up(app, db, monkeypatch):
     monkeypatch.setitem(app.config, "WORKER_MAX_ATTEMPTS", 3)
     task = queued(db, "test.explode", 8)
@@ -165,6 +192,20 @@ def test_cli_runs_the_queue_and_reports_it(app, db):
     assert "stopped after 1 task(s)" in result.output
     status = app.test_cli_runner().invoke(args=["worker", "status"])
     assert "test.region\tdone\t1" in status.output
+
+
+@pytest.mark.parametrize("args, why", [
+    (["--poll", "0"], "--poll"), (["--heartbeat", "-1"], "--heartbeat"),
+    (["--retry-max", "0"], "--retry-max"), (["--max-attempts", "0"], "--max-attempts"),
+    (["--heartbeat", "5", "--stale-after", "8"], "must be more than twice --heartbeat"),
+    (["--stale-after", "10"], "must be more than twice --heartbeat (5 s)"),
+])
+def test_cli_refuses_settings_that_spin_or_steal_tasks(app, db, args, why):
+    """No wait spun a hot loop on the database; a task "stale" before its next heartbeat was
+    taken over from the worker still running it."""
+    result = app.test_cli_runner().invoke(args=["worker", "run", "--once", *args])
+    assert result.exit_code == 2 and why in result.output and "starting" not in result.output
+    assert not any(name.startswith("WORKER_") for name in app.config)
 
 
 def test_on_postgresql_workers_claim_side_by_side_without_waiting(app, db):

@@ -241,6 +241,30 @@ def test_cli_seed_export_import(app, db, tmp_path):
     assert versions(db, "quality") == [1, 2]
 
 
+def test_cli_export_refuses_bad_arguments_without_a_traceback(app, db, tmp_path):
+    """A version no column holds reached PostgreSQL (integer out of range) and a folder that
+    does not exist the file system: both ended in a traceback."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(templates_cli, ["seed-builtin"]).exit_code == 0
+    result = runner.invoke(templates_cli, ["export", "quality", "--version", "99999999999"])
+    assert result.exit_code == 2 and "--version" in result.output
+    assert isinstance(result.exception, SystemExit)
+    missing = tmp_path / "no-such-folder" / "q.json"
+    result = runner.invoke(templates_cli, ["export", "quality", "-o", str(missing)])
+    assert result.exit_code == 1 and f"Cannot write {missing}" in result.output
+    assert isinstance(result.exception, SystemExit) and not missing.parent.exists()
+
+
+def test_cli_import_refuses_a_file_nested_too_deeply(app, db, tmp_path):
+    """JSON nested thousands of levels deep ended the import in a RecursionError's traceback."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = app.test_cli_runner().invoke(templates_cli, ["import", str(deep)])
+    assert result.exit_code == 1 and "nested more than 32 levels deep" in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentTemplate)) == 0
+
+
 def test_demo_seed_stores_the_builtin_templates(db):
     from app.demo.seed import seed_demo
 

@@ -114,6 +114,20 @@ def test_cli_refuses_an_unknown_campaign(runner, db, tmp_path):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScorecardBatch)) == 0
 
 
+def test_cli_refuses_bad_arguments_without_a_traceback(runner, campaign, tmp_path):
+    """An id no column holds reached PostgreSQL (integer out of range), a folder that does not
+    exist the file system: both ended in a traceback."""
+    result = runner.invoke(args=["reports", "scorecards", "--campaign", "99999999999", "--out",
+                                 str(tmp_path / "x.zip")])
+    assert result.exit_code == 2 and "--campaign" in result.output
+    assert isinstance(result.exception, SystemExit)
+    missing = tmp_path / "no-such-folder" / "cards.zip"
+    result = runner.invoke(args=["reports", "scorecards", "--campaign", str(campaign.id),
+                                 "--out", str(missing)])
+    assert result.exit_code == 1 and f"Cannot write {missing}" in result.output
+    assert isinstance(result.exception, SystemExit) and not missing.parent.exists()
+
+
 def test_the_batch_page_says_its_status_in_words(as_user, campaign, db):
     browser, _ = as_user("officer", region="a", locale="zh_CN")
     browser.get(f"/reports/campaigns/{campaign.id}/scorecards")
