@@ -11,18 +11,22 @@ from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.forms import ConfirmForm, Form, RevisionField
+from app.validation import parse_json
 
 #: a template of a few hundred items is about 200 kB of JSON
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 
 
 def decode_json(text: str) -> tuple[object | None, str | None]:
-    """``(data, None)``, or ``(None, message)`` naming the line and column of a syntax error."""
+    """``(data, None)``, or ``(None, message)`` naming the line and column of a syntax error,
+    or saying it nests too deeply (100,000 brackets were a RecursionError: a 500)."""
     try:
-        return json.loads(text), None
+        return parse_json(text), None
     except json.JSONDecodeError as error:
         return None, _("Not valid JSON: %(msg)s at line %(line)d, column %(col)d.",
                        msg=error.msg, line=error.lineno, col=error.colno)
+    except ValueError as error:
+        return None, str(error)
 
 
 class TemplateImportForm(Form):

@@ -265,11 +265,7 @@ def test_cli_import_refuses_a_file_nested_too_deeply(app, db, tmp_path):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentTemplate)) == 0
 
 
-def test_demo_seed_stores_the_builtin_templates(db):
-    from app.demo.seed import seed_demo
-
-    assert seed_demo()
-    db.session.commit()
+def test_demo_seed_stores_the_builtin_templates(db, demo_city):
     stored = db.session.scalars(sa.select(AssessmentTemplate)).all()
     assert sorted(t.code for t in stored) == sorted(
         ["quality", "safety", "warm_winter", "survey_service", "child_welfare", "grading"])
@@ -304,3 +300,15 @@ def test_editor_racing_another_admin_shows_the_conflict(as_user, make_template, 
     assert response.status_code == 409
     assert "saved at the same time" in response.get_data(as_text=True)
     assert versions(db, "quality") == [1, 2]
+
+
+def test_a_template_file_nested_too_deeply_is_refused_not_a_500(as_user, db):
+    """100,000 brackets were a RecursionError (a 500); the page says why, and stores nothing."""
+    browser, _ = as_user("admin")
+    browser.get("/evaluations/templates/import")
+    response = browser.post("/evaluations/templates/import",
+                            _upload(("[" * 100_000 + "]" * 100_000).encode()),
+                            content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "nested more than 32 levels deep" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentTemplate)) == 0
