@@ -8,6 +8,8 @@ Models opt out with ``__audited__ = False``; secrets are listed in ``__audit_red
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -30,6 +32,21 @@ def current_actor() -> Any | None:
         return g.get("actor")
     except RuntimeError:  # no app context: a bare script
         return None
+
+
+@contextmanager
+def acting_as(user: Any | None) -> Iterator[None]:
+    """Changes flushed inside are audited as ``user``'s: work a background process does on a
+    user's behalf (a large import the worker runs for whoever sent the file)."""
+    had, before = "actor" in g, g.get("actor")
+    g.actor = user
+    try:
+        yield
+    finally:
+        if had:
+            g.actor = before
+        else:
+            g.pop("actor", None)
 
 
 def _plain(value: Any) -> Any:

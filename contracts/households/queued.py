@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import clock, uploads
+from app.audit.listener import acting_as
 from app.errors import DomainError
 from app.extensions import db
 from app.scoping import one_visible
@@ -127,8 +128,11 @@ def run_import(work) -> str:
     data = uploads.path_of(AREA, stored_name).read_bytes()
     with force_locale(upload.locale):
         try:
-            batch = import_households(upload.contract, data, upload.filename,
-                                      upload.requested_by, on_progress=progress)
+            # audited as whoever sent the file, as the import made at once is
+            with acting_as(upload.requested_by):
+                batch = import_households(upload.contract, data, upload.filename,
+                                          upload.requested_by, on_progress=progress)
+                db.session.flush()
         except HouseholdImportError as error:
             db.session.rollback()
             work.confirm()

@@ -184,3 +184,17 @@ def test_a_worker_that_lost_its_claim_commits_nothing(app, db, hh_contract, api_
     work_off(app)
     assert count(db) == 0 and count(db, HouseholdImport) == 0
     assert api.get(status_url).get_json()["status"] == "running"  # the other worker's now
+
+
+def test_a_queued_import_is_audited_as_its_requester(app, db, hh_contract, api_as):
+    """The worker wrote the records as "system"; the import made at once names its sender."""
+    from app.audit.models import AuditLog
+
+    contract = hh_contract()
+    api, user = api_as("provider", provider=contract.provider)
+    assert post_file(api, contract, hh_csv(records(8))).status_code == 202
+    work_off(app)
+    db.session.rollback()
+    rows = db.session.execute(sa.select(AuditLog.actor_id, AuditLog.actor_label).where(
+        AuditLog.object_type.in_(["household_imports", "household_records"]))).all()
+    assert rows and set(rows) == {(user.id, user.email)}
