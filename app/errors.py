@@ -8,6 +8,9 @@ class DomainError(Exception):
 
     code = "validation_error"
     status = 422
+    #: seconds to wait before trying again, where the refusal ends by itself (a throttle):
+    #: the API's ``Retry-After``
+    retry_after: int | None = None
 
     def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
         super().__init__(message)

@@ -87,4 +87,6 @@ def error_response(error: HTTPException | DomainError):
         body = error_body(status, message, fields)
     response = jsonify(body)
     response.status_code = status
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
     return response

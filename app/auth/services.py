@@ -50,14 +50,17 @@ class _Wait:
     def refusal(self) -> LoginThrottled:
         minutes = max(1, math.ceil(self.seconds / 60))
         if self.whole_address:
-            return LoginThrottled(ngettext(
+            refused = LoginThrottled(ngettext(
                 "Too many failed logins from your network address. Try again in %(num)d "
                 "minute.", "Too many failed logins from your network address. Try again in "
                 "%(num)d minutes.", minutes))
-        return LoginThrottled(ngettext(
-            "Too many failed logins for this account from your network address. Try again in "
-            "%(num)d minute.", "Too many failed logins for this account from your network "
-            "address. Try again in %(num)d minutes.", minutes))
+        else:
+            refused = LoginThrottled(ngettext(
+                "Too many failed logins for this account from your network address. Try "
+                "again in %(num)d minute.", "Too many failed logins for this account from "
+                "your network address. Try again in %(num)d minutes.", minutes))
+        refused.retry_after = max(1, math.ceil(self.seconds))
+        return refused
 
 
 def _failures(*conditions: sa.ColumnElement[bool]) -> sa.Select:

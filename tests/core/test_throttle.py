@@ -191,7 +191,8 @@ def test_api_tokens_are_throttled_per_pair_too(app, make_user, at):
         assert response.status_code == 401
     response = api.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD},
                         environ_base={"REMOTE_ADDR": CAFE})
-    assert response.status_code == 429
+    # the wait the message gives in minutes, in seconds for a client (30 s after 5 failures)
+    assert response.status_code == 429 and response.headers["Retry-After"] == "30"
     response = api.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD},
                         environ_base={"REMOTE_ADDR": HOME})
     assert response.status_code == 201
