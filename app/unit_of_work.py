@@ -25,10 +25,12 @@ from flask_babel import gettext as _
 from app.error_pages import handle_domain_error
 from app.errors import DomainError, NotFound
 from app.extensions import db
+from app.integrity import refusal
 from app.sqlite import take_the_write_lock
 
 _PENDING = "careprocure.after_commit"
 _UNDO = "careprocure.on_rollback"
+_WATCHED = "careprocure.expect_revision"
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,10 @@ def _listen() -> None:
     if not sa.event.contains(so.Session, "after_rollback", _run_undo):
         sa.event.listen(so.Session, "after_commit", _drop_undo)
         sa.event.listen(so.Session, "after_rollback", _run_undo)
+    if not sa.event.contains(so.Session, "before_flush", _bump_for_own_rows):
+        sa.event.listen(so.Session, "before_flush", _bump_for_own_rows)
+        sa.event.listen(so.Session, "after_commit", _drop_watched)
+        sa.event.listen(so.Session, "after_rollback", _drop_watched)
 
 
 def keep_despite_error() -> None:
@@ -97,12 +103,70 @@ def keep_despite_error() -> None:
 def expect_revision(obj: so.DeclarativeBase, revision: int | None) -> None:
     """Write ``obj`` only if it is still at the ``revision`` the client read.
 
-    The row's ``UPDATE ... WHERE revision = :revision`` then matches nothing when anybody
-    changed it since, and the flush refuses with a ``Conflict``: the database decides, never a
-    comparison in Python. ``None`` (the client sent none) keeps the revision just loaded.
+    The database decides, never a comparison in Python: ``UPDATE ... SET id = id WHERE id = :id
+    AND revision = :revision`` matching nothing refuses at once with a ``Conflict``, even for a
+    request that then changes nothing (a stale client was told its revision was current), and
+    holds the row until the commit (PostgreSQL; SQLite lets one writer at a time), so that the
+    row's own ``UPDATE ... WHERE revision = :revision`` still matches. ``None`` (the client
+    sent none) keeps the revision just loaded.
+
+    ``obj``'s own rows (a facility's wards, a contract's installments: relationships that
+    delete their orphans) are part of it: a change of them alone adds 1 to its revision too
+    (:func:`_bump_for_own_rows`), else a second client holding the old revision would
+    overwrite them, and the answer would carry a revision that no longer tells the change.
     """
     if revision is not None:
         so.attributes.set_committed_value(obj, "revision", revision)
+        table = obj.__table__
+        held = db.session.execute(
+            sa.update(table).where(table.c.id == obj.id, table.c.revision == revision)
+            .values(_unchanged(table))).rowcount
+        if not held:
+            raise refusal(so.exc.StaleDataError(f"{table.name} {obj.id} is not at {revision}"))
+    db.session.info.setdefault(_WATCHED, []).append((obj, obj.revision))
+
+
+def _bump_for_own_rows(session: so.Session, *_: object) -> None:
+    """Before a flush: each object handed to :func:`expect_revision` and not yet written in
+    this transaction whose own rows change is written at its revision + 1 (the ORM then
+    issues its ``UPDATE ... WHERE revision = :read``, once: with its columns when they change
+    too, which would otherwise add 1 on their own)."""
+    for obj, read in session.info.get(_WATCHED, ()):
+        state = sa.inspect(obj)
+        if state.session is not session or state.deleted or state.dict.get("revision") != read:
+            continue  # gone, or written already (a second +1 would tell of a change not made)
+        if _own_rows_changed(session, state):
+            obj.revision = read + 1
+
+
+def _own_rows_changed(session: so.Session, state: so.InstanceState) -> bool:
+    """Whether this flush adds, removes or changes a row of one of ``state``'s relationships
+    that delete their orphans (its own rows, not rows that merely point at it)."""
+    changed = [*session.new, *session.deleted,
+               *(o for o in session.dirty if session.is_modified(o))]
+    for prop in state.mapper.relationships:
+        if not prop.cascade.delete_orphan:
+            continue
+        if state.attrs[prop.key].history.has_changes():  # rows added or taken out
+            return True
+        loaded = state.dict.get(prop.key) or ()
+        if any(isinstance(row, prop.mapper.class_) and (row in loaded or _refers(row, state, prop))
+               for row in changed):
+            return True
+    return False
+
+
+def _refers(row: object, owner: so.InstanceState, prop: so.RelationshipProperty) -> bool:
+    """Whether ``row``'s foreign key (as loaded) names ``owner`` through ``prop``."""
+    row_state = sa.inspect(row)
+    return all(
+        row_state.dict.get(row_state.mapper.get_property_by_column(remote).key)
+        == owner.dict.get(owner.mapper.get_property_by_column(local).key)
+        for local, remote in prop.local_remote_pairs)
+
+
+def _drop_watched(session: so.Session, *_: object) -> None:
+    session.info.pop(_WATCHED, None)
 
 
 def claim_row(obj: so.DeclarativeBase, check: Callable[[], None]) -> None:

@@ -385,12 +385,13 @@ def update_contract(contract: Contract, *, actor: User | None = None,
     if installments is not None:
         schedule = check_schedule(installments, values["start_date"], errors)
     raise_if(errors, _("The contract was not saved."))
-    renumber = (values["start_date"].year != contract.start_date.year
-                or values["service_type"] is not contract.service_type)
+    if (values["start_date"].year != contract.start_date.year
+            or values["service_type"] is not contract.service_type):
+        # a new number (it says both), reserved before the contract changes: its flush wrote
+        # the changed contract, then the number a second time (the revision went up by 2)
+        contract.number = next_contract_number(values["start_date"].year, values["service_type"])
     for key, value in values.items():
         setattr(contract, key, value)
-    if renumber:  # the number says the year and the service type
-        contract.number = next_contract_number(contract.start_date.year, contract.service_type)
     if schedule is not None:
         _apply_schedule(contract, schedule)
     db.session.flush()

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from app.api import Blueprint
 from app.api.auth import api_user, token_required
-from app.api.schemas import page_schema
+from app.api.schemas import page_schema, revision_in
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.unit_of_work import expect_revision
@@ -25,6 +25,11 @@ from contracts.red_flags import services as red_flags
 
 blp = Blueprint("api_purchasing", __name__, url_prefix="/api/v1",
                 description="Providers, facilities and procurement")
+
+
+class ProviderStatusChangeIn(s.ProviderStatusIn):
+    #: a debarment made since the client read the provider is not lifted unseen
+    revision = revision_in()
 
 
 def _errors(*codes: int):
@@ -65,7 +70,7 @@ class ProviderById(MethodView):
     @token_required(*WRITERS)
     @blp.arguments(s.ProviderPatch)
     @blp.response(200, s.ProviderOut)
-    @_errors(403, 404, 422)
+    @_errors(403, 404, 409, 422)
     def patch(self, data, provider_id):
         """Change any of the provider's fields (status: ``POST .../status``). For admins and
         officers of the city or of a region holding all the provider's contracts and bids."""
@@ -77,12 +82,14 @@ class ProviderById(MethodView):
 @blp.route("/providers/<int:provider_id>/status")
 class ProviderStatusView(MethodView):
     @token_required(*WRITERS)
-    @blp.arguments(s.ProviderStatusIn)
+    @blp.arguments(ProviderStatusChangeIn)
     @blp.response(200, s.ProviderOut)
-    @_errors(403, 404, 422)
+    @_errors(403, 404, 409, 422)
     def post(self, data, provider_id):
-        """Suspend, debar or reinstate a provider; a reason is required. Who may: as PATCH."""
+        """Suspend, debar or reinstate a provider; a reason is required. Who may: as PATCH.
+        With ``revision``: changed since (another officer's status change) → 409."""
         provider = services.get_visible_provider(api_user(), provider_id)
+        expect_revision(provider, data["revision"])
         return services.set_provider_status(provider, data["status"], data["reason"],
                                             actor=api_user())
 
@@ -166,7 +173,7 @@ class FacilityById(MethodView):
     @token_required(*WRITERS)
     @blp.arguments(s.FacilityPatch)
     @blp.response(200, s.FacilityOut)
-    @_errors(404, 422)
+    @_errors(404, 409, 422)
     def patch(self, data, facility_id):
         """Change any of the facility's fields; a new region lies inside the caller's."""
         user = api_user()

@@ -62,6 +62,8 @@ class ActionSchema(ma.Schema):
     reopen_reason = ma.fields.String()
     reinspection_id = ma.fields.Integer(allow_none=True)
     attachments = ma.fields.List(ma.fields.Nested(AttachmentSchema))
+    state = ma.fields.String(metadata={"description": "where the action stands (its status, "
+                                       "returns and report), to send back as `state_seen`"})
 
 
 class ActionArgs(PageArgs):
@@ -92,12 +94,20 @@ class ReinspectionArgs(ma.Schema):
     scheduled_for = ma.fields.Date(required=True)
 
 
+def _state_seen() -> ma.fields.String:
+    return ma.fields.String(load_default=None, validate=ma.validate.Length(max=100),
+                            metadata={"description": "optional: the action's `state` as read; "
+                                      "answered, returned or closed since → 409"})
+
+
 class ReopenArgs(ma.Schema):
     reason = ma.fields.String(required=True)
+    state_seen = _state_seen()
 
 
 class CloseArgs(ma.Schema):
     note = ma.fields.String(load_default="")
+    state_seen = _state_seen()
     answer_seen = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40),
                                    metadata={"description": "the action's `responded_at` as "
                                              "read (\"\" when it had no answer); the provider "
@@ -116,7 +126,7 @@ def action_dict(action: CorrectiveAction) -> dict:
         "responsible_person": action.responsible_person, "completed_on": action.completed_on,
         "responded_at": action.responded_at, "closed_at": action.closed_at,
         "reopen_count": action.reopen_count, "reopen_reason": action.reopen_reason,
-        "reinspection_id": action.reinspection_id,
+        "reinspection_id": action.reinspection_id, "state": actions.state_stamp(action),
         "attachments": [{"id": a.id, "kind": a.kind.value, "name": a.original_name,
                          "content_type": a.content_type, "size": a.size}
                         for a in action.attachments],
@@ -232,11 +242,11 @@ class CorrectiveActionClose(MethodView):
     @blp.arguments(CloseArgs)
     @blp.response(200, ActionSchema)
     def post(self, args, action_id: int):
-        """The officer closes the action; already closed, or answered again since
-        ``answer_seen`` → 409."""
+        """The officer closes the action; already closed, answered again since
+        ``answer_seen``, or changed since ``state_seen`` (answered, returned, closed) → 409."""
         action = _action(action_id)
         actions.close_action(action, actor=api_user(), note=args["note"],
-                             answer_seen=args["answer_seen"])
+                             answer_seen=args["answer_seen"], state_seen=args["state_seen"])
         return action_dict(action)
 
 
@@ -246,7 +256,9 @@ class CorrectiveActionReopen(MethodView):
     @blp.arguments(ReopenArgs)
     @blp.response(200, ActionSchema)
     def post(self, args, action_id: int):
-        """The officer sends it back to the provider; ``reason`` required (422 if empty)."""
+        """The officer sends it back to the provider; ``reason`` required (422 if empty);
+        already open, or changed since ``state_seen`` (answered, returned, closed) → 409."""
         action = _action(action_id)
-        actions.reopen_action(action, reason=args["reason"], actor=api_user())
+        actions.reopen_action(action, reason=args["reason"], actor=api_user(),
+                              state_seen=args["state_seen"])
         return action_dict(action)

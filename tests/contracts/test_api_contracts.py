@@ -177,6 +177,45 @@ def test_patch_edits_a_draft(api_as, make_contract, db):
     assert outside.status_code == 422 and "region_code" in error_of(outside)["fields"]
 
 
+SCHEDULE = [{"share_percent": "30", "due_date": "2026-01-10"},
+            {"share_percent": "70", "due_date": "2027-01-30", "performance_linked": True}]
+
+
+def test_a_stale_revision_refuses_a_change_of_the_installments_alone(api_as, make_contract, db):
+    """A schedule alone wrote no row of the contract itself, so nothing compared its revision:
+    a client that read it before another officer's edit replaced the schedule unseen."""
+    api, _ = api_as("officer", region="a")
+    contract = make_contract(region="a")
+    url = f"/api/v1/contracts/{contract.id}"
+    read = api.get(url).get_json()["revision"]
+    assert api.patch(url, json={"title": "新标题", "revision": read}).status_code == 200
+    stale = api.patch(url, json={"revision": read, "installments": SCHEDULE})
+    assert stale.status_code == 409, stale.get_json()
+    db.session.expire_all()
+    assert [i.share_percent for i in db.session.get(Contract, contract.id).installments] == [
+        Decimal("50.00"), Decimal("50.00")]
+    fresh = api.patch(url, json={"revision": read + 1, "installments": SCHEDULE})
+    assert fresh.status_code == 200 and fresh.get_json()["revision"] == read + 2
+    assert api.patch(url, json={"revision": read + 1, "title": "又改"}).status_code == 409
+
+
+def test_one_edit_is_one_revision_even_when_it_renumbers(api_as, make_contract):
+    """A new year renumbers the contract: its flush wrote the contract, then its number
+    (revision + 2), and the client's copy looked stale after its own edit."""
+    api, _ = api_as("officer", region="a")
+    contract = make_contract(region="a")
+    url = f"/api/v1/contracts/{contract.id}"
+    read = api.get(url).get_json()["revision"]
+    moved = api.patch(url, json={"start_date": "2027-01-01", "end_date": "2027-12-31",
+                                 "revision": read, "installments": [
+                                     {"share_percent": "30", "due_date": "2027-01-10"},
+                                     {"share_percent": "70", "due_date": "2028-01-30",
+                                      "performance_linked": True}]})
+    assert moved.status_code == 200, moved.get_json()
+    assert "2027" in moved.get_json()["number"] and moved.get_json()["revision"] == read + 1
+    assert api.get(url).get_json()["revision"] == read + 1
+
+
 @pytest.mark.parametrize("status", ["active", "suspended"])
 def test_patch_on_a_running_contract_is_409_pointing_to_amendments(api_as, make_contract, db,
                                                                     status):

@@ -99,6 +99,40 @@ def test_a_patch_of_a_stale_revision_is_409_and_changes_nothing(api_as, make_fac
     assert stored.name != "甲一颐养院"
 
 
+def test_a_stale_revision_refuses_a_change_of_the_wards_alone(api_as, make_facility, db):
+    """A patch of the wards alone wrote no row of the facility itself, so nothing compared
+    its revision: the stale client's wards replaced the others', and it was told revision 1."""
+    api, _ = api_as("officer", region="a")
+    home = make_facility("a1")
+    read = api.get(f"/api/v1/facilities/{home.id}").get_json()["revision"]
+    assert api.patch(f"/api/v1/facilities/{home.id}",
+                     json={"name": "甲一颐养院", "revision": read}).status_code == 200
+    stale = api.patch(f"/api/v1/facilities/{home.id}",
+                      json={"ward_beds": {"self_care": 5}, "revision": read})
+    assert stale.status_code == 409, stale.get_json()
+    db.session.expire_all()
+    assert db.session.get(Facility, home.id).ward_beds == {
+        "self_care": 40, "semi_disabled": 30, "disabled": 30}
+
+
+def test_a_change_of_the_wards_alone_is_a_new_revision(api_as, make_facility, db):
+    """Else a second client holding the old revision overwrote the wards just changed."""
+    api, _ = api_as("officer", region="a")
+    home = make_facility("a1")
+    url = f"/api/v1/facilities/{home.id}"
+    read = api.get(url).get_json()["revision"]
+    first = api.patch(url, json={"ward_beds": {"self_care": 5}, "revision": read})
+    assert first.status_code == 200 and first.get_json()["revision"] == read + 1
+    assert api.patch(url, json={"wards": ["disabled"], "revision": read}).status_code == 409
+    both = api.patch(url, json={"name": "甲一颐养院", "wards": ["disabled"], "revision": read + 1})
+    assert both.status_code == 200 and both.get_json()["revision"] == read + 2  # not + 3
+    unchanged = api.patch(url, json={"wards": ["disabled"], "revision": read + 2})
+    assert unchanged.status_code == 200 and unchanged.get_json()["revision"] == read + 2
+    db.session.expire_all()
+    stored = db.session.get(Facility, home.id)
+    assert (stored.ward_beds, stored.revision) == ({"disabled": 0}, read + 2)
+
+
 def test_current_operator_is_the_active_operation_contract(api_as, make_facility,
                                                            make_contract):
     set_today(date(2026, 3, 1))

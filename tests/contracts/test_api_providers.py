@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from contracts import services
 from contracts.credit_code import make_credit_code
 from contracts.models import Provider, ProviderStatus
 from tests.clients import error_of
@@ -87,6 +88,34 @@ def test_a_patch_of_a_stale_revision_is_409_and_changes_nothing(api_as, make_pro
     assert stale.status_code == 409 and error_of(stale)["code"] == "conflict"
     db.session.expire_all()
     assert (provider.contact_phone, provider.revision) == ("222", 2)
+
+
+def test_a_patch_changing_nothing_answers_the_stored_revision(api_as, qualified_provider):
+    """It echoed any revision sent (7 while 1 was stored): a stale client was told it was
+    current."""
+    api, _ = api_as("officer", region="city")
+    provider = qualified_provider()
+    stale = api.patch(f"/api/v1/providers/{provider.id}", json={"revision": 7})
+    assert stale.status_code == 409 and error_of(stale)["code"] == "conflict"
+    current = api.patch(f"/api/v1/providers/{provider.id}", json={"revision": 1})
+    assert current.status_code == 200 and current.get_json()["revision"] == 1
+
+
+def test_api_status_change_on_a_stale_revision_is_409(api_as, make_provider, db):
+    """The client read the provider suspended; another officer debarred it since: the
+    reinstatement sent on what the client read is refused, the debarment stands."""
+    provider = make_provider("康乐养老中心", status=ProviderStatus.SUSPENDED)
+    api, _ = api_as("officer")
+    read = api.get(f"/api/v1/providers/{provider.id}").get_json()["revision"]
+    services.set_provider_status(provider, "debarred", "虚报服务量", actor=None)
+    db.session.commit()
+    url = f"/api/v1/providers/{provider.id}/status"
+    answer = api.post(url, json={"status": "active", "reason": "欠税已补缴", "revision": read})
+    assert answer.status_code == 409 and error_of(answer)["code"] == "conflict"
+    db.session.expire_all()
+    assert db.session.get(Provider, provider.id).status is ProviderStatus.DEBARRED
+    fresh = api.post(url, json={"status": "active", "reason": "欠税已补缴", "revision": read + 1})
+    assert fresh.status_code == 200 and fresh.get_json()["revision"] == read + 2
 
 
 def test_status_change_needs_a_reason(api_as, make_provider, db):

@@ -100,12 +100,17 @@ def test_a_claim_of_a_row_deleted_meanwhile_is_not_found(db, regions):
         claim_row(region, lambda: None)
 
 
-def test_a_claim_keeps_the_revision_the_client_sent(db, make_contract):
-    """The flush must still compare the client's revision (two edits of one contract)."""
+def test_a_stale_revision_is_refused_before_anything_is_written(db, make_contract):
+    """The database compares the client's revision at once: an edit that then changes nothing
+    of the contract's own columns (its installments only, or nothing) is refused too, and a
+    claim of the row after it keeps the revision for the flush to compare."""
     contract = make_contract("a")
     db.session.commit()
-    expect_revision(contract, contract.revision - 1)  # read before someone else's save
-    claim_row(contract, lambda: None)
-    contract.title = "过时的修改"
     with pytest.raises(Conflict):
-        db.session.flush()
+        expect_revision(contract, contract.revision - 1)  # read before someone else's save
+    db.session.rollback()
+    expect_revision(contract, contract.revision)
+    claim_row(contract, lambda: None)
+    contract.title = "当前的修改"
+    db.session.flush()
+    assert contract.revision == 2

@@ -5,7 +5,8 @@
 - ``POST /assistance-standards`` ``{"region_code","year","area","dibao_monthly",
   "tekun_monthly"?,"near_poor_monthly"?,"asset_limit_per_person"?}`` — sets the standard of
   that region, year and area: 201 when new, 200 when an existing one changed (its history
-  keeps the old amounts). Officers set their own region's only.
+  keeps the old amounts). Officers set their own region's only. With ``"seen"`` (the
+  ``stamp`` of the standard as read), a standard changed since → 409, nothing saved.
 - ``GET /assistance-standards/{id}`` — one standard with its history.
 """
 
@@ -17,10 +18,12 @@ from flask.views import MethodView
 
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema, paginate
+from app.extensions import db
 from app.regions.services import get_by_code
 from app.users.models import Role
 from contracts.households import standards
 from contracts.households.api.blueprint import blp
+from contracts.households.models import AssistanceStandard
 
 _MONEY = {"type": "string", "example": "750.00"}
 OFFICERS = (Role.OFFICER, Role.ADMIN)
@@ -42,6 +45,8 @@ class StandardOut(ma.Schema):
     near_poor_monthly = _money("near_poor_monthly")
     asset_limit_per_person = _money("asset_limit_per_person")
     updated_at = ma.fields.DateTime()
+    stamp = ma.fields.Function(standards.standard_stamp, metadata={
+        "description": "a digest of the amounts as read, to send back as `seen`"})
 
 
 class ChangeOut(ma.Schema):
@@ -66,6 +71,8 @@ class StandardIn(ma.Schema):
         "description": "default 1.5 × dibao_monthly"})
     asset_limit_per_person = ma.fields.Raw(allow_none=True, metadata=_MONEY | {
         "description": "null: no asset test"})
+    seen = ma.fields.String(load_default=None, validate=ma.validate.Length(max=64), metadata={
+        "description": "optional: the standard's `stamp` as read; changed since → 409"})
 
 
 class StandardArgs(PageArgs):
@@ -94,13 +101,26 @@ class AssistanceStandards(MethodView):
     @blp.response(201, StandardDetail)
     @blp.alt_response(200, schema=StandardDetail, description="An existing standard changed")
     def post(self, data):
-        """Set the standard of a region, year and area (officers: their own region's)."""
+        """Set the standard of a region, year and area (officers: their own region's); with
+        ``seen``, one changed since the client read it → 409 (another officer's change is
+        not put back unseen)."""
+        amounts = {name: data.get(name) for name in standards.AMOUNTS}
+        existing = _existing(data) if data["seen"] is not None else None
+        if existing is not None:
+            return standards.change_standard(existing, actor=api_user(), seen=data["seen"],
+                                             **amounts), 200
         standard, created = standards.save_standard(
             region=data["region_code"], year=data["year"], area=data["area"],
-            dibao_monthly=data["dibao_monthly"], tekun_monthly=data.get("tekun_monthly"),
-            near_poor_monthly=data.get("near_poor_monthly"),
-            asset_limit_per_person=data.get("asset_limit_per_person"), actor=api_user())
+            actor=api_user(), **amounts)
         return standard, 201 if created else 200
+
+
+def _existing(data: dict) -> AssistanceStandard | None:
+    """The stored standard of the body's region, year and area, if any."""
+    region = get_by_code(data["region_code"])
+    return None if region is None else db.session.scalar(sa.select(AssistanceStandard).where(
+        AssistanceStandard.region_id == region.id, AssistanceStandard.year == data["year"],
+        AssistanceStandard.area == data["area"]))
 
 
 @blp.route("/assistance-standards/<int:standard_id>")

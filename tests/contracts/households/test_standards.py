@@ -118,10 +118,10 @@ def test_api_sets_reads_and_keeps_history(db, regions, api_as):
     created = api.post("/api/v1/assistance-standards", json=BODY)
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
-    assert body | {"id": 0, "updated_at": ""} == {
+    assert body | {"id": 0, "updated_at": "", "stamp": ""} == {
         "id": 0, "region_code": "100100", "year": 2026, "area": "rural",
         "dibao_monthly": "600.00", "tekun_monthly": "780.00", "near_poor_monthly": "900.00",
-        "asset_limit_per_person": None, "updated_at": "",
+        "asset_limit_per_person": None, "updated_at": "", "stamp": "",
         "history": [{"at": body["history"][0]["at"], "actor_id": officer.id, "before": {},
                      "after": {"dibao_monthly": "600.00", "tekun_monthly": "780.00",
                                "near_poor_monthly": "900.00",
@@ -188,6 +188,27 @@ def test_a_change_sent_after_a_colleagues_change_is_refused(db, regions, as_user
     db.session.expire_all()
     assert db.session.get(AssistanceStandard, standard.id).asset_limit_per_person == Decimal(
         "24000.00")
+
+
+def test_api_a_change_sent_after_a_colleagues_change_is_409(db, regions, api_as):
+    """The API's client read the standard; another officer raised the 低保 standard since:
+    the change sent on what the client read is refused, not saved over theirs."""
+    api, _officer = api_as("officer", region="a")
+    standard_id = api.post("/api/v1/assistance-standards", json=BODY).get_json()["id"]
+    read = api.get(f"/api/v1/assistance-standards/{standard_id}").get_json()["stamp"]
+    standards.change_standard(db.session.get(AssistanceStandard, standard_id), actor=None,
+                              dibao_monthly="650")
+    db.session.commit()
+    change = BODY | {"asset_limit_per_person": "24000"}
+
+    refused = api.post("/api/v1/assistance-standards", json=change | {"seen": read})
+    assert refused.status_code == 409
+    db.session.expire_all()
+    stored = db.session.get(AssistanceStandard, standard_id)
+    assert (stored.dibao_monthly, stored.asset_limit_per_person) == (Decimal("650.00"), None)
+    fresh = api.get(f"/api/v1/assistance-standards/{standard_id}").get_json()["stamp"]
+    saved = api.post("/api/v1/assistance-standards", json=change | {"seen": fresh})
+    assert saved.status_code == 200 and saved.get_json()["asset_limit_per_person"] == "24000.00"
 
 
 _SEEN = re.compile(r'name="seen" type="hidden" value="([^"]*)"')

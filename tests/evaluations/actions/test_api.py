@@ -97,3 +97,37 @@ def test_officer_reopen_needs_a_reason_and_close_twice_is_409(world, api_login):
     assert api.post(f"{url}/reopen", json={"reason": ""}).status_code == 422
     body = api.post(f"{url}/reopen", json={"reason": "复查未整改"}).get_json()
     assert body["status"] == "open" and body["reopen_count"] == 1
+
+
+def test_a_return_on_a_stale_state_is_409_and_the_action_stays_closed(world, api_login, db):
+    """An officer's client read the answered action; a colleague closed it meanwhile: the
+    return sent on what the client read is refused, not a reopening of what it never saw."""
+    answered = api_login(world.provider_user).post(
+        f"/api/v1/corrective-actions/{world.action.id}/answer",
+        json={"measures": "已更换全部灭火器"} | REPORT)
+    assert answered.status_code == 200
+    api = api_login(world.officer)
+    url = f"/api/v1/corrective-actions/{world.action.id}"
+    read = api.get(url).get_json()["state"]
+    services.close_action(world.action, actor=world.officer, note="同意")
+    db.session.commit()
+    stale = api.post(f"{url}/reopen", json={"reason": "复查未整改", "state_seen": read})
+    assert stale.status_code == 409 and "reason" in stale.get_json()["error"]["fields"]
+    db.session.expire_all()
+    assert world.action.status.value == "closed" and world.action.reopen_count == 0
+    fresh = api.get(url).get_json()["state"]
+    assert fresh != read
+    again = api.post(f"{url}/reopen", json={"reason": "复查未整改", "state_seen": fresh})
+    assert again.status_code == 200 and again.get_json()["status"] == "open"
+
+
+def test_a_close_on_a_stale_state_is_409(world, api_login, db):
+    api = api_login(world.officer)
+    url = f"/api/v1/corrective-actions/{world.action.id}"
+    read = api.get(url).get_json()["state"]
+    assert api_login(world.provider_user).post(
+        f"{url}/answer", json={"measures": "已更换全部灭火器"} | REPORT).status_code == 200
+    stale = api.post(f"{url}/close", json={"note": "同意", "state_seen": read})
+    assert stale.status_code == 409 and "note" in stale.get_json()["error"]["fields"]
+    db.session.expire_all()
+    assert world.action.status.value == "answered"
