@@ -45,6 +45,14 @@ def gave_way(error: BaseException) -> bool:
     return isinstance(error, sa.exc.OperationalError) and state.startswith("40")
 
 
+#: what the session catches to tell a refusal (:func:`is_refusal`) from any other failure
+_CAUGHT = (*DATABASE_REFUSALS, sa.exc.OperationalError)
+
+
+def is_refusal(error: BaseException) -> bool:
+    return isinstance(error, DATABASE_REFUSALS) or gave_way(error)
+
+
 @dataclass(frozen=True)
 class Violation:
     #: unique, foreign_key, in_use, check, not_null or data
@@ -190,10 +198,8 @@ class Session(flask_sqlalchemy.session.Session):
     def flush(self, objects: Any = None) -> None:
         try:
             super().flush(objects)
-        except DATABASE_REFUSALS as error:
-            raise self._refuse(error) from error
-        except sa.exc.OperationalError as error:
-            if not gave_way(error):
+        except _CAUGHT as error:
+            if not is_refusal(error):
                 raise
             raise self._refuse(error) from error
         except DomainError:
@@ -204,10 +210,8 @@ class Session(flask_sqlalchemy.session.Session):
     def execute(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().execute(*args, **kwargs)
-        except DATABASE_REFUSALS as error:
-            raise self._refuse(error) from error
-        except sa.exc.OperationalError as error:
-            if not gave_way(error):
+        except _CAUGHT as error:
+            if not is_refusal(error):
                 raise
             raise self._refuse(error) from error
 
@@ -215,10 +219,8 @@ class Session(flask_sqlalchemy.session.Session):
         self.flush()  # refused and rolled back here, outside the commit's own bookkeeping
         try:
             super().commit()
-        except DATABASE_REFUSALS as error:  # a constraint checked only at COMMIT
-            raise refusal(error) from error
-        except sa.exc.OperationalError as error:  # a serialization failure at COMMIT
-            if not gave_way(error):
+        except _CAUGHT as error:  # a constraint checked, or a serialization failed, at COMMIT
+            if not is_refusal(error):
                 raise
             raise refusal(error) from error
 

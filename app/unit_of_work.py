@@ -12,6 +12,7 @@ row that is then rolled back) is queued with :func:`on_rollback`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import zlib
 from collections.abc import Callable
@@ -124,6 +125,20 @@ def expect_revision(obj: so.DeclarativeBase, revision: int | None) -> None:
         if not held:
             raise refusal(so.exc.StaleDataError(f"{table.name} {obj.id} is not at {revision}"))
     db.session.info.setdefault(_WATCHED, []).append((obj, obj.revision))
+
+
+def page_stamp(shown: object) -> str:
+    """A digest of what an edit page showed of a row that has no revision (its fields as
+    stored), for :func:`expect_stamp`."""
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+
+
+def expect_stamp(seen: str | None, current: str, what: str) -> None:
+    """Refuse, as a stale revision is refused, a change sent from a page that showed ``seen``
+    of a row whose :func:`page_stamp` is now ``current`` (``None``: the sender showed none).
+    The page sends every field: it would put back what another officer changed."""
+    if seen is not None and seen != current:
+        raise refusal(so.exc.StaleDataError(f"{what} changed since the page was read"))
 
 
 def _bump_for_own_rows(session: so.Session, *_: object) -> None:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
 from app.errors import Conflict, ValidationError
 from app.extensions import db
-from app.integrity import refusal
-from app.unit_of_work import claim_row
+from app.unit_of_work import claim_row, expect_stamp, page_stamp
 from app.users.models import User
 from contracts.common import (
     Errors,
@@ -106,9 +103,8 @@ def _refuse_unless_open(procurement: Procurement) -> None:
 
 def procurement_stamp(procurement: Procurement) -> str:
     """A digest of what the procurement's edit page shows (its fields as stored)."""
-    shown = [str(getattr(procurement, f"{name}_id" if name in ("region", "facility") else name))
-             for name in PROCUREMENT_FIELDS]
-    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+    return page_stamp([str(getattr(procurement, f"{name}_id" if name in ("region", "facility")
+                                   else name)) for name in PROCUREMENT_FIELDS])
 
 
 def update_procurement(procurement: Procurement, *, actor: User | None = None,
@@ -117,8 +113,7 @@ def update_procurement(procurement: Procurement, *, actor: User | None = None,
     :func:`procurement_stamp` the edit page showed; changed since → ``Conflict``, as a stale
     revision (the page sends every field: it would put back what another officer changed)."""
     _require_open(procurement)
-    if seen is not None and seen != procurement_stamp(procurement):
-        raise refusal(so.exc.StaleDataError("the procurement changed since the page was read"))
+    expect_stamp(seen, procurement_stamp(procurement), "the procurement")
     unknown = set(changes) - set(PROCUREMENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown procurement fields: {', '.join(sorted(unknown))}")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -52,10 +51,6 @@ def _item_path(field: ma.fields.List, path: str, i: int) -> str:
     return f"{path}[{i}]" if field.metadata.get("bracketed") else f"{path}.{i}"
 
 
-#: a whole number as text: ASCII digits, a sign at most
-_WHOLE_NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
-
-
 def _not_whole() -> str:
     return _("Enter a whole number from %(low)d to %(high)d.", low=v.INT_MIN, high=v.INT_MAX)
 
@@ -72,12 +67,13 @@ def _whole_number_problem(value: str | int | float) -> str | None:
         value = int(value)
     elif isinstance(value, str):
         try:
-            number = int(value)
+            value = v.whole_number(value)
         except ValueError:
-            return None  # not a number: the schema says so
-        if not _WHOLE_NUMBER.fullmatch(value):
+            try:
+                int(value)
+            except ValueError:
+                return None  # not a number: the schema says so
             return _not_whole()
-        value = number
     return v.int_problem(value)
 
 

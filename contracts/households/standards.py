@@ -17,7 +17,6 @@ Rules:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,16 +25,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.integrity import refusal
 from app.regions.models import Level, Region
 from app.scoping import one_visible, region_subtree
-from app.unit_of_work import claim_row
+from app.unit_of_work import claim_row, expect_stamp, page_stamp
 from app.users.models import Role, User
 from contracts.households.models import Area, AssistanceStandard, AssistanceStandardChange
 
@@ -201,12 +198,7 @@ def save_standard(*, region: Region | str | None, year: Any, area: Any, dibao_mo
 
 def standard_stamp(standard: AssistanceStandard) -> str:
     """A digest of the amounts a standard's page shows."""
-    return hashlib.sha256(repr(sorted(_snapshot(standard).items())).encode()).hexdigest()[:16]
-
-
-def _refuse_unless_seen(standard: AssistanceStandard, seen: str | None) -> None:
-    if seen is not None and seen != standard_stamp(standard):
-        raise refusal(so.exc.StaleDataError("the standard changed since the page was read"))
+    return page_stamp(sorted(_snapshot(standard).items()))
 
 
 def change_standard(standard: AssistanceStandard, *, actor: User | None,
@@ -218,7 +210,7 @@ def change_standard(standard: AssistanceStandard, *, actor: User | None,
     for the change, so that two at once are kept in its history one after the other."""
     if actor is not None and not may_edit(actor, standard.region):
         raise Forbidden(_("You may change only the standards of your own region."))
-    claim_row(standard, lambda: _refuse_unless_seen(standard, seen))
+    claim_row(standard, lambda: expect_stamp(seen, standard_stamp(standard), "the standard"))
     values = _snapshot(standard) | amounts
     saved, _created = save_standard(region=standard.region, year=standard.year,
                                     area=standard.area.value, actor=actor, **values)
