@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+import click
+
 from app.outage import first_line, is_unavailable, state
 
 log = logging.getLogger(__name__)
@@ -20,6 +22,20 @@ T = TypeVar("T")
 
 FIRST_DELAY = 0.5
 MAX_DELAY = 30.0
+
+#: the command line's seconds of a wait or a beat: none or a negative one spun a hot loop on
+#: the database
+SECONDS = click.FloatRange(min=0, min_open=True)
+
+
+def check_silence(heartbeat: float, silence: float, option: str) -> None:
+    """Refuse (a usage error of ``option``) a silence after which another process takes over
+    that is not more than two heartbeats: one missed beat (a failed beat is tried at the next)
+    would hand a scheduler's lock to a standby while the leader still runs its jobs, or a
+    running task to a second worker."""
+    if silence <= 2 * heartbeat:
+        raise click.UsageError(f"{option} ({silence:g} s) must be more than twice "
+                               f"--heartbeat ({heartbeat:g} s).")
 
 
 class Stopped(Exception):  # noqa: N818 - an outcome: the process was told to stop

@@ -10,11 +10,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.retry import SECONDS, check_silence
 from app.scheduler import registry, runner
 from app.scheduler.services import job_overview
 
-#: seconds of a wait or a beat: none or a negative one spun a hot loop on the database
-SECONDS = click.FloatRange(min=0, min_open=True)
 #: what a PostgreSQL advisory lock key holds (a bigint)
 LOCK_KEYS = click.IntRange(-(2**63), 2**63 - 1)
 
@@ -61,8 +60,8 @@ def run(heartbeat, lock_timeout, standby_retry, command_poll, lock_key, job_modu
                  "SCHEDULER_RETRY_FIRST_SECONDS": retry_first,
                  "SCHEDULER_RETRY_MAX_SECONDS": retry_max}
     settings = {k: v for k, v in overrides.items() if v is not None}
-    _check_lock_timeout(*(float(settings.get(name, runner.setting(app, name))) for name in (
-        "SCHEDULER_HEARTBEAT_SECONDS", "SCHEDULER_LOCK_TIMEOUT_SECONDS")))
+    check_silence(*(float(settings.get(name, runner.setting(app, name))) for name in (
+        "SCHEDULER_HEARTBEAT_SECONDS", "SCHEDULER_LOCK_TIMEOUT_SECONDS")), "--lock-timeout")
     app.config.update(settings)
     _import_job_modules(job_modules)
     if not logging.getLogger().handlers:
@@ -76,14 +75,6 @@ def run(heartbeat, lock_timeout, standby_retry, command_poll, lock_key, job_modu
     except KeyboardInterrupt:
         host.stop.set()
     click.echo("Scheduler stopped.")
-
-
-def _check_lock_timeout(heartbeat: float, lock_timeout: float) -> None:
-    """A lock row free before its holder's next heartbeat, or after one missed beat, is taken
-    by a standby while the leader still runs its jobs: two leaders, jobs fired twice."""
-    if lock_timeout <= 2 * heartbeat:
-        raise click.UsageError(f"--lock-timeout ({lock_timeout:g} s) must be more than twice "
-                               f"--heartbeat ({heartbeat:g} s).")
 
 
 @scheduler_cli.command("list")

@@ -9,10 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.retry import SECONDS, check_silence
 from app.worker import queue, registry, runner
-
-#: seconds of a wait or a beat: none or a negative one spun a hot loop on the database
-SECONDS = click.FloatRange(min=0, min_open=True)
 
 
 @click.group("worker", help="Run queued long work (campaign scorecard ZIPs, large imports).")
@@ -41,8 +39,9 @@ def run(once, poll, heartbeat, stale_after, max_attempts, retry_max):
                  "WORKER_STALE_SECONDS": stale_after, "WORKER_MAX_ATTEMPTS": max_attempts,
                  "WORKER_RETRY_MAX_SECONDS": retry_max}
     settings = {k: v for k, v in overrides.items() if v is not None}
-    _check_stale_after(*(float(settings.get(name, runner.setting(app, name)))
-                         for name in ("WORKER_HEARTBEAT_SECONDS", "WORKER_STALE_SECONDS")))
+    check_silence(*(float(settings.get(name, runner.setting(app, name)))
+                    for name in ("WORKER_HEARTBEAT_SECONDS", "WORKER_STALE_SECONDS")),
+                  "--stale-after")
     app.config.update(settings)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
@@ -57,15 +56,6 @@ def run(once, poll, heartbeat, stale_after, max_attempts, retry_max):
         host.stop.set()
         ran = None
     click.echo("Worker stopped." if ran is None else f"Worker stopped after {ran} task(s).")
-
-
-def _check_stale_after(heartbeat: float, stale_after: float) -> None:
-    """A running task whose silence is "stale" before its next heartbeat is due, or after one
-    missed beat (a beat failed is tried at the next), would be taken over from the worker
-    still running it."""
-    if stale_after <= 2 * heartbeat:
-        raise click.UsageError(f"--stale-after ({stale_after:g} s) must be more than twice "
-                               f"--heartbeat ({heartbeat:g} s).")
 
 
 @worker_cli.command("status")
