@@ -177,9 +177,7 @@ def save_standard(*, region: Region | str | None, year: Any, area: Any, dibao_mo
               amount=f"{dibao:.2f}"))
     if errors:
         raise ValidationError(_("The standard was not saved."), errors)
-    standard = db.session.scalar(sa.select(AssistanceStandard).where(
-        AssistanceStandard.region_id == region.id, AssistanceStandard.year == year,
-        AssistanceStandard.area == str(area)))
+    standard = stored_standard(region, year, str(area))
     created = standard is None
     before = {} if created else _snapshot(standard)
     if created:
@@ -194,6 +192,13 @@ def save_standard(*, region: Region | str | None, year: Any, area: Any, dibao_mo
             before=before, after=after, actor_id=standard.updated_by_id, at=clock.now()))
     db.session.flush()
     return standard, created
+
+
+def stored_standard(region: Region, year: int, area: str) -> AssistanceStandard | None:
+    """The standard of (region, year, area), if one is stored."""
+    return db.session.scalar(sa.select(AssistanceStandard).where(
+        AssistanceStandard.region_id == region.id, AssistanceStandard.year == year,
+        AssistanceStandard.area == area))
 
 
 def standard_stamp(standard: AssistanceStandard) -> str:

@@ -18,7 +18,6 @@ from flask.views import MethodView
 
 from app.api.auth import api_user, token_required
 from app.api.schemas import PageArgs, page_schema, paginate
-from app.extensions import db
 from app.regions.services import get_by_code
 from app.users.models import Role
 from contracts.households import standards
@@ -118,9 +117,8 @@ class AssistanceStandards(MethodView):
 def _existing(data: dict) -> AssistanceStandard | None:
     """The stored standard of the body's region, year and area, if any."""
     region = get_by_code(data["region_code"])
-    return None if region is None else db.session.scalar(sa.select(AssistanceStandard).where(
-        AssistanceStandard.region_id == region.id, AssistanceStandard.year == data["year"],
-        AssistanceStandard.area == data["area"]))
+    return None if region is None else standards.stored_standard(region, data["year"],
+                                                                 data["area"])
 
 
 @blp.route("/assistance-standards/<int:standard_id>")
