@@ -200,8 +200,9 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     if "end_date" in changes and contract.status is ContractStatus.ACTIVE:
         _claim_the_home(contract, new["end_date"])
     if "amount" in changes:
-        _refuse_below_paid(contract, new["amount"])
-        _refuse_below_decision(contract, new["amount"])
+        after = _installments_after(contract, new["amount"])
+        _refuse_below_paid(after)
+        _refuse_below_decision(contract, after)
     if "end_date" in changes and new["end_date"] > contract.end_date:
         _defer_linked_installment(contract, new["end_date"])
     for field in changes:
@@ -214,16 +215,21 @@ def amend_contract(contract: Contract, *, reason: str, actor: User | None,
     return amendment
 
 
-def _refuse_below_paid(contract: Contract, amount: Decimal) -> None:
-    """No installment is amended below what it was paid (the schedule would add up to less
-    than the money paid out). Read as stored: a payment holds the contract as this amendment
-    does, so one recorded at this instant has committed by now."""
+def _installments_after(contract: Contract, amount: Decimal) -> dict[Installment, Decimal]:
+    """Each installment, read as stored, with what it would be after the amendment: a payment
+    holds the contract as this amendment does, so one recorded at this instant has committed
+    by now."""
     installments = db.session.scalars(
         sa.select(Installment).where(Installment.contract_id == contract.id)
         .order_by(Installment.seq).execution_options(populate_existing=True)).all()
     shares = [i.share_percent for i in installments]
-    for installment, would_be in zip(installments, split_by_shares(amount, shares),
-                                     strict=True):
+    return dict(zip(installments, split_by_shares(amount, shares), strict=True))
+
+
+def _refuse_below_paid(after: dict[Installment, Decimal]) -> None:
+    """No installment is amended below what it was paid (the schedule would add up to less
+    than the money paid out)."""
+    for installment, would_be in after.items():
         if installment.paid_at is not None and installment.paid_amount > would_be:
             message = _("Installment %(n)d was already paid %(paid)s, more than the "
                         "%(amount)s it would be after this amendment.", n=installment.seq,
@@ -231,7 +237,7 @@ def _refuse_below_paid(contract: Contract, amount: Decimal) -> None:
             raise Conflict(message, {"amount": [message]})
 
 
-def _refuse_below_decision(contract: Contract, amount: Decimal) -> None:
+def _refuse_below_decision(contract: Contract, after: dict[Installment, Decimal]) -> None:
     """The standing decision never pays more than its installment: an amount that would make
     the unpaid performance-linked installment smaller than its decision is refused."""
     linked = linked_installment(contract)
@@ -240,8 +246,7 @@ def _refuse_below_decision(contract: Contract, amount: Decimal) -> None:
     # a decision being recorded at this instant read the installment as it was before this
     # amendment: wait for it and weigh it, or it stands above the lowered installment
     decided = decided_amount(linked, hold=True)
-    shares = [i.share_percent for i in contract.installments]
-    would_be = split_by_shares(amount, shares)[contract.installments.index(linked)]
+    would_be = after[linked]
     if decided is not None and decided > would_be:
         message = _("The payment decision standing on the performance-linked installment pays "
                     "%(decided)s, more than the %(amount)s the installment would be after this "
