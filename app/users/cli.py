@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from app.errors import ValidationError
+from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.regions.services import get_by_code
 from app.users import services
@@ -35,10 +35,10 @@ def create(email, password, role, region_code, provider_id, name):
     try:
         user = services.create_user(email=email, password=password, role=role, name=name,
                                     region=region, provider_id=provider_id)
-    except ValidationError as error:
+        db.session.commit()
+    except DomainError as error:  # also the address created by somebody else just now
         db.session.rollback()
         raise click.ClickException(_describe(error)) from None
-    db.session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
@@ -60,6 +60,6 @@ def set_password(email, password):
     click.echo(f"Set the password of {user.email}; their sessions and API tokens have ended.")
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: DomainError) -> str:
     details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
     return f"{error.message} {details}".strip()

@@ -7,14 +7,21 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import ValidationError
 from app.extensions import db
+from app.integrity import explain
 from app.regions.models import Region
 from app.unit_of_work import hold_key
 from app.users.models import REGION_ROLES, Role, User
 from app.users.passwords import password_problem
+
+EMAIL_TAKEN = _l("A user with this e-mail already exists.")
+# Two admins creating the same address at once both pass the lookup below; the database's
+# unique key refuses the second, and says so on the e-mail field as the lookup would have.
+explain("users", ("email",), field="email", message=EMAIL_TAKEN)
 
 
 def normalize_email(email: str) -> str:
@@ -77,7 +84,7 @@ def create_user(*, email: str, password: str, role: Role | str, name: str = "",
         errors["email"] = [str(exc)]
     else:
         if get_by_email(email) is not None:
-            errors["email"] = [_("A user with this e-mail already exists.")]
+            errors["email"] = [str(EMAIL_TAKEN)]
     try:
         role = Role(role)
     except ValueError:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from app.auth.login import admin_required, stay_signed_in
-from app.errors import ValidationError
+from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.forms import ConfirmForm, apply_errors, page_status
 from app.lookups import suggestions_answer
@@ -68,7 +68,7 @@ def create():
             user = services.create_user(email=form.email.data, password=form.password.data,
                                         role=form.role.data, name=form.name.data, region=region,
                                         provider_id=provider_id)
-        except ValidationError as error:
+        except DomainError as error:  # also the same e-mail created by another admin just now
             apply_errors(form, error)
         else:
             flash(_("User %(email)s created.", email=user.email), "success")

@@ -201,3 +201,35 @@ def test_two_administrators_demoting_each_other_at_once_leave_one(app, db, make_
     assert outcomes[0] is None and "is the last enabled administrator" in outcomes[1], outcomes
     db.session.expire_all()
     assert db.session.get(User, second).role is Role.ADMIN
+
+
+def test_the_same_email_created_by_another_admin_just_before_keeps_the_form(
+        as_user, db, make_user, monkeypatch):
+    """Two admins at once: both looked the address up before either saved; the database's
+    unique key refuses the second, whose form comes back filled, the reason on the e-mail."""
+    existing = make_user("inspector")
+    browser, _ = as_user("admin")
+    before = count_users(db)
+    browser.get("/admin/users/new")
+    monkeypatch.setattr(services, "get_by_email", lambda email: None)
+    response = browser.post("/admin/users/new", {
+        "email": existing.email, "name": "钱程", "role": "inspector", "region_code": "100000",
+        "password": "long-enough-1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A user with this e-mail already exists." in page
+    assert 'value="钱程"' in page
+    assert count_users(db) == before
+
+
+def test_cli_refuses_an_email_created_just_before_with_a_message(runner, db, make_user,
+                                                                 monkeypatch):
+    existing = make_user("admin")
+    before = count_users(db)
+    monkeypatch.setattr(services, "get_by_email", lambda email: None)
+    result = runner.invoke(args=["users", "create", "--email", existing.email, "--password",
+                                 "long-enough-1", "--role", "admin"])
+    assert result.exit_code == 1
+    assert "A user with this e-mail already exists." in result.output
+    assert "Traceback" not in result.output
+    assert count_users(db) == before
