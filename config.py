@@ -137,6 +137,9 @@ class Config:
     HOUSEHOLD_IMPORT_QUEUE_ROWS = int(os.environ.get("HOUSEHOLD_IMPORT_QUEUE_ROWS", "5000"))
     #: seconds a client is asked to wait (Retry-After) while the database is unavailable
     DB_RETRY_AFTER_SECONDS = int(os.environ.get("DB_RETRY_AFTER_SECONDS", "5"))
+    #: seconds PostgreSQL lets one statement of a web request run before it stops it (0: no
+    #: bound); gunicorn.conf.py sets 25 for its workers, under their 30 s timeout
+    WEB_STATEMENT_TIMEOUT_SECONDS = float(os.environ.get("WEB_STATEMENT_TIMEOUT_SECONDS", "0"))
     #: a per-capita income below this % of the 低保 standard, judged not eligible, is flagged
     HOUSEHOLD_FAR_BELOW_PERCENT = int(os.environ.get("HOUSEHOLD_FAR_BELOW_PERCENT", "50"))
     #: % of each surveyor's records re-checked in a spot check, and the floor no contract goes

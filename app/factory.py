@@ -29,7 +29,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n, outage, sqlite, unit_of_work, validation
+    from app import i18n, outage, sqlite, statement_timeout, unit_of_work, validation
     from app.audit import listener
     from app.auth import login
     from app.db import include_in_migrations, render_migration_item
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     outage.engine_options(app)
     db.init_app(app)
     sqlite.init_app()
+    statement_timeout.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True,
                      compare_type=True, render_item=render_migration_item,
                      include_object=include_in_migrations)

@@ -26,7 +26,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import InternalServerError
 
-from app import error_pages
+from app import error_pages, statement_timeout
 from app.api.errors import error_body
 from app.extensions import db
 
@@ -161,21 +161,27 @@ def _language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def unavailable_response(error: BaseException) -> Response:
+def unavailable_response(error: BaseException, *, timed_out: bool = False) -> Response:
     """503 with ``Retry-After``: the API's error shape under /api/, a plain page elsewhere.
+    ``timed_out``: not an outage but a statement the database stopped for taking too long
+    (:mod:`app.statement_timeout`).
 
     The page is rendered without the context processors and the user's settings, which would
     ask the database again."""
     with contextlib.suppress(Exception):  # a lost connection has nothing left to undo
         db.session.rollback()
-    state.failed(error)
+    if not timed_out:
+        state.failed(error)
     retry_after = int(current_app.config.get("DB_RETRY_AFTER_SECONDS", RETRY_AFTER_SECONDS))
     language = _language()
     with force_locale(language):
-        message = _("The database is not available at the moment; nothing was saved. Try again "
-                    "in a few seconds.")
+        message = _("This took longer than the server allows and was stopped; nothing was "
+                    "saved. Try again in a moment, or narrow the search.") if timed_out else \
+            _("The database is not available at the moment; nothing was saved. Try again "
+              "in a few seconds.")
         if request.path.startswith("/api/"):
-            response = jsonify(error_body(503, message, code="unavailable",
+            response = jsonify(error_body(503, message,
+                                          code="timeout" if timed_out else "unavailable",
                                           retry_after=retry_after))
         else:
             page = current_app.jinja_env.get_template("errors/503.html")
@@ -185,7 +191,8 @@ def unavailable_response(error: BaseException) -> Response:
                 again = None
             response = Response(page.render(message=message, retry_after=retry_after,
                                             lang="zh-CN" if language == "zh_CN" else "en",
-                                            again=again), mimetype="text/html")
+                                            again=again, refresh=not timed_out),
+                                mimetype="text/html")
     response.status_code = 503
     response.headers["Retry-After"] = str(retry_after)
     response.headers["Cache-Control"] = "no-store"
@@ -193,15 +200,19 @@ def unavailable_response(error: BaseException) -> Response:
 
 
 def _handle_database_error(error: Exception):
-    if not is_unavailable(error):
-        raise error  # not an outage: the usual path (logged, 500)
-    return unavailable_response(error)
+    if is_unavailable(error):
+        return unavailable_response(error)
+    if statement_timeout.timed_out(error):
+        return unavailable_response(error, timed_out=True)
+    raise error  # not an outage: the usual path (logged, 500)
 
 
 def _handle_server_error(error: InternalServerError):
-    """An outage met outside a view (the unit of work's commit after the view) is a 503 too."""
-    if is_unavailable(error.original_exception):
-        return unavailable_response(error.original_exception)
+    """An outage (or a statement stopped) met outside a view — the unit of work's commit after
+    the view — is a 503 too."""
+    original = error.original_exception
+    if is_unavailable(original) or statement_timeout.timed_out(original):
+        return _handle_database_error(original)
     return error_pages.handle_http_exception(error)
 
 

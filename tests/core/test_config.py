@@ -1,5 +1,9 @@
 """Configuration classes read the environment; production refuses to start without secrets."""
 
+import os
+import runpy
+from pathlib import Path
+
 import pytest
 
 from app import create_app
@@ -38,3 +42,12 @@ def test_unknown_config_name_is_refused(monkeypatch):
     monkeypatch.setenv("FLASK_CONFIG", "staging")
     with pytest.raises(ConfigError, match="staging"):
         config_from_env()
+
+
+def test_gunicorn_workers_bound_their_statements_under_their_own_timeout(monkeypatch):
+    """A statement stopped by the database gives the user a page; one running until gunicorn
+    kills the worker gives the proxy's 502 (app/statement_timeout.py)."""
+    monkeypatch.setenv("WEB_STATEMENT_TIMEOUT_SECONDS", "")
+    monkeypatch.delenv("WEB_STATEMENT_TIMEOUT_SECONDS")
+    settings = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+    assert 0 < float(os.environ["WEB_STATEMENT_TIMEOUT_SECONDS"]) < settings["timeout"]
