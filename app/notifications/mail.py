@@ -20,7 +20,7 @@ from flask import current_app
 
 from app import clock
 from app.extensions import db
-from app.notifications.models import Notification
+from app.notifications.models import Notification, of_present_post
 from app.users.models import User
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,8 @@ def _deliver_one(session: so.Session, connection: _Connection, notification_id: 
         sa.select(Notification, User.email).join(User, User.id == Notification.user_id)
         # an account disabled since the notice was made gets no more mail (a staff member
         # who left the provider must not receive its contract's details)
-        .where(Notification.id == notification_id, User.is_enabled.is_(True))).first()
+        .where(Notification.id == notification_id, User.is_enabled.is_(True),
+               of_present_post(User.post_since))).first()
     if row is None:
         return 0
     notification, recipient = row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -51,6 +52,13 @@ class Notification(db.Model):
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} {self.kind} to {self.user_id}>"
+
+
+def of_present_post(post_since: Any) -> sa.ColumnElement[bool]:
+    """The notices of the recipient's present post, given their ``User.post_since`` (a column or
+    a subquery): those from before their role, region or organization last changed speak of
+    another provider's or county's affairs, and are kept but neither shown nor mailed."""
+    return Notification.created_at >= sa.func.coalesce(post_since, Notification.created_at)
 
 
 class NotificationPreference(db.Model):

@@ -23,7 +23,7 @@ from app.db import insert
 from app.extensions import db
 from app.notifications import mail
 from app.notifications.kinds import KINDS
-from app.notifications.models import Notification, NotificationPreference
+from app.notifications.models import Notification, NotificationPreference, of_present_post
 from app.scoping import one_visible
 from app.unit_of_work import after_commit
 from app.users.models import User
@@ -126,7 +126,7 @@ def retry_failed_emails(max_attempts: int = 5) -> int:
     stale = clock.now() - STALE_UNSENT
     ids = db.session.scalars(
         sa.select(Notification.id).join(User, User.id == Notification.user_id)
-        .where(User.is_enabled.is_(True),
+        .where(User.is_enabled.is_(True), of_present_post(User.post_since),
                Notification.wants_email.is_(True), Notification.emailed_at.is_(None),
                Notification.email_attempts < max_attempts,
                sa.or_(Notification.email_error.is_not(None), Notification.created_at < stale))
@@ -137,6 +137,10 @@ def retry_failed_emails(max_attempts: int = 5) -> int:
 
 # ---- reading -------------------------------------------------------------------------------
 
+def _post_since(user_id: Any) -> sa.ScalarSelect:
+    return sa.select(User.post_since).where(User.id == user_id).scalar_subquery()
+
+
 def _hidden_kinds(user_id: Any) -> sa.Select:
     """The kinds user ``user_id`` (a value or a bound parameter) turned off in the app."""
     return sa.select(NotificationPreference.kind).where(
@@ -146,7 +150,8 @@ def _hidden_kinds(user_id: Any) -> sa.Select:
 def visible_notifications(user: User, kind: str | None = None) -> sa.Select:
     """The user's notices of the kinds they show, unread first, newest first."""
     stmt = (sa.select(Notification)
-            .where(Notification.user_id == user.id, Notification.kind.not_in(_hidden_kinds(user.id)))
+            .where(Notification.user_id == user.id, Notification.kind.not_in(_hidden_kinds(user.id)),
+                   of_present_post(_post_since(user.id)))
             .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
                       Notification.id.desc()))
     if kind:
@@ -158,7 +163,8 @@ def _unread_count_stmt() -> sa.Select:
     user_id = sa.bindparam("user_id")
     return (sa.select(sa.func.count()).select_from(Notification)
             .where(Notification.user_id == user_id, Notification.read_at.is_(None),
-                   Notification.kind.not_in(_hidden_kinds(user_id))))
+                   Notification.kind.not_in(_hidden_kinds(user_id)),
+                   of_present_post(_post_since(user_id))))
 
 
 #: built once: every page shows the bell, and building the statement cost more than running it
@@ -171,7 +177,8 @@ def unread_count(user: User) -> int:
 
 def get_own(notification_id: int, user: User) -> Notification:
     """The user's own notice; another user's is as missing as one that does not exist."""
-    own = sa.select(Notification).where(Notification.user_id == user.id)
+    own = sa.select(Notification).where(Notification.user_id == user.id,
+                                        of_present_post(_post_since(user.id)))
     return one_visible(own, Notification.id, notification_id)
 
 

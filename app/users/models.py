@@ -64,6 +64,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: officers holding it see resident ID numbers in full (each view audited)
     can_view_full_ids: so.Mapped[bool] = so.mapped_column(default=False)
     last_login_at: so.Mapped[datetime | None]
+    #: when the role, region or organization last changed: the notices from before are of the
+    #: old post (another provider's, another county's) and are kept but no longer shown or sent
+    post_since: so.Mapped[datetime | None]
 
     region: so.Mapped[Region | None] = so.relationship(lazy="joined")
 

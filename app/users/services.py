@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import clock
 from app.errors import ValidationError
 from app.extensions import db
 from app.integrity import explain
@@ -120,10 +121,13 @@ def update_user(user: User, *, name: str, role: Role | str, region: Region | Non
         raise ValidationError(_("The user was not changed."), errors)
     if role is not Role.ADMIN:
         _keep_an_administrator(user, "role")
+    post = (user.role, user.region_id, user.provider_id)
     user.name = (name or "").strip()
     user.role = role
     user.region = region if role in REGION_ROLES else None
     user.provider_id = provider_id if role is Role.PROVIDER else None
+    if (role, user.region.id if user.region else None, user.provider_id) != post:
+        user.post_since = clock.now()  # what they were told in their old post stays there
     # Only officers may ever read full resident ID numbers.
     user.can_view_full_ids = bool(can_view_full_ids) and role is Role.OFFICER
     db.session.flush()

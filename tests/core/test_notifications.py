@@ -302,3 +302,39 @@ def test_preferences_page_saves_the_choices(app, db, make_user):
 def test_pages_need_a_login(app):
     response = app.test_client().get("/notifications/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _edit(as_user, user, **changes) -> None:
+    browser, _admin = as_user("admin")
+    browser.get(f"/admin/users/{user.id}")
+    form = {"name": user.name, "role": user.role.value, "provider_id": user.provider_id or "",
+            "region_code": user.region.code if user.region else ""} | changes
+    assert browser.post(f"/admin/users/{user.id}", form).status_code == 302
+
+
+def test_a_user_moved_to_another_organization_neither_sees_nor_gets_its_old_notices(
+        app, db, make_user, make_provider, smtp, as_user):
+    user = make_user("provider")
+    smtp.stop()
+    old = _notify(user, "old")  # of the first organization's contract; its e-mail failed
+    db.session.commit()
+    _edit(as_user, user, provider_id=make_provider().id)
+    smtp.start()
+    assert services.retry_failed_emails() == 0
+    new = _notify(user, "new")
+    db.session.commit()
+    assert smtp.inbox.to(user.email) and services.unread_count(user) == 1
+    browser = _login(app, user)
+    page = browser.get("/notifications/").get_data(as_text=True)
+    assert f'data-notification="{new.id}"' in page
+    assert f'data-notification="{old.id}"' not in page
+    assert browser.get(f"/notifications/{old.id}/open").status_code == 404
+    assert db.session.get(Notification, old.id) is not None  # the record of what was sent
+
+
+def test_a_renamed_user_keeps_their_notices(app, db, make_user, as_user):
+    user = make_user("officer")
+    _notify(user, "old")
+    db.session.commit()
+    _edit(as_user, user, name="新名字")
+    assert services.unread_count(user) == 1
