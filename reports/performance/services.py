@@ -151,10 +151,15 @@ def _periods_in(contract: Contract, window: Window) -> list[Period]:
 
 def counted_inspections(contract: Contract, window: Window) -> list[Inspection]:
     """The current finalized inspections of the contract or its home whose day falls in the
-    window, by day: those no finalized correction has replaced (:func:`not_replaced`)."""
+    window, by day: those no finalized correction has replaced (:func:`not_replaced`). Of the
+    home's, those of this provider or of no operator: once another provider runs the home (a
+    new operator), what inspectors find there is that provider's, not this contract's."""
     about = Inspection.contract_id == contract.id
     if contract.facility_id is not None:
-        about = sa.or_(about, Inspection.facility_id == contract.facility_id)
+        about = sa.or_(about, sa.and_(
+            Inspection.facility_id == contract.facility_id,
+            sa.or_(Inspection.provider_id.is_(None),
+                   Inspection.provider_id == contract.provider_id)))
     return list(db.session.scalars(
         sa.select(Inspection).where(
             about, Inspection.status == InspectionStatus.FINALIZED,

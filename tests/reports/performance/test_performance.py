@@ -267,3 +267,28 @@ def test_operation_contract_targets_from_reported_occupancy(as_user, db, make_fa
     browser, _ = as_user("officer", region="a")
     page = browser.get(f"/reports/contracts/{contract.id}/performance?period=2026")
     assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
+
+
+def test_a_home_inspected_under_its_next_operator_counts_for_that_operator_only(
+        db, inspection_world, make_operation_contract):
+    """The home changed hands in July: what the inspectors found there in August is the new
+    operator's, not the first operator's (nor that of any contract of the first one there)."""
+    w = inspection_world
+    on(date(2026, 6, 30))
+    services.transition_contract(w.contract, "terminated", actor=None, reason="运营方变更")
+    db.session.commit()
+    on(date(2026, 7, 1))
+    successor = make_operation_contract(w.facility, start_date=date(2026, 7, 1))
+    found = [Inspection(
+        template_id=w.template.id, facility_id=w.facility.id, contract_id=c.id,
+        region_id=w.facility.region_id, provider_id=c.provider_id, inspector_id=w.inspector.id,
+        scheduled_for=day, status=InspectionStatus.FINALIZED, total=Decimal(total),
+        verification_code=f"OPS{n}") for n, (c, day, total) in enumerate(
+            ((w.contract, date(2026, 5, 1), "90"), (successor, date(2026, 8, 1), "40")))]
+    db.session.add_all(found)
+    db.session.commit()
+    clock.set_clock(lambda: datetime(2026, 12, 20, 4, 0, tzinfo=UTC))
+    first, second = contract_performance(w.contract, "2026"), contract_performance(successor,
+                                                                                    "2026")
+    assert [i.id for i in first.details["counted_inspections"]] == [found[0].id]
+    assert (first.inspection, second.inspection) == (Decimal(90), Decimal(40))
