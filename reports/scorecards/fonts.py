@@ -24,7 +24,11 @@ def cjk_font(path: str | None) -> str:
     """Register the CJK font once per process and return its name."""
     if path and Path(path).is_file():
         try:
-            font = TTFont(EMBEDDED, path, subfontIndex=0)
+            # not "ASCII readable": reportlab then reserves the first 96 codes of every PDF's
+            # first subset for ASCII, embedding those glyphs whether printed or not; without
+            # it a scorecard embeds only the glyphs it prints (a smaller font subset to build
+            # and compress), and text is still extracted through the font's Unicode map
+            font = TTFont(EMBEDDED, path, subfontIndex=0, asciiReadable=False)
             _keep_tables(font.face)
             pdfmetrics.registerFont(font)
             return EMBEDDED

@@ -32,30 +32,39 @@ class QrCode(Flowable):
     def module(self) -> float:
         return self.width / (len(self.matrix) + 2 * QUIET_ZONE)
 
-    def runs(self) -> list[tuple[float, float, float, float]]:
-        """The dark runs as ``(x, y, width, height)`` in points, y up from the bottom edge."""
-        m, rows = self.module, len(self.matrix)
-        rects = []
+    def module_runs(self) -> list[tuple[int, int, int]]:
+        """The dark runs as ``(x, y, length)`` in modules, quiet zone included, y up from the
+        bottom edge: each run one module high."""
+        rows = len(self.matrix)
+        runs = []
         for r, row in enumerate(self.matrix):
-            y = (rows - 1 - r + QUIET_ZONE) * m
+            y = rows - 1 - r + QUIET_ZONE
             start = None
             for c, dark in enumerate((*row, 0)):
                 if dark and start is None:
                     start = c
                 elif not dark and start is not None:
-                    rects.append(((start + QUIET_ZONE) * m, y, (c - start) * m, m))
+                    runs.append((start + QUIET_ZONE, y, c - start))
                     start = None
-        return rects
+        return runs
+
+    def runs(self) -> list[tuple[float, float, float, float]]:
+        """The dark runs as ``(x, y, width, height)`` in points, y up from the bottom edge."""
+        m = self.module
+        return [(x * m, y * m, length * m, m) for x, y, length in self.module_runs()]
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
         return self.width, self.height
 
     def draw(self) -> None:
-        path = self.canv.beginPath()
-        for x, y, w, h in self.runs():
-            path.rect(x, y, w, h)
         self.canv.setFillColor(colors.black)
-        self.canv.drawPath(path, stroke=0, fill=1)
+        # Drawn in module units, scaled once: a path of whole numbers written as one string,
+        # where a rectangle at a time through reportlab's path object formats each number in
+        # points (0.5 of the QR's 1 ms per scorecard, measured).
+        m = self.module
+        self.canv.transform(m, 0, 0, m, 0, 0)
+        self.canv.addLiteral("n " + " ".join(f"{x} {y} {length} 1 re"
+                                             for x, y, length in self.module_runs()) + " f")
 
 
 def _modules(data: str) -> list[tuple[bool, ...]]:

@@ -6,10 +6,11 @@ import io
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import SimpleDocTemplate, Table
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from reports.scorecards.cells import Cell
 from reports.scorecards.fonts import cjk_font
+from reports.scorecards.markup import para_text
 from reports.scorecards.pdf import _table
 
 FONT = cjk_font(None)
@@ -61,3 +62,19 @@ def test_a_scorecard_table_prints_a_row_taller_than_a_page_whole(text):
     SimpleDocTemplate(out).build([_table(rows, [300, 150], FONT)])
     printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(out.getvalue())).pages)
     assert printed.count(text[0]) == 2 * text.count(text[0]) and "末项" in printed
+
+
+@pytest.mark.parametrize("width", [90, 150, 233.5])
+def test_wrapped_text_breaks_into_the_lines_a_paragraph_makes(width):
+    text = "走廊应急照明损坏需更换，" * 5 + "emergency lights out（二楼）"
+    cell, paragraph = Cell(text, STYLE), Paragraph(para_text(text), STYLE)
+    assert cell.wrap(width, 1000) == paragraph.wrap(width, 1000)
+    assert cell._lines == [line for _space, [line] in paragraph.blPara.lines]
+    assert cell._paragraph is None  # drawn as lines, never parsed
+
+
+@pytest.mark.parametrize("text", ["两个  空格" * 9, "a &amp; b " * 9, "行一\n行二"])
+def test_text_a_paragraph_would_rewrite_is_left_to_the_paragraph(text):
+    cell = Cell(text, STYLE)
+    assert cell.wrap(60, 1000) == Paragraph(para_text(text), STYLE).wrap(60, 1000)
+    assert cell._paragraph is not None

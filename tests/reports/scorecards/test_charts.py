@@ -46,3 +46,18 @@ def test_a_long_section_name_is_cut_to_fit_beside_the_bars():
                            legend=("x", "y"))
     assert "取暖设施（冬季）及其安全管理" in _texts(drawing)
     assert all(len(text) <= 14 for text in _texts(drawing))
+
+
+def test_the_chart_drawn_on_a_page_prints_its_labels_and_bars():
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.platypus import SimpleDocTemplate
+
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build([section_bars(["fire", "heat"], [90, 45], [80, None],
+                                               font=FONT, legend=("this", "mean"))])
+    page = PdfReader(io.BytesIO(out.getvalue())).pages[0]
+    text = page.extract_text()
+    assert all(word in text for word in ("fire", "heat", "this", "mean", "0", "100"))
+    assert page.get_contents().get_data().count(b" re") == 3 + 2  # three bars, two swatches
