@@ -13,10 +13,11 @@ who may see the campaign. The command line builds the same ZIP in the foreground
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -63,8 +64,8 @@ def write_campaign_zip(campaign: Campaign, out: Path,
     """Write the scorecards of ``campaign`` into the ZIP ``out`` at once; returns how many."""
     ids = campaign_inspection_ids(campaign)
     means = city_section_means(campaign.template_id)
-    tmp = out.with_suffix(".part")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
+    with _written_whole(out) as tmp, \
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
         # PDFs are compressed already; storing them keeps the batch fast
         for done, inspection_id in enumerate(ids, start=1):
             inspection = db.session.get(Inspection, inspection_id)
@@ -72,8 +73,20 @@ def write_campaign_zip(campaign: Campaign, out: Path,
             db.session.expunge_all()  # bounded memory over a thousand cards
             if on_progress:
                 on_progress(done, len(ids))
-    tmp.replace(out)
     return len(ids)
+
+
+@contextlib.contextmanager
+def _written_whole(out: Path) -> Iterator[Path]:
+    """A file beside ``out`` to write, put in its place once written: ``out`` is there whole
+    or not at all, and a batch that fails part-way (a full disk) leaves no half file behind."""
+    tmp = out.with_suffix(".part")
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, out)
 
 
 # ---- the queued batch -------------------------------------------------------------------------
@@ -152,14 +165,13 @@ def build_batch(work) -> str:
 def _pack(folder: Path, ids: list[int], out: Path) -> None:
     codes = dict(db.session.execute(sa.select(Inspection.id, Inspection.verification_code)
                                     .where(Inspection.id.in_(ids))).all())
-    tmp = out.with_suffix(".part")
     # PDFs are compressed already; storing them keeps the packing fast
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
+    with _written_whole(out) as tmp, \
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
         for inspection_id in ids:
             name = scorecard_filename(SimpleNamespace(id=inspection_id,
                                                       verification_code=codes[inspection_id]))
             archive.write(_card_path(folder, inspection_id), arcname=name)
-    os.replace(tmp, out)
 
 
 def batch_failed(batch_id: int, message: str) -> None:

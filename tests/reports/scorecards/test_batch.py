@@ -139,3 +139,22 @@ def test_the_batch_page_says_its_status_in_words(as_user, campaign, db):
     assert '<span id="batch-status">正在生成</span>' in page and "running" not in page
     status = browser.get(f"/reports/batches/{batch_id}/status").get_json()
     assert status["status_label"] == "正在生成"
+
+
+def test_cli_stopped_by_a_full_disk_leaves_no_half_file(runner, campaign, tmp_path,
+                                                        monkeypatch):
+    from reports.scorecards import batch
+
+    made = []
+
+    def card_then_full_disk(inspection, means):
+        if made:
+            raise OSError(28, "No space left on device")
+        made.append(inspection.id)
+        return b"%PDF-1.4 card"
+
+    monkeypatch.setattr(batch, "card_pdf", card_then_full_disk)
+    result = runner.invoke(args=["reports", "scorecards", "--campaign", str(campaign.id),
+                                 "--out", str(tmp_path / "cards.zip")])
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert list(tmp_path.iterdir()) == []
