@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,7 +37,7 @@ from contracts.models import (
     ServiceType,
 )
 from contracts.providers import has_valid_qualification
-from contracts.terms import add_years, check_actor_region, check_facility, create_contract
+from contracts.terms import check_actor_region, check_facility, create_contract, term_end
 from contracts.visibility import visible_facilities
 
 PROCUREMENT_FIELDS = ("title", "service_type", "region", "facility", "budget", "method",
@@ -221,4 +221,4 @@ def award_bid(bid: Bid, actor: User | None, today: date | None = None, *,
         title=procurement.title, service_type=procurement.service_type, provider=bid.provider,
         region=procurement.region, facility=procurement.facility, procurement=procurement,
         amount=bid.price, start_date=start,
-        end_date=end_date or add_years(start, 1) - timedelta(days=1), actor=actor)
+        end_date=end_date or term_end(start, 1), actor=actor)

@@ -209,6 +209,16 @@ def is_expiring(qualification: Qualification, today: date | None = None,
     return until is not None and today <= until <= today + timedelta(days=within_days)
 
 
+def is_renewed(qualification: Qualification) -> bool:
+    """Whether its provider holds a certificate of the same type valid after it ends (the
+    renewal, filed before the old one lapsed): nothing is left to renew."""
+    until = qualification.valid_until
+    return until is not None and any(
+        other.id != qualification.id and other.cert_type == qualification.cert_type
+        and (other.valid_until or date.max) > until
+        for other in qualification.provider.qualifications)
+
+
 def expiring_qualifications(today: date | None = None, within_days: int = EXPIRY_WARNING_DAYS,
                             provider: Provider | None = None) -> list[Qualification]:
     """Qualifications still valid today that end within ``within_days`` days, soonest first."""

@@ -17,7 +17,7 @@ from app.notifications import kinds
 from app.notifications.reminders import city_officers, link, officers_over, provider_users, send
 from app.users.models import User
 from contracts.models import Contract, ContractStatus, Provider
-from contracts.providers import expiring_qualifications
+from contracts.providers import expiring_qualifications, is_renewed
 
 #: contracts ending within these many days are announced, once per threshold
 CONTRACT_END_THRESHOLDS = (90, 30)
@@ -57,11 +57,14 @@ def contract_expiry_reminders(today: date | None = None) -> int:
 # ---- qualifications -------------------------------------------------------------------------
 
 def qualification_expiry_reminders(today: date | None = None) -> int:
-    """Qualifications ending within 60 days: to the city's officers and the provider's users."""
+    """Qualifications ending within 60 days, unless renewed (a certificate of the same type
+    valid longer): to the city's officers and the provider's users."""
     today = today or clock.today()
     sent = 0
     officers = city_officers()
     for qualification in expiring_qualifications(today, QUALIFICATION_WARNING_DAYS):
+        if is_renewed(qualification):  # "renew it in time" would ask for what was done
+            continue
         provider: Provider = qualification.provider
 
         def text(user: User, q=qualification, provider: Provider = provider

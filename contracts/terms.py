@@ -65,9 +65,20 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def term_end(start: date, years: int) -> date:
+    """The last day of a term of ``years`` years from ``start`` (inclusive): the day before
+    the anniversary. The anniversary of 29 February in a common year is 1 March, so such a
+    term ends on 28 February (``add_years`` falls back to the 28th, a day short)."""
+    try:
+        anniversary = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        anniversary = date(start.year + years, 3, 1)
+    return anniversary - timedelta(days=1)
+
+
 def last_allowed_end(start: date) -> date:
     """The last end date allowed for a contract starting on ``start`` (3 years, inclusive)."""
-    return add_years(start, MAX_YEARS) - timedelta(days=1)
+    return term_end(start, MAX_YEARS)
 
 
 # ---- field checks ------------------------------------------------------------------------

@@ -34,7 +34,9 @@ def survey_window_reminders(today: date | None = None) -> int:
     """On the first day of a window (or a later day of it, if the job missed that day): remind
     the township officers (the county officers where no township has one), once per window."""
     today = today or clock.today()
-    current = [(s, e) for s, e in survey_windows(today.year) if s <= today <= e]
+    # last year's windows too: one begun in late December is still open in January
+    current = [(s, e) for s, e in survey_windows(today.year - 1) + survey_windows(today.year)
+               if s <= today <= e]
     if not current:
         return 0
     officers = officers_at(Level.TOWNSHIP) or officers_at(Level.COUNTY)

@@ -106,7 +106,8 @@ def _refuse_imported_file(contract: Contract, sha256: str) -> None:
     if earlier is not None:
         message = _("This file was already imported into this contract (%(rows)d records, "
                     "%(day)s); nothing was imported.", rows=earlier.rows,
-                    day=earlier.imported_at.date().isoformat())
+                    # the bureau's day: before 08:00 in Shanghai the UTC day is yesterday
+                    day=earlier.imported_at.astimezone(clock.LOCAL_TZ).date().isoformat())
         raise Conflict(message, {"file": [message]})
 
 

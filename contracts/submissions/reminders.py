@@ -2,8 +2,10 @@
 (``contracts.jobs:send_submission_reminders``).
 
 A report not yet submitted (a draft or a returned report counts as not submitted) of an ACTIVE
-contract is reminded to the provider's users three days before its deadline and on the day,
-then as overdue; seven days late it is escalated to the officers over the contract's region.
+contract, or owed by one completed or terminated (the last periods' reports fall due after
+it closed, and count in its timeliness), is reminded to the provider's users three days
+before its deadline and on the day, then as overdue; seven days late it is escalated to the
+officers over the contract's region.
 Stages and sending once per event: :mod:`app.notifications.reminders`.
 """
 
@@ -26,25 +28,28 @@ from app.notifications.reminders import (
     stage_of,
 )
 from app.users.models import User
-from contracts.models import Contract, ContractStatus
+from contracts.models import Contract
 from contracts.submissions.models import SubmissionStatus
 from contracts.submissions.schedule import due_periods
-from contracts.submissions.services import get_submission
+from contracts.submissions.services import get_submission, reporting_clause
 
 DONE = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
 
-def _active_contracts() -> list[Contract]:
-    return list(db.session.scalars(sa.select(Contract).where(
-        Contract.status == ContractStatus.ACTIVE).order_by(Contract.id)))
+def _reporting_contracts(today: date) -> list[Contract]:
+    """ACTIVE contracts, and those completed or terminated lately: their last reports are
+    owed (and counted in their timeliness) after they closed."""
+    return list(db.session.scalars(sa.select(Contract).where(reporting_clause(today))
+                                   .order_by(Contract.id)))
 
 
 def submission_reminders(today: date | None = None) -> int:
     """Remind the providers of the reports not yet submitted (drafts and returned reports
-    count as not submitted) of their ACTIVE contracts; escalate to the region's officers."""
+    count as not submitted) of their ACTIVE contracts, and the last ones of contracts lately
+    completed or terminated; escalate to the region's officers."""
     today = today or clock.today()
     sent = 0
-    for contract in _active_contracts():
+    for contract in _reporting_contracts(today):
         for period in due_periods(contract, None):
             stages = stage_of(period.deadline, today)
             if not stages:

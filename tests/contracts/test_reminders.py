@@ -83,6 +83,23 @@ def test_qualifications_expiring_within_60_days(app, db, world):
     assert len(notices(db)) == 3
 
 
+def test_a_qualification_already_renewed_is_not_announced_as_expiring(app, db, world):
+    """The provider filed the renewed 备案 (valid to 2029) in April: the old one, ending
+    2026-06-30, still told the city and the provider to renew it in time."""
+    provider = world.contract.provider
+    services.add_qualification(provider, cert_type="养老机构备案", number="BA-1",
+                               valid_until=date(2026, 6, 30))
+    services.add_qualification(provider, cert_type="养老机构备案", number="BA-2",
+                               valid_until=date(2029, 6, 30))
+    services.add_qualification(provider, cert_type="消防验收", number="XF-1",
+                               valid_until=date(2026, 6, 30))
+    db.session.commit()
+    on(date(2026, 5, 1))
+    run(app, "contracts.qualification_expiry_reminders")
+    got = notices(db, kind=kinds.QUALIFICATION_EXPIRING)
+    assert got and all("XF-1" in n.body and "BA-1" not in n.body for n in got)
+
+
 # ---- registration ---------------------------------------------------------------------------
 
 def test_the_jobs_are_registered_daily_in_shanghai_time():

@@ -4,12 +4,14 @@ permissions, through the service, the HTML upload and the API."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.audit.models import AuditLog
+from app.errors import Conflict
 from app.extensions import db as _db
 from contracts import services as contracts
 from contracts.households.models import HouseholdImport, HouseholdRecord
@@ -264,3 +266,15 @@ def test_a_refused_file_keeps_the_records_on_the_page_and_masks_ids_in_its_error
     assert page.count(f"{first[:6]}********{first[-4:]}") >= 2
     assert f"{wrong_check[:6]}********{wrong_check[-4:]}" in page
     assert count(db) == 1
+
+
+def test_a_file_imported_twice_names_the_bureaus_day_of_the_first_import(db, hh_contract,
+                                                                          import_rows):
+    """The refusal named the UTC day of the first import: a file imported at 01:30 on
+    1 July in Shanghai (30 June 17:30 UTC) was said to be imported on 30 June."""
+    contract = hh_contract()
+    clock.set_clock(lambda: datetime(2026, 6, 30, 17, 30, tzinfo=UTC))
+    import_rows(contract, [{}])
+    with pytest.raises(Conflict) as caught:
+        import_households(contract, hh_csv([{}]), "h.csv", None)
+    assert "2026-07-01" in str(caught.value) and "2026-06-30" not in str(caught.value)

@@ -70,3 +70,16 @@ def test_survey_windows_go_to_county_officers_without_township_ones(app, db, wor
     db.session.commit()
     assert sorted(n.user_id for n in notices(db)) == sorted([world.county.id,
                                                              world.other_county.id])
+
+
+def test_a_window_running_into_the_new_year_is_caught_up_in_january(app, db, world,
+                                                                    monkeypatch):
+    """A year-end window from 20 December runs to 9 January: the job missing its December
+    days (the scheduler down over the holidays) looked for it among January's windows of the
+    new year only, and never announced it."""
+    monkeypatch.setitem(app.config, "SURVEY_WINDOWS", [(1, 15), (12, 20)])
+    on(date(2027, 1, 3))
+    assert reminders.survey_window_reminders() == 1
+    db.session.commit()
+    [notice] = notices(db)
+    assert DAY.findall(notice.title) == ["2026-12-20", "2027-01-09"]

@@ -16,6 +16,7 @@ from app.scheduler.runner import run_job
 from contracts import services
 from contracts.submissions import reminders
 from contracts.submissions.models import Submission, SubmissionStatus
+from contracts.submissions.services import provider_overview, timeliness
 from tests.factories import notices, on, run_ok
 
 DEADLINE = date(2026, 2, 10)  # the report of January 2026 (period end + 10 days)
@@ -119,6 +120,24 @@ def test_only_active_contracts_are_reminded(app, db, world, make_contract):
     on(DEADLINE)
     run(app)
     assert notices(db) == []
+
+
+def test_the_last_report_of_a_completed_contract_is_reminded(app, db, world):
+    """The officer completed the 2026 contract on 2 January: December's report, due on
+    10 January, was never reminded, yet it counted against the contract's timeliness as
+    overdue from the 11th."""
+    on(date(2027, 1, 2))
+    services.transition_contract(world.contract, "completed", actor=None)
+    db.session.commit()
+    on(date(2027, 1, 7))
+    run(app)
+    [notice] = notices(db, world.staff)
+    assert "2026-12" in notice.title and "2027-01-10" in notice.title
+    # the provider's list of reports to send, which the reminder points to, shows it too
+    assert [r.period.key for r in provider_overview(world.staff)["due"]] == ["2026-12"]
+    on(date(2027, 1, 11))
+    assert timeliness(world.contract) == 0  # counted: a report owed, not sent
+    assert "2026-12" in [r.period.key for r in provider_overview(world.staff)["overdue"]]
 
 
 def test_a_double_run_sends_one_notice_and_one_mail(app, db, world, smtp):
