@@ -158,7 +158,7 @@ def campaigns_to_repeat(today: date | None = None) -> list[int]:
     yearly = [c.id for c in yearly_campaigns_due(today)
               if _same_day_in(c.window_start, today.year) <= today]
     return yearly + [c.id for c in window_campaigns_due(today)
-                     if successor_due_on(c) <= today]
+                     if successor_due_on(c, today) <= today]
 
 
 def repeat_campaign(campaign_id: int, today: date | None = None) -> tuple[Campaign, int]:

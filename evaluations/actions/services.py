@@ -32,6 +32,7 @@ from app.extensions import db
 from app.scoping import one_visible, region_subtree
 from app.unit_of_work import claim_row
 from app.users.models import Role, User
+from app.validation import date_problem
 from contracts.facilities import current_operator
 from contracts.listing import ProviderFilter, provider_options
 from contracts.models import Contract, Facility
@@ -116,6 +117,9 @@ def check_fields(description: Any, severity: Any, deadline: Any, *,
             day = None
     if not isinstance(day, date):
         errors["deadline"] = [_("Give the deadline as a date (YYYY-MM-DD).")]
+    elif problem := date_problem(day):
+        # the suggestions page hands its deadlines over as typed, past the forms' input rule
+        errors["deadline"] = [problem]
     elif day < today:
         errors["deadline"] = [_("The deadline cannot be in the past.")]
     if errors:

@@ -98,22 +98,30 @@ def yearly_campaigns_due(today: date | None = None) -> list[Campaign]:
         .order_by(Campaign.id)))
 
 
-def next_window(campaign: Campaign) -> tuple[date, date]:
-    """The first survey window that starts after the campaign's (this year's or next)."""
+def next_window(campaign: Campaign, today: date | None = None) -> tuple[date, date]:
+    """The survey window of the campaign's successor: of the windows that start after the
+    campaign's, the last one begun by ``today``, else the first to come. A window missed
+    while the scheduler was down is skipped, as a yearly campaign goes straight to this
+    year: its copy came out with every evaluation planned in the past, already overdue."""
+    today = today or clock.today()
     year = campaign.window_start.year
-    return next(window for window in survey_windows(year) + survey_windows(year + 1)
-                if window[0] > campaign.window_start)
+    later = [window for y in range(year, max(year, today.year) + 2)
+             for window in survey_windows(y) if window[0] > campaign.window_start]
+    begun = [window for window in later if window[0] <= today]
+    return begun[-1] if begun else later[0]
 
 
-def create_next_window_campaign(campaign: Campaign, *, actor=None) -> Campaign:
-    """The survey-window successor of ``campaign``, in the next window; idempotent."""
+def create_next_window_campaign(campaign: Campaign, today: date | None = None, *,
+                                actor=None) -> Campaign:
+    """The survey-window successor of ``campaign``, in its next window (:func:`next_window`);
+    idempotent."""
     existing = _existing_successor(campaign)
     if existing is not None:
         return existing
     if campaign.recurrence is not Recurrence.SURVEY_WINDOWS:
         message = _("Only a survey-window campaign moves on to the next window.")
         raise ValidationError(message, {"recurrence": [message]})
-    start, end = next_window(campaign)
+    start, end = next_window(campaign, today)
     base = _WINDOW_SUFFIX.sub("", campaign.name)
     if start.year != campaign.window_start.year:
         base = _next_name(base, campaign.window_start.year, start.year)
@@ -129,13 +137,13 @@ def window_campaigns_due(today: date | None = None) -> list[Campaign]:
     waiting = db.session.scalars(
         sa.select(Campaign).where(Campaign.recurrence == Recurrence.SURVEY_WINDOWS,
                                   Campaign.id.not_in(successors)).order_by(Campaign.id))
-    return [c for c in waiting if next_window(c)[0] <= today]
+    return [c for c in waiting if next_window(c, today)[0] <= today]
 
 
-def successor_due_on(campaign: Campaign) -> date:
+def successor_due_on(campaign: Campaign, today: date | None = None) -> date:
     """The day the scheduler creates the campaign's successor."""
     if campaign.recurrence is Recurrence.SURVEY_WINDOWS:
-        return next_window(campaign)[0]
+        return next_window(campaign, today)[0]
     return _same_day_in(campaign.window_start, campaign.window_start.year + 1)
 
 
@@ -143,5 +151,5 @@ def create_successor(campaign: Campaign, today: date | None = None, *, actor=Non
     """The next campaign of a recurring one: the next window's, or this year's."""
     today = today or clock.today()
     if campaign.recurrence is Recurrence.SURVEY_WINDOWS:
-        return create_next_window_campaign(campaign, actor=actor)
+        return create_next_window_campaign(campaign, today, actor=actor)
     return create_next_year_campaign(campaign, today.year, actor=actor)

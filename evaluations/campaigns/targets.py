@@ -28,12 +28,16 @@ def _within_counties(column: Any, counties: list[Region]) -> Any:
 
 
 def matching_facilities(region: Region, kinds: list[str],
-                        counties: list[Region] | None = None) -> list[Facility]:
-    """Homes of ``kinds`` in ``region``'s subtree (and in ``counties``), by region path then
-    id."""
+                        counties: list[Region] | None = None,
+                        end: date | None = None) -> list[Facility]:
+    """Homes of ``kinds`` in ``region``'s subtree (and in ``counties``), open by ``end`` (the
+    window's last day: a home opening after it got a visit planned before it had residents,
+    overdue for ever; no opening day: open), by region path then id."""
+    opened = sa.true() if end is None else sa.or_(Facility.opened_on.is_(None),
+                                                  Facility.opened_on <= end)
     return list(db.session.scalars(
         sa.select(Facility).join(Region, Facility.region_id == Region.id)
-        .where(Facility.kind.in_([FacilityKind(k) for k in kinds]),
+        .where(Facility.kind.in_([FacilityKind(k) for k in kinds]), opened,
                Facility.region_id.in_(region_subtree(region)),
                _within_counties(Facility.region_id, counties or []))
         .order_by(Region.path, Facility.id)))
@@ -62,7 +66,7 @@ def targets_by_rule(data: CampaignInput) -> list:
         message = _("No contract matches: no active contract of the chosen service types "
                     "runs in %(region)s during the window.", region=data.region.name)
     else:
-        found = matching_facilities(data.region, data.kinds, data.counties)
+        found = matching_facilities(data.region, data.kinds, data.counties, data.end)
         message = _("No facility matches: no home of the chosen kinds in %(region)s.",
                     region=data.region.name)
     if not found:

@@ -96,8 +96,11 @@ def plan_region(user: User, region_code: str | None) -> Region | None:
     return region
 
 
-def _facility_targets(user: User, region: Region | None) -> sa.Select:
-    stmt = (sa.select(Facility).where(visibility_clause(user, region=Facility.region_id))
+def _facility_targets(user: User, region: Region | None, today: date) -> sa.Select:
+    # a home not yet opened has nothing to inspect (no opening day: open): it was planned as
+    # never inspected, due today, at the top of the plan (the coverage leaves it out too)
+    opened = sa.or_(Facility.opened_on.is_(None), Facility.opened_on <= today)
+    stmt = (sa.select(Facility).where(visibility_clause(user, region=Facility.region_id), opened)
             .order_by(Facility.id))
     if region is not None:
         stmt = stmt.where(Facility.region_id.in_(region_subtree(region)))
@@ -235,8 +238,8 @@ def inspection_plan(user: User, *, region: Region | None = None, before: date | 
     w = weights or current_weights()
     if user.role not in PLANNERS:
         return []
-    facility_targets, contract_targets = _facility_targets(user, region), _contract_targets(
-        user, region)
+    facility_targets = _facility_targets(user, region, today)
+    contract_targets = _contract_targets(user, region)
     facilities = _listed(facility_targets, Facility)
     contracts = _listed(contract_targets, Contract)
     histories: dict[tuple[str, int], History] = {("facility", f.id): History() for f in facilities}

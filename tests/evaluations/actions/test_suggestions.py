@@ -142,3 +142,17 @@ def test_one_finding_confirmed_twice_at_once_becomes_one_action(
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id)).where(
         CorrectiveAction.inspection_id == inspection_id)) == 1
+
+
+def test_a_deadline_typed_beyond_the_apps_years_is_refused_as_in_every_other_form(
+        world, make_scored_inspection, db):
+    """The suggestions page passes each deadline as typed: 9026-07-01 (for 2026-07-01) was
+    stored, and the action could never fall overdue; the action form refuses it."""
+    inspection = make_scored_inspection(world, {"bedding": 2})
+    bedding = _item(world.template, "bedding")
+    with pytest.raises(ValidationError) as error:
+        create_actions_from_inspection(inspection, [
+            {"item_id": bedding.id, "deadline": "9026-07-01"}], actor=world.inspector)
+    assert "2999" in error.value.fields[f"items.{bedding.id}.deadline"][0]
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CorrectiveAction.id))) == 0

@@ -61,6 +61,17 @@ def test_one_inspection_per_home_of_the_kinds_in_the_region(city, db):
                for r in rows)
 
 
+def test_a_home_opening_after_the_window_is_no_target(city, db, make_facility):
+    """A home opening on 2027-01-15 got a warm-winter visit planned in November 2026, overdue
+    from then on: there was nobody in it to keep warm."""
+    later = make_facility("a1", name="甲一新养老院", opened_on=date(2027, 1, 15))
+    opening = make_facility("a1", name="甲一康养中心", opened_on=date(2026, 11, 20))
+    campaign = _create(city, region=city.regions["a"])
+    db.session.commit()
+    targets = {r.facility_id for r in _inspections(db, campaign)}
+    assert later.id not in targets and opening.id in targets
+
+
 def test_city_wide_campaign_covers_every_matching_home(city, db):
     campaign = _create(city)
     db.session.commit()

@@ -122,6 +122,24 @@ def test_the_recurrence_creates_the_next_windows_campaign(db, surveys, fixed_tod
     assert [i.contract_id for i in winter.inspections] == [surveys.a.id]
 
 
+def test_a_missed_window_is_skipped_for_the_one_that_has_begun(db, surveys, fixed_today):
+    """The scheduler was down from October: on 2027-01-05 it made the campaign of the window
+    of 2026-11-01, its evaluations planned in November and all overdue, and reached the open
+    January window only on its next run; the yearly campaigns go straight to this year."""
+    campaign = _create(surveys)
+    for contract in (surveys.a, surveys.a1, surveys.b):
+        contract.end_date = date(2027, 12, 31)
+    db.session.commit()
+    fixed_today(date(2027, 1, 5))
+    assert recurrence.successor_due_on(campaign) == date(2027, 1, 1)
+    assert reminders.campaigns_to_repeat() == [campaign.id]
+    winter, _sent = reminders.repeat_campaign(campaign.id)
+    db.session.commit()
+    assert (winter.window_start, winter.window_end) == (date(2027, 1, 1), date(2027, 1, 21))
+    assert all(i.scheduled_for >= date(2027, 1, 1) for i in winter.inspections)
+    assert reminders.campaigns_to_repeat() == []
+
+
 def test_a_yearly_survey_window_campaign_repeats_in_the_same_window_next_year(db, surveys):
     campaign = _create(surveys, recurrence="yearly")
     surveys.a.end_date = date(2027, 12, 31)

@@ -46,6 +46,17 @@ def test_the_city_officer_sees_every_county_and_a_home_never_inspected_is_due_no
     assert [i["facility_id"] for i in only_b["items"]] == [city.far.id]
 
 
+def test_a_home_not_yet_opened_is_not_due_for_a_visit(city, api_login, make_user,
+                                                     make_facility):
+    """A home opening next January was at the top of the plan, never inspected and "due"
+    today, with no residents and no operator to inspect; the yearly coverage leaves it out."""
+    soon = make_facility("b1", name="乙二养老院", opened_on=date(2027, 1, 15))
+    body = _plan(api_login(make_user("officer")))
+    assert soon.id not in [i["facility_id"] for i in body["items"]]
+    assert [i["facility_id"] for i in body["items"]] == [city.vetoed.id, city.far.id,
+                                                        city.clean.id]
+
+
 def test_before_keeps_what_falls_due_before_that_day(city, api_login, make_user):
     body = _plan(api_login(make_user("officer")), before="2026-12-01")
     assert {i["facility_id"] for i in body["items"]} == {city.vetoed.id, city.far.id}
