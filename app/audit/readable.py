@@ -13,13 +13,15 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 
+from app.db import UTCDateTime
 from app.extensions import db
 
 ACTION_LABELS = {
@@ -95,12 +97,29 @@ class Reader:
         label = ACTION_LABELS.get(action)
         return str(label) if label is not None else words(action)
 
-    def _enum_class(self, object_type: str, key: str) -> type | None:
+    def _column(self, object_type: str, key: str) -> Any:
         mapper = self.mappers.get(object_type)
-        column = mapper.columns.get(key) if mapper is not None else None
+        return mapper.columns.get(key) if mapper is not None else None
+
+    def _enum_class(self, object_type: str, key: str) -> type | None:
+        column = self._column(object_type, key)
         if column is not None and isinstance(column.type, sa.Enum):
             return column.type.enum_class
         return None
+
+    def _moment(self, object_type: str, key: str, value: Any) -> str | None:
+        """A stored moment (kept in UTC, ISO 8601) in the bureau's time, as every page shows
+        one; ``None`` for any other value."""
+        column = self._column(object_type, key)
+        if not isinstance(value, str) or column is None or not isinstance(
+                column.type, UTCDateTime):
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC),
+                               "yyyy-MM-dd HH:mm:ss")
 
     def value(self, object_type: str, key: str, value: Any) -> str | None:
         if value is None:
@@ -116,7 +135,7 @@ class Reader:
                 return str(labels[value])
         if isinstance(value, list | dict):
             return self.nested(value)
-        return str(value)
+        return self._moment(object_type, key, value) or str(value)
 
     def nested(self, value: Any) -> str:
         """A JSON value (a report's data, a targets mapping, a list of service types) in

@@ -76,6 +76,17 @@ def _datetime(value: date | datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+@lru_cache(maxsize=4096)
+def _through(day: date | None) -> str | None:
+    """A day something lasts through (bids are taken on the deadline day, a report is on time
+    on its deadline day and an installment paid on its due date, a contract runs on its end
+    date) as its last second in the bureau's zone: its first instant made a report sent that
+    afternoon look late to a reader."""
+    if day is None:
+        return None
+    return _datetime(datetime.combine(day, time(23, 59, 59), clock.LOCAL_TZ))
+
+
 def _value(amount: Decimal) -> dict:
     return {"amount": float(amount), "currency": CURRENCY}
 
@@ -133,7 +144,7 @@ def _tender(contract: Contract, procurement: Procurement | None) -> dict:
         "mainProcurementCategory": "services",
         "procuringEntity": _buyer_ref(),
         "tenderPeriod": {"startDate": _datetime(procurement.published_on),
-                         "endDate": _datetime(procurement.bid_deadline)},
+                         "endDate": _through(procurement.bid_deadline)},
         "numberOfTenderers": len(tenderers),
         "tenderers": tenderers,
     }
@@ -160,7 +171,7 @@ def _payment_milestones_and_transactions(contract: Contract) -> tuple[list, list
             "title": f"第{inst.seq}期付款 ({inst.share_percent}%)"
                      + ("，与绩效挂钩" if inst.performance_linked else ""),
             "type": "payment",
-            "dueDate": _datetime(inst.due_date),
+            "dueDate": _through(inst.due_date),
             "status": "met" if inst.paid_at else "scheduled",
             "dateMet": _datetime(inst.paid_at),
             "description": f"金额 {inst.amount:,.2f} 元",
@@ -216,7 +227,7 @@ def _contract_block(contract: Contract, inspections: list[Assessed],
         "title": contract.title,
         "status": CONTRACT_STATUS[contract.status],
         "period": {"startDate": _datetime(contract.start_date),
-                   "endDate": _datetime(contract.end_date)},
+                   "endDate": _through(contract.end_date)},
         "value": _value(contract.amount),
         "implementation": {"transactions": transactions, "milestones": milestones},
         "amendments": [
@@ -232,7 +243,7 @@ def _contract_block(contract: Contract, inspections: list[Assessed],
 
 
 def _reporting(milestone: dict) -> dict:
-    return milestone | {"dueDate": _datetime(milestone["dueDate"]),
+    return milestone | {"dueDate": _through(milestone["dueDate"]),
                         "dateMet": _datetime(milestone.get("dateMet"))}
 
 

@@ -1,5 +1,7 @@
 """The audit trail: one row per change, old and new values, same transaction as the change."""
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -113,3 +115,14 @@ def test_a_json_value_reads_as_labels_at_every_depth(app):
     assert "self_care" not in text and "semi_disabled" not in text
     assert "household_survey" not in text and "occupancy" not in text
     assert field == "首次提交时间"
+
+
+def test_a_moment_changed_reads_in_the_bureaus_time(as_user, db, make_provider):
+    """The trail showed a changed time as stored, in UTC: a provider suspended at 01:30 on
+    1 July in Shanghai read "2026-06-30T17:30:00+00:00", beside the entry's own 07-01 01:30."""
+    provider = make_provider()
+    provider.status_changed_at = datetime(2026, 6, 30, 17, 30, tzinfo=UTC)
+    db.session.commit()
+    browser, _ = as_user("admin")
+    page = browser.get("/admin/audit/?object_type=providers").get_data(as_text=True)
+    assert "2026-07-01 01:30" in page and "2026-06-30T17:30" not in page
