@@ -121,7 +121,8 @@ class Performance:
 def parse_period(key: str | None, contract: Contract) -> Window:
     """``2026`` (a year) or ``2026-Q3`` (a quarter), clipped to the contract; default: the
     year the contract started."""
-    key = (key or str(contract.start_date.year)).strip()
+    # "2026-q3" as reports take it, kept under the one key every page names
+    key = (key or str(contract.start_date.year)).strip().upper()
     try:
         if match := _YEAR.match(key):
             start, end = date(int(match[1]), 1, 1), date(int(match[1]), 12, 31)

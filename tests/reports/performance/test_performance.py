@@ -184,6 +184,13 @@ def test_a_period_in_other_digits_is_refused(api_as, survey_contract):
         assert "period" in response.get_json()["error"]["fields"]
 
 
+def test_a_quarter_in_lower_case_is_read_as_reports_read_it(api_as, survey_contract):
+    contract, _ = survey_contract
+    api, _officer = api_as("officer", region="a")
+    response = api.get(f"/api/v1/contracts/{contract.id}/performance?period=2026-q3")
+    assert response.status_code == 200 and response.get_json()["period"] == "2026-Q3"
+
+
 def test_api_performance_shape_and_visibility(api_as, survey_contract, db):
     contract, template = survey_contract
     add_finalized(db, contract, ["88.0"], template)
