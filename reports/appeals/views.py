@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import pages, uploads
+from app import clock, pages, uploads
 from app.auth.login import role_required
 from app.errors import DomainError
 from app.extensions import db
@@ -57,7 +57,7 @@ def appeal_list():
                                contract_id=_int_arg("contract_id"),
                                inspection_id=_int_arg("inspection_id"))
     return render_template("reports/appeal_list.html", page=db.paginate(stmt, per_page=25),
-                           status=status)
+                           status=status, today=clock.today())
 
 
 def _resolve_form(appeal, formdata=None):
