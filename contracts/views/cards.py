@@ -13,6 +13,7 @@ from app.extensions import db
 from app.main.dashboard import NEEDS_ACTION, Card, card_source, count
 from app.users.models import Role, User
 from contracts import STAFF
+from contracts.listing import RUNNING
 from contracts.models import Contract, ContractStatus, Provider
 from contracts.submissions import services as subs
 from contracts.visibility import get_visible_provider, visible_contracts, visible_providers
@@ -29,8 +30,7 @@ def contract_cards(user: User) -> list[Card]:
             Card(_l("Active contracts"), active, link),
             Card(_l("Draft contracts"), draft, url_for("contracts.contracts", status="draft")),
             Card(_l("Contracts expiring within 90 days"), expiring,
-                 url_for("contracts.contracts", status="active", expiring=EXPIRY_CARD_DAYS,
-                         sort="end_date")),
+                 url_for("contracts.contracts", expiring=EXPIRY_CARD_DAYS, sort="end_date")),
         ]
     if user.role is Role.PROVIDER:
         active = visible_contracts(user).with_only_columns(Contract.id).where(
@@ -40,8 +40,9 @@ def contract_cards(user: User) -> list[Card]:
 
 
 def _contract_counts(user: User) -> tuple[int, int, int]:
-    """Active, draft, and active ending within EXPIRY_CARD_DAYS: one statement, since the
-    home page is every officer's first request."""
+    """Active, draft, and running (active or suspended: a suspended contract ends all the same)
+    ending within EXPIRY_CARD_DAYS, as the list it links to and the reminders count: one
+    statement, since the home page is every officer's first request."""
     today = clock.today()
     rows = visible_contracts(user).with_only_columns(Contract.status, Contract.end_date)
     rows = rows.subquery()
@@ -49,7 +50,7 @@ def _contract_counts(user: User) -> tuple[int, int, int]:
     counts = db.session.execute(sa.select(
         sa.func.count().filter(active),
         sa.func.count().filter(rows.c.status == ContractStatus.DRAFT),
-        sa.func.count().filter(active, rows.c.end_date.between(
+        sa.func.count().filter(rows.c.status.in_(RUNNING), rows.c.end_date.between(
             today, today + timedelta(days=EXPIRY_CARD_DAYS))))).one()
     return tuple(counts)
 

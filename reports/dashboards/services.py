@@ -27,6 +27,7 @@ from app.regions.models import Level, Region
 from app.scoping import scope
 from app.template_helpers import ui_language
 from app.users.models import User
+from contracts.listing import RUNNING
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, overdue_periods
@@ -117,15 +118,16 @@ def first_and_total(stmt: sa.Select, order_by: Sequence, options: Sequence = (),
 
 
 def expiring_contracts_stmt(user: User, today: date, days: int = EXPIRY_DAYS) -> sa.Select:
+    """Running contracts (active or suspended: a suspended one ends all the same, as the
+    contract list and the reminders count) whose last day falls within ``days``."""
     return visible_contracts(user).where(
-        Contract.status == ContractStatus.ACTIVE,
+        Contract.status.in_(RUNNING),
         Contract.end_date.between(today, today + timedelta(days=days)))
 
 
 def expiring_contracts(user: User, today: date, days: int = EXPIRY_DAYS,
                        limit: int | None = None) -> list[Contract]:
-    """Active contracts whose last day falls within ``days`` from today, soonest first (the
-    first ``limit`` of them)."""
+    """:func:`expiring_contracts_stmt`, soonest first (the first ``limit`` of them)."""
     return list(db.session.scalars(expiring_contracts_stmt(user, today, days)
                                    .order_by(Contract.end_date, Contract.number).limit(limit)))
 

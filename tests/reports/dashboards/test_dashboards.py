@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.users.models import Role
 from contracts import services as contract_services
 from contracts.submissions.models import Submission, SubmissionStatus
@@ -19,6 +20,7 @@ from evaluations.inspections.services import correct_inspection
 from reports.dashboards import services as dashboards
 from reports.performance.figures import PerformanceFigure
 from tests.clients import PASSWORD, Browser
+from tests.core.test_home_cards import cards
 
 TODAY = date(2026, 11, 20)
 ONLY_INSPECTIONS = {"inspection": 100, "timeliness": 0, "targets": 0}
@@ -352,3 +354,21 @@ def test_the_home_page_shows_the_reports_panel(db, as_user, make_contract):
         assert "/reports/dashboard" in page and "/reports/exports" in page
         if user.role is Role.OFFICER:
             assert "Contracts expiring within 90 days: <strong>1</strong>" in page
+
+
+def test_a_suspended_contract_ending_soon_is_expiring_on_every_page_that_counts(
+        db, as_user, make_contract):
+    """The reminders and the contract list count a suspended contract ending soon (it ends all
+    the same: a new one must be bought in time); the dashboard and the home card left it out,
+    so the card said 1 and the list it links to showed 2."""
+    clock.set_clock(lambda: datetime(2026, 11, 20, 4, tzinfo=UTC))
+    running = make_contract(region="a", status="active")
+    suspended = make_contract(region="a", status="suspended")
+    browser, officer = as_user("officer", region="a")
+    assert {c.id for c in dashboards.expiring_contracts(officer, TODAY)} == {
+        running.id, suspended.id}
+    home = browser.get("/").get_data(as_text=True)
+    card = re.search(r'href="(/contracts\?[^"]*expiring=90[^"]*)"', home).group(1)
+    listed = browser.get(card.replace("&amp;", "&")).get_data(as_text=True)
+    assert running.number in listed and suspended.number in listed
+    assert cards(home)["Contracts expiring within 90 days"] == "2"
