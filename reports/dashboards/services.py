@@ -31,7 +31,7 @@ from contracts.listing import RUNNING
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, overdue_periods
-from contracts.submissions.services import ReportRow, provider_overview
+from contracts.submissions.services import ReportRow, provider_overview, reporting_clause
 from contracts.visibility import visible_contracts
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.actions.services import visible_actions
@@ -141,8 +141,10 @@ class OverdueReport:
 
 def overdue_reports(user: User, today: date, limit: int | None = None
                     ) -> tuple[list[OverdueReport], int]:
-    """Reports of active contracts whose deadline has passed with nothing submitted (no
-    report, or only a draft), the longest overdue first: the first ``limit`` and how many.
+    """Reports of the contracts that ask for them (active ones, and those closed lately: their
+    last reports fall due after; :func:`reporting_clause`, as the reminders) whose deadline
+    has passed with nothing submitted (no report, or only a draft), the longest overdue
+    first: the first ``limit`` and how many.
 
     The schedule is worked out from a few columns of each contract (a city has a thousand
     active ones), each with the periods it has delivered as one string: a row per contract,
@@ -153,7 +155,7 @@ def overdue_reports(user: User, today: date, limit: int | None = None
                         Submission.status != SubmissionStatus.DRAFT)
                  .scalar_subquery().label("delivered"))
     terms = db.session.execute(
-        visible_contracts(user).where(Contract.status == ContractStatus.ACTIVE)
+        visible_contracts(user).where(reporting_clause(today))
         .with_only_columns(Contract.id, Contract.number, Contract.start_date, Contract.end_date,
                            Contract.reporting, Contract.report_due_days, delivered,
                            Contract.activated_on, Contract.terminated_on)).all()

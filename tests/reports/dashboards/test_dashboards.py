@@ -372,3 +372,22 @@ def test_a_suspended_contract_ending_soon_is_expiring_on_every_page_that_counts(
     listed = browser.get(card.replace("&amp;", "&")).get_data(as_text=True)
     assert running.number in listed and suspended.number in listed
     assert cards(home)["Contracts expiring within 90 days"] == "2"
+
+
+def test_the_last_report_of_a_contract_completed_lately_is_overdue_on_the_dashboard(
+        db, make_user, make_contract):
+    """December's report of a contract completed on 2 January falls due on 10 January: the
+    provider is reminded of it, and it counts against the contract; the officers' list of
+    overdue reports left it out with the contract no longer active."""
+    contract = make_contract(region="a", status="active")  # monthly, 2026
+    for month in range(1, 12):
+        at = datetime(2026, month + 1, 5, tzinfo=UTC)
+        db.session.add(Submission(contract_id=contract.id, period=f"2026-{month:02d}",
+                                  status=SubmissionStatus.APPROVED, data={}, submitted_at=at,
+                                  first_submitted_at=at))
+    clock.set_clock(lambda: datetime(2027, 1, 2, 4, tzinfo=UTC))
+    contract_services.transition_contract(contract, "completed", actor=None)
+    db.session.commit()
+    officer = make_user("officer", region="a")
+    overdue = dashboards.overdue_submissions(officer, date(2027, 1, 15))
+    assert [(r.contract.id, r.period.key) for r in overdue] == [(contract.id, "2026-12")]
