@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 from config import TestingConfig
+from tests.once import made_once
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -131,17 +132,20 @@ def seed_demo_city() -> dict:
 
 @pytest.fixture(scope="session")
 def seeded_demo_city(tmp_path_factory) -> Path:
-    """A folder holding the demo city (its database and uploads), seeded once per test process:
-    seeding takes ~10 s, a copy milliseconds; each test serves a copy of its own."""
+    """A folder holding the demo city (its database and uploads), seeded once per test run by
+    the first worker process to ask (:func:`tests.once.made_once`): seeding takes ~14 s, a copy
+    milliseconds; each test serves a copy of its own."""
     chromium_or_skip()
-    root = tmp_path_factory.mktemp("demo-city")
+    return made_once(tmp_path_factory, "browser-demo-city", _seed_demo_city_into)
+
+
+def _seed_demo_city_into(root: Path) -> None:
     app = create_app(_config(root))
     with app.app_context():
         db.create_all()
         seed_demo_city()
         db.session.remove()
         db.engine.dispose()  # every connection closed: the file holds every row
-    return root
 
 
 @pytest.fixture
@@ -155,15 +159,34 @@ def demo_server(tmp_path, seeded_demo_city):
         stop()
 
 
-@pytest.fixture
-def chromium():
-    """A headless Chromium; closed after the test."""
+@pytest.fixture(scope="session")
+def _playwright():
+    """Playwright's driver, started once per test process (each start costs ~1 s)."""
     chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with sync_playwright() as playwright:
+        launched = []
         try:
-            yield browser
+            yield playwright, launched
         finally:
-            browser.close()
+            for browser in launched:
+                if browser.is_connected():
+                    browser.close()
+
+
+@pytest.fixture
+def chromium(_playwright):
+    """A headless Chromium, launched once per test process: each test opens contexts of its own
+    (a context shares no cookie, storage, cache or service worker with another), closed after
+    it; a browser that a test brought down is launched again."""
+    playwright, launched = _playwright
+    if not launched or not launched[-1].is_connected():
+        launched.append(playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                   args=CHROMIUM_ARGS))
+    browser = launched[-1]
+    try:
+        yield browser
+    finally:
+        for context in browser.contexts:
+            context.close()

@@ -1,33 +1,51 @@
-"""The demo city of ``flask demo seed`` for tests that read it: seeded once per test process
-and copied back into the emptied tables for each test that asks for it.
+"""The demo city of ``flask demo seed`` for tests that read it: seeded once per test run (the
+first worker process to need it seeds it, the others read its rows) and copied back into the
+emptied tables for each test that asks for it.
 
 Seeding takes several seconds, putting its rows back a fraction of one; the tests of the seed
 itself (that it runs twice, that each feature's step keeps the rules) still run the command.
 The copy is taken at :data:`DEMO_NOW`, the moment the seed is dated by, and the test's clock is
-set to it. Uploaded files (the seed's photos and signatures) stay where the seed wrote them:
-the uploads folder lasts the whole run.
+set to it. Uploaded files (the seed's photos and signatures) are copied into each process's
+uploads folder, which lasts the whole run.
 """
 
 from __future__ import annotations
 
+import pickle
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db as _db
+from tests.once import made_once
 
 #: when the demo city is seeded: late in the year, so that every state of its cycle is there
 DEMO_NOW = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
-def _demo_rows(app) -> dict[str, list[dict]]:
-    """Every table's rows after seeding the demo city once in this process."""
+def _demo_rows(app, tmp_path_factory) -> dict[str, list[dict]]:
+    """Every table's rows after seeding the demo city, seeded once in this run (by the first
+    worker process to ask, :func:`tests.once.made_once`); its uploaded files are copied into
+    this process's uploads folder."""
+    folder = made_once(tmp_path_factory, f"demo-city-{_db.engine.dialect.name}",
+                       lambda folder: _seed_into(app, folder))
+    shutil.copytree(folder / "uploads", app.config["UPLOAD_DIR"], dirs_exist_ok=True)
+    return pickle.loads((folder / "rows.pickle").read_bytes())  # noqa: S301 - written above
+
+
+def _seed_into(app, folder: Path) -> None:
+    """Seed the demo city in this process's database, its files written into ``folder/uploads``
+    (no other test's), and keep its rows in ``folder/rows.pickle``; the tables emptied again."""
     from app.demo.seed import seed_demo
     from tests.conftest import _truncate_all
 
+    uploads = app.config["UPLOAD_DIR"]
+    app.config["UPLOAD_DIR"] = str(folder / "uploads")
     clock.set_clock(lambda: DEMO_NOW)
     try:
         assert seed_demo()
@@ -36,9 +54,11 @@ def _demo_rows(app) -> dict[str, list[dict]]:
             rows = {table.name: [dict(row) for row in conn.execute(table.select()).mappings()]
                     for table in _db.metadata.sorted_tables}
     finally:
+        app.config["UPLOAD_DIR"] = uploads
         clock.set_clock(None)
         _truncate_all()
-    return rows
+    (folder / "uploads").mkdir(exist_ok=True)
+    (folder / "rows.pickle").write_bytes(pickle.dumps(rows))
 
 
 @pytest.fixture
