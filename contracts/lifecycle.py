@@ -36,12 +36,8 @@ from contracts.models import (
     ServiceType,
 )
 from contracts.targets import check_targets
-from contracts.terms import (
-    FINAL_INSTALLMENT_DELAY,
-    check_period,
-    decided_amount,
-    linked_installment,
-)
+from contracts.term_length import check_period
+from contracts.terms import FINAL_INSTALLMENT_DELAY, decided_amount, linked_installment
 
 S = ContractStatus
 #: the legal steps of the state machine

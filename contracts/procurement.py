@@ -37,7 +37,8 @@ from contracts.models import (
     ServiceType,
 )
 from contracts.providers import has_valid_qualification
-from contracts.terms import check_actor_region, check_facility, create_contract, term_end
+from contracts.term_length import term_end
+from contracts.terms import check_actor_region, check_facility, create_contract
 from contracts.visibility import visible_facilities
 
 PROCUREMENT_FIELDS = ("title", "service_type", "region", "facility", "budget", "method",

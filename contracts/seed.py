@@ -41,7 +41,7 @@ from contracts.seed_data import (
     STATUS_CHANGES,
 )
 from contracts.seed_entrusted import seed_entrusted_care
-from contracts.terms import add_years
+from contracts.term_length import term_end
 
 
 class _Seeder:
@@ -122,7 +122,7 @@ class _Seeder:
                  status: str = "active", facility: Facility | None = None,
                  reason: str = "", schedule: str = "default",
                  reporting: str = "monthly") -> Contract:
-        end = add_years(start, years) - timedelta(days=1)
+        end = term_end(start, years)
         installments = None
         if schedule == "thirds":
             installments = [{"share_percent": "30", "due_date": start},

@@ -47,9 +47,9 @@ from contracts.models import (
 )
 from contracts.numbering import next_contract_number
 from contracts.targets import check_targets
+from contracts.term_length import check_period
 from contracts.visibility import nameable_facilities, visible_procurements
 
-MAX_YEARS = 3
 #: the performance-linked last installment falls due this long after the end of service
 FINAL_INSTALLMENT_DELAY = timedelta(days=30)
 
@@ -58,41 +58,7 @@ CONTRACT_FIELDS = ("title", "service_type", "provider", "region", "facility", "p
                    "report_due_days")
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def term_end(start: date, years: int) -> date:
-    """The last day of a term of ``years`` years from ``start`` (inclusive): the day before
-    the anniversary. The anniversary of 29 February in a common year is 1 March, so such a
-    term ends on 28 February (``add_years`` falls back to the 28th, a day short)."""
-    try:
-        anniversary = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        anniversary = date(start.year + years, 3, 1)
-    return anniversary - timedelta(days=1)
-
-
-def last_allowed_end(start: date) -> date:
-    """The last end date allowed for a contract starting on ``start`` (3 years, inclusive)."""
-    return term_end(start, MAX_YEARS)
-
-
 # ---- field checks ------------------------------------------------------------------------
-
-def check_period(start: date | None, end: date | None, errors: Errors) -> None:
-    if start is None or end is None:
-        return
-    if end <= start:
-        add(errors, "end_date", _("The end date must come after the start date."))
-    elif end > last_allowed_end(start):
-        add(errors, "end_date", _("A contract normally lasts at most one year, and never more "
-                                  "than three years (here: until %(day)s at the latest).",
-                                  day=last_allowed_end(start).isoformat()))
-
 
 def whole_number(raw: Any) -> int | None:
     """``raw`` (an int or its text) as a whole number of at most nine ASCII digits, else None:

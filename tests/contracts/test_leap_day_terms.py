@@ -9,7 +9,7 @@ import pytest
 
 from app.errors import ValidationError
 from contracts import services
-from contracts.terms import last_allowed_end
+from contracts.term_length import last_allowed_end
 
 
 def test_a_three_year_contract_from_a_leap_day_may_run_to_28_february(make_contract):

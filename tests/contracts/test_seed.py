@@ -22,7 +22,7 @@ from contracts.models import (
     Provider,
     Qualification,
 )
-from contracts.terms import last_allowed_end
+from contracts.term_length import last_allowed_end
 
 TODAY = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # 10:00 in Xianning
 LATE_IN_THE_YEAR = datetime(2026, 12, 20, 2, 0, tzinfo=UTC)
