@@ -29,9 +29,10 @@ from app.notifications.reminders import (
 )
 from app.users.models import User
 from contracts.models import Contract
+from contracts.submissions.asked import reporting_clause
 from contracts.submissions.models import SubmissionStatus
 from contracts.submissions.schedule import due_periods
-from contracts.submissions.services import get_submission, reporting_clause
+from contracts.submissions.services import get_submission
 
 DONE = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,11 +29,11 @@ from app.db import page_of
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.integrity import explain
-from app.notifications.reminders import CATCH_UP_DAYS, ESCALATION_DAYS
 from app.scoping import one_visible
 from app.unit_of_work import claim_row, expect_revision
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus
+from contracts.submissions.asked import asks_for_reports
 from contracts.submissions.data import clean_data
 from contracts.submissions.models import (
     Submission,
@@ -277,31 +277,6 @@ def delete_attachment(attachment: SubmissionAttachment, *, actor: User | None) -
 
 
 # ---- what is due, what waits ------------------------------------------------------------------
-
-#: a closed contract's last reports fall due after it closed: a quarter, then at most 90 days
-#: (``report_due_days``), then the last reminder's days (escalated, then caught up)
-CLOSED_REPORTING = timedelta(days=92 + 90 + ESCALATION_DAYS + CATCH_UP_DAYS)
-
-
-def reporting_clause(today: date) -> sa.ColumnElement[bool]:
-    """Contracts whose reports are asked for: ACTIVE ones, and those completed or terminated
-    lately (their last periods' reports fall due after they closed, and count in their
-    timeliness)."""
-    since = today - CLOSED_REPORTING
-    return sa.or_(Contract.status == ContractStatus.ACTIVE,
-                  sa.and_(Contract.status == ContractStatus.COMPLETED, Contract.end_date >= since),
-                  sa.and_(Contract.status == ContractStatus.TERMINATED,
-                          Contract.terminated_on >= since))
-
-
-def asks_for_reports(contract: Contract, today: date) -> bool:
-    """:func:`reporting_clause` of one contract."""
-    since = today - CLOSED_REPORTING
-    return (contract.status is ContractStatus.ACTIVE
-            or (contract.status is ContractStatus.COMPLETED and contract.end_date >= since)
-            or (contract.status is ContractStatus.TERMINATED
-                and contract.terminated_on is not None and contract.terminated_on >= since))
-
 
 @dataclass(frozen=True)
 class ReportRow:

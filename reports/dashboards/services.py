@@ -29,9 +29,10 @@ from app.template_helpers import ui_language
 from app.users.models import User
 from contracts.listing import RUNNING
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
+from contracts.submissions.asked import reporting_clause
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, overdue_periods
-from contracts.submissions.services import ReportRow, provider_overview, reporting_clause
+from contracts.submissions.services import ReportRow, provider_overview
 from contracts.visibility import visible_contracts
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
 from evaluations.actions.services import visible_actions
