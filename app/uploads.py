@@ -9,10 +9,13 @@ extension says the same thing (a ``.pdf`` holding a PNG or a script is refused).
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import shutil
 import uuid
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -156,6 +159,19 @@ def store(area: str, data: bytes, *, suffix: str = "", name: str | None = None) 
         raise
     remove_on_rollback(path)
     return stored_name
+
+
+@contextlib.contextmanager
+def written_whole(path: Path) -> Iterator[Path]:
+    """A file beside ``path`` to write, put in its place once written: ``path`` is there whole
+    or not at all, and a write that fails part-way (a full disk) leaves no half file behind."""
+    part = path.with_suffix(".part")
+    try:
+        yield part
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    os.replace(part, path)
 
 
 def copy(area: str, stored_name: str) -> str:

@@ -15,7 +15,6 @@ their workbooks are removed after ``EXPORT_KEEP_DAYS`` days by the nightly job.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -139,9 +138,8 @@ def build_export(work) -> str:
     work.check()
     name = f"export-{job_id}-{kind}.xlsx"
     path = uploads.path_of(AREA, name)
-    part = path.with_suffix(".part")
-    part.write_bytes(body)
-    os.replace(part, path)  # the workbook is there whole, or not at all
+    with uploads.written_whole(path) as part:  # the workbook is there whole, or not at all
+        part.write_bytes(body)
     set_on_row(ExportJob, job_id, status=BatchStatus.DONE, inspections=count, file_name=name,
                finished_at=clock.now())
     return f"{count} inspection(s) in {name}"

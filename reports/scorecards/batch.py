@@ -13,11 +13,9 @@ who may see the campaign. The command line builds the same ZIP in the foreground
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -64,7 +62,7 @@ def write_campaign_zip(campaign: Campaign, out: Path,
     """Write the scorecards of ``campaign`` into the ZIP ``out`` at once; returns how many."""
     ids = campaign_inspection_ids(campaign)
     means = city_section_means(campaign.template_id)
-    with _written_whole(out) as tmp, \
+    with uploads.written_whole(out) as tmp, \
             zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
         # PDFs are compressed already; storing them keeps the batch fast
         for done, inspection_id in enumerate(ids, start=1):
@@ -74,19 +72,6 @@ def write_campaign_zip(campaign: Campaign, out: Path,
             if on_progress:
                 on_progress(done, len(ids))
     return len(ids)
-
-
-@contextlib.contextmanager
-def _written_whole(out: Path) -> Iterator[Path]:
-    """A file beside ``out`` to write, put in its place once written: ``out`` is there whole
-    or not at all, and a batch that fails part-way (a full disk) leaves no half file behind."""
-    tmp = out.with_suffix(".part")
-    try:
-        yield tmp
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, out)
 
 
 # ---- the queued batch -------------------------------------------------------------------------
@@ -145,9 +130,8 @@ def build_batch(work) -> str:
             if path.exists():
                 continue
             work.check()
-            part = path.with_suffix(".part")
-            part.write_bytes(card_pdf(db.session.get(Inspection, inspection_id), means))
-            os.replace(part, path)  # a card is there whole, or not at all
+            with uploads.written_whole(path) as part:  # a card is there whole, or not at all
+                part.write_bytes(card_pdf(db.session.get(Inspection, inspection_id), means))
             done += 1
             work.confirm()
             set_on_row(ScorecardBatch, batch_id, done=done)
@@ -166,7 +150,7 @@ def _pack(folder: Path, ids: list[int], out: Path) -> None:
     codes = dict(db.session.execute(sa.select(Inspection.id, Inspection.verification_code)
                                     .where(Inspection.id.in_(ids))).all())
     # PDFs are compressed already; storing them keeps the packing fast
-    with _written_whole(out) as tmp, \
+    with uploads.written_whole(out) as tmp, \
             zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
         for inspection_id in ids:
             name = scorecard_filename(SimpleNamespace(id=inspection_id,
