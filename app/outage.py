@@ -68,14 +68,13 @@ def _pg_outage(sqlstate: str | None) -> bool:
     given back to the queue for ever, never counting its attempts."""
     if not sqlstate:
         return True
-    return sqlstate[:2] in _PG_OUTAGE_CLASSES and sqlstate != _QUERY_CANCELED
+    return sqlstate[:2] in _PG_OUTAGE_CLASSES and sqlstate != statement_timeout.QUERY_CANCELED
 
 
 #: a connection refused or broken (08), not authenticated (28), the server out of resources
 #: (53), shutting down, restarting or its database gone (57), its system or files failing
 #: (58), its configuration unreadable (F0)
 _PG_OUTAGE_CLASSES = frozenset({"08", "28", "53", "57", "58", "F0"})
-_QUERY_CANCELED = "57014"
 
 
 def first_line(error: BaseException) -> str:

@@ -15,7 +15,6 @@ rightly run a statement for minutes.
 
 from __future__ import annotations
 
-import psycopg
 import sqlalchemy as sa
 from flask import Flask
 
@@ -47,6 +46,4 @@ def init_app(app: Flask) -> None:
 
 def timed_out(error: BaseException | None) -> bool:
     """Whether ``error`` is a statement PostgreSQL cancelled for taking too long."""
-    orig = getattr(error, "orig", None)
-    return isinstance(orig, psycopg.errors.QueryCanceled) \
-        or getattr(orig, "sqlstate", None) == QUERY_CANCELED
+    return getattr(getattr(error, "orig", None), "sqlstate", None) == QUERY_CANCELED
