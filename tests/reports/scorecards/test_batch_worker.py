@@ -96,6 +96,10 @@ def test_a_batch_killed_at_card_17_of_40_finishes_after_a_restart_without_duplic
                           time.monotonic() + 120)
         took = time.monotonic() - killed_at
         assert finished is not None, (tmp_path / "second.log").read_text()
+        # the cards' folder goes after the worker's commit: wait for it before the kill
+        cards = Path(test_config.UPLOAD_DIR, AREA, f"batch-{batch_id}")
+        assert until(lambda: not cards.exists(), time.monotonic() + 30), \
+            (tmp_path / "second.log").read_text()
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -119,7 +123,6 @@ def test_a_batch_killed_at_card_17_of_40_finishes_after_a_restart_without_duplic
     names = archive.namelist()
     assert len(names) == len(set(names)) == CARDS
     assert all(archive.read(name).startswith(b"%PDF") for name in names)
-    assert not Path(test_config.UPLOAD_DIR, AREA, f"batch-{batch_id}").exists()
     print(f"\ninterrupted batch: killed at card 17 of {CARDS} with 16 stored; the next worker "
           f"took over and finished {took:.1f} s after the kill; cards rendered per worker "
           f"{sorted(by_worker.values())}; ZIP entries {len(names)}, distinct {len(set(names))}; "
