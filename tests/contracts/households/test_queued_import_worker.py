@@ -70,6 +70,11 @@ def test_an_import_killed_before_its_commit_is_imported_once_by_the_next_worker(
         done = until(lambda: api.get(status_url).get_json()["status"] != "running" or None,
                       time.monotonic() + 120)
         assert done, (tmp_path / "second.log").read_text()
+        # the spreadsheet goes after the worker's commit: wait for it before the kill
+        upload = db.session.get(HouseholdUpload, api.get(status_url).get_json()["id"])
+        sheet = Path(test_config.UPLOAD_DIR, "household_uploads", upload.stored_name)
+        assert until(lambda: not sheet.exists(), time.monotonic() + 30), \
+            (tmp_path / "second.log").read_text()
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -82,5 +87,3 @@ def test_an_import_killed_before_its_commit_is_imported_once_by_the_next_worker(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdImport)) == 1
     task = db.session.scalar(sa.select(QueuedTask))
     assert (task.status, task.attempts) == (TaskStatus.DONE, 2)
-    upload = db.session.get(HouseholdUpload, body["id"])
-    assert not Path(test_config.UPLOAD_DIR, "household_uploads", upload.stored_name).exists()
