@@ -40,8 +40,11 @@ check-host:
 	  fi ;; \
 	esac
 
+# The suite starts hundreds of Python processes (its workers, the CLI, gunicorn, the scheduler):
+# they keep their compiled bytecode, and pytest its rewritten tests, even where the environment
+# sets PYTHONDONTWRITEBYTECODE (an empty value turns it off); that saves each a fresh compile.
 test: install
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 install: $(STAMP) $(COMPILED)
 

@@ -44,9 +44,6 @@ def _compile_catalogs() -> None:
                 write_mo(dst, catalog)
 
 
-
-
-
 def _database_of_this_worker(url: str) -> str:
     """``TEST_DATABASE_URL`` for this process: under pytest-xdist (``make test`` runs one
     worker per core) each worker empties its tables after every test, so each has a database

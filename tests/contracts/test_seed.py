@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from app import clock
@@ -126,6 +127,7 @@ def table_counts(db) -> dict[str, int]:
             for t in db.metadata.sorted_tables}
 
 
+@pytest.mark.slow
 def test_flask_demo_seed_fills_the_contracts_feature_within_the_rules(db, runner):
     clock.set_clock(lambda: TODAY)
     seed(runner)

@@ -103,6 +103,7 @@ def _send(operation, cases: list[tuple], role: str, token: str, statuses: Counte
             failures.append(f"{where}: {response.status_code} {response.text[:200]}")
 
 
+@pytest.mark.slow
 def test_no_operation_answers_a_5xx(app, demo_tokens):
     tokens, existing = demo_tokens
     schema = contextvars.Context().run(schemathesis.openapi.from_wsgi, "/api/v1/openapi.json",

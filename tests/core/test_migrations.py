@@ -1,5 +1,6 @@
 """Migrations build the schema the models describe, on SQLite and on PostgreSQL."""
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -28,6 +29,7 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(app):
         _db.create_all()
 
 
+@pytest.mark.slow
 def test_demo_seed_is_safe_to_run_twice(runner, db):
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output

@@ -119,6 +119,7 @@ def code_words(text: str, words: set[str]) -> set[str]:
     return {t for t in _TOKEN.findall(_NOISE.sub(" ", text)) if t in words}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
                     reason="pages read the same on either database; the SQLite run checks them")
 def test_chinese_pages_show_no_code_words(app, demo_city):
