@@ -274,7 +274,8 @@ def _play_actions(raised: list[CorrectiveAction], today: date, officer: User | N
             continue
         with _on(action.deadline + timedelta(days=1)):
             if fate == "reopened":
-                actions.reopen_action(action, reason=rng.choice(REOPEN_REASONS), actor=officer)
+                actions.reopen_action(action, reason=rng.choice(REOPEN_REASONS), actor=officer,
+                                      deadline=action.deadline + timedelta(days=15))
             else:
                 actions.close_action(action, actor=officer, note="整改到位，同意销号。")
     for index, action in enumerate(current):

@@ -102,6 +102,9 @@ def _state_seen() -> ma.fields.String:
 
 class ReopenArgs(ma.Schema):
     reason = ma.fields.String(required=True)
+    deadline = ma.fields.Date(load_default=None, metadata={
+        "description": "YYYY-MM-DD: the corrected report's deadline; required (422) once the "
+                       "action's deadline has passed, else the old one holds when omitted"})
     state_seen = _state_seen()
 
 
@@ -256,9 +259,10 @@ class CorrectiveActionReopen(MethodView):
     @blp.arguments(ReopenArgs)
     @blp.response(200, ActionSchema)
     def post(self, args, action_id: int):
-        """The officer sends it back to the provider; ``reason`` required (422 if empty);
-        already open, or changed since ``state_seen`` (answered, returned, closed) → 409."""
+        """The officer sends it back to the provider; ``reason`` required (422 if empty), and a
+        new ``deadline`` once the old one has passed (422 naming it); already open, or
+        changed since ``state_seen`` (answered, returned, closed) → 409."""
         action = _action(action_id)
         actions.reopen_action(action, reason=args["reason"], actor=api_user(),
-                              state_seen=args["state_seen"])
+                              state_seen=args["state_seen"], deadline=args["deadline"])
         return action_dict(action)

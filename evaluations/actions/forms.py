@@ -78,6 +78,8 @@ class CloseForm(Form):
 class ReopenForm(Form):
     reason = TextAreaField(_l("Comment: what is missing or wrong"),
                            validators=[Length(max=1000)], render_kw={"rows": 2})
+    deadline = DateField(_l("Deadline for the corrected report"), validators=[Optional()],
+                         description=_l("Required once the current deadline has passed."))
     #: where the action stood on the page (``services.state_stamp``): a return sent after
     #: another officer closed it, or after a new report, is refused
     state_seen = HiddenField(validators=[Length(max=80)])

@@ -228,20 +228,26 @@ def _refuse_unless_seen(action: CorrectiveAction, state_seen: str | None, field:
 
 
 def reopen_action(action: CorrectiveAction, *, reason: str, actor: User,
-                  state_seen: str | None = None) -> CorrectiveAction:
-    """Send an answered or closed action back to the provider; a reason is required.
-    ``state_seen``: the :func:`state_stamp` the officer's page showed."""
+                  state_seen: str | None = None,
+                  deadline: date | None = None) -> CorrectiveAction:
+    """Send an answered or closed action back to the provider; a reason is required, and a
+    new ``deadline`` when the old one has passed (else the old one holds unless another is
+    given). ``state_seen``: the :func:`state_stamp` the officer's page showed."""
     require_reviewer(actor, action)
     claim_row(action, lambda: _refuse_if(action, ActionStatus.OPEN,
                                          _("This corrective action is already open.")))
     _refuse_unless_seen(action, state_seen, "reason")
+    errors: dict[str, list[str]] = {}
     text = (reason or "").strip()
     if not text:
-        message = _("Give the reason for reopening.")
-        raise ValidationError(message, {"reason": [message]})
-    if len(text) > MAX_REASON:
-        message = _("At most %(n)d characters.", n=MAX_REASON)
-        raise ValidationError(message, {"reason": [message]})
+        errors["reason"] = [_("Give the reason for reopening.")]
+    elif len(text) > MAX_REASON:
+        errors["reason"] = [_("At most %(n)d characters.", n=MAX_REASON)]
+    if problem := _resubmission_deadline_problem(action, deadline, clock.today()):
+        errors["deadline"] = [problem]
+    if errors:
+        raise ValidationError(_("The corrective action was not returned."), errors)
+    action.deadline = deadline or action.deadline
     action.status = ActionStatus.OPEN
     action.reopen_count = (action.reopen_count or 0) + 1
     action.reopen_reason = text
@@ -249,6 +255,23 @@ def reopen_action(action: CorrectiveAction, *, reason: str, actor: User,
     action.closed_by_id = None
     db.session.flush()
     return action
+
+
+def _resubmission_deadline_problem(action: CorrectiveAction, deadline: date | None,
+                                   today: date) -> str | None:
+    """Why ``deadline`` cannot be the returned report's, if it cannot. Returned after its
+    deadline without a new one, the action would be overdue (a red mark on the provider) the
+    moment the provider is asked to correct it."""
+    if deadline is None:
+        if action.deadline < today:
+            return _("The deadline %(day)s has passed: give the provider a new deadline for "
+                     "the corrected report.", day=action.deadline.isoformat())
+        return None
+    if problem := date_problem(deadline):
+        return problem
+    if deadline < today:
+        return _("The deadline cannot be in the past.")
+    return None
 
 
 # ---- lists and lookups --------------------------------------------------------------------

@@ -134,7 +134,10 @@ def _detail(action, status: int = 200, **forms):
         forms["answer_form"].show(action)
     forms.setdefault("close_form", CloseForm())
     forms["close_form"].answer_seen.data = actions.answer_stamp(action)  # what this page shows
-    forms.setdefault("reopen_form", ReopenForm())
+    if "reopen_form" not in forms:
+        forms["reopen_form"] = ReopenForm(formdata=None)
+        if action.deadline >= clock.today():  # a passed one must be replaced: left empty
+            forms["reopen_form"].deadline.data = action.deadline
     for name in ("close_form", "reopen_form"):
         forms[name].state_seen.data = actions.state_stamp(action)
     if current_user.role in REVIEWERS and "reinspection_form" not in forms:
@@ -201,7 +204,7 @@ def action_reopen(action_id: int):
     if form.validate_on_submit():
         try:
             actions.reopen_action(action, reason=form.reason.data or "", actor=current_user,
-                                  state_seen=form.state_seen.data)
+                                  state_seen=form.state_seen.data, deadline=form.deadline.data)
         except DomainError as error:
             apply_errors(form, error)
         else:
