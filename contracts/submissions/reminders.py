@@ -11,7 +11,7 @@ Stages and sending once per event: :mod:`app.notifications.reminders`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -19,7 +19,10 @@ from flask_babel import gettext as _
 from app import clock
 from app.extensions import db
 from app.notifications import kinds
+from app.notifications.models import Notification
 from app.notifications.reminders import (
+    DUE_SOON_DAYS,
+    ESCALATION_DAYS,
     link,
     officers_over,
     provider_users,
@@ -87,6 +90,27 @@ def submission_reminders(today: date | None = None) -> int:
                             _("Submit the service report %(period)s of contract %(number)s by "
                               "%(deadline)s.", **values))
 
+                # the deadline in the key: a contract extended (its last period's deadline
+                # later) is reminded of the new deadline, not only of the one it replaced
                 key = f"submission-due:{contract.id}:{period.key}:{stage}"
-                sent += send(users, kind, key, text, url, contract)
+                told = _told_under_the_old_key(key, users, period.deadline, stage)
+                sent += send([user for user in users if user.id not in told], kind,
+                             f"{key}:{period.deadline.isoformat()}", text, url, contract)
     return sent
+
+
+#: each stage's first day from the deadline (app.notifications.reminders.stage_of)
+_STAGE_STARTS = {"d-3": -DUE_SOON_DAYS, "d0": 0, "overdue": 1, "escalated": ESCALATION_DAYS}
+
+
+def _told_under_the_old_key(key: str, users: list[User], deadline: date,
+                            stage: str) -> set[int]:
+    """The ids of ``users`` told of this stage under the key without the deadline (notices
+    sent before it was added, December 2026) since the stage's first day: the upgrade tells
+    nobody twice. An older notice was of an earlier deadline."""
+    first_day = datetime.combine(deadline + timedelta(days=_STAGE_STARTS[stage]), time.min,
+                                 clock.LOCAL_TZ)
+    keys = {f"{key}:{user.id}": user.id for user in users}
+    return {keys[found] for found in db.session.scalars(
+        sa.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(list(keys)),
+                                                  Notification.created_at >= first_day))}
