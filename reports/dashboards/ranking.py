@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from app import clock
 from app.extensions import db
 from app.users.models import User
-from contracts.models import Contract, ContractStatus, Provider
+from contracts.models import Contract, Provider
 from contracts.visibility import visible_contracts
 from evaluations.scoring import round_score
-from reports.performance.figures import PerformanceFigure
+from reports.performance.figures import MEASURED, PerformanceFigure
 from reports.performance.services import quarters_of
 
-RANKED_CONTRACTS = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
+RANKED_CONTRACTS = MEASURED
 
 
 def _year_bounds(year: int) -> tuple[date, date]:
@@ -93,7 +93,7 @@ def _number(ranking: list[ProviderRank]) -> None:
 
 def provider_ranking(user: User, year: int, today: date | None = None) -> list[ProviderRank]:
     """Providers with contracts in ``user``'s view, by the mean composite of those contracts
-    (active or completed, running in ``year``), best first; those without a score last.
+    (all but drafts, running in ``year``), best first; those without a score last.
     One query over the stored figures: nothing to cache."""
     return _compute_ranking(user, year, today or clock.today())
 

@@ -14,7 +14,8 @@ for that period on the day they were computed (``computed_on``). They are refres
 - every night by the scheduler job ``reports.refresh_performance`` (timeliness and what has
   begun depend on the day), and on demand with ``flask reports refresh-performance``.
 
-Only active and completed contracts are ranked and drawn, so only they have rows.
+Every contract that ran (active, suspended, completed or terminated) is ranked and drawn;
+drafts have no rows.
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ from reports.performance.services import (
     quarterly_trend,
 )
 
-#: contracts with figures (the ranking and the trends show no others)
-MEASURED = (ContractStatus.ACTIVE, ContractStatus.COMPLETED)
+#: contracts with figures (the ranking and the trends show no others): every contract that
+#: ran. A suspended or terminated one left out ranked a provider the bureau had stopped or
+#: dismissed for failing as if that contract had never been.
+MEASURED = tuple(status for status in ContractStatus if status is not ContractStatus.DRAFT)
 #: contract columns the figures depend on
 _TERMS = ("status", "weights", "targets", "start_date", "end_date", "facility_id", "reporting",
           "report_due_days")
@@ -134,8 +137,7 @@ def kept_performance(contracts: sa.Select, period: str, today: date) -> dict[int
     """The figures of ``period`` kept for the contracts of ``contracts`` (a select of them) and
     computed ``today``, by contract id, as :class:`Performance` without its details: what
     :func:`contract_performance` gives today, a figure being recomputed in the transaction that
-    changes its data. A contract without one (suspended, terminated, not yet refreshed today)
-    is missing."""
+    changes its data. A contract without one (a draft, not yet refreshed today) is missing."""
     rows = db.session.execute(
         sa.select(PerformanceFigure, Contract)
         .join(Contract, Contract.id == PerformanceFigure.contract_id)

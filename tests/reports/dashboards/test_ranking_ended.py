@@ -1,0 +1,58 @@
+"""A contract terminated or suspended in the year stays in the year's ranking: dropping it
+ranked a provider whose contract the bureau ended for failing as if it had never failed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from contracts import services as contract_services
+from reports.dashboards import services as dashboards
+from tests.reports.dashboards.test_dashboards import ONLY_INSPECTIONS, add_inspection, ranking_of
+
+
+@pytest.fixture
+def contracts(db, fixed_today, make_contract, make_template, make_user):
+    """Three contracts of three providers in county A, scored by inspections only: 80, and
+    two failing at 40 and 50, one terminated in June, one suspended in October."""
+    fixed_today(date(2026, 1, 5))
+    template, inspector = make_template("survey_service"), make_user("inspector")
+    made = {name: make_contract(region="a", status="active", weights=ONLY_INSPECTIONS)
+            for name in ("good", "terminated", "suspended")}
+    for name, total in (("good", "80"), ("terminated", "40"), ("suspended", "50")):
+        add_inspection(db, made[name], template, inspector, total, date(2026, 3, 10))
+    fixed_today(date(2026, 6, 20))
+    contract_services.transition_contract(made["terminated"], "terminated", actor=None,
+                                          reason="检查不合格，解除合同")
+    fixed_today(date(2026, 10, 8))
+    contract_services.transition_contract(made["suspended"], "suspended", actor=None,
+                                          reason="安全隐患整改期间暂停")
+    db.session.commit()
+    fixed_today(date(2026, 11, 20))
+    made["scoring"] = (template, inspector)
+    return made
+
+
+def test_terminated_and_suspended_contracts_are_ranked_with_their_scores(
+        db, as_user, contracts):
+    browser, officer = as_user("officer", region="a")
+    ranking = dashboards.provider_ranking(officer, 2026)
+    assert [(r.provider_id, r.composite) for r in ranking] == [
+        (contracts["good"].provider_id, 80), (contracts["suspended"].provider_id, 50),
+        (contracts["terminated"].provider_id, 40)]
+    page = ranking_of(browser.get("/reports/dashboard").get_data(as_text=True))
+    assert page.index(contracts["suspended"].provider.name) < page.index(
+        contracts["terminated"].provider.name)
+
+
+def test_a_terminated_contract_weighs_in_its_providers_mean(db, as_user, contracts,
+                                                            make_contract):
+    terminated = contracts["terminated"]
+    again = make_contract(region="a", status="active", weights=ONLY_INSPECTIONS,
+                          provider=terminated.provider)
+    add_inspection(db, again, *contracts["scoring"], "90", date(2026, 9, 10))
+    _browser, officer = as_user("officer", region="a")
+    mine = next(r for r in dashboards.provider_ranking(officer, 2026)
+                if r.provider_id == terminated.provider_id)
+    assert (mine.contracts, mine.composite) == (2, 65)
