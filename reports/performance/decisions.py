@@ -207,11 +207,26 @@ def _refuse_if_revoked(row: PaymentDecision) -> None:
         raise Conflict(_("This decision was already revoked."))
 
 
+def _refuse_if_paid(row: PaymentDecision) -> None:
+    """The money went out under this decision: revoked, it would leave a paid installment
+    with no decision, or one deciding another amount than was paid."""
+    paid_at = row.installment.paid_at
+    if paid_at is not None:
+        message = _("The installment was paid on %(day)s under this decision, which "
+                    "therefore stands; settle any difference with the provider outside "
+                    "CareProcure.", day=paid_at.astimezone(clock.LOCAL_TZ).date().isoformat())
+        raise Conflict(message, {"reason": [message]})
+
+
 def revoke_payment_decision(row: PaymentDecision, *, reason: str, actor: User | None
                             ) -> PaymentDecision:
-    """Withdraw a decision, saying why; the installment may then be decided again."""
+    """Withdraw a decision, saying why; the installment may then be decided again. Once the
+    installment is paid the decision stands (``Conflict``)."""
     _require_decider(actor)
     claim_row(row, lambda: _refuse_if_revoked(row))
+    # a payment recorded at this instant is made against the decision as stored (it stands),
+    # or finds it revoked and is refused
+    claim_row(row.installment, lambda: _refuse_if_paid(row))
     reason = (reason or "").strip() if isinstance(reason, str | None) else ""
     if not reason:
         message = _("Say why the decision is revoked.")
