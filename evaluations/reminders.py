@@ -39,6 +39,7 @@ from evaluations.actions.models import NOT_CLOSED, ActionStatus, CorrectiveActio
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.recurrence import (
     create_successor,
+    same_day_in,
     successor_due_on,
     window_campaigns_due,
     yearly_campaigns_due,
@@ -143,20 +144,13 @@ def corrective_action_reminders(today: date | None = None) -> int:
 
 # ---- 6. recurring campaigns --------------------------------------------------------------------
 
-def _same_day_in(day: date, year: int) -> date:
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=year, day=28)
-
-
 def campaigns_to_repeat(today: date | None = None) -> list[int]:
     """Ids of the recurring campaigns whose successor is due by ``today``: yearly ones of an
     earlier year whose start day (same month and day) this year is reached, and survey-window
     ones whose next window has begun; none with a successor yet."""
     today = today or clock.today()
     yearly = [c.id for c in yearly_campaigns_due(today)
-              if _same_day_in(c.window_start, today.year) <= today]
+              if same_day_in(c.window_start, today.year) <= today]
     return yearly + [c.id for c in window_campaigns_due(today)
                      if successor_due_on(c, today) <= today]
 

@@ -6,6 +6,7 @@ Sending once per window: :mod:`app.notifications.reminders`.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, timedelta
 
 from flask import current_app
@@ -26,8 +27,10 @@ SURVEY_WINDOW_DAYS = 21
 def survey_windows(year: int) -> list[tuple[date, date]]:
     """This year's windows, (first day, last day), from config ``SURVEY_WINDOWS``."""
     windows = current_app.config.get("SURVEY_WINDOWS", SURVEY_WINDOWS)
+    # a window set on 29 February opens on the 28th in a common year (not a ValueError)
     return [(start, start + timedelta(days=SURVEY_WINDOW_DAYS - 1))
-            for start in sorted(date(year, month, day) for month, day in windows)]
+            for start in sorted(date(year, month, min(day, monthrange(year, month)[1]))
+                                for month, day in windows)]
 
 
 def survey_window_reminders(today: date | None = None) -> int:

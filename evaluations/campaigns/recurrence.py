@@ -14,6 +14,7 @@ Services flush, never commit.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import date
 
 import sqlalchemy as sa
@@ -34,11 +35,13 @@ __all__ = ["create_next_window_campaign", "create_next_year_campaign", "create_s
 _WINDOW_SUFFIX = re.compile(r" · \d{4}-\d{2}-\d{2}$")
 
 
-def _same_day_in(day: date, year: int) -> date:
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=year, day=28)
+def same_day_in(day: date, year: int) -> date:
+    """``day``'s month and day in ``year``; the last day of February stays the last day of
+    February (28th or 29th), so a window "to the end of February" neither loses the 29th in
+    a leap year nor, started on 29 February, stays on the 28th for ever after."""
+    if day.month == 2 and day.day == monthrange(day.year, 2)[1]:
+        return date(year, 2, monthrange(year, 2)[1])
+    return day.replace(year=year)
 
 
 def _next_name(name: str, old_year: int, year: int) -> str:
@@ -69,7 +72,8 @@ def _copy(campaign: Campaign, *, name: str, start: date, end: date, actor) -> Ca
 
 
 def create_next_year_campaign(campaign: Campaign, year: int, *, actor=None) -> Campaign:
-    """The yearly successor of ``campaign`` in ``year`` (same month and day); idempotent."""
+    """The yearly successor of ``campaign`` in ``year`` (same month and day, the last day of
+    February staying the last: :func:`same_day_in`); idempotent."""
     existing = _existing_successor(campaign)
     if existing is not None:
         return existing
@@ -82,8 +86,8 @@ def create_next_year_campaign(campaign: Campaign, year: int, *, actor=None) -> C
         raise ValidationError(message, {"year": [message]})
     shift = year - campaign.window_start.year
     return _copy(campaign, name=_next_name(campaign.name, campaign.window_start.year, year),
-                 start=_same_day_in(campaign.window_start, year),
-                 end=_same_day_in(campaign.window_end, campaign.window_end.year + shift),
+                 start=same_day_in(campaign.window_start, year),
+                 end=same_day_in(campaign.window_end, campaign.window_end.year + shift),
                  actor=actor)
 
 
@@ -144,7 +148,7 @@ def successor_due_on(campaign: Campaign, today: date | None = None) -> date:
     """The day the scheduler creates the campaign's successor."""
     if campaign.recurrence is Recurrence.SURVEY_WINDOWS:
         return next_window(campaign, today)[0]
-    return _same_day_in(campaign.window_start, campaign.window_start.year + 1)
+    return same_day_in(campaign.window_start, campaign.window_start.year + 1)
 
 
 def create_successor(campaign: Campaign, today: date | None = None, *, actor=None) -> Campaign:

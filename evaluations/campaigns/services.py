@@ -22,6 +22,8 @@ Rules:
 - Scheduled dates are SPREAD evenly over the window, in the same order (neighbouring homes
   fall on neighbouring days): home ``i`` of ``n`` on ``window_start + i * days // n`` where
   ``days`` is the window's length in days — the first on the first day, none after the end.
+  A home that opens (a contract that starts) during the window is a target, visited on its
+  spread day or, when later, on its first day.
 - Creating a campaign creates ALL its inspections through ``schedule_inspection`` in the same
   transaction. No matching home, or a home no chosen inspector covers → ``ValidationError``
   naming them, and nothing is stored.
@@ -137,6 +139,16 @@ def _as_date(value: Any) -> date | None:
 def _spread(start: date, end: date, count: int) -> list[date]:
     days = (end - start).days + 1
     return [start + timedelta(days=i * days // count) for i in range(count)]
+
+
+def _visit_day(target: Facility | Contract, day: date, end: date) -> date:
+    """The spread ``day``, or the target's first day when later (a home's opening, a
+    contract's start): a home opening on the 20th fell on the 11th, before it had residents.
+    Never after the window's ``end``."""
+    begins = target.opened_on if isinstance(target, Facility) else target.start_date
+    if begins is None or begins <= day:
+        return day
+    return min(begins, end)
 
 
 def _by_region(target: Facility | Contract, inspectors: list[User]) -> User | None:
@@ -335,8 +347,9 @@ def create_planned(data: CampaignInput, *, actor: User | None,
     for (target, inspector), day in zip(pairs, _spread(data.start, data.end, len(pairs)),
                                         strict=True):
         about = {"contract": target} if data.about_contracts else {"facility": target}
-        schedule_inspection(template=data.template, inspector=inspector, scheduled_for=day,
-                            actor=actor, campaign=campaign, **about)
+        schedule_inspection(template=data.template, inspector=inspector,
+                            scheduled_for=_visit_day(target, day, data.end), actor=actor,
+                            campaign=campaign, **about)
     db.session.flush()
     return campaign
 
