@@ -35,9 +35,10 @@ from contracts.models import (
     ProviderStatus,
     ServiceType,
 )
+from contracts.payments import decided_amount, linked_installment
 from contracts.targets import check_targets
 from contracts.term_length import check_period
-from contracts.terms import FINAL_INSTALLMENT_DELAY, decided_amount, linked_installment
+from contracts.terms import FINAL_INSTALLMENT_DELAY
 
 S = ContractStatus
 #: the legal steps of the state machine

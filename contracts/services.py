@@ -25,6 +25,7 @@ from contracts.lifecycle import (
     contract_timeline,
     transition_contract,
 )
+from contracts.payments import record_payment
 from contracts.procurement import (
     award_bid,
     award_refusals,
@@ -50,7 +51,6 @@ from contracts.providers import (
 )
 from contracts.terms import (
     create_contract,
-    record_payment,
     set_payment_schedule,
     update_contract,
 )

@@ -8,14 +8,13 @@ on 2026-12-31, and the longest allowed (3 years) on 2028-12-31.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 
-from app import clock
 from app.errors import Conflict
 from app.extensions import db
 from app.unit_of_work import claim_row
@@ -212,77 +211,6 @@ def set_payment_schedule(contract: Contract, installments: Sequence[dict[str, An
     _apply_schedule(contract, clean)
     db.session.flush()
     return contract
-
-
-# ---- paying ------------------------------------------------------------------------------
-
-#: who tells the amount the standing payment decision pays out of a performance-linked
-#: installment (None while none stands). The decisions live in ``reports.performance``, a
-#: layer contracts may not import: it registers here when the app starts.
-_decision_lookups: list[Callable[..., Decimal | None]] = []
-
-
-def register_decision_lookup(lookup: Callable[..., Decimal | None]) -> None:
-    """``lookup(installment, hold=False)``: see :func:`decided_amount`."""
-    _decision_lookups[:] = [lookup]
-
-
-def decided_amount(installment: Installment, *, hold: bool = False) -> Decimal | None:
-    """What the payment decision standing on ``installment`` pays; None while none stands.
-
-    ``hold``: and until the commit, no decision on it is recorded meanwhile (one being
-    recorded commits first, and is read): for a change that the decision must not exceed."""
-    if not _decision_lookups:  # paying on no decision would pay what nobody decided
-        raise RuntimeError("no payment decision lookup registered (reports.performance)")
-    return _decision_lookups[0](installment, hold=hold)
-
-
-def linked_installment(contract: Contract) -> Installment | None:
-    """The installment whose payment follows performance (the last one)."""
-    return next((i for i in contract.installments if i.performance_linked), None)
-
-
-def payable_amount(installment: Installment) -> Decimal | None:
-    """The most ``installment`` may be paid: its nominal amount, or for the
-    performance-linked one what its decision says (None: not payable before a decision)."""
-    if not installment.performance_linked:
-        return installment.amount
-    decided = decided_amount(installment)
-    return None if decided is None else min(decided, installment.amount)
-
-
-def _refuse_payment(installment: Installment) -> None:
-    if installment.paid_at is not None:
-        raise Conflict(_("This installment is already paid."))
-    if installment.contract.status is ContractStatus.DRAFT:
-        raise Conflict(_("A draft contract cannot be paid."))
-    if payable_amount(installment) is None:
-        message = _("The performance-linked installment is paid only after its payment "
-                    "decision: record the decision on the contract's performance first.")
-        raise Conflict(message, {"paid_amount": [message]})
-
-
-def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> Installment:
-    """Mark an installment paid; the amount may be less than nominal (performance), and the
-    performance-linked one never more than its payment decision allows."""
-    # the contract first, as an amendment does: one lowering the amount at this instant is
-    # then paid against as stored, or refuses this payment (a payment and an amendment at once
-    # left an installment paid more than its amount)
-    claim_row(installment.contract, lambda: None)
-    # two officers recording one payment at once: one records it, the other is told it is paid
-    claim_row(installment, lambda: _refuse_payment(installment))
-    errors: Errors = {}
-    amount = as_money(paid_amount, "paid_amount", errors, positive=False)
-    limit = payable_amount(installment)
-    if amount is not None and not 0 <= amount <= limit:
-        add(errors, "paid_amount",
-            _("At most %(amount)s, what the payment decision allows.", amount=limit)
-            if installment.performance_linked
-            else _("Between 0 and the installment's %(amount)s.", amount=installment.amount))
-    raise_if(errors, _("The payment was not recorded."))
-    installment.paid_amount, installment.paid_at = amount, paid_at or clock.now()
-    db.session.flush()
-    return installment
 
 
 # ---- drafting ----------------------------------------------------------------------------

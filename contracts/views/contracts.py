@@ -17,8 +17,8 @@ from contracts.forms import AmendmentForm, ContractForm, PaymentForm, Transition
 from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from contracts.lookups import NameableFacilityLookup
 from contracts.models import ContractStatus, ServiceType
+from contracts.payments import payable_amount
 from contracts.target_fields import fill_targets
-from contracts.terms import payable_amount
 from contracts.web import form_page, is_staff, list_page, show_refusal
 
 

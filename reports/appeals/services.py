@@ -37,7 +37,8 @@ from app.notifications.kinds import register_kind
 from app.scoping import one_visible, region_subtree
 from app.unit_of_work import claim_row
 from app.users.models import Role, User
-from contracts.models import Contract
+from contracts.models import Contract, Installment
+from contracts.payments import register_payment_hold
 from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import correct_inspection, correction_of
 from reports.appeals.models import Appeal, AppealStatus
@@ -287,6 +288,20 @@ def is_pending(decision: PaymentDecision) -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Appeal).where(
         Appeal.status == AppealStatus.OPEN,
         sa.or_(Appeal.payment_decision_id == decision.id, Appeal.inspection_id.in_(ids)))) > 0
+
+
+def _held_by_an_open_appeal(installment: Installment) -> str | None:
+    """The installment waits for an open appeal that may change its decision: paid first, the
+    decision could no longer be revised (a paid decision stands)."""
+    decision = db.session.scalar(sa.select(PaymentDecision).where(
+        PaymentDecision.installment_id == installment.id, PaymentDecision.revoked_at.is_(None)))
+    if decision is None or not is_pending(decision):
+        return None
+    return _("An appeal that may change this installment's payment decision is open: pay it "
+             "once the appeal is resolved.")
+
+
+register_payment_hold(_held_by_an_open_appeal)
 
 
 # ---- notices --------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from app.users.models import Role, User
 from contracts.common import as_money
 from contracts.labels import CONTRACT_STATUS_LABELS
 from contracts.models import Contract, ContractStatus, Installment
-from contracts.terms import register_decision_lookup
+from contracts.payments import register_decision_lookup
 from contracts.visibility import visible_contracts
 from evaluations.assessment.bands import grade_label
 from reports.performance.figures import hold_performance

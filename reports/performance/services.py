@@ -38,10 +38,10 @@ from app.extensions import db
 from app.money import to_fen
 from contracts.households.spot_checks import agreement_rates, records_not_found_wrong
 from contracts.models import Contract, ServiceType
+from contracts.payments import linked_installment
 from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import Period, all_periods
 from contracts.submissions.services import punctuality
-from contracts.terms import linked_installment
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem
 from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 from evaluations.scoring import DEFAULT_BANDS, grade_for, round_score

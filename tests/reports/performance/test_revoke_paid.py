@@ -76,11 +76,11 @@ def test_an_appeal_of_a_paid_decision_cannot_revise_it(db, decided, make_user, a
     open for the officer to resolve saying how the difference was settled."""
     provider_user = make_user("provider", provider=decided.contract.provider)
     officer = make_user("officer", region="a")
+    _pay(linked_installment(decided.contract))  # paid, then appealed within the window
+    db.session.commit()
     lodged = api_login(provider_user).post(
         f"/api/v1/payment-decisions/{decided.id}/appeals",
         json={"reason": "迟交系系统故障所致", "evidence": "系统故障通报"}).get_json()
-    _pay(linked_installment(decided.contract))
-    db.session.commit()
     answer = api_login(officer).post(
         f"/api/v1/appeals/{lodged['id']}/resolve",
         json={"outcome": "corrected", "reason": "情况属实",
