@@ -55,9 +55,10 @@ def _compute_ranking(user: User, year: int, today: date) -> list[ProviderRank]:
     (a column each: a city's 500 providers are 500 rows, not 2,500 to fold in Python)."""
     start, end = _year_bounds(year)
     quarters = quarters_until(year, today)
+    # a contract terminated before the year did not run in it, whatever its planned end
     contracts = visible_contracts(user).where(
         Contract.status.in_(RANKED_CONTRACTS), Contract.start_date <= end,
-        Contract.end_date >= start).subquery()
+        sa.func.coalesce(Contract.terminated_on, Contract.end_date) >= start).subquery()
     figure = PerformanceFigure
 
     def mean_of(period: str):
@@ -93,7 +94,7 @@ def _number(ranking: list[ProviderRank]) -> None:
 
 def provider_ranking(user: User, year: int, today: date | None = None) -> list[ProviderRank]:
     """Providers with contracts in ``user``'s view, by the mean composite of those contracts
-    (all but drafts, running in ``year``), best first; those without a score last.
+    (active, completed or terminated, running in ``year``), best first; those without a score last.
     One query over the stored figures: nothing to cache."""
     return _compute_ranking(user, year, today or clock.today())
 

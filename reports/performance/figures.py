@@ -14,8 +14,8 @@ for that period on the day they were computed (``computed_on``). They are refres
 - every night by the scheduler job ``reports.refresh_performance`` (timeliness and what has
   begun depend on the day), and on demand with ``flask reports refresh-performance``.
 
-Every contract that ran (active, suspended, completed or terminated) is ranked and drawn;
-drafts have no rows.
+Active, completed and terminated contracts are ranked and drawn (a terminated one for the
+periods begun by its termination), so only they have rows.
 """
 
 from __future__ import annotations
@@ -41,15 +41,17 @@ from reports.performance.models import PaymentDecision
 from reports.performance.services import (
     Performance,
     contract_performance,
+    parse_period,
     payment_of,
     period_choices,
     quarterly_trend,
 )
 
-#: contracts with figures (the ranking and the trends show no others): every contract that
-#: ran. A suspended or terminated one left out ranked a provider the bureau had stopped or
-#: dismissed for failing as if that contract had never been.
-MEASURED = tuple(status for status in ContractStatus if status is not ContractStatus.DRAFT)
+#: contracts with figures (the ranking and the trends show no others). A terminated one left
+#: out ranked a provider the bureau had dismissed for failing as if that contract had never
+#: been. A suspended one is not yet: its timeliness would count as late the reports it is
+#: not asked for while suspended (contracts.submissions.asked).
+MEASURED = (ContractStatus.ACTIVE, ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 #: contract columns the figures depend on
 _TERMS = ("status", "weights", "targets", "start_date", "end_date", "facility_id", "reporting",
           "report_due_days")
@@ -109,6 +111,8 @@ def refresh(contract_ids: Iterable[int], today: date | None = None) -> int:
         rows = []
         for contract in contracts:
             for key in period_choices(contract):
+                if _after_termination(contract, key):
+                    continue
                 try:
                     p = contract_performance(contract, key, today)
                 except ValidationError:  # the contract does not run in that period
@@ -124,6 +128,13 @@ def refresh(contract_ids: Iterable[int], today: date | None = None) -> int:
     return written
 
 
+def _after_termination(contract: Contract, key: str) -> bool:
+    """A period begun after the contract was terminated: it never ran then (measured, its
+    targets would be unmet for days without service, a 0 in the ranking of a later year)."""
+    return (contract.terminated_on is not None
+            and parse_period(key, contract).start > contract.terminated_on)
+
+
 def refresh_all(today: date | None = None) -> int:
     """Recompute every measured contract (the nightly job)."""
     ids = db.session.scalars(sa.select(Contract.id).where(Contract.status.in_(MEASURED)))
@@ -137,7 +148,8 @@ def kept_performance(contracts: sa.Select, period: str, today: date) -> dict[int
     """The figures of ``period`` kept for the contracts of ``contracts`` (a select of them) and
     computed ``today``, by contract id, as :class:`Performance` without its details: what
     :func:`contract_performance` gives today, a figure being recomputed in the transaction that
-    changes its data. A contract without one (a draft, not yet refreshed today) is missing."""
+    changes its data. A contract without one (suspended, terminated before the period, not
+    yet refreshed today) is missing."""
     rows = db.session.execute(
         sa.select(PerformanceFigure, Contract)
         .join(Contract, Contract.id == PerformanceFigure.contract_id)
