@@ -280,25 +280,29 @@ def appeals_of_period(contract: Contract, performance: Performance) -> list[Appe
 
 
 def is_pending(decision: PaymentDecision) -> bool:
-    """An open appeal may still change ``decision``."""
+    """An appeal may still change ``decision``: one open, or one corrected whose correction
+    version is not finalized yet (the figures change when it is)."""
     if decision.revoked_at is not None:
         return False
     contract = decision.contract
     ids = [i.id for i in counted_inspections(contract, parse_period(decision.period, contract))]
+    correcting = sa.and_(Appeal.status == AppealStatus.CORRECTED, Appeal.correction_id.in_(
+        sa.select(Inspection.id).where(Inspection.status != InspectionStatus.FINALIZED)))
     return db.session.scalar(sa.select(sa.func.count()).select_from(Appeal).where(
-        Appeal.status == AppealStatus.OPEN,
+        sa.or_(Appeal.status == AppealStatus.OPEN, correcting),
         sa.or_(Appeal.payment_decision_id == decision.id, Appeal.inspection_id.in_(ids)))) > 0
 
 
 def _held_by_an_open_appeal(installment: Installment) -> str | None:
-    """The installment waits for an open appeal that may change its decision: paid first, the
-    decision could no longer be revised (a paid decision stands)."""
+    """The installment waits for an appeal that may still change its decision
+    (:func:`is_pending`): paid first, the decision could no longer be revised (a paid
+    decision stands)."""
     decision = db.session.scalar(sa.select(PaymentDecision).where(
         PaymentDecision.installment_id == installment.id, PaymentDecision.revoked_at.is_(None)))
     if decision is None or not is_pending(decision):
         return None
-    return _("An appeal that may change this installment's payment decision is open: pay it "
-             "once the appeal is resolved.")
+    return _("An appeal may still change this installment's payment decision (it is open, or "
+             "the correction it ordered is not finalized): pay it once that is done.")
 
 
 register_payment_hold(_held_by_an_open_appeal)

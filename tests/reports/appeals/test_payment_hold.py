@@ -1,16 +1,22 @@
 """The performance-linked installment waits for an open appeal that may change its decision:
 paid first, the decision could no longer be revised (a paid decision stands)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from app import clock
+from app.errors import Conflict
+from contracts import services as contract_services
+from evaluations.inspections.services import finalize_inspection, submit_inspection
+from reports.appeals import services as appeals
 from reports.performance.decisions import decided_amount, record_payment_decision
 from reports.performance.services import linked_installment
+from tests.answers import fill_in
 from tests.clients import Browser
+from tests.factories import on
 
-WAITS = "An appeal that may change this installment&#39;s payment decision is open"
+WAITS = "An appeal may still change this installment&#39;s payment decision"
 
 
 @pytest.fixture
@@ -60,3 +66,30 @@ def test_the_other_installments_do_not_wait(app, db, decided, make_user, api_log
     browser.get(f"/contracts/{contract.id}")
     assert browser.post(f"/contracts/{contract.id}/installments/{first.id}/pay",
                         {"paid_amount": str(first.amount)}).status_code == 302
+
+
+def test_a_corrected_appeal_holds_the_payment_until_its_correction_is_finalized(
+        world, db, make_user):
+    """Corrected, the appeal is no longer open, but its correction version is a draft: paid
+    then, the old decision stood for good and the correction could never reach the money."""
+    on(date(2026, 11, 12))
+    record_payment_decision(world.contract, "2026", decision="withhold", renew=False,
+                            comment="一票否决", actor=world.officer)
+    appeal = appeals.open_inspection_appeal(world.inspection, reason="检查当日停电",
+                                            actor=world.provider_user)
+    appeals.resolve_appeal(appeal, outcome="corrected", reason="复核属实", actor=world.officer)
+    db.session.commit()
+    installment = linked_installment(world.contract)
+    with pytest.raises(Conflict) as held:
+        contract_services.record_payment(installment, "0")
+    assert "may still change" in held.value.message
+    db.session.rollback()
+
+    correction = appeal.correction
+    fill_in(db, correction, world)
+    submit_inspection(correction, actor=world.inspector)
+    finalize_inspection(correction, actor=world.officer)
+    db.session.commit()
+    contract_services.record_payment(installment, "0")  # the decision may now be revised first
+    db.session.commit()
+    assert linked_installment(world.contract).paid_at is not None
