@@ -3,7 +3,8 @@ sending each notice once, in its recipient's language.
 
 Each notice names its event in a dedupe key (``submission-due:{contract}:{period}:{stage}:
 {deadline}:{user}``...; a deadline that moves is a new event), and ``notify`` stores a key
-once: a second run, or a rerun after a crash midway, notifies nobody twice. Nothing here commits (the job does, at its end).
+once: a second run, or a rerun after a crash midway, notifies nobody twice. Nothing here
+commits (the job does, at its end).
 
 Deadline stages: a stage is sent on its day, or on a later run while it is still current (a
 job that did not run on a day catches up), but at most :data:`CATCH_UP_DAYS` days late, so a
