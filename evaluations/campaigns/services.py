@@ -23,7 +23,8 @@ Rules:
   fall on neighbouring days): home ``i`` of ``n`` on ``window_start + i * days // n`` where
   ``days`` is the window's length in days — the first on the first day, none after the end.
   A home that opens (a contract that starts) during the window is a target, visited on its
-  spread day or, when later, on its first day.
+  spread day or, when later, on its first day; a contract ending during the window, on its
+  spread day or, when earlier, on its last.
 - Creating a campaign creates ALL its inspections through ``schedule_inspection`` in the same
   transaction. No matching home, or a home no chosen inspector covers → ``ValidationError``
   naming them, and nothing is stored.
@@ -141,14 +142,20 @@ def _spread(start: date, end: date, count: int) -> list[date]:
     return [start + timedelta(days=i * days // count) for i in range(count)]
 
 
-def _visit_day(target: Facility | Contract, day: date, end: date) -> date:
-    """The spread ``day``, or the target's first day when later (a home's opening, a
-    contract's start): a home opening on the 20th fell on the 11th, before it had residents.
-    Never after the window's ``end``."""
-    begins = target.opened_on if isinstance(target, Facility) else target.start_date
-    if begins is None or begins <= day:
-        return day
-    return min(begins, end)
+def _visit_day(target: Facility | Contract, day: date, start: date, end: date) -> date:
+    """The spread ``day``, moved into the days the target runs within the window: not before
+    a home's opening or a contract's start (a home opening on the 20th fell on the 11th,
+    before it had residents), not after a contract's end (an inspection after it counts
+    toward nothing)."""
+    if isinstance(target, Facility):
+        begins, ends = target.opened_on, None
+    else:
+        begins, ends = target.start_date, target.end_date
+    if begins is not None and begins > day:
+        day = min(begins, end)
+    if ends is not None and ends < day:
+        day = max(ends, start)
+    return day
 
 
 def _by_region(target: Facility | Contract, inspectors: list[User]) -> User | None:
@@ -347,9 +354,9 @@ def create_planned(data: CampaignInput, *, actor: User | None,
     for (target, inspector), day in zip(pairs, _spread(data.start, data.end, len(pairs)),
                                         strict=True):
         about = {"contract": target} if data.about_contracts else {"facility": target}
-        schedule_inspection(template=data.template, inspector=inspector,
-                            scheduled_for=_visit_day(target, day, data.end), actor=actor,
-                            campaign=campaign, **about)
+        visit = _visit_day(target, day, data.start, data.end)
+        schedule_inspection(template=data.template, inspector=inspector, scheduled_for=visit,
+                            actor=actor, campaign=campaign, **about)
     db.session.flush()
     return campaign
 

@@ -114,3 +114,19 @@ def test_a_contract_starting_during_the_window_is_assessed_once_it_runs(
     days = {i.contract_id: i.scheduled_for for i in campaign.inspections}
     assert len(days) == 2
     assert date(2026, 6, 15) <= days[late.id] <= date(2026, 6, 21)
+
+
+def test_a_contract_ending_during_the_window_is_assessed_while_it_runs(
+        db, world, make_template, make_contract):
+    """Ending on 5 June, spread over 1–21 June it fell on the 11th: an inspection after its
+    end counts toward nothing."""
+    make_contract("a", status="active", title="甲区入户调查")
+    early = make_contract("a", status="active", title="甲区上半年入户调查",
+                          start_date=date(2026, 1, 1), end_date=date(2026, 6, 5))
+    campaign = _create(world, name="入户调查评估", template=make_template("survey_service"),
+                       facility_kinds=[], service_types=["household_survey"],
+                       window_start=date(2026, 6, 1), window_end=date(2026, 6, 21),
+                       recurrence="none")
+    days = {i.contract_id: i.scheduled_for for i in campaign.inspections}
+    assert len(days) == 2
+    assert date(2026, 6, 1) <= days[early.id] <= date(2026, 6, 5)
