@@ -28,13 +28,18 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self, port: int):
+    """``smtputf8=False``: a server that takes only ASCII addresses (no SMTPUTF8), as many
+    do (aiosmtpd's controller offers it by default)."""
+
+    def __init__(self, port: int, *, smtputf8: bool = True):
         self.port, self.inbox, self.controller = port, Inbox(), None
+        self.smtputf8 = smtputf8
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=self.smtputf8)
         self.controller.start()
 
     def stop(self) -> None:

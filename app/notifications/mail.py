@@ -16,6 +16,7 @@ from email.utils import formatdate, make_msgid
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from app import clock
@@ -38,11 +39,21 @@ def one_line(text: str) -> str:
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
+def smtp_address(address: str) -> str:
+    """``address`` as every mail server takes it: a domain written in Chinese (IDN) spelled
+    in ASCII (``xn--…``), which needs no SMTPUTF8. A local part in Chinese has no such
+    spelling: it stays, for a server that offers SMTPUTF8."""
+    try:
+        return validate_email(address, check_deliverability=False).ascii_email or address
+    except EmailNotValidError:
+        return address
+
+
 def build_message(notification: Notification, recipient: str) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = one_line(notification.title)
     message["From"] = current_app.config.get("MAIL_SENDER", "careprocure@localhost")
-    message["To"] = recipient
+    message["To"] = smtp_address(recipient)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="careprocure")
     text = notification.body or notification.title
