@@ -174,6 +174,9 @@ def open_decision_appeal(decision: PaymentDecision, *, reason: Any, evidence: An
     _require_provider(actor, contract.provider_id)
     # an officer revoking the decision at the same instant holds it too
     claim_row(decision, lambda: _refuse_unless_active(decision))
+    # and a payment at this instant waits, then finds the appeal open (it is held back); one
+    # recorded first stands, the appeal going on beside it
+    claim_row(decision.installment, lambda: None)
     text, proof = _check_open(decision.decided_at, reason, evidence)
     if db.session.scalar(sa.select(Appeal.id).where(Appeal.payment_decision_id == decision.id)):
         raise _already()

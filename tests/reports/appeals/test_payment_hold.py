@@ -7,14 +7,19 @@ import pytest
 
 from app import clock
 from app.errors import Conflict
+from app.extensions import db as _db
+from app.users.models import User
 from contracts import services as contract_services
+from contracts.models import Installment
 from evaluations.inspections.services import finalize_inspection, submit_inspection
 from reports.appeals import services as appeals
 from reports.performance.decisions import decided_amount, record_payment_decision
+from reports.performance.models import PaymentDecision
 from reports.performance.services import linked_installment
 from tests.answers import fill_in
 from tests.clients import Browser
 from tests.factories import on
+from tests.locks import first_held_while_the_second_waits
 
 WAITS = "An appeal may still change this installment&#39;s payment decision"
 
@@ -93,3 +98,26 @@ def test_a_corrected_appeal_holds_the_payment_until_its_correction_is_finalized(
     contract_services.record_payment(installment, "0")  # the decision may now be revised first
     db.session.commit()
     assert linked_installment(world.contract).paid_at is not None
+
+
+def test_an_appeal_and_a_payment_at_the_same_instant_do_not_both_stand(
+        app, db, decided, make_user):
+    """The payment read no appeal (not yet committed) and was recorded; the appeal stood
+    beside a decision already paid, which it could then never revise. Now the payment waits
+    for the appeal and is held, as it is a moment later."""
+    provider_user_id = make_user("provider", provider=decided.contract.provider).id
+    decision_id, installment_id = decided.id, decided.installment_id
+
+    def lodge():
+        appeals.open_decision_appeal(_db.session.get(PaymentDecision, decision_id),
+                                     reason="检查结果有误", evidence="整改照片",
+                                     actor=_db.session.get(User, provider_user_id))
+
+    def pay():
+        installment = _db.session.get(Installment, installment_id)
+        contract_services.record_payment(installment, decided_amount(installment))
+
+    outcomes = first_held_while_the_second_waits(app, lodge, pay)
+    assert outcomes[0] is None and "may still change" in outcomes[1], outcomes
+    db.session.expire_all()
+    assert db.session.get(Installment, installment_id).paid_at is None
