@@ -21,7 +21,7 @@ object's region (its county's, its city's...); the officers of a level, or of th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,19 +41,24 @@ DUE_SOON_DAYS = 3
 ESCALATION_DAYS = 7
 
 
+#: each stage's days from the deadline, first and last (negative: before it)
+STAGE_DAYS = {
+    "d-3": (-DUE_SOON_DAYS, -1),
+    "d0": (0, 0),
+    "overdue": (1, CATCH_UP_DAYS),
+    "escalated": (ESCALATION_DAYS, ESCALATION_DAYS + CATCH_UP_DAYS - 1),
+}
+
+
 def stage_of(deadline: date, today: date) -> list[str]:
     """The stages of ``deadline`` current on ``today`` (see the module docstring)."""
     late = (today - deadline).days
-    stages = []
-    if -DUE_SOON_DAYS <= late < 0:
-        stages.append("d-3")
-    if late == 0:
-        stages.append("d0")
-    if 1 <= late < 1 + CATCH_UP_DAYS:
-        stages.append("overdue")
-    if ESCALATION_DAYS <= late < ESCALATION_DAYS + CATCH_UP_DAYS:
-        stages.append("escalated")
-    return stages
+    return [stage for stage, (first, last) in STAGE_DAYS.items() if first <= late <= last]
+
+
+def stage_begins(deadline: date, stage: str) -> date:
+    """The first day ``stage`` of ``deadline`` is current."""
+    return deadline + timedelta(days=STAGE_DAYS[stage][0])
 
 
 # ---- recipients ------------------------------------------------------------------------------

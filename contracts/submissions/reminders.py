@@ -11,7 +11,7 @@ Stages and sending once per event: :mod:`app.notifications.reminders`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,13 +21,12 @@ from app.extensions import db
 from app.notifications import kinds
 from app.notifications.models import Notification
 from app.notifications.reminders import (
-    DUE_SOON_DAYS,
-    ESCALATION_DAYS,
     link,
     officers_over,
     provider_users,
     region_name,
     send,
+    stage_begins,
     stage_of,
 )
 from app.users.models import User
@@ -99,17 +98,12 @@ def submission_reminders(today: date | None = None) -> int:
     return sent
 
 
-#: each stage's first day from the deadline (app.notifications.reminders.stage_of)
-_STAGE_STARTS = {"d-3": -DUE_SOON_DAYS, "d0": 0, "overdue": 1, "escalated": ESCALATION_DAYS}
-
-
 def _told_under_the_old_key(key: str, users: list[User], deadline: date,
                             stage: str) -> set[int]:
     """The ids of ``users`` told of this stage under the key without the deadline (notices
     sent before it was added, December 2026) since the stage's first day: the upgrade tells
     nobody twice. An older notice was of an earlier deadline."""
-    first_day = datetime.combine(deadline + timedelta(days=_STAGE_STARTS[stage]), time.min,
-                                 clock.LOCAL_TZ)
+    first_day = datetime.combine(stage_begins(deadline, stage), time.min, clock.LOCAL_TZ)
     keys = {f"{key}:{user.id}": user.id for user in users}
     return {keys[found] for found in db.session.scalars(
         sa.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(list(keys)),
