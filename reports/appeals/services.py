@@ -42,7 +42,11 @@ from contracts.payments import register_payment_hold
 from evaluations.inspections.models import Inspection, InspectionStatus
 from evaluations.inspections.services import correct_inspection, correction_of
 from reports.appeals.models import Appeal, AppealStatus
-from reports.performance.decisions import record_payment_decision, revoke_payment_decision
+from reports.performance.decisions import (
+    active_decision,
+    record_payment_decision,
+    revoke_payment_decision,
+)
 from reports.performance.models import PaymentDecision
 from reports.performance.services import (
     Performance,
@@ -300,8 +304,9 @@ def _held_by_an_open_appeal(installment: Installment) -> str | None:
     """The installment waits for an appeal that may still change its decision
     (:func:`is_pending`): paid first, the decision could no longer be revised (a paid
     decision stands)."""
-    decision = db.session.scalar(sa.select(PaymentDecision).where(
-        PaymentDecision.installment_id == installment.id, PaymentDecision.revoked_at.is_(None)))
+    if not installment.performance_linked:
+        return None
+    decision = active_decision(installment.contract)
     if decision is None or not is_pending(decision):
         return None
     return _("An appeal may still change this installment's payment decision (it is open, or "
