@@ -38,7 +38,7 @@ Services flush, never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,6 +59,7 @@ from evaluations.campaigns.targets import (
     matching_facilities,
     targets_by_rule,
 )
+from evaluations.campaigns.visits import visit_days
 from evaluations.inspections.guards import within
 from evaluations.inspections.lists import assignable_ids, assignable_inspectors
 from evaluations.inspections.services import schedule_inspection
@@ -135,27 +136,6 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-def _spread(start: date, end: date, count: int) -> list[date]:
-    days = (end - start).days + 1
-    return [start + timedelta(days=i * days // count) for i in range(count)]
-
-
-def _visit_day(target: Facility | Contract, day: date, start: date, end: date) -> date:
-    """The spread ``day``, moved into the days the target runs within the window: not before
-    a home's opening or a contract's start (a home opening on the 20th fell on the 11th,
-    before it had residents), not after a contract's end (an inspection after it counts
-    toward nothing)."""
-    if isinstance(target, Facility):
-        begins, ends = target.opened_on, None
-    else:
-        begins, ends = target.start_date, target.end_date
-    if begins is not None and begins > day:
-        day = min(begins, end)
-    if ends is not None and ends < day:
-        day = max(ends, start)
-    return day
 
 
 def _by_region(target: Facility | Contract, inspectors: list[User]) -> User | None:
@@ -351,11 +331,10 @@ def create_planned(data: CampaignInput, *, actor: User | None,
     campaign.inspectors = sorted(data.inspectors, key=lambda i: i.id)
     db.session.add(campaign)
     db.session.flush()
-    for (target, inspector), day in zip(pairs, _spread(data.start, data.end, len(pairs)),
-                                        strict=True):
+    days = visit_days([target for target, _inspector in pairs], data.start, data.end)
+    for (target, inspector), day in zip(pairs, days, strict=True):
         about = {"contract": target} if data.about_contracts else {"facility": target}
-        visit = _visit_day(target, day, data.start, data.end)
-        schedule_inspection(template=data.template, inspector=inspector, scheduled_for=visit,
+        schedule_inspection(template=data.template, inspector=inspector, scheduled_for=day,
                             actor=actor, campaign=campaign, **about)
     db.session.flush()
     return campaign

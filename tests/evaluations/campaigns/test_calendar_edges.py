@@ -102,31 +102,21 @@ def test_a_home_opening_on_the_last_day_is_visited_that_day(db, world, make_faci
     assert days[opening.id] == date(2026, 11, 30)
 
 
-def test_a_contract_starting_during_the_window_is_assessed_once_it_runs(
-        db, world, make_template, make_contract):
+@pytest.mark.parametrize(("runs", "visited"), [
+    # starting on 15 June: assessed once it runs, not on its spread day before
+    ((date(2026, 6, 15), date(2026, 12, 31)), (date(2026, 6, 15), date(2026, 6, 21))),
+    # ending on 5 June: spread over 1–21 June it fell on the 11th, counting toward nothing
+    ((date(2026, 1, 1), date(2026, 6, 5)), (date(2026, 6, 1), date(2026, 6, 5))),
+], ids=["starting", "ending"])
+def test_a_contract_running_part_of_the_window_is_assessed_while_it_runs(
+        db, world, make_template, make_contract, runs, visited):
     make_contract("a", status="active", title="甲区入户调查")
-    late = make_contract("a", status="active", title="甲区下半年入户调查",
-                         start_date=date(2026, 6, 15), end_date=date(2026, 12, 31))
+    partly = make_contract("a", status="active", title="甲区半年入户调查",
+                           start_date=runs[0], end_date=runs[1])
     campaign = _create(world, name="入户调查评估", template=make_template("survey_service"),
                        facility_kinds=[], service_types=["household_survey"],
                        window_start=date(2026, 6, 1), window_end=date(2026, 6, 21),
                        recurrence="none")
     days = {i.contract_id: i.scheduled_for for i in campaign.inspections}
     assert len(days) == 2
-    assert date(2026, 6, 15) <= days[late.id] <= date(2026, 6, 21)
-
-
-def test_a_contract_ending_during_the_window_is_assessed_while_it_runs(
-        db, world, make_template, make_contract):
-    """Ending on 5 June, spread over 1–21 June it fell on the 11th: an inspection after its
-    end counts toward nothing."""
-    make_contract("a", status="active", title="甲区入户调查")
-    early = make_contract("a", status="active", title="甲区上半年入户调查",
-                          start_date=date(2026, 1, 1), end_date=date(2026, 6, 5))
-    campaign = _create(world, name="入户调查评估", template=make_template("survey_service"),
-                       facility_kinds=[], service_types=["household_survey"],
-                       window_start=date(2026, 6, 1), window_end=date(2026, 6, 21),
-                       recurrence="none")
-    days = {i.contract_id: i.scheduled_for for i in campaign.inspections}
-    assert len(days) == 2
-    assert date(2026, 6, 1) <= days[early.id] <= date(2026, 6, 5)
+    assert visited[0] <= days[partly.id] <= visited[1]
