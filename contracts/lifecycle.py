@@ -139,14 +139,28 @@ def transition_contract(contract: Contract, to: ContractStatus | str, *,
                               actor_id=actor.id if actor else None, at=clock.now(),
                               reason=reason)
     contract.transitions.append(step)
-    contract.status = target
+    was, contract.status = contract.status, target
     day = step.at.astimezone(clock.LOCAL_TZ).date()
     if target is S.ACTIVE and contract.activated_on is None:
         contract.activated_on = day
     elif target is S.TERMINATED:
         contract.terminated_on = day
+    if S.SUSPENDED in (was, target):
+        contract.suspensions = suspensions_after(contract.suspensions, target, day)
     db.session.flush()
     return step
+
+
+def suspensions_after(spans: list | None, target: ContractStatus, day: date) -> list:
+    """The contract's suspended spans once it moves to ``target`` on ``day``: a suspension
+    opens a span, leaving the suspension closes it. A new list: the column is JSON, whose
+    change in place the session would not see."""
+    spans = [list(span) for span in spans or []]
+    if target is S.SUSPENDED:
+        return [*spans, [day.isoformat(), None]]
+    if spans and spans[-1][1] is None:
+        spans[-1][1] = day.isoformat()
+    return spans
 
 
 _UNSET: Any = object()

@@ -244,6 +244,9 @@ class Contract(Revisioned, TimestampMixin, db.Model):
     #: the one and until the other (contracts.submissions.schedule)
     activated_on: so.Mapped[date | None]
     terminated_on: so.Mapped[date | None]
+    #: the bureau's days it was suspended, ``[[first, resumed], ...]`` in ISO (``resumed``
+    #: null while it is): reports falling due then were not asked for (schedule.suspended_on)
+    suspensions: so.Mapped[list | None] = so.mapped_column(sa.JSON)
     #: 1 at creation, +1 per amendment
     version: so.Mapped[int] = so.mapped_column(default=1)
 

@@ -150,8 +150,11 @@ class _Seeder:
             step = services.transition_contract(contract, status, actor=self.actor,
                                                 reason=reason)
             step.at = self.moment(self.today - timedelta(days=self.rng.randint(3, 40)))
+            day = step.at.astimezone(clock.LOCAL_TZ).date()
             if status == "terminated":
-                contract.terminated_on = step.at.astimezone(clock.LOCAL_TZ).date()
+                contract.terminated_on = day
+            else:
+                contract.suspensions = [[day.isoformat(), None]]
         for installment in contract.installments:
             if installment.due_date > self.today - timedelta(days=5):
                 break

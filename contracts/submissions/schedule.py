@@ -10,7 +10,8 @@ day is on time, one submitted the day after is late.
 The contract's life moves the schedule (:func:`reporting_days`): a contract activated after
 its term began (backdated) took no report while it was a draft, so no deadline falls before
 its activation day + ``report_due_days``; a terminated contract owes no report for a period
-that had not begun by its termination day.
+that had not begun by its termination day; a report falling due while it was suspended
+was not asked for, and its timeliness leaves it out (:func:`suspended_on`).
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ def reporting_days(contract) -> tuple[date | None, date | None]:
     """The bureau's days the contract first became active and was terminated, ``None`` for
     what has not happened (a contract's columns, or a row of them that carries them)."""
     return getattr(contract, "activated_on", None), getattr(contract, "terminated_on", None)
+
+
+def suspended_on(contract, day: date) -> bool:
+    """Whether the contract was suspended on ``day`` (the day it resumed included: a report
+    due that day was not asked for before it), from its kept spans (a contract, or a row of
+    its columns that carries them)."""
+    for first, resumed in getattr(contract, "suspensions", None) or ():
+        if date.fromisoformat(first) <= day and (resumed is None
+                                                 or day <= date.fromisoformat(resumed)):
+            return True
+    return False
 
 
 def _terms(contract) -> tuple[date, date, bool, int, date | None]:

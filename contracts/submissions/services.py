@@ -50,6 +50,7 @@ from contracts.submissions.schedule import (
     is_valid_key,
     normalize_key,
     period_of,
+    suspended_on,
     terminated_before,
 )
 from contracts.visibility import visible_contracts
@@ -362,10 +363,13 @@ def review_queue(user: User, limit: int) -> list[Submission]:
 
 def punctuality(contract: Contract, periods: list[Period], today: date) -> tuple[int, int]:
     """Of ``periods``, how many reports count (submitted, or deadline passed by ``today``) and
-    how many of those were first submitted by their deadline."""
+    how many of those were first submitted by their deadline. A report falling due while the
+    contract was suspended counts in neither: nobody asked for it then."""
     found = submissions_by_period([contract.id])
     counted = on_time = 0
     for period in periods:
+        if suspended_on(contract, period.deadline):
+            continue
         submission = found.get((contract.id, period.key))
         submitted = submission is not None and submission.first_submitted_at is not None
         if submitted or period.is_overdue(today):

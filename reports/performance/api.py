@@ -97,6 +97,7 @@ def _details(p: Performance) -> dict:
         "agreement_rate": _score(d.get("agreement_rate")),
         "agreement_periods": d.get("agreement_periods", []),
         "reports_due": d.get("reports_due", 0), "reports_on_time": d.get("reports_on_time", 0),
+        "reports_excused": d.get("reports_excused", 0),
         "targets": {k: (float(v) if not isinstance(v, bool | int | str) else v)
                     for k, v in (d.get("targets") or {}).items()},
     }

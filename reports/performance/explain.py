@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from evaluations.assessment.bands import grade_label
 from evaluations.scoring import round_score
@@ -71,5 +72,10 @@ def figure_lines(p: Performance) -> dict[str, list[str]]:
             mean=score_text(d.get("inspection_mean"))))
     timeliness = [_("Reports due: %(due)d, on time: %(ok)d", due=d.get("reports_due", 0),
                     ok=d.get("reports_on_time", 0))]
+    if d.get("reports_excused"):
+        timeliness.append(ngettext(
+            "Not counted: %(num)d report falling due while the contract was suspended.",
+            "Not counted: %(num)d reports falling due while the contract was suspended.",
+            d["reports_excused"]))
     targets = [target_text(d["targets"])] if d.get("targets") else []
     return {"inspection": inspections, "timeliness": timeliness, "targets": targets}

@@ -49,12 +49,13 @@ from reports.performance.services import (
 
 #: contracts with figures (the ranking and the trends show no others). A terminated one left
 #: out ranked a provider the bureau had dismissed for failing as if that contract had never
-#: been. A suspended one is not yet: its timeliness would count as late the reports it is
-#: not asked for while suspended (contracts.submissions.asked).
-MEASURED = (ContractStatus.ACTIVE, ContractStatus.COMPLETED, ContractStatus.TERMINATED)
+#: been; a suspended one, as if the bureau had not had to stop it. Its timeliness leaves out
+#: the reports it was not asked for while suspended (schedule.suspended_on).
+MEASURED = (ContractStatus.ACTIVE, ContractStatus.SUSPENDED, ContractStatus.COMPLETED,
+            ContractStatus.TERMINATED)
 #: contract columns the figures depend on
 _TERMS = ("status", "weights", "targets", "start_date", "end_date", "facility_id", "reporting",
-          "report_due_days")
+          "report_due_days", "suspensions")
 SCORE = sa.Numeric(12, 6)
 _PLACES = Decimal("0.000001")
 

@@ -1,7 +1,7 @@
 """A contract terminated in the year stays in the year's ranking: dropping it ranked a provider
 whose contract the bureau ended for failing as if it had never failed. It is not ranked in the
-periods after its termination. (A suspended one is not ranked: its timeliness would count the
-reports it is not asked for while suspended.)"""
+periods after its termination. A suspended one is ranked too (its timeliness leaves out the
+reports it was not asked for while suspended: tests/reports/performance/test_suspended.py)."""
 
 from __future__ import annotations
 
@@ -41,11 +41,11 @@ def test_a_terminated_contract_is_ranked_with_its_score(db, as_user, contracts):
     browser, officer = as_user("officer", region="a")
     ranking = dashboards.provider_ranking(officer, 2026)
     assert [(r.provider_id, r.composite) for r in ranking] == [
-        (contracts["good"].provider_id, 80), (contracts["terminated"].provider_id, 40)]
+        (contracts["good"].provider_id, 80), (contracts["suspended"].provider_id, 50),
+        (contracts["terminated"].provider_id, 40)]
     page = ranking_of(browser.get("/reports/dashboard").get_data(as_text=True))
     assert page.index(contracts["good"].provider.name) < page.index(
-        contracts["terminated"].provider.name)
-    assert contracts["suspended"].provider.name not in page
+        contracts["suspended"].provider.name) < page.index(contracts["terminated"].provider.name)
 
 
 def test_a_terminated_contract_is_not_ranked_after_its_termination(
