@@ -14,8 +14,8 @@ for that period on the day they were computed (``computed_on``). They are refres
 - every night by the scheduler job ``reports.refresh_performance`` (timeliness and what has
   begun depend on the day), and on demand with ``flask reports refresh-performance``.
 
-Active, completed and terminated contracts are ranked and drawn (a terminated one for the
-periods begun by its termination), so only they have rows.
+Active, suspended, completed and terminated contracts are ranked and drawn (a terminated one
+for the periods begun by its termination), so only they have rows.
 """
 
 from __future__ import annotations
@@ -149,8 +149,8 @@ def kept_performance(contracts: sa.Select, period: str, today: date) -> dict[int
     """The figures of ``period`` kept for the contracts of ``contracts`` (a select of them) and
     computed ``today``, by contract id, as :class:`Performance` without its details: what
     :func:`contract_performance` gives today, a figure being recomputed in the transaction that
-    changes its data. A contract without one (suspended, terminated before the period, not
-    yet refreshed today) is missing."""
+    changes its data. A contract without one (a draft, terminated before the period, not yet
+    refreshed today) is missing."""
     rows = db.session.execute(
         sa.select(PerformanceFigure, Contract)
         .join(Contract, Contract.id == PerformanceFigure.contract_id)
