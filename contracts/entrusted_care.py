@@ -55,6 +55,17 @@ def check_children(targets: dict, errors: Errors) -> None:
         add(errors, "targets", _("Give the number of children entrusted (targets: children)."))
 
 
+def check_centre(centre: Facility | None, errors: Errors) -> None:
+    """Entrusted care is bought from a child welfare centre, which raises the children: its
+    contract, and the procurement whose award drafts that contract, name one."""
+    if centre is None:
+        add(errors, "facility_id", _("Entrusted care names the child welfare centre that "
+                                     "raises the children: choose it."))
+    elif centre.kind is not FacilityKind.CHILD_WELFARE:
+        add(errors, "facility_id", _("%(name)s is not a child welfare institution.",
+                                     name=centre.name))
+
+
 def check_entrusted_care(*, provider: Provider | None, region: Region | None,
                          centre: Facility | None, targets: dict, start: date | None,
                          errors: Errors) -> None:
@@ -62,12 +73,7 @@ def check_entrusted_care(*, provider: Provider | None, region: Region | None,
     if region is not None and region.level not in ENTRUSTING_LEVELS:
         add(errors, "region_code", _("The entrusting region of entrusted care is a county or "
                                      "the city, not %(name)s.", name=region.name))
-    if centre is None:
-        add(errors, "facility_id", _("Entrusted care names the child welfare centre that "
-                                     "raises the children: choose it."))
-    elif centre.kind is not FacilityKind.CHILD_WELFARE:
-        add(errors, "facility_id", _("%(name)s is not a child welfare institution.",
-                                     name=centre.name))
+    check_centre(centre, errors)
     check_children(targets, errors)
     if centre is not None and provider is not None and start is not None:
         operator = centre_operator(centre, start)

@@ -24,6 +24,7 @@ from contracts.common import (
     resolve_region,
     text,
 )
+from contracts.entrusted_care import check_centre
 from contracts.labels import PROCUREMENT_STATUS_LABELS
 from contracts.models import (
     Bid,
@@ -39,7 +40,7 @@ from contracts.models import (
 from contracts.providers import has_valid_qualification
 from contracts.term_length import term_end
 from contracts.terms import check_actor_region, check_facility, create_contract
-from contracts.visibility import visible_facilities
+from contracts.visibility import nameable_facilities
 
 PROCUREMENT_FIELDS = ("title", "service_type", "region", "facility", "budget", "method",
                       "justification", "published_on", "bid_deadline")
@@ -49,9 +50,11 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
     service_type = as_enum(ServiceType, data.get("service_type"), "service_type", errors)
     method = as_enum(ProcurementMethod, data.get("method"), "method", errors)
     region = resolve_region(data.get("region"), "region_code", errors)
-    # a facility hidden from the actor answers like a missing one
+    # a facility hidden from the actor answers like a missing one; it may name what the
+    # contract its award drafts may name, every child welfare centre with it (a county buys
+    # entrusted care from the city's centre, outside the county)
     facility = (resolve(Facility, data["facility"], "facility_id", errors,
-                        among=visible_facilities(actor) if actor is not None else None)
+                        among=nameable_facilities(actor) if actor is not None else None)
                 if data.get("facility") not in (None, "") else None)
     justification = text(data.get("justification"), "justification", errors, max_length=5000)
     if method is ProcurementMethod.SINGLE_SOURCE and not justification:
@@ -62,6 +65,9 @@ def _clean(data: dict[str, Any], errors: Errors, actor: User | None) -> dict[str
     if published and deadline and deadline < published:
         add(errors, "bid_deadline", _("The bid deadline cannot come before publication."))
     check_facility(service_type, facility, region, errors)
+    # without its centre a procurement was opened and bid on, then could never be awarded
+    if service_type is ServiceType.ENTRUSTED_CARE and "facility_id" not in errors:
+        check_centre(facility, errors)
     check_actor_region(actor, region, errors)
     return dict(title=text(data.get("title"), "title", errors, max_length=200, required=True),
                 service_type=service_type, method=method, region=region, facility=facility,
@@ -156,6 +162,9 @@ def submit_bid(procurement: Procurement, *, provider: Any, price: Any,
             add(errors, "technical_score", _("A score from 0 to 100."))
     notes = text(notes, "notes", errors, max_length=5000)
     raise_if(errors, _("The bid was not saved."))
+    # held until the commit: an officer judging at this instant whether the provider works
+    # only in their county (contracts.providers.check_provider_writer) waits for this bid
+    claim_row(provider, lambda: None)
     if any(b.provider_id == provider.id for b in procurement.bids):
         raise Conflict(_("%(name)s has already bid in this procurement.", name=provider.name),
                        {"provider_id": [_("One bid per provider.")]})
@@ -202,11 +211,14 @@ def _refuse_the_award(bid: Bid, on: date) -> None:
 
 
 def award_bid(bid: Bid, actor: User | None, today: date | None = None, *,
-              start_date: date | None = None, end_date: date | None = None) -> Contract:
+              start_date: date | None = None, end_date: date | None = None,
+              targets: dict | None = None) -> Contract:
     """Award the procurement to ``bid`` and return the DRAFT contract prefilled from it.
 
     The contract runs one year from ``start_date`` (default: the award day) unless
     ``end_date`` is given; the officer completes targets and schedule on the draft.
+    ``targets``: what a draft cannot go without and the procurement does not say (the
+    children of entrusted care).
     Refusals → ``ValidationError`` naming each reason; awarded or cancelled → ``Conflict``.
     """
     procurement = bid.procurement
@@ -221,5 +233,5 @@ def award_bid(bid: Bid, actor: User | None, today: date | None = None, *,
     return create_contract(
         title=procurement.title, service_type=procurement.service_type, provider=bid.provider,
         region=procurement.region, facility=procurement.facility, procurement=procurement,
-        amount=bid.price, start_date=start,
+        amount=bid.price, start_date=start, targets=targets,
         end_date=end_date or term_end(start, 1), actor=actor)

@@ -22,6 +22,7 @@ from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.integrity import explain
 from app.scoping import region_subtree, sees_all_regions
+from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.common import Errors, add, as_date, as_enum, raise_if, text
 from contracts.credit_code import InvalidCreditCode, validate_credit_code
@@ -61,6 +62,13 @@ def may_change_provider(user: User | None, provider: Provider) -> bool:
 
 
 def check_provider_writer(actor: User | None, provider: Provider) -> None:
+    """Refuse ``actor`` unless they may change ``provider``, judged on the provider held so
+    that a bid another county records at the same instant (holding it too) is counted:
+    unseen, a county suspended a provider another county was about to award."""
+    claim_row(provider, lambda: _refuse_unless_writer(actor, provider))
+
+
+def _refuse_unless_writer(actor: User | None, provider: Provider) -> None:
     if not may_change_provider(actor, provider):
         raise Forbidden(_("This provider also works outside your region: only an administrator "
                           "or an officer of the city, or of a region holding all its contracts "

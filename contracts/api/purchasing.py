@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 import sqlalchemy.orm as so
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -30,6 +31,12 @@ blp = Blueprint("api_purchasing", __name__, url_prefix="/api/v1",
 class ProviderStatusChangeIn(s.ProviderStatusIn):
     #: a debarment made since the client read the provider is not lifted unseen
     revision = revision_in()
+
+
+class AwardTargetsIn(s.AwardIn):
+    #: the award drafts the contract, and a draft of entrusted care names its children
+    targets = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(), metadata={
+        "description": "the draft's targets; entrusted care: {\"children\": N}, required"})
 
 
 def _errors(*codes: int):
@@ -249,7 +256,7 @@ class Bids(MethodView):
 @blp.route("/bids/<int:bid_id>/award")
 class BidAward(MethodView):
     @token_required(*WRITERS)
-    @blp.arguments(s.AwardIn)
+    @blp.arguments(AwardTargetsIn)
     @blp.response(201, s.ContractOut)
     @_errors(404, 409, 422)
     def post(self, data, bid_id):

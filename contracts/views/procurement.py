@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -110,6 +110,14 @@ def _bid_of(procurement, bid_id: int):
     return bid
 
 
+def _award_targets(procurement) -> dict | None:
+    """The children of entrusted care, typed beside its award button: its draft names them
+    and the procurement does not (the service checks the number)."""
+    if procurement.service_type is not ServiceType.ENTRUSTED_CARE:
+        return None
+    return {"children": request.form.get("children", "")}
+
+
 @bp.route("/procurements/<int:procurement_id>/bids/<int:bid_id>/<any(withdraw, award):action>",
           methods=["POST"])
 @role_required(*STAFF)
@@ -120,7 +128,8 @@ def bid_action(procurement_id: int, bid_id: int, action: str):
         abort(400)
     try:
         if action == "award":
-            contract = services.award_bid(bid, current_user, clock.today())
+            contract = services.award_bid(bid, current_user, clock.today(),
+                                          targets=_award_targets(procurement))
         else:
             services.withdraw_bid(bid)
     except DomainError as error:

@@ -108,14 +108,20 @@ def answer_action(action: CorrectiveAction, *, response: str, actor: User, cause
     return action
 
 
+def _refuse_if_closed(action: CorrectiveAction) -> None:
+    if action.status is ActionStatus.CLOSED:
+        raise Conflict(_("This corrective action is closed; nothing is left to re-inspect."))
+
+
 def reinspection_of_action(action: CorrectiveAction, *, inspector: User, scheduled_for: date,
                            actor: User | None = None) -> Inspection:
     """Schedule a re-inspection from a rectification report: of the action's home (its other
     open actions point at it too), or of its contract with the finding's template."""
     if actor is not None:
         require_reviewer(actor, action)
-    if action.status is ActionStatus.CLOSED:
-        raise Conflict(_("This corrective action is closed; nothing is left to re-inspect."))
+    # as stored: a colleague accepting the report at the same instant (or since the page was
+    # read) closed it, and an inspector was sent to check a closed action
+    claim_row(action, lambda: _refuse_if_closed(action))
     if action.facility is not None:
         return schedule_reinspection(action.facility, inspector=inspector,
                                      scheduled_for=scheduled_for, actor=actor)
