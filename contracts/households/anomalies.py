@@ -33,7 +33,7 @@ from app.paging import load_in_order
 from app.regions.models import Region
 from app.scoping import region_subtree, sees_all_regions
 from app.template_helpers import yuan
-from app.users.models import Role, User
+from app.users.models import User
 from contracts.households.models import Area, HouseholdFlag, HouseholdRecord, Recommendation
 from contracts.households.standards import InForce, in_force
 from contracts.labels import ANOMALY_LABELS, AREA_LABELS, RECOMMENDATION_LABELS
@@ -253,8 +253,8 @@ def standard_flags(record: HouseholdRecord, s: InForce | None) -> list[Flag]:
 def flag_details(records: Iterable[HouseholdRecord],
                  user: User | None = None) -> dict[int, list[Flag]]:
     """The flags of each of some records (a page of a list), each with its message, as
-    ``user`` may read them: a provider sees nothing of another provider, so its duplicate-ID
-    flag does not name the other provider's contract."""
+    ``user`` may read them: the duplicate-ID flag names only the contracts ``user`` sees (a
+    provider sees nothing of another provider, a county officer nothing of another county)."""
     records = list(records)
     flags: dict[int, list[Flag]] = {}
     if not records:
@@ -283,18 +283,19 @@ def flag_details(records: Iterable[HouseholdRecord],
                 "%(name)s recorded %(n)d households on %(day)s; at most %(max)d a day are "
                 "expected.", name=r.surveyor, day=r.survey_date.isoformat(), max=daily_max,
                 n=counts.get((r.contract_id, r.surveyor, r.survey_date), 0))))
-    own = user.provider_id if user is not None and user.role is Role.PROVIDER else None
     other = so.aliased(HouseholdRecord)
+    seen = (sa.true() if user is None else Contract.id.in_(
+        visible_contracts(user).with_only_columns(Contract.id).order_by(None)))
     unnamed: set[int] = set()
-    for record_id, number, provider_id in db.session.execute(
-            sa.select(HouseholdRecord.id, Contract.number, Contract.provider_id)
+    for record_id, number, visible in db.session.execute(
+            sa.select(HouseholdRecord.id, Contract.number, seen)
             .join(other, sa.and_(other.id_number == HouseholdRecord.id_number,
                                  other.period == HouseholdRecord.period,
                                  other.contract_id != HouseholdRecord.contract_id))
             .join(Contract, Contract.id == other.contract_id)
             .where(HouseholdRecord.id.in_(ids)).order_by(Contract.number)):
         period = by_id[record_id].period
-        if own is None or provider_id == own:
+        if visible:
             message = _("The same ID number is recorded under contract %(number)s in period "
                         "%(period)s.", number=number, period=period)
         elif record_id in unnamed:

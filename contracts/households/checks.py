@@ -20,8 +20,8 @@ Decisions (see the tests):
   real numbers (e.g. 421202 咸安区 for anyone born before 1998 who registered later), and it costs
   about 56 µs a number; its ``calc_check_digit`` is used.
 - Money: a plain decimal (no thousands separators, no exponent), at most two places, below
-  10^12 yuan (``Numeric(14, 2)``). Excel floats go through ``repr`` (shortest round-trip text),
-  never through float arithmetic, so 1234.5 becomes ``Decimal("1234.50")``.
+  10^12 yuan (``Numeric(14, 2)``). Excel floats are read to Excel's 15 significant digits (a
+  formula's 516.3000000000001 is 516.3), never by float arithmetic: 1234.5 is 1234.50.
 - Dates: text ``YYYY-MM-DD`` or a real Excel date cell (a date-time cell counts by its date).
 - The visit itself (民发〔2021〕57号): two different investigators, both signature boxes "yes"
   (a "no" refuses the row, naming the field), urban or rural. Optional columns: the staff
@@ -56,6 +56,7 @@ from contracts.households.cells import (
     name,
     optional_money,
     optional_yes_no,
+    quote,
     recommendation,
     surveyors_signed,
     yes_no,
@@ -156,7 +157,7 @@ def read_households(data: bytes, filename: str, context: ImportContext,
     if unknown:
         header_errors.append(RowError(table.header_row, "header", _l(
             "Unknown columns: %(names)s. Remove them or use the names of the template.",
-            names=", ".join(unknown))))
+            names=", ".join(quote(text, None) for text in unknown))))
     if repeated:
         header_errors.append(RowError(table.header_row, "header", _l(
             "Columns given more than once: %(names)s.",
@@ -185,7 +186,7 @@ def _cross_checks(values: dict[str, Any], incomes: list[str]) -> list[tuple[str,
     if first is not _REFUSED and second is not _REFUSED and first == second:
         broken.append(("second_surveyor", _l(
             "The second investigator must be someone other than %(name)s: a home visit needs "
-            "at least two investigators.", name=first)))
+            "at least two investigators.", name=quote(first, None))))
     income = values["monthly_income"]
     lines = [values[key] for key in incomes]
     given = [line for line in lines if line is not None]
@@ -348,7 +349,7 @@ class _Validator:
             raise Invalid(_l("Enter the region code."))
         if code not in self.context.allowed_region_codes:
             raise Invalid(_l("The region %(code)s is not inside the contract's region.",
-                              code=code[:30]))
+                              code=quote(code)))
         return code
 
     def survey_date(self, cell: Any) -> date:
@@ -374,7 +375,7 @@ class _Validator:
                 day = date.fromisoformat(text)
             except ValueError:
                 raise Invalid(_l("The survey date %(value)s is not a date like 2026-03-31.",
-                                  value=text[:30])) from None
+                                  value=quote(text))) from None
         if day > ctx.today:
             raise Invalid(_l("The survey date %(day)s is in the future.", day=day.isoformat()))
         if not ctx.period_start <= day <= ctx.period_end:

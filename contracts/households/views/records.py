@@ -214,7 +214,7 @@ def household_anomalies():
     page = paginate(stmt)
     page.items = anomalies.records_by_id(page.items)
     return render_template("contracts/household_anomalies.html", page=page,
-                           flags=anomalies.flag_details(page.items),
+                           flags=anomalies.flag_details(page.items, current_user),
                            counties=[r for r in region_options(current_user)
                                      if r.level.value == "county"],
                            daily_max=anomalies.surveyor_daily_max(),
