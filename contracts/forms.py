@@ -58,8 +58,10 @@ def region_choices(user: User) -> list[tuple[str, str]]:
 class ProviderForm(Form):
     revision = RevisionField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    # the service tidies a pasted code (spaces around it, full-width, lower case) and checks
+    # it: 18 here refused what it would have taken
     credit_code = StringField(_l("Unified social credit code"),
-                              validators=[DataRequired(), Length(max=18)],
+                              validators=[DataRequired(), Length(max=40)],
                               description=_l("18 characters, ending with a check character."))
     kind = SelectField(_l("Kind"), choices=_choices(PROVIDER_KIND_LABELS),
                        validators=[DataRequired()])

@@ -12,20 +12,14 @@ from contracts.models import Procurement, Provider, ProviderStatus
 from tests.locks import first_held_while_the_second_waits
 
 
-def test_a_suspension_as_another_county_records_a_bid_is_refused(app, db, make_procurement,
-                                                                 qualified_provider, make_user):
-    """County B records the provider's bid; county A's officer, who saw no bid outside A,
-    suspends it at that instant: B's award would be blocked by a county with no say."""
-    provider = qualified_provider()
-    in_b = make_procurement(region="b")
-    officer_a = make_user("officer", region="a")
-    provider_id, procurement_id, officer_id = provider.id, in_b.id, officer_a.id
-    assert services.may_change_provider(officer_a, provider)
-
+def suspended_behind(app, db, provider, officer, record) -> None:
+    """``record`` (county B recording something of ``provider``) holds its work uncommitted
+    while county A's ``officer``, who saw nothing of the provider outside A, suspends it: the
+    suspension waits, then is refused, and the provider stays active."""
+    provider_id, officer_id = provider.id, officer.id
+    assert services.may_change_provider(officer, provider)
     outcomes = first_held_while_the_second_waits(
-        app,
-        lambda: services.submit_bid(_db.session.get(Procurement, procurement_id),
-                                    provider=provider_id, price="90000"),
+        app, record,
         lambda: services.set_provider_status(_db.session.get(Provider, provider_id),
                                              "suspended", "投诉查实",
                                              actor=_db.session.get(User, officer_id)))
@@ -34,3 +28,24 @@ def test_a_suspension_as_another_county_records_a_bid_is_refused(app, db, make_p
     db.session.expire_all()
     assert db.session.scalar(sa.select(Provider.status).where(Provider.id == provider_id)) \
         is ProviderStatus.ACTIVE
+
+
+def test_a_suspension_as_another_county_records_a_bid_is_refused(app, db, make_procurement,
+                                                                 qualified_provider, make_user):
+    """A bid of county B: B's award would be blocked by a county with no say."""
+    provider, procurement_id = qualified_provider(), make_procurement(region="b").id
+    suspended_behind(app, db, provider, make_user("officer", region="a"), lambda: (
+        services.submit_bid(_db.session.get(Procurement, procurement_id),
+                            provider=provider.id, price="90000")))
+
+
+def test_a_suspension_as_another_county_records_a_contract_is_refused(
+        app, db, qualified_provider, make_user, regions):
+    """The same with a contract county B records for the provider at that instant."""
+    provider, region_b = qualified_provider(), regions["b"].id
+    provider_id = provider.id
+    suspended_behind(app, db, provider, make_user("officer", region="a"), lambda: (
+        services.create_contract(
+            title="乙区入户调查", service_type="household_survey", provider=provider_id,
+            region=region_b, start_date="2026-01-01", end_date="2026-12-31",
+            amount="100000", targets={"households": 100})))

@@ -173,3 +173,16 @@ def test_a_reinstatement_sent_after_a_colleague_debarred_the_provider_is_refused
     assert "虚报服务量" in text and 'name="revision" type="hidden" value="2"' in text
     db.session.expire_all()
     assert db.session.get(Provider, provider.id).status is ProviderStatus.DEBARRED
+
+
+def test_a_credit_code_pasted_with_spaces_or_in_full_width_is_taken(as_user, db):
+    """The API took it; the page refused it as longer than 18 characters before the service
+    could tidy it."""
+    browser, _ = as_user("officer")
+    code = make_credit_code("52", "421202", "12345679")
+    pasted = " " + code.translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "  "
+    browser.get("/providers/new")
+    response = browser.post("/providers/new", {
+        "name": "新机构", "credit_code": pasted, "kind": "private_nonprofit"})
+    assert response.status_code == 302
+    assert db.session.scalars(sa.select(Provider)).one().credit_code == code
