@@ -202,3 +202,21 @@ def test_an_income_excel_summed_from_its_lines_is_imported(db, hh_contract, api_
                          "h2.xlsx")
     assert response.status_code == 422
     assert "1200.305" in response.get_json()["error"]["rows"][0]["message"]
+
+
+# ---- an ID number typed in full width ----------------------------------------------------------
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_an_id_number_typed_in_full_width_is_imported_in_ascii(db, hh_contract, api_as):
+    """A Chinese input method left in full-width mode types ４２１２…: the row was refused
+    ("must be 17 digits followed by a digit or X") though the number is right."""
+    contract = hh_contract()
+    api, _user = api_as("provider", provider=contract.provider)
+    with_x = next(hh_id(n) for n in range(1000) if hh_id(n).endswith("X"))
+    numbers = [hh_id(1), with_x]
+    response = post_file(api, contract, hh_csv(
+        [{"id_number": n.translate(FULL_WIDTH)} for n in numbers]))
+    assert response.status_code == 201, response.get_json()["error"]["rows"]
+    assert sorted(db.session.scalars(sa.select(HouseholdRecord.id_number))) == sorted(numbers)
