@@ -166,6 +166,11 @@ def open_inspection_appeal(inspection: Inspection, *, reason: Any, evidence: Any
                               evidence)
     if db.session.scalar(sa.select(Appeal.id).where(Appeal.inspection_id == inspection.id)):
         raise _already()
+    # this appeal holds the payment of the decisions that count the inspection (is_pending),
+    # as an appeal of the decision does: a payment at this instant waits, then finds it open;
+    # one recorded first stands, the appeal going on beside it
+    for installment in _installments_counting(inspection):
+        claim_row(installment, lambda: None)
     return _store(actor, text, proof, inspection_id=inspection.id,
                   contract_id=inspection.contract_id, provider_id=inspection.provider_id,
                   region_id=inspection.region_id)
@@ -186,6 +191,24 @@ def open_decision_appeal(decision: PaymentDecision, *, reason: Any, evidence: An
         raise _already()
     return _store(actor, text, proof, payment_decision_id=decision.id, contract_id=contract.id,
                   provider_id=contract.provider_id, region_id=contract.region_id)
+
+
+def _installments_counting(inspection: Inspection) -> list[Installment]:
+    """The unpaid performance-linked installments of the contracts whose performance counts
+    ``inspection`` (``counted_inspections``: its contract's, or its home's under this operator
+    or none) and that run on its day, by id (claimed in one order). Decided or not: a decision
+    recorded as this appeal is lodged is held by it too."""
+    about = Contract.id == inspection.contract_id
+    if inspection.facility_id is not None:
+        operator = (Contract.provider_id == inspection.provider_id
+                    if inspection.provider_id is not None else sa.true())
+        about = sa.or_(about, sa.and_(Contract.facility_id == inspection.facility_id, operator))
+    day = inspection.scheduled_for
+    return list(db.session.scalars(
+        sa.select(Installment).join(Contract, Contract.id == Installment.contract_id)
+        .where(about, Contract.start_date <= day, Contract.end_date >= day,
+               Installment.performance_linked.is_(True), Installment.paid_at.is_(None))
+        .order_by(Installment.id)))
 
 
 def _refuse_unless_current(inspection: Inspection) -> None:

@@ -30,10 +30,10 @@ from app.users.models import Role, User
 from contracts.common import as_money
 from contracts.labels import CONTRACT_STATUS_LABELS
 from contracts.models import Contract, ContractStatus, Installment
-from contracts.payments import register_decision_lookup
+from contracts.payments import register_decision_lookup, register_payment_hold
 from contracts.visibility import visible_contracts
 from evaluations.assessment.bands import grade_label
-from reports.performance.figures import hold_performance
+from reports.performance.figures import PerformanceFigure, hold_performance
 from reports.performance.models import Decision, PaymentDecision
 from reports.performance.services import contract_performance, linked_installment
 
@@ -261,3 +261,54 @@ def decided_amount(installment: Installment, *, hold: bool = False) -> Decimal |
 
 
 register_decision_lookup(decided_amount)
+
+
+# ---- a decision on figures that have since changed ------------------------------------------
+
+def _shown(composite: Decimal | None, grade: str | None) -> dict[str, str]:
+    return {"composite": "—" if composite is None else str(composite),
+            "grade": grade_label(grade) if grade else "—"}
+
+
+def _held_by_changed_figures(installment: Installment) -> str | None:
+    """The standing decision rests on a grade its period no longer has (an inspection it
+    counted replaced by a finalized correction, one corrected on appeal, a veto failed since):
+    paid, the installment would pay what the figures as they are may not give, and a paid
+    decision stands for good. Only the grade is compared: it alone sets what the decision may
+    pay, and the composite moves with every report falling due after a decision made before
+    its period's end. The period's grade is the one kept today, else computed again."""
+    if not installment.performance_linked:
+        return None
+    # the figure kept today is what contract_performance gives today (figures.py): one
+    # statement on the contract page where it agrees; computed again where it does not
+    kept = sa.and_(PerformanceFigure.contract_id == PaymentDecision.contract_id,
+                   PerformanceFigure.period == PaymentDecision.period,
+                   PerformanceFigure.computed_on == clock.today())
+    found = db.session.execute(
+        sa.select(PaymentDecision, PerformanceFigure).outerjoin(PerformanceFigure, kept)
+        .where(PaymentDecision.installment_id == installment.id,
+               PaymentDecision.revoked_at.is_(None))).first()
+    if found is None:
+        return None
+    decision, figure = found
+    if figure is not None and figure.grade == decision.grade:
+        return None
+    try:
+        now = contract_performance(installment.contract, decision.period)
+    except ValidationError:  # the contract, amended, no longer runs in that period
+        current = _shown(None, None)
+    else:
+        if now.grade == decision.grade:
+            return None
+        current = _shown(now.rounded("composite"), now.grade)
+    was = _shown(decision.composite, decision.grade)
+    return _("The figures of %(period)s that the payment decision of %(day)s rests on have "
+             "changed since (%(was)s, grade “%(was_grade)s” then; %(now)s, grade "
+             "“%(now_grade)s” now): revoke the decision with a reason and record a new one "
+             "on the figures as they are before paying.",
+             day=decision.decided_at.astimezone(clock.LOCAL_TZ).date().isoformat(),
+             period=decision.period, was=was["composite"], was_grade=was["grade"],
+             now=current["composite"], now_grade=current["grade"])
+
+
+register_payment_hold(_held_by_changed_figures)

@@ -13,7 +13,12 @@ from contracts import services as contract_services
 from contracts.models import Installment
 from evaluations.inspections.services import finalize_inspection, submit_inspection
 from reports.appeals import services as appeals
-from reports.performance.decisions import decided_amount, record_payment_decision
+from reports.performance.decisions import (
+    active_decision,
+    decided_amount,
+    record_payment_decision,
+    revoke_payment_decision,
+)
 from reports.performance.models import PaymentDecision
 from reports.performance.services import linked_installment
 from tests.answers import fill_in
@@ -95,7 +100,16 @@ def test_a_corrected_appeal_holds_the_payment_until_its_correction_is_finalized(
     submit_inspection(correction, actor=world.inspector)
     finalize_inspection(correction, actor=world.officer)
     db.session.commit()
-    contract_services.record_payment(installment, "0")  # the decision may now be revised first
+    # the correction changed the figures the decision rests on: decided again, then paid
+    with pytest.raises(Conflict) as changed:
+        contract_services.record_payment(installment, "0")
+    assert "have changed since" in changed.value.message
+    db.session.rollback()
+    revoke_payment_decision(active_decision(world.contract), reason="复核更正", actor=world.officer)
+    record_payment_decision(world.contract, "2026", decision="pay", renew=True,
+                            comment="更正后按绩效支付", actor=world.officer)
+    db.session.commit()
+    contract_services.record_payment(installment, decided_amount(installment))
     db.session.commit()
     assert linked_installment(world.contract).paid_at is not None
 
