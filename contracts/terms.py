@@ -240,12 +240,12 @@ def create_contract(*, title: str, service_type: ServiceType | str, provider: An
             else default_schedule(values["start_date"], values["end_date"]),
             values["start_date"], errors)
     raise_if(errors, _("The contract was not saved."))
+    number = next_contract_number(values["start_date"].year, values["service_type"])
     # held until the commit, as a bid holds it: an officer judging at this instant whether the
-    # provider works only in their county (contracts.providers) waits for this contract
+    # provider works only in their county (contracts.providers) waits for this contract.
+    # After the number: two drafts of one provider are numbered at once, then wait here
     claim_row(values["provider"], lambda: None)
-    contract = Contract(status=ContractStatus.DRAFT, version=1, **values,
-                        number=next_contract_number(values["start_date"].year,
-                                                    values["service_type"]))
+    contract = Contract(status=ContractStatus.DRAFT, version=1, **values, number=number)
     db.session.add(contract)
     _apply_schedule(contract, schedule)
     db.session.flush()
