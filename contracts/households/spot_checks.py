@@ -177,6 +177,9 @@ def draw_spot_check(contract: Contract, *, period: str, inspector: User | int | 
         errors.setdefault("period", []).append(_("The contract has no records in this period."))
     if errors:
         raise ValidationError(_("The spot check was not drawn."), errors)
+    # one open check a period, judged on the contract held: a double click (or two officers)
+    # drew two, and a record sampled in both counted twice in the agreement rate
+    claim_row(contract, lambda: _refuse_if_one_is_open(contract, period))
     if seed is None:
         seed = random.SystemRandom().randrange(_SEED_LIMIT)
     sample = draw_sample(contract.id, period, seed, percent, minimum)
@@ -190,6 +193,16 @@ def draw_spot_check(contract: Contract, *, period: str, inspector: User | int | 
     db.session.add(spot_check)
     db.session.flush()
     return spot_check
+
+
+def _refuse_if_one_is_open(contract: Contract, period: str) -> None:
+    open_id = db.session.scalar(sa.select(SpotCheck.id).where(
+        SpotCheck.contract_id == contract.id, SpotCheck.period == period,
+        SpotCheck.status == SpotCheckStatus.OPEN))
+    if open_id is not None:
+        message = _("Spot check #%(id)d of %(period)s is still open: finish it before drawing "
+                    "another of the same period.", id=open_id, period=period)
+        raise Conflict(message, {"period": [message]})
 
 
 def strata_summary(spot_check: SpotCheck) -> list[dict]:

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app.errors import Forbidden, ValidationError
+from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db as _db
 from app.users.models import User
 from contracts.households import spot_checks
 from contracts.households.models import SpotCheck, SpotCheckItem, SpotCheckStatus
-from tests.locks import a_statement_waits_for_a_lock
+from tests.locks import a_statement_waits_for_a_lock, first_held_while_the_second_waits
 from tests.postgresql import postgresql_only
 from tests.threads import WAIT, at_once, committed_in_a_request, until
 
@@ -49,12 +49,44 @@ def test_draw_stores_seed_and_the_draw_repeats_exactly(db, surveyed, make_user):
     assert (check.size, check.population, check.seed) == (30, 100, 1234)
     drawn = sorted(item.record_id for item in check.items)
     assert sorted(spot_checks.redraw(check)) == drawn
+    finish(db, check)  # one open check a period
     again = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
                                         actor=officer, seed=1234)
     assert sorted(item.record_id for item in again.items) == drawn
+    finish(db, again)
     other = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
                                         actor=officer, seed=99)
     assert sorted(item.record_id for item in other.items) != drawn
+
+
+def finish(db, check: SpotCheck) -> None:
+    check.status = SpotCheckStatus.DONE
+    db.session.commit()
+
+
+def test_a_second_check_of_a_period_waits_for_the_open_one(app, db, surveyed, make_user):
+    """A double click on "draw", or two officers at once, drew two checks of one period: a
+    record sampled in both counted twice in the agreement rate."""
+    inspector, officer = make_user("inspector", region="a"), make_user("officer", region="a")
+    ids = {"contract": surveyed.id, "inspector": inspector.id, "officer": officer.id}
+
+    def draw() -> None:
+        spot_checks.draw_spot_check(_db.session.get(type(surveyed), ids["contract"]),
+                                    period="2026-03", inspector=ids["inspector"],
+                                    actor=_db.session.get(User, ids["officer"]))
+
+    outcomes = first_held_while_the_second_waits(app, draw, draw)
+    assert outcomes[0] is None and "is still open" in (outcomes[1] or ""), outcomes
+    db.session.expire_all()
+    [first] = db.session.scalars(sa.select(SpotCheck)).all()
+    with pytest.raises(Conflict) as refused:  # and once more, the first still open
+        draw()
+    assert refused.value.fields["period"] and f"#{first.id}" in refused.value.message
+    db.session.rollback()
+    finish(db, first)  # a follow-up check of a period finished is drawn
+    draw()
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(SpotCheck.id))) == 2
 
 
 def test_draw_refusals(db, surveyed, make_user):
@@ -196,10 +228,11 @@ def test_api_draw_mark_and_visibility(db, surveyed, api_as, make_user):
 def test_html_inspector_marks_and_list_shows_only_theirs(db, surveyed, as_user, make_user):
     browser, inspector = as_user("inspector", region="a")
     other = make_user("inspector", region="a")
-    mine = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
-                                       actor=None, seed=1)
     theirs = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=other,
                                          actor=None, seed=2)
+    finish(db, theirs)
+    mine = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
+                                       actor=None, seed=1)
     db.session.commit()
     listing = browser.get("/spot-checks").get_data(as_text=True)
     assert f'/spot-checks/{mine.id}"' in listing and f'/spot-checks/{theirs.id}"' not in listing
