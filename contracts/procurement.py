@@ -195,6 +195,10 @@ def award_refusals(bid: Bid, on: date) -> Errors:
         # bidding is open through its deadline day, as the red flags reckon it
         add(errors, "bid_deadline", _("Bidding is open until %(day)s: award on a later day.",
                                       day=procurement.bid_deadline.isoformat()))
+    elif procurement.published_on is not None and on < procurement.published_on:
+        add(errors, "published_on", _("The procurement is published on %(day)s: award it on "
+                                      "that day or later.",
+                                      day=procurement.published_on.isoformat()))
     if bid.price > procurement.budget:
         add(errors, "price", _("The price %(price)s exceeds the budget %(budget)s.",
                                price=f"{bid.price:.2f}", budget=f"{procurement.budget:.2f}"))

@@ -191,6 +191,10 @@ def close_action(action: CorrectiveAction, *, actor: User, note: str = "",
     having answered again since → ``Conflict`` (read the new report first). ``state_seen``:
     the :func:`state_stamp` the officer's page showed (see :func:`_refuse_unless_seen`)."""
     require_reviewer(actor, action)
+    note = (note or "").strip()
+    if len(note) > MAX_REASON:  # refused as the page's form refuses it, never cut unsaid
+        raise ValidationError(_("The corrective action was not closed."),
+                              {"note": [_("At most %(n)d characters.", n=MAX_REASON)]})
     claim_row(action, lambda: _refuse_if(action, ActionStatus.CLOSED,
                                          _("This corrective action is already closed.")))
     if answer_seen is not None and answer_seen != answer_stamp(action):
@@ -201,7 +205,7 @@ def close_action(action: CorrectiveAction, *, actor: User, note: str = "",
     action.status = ActionStatus.CLOSED
     action.closed_at = clock.now()
     action.closed_by_id = actor.id
-    action.close_note = (note or "").strip()[:MAX_REASON]
+    action.close_note = note
     db.session.flush()
     return action
 

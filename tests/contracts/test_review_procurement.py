@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from app.errors import ValidationError
 from contracts import services
 from contracts.models import Contract, Procurement, ProcurementStatus
 from tests.clients import error_of
@@ -99,3 +100,18 @@ def test_the_award_page_of_entrusted_care_asks_for_the_children(as_user, city_ce
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     contract = db.session.scalars(sa.select(Contract)).one()
     assert contract.facility_id == city_centre.id and contract.targets == {"children": 12}
+
+
+def test_a_procurement_without_a_bid_deadline_is_not_awarded_before_its_publication(
+        db, make_procurement, qualified_provider, on_day):
+    """With a deadline the award waits for the day after it; without one it was awarded on a
+    day the procurement had not even been published."""
+    on_day(date(2026, 1, 10))
+    procurement = make_procurement(published_on=date(2026, 2, 1), bid_deadline=None)
+    bid = services.submit_bid(procurement, provider=qualified_provider(), price="90000")
+    db.session.commit()
+    with pytest.raises(ValidationError) as refused:
+        services.award_bid(bid, None, date(2026, 1, 20))
+    assert "published_on" in refused.value.fields
+    db.session.rollback()
+    assert services.award_bid(bid, None, date(2026, 2, 1)).procurement_id == procurement.id

@@ -66,3 +66,18 @@ def test_a_re_inspection_sent_after_a_colleague_accepted_the_report_is_refused(
     stored = db.session.get(CorrectiveAction, action_id)
     assert stored.status is ActionStatus.CLOSED and stored.reinspection_id is None
     assert db.session.scalar(sa.select(sa.func.count(Inspection.id))) == before
+
+
+def test_a_close_note_too_long_is_refused_not_cut(api_as, inspection_world, answered, db):
+    """The API kept the first 1,000 characters of a longer note without a word; the page's
+    form refused it."""
+    api = api_as("officer", region="a")[0]
+    response = api.post(f"/api/v1/corrective-actions/{answered.id}/close",
+                        json={"note": "整" * 1001})
+    assert response.status_code == 422
+    assert "note" in response.get_json()["error"]["fields"]
+    db.session.expire_all()
+    assert db.session.get(CorrectiveAction, answered.id).status is ActionStatus.ANSWERED
+    response = api.post(f"/api/v1/corrective-actions/{answered.id}/close",
+                        json={"note": "整" * 1000})
+    assert response.status_code == 200 and response.get_json()["status"] == "closed"
