@@ -5,7 +5,8 @@ A report not yet submitted (a draft or a returned report counts as not submitted
 contract, or owed by one completed or terminated (the last periods' reports fall due after
 it closed, and count in its timeliness), is reminded to the provider's users three days
 before its deadline and on the day, then as overdue; seven days late it is escalated to the
-officers over the contract's region.
+officers over the contract's region. A report falling due while the contract was suspended
+is not reminded, even once it has resumed: it was not asked for, and timeliness leaves it out.
 Stages and sending once per event: :mod:`app.notifications.reminders`.
 """
 
@@ -33,7 +34,7 @@ from app.users.models import User
 from contracts.models import Contract
 from contracts.submissions.asked import reporting_clause
 from contracts.submissions.models import SubmissionStatus
-from contracts.submissions.schedule import due_periods
+from contracts.submissions.schedule import due_periods, suspended_on
 from contracts.submissions.services import get_submission
 
 DONE = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
@@ -55,7 +56,9 @@ def submission_reminders(today: date | None = None) -> int:
     for contract in _reporting_contracts(today):
         for period in due_periods(contract, None):
             stages = stage_of(period.deadline, today)
-            if not stages:
+            # falling due while the contract was suspended, it was not asked for: resumed,
+            # the contract is not told (nor its officers) that it is late
+            if not stages or suspended_on(contract, period.deadline):
                 continue
             submission = get_submission(contract, period.key)
             if submission is not None and submission.status in DONE:

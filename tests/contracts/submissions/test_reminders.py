@@ -188,3 +188,31 @@ def test_a_user_who_turned_the_mail_off_gets_the_notice_only(app, db, world, smt
     on(day_of(1))  # another kind: mail again
     run(app)
     assert len(smtp.inbox.to(world.staff.email)) == 1
+
+
+def test_a_report_falling_due_while_suspended_is_not_chased_once_resumed(app, db, world):
+    """Suspended on 5 February and resumed on the 12th: January's report, due on the 10th,
+    was not asked for. Resumed, the provider was told it was overdue and, a week on, its
+    officers that it was late, though its timeliness does not count it; and the officers'
+    list of overdue reports showed it."""
+    from reports.dashboards.services import overdue_submissions
+
+    w = world
+    on(date(2026, 2, 5))
+    services.transition_contract(w.contract, "suspended", actor=None, reason="整改期间暂停")
+    on(date(2026, 2, 12))
+    services.transition_contract(w.contract, "active", actor=None)
+    db.session.commit()
+    for day in (12, 17, 19):
+        on(date(2026, 2, day))
+        run(app)
+    assert [n for n in notices(db) if "2026-01" in n.title] == []
+    assert [r.period.key for r in overdue_submissions(w.county, date(2026, 2, 19))] == []
+    overview = provider_overview(w.staff)  # still the provider's to send, not late
+    assert [r.period.key for r in overview["due"]] == ["2026-01"] and not overview["overdue"]
+    assert overview["due"][0].state == "due"
+    on(date(2026, 3, 12))  # February's report, due on 10 March, is chased as usual
+    run(app)
+    assert any("2026-02" in n.title for n in notices(db, w.staff))
+    assert [r.period.key for r in overdue_submissions(w.county, date(2026, 3, 12))] == [
+        "2026-02"]
