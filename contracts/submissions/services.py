@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -365,27 +365,35 @@ def review_queue(user: User, limit: int) -> list[Submission]:
 
 # ---- performance -------------------------------------------------------
 
-def punctuality(contract: Contract, periods: list[Period], today: date) -> tuple[int, int]:
-    """Of ``periods``, how many reports count (submitted, or deadline passed by ``today``) and
-    how many of those were first submitted by their deadline. A report falling due while the
-    contract was suspended counts in neither: nobody asked for it then."""
+class Punctuality(NamedTuple):
+    """Reports that count (submitted, or their deadline passed), those of them first sent by
+    their deadline, and those excused: falling due while the contract was suspended."""
+    counted: int
+    on_time: int
+    excused: int
+
+
+def punctuality(contract: Contract, periods: list[Period], today: date) -> Punctuality:
+    """Of ``periods`` on ``today``, the reports that count, those on time and those excused."""
     found = submissions_by_period([contract.id])
-    counted = on_time = 0
+    counted = on_time = excused = 0
     for period in periods:
-        if suspended_on(contract, period.deadline):
-            continue
         submission = found.get((contract.id, period.key))
         submitted = submission is not None and submission.first_submitted_at is not None
-        if submitted or period.is_overdue(today):
-            counted += 1
-            on_time += bool(submitted and not submission.late)
-    return counted, on_time
+        if not (submitted or period.is_overdue(today)):
+            continue
+        if suspended_on(contract, period.deadline):
+            excused += 1
+            continue
+        counted += 1
+        on_time += bool(submitted and not submission.late)
+    return Punctuality(counted, on_time, excused)
 
 
 def timeliness(contract: Contract, until: date | None = None) -> Decimal | None:
     """% of the reports due by ``until`` (deadline passed, or already submitted) that were
     first submitted by their deadline; ``None`` when none was due."""
     until = until or clock.today()
-    counted, on_time = punctuality(contract, due_periods(contract, until), until)
+    counted, on_time, _excused = punctuality(contract, due_periods(contract, until), until)
     return None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
 

@@ -40,7 +40,7 @@ from contracts.households.spot_checks import agreement_rates, records_not_found_
 from contracts.models import Contract, ServiceType
 from contracts.payments import linked_installment
 from contracts.submissions.models import Submission, SubmissionStatus
-from contracts.submissions.schedule import Period, all_periods, suspended_on
+from contracts.submissions.schedule import Period, all_periods
 from contracts.submissions.services import punctuality
 from evaluations.assessment.models import AssessmentTemplate, TemplateItem
 from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
@@ -203,10 +203,8 @@ def inspection_component(contract: Contract, window: Window, rows: list[Inspecti
 
 def timeliness_component(contract: Contract, window: Window, today: date
                          ) -> tuple[Decimal | None, dict]:
-    periods = _periods_in(contract, window)
-    counted, on_time = punctuality(contract, periods, today)
+    counted, on_time, excused = punctuality(contract, _periods_in(contract, window), today)
     value = None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
-    excused = sum(suspended_on(contract, p.deadline) and p.deadline < today for p in periods)
     return value, {"reports_due": counted, "reports_on_time": on_time,
                    "reports_excused": excused}
 

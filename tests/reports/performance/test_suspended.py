@@ -137,3 +137,19 @@ def test_the_migration_keeps_the_suspensions_of_the_transitions(app, db, fixed_t
                                      .select_from(sa.table("contracts"))).all())
     assert {k: kept[k] for k in ids} == {
         twice.id: [["2026-01-31", "2026-03-01"], ["2026-08-01", None]], never.id: None}
+
+
+def test_a_report_sent_early_while_suspended_is_told_as_not_counted(db, fixed_today,
+                                                                   make_contract):
+    """Suspended still, the provider sends a report whose deadline is ahead and falls in the
+    suspension: it is not counted, and the page says so (it said nothing of it)."""
+    fixed_today(date(2026, 1, 2))
+    contract = make_contract(status="active", weights=ONLY_TIMELINESS)
+    fixed_today(date(2026, 3, 2))
+    services.transition_contract(contract, "suspended", actor=None, reason="整改")
+    db.session.commit()
+    fixed_today(date(2026, 4, 3))
+    report(db, contract, "2026-03", date(2026, 4, 3), late=False)  # due 10 April
+    p = contract_performance(contract, "2026")
+    assert p.details["reports_excused"] == 2  # February's (due 10 March) and March's
+    assert p.details["reports_due"] == 1  # January's, never sent
