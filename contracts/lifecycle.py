@@ -153,12 +153,13 @@ def transition_contract(contract: Contract, to: ContractStatus | str, *,
 
 def suspensions_after(spans: list | None, target: ContractStatus, day: date) -> list:
     """The contract's suspended spans once it moves to ``target`` on ``day``: a suspension
-    opens a span, leaving the suspension closes it. A new list: the column is JSON, whose
-    change in place the session would not see."""
+    opens a span, resuming closes it. Terminated while suspended, it never resumed: the span
+    stays open, and the reports of its last periods were not asked for either. A new list:
+    the column is JSON, whose change in place the session would not see."""
     spans = [list(span) for span in spans or []]
     if target is S.SUSPENDED:
         return [*spans, [day.isoformat(), None]]
-    if spans and spans[-1][1] is None:
+    if target is S.ACTIVE and spans and spans[-1][1] is None:
         spans[-1][1] = day.isoformat()
     return spans
 

@@ -240,11 +240,12 @@ def create_contract(*, title: str, service_type: ServiceType | str, provider: An
             else default_schedule(values["start_date"], values["end_date"]),
             values["start_date"], errors)
     raise_if(errors, _("The contract was not saved."))
-    number = next_contract_number(values["start_date"].year, values["service_type"])
     # held until the commit, as a bid holds it: an officer judging at this instant whether the
     # provider works only in their county (contracts.providers) waits for this contract.
-    # After the number: two drafts of one provider are numbered at once, then wait here
+    # Before the number, as an award holds it (the other order deadlocked with one); and on
+    # SQLite this first write takes the one write lock before the year's counter is read
     claim_row(values["provider"], lambda: None)
+    number = next_contract_number(values["start_date"].year, values["service_type"])
     contract = Contract(status=ContractStatus.DRAFT, version=1, **values, number=number)
     db.session.add(contract)
     _apply_schedule(contract, schedule)
@@ -293,6 +294,8 @@ def update_contract(contract: Contract, *, actor: User | None = None,
     if installments is not None:
         schedule = check_schedule(installments, values["start_date"], errors)
     raise_if(errors, _("The contract was not saved."))
+    if values["provider"] is not contract.provider:  # held as a new contract holds it
+        claim_row(values["provider"], lambda: None)
     if (values["start_date"].year != contract.start_date.year
             or values["service_type"] is not contract.service_type):
         # a new number (it says both), reserved before the contract changes: its flush wrote

@@ -38,6 +38,8 @@ _NAME_MAX = 50
 # row left out): masked like every ID number of an error table, which officers without the
 # right to full ID numbers read too (a queued file's errors are kept with it).
 _ID_LIKE = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
+#: full-width digits and X, as an input method left in full-width mode types an ID number
+FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 #: The most members a household may have: a larger number is a typo (and would not fit the column).
 MAX_MEMBERS = 99
 
@@ -63,7 +65,7 @@ def cell_text(cell: Any) -> str:
 
 def quote(text: str, limit: int | None = 30) -> str:
     """``text`` as an error message quotes it: ID numbers masked, then cut to ``limit``."""
-    text = _ID_LIKE.sub(lambda found: mask_id(found.group()), text)
+    text = _ID_LIKE.sub(lambda found: mask_id(found.group()), text.translate(FULL_WIDTH))
     return text if limit is None else text[:limit]
 
 

@@ -46,6 +46,7 @@ from stdnum.cn.ric import calc_check_digit
 
 from app.spreadsheets import xlsx_bytes
 from contracts.households.cells import (
+    FULL_WIDTH,
     Invalid,
     applicant_signed,
     area,
@@ -78,7 +79,6 @@ MAX_ERRORS = 1000
 
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID_BODY = re.compile(r"[0-9]{17}[0-9X]")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")  # an IME in full width
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +299,7 @@ class _Validator:
                 raise Invalid(_l("Enter the ID number."))
             raise Invalid(_l("The ID number is stored as a number, which loses digits in "
                               "Excel; format the column as text and type it again."))
-        number = cell.strip().translate(_FULL_WIDTH).upper()
+        number = cell.strip().translate(FULL_WIDTH).upper()
         if not number:
             raise Invalid(_l("Enter the ID number."))
         if len(number) != 18:

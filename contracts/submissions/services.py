@@ -193,7 +193,8 @@ def submit_report(contract: Contract, period: Any, data: Any, *, actor: User | N
     else:
         submission.first_submitted_at = at
         submission.deadline = found.deadline
-        submission.late = is_late(found.deadline, at)
+        # one falling due while the contract was suspended was not asked for: never late
+        submission.late = is_late(found.deadline, at) and not suspended_on(contract, found.deadline)
         _event(submission, SubmissionEventKind.SUBMITTED, actor, at)
     db.session.add(submission)
     db.session.flush()

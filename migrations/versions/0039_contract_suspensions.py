@@ -3,7 +3,7 @@ while it was suspended was not asked for (no reminder, not on the provider's lis
 timeliness leaves it out, and every page working timeliness out of a contract reads them
 without a statement more. Filled from the transitions, as the bureau's calendar days
 (Asia/Shanghai): ``[["2026-03-02", "2026-04-10"], ["2026-09-01", null]]`` (null: suspended
-still).
+still, or terminated while suspended).
 
 Revision ID: 0039
 Revises: 0038
@@ -48,8 +48,8 @@ def upgrade():
         kept = spans.setdefault(contract_id, [])
         if to_status == 'suspended':
             kept.append([_local_day(at), None])
-        elif kept and kept[-1][1] is None:
-            kept[-1][1] = _local_day(at)
+        elif to_status == 'active' and kept and kept[-1][1] is None:
+            kept[-1][1] = _local_day(at)  # resumed (terminated while suspended: never)
     for contract_id, kept in spans.items():
         connection.execute(contracts.update().where(contracts.c.id == contract_id)
                            .values(suspensions=kept))

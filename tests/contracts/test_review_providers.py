@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db as _db
 from app.users.models import User
 from contracts import services
-from contracts.models import Procurement, Provider, ProviderStatus
+from contracts.models import Contract, Procurement, Provider, ProviderStatus
 from tests.locks import first_held_while_the_second_waits
 
 
@@ -49,3 +49,12 @@ def test_a_suspension_as_another_county_records_a_contract_is_refused(
             title="乙区入户调查", service_type="household_survey", provider=provider_id,
             region=region_b, start_date="2026-01-01", end_date="2026-12-31",
             amount="100000", targets={"households": 100})))
+
+
+def test_a_suspension_as_another_county_gives_a_draft_to_the_provider_is_refused(
+        app, db, qualified_provider, make_user, make_contract):
+    """The same with a draft of county B handed to the provider at that instant."""
+    provider, draft = qualified_provider(), make_contract(region="b")
+    provider_id, draft_id = provider.id, draft.id
+    suspended_behind(app, db, provider, make_user("officer", region="a"), lambda: (
+        services.update_contract(_db.session.get(Contract, draft_id), provider=provider_id)))

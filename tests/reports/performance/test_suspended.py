@@ -95,7 +95,13 @@ def test_each_suspension_is_kept(db, fixed_today, make_contract):
         services.transition_contract(contract, status, actor=None, reason="理由")
     db.session.commit()
     db.session.expire_all()
-    assert contract.suspensions == [["2026-02-01", "2026-03-01"], ["2026-08-01", "2026-09-01"]]
+    # terminated while suspended, it never resumed: its last reports were not asked for
+    assert contract.suspensions == [["2026-02-01", "2026-03-01"], ["2026-08-01", None]]
+    fixed_today(date(2026, 10, 20))
+    p = contract_performance(contract, "2026")
+    # January's (due 10 February, in the first suspension), then July's, August's and
+    # September's (begun on the day it was terminated; due 10 October, never resumed)
+    assert p.details["reports_excused"] == 4
 
 
 def test_a_suspended_contract_is_ranked_by_its_kept_figures(db, as_user, fixed_today,
@@ -125,7 +131,8 @@ def test_the_migration_keeps_the_suspensions_of_the_transitions(app, db, fixed_t
     twice, never = make_contract(status="active"), make_contract(status="active")
     steps = ((datetime(2026, 1, 31, 15, 30, tzinfo=UTC), "suspended"),
              (datetime(2026, 3, 1, 2, tzinfo=UTC), "active"),
-             (datetime(2026, 8, 1, 2, tzinfo=UTC), "suspended"))
+             (datetime(2026, 8, 1, 2, tzinfo=UTC), "suspended"),
+             (datetime(2026, 9, 1, 2, tzinfo=UTC), "terminated"))
     for at, status in steps:
         services.transition_contract(twice, status, actor=None, reason="理由").at = at
     db.session.commit()
