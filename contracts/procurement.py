@@ -161,6 +161,10 @@ def submit_bid(procurement: Procurement, *, provider: Any, price: Any,
                 Decimal("0.01")):
             add(errors, "technical_score", _("A score from 0 to 100."))
     notes = text(notes, "notes", errors, max_length=5000)
+    today = clock.today()
+    if procurement.published_on is not None and today < procurement.published_on:
+        add(errors, "published_on", _("The procurement is published on %(day)s: no bid before "
+                                      "it.", day=procurement.published_on.isoformat()))
     raise_if(errors, _("The bid was not saved."))
     # held until the commit: an officer judging at this instant whether the provider works
     # only in their county (contracts.providers.check_provider_writer) waits for this bid

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.errors import ValidationError
 from contracts import services
-from contracts.models import Contract, Procurement, ProcurementStatus
+from contracts.models import Bid, Contract, Procurement, ProcurementStatus
 from tests.clients import error_of
 
 AWARD_DAY = date(2026, 2, 1)
@@ -102,16 +102,23 @@ def test_the_award_page_of_entrusted_care_asks_for_the_children(as_user, city_ce
     assert contract.facility_id == city_centre.id and contract.targets == {"children": 12}
 
 
-def test_a_procurement_without_a_bid_deadline_is_not_awarded_before_its_publication(
+def test_a_procurement_is_not_bid_on_nor_awarded_before_its_publication(
         db, make_procurement, qualified_provider, on_day):
-    """With a deadline the award waits for the day after it; without one it was awarded on a
-    day the procurement had not even been published."""
+    """Without a bid deadline, a bid was recorded, and the procurement awarded, on a day it
+    had not even been published."""
     on_day(date(2026, 1, 10))
     procurement = make_procurement(published_on=date(2026, 2, 1), bid_deadline=None)
-    bid = services.submit_bid(procurement, provider=qualified_provider(), price="90000")
-    db.session.commit()
+    provider = qualified_provider()
     with pytest.raises(ValidationError) as refused:
-        services.award_bid(bid, None, date(2026, 1, 20))
+        services.submit_bid(procurement, provider=provider, price="90000")
+    assert "published_on" in refused.value.fields
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Bid.id))) == 0
+    on_day(date(2026, 2, 1))
+    bid = services.submit_bid(procurement, provider=provider, price="90000")
+    db.session.commit()
+    with pytest.raises(ValidationError) as refused:  # an award dated before it
+        services.award_bid(bid, None, date(2026, 1, 31))
     assert "published_on" in refused.value.fields
     db.session.rollback()
     assert services.award_bid(bid, None, date(2026, 2, 1)).procurement_id == procurement.id
