@@ -13,7 +13,7 @@ from app import clock
 from app.extensions import db
 from contracts.models import Contract
 from contracts.submissions.models import Submission, SubmissionStatus
-from contracts.submissions.schedule import all_periods, suspended_on
+from contracts.submissions.schedule import all_periods, is_overdue
 
 
 class ReportState(NamedTuple):
@@ -54,8 +54,8 @@ def reporting_milestones(contract: Contract, today: date | None = None, *,
         status, date_met = "scheduled", None
         if report is not None and report.status is SubmissionStatus.APPROVED:
             status, date_met = "met", report.submitted_at
-        elif (period.is_overdue(today) and (report is None or report.first_submitted_at is None)
-              and not suspended_on(contract, period.deadline)):  # one not asked for is not missed
+        elif is_overdue(contract, period, today) and (
+                report is None or report.first_submitted_at is None):
             status = "notMet"
         milestones.append({"id": f"reporting-{period.key}",
                            "title": title % {"period": period.key},

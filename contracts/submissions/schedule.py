@@ -152,9 +152,16 @@ def due_periods(contract, until: date | None | object = _UNSET) -> list[Period]:
     return [p for p in periods if p.end <= until]
 
 
+def is_overdue(contract, period: Period, today: date) -> bool:
+    """Whether ``period``'s report is late on ``today``: its deadline passed, and fell while
+    the contract was asked for reports (not suspended: :func:`suspended_on`)."""
+    return period.is_overdue(today) and not suspended_on(contract, period.deadline)
+
+
 def overdue_periods(contract, today: date) -> tuple[Period, ...]:
-    """The periods whose deadline has passed by ``today``, oldest first."""
-    return _begun_by_termination(contract, _overdue(*_terms(contract), today))
+    """The periods whose report is late by ``today`` (:func:`is_overdue`), oldest first."""
+    return tuple(p for p in _begun_by_termination(contract, _overdue(*_terms(contract), today))
+                 if not suspended_on(contract, p.deadline))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -47,6 +47,7 @@ from contracts.submissions.schedule import (
     all_periods,
     due_periods,
     is_late,
+    is_overdue,
     is_valid_key,
     normalize_key,
     period_of,
@@ -294,8 +295,7 @@ class ReportRow:
             return self.submission.status.value
         if self.period is None or self.period.end > today:
             return "upcoming" if self.submission is None else "draft"
-        if self.period.is_overdue(today) and not suspended_on(self.contract,
-                                                              self.period.deadline):
+        if is_overdue(self.contract, self.period, today):
             return "overdue"
         return "draft" if self.submission is not None else "due"
 
@@ -338,10 +338,7 @@ def provider_overview(user: User, today: date | None = None) -> dict[str, list[R
         for period in due_periods(contract, today):
             submission = found.get((contract.id, period.key))
             if submission is None or submission.status is SubmissionStatus.DRAFT:
-                # falling due while the contract was suspended, it was not asked for: still
-                # to send, never late
-                late = period.is_overdue(today) and not suspended_on(contract, period.deadline)
-                key = "overdue" if late else "due"
+                key = "overdue" if is_overdue(contract, period, today) else "due"
                 overview[key].append(ReportRow(contract, period, submission))
     by_id = {c.id: c for c in contracts}
     for (contract_id, key), submission in found.items():

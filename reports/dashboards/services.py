@@ -31,7 +31,7 @@ from contracts.listing import RUNNING
 from contracts.models import Contract, ContractStatus, Facility, ServiceType
 from contracts.submissions.asked import reporting_clause
 from contracts.submissions.models import Submission, SubmissionStatus
-from contracts.submissions.schedule import Period, overdue_periods, suspended_on
+from contracts.submissions.schedule import Period, overdue_periods
 from contracts.submissions.services import ReportRow, provider_overview
 from contracts.visibility import visible_contracts
 from evaluations.actions.models import NOT_CLOSED, CorrectiveAction
@@ -164,10 +164,8 @@ def overdue_reports(user: User, today: date, limit: int | None = None
     late = []
     for c in terms:
         sent = set(c.delivered.split(",")) if c.delivered else ()
-        # one falling due while the contract was suspended was not asked for (not late)
         late += [(-(today - p.deadline).days, c.number, c.id, p)
-                 for p in overdue_periods(c, today)
-                 if p.key not in sent and not suspended_on(c, p.deadline)]
+                 for p in overdue_periods(c, today) if p.key not in sent]
     late.sort(key=lambda row: row[:2])
     shown = late if limit is None else late[:limit]
     contracts = {c.id: c for c in db.session.scalars(sa.select(Contract).where(
