@@ -88,12 +88,15 @@ def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> 
     # left an installment paid more than its amount)
     claim_row(installment.contract, lambda: None)
     # two officers recording one payment at once: one records it, the other is told it is paid
-    claim_row(installment, lambda: _refuse_payment(installment))
-    if installment.performance_linked:
+    if not installment.performance_linked:
+        claim_row(installment, lambda: _refuse_payment(installment))
+    else:
+        claim_row(installment, lambda: None)
         # its decision is paid only on the figures it rests on (a registered hold): a change of
         # them committing at this instant (a correction finalized) is waited for, then the
-        # refusals asked again on what it committed. Held after the installment: a revocation
-        # holds the installment, then the figures as it commits (the other order deadlocked)
+        # refusals asked once, on what it committed (each hold may compute the period's
+        # performance). Held after the installment: a revocation holds the installment, then
+        # the figures as it commits (the other order deadlocked)
         decided_amount(installment, hold=True)
         _refuse_payment(installment)
     errors: Errors = {}
