@@ -94,8 +94,8 @@ def _number(ranking: list[ProviderRank]) -> None:
 
 def provider_ranking(user: User, year: int, today: date | None = None) -> list[ProviderRank]:
     """Providers with contracts in ``user``'s view, by the mean composite of those contracts
-    (active, completed or terminated, running in ``year``), best first; those without a score last.
-    One query over the stored figures: nothing to cache."""
+    (every contract that ran, drafts aside, running in ``year``), best first; those without
+    a score last. One query over the stored figures: nothing to cache."""
     return _compute_ranking(user, year, today or clock.today())
 
 

@@ -47,12 +47,12 @@ from reports.performance.services import (
     quarterly_trend,
 )
 
-#: contracts with figures (the ranking and the trends show no others). A terminated one left
-#: out ranked a provider the bureau had dismissed for failing as if that contract had never
-#: been; a suspended one, as if the bureau had not had to stop it. Its timeliness leaves out
-#: the reports it was not asked for while suspended (schedule.suspended_on).
-MEASURED = (ContractStatus.ACTIVE, ContractStatus.SUSPENDED, ContractStatus.COMPLETED,
-            ContractStatus.TERMINATED)
+#: contracts with figures (the ranking and the trends show no others): every contract that
+#: ran, all but drafts. A terminated one left out ranked a provider the bureau had dismissed
+#: for failing as if that contract had never been; a suspended one, as if the bureau had not
+#: had to stop it. Its timeliness leaves out the reports it was not asked for while suspended
+#: (schedule.suspended_on).
+MEASURED = tuple(status for status in ContractStatus if status is not ContractStatus.DRAFT)
 #: contract columns the figures depend on
 _TERMS = ("status", "weights", "targets", "start_date", "end_date", "facility_id", "reporting",
           "report_due_days", "suspensions")
