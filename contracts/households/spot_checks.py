@@ -20,8 +20,7 @@ of those only the rates (no items).
 from __future__ import annotations
 
 import random
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +35,7 @@ from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.households.anomalies import any_flag_ids
 from contracts.households.files import ALL_FIELDS
+from contracts.households.findings import rate
 from contracts.households.models import (
     HouseholdRecord,
     SampleMethod,
@@ -178,7 +178,7 @@ def draw_spot_check(contract: Contract, *, period: str, inspector: User | int | 
     if errors:
         raise ValidationError(_("The spot check was not drawn."), errors)
     # one open check a period, judged on the contract held: a double click (or two officers)
-    # drew two, and a record sampled in both counted twice in the agreement rate
+    # drew two, sending two inspectors to the same households
     claim_row(contract, lambda: _refuse_if_one_is_open(contract, period))
     if seed is None:
         seed = random.SystemRandom().randrange(_SEED_LIMIT)
@@ -260,12 +260,6 @@ def record_result(item: SpotCheckItem, *, actor: User | None, result: str,
     return item
 
 
-def _rate(confirmed: int, checked: int) -> Decimal | None:
-    if not checked:
-        return None
-    return (Decimal(confirmed) / Decimal(checked)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-
-
 def counts(spot_check: SpotCheck) -> dict[str, int]:
     rows = dict(db.session.execute(
         sa.select(SpotCheckItem.result, sa.func.count())
@@ -277,7 +271,7 @@ def counts(spot_check: SpotCheck) -> dict[str, int]:
 def spot_check_rate(spot_check: SpotCheck) -> Decimal | None:
     """confirmed ÷ checked of one spot check (a fraction, 4 places), None before any check."""
     c = counts(spot_check)
-    return _rate(c["confirmed"], c["confirmed"] + c["discrepant"])
+    return rate(c["confirmed"], c["confirmed"] + c["discrepant"])
 
 
 def agreement(spot_check: SpotCheck) -> dict[str, Any]:
@@ -286,60 +280,8 @@ def agreement(spot_check: SpotCheck) -> dict[str, Any]:
     c = counts(spot_check)
     checked = c["confirmed"] + c["discrepant"]
     low, high = wilson_interval(c["confirmed"], checked)
-    return c | {"checked": checked, "rate": _rate(c["confirmed"], checked), "ci_low": low,
+    return c | {"checked": checked, "rate": rate(c["confirmed"], checked), "ci_low": low,
                 "ci_high": high}
-
-
-def records_not_found_wrong(contract: Contract, start: date, end: date) -> int:
-    """Records of the contract surveyed from ``start`` to ``end`` (inclusive), less those found
-    discrepant in a finished spot check: what target attainment counts."""
-    wrong = (sa.select(SpotCheckItem.record_id)
-             .join(SpotCheck, SpotCheck.id == SpotCheckItem.spot_check_id)
-             .where(SpotCheck.contract_id == contract.id,
-                    SpotCheck.status == SpotCheckStatus.DONE,
-                    SpotCheckItem.result == SpotCheckResult.DISCREPANT))
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(HouseholdRecord).where(
-            HouseholdRecord.contract_id == contract.id,
-            HouseholdRecord.survey_date.between(start, end),
-            HouseholdRecord.id.not_in(wrong))) or 0
-
-
-def agreement_rate(contract: Contract, period: str | None = None, *,
-                   user: User | None = None) -> Decimal | None:
-    """confirmed ÷ checked over the contract's spot checks (of ``period`` if given): a fraction
-    from 0 to 1 with 4 places (Decimal("0.9500")), ``None`` when nothing was checked. Shown to
-    ``user``, a provider's rate counts only the finished spot checks, the only ones it sees."""
-    stmt = (sa.select(SpotCheckItem.result, sa.func.count())
-            .join(SpotCheck, SpotCheck.id == SpotCheckItem.spot_check_id)
-            .where(SpotCheck.contract_id == contract.id,
-                   SpotCheckItem.result != SpotCheckResult.PENDING)
-            .group_by(SpotCheckItem.result))
-    if period:
-        stmt = stmt.where(SpotCheck.period == period)
-    if user is not None and user.role is Role.PROVIDER:
-        stmt = stmt.where(SpotCheck.status == SpotCheckStatus.DONE)
-    return _agreement(dict(db.session.execute(stmt).all()))
-
-
-def agreement_rates(contract: Contract, periods: list[str]) -> dict[str, Decimal]:
-    """:func:`agreement_rate` of each of ``periods`` with an item checked, in one statement
-    (a survey contract's year has twelve)."""
-    counts: dict[str, dict] = {}
-    for period, result, count in db.session.execute(
-            sa.select(SpotCheck.period, SpotCheckItem.result, sa.func.count())
-            .join(SpotCheck, SpotCheck.id == SpotCheckItem.spot_check_id)
-            .where(SpotCheck.contract_id == contract.id, SpotCheck.period.in_(periods),
-                   SpotCheckItem.result != SpotCheckResult.PENDING)
-            .group_by(SpotCheck.period, SpotCheckItem.result)):
-        counts.setdefault(period, {})[result] = count
-    rates = {period: _agreement(found) for period, found in counts.items()}
-    return {period: rate for period, rate in rates.items() if rate is not None}
-
-
-def _agreement(counts: dict) -> Decimal | None:
-    confirmed = counts.get(SpotCheckResult.CONFIRMED, 0)
-    return _rate(confirmed, confirmed + counts.get(SpotCheckResult.DISCREPANT, 0))
 
 
 # ---- visibility -----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from app import clock
 from app.errors import ValidationError
 from app.extensions import db
 from app.money import to_fen
-from contracts.households.spot_checks import agreement_rates, records_not_found_wrong
+from contracts.households.findings import agreement_rates, records_not_found_wrong
 from contracts.models import Contract, ServiceType
 from contracts.payments import linked_installment
 from contracts.submissions.models import Submission, SubmissionStatus

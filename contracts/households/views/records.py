@@ -32,7 +32,7 @@ from app.regions.services import get_by_code
 from app.spreadsheets import XLSX_MIMETYPE
 from app.template_helpers import ui_language
 from contracts import STAFF, bp
-from contracts.households import anomalies, queued, records, spot_checks
+from contracts.households import anomalies, findings, queued, records
 from contracts.households import services as households
 from contracts.households.checks import MAX_ERRORS, errors_xlsx
 from contracts.households.files import LABELS
@@ -191,7 +191,7 @@ def households_progress(contract_id: int):
     contract = household_contract(contract_id)
     return render_template("contracts/household_progress.html", contract=contract,
                            progress=records.progress(contract),
-                           rate=spot_checks.agreement_rate(contract, user=current_user))
+                           rate=findings.agreement_rate(contract, user=current_user))
 
 
 @bp.post("/households/<int:record_id>/full-id")

@@ -11,7 +11,7 @@ from app.auth.login import role_required
 from app.errors import DomainError
 from app.users.models import Role
 from contracts import STAFF, bp
-from contracts.households import records, spot_checks
+from contracts.households import findings, records, spot_checks
 from contracts.households.forms import PolicyForm, ResultForm, SampleSizeForm, SpotCheckForm
 from contracts.households.models import SpotCheckStatus
 from contracts.households.sampling import size_for_margin
@@ -61,7 +61,7 @@ def _contract_page(contract, form=None, policy_form=None, status: int = 200):
             "percent": spot_checks.contract_percent(contract)}) if may_draw else None),
         floor=spot_checks.floor_percent(), helper=helper, helper_size=helper_size,
         stats={s.id: spot_checks.agreement(s) for s in page.items},
-        rate=spot_checks.agreement_rate(contract, user=current_user)), status
+        rate=findings.agreement_rate(contract, user=current_user)), status
 
 
 @bp.route("/contracts/<int:contract_id>/spot-checks", methods=["GET", "POST"])

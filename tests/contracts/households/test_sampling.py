@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import ValidationError
-from contracts.households import sampling, spot_checks
+from contracts.households import findings, sampling, spot_checks
 from contracts.households.models import HouseholdRecord, SelectedAs, SpotCheckPolicy
 from reports.performance.services import contract_performance
 
@@ -171,7 +171,7 @@ def test_target_attainment_counts_only_records_not_found_wrong(db, period_record
     assert pending.details["targets"]["achieved"] == 30  # not finished: nothing found yet
     assert done.details["targets"]["achieved"] == 28
     assert done.targets < before.targets
-    assert spot_checks.records_not_found_wrong(period_records, date(2026, 3, 1),
+    assert findings.records_not_found_wrong(period_records, date(2026, 3, 1),
                                                date(2026, 3, 31)) == 28
 
 

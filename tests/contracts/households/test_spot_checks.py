@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db as _db
 from app.users.models import User
-from contracts.households import spot_checks
+from contracts.households import findings, spot_checks
 from contracts.households.models import SpotCheck, SpotCheckItem, SpotCheckStatus
 from tests.locks import a_statement_waits_for_a_lock, first_held_while_the_second_waits
 from tests.postgresql import postgresql_only
@@ -106,7 +106,7 @@ def test_results_and_agreement_rate(db, surveyed, make_user):
     check = spot_checks.draw_spot_check(surveyed, period="2026-03", inspector=inspector,
                                         actor=None, seed=7, minimum=4)
     assert check.size == 30
-    assert spot_checks.agreement_rate(surveyed) is None
+    assert findings.agreement_rate(surveyed) is None
     items = check.items
     with pytest.raises(Forbidden):
         spot_checks.record_result(items[0], actor=make_user("inspector", region="a"),
@@ -118,16 +118,16 @@ def test_results_and_agreement_rate(db, surveyed, make_user):
                               finding="2 people, not 3")
     for item in items[1:4]:
         spot_checks.record_result(item, actor=inspector, result="confirmed")
-    assert spot_checks.agreement_rate(surveyed) == Decimal("0.7500")
+    assert findings.agreement_rate(surveyed) == Decimal("0.7500")
     for item in items[4:-1]:
         spot_checks.record_result(item, actor=inspector, result="confirmed")
     assert check.status is SpotCheckStatus.OPEN
     spot_checks.record_result(items[-1], actor=inspector, result="confirmed")
     assert check.status is SpotCheckStatus.DONE
-    assert spot_checks.agreement_rate(surveyed, "2026-03") == Decimal("0.9667")
-    assert spot_checks.agreement_rate(surveyed, "2026-04") is None
+    assert findings.agreement_rate(surveyed, "2026-03") == Decimal("0.9667")
+    assert findings.agreement_rate(surveyed, "2026-04") is None
     # the performance figures read every period's at once: the same rates, none where none
-    assert spot_checks.agreement_rates(surveyed, ["2026-02", "2026-03", "2026-04"]) == {
+    assert findings.agreement_rates(surveyed, ["2026-02", "2026-03", "2026-04"]) == {
         "2026-03": Decimal("0.9667")}
 
 

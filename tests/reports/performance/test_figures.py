@@ -215,10 +215,11 @@ def test_starting_a_correction_recomputes_no_figure_until_it_is_finalized(
     assert_equal_to_computed(db, w.contract, date(2026, 10, 20))
 
 
-def test_a_spot_check_result_refreshes_the_figures_before_the_check_is_done(
+def test_the_result_that_finishes_a_spot_check_refreshes_the_figures(
         db, october, make_contract, make_user):
-    """The agreement counts every result recorded: the first one found wrong put the live
-    composite at 0 (fail) while the ranking kept showing none."""
+    """The agreement counts finished spot checks: a result recorded before changes no figure
+    (the provider does not see a check under way), and the last one is in the figures at its
+    commit, not at the nightly refresh."""
     survey = make_contract(status="active", targets={"households": 1200},
                            weights={"inspection": 100, "timeliness": 0, "targets": 0})
     import_households(survey, hh_csv([{} for _ in range(30)]), "h.csv", None)
@@ -226,13 +227,18 @@ def test_a_spot_check_result_refreshes_the_figures_before_the_check_is_done(
     check = spot_checks.draw_spot_check(survey, period="2026-03", inspector=inspector,
                                         actor=None, seed=7)
     db.session.commit()
-    item = db.session.scalars(sa.select(SpotCheckItem).where(
-        SpotCheckItem.spot_check_id == check.id).order_by(SpotCheckItem.id)).first()
+    first, *rest = db.session.scalars(sa.select(SpotCheckItem).where(
+        SpotCheckItem.spot_check_id == check.id).order_by(SpotCheckItem.id)).all()
     assert figures(db, survey)["2026"].composite is None
-    spot_checks.record_result(item, actor=inspector, result="discrepant", field="members",
+    spot_checks.record_result(first, actor=inspector, result="discrepant", field="members",
                               finding="实际4人")
     db.session.commit()
-    assert figures(db, survey)["2026"].composite == Decimal(0)
+    assert figures(db, survey)["2026"].composite is None
+    for item in rest:
+        spot_checks.record_result(item, actor=inspector, result="confirmed")
+    db.session.commit()
+    expected = (Decimal(100) * len(rest) / (len(rest) + 1)).quantize(Decimal("0.01"))
+    assert figures(db, survey)["2026"].composite.quantize(Decimal("0.01")) == expected
     assert_equal_to_computed(db, survey, clock.today())
 
 
