@@ -201,6 +201,7 @@ def claim_row(obj: so.DeclarativeBase, check: Callable[[], None]) -> None:
                               .values(_unchanged(table))).rowcount:
         raise NotFound(_("Not found."))  # deleted by the change that came first
     db.session.refresh(obj, _read_back(obj))
+    _forget_relationships(obj)
     check()
 
 
@@ -210,6 +211,18 @@ def _unchanged(table: sa.Table) -> dict[str, sa.Column]:
     ``updated_at``, and a household import that claimed the contract made it look amended)."""
     return {column.key: column for column in table.columns
             if column.primary_key or column.onupdate is not None}
+
+
+def _forget_relationships(obj: so.DeclarativeBase) -> None:
+    """Let the check read again what it read through ``obj``'s relationships: the first
+    check loaded them before the claim waited, and a change committed meanwhile (the
+    provider's last qualification removed as its bid was awarded) was not seen. Expired,
+    not reloaded: only what the check (or the work after it) reads costs a statement."""
+    state = sa.inspect(obj)
+    loaded = [key for key in state.mapper.relationships.keys()
+              if key not in state.unloaded and not state.attrs[key].history.has_changes()]
+    if loaded:
+        db.session.expire(obj, loaded)
 
 
 def _read_back(obj: so.DeclarativeBase) -> list[str]:
