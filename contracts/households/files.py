@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import struct
 import zipfile
@@ -93,6 +94,9 @@ _HEADER_NAMES: dict[str, str] = {key: key for key in ALL_FIELDS} | {
 }
 
 EXTENSIONS = (".xlsx", ".csv")
+#: Rows above the header that a bureau's sheet carries, skipped: its title (merged across the
+#: columns: "咸安区2026年3月入户调查汇总表"), the reporting unit, the date filled in
+TITLE_ROWS = 5
 
 #: What a household workbook may unpack to: one of the most rows allowed (100,000) unpacks to
 #: about 50 MB of XML.
@@ -141,12 +145,29 @@ def open_table(data: bytes, filename: str) -> Table:
         rows = _csv_rows(data)
     else:
         raise UnreadableFile(_l("Upload an .xlsx or .csv file."))
+    looked: list[tuple[int, Sequence[Any]]] = []
     for number, cells in rows:
         if _is_blank(cells):
             continue
         header = [_header_text(cell) for cell in cells]
-        return Table(header=header, header_row=number, rows=rows)
-    raise UnreadableFile(_l("The file is empty: it has no header row."))
+        if _names_fields(header):
+            return Table(header=header, header_row=number, rows=rows)
+        looked.append((number, cells))
+        if len(looked) == TITLE_ROWS + 1:
+            break
+    if not looked:
+        raise UnreadableFile(_l("The file is empty: it has no header row."))
+    # no row names the columns: the first is the header, and its errors say what is wrong
+    number, cells = looked[0]
+    return Table(header=[_header_text(cell) for cell in cells], header_row=number,
+                 rows=itertools.chain(looked[1:], rows))
+
+
+def _names_fields(header: Sequence[str]) -> bool:
+    """Whether a row is the header: it names two fields or more (a title above it names
+    none)."""
+    return sum(1 for text in header if text and (
+        text in _HEADER_NAMES or text.lower() in _HEADER_NAMES)) >= 2
 
 
 def column_map(header: Sequence[str]) -> tuple[dict[str, int], list[str], list[str], list[str]]:
