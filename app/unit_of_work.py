@@ -219,8 +219,9 @@ def _forget_relationships(obj: so.DeclarativeBase) -> None:
     provider's last qualification removed as its bid was awarded) was not seen. Expired,
     not reloaded: only what the check (or the work after it) reads costs a statement."""
     state = sa.inspect(obj)
-    loaded = [key for key in state.mapper.relationships.keys()
-              if key not in state.unloaded and not state.attrs[key].history.has_changes()]
+    loaded = [rel.key for rel in state.mapper.relationships
+              if rel.key not in state.unloaded
+              and not state.attrs[rel.key].history.has_changes()]
     if loaded:
         db.session.expire(obj, loaded)
 
