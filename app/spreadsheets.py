@@ -44,12 +44,7 @@ def cell(sheet, value, number_format: str | None = None):
     marked with a quote prefix, so that even editing it in Excel keeps it text."""
     if isinstance(value, str):
         value = clean_text(value)
-        if value.startswith(FORMULA_STARTS):
-            text = WriteOnlyCell(sheet, value=value)
-            text.data_type = "s"
-            text.quotePrefix = True
-            return text
-        return value
+        return _text_cell(sheet, value) if value.startswith(FORMULA_STARTS) else value
     if number_format is None and isinstance(value, date) and not isinstance(value, datetime):
         number_format = DATE
     if number_format is None or value is None:
@@ -57,6 +52,14 @@ def cell(sheet, value, number_format: str | None = None):
     formatted = WriteOnlyCell(sheet, value=value)
     formatted.number_format = number_format
     return formatted
+
+
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    """``text`` (cleaned) as a text cell, quote-prefixed when it looks like a formula."""
+    written = WriteOnlyCell(sheet, value=text)
+    written.data_type = "s"
+    written.quotePrefix = text.startswith(FORMULA_STARTS)
+    return written
 
 
 def default_width(label: str, number_format: str | None) -> int:
@@ -83,7 +86,8 @@ def write_sheet(sheet, headers: Sequence[str], rows: Iterable[Sequence], *,
     bold = Font(bold=True)
     header_cells = []
     for label in headers:
-        header = WriteOnlyCell(sheet, value=clean_text(str(label)))
+        # a header can be text a user typed too (a template's section names)
+        header = _text_cell(sheet, clean_text(str(label)))
         header.font = bold
         header_cells.append(header)
     sheet.append(header_cells)

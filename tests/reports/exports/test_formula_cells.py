@@ -98,3 +98,27 @@ def test_the_performance_export_writes_names_as_text(as_user, planted_provider):
     assert response.status_code == 200
     assert formulas_in(response.data) == []
     assert any(HYPERLINK in row for row in cells(response.data))
+
+
+def test_a_section_named_like_a_formula_is_a_text_header(as_user, db, inspection_world,
+                                                         make_scored_inspection):
+    """A template's section names are the results sheet's headers: an imported template
+    naming one ``=HYPERLINK(...)`` must not put a live formula in every officer's export."""
+    clock.set_clock(lambda: datetime(2026, 11, 20, 4, 0, tzinfo=UTC))
+    section = inspection_world.template.sections[0]
+    section.name_zh = section.name_en = HYPERLINK
+    db.session.commit()
+    make_scored_inspection(inspection_world)
+    browser, _ = as_user("officer", region="a")
+    response = browser.get("/reports/exports/inspections.xlsx")
+    assert response.status_code == 200
+    assert formulas_in(response.data) == []
+    header = load_workbook(io.BytesIO(response.data)).active[1]
+    assert HYPERLINK in [c.value for c in header]
+    assert all(c.data_type == "s" for c in header)
+
+
+def test_a_header_that_looks_like_a_formula_stays_text():
+    body = xlsx_bytes("t", DANGEROUS, [[1] * len(DANGEROUS)])
+    assert formulas_in(body) == []
+    assert cells(body)[0] == READ_BACK
