@@ -21,6 +21,9 @@ WINDOW_SECONDS = 60.0
 #: addresses remembered at most; the oldest are forgotten first (a flood of addresses cannot
 #: grow memory without bound)
 MAX_ADDRESSES = 10_000
+#: answers kept at most: a key holds the Host header the visitor sent (the package names its
+#: own URL), so made-up hosts would otherwise keep a package each, for ever
+MAX_CACHED = 256
 
 
 @dataclass
@@ -70,9 +73,22 @@ def cached(key: tuple, build: Callable[[], Response]) -> Response:
         kept = (now, built.get_data(), built.mimetype)
         if seconds > 0:
             with state.lock:
-                state.cache[key] = kept
+                _keep(state.cache, key, kept, now, seconds)
     response = Response(kept[1], mimetype=kept[2])
     response.cache_control.public = True
     response.cache_control.max_age = max(0, int(seconds - (now - kept[0])))
     response.vary.update(("Accept-Language", "Cookie"))
     return response
+
+
+def _keep(cache: dict, key: tuple, kept: tuple, now: float, seconds: float) -> None:
+    """Keep ``kept`` under ``key`` (newest last); beyond MAX_CACHED the stale answers go,
+    then the oldest."""
+    cache.pop(key, None)
+    cache[key] = kept
+    if len(cache) <= MAX_CACHED:
+        return
+    for stale in [k for k, (at, *_rest) in cache.items() if now - at >= seconds]:
+        del cache[stale]
+    while len(cache) > MAX_CACHED:
+        del cache[next(iter(cache))]

@@ -287,3 +287,17 @@ def test_statements_do_not_grow_with_the_rows(app, client, public_on, published,
     db.session.commit()
     assert _statements(app, client, "/public") == few
     assert _statements(app, client, "/public/ocds.json") == few_releases
+
+
+def test_made_up_host_names_do_not_grow_the_kept_answers_without_bound(
+        client, public_on, make_contract, monkeypatch):
+    """The package names its own URL, so it is kept per Host header, which any visitor
+    chooses: a flood of made-up hosts (from many addresses, each under the rate limit) kept
+    one package each, for ever, until the worker ran out of memory."""
+    monkeypatch.setitem(public_on.config, "PUBLIC_RATE_PER_MINUTE", 10_000)
+    make_contract(status="active")
+    for n in range(300):
+        response = client.get("/public/ocds.json", headers={"Host": f"h{n}.example"})
+        assert response.status_code == 200
+        assert response.get_json()["uri"] == f"http://h{n}.example/public/ocds.json?page=1"
+    assert len(public_on.extensions["public_guard"].cache) <= 256
