@@ -40,6 +40,7 @@ from contracts.submissions.data import (
     WARDS,
     clean_data,
 )
+from contracts.submissions.services import NO_REPORT
 
 BLANK_INCIDENT_ROWS = 3
 
@@ -120,6 +121,9 @@ class ReportForm(Form):
     #: lists of rows (a FieldList of row forms), by name
     tables: tuple[str, ...] = ()
 
+    #: the revision of the report the page showed (services.NO_REPORT: none yet); a colleague
+    #: of the same provider saving since is a 409, not silently overwritten
+    revision = RevisionField()
     attachments = MultipleFileField(_l("Attach files"), render_kw={"accept": ACCEPT},
                                     description=_l("PDF, JPEG or PNG images, or Office files; "
                                                    "at most 20 MB each."))
@@ -303,8 +307,13 @@ def report_form(contract, submission=None, **kwargs) -> ReportForm:
     cls = REPORT_FORMS[str(contract.service_type)]
     if submission is not None:
         kwargs.setdefault("data", cls.flatten(submission.data))
-    form = cls(contract, **kwargs)
-    return form
+    kwargs.setdefault("revision", shown_revision(submission))
+    return cls(contract, **kwargs)
+
+
+def shown_revision(submission) -> int:
+    """The revision a report page carries: the stored report's, or NO_REPORT."""
+    return submission.revision if submission is not None else NO_REPORT
 
 
 class ReviewForm(Form):

@@ -57,6 +57,8 @@ from contracts.submissions.schedule import (
 from contracts.visibility import visible_contracts
 
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+#: the revision of a report a page showed before there was one: no stored report is at it
+NO_REPORT = 0
 
 explain("submissions", ("contract_id", "period"), field="period", message=_l(
     "A report for this period was saved at the same moment; nothing was saved. Reload the "
@@ -136,7 +138,8 @@ def get_submission(contract: Contract, key: str) -> Submission | None:
 def _open_submission(contract: Contract, key: Any, actor: User | None,
                      revision: int | None = None) -> tuple[Period, Submission]:
     """The period and its (possibly new, unsaved) submission, if the provider may write it;
-    a stored one is written only if still at ``revision`` (when given)."""
+    a stored one is written only if still at ``revision`` (when given; :data:`NO_REPORT`
+    when the writer saw none, which a report saved since meanwhile refuses)."""
     _require_writer(actor, contract)
     if contract.status is ContractStatus.DRAFT:
         raise Conflict(_("The contract is still a draft; it has no reports yet."))

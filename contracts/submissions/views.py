@@ -32,7 +32,7 @@ from contracts.submissions.data import (
     STAFF_ROLES,
     WARDS,
 )
-from contracts.submissions.forms import ReviewForm, report_form
+from contracts.submissions.forms import ReviewForm, report_form, shown_revision
 from contracts.visibility import get_visible_contract
 from contracts.web import paginate, show_refusal, undo_refused
 
@@ -80,7 +80,8 @@ def submission_edit(contract_id: int, period: str):
     if not form.validate_on_submit():
         return _edit_page(contract, found, submission, form, page_status(form))
     try:
-        submission = subs.save_draft(contract, found.key, form.cleaned, actor=current_user)
+        submission = subs.save_draft(contract, found.key, form.cleaned, actor=current_user,
+                                     revision=form.revision.data)
         for upload in form.uploads():
             subs.add_attachment(submission, filename=upload.filename,
                                 data=read_upload(upload.stream), uploader=current_user)
@@ -89,8 +90,10 @@ def submission_edit(contract_id: int, period: str):
     except DomainError as error:
         undo_refused()
         form.apply_error(error)
-        return _edit_page(contract, found, subs.get_submission(contract, found.key), form,
-                          error.status)
+        submission = subs.get_submission(contract, found.key)
+        # sent again, the page saves over the report as it is now stored
+        form.revision.data = shown_revision(submission)
+        return _edit_page(contract, found, submission, form, error.status)
     if form.is_submit:
         flash(_("The report for %(period)s was submitted.", period=found.key), "success")
         return redirect(url_for(".submission", submission_id=submission.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import sqlalchemy as sa
 
@@ -172,3 +173,36 @@ def test_a_rolled_back_attachment_leaves_no_file(app, report_contract, at_local,
     assert path.exists()
     db.session.rollback()
     assert not path.exists()
+
+
+def shown_revision(response) -> dict:
+    """The revision the page's form sends back, as a browser sends its hidden fields."""
+    return dict(re.findall(r'name="(revision)" type="hidden" value="([^"]*)"',
+                           response.get_data(as_text=True)))
+
+
+def test_a_report_page_left_open_does_not_overwrite_what_a_colleague_saved_since(
+        app, report_contract, at_local, make_user, db):
+    contract, user = report_contract()
+    colleague = make_user("provider", provider=contract.provider)
+    at_local(2026, 11, 5, 9, 0)
+    url = f"/contracts/{contract.id}/reports/2026-10"
+    mine, theirs = browser_for(app, user), browser_for(app, colleague)
+
+    def colleague_saves(visited: str) -> None:
+        assert theirs.post(url, shown_revision(theirs.get(url)) | HS_FORM | {
+            "households_visited": visited, "save": "1"}).status_code == 302
+
+    refused = None
+    for visited in ("90", "95"):  # opened before the first save, then before the second
+        shown = shown_revision(mine.get(url))
+        colleague_saves(visited)
+        refused = mine.post(url, shown | HS_FORM | {"submit": "1"})
+        assert refused.status_code == 409
+        assert (stored(db, contract).status.value,
+                stored(db, contract).data["households_visited"]) == ("draft", int(visited))
+
+    # the refused page carries the revision stored now: sent again, it is what it submits over
+    assert mine.post(url, shown_revision(refused) | HS_FORM | {"submit": "1"}).status_code == 302
+    assert (stored(db, contract).status.value, stored(db, contract).data["households_visited"]
+            ) == ("submitted", 80)
