@@ -28,7 +28,7 @@ from app import clock, uploads
 from app.errors import DomainError, NotFound, ValidationError
 from app.extensions import db
 from app.scoping import one_visible
-from app.unit_of_work import after_commit
+from app.unit_of_work import after_commit, hold_key
 from app.users.models import User
 from app.worker.queue import enqueue, set_on_row
 from app.worker.registry import register_task
@@ -94,12 +94,26 @@ def queue_export(user: User, kind: str, args: Mapping[str, str], locale: str) ->
     more inspections than one workbook holds, raise and queue nothing."""
     kept = filter_fields(args)
     _f, count = matched(user, kind, kept)
+    # the same request at the same instant waits for this one's commit, then finds its job
+    hold_key("export", str(user.id))
+    if (waiting := _waiting_export(user, kind, kept, locale)) is not None:
+        return waiting
     job = ExportJob(requested_by_id=user.id, kind=kind, filters=kept, locale=locale,
                     inspections=count)
     db.session.add(job)
     db.session.flush()
     enqueue(TASK, job.id)
     return job
+
+
+def _waiting_export(user: User, kind: str, kept: dict, locale: str) -> ExportJob | None:
+    """The same workbook asked for before and not started yet (a double click, the form sent
+    again): it reads what it holds when it runs, so a second would be the same, built twice
+    while the queue waits."""
+    waiting = db.session.scalars(sa.select(ExportJob).where(
+        ExportJob.requested_by_id == user.id, ExportJob.kind == kind,
+        ExportJob.status == BatchStatus.QUEUED, ExportJob.locale == locale))
+    return next((job for job in waiting if job.filters == kept), None)
 
 
 def recent_exports(user: User, limit: int = 10) -> list[ExportJob]:

@@ -124,6 +124,42 @@ def test_bad_requests_queue_nothing(app, db, inspection_world, three_inspections
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QueuedTask)) == 0
 
 
+def test_the_same_export_asked_again_before_it_starts_is_built_once(
+        app, db, inspection_world, three_inspections):
+    """A double click on "build it in the background", or the form sent again, queued the
+    same workbook twice: the worker built it twice while other users' work waited."""
+    browser = login(app, inspection_world.officer)
+    first = queue(browser, **{"from": "2026-03-02"})
+    assert queue(browser, **{"from": "2026-03-02"}) == first
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QueuedTask)) == 1
+    other = queue(browser, **{"from": "2026-03-01"})  # other filters: another workbook
+    assert other != first
+    assert work_off(app, db, first).status is BatchStatus.DONE
+    # built, it is asked for again (what it holds may have changed): built again
+    assert queue(browser, **{"from": "2026-03-02"}) not in (first, other)
+
+
+def test_the_same_export_sent_twice_at_the_same_instant_is_queued_once(
+        app, db, inspection_world, three_inspections):
+    from tests.core.live import LiveBrowser, LiveServer, race
+
+    live = LiveServer(app)
+    try:
+        tabs = [LiveBrowser(live), LiveBrowser(live)]  # two tabs, or a double click
+        for tab in tabs:
+            tab.login(inspection_world.officer.email)
+            tab.get("/reports/exports")
+        for day in range(1, 11):
+            answers = race(live, *[tab.form("/reports/exports/queued", {
+                "kind": "inspections", "to": f"2026-12-{day:02d}"}) for tab in tabs])
+            assert [a.status for a in answers] == [302, 302], answers[0].text[:300]
+            assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    finally:
+        live.close()
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QueuedTask)) == 10
+
+
 def test_the_worker_builds_what_the_requester_may_see_when_it_runs(
         app, db, inspection_world, three_inspections):
     officer = inspection_world.officer
