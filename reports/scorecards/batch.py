@@ -26,7 +26,7 @@ from flask_babel import force_locale
 from app import clock, uploads
 from app.extensions import db
 from app.scoping import one_visible
-from app.unit_of_work import after_commit
+from app.unit_of_work import after_commit, hold_key
 from app.users.models import User
 from app.worker.queue import enqueue, set_on_row
 from app.worker.registry import register_task
@@ -77,7 +77,16 @@ def write_campaign_zip(campaign: Campaign, out: Path,
 # ---- the queued batch -------------------------------------------------------------------------
 
 def queue_campaign_batch(campaign: Campaign, actor: User, locale: str) -> ScorecardBatch:
-    """Queue the ZIP of a campaign; a worker builds it once this transaction commits."""
+    """Queue the ZIP of a campaign; a worker builds it once this transaction commits. One
+    not started yet is the same ZIP (it reads the cards when it runs): asked again (a double
+    click, a colleague), it is that one, not the campaign's cards rendered twice."""
+    # the same request at the same instant waits for this one's commit, then finds its batch
+    hold_key("scorecard_batch", str(campaign.id))
+    waiting = db.session.scalar(sa.select(ScorecardBatch).where(
+        ScorecardBatch.campaign_id == campaign.id, ScorecardBatch.locale == locale,
+        ScorecardBatch.status == BatchStatus.QUEUED).order_by(ScorecardBatch.id).limit(1))
+    if waiting is not None:
+        return waiting
     batch = ScorecardBatch(campaign_id=campaign.id, requested_by_id=actor.id, locale=locale,
                            total=len(campaign_inspection_ids(campaign)))
     db.session.add(batch)

@@ -80,6 +80,20 @@ def test_officer_queues_the_zip_a_worker_builds_it_and_the_officer_downloads_it(
     assert archive.read(names[0]).startswith(b"%PDF")
 
 
+def test_the_zip_asked_again_before_it_starts_is_built_once(app, as_user, campaign, db):
+    """A double click (or a colleague asking at the same time) queued a campaign's thousand
+    cards twice, for the one worker to render twice."""
+    browser, _ = as_user("officer", region="a")
+    url = f"/reports/campaigns/{campaign.id}/scorecards"
+    browser.get(url)
+    first = browser.post(url).headers["Location"]
+    assert browser.post(url).headers["Location"] == first
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QueuedTask)) == 1
+    batch_id = int(first.rstrip("/").split("/")[-1])
+    assert work_off(app, db, batch_id).status is BatchStatus.DONE
+    assert browser.post(url).headers["Location"] != first  # built: asked again, built again
+
+
 def test_other_county_and_providers_cannot_reach_the_batch(app, as_user, campaign, db):
     browser, _ = as_user("officer", region="a")
     browser.get(f"/reports/campaigns/{campaign.id}/scorecards")
