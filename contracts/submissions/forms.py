@@ -40,9 +40,10 @@ from contracts.submissions.data import (
     WARDS,
     clean_data,
 )
-from contracts.submissions.services import NO_REPORT
 
 BLANK_INCIDENT_ROWS = 3
+#: the revision of a report a page showed before there was one: no stored report is at it
+NO_REPORT = 0
 
 
 def _count(label: Any, minimum: int = 0) -> IntegerField:
@@ -121,7 +122,7 @@ class ReportForm(Form):
     #: lists of rows (a FieldList of row forms), by name
     tables: tuple[str, ...] = ()
 
-    #: the revision of the report the page showed (services.NO_REPORT: none yet); a colleague
+    #: the revision of the report the page showed (NO_REPORT: none yet); a colleague
     #: of the same provider saving since is a 409, not silently overwritten
     revision = RevisionField()
     attachments = MultipleFileField(_l("Attach files"), render_kw={"accept": ACCEPT},

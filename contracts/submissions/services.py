@@ -34,7 +34,7 @@ from app.unit_of_work import claim_row, expect_revision
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus
 from contracts.submissions.asked import asks_for_reports
-from contracts.submissions.data import clean_data
+from contracts.submissions.data import MAX_TEXT, clean_data
 from contracts.submissions.models import (
     Submission,
     SubmissionAttachment,
@@ -57,8 +57,6 @@ from contracts.submissions.schedule import (
 from contracts.visibility import visible_contracts
 
 EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
-#: the revision of a report a page showed before there was one: no stored report is at it
-NO_REPORT = 0
 
 explain("submissions", ("contract_id", "period"), field="period", message=_l(
     "A report for this period was saved at the same moment; nothing was saved. Reload the "
@@ -138,8 +136,8 @@ def get_submission(contract: Contract, key: str) -> Submission | None:
 def _open_submission(contract: Contract, key: Any, actor: User | None,
                      revision: int | None = None) -> tuple[Period, Submission]:
     """The period and its (possibly new, unsaved) submission, if the provider may write it;
-    a stored one is written only if still at ``revision`` (when given; :data:`NO_REPORT`
-    when the writer saw none, which a report saved since meanwhile refuses)."""
+    a stored one is written only if still at ``revision`` (when given; 0 when the writer saw
+    no report: one saved meanwhile is at none)."""
     _require_writer(actor, contract)
     if contract.status is ContractStatus.DRAFT:
         raise Conflict(_("The contract is still a draft; it has no reports yet."))
@@ -216,6 +214,8 @@ def review_submission(submission: Submission, decision: Any, comment: str | None
         errors["decision"] = [_("Choose approved or returned.")]
     elif decision == SubmissionStatus.RETURNED.value and not comment:
         errors["comment"] = [_("Say what must be corrected: a returned report needs a comment.")]
+    if len(comment) > MAX_TEXT:  # the page's limit, at the API's door too
+        errors["comment"] = [_("At most %(max)d characters.", max=MAX_TEXT)]
     if errors:
         raise ValidationError(next(iter(errors.values()))[0], errors)
     if submission.status is not SubmissionStatus.SUBMITTED:

@@ -165,3 +165,21 @@ def _stream(data: bytes):
     import io
 
     return io.BytesIO(data)
+
+
+def test_a_review_comment_longer_than_the_page_takes_is_refused_naming_it(
+        app, report_contract, at_local, api_as, db):
+    """The page takes 5,000 characters; the API stored a comment of megabytes, shown on every
+    reading of the report."""
+    contract, user = report_contract()
+    at_local(2026, 11, 5, 9, 0)
+    sid = login_as(app, user).post(f"/api/v1/contracts/{contract.id}/submissions", json={
+        "period": "2026-10", "data": HS_DATA}).get_json()["id"]
+    officer, _ = api_as("officer", region="a")
+    url = f"/api/v1/submissions/{sid}/review"
+    refused = officer.post(url, json={"decision": "returned", "comment": "请" * 5001})
+    assert refused.status_code == 422
+    assert list(refused.get_json()["error"]["fields"]) == ["comment"]
+    assert db.session.get(Submission, sid).status.value == "submitted"
+    assert officer.post(url, json={"decision": "returned", "comment": "请" * 5000}
+                        ).status_code == 200
