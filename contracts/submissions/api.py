@@ -28,6 +28,7 @@ from app.api.schemas import (
 from app.unit_of_work import expect_revision
 from app.uploads import read_upload
 from app.users.models import Role
+from contracts.submissions import attachments
 from contracts.submissions import services as subs
 from contracts.submissions.data_schema import NAMES, data_schemas
 from contracts.submissions.models import Submission, SubmissionStatus
@@ -190,7 +191,7 @@ class SubmissionFiles(MethodView):
         """Attach a file to a draft or returned report; its content must match its name."""
         submission = subs.get_visible_submission(api_user(), submission_id)
         upload = files["file"]
-        return subs.add_attachment(submission, filename=upload.filename,
+        return attachments.add_attachment(submission, filename=upload.filename,
                                    data=read_upload(upload.stream), uploader=api_user())
 
 
@@ -200,6 +201,6 @@ class SubmissionFileContent(MethodView):
     @blp.response(200, content_type="application/octet-stream")
     @_errors(404)
     def get(self, attachment_id):
-        attachment = subs.get_visible_attachment(api_user(), attachment_id)
-        return uploads.send(subs.AREA, attachment.stored_name, mimetype=attachment.content_type,
+        attachment = attachments.get_visible_attachment(api_user(), attachment_id)
+        return uploads.send(attachments.AREA, attachment.stored_name, mimetype=attachment.content_type,
                             download_name=attachment.filename)

@@ -12,11 +12,9 @@ cycle is also a :class:`SubmissionEvent`. Periods and deadlines:
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -24,20 +22,19 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import clock, uploads
+from app import clock
 from app.db import page_of
 from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.integrity import explain
 from app.scoping import one_visible
-from app.unit_of_work import claim_row, expect_revision
+from app.unit_of_work import expect_revision
 from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus
 from contracts.submissions.asked import asks_for_reports
 from contracts.submissions.data import MAX_TEXT, clean_data
 from contracts.submissions.models import (
     Submission,
-    SubmissionAttachment,
     SubmissionEvent,
     SubmissionEventKind,
     SubmissionStatus,
@@ -95,7 +92,7 @@ def may_review(user: User | None, submission: Submission) -> bool:
                              .where(Contract.id == submission.contract_id)) is not None
 
 
-def _require_writer(actor: User | None, contract: Contract) -> None:
+def require_writer(actor: User | None, contract: Contract) -> None:
     if actor is not None and not may_edit(actor, contract):
         raise Forbidden(_("Only the contract's provider writes its reports."))
 
@@ -138,7 +135,7 @@ def _open_submission(contract: Contract, key: Any, actor: User | None,
     """The period and its (possibly new, unsaved) submission, if the provider may write it;
     a stored one is written only if still at ``revision`` (when given; 0 when the writer saw
     no report: one saved meanwhile is at none)."""
-    _require_writer(actor, contract)
+    require_writer(actor, contract)
     if contract.status is ContractStatus.DRAFT:
         raise Conflict(_("The contract is still a draft; it has no reports yet."))
     period = require_period(contract, key)
@@ -229,57 +226,6 @@ def review_submission(submission: Submission, decision: Any, comment: str | None
     _event(submission, kind, actor, at, comment)
     db.session.flush()
     return submission
-
-
-# ---- attachments ----------------------------------------------------------------------------
-
-AREA = "submissions"
-
-
-def attachment_path(attachment: SubmissionAttachment) -> Path:
-    return uploads.path_of(AREA, attachment.stored_name)
-
-
-def add_attachment(submission: Submission, *, filename: str | None, data: bytes,
-                   uploader: User | None) -> SubmissionAttachment:
-    """Check the file by its content (PDF, image, Office; ≤ 20 MB) and attach it."""
-    _require_writer(uploader, submission.contract)
-    # a file sent as the report is submitted, checked against the draft its request read,
-    # would otherwise land on the report under review
-    claim_row(submission, lambda: _refuse_unless_editable(submission, _(
-        "Files can be attached only while the report is a draft or returned.")))
-    name = uploads.clean_filename(filename)
-    content_type = uploads.check_file(name, data)
-    stored_name = uploads.store(AREA, data)
-    attachment = SubmissionAttachment(
-        filename=name, stored_name=stored_name, content_type=content_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=getattr(uploader, "id", None))
-    submission.attachments.append(attachment)
-    db.session.flush()
-    return attachment
-
-
-def _refuse_unless_editable(submission: Submission, refusal: str) -> None:
-    if submission.status not in EDITABLE:
-        raise Conflict(refusal)
-
-
-def get_visible_attachment(user: User, attachment_id: Any) -> SubmissionAttachment:
-    attachment = one_visible(sa.select(SubmissionAttachment), SubmissionAttachment.id,
-                             attachment_id)
-    get_visible_submission(user, attachment.submission_id)
-    return attachment
-
-
-def delete_attachment(attachment: SubmissionAttachment, *, actor: User | None) -> None:
-    """Remove a file from a report still being written; the file goes after the commit."""
-    submission = attachment.submission
-    _require_writer(actor, submission.contract)
-    claim_row(submission, lambda: _refuse_unless_editable(submission, _(
-        "Files can be removed only while the report is a draft or returned.")))
-    submission.attachments.remove(attachment)
-    db.session.flush()
-    uploads.discard(AREA, attachment.stored_name)
 
 
 # ---- what is due, what waits ------------------------------------------------------------------

@@ -21,7 +21,7 @@ from app.uploads import read_upload
 from app.users.models import Role
 from contracts import EVERYONE, STAFF, bp
 from contracts.labels import SUBMISSION_BADGES, SUBMISSION_EVENT_LABELS, SUBMISSION_STATUS_LABELS
-from contracts.submissions import queue
+from contracts.submissions import attachments, queue
 from contracts.submissions import services as subs
 from contracts.submissions.data import (
     FIELD_LABELS,
@@ -83,7 +83,7 @@ def submission_edit(contract_id: int, period: str):
         submission = subs.save_draft(contract, found.key, form.cleaned, actor=current_user,
                                      revision=form.revision.data)
         for upload in form.uploads():
-            subs.add_attachment(submission, filename=upload.filename,
+            attachments.add_attachment(submission, filename=upload.filename,
                                 data=read_upload(upload.stream), uploader=current_user)
         if form.is_submit:
             subs.submit_report(contract, found.key, form.cleaned, actor=current_user)
@@ -143,21 +143,21 @@ def submission_review(submission_id: int):
 @bp.get("/submission-files/<int:attachment_id>")
 @login_required
 def submission_file(attachment_id: int):
-    attachment = subs.get_visible_attachment(current_user, attachment_id)
-    return uploads.send(subs.AREA, attachment.stored_name, mimetype=attachment.content_type,
+    attachment = attachments.get_visible_attachment(current_user, attachment_id)
+    return uploads.send(attachments.AREA, attachment.stored_name, mimetype=attachment.content_type,
                         download_name=attachment.filename)
 
 
 @bp.post("/submission-files/<int:attachment_id>/delete")
 @role_required(Role.PROVIDER)
 def submission_file_delete(attachment_id: int):
-    attachment = subs.get_visible_attachment(current_user, attachment_id)
+    attachment = attachments.get_visible_attachment(current_user, attachment_id)
     submission = attachment.submission
     if not ConfirmForm().validate_on_submit():
         abort(400)
     name = attachment.filename
     try:
-        subs.delete_attachment(attachment, actor=current_user)
+        attachments.delete_attachment(attachment, actor=current_user)
     except DomainError as error:
         undo_refused()
         flash(error.message, "danger")

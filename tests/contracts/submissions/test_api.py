@@ -183,3 +183,29 @@ def test_a_review_comment_longer_than_the_page_takes_is_refused_naming_it(
     assert db.session.get(Submission, sid).status.value == "submitted"
     assert officer.post(url, json={"decision": "returned", "comment": "请" * 5000}
                         ).status_code == 200
+
+
+def test_a_report_carries_a_bounded_number_of_files(app, report_contract, at_local, db,
+                                                    monkeypatch):
+    """Without a bound a provider's account could fill the server's disk 20 MB at a time: the
+    file past it is a 422 naming attachments, and nothing is stored."""
+    from contracts.submissions import attachments
+
+    monkeypatch.setattr(attachments, "MAX_ATTACHMENTS", 2)
+    contract, user = report_contract("other")
+    api = login_as(app, user)
+    at_local(2026, 11, 5, 9, 0)
+    draft = api.post(f"/api/v1/contracts/{contract.id}/submissions",
+                     json={"period": "2026-10", "data": {"summary": "宣传活动3场"},
+                           "draft": True}).get_json()
+    url = f"/api/v1/submissions/{draft['id']}/attachments"
+
+    def send(name):
+        return api.post(url, data={"file": (_stream(PDF), name)},
+                        content_type="multipart/form-data")
+
+    assert [send(name).status_code for name in ("1.pdf", "2.pdf")] == [201, 201]
+    refused = send("3.pdf")
+    assert refused.status_code == 422, refused.get_json()
+    assert "at most 2 files" in refused.get_json()["error"]["fields"]["attachments"][0]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SubmissionAttachment)) == 2

@@ -13,6 +13,7 @@ from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db as _db
 from app.users.models import User
 from contracts import services as contract_services
+from contracts.submissions import attachments
 from contracts.submissions import services as subs
 from contracts.submissions.data import clean_data
 from contracts.submissions.models import (
@@ -207,7 +208,7 @@ def _submitted_while_a_file_is_sent(app, report_contract, at_local, db, *, attac
     at_local(2026, 11, 5, 9, 0)
     draft = subs.save_draft(contract, "2026-10", {}, actor=user)
     if attached:
-        subs.add_attachment(draft, filename="a.pdf", data=PDF, uploader=user)
+        attachments.add_attachment(draft, filename="a.pdf", data=PDF, uploader=user)
     db.session.commit()
     submission_id, user_id = draft.id, user.id
 
@@ -228,7 +229,7 @@ def test_a_file_sent_after_the_report_was_submitted_is_refused(app, report_contr
     review."""
     outcomes, files = _submitted_while_a_file_is_sent(
         app, report_contract, at_local, db, attached=False,
-        send=lambda s, user: subs.add_attachment(s, filename="b.pdf", data=PDF, uploader=user))
+        send=lambda s, user: attachments.add_attachment(s, filename="b.pdf", data=PDF, uploader=user))
     assert outcomes[0] is None and "can be attached only while" in outcomes[1], outcomes
     assert files == 0
 
@@ -237,7 +238,7 @@ def test_a_file_removed_after_the_report_was_submitted_stays(app, report_contrac
                                                              db):
     outcomes, files = _submitted_while_a_file_is_sent(
         app, report_contract, at_local, db, attached=True,
-        send=lambda s, user: subs.delete_attachment(s.attachments[0], actor=user))
+        send=lambda s, user: attachments.delete_attachment(s.attachments[0], actor=user))
     assert outcomes[0] is None and "can be removed only while" in outcomes[1], outcomes
     assert files == 1
 

@@ -7,6 +7,7 @@ import re
 
 import sqlalchemy as sa
 
+from contracts.submissions import attachments
 from contracts.submissions import services as subs
 from contracts.submissions.models import Submission, SubmissionAttachment
 from tests.clients import Browser
@@ -131,7 +132,7 @@ def test_other_providers_and_other_counties_get_404(app, report_contract, at_loc
     submission = subs.submit_report(contract, "2026-10", {"households_visited": 10},
                                     actor=user)
     draft = subs.save_draft(contract, "2026-09", {}, actor=user)
-    subs.add_attachment(draft, filename="a.pdf", data=PDF, uploader=user)
+    attachments.add_attachment(draft, filename="a.pdf", data=PDF, uploader=user)
     db.session.commit()
     attachment = db.session.scalar(sa.select(SubmissionAttachment))
     stranger, _ = as_user("provider")
@@ -168,7 +169,7 @@ def test_a_rolled_back_attachment_leaves_no_file(app, report_contract, at_local,
     contract, user = report_contract()
     at_local(2026, 11, 5, 9, 0)
     draft = subs.save_draft(contract, "2026-09", {}, actor=user)
-    attachment = subs.add_attachment(draft, filename="a.pdf", data=PDF, uploader=user)
+    attachment = attachments.add_attachment(draft, filename="a.pdf", data=PDF, uploader=user)
     path = Path(app.config["UPLOAD_DIR"]) / "submissions" / attachment.stored_name
     assert path.exists()
     db.session.rollback()
