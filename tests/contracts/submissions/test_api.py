@@ -141,12 +141,7 @@ def test_another_providers_contract_and_another_countys_officer_get_404(
 
 
 def test_attachments_are_checked_by_content(app, report_contract, at_local, db):
-    contract, user = report_contract("other")
-    api = login_as(app, user)
-    at_local(2026, 11, 5, 9, 0)
-    draft = api.post(f"/api/v1/contracts/{contract.id}/submissions",
-                     json={"period": "2026-10", "data": {"summary": "宣传活动3场"},
-                           "draft": True}).get_json()
+    api, draft = _draft(app, report_contract, at_local)
     assert draft["status"] == "draft"
     url = f"/api/v1/submissions/{draft['id']}/attachments"
     fake = api.post(url, data={"file": (_stream(b"<script>alert(1)</script>"), "report.pdf")},
@@ -159,6 +154,16 @@ def test_attachments_are_checked_by_content(app, report_contract, at_local, db):
     content = api.get(good.get_json()["download_url"])
     assert content.status_code == 200 and content.data == PDF
     content.close()
+
+
+def _draft(app, report_contract, at_local):
+    """The provider's API client and its draft of October's report."""
+    contract, user = report_contract("other")
+    api = login_as(app, user)
+    at_local(2026, 11, 5, 9, 0)
+    return api, api.post(f"/api/v1/contracts/{contract.id}/submissions",
+                         json={"period": "2026-10", "data": {"summary": "宣传活动3场"},
+                               "draft": True}).get_json()
 
 
 def _stream(data: bytes):
@@ -192,12 +197,7 @@ def test_a_report_carries_a_bounded_number_of_files(app, report_contract, at_loc
     from contracts.submissions import attachments
 
     monkeypatch.setattr(attachments, "MAX_ATTACHMENTS", 2)
-    contract, user = report_contract("other")
-    api = login_as(app, user)
-    at_local(2026, 11, 5, 9, 0)
-    draft = api.post(f"/api/v1/contracts/{contract.id}/submissions",
-                     json={"period": "2026-10", "data": {"summary": "宣传活动3场"},
-                           "draft": True}).get_json()
+    api, draft = _draft(app, report_contract, at_local)
     url = f"/api/v1/submissions/{draft['id']}/attachments"
 
     def send(name):
