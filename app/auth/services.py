@@ -22,6 +22,7 @@ from app.extensions import db
 from app.unit_of_work import hold_key
 from app.users.models import User
 from app.users.services import (
+    claim_account,
     get_by_email,
     hash_password,
     normalize_email,
@@ -128,6 +129,16 @@ def throttled_address(address: str | None) -> str:
     return str(ipaddress.IPv6Network((ip.packed, 64), strict=False))
 
 
+def _hold_pair(email: str, ip_address: str) -> tuple[str, str]:
+    """The (account, address) pair as throttling counts it, held until the commit: the pair's
+    tries one after the other, as guesses sent at once each found the failures of before them
+    only, and all were heard where the delay lets one through."""
+    email = normalize_email(email)[:254]
+    ip_address = throttled_address(ip_address)
+    hold_key("login", f"{email} {ip_address}")
+    return email, ip_address
+
+
 def authenticate(email: str, password: str, ip_address: str) -> User:
     """The user behind these credentials, or a refusal. Every try is recorded.
 
@@ -136,11 +147,7 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     across many accounts. A throttled try is refused before the password is checked, so that
     guessing goes no further even with the right password.
     """
-    email = normalize_email(email)[:254]
-    ip_address = throttled_address(ip_address)
-    # the pair's tries one after the other: guesses sent at once each found the failures of
-    # before them only, and all were heard where the delay lets one through
-    hold_key("login", f"{email} {ip_address}")
+    email, ip_address = _hold_pair(email, ip_address)
     now = clock.now()
     wait = _address_wait(ip_address, now) or _pair_wait(email, ip_address, now)
     if wait is not None:
@@ -170,6 +177,10 @@ class WrongCurrentPassword(ValidationError):
 def change_own_password(user: User, current: str, new: str, ip_address: str) -> User:
     """The user's own change: the current password is checked (and throttled) like a login,
     then every other session, remember-me cookie and API token of the user ends."""
+    # the current password as stored once any reset made at the same instant has committed;
+    # the pair first, in the order a login takes the pair and then writes the row
+    _hold_pair(user.email, ip_address)
+    claim_account(user)
     try:
         authenticate(user.email, current, ip_address)
     except (LoginRefused, LoginThrottled) as refusal:

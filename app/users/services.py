@@ -15,7 +15,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.integrity import explain
 from app.regions.models import Region
-from app.unit_of_work import hold_key
+from app.unit_of_work import claim_row, hold_key
 from app.users.models import REGION_ROLES, Role, User
 from app.users.passwords import password_problem
 
@@ -137,11 +137,21 @@ def update_user(user: User, *, name: str, role: Role | str, region: Region | Non
 def set_enabled(user: User, enabled: bool, acting: User | None = None) -> User:
     if not enabled and acting is not None and acting.id == user.id:
         raise ValidationError(_("You cannot disable your own account."))
+    claim_account(user)
     if not enabled:
         _keep_an_administrator(user, "is_enabled")
-        end_sessions(user)
+        _next_generation(user)
     user.is_enabled = enabled
     return user
+
+
+def claim_account(user: User) -> None:
+    """Hold ``user``'s row until the commit and read it as stored, before a change of the
+    password or the sessions. Two such changes at once each read the row before the other
+    wrote it: both wrote the same next generation (a session one of them kept outlived the
+    other's "sign out everywhere"), and a change of one's own password, checked against the
+    password an administrator's reset had just replaced, overwrote the reset."""
+    claim_row(user, lambda: None)
 
 
 def _keep_an_administrator(user: User, field: str) -> None:
@@ -162,6 +172,12 @@ def _keep_an_administrator(user: User, field: str) -> None:
 
 def end_sessions(user: User) -> None:
     """Sign ``user`` out everywhere: web sessions, remember-me cookies and API tokens."""
+    claim_account(user)
+    _next_generation(user)
+
+
+def _next_generation(user: User) -> None:
+    """(The row claimed by the caller.)"""
     user.session_generation = (user.session_generation or 0) + 1
 
 
@@ -172,8 +188,9 @@ def reset_password(user: User, password: str) -> User:
     _check_password(password, errors, email=user.email, name=user.name)
     if errors:
         raise ValidationError(_("The password was not changed."), errors)
+    claim_account(user)  # a claim reads the row again: before the change, not after
     user.password_hash = hash_password(password)
-    end_sessions(user)
+    _next_generation(user)
     return user
 
 
