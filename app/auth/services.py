@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from werkzeug.security import check_password_hash
 
 from app import clock
+from app.audit.listener import signed_in
 from app.auth.models import ApiToken, LoginAttempt
 from app.errors import DomainError, ValidationError
 from app.extensions import db
@@ -166,6 +167,7 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
         raise LoginRefused(_("Wrong e-mail or password."))
     if not user.is_enabled:
         raise LoginRefused(_("This account is disabled. Ask the administrator."))
+    signed_in(user)
     user.last_login_at = now
     return user
 

@@ -68,6 +68,9 @@ def test_admin_browses_and_filters_the_trail(as_user, db, regions):
     assert "Region</td>" not in page  # the object column reads "Region #id"
     assert "Region <span" in page and "User <span" not in page
     page = browser.get(f"/admin/audit/?actor={admin.email}").get_data(as_text=True)
+    assert "User <span" in page and "Region <span" not in page  # their own sign-in only
+    page = browser.get(f"/admin/audit/?actor={admin.email}&object_type=regions").get_data(
+        as_text=True)
     assert "No entry matches." in page  # the admin has not changed anything yet
     page = browser.get("/admin/audit/?date_from=2000-01-01&date_to=2000-01-02").get_data(
         as_text=True)
