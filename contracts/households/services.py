@@ -84,6 +84,11 @@ def may_import(user: User, contract: Contract) -> bool:
 
 def check_importable(contract: Contract, actor: User | None) -> None:
     """Refuse an import into ``contract`` by ``actor`` before its file is read."""
+    if actor is not None and not actor.is_active:
+        # a large file is imported later by the worker, in the name of whoever sent it: an
+        # account disabled since (a user who left, a forged batch) imports nothing
+        raise Forbidden(_("The account that sent this file is disabled; nothing was "
+                          "imported."))
     if actor is not None and not may_import(actor, contract):
         raise Forbidden(_("Only the contract's provider or an officer may import records."))
     if contract.service_type is not ServiceType.HOUSEHOLD_SURVEY:

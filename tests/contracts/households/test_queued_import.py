@@ -198,3 +198,22 @@ def test_a_queued_import_is_audited_as_its_requester(app, db, hh_contract, api_a
     rows = db.session.execute(sa.select(AuditLog.actor_id, AuditLog.actor_label).where(
         AuditLog.object_type.in_(["household_imports", "household_records"]))).all()
     assert rows and set(rows) == {(user.id, user.email)}
+
+
+def test_a_queued_import_of_a_user_disabled_since_imports_nothing(app, db, hh_contract,
+                                                                  api_as):
+    """The administrator disabled the provider's user (who left, or sent a forged batch)
+    after the file was queued: the worker still imported it in their name."""
+    from app.users.services import set_enabled
+
+    contract = hh_contract()
+    api, user = api_as("provider", provider=contract.provider)
+    upload_id = post_file(api, contract, hh_csv(records(8))).get_json()["id"]
+    set_enabled(user, False)
+    db.session.commit()
+    work_off(app)
+    db.session.rollback()
+    upload = db.session.get(HouseholdUpload, upload_id)
+    assert upload.status.value == "refused"
+    assert "The account that sent this file is disabled" in upload.message
+    assert count(db) == 0 and count(db, HouseholdImport) == 0
