@@ -5,7 +5,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.extensions import db
@@ -53,6 +61,9 @@ class UserEditForm(_UserFields):
     can_view_full_ids = BooleanField(
         _l("May see resident ID numbers in full"),
         description=_l("Officers only; every full view is written to the audit trail."))
+    #: the user as the page showed it (``services.user_stamp``: users have no revision); the
+    #: page sends every field, and would put back what another administrator changed since
+    seen = HiddenField(validators=[Length(max=40)])
     submit = SubmitField(_l("Save"))
 
 

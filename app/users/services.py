@@ -15,7 +15,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.integrity import explain
 from app.regions.models import Region
-from app.unit_of_work import claim_row, hold_key
+from app.unit_of_work import claim_row, expect_stamp, hold_key, page_stamp
 from app.users.models import REGION_ROLES, Role, User
 from app.users.passwords import password_problem
 
@@ -109,8 +109,18 @@ def create_user(*, email: str, password: str, role: Role | str, name: str = "",
     return user
 
 
+def user_stamp(user: User) -> str:
+    """A digest of what the user's edit page shows (the fields it sends back)."""
+    return page_stamp([user.name, str(user.role), user.region_id, user.provider_id,
+                       bool(user.can_view_full_ids)])
+
+
 def update_user(user: User, *, name: str, role: Role | str, region: Region | None,
-                provider_id: int | None, can_view_full_ids: bool = False) -> User:
+                provider_id: int | None, can_view_full_ids: bool = False,
+                seen: str | None = None) -> User:
+    """``seen``: the :func:`user_stamp` the edit page showed; changed since → ``Conflict``
+    (a right taken away by another administrator came back with a change of name)."""
+    claim_row(user, lambda: expect_stamp(seen, user_stamp(user), "the user"))
     errors: dict[str, list[str]] = {}
     role = Role(role)
     _check_name(name, errors)

@@ -31,6 +31,7 @@ def _filled_edit_form(user: User, **kwargs) -> UserEditForm:
     form.role.data = user.role.value
     form.region_code.data = user.region.code if user.region else ""
     form.provider_id.data = user.provider_id
+    form.seen.data = services.user_stamp(user)
     return form
 
 
@@ -81,19 +82,23 @@ def create():
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _filled_edit_form(user) if request.method == "GET" else UserEditForm(obj=user)
+    status = None
     if form.validate_on_submit():
         region, provider_id = _binding(form)
         try:
             services.update_user(user, name=form.name.data, role=form.role.data, region=region,
                                  provider_id=provider_id,
-                                 can_view_full_ids=form.can_view_full_ids.data)
-        except ValidationError as error:
+                                 can_view_full_ids=form.can_view_full_ids.data,
+                                 seen=form.seen.data or None)
+        except DomainError as error:
             apply_errors(form, error)
+            status = error.status
+            form.seen.data = services.user_stamp(user)  # a retry saves over what it shows
         else:
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for(".index"))
     return _edit_page(user, form, PasswordResetForm(formdata=None),
-                      page_status(form))
+                      status or page_status(form))
 
 
 def _edit_page(user: User, form: UserEditForm, reset_form: PasswordResetForm, status: int):
