@@ -32,6 +32,9 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+#: answers that say nothing of their own caching
+NOT_STORED = "no-store"
+
 #: two years, as the HSTS preload list asks; sent only where every answer goes over HTTPS
 HSTS = "max-age=63072000; includeSubDomains"
 
@@ -45,4 +48,10 @@ def init_app(app: Flask) -> None:
     def _security_headers(response: Response) -> Response:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        if "Cache-Control" not in response.headers:
+            # A page or answer is one user's (households, ID numbers, scores); stored by the
+            # browser, it came back with Back on a shared office computer after its reader
+            # had logged out. What may be kept says so itself: static files, public pages,
+            # uploads.
+            response.headers["Cache-Control"] = NOT_STORED
         return response
