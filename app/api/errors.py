@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
@@ -24,16 +25,17 @@ CODES = {
     500: "server_error",
 }
 
+#: the API's own words for what Werkzeug would answer with its English text for browsers
 MESSAGES = {
-    400: "The request could not be read.",
-    401: "Authentication is required: send 'Authorization: Bearer <token>'.",
-    403: "You may not do this.",
-    404: "Not found.",
-    405: "This method is not allowed here.",
-    409: "This conflicts with the current state.",
-    413: "The request is too large.",
-    422: "The input is not valid.",
-    500: "Something went wrong on our side.",
+    400: _l("The request could not be read."),
+    401: _l("Authentication is required: send 'Authorization: Bearer <token>'."),
+    403: _l("You may not do this."),
+    404: _l("Not found."),
+    405: _l("This method is not allowed here."),
+    409: _l("This conflicts with the current state."),
+    413: _l("The request is too large."),
+    422: _l("The input is not valid."),
+    500: _l("Something went wrong on our side."),
 }
 
 
@@ -79,11 +81,12 @@ def error_response(error: HTTPException | DomainError):
         # webargs answers 422 for any unreadable body; malformed JSON is a 400 to a client
         if fields.get("json") == ["Invalid JSON body."]:
             status, fields = 400, {}
-        # Werkzeug's stock 413 text speaks of "capacity"; our own limits say which one
-        stock = status == 413 and error.description == type(error).description
+        # Werkzeug's stock texts are English and written for browsers ("your browser doesn't
+        # understand how to supply the credentials"); a description of our own is kept
+        stock = error.description == type(error).description
         message = (MESSAGES.get(status) if status in (404, 405, 422, 500) or fields or stock
                    else None)
-        message = message or error.description or MESSAGES.get(status, "Error.")
+        message = str(message or error.description or MESSAGES.get(status, "Error."))
         body = error_body(status, message, fields)
     response = jsonify(body)
     response.status_code = status
