@@ -7,6 +7,8 @@ the 500 handler registered here (the HTTPException one); the unit of work rolls 
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.api.errors import error_response
@@ -28,6 +30,15 @@ def handle_http_exception(error: HTTPException):
     return render_template(template, error=error), code
 
 
+def handle_csrf_error(error: CSRFError):
+    """A form refused for its security token. Flask-WTF's reasons are English and technical
+    ("The CSRF token has expired."), and met by anyone who sends a page left open overnight."""
+    error.description = _("This form could not be accepted: the page was open too long, or "
+                          "your session ended meanwhile. Reload the page and send the form "
+                          "again.")
+    return handle_http_exception(error)
+
+
 def handle_domain_error(error: DomainError):
     """A domain error that a view did not turn into a form message."""
     if _wants_json():
@@ -45,6 +56,7 @@ def handle_database_refusal(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(DomainError, handle_domain_error)
     for refused in DATABASE_REFUSALS:
         app.register_error_handler(refused, handle_database_refusal)
