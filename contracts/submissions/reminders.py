@@ -63,6 +63,7 @@ def submission_reminders(today: date | None = None) -> int:
             submission = get_submission(contract, period.key)
             if submission is not None and submission.status in DONE:
                 continue
+            returned = submission is not None and submission.status is SubmissionStatus.RETURNED
             url = link("contracts.submission_edit", contract_id=contract.id, period=period.key)
             for stage in stages:
                 escalated = stage == "escalated"
@@ -72,11 +73,20 @@ def submission_reminders(today: date | None = None) -> int:
                         else kinds.SUBMISSION_OVERDUE)
 
                 def text(user: User, stage: str = stage, period=period,
-                         contract: Contract = contract) -> tuple[str, str]:
+                         contract: Contract = contract, returned: bool = returned
+                         ) -> tuple[str, str]:
                     values = dict(period=period.key, number=contract.number,
                                   deadline=period.deadline.isoformat(),
                                   provider=contract.provider.name,
                                   region=region_name(contract.region, user))
+                    if stage == "escalated" and returned:
+                        # sent, then returned for correction: "has not submitted" told the
+                        # officers something else than their own review queue had
+                        return (_("Report %(period)s of %(number)s, returned for correction, "
+                                  "is not resubmitted", **values),
+                                _("%(provider)s has not resubmitted the service report "
+                                  "%(period)s of contract %(number)s (%(region)s), returned "
+                                  "for correction; it was due on %(deadline)s.", **values))
                     if stage == "escalated":
                         return (_("Report %(period)s of %(number)s is 7 days overdue",
                                   **values),

@@ -216,3 +216,19 @@ def test_a_report_falling_due_while_suspended_is_not_chased_once_resumed(app, db
     assert any("2026-02" in n.title for n in notices(db, w.staff))
     assert [r.period.key for r in overdue_submissions(w.county, date(2026, 3, 12))] == [
         "2026-02"]
+
+
+def test_a_returned_report_is_escalated_as_returned_not_as_never_sent(app, db, world):
+    """Sent on time and returned for correction, it was escalated to the officers as a report
+    the provider "has not submitted", which their own review queue contradicted."""
+    db.session.add(Submission(
+        contract_id=world.contract.id, period="2026-01", status=SubmissionStatus.RETURNED,
+        data={}, resubmissions=0, late=False, submitted_at=datetime(2026, 2, 1, tzinfo=UTC),
+        review_comment="补充照片"))
+    db.session.commit()
+    on(day_of(7))
+    run(app)
+    [to_city], [to_county] = notices(db, world.city), notices(db, world.county)
+    assert "returned for correction" in to_city.title
+    assert "has not resubmitted" in to_city.body and "has not submitted" not in to_city.body
+    assert "退回" in to_county.body
