@@ -260,10 +260,14 @@ def submissions_by_period(contract_ids: list[int]) -> dict[tuple[int, str], Subm
     return {(s.contract_id, s.period): s for s in rows}
 
 
-def contract_schedule(contract: Contract, today: date | None = None) -> list[ReportRow]:
-    """Every period that has begun, with its submission (newest period first)."""
+def contract_schedule(contract: Contract, today: date | None = None,
+                      viewer: User | None = None) -> list[ReportRow]:
+    """Every period that has begun, with its submission (newest period first); shown to
+    ``viewer``, a draft only to the provider (:func:`visible_submissions`)."""
     today = today or clock.today()
     found = submissions_by_period([contract.id])
+    if viewer is not None and viewer.role is not Role.PROVIDER:
+        found = {k: s for k, s in found.items() if s.status is not SubmissionStatus.DRAFT}
     return [ReportRow(contract, p, found.get((contract.id, p.key)))
             for p in reversed(all_periods(contract)) if p.start <= today]
 

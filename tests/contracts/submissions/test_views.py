@@ -207,3 +207,21 @@ def test_a_report_page_left_open_does_not_overwrite_what_a_colleague_saved_since
     assert mine.post(url, shown_revision(refused) | HS_FORM | {"submit": "1"}).status_code == 302
     assert (stored(db, contract).status.value, stored(db, contract).data["households_visited"]
             ) == ("submitted", 80)
+
+
+def test_a_draft_on_the_contract_page_is_the_providers_only(app, report_contract, at_local, db,
+                                                           make_user):
+    """Drafts are hidden from everyone but the provider; the contract page's schedule showed
+    officers a "Draft" badge for the period the provider was still writing."""
+    contract, user = report_contract()
+    at_local(2026, 11, 5, 9, 0)
+    subs.save_draft(contract, "2026-10", {"households_visited": 40}, actor=user)
+    db.session.commit()
+    officer = browser_for(app, make_user("officer", region="a"))
+
+    def october(browser) -> str:
+        page = browser.get(f"/contracts/{contract.id}").get_data(as_text=True)
+        return re.search(r"<tr>\s*<td[^>]*>2026-10</td>.*?</tr>", page, re.S).group(0)
+
+    assert "Draft" not in october(officer) and "Due" in october(officer)
+    assert "Continue draft" in october(browser_for(app, user))
