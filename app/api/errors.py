@@ -92,4 +92,8 @@ def error_response(error: HTTPException | DomainError):
     response.status_code = status
     if getattr(error, "retry_after", None):
         response.headers["Retry-After"] = str(error.retry_after)
+    if status == 401:
+        # the scheme a client must answer with (RFC 6750): a generic HTTP client otherwise
+        # cannot tell a token it lacks from a password it should prompt for
+        response.headers["WWW-Authenticate"] = 'Bearer realm="CareProcure"'
     return response

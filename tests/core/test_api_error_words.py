@@ -7,7 +7,10 @@ ZH = {"Accept-Language": "zh-CN"}
 
 
 def test_no_token_says_how_to_send_one(client):
-    body = client.get("/api/v1/me").get_json()
+    response = client.get("/api/v1/me")
+    body = response.get_json()
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="CareProcure"'  # RFC 6750
     assert body["error"]["code"] == "unauthorized"
     assert body["error"]["message"] == ("Authentication is required: send 'Authorization: "
                                         "Bearer <token>'.")
