@@ -156,7 +156,8 @@
     Field.record.items[id] = { value: state.value, na: state.na, note: state.note,
                                base: pending ? pending.base : Number(el.dataset.base || 0),
                                seq: Field.record.seq, stamp: Field.stamp(),
-                               conflict: pending ? pending.conflict : undefined };
+                               conflict: pending ? pending.conflict : undefined,
+                               unheard: pending ? pending.unheard : undefined };
     Field.save();
     Field.renderConflict(id);
     Field.update("saved-local");

@@ -126,12 +126,38 @@
     return body;
   }
 
+  // A save whose answer never came back (a dropped line, a proxy's 502) may have been stored:
+  // what it sent stays with the change, so that finding it on the server later is known for
+  // this device's own save, not another device's change to resolve by hand.
+  var UNHEARD_KEPT = 10;
+
+  function unheard(items, sent) {
+    sent.forEach(function (s) {
+      var p = items[s.id];
+      if (p) { p.unheard = (p.unheard || []).concat([s.values]).slice(-UNHEARD_KEPT); }
+    });
+  }
+
+  function sameAnswer(values, theirs) {
+    var server = Field.fromServer(theirs);
+    if (!!values.na !== server.na || (values.note || "").trim() !== server.note) { return false; }
+    if (values.na || values.value === server.value) { return true; }
+    return values.value !== "" && server.value !== "" && Number(values.value) === Number(server.value);
+  }
+
+  function ownUnheard(p, theirs) {
+    return (p.unheard || []).some(function (values) { return sameAnswer(values, theirs); });
+  }
+
   function sendAnswers() {
     var items = Field.record.items;
     var sent = Object.keys(items).filter(function (id) {
       var p = items[id];
       return !p.conflict && !(p.rejected && p.rejected.seq === p.seq);
-    }).map(function (id) { return { id: id, seq: items[id].seq }; });
+    }).map(function (id) {
+      var p = items[id];
+      return { id: id, seq: p.seq, values: { value: p.value, na: p.na, note: p.note } };
+    });
     if (!sent.length) { return fresh ? Promise.resolve() : loadState(); }
     return postJson(config.dataset.answersUrl, {
       answers: sent.map(function (s) { return change(s.id, items[s.id]); })
@@ -143,9 +169,14 @@
         var p = items[s.id];
         if (!p) { return; }
         var conflict = conflicts[s.id];
-        if (conflict) { p.conflict = { theirs: conflict.theirs, version: conflict.theirs.version }; }
+        if (conflict && ownUnheard(p, conflict.theirs)) {   // this device's own save: go on from it
+          p.base = conflict.theirs.version;
+          delete p.unheard;
+          again = true;
+        }
+        else if (conflict) { p.conflict = { theirs: conflict.theirs, version: conflict.theirs.version }; }
         else if (p.seq === s.seq) { Field.forget(s.id); }
-        else if (byItem[s.id]) { p.base = byItem[s.id].version; }
+        else if (byItem[s.id]) { p.base = byItem[s.id].version; delete p.unheard; }
         Field.renderConflict(s.id);
       });
       Field.save();
@@ -161,6 +192,7 @@
         again = true;
         return;
       }
+      if (error.kind === "network" || error.kind === "server") { unheard(items, sent); Field.save(); }
       throw error;
     });
   }
