@@ -210,6 +210,7 @@ def submit_inspection(inspection: Inspection, *, actor: User | None) -> Inspecti
     check_complete(inspection)
     # the result is scored on the answers read here: a save since then refuses the submit
     claim_version(inspection, expected=inspection.version)
+    _answerable_on_the_day(inspection)
     specs, bands = to_scoring_specs(inspection.template)
     result = score(specs, stored_answers(inspection), bands)
     inspection.total = None if result.total is None else round_score(result.total)
@@ -222,6 +223,19 @@ def submit_inspection(inspection: Inspection, *, actor: User | None) -> Inspecti
     inspection.submitted_at = clock.now()
     db.session.flush()
     return inspection
+
+
+def _answerable_on_the_day(inspection: Inspection) -> None:
+    """The operator of a home is the one running it on the visit's day, as known now that
+    the visit is made: scheduled weeks ahead, a campaign's visit found the operation contract
+    still a draft (the operator never read its result) or the home with the operator it was
+    handed over from (who read, appealed and was judged by its successor's result). Without
+    a contract in force now, the one found when it was scheduled stays."""
+    if inspection.template.target is not TemplateTarget.FACILITY or inspection.facility is None:
+        return
+    operation = operation_contract(inspection.facility, inspection.scheduled_for)
+    if operation is not None:
+        inspection.contract, inspection.provider = operation, operation.provider
 
 
 def reopen_inspection(inspection: Inspection, *, actor: User | None, reason: str
