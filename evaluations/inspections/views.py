@@ -7,6 +7,7 @@ from, with 422 (invalid input) or 409 (stale version, wrong state) so that nothi
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -39,6 +40,9 @@ from evaluations.inspections.signatures import ROLE_LABELS
 
 OFFICERS = (Role.ADMIN, Role.OFFICER)
 EVERYONE = tuple(Role)
+#: what a "save this section" button sends: anything else (a line break put into the
+#: redirect's headers was a 500 that threw the draft away) returns to the form's top
+_SECTION_ANCHOR = re.compile(r"section-\d{1,3}")
 
 
 @bp.app_template_global()
@@ -206,7 +210,7 @@ def inspection_form(inspection_id: int):
         flash(_("Draft saved."), "success")
         anchor = request.form.get("section") or ""
         return redirect(url_for(".inspection_form", inspection_id=inspection.id)
-                        + (f"#{anchor}" if anchor.startswith("section-") else ""))
+                        + (f"#{anchor}" if _SECTION_ANCHOR.fullmatch(anchor) else ""))
     return _submit(inspection, item_ids)
 
 

@@ -135,3 +135,26 @@ def test_the_template_picker_says_what_a_template_assesses(as_user, inspection_w
     page = browser.get("/evaluations/inspections/new").get_data(as_text=True)
     assert f"{inspection_world.template.name_zh} v1 · 评估机构" in page
     assert "· facility" not in page and "· contract" not in page
+
+
+def test_save_this_section_keeps_the_draft_whatever_the_section_sent(app, db, schedule,
+                                                                     inspection_world):
+    """The button names its section's anchor; a value that is no anchor (a line break meant
+    for the redirect's headers) saves the draft and returns to the form's top, not a 500."""
+    w = inspection_world
+    inspection = schedule()
+    browser = _login(app, w.inspector)
+    browser.get(f"/evaluations/inspections/{inspection.id}/form")
+    first = w.template.items[0]
+    version = 1
+    for section, anchor in [("section-2", "#section-2"),
+                            ("section-1\r\nSet-Cookie: planted=1", ""),
+                            ("section-<b>", ""), ("section-" + "9" * 5000, "")]:
+        response = browser.post(f"/evaluations/inspections/{inspection.id}/form", {
+            "version": str(version), f"a-{first.id}": "yes", "section": section})
+        assert response.status_code == 302, section[:20]
+        location = response.headers["Location"]
+        assert location == f"/evaluations/inspections/{inspection.id}/form{anchor}"
+        assert "planted" not in str(response.headers)
+        version += 1
+        assert _fresh(db, inspection.id).version == version
