@@ -27,6 +27,7 @@ from evaluations.inspections.api_args import (
     PHOTO_BODY,
     SIGNATURE_BODY,
     AnswersArgs,
+    CorrectionArgs,
     FinalizeArgs,
     InspectionListArgs,
     ReasonArgs,
@@ -316,13 +317,15 @@ class InspectionReopen(MethodView):
 @blp.route("/inspections/<int:inspection_id>/correction")
 class InspectionCorrection(MethodView):
     @token_required(*OFFICERS)
-    @blp.arguments(ReasonArgs)
+    @blp.arguments(CorrectionArgs)
     @blp.response(201, InspectionSchema)
     def post(self, args, inspection_id: int):
-        """Correct a finalized inspection: a new inspection superseding it, answers copied."""
+        """Correct a finalized inspection: a new inspection superseding it, answers copied,
+        filled in by ``inspector_id`` (by default the inspector of the result)."""
         inspection = _visible_inspection(inspection_id)
         new = inspection_services.correct_inspection(inspection, actor=api_user(),
-                                                     reason=args["reason"])
+                                                     reason=args["reason"],
+                                                     inspector_id=args["inspector_id"])
         return inspection_dict(new)
 
 

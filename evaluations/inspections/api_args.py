@@ -36,6 +36,13 @@ class ReasonArgs(ma.Schema):
     reason = ma.fields.String(required=True)
 
 
+class CorrectionArgs(ReasonArgs):
+    inspector_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 2**31 - 1),
+                                     metadata={"description": "who fills the correction in; "
+                                               "by default the inspector of the result, while "
+                                               "they still inspect in its region"})
+
+
 class FinalizeArgs(ma.Schema):
     version = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 2**31 - 1),
                                 metadata={"description": "the version of the result read; a "

@@ -78,6 +78,14 @@ class ReasonForm(Form):
     submit = SubmitField(_l("Send"))
 
 
+class CorrectionForm(ReasonForm):
+    """The reason, and who fills the correction in (left empty: the inspector of the result;
+    the service checks the one named)."""
+
+    inspector_id = SelectField(_l("Inspector of the correction"), coerce=_optional_int,
+                               validate_choice=False)
+
+
 class FieldForm(Form):
     """CSRF and the version the inspector read; the item controls are read by hand."""
 

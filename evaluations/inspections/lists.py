@@ -27,8 +27,8 @@ from evaluations.inspections.services import visible_inspections
 
 __all__ = [
     "answer_rows", "assignable_ids", "assignable_inspectors", "eligible_inspectors",
-    "finalized_inspections_about", "inspection_stmt", "list_filters", "OVERDUE", "overdue",
-    "row_relations", "todo_for_inspector",
+    "finalized_inspections_about", "inspection_stmt", "inspectors_of", "list_filters",
+    "OVERDUE", "overdue", "row_relations", "todo_for_inspector",
 ]
 
 
@@ -163,6 +163,11 @@ def eligible_inspectors(region: Region) -> sa.Select:
     return (sa.select(User).where(User.role == Role.INSPECTOR, User.is_enabled.is_(True),
                                   User.region_id.in_(ancestors))
             .order_by(User.name, User.email))
+
+
+def inspectors_of(region: Region) -> list[User]:
+    """The inspectors who may fill in a form about a target in ``region``."""
+    return list(db.session.scalars(eligible_inspectors(region)))
 
 
 def assignable_inspectors(user: User) -> sa.Select:

@@ -30,7 +30,7 @@ from app.audit.listener import record_event
 from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.regions.models import Region
-from app.scoping import one_visible, region_subtree
+from app.scoping import as_id, one_visible, region_subtree
 from app.unit_of_work import claim_row
 from app.users.models import Role, User
 from contracts.models import Contract, Facility
@@ -57,8 +57,8 @@ from evaluations.inspections.sync import save_answers, save_changes
 from evaluations.scoring import round_score, score
 
 __all__ = [
-    "WITH_FORM", "correct_inspection", "finalize_inspection", "get_visible_inspection",
-    "reopen_inspection", "save_answers", "save_changes", "schedule_inspection",
+    "WITH_FORM", "WITH_INSPECTOR", "correct_inspection", "finalize_inspection", "get_visible_inspection",
+    "may_fill_in", "reopen_inspection", "save_answers", "save_changes", "schedule_inspection",
     "submit_inspection", "template_and_inspector", "visible_inspections",
 ]
 
@@ -89,6 +89,8 @@ def visible_inspections(user: User) -> sa.Select:
 #: their items (item by item, each section was a statement of its own)
 WITH_FORM = (so.selectinload(Inspection.template).selectinload(AssessmentTemplate.sections)
              .selectinload(TemplateSection.items),)
+#: and its inspector with their region, which the page names and a correction checks
+WITH_INSPECTOR = (so.joinedload(Inspection.inspector).joinedload(User.region),)
 
 
 def get_visible_inspection(user: User, inspection_id: Any, *, options: tuple = ()
@@ -137,6 +139,17 @@ def template_and_inspector(template_id: int, inspector_id: int
 
 # ---- scheduling ----------------------------------------------------------------------------
 
+def _inspector_problem(inspector: User | None, region: Region | None) -> str | None:
+    """Why ``inspector`` cannot fill in a form about a target in ``region``, if they cannot."""
+    if inspector is None:
+        return _("Choose an inspector.")
+    if inspector.role is not Role.INSPECTOR or not inspector.is_enabled:
+        return _("This user is not an active inspector.")
+    if region is not None and not within(region, inspector.region):
+        return _("This inspector does not work in the region of the target.")
+    return None
+
+
 def schedule_inspection(*, template: AssessmentTemplate, inspector: User,
                         scheduled_for: date | str, facility: Facility | None = None,
                         contract: Contract | None = None, actor: User | None = None,
@@ -179,12 +192,9 @@ def schedule_inspection(*, template: AssessmentTemplate, inspector: User,
             and not (actor.role is Role.OFFICER and within(region, actor.region))):
         add(target_field, _("You may schedule inspections only inside your region."))
 
-    if inspector is None:
-        add("inspector_id", _("Choose an inspector."))
-    elif inspector.role is not Role.INSPECTOR or not inspector.is_enabled:
-        add("inspector_id", _("This user is not an active inspector."))
-    elif region is not None and not within(region, inspector.region):
-        add("inspector_id", _("This inspector does not work in the region of the target."))
+    problem = _inspector_problem(inspector, region)
+    if problem:
+        add("inspector_id", problem)
 
     if errors:
         raise ValidationError(_("The inspection cannot be scheduled."), errors)
@@ -301,11 +311,35 @@ def _refuse_uncorrectable(inspection: Inspection) -> None:
                          id=corrected))
 
 
-def correct_inspection(inspection: Inspection, *, actor: User | None, reason: str
-                       ) -> Inspection:
-    """A correction of a finalized inspection: a NEW inspection (same template version,
-    target and inspector) with the answers and photos copied, in progress. The old one stays
-    finalized and is shown as superseded."""
+def may_fill_in(inspector: User | None, region: Region | None) -> bool:
+    """Whether ``inspector`` may fill in a form about a target in ``region``."""
+    return _inspector_problem(inspector, region) is None
+
+
+def _correction_inspector(inspection: Inspection, inspector_id: Any) -> User:
+    """Who fills the correction in: the one named, else the result's own inspector while they
+    still can (a correction given to an inspector who has left could never be submitted, and
+    the result could never be corrected again)."""
+    if inspector_id is None:
+        problem = _inspector_problem(inspection.inspector, inspection.region)
+        if problem is None:
+            return inspection.inspector
+        message = _("The inspector of this result can no longer fill in its correction: "
+                    "choose another inspector.")
+        raise ValidationError(message, {"inspector_id": [message]})
+    ident = as_id(inspector_id)
+    inspector = db.session.get(User, ident) if ident is not None else None
+    problem = _inspector_problem(inspector, inspection.region)
+    if problem:
+        raise ValidationError(problem, {"inspector_id": [problem]})
+    return inspector
+
+
+def correct_inspection(inspection: Inspection, *, actor: User | None, reason: str,
+                       inspector_id: Any = None) -> Inspection:
+    """A correction of a finalized inspection: a NEW inspection (same template version and
+    target; the inspector named, else the same) with the answers and photos copied, in
+    progress. The old one stays finalized and is shown as superseded."""
     require_officer_of(inspection, actor)
     # held, as the provider's appeal holds it: an appeal lodged as the result is corrected
     # would otherwise stand against the result the correction replaces
@@ -314,10 +348,11 @@ def correct_inspection(inspection: Inspection, *, actor: User | None, reason: st
     if not reason:
         message = _("Say why the inspection is corrected.")
         raise ValidationError(message, {"reason": [message]})
+    inspector = _correction_inspector(inspection, inspector_id)
     new = Inspection(
         template_id=inspection.template_id, facility_id=inspection.facility_id,
         contract_id=inspection.contract_id, region_id=inspection.region_id,
-        provider_id=inspection.provider_id, inspector_id=inspection.inspector_id,
+        provider_id=inspection.provider_id, inspector_id=inspector.id,
         scheduled_by_id=actor.id if actor is not None else None,
         scheduled_for=inspection.scheduled_for, campaign_id=inspection.campaign_id,
         status=InspectionStatus.IN_PROGRESS, started_at=clock.now(), version=1,

@@ -28,6 +28,7 @@ from evaluations import bp
 from evaluations.inspections import form_page, integrity, lists, photos, services
 from evaluations.inspections.answers import MAX_NOTE
 from evaluations.inspections.forms import (
+    CorrectionForm,
     FieldForm,
     FinalizeForm,
     ReasonForm,
@@ -132,12 +133,23 @@ def _target(kind: str, ident: int | None):
 @bp.route("/inspections/<int:inspection_id>")
 @role_required(*EVERYONE)
 def inspection_detail(inspection_id: int):
-    inspection = _inspection(inspection_id, services.WITH_FORM)
+    inspection = _inspection(inspection_id, services.WITH_FORM + services.WITH_INSPECTOR)
     finalize_form = FinalizeForm(formdata=None, version=inspection.version)
     return render_template("evaluations/inspection_detail.html", inspection=inspection,
                            confirm_form=ConfirmForm(), reason_form=ReasonForm(),
                            finalize_form=finalize_form, signature_roles=ROLE_LABELS,
+                           correction_inspectors=_correction_inspectors(inspection),
                            **_result_context(inspection))
+
+
+def _correction_inspectors(inspection: Inspection) -> list:
+    """Whom the officer may give a correction to, when the inspector of the result no longer
+    can (read only then: else the correction is theirs, as the page says nothing of it)."""
+    if (current_user.role not in OFFICERS or not inspection.is_current
+            or inspection.status is not InspectionStatus.FINALIZED
+            or services.may_fill_in(inspection.inspector, inspection.region)):
+        return []
+    return lists.inspectors_of(inspection.region)
 
 
 def _integrity_context(inspection: Inspection) -> dict:
@@ -316,7 +328,7 @@ def inspection_reopen(inspection_id: int):
 @role_required(*OFFICERS)
 def inspection_correct(inspection_id: int):
     return _officer_action(
-        inspection_id, lambda i, f: services.correct_inspection(i, actor=current_user,
-                                                                reason=f.reason.data),
+        inspection_id, lambda i, f: services.correct_inspection(
+            i, actor=current_user, reason=f.reason.data, inspector_id=f.inspector_id.data),
         _("A correction was created; the inspector fills it in and submits it again."),
-        ReasonForm)
+        CorrectionForm)

@@ -1,11 +1,12 @@
 """Browser fixtures of the inspection tests: the app serving one warm-winter inspection to
 fill (``live_server``), with the record of every request it received (to prove that an offline
 device sent nothing, and to look at uploads as they arrived). The server, Chromium and the demo
-city's server come from :mod:`tests.browser`."""
+city's server come from :mod:`tests.browser`. Also the world's inspection ``finalized``."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -37,6 +38,23 @@ def seed_field_world() -> dict:
                                      actor=officer)
     db.session.commit()
     return {"inspection": inspection.id, "template": templates["warm_winter"].id}
+
+
+@pytest.fixture
+def finalized(db, schedule, inspection_world):
+    """The world's inspection filled in fully, submitted (100, excellent) and finalized."""
+    from evaluations.inspections import services
+    from tests.answers import fill_in
+
+    w = inspection_world
+    inspection = schedule()
+    fill_in(db, inspection, w)
+    services.submit_inspection(inspection, actor=w.inspector)
+    db.session.commit()
+    assert inspection.total == Decimal("100.0") and inspection.grade == "excellent"
+    services.finalize_inspection(inspection, actor=w.officer)
+    db.session.commit()
+    return inspection
 
 
 @pytest.fixture

@@ -87,19 +87,6 @@ def test_contract_template_takes_the_contracts_provider(db, schedule, inspection
 
 # ---- finalizing, immutability, corrections -------------------------------------------------
 
-@pytest.fixture
-def finalized(db, schedule, inspection_world):
-    w = inspection_world
-    inspection = schedule()
-    fill_in(db, inspection, w)
-    svc.submit_inspection(inspection, actor=w.inspector)
-    db.session.commit()
-    assert inspection.total == Decimal("100.0") and inspection.grade == "excellent"
-    svc.finalize_inspection(inspection, actor=w.officer)
-    db.session.commit()
-    return inspection
-
-
 def test_finalized_inspection_refuses_every_write(db, finalized, inspection_world):
     w = inspection_world
     inspection = finalized
