@@ -25,6 +25,9 @@ from evaluations.assessment.parameters import MAX_UNIT
 from evaluations.item_kinds import ReadingRule, earned_for_reading
 
 READING_KEYS = {"full_at", "half_at", "min", "max", "unit"}
+#: an answer keeps its reading in NUMERIC(6, 1): a range reaching beyond let inspectors type
+#: a value the database then refused (PostgreSQL) without naming the answer
+MAX_READING = Decimal("99999.9")
 
 
 def _number(value: Any) -> int | float:
@@ -82,6 +85,14 @@ def _config(check: Any, config: Any, path: str, who: str, parameters: dict) -> d
     low = check.number(config.get("min"), f"{path}.min", who, _("the lowest reading"), places=1)
     high = check.number(config.get("max"), f"{path}.max", who, _("the highest reading"),
                         places=1)
+    bounds = {}
+    for field, bound in (("min", low), ("max", high)):
+        if bound is not None and abs(bound) > MAX_READING:
+            check.add(f"{path}.{field}", _("%(who)s: a reading lies between -%(limit)s and "
+                                           "%(limit)s.", who=who, limit=MAX_READING))
+            bound = None
+        bounds[field] = bound
+    low, high = bounds["min"], bounds["max"]
     if low is not None and high is not None and low >= high:
         check.add(f"{path}.max", _("%(who)s: the highest reading must be above the lowest.",
                                    who=who))

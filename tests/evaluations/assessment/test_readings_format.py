@@ -39,6 +39,9 @@ def test_the_shipped_room_temperature_is_scored_by_its_parameters():
     (lambda r: r["reading"].update(min=50), "reading.max"),
     (lambda r: r["reading"].update(max=17), "reading.full_at"),  # 18 outside the range
     (lambda r: r["reading"].update(min=1.25), "reading.min"),
+    # an answer keeps its reading in NUMERIC(6, 1): 150,000 lx was refused on PostgreSQL
+    (lambda r: r["reading"].update(max=200000), "reading.max"),
+    (lambda r: r["reading"].update(min=-100000), "reading.min"),
     (lambda r: r["reading"].update(full_at="half_credit_temperature",
                                    half_at="min_room_temperature"), "reading.half_at"),
     (lambda r: r["reading"].update(colour="red"), "reading.colour"),
