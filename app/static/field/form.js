@@ -160,6 +160,7 @@
                                unheard: pending ? pending.unheard : undefined };
     Field.save();
     Field.renderConflict(id);
+    if (Field.renderRejected) { Field.renderRejected(id); }
     Field.update("saved-local");
     Field.hooks.changed.forEach(function (fn) { fn(); });
   }
@@ -366,6 +367,7 @@
         if (!Field.items[id]) { delete record.items[id]; return; }
         Field.writeItem(Field.items[id], record.items[id]);
         Field.renderConflict(id);
+        if (Field.renderRejected) { Field.renderRejected(id); }
       });
       return window.FieldStore.uploadsOf(Field.key);
     }).then(function (uploads) {

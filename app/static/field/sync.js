@@ -149,6 +149,23 @@
     return (p.unheard || []).some(function (values) { return sameAnswer(values, theirs); });
   }
 
+  // A change the server refused says why at its item, until the item is changed: refused in
+  // silence, it stayed "waiting to sync" for ever and the inspector could not tell which or why.
+  Field.renderRejected = function (id) {
+    var el = Field.items[id];
+    var pending = Field.record.items[id];
+    var box = el.querySelector(".field-rejected");
+    var rejected = pending && pending.rejected && pending.rejected.seq === pending.seq;
+    if (!rejected) { if (box) { box.remove(); } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "text-danger mt-1 item-error field-rejected";
+      box.setAttribute("role", "alert");
+      el.querySelector(".field-conflict").before(box);
+    }
+    box.textContent = pending.rejected.message;
+  };
+
   function sendAnswers() {
     var items = Field.record.items;
     var sent = Object.keys(items).filter(function (id) {
@@ -186,7 +203,10 @@
         Object.keys(error.error.fields || {}).forEach(function (key) {
           var match = /^answers\[(\d+)\]/.exec(key);
           var s = match && sent[Number(match[1])];
-          if (s && items[s.id]) { items[s.id].rejected = { seq: s.seq, message: error.error.fields[key].join(" ") }; }
+          if (s && items[s.id]) {
+            items[s.id].rejected = { seq: s.seq, message: error.error.fields[key].join(" ") };
+            Field.renderRejected(s.id);
+          }
         });
         Field.save();
         again = true;

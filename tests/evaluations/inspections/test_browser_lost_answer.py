@@ -1,7 +1,9 @@
-"""The field form in a real Chromium when the server's answer to a save is lost on the way back
-(a proxy's 502, a mobile line dropping): the save was stored, the device never heard so, and
-the inspector went on changing the same item. The device's next save is not a conflict with
-"another device" that was this device all along; the newer value is stored."""
+"""The field form in a real Chromium when a save does not come back as sent. Its answer lost on
+the way back (a proxy's 502, a mobile line dropping): the save was stored, the device never
+heard so, and the inspector went on changing the same item; the device's next save is not a
+conflict with "another device" that was this device all along. Refused by the server (a
+reading of two decimals, as a digital thermometer shows it): the item says why, where the
+inspector can put it right."""
 
 from __future__ import annotations
 
@@ -59,3 +61,32 @@ def test_a_save_whose_answer_was_lost_is_no_conflict_with_the_devices_next_chang
         context.close()
     finally:
         app.wsgi_app = inner
+
+
+def test_an_answer_the_server_refuses_says_why_at_its_item(live_server, chromium):
+    base_url, app, ids = live_server
+    form_url = f"{base_url}/evaluations/inspections/{ids['inspection']}/form"
+    context, page = device.new_device(chromium)
+    device.login(page, base_url, INSPECTOR)
+    device.open_form(page, form_url)
+    item = next(i for i, kind in device.item_ids(page) if kind == "reading")
+    page.fill(f"#a-{item}", "17.25")
+    message = page.locator(f"#item-{item} .item-error")
+    message.wait_for(timeout=device.DEADLINE_MS)
+    assert "one decimal" in message.inner_text()
+    assert _stored_reading(app, ids["inspection"], item) is None
+    page.fill(f"#a-{item}", "17.5")                           # put right: the message goes
+    assert device.wait_status(page, "synced") == "synced"
+    assert message.count() == 0
+    assert _stored_reading(app, ids["inspection"], item) == 17.5
+    context.close()
+
+
+def _stored_reading(app, inspection_id, item_id) -> float | None:
+    with app.app_context():
+        row = db.session.scalar(sa.select(InspectionAnswer).where(
+            InspectionAnswer.inspection_id == inspection_id,
+            InspectionAnswer.item_id == int(item_id)))
+        value = None if row is None or row.reading is None else float(row.reading)
+        db.session.remove()
+    return value
