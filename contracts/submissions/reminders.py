@@ -33,7 +33,7 @@ from app.notifications.reminders import (
 from app.users.models import User
 from contracts.models import Contract
 from contracts.submissions.asked import reporting_clause
-from contracts.submissions.models import SubmissionStatus
+from contracts.submissions.models import Submission, SubmissionStatus
 from contracts.submissions.schedule import due_periods, suspended_on
 from contracts.submissions.services import get_submission
 
@@ -64,11 +64,12 @@ def submission_reminders(today: date | None = None) -> int:
             if submission is not None and submission.status in DONE:
                 continue
             returned = submission is not None and submission.status is SubmissionStatus.RETURNED
-            url = link("contracts.submission_edit", contract_id=contract.id, period=period.key)
             for stage in stages:
                 escalated = stage == "escalated"
                 users = officers_over(contract.region) if escalated else provider_users(
                     contract.provider_id)
+                url = _link_for(escalated, contract, period.key,
+                                submission if returned else None)
                 kind = (kinds.SUBMISSION_DUE if stage in ("d-3", "d0")
                         else kinds.SUBMISSION_OVERDUE)
 
@@ -109,6 +110,18 @@ def submission_reminders(today: date | None = None) -> int:
                 sent += send([user for user in users if user.id not in told], kind,
                              f"{key}:{period.deadline.isoformat()}", text, url, contract)
     return sent
+
+
+def _link_for(escalated: bool, contract: Contract, period: str,
+              returned: Submission | None) -> str:
+    """Where the notice leads its reader: the provider to the page that writes the report;
+    the officers, who may not open that page (403), to the report returned for correction
+    they reviewed, else to the contract."""
+    if not escalated:
+        return link("contracts.submission_edit", contract_id=contract.id, period=period)
+    if returned is not None:
+        return link("contracts.submission", submission_id=returned.id)
+    return link("contracts.contract", contract_id=contract.id)
 
 
 def _told_under_the_old_key(key: str, users: list[User], deadline: date,

@@ -232,3 +232,40 @@ def test_a_returned_report_is_escalated_as_returned_not_as_never_sent(app, db, w
     assert "returned for correction" in to_city.title
     assert "has not resubmitted" in to_city.body and "has not submitted" not in to_city.body
     assert "退回" in to_county.body
+
+
+def _follow(app, user, notice) -> int:
+    from tests.clients import Browser
+
+    browser = Browser(app.test_client())
+    assert browser.login(user).status_code == 302
+    response = browser.get(f"/notifications/{notice.id}/open")
+    assert response.status_code == 302
+    return browser.get(response.headers["Location"]).status_code
+
+
+def test_the_officers_escalation_leads_to_a_page_they_may_open(app, db, world):
+    """Escalated, the notice linked the officers to the provider's page for writing the
+    report: a 403 for every officer who followed it. It leads to the contract (or, for a
+    report returned for correction, to that report), which they may read."""
+    on(day_of(7))
+    run(app)
+    [to_county] = notices(db, world.county)
+    assert _follow(app, world.county, to_county) == 200
+    assert to_county.link == f"/contracts/{world.contract.id}"
+    [to_staff] = [n for n in notices(db, world.staff)]
+    assert to_staff.link == f"/contracts/{world.contract.id}/reports/2026-01"
+
+
+def test_the_escalation_of_a_returned_report_leads_to_that_report(app, db, world):
+    returned = Submission(
+        contract_id=world.contract.id, period="2026-01", status=SubmissionStatus.RETURNED,
+        data={}, resubmissions=0, late=False, submitted_at=datetime(2026, 2, 1, tzinfo=UTC),
+        review_comment="补充照片")
+    db.session.add(returned)
+    db.session.commit()
+    on(day_of(7))
+    run(app)
+    [to_city] = notices(db, world.city)
+    assert _follow(app, world.city, to_city) == 200
+    assert to_city.link == f"/submissions/{returned.id}"
