@@ -126,6 +126,13 @@ def corrective_action_reminders(today: date | None = None) -> int:
             if stage == "overdue":
                 return (_("Corrective action at %(target)s is overdue", **values),
                         _("The deadline %(deadline)s has passed: %(description)s", **values))
+            if action.status is ActionStatus.ANSWERED:
+                # the provider's report is in the officers' hands: "has not put right" told
+                # them something else than the action's own page
+                return (_("Corrective action of %(provider)s waits for review", **values),
+                        _("%(provider)s answered the corrective action at %(target)s "
+                          "(%(region)s), due on %(deadline)s; the answer waits for your "
+                          "review: %(description)s", **values))
             return (_("Corrective action of %(provider)s is overdue", **values),
                     _("%(provider)s has not put right by %(deadline)s at %(target)s "
                       "(%(region)s): %(description)s", **values))

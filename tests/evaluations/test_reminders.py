@@ -254,3 +254,24 @@ def test_the_jobs_are_registered_daily_in_shanghai_time():
         assert spec is not None and spec.trigger["trigger"] == "cron"
         assert spec.trigger["timezone"] == "Asia/Shanghai"
         assert callable(registry.resolve(spec.func_path))
+
+
+def test_an_answered_action_is_escalated_as_waiting_for_review(app, db, world, action):
+    """Answered before its deadline and not yet closed, the action was escalated to the
+    officers as one the provider "has not put right", while its rectification report waited
+    in their own hands. They are told it waits for their review."""
+    action.status = ActionStatus.ANSWERED
+    db.session.commit()
+    on(shift(DEADLINE, 1))
+    run(app, ACTIONS)
+    [to_city], [to_county] = notices(db, world.city), notices(db, world.officer)
+    assert "has not put right" not in to_city.body
+    assert "waits for review" in to_city.title and "answered" in to_city.body
+    assert "灭火器过期" in to_county.body
+
+
+def test_an_open_action_is_still_escalated_as_not_put_right(app, db, world, action):
+    on(shift(DEADLINE, 1))
+    run(app, ACTIONS)
+    [to_city] = notices(db, world.city)
+    assert "has not put right" in to_city.body
