@@ -33,16 +33,27 @@ def survey_windows(year: int) -> list[tuple[date, date]]:
                                 for month, day in windows)]
 
 
+def _window_officers() -> list[User]:
+    """The township officers, and the officers of each county where no township has one: a
+    township officer elsewhere in the city plans nothing of this county's surveys."""
+    townships = officers_at(Level.TOWNSHIP)
+    # a township's path is /city/county/township/: its county is the second id
+    planned = {int(user.region.path.strip("/").split("/")[1]) for user in townships}
+    return townships + [user for user in officers_at(Level.COUNTY)
+                        if user.region_id not in planned]
+
+
 def survey_window_reminders(today: date | None = None) -> int:
     """On the first day of a window (or a later day of it, if the job missed that day): remind
-    the township officers (the county officers where no township has one), once per window."""
+    the township officers (in a county where no township has one, the county officers), once
+    per window."""
     today = today or clock.today()
     # last year's windows too: one begun in late December is still open in January
     current = [(s, e) for s, e in survey_windows(today.year - 1) + survey_windows(today.year)
                if s <= today <= e]
     if not current:
         return 0
-    officers = officers_at(Level.TOWNSHIP) or officers_at(Level.COUNTY)
+    officers = _window_officers()
     sent = 0
     for start, end in current:
         def text(user: User, start: date = start, end: date = end) -> tuple[str, str]:
