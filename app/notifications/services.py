@@ -189,8 +189,12 @@ def mark_read(notification: Notification) -> None:
 
 
 def mark_all_read(user: User) -> int:
+    """Mark read what the bell counts: a kind the user hid stays unread until shown again,
+    and the count said is the bell's."""
     result = db.session.execute(
         sa.update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None),
+               Notification.kind.not_in(_hidden_kinds(user.id)),
+               of_present_post(_post_since(user.id)))
         .values(read_at=clock.now()))
     return result.rowcount

@@ -338,3 +338,26 @@ def test_a_renamed_user_keeps_their_notices(app, db, make_user, as_user):
     db.session.commit()
     _edit(as_user, user, name="新名字")
     assert services.unread_count(user) == 1
+
+
+def test_mark_all_read_leaves_the_kinds_hidden_unread_and_counts_what_the_bell_showed(
+        app, db, make_user):
+    """"Mark all read" marked the notices of the kinds the user hid as well, and counted them:
+    the bell said 1, the page "3 notification(s) marked as read", and showing the kind again
+    brought back two notices marked read that had never been seen."""
+    me = make_user("provider")
+    shown = _notify(me, "shown")
+    hidden = [services.notify(me, kinds.SURVEY_WINDOW, TITLE, dedupe_key=f"hidden-{i}")
+              for i in range(2)]
+    services.set_preferences(me, {kinds.SURVEY_WINDOW: (False, True)})
+    db.session.commit()
+    assert services.unread_count(me) == 1
+    browser = _login(app, me)
+    browser.get("/notifications/")
+    response = browser.post("/notifications/read-all")
+    assert response.status_code == 302
+    page = browser.get("/notifications/").get_data(as_text=True)
+    assert "1 notification(s) marked as read" in page
+    db.session.expire_all()
+    assert db.session.get(Notification, shown.id).read_at is not None
+    assert [db.session.get(Notification, n.id).read_at for n in hidden] == [None, None]
