@@ -34,7 +34,7 @@ from app.notifications.reminders import (
     region_name,
     send,
 )
-from app.users.models import User
+from app.users.models import Role, User
 from evaluations.actions.models import NOT_CLOSED, ActionStatus, CorrectiveAction
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.recurrence import (
@@ -51,6 +51,15 @@ def _target_name(inspection: Inspection) -> str:
     if inspection.facility is not None:
         return inspection.facility.name
     return inspection.contract.number if inspection.contract is not None else ""
+
+
+def _active_inspector(user: User | None) -> list[User]:
+    """The assignee to remind, while an enabled inspector: one made an officer elsewhere sees
+    the visit no more (its link is a 404 in their new post), a disabled one cannot act on it;
+    the visit is then the officers' to reassign, told once it is late."""
+    if user is None or not user.is_enabled or user.role is not Role.INSPECTOR:
+        return []
+    return [user]
 
 
 # ---- 2. inspections -------------------------------------------------------------------------
@@ -85,11 +94,12 @@ def inspection_reminders(today: date | None = None) -> int:
                     _("%(inspector)s has not submitted the inspection of %(target)s "
                       "(%(region)s) planned for %(day)s.", **values))
 
+        assignee = _active_inspector(inspection.inspector)
         if late <= 0:
-            sent += send([inspection.inspector], kinds.INSPECTION_DUE, f"{base}:due",
+            sent += send(assignee, kinds.INSPECTION_DUE, f"{base}:due",
                          lambda u, t=text: t(u, "due"), url, inspection)
         if 1 <= late < 1 + CATCH_UP_DAYS:
-            sent += send([inspection.inspector], kinds.INSPECTION_OVERDUE, f"{base}:overdue",
+            sent += send(assignee, kinds.INSPECTION_OVERDUE, f"{base}:overdue",
                          lambda u, t=text: t(u, "overdue"), url, inspection)
         if late >= ESCALATION_DAYS:
             sent += send(officers_over(inspection.region), kinds.INSPECTION_OVERDUE,

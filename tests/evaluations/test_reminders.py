@@ -275,3 +275,30 @@ def test_an_open_action_is_still_escalated_as_not_put_right(app, db, world, acti
     run(app, ACTIONS)
     [to_city] = notices(db, world.city)
     assert "has not put right" in to_city.body
+
+
+@pytest.mark.parametrize("change", ["officer_elsewhere", "disabled"])
+def test_an_assignee_no_longer_an_active_inspector_is_not_told(app, db, world, schedule,
+                                                               change):
+    """Made an officer of county B (or disabled) with a visit of county A still assigned, the
+    former inspector was told "You are to inspect" a home of county A, in their new post's
+    bell, through a link to an inspection they may no longer open (404). The visit is the
+    officers' to reassign: they are told once it is late, as before."""
+    from app.users.services import update_user, user_stamp
+
+    schedule()
+    moved = world.inspector
+    if change == "disabled":
+        moved.is_enabled = False
+    else:
+        on(shift(VISIT, -20))
+        update_user(moved, name=moved.name, role="officer", region=world.regions["b"],
+                    provider_id=None, seen=user_stamp(moved))
+    db.session.commit()
+    for days in (-3, 1):
+        on(shift(VISIT, days))
+        run(app, INSPECTIONS)
+    assert notices(db, moved) == []
+    on(shift(VISIT, 7))
+    run(app, INSPECTIONS)
+    assert len(notices(db, world.officer)) == 1  # county A's officers still hear of it
