@@ -37,8 +37,7 @@ def _window_officers() -> list[User]:
     """The township officers, and the officers of each county where no township has one: a
     township officer elsewhere in the city plans nothing of this county's surveys."""
     townships = officers_at(Level.TOWNSHIP)
-    # a township's path is /city/county/township/: its county is the second id
-    planned = {int(user.region.path.strip("/").split("/")[1]) for user in townships}
+    planned = {user.region.parent_id for user in townships}  # a township's county
     return townships + [user for user in officers_at(Level.COUNTY)
                         if user.region_id not in planned]
 
