@@ -54,6 +54,10 @@ class ResolveIn(ma.Schema):
     files_seen = ma.fields.Integer(load_default=None, validate=ma.validate.Range(0, 1000),
                                    metadata={"description": "how many evidence files the "
                                              "resolution was made on; more stored since → 409"})
+    inspector_id = ma.fields.Integer(
+        load_default=None, validate=ma.validate.Range(1, 2**31 - 1),
+        metadata={"description": "a corrected inspection: who fills the correction in; by "
+                  "default the inspector of the result, while they still inspect in its region"})
 
 
 class AppealArgs(PageArgs):
@@ -187,7 +191,8 @@ class AppealResolve(MethodView):
         return appeal_dict(appeals.resolve_appeal(appeal, outcome=data["outcome"],
                                                   reason=data["reason"], actor=api_user(),
                                                   revised=revised,
-                                                  files_seen=data["files_seen"]))
+                                                  files_seen=data["files_seen"],
+                                                  inspector_id=data["inspector_id"]))
 
 
 @blp.route("/appeals/<int:appeal_id>/files")

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form, ShownNumberField
+from app.scoping import as_id
 from app.uploads import ACCEPT
 from reports.appeals.evidence import MAX_FILES
 from reports.performance.forms import CHOICES
@@ -46,6 +47,16 @@ class ResolveForm(Form):
                            render_kw={"rows": 3})
     #: how many evidence files the page showed: a resolution sent after more came is refused
     files_seen = ShownNumberField(digits=4)
+    submit = SubmitField(_l("Resolve the appeal"))
+
+
+class ResolveCorrectionForm(ResolveForm):
+    """Resolving an appeal of a result whose inspector can no longer fill in its correction:
+    who will (the choices are the region's inspectors)."""
+
+    # checked by the service, and only when corrected: an appeal upheld names nobody
+    inspector_id = SelectField(_l("Inspector of the correction (when corrected)"),
+                               coerce=as_id, validate_choice=False)
     submit = SubmitField(_l("Resolve the appeal"))
 
 

@@ -229,13 +229,16 @@ def _refuse_unless_open(appeal: Appeal) -> None:
 
 
 def resolve_appeal(appeal: Appeal, *, outcome: Any, reason: Any, actor: User,
-                   revised: dict | None = None, files_seen: int | None = None) -> Appeal:
+                   revised: dict | None = None, files_seen: int | None = None,
+                   inspector_id: Any = None) -> Appeal:
     """The officer's answer: ``upheld`` or ``corrected``, with a reason.
 
     Correcting an inspection makes its correction version (to be filled in and finalized as
     any correction); correcting a decision revokes it and records ``revised`` (``decision``,
     ``amount``, ``renew``, ``comment``) in its place. ``files_seen``: how many evidence files
     the officer's page showed; more stored since → ``Conflict`` (read them first).
+    ``inspector_id``: who fills the correction in, where the result's own inspector no longer
+    may (:func:`evaluations.inspections.services.correct_inspection`).
     """
     if actor is None or actor.role not in (Role.OFFICER, Role.ADMIN):
         raise Forbidden(_("Only officers resolve appeals."))
@@ -260,8 +263,8 @@ def resolve_appeal(appeal: Appeal, *, outcome: Any, reason: Any, actor: User,
         raise ValidationError(_("The appeal was not resolved."), errors)
     note = _("Appeal #%(id)d: %(reason)s", id=appeal.id, reason=text)
     if outcome == AppealStatus.CORRECTED and appeal.inspection is not None:
-        appeal.correction_id = correct_inspection(appeal.inspection, actor=actor,
-                                                  reason=note).id
+        appeal.correction_id = correct_inspection(appeal.inspection, actor=actor, reason=note,
+                                                  inspector_id=inspector_id).id
     elif outcome == AppealStatus.CORRECTED:
         appeal.revised_decision_id = _revise(appeal.payment_decision, revised, note, actor).id
     appeal.status = AppealStatus(outcome)

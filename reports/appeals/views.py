@@ -14,11 +14,18 @@ from app.extensions import db
 from app.forms import apply_errors
 from app.scoping import as_id
 from app.users.models import Role
-from evaluations.inspections.services import get_visible_inspection
+from evaluations.inspections.lists import inspectors_of
+from evaluations.inspections.services import get_visible_inspection, may_fill_in
 from reports import bp
 from reports.appeals import evidence
 from reports.appeals import services as appeals
-from reports.appeals.forms import AppealForm, EvidenceForm, ResolveDecisionForm, ResolveForm
+from reports.appeals.forms import (
+    AppealForm,
+    EvidenceForm,
+    ResolveCorrectionForm,
+    ResolveDecisionForm,
+    ResolveForm,
+)
 from reports.appeals.models import AppealStatus
 from reports.performance.decisions import get_visible_decision
 
@@ -61,8 +68,19 @@ def appeal_list():
 
 
 def _resolve_form(appeal, formdata=None):
-    cls = ResolveDecisionForm if appeal.payment_decision_id else ResolveForm
-    return cls() if formdata else cls(formdata=None)
+    if appeal.payment_decision_id:
+        cls = ResolveDecisionForm
+    elif (appeal.is_open and current_user.role in OFFICERS
+          and not may_fill_in(appeal.inspection.inspector, appeal.inspection.region)):
+        cls = ResolveCorrectionForm  # its inspector has left: a correction needs another
+    else:
+        cls = ResolveForm
+    form = cls() if formdata else cls(formdata=None)
+    if cls is ResolveCorrectionForm:
+        form.inspector_id.choices = [("", "—")] + [
+            (person.id, person.name or person.email)
+            for person in inspectors_of(appeal.inspection.region)]
+    return form
 
 
 def _posted_files(field) -> list[tuple[str, bytes]]:
@@ -114,8 +132,11 @@ def appeal_resolve(appeal_id: int):
     if form.validate_on_submit():
         revised = form.revised() if isinstance(form, ResolveDecisionForm) else None
         try:
-            appeals.resolve_appeal(appeal, outcome=form.outcome.data, reason=form.reason.data,
-                                   actor=current_user, revised=revised, files_seen=form.files_seen.data)
+            appeals.resolve_appeal(
+                appeal, outcome=form.outcome.data, reason=form.reason.data, actor=current_user,
+                revised=revised, files_seen=form.files_seen.data,
+                inspector_id=form.inspector_id.data
+                if isinstance(form, ResolveCorrectionForm) else None)
         except DomainError as error:
             # the revised decision's fields are this form's own
             error.fields = {name.removeprefix("revised_decision."): messages
