@@ -15,7 +15,7 @@ from app import clock
 from app.extensions import db
 from app.notifications import kinds
 from app.notifications.reminders import city_officers, link, officers_over, provider_users, send
-from app.users.models import User
+from app.users.models import Role, User
 from contracts.models import Contract, ContractStatus, Provider
 from contracts.providers import expiring_qualifications, is_renewed
 
@@ -44,6 +44,10 @@ def contract_expiry_reminders(today: date | None = None) -> int:
                  ) -> tuple[str, str]:
             values = dict(number=contract.number, title=contract.title, days=days,
                           end=contract.end_date.isoformat(), provider=contract.provider.name)
+            if user.role is Role.PROVIDER:  # renewing or buying again is the bureau's to plan
+                return (_("Contract %(number)s ends on %(end)s", **values),
+                        _("Contract %(number)s (%(title)s) ends in %(days)d days, on %(end)s. "
+                          "Whether it is renewed is the bureau's decision.", **values))
             return (_("Contract %(number)s ends on %(end)s", **values),
                     _("Contract %(number)s (%(title)s) with %(provider)s ends in %(days)d days, "
                       "on %(end)s. Plan its renewal or a new procurement.", **values))

@@ -41,6 +41,10 @@ def test_contracts_ending_within_90_and_30_days(app, db, world, make_contract):
         u.id for u in (w.staff, w.staff_en, w.city, w.county))
     assert all(n.link == f"/contracts/{w.contract.id}" for n in got)
     assert "90 days" in notices(db, w.city)[0].body
+    # a new procurement is the bureau's to plan, not the provider's
+    assert "Plan its renewal" in notices(db, w.city)[0].body
+    assert "Plan its renewal" not in notices(db, w.staff_en)[0].body
+    assert "90 days" in notices(db, w.staff_en)[0].body
     assert not any(n.object_id == str(ended.id) for n in got)
     on(date(2026, 12, 1))  # 30 days
     run(app, job)
