@@ -8,8 +8,8 @@ Rules (DESIGN.md §4):
 - A second decision on the same installment is a ``Conflict`` (409) until the first is revoked
   with a reason. Both rows stay; the audit trail records the insert and the revocation.
 - ``pay`` pays what the grade allows, ``withhold`` nothing, ``reduce`` the amount given, below
-  the installment's amount. The one decision that is not revoked never exceeds the installment,
-  so the total decided never does either.
+  what the grade allows (nothing on a failed grade: only withholding). The one decision that
+  is not revoked never exceeds the installment, so the total decided never does either.
 """
 
 from __future__ import annotations
@@ -116,8 +116,14 @@ def _amount(decision: Decision, amount: Any, performance, linked: Decimal,
         errors["amount"] = [_("Enter the amount to pay, in yuan.")]
     if value is None:
         return Decimal(0)
-    if not Decimal(0) <= value < linked:
-        errors["amount"] = [_("A reduced amount lies between 0 and %(max)s.", max=linked)]
+    # a reduction of what the grade gives, not of the installment: a "reduce" on a failed
+    # veto (0 %) or a pass (85 %) paid up to the whole installment
+    allowed = min(performance.payable_amount, linked)
+    if allowed <= 0:
+        errors["amount"] = [_("The grade “%(grade)s” pays nothing of this installment: "
+                              "withhold it.", grade=grade_label(performance.grade))]
+    elif not Decimal(0) <= value < allowed:
+        errors["amount"] = [_("A reduced amount lies between 0 and %(max)s.", max=allowed)]
     return value
 
 

@@ -11,7 +11,7 @@ from reports.appeals.models import Appeal
 from reports.performance.decisions import active_decision, record_payment_decision
 from reports.performance.models import PaymentDecision
 from tests.factories import notices
-from tests.reports.money import pdf_text
+from tests.reports.money import pdf_text, reports_on_time
 
 DECIDED = datetime(2026, 12, 20, 4, 0, tzinfo=UTC)
 
@@ -21,6 +21,7 @@ def decided(db, make_contract, make_user):
     clock.set_clock(lambda: DECIDED)
     officer = make_user("officer", region="a")
     contract = make_contract(status="active", targets={})
+    reports_on_time(db, contract)  # graded: a revision may pay or reduce what it gives
     provider_user = make_user("provider", provider=contract.provider)
     decision = record_payment_decision(contract, "2026", decision="withhold", renew=False,
                                        comment="报告迟交过多", actor=officer)

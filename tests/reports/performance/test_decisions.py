@@ -67,6 +67,7 @@ def test_a_year_and_its_quarter_pay_out_of_one_installment_decided_once(db, cont
 
 def test_revoked_with_a_reason_then_decided_again_both_kept_and_audited(db, contract,
                                                                        make_user):
+    reports_on_time(db, contract)  # graded: a reduction is of what the grade gives
     officer = make_user("officer", region="a")
     first = _decide(contract, "2026", officer=officer)
     db.session.commit()
@@ -289,6 +290,7 @@ def test_a_period_without_a_grade_is_not_paid(db, inspection_world, schedule):
 def test_an_amendment_below_the_standing_decision_is_refused(db, contract, make_user):
     """The standing decision never exceeds its installment: lowering the amount under it is
     refused until the decision is revoked."""
+    reports_on_time(db, contract)  # graded: a reduction is of what the grade gives
     officer = make_user("officer", region="a")
     _decide(contract, "2026", decision="reduce", amount="55000.00", officer=officer)
     db.session.commit()
