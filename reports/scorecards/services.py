@@ -76,13 +76,19 @@ def card_by_code(code: str) -> PerformanceCard | None:
         PerformanceCard.code == (code or "").strip().upper()))
 
 
-def fingerprint(contract: Contract, performance: Performance, decision, appeals) -> str:
-    """A digest of what a performance scorecard prints that decides money."""
+def fingerprint(contract: Contract, performance: Performance, decision, appeals, *,
+                legacy: bool = False) -> str:
+    """A digest of what a performance scorecard prints that decides money: the amounts too
+    (an amendment of the contract's amount changes the installment and what the grade
+    allows, and a card printing the old ones was still called current). ``legacy``: the
+    digest of the cards issued before the amounts counted."""
     parts = [contract.id, performance.period, performance.rounded("composite"),
              performance.grade, performance.payment_share,
              [(f.inspection_id, f.item_id) for f in performance.failed_critical],
              None if decision is None else (decision.id, str(decision.amount)),
              [(a.id, a.status.value) for a in appeals]]
+    if not legacy:
+        parts.append((str(performance.linked_amount), str(performance.payable_amount)))
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -124,8 +130,14 @@ def card_is_current(card: PerformanceCard) -> bool:
     """Whether the figures printed on ``card`` are still today's."""
     contract = card.contract
     performance = contract_performance(contract, card.period)
-    return card.fingerprint == fingerprint(contract, performance, active_decision(contract),
-                                           appeals_of_period(contract, performance))
+    figures = (contract, performance, active_decision(contract),
+               appeals_of_period(contract, performance))
+    if card.fingerprint == fingerprint(*figures):
+        return True
+    # a card issued before its digest named the amounts printed the amounts of its day:
+    # current while the contract's amount was not amended since
+    return card.fingerprint == fingerprint(*figures, legacy=True) and not any(
+        "amount" in (a.changes or {}) and a.at >= card.issued_at for a in contract.amendments)
 
 
 def performance_scorecard_pdf(contract: Contract, period: str | None = None,
