@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import get_locale
 
 from app import clock
+from app.errors import ValidationError
 from app.extensions import db
 from app.users.models import User
 from contracts.models import Contract
@@ -129,7 +130,10 @@ def issue_card(contract: Contract, performance: Performance, decision, appeals,
 def card_is_current(card: PerformanceCard) -> bool:
     """Whether the figures printed on ``card`` are still today's."""
     contract = card.contract
-    performance = contract_performance(contract, card.period)
+    try:
+        performance = contract_performance(contract, card.period)
+    except ValidationError:  # amended, the contract no longer runs in the card's period
+        return False
     figures = (contract, performance, active_decision(contract),
                appeals_of_period(contract, performance))
     if card.fingerprint == fingerprint(*figures):

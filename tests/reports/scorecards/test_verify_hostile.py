@@ -1,0 +1,34 @@
+"""/verify is public: whatever code it is given, and whatever became of the contract since a
+card was printed, it answers a page, never a server error."""
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from app import clock
+from contracts import services
+from reports.scorecards.models import PerformanceCard
+
+
+@pytest.mark.parametrize("code", ["x" * 5000, "%F0%9F%98%80", "<script>"])
+def test_a_hostile_code_is_not_found(client, db, code):
+    response = client.get(f"/reports/verify/{code}")
+    assert response.status_code == 404
+
+
+def test_a_card_of_a_period_the_contract_no_longer_runs_in_is_not_current(
+        db, make_contract, make_user, api_as, client):
+    clock.set_clock(lambda: datetime(2026, 6, 20, 4, 0, tzinfo=UTC))
+    make_user("officer", region="a")
+    contract = make_contract(status="active", targets={})
+    api, officer = api_as("officer", region="a")
+    assert api.get(f"/api/v1/contracts/{contract.id}/scorecard.pdf?period=2026-Q4"
+                   ).status_code == 200
+    code = db.session.scalars(sa.select(PerformanceCard)).one().code
+    services.amend_contract(contract, reason="提前结束服务", actor=officer,
+                            end_date="2026-09-30")
+    db.session.commit()
+    response = client.get(f"/reports/verify/{code}")
+    assert response.status_code == 200
+    assert "its figures have changed since it was printed" in response.get_data(as_text=True)
