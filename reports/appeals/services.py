@@ -280,6 +280,9 @@ def _revise(decision: PaymentDecision, revised: dict, note: str, actor: User
             ) -> PaymentDecision:
     if not decision.is_active:
         raise Conflict(_("This decision was already revoked."))
+    # the contract first, as a payment and the revised decision hold it (the revocation
+    # holds the installment, which a payment holds after the contract)
+    claim_row(decision.contract, lambda: None)
     revoke_payment_decision(decision, reason=note, actor=actor)
     try:
         return record_payment_decision(

@@ -139,11 +139,10 @@ def record_payment_decision(contract: Contract, period: str | None, *, decision:
     the page was opened) → ``Conflict`` with the figures as they are.
     """
     _require_decider(actor)
-    if contract.status not in DECIDED_STATUSES:
-        message = _("A contract with status “%(status)s” is not decided: only an active, "
-                    "suspended or completed one is.",
-                    status=CONTRACT_STATUS_LABELS[contract.status])
-        raise Conflict(message, {"decision": [message]})
+    # held as a transition holds it: a termination committing at this instant is waited
+    # for and refuses this decision (read active, both stood: a terminated contract decided).
+    # Before its performance, as a payment and an amendment hold them
+    claim_row(contract, lambda: _refuse_undecided(contract))
     hold_performance([contract.id])
     performance = contract_performance(contract, period)
     if basis is not None and basis != performance.basis:
@@ -188,6 +187,14 @@ def record_payment_decision(contract: Contract, period: str | None, *, decision:
             raise
         raise _already_decided(standing) from None
     return row
+
+
+def _refuse_undecided(contract: Contract) -> None:
+    if contract.status not in DECIDED_STATUSES:
+        message = _("A contract with status “%(status)s” is not decided: only an active, "
+                    "suspended or completed one is.",
+                    status=CONTRACT_STATUS_LABELS[contract.status])
+        raise Conflict(message, {"decision": [message]})
 
 
 def _figures_changed(performance) -> Conflict:
