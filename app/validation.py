@@ -103,7 +103,9 @@ def number_problem(value: Decimal | float | int) -> str | None:
     number = as_decimal(value)
     if number is None or not number.is_finite():
         return _("Enter a finite number.")
-    if abs(number) > NUMBER_CEILING:
+    # copy_abs, not abs(): abs() rounds in the context, and overflows (a 500) on an exponent
+    # beyond its Emax ("1e999999999")
+    if number.copy_abs() > NUMBER_CEILING:
         return _("The number is too large.")
     return None
 
@@ -113,7 +115,7 @@ def money_problem(amount: Decimal, *, positive: bool = False) -> str | None:
     above zero when ``positive`` (else at least zero)."""
     if not amount.is_finite():
         return _("Enter an amount in yuan, such as 120000.00.")
-    if abs(amount) >= MONEY_CEILING:  # before quantize, which fails on huge numbers
+    if amount.copy_abs() >= MONEY_CEILING:  # before quantize, which fails on huge numbers
         return _("The amount is too large.")
     if amount != amount.quantize(CENT):
         return _("Enter an amount in yuan with at most two decimals.")
