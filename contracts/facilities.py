@@ -185,14 +185,19 @@ def update_facility(facility: Facility, *, actor: User | None = None,
     return facility
 
 
-def operation_contract(facility: Facility, on: date | None = None) -> Contract | None:
-    """The active ``facility_operation`` contract covering day ``on`` (default today)."""
+def operation_contract(facility: Facility, on: date | None = None, *,
+                       suspended: bool = False) -> Contract | None:
+    """The active ``facility_operation`` contract covering day ``on`` (default today);
+    ``suspended``: or a suspended one (it keeps its figures, so it still answers for what
+    inspectors find)."""
     on = on or clock.today()
+    statuses = (ContractStatus.ACTIVE, ContractStatus.SUSPENDED) if suspended \
+        else (ContractStatus.ACTIVE,)
     return db.session.scalars(
         sa.select(Contract).where(
             Contract.facility_id == facility.id,
             Contract.service_type == ServiceType.FACILITY_OPERATION,
-            Contract.status == ContractStatus.ACTIVE,
+            Contract.status.in_(statuses),
             Contract.start_date <= on, Contract.end_date >= on,
         ).order_by(Contract.start_date.desc())
     ).first()

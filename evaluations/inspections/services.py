@@ -178,7 +178,9 @@ def schedule_inspection(*, template: AssessmentTemplate, inspector: User,
             add("facility_id", _("This template inspects a facility: choose one."))
         else:
             region = facility.region
-            operation = operation_contract(facility, day)
+            # a suspended operator too: the inspection counts in its contract's performance
+            # (a veto fails it), so it must read and may appeal the result
+            operation = operation_contract(facility, day, suspended=True)
             if operation is not None:
                 contract_id, provider_id = operation.id, operation.provider_id
     else:
