@@ -245,7 +245,7 @@ def _answerable_on_the_day(inspection: Inspection) -> None:
     a contract in force now, the one found when it was scheduled stays."""
     if inspection.template.target is not TemplateTarget.FACILITY or inspection.facility is None:
         return
-    operation = operation_contract(inspection.facility, inspection.scheduled_for)
+    operation = operation_contract(inspection.facility, inspection.scheduled_for, suspended=True)
     if operation is not None:
         inspection.contract, inspection.provider = operation, operation.provider
 
