@@ -45,6 +45,7 @@ from reports.appeals.models import Appeal, AppealStatus
 from reports.performance.decisions import (
     active_decision,
     record_payment_decision,
+    register_revocation_hold,
     revoke_payment_decision,
 )
 from reports.performance.models import PaymentDecision
@@ -266,7 +267,7 @@ def resolve_appeal(appeal: Appeal, *, outcome: Any, reason: Any, actor: User,
         appeal.correction_id = correct_inspection(appeal.inspection, actor=actor, reason=note,
                                                   inspector_id=inspector_id).id
     elif outcome == AppealStatus.CORRECTED:
-        appeal.revised_decision_id = _revise(appeal.payment_decision, revised, note, actor).id
+        appeal.revised_decision_id = _revise(appeal, revised, note, actor).id
     appeal.status = AppealStatus(outcome)
     appeal.resolution_reason = text
     appeal.resolved_at = clock.now()
@@ -276,14 +277,14 @@ def resolve_appeal(appeal: Appeal, *, outcome: Any, reason: Any, actor: User,
     return appeal
 
 
-def _revise(decision: PaymentDecision, revised: dict, note: str, actor: User
-            ) -> PaymentDecision:
+def _revise(appeal: Appeal, revised: dict, note: str, actor: User) -> PaymentDecision:
+    decision = appeal.payment_decision
     if not decision.is_active:
         raise Conflict(_("This decision was already revoked."))
     # the contract first, as a payment and the revised decision hold it (the revocation
     # holds the installment, which a payment holds after the contract)
     claim_row(decision.contract, lambda: None)
-    revoke_payment_decision(decision, reason=note, actor=actor)
+    revoke_payment_decision(decision, reason=note, actor=actor, resolving=appeal.id)
     try:
         return record_payment_decision(
             decision.contract, decision.period, decision=revised.get("decision"),
@@ -376,3 +377,18 @@ def _notify_provider(appeal: Appeal) -> None:
     reminders.send(reminders.provider_users(appeal.provider_id), APPEAL_RESOLVED,
                    f"appeal-resolved:{appeal.id}", text,
                    reminders.link("reports.appeal_detail", appeal_id=appeal.id), appeal)
+
+
+@register_revocation_hold
+def _under_appeal(decision: PaymentDecision, resolving: int | None) -> str | None:
+    """An open appeal of the decision is answered by its resolution, which revises the
+    decision: revoked beside it, the appeal could never be corrected (the decision it names
+    was gone) and stayed open, reminding the officers."""
+    stmt = sa.select(Appeal.id).where(Appeal.payment_decision_id == decision.id,
+                                      Appeal.status == AppealStatus.OPEN)
+    if resolving is not None:
+        stmt = stmt.where(Appeal.id != resolving)
+    if (open_id := db.session.scalar(stmt.limit(1))) is None:
+        return None
+    return _("The decision is under appeal #%(id)d: resolve the appeal, whose correction "
+             "replaces the decision.", id=open_id)

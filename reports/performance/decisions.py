@@ -14,6 +14,7 @@ Rules (DESIGN.md §4):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -231,12 +232,31 @@ def _refuse_if_paid(row: PaymentDecision) -> None:
         raise Conflict(message, {"reason": [message]})
 
 
-def revoke_payment_decision(row: PaymentDecision, *, reason: str, actor: User | None
-                            ) -> PaymentDecision:
+#: what else keeps a decision from being revoked, asked on the decision held: registered by
+#: the features this module may not import (an open appeal of it, which only its resolution
+#: revises); each answers why, or None, given the decision and the appeal being resolved
+_revocation_holds: list[Callable[[PaymentDecision, int | None], str | None]] = []
+
+
+def register_revocation_hold(hold: Callable[[PaymentDecision, int | None], str | None]):
+    _revocation_holds.append(hold)
+    return hold
+
+
+def _refuse_revoking(row: PaymentDecision, resolving: int | None) -> None:
+    _refuse_if_revoked(row)
+    for hold in _revocation_holds:
+        if why := hold(row, resolving):
+            raise Conflict(why, {"reason": [why]})
+
+
+def revoke_payment_decision(row: PaymentDecision, *, reason: str, actor: User | None,
+                            resolving: int | None = None) -> PaymentDecision:
     """Withdraw a decision, saying why; the installment may then be decided again. Once the
-    installment is paid the decision stands (``Conflict``)."""
+    installment is paid the decision stands (``Conflict``); under appeal, only the appeal's
+    resolution (``resolving``: its id) revokes it."""
     _require_decider(actor)
-    claim_row(row, lambda: _refuse_if_revoked(row))
+    claim_row(row, lambda: _refuse_revoking(row, resolving))
     # a payment recorded at this instant is made against the decision as stored (it stands),
     # or finds it revoked and is refused
     claim_row(row.installment, lambda: _refuse_if_paid(row))

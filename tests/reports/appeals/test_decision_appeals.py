@@ -121,3 +121,27 @@ def test_the_pages_appeal_a_decision_and_resolve_it_with_a_revision(decided, as_
     page = browser.get(f"/reports/contracts/{contract.id}/performance?period=2026"
                        ).get_data(as_text=True)
     assert "Revoked decisions" in page and f"Appeal #{appeal.id}" in page
+
+
+def test_a_decision_under_appeal_is_revised_by_the_appeal_not_revoked_beside_it(
+        decided, api_login, db):
+    """Revoked while its appeal was open, the appeal could never be corrected (the decision
+    it named was gone: 409 "already revoked") and stayed open, reminding the officers."""
+    contract, decision, officer, provider_user = decided
+    appeal_id = _lodge(api_login(provider_user), decision.id).get_json()["id"]
+    api = api_login(officer)
+
+    refused = api.post(f"/api/v1/payment-decisions/{decision.id}/revoke",
+                       json={"reason": "重新评估"})
+    assert refused.status_code == 409, refused.get_json()
+    assert f"under appeal #{appeal_id}" in refused.get_json()["error"]["message"]
+    db.session.expire_all()
+    assert active_decision(contract).id == decision.id
+
+    done = api.post(f"/api/v1/appeals/{appeal_id}/resolve", json={
+        "outcome": "corrected", "reason": "情况属实", "revised_decision": {
+            "decision": "pay", "renew": True}})
+    assert done.status_code == 200, done.get_json()
+    db.session.expire_all()
+    assert db.session.get(PaymentDecision, decision.id).revoked_at is not None
+    assert active_decision(contract).id == done.get_json()["revised_decision_id"]
