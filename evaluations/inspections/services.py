@@ -57,8 +57,8 @@ from evaluations.inspections.sync import save_answers, save_changes
 from evaluations.scoring import round_score, score
 
 __all__ = [
-    "WITH_FORM", "WITH_INSPECTOR", "correct_inspection", "finalize_inspection", "get_visible_inspection",
-    "may_fill_in", "reopen_inspection", "save_answers", "save_changes", "schedule_inspection",
+    "WITH_FORM", "WITH_INSPECTOR", "correct_inspection", "finalize_inspection",
+    "get_visible_inspection", "may_fill_in", "reopen_inspection", "save_answers", "save_changes", "schedule_inspection",
     "submit_inspection", "template_and_inspector", "visible_inspections",
 ]
 
@@ -89,8 +89,12 @@ def visible_inspections(user: User) -> sa.Select:
 #: their items (item by item, each section was a statement of its own)
 WITH_FORM = (so.selectinload(Inspection.template).selectinload(AssessmentTemplate.sections)
              .selectinload(TemplateSection.items),)
-#: and its inspector with their region, which the page names and a correction checks
-WITH_INSPECTOR = (so.joinedload(Inspection.inspector).joinedload(User.region),)
+#: and what the inspection's page reads of it in the same statement: its inspector with their
+#: region and its own region (a correction checks they still inspect there), its target, and
+#: the correction replacing it (the page says whether it is current)
+WITH_INSPECTOR = (so.joinedload(Inspection.inspector).joinedload(User.region),
+                  so.joinedload(Inspection.region), so.joinedload(Inspection.facility),
+                  so.joinedload(Inspection.contract), so.joinedload(Inspection.superseded_by))
 
 
 def get_visible_inspection(user: User, inspection_id: Any, *, options: tuple = ()

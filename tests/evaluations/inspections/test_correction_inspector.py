@@ -72,3 +72,19 @@ def test_the_api_and_the_page_name_the_inspector_of_a_correction(app, db, finali
     assert response.status_code == 302
     correction = db.session.get(Inspection, finalized.id).superseded_by
     assert correction is not None and correction.inspector_id == colleague.id
+
+
+def test_the_page_offering_inspectors_stays_within_its_statements(db, finalized,
+                                                                 inspection_world, as_user,
+                                                                 make_user, count_queries):
+    """The page names the result's inspector and, when they have left, offers the region's:
+    the inspection's region is read with it (a statement of its own made the 13th)."""
+    _left(db, inspection_world.inspector)
+    make_user("inspector", region="a")  # a colleague to offer
+    browser, _officer = as_user("officer", region="a")
+    url = f"/evaluations/inspections/{finalized.id}"
+    browser.get(url)
+    with count_queries() as log:
+        page = browser.get(url)
+    assert 'name="inspector_id"' in page.get_data(as_text=True)
+    assert len(log) <= 12, str(log)
