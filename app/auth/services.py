@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from werkzeug.security import check_password_hash
 
 from app import clock
-from app.audit.listener import signed_in
+from app.audit.listener import record_event, signed_in
 from app.auth.models import ApiToken, LoginAttempt
 from app.errors import DomainError, ValidationError
 from app.extensions import db
@@ -170,6 +170,12 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     signed_in(user)
     user.last_login_at = now
     return user
+
+
+def sign_out(user: User) -> None:
+    """Audit the user's signing out, as their sign-in is: the trail tells when a session on a
+    shared office computer ended, or that it never did."""
+    record_event(db.session, "sign_out", user)
 
 
 class WrongCurrentPassword(ValidationError):

@@ -40,6 +40,7 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
+        services.sign_out(current_user)
         logout_user()
         flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

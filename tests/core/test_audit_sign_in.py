@@ -32,3 +32,16 @@ def test_a_token_taken_is_audited_as_the_users_own(app, db, make_user):
     [token] = _rows(db, "api_tokens")
     assert token.action == "create"
     assert (token.actor_id, token.actor_label) == (user.id, user.email)
+
+
+def test_a_sign_out_is_audited_as_the_users_own(app, db, make_user, as_user):
+    """The trail told when a session began, never when it ended."""
+    user = make_user("officer", region="a")
+    browser = Browser(app.test_client())
+    assert browser.login(user).status_code == 302
+    assert browser.logout().status_code == 302
+    [row] = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "sign_out")).all()
+    assert (row.object_type, row.object_id) == ("users", str(user.id))
+    assert (row.actor_id, row.actor_label) == (user.id, user.email)
+    admin, _admin = as_user("admin", locale="zh_CN")
+    assert "已退出登录" in admin.get("/admin/audit/?action=sign_out").get_data(as_text=True)
