@@ -166,8 +166,12 @@ def open_table(data: bytes, filename: str) -> Table:
 def _names_fields(header: Sequence[str]) -> bool:
     """Whether a row is the header: it names two fields or more (a title above it names
     none)."""
-    return sum(1 for text in header if text and (
-        text in _HEADER_NAMES or text.lower() in _HEADER_NAMES)) >= 2
+    return sum(1 for text in header if text and _field_named(text)) >= 2
+
+
+def _field_named(text: str) -> str | None:
+    """The field a header cell names, by its key (any case) or its Chinese label."""
+    return _HEADER_NAMES.get(text) or _HEADER_NAMES.get(text.lower())
 
 
 def column_map(header: Sequence[str]) -> tuple[dict[str, int], list[str], list[str], list[str]]:
@@ -183,7 +187,7 @@ def column_map(header: Sequence[str]) -> tuple[dict[str, int], list[str], list[s
     for index, text in enumerate(header):
         if not text:
             continue
-        key = _HEADER_NAMES.get(text) or _HEADER_NAMES.get(text.lower())
+        key = _field_named(text)
         if key is None:
             unknown.append(text)
         elif key in indices:

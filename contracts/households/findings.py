@@ -71,12 +71,13 @@ def agreement_rate(contract: Contract, period: str | None = None, *,
     """confirmed ÷ checked records of the contract (of ``period`` if given): a fraction from 0
     to 1 with 4 places (Decimal("0.9500")), ``None`` when nothing was checked. Shown to
     ``user``, a provider's rate counts only the finished spot checks, the only ones it sees."""
-    finished_only = user is not None and user.role is Role.PROVIDER
+    stmt = _counts_by_period(contract, finished_only=user is not None
+                             and user.role is Role.PROVIDER)
+    if period:
+        stmt = stmt.where(SpotCheck.period == period)
     found: dict = {}
-    for key, result, count in db.session.execute(
-            _counts_by_period(contract, finished_only=finished_only)):
-        if not period or key == period:
-            found[result] = found.get(result, 0) + count
+    for _key, result, count in db.session.execute(stmt):
+        found[result] = found.get(result, 0) + count
     return _agreement(found)
 
 
