@@ -147,11 +147,17 @@ def _hidden_kinds(user_id: Any) -> sa.Select:
         NotificationPreference.user_id == user_id, NotificationPreference.in_app.is_(False))
 
 
+def _shown_to(user_id: Any) -> tuple:
+    """The conditions of the notices the user's bell and list show: their own, of the kinds
+    they show, of their present post."""
+    return (Notification.user_id == user_id, Notification.kind.not_in(_hidden_kinds(user_id)),
+            of_present_post(_post_since(user_id)))
+
+
 def visible_notifications(user: User, kind: str | None = None) -> sa.Select:
     """The user's notices of the kinds they show, unread first, newest first."""
     stmt = (sa.select(Notification)
-            .where(Notification.user_id == user.id, Notification.kind.not_in(_hidden_kinds(user.id)),
-                   of_present_post(_post_since(user.id)))
+            .where(*_shown_to(user.id))
             .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
                       Notification.id.desc()))
     if kind:
@@ -162,9 +168,7 @@ def visible_notifications(user: User, kind: str | None = None) -> sa.Select:
 def _unread_count_stmt() -> sa.Select:
     user_id = sa.bindparam("user_id")
     return (sa.select(sa.func.count()).select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None),
-                   Notification.kind.not_in(_hidden_kinds(user_id)),
-                   of_present_post(_post_since(user_id))))
+            .where(*_shown_to(user_id), Notification.read_at.is_(None)))
 
 
 #: built once: every page shows the bell, and building the statement cost more than running it
@@ -193,8 +197,6 @@ def mark_all_read(user: User) -> int:
     and the count said is the bell's."""
     result = db.session.execute(
         sa.update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None),
-               Notification.kind.not_in(_hidden_kinds(user.id)),
-               of_present_post(_post_since(user.id)))
+        .where(*_shown_to(user.id), Notification.read_at.is_(None))
         .values(read_at=clock.now()))
     return result.rowcount
