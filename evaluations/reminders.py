@@ -34,7 +34,7 @@ from app.notifications.reminders import (
     region_name,
     send,
 )
-from app.users.models import Role, User
+from app.users.models import User
 from evaluations.actions.models import NOT_CLOSED, ActionStatus, CorrectiveAction
 from evaluations.campaigns.models import Campaign
 from evaluations.campaigns.recurrence import (
@@ -57,7 +57,7 @@ def _active_inspector(user: User | None) -> list[User]:
     """The assignee to remind, while an enabled inspector: one made an officer elsewhere sees
     the visit no more (its link is a 404 in their new post), a disabled one cannot act on it;
     the visit is then the officers' to reassign, told once it is late."""
-    if user is None or not user.is_enabled or user.role is not Role.INSPECTOR:
+    if user is None or not user.is_active_inspector:
         return []
     return [user]
 

@@ -86,5 +86,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
 
+    @property
+    def is_active_inspector(self) -> bool:
+        """An inspector whose account is enabled: one who may be given work, and reminded
+        of it."""
+        return self.role is Role.INSPECTOR and self.is_enabled
+
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

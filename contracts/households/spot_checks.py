@@ -157,7 +157,7 @@ def draw_spot_check(contract: Contract, *, period: str, inspector: User | int | 
         raise Conflict(_("Spot checks are drawn from household-survey contracts only."))
     if isinstance(inspector, int):
         inspector = db.session.get(User, inspector)
-    if inspector is None or inspector.role is not Role.INSPECTOR or not inspector.is_enabled:
+    if inspector is None or not inspector.is_active_inspector:
         errors.setdefault("inspector_id", []).append(_("Choose an inspector."))
     elif inspector.region is None or not inspector.region.contains(contract.region):
         errors.setdefault("inspector_id", []).append(

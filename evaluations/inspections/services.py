@@ -58,8 +58,9 @@ from evaluations.scoring import round_score, score
 
 __all__ = [
     "WITH_FORM", "WITH_INSPECTOR", "correct_inspection", "finalize_inspection",
-    "get_visible_inspection", "may_fill_in", "reopen_inspection", "save_answers", "save_changes", "schedule_inspection",
-    "submit_inspection", "template_and_inspector", "visible_inspections",
+    "get_visible_inspection", "may_fill_in", "reopen_inspection", "save_answers",
+    "save_changes", "schedule_inspection", "submit_inspection", "template_and_inspector",
+    "visible_inspections",
 ]
 
 #: the alphabet of verification codes: base32 without look-alikes is overkill; RFC 4648 is fine
@@ -147,7 +148,7 @@ def _inspector_problem(inspector: User | None, region: Region | None) -> str | N
     """Why ``inspector`` cannot fill in a form about a target in ``region``, if they cannot."""
     if inspector is None:
         return _("Choose an inspector.")
-    if inspector.role is not Role.INSPECTOR or not inspector.is_enabled:
+    if not inspector.is_active_inspector:
         return _("This user is not an active inspector.")
     if region is not None and not within(region, inspector.region):
         return _("This inspector does not work in the region of the target.")
