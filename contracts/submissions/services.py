@@ -68,9 +68,14 @@ def visible_submissions(user: User) -> sa.Select:
     only to the provider."""
     contract_ids = visible_contracts(user).with_only_columns(Contract.id).order_by(None)
     stmt = sa.select(Submission).where(Submission.contract_id.in_(contract_ids))
-    if user.role is not Role.PROVIDER:  # a draft is the provider's own work in progress
+    if not sees_drafts(user):
         stmt = stmt.where(Submission.status != SubmissionStatus.DRAFT)
     return stmt
+
+
+def sees_drafts(user: User) -> bool:
+    """A draft is the provider's own work in progress: nobody else reads it."""
+    return user.role is Role.PROVIDER
 
 
 def get_visible_submission(user: User, submission_id: Any) -> Submission:
@@ -263,10 +268,10 @@ def submissions_by_period(contract_ids: list[int]) -> dict[tuple[int, str], Subm
 def contract_schedule(contract: Contract, today: date | None = None,
                       viewer: User | None = None) -> list[ReportRow]:
     """Every period that has begun, with its submission (newest period first); shown to
-    ``viewer``, a draft only to the provider (:func:`visible_submissions`)."""
+    ``viewer``, a draft only to whoever :func:`sees_drafts`."""
     today = today or clock.today()
     found = submissions_by_period([contract.id])
-    if viewer is not None and viewer.role is not Role.PROVIDER:
+    if viewer is not None and not sees_drafts(viewer):
         found = {k: s for k, s in found.items() if s.status is not SubmissionStatus.DRAFT}
     return [ReportRow(contract, p, found.get((contract.id, p.key)))
             for p in reversed(all_periods(contract)) if p.start <= today]
@@ -323,6 +328,11 @@ class Punctuality(NamedTuple):
     on_time: int
     excused: int
 
+    @property
+    def percent_on_time(self) -> Decimal | None:
+        """% of the reports counted that were on time; ``None`` when none counted."""
+        return None if self.counted == 0 else Decimal(100 * self.on_time) / Decimal(self.counted)
+
 
 def punctuality(contract: Contract, periods: list[Period], today: date) -> Punctuality:
     """Of ``periods`` on ``today``, the reports that count, those on time and those excused."""
@@ -345,6 +355,5 @@ def timeliness(contract: Contract, until: date | None = None) -> Decimal | None:
     """% of the reports due by ``until`` (deadline passed, or already submitted) that were
     first submitted by their deadline; ``None`` when none was due."""
     until = until or clock.today()
-    counted, on_time, _excused = punctuality(contract, due_periods(contract, until), until)
-    return None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
+    return punctuality(contract, due_periods(contract, until), until).percent_on_time
 

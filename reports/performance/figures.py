@@ -7,8 +7,8 @@ for that period on the day they were computed (``computed_on``). They are refres
 - in the transaction that changes what they depend on: an inspection finalized (or
   superseded), a report's status changed (submitted, reviewed), a payment decision recorded,
   a household import or spot check stored, a spot check's result recorded (the last
-  finishes the check, and the agreement counts finished checks), a contract's terms or status changed, its
-  home's beds changed (occupancy is reckoned on them) — the session
+  finishes the check, and the agreement counts finished checks), a contract's terms or
+  status changed, its home's beds changed (occupancy is reckoned on them) — the session
   notes the contracts at each flush and recomputes them just before the commit, so a figure
   never disagrees with the data it was committed with;
 - every night by the scheduler job ``reports.refresh_performance`` (timeliness and what has

@@ -203,10 +203,10 @@ def inspection_component(contract: Contract, window: Window, rows: list[Inspecti
 
 def timeliness_component(contract: Contract, window: Window, today: date
                          ) -> tuple[Decimal | None, dict]:
-    counted, on_time, excused = punctuality(contract, _periods_in(contract, window), today)
-    value = None if counted == 0 else Decimal(100 * on_time) / Decimal(counted)
-    return value, {"reports_due": counted, "reports_on_time": on_time,
-                   "reports_excused": excused}
+    found = punctuality(contract, _periods_in(contract, window), today)
+    return found.percent_on_time, {"reports_due": found.counted,
+                                   "reports_on_time": found.on_time,
+                                   "reports_excused": found.excused}
 
 
 def _reported(contract: Contract, window: Window) -> list[dict]:
