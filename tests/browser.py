@@ -27,6 +27,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def _read_whole(answer) -> list[bytes]:
+    """The answer's body read at once and its iterator closed. Werkzeug's test server closes a
+    file answer (a static script) only after a read of the socket that raises when the
+    browser dropped the connection mid-answer (it navigated on): the file left open then
+    failed whichever test was running, as a ResourceWarning."""
+    try:
+        return [b"".join(answer)]
+    finally:
+        if hasattr(answer, "close"):
+            answer.close()
+
+
 class Recorder:
     """WSGI middleware keeping (method, path, cookies) of each request, and the files of each
     multipart upload."""
@@ -54,7 +66,7 @@ class Recorder:
             environ["wsgi.input"] = io.BytesIO(body)
         with self.lock:
             self.requests.append(entry)
-        return self.app(environ, start_response)
+        return _read_whole(self.app(environ, start_response))
 
     def line_down(self, session: str, down: bool = True) -> None:
         """Cut (or restore) the line of the device holding ``session``: its requests reach no
