@@ -11,6 +11,7 @@ from flask import Flask, abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, user_loaded_from_cookie
 
+from app.auth.models import UserSession, session_digest
 from app.extensions import db, login_manager
 from app.users.models import Role, User
 
@@ -29,19 +30,24 @@ def init_app(app: Flask) -> None:
             g.actor = current_user._get_current_object()
 
 
-#: built once: every request loads its user
-_USER = sa.select(User).where(User.id == sa.bindparam("user_id"))
+#: built once: every request loads its user, through its browser session still open
+_USER = (sa.select(User).join(UserSession, UserSession.user_id == User.id)
+         .where(User.id == sa.bindparam("user_id"),
+                UserSession.key_hash == sa.bindparam("key_hash"),
+                UserSession.ended_at.is_(None)))
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user of a session or remember-me cookie, while its generation is current."""
-    user_id, _, generation = session_id.partition(":")
-    if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 18:
+    """The user of a session or remember-me cookie, while its generation is current and its
+    browser session has not been signed out of."""
+    user_id, generation, key = (session_id.split(":") + ["", ""])[:3]
+    if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 18 or not key:
         return None
-    user = db.session.scalar(_USER, {"user_id": int(user_id)})
+    user = db.session.scalar(_USER, {"user_id": int(user_id), "key_hash": session_digest(key)})
     if user is None or not user.is_enabled or user.session_generation != int(generation):
         return None
+    user.session_key = key
     return user
 
 

@@ -1,7 +1,8 @@
-"""Login attempts (for throttling) and API tokens."""
+"""Login attempts (for throttling), browser sessions and API tokens."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -28,6 +29,29 @@ class LoginAttempt(db.Model):
     #: refused unheard while the pair or the address was throttled (the password unchecked)
     throttled: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+
+
+def session_digest(key: str) -> str:
+    """What is stored of a browser session's key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class UserSession(db.Model):
+    """One sign-in of one browser. Its key rides in the session cookie and the remember-me
+    cookie (``User.get_id``) and is checked on every request, so that signing out kills every
+    copy of either cookie (Flask's session lives in the cookie: nothing else would know it
+    ended) while the user's other browsers stay signed in."""
+
+    __tablename__ = "user_sessions"
+    __audited__ = False  # signing in and out is audited on the user
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: SHA-256 of the key the cookies carry, so a leaked table grants nothing
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: when the browser signed out; the key is dead from then on
+    ended_at: so.Mapped[datetime | None]
 
 
 class ApiToken(db.Model):

@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash
 
 from app import clock
 from app.audit.listener import record_event, signed_in
-from app.auth.models import ApiToken, LoginAttempt
+from app.auth.models import ApiToken, LoginAttempt, UserSession, session_digest
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.unit_of_work import hold_key
@@ -172,9 +172,23 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     return user
 
 
+def begin_session(user: User) -> None:
+    """Open a browser session for ``user``, who has just signed in: its key goes into the
+    session and remember-me cookies that ``login_user`` then writes."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, key_hash=session_digest(key)))
+    user.session_key = key
+
+
 def sign_out(user: User) -> None:
-    """Audit the user's signing out, as their sign-in is: the trail tells when a session on a
-    shared office computer ended, or that it never did."""
+    """End the browser session ``user`` signs out of, so that a copy of its cookies taken
+    before signs nobody in (their other browsers go on), and audit it, as their sign-in is:
+    the trail tells when a session on a shared office computer ended, or that it never did."""
+    if user.session_key:
+        db.session.execute(sa.update(UserSession).where(
+            UserSession.key_hash == session_digest(user.session_key),
+            UserSession.ended_at.is_(None)).values(ended_at=clock.now()))
+        user.session_key = None
     record_event(db.session, "sign_out", user)
 
 

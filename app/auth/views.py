@@ -30,6 +30,7 @@ def login():
             # 200, not 4xx: the failed try is recorded and must be committed
             form.password.errors.append(refusal.message)
             return render_template("auth/login.html", form=form)
+        services.begin_session(user)
         login_user(user, remember=form.remember.data)
         flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
         return redirect(_safe_next(request.args.get("next")))

@@ -73,10 +73,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 
+    #: the key of the browser session this request runs in (app.auth), not a column: set
+    #: when the browser signs in or its session is loaded
+    session_key = None  # a plain attribute: a typed one would be taken for a column
+
     def get_id(self) -> str:
         """What Flask-Login keeps in the session and the remember-me cookie: a newer
-        session generation makes both worthless."""
-        return f"{self.id}:{self.session_generation or 0}"
+        session generation, or the end of the browser session the key names, makes both
+        worthless."""
+        return f"{self.id}:{self.session_generation or 0}:{self.session_key or ''}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

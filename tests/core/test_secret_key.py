@@ -15,6 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 import config
 from app import create_app
+from app.auth.services import begin_session
 from app.extensions import db, login_manager
 from config import ConfigError, DevelopmentConfig, ProductionConfig, instance_secret_key
 
@@ -94,6 +95,8 @@ def _forged_cookie(app: Flask, key: str, user_id: str) -> str:
 def test_a_session_signed_with_the_old_development_key_gets_the_login_page(dev_app,
                                                                            make_user):
     admin = make_user("admin")
+    begin_session(admin)  # the forger names a browser session still open
+    db.session.commit()
     client = dev_app.test_client()
     client.set_cookie("session", _forged_cookie(dev_app, OLD_DEVELOPMENT_KEY, admin.get_id()))
     response = client.get("/admin/users/", headers={"User-Agent": AGENT})
