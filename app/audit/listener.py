@@ -173,16 +173,22 @@ def _rows(session: so.Session) -> list[dict[str, Any]]:
     return rows
 
 
-def record_event(session: so.Session, action: str, obj: Any, details: dict | None = None) -> None:
-    """Audit something that is not a row change, such as reading a resident's full ID number."""
+def record_event(session: so.Session, action: str, obj: Any, details: dict | None = None,
+                 *, claimed_by: str | None = None) -> None:
+    """Audit something that is not a row change, such as reading a resident's full ID number.
+
+    ``obj`` may be a model class, for an event about no row of it (a sign-in tried for an
+    e-mail no user has). ``claimed_by`` names the actor when nobody is signed in: the e-mail a
+    failed sign-in typed, under which the administrator looks for guessing at that account.
+    """
     actor = current_actor()
     session.add(AuditLog(
         at=clock.now(),
         actor_id=getattr(actor, "id", None),
-        actor_label=getattr(actor, "email", None) or "system",
+        actor_label=getattr(actor, "email", None) or claimed_by or "system",
         action=action,
         object_type=obj.__tablename__,
-        object_id=_object_id(obj),
+        object_id="" if isinstance(obj, type) else _object_id(obj),
         changes=details or {},
         ip_address=request.remote_addr if has_request_context() else None,
     ))

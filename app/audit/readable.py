@@ -28,7 +28,7 @@ ACTION_LABELS = {
     "create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"),
     "view_full_id": _l("Viewed a full ID number"),
     "export_full_ids": _l("Exported full ID numbers"), "correct": _l("Corrected"),
-    "sign_out": _l("Signed out"),
+    "sign_out": _l("Signed out"), "sign_in_failed": _l("Failed sign-in"),
 }
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 _KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")

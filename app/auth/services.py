@@ -115,6 +115,17 @@ def _dummy_hash() -> str:
 _DUMMY_HASHES: dict[str, str] = {}
 
 
+def _audit_failure(email: str, user: User | None, **details: object) -> None:
+    """Put a failed sign-in in the trail, where the bureau looks for password guessing: on
+    the account tried, or on no user when the e-mail is nobody's (what was typed then
+    says which address was tried). The password typed is never kept. Written whether or not
+    the account exists, so that neither the answer nor its work tells the guesser."""
+    if user is None:
+        details = {"email": email, **details}
+    record_event(db.session, "sign_in_failed", user if user is not None else User, details,
+                 claimed_by=email)
+
+
 def throttled_address(address: str | None) -> str:
     """What throttling counts as one address: an IPv4 address, or the /64 network of an IPv6
     one. A home, an office or a phone is given a whole /64, billions of addresses: a pair per
@@ -154,6 +165,7 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     if wait is not None:
         db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=False,
                                     throttled=True))
+        _audit_failure(email, get_by_email(email), throttled=True)
         raise wait.refusal()
     user = get_by_email(email)
     if user is None:
@@ -164,8 +176,10 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     db.session.add(LoginAttempt(email=email, ip_address=ip_address,
                                 succeeded=bool(ok and user.is_enabled)))
     if not ok:
+        _audit_failure(email, user)
         raise LoginRefused(_("Wrong e-mail or password."))
     if not user.is_enabled:
+        _audit_failure(email, user, is_enabled=False)
         raise LoginRefused(_("This account is disabled. Ask the administrator."))
     signed_in(user)
     user.last_login_at = now
