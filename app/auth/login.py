@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -22,12 +23,23 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
+    login_manager._session_identifier_generator = _session_identifier
 
     @app.before_request
     def _set_actor() -> None:
         # The audit trail and services read the acting user from g, for both doors.
         if current_user and current_user.is_authenticated:
             g.actor = current_user._get_current_object()
+
+
+def _session_identifier() -> str:
+    """What "strong" protection binds a session to: the browser and the client's address as
+    the app believes it (``request.remote_addr``: the peer's, or the one a trusted proxy
+    forwards, app.proxies). Flask-Login's own reads the first ``X-Forwarded-For`` entry, which
+    the client writes: a stolen cookie replayed elsewhere went on working by naming the
+    victim's address, and a header its owner's browser sent signed them out."""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{agent}".encode()).hexdigest()
 
 
 #: built once: every request loads its user, through its browser session still open
