@@ -103,3 +103,17 @@ def test_throttled_tries_are_audited_and_the_throttle_still_holds(app, db, make_
     assert all(r.object_id == str(user.id) for r in rows)
     assert rows[-1].changes == {"throttled": True}
     assert all(r.changes == {} for r in rows[:-1])
+
+
+def test_a_wrong_current_password_is_audited_as_the_signed_in_users(app, db, as_user):
+    """Guessing through the change-of-password form is counted like a sign-in; the one
+    guessing is the user signed in in that browser."""
+    browser, user = as_user("officer")
+    browser.get("/account/")
+    response = browser.post("/account/password", {"current_password": GUESS,
+                                                   "password": "violet-harbour-lantern-9",
+                                                   "confirm": "violet-harbour-lantern-9"})
+    assert response.status_code == 422
+    [row] = _failures(db)
+    assert (row.object_id, row.actor_id, row.actor_label) == (str(user.id), user.id, user.email)
+    _no_password_in(row)
