@@ -111,11 +111,14 @@ class PerformanceSchema(ma.Schema):
     targets = ma.fields.Function(lambda p: _score(p.targets))
     composite = ma.fields.Function(lambda p: _score(p.composite))
     grade = ma.fields.String(allow_none=True, metadata={
-        "description": "fail whenever failed_critical is not empty"})
+        "description": "fail whenever failed_critical or failed_critical_in_term is not empty"})
     composite_grade = ma.fields.String(allow_none=True, metadata={
         "description": "the grade of the composite alone"})
     failed_critical = ma.fields.List(ma.fields.Nested(FailedCriticalSchema), metadata={
         "description": "veto items failed in current finalized inspections of the period"})
+    failed_critical_in_term = ma.fields.List(ma.fields.Nested(FailedCriticalSchema), metadata={
+        "description": "veto items failed in the contract's term outside the period: the "
+                       "performance-linked installment pays for the whole term"})
     not_started = ma.fields.Boolean(metadata={"description": "the period has not begun"})
     payment_share = ma.fields.Function(
         lambda p: None if p.payment_share is None else float(p.payment_share))

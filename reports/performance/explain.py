@@ -25,7 +25,14 @@ def score_text(value) -> str:
 
 
 def veto_notice(p: Performance) -> str | None:
-    """The sentence that comes first when a veto item failed in the period."""
+    """The sentence that comes first when a veto item failed in the period, or elsewhere in
+    the contract's term (the performance-linked installment pays for all of it)."""
+    if not p.failed_critical and p.failed_critical_in_term:
+        return _("A critical (veto) item failed in the contract's term, outside this period: "
+                 "the performance-linked installment pays for the whole term, so the grade is "
+                 "%(grade)s whatever the period's composite, and %(share)s %% of the "
+                 "installment is payable.", grade=grade_label(p.grade),
+                 share=score_text(p.payment_share))
     if not p.failed_critical:
         return None
     if p.composite_grade and p.composite_grade != p.grade:
@@ -42,7 +49,7 @@ def veto_notice(p: Performance) -> str | None:
 def veto_lines(p: Performance) -> list[str]:
     return [_("Inspection #%(id)d of %(day)s: %(item)s", id=f.inspection_id,
               day=f.day.isoformat(), item=f.text or _("item %(id)s", id=f.item_id))
-            for f in p.failed_critical]
+            for f in p.failed_critical + p.failed_critical_in_term]
 
 
 def target_text(targets: dict) -> str:

@@ -16,7 +16,10 @@ all (a chart shows nothing for it rather than 0).
 The veto: a failed critical item (一票否决) in any current finalized inspection of the contract
 or its home in the period makes the period's grade ``fail`` whatever the composite, and the
 grade maps to the share of the last (performance-linked) installment that is paid: by default
-100 / 95 / 85 / 0 %.
+100 / 95 / 85 / 0 %. That one installment pays for the contract's whole term, whichever
+period a decision is based on: a veto failed anywhere in the term fails a year's or a
+quarter's grade too (``failed_critical_in_term``), else deciding on a quarter without the veto
+paid in full what the veto withholds.
 """
 
 from __future__ import annotations
@@ -98,6 +101,9 @@ class Performance:
     details: dict = field(default_factory=dict)
     #: veto items failed in the period; any makes ``grade`` fail whatever the composite
     failed_critical: list[FailedCritical] = field(default_factory=list)
+    #: veto items failed in the contract's term outside the period: the performance-linked
+    #: installment pays for the whole term, so they fail ``grade`` too
+    failed_critical_in_term: list[FailedCritical] = field(default_factory=list)
     #: the grade of the composite alone (what the veto overrode, if it did)
     composite_grade: str | None = None
     #: the period starts after today: nothing is measured yet
@@ -114,7 +120,8 @@ class Performance:
         and a decision sent from a page showing other figures is refused."""
         figures = (self.period, self.rounded("composite"), self.grade, self.payment_share,
                    self.linked_amount, self.payable_amount,
-                   sorted((f.inspection_id, f.item_id) for f in self.failed_critical))
+                   sorted((f.inspection_id, f.item_id)
+                          for f in self.failed_critical + self.failed_critical_in_term))
         return hashlib.sha256(repr(figures).encode()).hexdigest()[:16]
 
 
@@ -177,6 +184,19 @@ def failed_critical_items(inspections: list[Inspection], locale: str = "zh_CN"
         sa.select(TemplateItem).where(TemplateItem.id.in_(ids)))} if ids else {}
     return [FailedCritical(i.id, item_id, i.scheduled_for, texts.get(item_id, ""))
             for i in inspections for item_id in i.failed_critical or []]
+
+
+def failed_critical_in_term(contract: Contract, window: Window, counted: list[Inspection],
+                            locale: str = "zh_CN") -> list[FailedCritical]:
+    """The veto items failed in the contract's term outside ``window`` (whose inspections are
+    ``counted``): none when the window is the whole term."""
+    if (window.start, window.end) == (contract.start_date, contract.end_date):
+        return []
+    seen = {i.id for i in counted}
+    term = Window(window.key, contract.start_date, contract.end_date)
+    others = [i for i in counted_inspections(contract, term)
+              if i.id not in seen and i.failed_critical]
+    return failed_critical_items(others, locale)
 
 
 def inspection_component(contract: Contract, window: Window, rows: list[Inspection],
@@ -304,11 +324,12 @@ def contract_performance(contract: Contract, period: str | None = None,
                                       "targets": targets})
     composite_grade = grade_for(composite, DEFAULT_BANDS) if composite is not None else None
     failed = failed_critical_items(rows, locale)
-    grade = VETO_GRADE if failed else composite_grade
+    in_term = failed_critical_in_term(contract, window, rows, locale)
+    grade = VETO_GRADE if failed or in_term else composite_grade
     _linked, share, payable = payment_of(contract, grade)
     return Performance(contract.id, window.key, inspection, timeliness, targets, composite,
                        grade, share, linked_amount, payable,
-                       details | d1 | d2 | {"targets": d3}, failed, composite_grade)
+                       details | d1 | d2 | {"targets": d3}, failed, in_term, composite_grade)
 
 
 def counted_inspection_ids(performance: Performance) -> list[int] | None:
