@@ -66,6 +66,22 @@ def payable_amount(installment: Installment) -> Decimal | None:
     return None if decided is None else min(decided, installment.amount)
 
 
+def payment_held(installment: Installment) -> str | None:
+    """Why the unpaid ``installment``, decided, may not be paid now (its page then offers no
+    payment), or None: its decision pays nothing, or something registered holds it back."""
+    if not installment.performance_linked:
+        return None
+    for hold in _payment_holds:  # first: each says what must happen before anything is paid
+        if reason := hold(installment):
+            return reason
+    if decided_amount(installment) == 0:
+        # recorded as a payment of 0.00 it counted as paid, and a paid decision stands for
+        # good: a withholding (暂缓支付) could then never be revised
+        return _("Withheld by its payment decision: nothing is paid. To pay it, revoke the "
+                 "decision with a reason (or have an appeal correct it) and decide again.")
+    return None
+
+
 def _refuse_payment(installment: Installment) -> None:
     if installment.paid_at is not None:
         raise Conflict(_("This installment is already paid."))
@@ -75,9 +91,8 @@ def _refuse_payment(installment: Installment) -> None:
         message = _("The performance-linked installment is paid only after its payment "
                     "decision: record the decision on the contract's performance first.")
         raise Conflict(message, {"paid_amount": [message]})
-    for hold in _payment_holds:
-        if reason := hold(installment):
-            raise Conflict(reason, {"paid_amount": [reason]})
+    if reason := payment_held(installment):
+        raise Conflict(reason, {"paid_amount": [reason]})
 
 
 def record_payment(installment: Installment, paid_amount: Any, paid_at=None) -> Installment:

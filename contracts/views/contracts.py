@@ -17,7 +17,7 @@ from contracts.forms import AmendmentForm, ContractForm, PaymentForm, Transition
 from contracts.labels import CONTRACT_STATUS_LABELS, SERVICE_TYPE_LABELS
 from contracts.lookups import NameableFacilityLookup
 from contracts.models import ContractStatus, ServiceType
-from contracts.payments import payable_amount
+from contracts.payments import payable_amount, payment_held
 from contracts.target_fields import fill_targets
 from contracts.web import form_page, is_staff, list_page, show_refusal
 
@@ -116,6 +116,10 @@ def _contract_page(contract, status: int = 200, error: DomainError | None = None
         amend_form=AmendmentForm(formdata=None, revision=contract.revision),
         payment_form=PaymentForm(formdata=None), payment_for=None,
         payable={i.id: payable_amount(i) for i in contract.installments if i.paid_at is None})
+    # asked only where a payment would be offered: a hold may compute the period's figures
+    context["held"] = {i.id: payment_held(i) for i in contract.installments
+                       if context["payable"].get(i.id) is not None and context["can_write"]
+                       and contract.status is not ContractStatus.DRAFT}
     fill_targets(context["amend_form"], contract.targets)
     context.update(forms)
     return render_template("contracts/contract_detail.html", **context), status

@@ -30,8 +30,12 @@ WAITS = "An appeal may still change this installment&#39;s payment decision"
 
 
 @pytest.fixture
-def decided(db, make_contract, make_user):
+def decided(app, db, make_contract, make_user, monkeypatch):
     clock.set_clock(lambda: datetime(2026, 12, 20, 4, 0, tzinfo=UTC))
+    # no report sent, the grade fails: a share of it is paid, so there is money to hold (a
+    # decision paying nothing withholds the installment, which is then never paid)
+    monkeypatch.setitem(app.config, "PAYMENT_SHARES",
+                        {"excellent": 100, "good": 95, "pass": 85, "fail": 50})
     contract = make_contract(status="active", targets={})
     decision = record_payment_decision(contract, "2026", decision="pay", renew=True,
                                        comment="按绩效支付", actor=None)

@@ -93,9 +93,10 @@ def test_a_decision_whose_figures_changed_is_not_paid_on_until_decided_again(app
                                     comment="一票否决", actor=w.officer)
     db.session.commit()
     assert again.grade == "fail"
-    assert browser.post(_pay_url(w, w.installment), {"paid_amount": "0"}).status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Installment, w.installment.id).paid_at is not None
+    # the new decision withholds: nothing is paid, the installment stays open to revision
+    withheld = browser.post(_pay_url(w, w.installment), {"paid_amount": "0"})
+    assert withheld.status_code == 409
+    assert "Withheld by its payment decision" in unescape(withheld.get_data(as_text=True))
 
 
 def test_a_payment_as_a_correction_is_finalized_waits_and_is_refused(

@@ -29,7 +29,11 @@ def late_2026():
 
 
 @pytest.fixture
-def decided(db, make_contract, make_user):
+def decided(app, db, make_contract, make_user, monkeypatch):
+    # no report sent, the grade fails: a share of it is paid, so money goes out under the
+    # decision (one paying nothing withholds the installment, which is then never paid)
+    monkeypatch.setitem(app.config, "PAYMENT_SHARES",
+                        {"excellent": 100, "good": 95, "pass": 85, "fail": 50})
     make_user("inspector", region="a")
     contract = make_contract(status="active", targets={})
     decision = record_payment_decision(contract, "2026", decision="pay", renew=True,
