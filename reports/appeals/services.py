@@ -53,6 +53,7 @@ from reports.performance.services import (
     Performance,
     counted_inspection_ids,
     counted_inspections,
+    counts_toward,
     parse_period,
 )
 
@@ -196,18 +197,15 @@ def open_decision_appeal(decision: PaymentDecision, *, reason: Any, evidence: An
 
 def _installments_counting(inspection: Inspection) -> list[Installment]:
     """The unpaid performance-linked installments of the contracts whose performance counts
-    ``inspection`` (``counted_inspections``: its contract's, or its home's under this operator
-    or none) and that run on its day, by id (claimed in one order). Decided or not: a decision
+    ``inspection`` (:func:`counts_toward`, as ``counted_inspections`` reads it the other way)
+    and that run on its day, by id (claimed in one order). Decided or not: a decision
     recorded as this appeal is lodged is held by it too."""
-    about = Contract.id == inspection.contract_id
-    if inspection.facility_id is not None:
-        operator = (Contract.provider_id == inspection.provider_id
-                    if inspection.provider_id is not None else sa.true())
-        about = sa.or_(about, sa.and_(Contract.facility_id == inspection.facility_id, operator))
-    day = inspection.scheduled_for
     return list(db.session.scalars(
         sa.select(Installment).join(Contract, Contract.id == Installment.contract_id)
-        .where(about, Contract.start_date <= day, Contract.end_date >= day,
+        .join(Inspection, counts_toward(Contract))
+        .where(Inspection.id == inspection.id,
+               Contract.start_date <= Inspection.scheduled_for,
+               Contract.end_date >= Inspection.scheduled_for,
                Installment.performance_linked.is_(True), Installment.paid_at.is_(None))
         .order_by(Installment.id)))
 

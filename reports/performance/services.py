@@ -157,20 +157,28 @@ def _periods_in(contract: Contract, window: Window) -> list[Period]:
     return [p for p in all_periods(contract) if window.start <= p.end <= window.end]
 
 
+def counts_toward(contract: Contract | type[Contract] = Contract) -> sa.ColumnElement[bool]:
+    """Whether an inspection (the ``Inspection`` columns) is about ``contract``, so that its
+    performance counts it: the contract's own, or its home's of this provider or of no
+    operator (once another provider runs the home, what inspectors find there is that
+    provider's, not this contract's). ``contract``: one contract, or the ``Contract`` columns
+    to find the contracts an inspection counts for (an appeal holds their installments) —
+    one rule both ways, so an appeal holds exactly the payments whose figures it may change.
+    The day is the caller's: the period's, or the contract's run."""
+    own = Inspection.contract_id == contract.id
+    if contract is not Contract and contract.facility_id is None:
+        return own  # compared with None, the home's test would match every inspection of none
+    return sa.or_(own, sa.and_(Inspection.facility_id == contract.facility_id,
+                               sa.or_(Inspection.provider_id.is_(None),
+                                      Inspection.provider_id == contract.provider_id)))
+
+
 def counted_inspections(contract: Contract, window: Window) -> list[Inspection]:
-    """The current finalized inspections of the contract or its home whose day falls in the
-    window, by day: those no finalized correction has replaced (:func:`not_replaced`). Of the
-    home's, those of this provider or of no operator: once another provider runs the home (a
-    new operator), what inspectors find there is that provider's, not this contract's."""
-    about = Inspection.contract_id == contract.id
-    if contract.facility_id is not None:
-        about = sa.or_(about, sa.and_(
-            Inspection.facility_id == contract.facility_id,
-            sa.or_(Inspection.provider_id.is_(None),
-                   Inspection.provider_id == contract.provider_id)))
+    """The current finalized inspections :func:`counts_toward` the contract whose day falls
+    in the window, by day: those no finalized correction has replaced (:func:`not_replaced`)."""
     return list(db.session.scalars(
         sa.select(Inspection).where(
-            about, Inspection.status == InspectionStatus.FINALIZED,
+            counts_toward(contract), Inspection.status == InspectionStatus.FINALIZED,
             not_replaced(),
             Inspection.scheduled_for.between(window.start, window.end))
         .order_by(Inspection.scheduled_for, Inspection.id)))
