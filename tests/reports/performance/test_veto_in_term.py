@@ -95,3 +95,13 @@ def test_a_veto_after_a_quarter_decision_holds_its_payment(db, inspection_world,
                            {"paid_amount": f"{linked.amount:.2f}"})
     assert refused.status_code == 409
     assert "have changed since" in refused.get_data(as_text=True)
+
+
+def test_the_api_names_the_veto_of_the_term(db, inspection_world, schedule, api_login):
+    w = inspection_world
+    _vetoed_in_march(db, w, schedule)
+    body = api_login(w.officer).get(
+        f"/api/v1/contracts/{w.contract.id}/performance?period=2026-Q3").get_json()
+    assert body["failed_critical"] == []
+    assert [f["date"] for f in body["failed_critical_in_term"]] == ["2026-03-10"]
+    assert (body["grade"], body["payable_amount"]) == ("fail", "0.00")
