@@ -13,6 +13,7 @@ import contextlib
 import io
 import os
 import shutil
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -26,6 +27,9 @@ from app.errors import NotFound, ValidationError
 from app.unit_of_work import after_commit, remove_on_rollback
 
 MAX_BYTES = 20 * 1024 * 1024
+#: the process's umask, read once at import (reading it means setting it)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 # ---- what a file is, by its content -------------------------------------------------------
 
@@ -164,14 +168,22 @@ def store(area: str, data: bytes, *, suffix: str = "", name: str | None = None) 
 @contextlib.contextmanager
 def written_whole(path: Path) -> Iterator[Path]:
     """A file beside ``path`` to write, put in its place once written: ``path`` is there whole
-    or not at all, and a write that fails part-way (a full disk) leaves no half file behind."""
-    part = path.with_suffix(".part")
+    or not at all, and a write that fails part-way (a full disk) leaves no half file behind.
+
+    The file beside it has a name of its own: two writers of one file at once (two worker
+    processes, a command-line build beside a queued one) shared ``<name>.part``, the second
+    truncating the first's, and one renamed the mixture into place while the other failed."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(handle)
+    part = Path(name)
     try:
+        # mkstemp makes it private; the file in place reads as any other the process writes
+        os.chmod(part, 0o666 & ~_UMASK)
         yield part
+        os.replace(part, path)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
-    os.replace(part, path)
 
 
 def copy(area: str, stored_name: str) -> str:
