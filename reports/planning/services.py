@@ -185,18 +185,26 @@ def _load_actions(histories: dict, fids: sa.Select, cids: sa.Select) -> None:
             history.open_actions.append((row.severity.value, row.deadline))
 
 
+#: the home a contract's reports and decisions speak of: its operation's only. An entrusted-care
+#: contract names the child welfare centre too, but its rosters and payments are the entrusting
+#: county's affairs: counted, they gave the centre the county's late reports and appeals.
+_HOME = sa.case((Contract.service_type == ServiceType.FACILITY_OPERATION, Contract.facility_id))
+
+
 def _load_reports(histories: dict, fids: sa.Select, cids: sa.Select, since: date) -> None:
     """Reports of the homes' operation contracts and of the planned contracts: lateness,
     returns, and the incidents (nine risks) the provider reported in them."""
     incidents = Submission.data["incidents"]
     rows = db.session.execute(
         # the incidents alone: decoding every report's whole data took a quarter of the plan
-        sa.select(Contract.facility_id, Submission.contract_id, Submission.first_submitted_at,
+        sa.select(_HOME, Submission.contract_id, Submission.first_submitted_at,
                   Submission.late, RETURNED_ONCE.label("returned"), incidents.label("incidents"))
         .join(Contract, Submission.contract_id == Contract.id)
         .where(Submission.status != SubmissionStatus.DRAFT,
                Submission.first_submitted_at >= _since(since),
-               sa.or_(Contract.facility_id.in_(fids), Submission.contract_id.in_(cids)),
+               sa.or_(sa.and_(Contract.facility_id.in_(fids),
+                              Contract.service_type == ServiceType.FACILITY_OPERATION),
+                      Submission.contract_id.in_(cids)),
                # only the reports that count: a city's 34,000 reports hold ~500 late,
                # returned or reporting incidents, read by an index (all read took 40 ms)
                LATE_RETURNED_OR_INCIDENTS))
@@ -216,7 +224,7 @@ def _load_reports(histories: dict, fids: sa.Select, cids: sa.Select, since: date
 def _load_appeals(histories: dict, fids: sa.Select, cids: sa.Select, since: date) -> None:
     """Appeals of a home's inspections or of its operation contract's decisions, and of the
     planned contracts."""
-    home = sa.func.coalesce(Inspection.facility_id, Contract.facility_id)
+    home = sa.func.coalesce(Inspection.facility_id, _HOME)
     rows = db.session.execute(
         sa.select(home.label("facility_id"), Appeal.contract_id, Appeal.opened_at)
         .outerjoin(Inspection, Appeal.inspection_id == Inspection.id)
