@@ -128,6 +128,8 @@ class MissingHomeSchema(ma.Schema):
 class CountyCoverageSchema(ma.Schema):
     county_code = ma.fields.String()
     county_name = ma.fields.String()
+    county_name_en = ma.fields.String(metadata={
+        "description": "the county's English name, \"\" when none (as name_en of /regions)"})
     homes = ma.fields.Integer()
     inspected = ma.fields.Integer()
     missing = ma.fields.List(ma.fields.Nested(MissingHomeSchema))
@@ -147,7 +149,8 @@ def coverage_dict(coverage) -> dict:
         "year": coverage.year, "days_left": coverage.days_left, "homes": coverage.homes,
         "not_inspected": coverage.missing,
         "counties": [{
-            "county_code": c.county.code, "county_name": c.county.name, "homes": c.homes,
+            "county_code": c.county.code, "county_name": c.county.name,
+            "county_name_en": c.county.name_en or "", "homes": c.homes,
             "inspected": c.inspected,
             "missing": [{"facility_id": f.id, "name": f.name, "region_code": f.region.code,
                          "scheduled_for": day} for f, day in c.missing],

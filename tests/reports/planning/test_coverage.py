@@ -34,6 +34,22 @@ def test_the_api_lists_the_homes_not_inspected_this_year_by_county(city, api_log
     assert last_year.get_json()["not_inspected"] == 3 and last_year.get_json()["days_left"] == 0
 
 
+def test_the_api_names_each_county_in_both_languages_as_the_regions_api_does(
+        city, api_login, make_user):
+    """The county came in Chinese only, whatever the caller's language, while
+    ``/api/v1/regions`` gives ``name`` and ``name_en``."""
+    api = api_login(make_user("officer", region="city"))
+    body = api.get("/api/v1/reports/coverage?year=2026",
+                   headers={"Accept-Language": "en"}).get_json()
+    assert [(c["county_code"], c["county_name"], c["county_name_en"])
+            for c in body["counties"]] == [("100100", "甲区", "A District"),
+                                           ("100200", "乙县", "B County")]
+    regions = api.get("/api/v1/regions?q=甲区").get_json()["items"]
+    assert [(r["name"], r["name_en"]) for r in regions] == [("甲区", "A District")]
+    schema = api.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert "county_name_en" in schema["CountyCoverage"]["properties"]
+
+
 def test_a_submitted_inspection_counts_a_scheduled_one_does_not(city, db, schedule):
     carried_out(db, city, schedule, city.vetoed, day=date(2026, 5, 5), finalize=False)
     on(TODAY)
