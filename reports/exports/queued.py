@@ -116,17 +116,25 @@ def _waiting_export(user: User, kind: str, kept: dict, locale: str) -> ExportJob
     return next((job for job in waiting if job.filters == kept), None)
 
 
+def _own(user: User) -> sa.Select:
+    """The jobs ``user`` asked for in their present post: one asked for before their role,
+    region or organization last changed holds (or would hold) what the old post saw, another
+    county's inspections, and is theirs no longer."""
+    stmt = sa.select(ExportJob).where(ExportJob.requested_by_id == user.id)
+    if user.post_since is not None:
+        stmt = stmt.where(ExportJob.created_at >= user.post_since)
+    return stmt
+
+
 def recent_exports(user: User, limit: int = 10) -> list[ExportJob]:
     """The user's latest background exports, newest first."""
-    return list(db.session.scalars(sa.select(ExportJob)
-                                   .where(ExportJob.requested_by_id == user.id)
-                                   .order_by(ExportJob.id.desc()).limit(limit)))
+    return list(db.session.scalars(_own(user).order_by(ExportJob.id.desc()).limit(limit)))
 
 
 def get_own_export(user: User, job_id: object) -> ExportJob:
-    """The job, if ``user`` asked for it; anyone else's is not found, as a missing one."""
-    return one_visible(sa.select(ExportJob).where(ExportJob.requested_by_id == user.id),
-                       ExportJob.id, job_id)
+    """The job, if ``user`` asked for it in their present post; anyone else's is not found,
+    as a missing one."""
+    return one_visible(_own(user), ExportJob.id, job_id)
 
 
 def build_export(work) -> str:
@@ -137,6 +145,8 @@ def build_export(work) -> str:
         return "nothing to do"
     job_id, kind, kept, locale = job.id, job.kind, dict(job.filters), job.locale
     user = db.session.get(User, job.requested_by_id)
+    former_post = user is not None and db.session.scalar(
+        _own(user).with_only_columns(ExportJob.id).where(ExportJob.id == job_id)) is None
     work.confirm()
     set_on_row(ExportJob, job_id, status=BatchStatus.RUNNING)
     db.session.commit()
@@ -144,6 +154,9 @@ def build_export(work) -> str:
         try:
             if user is None or not user.is_active:
                 raise NotFound(_("The account that asked for this export is no longer active."))
+            if former_post:
+                raise NotFound(_("The account that asked for this export has moved to another "
+                                 "post since."))
             f, count = matched(user, kind, kept)
             body = build_now(user, kind, f)
         except DomainError as refusal:  # what the user may see, or the data, changed since

@@ -332,6 +332,23 @@ def test_a_user_moved_to_another_organization_neither_sees_nor_gets_its_old_noti
     assert db.session.get(Notification, old.id) is not None  # the record of what was sent
 
 
+def test_a_county_officer_moved_to_another_county_reads_nothing_of_the_old_ones_notices(
+        app, db, make_user, as_user, regions):
+    """Every door to one old notice: the list, the bell, opening it, marking it read."""
+    officer = make_user("officer", region="a")
+    old = _notify(officer, "old-county")
+    db.session.commit()
+    _edit(as_user, officer, region_code=regions["b"].code)
+    browser = _login(app, officer)
+    assert f'data-notification="{old.id}"' not in browser.get("/notifications/").get_data(
+        as_text=True)
+    assert services.unread_count(officer) == 0
+    assert browser.get(f"/notifications/{old.id}/open").status_code == 404
+    assert browser.post(f"/notifications/{old.id}/read").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Notification, old.id).read_at is None
+
+
 def test_a_renamed_user_keeps_their_notices(app, db, make_user, as_user):
     user = make_user("officer")
     _notify(user, "old")

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app import clock
+from app.users.services import update_user
 from app.worker.models import QueuedTask, TaskStatus
 from app.worker.runner import WorkerHost
 from reports.background import BatchStatus
@@ -104,6 +105,32 @@ def test_only_the_requester_sees_or_downloads_it(app, db, inspection_world, thre
         assert f"/reports/exports/queued/{job_id}" not in stranger.get(
             "/reports/exports").get_data(as_text=True)
     assert browser.get(f"/reports/exports/queued/{2**63}").status_code == 404
+
+
+def test_an_officer_moved_to_another_county_no_longer_reads_the_old_countys_exports(
+        app, db, inspection_world, three_inspections, regions):
+    """Moved from county A to county B, the officer still listed and downloaded the workbook
+    of county A's inspections built for them there; and one asked for in A and built after
+    the move was built and offered as if asked for in B."""
+    officer = inspection_world.officer
+    browser = login(app, officer)
+    built = queue(browser)
+    assert work_off(app, db, built).status is BatchStatus.DONE
+    waiting = queue(browser, "answers")
+    later = clock.now() + timedelta(minutes=1)
+    clock.set_clock(lambda: later)  # moved a minute later
+    update_user(officer, name=officer.name, role="officer", region=regions["b"],
+                provider_id=None)
+    db.session.commit()
+    for job_id in (built, waiting):
+        for path in ("", "/status", "/download"):
+            assert browser.get(f"/reports/exports/queued/{job_id}{path}").status_code == 404
+        assert f"/reports/exports/queued/{job_id}" not in browser.get(
+            "/reports/exports").get_data(as_text=True)
+    job = work_off(app, db, waiting)
+    assert job.status is BatchStatus.FAILED and job.file_name is None
+    mine = queue(browser)  # what they ask for in their new post is theirs as before
+    assert browser.get(f"/reports/exports/queued/{mine}").status_code == 200
 
 
 def test_bad_requests_queue_nothing(app, db, inspection_world, three_inspections, monkeypatch):
