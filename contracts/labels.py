@@ -103,10 +103,11 @@ SUBMISSION_STATUS_LABELS = {
     "overdue": _l("Overdue"),
     "due": _l("Due"),
     "upcoming": _l("In progress"),
+    "excused": _l("Not asked for (suspended)"),
 }
 SUBMISSION_BADGES = {"draft": "secondary", "submitted": "primary", "approved": "success",
                      "returned": "warning", "overdue": "danger", "due": "info",
-                     "upcoming": "light"}
+                     "upcoming": "light", "excused": "light"}
 SUBMISSION_EVENT_LABELS = {"submitted": _l("Submitted"), "resubmitted": _l("Resubmitted"),
                            "returned": _l("Returned for correction"), "approved": _l("Approved")}
 RECOMMENDATION_LABELS = {

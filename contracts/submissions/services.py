@@ -243,12 +243,14 @@ class ReportRow:
 
     @property
     def state(self) -> str:
-        """approved, submitted, returned, draft, overdue, due or upcoming."""
+        """approved, submitted, returned, draft, overdue, due, excused or upcoming."""
         today = clock.today()
         if self.submission is not None and self.submission.status is not SubmissionStatus.DRAFT:
             return self.submission.status.value
         if self.period is None or self.period.end > today:
             return "upcoming" if self.submission is None else "draft"
+        if self.submission is None and suspended_on(self.contract, self.period.deadline):
+            return "excused"  # not asked for: "due" told the provider they owed it
         if is_overdue(self.contract, self.period, today):
             return "overdue"
         return "draft" if self.submission is not None else "due"
@@ -280,7 +282,8 @@ def contract_schedule(contract: Contract, today: date | None = None,
 def provider_overview(user: User, today: date | None = None) -> dict[str, list[ReportRow]]:
     """A provider's reports: ``due`` (deadline ahead), ``overdue`` (deadline passed, nothing
     submitted), ``returned`` (waiting for resubmission); ``due``/``overdue`` of the contracts
-    that ask for reports (:func:`asks_for_reports`)."""
+    that ask for reports (:func:`asks_for_reports`), but for the reports excused (falling due
+    while the contract was suspended)."""
     today = today or clock.today()
     overview: dict[str, list[ReportRow]] = {"due": [], "overdue": [], "returned": []}
     if user.role is not Role.PROVIDER or user.provider_id is None:
@@ -295,6 +298,10 @@ def provider_overview(user: User, today: date | None = None) -> dict[str, list[R
             continue
         for period in due_periods(contract, today):
             submission = found.get((contract.id, period.key))
+            # one falling due while the contract was suspended was not asked for: the provider
+            # may still send it from the contract's page, but it is neither due nor overdue
+            if suspended_on(contract, period.deadline):
+                continue
             if submission is None or submission.status is SubmissionStatus.DRAFT:
                 key = "overdue" if is_overdue(contract, period, today) else "due"
                 overview[key].append(ReportRow(contract, period, submission))
