@@ -3,7 +3,10 @@ children under are the entrusting county's contract's, not the centre's operatio
 
 from datetime import UTC, date, datetime
 
+from app import clock
 from contracts.submissions.models import Submission, SubmissionStatus
+from reports.appeals.models import Appeal
+from reports.performance.decisions import record_payment_decision
 from tests.reports.planning.conftest import carried_out
 
 
@@ -45,3 +48,27 @@ def test_entrusted_care_reports_do_not_count_towards_the_centres_risk(
     assert own["late_report"] == 3 and "incident_major" in own
     assert date.fromisoformat(_item(api, centre.id)["next_due"]) < date.fromisoformat(
         before["next_due"])
+
+
+def test_an_appeal_of_an_entrusted_care_payment_does_not_count_towards_the_centre(
+        city, api_login, db, schedule, make_facility, make_contract, make_operation_contract):
+    """The county's appeal of its entrusted-care payment decision gave the centre "1 appeal(s)
+    lodged"."""
+    centre = make_facility("a1", name="市儿童福利中心", kind="child_welfare")
+    operation = make_operation_contract(centre)
+    carried_out(db, city, schedule, centre)
+    entrusted = make_contract(status="active", service_type="entrusted_care", facility=centre,
+                              provider=operation.provider, title="委托代养",
+                              targets={"children": 12})
+    api = api_login(city.officer)
+    before = _item(api, centre.id)
+    decision = record_payment_decision(entrusted, "2026", decision="withhold", renew=False,
+                                       comment="花名册迟交", actor=city.officer)
+    db.session.add(Appeal(
+        payment_decision_id=decision.id, contract_id=entrusted.id,
+        provider_id=entrusted.provider_id, region_id=entrusted.region_id, reason="系统故障",
+        opened_at=clock.now(), due_by=date(2026, 6, 30)))
+    db.session.commit()
+    after = _item(api, centre.id)
+    assert "appeal" not in {r["code"] for r in after["reasons"]}
+    assert (after["risk"], after["next_due"]) == (before["risk"], before["next_due"])
