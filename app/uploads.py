@@ -14,9 +14,11 @@ import io
 import os
 import shutil
 import tempfile
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
@@ -184,6 +186,22 @@ def written_whole(path: Path) -> Iterator[Path]:
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+
+
+def remove_stale_parts(area: str, older_than: timedelta) -> int:
+    """Remove the files :func:`written_whole` left in ``area`` when a writer was killed
+    part-way and unmodified for ``older_than`` (wall-clock time, as the disk keeps it);
+    their names are their own, so no later write replaces them. Returns how many."""
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for part in folder(area).glob(".*.part"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+                removed += 1
+        except FileNotFoundError:  # its writer finished or gave up meanwhile
+            continue
+    return removed
 
 
 def copy(area: str, stored_name: str) -> str:

@@ -193,6 +193,7 @@ def remove_old_exports(days: int | None = None) -> int:
     def remove_files() -> None:
         for path in files:
             path.unlink(missing_ok=True)
+        uploads.remove_stale_parts(AREA, timedelta(days=days))
 
     after_commit(remove_files)
     return len(old)

@@ -5,6 +5,8 @@ their days."""
 from __future__ import annotations
 
 import io
+import os
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -218,6 +220,22 @@ def test_old_exports_go_with_their_workbooks(app, db, inspection_world, three_in
     assert not files[old_id].exists() and files[new_id].is_file()
     assert db.session.scalars(sa.select(ExportJob.id)).all() == [new_id]
     assert browser.get(f"/reports/exports/queued/{old_id}/download").status_code == 404
+
+
+def test_the_half_written_workbook_of_a_killed_worker_goes_with_the_old_exports(app, db):
+    """Each write has a temporary file of its own name: one a killed worker left is never
+    written over again, and goes once it is as old as the exports kept."""
+    days = app.config["EXPORT_KEEP_DAYS"]
+    area = Path(app.config["UPLOAD_DIR"], queued.AREA)
+    area.mkdir(parents=True, exist_ok=True)
+    killed, writing = area / ".export-1-inspections.xlsx.x1.part", area / ".export-2.y2.part"
+    killed.write_bytes(b"PK half")
+    writing.write_bytes(b"PK")
+    stale = time.time() - (days + 1) * 86400
+    os.utime(killed, (stale, stale))
+    queued.remove_old_exports()
+    db.session.commit()
+    assert not killed.exists() and writing.is_file()
 
 
 @pytest.mark.parametrize("name", ["EXPORT_INLINE_MAX_INSPECTIONS", "EXPORT_KEEP_DAYS"])
