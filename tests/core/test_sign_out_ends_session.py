@@ -85,3 +85,28 @@ def test_api_tokens_outlive_a_browser_sign_out(app, two_browsers):
     me = app.test_client().get("/api/v1/me", headers={
         "Authorization": f"Bearer {token.get_json()['token']}"})
     assert me.status_code == 200
+
+
+def test_the_nightly_prune_keeps_only_sessions_a_cookie_could_still_carry(app, two_browsers):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from app import clock
+    from app.auth.models import UserSession
+    from app.extensions import db
+    from app.scheduler import runner
+    from app.scheduler.models import RunStatus
+
+    user, office, phone, _copied = two_browsers
+    assert office.logout().status_code == 302
+    year_old = UserSession(user_id=user.id, key_hash="f" * 64,
+                           created_at=clock.now() - timedelta(days=367))
+    db.session.add(year_old)
+    db.session.commit()
+
+    run = runner.run_job(app, "core.prune_user_sessions")
+
+    assert run.status is RunStatus.OK and run.message == "2 browser session(s) deleted"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 1
+    assert _signed_in(phone.client)  # the session still open goes on
