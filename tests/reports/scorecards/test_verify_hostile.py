@@ -32,3 +32,16 @@ def test_a_card_of_a_period_the_contract_no_longer_runs_in_is_not_current(
     response = client.get(f"/reports/verify/{code}")
     assert response.status_code == 200
     assert "its figures have changed since it was printed" in response.get_data(as_text=True)
+
+
+def test_an_inspection_not_finalized_shows_no_date_nor_home(client, db, schedule,
+                                                             inspection_world):
+    """No scorecard is issued before finalization: the page must not announce when, or
+    where, a visit is planned (an unannounced visit would lose its point)."""
+    inspection = schedule()
+    response = client.get(f"/reports/verify/{inspection.verification_code}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "not finalized yet" in page
+    assert "2026-11-10" not in page
+    assert inspection_world.facility.name not in page
