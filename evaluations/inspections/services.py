@@ -41,7 +41,7 @@ from evaluations.assessment.models import (
     TemplateStatus,
     TemplateTarget,
 )
-from evaluations.assessment.services import to_scoring_specs
+from evaluations.assessment.services import current_template, to_scoring_specs
 from evaluations.inspections import immutability  # noqa: F401  (installs the finalized-row guard)
 from evaluations.inspections.answers import check_complete, stored_answers
 from evaluations.inspections.guards import (
@@ -139,6 +139,15 @@ def template_and_inspector(template_id: int, inspector_id: int
     if inspector is None:
         message = _("Choose an inspector.")
         raise ValidationError(message, {"inspector_id": [message]})
+    # The schedule form offers each code's current version only; the API keeps to it, so that
+    # a tablet's stale list cannot plan a visit on a form the bureau has replaced. (Campaigns
+    # and re-inspections choose their version themselves and do not come through here.)
+    current = current_template(template.code)
+    if (template.status is TemplateStatus.PUBLISHED and current is not None
+            and current.id != template.id):
+        message = _("This is an older version of the template; schedule with its current "
+                    "version, v%(version)s (id %(id)s).", version=current.version, id=current.id)
+        raise ValidationError(message, {"template_id": [message]})
     return template, inspector
 
 

@@ -51,6 +51,29 @@ def test_officer_schedules_through_the_api(app, db, inspection_world, make_user)
     assert app.test_client().post("/api/v1/inspections", json=body).status_code == 401
 
 
+
+def test_the_api_refuses_a_superseded_template_version_as_the_form_does(app, db,
+                                                                         inspection_world):
+    """The schedule form offers only each template's current version; the API answers 422
+    naming ``template_id`` for an older one, and schedules nothing."""
+    from evaluations.assessment.services import export_template, new_version
+
+    w = inspection_world
+    doc = export_template(w.template)
+    doc["parameters"]["min_room_temperature"]["value"] = 20
+    newer = new_version(w.template, doc, None)
+    db.session.commit()
+    api = _api_for(app, db, w.officer)
+    body = {"template_id": w.template.id, "facility_id": w.facility.id,
+            "inspector_id": w.inspector.id, "scheduled_for": "2026-11-10"}
+    response = api.post("/api/v1/inspections", json=body)
+    assert response.status_code == 422, response.get_json()
+    assert f"v{newer.version}" in response.get_json()["error"]["fields"]["template_id"][0]
+    assert db.session.scalar(sa.select(sa.func.count(Inspection.id))) == 0
+    response = api.post("/api/v1/inspections", json=body | {"template_id": newer.id})
+    assert response.status_code == 201, response.get_json()
+
+
 def test_fill_submit_finalize_through_the_api(app, db, schedule, inspection_world):
     w = inspection_world
     inspection = schedule()
