@@ -118,6 +118,7 @@ class CloseArgs(ma.Schema):
 
 
 def action_dict(action: CorrectiveAction) -> dict:
+    reinspection = actions.shown_reinspection(action, api_user())
     return {
         "id": action.id, "inspection_id": action.inspection_id, "item_id": action.item_id,
         "facility_id": action.facility_id, "contract_id": action.contract_id,
@@ -129,7 +130,7 @@ def action_dict(action: CorrectiveAction) -> dict:
         "responsible_person": action.responsible_person, "completed_on": action.completed_on,
         "responded_at": action.responded_at, "closed_at": action.closed_at,
         "reopen_count": action.reopen_count, "reopen_reason": action.reopen_reason,
-        "reinspection_id": action.reinspection_id, "state": actions.state_stamp(action),
+        "reinspection_id": reinspection.id if reinspection is not None else None, "state": actions.state_stamp(action),
         "attachments": [{"id": a.id, "kind": a.kind.value, "name": a.original_name,
                          "content_type": a.content_type, "size": a.size}
                         for a in action.attachments],

@@ -47,7 +47,7 @@ __all__ = [
     "ANSWERABLE", "action_owners", "action_stmt", "actions_of_inspection", "check_fields",
     "close_action", "create_action", "get_visible_action", "no_owner_error",
     "open_actions_of_facility", "overdue_clause", "owner_of", "provider_filter",
-    "reinspection_inspectors", "reopen_action", "require_reviewer",
+    "reinspection_inspectors", "reopen_action", "shown_reinspection", "require_reviewer",
     "require_scored", "schedule_reinspection", "state_stamp", "visible_actions",
 ]
 
@@ -358,6 +358,18 @@ def provider_filter(user: User, args: Mapping) -> ProviderFilter:
 def reinspection_inspectors(facility: Facility) -> list[User]:
     """The inspectors who may re-inspect ``facility``: enabled, their region containing it."""
     return list(db.session.scalars(eligible_inspectors(facility.region)))
+
+
+def shown_reinspection(action: CorrectiveAction, user: User) -> Inspection | None:
+    """The action's re-inspection as ``user`` may see it. A provider sees it only once the
+    inspector has submitted it: a re-inspection checks what the home really does, and a
+    visit announced by its day loses its point (the provider sees no planned inspection
+    elsewhere either)."""
+    visit = action.reinspection
+    if visit is None or user.role is not Role.PROVIDER:
+        return visit
+    return visit if visit.status in (InspectionStatus.SUBMITTED,
+                                      InspectionStatus.FINALIZED) else None
 
 
 def schedule_reinspection(facility: Facility, *, inspector: User, scheduled_for: date,

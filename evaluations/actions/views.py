@@ -146,6 +146,7 @@ def _detail(action, status: int = 200, **forms):
             formdata=None, inspectors=list(db.session.scalars(eligible_inspectors(target))))
         forms["reinspection_form"].scheduled_for.data = clock.today() + timedelta(days=7)
     return render_template("evaluations/action_detail.html", action=action, today=clock.today(),
+                           reinspection=actions.shown_reinspection(action, current_user),
                            **forms), status
 
 
@@ -325,4 +326,5 @@ def facility_actions(facility_id: int):
     status = page_status(form)
     return render_template("evaluations/action_facility.html", facility=facility, form=form,
                            open_actions=actions.open_actions_of_facility(facility, current_user),
+                           reinspection_of=lambda a: actions.shown_reinspection(a, current_user),
                            today=clock.today()), status
