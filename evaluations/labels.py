@@ -15,6 +15,7 @@ INSPECTION_STATUS_LABELS = {
     InspectionStatus.IN_PROGRESS: _l("In progress"),
     InspectionStatus.SUBMITTED: _l("Submitted"),
     InspectionStatus.FINALIZED: _l("Finalized"),
+    InspectionStatus.CANCELLED: _l("Cancelled"),
 }
 GRADE_LABELS = {Grade.EXCELLENT: _l("Excellent"), Grade.GOOD: _l("Good"), Grade.PASS: _l("Pass"),
                 Grade.FAIL: _l("Fail")}

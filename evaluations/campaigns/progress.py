@@ -18,7 +18,8 @@ from evaluations.inspections.models import Inspection, InspectionStatus, not_rep
 
 __all__ = ["CampaignProgress", "CountyProgress", "campaign_progress"]
 
-STATUSES = tuple(InspectionStatus)
+#: a visit called off counts neither as done nor as to do
+STATUSES = tuple(s for s in InspectionStatus if s is not InspectionStatus.CANCELLED)
 
 
 @dataclass
@@ -81,7 +82,8 @@ def campaign_progress(campaign: Campaign) -> CampaignProgress:
     """Counts of its inspections by status, per county and in total, and the inspections
     (one per target, see the module's docstring)."""
     inspections = list(db.session.scalars(
-        sa.select(Inspection).where(Inspection.campaign_id == campaign.id, _current())
+        sa.select(Inspection).where(Inspection.campaign_id == campaign.id, _current(),
+                                    Inspection.status != InspectionStatus.CANCELLED)
         .order_by(Inspection.scheduled_for, Inspection.id)))
     ancestor_ids = {int(part) for i in inspections
                     for part in i.region.path.strip("/").split("/") if part}

@@ -76,6 +76,7 @@ def inspection_dict(inspection: Inspection, integrity: dict | None = None,
         "started_at": inspection.started_at, "submitted_at": inspection.submitted_at,
         "finalized_at": inspection.finalized_at, "supersedes_id": inspection.supersedes_id,
         "superseded_by_id": inspection.superseded_by.id if inspection.superseded_by else None,
+        "cancelled_at": inspection.cancelled_at, "cancel_reason": inspection.cancel_reason,
         "verification_code": (inspection.verification_code
                               if inspection.status is InspectionStatus.FINALIZED else None),
         "answers": [answer_dict(a) for a in sorted(
@@ -176,13 +177,15 @@ class InspectionSchema(ma.Schema):
     campaign_id = ma.fields.Integer(allow_none=True)
     scheduled_for = ma.fields.String()
     status = ma.fields.String(metadata={"description": "scheduled | in_progress | submitted | "
-                                                      "finalized"})
+                                                      "finalized | cancelled"})
     version = ma.fields.Integer(metadata={"description": "send it back with every save"})
     started_at = ma.fields.AwareDateTime(allow_none=True)
     submitted_at = ma.fields.AwareDateTime(allow_none=True)
     finalized_at = ma.fields.AwareDateTime(allow_none=True)
     supersedes_id = ma.fields.Integer(allow_none=True)
     superseded_by_id = ma.fields.Integer(allow_none=True)
+    cancelled_at = ma.fields.AwareDateTime(allow_none=True)
+    cancel_reason = ma.fields.String()
     verification_code = ma.fields.String(allow_none=True)
     answers = Prepared(AnswerSchema, many=True)  # built by answer_dict
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
@@ -387,3 +390,7 @@ class InspectionSignatureFile(MethodView):
         """The signature image; visible exactly when the inspection is."""
         signature = signature_services.get_signature(_visible_inspection(inspection_id), role)
         return signature_services.signature_response(signature)
+
+
+# the officer's reassign and cancel, on this blueprint (kept apart: this module is full)
+from evaluations.inspections import api_assignment  # noqa: E402, F401

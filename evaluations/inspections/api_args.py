@@ -49,6 +49,22 @@ class FinalizeArgs(ma.Schema):
                                           "result sent back and submitted again since → 409"})
 
 
+_VERSION_SEEN = dict(load_default=None, validate=ma.validate.Range(1, 2**31 - 1),
+                     metadata={"description": "the version of the inspection read; changed "
+                               "since (another officer's step, an answer saved) → 409"})
+
+
+class ReassignArgs(ma.Schema):
+    inspector_id = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 2**31 - 1),
+                                     metadata={"description": "an enabled inspector of the "
+                                               "inspection's region"})
+    version = ma.fields.Integer(**_VERSION_SEEN)
+
+
+class CancelArgs(ReasonArgs):
+    version = ma.fields.Integer(**_VERSION_SEEN)
+
+
 def _multipart(required: list[str], properties: dict) -> dict:
     """The document's request body of a multipart upload, which the view reads itself."""
     return {"required": True, "content": {"multipart/form-data": {"schema": {

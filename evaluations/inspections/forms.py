@@ -86,6 +86,21 @@ class CorrectionForm(ReasonForm):
                                validate_choice=False)
 
 
+class ReassignForm(Form):
+    """Whom the visit goes to (the service checks the one named) and the version the page
+    showed: another officer's step since is refused."""
+
+    inspector_id = SelectField(_l("New inspector"), coerce=_optional_int, validate_choice=False,
+                               validators=[InputRequired()])
+    version = ShownNumberField(digits=10)
+    submit = SubmitField(_l("Give to this inspector"))
+
+
+class CancelForm(ReasonForm):
+    version = ShownNumberField(digits=10)
+    submit = SubmitField(_l("Cancel the inspection"))
+
+
 class FieldForm(Form):
     """CSRF and the version the inspector read; the item controls are read by hand."""
 

@@ -50,6 +50,9 @@ def refuse_unless_editable(inspection: Inspection) -> None:
     """A finalized or submitted inspection's form no longer changes: ``Conflict``."""
     if inspection.status is InspectionStatus.FINALIZED:
         raise Conflict(_("This inspection is finalized and can no longer be changed."))
+    if inspection.status is InspectionStatus.CANCELLED:
+        raise Conflict(_("This inspection was cancelled; it can no longer be filled in or "
+                         "submitted."))
     if not inspection.is_editable:
         raise Conflict(_("This inspection was submitted; it can no longer be edited unless "
                          "an officer sends it back."))

@@ -30,6 +30,8 @@ class InspectionStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
     FINALIZED = "finalized"
+    #: called off by an officer before any answer was given; kept, with who and why
+    CANCELLED = "cancelled"
 
 
 class Grade(enum.StrEnum):
@@ -114,6 +116,10 @@ class Inspection(TimestampMixin, db.Model):
     return_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     #: why this inspection corrects the one it supersedes
     correction_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: when an officer called the visit off (status CANCELLED), who, and why
+    cancelled_at: so.Mapped[datetime | None]
+    cancelled_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    cancel_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
 
     template: so.Mapped[AssessmentTemplate] = so.relationship()
     facility: so.Mapped[Facility | None] = so.relationship()
@@ -123,6 +129,7 @@ class Inspection(TimestampMixin, db.Model):
     inspector: so.Mapped[User] = so.relationship(foreign_keys=[inspector_id])
     scheduled_by: so.Mapped[User | None] = so.relationship(foreign_keys=[scheduled_by_id])
     finalized_by: so.Mapped[User | None] = so.relationship(foreign_keys=[finalized_by_id])
+    cancelled_by: so.Mapped[User | None] = so.relationship(foreign_keys=[cancelled_by_id])
     supersedes: so.Mapped[Inspection | None] = so.relationship(
         remote_side=[id], back_populates="superseded_by")
     superseded_by: so.Mapped[Inspection | None] = so.relationship(back_populates="supersedes")

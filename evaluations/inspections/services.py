@@ -79,7 +79,9 @@ def visible_inspections(user: User) -> sa.Select:
     if user.role is Role.OFFICER and user.region is not None:
         return stmt.where(Inspection.region_id.in_(region_subtree(user.region)))
     if user.role is Role.INSPECTOR:
-        return stmt.where(Inspection.inspector_id == user.id)
+        # a visit called off is no longer the inspector's business
+        return stmt.where(Inspection.inspector_id == user.id,
+                          Inspection.status != InspectionStatus.CANCELLED)
     if user.role is Role.PROVIDER and user.provider_id is not None:
         return stmt.where(Inspection.provider_id == user.provider_id,
                           Inspection.status == InspectionStatus.FINALIZED)

@@ -25,13 +25,15 @@ from app.users.models import Role
 from contracts.lookups import ContractLookup, FacilityLookup
 from contracts.visibility import get_visible_contract, get_visible_facility
 from evaluations import bp
-from evaluations.inspections import form_page, integrity, lists, photos, services
+from evaluations.inspections import assignment, form_page, integrity, lists, photos, services
 from evaluations.inspections.answers import MAX_NOTE
 from evaluations.inspections.forms import (
+    CancelForm,
     CorrectionForm,
     FieldForm,
     FinalizeForm,
     ReasonForm,
+    ReassignForm,
     ScheduleForm,
     answers_from_request,
     values_for_display,
@@ -139,7 +141,20 @@ def inspection_detail(inspection_id: int):
                            confirm_form=ConfirmForm(), reason_form=ReasonForm(),
                            finalize_form=finalize_form, signature_roles=ROLE_LABELS,
                            correction_inspectors=_correction_inspectors(inspection),
-                           **_result_context(inspection))
+                           **_assignment_forms(inspection), **_result_context(inspection))
+
+
+def _assignment_forms(inspection: Inspection) -> dict:
+    """The officer's reassign and cancel forms while the visit is not submitted (inspectors
+    to choose from are read only then)."""
+    if current_user.role not in OFFICERS or not inspection.is_editable:
+        return {}
+    reassign = ReassignForm(formdata=None, version=inspection.version)
+    reassign.inspector_id.choices = [("", "—")] + [
+        (person.id, person.name or person.email) for person in lists.inspectors_of(
+            inspection.region) if person.id != inspection.inspector_id]
+    return {"reassign_form": reassign,
+            "cancel_form": CancelForm(formdata=None, version=inspection.version)}
 
 
 def _correction_inspectors(inspection: Inspection) -> list:
@@ -291,11 +306,12 @@ def inspection_photo_delete(inspection_id: int, photo_id: int):
     return redirect(url_for(".inspection_form", inspection_id=inspection.id))
 
 
-def _officer_action(inspection_id: int, action, success: str, form_class=ConfirmForm):
+def _officer_action(inspection_id: int, action, success: str, form_class=ConfirmForm,
+                    missing: str | None = None):
     inspection = _inspection(inspection_id)
     form = form_class()
     if not form.validate_on_submit():
-        flash(_("Give a reason."), "danger")
+        flash(missing or _("Give a reason."), "danger")
         return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
     try:
         result = action(inspection, form)
@@ -332,3 +348,23 @@ def inspection_correct(inspection_id: int):
             i, actor=current_user, reason=f.reason.data, inspector_id=f.inspector_id.data),
         _("A correction was created; the inspector fills it in and submits it again."),
         CorrectionForm)
+
+
+@bp.route("/inspections/<int:inspection_id>/reassign", methods=["POST"])
+@role_required(*OFFICERS)
+def inspection_reassign(inspection_id: int):
+    return _officer_action(
+        inspection_id, lambda i, f: assignment.reassign_inspection(
+            i, inspector_id=f.inspector_id.data, actor=current_user,
+            version_seen=f.version.data),
+        _("The inspection was given to another inspector."), ReassignForm,
+        missing=_("Choose an inspector."))
+
+
+@bp.route("/inspections/<int:inspection_id>/cancel", methods=["POST"])
+@role_required(*OFFICERS)
+def inspection_cancel(inspection_id: int):
+    return _officer_action(
+        inspection_id, lambda i, f: assignment.cancel_inspection(
+            i, reason=f.reason.data, actor=current_user, version_seen=f.version.data),
+        _("The inspection was cancelled."), CancelForm)
