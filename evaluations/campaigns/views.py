@@ -17,8 +17,8 @@ from evaluations import bp
 from evaluations.campaigns import services as campaigns
 from evaluations.campaigns.forms import CampaignForm
 from evaluations.campaigns.models import Campaign
-from evaluations.campaigns.progress import campaign_progress
-from evaluations.inspections.models import Inspection, InspectionStatus
+from evaluations.campaigns.progress import STATUSES, campaign_progress
+from evaluations.inspections.models import Inspection
 from evaluations.inspections.services import visible_inspections
 
 REVIEWERS = (Role.ADMIN, Role.OFFICER)
@@ -69,7 +69,7 @@ def campaign_detail(campaign_id: int):
         abort(404)
     progress = campaign_progress(campaign)
     return render_template("evaluations/campaign_detail.html", campaign=campaign,
-                           progress=progress, statuses=list(InspectionStatus),
+                           progress=progress, statuses=STATUSES,
                            openable=_openable(progress.inspections))
 
 

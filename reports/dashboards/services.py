@@ -329,7 +329,9 @@ def inspector_dashboard(user: User, today: date | None = None, limit: int = 15) 
     found = dict(db.session.execute(mine.with_only_columns(Inspection.status, sa.func.count())
                                     .group_by(Inspection.status)).all())
     return {
-        "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus],
+        # a cancelled visit is no longer the inspector's (visible_inspections)
+        "by_status": [(s.value, found.get(s, 0)) for s in InspectionStatus
+                      if s is not InspectionStatus.CANCELLED],
         "upcoming": list(db.session.scalars(page_of(
             mine.where(TO_COME).order_by(Inspection.scheduled_for, Inspection.id)
             .options(*_OWN_ROW), limit))),

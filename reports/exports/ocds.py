@@ -330,6 +330,8 @@ def releases(stmt: sa.Select, *, public: bool = False) -> list[dict]:
                              Inspection.scheduled_for, Inspection.status, Inspection.finalized_at,
                              Inspection.total).where(
             Inspection.contract_id.in_(ids), not_replaced(),
+            # a visit called off is no milestone, met or to come
+            Inspection.status != InspectionStatus.CANCELLED,
             sa.or_(Inspection.supersedes_id.is_(None),
                    Inspection.status == InspectionStatus.FINALIZED))
         if public:

@@ -180,6 +180,24 @@ def test_progress_counts_by_county(city, db):
     assert progress.percent_done == 50
 
 
+
+def test_a_cancelled_visit_counts_neither_as_done_nor_to_do(city, db):
+    from evaluations.inspections.assignment import cancel_inspection
+
+    campaign = _create(city)
+    db.session.commit()
+    rows = {r.facility_id: r for r in _inspections(db, campaign)}
+    h = city.homes
+    rows[h.a1_elderly.id].status = InspectionStatus.FINALIZED
+    db.session.commit()
+    cancel_inspection(rows[h.b1_elderly.id], reason="该院已并入甲一福利院", actor=None)
+    db.session.commit()
+    progress = campaign_progress(campaign)
+    assert progress.as_dict()["totals"] == {"scheduled": 2, "in_progress": 0, "submitted": 0,
+                                            "finalized": 1, "total": 3}
+    assert progress.percent_done == 33
+
+
 def test_a_corrected_home_is_counted_once(city, db):
     """A correction copies its campaign: the result counts until the correction is final,
     then the correction does; a finished campaign stays at 100 % of its homes."""

@@ -61,3 +61,19 @@ def test_a_result_its_finalized_correction_replaced_is_no_assessment(
     correction.finalized_at = datetime(2026, 3, 20, 4, tzinfo=UTC)  # as finalizing would
     db.session.commit()
     assert assessments() == {f"assessment-{correction.id}": "met"}
+
+
+def test_a_cancelled_visit_is_no_milestone(api_login, db, inspection_world, schedule):
+    from evaluations.inspections.assignment import cancel_inspection
+
+    w = inspection_world
+    on(date(2026, 3, 5))
+    kept = schedule(scheduled_for=date(2026, 11, 10))
+    called_off = schedule(scheduled_for=date(2026, 11, 20))
+    cancel_inspection(called_off, reason="重复安排", actor=w.officer)
+    db.session.commit()
+    package = api_login(w.officer).get("/api/v1/ocds/releases.json").get_json()
+    (release,) = [r for r in package["releases"]
+                  if r["contracts"][0]["id"] == w.contract.number]
+    assert [m["id"] for m in release["contracts"][0]["implementation"]["milestones"]
+            if m["type"] == "assessment"] == [f"assessment-{kept.id}"]
