@@ -71,15 +71,22 @@ def claim_version(inspection: Inspection, expected: int | None = None) -> int:
     no other save can interleave. A scheduled inspection is now in progress.
     """
     table = Inspection.__table__
+    # still the inspector the caller was checked as: an officer may have given the visit to
+    # another meanwhile (evaluations.inspections.assignment), and a device's change sent
+    # without a version would otherwise land in the new inspector's form
     stmt = (sa.update(table)
-            .where(table.c.id == inspection.id, table.c.status.in_(_EDITABLE))
+            .where(table.c.id == inspection.id, table.c.status.in_(_EDITABLE),
+                   table.c.inspector_id == inspection.inspector_id)
             .values(version=table.c.version + 1).returning(table.c.version))
     if expected is not None:
         stmt = stmt.where(table.c.version == expected)
     new_version = db.session.execute(stmt).scalar_one_or_none()
     if new_version is None:
-        status, current = db.session.execute(
-            sa.select(table.c.status, table.c.version).where(table.c.id == inspection.id)).one()
+        status, current, inspector_id = db.session.execute(
+            sa.select(table.c.status, table.c.version, table.c.inspector_id)
+            .where(table.c.id == inspection.id)).one()
+        if inspector_id != inspection.inspector_id:
+            raise Conflict(_("The inspection was given to another inspector."))
         so.attributes.set_committed_value(inspection, "version", current)
         if InspectionStatus(status) not in _EDITABLE:
             so.attributes.set_committed_value(inspection, "status", InspectionStatus(status))

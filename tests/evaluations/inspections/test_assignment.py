@@ -220,3 +220,33 @@ def test_two_officers_at_once_one_wins(app, db, planned, make_user):
         assert stored.status is InspectionStatus.CANCELLED
         assert stored.inspector_id == w.inspector.id
     assert db.session.scalar(sa.select(sa.func.count(Inspection.id))) == 1
+
+
+def test_a_change_the_former_inspector_sends_as_it_is_reassigned_is_refused(app, db, planned):
+    """The former inspector's device opened the form before the officer gave it away and
+    sends its per-item changes (no version) after: they must not land in the new
+    inspector's form."""
+    from evaluations.inspections.sync import save_changes
+    from tests.threads import read_then_act_after
+
+    w, inspection = planned
+    item = next(i for i in w.template.items if i.kind == "yes_no")
+    inspection_id, officer_id, inspector_id = inspection.id, w.officer.id, w.inspector.id
+    stand_in_id = w.stand_in.id
+
+    def given_away() -> bool:
+        with _db.engine.connect() as connection:
+            return connection.scalar(sa.select(Inspection.inspector_id).where(
+                Inspection.id == inspection_id)) == stand_in_id
+
+    outcomes = read_then_act_after(
+        app, lambda: _db.session.get(Inspection, inspection_id),
+        lambda row: assignment.reassign_inspection(
+            row, inspector_id=stand_in_id, actor=_db.session.get(User, officer_id)),
+        lambda row: save_changes(row, answers=[{"item_id": item.id, "yes": True,
+                                                "base_version": 0}],
+                                 actor=_db.session.get(User, inspector_id)),
+        given_away)
+    assert outcomes[0] is None and "given to another inspector" in outcomes[1], outcomes
+    stored = _stored(db, inspection_id)
+    assert stored.answers == [] and stored.status is InspectionStatus.SCHEDULED
