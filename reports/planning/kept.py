@@ -81,7 +81,8 @@ def telling(*where: sa.ColumnElement[bool]) -> sa.Select:
                   # the scored ones counted in the same pass: the trend reads two of them
                   sa.func.sum(sa.case((Inspection.total.is_not(None), 1), else_=0)).over(
                       partition_by=HISTORY_GROUP, order_by=HISTORY_ORDER).label("nth_scored"))
-        .where(not_replaced(), *where)
+        # a visit called off was never made: no last visit, nothing to come
+        .where(not_replaced(), Inspection.status != InspectionStatus.CANCELLED, *where)
         .subquery())
     c = current.c
     always = sa.or_(c.open, c.nth == 1, sa.and_(c.total.is_not(None), c.nth_scored <= 2))

@@ -173,3 +173,17 @@ def test_the_configured_weights_are_used_and_shown(city, api_login, app, monkeyp
     vetoed = next(i for i in body["items"] if i["facility_id"] == city.vetoed.id)
     assert vetoed["risk"] == 0 and vetoed["next_due"] == "2027-03-02"
     assert {w["key"]: w["value"] for w in body["weights"]}["veto_failure"] == 0
+
+
+def test_a_cancelled_visit_is_no_visit_made_nor_to_come(city, api_login, schedule, db):
+    """A visit called off never happened: the home's last on-site visit stays the one made,
+    and nothing is planned for it."""
+    from evaluations.inspections.assignment import cancel_inspection
+
+    called_off = schedule(facility=city.clean, scheduled_for=date(2026, 5, 20))
+    cancel_inspection(called_off, reason="与专项检查重复", actor=city.officer)
+    db.session.commit()
+    clean = next(i for i in _plan(api_login(city.officer))["items"]
+                 if i["facility_id"] == city.clean.id)
+    assert clean["last_onsite"] == "2026-03-02" and clean["next_due"] == "2027-03-02"
+    assert clean["scheduled_for"] is None
