@@ -45,3 +45,14 @@ def test_an_inspection_not_finalized_shows_no_date_nor_home(client, db, schedule
     assert "not finalized yet" in page
     assert "2026-11-10" not in page
     assert inspection_world.facility.name not in page
+
+
+def test_a_cancelled_inspection_says_so_and_no_more(client, db, schedule, inspection_world):
+    from evaluations.inspections.assignment import cancel_inspection
+
+    inspection = schedule()
+    cancel_inspection(inspection, reason="不再需要", actor=inspection_world.officer)
+    db.session.commit()
+    page = client.get(f"/reports/verify/{inspection.verification_code}").get_data(as_text=True)
+    assert "which was cancelled: no scorecard was issued" in page
+    assert "2026-11-10" not in page and "不再需要" not in page
