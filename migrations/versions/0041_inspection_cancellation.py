@@ -2,7 +2,7 @@
 ``cancelled`` and who cancelled it, when and why, kept on the inspection (its history stays).
 
 Revision ID: 0041
-Revises: 0039
+Revises: 0040
 Create Date: 2026-12-08
 
 """
@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0041'
-# the lead re-chains this after 0040
-down_revision = '0039'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 
