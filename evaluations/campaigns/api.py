@@ -37,6 +37,8 @@ class CountsSchema(ma.Schema):
 class CountyCountsSchema(CountsSchema):
     region_code = ma.fields.String(allow_none=True)
     region_name = ma.fields.String(allow_none=True)
+    region_name_en = ma.fields.String(allow_none=True, metadata={
+        "description": "the county's English name, \"\" when none (as name_en of /regions)"})
 
 
 class ProgressSchema(ma.Schema):

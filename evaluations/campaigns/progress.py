@@ -58,6 +58,7 @@ class CampaignProgress:
         return {"totals": counts(self.totals) | {"total": self.total},
                 "by_county": [{"region_code": c.region.code if c.region else None,
                                "region_name": c.region.name if c.region else None,
+                               "region_name_en": (c.region.name_en or "") if c.region else None,
                                **counts(c.counts), "total": c.total}
                               for c in self.counties]}
 

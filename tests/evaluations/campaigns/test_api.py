@@ -28,6 +28,10 @@ def test_campaign_create_and_read_with_progress(world, api_login, make_user, mak
     assert len(body["inspection_ids"]) == 2
     assert body["progress"]["totals"]["scheduled"] == 2
     assert {c["region_code"] for c in body["progress"]["by_county"]} == {"100100", "100200"}
+    # both names of each county, as /regions gives them (an English client reads name_en)
+    regions = {r["code"]: r for r in api.get("/api/v1/regions").get_json()["items"]}
+    assert {(c["region_name"], c["region_name_en"]) for c in body["progress"]["by_county"]} == {
+        (regions[code]["name"], regions[code]["name_en"] or "") for code in ("100100", "100200")}
     mine = api_login(inspector_b).get(f"/api/v1/campaigns/{body['id']}")
     assert mine.status_code == 200
     assert api_login(world.provider_user).get("/api/v1/campaigns").status_code == 403
