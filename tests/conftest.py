@@ -28,6 +28,14 @@ from tests.schema import drop_schema
 pytest_plugins = ("tests.factories", "tests.perf.queries", "tests.browser", "tests.demo_city")
 
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests (a live server, Chromium, the demo seed, the API fuzz) first, in their
+    order: pytest-xdist hands tests out in this order, and a slow one met last kept one worker
+    busy for a minute after the other had run out of tests."""
+    items.sort(key=lambda item: not any(item.iter_markers(name="slow"))
+               and not any(item.iter_markers(name="browser")))
+
 def _compile_catalogs() -> None:
     """`make` compiles the catalogs; a bare `pytest` run gets them compiled here too."""
     from pathlib import Path
