@@ -276,6 +276,26 @@ def check_awarded_terms(contract: Contract, values: dict[str, Any], errors: Erro
                                 price=f"{winner.price:.2f}", title=procurement.title))
 
 
+def _schedule_for_new_dates(contract: Contract, values: dict[str, Any],
+                            errors: Errors) -> list[dict[str, Any]] | None:
+    """The schedule of a draft whose dates an edit moves without sending one: the default
+    schedule follows the new dates (an award drafts it, the officer then sets the dates); one
+    the officer chose is kept only if it still fits, else the edit is refused naming it. Left
+    as it was, it paid before the service started, or for performance before it had ended."""
+    start, end = values["start_date"], values["end_date"]
+    if (start, end) == (contract.start_date, contract.end_date):
+        return None
+    current = [{"share_percent": i.share_percent, "due_date": i.due_date,
+                "performance_linked": i.performance_linked} for i in contract.installments]
+    if current == default_schedule(contract.start_date, contract.end_date):
+        return check_schedule(default_schedule(start, end), start, errors)
+    check_schedule(current, start, errors)
+    if "installments" in errors:
+        add(errors, "installments", _("The new dates do not fit the payment schedule: send "
+                                      "the schedule with them."))
+    return None
+
+
 def update_contract(contract: Contract, *, actor: User | None = None,
                     installments: Sequence[dict[str, Any]] | None = None,
                     **changes: Any) -> Contract:
@@ -293,6 +313,8 @@ def update_contract(contract: Contract, *, actor: User | None = None,
     schedule = None
     if installments is not None:
         schedule = check_schedule(installments, values["start_date"], errors)
+    elif "start_date" not in errors and "end_date" not in errors:
+        schedule = _schedule_for_new_dates(contract, values, errors)
     raise_if(errors, _("The contract was not saved."))
     if values["provider"] is not contract.provider:  # held as a new contract holds it
         claim_row(values["provider"], lambda: None)

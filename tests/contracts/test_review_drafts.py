@@ -1,0 +1,44 @@
+"""Second review of procurement and the contract lifecycle: what a bureau met on drafts moved
+in time through the API, and on the messages of a refused credit code."""
+
+from datetime import date
+from decimal import Decimal
+
+from contracts.models import Contract
+from tests.clients import error_of
+
+
+def _schedule(db, contract_id):
+    db.session.expire_all()
+    return [(i.due_date, i.share_percent, i.performance_linked)
+            for i in db.session.get(Contract, contract_id).installments]
+
+
+def test_moving_a_drafts_dates_moves_its_default_schedule(api_as, make_contract, db):
+    """The default 50/50 schedule (as an award drafts it) stayed on the old dates: the first
+    installment fell due before the service started, the performance-linked one before the
+    service it pays for had ended."""
+    contract = make_contract(region="a")
+    api, _ = api_as("officer", region="a")
+    moved = api.patch(f"/api/v1/contracts/{contract.id}",
+                      json={"start_date": "2026-03-01", "end_date": "2027-02-28"})
+    assert moved.status_code == 200, moved.get_json()
+    assert [i["due_date"] for i in moved.get_json()["installments"]] == [
+        "2026-03-01", "2027-03-30"]
+    assert _schedule(db, contract.id) == [
+        (date(2026, 3, 1), Decimal("50.00"), False), (date(2027, 3, 30), Decimal("50.00"), True)]
+
+
+def test_a_custom_schedule_left_before_a_moved_start_is_refused(api_as, make_contract, db):
+    """A schedule the officer chose is not guessed anew: a start moved past one of its
+    installments is refused naming the schedule, and nothing changes."""
+    contract = make_contract(region="a", installments=[
+        {"share_percent": "30", "due_date": "2026-01-10"},
+        {"share_percent": "70", "due_date": "2027-01-30", "performance_linked": True}])
+    api, _ = api_as("officer", region="a")
+    refused = api.patch(f"/api/v1/contracts/{contract.id}", json={"start_date": "2026-02-01"})
+    assert refused.status_code == 422, refused.get_json()
+    assert "installments" in error_of(refused)["fields"]
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).start_date == date(2026, 1, 1)
+    assert _schedule(db, contract.id)[0][0] == date(2026, 1, 10)
