@@ -6,6 +6,7 @@ code (GB 11714-1997), whose own check character stdnum does not verify, so it is
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -32,14 +33,15 @@ def validate_credit_code(code: str) -> str:
     try:
         code = uscc.validate(code or "")
     except StdnumError as error:
+        # lazy: the reason reaches the provider form and the API in the reader's language
         raise InvalidCreditCode(
-            "must be 18 characters: digits and capital letters except I, O, S, V, Z, "
-            "with a valid check character" if "Checksum" not in type(error).__name__
-            else "the check character (last) does not match") from None
+            _l("must be 18 characters: digits and capital letters except I, O, S, V, Z, "
+               "with a valid check character") if "Checksum" not in type(error).__name__
+            else _l("the check character (last) does not match")) from None
     org_code = code[8:17]
     if org_code_check_char(org_code[:8]) != org_code[8]:
-        raise InvalidCreditCode("the organization code (characters 9–17) has a wrong check "
-                                "character")
+        raise InvalidCreditCode(_l("the organization code (characters 9–17) has a wrong check "
+                                   "character"))
     return code
 
 

@@ -80,7 +80,7 @@ def _check_credit_code(value: Any, errors: Errors, provider: Provider | None) ->
         code = validate_credit_code(str(value or "").strip().upper())
     except InvalidCreditCode as error:
         add(errors, "credit_code", _("Invalid unified social credit code: %(why)s.",
-                                     why=_(str(error))))
+                                     why=str(error)))
         return None
     return code
 

@@ -3,9 +3,15 @@ in time through the API, and on the messages of a refused credit code."""
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_python
 
 from contracts.models import Contract
 from tests.clients import error_of
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _schedule(db, contract_id):
@@ -42,3 +48,23 @@ def test_a_custom_schedule_left_before_a_moved_start_is_refused(api_as, make_con
     db.session.expire_all()
     assert db.session.get(Contract, contract.id).start_date == date(2026, 1, 1)
     assert _schedule(db, contract.id)[0][0] == date(2026, 1, 10)
+
+
+@pytest.mark.parametrize("code", ["123", "91350100M000100146", "91350100M000100158"])
+def test_every_credit_code_refusal_is_translatable(api_as, regions, code):
+    """The refusal named what is wrong with the code in English inside the Chinese message
+    (统一社会信用代码无效：must be 18 characters …): its reasons were no messages at all."""
+    api, _ = api_as("officer", region="a")
+    refused = api.post("/api/v1/providers", json={
+        "name": "某社工站", "credit_code": code, "kind": "social_org"})
+    assert refused.status_code == 422, refused.get_json()
+    [message] = error_of(refused)["fields"]["credit_code"]
+    reason = message.removeprefix("Invalid unified social credit code: ").removesuffix(".")
+    assert reason != message and reason in _msgids("contracts/credit_code.py")
+
+
+def _msgids(path: str) -> set[str]:
+    """The messages ``pybabel extract`` (run with the project's keywords) finds in ``path``."""
+    with (ROOT / path).open("rb") as source:
+        return {message for _, _, message, _ in extract_python(
+            source, ["_", "_l", "gettext", "lazy_gettext"], [], {})}
