@@ -280,7 +280,9 @@ for _n in range(1, INSTALLMENT_ROWS + 1):
 
 class TransitionForm(Form):
     to = StringField(render_kw={"hidden": True}, validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    # no length check here: the page shows no form errors and the view answers one with a
+    # bare 400; the service refuses a long reason saying so, on the page
+    reason = TextAreaField(_l("Reason"), validators=[Optional()])
     revision = RevisionField()
 
 

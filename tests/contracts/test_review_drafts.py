@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_python
 
-from contracts.models import Contract
+from contracts.models import Contract, ContractStatus
 from tests.clients import error_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,3 +68,19 @@ def _msgids(path: str) -> set[str]:
     with (ROOT / path).open("rb") as source:
         return {message for _, _, message, _ in extract_python(
             source, ["_", "_l", "gettext", "lazy_gettext"], [], {})}
+
+
+def test_a_too_long_termination_reason_is_explained_not_a_bare_400(as_user, make_contract, db):
+    """A reason of more than 2000 characters answered a bare “Bad Request” page: the officer
+    never learnt why the contract was not terminated."""
+    contract = make_contract("a", status="active")
+    browser, _ = as_user("officer", region="a")
+    browser.get(f"/contracts/{contract.id}")
+    response = browser.post(f"/contracts/{contract.id}/transition",
+                            {"to": "terminated", "reason": "严重违约" * 501})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The contract&#39;s status was not changed." in page
+    assert "At most 2000 characters." in page
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).status is ContractStatus.ACTIVE
