@@ -234,7 +234,10 @@ def create_contract(*, title: str, service_type: ServiceType | str, provider: An
         targets=targets, weights=weights, report_due_days=report_due_days,
         facility=facility, procurement=procurement), errors, actor)
     schedule = []
-    if values["start_date"] and values["end_date"]:
+    # the default schedule reckoned from a refused period complained of installments the
+    # officer never sent
+    if values["start_date"] and values["end_date"] and (
+            installments is not None or "end_date" not in errors):
         schedule = check_schedule(
             installments if installments is not None
             else default_schedule(values["start_date"], values["end_date"]),

@@ -84,3 +84,18 @@ def test_a_too_long_termination_reason_is_explained_not_a_bare_400(as_user, make
     assert "At most 2000 characters." in page
     db.session.expire_all()
     assert db.session.get(Contract, contract.id).status is ContractStatus.ACTIVE
+
+
+def test_a_bad_end_date_is_not_blamed_on_a_schedule_nobody_sent(
+        api_as, make_procurement, qualified_provider, on_day):
+    """An award (or a draft) ending before it starts was refused with two complaints about
+    installments the officer never sent: the default schedule, reckoned from the bad dates."""
+    on_day(date(2026, 2, 1))
+    procurement = make_procurement()
+    api, _ = api_as("officer", region="a")
+    bid = api.post(f"/api/v1/procurements/{procurement.id}/bids", json={
+        "provider_id": qualified_provider().id, "price": "1000"}).get_json()
+    refused = api.post(f"/api/v1/bids/{bid['id']}/award", json={"end_date": "2026-01-01"})
+    assert refused.status_code == 422, refused.get_json()
+    assert set(error_of(refused)["fields"]) == {"end_date"}
+    assert api.get(f"/api/v1/procurements/{procurement.id}").get_json()["status"] == "open"
