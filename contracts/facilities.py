@@ -23,6 +23,8 @@ from contracts.models import (
     Facility,
     FacilityKind,
     FacilityWard,
+    Procurement,
+    ProcurementStatus,
     Provider,
     ServiceType,
     Ward,
@@ -166,6 +168,8 @@ def update_facility(facility: Facility, *, actor: User | None = None,
     if "region" in changes:
         values["region"] = resolve_region(changes["region"], "region_code", errors)
         check_actor_region(actor, values["region"], errors)
+        if values["region"] is not None and values["region"] is not facility.region:
+            _check_naming_regions(facility, values["region"], errors)
     if "address" in changes:
         values["address"] = text(changes["address"], "address", errors, max_length=300)
     if "opened_on" in changes:
@@ -183,6 +187,33 @@ def update_facility(facility: Facility, *, actor: User | None = None,
         _set_wards(facility, ward_beds)
     db.session.flush()
     return facility
+
+
+def _check_naming_regions(facility: Facility, region: Any, errors: Errors) -> None:
+    """A facility a running contract or an open procurement names stays inside its region:
+    moved out, the county that bought its operation no longer saw the home, and the county it
+    moved into saw that county's operator and could change the home."""
+    contracts = db.session.scalars(sa.select(Contract).where(
+        Contract.facility_id == facility.id,
+        Contract.service_type != ServiceType.ENTRUSTED_CARE,  # the city's centre, by design
+        Contract.status.in_((ContractStatus.DRAFT, ContractStatus.ACTIVE,
+                             ContractStatus.SUSPENDED))).order_by(Contract.id))
+    for contract in contracts:
+        if not contract.region.contains(region):
+            add(errors, "region_code", _("The facility is named by contract %(number)s: it "
+                                         "must stay inside that contract's region.",
+                                         number=contract.number))
+            return
+    procurements = db.session.scalars(sa.select(Procurement).where(
+        Procurement.facility_id == facility.id,
+        Procurement.service_type != ServiceType.ENTRUSTED_CARE,
+        Procurement.status == ProcurementStatus.OPEN).order_by(Procurement.id))
+    for procurement in procurements:
+        if not procurement.region.contains(region):
+            add(errors, "region_code", _("The facility is named by procurement “%(title)s”: "
+                                         "it must stay inside that procurement's region.",
+                                         title=procurement.title))
+            return
 
 
 def operation_contract(facility: Facility, on: date | None = None, *,

@@ -99,3 +99,20 @@ def test_a_bad_end_date_is_not_blamed_on_a_schedule_nobody_sent(
     assert refused.status_code == 422, refused.get_json()
     assert set(error_of(refused)["fields"]) == {"end_date"}
     assert api.get(f"/api/v1/procurements/{procurement.id}").get_json()["status"] == "open"
+
+
+def test_a_home_is_not_moved_out_of_the_county_that_contracted_it(
+        api_as, make_facility, make_contract, db):
+    """The city moved a home operated under county A's contract into county B: A's officers
+    lost sight of the home their contract runs, B's saw A's operator and could change it."""
+    home = make_facility("a1")
+    make_contract("a", status="active", service_type="facility_operation", facility=home,
+                  targets={})
+    api, _ = api_as("officer", region="city")
+    refused = api.patch(f"/api/v1/facilities/{home.id}", json={"region_code": "100200"})
+    assert refused.status_code == 422, refused.get_json()
+    assert "region_code" in error_of(refused)["fields"]
+    db.session.expire_all()
+    assert db.session.get(type(home), home.id).region.code == "100100001"
+    inside = api.patch(f"/api/v1/facilities/{home.id}", json={"region_code": "100100"})
+    assert inside.status_code == 200, inside.get_json()
