@@ -23,6 +23,8 @@ TARGET_KEYS: dict[ServiceType, frozenset[str] | None] = {
 }
 #: targets that are percentages
 PERCENT_TARGETS = frozenset({"occupancy"})
+#: targets that count households, children or beds: whole numbers
+COUNT_TARGETS = frozenset({"households", "children", "beds"})
 
 
 def check_targets(service_type: ServiceType | None, value: Any, errors: Errors) -> dict:
@@ -48,6 +50,10 @@ def check_targets(service_type: ServiceType | None, value: Any, errors: Errors) 
             number = Decimal(-1)
         if isinstance(raw, bool) or not number.is_finite() or number <= 0:
             add(errors, "targets", _("Target %(key)s must be a number greater than zero.",
+                                     key=target_label(key)))
+        elif key in COUNT_TARGETS and number != number.to_integral_value():
+            # half a household drafted as typed: attainment was reckoned against it
+            add(errors, "targets", _("Target %(key)s is a count: a whole number.",
                                      key=target_label(key)))
         elif key in PERCENT_TARGETS and number > 100:
             add(errors, "targets", _("Target %(key)s is a percentage (at most 100).",

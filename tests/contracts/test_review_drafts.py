@@ -116,3 +116,20 @@ def test_a_home_is_not_moved_out_of_the_county_that_contracted_it(
     assert db.session.get(type(home), home.id).region.code == "100100001"
     inside = api.patch(f"/api/v1/facilities/{home.id}", json={"region_code": "100100"})
     assert inside.status_code == 200, inside.get_json()
+
+
+@pytest.mark.parametrize("targets", [{"households": 1200.5}, {"households": "0.5"}])
+def test_a_count_target_is_a_whole_number(api_as, make_contract, targets):
+    """1200.5 households was drafted and amended as given: the attainment of a contract was
+    then reckoned against half a household (and a roster against half a child)."""
+    api, _ = api_as("officer", region="a")
+    draft = make_contract(region="a")
+    refused = api.patch(f"/api/v1/contracts/{draft.id}", json={"targets": targets})
+    assert refused.status_code == 422, refused.get_json()
+    assert "targets" in error_of(refused)["fields"]
+    running = make_contract(region="a", status="active")
+    refused = api.post(f"/api/v1/contracts/{running.id}/amendments",
+                       json={"targets": targets, "reason": "扩围"})
+    assert refused.status_code == 422, refused.get_json()
+    assert api.get(f"/api/v1/contracts/{running.id}").get_json()["targets"] == {
+        "households": 1200}
