@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.regions.models import Level, Region
+from app.template_helpers import region_name
 from contracts.common import Errors, add
 from contracts.models import (
     Contract,
@@ -72,7 +73,7 @@ def check_entrusted_care(*, provider: Provider | None, region: Region | None,
     """The rules above, each refusal on its field."""
     if region is not None and region.level not in ENTRUSTING_LEVELS:
         add(errors, "region_code", _("The entrusting region of entrusted care is a county or "
-                                     "the city, not %(name)s.", name=region.name))
+                                     "the city, not %(name)s.", name=region_name(region)))
     check_centre(centre, errors)
     check_children(targets, errors)
     if centre is not None and provider is not None and start is not None:

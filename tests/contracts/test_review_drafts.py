@@ -133,3 +133,17 @@ def test_a_count_target_is_a_whole_number(api_as, make_contract, targets):
     assert refused.status_code == 422, refused.get_json()
     assert api.get(f"/api/v1/contracts/{running.id}").get_json()["targets"] == {
         "households": 1200}
+
+
+def test_a_refused_entrusting_region_is_named_in_the_readers_language(api_as, regions,
+                                                                      qualified_provider):
+    """The English refusal named the street in Chinese (“…not 甲一街道.”), though every English
+    page names it “A1 Street”."""
+    api, _ = api_as("officer", region="a")
+    refused = api.post("/api/v1/contracts", json={
+        "title": "委托代养", "service_type": "entrusted_care", "region_code": "100100001",
+        "provider_id": qualified_provider().id, "start_date": "2026-01-01",
+        "end_date": "2026-12-31", "amount": "1000", "targets": {"children": 3}})
+    assert refused.status_code == 422, refused.get_json()
+    [message] = error_of(refused)["fields"]["region_code"]
+    assert message.endswith("not A1 Street.") and "甲一街道" not in message
