@@ -27,7 +27,7 @@ from app.integrity import explain
 from app.regions.models import Region
 from app.unit_of_work import claim_row
 from app.users.models import Role, User
-from contracts.households.cells import mask_id
+from contracts.households.cells import FULL_WIDTH, mask_id
 from contracts.households.checks import ImportContext, ImportResult, RowError, read_households
 from contracts.households.files import UnreadableFile, column_map, open_table
 from contracts.households.models import HouseholdImport, HouseholdRecord
@@ -146,7 +146,9 @@ def _clashing_ids(data: bytes, filename: str, contract: Contract,
             number = cells[id_at]
             if number.__class__ is not str:
                 continue
-            number = number.strip().upper()
+            # read as the engine reads it: a full-width number missed here met the unique key
+            # at the insert and was refused as a clash of two uploads, no row named
+            number = number.strip().translate(FULL_WIDTH).upper()
             if number not in ids:
                 continue
             day = _as_date(cells[day_at])

@@ -1,0 +1,27 @@
+"""Defects found in review of the household records: an ID number typed in full-width digits
+meeting a stored one, filters naming nothing."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from contracts.households.models import HouseholdRecord
+from contracts.households.services import HouseholdImportError, import_households
+from tests.factories import hh_csv, hh_id
+
+_FULL = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_a_stored_id_typed_in_full_width_digits_is_a_row_error(db, hh_contract, import_rows):
+    contract = hh_contract()
+    import_rows(contract, [{"id_number": hh_id(1), "survey_date": "2026-03-05"}])
+    again = hh_csv([{"id_number": hh_id(2)},
+                    {"id_number": hh_id(1).translate(_FULL), "survey_date": "2026-03-20"}])
+    with pytest.raises(HouseholdImportError) as caught:
+        import_households(contract, again, "h.csv", None)
+    db.session.rollback()
+    assert [(e.row, e.field) for e in caught.value.errors] == [(3, "id_number")]
+    assert "already recorded" in str(caught.value.errors[0].message)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdRecord)) == 1
+
