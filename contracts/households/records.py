@@ -49,8 +49,9 @@ def records_stmt(contract: Contract | None = None, *, period: str | None = None,
         stmt = stmt.where(HouseholdRecord.period == period)
     if township:
         region = township if isinstance(township, Region) else db.session.get(Region, township)
-        if region is not None:
-            stmt = stmt.where(HouseholdRecord.region_id.in_(region_subtree(region)))
+        # a township that does not exist holds no records: ignoring it showed them all
+        stmt = stmt.where(HouseholdRecord.region_id.in_(region_subtree(region))
+                          if region is not None else sa.false())
     if recommendation:
         stmt = stmt.where(HouseholdRecord.recommendation == recommendation)
     if surveyor:  # either investigator

@@ -25,3 +25,15 @@ def test_a_stored_id_typed_in_full_width_digits_is_a_row_error(db, hh_contract, 
     assert "already recorded" in str(caught.value.errors[0].message)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdRecord)) == 1
 
+
+def test_a_township_that_does_not_exist_filters_out_every_record(db, hh_contract, import_rows,
+                                                                 api_as, as_user):
+    contract = hh_contract()
+    import_rows(contract, [{"head_name": "张三"}])
+    api, _u = api_as("officer", region="a")
+    body = api.get(f"/api/v1/contracts/{contract.id}/households?township_id=987654").get_json()
+    assert body["items"] == []
+    browser, _u = as_user("officer", region="a")
+    page = browser.get(f"/contracts/{contract.id}/households?township=987654").get_data(
+        as_text=True)
+    assert "张三" not in page
