@@ -7,6 +7,7 @@ translatable message. Pure and fast: a file may hold 100,000 rows.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -207,6 +208,18 @@ def area(cell: Any) -> str:
     if key is None:
         raise Invalid(_l("The area must be urban (城镇) or rural (农村)."))
     return key
+
+
+def same_person(first: str, second: str) -> bool:
+    """Whether two names name one investigator: “李 强” (spaced to line up with three-character
+    names), full-width or otherwise cased, or carrying invisible characters, it is still one
+    person, and one person is not the two investigators a visit needs."""
+    return _person(first) == _person(second)
+
+
+def _person(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold()
+                   if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 
 def mask_id(number: str) -> str:

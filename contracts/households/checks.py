@@ -59,6 +59,7 @@ from contracts.households.cells import (
     optional_yes_no,
     quote,
     recommendation,
+    same_person,
     surveyors_signed,
     yes_no,
 )
@@ -184,7 +185,7 @@ def _cross_checks(values: dict[str, Any], incomes: list[str]) -> list[tuple[str,
     cells were refused on their own is not judged."""
     broken = []
     first, second = values["surveyor"], values["second_surveyor"]
-    if first is not _REFUSED and second is not _REFUSED and first == second:
+    if first is not _REFUSED and second is not _REFUSED and same_person(first, second):
         broken.append(("second_surveyor", _l(
             "The second investigator must be someone other than %(name)s: a home visit needs "
             "at least two investigators.", name=quote(first, None))))
@@ -387,7 +388,6 @@ class _Validator:
 
 
 # --- the error table ----------------------------------------------------------------------------
-
 
 def errors_xlsx(errors: Iterable[RowError]) -> bytes:
     """The errors as an .xlsx table 行号 | 字段 | 问题 (render inside a request for the locale)."""

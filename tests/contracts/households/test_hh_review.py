@@ -37,3 +37,17 @@ def test_a_township_that_does_not_exist_filters_out_every_record(db, hh_contract
     page = browser.get(f"/contracts/{contract.id}/households?township=987654").get_data(
         as_text=True)
     assert "张三" not in page
+
+
+@pytest.mark.parametrize("second", ["李 强", "李　强", "Ｌｉ Ｑｉａｎｇ", "li qiang", "LI  QIANG"])
+def test_the_same_investigator_written_another_way_is_not_a_second_investigator(
+        db, hh_contract, second):
+    first = "Li Qiang" if second.isascii() or "Ｑ" in second else "李强"
+    contract = hh_contract()
+    data = hh_csv([{"surveyor": first, "second_surveyor": second}])
+    with pytest.raises(HouseholdImportError) as caught:
+        import_households(contract, data, "h.csv", None)
+    db.session.rollback()
+    assert [(e.row, e.field) for e in caught.value.errors] == [(2, "second_surveyor")]
+    assert "at least two investigators" in str(caught.value.errors[0].message)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdRecord)) == 0
