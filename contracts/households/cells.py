@@ -78,6 +78,13 @@ def name(cell: Any) -> str:
     if refused is not None:
         raise Invalid(_l("Remove the control character U+%(code)04X (position %(position)d).",
                          code=refused[0], position=refused[1]))
+    invisible = next((i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cf"), None)
+    if invisible is not None:
+        # zero-width and direction marks: "李强" and "李强\u200b" look one and count as two
+        # surveyors (each with half the visits of a day), and a direction mark turns the text
+        # after it around on the page and in the export
+        raise Invalid(_l("Remove the invisible character U+%(code)04X (position %(position)d).",
+                         code=ord(text[invisible]), position=invisible + 1))
     if len(text) > _NAME_MAX:
         raise Invalid(_l("A name has at most %(max)d characters, not %(n)d.",
                           max=_NAME_MAX, n=len(text)))

@@ -51,3 +51,19 @@ def test_the_same_investigator_written_another_way_is_not_a_second_investigator(
     assert [(e.row, e.field) for e in caught.value.errors] == [(2, "second_surveyor")]
     assert "at least two investigators" in str(caught.value.errors[0].message)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdRecord)) == 0
+
+
+@pytest.mark.parametrize(("field", "value"), [("surveyor", "李强\u200b"),
+                                              ("head_name", "王秀英\u202e"),
+                                              ("second_surveyor", "\u2066张敏")])
+def test_invisible_characters_in_a_name_are_a_row_error(db, hh_contract, field, value):
+    # "李强" and "李强\u200b" look alike yet would be two surveyors: the daily-overload flag
+    # and the sample's strata each counted half of one person's visits
+    contract = hh_contract()
+    with pytest.raises(HouseholdImportError) as caught:
+        import_households(contract, hh_csv([{field: value}]), "h.csv", None)
+    db.session.rollback()
+    assert [(e.row, e.field) for e in caught.value.errors] == [(2, field)]
+    assert "invisible character" in str(caught.value.errors[0].message)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdRecord)) == 0
+
