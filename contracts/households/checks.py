@@ -8,7 +8,7 @@ The caller stores nothing when ``result.errors`` is not empty.
 
 Messages are English source strings wrapped in ``flask_babel.lazy_gettext``: they are built
 without an application context and translated when ``str()`` is called, i.e. when a view or
-:func:`errors_xlsx` renders them inside a request.
+:func:`~contracts.households.error_table.errors_xlsx` renders them inside a request.
 
 Decisions (see the tests):
 
@@ -44,7 +44,6 @@ from typing import Any, NamedTuple
 from flask_babel import lazy_gettext as _l
 from stdnum.cn.ric import calc_check_digit
 
-from app.spreadsheets import xlsx_bytes
 from contracts.households.cells import (
     FULL_WIDTH,
     Invalid,
@@ -63,6 +62,7 @@ from contracts.households.cells import (
     surveyors_signed,
     yes_no,
 )
+from contracts.households.error_table import errors_xlsx  # noqa: F401 (its home before)
 from contracts.households.files import (
     ALL_FIELDS,
     EXAMPLE,
@@ -91,6 +91,8 @@ class ImportContext:
     period_end: date  #: last day of the contract period (inclusive)
     today: date  #: ``app.clock.today()`` of the caller
     existing_id_numbers: frozenset[str] = frozenset()  #: already stored for contract and period
+    #: a survey date's reporting period: an ID number may recur in another one (None: never)
+    period_of: Callable[[date], str] | None = None
     max_rows: int = MAX_ROWS
 
 
@@ -206,7 +208,7 @@ class _Validator:
 
     def __init__(self, context: ImportContext) -> None:
         self.context = context
-        self.first_row_of: dict[str, int] = {}
+        self.first_row_of: dict[tuple[str, str | None], int] = {}
         self._birth_dates: dict[str, bool] = {}
         self._dates: dict[Any, date] = {}
         # Each takes the raw cell and returns the value or raises Invalid.
@@ -274,8 +276,8 @@ class _Validator:
                 error_count += 1
                 if len(errors) < MAX_ERRORS:
                     errors.append(RowError(number, key, message))
-            if values["id_number"] is not _REFUSED and self.duplicate(values["id_number"],
-                                                                      number, errors):
+            if values["id_number"] is not _REFUSED and self.duplicate(
+                    values["id_number"], values["survey_date"], number, errors):
                 failed = True
                 error_count += 1
             if failed:
@@ -328,14 +330,17 @@ class _Validator:
             self._birth_dates[digits] = known
         return known
 
-    def duplicate(self, number: str, row: int, errors: list[RowError]) -> bool:
-        """Record ``number`` as seen at ``row``; report it when already seen or stored."""
+    def duplicate(self, number: str, day: Any, row: int, errors: list[RowError]) -> bool:
+        """Record ``number`` as seen at ``row`` in the period of ``day``; report it when
+        already seen in that period or stored."""
         message = None
         if number in self.context.existing_id_numbers:
             message = _l("The ID number %(number)s is already recorded for this contract "
                          "and period.", number=mask_id(number))
         else:
-            first = self.first_row_of.setdefault(number, row)
+            period_of = self.context.period_of
+            first = self.first_row_of.setdefault(
+                (number, period_of(day) if period_of and day is not _REFUSED else None), row)
             if first != row:
                 message = _l("The ID number %(number)s is already in row %(first)d of this file.",
                              number=mask_id(number), first=first)
@@ -386,15 +391,3 @@ class _Validator:
                               start=ctx.period_start.isoformat(), end=ctx.period_end.isoformat()))
         return day
 
-
-# --- the error table ----------------------------------------------------------------------------
-
-def errors_xlsx(errors: Iterable[RowError]) -> bytes:
-    """The errors as an .xlsx table 行号 | 字段 | 问题 (render inside a request for the locale)."""
-    def rows():
-        for error in errors:
-            label = LABELS.get(error.field)
-            yield (error.row, f"{label} ({error.field})" if label else error.field,
-                   str(error.message))
-
-    return xlsx_bytes("错误", ["行号", "字段", "问题"], rows(), widths=(8, 24, 90))

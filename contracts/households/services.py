@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -186,7 +187,8 @@ def import_households(contract: Contract, data: bytes, filename: str,
     clashes = _clashing_ids(data, filename, contract, stored) if stored else frozenset()
     context = ImportContext(allowed_region_codes=frozenset(codes),
                             period_start=contract.start_date, period_end=contract.end_date,
-                            today=clock.today(), existing_id_numbers=clashes)
+                            today=clock.today(), existing_id_numbers=clashes,
+                            period_of=partial(period_key, contract.reporting))
     result: ImportResult = read_households(data, filename, context, on_progress)
     if result.errors:
         # the same file stored since the check above clashes with every row: say that

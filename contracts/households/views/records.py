@@ -34,7 +34,8 @@ from app.template_helpers import ui_language
 from contracts import STAFF, bp
 from contracts.households import anomalies, findings, queued, records
 from contracts.households import services as households
-from contracts.households.checks import MAX_ERRORS, errors_xlsx
+from contracts.households.checks import MAX_ERRORS
+from contracts.households.error_table import errors_xlsx
 from contracts.households.files import LABELS
 from contracts.households.forms import HouseholdUploadForm
 from contracts.households.models import HouseholdRecord, HouseholdUpload
