@@ -93,6 +93,7 @@ class ImportContext:
     existing_id_numbers: frozenset[str] = frozenset()  #: already stored for contract and period
     #: a survey date's reporting period: an ID number may recur in another one (None: never)
     period_of: Callable[[date], str] | None = None
+    stored: frozenset[tuple[str, str]] = frozenset()  #: (ID number, period) stored, by period_of
     max_rows: int = MAX_ROWS
 
 
@@ -333,14 +334,14 @@ class _Validator:
     def duplicate(self, number: str, day: Any, row: int, errors: list[RowError]) -> bool:
         """Record ``number`` as seen at ``row`` in the period of ``day``; report it when
         already seen in that period or stored."""
+        period_of = self.context.period_of
+        period = period_of(day) if period_of and day is not _REFUSED else None
         message = None
-        if number in self.context.existing_id_numbers:
+        if number in self.context.existing_id_numbers or (number, period) in self.context.stored:
             message = _l("The ID number %(number)s is already recorded for this contract "
                          "and period.", number=mask_id(number))
         else:
-            period_of = self.context.period_of
-            first = self.first_row_of.setdefault(
-                (number, period_of(day) if period_of and day is not _REFUSED else None), row)
+            first = self.first_row_of.setdefault((number, period), row)
             if first != row:
                 message = _l("The ID number %(number)s is already in row %(first)d of this file.",
                              number=mask_id(number), first=first)

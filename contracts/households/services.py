@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -28,9 +27,8 @@ from app.integrity import explain
 from app.regions.models import Region
 from app.unit_of_work import claim_row
 from app.users.models import Role, User
-from contracts.households.cells import FULL_WIDTH, mask_id
+from contracts.households.cells import mask_id
 from contracts.households.checks import ImportContext, ImportResult, RowError, read_households
-from contracts.households.files import UnreadableFile, column_map, open_table
 from contracts.households.models import HouseholdImport, HouseholdRecord
 from contracts.labels import CONTRACT_STATUS_LABELS
 from contracts.models import Contract, ContractStatus, Reporting, ServiceType
@@ -129,46 +127,6 @@ def _stored_pairs(contract: Contract) -> set[tuple[str, str]]:
     return set(rows)
 
 
-def _clashing_ids(data: bytes, filename: str, contract: Contract,
-                  stored: set[tuple[str, str]]) -> frozenset[str]:
-    """ID numbers of the file already stored for the contract in the period of their row's
-    survey date (a light scan of the raw cells; the engine reports the rows)."""
-    try:
-        table = open_table(data, filename)
-        indices, missing, _unknown, _repeated = column_map(table.header)
-        if "id_number" in missing or "survey_date" in missing:
-            return frozenset()
-        id_at, day_at = indices["id_number"], indices["survey_date"]
-        ids = {number for number, _period in stored}
-        clashes = set()
-        for _row, cells in table.rows:
-            if len(cells) <= max(id_at, day_at):
-                continue
-            number = cells[id_at]
-            if number.__class__ is not str:
-                continue
-            # read as the engine reads it: a full-width number missed here met the unique key
-            # at the insert and was refused as a clash of two uploads, no row named
-            number = number.strip().translate(FULL_WIDTH).upper()
-            if number not in ids:
-                continue
-            day = _as_date(cells[day_at])
-            if day is not None and (number, period_key(contract.reporting, day)) in stored:
-                clashes.add(number)
-    except UnreadableFile:
-        return frozenset()
-    return frozenset(clashes)
-
-
-def _as_date(cell: Any) -> date | None:
-    if isinstance(cell, date):
-        return cell if cell.__class__ is date else cell.date()
-    try:
-        return date.fromisoformat(str(cell).strip())
-    except ValueError:
-        return None
-
-
 def import_households(contract: Contract, data: bytes, filename: str,
                       actor: User | None,
                       on_progress: Callable[[int], None] | None = None) -> HouseholdImport:
@@ -183,12 +141,11 @@ def import_households(contract: Contract, data: bytes, filename: str,
     sha256 = hashlib.sha256(data).hexdigest()
     _refuse_imported_file(contract, sha256)
     codes = _subtree_codes(contract.region)
-    stored = _stored_pairs(contract)
-    clashes = _clashing_ids(data, filename, contract, stored) if stored else frozenset()
     context = ImportContext(allowed_region_codes=frozenset(codes),
                             period_start=contract.start_date, period_end=contract.end_date,
-                            today=clock.today(), existing_id_numbers=clashes,
-                            period_of=partial(period_key, contract.reporting))
+                            today=clock.today(), period_of=partial(period_key, contract.reporting),
+                            # judged in the row's own period, as the records' unique key is
+                            stored=frozenset(_stored_pairs(contract)))
     result: ImportResult = read_households(data, filename, context, on_progress)
     if result.errors:
         # the same file stored since the check above clashes with every row: say that

@@ -84,3 +84,15 @@ def test_one_file_may_hold_a_household_surveyed_in_two_periods(db, hh_contract, 
                           "h.csv", None)
     db.session.rollback()
     assert [(e.row, e.field) for e in caught.value.errors] == [(3, "id_number")]
+
+
+def test_only_the_row_of_the_stored_period_is_named_already_recorded(db, hh_contract,
+                                                                    import_rows):
+    contract = hh_contract()
+    import_rows(contract, [{"id_number": hh_id(1), "survey_date": "2026-03-05"}])
+    data = hh_csv([{"id_number": hh_id(1), "survey_date": "2026-03-20"},
+                   {"id_number": hh_id(1), "survey_date": "2026-04-02"}])
+    with pytest.raises(HouseholdImportError) as caught:
+        import_households(contract, data, "h.csv", None)
+    db.session.rollback()
+    assert [(e.row, e.field) for e in caught.value.errors] == [(2, "id_number")]
