@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.paging import load_in_order
 from app.regions.models import Region
+from app.regions.services import get_by_code
 from app.scoping import region_subtree, sees_all_regions
 from app.template_helpers import yuan
 from app.users.models import User
@@ -164,13 +165,18 @@ def any_flag_ids(contract_id: int, period: str) -> set[int]:
 
 
 def anomalies_stmt(user: User, *, kind: str | None = None, contract_id: int | None = None,
-                   county: Region | None = None) -> sa.Select:
+                   county: Region | str | None = None) -> sa.Select:
     """Ids of the records (visible to ``user``) carrying a flag, or the flag ``kind``, newest
     survey first: a page of them reads the stored flags only (:func:`records_by_id` then
-    loads the page's records)."""
+    loads the page's records). ``county`` is a region or its code."""
     contracts = visible_contracts(user).with_only_columns(Contract.id).order_by(None)
     if contract_id is not None:
         contracts = contracts.where(Contract.id == contract_id)
+    if isinstance(county, str):
+        found = get_by_code(county)
+        # a code that names no region holds no records: ignoring it listed the whole city's
+        contracts = contracts.where(sa.false()) if found is None else contracts
+        county = found
     if county is not None:
         contracts = contracts.where(Contract.region_id.in_(region_subtree(county)))
     f = HouseholdFlag

@@ -28,7 +28,6 @@ from flask_login import current_user, login_required
 
 from app.auth.login import role_required
 from app.errors import DomainError
-from app.regions.services import get_by_code
 from app.spreadsheets import XLSX_MIMETYPE
 from app.template_helpers import ui_language
 from contracts import STAFF, bp
@@ -208,10 +207,9 @@ def household_full_id(record_id: int):
 @bp.get("/households/anomalies")
 @role_required(*STAFF)
 def household_anomalies():
-    county_code = request.args.get("county") or None
     stmt = anomalies.anomalies_stmt(current_user, kind=request.args.get("kind") or None,
                                     contract_id=request.args.get("contract", type=int),
-                                    county=get_by_code(county_code) if county_code else None)
+                                    county=request.args.get("county") or None)
     page = paginate(stmt)
     page.items = anomalies.records_by_id(page.items)
     return render_template("contracts/household_anomalies.html", page=page,

@@ -96,3 +96,14 @@ def test_only_the_row_of_the_stored_period_is_named_already_recorded(db, hh_cont
         import_households(contract, data, "h.csv", None)
     db.session.rollback()
     assert [(e.row, e.field) for e in caught.value.errors] == [(2, "id_number")]
+
+
+def test_the_anomaly_list_of_a_county_code_that_does_not_exist_is_empty(db, hh_contract,
+                                                                        import_rows, as_user):
+    first, second = hh_contract(), hh_contract()
+    import_rows(first, [{"id_number": hh_id(7), "head_name": "甲"}])
+    import_rows(second, [{"id_number": hh_id(7), "head_name": "丙"}])
+    browser, _u = as_user("officer", region="city")
+    assert "甲" in browser.get("/households/anomalies").get_data(as_text=True)
+    page = browser.get("/households/anomalies?county=999999").get_data(as_text=True)
+    assert "甲" not in page and "丙" not in page
