@@ -5,6 +5,7 @@ and the .xlsx export.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,6 +21,7 @@ from app.scoping import one_visible, region_subtree
 from app.spreadsheets import DATE, INTEGER, MONEY, xlsx_bytes
 from app.users.models import User
 from contracts.households.anomalies import ANOMALY_KINDS, flagged_ids
+from contracts.households.cells import FULL_WIDTH
 from contracts.households.models import HouseholdRecord, Recommendation
 from contracts.households.services import mask_id, may_view_full_ids
 from contracts.labels import AREA_LABELS, RECOMMENDATION_LABELS
@@ -64,8 +66,10 @@ def records_stmt(contract: Contract | None = None, *, period: str | None = None,
         stmt = stmt.where(HouseholdRecord.id.in_(ids))
     if q and q.strip():
         text = q.strip()
-        if len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] in "xX"):
-            stmt = stmt.where(HouseholdRecord.id_number.endswith(text.upper()))
+        # typed in full-width mode (１２３Ｘ), the last four are still the ID's, as in an import
+        last = text.translate(FULL_WIDTH).upper()
+        if len(last) == 4 and re.fullmatch(r"[0-9]{3}[0-9X]", last):
+            stmt = stmt.where(HouseholdRecord.id_number.endswith(last))
         else:
             stmt = stmt.where(HouseholdRecord.head_name.contains(text, autoescape=True))
     return stmt.order_by(HouseholdRecord.survey_date.desc(), HouseholdRecord.id.desc())

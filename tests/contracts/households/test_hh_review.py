@@ -107,3 +107,15 @@ def test_the_anomaly_list_of_a_county_code_that_does_not_exist_is_empty(db, hh_c
     assert "甲" in browser.get("/households/anomalies").get_data(as_text=True)
     page = browser.get("/households/anomalies?county=999999").get_data(as_text=True)
     assert "甲" not in page and "丙" not in page
+
+
+def test_the_last_four_of_an_id_typed_in_full_width_find_the_household(db, hh_contract,
+                                                                       import_rows, api_as):
+    # an input method left in full-width mode types "１２３Ｘ"; imports read it as 123X already
+    contract = hh_contract()
+    import_rows(contract, [{"id_number": hh_id(1), "head_name": "张三"},
+                           {"id_number": hh_id(5), "head_name": "李四"}])
+    api, _u = api_as("officer", region="a")
+    last_four = hh_id(1)[-4:].translate(_FULL)
+    body = api.get(f"/api/v1/contracts/{contract.id}/households?q={last_four}").get_json()
+    assert [r["head_name"] for r in body["items"]] == ["张三"]
