@@ -91,7 +91,7 @@ class ImportContext:
     period_end: date  #: last day of the contract period (inclusive)
     today: date  #: ``app.clock.today()`` of the caller
     existing_id_numbers: frozenset[str] = frozenset()  #: already stored for contract and period
-    #: a survey date's reporting period: an ID number may recur in another one (None: never)
+    #: a survey date's reporting period, in which an ID number is stored once
     period_of: Callable[[date], str] | None = None
     stored: frozenset[tuple[str, str]] = frozenset()  #: (ID number, period) stored, by period_of
     max_rows: int = MAX_ROWS
@@ -209,7 +209,7 @@ class _Validator:
 
     def __init__(self, context: ImportContext) -> None:
         self.context = context
-        self.first_row_of: dict[tuple[str, str | None], int] = {}
+        self.first_row_of: dict[str, int] = {}
         self._birth_dates: dict[str, bool] = {}
         self._dates: dict[Any, date] = {}
         # Each takes the raw cell and returns the value or raises Invalid.
@@ -332,8 +332,8 @@ class _Validator:
         return known
 
     def duplicate(self, number: str, day: Any, row: int, errors: list[RowError]) -> bool:
-        """Record ``number`` as seen at ``row`` in the period of ``day``; report it when
-        already seen in that period or stored."""
+        """Record ``number`` as seen at ``row``; report it when already in the file (once per
+        file, API.md) or stored for the period of ``day``."""
         period_of = self.context.period_of
         period = period_of(day) if period_of and day is not _REFUSED else None
         message = None
@@ -341,7 +341,7 @@ class _Validator:
             message = _l("The ID number %(number)s is already recorded for this contract "
                          "and period.", number=mask_id(number))
         else:
-            first = self.first_row_of.setdefault((number, period), row)
+            first = self.first_row_of.setdefault(number, row)
             if first != row:
                 message = _l("The ID number %(number)s is already in row %(first)d of this file.",
                              number=mask_id(number), first=first)

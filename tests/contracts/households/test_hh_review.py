@@ -68,24 +68,6 @@ def test_invisible_characters_in_a_name_are_a_row_error(db, hh_contract, field, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdRecord)) == 0
 
 
-def test_one_file_may_hold_a_household_surveyed_in_two_periods(db, hh_contract, import_rows):
-    # imported month by month, the same household in March and April is two surveys; the
-    # same two rows in one file were refused as a duplicate
-    contract = hh_contract()
-    import_rows(contract, [{"id_number": hh_id(1), "survey_date": "2026-03-05"},
-                           {"id_number": hh_id(1), "survey_date": "2026-04-02"}])
-    periods = db.session.scalars(sa.select(HouseholdRecord.period)
-                                 .order_by(HouseholdRecord.period)).all()
-    assert periods == ["2026-03", "2026-04"]
-
-    with pytest.raises(HouseholdImportError) as caught:  # twice in one period: still refused
-        import_households(contract, hh_csv([{"id_number": hh_id(2), "survey_date": "2026-05-04"},
-                                            {"id_number": hh_id(2), "survey_date": "2026-05-20"}]),
-                          "h.csv", None)
-    db.session.rollback()
-    assert [(e.row, e.field) for e in caught.value.errors] == [(3, "id_number")]
-
-
 def test_only_the_row_of_the_stored_period_is_named_already_recorded(db, hh_contract,
                                                                     import_rows):
     contract = hh_contract()
