@@ -32,6 +32,7 @@ from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.regions.models import Level, Region
 from app.scoping import one_visible, region_subtree
+from app.template_helpers import region_name
 from app.unit_of_work import claim_row, expect_stamp, page_stamp
 from app.users.models import Role, User
 from contracts.households.models import Area, AssistanceStandard, AssistanceStandardChange
@@ -134,7 +135,8 @@ def _region(value: Region | str | None, user: User | None, errors: dict) -> Regi
         errors.setdefault("region_code", []).append(_("Choose the city or a county."))
     elif region.level not in STANDARD_LEVELS:
         errors.setdefault("region_code", []).append(
-            _("Standards are set for the city or a county, not for %(name)s.", name=region.name))
+            _("Standards are set for the city or a county, not for %(name)s.",
+              name=region_name(region)))
     elif user is not None and not may_edit(user, region):
         errors.setdefault("region_code", []).append(
             _("You may set standards only for your own region."))

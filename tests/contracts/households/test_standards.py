@@ -212,3 +212,12 @@ def test_api_a_change_sent_after_a_colleagues_change_is_409(db, regions, api_as)
 
 
 _SEEN = re.compile(r'name="seen" type="hidden" value="([^"]*)"')
+
+
+def test_a_township_refused_is_named_in_the_readers_language(db, regions, api_as):
+    """The English refusal named the township in Chinese (“…not for 甲一街道.”)."""
+    api, _officer = api_as("officer", region="city")
+    refused = api.post("/api/v1/assistance-standards", json=BODY | {"region_code": "100100001"})
+    assert refused.status_code == 422, refused.get_json()
+    [message] = refused.get_json()["error"]["fields"]["region_code"]
+    assert message.endswith("not for A1 Street.") and "甲一街道" not in message
