@@ -17,6 +17,8 @@ visit to come is not published).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -265,8 +267,6 @@ def release(contract: Contract, inspections: list[Assessed], *, public: bool = F
         tags.append("contractTermination")
     return {
         "ocid": ocid(contract),
-        "id": f"{ocid(contract)}-v{contract.version}-"
-              f"{contract.updated_at.astimezone(UTC):%Y%m%dT%H%M%S}",
         "date": _datetime(contract.updated_at),
         "tag": tags,
         "initiationType": "tender",
@@ -341,9 +341,17 @@ def releases(stmt: sa.Select, *, public: bool = False) -> list[dict]:
             inspections_by_contract.setdefault(contract_id, []).append(
                 Assessed(ident, names[template_id], day, status, finalized_at, total))
     reports = report_states(ids)
-    return [prune(release(c, inspections_by_contract.get(c.id, []), public=public,
-                          reports=reports))
+    return [_identified(prune(release(c, inspections_by_contract.get(c.id, []), public=public,
+                                      reports=reports)), c)
             for c in contracts]
+
+
+def _identified(built: dict, contract: Contract) -> dict:
+    """``built`` with its id. OCDS forbids two releases of an ocid under one id, and a payment or
+    a finalized inspection changes a release but not the contract's row: the id names content."""
+    digest = hashlib.sha256(json.dumps(built, sort_keys=True, ensure_ascii=False,
+                                       default=str).encode("utf-8")).hexdigest()[:16]
+    return {"ocid": built["ocid"], "id": f"{built['ocid']}-v{contract.version}-{digest}"} | built
 
 
 class PackagePage:

@@ -1,0 +1,40 @@
+"""A release id names one version of a contract's release: OCDS forbids two different releases
+of an ocid under one id, so whatever changes the published release changes its id."""
+
+from datetime import date
+from decimal import Decimal
+
+from evaluations.inspections.services import finalize_inspection
+from tests.factories import on
+
+
+def _release(api, number: str) -> dict:
+    response = api.get("/api/v1/ocds/releases.json")
+    package = response.get_json()
+    assert "releases" in package, package
+    (found,) = [r for r in package["releases"] if r["contracts"][0]["id"] == number]
+    return found
+
+
+def test_an_inspection_finalized_gives_the_release_a_new_id(api_login, db, inspection_world,
+                                                            make_scored_inspection):
+    w = inspection_world
+    on(date(2026, 3, 5))
+    visit = make_scored_inspection(w, scheduled_for=date(2026, 3, 2))
+    db.session.commit()
+    before = _release(api_login(w.officer), w.contract.number)
+    on(date(2026, 3, 9))
+    visit.total = Decimal("88.0")
+    finalize_inspection(visit, actor=w.officer)
+    db.session.commit()
+    after = _release(api_login(w.officer), w.contract.number)
+    assert after["contracts"] != before["contracts"]  # the assessment is now met
+    assert after["id"] != before["id"]
+
+
+def test_an_unchanged_release_keeps_its_id(api_login, db, inspection_world):
+    w = inspection_world
+    on(date(2026, 3, 5))
+    first = _release(api_login(w.officer), w.contract.number)
+    on(date(2026, 3, 9))
+    assert _release(api_login(w.officer), w.contract.number)["id"] == first["id"]
