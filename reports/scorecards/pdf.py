@@ -198,7 +198,7 @@ def inspection_scorecard(data: ScorecardData, *, font: str, bureau: str,
     info = [[_("Subject"), Cell(data.subject, s.body)],
             [_("Provider"), Cell(data.provider, s.body)],
             [_("Template"), Cell(data.template, s.body)],
-            [_("Inspector"), data.inspector],
+            [_("Inspector"), Cell(data.inspector, s.body)],
             [_("Date"), data.date.isoformat()]]
     colour = GRADE_COLOURS.get(data.grade or "", colors.grey)
     total = "—" if data.total is None else f"{data.total}"
