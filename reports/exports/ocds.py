@@ -17,8 +17,6 @@ visit to come is not published).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -39,6 +37,7 @@ from contracts.visibility import visible_contracts
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 from reports.dashboards.services import count_of
+from reports.exports.ocds_ids import identified
 
 OCDS_VERSION = "1.1"
 CURRENCY = "CNY"
@@ -341,17 +340,9 @@ def releases(stmt: sa.Select, *, public: bool = False) -> list[dict]:
             inspections_by_contract.setdefault(contract_id, []).append(
                 Assessed(ident, names[template_id], day, status, finalized_at, total))
     reports = report_states(ids)
-    return [_identified(prune(release(c, inspections_by_contract.get(c.id, []), public=public,
+    return [identified(prune(release(c, inspections_by_contract.get(c.id, []), public=public,
                                       reports=reports)), c)
             for c in contracts]
-
-
-def _identified(built: dict, contract: Contract) -> dict:
-    """``built`` with its id. OCDS forbids two releases of an ocid under one id, and a payment or
-    a finalized inspection changes a release but not the contract's row: the id names content."""
-    digest = hashlib.sha256(json.dumps(built, sort_keys=True, ensure_ascii=False,
-                                       default=str).encode("utf-8")).hexdigest()[:16]
-    return {"ocid": built["ocid"], "id": f"{built['ocid']}-v{contract.version}-{digest}"} | built
 
 
 class PackagePage:

@@ -1,7 +1,7 @@
 """A release id names one version of a contract's release: OCDS forbids two different releases
 of an ocid under one id, so whatever changes the published release changes its id."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from evaluations.inspections.services import finalize_inspection
@@ -38,3 +38,20 @@ def test_an_unchanged_release_keeps_its_id(api_login, db, inspection_world):
     first = _release(api_login(w.officer), w.contract.number)
     on(date(2026, 3, 9))
     assert _release(api_login(w.officer), w.contract.number)["id"] == first["id"]
+
+
+def test_the_release_is_dated_no_earlier_than_what_it_reports(api_login, db, inspection_world,
+                                                              make_scored_inspection):
+    w = inspection_world
+    on(date(2026, 3, 5))
+    visit = make_scored_inspection(w, scheduled_for=date(2026, 3, 2))
+    w.contract.updated_at = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # the contract's row last changed then
+    db.session.commit()
+    on(date(2026, 3, 9))
+    visit.total = Decimal("88.0")
+    finalize_inspection(visit, actor=w.officer)
+    db.session.commit()
+    release = _release(api_login(w.officer), w.contract.number)
+    met = [m["dateMet"] for m in release["contracts"][0]["implementation"]["milestones"]
+           if m["type"] == "assessment"]
+    assert met and release["date"] >= max(met)
