@@ -37,6 +37,7 @@ from contracts.visibility import visible_contracts
 from evaluations.assessment.models import AssessmentTemplate
 from evaluations.inspections.models import Inspection, InspectionStatus, not_replaced
 from reports.dashboards.services import count_of
+from reports.exports.ocds_amendments import amendment_description
 from reports.exports.ocds_ids import identified
 
 OCDS_VERSION = "1.1"
@@ -233,8 +234,7 @@ def _contract_block(contract: Contract, inspections: list[Assessed],
         "implementation": {"transactions": transactions, "milestones": milestones},
         "amendments": [
             {"id": f"v{a.version}", "date": _datetime(a.at), "rationale": a.reason,
-             "description": "; ".join(f"{field}: {old} → {new}"
-                                      for field, (old, new) in a.changes.items())}
+             "description": amendment_description(a.changes)}
             for a in contract.amendments
         ],
     }

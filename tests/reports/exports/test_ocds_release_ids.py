@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from evaluations.inspections.services import finalize_inspection
 from tests.factories import on
+from tests.reports.exports.test_ocds import contracts_in_every_state  # noqa: F401
 
 
 def _release(api, number: str) -> dict:
@@ -55,3 +56,12 @@ def test_the_release_is_dated_no_earlier_than_what_it_reports(api_login, db, ins
     met = [m["dateMet"] for m in release["contracts"][0]["implementation"]["milestones"]
            if m["type"] == "assessment"]
     assert met and release["date"] >= max(met)
+
+
+def test_an_amendment_is_described_in_chinese_not_as_program_data(api_as,
+                                                                   contracts_in_every_state):  # noqa: F811
+    api, _ = api_as("officer", region="a")
+    awarded = contracts_in_every_state["awarded"]
+    release = _release(api, awarded.number)
+    (amendment,) = release["contracts"][0]["amendments"]
+    assert amendment["description"] == "服务目标（户数）：— → 1500"
