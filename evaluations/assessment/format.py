@@ -286,7 +286,8 @@ def _grade_bands(check: _Checker, bands: Any, section_keys: set[str]) -> list[di
         elif grade in grades:
             check.add(f"{path}.grade", _("%(who)s: the grade “%(grade)s” appears twice.",
                                          who=who, grade=grade))
-        grades.add(grade)
+        else:  # only a valid code: a JSON list or object as the grade is unhashable
+            grades.add(grade)
         minimum = check.number(band.get("min_score"), f"{path}.min_score", who,
                                _("the minimum score"), places=1)
         if minimum is not None:

@@ -56,6 +56,9 @@ def test_the_format_keeps_labels_and_floors_and_round_trips(db):
     ({"label": {"en": "Top"}}, "grade_bands[0].label.zh_CN"),
     ({"label": "一级"}, "grade_bands[0].label"),
     ({"grade": "Level-1"}, "grade_bands[0].grade"),
+    # a JSON list or object as the code: refused, not a 500 from putting it in a set
+    ({"grade": ["level_1"]}, "grade_bands[0].grade"),
+    ({"grade": {"zh_CN": "一级"}}, "grade_bands[0].grade"),
     ({"colour": "gold"}, "grade_bands[0].colour"),
 ])
 def test_bad_bands_are_refused_at_their_path(band, path):
