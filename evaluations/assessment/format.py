@@ -329,8 +329,12 @@ def _sections(check: _Checker, sections: Any) -> list[dict]:
             continue
         weight = check.number(section.get("weight"), f"{path}.weight", who, _("the weight"),
                               places=2)
-        if weight is not None and not 0 <= weight < MAX_WEIGHT:
+        if weight is not None and weight < 0:
             check.add(f"{path}.weight", _("%(who)s: the weight must not be negative.", who=who))
+            weight = None
+        elif weight is not None and weight >= MAX_WEIGHT:
+            check.add(f"{path}.weight", _("%(who)s: the weight must be less than %(max)s.",
+                                          who=who, max=MAX_WEIGHT))
             weight = None
         total_weight += weight or 0
         out.append({

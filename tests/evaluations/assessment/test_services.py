@@ -97,6 +97,14 @@ def test_message_names_the_item(db):
     assert key in caught.value.fields["sections[2].items[4].max_points"][0]
 
 
+def test_a_huge_weight_is_not_called_negative(db):
+    data = _broken(lambda d: d["sections"][0].update(weight=100000))
+    with pytest.raises(ValidationError) as caught:
+        import_template(data, None)
+    message = caught.value.fields["sections[0].weight"][0]
+    assert "negative" not in message and "100000" in message, message
+
+
 def test_every_problem_is_reported_at_once(db):
     def mutate(d):
         d["sections"][0]["items"][0]["kind"] = "stars"
