@@ -194,16 +194,15 @@ def failed_critical_items(inspections: list[Inspection], locale: str = "zh_CN"
             for i in inspections for item_id in i.failed_critical or []]
 
 
-def failed_critical_in_term(contract: Contract, window: Window, counted: list[Inspection],
-                            locale: str = "zh_CN") -> list[FailedCritical]:
-    """The veto items failed in the contract's term outside ``window`` (whose inspections are
-    ``counted``): none when the window is the whole term."""
+def failed_critical_in_term(contract: Contract, window: Window, locale: str = "zh_CN"
+                            ) -> list[FailedCritical]:
+    """The veto items failed in the contract's term outside ``window``: none when the window
+    is the whole term."""
     if (window.start, window.end) == (contract.start_date, contract.end_date):
         return []
-    seen = {i.id for i in counted}
     term = Window(window.key, contract.start_date, contract.end_date)
     others = [i for i in counted_inspections(contract, term)
-              if i.id not in seen and i.failed_critical]
+              if not window.start <= i.scheduled_for <= window.end and i.failed_critical]
     return failed_critical_items(others, locale)
 
 
@@ -332,7 +331,7 @@ def contract_performance(contract: Contract, period: str | None = None,
                                       "targets": targets})
     composite_grade = grade_for(composite, DEFAULT_BANDS) if composite is not None else None
     failed = failed_critical_items(rows, locale)
-    in_term = failed_critical_in_term(contract, window, rows, locale)
+    in_term = failed_critical_in_term(contract, window, locale)
     grade = VETO_GRADE if failed or in_term else composite_grade
     _linked, share, payable = payment_of(contract, grade)
     return Performance(contract.id, window.key, inspection, timeliness, targets, composite,
