@@ -41,6 +41,12 @@ _NAME_MAX = 50
 _ID_LIKE = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
 #: full-width digits and X, as an input method left in full-width mode types an ID number
 FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
+
+
+def id_characters(text: str) -> str:
+    """An ID number (or part of one) as typed, in the characters it is stored in: full-width
+    digits and X, or a small x, as the ASCII ones."""
+    return text.strip().translate(FULL_WIDTH).upper()
 #: The most members a household may have: a larger number is a typo (and would not fit the column).
 MAX_MEMBERS = 99
 

@@ -45,11 +45,11 @@ from flask_babel import lazy_gettext as _l
 from stdnum.cn.ric import calc_check_digit
 
 from contracts.households.cells import (
-    FULL_WIDTH,
     Invalid,
     applicant_signed,
     area,
     cell_text,
+    id_characters,
     mask_id,
     members,
     money,
@@ -303,7 +303,7 @@ class _Validator:
                 raise Invalid(_l("Enter the ID number."))
             raise Invalid(_l("The ID number is stored as a number, which loses digits in "
                               "Excel; format the column as text and type it again."))
-        number = cell.strip().translate(FULL_WIDTH).upper()
+        number = id_characters(cell)
         if not number:
             raise Invalid(_l("Enter the ID number."))
         if len(number) != 18:

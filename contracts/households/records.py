@@ -21,7 +21,7 @@ from app.scoping import one_visible, region_subtree
 from app.spreadsheets import DATE, INTEGER, MONEY, xlsx_bytes
 from app.users.models import User
 from contracts.households.anomalies import ANOMALY_KINDS, flagged_ids
-from contracts.households.cells import FULL_WIDTH
+from contracts.households.cells import id_characters
 from contracts.households.models import HouseholdRecord, Recommendation
 from contracts.households.services import mask_id, may_view_full_ids
 from contracts.labels import AREA_LABELS, RECOMMENDATION_LABELS
@@ -67,7 +67,7 @@ def records_stmt(contract: Contract | None = None, *, period: str | None = None,
     if q and q.strip():
         text = q.strip()
         # typed in full-width mode (１２３Ｘ), the last four are still the ID's, as in an import
-        last = text.translate(FULL_WIDTH).upper()
+        last = id_characters(text)
         if len(last) == 4 and re.fullmatch(r"[0-9]{3}[0-9X]", last):
             stmt = stmt.where(HouseholdRecord.id_number.endswith(last))
         else:
