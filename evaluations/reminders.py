@@ -74,38 +74,54 @@ def inspection_reminders(today: date | None = None) -> int:
     sent = 0
     for inspection in inspections:
         late = (today - inspection.scheduled_for).days
-        url = link("evaluations.inspection_detail", inspection_id=inspection.id)
-        base = f"inspection:{inspection.id}:{inspection.scheduled_for.isoformat()}"
-
-        def text(user: User, stage: str, inspection: Inspection = inspection
-                 ) -> tuple[str, str]:
-            values = dict(target=_target_name(inspection),
-                          day=inspection.scheduled_for.isoformat(),
-                          region=region_name(inspection.region, user),
-                          inspector=inspection.inspector.name or inspection.inspector.email)
-            if stage == "due":
-                return (_("Inspection of %(target)s on %(day)s", **values),
-                        _("You are to inspect %(target)s (%(region)s) on %(day)s.", **values))
-            if stage == "overdue":
-                return (_("Inspection of %(target)s is overdue", **values),
-                        _("The inspection of %(target)s (%(region)s) planned for %(day)s has "
-                          "not been submitted.", **values))
-            return (_("Inspection of %(target)s is 7 days overdue", **values),
-                    _("%(inspector)s has not submitted the inspection of %(target)s "
-                      "(%(region)s) planned for %(day)s.", **values))
-
-        assignee = _active_inspector(inspection.inspector)
+        url = _inspection_link(inspection)
+        base = _inspection_key(inspection)
         if late <= 0:
-            sent += send(assignee, kinds.INSPECTION_DUE, f"{base}:due",
-                         lambda u, t=text: t(u, "due"), url, inspection)
+            sent += tell_inspection_due(inspection)
         if 1 <= late < 1 + CATCH_UP_DAYS:
-            sent += send(assignee, kinds.INSPECTION_OVERDUE, f"{base}:overdue",
-                         lambda u, t=text: t(u, "overdue"), url, inspection)
+            sent += send(_active_inspector(inspection.inspector), kinds.INSPECTION_OVERDUE,
+                         f"{base}:overdue",
+                         lambda u, i=inspection: _inspection_text(i, u, "overdue"), url,
+                         inspection)
         if late >= ESCALATION_DAYS:
             sent += send(officers_over(inspection.region), kinds.INSPECTION_OVERDUE,
-                         f"{base}:escalated", lambda u, t=text: t(u, "escalated"), url,
+                         f"{base}:escalated",
+                         lambda u, i=inspection: _inspection_text(i, u, "escalated"), url,
                          inspection)
     return sent
+
+
+def tell_inspection_due(inspection: Inspection) -> int:
+    """The assignee's notice of a visit to come, as the daily reminders give it (once: its
+    key is the visit's and its day's)."""
+    return send(_active_inspector(inspection.inspector), kinds.INSPECTION_DUE,
+                f"{_inspection_key(inspection)}:due",
+                lambda u: _inspection_text(inspection, u, "due"), _inspection_link(inspection),
+                inspection)
+
+
+def _inspection_key(inspection: Inspection) -> str:
+    return f"inspection:{inspection.id}:{inspection.scheduled_for.isoformat()}"
+
+
+def _inspection_link(inspection: Inspection) -> str:
+    return link("evaluations.inspection_detail", inspection_id=inspection.id)
+
+
+def _inspection_text(inspection: Inspection, user: User, stage: str) -> tuple[str, str]:
+    values = dict(target=_target_name(inspection), day=inspection.scheduled_for.isoformat(),
+                  region=region_name(inspection.region, user),
+                  inspector=inspection.inspector.name or inspection.inspector.email)
+    if stage == "due":
+        return (_("Inspection of %(target)s on %(day)s", **values),
+                _("You are to inspect %(target)s (%(region)s) on %(day)s.", **values))
+    if stage == "overdue":
+        return (_("Inspection of %(target)s is overdue", **values),
+                _("The inspection of %(target)s (%(region)s) planned for %(day)s has "
+                  "not been submitted.", **values))
+    return (_("Inspection of %(target)s is 7 days overdue", **values),
+            _("%(inspector)s has not submitted the inspection of %(target)s "
+              "(%(region)s) planned for %(day)s.", **values))
 
 
 # ---- 3. corrective actions ------------------------------------------------------------------

@@ -16,8 +16,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.errors import Conflict, ValidationError
 from app.extensions import db
-from app.notifications import kinds
-from app.notifications.reminders import DUE_SOON_DAYS, link, region_name, send
+from app.notifications.reminders import DUE_SOON_DAYS
 from app.scoping import as_id
 from app.unit_of_work import claim_row
 from app.users.models import User
@@ -30,6 +29,7 @@ from evaluations.inspections.models import (
     InspectionStatus,
 )
 from evaluations.inspections.services import may_fill_in
+from evaluations.reminders import tell_inspection_due
 
 __all__ = ["cancel_inspection", "reassign_inspection"]
 
@@ -86,20 +86,8 @@ def _tell_the_new_inspector(inspection: Inspection) -> None:
     """The notice the daily reminders would give the assignee, now, under the same key (so
     it is not given twice): a visit taken over for a sick colleague is often tomorrow's.
     A visit further ahead is announced by the reminders in time, as a scheduled one is."""
-    days_ahead = (inspection.scheduled_for - clock.today()).days
-    if not 0 <= days_ahead <= DUE_SOON_DAYS:
-        return
-    day = inspection.scheduled_for.isoformat()
-    target = (inspection.facility.name if inspection.facility is not None
-              else inspection.contract.number if inspection.contract is not None else "")
-
-    def text(user: User) -> tuple[str, str]:
-        values = dict(target=target, day=day, region=region_name(inspection.region, user))
-        return (_("Inspection of %(target)s on %(day)s", **values),
-                _("You are to inspect %(target)s (%(region)s) on %(day)s.", **values))
-
-    send([inspection.inspector], kinds.INSPECTION_DUE, f"inspection:{inspection.id}:{day}:due",
-         text, link("evaluations.inspection_detail", inspection_id=inspection.id), inspection)
+    if 0 <= (inspection.scheduled_for - clock.today()).days <= DUE_SOON_DAYS:
+        tell_inspection_due(inspection)
 
 
 def _refuse_uncancellable(inspection: Inspection, version_seen: Any) -> None:
